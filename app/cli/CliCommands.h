@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigie::app::cli {
+
+/// Each command takes the arguments after its name and returns the process
+/// exit code: 0 success, 1 failure (message on stderr), 2 usage error.
+int runSynth(const std::vector<std::string>& args);
+int runDemo(const std::vector<std::string>& args);
+int runInfo(const std::vector<std::string>& args);
+int runConvert(const std::vector<std::string>& args);
+int runBench(const std::vector<std::string>& args);
+
+}  // namespace vigie::app::cli

@@ -1,0 +1,165 @@
+// vigie-cli info and vigie-cli convert.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "../common/CommandLine.h"
+#include "CliCommands.h"
+#include "vigie/core/SliceImage.h"
+#include "vigie/imaging/dicom/CtVolumeLoader.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/fundus/ImageFile.h"
+
+namespace vigie::app::cli {
+namespace {
+
+int fail(const std::string& message) {
+  std::cerr << "vigie-cli: " << message << '\n';
+  return 1;
+}
+
+int usage(const std::string& message, const char* text) {
+  std::cerr << "vigie-cli: " << message << "\n\n" << text;
+  return 2;
+}
+
+nlohmann::json vec(const core::Vec3& v) { return {v.x, v.y, v.z}; }
+
+nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s) {
+  nlohmann::json j;
+  j["study_uid"] = s.studyInstanceUid;
+  j["series_uid"] = s.seriesInstanceUid;
+  j["modality"] = s.modality;
+  j["description"] = s.description;
+  j["images"] = s.images.size();
+  std::set<std::string> syntaxes;
+  for (const auto& image : s.images) syntaxes.insert(image.transferSyntaxUid);
+  j["transfer_syntaxes"] = syntaxes;
+  j["warnings"] = nlohmann::json::array();
+  const auto& first = s.images.front();
+  j["rows"] = first.rows;
+  j["columns"] = first.columns;
+  if (s.images.size() > 1 || first.hasPosition) {
+    auto layout = imaging::CtVolumeLoader::layout(s);
+    if (layout.ok()) {
+      const auto& g = layout.value().geometry;
+      j["volume"] = {{"size", {g.size.i, g.size.j, g.size.k}},
+                     {"spacing_mm", vec(g.spacing)},
+                     {"origin_mm", vec(g.origin)},
+                     {"direction", {vec(g.direction[0]), vec(g.direction[1]), vec(g.direction[2])}}};
+      for (const auto& w : layout.value().warnings) j["warnings"].push_back(w);
+    } else {
+      j["warnings"].push_back("not a volume: " + layout.error().message);
+    }
+  }
+  return j;
+}
+
+void printText(const nlohmann::json& report) {
+  for (const auto& s : report["series"]) {
+    std::printf("series %s\n  modality %s, %zu images, %dx%d, \"%s\"\n", s["series_uid"].get<std::string>().c_str(),
+                s["modality"].get<std::string>().c_str(), s["images"].get<std::size_t>(), s["columns"].get<int>(),
+                s["rows"].get<int>(), s["description"].get<std::string>().c_str());
+    if (s.contains("volume")) {
+      const auto& v = s["volume"];
+      std::printf("  volume %zux%zux%zu voxels, spacing %.3g x %.3g x %.3g mm, origin (%.1f, %.1f, %.1f) mm LPS\n",
+                  v["size"][0].get<std::size_t>(), v["size"][1].get<std::size_t>(), v["size"][2].get<std::size_t>(),
+                  v["spacing_mm"][0].get<double>(), v["spacing_mm"][1].get<double>(),
+                  v["spacing_mm"][2].get<double>(), v["origin_mm"][0].get<double>(),
+                  v["origin_mm"][1].get<double>(), v["origin_mm"][2].get<double>());
+    }
+    for (const auto& ts : s["transfer_syntaxes"]) std::printf("  transfer syntax %s\n", ts.get<std::string>().c_str());
+    for (const auto& w : s["warnings"]) std::printf("  warning: %s\n", w.get<std::string>().c_str());
+  }
+  for (const auto& u : report["unreadable"]) {
+    std::printf("unreadable: %s: %s\n", u["file"].get<std::string>().c_str(), u["reason"].get<std::string>().c_str());
+  }
+  std::printf("%zu series, %zu unreadable files, %zu non-DICOM files skipped\n", report["series"].size(),
+              report["unreadable"].size(), report["skipped_non_dicom"].get<std::size_t>());
+}
+
+}  // namespace
+
+int runInfo(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli info PATH [--json]\n"
+      "Lists the DICOM series under PATH (a file or a folder, searched recursively): modality, image\n"
+      "count, volume geometry (LPS, mm), transfer syntaxes, warnings, and every unreadable file with\n"
+      "the reason. Exit code 0 when at least one series was found, 1 otherwise.\n";
+  CommandLine cl(args, {}, {"--json", "--help"});
+  if (cl.has("--help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (cl.positional().size() != 1) return usage("info needs one PATH", kUsage);
+  auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
+  if (!scan.ok()) return fail(scan.error().message);
+
+  nlohmann::json report;
+  report["path"] = cl.positional()[0];
+  report["series"] = nlohmann::json::array();
+  for (const auto& s : scan.value().series) report["series"].push_back(describeSeries(s));
+  report["unreadable"] = nlohmann::json::array();
+  for (const auto& u : scan.value().unreadable) report["unreadable"].push_back({{"file", u.file.string()}, {"reason", u.reason}});
+  report["skipped_non_dicom"] = scan.value().skippedNonDicom;
+  if (cl.has("--json")) {
+    std::cout << report.dump(2) << '\n';
+  } else {
+    printText(report);
+  }
+  return scan.value().series.empty() ? 1 : 0;
+}
+
+int runConvert(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli convert PATH OUT.png [--series UID] [--plane axial|coronal|sagittal]\n"
+      "                         [--slice N] [--window CENTER,WIDTH]\n"
+      "Renders one slice of a CT series (default: the middle axial slice, lung window) as a PNG.\n";
+  CommandLine cl(args, {"--series", "--plane", "--slice", "--window"}, {"--help"});
+  if (cl.has("--help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (cl.positional().size() != 2) return usage("convert needs PATH and OUT", kUsage);
+  const std::filesystem::path out = cl.positional()[1];
+  if (out.extension() != ".png") {
+    return usage("only .png output is supported so far: " + out.string(), kUsage);
+  }
+  core::SlicePlane plane = core::SlicePlane::Axial;
+  const std::string planeName = cl.value("--plane").value_or("axial");
+  if (planeName == "coronal") plane = core::SlicePlane::Coronal;
+  else if (planeName == "sagittal") plane = core::SlicePlane::Sagittal;
+  else if (planeName != "axial") return usage("unknown plane " + planeName, kUsage);
+  core::HuWindow window = core::HuWindow::lung();
+  if (auto text = cl.value("--window")) {
+    if (std::sscanf(text->c_str(), "%lf,%lf", &window.center, &window.width) != 2 || window.width <= 0) {
+      return usage("--window expects CENTER,WIDTH in HU, e.g. -600,1500", kUsage);
+    }
+  }
+
+  auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
+  if (!scan.ok()) return fail(scan.error().message);
+  const imaging::DicomSeriesEntry* chosen = nullptr;
+  const auto wanted = cl.value("--series");
+  for (const auto& s : scan.value().series) {
+    if (wanted ? s.seriesInstanceUid == *wanted : (!chosen || s.images.size() > chosen->images.size())) chosen = &s;
+  }
+  if (!chosen) return fail(cl.positional()[0] + ": no matching DICOM series");
+  auto loaded = imaging::CtVolumeLoader().load(*chosen);
+  if (!loaded.ok()) return fail(loaded.error().message);
+  const auto& volume = loaded.value().volume;
+  const std::size_t count = core::sliceCount(volume.geometry(), plane);
+  const auto slice = cl.integer("--slice", static_cast<long long>(count / 2));
+  if (!slice || *slice < 0 || static_cast<std::size_t>(*slice) >= count) {
+    return usage("--slice must be 0 to " + std::to_string(count - 1), kUsage);
+  }
+  auto image = core::renderSlice(volume, plane, static_cast<std::size_t>(*slice), window);
+  auto written = imaging::writeImageFile(image, out);
+  if (!written.ok()) return fail(written.error().message);
+  return 0;
+}
+
+}  // namespace vigie::app::cli

@@ -1,0 +1,53 @@
+// vigie-cli: the headless face of Vigie, for scripts, tests and servers.
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "CliCommands.h"
+#include "vigie/inference/ComputeDevice.h"
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: vigie-cli COMMAND [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  synth ct|fundus --out DIR   write deterministic synthetic studies with ground truth\n"
+    "  demo --out DIR              write the demo study (a chest CT and fundus photographs)\n"
+    "  info PATH [--json]          list the DICOM series under PATH, with geometry and problems\n"
+    "  convert PATH OUT.png        render a CT slice as a PNG\n"
+    "  bench load [--smoke]        measure CT series loading against a baseline\n"
+    "  version                     print the version and the inference runtime\n"
+    "\n"
+    "Run 'vigie-cli COMMAND --help' for a command's options.\n"
+    "Synthetic data and models are not for clinical use.\n";
+
+int printVersion() {
+  const auto runtime = vigie::inference::queryRuntime();
+  std::printf("vigie-cli %s\nLibTorch %s, CUDA %s (%d devices), %d CPU threads\n", VIGIE_VERSION,
+              runtime.torchVersion.c_str(), runtime.cudaAvailable ? "available" : "not available",
+              runtime.cudaDeviceCount, runtime.cpuThreads);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kHelp;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  namespace cli = vigie::app::cli;
+  if (command == "synth") return cli::runSynth(args);
+  if (command == "demo") return cli::runDemo(args);
+  if (command == "info") return cli::runInfo(args);
+  if (command == "convert") return cli::runConvert(args);
+  if (command == "bench") return cli::runBench(args);
+  if (command == "version" || command == "--version") return printVersion();
+  std::cerr << "vigie-cli: unknown command '" << command << "'\n\n" << kHelp;
+  return 2;
+}

@@ -1,0 +1,232 @@
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDialog>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QHeaderView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "SliceViewport.h"
+
+namespace vigie::app {
+namespace {
+
+struct Preset {
+  const char* name;
+  core::HuWindow window;
+  Qt::Key key;
+};
+
+const Preset kPresets[] = {
+    {"Lung", core::HuWindow::lung(), Qt::Key_1},
+    {"Mediastinum", core::HuWindow::mediastinum(), Qt::Key_2},
+    {"Bone", core::HuWindow::bone(), Qt::Key_3},
+    {"Soft tissue", core::HuWindow::softTissue(), Qt::Key_4},
+};
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle("Vigie");
+  buildLayout();
+  buildMenus();
+  connect(&loader_, &StudyLoader::progress, this, [this](int done, int total) {
+    progress_->setMaximum(total);
+    progress_->setValue(done);
+  });
+  connect(&loader_, &StudyLoader::loaded, this, &MainWindow::showStudy);
+  connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
+  resize(1280, 900);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout() {
+  auto* central = new QWidget(this);
+  auto* grid = new QGridLayout(central);
+  grid->setContentsMargins(2, 2, 2, 2);
+  grid->setSpacing(2);
+  const core::SlicePlane planes[] = {core::SlicePlane::Axial, core::SlicePlane::Coronal, core::SlicePlane::Sagittal};
+  for (int v = 0; v < 3; ++v) {
+    viewports_[v] = new SliceViewport(planes[v], central);
+    connect(viewports_[v], &SliceViewport::windowEdited, this, &MainWindow::applyWindow);
+  }
+  grid->addWidget(viewports_[0], 0, 0);
+  grid->addWidget(viewports_[1], 0, 1);
+  grid->addWidget(viewports_[2], 1, 0);
+
+  auto* panel = new QGroupBox("Study", central);
+  auto* panelLayout = new QVBoxLayout(panel);
+  studySummary_ = new QLabel("No study open.\nFile > Open folder (Ctrl+O).", panel);
+  studySummary_->setWordWrap(true);
+  studySummary_->setTextFormat(Qt::RichText);
+  problemList_ = new QListWidget(panel);
+  problemList_->setObjectName("problemList");
+  panelLayout->addWidget(studySummary_);
+  panelLayout->addWidget(new QLabel("Problems:", panel));
+  panelLayout->addWidget(problemList_, 1);
+  grid->addWidget(panel, 1, 1);
+  grid->setRowStretch(0, 1);
+  grid->setRowStretch(1, 1);
+  grid->setColumnStretch(0, 1);
+  grid->setColumnStretch(1, 1);
+  setCentralWidget(central);
+
+  progress_ = new QProgressBar(this);
+  progress_->setMaximumWidth(240);
+  progress_->setVisible(false);
+  statusBar()->addPermanentWidget(progress_);
+}
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu("&File");
+  QAction* open = file->addAction("&Open folder...");
+  open->setShortcut(QKeySequence::Open);
+  connect(open, &QAction::triggered, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, "Open a folder of DICOM files");
+    if (!dir.isEmpty()) openPath(dir);
+  });
+  QAction* openFile = file->addAction("Open &file...");
+  connect(openFile, &QAction::triggered, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open a DICOM file");
+    if (!path.isEmpty()) openPath(path);
+  });
+  file->addSeparator();
+  QAction* quit = file->addAction("&Quit");
+  quit->setShortcut(QKeySequence::Quit);
+  connect(quit, &QAction::triggered, qApp, &QApplication::quit);
+
+  QMenu* view = menuBar()->addMenu("&View");
+  for (const Preset& p : kPresets) {
+    QAction* a = view->addAction(QString("%1 window (W %2, L %3)").arg(p.name).arg(p.window.width).arg(p.window.center));
+    a->setShortcut(QKeySequence(p.key));
+    const core::HuWindow w = p.window;
+    connect(a, &QAction::triggered, this, [this, w] { applyWindow(w); });
+  }
+  view->addSeparator();
+  QAction* reset = view->addAction("&Reset views");
+  reset->setShortcut(QKeySequence(Qt::Key_R));
+  connect(reset, &QAction::triggered, this, [this] {
+    for (auto* v : viewports_) v->resetCamera();
+  });
+
+  QMenu* help = menuBar()->addMenu("&Help");
+  QAction* keys = help->addAction("&Keyboard shortcuts");
+  keys->setShortcut(QKeySequence::HelpContents);
+  connect(keys, &QAction::triggered, this, &MainWindow::showShortcuts);
+  QAction* about = help->addAction("&About Vigie");
+  connect(about, &QAction::triggered, this, [this] {
+    QMessageBox::about(this, "About Vigie",
+                       "Vigie: AI-assisted reading of medical images.\n"
+                       "Demo studies and reference models are synthetic and not for clinical use.");
+  });
+}
+
+void MainWindow::showShortcuts() {
+  QDialog dialog(this);
+  dialog.setWindowTitle("Keyboard and mouse");
+  auto* layout = new QVBoxLayout(&dialog);
+  auto* table = new QTableWidget(&dialog);
+  const QList<QPair<QString, QString>> rows = {
+      {"Ctrl+O", "Open a folder"},
+      {"Ctrl+Q", "Quit"},
+      {"1 / 2 / 3 / 4", "Lung / mediastinum / bone / soft-tissue window"},
+      {"R", "Reset views"},
+      {"Up / Down, mouse wheel", "Next / previous slice (in the focused view)"},
+      {"Page Up / Page Down", "Ten slices forward / back"},
+      {"Home / End", "First / last slice"},
+      {"Left drag", "Window (horizontal) and level (vertical)"},
+      {"Middle drag", "Pan"},
+      {"Right drag, Ctrl+wheel", "Zoom"},
+      {"F1", "This list"},
+  };
+  table->setColumnCount(2);
+  table->setRowCount(rows.size());
+  table->setHorizontalHeaderLabels({"Key", "Action"});
+  for (int r = 0; r < rows.size(); ++r) {
+    table->setItem(r, 0, new QTableWidgetItem(rows[r].first));
+    table->setItem(r, 1, new QTableWidgetItem(rows[r].second));
+  }
+  table->horizontalHeader()->setStretchLastSection(true);
+  table->resizeColumnsToContents();
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  layout->addWidget(table);
+  dialog.resize(520, 420);
+  dialog.exec();
+}
+
+void MainWindow::openPath(const QString& path) {
+  progress_->setValue(0);
+  progress_->setVisible(true);
+  statusBar()->showMessage(QString("Loading %1 ...").arg(path));
+  loader_.load(path);
+}
+
+void MainWindow::applyWindow(core::HuWindow window) {
+  for (auto* v : viewports_) v->setWindow(window);
+}
+
+void MainWindow::showStudy(const LoadedStudy& study) {
+  progress_->setVisible(false);
+  for (auto* v : viewports_) v->setVolume(study.volume, study.seriesDescription);
+  studySummary_->setText(study.summary);
+  problems_ = study.problems;
+  problemList_->clear();
+  problemList_->addItems(problems_);
+  if (problems_.isEmpty()) problemList_->addItem("none");
+  statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);
+  setWindowTitle(QString("Vigie - %1").arg(study.seriesDescription));
+  Q_EMIT studyShown();
+  if (!pendingScreenshot_.isEmpty()) {
+    // Give Qt a few event-loop turns to lay out and paint the GL views.
+    QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+  }
+}
+
+void MainWindow::showFailure(const QString& message) {
+  progress_->setVisible(false);
+  statusBar()->showMessage("Could not open the study (see the Problems list)");
+  problemList_->clear();
+  problemList_->addItem(message);
+  problems_ = QStringList{message};
+  Q_EMIT studyFailed(message);
+  if (!pendingScreenshot_.isEmpty()) {
+    qCritical("vigie: %s", qPrintable(message));
+    QApplication::exit(1);
+  }
+}
+
+bool MainWindow::hasStudy() const { return viewports_[0]->hasVolume(); }
+
+SliceViewport* MainWindow::viewport(core::SlicePlane plane) const {
+  for (auto* v : viewports_) {
+    if (v->plane() == plane) return v;
+  }
+  return nullptr;
+}
+
+void MainWindow::screenshotAndQuit(const QString& file) {
+  pendingScreenshot_ = file;
+  if (hasStudy()) QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+}
+
+void MainWindow::takeScreenshot() {
+  const QPixmap shot = grab();
+  const bool saved = !shot.isNull() && shot.save(pendingScreenshot_, "PNG");
+  if (!saved) qCritical("vigie: cannot write screenshot %s", qPrintable(pendingScreenshot_));
+  QApplication::exit(saved ? 0 : 1);
+}
+
+}  // namespace vigie::app

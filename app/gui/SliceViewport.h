@@ -1,0 +1,84 @@
+#pragma once
+
+#include <memory>
+
+#include <vtkSmartPointer.h>
+
+#include "VtkOpenGLWidget.h"
+#include "vigie/core/SliceImage.h"
+#include "vigie/core/Volume.h"
+
+class vtkCornerAnnotation;
+class vtkImageData;
+class vtkImageSlice;
+class vtkImageSliceMapper;
+class vtkRenderer;
+
+namespace vigie::app {
+
+/// One 2D view (axial, coronal or sagittal) of a CT volume, rendered by VTK.
+/// The VTK image wraps the volume's voxels without copying them.
+///
+/// Mouse: wheel = next/previous slice, Ctrl+wheel = zoom, left drag =
+/// window/level, middle drag = pan, right drag = zoom.
+/// Keys: Up/Down and PageUp/PageDown step slices, Home/End jump to the ends.
+/// GUI thread only.
+class SliceViewport : public VtkOpenGLWidget {
+  Q_OBJECT
+ public:
+  explicit SliceViewport(core::SlicePlane plane, QWidget* parent = nullptr);
+  ~SliceViewport() override;
+
+  /// Shows `volume` (shared with the other views), at its middle slice.
+  void setVolume(std::shared_ptr<const core::CtVolume> volume, const QString& caption);
+  bool hasVolume() const { return volume_ != nullptr; }
+
+  core::SlicePlane plane() const { return plane_; }
+  int slice() const { return slice_; }
+  int sliceCount() const;
+  /// Clamps to the valid range; emits sliceChanged when it moves.
+  void setSlice(int index);
+
+  core::HuWindow window() const { return window_; }
+  void setWindow(core::HuWindow window);
+
+  /// Fits the whole slice in the view again.
+  void resetCamera();
+
+ Q_SIGNALS:
+  void sliceChanged(int index);
+  /// The reader changed window/level by dragging in this view.
+  void windowEdited(vigie::core::HuWindow window);
+
+ protected:
+  void wheelEvent(QWheelEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+
+ private:
+  void updateAnnotation();
+  void zoomBy(double factor);
+  /// Patient-space position (LPS, mm) of the centre of the current slice.
+  core::Vec3 slicePosition() const;
+
+  core::SlicePlane plane_;
+  std::shared_ptr<const core::CtVolume> volume_;
+  QString caption_;
+  int slice_ = 0;
+  core::HuWindow window_ = core::HuWindow::lung();
+
+  vtkSmartPointer<vtkRenderer> renderer_;
+  vtkSmartPointer<vtkImageData> image_;
+  vtkSmartPointer<vtkImageSliceMapper> mapper_;
+  vtkSmartPointer<vtkImageSlice> actor_;
+  vtkSmartPointer<vtkCornerAnnotation> annotation_;
+
+  enum class Drag { None, WindowLevel, Pan, Zoom };
+  Drag drag_ = Drag::None;
+  QPoint dragStart_;
+  core::HuWindow dragStartWindow_;
+};
+
+}  // namespace vigie::app

@@ -1,0 +1,104 @@
+#include "StudyLoader.h"
+
+#include <QPointer>
+#include <QThreadPool>
+#include <functional>
+#include <variant>
+
+#include "vigie/imaging/dicom/CtVolumeLoader.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
+
+namespace vigie::app {
+namespace {
+
+/// Runs on the worker thread; returns the study or an error message.
+std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::atomic<bool>& cancel,
+                                             const std::function<void(int, int)>& onProgress) {
+  auto scan = imaging::DicomScanner().scan(path.toStdString());
+  if (!scan.ok()) return QString::fromStdString(scan.error().message);
+  const auto& result = scan.value();
+  const imaging::DicomSeriesEntry* chosen = nullptr;
+  for (const auto& s : result.series) {
+    if (s.images.size() >= 2 && (!chosen || s.images.size() > chosen->images.size())) chosen = &s;
+  }
+  if (!chosen) {
+    return QString("%1: no CT series with two or more slices found (%2 series, %3 unreadable files, %4 non-DICOM files)")
+        .arg(path)
+        .arg(result.series.size())
+        .arg(result.unreadable.size())
+        .arg(result.skippedNonDicom);
+  }
+  auto loaded = imaging::CtVolumeLoader().load(
+      *chosen, [&](std::size_t done, std::size_t total) { onProgress(static_cast<int>(done), static_cast<int>(total)); },
+      &cancel);
+  if (!loaded.ok()) return QString::fromStdString(loaded.error().message);
+
+  LoadedStudy study;
+  study.path = path;
+  study.seriesDescription = QString::fromStdString(chosen->description);
+  const auto& g = loaded.value().volume.geometry();
+  study.summary = QString(
+                      "<b>%1</b><br>Modality %2, %3 images<br>%4 x %5 x %6 voxels<br>"
+                      "spacing %7 x %8 x %9 mm<br>%10 series in folder")
+                      .arg(study.seriesDescription.toHtmlEscaped())
+                      .arg(QString::fromStdString(chosen->modality))
+                      .arg(chosen->images.size())
+                      .arg(g.size.i)
+                      .arg(g.size.j)
+                      .arg(g.size.k)
+                      .arg(g.spacing.x, 0, 'g', 3)
+                      .arg(g.spacing.y, 0, 'g', 3)
+                      .arg(g.spacing.z, 0, 'g', 3)
+                      .arg(result.series.size());
+  for (const auto& u : result.unreadable) {
+    study.problems << QString("%1: %2").arg(QString::fromStdString(u.file.string()), QString::fromStdString(u.reason));
+  }
+  for (const auto& w : loaded.value().warnings) study.problems << QString::fromStdString(w);
+  study.volume = std::make_shared<const core::CtVolume>(std::move(loaded.value().volume));
+  return study;
+}
+
+}  // namespace
+
+StudyLoader::StudyLoader(QObject* parent) : QObject(parent) { qRegisterMetaType<LoadedStudy>(); }
+
+StudyLoader::~StudyLoader() {
+  cancel();
+  // The worker only touches the shared flag and posts to a QPointer, so it
+  // may finish after this object is gone; wait anyway to free its memory early.
+  QThreadPool::globalInstance()->waitForDone(5000);
+}
+
+void StudyLoader::cancel() {
+  if (cancel_) *cancel_ = true;
+  busy_ = false;
+}
+
+void StudyLoader::load(const QString& path) {
+  cancel();
+  cancel_ = std::make_shared<std::atomic<bool>>(false);
+  busy_ = true;
+  auto flag = cancel_;
+  QPointer<StudyLoader> self(this);
+  QThreadPool::globalInstance()->start([self, flag, path] {
+    auto onProgress = [self, flag](int done, int total) {
+      if (*flag || !self) return;
+      QMetaObject::invokeMethod(self, [self, flag, done, total] {
+        if (self && !*flag) Q_EMIT self->progress(done, total);
+      }, Qt::QueuedConnection);
+    };
+    auto outcome = loadStudy(path, *flag, onProgress);
+    if (!self) return;
+    QMetaObject::invokeMethod(self, [self, flag, outcome = std::move(outcome)]() mutable {
+      if (!self || *flag) return;  // superseded or cancelled: say nothing
+      self->busy_ = false;
+      if (auto* study = std::get_if<LoadedStudy>(&outcome)) {
+        Q_EMIT self->loaded(*study);
+      } else {
+        Q_EMIT self->failed(std::get<QString>(outcome));
+      }
+    }, Qt::QueuedConnection);
+  });
+}
+
+}  // namespace vigie::app

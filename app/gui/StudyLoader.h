@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <memory>
+
+#include "vigie/core/Volume.h"
+
+namespace vigie::app {
+
+/// What a finished load hands to the GUI.
+struct LoadedStudy {
+  std::shared_ptr<const core::CtVolume> volume;
+  QString path;
+  QString seriesDescription;
+  QString summary;            ///< series, geometry, files: for the study panel
+  QStringList problems;       ///< unreadable files and warnings, each naming the file
+};
+
+/// Scans a file or folder and loads its largest CT series on a worker thread,
+/// so the GUI never waits on the disk. Signals arrive on the GUI thread.
+/// One load at a time: starting another cancels the first.
+class StudyLoader : public QObject {
+  Q_OBJECT
+ public:
+  explicit StudyLoader(QObject* parent = nullptr);
+  ~StudyLoader() override;
+
+  void load(const QString& path);
+  void cancel();
+  bool busy() const { return busy_; }
+
+ Q_SIGNALS:
+  void progress(int done, int total);
+  void loaded(const vigie::app::LoadedStudy& study);
+  void failed(const QString& message);
+
+ private:
+  std::shared_ptr<std::atomic<bool>> cancel_;
+  bool busy_ = false;
+};
+
+}  // namespace vigie::app
+
+Q_DECLARE_METATYPE(vigie::app::LoadedStudy)

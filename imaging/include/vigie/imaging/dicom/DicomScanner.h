@@ -1,0 +1,65 @@
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "vigie/core/Result.h"
+#include "vigie/core/Vec3.h"
+
+namespace vigie::imaging {
+
+/// What the scanner learned about one DICOM image file from its header
+/// (pixel data is not read during a scan).
+struct DicomImageHeader {
+  std::filesystem::path file;
+  std::string sopInstanceUid;
+  std::string studyInstanceUid;
+  std::string seriesInstanceUid;
+  std::string modality;
+  std::string seriesDescription;
+  std::string transferSyntaxUid;
+  int instanceNumber = 0;
+  int rows = 0;
+  int columns = 0;
+  int frames = 1;
+  bool hasPosition = false;
+  core::Vec3 imagePosition;                       ///< LPS mm, of the first pixel's centre
+  core::Vec3 rowDirection{1, 0, 0};               ///< unit vector along a row (increasing column)
+  core::Vec3 columnDirection{0, 1, 0};            ///< unit vector down a column
+  double rowSpacing = 1.0;                        ///< mm between rows (Pixel Spacing[0])
+  double columnSpacing = 1.0;                     ///< mm between columns (Pixel Spacing[1])
+};
+
+/// A series: the images that share a Series Instance UID.
+struct DicomSeriesEntry {
+  std::string studyInstanceUid;
+  std::string seriesInstanceUid;
+  std::string modality;
+  std::string description;
+  std::vector<DicomImageHeader> images;
+};
+
+struct UnreadableFile {
+  std::filesystem::path file;
+  std::string reason;
+};
+
+struct DicomScanResult {
+  std::vector<DicomSeriesEntry> series;  ///< ordered by study, then series UID
+  std::vector<UnreadableFile> unreadable;  ///< DICOM-looking files that could not be parsed
+  std::size_t skippedNonDicom = 0;         ///< files that are not DICOM at all
+};
+
+/// Finds the DICOM images under a file or folder (recursively) and groups them
+/// into series. Reads headers only (stops before Pixel Data), on several
+/// threads. A malformed file is listed in `unreadable` with its reason; the
+/// others still come back. Any thread may call; blocks until done.
+class DicomScanner {
+ public:
+  core::Result<DicomScanResult> scan(const std::filesystem::path& path) const;
+};
+
+}  // namespace vigie::imaging

@@ -1,0 +1,207 @@
+#include "vigie/imaging/dicom/CtVolumeLoader.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <sstream>
+
+#include "DcmtkSetup.h"
+#include "ParallelFor.h"
+
+namespace vigie::imaging {
+namespace {
+
+constexpr double kPositionTolerance = 0.01;  // mm
+
+struct SlicePlan {
+  const DicomImageHeader* header = nullptr;
+  double positionAlongNormal = 0.0;  // mm
+};
+
+/// Reads one slice's pixels into `out` (rows*columns HU values).
+core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
+  const std::string file = h.file.string();
+  DcmFileFormat format;
+  OFCondition status = format.loadFile(file.c_str());
+  if (status.bad()) {
+    return core::makeError(core::ErrorCode::IoError, file + ": cannot read: " + status.text());
+  }
+  DcmDataset* ds = format.getDataset();
+  if (DcmXfer(ds->getOriginalXfer()).isEncapsulated()) {
+    status = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
+    if (status.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit)) {
+      return core::makeError(core::ErrorCode::Unsupported,
+                             file + ": cannot decode transfer syntax " +
+                                 DcmXfer(ds->getOriginalXfer()).getXferName() + ": " + status.text());
+    }
+  }
+  Uint16 samples = 1, bitsAllocated = 0, bitsStored = 0, representation = 0;
+  ds->findAndGetUint16(DCM_SamplesPerPixel, samples);
+  ds->findAndGetUint16(DCM_BitsAllocated, bitsAllocated);
+  ds->findAndGetUint16(DCM_BitsStored, bitsStored);
+  ds->findAndGetUint16(DCM_PixelRepresentation, representation);
+  if (samples != 1) {
+    return core::makeError(core::ErrorCode::Unsupported, file + ": colour image in a CT series");
+  }
+  if (bitsStored == 0 || bitsStored > bitsAllocated) bitsStored = bitsAllocated;
+  Float64 slope = 1.0, intercept = 0.0;
+  ds->findAndGetFloat64(DCM_RescaleSlope, slope);
+  ds->findAndGetFloat64(DCM_RescaleIntercept, intercept);
+  if (slope == 0.0) slope = 1.0;
+
+  const std::size_t pixels = static_cast<std::size_t>(h.rows) * h.columns;
+  auto toHu = [&](double stored) {
+    const double hu = std::round(stored * slope + intercept);
+    return static_cast<std::int16_t>(std::clamp(hu, -32768.0, 32767.0));
+  };
+  // Sign-extend values with fewer stored bits than allocated (e.g. 12 of 16).
+  auto signedValue = [bitsStored](Uint32 raw) {
+    const Uint32 mask = bitsStored >= 32 ? 0xFFFFFFFFu : ((1u << bitsStored) - 1u);
+    raw &= mask;
+    const Uint32 sign = 1u << (bitsStored - 1);
+    return static_cast<double>(static_cast<Sint32>((raw ^ sign) - sign));
+  };
+  auto unsignedValue = [bitsStored](Uint32 raw) {
+    const Uint32 mask = bitsStored >= 32 ? 0xFFFFFFFFu : ((1u << bitsStored) - 1u);
+    return static_cast<double>(raw & mask);
+  };
+
+  unsigned long count = 0;
+  if (bitsAllocated == 16) {
+    const Uint16* data = nullptr;
+    status = ds->findAndGetUint16Array(DCM_PixelData, data, &count);
+    if (status.bad() || data == nullptr || count < pixels) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             file + ": Pixel Data missing or shorter than Rows x Columns");
+    }
+    for (std::size_t p = 0; p < pixels; ++p) {
+      out[p] = toHu(representation ? signedValue(data[p]) : unsignedValue(data[p]));
+    }
+  } else if (bitsAllocated == 8) {
+    const Uint8* data = nullptr;
+    status = ds->findAndGetUint8Array(DCM_PixelData, data, &count);
+    if (status.bad() || data == nullptr || count < pixels) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             file + ": Pixel Data missing or shorter than Rows x Columns");
+    }
+    for (std::size_t p = 0; p < pixels; ++p) {
+      out[p] = toHu(representation ? signedValue(data[p]) : unsignedValue(data[p]));
+    }
+  } else {
+    return core::makeError(core::ErrorCode::Unsupported,
+                           file + ": Bits Allocated " + std::to_string(bitsAllocated) + " not supported");
+  }
+  return {};
+}
+
+std::string formatMm(double v) {
+  std::ostringstream s;
+  s.precision(4);
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series) {
+  const std::string name = "series " + series.seriesInstanceUid;
+  if (series.images.empty()) return core::makeError(core::ErrorCode::InvalidArgument, name + ": no images");
+  const DicomImageHeader& first = series.images.front();
+  for (const auto& h : series.images) {
+    if (!h.hasPosition) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             h.file.string() + ": missing Image Position (Patient)");
+    }
+    if (h.frames != 1) {
+      return core::makeError(core::ErrorCode::Unsupported,
+                             h.file.string() + ": multi-frame images are not assembled into CT volumes yet");
+    }
+    if (h.rows != first.rows || h.columns != first.columns) {
+      return core::makeError(core::ErrorCode::ParseError, h.file.string() + ": slice size differs from " +
+                                                              first.file.string());
+    }
+  }
+  const core::Vec3 normal = first.rowDirection.cross(first.columnDirection).normalized();
+
+  std::vector<SlicePlan> plan;
+  for (const auto& h : series.images) plan.push_back({&h, h.imagePosition.dot(normal)});
+  std::stable_sort(plan.begin(), plan.end(), [](const SlicePlan& a, const SlicePlan& b) {
+    return a.positionAlongNormal < b.positionAlongNormal;
+  });
+
+  SeriesLayout layout;
+  std::vector<double> gaps;
+  for (std::size_t s = 1; s < plan.size(); ++s) {
+    const double gap = plan[s].positionAlongNormal - plan[s - 1].positionAlongNormal;
+    if (gap < kPositionTolerance) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             plan[s].header->file.string() + ": same slice position as " +
+                                 plan[s - 1].header->file.string());
+    }
+    gaps.push_back(gap);
+  }
+  double sliceSpacing = 1.0;
+  if (!gaps.empty()) {
+    std::vector<double> sorted = gaps;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    sliceSpacing = sorted[sorted.size() / 2];
+    const auto [lo, hi] = std::minmax_element(gaps.begin(), gaps.end());
+    if (*hi - *lo > 0.05 * sliceSpacing) {
+      layout.warnings.push_back(name + ": uneven slice spacing (" + formatMm(*lo) + " to " + formatMm(*hi) +
+                                " mm); using the median " + formatMm(sliceSpacing) + " mm");
+    }
+  }
+
+  core::VolumeGeometry& g = layout.geometry;
+  g.size = {static_cast<std::size_t>(first.columns), static_cast<std::size_t>(first.rows), plan.size()};
+  g.spacing = {first.columnSpacing, first.rowSpacing, sliceSpacing};
+  g.origin = plan.front().header->imagePosition;
+  g.direction = {first.rowDirection, first.columnDirection, normal};
+  std::string why;
+  if (!g.isValid(&why)) {
+    return core::makeError(core::ErrorCode::ParseError, first.file.string() + ": invalid geometry: " + why);
+  }
+  for (const SlicePlan& p : plan) layout.slices.push_back(p.header);
+  return layout;
+}
+
+core::Result<LoadedCtVolume> CtVolumeLoader::load(const DicomSeriesEntry& series,
+                                                  const LoadProgress& progress,
+                                                  const std::atomic<bool>* cancel) const {
+  auto planned = layout(series);
+  if (!planned.ok()) return planned.error();
+  const SeriesLayout& plan = planned.value();
+  const std::string name = "series " + series.seriesInstanceUid;
+
+  internal::ensureDcmtkReady();
+  LoadedCtVolume loaded;
+  loaded.warnings = plan.warnings;
+  loaded.volume = core::CtVolume(plan.geometry);
+  std::mutex errorMutex;
+  core::Status firstError;
+  std::atomic<std::size_t> done{0};
+  std::atomic<bool> stop{false};
+  const std::size_t total = plan.slices.size();
+  internal::parallelFor(total, [&](std::size_t s) {
+    if (stop || (cancel && *cancel)) return;
+    core::Status status = decodeSlice(*plan.slices[s], loaded.volume.slice(s));
+    if (!status.ok()) {
+      std::lock_guard<std::mutex> lock(errorMutex);
+      if (firstError.ok()) firstError = status;
+      stop = true;
+      return;
+    }
+    const std::size_t n = ++done;
+    if (progress) progress(n, total);
+  });
+  if (cancel && *cancel) return core::makeError(core::ErrorCode::Cancelled, name + ": loading cancelled");
+  if (!firstError.ok()) return firstError.error();
+  return loaded;
+}
+
+}  // namespace vigie::imaging

@@ -1,0 +1,156 @@
+#include "vigie/imaging/dicom/DicomScanner.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include "DcmtkSetup.h"
+#include "ParallelFor.h"
+
+namespace vigie::imaging {
+namespace {
+
+/// True when the file has the "DICM" prefix of a Part 10 file.
+bool hasPart10Preamble(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[132] = {};
+  return in.read(magic, sizeof magic) && std::string(magic + 128, 4) == "DICM";
+}
+
+/// Files without a meta header start with a small group-0008 element in
+/// either VR encoding; this cheap check avoids parsing every text or image file.
+bool looksLikeRawDataset(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  unsigned char head[8] = {};
+  if (!in.read(reinterpret_cast<char*>(head), sizeof head)) return false;
+  const unsigned group = head[0] | (head[1] << 8);
+  return group == 0x0008 || group == 0x0002;
+}
+
+std::string getString(DcmItem* item, const DcmTagKey& tag) {
+  OFString value;
+  if (item->findAndGetOFString(tag, value).good()) return std::string(value.c_str());
+  return {};
+}
+
+bool getVec3(DcmItem* item, const DcmTagKey& tag, unsigned long first, core::Vec3& out) {
+  for (unsigned long i = 0; i < 3; ++i) {
+    Float64 v = 0;
+    if (item->findAndGetFloat64(tag, v, first + i).bad()) return false;
+    out[static_cast<int>(i)] = v;
+  }
+  return true;
+}
+
+struct FileOutcome {
+  enum Kind { Image, NotDicom, Unreadable, NotImage } kind = NotDicom;
+  DicomImageHeader header;
+  std::string reason;
+};
+
+FileOutcome readHeader(const std::filesystem::path& file) {
+  FileOutcome outcome;
+  const bool part10 = hasPart10Preamble(file);
+  if (!part10 && !looksLikeRawDataset(file)) return outcome;  // NotDicom
+  DcmFileFormat format;
+  const OFCondition status =
+      format.loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                              part10 ? ERM_autoDetect : ERM_dataset, DCM_PixelData);
+  if (status.bad()) {
+    outcome.kind = part10 ? FileOutcome::Unreadable : FileOutcome::NotDicom;
+    outcome.reason = std::string("cannot parse DICOM header: ") + status.text();
+    return outcome;
+  }
+  DcmDataset* ds = format.getDataset();
+  DicomImageHeader& h = outcome.header;
+  h.file = file;
+  h.sopInstanceUid = getString(ds, DCM_SOPInstanceUID);
+  h.studyInstanceUid = getString(ds, DCM_StudyInstanceUID);
+  h.seriesInstanceUid = getString(ds, DCM_SeriesInstanceUID);
+  h.modality = getString(ds, DCM_Modality);
+  h.seriesDescription = getString(ds, DCM_SeriesDescription);
+  h.transferSyntaxUid = DcmXfer(ds->getOriginalXfer()).getXferID();
+  Uint16 rows = 0, columns = 0;
+  ds->findAndGetUint16(DCM_Rows, rows);
+  ds->findAndGetUint16(DCM_Columns, columns);
+  if (rows == 0 || columns == 0) {
+    outcome.kind = FileOutcome::NotImage;  // SR, presentation state, DICOMDIR ...
+    return outcome;
+  }
+  h.rows = rows;
+  h.columns = columns;
+  Sint32 number = 0;
+  if (ds->findAndGetSint32(DCM_InstanceNumber, number).good()) h.instanceNumber = number;
+  Sint32 frames = 1;
+  if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 0) h.frames = frames;
+  h.hasPosition = getVec3(ds, DCM_ImagePositionPatient, 0, h.imagePosition);
+  core::Vec3 row, column;
+  if (getVec3(ds, DCM_ImageOrientationPatient, 0, row) &&
+      getVec3(ds, DCM_ImageOrientationPatient, 3, column)) {
+    h.rowDirection = row.normalized();
+    h.columnDirection = column.normalized();
+  }
+  Float64 spacing = 0;
+  if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 0).good() && spacing > 0) h.rowSpacing = spacing;
+  if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 1).good() && spacing > 0) h.columnSpacing = spacing;
+  outcome.kind = FileOutcome::Image;
+  return outcome;
+}
+
+}  // namespace
+
+core::Result<DicomScanResult> DicomScanner::scan(const std::filesystem::path& path) const {
+  internal::ensureDcmtkReady();
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    files.push_back(path);
+  } else if (std::filesystem::is_directory(path, ec)) {
+    for (std::filesystem::recursive_directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec)) {
+      if (it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    if (ec) return core::makeError(core::ErrorCode::IoError, path.string() + ": " + ec.message());
+  } else {
+    return core::makeError(core::ErrorCode::NotFound, path.string() + ": no such file or folder");
+  }
+  std::sort(files.begin(), files.end());
+
+  std::vector<FileOutcome> outcomes(files.size());
+  internal::parallelFor(files.size(), [&](std::size_t i) { outcomes[i] = readHeader(files[i]); });
+
+  DicomScanResult result;
+  std::map<std::pair<std::string, std::string>, DicomSeriesEntry> bySeries;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    FileOutcome& o = outcomes[i];
+    switch (o.kind) {
+      case FileOutcome::NotDicom:
+        ++result.skippedNonDicom;
+        break;
+      case FileOutcome::NotImage:
+        break;
+      case FileOutcome::Unreadable:
+        result.unreadable.push_back({files[i], o.reason});
+        break;
+      case FileOutcome::Image: {
+        auto& entry = bySeries[{o.header.studyInstanceUid, o.header.seriesInstanceUid}];
+        if (entry.images.empty()) {
+          entry.studyInstanceUid = o.header.studyInstanceUid;
+          entry.seriesInstanceUid = o.header.seriesInstanceUid;
+          entry.modality = o.header.modality;
+          entry.description = o.header.seriesDescription;
+        }
+        entry.images.push_back(std::move(o.header));
+        break;
+      }
+    }
+  }
+  for (auto& [key, entry] : bySeries) result.series.push_back(std::move(entry));
+  return result;
+}
+
+}  // namespace vigie::imaging

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Vigie needs to build, test and run.
+# Idempotent and non-interactive: packages already installed are skipped, and
+# apt is not touched at all when nothing is missing. Everything comes from
+# Debian's own registry; nothing is downloaded from anywhere else.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config clang-format
+  # GUI and rendering
+  qt6-base-dev libqt6opengl6-dev libgl-dev libvtk9-dev
+  # imaging
+  libinsighttoolkit5-dev libdcmtk-dev libopencv-dev libopenjp2-7-dev
+  libcharls-dev zlib1g-dev
+  # inference (LibTorch CPU) and the Python used by the model recipes
+  libtorch-dev python3 python3-torch python3-numpy
+  # storage and data formats
+  libsqlite3-dev nlohmann-json3-dev
+  # tests: GoogleTest, an X server for GUI tests, DCMTK's command-line tools
+  libgtest-dev libgmock-dev xvfb xauth x11-utils dcmtk
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO="sudo"; else
+    echo "install-deps: missing packages (${missing[*]}) and not root; run as root" >&2
+    exit 1
+  fi
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

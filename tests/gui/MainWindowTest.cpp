@@ -1,0 +1,120 @@
+// GUI tests: the real main window under Xvfb, driven by Qt Test.
+#include <QSignalSpy>
+#include <QSurfaceFormat>
+#include <QTest>
+#include <QImage>
+#include <QDir>
+#include <QTemporaryDir>
+#include <QFile>
+
+#include "MainWindow.h"
+#include "SliceViewport.h"
+
+using vigie::app::MainWindow;
+using vigie::app::SliceViewport;
+using vigie::core::SlicePlane;
+
+namespace {
+
+/// Fraction of pixels that are neither black nor the same grey as the corner:
+/// a blank or uniform view scores near 0.
+double contentFraction(const QImage& image) {
+  if (image.isNull()) return 0.0;
+  const QRgb corner = image.pixel(0, 0);
+  int differing = 0, total = 0;
+  for (int y = 0; y < image.height(); y += 2) {
+    for (int x = 0; x < image.width(); x += 2) {
+      ++total;
+      if (image.pixel(x, y) != corner) ++differing;
+    }
+  }
+  return total ? static_cast<double>(differing) / total : 0.0;
+}
+
+QString artefactDir() {
+  const QString dir = qEnvironmentVariable("VIGIE_TEST_ARTEFACTS", QDir::tempPath());
+  QDir().mkpath(dir);
+  return dir;
+}
+
+}  // namespace
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void showsTheDemoCtInAllThreeViews();
+  void scrollsSlicesWithTheKeyboard();
+  void reportsAFolderWithoutDicom();
+};
+
+void MainWindowTest::showsTheDemoCtInAllThreeViews() {
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(VIGIE_DEMO_DIR "/ct");
+  QVERIFY(shown.wait(60000));
+  QTest::qWait(200);
+  for (SlicePlane plane : {SlicePlane::Axial, SlicePlane::Coronal, SlicePlane::Sagittal}) {
+    SliceViewport* view = window.viewport(plane);
+    QVERIFY(view->hasVolume());
+    const QImage frame = view->grabFramebuffer();
+    frame.save(artefactDir() + QString("/vigie-view-%1.png").arg(static_cast<int>(plane)));
+    QVERIFY2(contentFraction(frame) > 0.2, "the view looks blank");
+  }
+  const QPixmap shot = window.grab();
+  QVERIFY(shot.save(artefactDir() + "/vigie-main-window.png"));
+  QVERIFY(window.problems().isEmpty());
+}
+
+void MainWindowTest::scrollsSlicesWithTheKeyboard() {
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(VIGIE_DEMO_DIR "/ct");
+  QVERIFY(shown.wait(60000));
+  SliceViewport* axial = window.viewport(SlicePlane::Axial);
+  const int start = axial->slice();
+  QVERIFY(start > 0);
+  axial->setFocus();
+  QTest::keyClick(axial, Qt::Key_Up);
+  QCOMPARE(axial->slice(), start + 1);
+  QTest::keyClick(axial, Qt::Key_PageDown);
+  QCOMPARE(axial->slice(), start - 9);
+  QTest::keyClick(axial, Qt::Key_End);
+  QCOMPARE(axial->slice(), axial->sliceCount() - 1);
+  QTest::keyClick(axial, Qt::Key_Up);  // stays on the last slice
+  QCOMPARE(axial->slice(), axial->sliceCount() - 1);
+}
+
+void MainWindowTest::reportsAFolderWithoutDicom() {
+  QTemporaryDir empty;
+  QFile note(empty.filePath("readme.txt"));
+  QVERIFY(note.open(QIODevice::WriteOnly));
+  note.write("not an image");
+  note.close();
+  MainWindow window;
+  window.show();
+  QSignalSpy failed(&window, &MainWindow::studyFailed);
+  window.openPath(empty.path());
+  QVERIFY(failed.wait(20000));
+  QVERIFY(!window.hasStudy());
+  QCOMPARE(window.problems().size(), 1);
+  QVERIFY(window.problems().front().contains(empty.path()));
+  QVERIFY(window.problems().front().contains("1 non-DICOM"));
+}
+
+int main(int argc, char** argv) {
+  QSurfaceFormat format;
+  format.setVersion(3, 2);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setDepthBufferSize(24);
+  format.setSamples(0);
+  QSurfaceFormat::setDefaultFormat(format);
+  QApplication app(argc, argv);
+  MainWindowTest test;
+  return QTest::qExec(&test, argc, argv);
+}
+
+#include "MainWindowTest.moc"

@@ -1,0 +1,98 @@
+// vigie-cli as users and scripts call it: real processes, real files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../unit/TestFolder.h"
+
+namespace {
+
+struct CliRun {
+  int exitCode = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CliRun runCli(const std::string& arguments) {
+  const std::string command = std::string(VIGIE_CLI) + " " + arguments + " 2>&1";
+  CliRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) run.output += buffer.data();
+  const int status = pclose(pipe);
+  run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+}  // namespace
+
+TEST(Cli, HelpListsEveryCommand) {
+  const CliRun run = runCli("--help");
+  EXPECT_EQ(run.exitCode, 0);
+  for (const char* command : {"synth", "demo", "info", "convert", "bench", "version"}) {
+    EXPECT_NE(run.output.find(command), std::string::npos) << command;
+  }
+}
+
+TEST(Cli, SynthCtWritesCasesThatInfoDescribes) {
+  vigie::test::TestFolder dir("cli-ct");
+  const CliRun synth = runCli("synth ct --out " + dir.path().string() +
+                           " --seed 5 --count 2 --size 96x96x40 --spacing 3.75x3.75x7.5");
+  ASSERT_EQ(synth.exitCode, 0) << synth.output;
+  for (const char* c : {"case_000", "case_001"}) {
+    std::ifstream truthFile(dir / c / "truth.json");
+    ASSERT_TRUE(truthFile) << c;
+    const auto truth = nlohmann::json::parse(truthFile);
+    ASSERT_TRUE(truth["nodules"].is_array());
+    for (const auto& n : truth["nodules"]) {
+      EXPECT_EQ(n["center_mm"].size(), 3u);
+      EXPECT_GE(n["diameter_mm"].get<double>(), 3.0);
+      EXPECT_LE(n["diameter_mm"].get<double>(), 15.0);
+    }
+  }
+  const CliRun info = runCli("info " + (dir / "case_001").string() + " --json");
+  ASSERT_EQ(info.exitCode, 0) << info.output;
+  const auto report = nlohmann::json::parse(info.output);
+  ASSERT_EQ(report["series"].size(), 1u);
+  const auto& series = report["series"][0];
+  EXPECT_EQ(series["modality"], "CT");
+  EXPECT_EQ(series["images"], 40);
+  EXPECT_EQ(series["volume"]["size"], nlohmann::json({96, 96, 40}));
+  EXPECT_NEAR(series["volume"]["spacing_mm"][2].get<double>(), 7.5, 1e-6);
+  EXPECT_EQ(report["skipped_non_dicom"], 1);  // truth.json
+
+  const CliRun png = runCli("convert " + (dir / "case_000").string() + " " + (dir / "axial.png").string());
+  EXPECT_EQ(png.exitCode, 0) << png.output;
+  EXPECT_GT(std::filesystem::file_size(dir / "axial.png"), 1000u);
+}
+
+TEST(Cli, SynthFundusWritesTheRequestedCount) {
+  vigie::test::TestFolder dir("cli-fundus");
+  const CliRun synth = runCli("synth fundus --out " + dir.path().string() + " --count 3 --size 200 --seed 9");
+  ASSERT_EQ(synth.exitCode, 0) << synth.output;
+  std::ifstream truthFile(dir / "truth.json");
+  EXPECT_EQ(nlohmann::json::parse(truthFile)["images"].size(), 3u);
+  EXPECT_TRUE(std::filesystem::exists(dir / "fundus_002.dcm"));
+}
+
+TEST(Cli, BadInputGetsAClearMessageAndANonZeroExit) {
+  const CliRun missing = runCli("info /nonexistent/study");
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.output.find("/nonexistent/study"), std::string::npos);
+
+  const CliRun typo = runCli("synth ct --otu /tmp/x");
+  EXPECT_EQ(typo.exitCode, 2);
+  EXPECT_NE(typo.output.find("unknown option --otu"), std::string::npos);
+
+  const CliRun badSize = runCli("synth ct --out /tmp/x --size 12x");
+  EXPECT_EQ(badSize.exitCode, 2);
+  EXPECT_NE(badSize.output.find("--size"), std::string::npos);
+
+  const CliRun unknown = runCli("frobnicate");
+  EXPECT_EQ(unknown.exitCode, 2);
+  EXPECT_NE(unknown.output.find("unknown command"), std::string::npos);
+}

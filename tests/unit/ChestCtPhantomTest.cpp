@@ -1,0 +1,135 @@
+// The synthetic chest CT: deterministic, anatomically plausible HU, nodules where the truth says.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "vigie/imaging/synthetic/ChestCtPhantom.h"
+
+using namespace vigie;
+using imaging::ChestCtPhantomGenerator;
+using imaging::ChestCtPhantomOptions;
+
+namespace {
+
+ChestCtPhantomOptions smallOptions(std::uint64_t seed) {
+  ChestCtPhantomOptions o;
+  o.size = {160, 160, 90};
+  o.spacingMm = {2.2, 2.2, 3.2};
+  o.seed = seed;
+  o.noduleCount = 6;
+  o.minNoduleDiameterMm = 8.0;  // large enough to measure at this coarse grid
+  o.maxNoduleDiameterMm = 15.0;
+  return o;
+}
+
+/// Mean HU of the voxels whose centres lie within `radius` mm of `centre`
+/// (inner) and in the shell between `r1` and `r2` (outer).
+double meanWithin(const core::CtVolume& v, const core::Vec3& centre, double r0, double r1) {
+  const auto& g = v.geometry();
+  const core::Vec3 c = g.physicalToIndex(centre);
+  double sum = 0;
+  int n = 0;
+  const int reach = static_cast<int>(std::ceil(r1 / std::min(g.spacing.x, g.spacing.z))) + 1;
+  for (int dk = -reach; dk <= reach; ++dk)
+    for (int dj = -reach; dj <= reach; ++dj)
+      for (int di = -reach; di <= reach; ++di) {
+        const long i = std::lround(c.x) + di, j = std::lround(c.y) + dj, k = std::lround(c.z) + dk;
+        if (i < 0 || j < 0 || k < 0 || i >= (long)g.size.i || j >= (long)g.size.j || k >= (long)g.size.k) continue;
+        const double d = core::distance(g.indexToPhysical({double(i), double(j), double(k)}), centre);
+        if (d >= r0 && d <= r1) {
+          sum += v.at(i, j, k);
+          ++n;
+        }
+      }
+  return n ? sum / n : 0.0;
+}
+
+}  // namespace
+
+TEST(ChestCtPhantom, SameSeedGivesIdenticalVoxelsWhateverTheThreadCount) {
+  auto options = smallOptions(42);
+  options.threads = 1;
+  auto a = ChestCtPhantomGenerator(options).generate();
+  options.threads = 3;
+  auto b = ChestCtPhantomGenerator(options).generate();
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a.value().volume.voxelCount(), b.value().volume.voxelCount());
+  EXPECT_EQ(0, std::memcmp(a.value().volume.data(), b.value().volume.data(),
+                           a.value().volume.voxelCount() * sizeof(std::int16_t)));
+  ASSERT_EQ(a.value().nodules.size(), b.value().nodules.size());
+  for (std::size_t n = 0; n < a.value().nodules.size(); ++n) {
+    EXPECT_EQ(a.value().nodules[n].centerMm, b.value().nodules[n].centerMm);
+  }
+}
+
+TEST(ChestCtPhantom, DifferentSeedsGiveDifferentPatients) {
+  auto a = ChestCtPhantomGenerator(smallOptions(1)).generate();
+  auto b = ChestCtPhantomGenerator(smallOptions(2)).generate();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(0, std::memcmp(a.value().volume.data(), b.value().volume.data(),
+                           a.value().volume.voxelCount() * sizeof(std::int16_t)));
+}
+
+TEST(ChestCtPhantom, HasAirLungsSoftTissueAndBoneInHounsfieldUnits) {
+  auto phantom = ChestCtPhantomGenerator(smallOptions(3)).generate();
+  ASSERT_TRUE(phantom.ok());
+  const auto& v = phantom.value().volume;
+  const auto& g = v.geometry();
+  auto huAt = [&](double x, double y, double z) {
+    const core::Vec3 idx = g.physicalToIndex({x, y, z});
+    return v.at(std::lround(idx.x), std::lround(idx.y), std::lround(idx.z));
+  };
+  const double midZ = g.indexToPhysical({0, 0, g.size.k * 0.55}).z;
+  EXPECT_LT(huAt(0, -170, midZ), -900);                  // air in front of the chest
+  EXPECT_LT(huAt(-80, 0, midZ), -700);                   // right lung
+  EXPECT_LT(huAt(80, 0, midZ), -700);                    // left lung
+  EXPECT_NEAR(huAt(0, 76, midZ + 6), 230, 150);          // vertebral body (bone or disc)
+  EXPECT_NEAR(huAt(0, -60, g.origin.z + 0.2 * g.size.k * g.spacing.z), 45, 80);  // below the diaphragm
+}
+
+TEST(ChestCtPhantom, NodulesStandOutFromTheLungAtTheirTruthCentres) {
+  auto phantom = ChestCtPhantomGenerator(smallOptions(4)).generate();
+  ASSERT_TRUE(phantom.ok());
+  const auto& nodules = phantom.value().nodules;
+  ASSERT_GE(nodules.size(), 4u);
+  for (const auto& n : nodules) {
+    EXPECT_GE(n.diameterMm, 8.0);
+    EXPECT_LE(n.diameterMm, 15.0);
+    const double r = 0.5 * n.diameterMm;
+    const double inside = meanWithin(phantom.value().volume, n.centerMm, 0.0, 0.45 * r);
+    const double lung = -850.0;
+    // Ground glass is faint (-650..-450 HU); solid parts are near soft tissue.
+    const double minimumContrast = n.type == imaging::NoduleType::GroundGlass ? 150.0 : 450.0;
+    EXPECT_GT(inside - lung, minimumContrast)
+        << imaging::toString(n.type) << " nodule at (" << n.centerMm.x << ", " << n.centerMm.y << ", "
+        << n.centerMm.z << ") mean " << inside;
+  }
+}
+
+TEST(ChestCtPhantom, DrawsEveryTypeAndAttachmentOverSeveralCases) {
+  std::set<std::string> types, attachments;
+  for (std::uint64_t seed = 10; seed < 16; ++seed) {
+    auto phantom = ChestCtPhantomGenerator(smallOptions(seed)).generate();
+    ASSERT_TRUE(phantom.ok());
+    for (const auto& n : phantom.value().nodules) {
+      types.insert(imaging::toString(n.type));
+      attachments.insert(imaging::toString(n.attachment));
+    }
+  }
+  EXPECT_EQ(types.size(), 3u);
+  EXPECT_EQ(attachments.size(), 3u);
+}
+
+TEST(ChestCtPhantom, RejectsImpossibleOptionsWithAReason) {
+  ChestCtPhantomOptions o = smallOptions(1);
+  o.size = {8, 8, 8};
+  auto tiny = ChestCtPhantomGenerator(o).generate();
+  ASSERT_FALSE(tiny.ok());
+  EXPECT_EQ(tiny.error().code, core::ErrorCode::InvalidArgument);
+  o = smallOptions(1);
+  o.spacingMm.z = 0;
+  EXPECT_FALSE(ChestCtPhantomGenerator(o).generate().ok());
+}

@@ -1,0 +1,200 @@
+// The CT series writer, read back by DCMTK directly and by Vigie's scanner and loader.
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "TestFolder.h"
+#include "vigie/imaging/dicom/CtSeriesWriter.h"
+#include "vigie/imaging/dicom/CtVolumeLoader.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
+
+using namespace vigie;
+using test::TestFolder;
+
+namespace {
+
+core::CtVolume rampVolume() {
+  core::VolumeGeometry g;
+  g.size = {24, 16, 12};
+  g.spacing = {0.7, 0.8, 1.5};
+  g.origin = {-100.0, -50.0, -300.0};
+  core::CtVolume v(g);
+  for (std::size_t k = 0; k < g.size.k; ++k)
+    for (std::size_t j = 0; j < g.size.j; ++j)
+      for (std::size_t i = 0; i < g.size.i; ++i)
+        v.at(i, j, k) = static_cast<std::int16_t>(-1024 + 7 * i + 53 * j + 97 * k);
+  return v;
+}
+
+std::string fileBytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST(CtSeriesWriter, WritesCtImageStorageWithTheVolumeGeometry) {
+  TestFolder dir("ct-write");
+  const core::CtVolume volume = rampVolume();
+  auto files = imaging::CtSeriesWriter().write(volume, dir.path());
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  ASSERT_EQ(files.value().size(), 12u);
+
+  for (std::size_t k : {std::size_t{0}, std::size_t{7}}) {
+    DcmFileFormat format;
+    ASSERT_TRUE(format.loadFile(files.value()[k].c_str()).good());
+    DcmDataset* ds = format.getDataset();
+    OFString sopClass, modality;
+    ds->findAndGetOFString(DCM_SOPClassUID, sopClass);
+    ds->findAndGetOFString(DCM_Modality, modality);
+    EXPECT_EQ(std::string(sopClass.c_str()), UID_CTImageStorage);
+    EXPECT_EQ(std::string(modality.c_str()), "CT");
+    const core::Vec3 expected = volume.geometry().indexToPhysical({0, 0, double(k)});
+    for (int a = 0; a < 3; ++a) {
+      Float64 position = 0;
+      ASSERT_TRUE(ds->findAndGetFloat64(DCM_ImagePositionPatient, position, a).good());
+      EXPECT_NEAR(position, expected[a], 1e-4);
+    }
+    Float64 rowSpacing = 0, columnSpacing = 0, intercept = 0, orientation = 0;
+    ds->findAndGetFloat64(DCM_PixelSpacing, rowSpacing, 0);
+    ds->findAndGetFloat64(DCM_PixelSpacing, columnSpacing, 1);
+    ds->findAndGetFloat64(DCM_RescaleIntercept, intercept);
+    ds->findAndGetFloat64(DCM_ImageOrientationPatient, orientation, 0);
+    EXPECT_DOUBLE_EQ(rowSpacing, 0.8);
+    EXPECT_DOUBLE_EQ(columnSpacing, 0.7);
+    EXPECT_DOUBLE_EQ(intercept, -1024.0);
+    EXPECT_DOUBLE_EQ(orientation, 1.0);
+    Uint16 rows = 0, columns = 0;
+    ds->findAndGetUint16(DCM_Rows, rows);
+    ds->findAndGetUint16(DCM_Columns, columns);
+    EXPECT_EQ(rows, 16);
+    EXPECT_EQ(columns, 24);
+    const Uint16* pixels = nullptr;
+    ASSERT_TRUE(ds->findAndGetUint16Array(DCM_PixelData, pixels).good());
+    EXPECT_EQ(pixels[3] + intercept, volume.at(3, 0, k));
+  }
+}
+
+TEST(CtVolumeLoader, ReadsBackTheSameVoxelsAndGeometry) {
+  TestFolder dir("ct-roundtrip");
+  const core::CtVolume volume = rampVolume();
+  ASSERT_TRUE(imaging::CtSeriesWriter().write(volume, dir.path()).ok());
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  ASSERT_EQ(scan.value().series.size(), 1u);
+  auto loaded = imaging::CtVolumeLoader().load(scan.value().series[0]);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const auto& g = loaded.value().volume.geometry();
+  EXPECT_EQ(g.size, volume.size());
+  EXPECT_NEAR(g.spacing.x, 0.7, 1e-9);
+  EXPECT_NEAR(g.spacing.y, 0.8, 1e-9);
+  EXPECT_NEAR(g.spacing.z, 1.5, 1e-6);
+  EXPECT_NEAR(g.origin.z, -300.0, 1e-6);
+  EXPECT_TRUE(loaded.value().warnings.empty());
+  EXPECT_EQ(0, std::memcmp(loaded.value().volume.data(), volume.data(), volume.voxelCount() * 2));
+}
+
+TEST(CtVolumeLoader, SortsSlicesByPositionNotByFileName) {
+  TestFolder dir("ct-shuffled");
+  const core::CtVolume volume = rampVolume();
+  auto files = imaging::CtSeriesWriter().write(volume, dir.path());
+  ASSERT_TRUE(files.ok());
+  // Reverse the names: CT000001 now holds the last slice.
+  const auto& f = files.value();
+  for (std::size_t n = 0; n < f.size(); ++n) std::filesystem::rename(f[n], dir / ("tmp" + std::to_string(n)));
+  for (std::size_t n = 0; n < f.size(); ++n) std::filesystem::rename(dir / ("tmp" + std::to_string(n)), f[f.size() - 1 - n]);
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  auto loaded = imaging::CtVolumeLoader().load(scan.value().series[0]);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(0, std::memcmp(loaded.value().volume.data(), volume.data(), volume.voxelCount() * 2));
+}
+
+TEST(CtVolumeLoader, RefusesDuplicatedPositionsNamingBothFiles) {
+  TestFolder dir("ct-duplicate");
+  auto files = imaging::CtSeriesWriter().write(rampVolume(), dir.path());
+  ASSERT_TRUE(files.ok());
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  auto series = scan.value().series[0];
+  series.images[5].imagePosition = series.images[4].imagePosition;
+  auto loaded = imaging::CtVolumeLoader().load(series);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().message.find("same slice position"), std::string::npos);
+  EXPECT_NE(loaded.error().message.find(".dcm"), std::string::npos);
+}
+
+TEST(CtVolumeLoader, WarnsAboutUnevenSpacing) {
+  TestFolder dir("ct-gap");
+  auto files = imaging::CtSeriesWriter().write(rampVolume(), dir.path());
+  ASSERT_TRUE(files.ok());
+  std::filesystem::remove(files.value()[6]);  // a missing slice leaves a 3 mm gap
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  auto loaded = imaging::CtVolumeLoader().load(scan.value().series[0]);
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded.value().warnings.size(), 1u);
+  EXPECT_NE(loaded.value().warnings[0].find("uneven slice spacing"), std::string::npos);
+}
+
+TEST(CtVolumeLoader, StopsWhenCancelled) {
+  TestFolder dir("ct-cancel");
+  ASSERT_TRUE(imaging::CtSeriesWriter().write(rampVolume(), dir.path()).ok());
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  std::atomic<bool> cancel{true};
+  auto loaded = imaging::CtVolumeLoader().load(scan.value().series[0], {}, &cancel);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().code, core::ErrorCode::Cancelled);
+}
+
+TEST(DicomScanner, CountsNonDicomFilesAndListsBrokenOnesWithTheReason) {
+  TestFolder dir("scan-mixed");
+  auto files = imaging::CtSeriesWriter().write(rampVolume(), dir.path());
+  ASSERT_TRUE(files.ok());
+  std::ofstream(dir / "notes.txt") << "reader notes, not DICOM";
+  // A DICOM file cut off in the middle of its header.
+  const std::string bytes = fileBytes(files.value()[0]);
+  std::ofstream(dir / "truncated.dcm", std::ios::binary) << bytes.substr(0, 200);
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  EXPECT_EQ(scan.value().series.size(), 1u);
+  EXPECT_EQ(scan.value().series[0].images.size(), 12u);
+  EXPECT_EQ(scan.value().skippedNonDicom, 1u);
+  ASSERT_EQ(scan.value().unreadable.size(), 1u);
+  EXPECT_EQ(scan.value().unreadable[0].file.filename(), "truncated.dcm");
+  EXPECT_FALSE(scan.value().unreadable[0].reason.empty());
+}
+
+TEST(DicomScanner, ReportsAMissingPath) {
+  auto scan = imaging::DicomScanner().scan("/nonexistent/vigie/folder");
+  ASSERT_FALSE(scan.ok());
+  EXPECT_EQ(scan.error().code, core::ErrorCode::NotFound);
+  EXPECT_NE(scan.error().message.find("/nonexistent/vigie/folder"), std::string::npos);
+}
+
+TEST(SyntheticCtCase, SameSeedGivesIdenticalFiles) {
+  TestFolder a("synth-a"), b("synth-b");
+  imaging::ChestCtPhantomOptions o;
+  o.size = {64, 64, 24};
+  o.spacingMm = {5.6, 5.6, 10.0};
+  o.seed = 77;
+  o.noduleCount = 2;
+  o.minNoduleDiameterMm = 10;
+  ASSERT_TRUE(imaging::writeSyntheticCtCase(o, a.path()).ok());
+  ASSERT_TRUE(imaging::writeSyntheticCtCase(o, b.path()).ok());
+  std::size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(a.path())) {
+    const auto name = entry.path().filename().string();
+    EXPECT_EQ(fileBytes(entry.path()), fileBytes(b / name)) << name;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 25u);  // 24 slices and truth.json
+}
