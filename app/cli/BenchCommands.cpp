@@ -26,7 +26,8 @@ double medianSeconds(int runs, const std::function<bool()>& body) {
   for (int r = 0; r < runs; ++r) {
     const auto start = std::chrono::steady_clock::now();
     if (!body()) return -1.0;
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -74,13 +75,14 @@ int runBench(const std::vector<std::string>& args) {
   }
 
   std::filesystem::path dir = cl.value("--keep").value_or(
-      (std::filesystem::temp_directory_path() / ("vigie-bench-" + std::to_string(::getpid()))).string());
+      (std::filesystem::temp_directory_path() / ("vigie-bench-" + std::to_string(::getpid())))
+          .string());
   imaging::ChestCtPhantomOptions options;
   options.size = smoke ? core::VolumeSize{256, 256, 64} : core::VolumeSize{512, 512, 400};
   options.spacingMm = smoke ? core::Vec3{1.4, 1.4, 2.0} : core::Vec3{0.7, 0.7, 0.8};
   options.seed = 7;
-  std::printf("bench load: generating a %zux%zux%zu CT series in %s ...\n", options.size.i, options.size.j,
-              options.size.k, dir.string().c_str());
+  std::printf("bench load: generating a %zux%zux%zu CT series in %s ...\n", options.size.i,
+              options.size.j, options.size.k, dir.string().c_str());
   auto phantom = imaging::ChestCtPhantomGenerator(options).generate();
   if (!phantom.ok()) {
     std::cerr << "vigie-cli: " << phantom.error().message << '\n';
@@ -96,7 +98,8 @@ int runBench(const std::vector<std::string>& args) {
 
   std::size_t bytes = 0;
   readAllBytes(files.value(), bytes);  // warm the page cache
-  const double baseline = medianSeconds(static_cast<int>(*runs), [&] { return readAllBytes(files.value(), bytes); });
+  const double baseline =
+      medianSeconds(static_cast<int>(*runs), [&] { return readAllBytes(files.value(), bytes); });
   std::string failure;
   const double vigie = medianSeconds(static_cast<int>(*runs), [&] {
     auto scan = imaging::DicomScanner().scan(dir);
@@ -114,10 +117,12 @@ int runBench(const std::vector<std::string>& args) {
   }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("series: %zu files, %.1f MB on disk, volume %.1f MB\n", files.value().size(), bytes / 1e6, volumeMb);
+  std::printf("series: %zu files, %.1f MB on disk, volume %.1f MB\n", files.value().size(),
+              bytes / 1e6, volumeMb);
   std::printf("baseline (read file bytes, like cat): %.3f s median of %lld\n", baseline, *runs);
   std::printf("vigie (scan + DCMTK decode + HU volume): %.3f s median of %lld\n", vigie, *runs);
-  std::printf("ratio vigie/baseline: %.1fx; throughput %.0f slices/s\n", vigie / std::max(baseline, 1e-9), *runs > 0 ? options.size.k / vigie : 0.0);
+  std::printf("ratio vigie/baseline: %.1fx; throughput %.0f slices/s\n",
+              vigie / std::max(baseline, 1e-9), *runs > 0 ? options.size.k / vigie : 0.0);
   std::printf("peak resident memory of this process: %.1f MB (includes generating the series)\n",
               usage.ru_maxrss / 1024.0);
   if (!cl.has("--keep")) {

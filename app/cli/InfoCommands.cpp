@@ -44,10 +44,11 @@ nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s) {
     auto layout = imaging::CtVolumeLoader::layout(s);
     if (layout.ok()) {
       const auto& g = layout.value().geometry;
-      j["volume"] = {{"size", {g.size.i, g.size.j, g.size.k}},
-                     {"spacing_mm", vec(g.spacing)},
-                     {"origin_mm", vec(g.origin)},
-                     {"direction", {vec(g.direction[0]), vec(g.direction[1]), vec(g.direction[2])}}};
+      j["volume"] = {
+          {"size", {g.size.i, g.size.j, g.size.k}},
+          {"spacing_mm", vec(g.spacing)},
+          {"origin_mm", vec(g.origin)},
+          {"direction", {vec(g.direction[0]), vec(g.direction[1]), vec(g.direction[2])}}};
       for (const auto& w : layout.value().warnings) j["warnings"].push_back(w);
     } else {
       j["warnings"].push_back("not a volume: " + layout.error().message);
@@ -58,25 +59,34 @@ nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s) {
 
 void printText(const nlohmann::json& report) {
   for (const auto& s : report["series"]) {
-    std::printf("series %s\n  modality %s, %zu images, %dx%d, \"%s\"\n", s["series_uid"].get<std::string>().c_str(),
-                s["modality"].get<std::string>().c_str(), s["images"].get<std::size_t>(), s["columns"].get<int>(),
-                s["rows"].get<int>(), s["description"].get<std::string>().c_str());
+    std::printf("series %s\n  modality %s, %zu images, %dx%d, \"%s\"\n",
+                s["series_uid"].get<std::string>().c_str(),
+                s["modality"].get<std::string>().c_str(), s["images"].get<std::size_t>(),
+                s["columns"].get<int>(), s["rows"].get<int>(),
+                s["description"].get<std::string>().c_str());
     if (s.contains("volume")) {
       const auto& v = s["volume"];
-      std::printf("  volume %zux%zux%zu voxels, spacing %.3g x %.3g x %.3g mm, origin (%.1f, %.1f, %.1f) mm LPS\n",
-                  v["size"][0].get<std::size_t>(), v["size"][1].get<std::size_t>(), v["size"][2].get<std::size_t>(),
-                  v["spacing_mm"][0].get<double>(), v["spacing_mm"][1].get<double>(),
-                  v["spacing_mm"][2].get<double>(), v["origin_mm"][0].get<double>(),
-                  v["origin_mm"][1].get<double>(), v["origin_mm"][2].get<double>());
+      std::printf(
+          "  volume %zux%zux%zu voxels, spacing %.3g x %.3g x %.3g mm, origin (%.1f, %.1f, %.1f) "
+          "mm LPS\n",
+          v["size"][0].get<std::size_t>(), v["size"][1].get<std::size_t>(),
+          v["size"][2].get<std::size_t>(), v["spacing_mm"][0].get<double>(),
+          v["spacing_mm"][1].get<double>(), v["spacing_mm"][2].get<double>(),
+          v["origin_mm"][0].get<double>(), v["origin_mm"][1].get<double>(),
+          v["origin_mm"][2].get<double>());
     }
-    for (const auto& ts : s["transfer_syntaxes"]) std::printf("  transfer syntax %s\n", ts.get<std::string>().c_str());
-    for (const auto& w : s["warnings"]) std::printf("  warning: %s\n", w.get<std::string>().c_str());
+    for (const auto& ts : s["transfer_syntaxes"])
+      std::printf("  transfer syntax %s\n", ts.get<std::string>().c_str());
+    for (const auto& w : s["warnings"])
+      std::printf("  warning: %s\n", w.get<std::string>().c_str());
   }
   for (const auto& u : report["unreadable"]) {
-    std::printf("unreadable: %s: %s\n", u["file"].get<std::string>().c_str(), u["reason"].get<std::string>().c_str());
+    std::printf("unreadable: %s: %s\n", u["file"].get<std::string>().c_str(),
+                u["reason"].get<std::string>().c_str());
   }
-  std::printf("%zu series, %zu unreadable files, %zu non-DICOM files skipped\n", report["series"].size(),
-              report["unreadable"].size(), report["skipped_non_dicom"].get<std::size_t>());
+  std::printf("%zu series, %zu unreadable files, %zu non-DICOM files skipped\n",
+              report["series"].size(), report["unreadable"].size(),
+              report["skipped_non_dicom"].get<std::size_t>());
 }
 
 }  // namespace
@@ -84,8 +94,10 @@ void printText(const nlohmann::json& report) {
 int runInfo(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli info PATH [--json]\n"
-      "Lists the DICOM series under PATH (a file or a folder, searched recursively): modality, image\n"
-      "count, volume geometry (LPS, mm), transfer syntaxes, warnings, and every unreadable file with\n"
+      "Lists the DICOM series under PATH (a file or a folder, searched recursively): modality, "
+      "image\n"
+      "count, volume geometry (LPS, mm), transfer syntaxes, warnings, and every unreadable file "
+      "with\n"
       "the reason. Exit code 0 when at least one series was found, 1 otherwise.\n";
   CommandLine cl(args, {}, {"--json", "--help"});
   if (cl.has("--help")) {
@@ -102,7 +114,8 @@ int runInfo(const std::vector<std::string>& args) {
   report["series"] = nlohmann::json::array();
   for (const auto& s : scan.value().series) report["series"].push_back(describeSeries(s));
   report["unreadable"] = nlohmann::json::array();
-  for (const auto& u : scan.value().unreadable) report["unreadable"].push_back({{"file", u.file.string()}, {"reason", u.reason}});
+  for (const auto& u : scan.value().unreadable)
+    report["unreadable"].push_back({{"file", u.file.string()}, {"reason", u.reason}});
   report["skipped_non_dicom"] = scan.value().skippedNonDicom;
   if (cl.has("--json")) {
     std::cout << report.dump(2) << '\n';
@@ -130,12 +143,16 @@ int runConvert(const std::vector<std::string>& args) {
   }
   core::SlicePlane plane = core::SlicePlane::Axial;
   const std::string planeName = cl.value("--plane").value_or("axial");
-  if (planeName == "coronal") plane = core::SlicePlane::Coronal;
-  else if (planeName == "sagittal") plane = core::SlicePlane::Sagittal;
-  else if (planeName != "axial") return usage("unknown plane " + planeName, kUsage);
+  if (planeName == "coronal")
+    plane = core::SlicePlane::Coronal;
+  else if (planeName == "sagittal")
+    plane = core::SlicePlane::Sagittal;
+  else if (planeName != "axial")
+    return usage("unknown plane " + planeName, kUsage);
   core::HuWindow window = core::HuWindow::lung();
   if (auto text = cl.value("--window")) {
-    if (std::sscanf(text->c_str(), "%lf,%lf", &window.center, &window.width) != 2 || window.width <= 0) {
+    if (std::sscanf(text->c_str(), "%lf,%lf", &window.center, &window.width) != 2 ||
+        window.width <= 0) {
       return usage("--window expects CENTER,WIDTH in HU, e.g. -600,1500", kUsage);
     }
   }
@@ -145,7 +162,9 @@ int runConvert(const std::vector<std::string>& args) {
   const imaging::DicomSeriesEntry* chosen = nullptr;
   const auto wanted = cl.value("--series");
   for (const auto& s : scan.value().series) {
-    if (wanted ? s.seriesInstanceUid == *wanted : (!chosen || s.images.size() > chosen->images.size())) chosen = &s;
+    if (wanted ? s.seriesInstanceUid == *wanted
+               : (!chosen || s.images.size() > chosen->images.size()))
+      chosen = &s;
   }
   if (!chosen) return fail(cl.positional()[0] + ": no matching DICOM series");
   auto loaded = imaging::CtVolumeLoader().load(*chosen);

@@ -17,15 +17,18 @@ constexpr const char* kSynthUsage =
     "       vigie-cli synth fundus --out DIR [--seed N] [--count N] [--size PIXELS]\n"
     "\n"
     "Writes deterministic synthetic studies (synthetic, not for clinical use).\n"
-    "  ct      chest CT cases DIR/case_000, DIR/case_001, ...: a DICOM CT series and truth.json each\n"
+    "  ct      chest CT cases DIR/case_000, DIR/case_001, ...: a DICOM CT series and truth.json "
+    "each\n"
     "          (defaults: 512x512x300 voxels at 0.7x0.7x1.0 mm, 3-8 nodules of 3-15 mm)\n"
-    "  fundus  colour fundus photographs in DIR (PNG, JPEG, DICOM OP, lesion masks) and truth.json\n"
+    "  fundus  colour fundus photographs in DIR (PNG, JPEG, DICOM OP, lesion masks) and "
+    "truth.json\n"
     "          (default 768 pixels square)\n";
 
 bool parseTriple(const std::string& text, double out[3]) {
   char x1 = 0, x2 = 0;
   char tail = 0;
-  return std::sscanf(text.c_str(), "%lf%c%lf%c%lf%c", &out[0], &x1, &out[1], &x2, &out[2], &tail) == 5 &&
+  return std::sscanf(text.c_str(), "%lf%c%lf%c%lf%c", &out[0], &x1, &out[1], &x2, &out[2], &tail) ==
+             5 &&
          (x1 == 'x' || x1 == 'X') && (x2 == 'x' || x2 == 'X');
 }
 
@@ -43,7 +46,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count, const std::filesystem::path& out) {
+int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count,
+                 const std::filesystem::path& out) {
   for (int n = 0; n < count; ++n) {
     imaging::ChestCtPhantomOptions options = base;
     // Case 0 uses the seed itself, so "--seed N --count 1" is the same as case 0 of any count.
@@ -53,8 +57,8 @@ int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count, const st
     const auto start = std::chrono::steady_clock::now();
     auto written = imaging::writeSyntheticCtCase(options, out / name);
     if (!written.ok()) return fail(written.error().message);
-    std::printf("%s: %zu slices, %zu nodules, %.1f s\n", (out / name).string().c_str(), options.size.k,
-                written.value().size(), secondsSince(start));
+    std::printf("%s: %zu slices, %zu nodules, %.1f s\n", (out / name).string().c_str(),
+                options.size.k, written.value().size(), secondsSince(start));
   }
   return 0;
 }
@@ -62,7 +66,8 @@ int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count, const st
 }  // namespace
 
 int runSynth(const std::vector<std::string>& args) {
-  CommandLine cl(args, {"--out", "--seed", "--count", "--size", "--spacing", "--nodules"}, {"--help"});
+  CommandLine cl(args, {"--out", "--seed", "--count", "--size", "--spacing", "--nodules"},
+                 {"--help"});
   if (cl.has("--help")) {
     std::cout << kSynthUsage;
     return 0;
@@ -85,11 +90,13 @@ int runSynth(const std::vector<std::string>& args) {
       if (!parseTriple(*size, v) || v[0] < 1 || v[1] < 1 || v[2] < 1) {
         return usage("--size expects IxJxK, e.g. 512x512x300", kSynthUsage);
       }
-      options.size = {static_cast<std::size_t>(v[0]), static_cast<std::size_t>(v[1]), static_cast<std::size_t>(v[2])};
+      options.size = {static_cast<std::size_t>(v[0]), static_cast<std::size_t>(v[1]),
+                      static_cast<std::size_t>(v[2])};
     }
     if (auto spacing = cl.value("--spacing")) {
       double v[3];
-      if (!parseTriple(*spacing, v)) return usage("--spacing expects XxYxZ in mm, e.g. 0.7x0.7x1.0", kSynthUsage);
+      if (!parseTriple(*spacing, v))
+        return usage("--spacing expects XxYxZ in mm, e.g. 0.7x0.7x1.0", kSynthUsage);
       options.spacingMm = {v[0], v[1], v[2]};
     }
     const auto nodules = cl.integer("--nodules", -1);
@@ -107,7 +114,8 @@ int runSynth(const std::vector<std::string>& args) {
     const auto start = std::chrono::steady_clock::now();
     auto written = imaging::writeSyntheticFundusSet(options, *out);
     if (!written.ok()) return fail(written.error().message);
-    std::printf("%s: %d fundus photographs, %.1f s\n", out->c_str(), options.count, secondsSince(start));
+    std::printf("%s: %d fundus photographs, %.1f s\n", out->c_str(), options.count,
+                secondsSince(start));
     return 0;
   }
   return usage("unknown synth kind '" + kind + "' (expected ct or fundus)", kSynthUsage);
@@ -116,7 +124,8 @@ int runSynth(const std::vector<std::string>& args) {
 int runDemo(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli demo --out DIR [--small]\n"
-      "Writes the demo study: DIR/ct (a 512x512x300 synthetic chest CT, or 192x192x96 with --small)\n"
+      "Writes the demo study: DIR/ct (a 512x512x300 synthetic chest CT, or 192x192x96 with "
+      "--small)\n"
       "and DIR/fundus (6 synthetic fundus photographs). Synthetic, not for clinical use.\n";
   CommandLine cl(args, {"--out"}, {"--small", "--help"});
   if (cl.has("--help")) {
@@ -144,8 +153,8 @@ int runDemo(const std::vector<std::string>& args) {
   auto photos = imaging::writeSyntheticFundusSet(fundus, root / "fundus");
   if (!photos.ok()) return fail(photos.error().message);
   std::printf("demo study in %s: CT %zux%zux%zu with %zu nodules, %d fundus photographs (%.1f s)\n",
-              root.string().c_str(), ct.size.i, ct.size.j, ct.size.k, nodules.value().size(), fundus.count,
-              secondsSince(start));
+              root.string().c_str(), ct.size.i, ct.size.j, ct.size.k, nodules.value().size(),
+              fundus.count, secondsSince(start));
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
@@ -14,7 +15,6 @@
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QTableWidget>
-#include <QHeaderView>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -58,7 +58,8 @@ void MainWindow::buildLayout() {
   auto* grid = new QGridLayout(central);
   grid->setContentsMargins(2, 2, 2, 2);
   grid->setSpacing(2);
-  const core::SlicePlane planes[] = {core::SlicePlane::Axial, core::SlicePlane::Coronal, core::SlicePlane::Sagittal};
+  const core::SlicePlane planes[] = {core::SlicePlane::Axial, core::SlicePlane::Coronal,
+                                     core::SlicePlane::Sagittal};
   for (int v = 0; v < 3; ++v) {
     viewports_[v] = new SliceViewport(planes[v], central);
     connect(viewports_[v], &SliceViewport::windowEdited, this, &MainWindow::applyWindow);
@@ -110,7 +111,8 @@ void MainWindow::buildMenus() {
 
   QMenu* view = menuBar()->addMenu("&View");
   for (const Preset& p : kPresets) {
-    QAction* a = view->addAction(QString("%1 window (W %2, L %3)").arg(p.name).arg(p.window.width).arg(p.window.center));
+    QAction* a = view->addAction(
+        QString("%1 window (W %2, L %3)").arg(p.name).arg(p.window.width).arg(p.window.center));
     a->setShortcut(QKeySequence(p.key));
     const core::HuWindow w = p.window;
     connect(a, &QAction::triggered, this, [this, w] { applyWindow(w); });

@@ -75,16 +75,19 @@ int SliceViewport::sliceCount() const {
   return volume_ ? static_cast<int>(core::sliceCount(volume_->geometry(), plane_)) : 0;
 }
 
-void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume, const QString& caption) {
+void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
+                              const QString& caption) {
   volume_ = std::move(volume);
   caption_ = caption;
   if (!volume_) return;
   const auto& g = volume_->geometry();
   // Wrap the voxels; `1` tells VTK it does not own (and must not free) them.
   auto scalars = vtkSmartPointer<vtkShortArray>::New();
-  scalars->SetArray(const_cast<short*>(volume_->data()), static_cast<vtkIdType>(volume_->voxelCount()), 1);
+  scalars->SetArray(const_cast<short*>(volume_->data()),
+                    static_cast<vtkIdType>(volume_->voxelCount()), 1);
   image_ = vtkSmartPointer<vtkImageData>::New();
-  image_->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j), static_cast<int>(g.size.k));
+  image_->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
+                        static_cast<int>(g.size.k));
   image_->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
   image_->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
   image_->GetPointData()->SetScalars(scalars);
@@ -108,7 +111,8 @@ void SliceViewport::resetCamera() {
   if (!volume_) return;
   const auto& g = volume_->geometry();
   const core::Vec3 extent{g.size.i * g.spacing.x, g.size.j * g.spacing.y, g.size.k * g.spacing.z};
-  const core::Vec3 centre = g.indexToPhysical({(g.size.i - 1) / 2.0, (g.size.j - 1) / 2.0, (g.size.k - 1) / 2.0});
+  const core::Vec3 centre =
+      g.indexToPhysical({(g.size.i - 1) / 2.0, (g.size.j - 1) / 2.0, (g.size.k - 1) / 2.0});
   // Radiological convention: axial seen from the feet (patient's right on the
   // screen's left, anterior up); coronal from the front; sagittal from the
   // patient's left with anterior on the screen's left.
@@ -170,15 +174,18 @@ void SliceViewport::setWindow(core::HuWindow window) {
 void SliceViewport::updateAnnotation() {
   if (!volume_) return;
   const core::Vec3 p = slicePosition();
-  const double position = plane_ == core::SlicePlane::Axial ? p.z : (plane_ == core::SlicePlane::Coronal ? p.y : p.x);
-  const char* axis = plane_ == core::SlicePlane::Axial ? "z" : (plane_ == core::SlicePlane::Coronal ? "y" : "x");
+  const double position =
+      plane_ == core::SlicePlane::Axial ? p.z : (plane_ == core::SlicePlane::Coronal ? p.y : p.x);
+  const char* axis =
+      plane_ == core::SlicePlane::Axial ? "z" : (plane_ == core::SlicePlane::Coronal ? "y" : "x");
   const QString lowerLeft = QString("%1 %2/%3\n%4 = %5 mm")
                                 .arg(planeName(plane_))
                                 .arg(slice_ + 1)
                                 .arg(sliceCount())
                                 .arg(axis)
                                 .arg(position, 0, 'f', 1);
-  const QString lowerRight = QString("W %1  L %2").arg(window_.width, 0, 'f', 0).arg(window_.center, 0, 'f', 0);
+  const QString lowerRight =
+      QString("W %1  L %2").arg(window_.width, 0, 'f', 0).arg(window_.center, 0, 'f', 0);
   annotation_->SetText(vtkCornerAnnotation::LowerLeft, lowerLeft.toUtf8().constData());
   annotation_->SetText(vtkCornerAnnotation::LowerRight, lowerRight.toUtf8().constData());
   annotation_->SetText(vtkCornerAnnotation::UpperLeft, caption_.toUtf8().constData());

@@ -22,14 +22,19 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
     if (s.images.size() >= 2 && (!chosen || s.images.size() > chosen->images.size())) chosen = &s;
   }
   if (!chosen) {
-    return QString("%1: no CT series with two or more slices found (%2 series, %3 unreadable files, %4 non-DICOM files)")
+    return QString(
+               "%1: no CT series with two or more slices found (%2 series, %3 unreadable files, %4 "
+               "non-DICOM files)")
         .arg(path)
         .arg(result.series.size())
         .arg(result.unreadable.size())
         .arg(result.skippedNonDicom);
   }
   auto loaded = imaging::CtVolumeLoader().load(
-      *chosen, [&](std::size_t done, std::size_t total) { onProgress(static_cast<int>(done), static_cast<int>(total)); },
+      *chosen,
+      [&](std::size_t done, std::size_t total) {
+        onProgress(static_cast<int>(done), static_cast<int>(total));
+      },
       &cancel);
   if (!loaded.ok()) return QString::fromStdString(loaded.error().message);
 
@@ -51,7 +56,8 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
                       .arg(g.spacing.z, 0, 'g', 3)
                       .arg(result.series.size());
   for (const auto& u : result.unreadable) {
-    study.problems << QString("%1: %2").arg(QString::fromStdString(u.file.string()), QString::fromStdString(u.reason));
+    study.problems << QString("%1: %2").arg(QString::fromStdString(u.file.string()),
+                                            QString::fromStdString(u.reason));
   }
   for (const auto& w : loaded.value().warnings) study.problems << QString::fromStdString(w);
   study.volume = std::make_shared<const core::CtVolume>(std::move(loaded.value().volume));
@@ -83,21 +89,27 @@ void StudyLoader::load(const QString& path) {
   QThreadPool::globalInstance()->start([self, flag, path] {
     auto onProgress = [self, flag](int done, int total) {
       if (*flag || !self) return;
-      QMetaObject::invokeMethod(self, [self, flag, done, total] {
-        if (self && !*flag) Q_EMIT self->progress(done, total);
-      }, Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          self,
+          [self, flag, done, total] {
+            if (self && !*flag) Q_EMIT self->progress(done, total);
+          },
+          Qt::QueuedConnection);
     };
     auto outcome = loadStudy(path, *flag, onProgress);
     if (!self) return;
-    QMetaObject::invokeMethod(self, [self, flag, outcome = std::move(outcome)]() mutable {
-      if (!self || *flag) return;  // superseded or cancelled: say nothing
-      self->busy_ = false;
-      if (auto* study = std::get_if<LoadedStudy>(&outcome)) {
-        Q_EMIT self->loaded(*study);
-      } else {
-        Q_EMIT self->failed(std::get<QString>(outcome));
-      }
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        self,
+        [self, flag, outcome = std::move(outcome)]() mutable {
+          if (!self || *flag) return;  // superseded or cancelled: say nothing
+          self->busy_ = false;
+          if (auto* study = std::get_if<LoadedStudy>(&outcome)) {
+            Q_EMIT self->loaded(*study);
+          } else {
+            Q_EMIT self->failed(std::get<QString>(outcome));
+          }
+        },
+        Qt::QueuedConnection);
   });
 }
 

@@ -15,8 +15,8 @@ struct LoadedStudy {
   std::shared_ptr<const core::CtVolume> volume;
   QString path;
   QString seriesDescription;
-  QString summary;            ///< series, geometry, files: for the study panel
-  QStringList problems;       ///< unreadable files and warnings, each naming the file
+  QString summary;       ///< series, geometry, files: for the study panel
+  QStringList problems;  ///< unreadable files and warnings, each naming the file
 };
 
 /// Scans a file or folder and loads its largest CT series on a worker thread,

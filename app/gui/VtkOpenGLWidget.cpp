@@ -19,9 +19,10 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent)
       window_(vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New()),
       interactor_(vtkSmartPointer<vtkGenericRenderWindowInteractor>::New()) {
   window_->SetReadyForRendering(false);  // until Qt has a context for us
-  window_->SetFrameBlitModeToNoBlit();    // paintGL copies the frame itself
+  window_->SetFrameBlitModeToNoBlit();   // paintGL copies the frame itself
   window_->SetOwnContext(0);
-  window_->SetMultiSamples(0);  // images must not be smoothed, and it costs a third of the frame rate
+  window_->SetMultiSamples(
+      0);  // images must not be smoothed, and it costs a third of the frame rate
   window_->SetForceMaximumHardwareLineWidth(1);
   interactor_->SetRenderWindow(window_);
   interactor_->EnableRenderOff();  // renders go through requestRender() and paintGL
@@ -124,7 +125,8 @@ void VtkOpenGLWidget::paintGL() {
   gl->glDrawBuffers(1, &attachment);
   if (auto* frame = window_->GetRenderFramebuffer()) {
     int* size = frame->GetLastSize();
-    window_->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    window_->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, w, h, GL_COLOR_BUFFER_BIT,
+                                    GL_NEAREST);
   }
   // Force opaque alpha, or compositors (and grab()) blend the view with what is behind.
   gl->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
@@ -177,7 +179,9 @@ void VtkOpenGLWidget::mouseReleaseEvent(QMouseEvent* event) {
   }
 }
 
-void VtkOpenGLWidget::mouseMoveEvent(QMouseEvent* event) { forwardMouse(event, vtkCommand::MouseMoveEvent); }
+void VtkOpenGLWidget::mouseMoveEvent(QMouseEvent* event) {
+  forwardMouse(event, vtkCommand::MouseMoveEvent);
+}
 
 void VtkOpenGLWidget::wheelEvent(QWheelEvent* event) {
   const double ratio = devicePixelRatioF();

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <QOpenGLWidget>
 #include <vtkSmartPointer.h>
+#include <QOpenGLWidget>
 
 class vtkGenericOpenGLRenderWindow;
 class vtkGenericRenderWindowInteractor;

@@ -27,15 +27,17 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument("path", "DICOM file or folder to open (default: the demo study)");
-  QCommandLineOption screenshot("screenshot", "Open PATH, render the window to FILE.png and exit.", "file");
+  QCommandLineOption screenshot("screenshot", "Open PATH, render the window to FILE.png and exit.",
+                                "file");
   parser.addOption(screenshot);
   parser.process(app);
 
   QString path = parser.positionalArguments().value(0);
   if (path.isEmpty()) path = QStringLiteral(VIGIE_DEMO_DIR "/ct");
   if (!QFileInfo::exists(path)) {
-    std::fprintf(stderr, "vigie: %s: no such file or folder%s\n", qPrintable(path),
-                 parser.positionalArguments().isEmpty() ? " (build the demo study: make demo)" : "");
+    std::fprintf(
+        stderr, "vigie: %s: no such file or folder%s\n", qPrintable(path),
+        parser.positionalArguments().isEmpty() ? " (build the demo study: make demo)" : "");
     return 1;
   }
 

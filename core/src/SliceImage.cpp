@@ -32,8 +32,10 @@ Image2D renderSlice(const CtVolume& volume, SlicePlane plane, std::size_t index,
   const std::size_t sizes[3] = {g.size.i, g.size.j, g.size.k};
   const double spacing[3] = {g.spacing.x, g.spacing.y, g.spacing.z};
   const double pixel = std::min(spacing[uAxis], spacing[vAxis]);
-  const int width = std::max(1, static_cast<int>(std::lround(sizes[uAxis] * spacing[uAxis] / pixel)));
-  const int height = std::max(1, static_cast<int>(std::lround(sizes[vAxis] * spacing[vAxis] / pixel)));
+  const int width =
+      std::max(1, static_cast<int>(std::lround(sizes[uAxis] * spacing[uAxis] / pixel)));
+  const int height =
+      std::max(1, static_cast<int>(std::lround(sizes[vAxis] * spacing[vAxis] / pixel)));
   // k grows superior; screens grow downwards, so coronal/sagittal flip v.
   const bool flipV = vAxis == 2;
 
@@ -52,7 +54,8 @@ Image2D renderSlice(const CtVolume& volume, SlicePlane plane, std::size_t index,
       double p[3] = {idx[0], idx[1], idx[2]};
       p[vAxis] = std::clamp(vv, 0.0, static_cast<double>(sizes[vAxis] - 1));
       p[uAxis] = std::clamp(std::round(p[uAxis]), 0.0, static_cast<double>(sizes[uAxis] - 1));
-      return static_cast<double>(volume.at(static_cast<std::size_t>(p[0]), static_cast<std::size_t>(p[1]),
+      return static_cast<double>(volume.at(static_cast<std::size_t>(p[0]),
+                                           static_cast<std::size_t>(p[1]),
                                            static_cast<std::size_t>(p[2])));
     };
     return at(v0) * (1 - t) + at(v0 + 1) * t;

@@ -25,9 +25,11 @@ bool VolumeGeometry::isValid(std::string* why) const {
   if (!(spacing.x > 0.0 && spacing.y > 0.0 && spacing.z > 0.0)) return fail("non-positive spacing");
   constexpr double kTolerance = 1e-4;
   for (int a = 0; a < 3; ++a) {
-    if (std::abs(direction[a].norm() - 1.0) > kTolerance) return fail("direction axis not unit length");
+    if (std::abs(direction[a].norm() - 1.0) > kTolerance)
+      return fail("direction axis not unit length");
     for (int b = a + 1; b < 3; ++b) {
-      if (std::abs(direction[a].dot(direction[b])) > kTolerance) return fail("direction axes not orthogonal");
+      if (std::abs(direction[a].dot(direction[b])) > kTolerance)
+        return fail("direction axes not orthogonal");
     }
   }
   return true;

@@ -1,11 +1,11 @@
 // GUI tests: the real main window under Xvfb, driven by Qt Test.
+#include <QDir>
+#include <QFile>
+#include <QImage>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
-#include <QTest>
-#include <QImage>
-#include <QDir>
 #include <QTemporaryDir>
-#include <QFile>
+#include <QTest>
 
 #include "MainWindow.h"
 #include "SliceViewport.h"

@@ -41,7 +41,7 @@ TEST(Cli, HelpListsEveryCommand) {
 TEST(Cli, SynthCtWritesCasesThatInfoDescribes) {
   vigie::test::TestFolder dir("cli-ct");
   const CliRun synth = runCli("synth ct --out " + dir.path().string() +
-                           " --seed 5 --count 2 --size 96x96x40 --spacing 3.75x3.75x7.5");
+                              " --seed 5 --count 2 --size 96x96x40 --spacing 3.75x3.75x7.5");
   ASSERT_EQ(synth.exitCode, 0) << synth.output;
   for (const char* c : {"case_000", "case_001"}) {
     std::ifstream truthFile(dir / c / "truth.json");
@@ -65,14 +65,16 @@ TEST(Cli, SynthCtWritesCasesThatInfoDescribes) {
   EXPECT_NEAR(series["volume"]["spacing_mm"][2].get<double>(), 7.5, 1e-6);
   EXPECT_EQ(report["skipped_non_dicom"], 1);  // truth.json
 
-  const CliRun png = runCli("convert " + (dir / "case_000").string() + " " + (dir / "axial.png").string());
+  const CliRun png =
+      runCli("convert " + (dir / "case_000").string() + " " + (dir / "axial.png").string());
   EXPECT_EQ(png.exitCode, 0) << png.output;
   EXPECT_GT(std::filesystem::file_size(dir / "axial.png"), 1000u);
 }
 
 TEST(Cli, SynthFundusWritesTheRequestedCount) {
   vigie::test::TestFolder dir("cli-fundus");
-  const CliRun synth = runCli("synth fundus --out " + dir.path().string() + " --count 3 --size 200 --seed 9");
+  const CliRun synth =
+      runCli("synth fundus --out " + dir.path().string() + " --count 3 --size 200 --seed 9");
   ASSERT_EQ(synth.exitCode, 0) << synth.output;
   std::ifstream truthFile(dir / "truth.json");
   EXPECT_EQ(nlohmann::json::parse(truthFile)["images"].size(), 3u);

@@ -37,8 +37,11 @@ double meanWithin(const core::CtVolume& v, const core::Vec3& centre, double r0, 
     for (int dj = -reach; dj <= reach; ++dj)
       for (int di = -reach; di <= reach; ++di) {
         const long i = std::lround(c.x) + di, j = std::lround(c.y) + dj, k = std::lround(c.z) + dk;
-        if (i < 0 || j < 0 || k < 0 || i >= (long)g.size.i || j >= (long)g.size.j || k >= (long)g.size.k) continue;
-        const double d = core::distance(g.indexToPhysical({double(i), double(j), double(k)}), centre);
+        if (i < 0 || j < 0 || k < 0 || i >= (long)g.size.i || j >= (long)g.size.j ||
+            k >= (long)g.size.k)
+          continue;
+        const double d =
+            core::distance(g.indexToPhysical({double(i), double(j), double(k)}), centre);
         if (d >= r0 && d <= r1) {
           sum += v.at(i, j, k);
           ++n;
@@ -83,11 +86,12 @@ TEST(ChestCtPhantom, HasAirLungsSoftTissueAndBoneInHounsfieldUnits) {
     return v.at(std::lround(idx.x), std::lround(idx.y), std::lround(idx.z));
   };
   const double midZ = g.indexToPhysical({0, 0, g.size.k * 0.55}).z;
-  EXPECT_LT(huAt(0, -170, midZ), -900);                  // air in front of the chest
-  EXPECT_LT(huAt(-80, 0, midZ), -700);                   // right lung
-  EXPECT_LT(huAt(80, 0, midZ), -700);                    // left lung
-  EXPECT_NEAR(huAt(0, 76, midZ + 6), 230, 150);          // vertebral body (bone or disc)
-  EXPECT_NEAR(huAt(0, -60, g.origin.z + 0.2 * g.size.k * g.spacing.z), 45, 80);  // below the diaphragm
+  EXPECT_LT(huAt(0, -170, midZ), -900);          // air in front of the chest
+  EXPECT_LT(huAt(-80, 0, midZ), -700);           // right lung
+  EXPECT_LT(huAt(80, 0, midZ), -700);            // left lung
+  EXPECT_NEAR(huAt(0, 76, midZ + 6), 230, 150);  // vertebral body (bone or disc)
+  EXPECT_NEAR(huAt(0, -60, g.origin.z + 0.2 * g.size.k * g.spacing.z), 45,
+              80);  // below the diaphragm
 }
 
 TEST(ChestCtPhantom, NodulesStandOutFromTheLungAtTheirTruthCentres) {
@@ -104,8 +108,8 @@ TEST(ChestCtPhantom, NodulesStandOutFromTheLungAtTheirTruthCentres) {
     // Ground glass is faint (-650..-450 HU); solid parts are near soft tissue.
     const double minimumContrast = n.type == imaging::NoduleType::GroundGlass ? 150.0 : 450.0;
     EXPECT_GT(inside - lung, minimumContrast)
-        << imaging::toString(n.type) << " nodule at (" << n.centerMm.x << ", " << n.centerMm.y << ", "
-        << n.centerMm.z << ") mean " << inside;
+        << imaging::toString(n.type) << " nodule at (" << n.centerMm.x << ", " << n.centerMm.y
+        << ", " << n.centerMm.z << ") mean " << inside;
   }
 }
 

@@ -108,8 +108,10 @@ TEST(CtVolumeLoader, SortsSlicesByPositionNotByFileName) {
   ASSERT_TRUE(files.ok());
   // Reverse the names: CT000001 now holds the last slice.
   const auto& f = files.value();
-  for (std::size_t n = 0; n < f.size(); ++n) std::filesystem::rename(f[n], dir / ("tmp" + std::to_string(n)));
-  for (std::size_t n = 0; n < f.size(); ++n) std::filesystem::rename(dir / ("tmp" + std::to_string(n)), f[f.size() - 1 - n]);
+  for (std::size_t n = 0; n < f.size(); ++n)
+    std::filesystem::rename(f[n], dir / ("tmp" + std::to_string(n)));
+  for (std::size_t n = 0; n < f.size(); ++n)
+    std::filesystem::rename(dir / ("tmp" + std::to_string(n)), f[f.size() - 1 - n]);
   auto scan = imaging::DicomScanner().scan(dir.path());
   ASSERT_TRUE(scan.ok());
   auto loaded = imaging::CtVolumeLoader().load(scan.value().series[0]);

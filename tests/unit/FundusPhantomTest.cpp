@@ -1,4 +1,5 @@
-// The synthetic fundus photographs: grades follow the lesions drawn, defects make images ungradable.
+// The synthetic fundus photographs: grades follow the lesions drawn, defects make images
+// ungradable.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -16,7 +17,8 @@ using imaging::FundusPhantom;
 
 namespace {
 
-FundusPhantom paint(int grade, std::uint64_t seed, imaging::FundusQuality quality = imaging::FundusQuality::Good) {
+FundusPhantom paint(int grade, std::uint64_t seed,
+                    imaging::FundusQuality quality = imaging::FundusQuality::Good) {
   imaging::FundusPhantomOptions o;
   o.sizePx = 384;
   o.grade = grade;
@@ -27,17 +29,22 @@ FundusPhantom paint(int grade, std::uint64_t seed, imaging::FundusQuality qualit
   return result.value();
 }
 
-int count(const FundusPhantom& p, FundusLesion lesion) { return p.lesionCounts[static_cast<int>(lesion)]; }
-
-std::size_t maskPixels(const FundusPhantom& p, FundusLesion lesion) {
-  return std::count(p.lesionMask.pixels.begin(), p.lesionMask.pixels.end(), static_cast<std::uint8_t>(lesion));
+int count(const FundusPhantom& p, FundusLesion lesion) {
+  return p.lesionCounts[static_cast<int>(lesion)];
 }
 
-/// Mean absolute difference between horizontal neighbours of the green channel: a sharpness measure.
+std::size_t maskPixels(const FundusPhantom& p, FundusLesion lesion) {
+  return std::count(p.lesionMask.pixels.begin(), p.lesionMask.pixels.end(),
+                    static_cast<std::uint8_t>(lesion));
+}
+
+/// Mean absolute difference between horizontal neighbours of the green channel: a sharpness
+/// measure.
 double sharpness(const core::Image2D& rgb) {
   double sum = 0;
   for (int y = 0; y < rgb.height; ++y)
-    for (int x = 1; x < rgb.width; ++x) sum += std::abs(rgb.pixel(x, y)[1] - rgb.pixel(x - 1, y)[1]);
+    for (int x = 1; x < rgb.width; ++x)
+      sum += std::abs(rgb.pixel(x, y)[1] - rgb.pixel(x - 1, y)[1]);
   return sum / (rgb.width * rgb.height);
 }
 
@@ -56,14 +63,15 @@ std::string fileBytes(const std::filesystem::path& p) {
 
 TEST(FundusPhantom, GradesFollowTheIcdrLesionDefinitions) {
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
-    const FundusPhantom g0 = paint(0, seed), g1 = paint(1, seed), g2 = paint(2, seed), g3 = paint(3, seed),
-                        g4 = paint(4, seed);
+    const FundusPhantom g0 = paint(0, seed), g1 = paint(1, seed), g2 = paint(2, seed),
+                        g3 = paint(3, seed), g4 = paint(4, seed);
     // No apparent retinopathy: nothing at all.
     for (int c = 1; c < imaging::kFundusLesionClasses; ++c) EXPECT_EQ(g0.lesionCounts[c], 0);
     // Mild: microaneurysms only.
     EXPECT_GE(count(g1, FundusLesion::Microaneurysm), 1);
     EXPECT_EQ(count(g1, FundusLesion::Haemorrhage) + count(g1, FundusLesion::HardExudate) +
-                  count(g1, FundusLesion::CottonWoolSpot) + count(g1, FundusLesion::Neovascularisation),
+                  count(g1, FundusLesion::CottonWoolSpot) +
+                  count(g1, FundusLesion::Neovascularisation),
               0);
     // Moderate: more than microaneurysms, fewer than 20 haemorrhages, no new vessels.
     EXPECT_GE(count(g2, FundusLesion::Haemorrhage) + count(g2, FundusLesion::HardExudate), 1);

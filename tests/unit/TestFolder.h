@@ -12,7 +12,8 @@ class TestFolder {
  public:
   explicit TestFolder(const std::string& name) {
     std::random_device entropy;
-    path_ = std::filesystem::temp_directory_path() / ("vigie-test-" + name + "-" + std::to_string(entropy()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("vigie-test-" + name + "-" + std::to_string(entropy()));
     std::filesystem::create_directories(path_);
   }
   ~TestFolder() {

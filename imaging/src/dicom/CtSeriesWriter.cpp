@@ -88,12 +88,14 @@ class SliceWriter {
         {DCM_SeriesNumber, "1"},
         {DCM_InstanceNumber, std::to_string(k + 1)},
         {DCM_ImagePositionPatient, backslashJoin({position.x, position.y, position.z})},
-        {DCM_ImageOrientationPatient, backslashJoin({row.x, row.y, row.z, column.x, column.y, column.z})},
+        {DCM_ImageOrientationPatient,
+         backslashJoin({row.x, row.y, row.z, column.x, column.y, column.z})},
         {DCM_FrameOfReferenceUID, uids_.frameOfReference},
         {DCM_PositionReferenceIndicator, ""},
         {DCM_SliceLocation, decimal(position.z)},
         {DCM_PhotometricInterpretation, "MONOCHROME2"},
-        {DCM_PixelSpacing, backslashJoin({g.spacing.y, g.spacing.x})},  // row spacing, column spacing
+        {DCM_PixelSpacing,
+         backslashJoin({g.spacing.y, g.spacing.x})},  // row spacing, column spacing
         {DCM_WindowCenter, "-600\\40"},
         {DCM_WindowWidth, "1500\\400"},
         {DCM_WindowCenterWidthExplanation, "LUNG\\MEDIASTINUM"},
@@ -103,8 +105,9 @@ class SliceWriter {
         {DCM_BurnedInAnnotation, "NO"},
     };
     for (const auto& [tag, value] : strings) {
-      auto status = internal::toStatus(ds->putAndInsertString(tag, value.c_str()), core::ErrorCode::Internal,
-                                       file.string() + ": cannot set " + DcmTag(tag).getTagName());
+      auto status =
+          internal::toStatus(ds->putAndInsertString(tag, value.c_str()), core::ErrorCode::Internal,
+                             file.string() + ": cannot set " + DcmTag(tag).getTagName());
       if (!status) return status;
     }
     const std::pair<DcmTagKey, Uint16> numbers[] = {
@@ -117,8 +120,9 @@ class SliceWriter {
         {DCM_PixelRepresentation, 0},
     };
     for (const auto& [tag, value] : numbers) {
-      auto status = internal::toStatus(ds->putAndInsertUint16(tag, value), core::ErrorCode::Internal,
-                                       file.string() + ": cannot set " + DcmTag(tag).getTagName());
+      auto status =
+          internal::toStatus(ds->putAndInsertUint16(tag, value), core::ErrorCode::Internal,
+                             file.string() + ": cannot set " + DcmTag(tag).getTagName());
       if (!status) return status;
     }
 
@@ -128,9 +132,10 @@ class SliceWriter {
     for (std::size_t p = 0; p < pixels; ++p) {
       stored[p] = static_cast<Uint16>(std::clamp(hu[p] - kRescaleIntercept, 0, kMaxStored));
     }
-    auto status = internal::toStatus(
-        ds->putAndInsertUint16Array(DCM_PixelData, stored.data(), static_cast<unsigned long>(pixels)),
-        core::ErrorCode::Internal, file.string() + ": cannot set Pixel Data");
+    auto status =
+        internal::toStatus(ds->putAndInsertUint16Array(DCM_PixelData, stored.data(),
+                                                       static_cast<unsigned long>(pixels)),
+                           core::ErrorCode::Internal, file.string() + ": cannot set Pixel Data");
     if (!status) return status;
     return internal::toStatus(fileFormat.saveFile(file.string().c_str(), EXS_LittleEndianExplicit),
                               core::ErrorCode::IoError, file.string() + ": cannot write");
@@ -144,7 +149,8 @@ class SliceWriter {
 
 }  // namespace
 
-CtSeriesWriter::CtSeriesWriter(CtSeriesDescription description) : description_(std::move(description)) {}
+CtSeriesWriter::CtSeriesWriter(CtSeriesDescription description)
+    : description_(std::move(description)) {}
 
 core::Result<std::vector<std::filesystem::path>> CtSeriesWriter::write(
     const core::CtVolume& volume, const std::filesystem::path& directory) const {
@@ -153,7 +159,8 @@ core::Result<std::vector<std::filesystem::path>> CtSeriesWriter::write(
     return core::makeError(core::ErrorCode::InvalidArgument, "cannot write CT series: " + why);
   }
   if (volume.size().i > 65535 || volume.size().j > 65535) {
-    return core::makeError(core::ErrorCode::InvalidArgument, "cannot write CT series: slice too large");
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "cannot write CT series: slice too large");
   }
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);

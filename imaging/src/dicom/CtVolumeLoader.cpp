@@ -37,7 +37,8 @@ core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
     if (status.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit)) {
       return core::makeError(core::ErrorCode::Unsupported,
                              file + ": cannot decode transfer syntax " +
-                                 DcmXfer(ds->getOriginalXfer()).getXferName() + ": " + status.text());
+                                 DcmXfer(ds->getOriginalXfer()).getXferName() + ": " +
+                                 status.text());
     }
   }
   Uint16 samples = 1, bitsAllocated = 0, bitsStored = 0, representation = 0;
@@ -93,8 +94,9 @@ core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
       out[p] = toHu(representation ? signedValue(data[p]) : unsignedValue(data[p]));
     }
   } else {
-    return core::makeError(core::ErrorCode::Unsupported,
-                           file + ": Bits Allocated " + std::to_string(bitsAllocated) + " not supported");
+    return core::makeError(
+        core::ErrorCode::Unsupported,
+        file + ": Bits Allocated " + std::to_string(bitsAllocated) + " not supported");
   }
   return {};
 }
@@ -110,7 +112,8 @@ std::string formatMm(double v) {
 
 core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series) {
   const std::string name = "series " + series.seriesInstanceUid;
-  if (series.images.empty()) return core::makeError(core::ErrorCode::InvalidArgument, name + ": no images");
+  if (series.images.empty())
+    return core::makeError(core::ErrorCode::InvalidArgument, name + ": no images");
   const DicomImageHeader& first = series.images.front();
   for (const auto& h : series.images) {
     if (!h.hasPosition) {
@@ -118,12 +121,13 @@ core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series
                              h.file.string() + ": missing Image Position (Patient)");
     }
     if (h.frames != 1) {
-      return core::makeError(core::ErrorCode::Unsupported,
-                             h.file.string() + ": multi-frame images are not assembled into CT volumes yet");
+      return core::makeError(
+          core::ErrorCode::Unsupported,
+          h.file.string() + ": multi-frame images are not assembled into CT volumes yet");
     }
     if (h.rows != first.rows || h.columns != first.columns) {
-      return core::makeError(core::ErrorCode::ParseError, h.file.string() + ": slice size differs from " +
-                                                              first.file.string());
+      return core::makeError(core::ErrorCode::ParseError,
+                             h.file.string() + ": slice size differs from " + first.file.string());
     }
   }
   const core::Vec3 normal = first.rowDirection.cross(first.columnDirection).normalized();
@@ -139,9 +143,9 @@ core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series
   for (std::size_t s = 1; s < plan.size(); ++s) {
     const double gap = plan[s].positionAlongNormal - plan[s - 1].positionAlongNormal;
     if (gap < kPositionTolerance) {
-      return core::makeError(core::ErrorCode::ParseError,
-                             plan[s].header->file.string() + ": same slice position as " +
-                                 plan[s - 1].header->file.string());
+      return core::makeError(core::ErrorCode::ParseError, plan[s].header->file.string() +
+                                                              ": same slice position as " +
+                                                              plan[s - 1].header->file.string());
     }
     gaps.push_back(gap);
   }
@@ -152,19 +156,22 @@ core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series
     sliceSpacing = sorted[sorted.size() / 2];
     const auto [lo, hi] = std::minmax_element(gaps.begin(), gaps.end());
     if (*hi - *lo > 0.05 * sliceSpacing) {
-      layout.warnings.push_back(name + ": uneven slice spacing (" + formatMm(*lo) + " to " + formatMm(*hi) +
-                                " mm); using the median " + formatMm(sliceSpacing) + " mm");
+      layout.warnings.push_back(name + ": uneven slice spacing (" + formatMm(*lo) + " to " +
+                                formatMm(*hi) + " mm); using the median " + formatMm(sliceSpacing) +
+                                " mm");
     }
   }
 
   core::VolumeGeometry& g = layout.geometry;
-  g.size = {static_cast<std::size_t>(first.columns), static_cast<std::size_t>(first.rows), plan.size()};
+  g.size = {static_cast<std::size_t>(first.columns), static_cast<std::size_t>(first.rows),
+            plan.size()};
   g.spacing = {first.columnSpacing, first.rowSpacing, sliceSpacing};
   g.origin = plan.front().header->imagePosition;
   g.direction = {first.rowDirection, first.columnDirection, normal};
   std::string why;
   if (!g.isValid(&why)) {
-    return core::makeError(core::ErrorCode::ParseError, first.file.string() + ": invalid geometry: " + why);
+    return core::makeError(core::ErrorCode::ParseError,
+                           first.file.string() + ": invalid geometry: " + why);
   }
   for (const SlicePlan& p : plan) layout.slices.push_back(p.header);
   return layout;
@@ -199,7 +206,8 @@ core::Result<LoadedCtVolume> CtVolumeLoader::load(const DicomSeriesEntry& series
     const std::size_t n = ++done;
     if (progress) progress(n, total);
   });
-  if (cancel && *cancel) return core::makeError(core::ErrorCode::Cancelled, name + ": loading cancelled");
+  if (cancel && *cancel)
+    return core::makeError(core::ErrorCode::Cancelled, name + ": loading cancelled");
   if (!firstError.ok()) return firstError.error();
   return loaded;
 }

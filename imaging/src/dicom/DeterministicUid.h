@@ -9,6 +9,7 @@ namespace vigie::imaging::internal {
 /// decimal integer), derived from a seed and a purpose, so that generated data
 /// is reproducible byte for byte. Different (seed, purpose, index) triples give
 /// different UIDs with overwhelming probability.
-std::string deterministicUid(std::uint64_t seed, const std::string& purpose, std::uint64_t index = 0);
+std::string deterministicUid(std::uint64_t seed, const std::string& purpose,
+                             std::uint64_t index = 0);
 
 }  // namespace vigie::imaging::internal

@@ -96,8 +96,10 @@ FileOutcome readHeader(const std::filesystem::path& file) {
     h.columnDirection = column.normalized();
   }
   Float64 spacing = 0;
-  if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 0).good() && spacing > 0) h.rowSpacing = spacing;
-  if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 1).good() && spacing > 0) h.columnSpacing = spacing;
+  if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 0).good() && spacing > 0)
+    h.rowSpacing = spacing;
+  if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 1).good() && spacing > 0)
+    h.columnSpacing = spacing;
   outcome.kind = FileOutcome::Image;
   return outcome;
 }
@@ -111,7 +113,8 @@ core::Result<DicomScanResult> DicomScanner::scan(const std::filesystem::path& pa
   if (std::filesystem::is_regular_file(path, ec)) {
     files.push_back(path);
   } else if (std::filesystem::is_directory(path, ec)) {
-    for (std::filesystem::recursive_directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec)) {
+    for (std::filesystem::recursive_directory_iterator it(path, ec), end; it != end && !ec;
+         it.increment(ec)) {
       if (it->is_regular_file(ec)) files.push_back(it->path());
     }
     if (ec) return core::makeError(core::ErrorCode::IoError, path.string() + ": " + ec.message());

@@ -10,11 +10,13 @@
 
 namespace vigie::imaging {
 
-core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb, const OphthalmicPhotoDescription& d,
+core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb,
+                                          const OphthalmicPhotoDescription& d,
                                           const std::filesystem::path& file) const {
   if (rgb.channels != 3 || rgb.empty() || rgb.width > 65535 || rgb.height > 65535) {
-    return core::makeError(core::ErrorCode::InvalidArgument,
-                           file.string() + ": an ophthalmic photograph must be a non-empty RGB image");
+    return core::makeError(
+        core::ErrorCode::InvalidArgument,
+        file.string() + ": an ophthalmic photograph must be a non-empty RGB image");
   }
   internal::ensureDcmtkReady();
   DcmFileFormat fileFormat;
@@ -52,23 +54,30 @@ core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb, const Ophtha
       {DCM_LossyImageCompression, "00"},
   };
   for (const auto& [tag, value] : strings) {
-    auto status = internal::toStatus(ds->putAndInsertString(tag, value.c_str()), core::ErrorCode::Internal,
-                                     file.string() + ": cannot set " + DcmTag(tag).getTagName());
+    auto status =
+        internal::toStatus(ds->putAndInsertString(tag, value.c_str()), core::ErrorCode::Internal,
+                           file.string() + ": cannot set " + DcmTag(tag).getTagName());
     if (!status.ok()) return status;
   }
   const std::pair<DcmTagKey, Uint16> numbers[] = {
-      {DCM_SamplesPerPixel, 3}, {DCM_PlanarConfiguration, 0},
-      {DCM_Rows, static_cast<Uint16>(rgb.height)}, {DCM_Columns, static_cast<Uint16>(rgb.width)},
-      {DCM_BitsAllocated, 8}, {DCM_BitsStored, 8}, {DCM_HighBit, 7}, {DCM_PixelRepresentation, 0},
+      {DCM_SamplesPerPixel, 3},
+      {DCM_PlanarConfiguration, 0},
+      {DCM_Rows, static_cast<Uint16>(rgb.height)},
+      {DCM_Columns, static_cast<Uint16>(rgb.width)},
+      {DCM_BitsAllocated, 8},
+      {DCM_BitsStored, 8},
+      {DCM_HighBit, 7},
+      {DCM_PixelRepresentation, 0},
   };
   for (const auto& [tag, value] : numbers) {
     auto status = internal::toStatus(ds->putAndInsertUint16(tag, value), core::ErrorCode::Internal,
                                      file.string() + ": cannot set " + DcmTag(tag).getTagName());
     if (!status.ok()) return status;
   }
-  auto status = internal::toStatus(
-      ds->putAndInsertUint8Array(DCM_PixelData, rgb.pixels.data(), static_cast<unsigned long>(rgb.pixels.size())),
-      core::ErrorCode::Internal, file.string() + ": cannot set Pixel Data");
+  auto status =
+      internal::toStatus(ds->putAndInsertUint8Array(DCM_PixelData, rgb.pixels.data(),
+                                                    static_cast<unsigned long>(rgb.pixels.size())),
+                         core::ErrorCode::Internal, file.string() + ": cannot set Pixel Data");
   if (!status.ok()) return status;
   return internal::toStatus(fileFormat.saveFile(file.string().c_str(), EXS_LittleEndianExplicit),
                             core::ErrorCode::IoError, file.string() + ": cannot write");

@@ -10,7 +10,8 @@ namespace vigie::imaging {
 
 core::Status writeImageFile(const core::Image2D& image, const std::filesystem::path& file) {
   if (image.empty() || (image.channels != 1 && image.channels != 3)) {
-    return core::makeError(core::ErrorCode::InvalidArgument, file.string() + ": need a grey or RGB image");
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           file.string() + ": need a grey or RGB image");
   }
   cv::Mat view(image.height, image.width, image.channels == 3 ? CV_8UC3 : CV_8UC1,
                const_cast<std::uint8_t*>(image.pixels.data()));
@@ -43,13 +44,15 @@ core::Result<core::Image2D> readImageFile(const std::filesystem::path& file) {
     return core::makeError(core::ErrorCode::ParseError, file.string() + ": " + e.what());
   }
   if (bgr.empty()) {
-    return core::makeError(core::ErrorCode::ParseError,
-                           file.string() + ": not a readable JPEG, PNG or TIFF image (truncated or unknown format)");
+    return core::makeError(
+        core::ErrorCode::ParseError,
+        file.string() + ": not a readable JPEG, PNG or TIFF image (truncated or unknown format)");
   }
   cv::Mat rgb;
   cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
   core::Image2D out(rgb.cols, rgb.rows, 3);
-  for (int y = 0; y < rgb.rows; ++y) std::copy_n(rgb.ptr<std::uint8_t>(y), rgb.cols * 3, out.pixel(0, y));
+  for (int y = 0; y < rgb.rows; ++y)
+    std::copy_n(rgb.ptr<std::uint8_t>(y), rgb.cols * 3, out.pixel(0, y));
   return out;
 }
 

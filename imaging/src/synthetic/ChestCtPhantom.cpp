@@ -74,7 +74,8 @@ struct Canvas {
   unsigned char tissueAt(const Vec3& p) const {
     const Vec3 idx = geometry.physicalToIndex(p);
     const long i = std::lround(idx.x), j = std::lround(idx.y), k = std::lround(idx.z);
-    return contains(i, j, k) ? tissue[offset(i, j, k)] : static_cast<unsigned char>(internal::kOutside);
+    return contains(i, j, k) ? tissue[offset(i, j, k)]
+                             : static_cast<unsigned char>(internal::kOutside);
   }
 
   /// Calls visit(offset, position) for every voxel within `margin` mm of the
@@ -86,9 +87,12 @@ struct Canvas {
     const long i0 = std::max(0L, static_cast<long>(std::floor(std::min(a.x, b.x))));
     const long j0 = std::max(0L, static_cast<long>(std::floor(std::min(a.y, b.y))));
     const long k0 = std::max(0L, static_cast<long>(std::floor(std::min(a.z, b.z))));
-    const long i1 = std::min<long>(geometry.size.i - 1, static_cast<long>(std::ceil(std::max(a.x, b.x))));
-    const long j1 = std::min<long>(geometry.size.j - 1, static_cast<long>(std::ceil(std::max(a.y, b.y))));
-    const long k1 = std::min<long>(geometry.size.k - 1, static_cast<long>(std::ceil(std::max(a.z, b.z))));
+    const long i1 =
+        std::min<long>(geometry.size.i - 1, static_cast<long>(std::ceil(std::max(a.x, b.x))));
+    const long j1 =
+        std::min<long>(geometry.size.j - 1, static_cast<long>(std::ceil(std::max(a.y, b.y))));
+    const long k1 =
+        std::min<long>(geometry.size.k - 1, static_cast<long>(std::ceil(std::max(a.z, b.z))));
     for (long k = k0; k <= k1; ++k) {
       for (long j = j0; j <= j1; ++j) {
         for (long i = i0; i <= i1; ++i) {
@@ -191,19 +195,20 @@ class PhantomBuilder {
   /// outside it up to `tube.radius`. `lungOnly` keeps it inside the lungs.
   void drawAirway(const Tube& tube, double lumenRadius, bool lungOnly) {
     const double margin = tube.radius + voxelSize_;
-    canvas_.forEachVoxelIn(minCorner(tube.a, tube.b, margin), maxCorner(tube.a, tube.b, margin),
-                           [&](std::size_t o, const Vec3& p) {
-                             const auto tissue = canvas_.tissue[o];
-                             if (lungOnly && tissue != internal::kLung && tissue != internal::kAirway) return;
-                             if (tissue == internal::kBone) return;
-                             const double d = distanceToSegment(p, tube.a, tube.b);
-                             const double wall = coverage(d, tube.radius, voxelSize_);
-                             if (wall <= 0.0) return;
-                             const double lumen = coverage(d, lumenRadius, voxelSize_);
-                             const float wallHu = static_cast<float>(canvas_.hu[o] * (1 - wall) + 10.0 * wall);
-                             canvas_.hu[o] = static_cast<float>(wallHu * (1 - lumen) - 1000.0 * lumen);
-                             if (lumen > 0.5) canvas_.tissue[o] = internal::kAirway;
-                           });
+    canvas_.forEachVoxelIn(
+        minCorner(tube.a, tube.b, margin), maxCorner(tube.a, tube.b, margin),
+        [&](std::size_t o, const Vec3& p) {
+          const auto tissue = canvas_.tissue[o];
+          if (lungOnly && tissue != internal::kLung && tissue != internal::kAirway) return;
+          if (tissue == internal::kBone) return;
+          const double d = distanceToSegment(p, tube.a, tube.b);
+          const double wall = coverage(d, tube.radius, voxelSize_);
+          if (wall <= 0.0) return;
+          const double lumen = coverage(d, lumenRadius, voxelSize_);
+          const float wallHu = static_cast<float>(canvas_.hu[o] * (1 - wall) + 10.0 * wall);
+          canvas_.hu[o] = static_cast<float>(wallHu * (1 - lumen) - 1000.0 * lumen);
+          if (lumen > 0.5) canvas_.tissue[o] = internal::kAirway;
+        });
   }
 
   void drawAirways() {
@@ -232,8 +237,8 @@ class PhantomBuilder {
     }
   }
 
-  void growVessel(const Vec3& start, const Vec3& direction, double length, double radius,
-                  int depth, core::SeededRandom& rng) {
+  void growVessel(const Vec3& start, const Vec3& direction, double length, double radius, int depth,
+                  core::SeededRandom& rng) {
     if (radius < 0.35 || depth > 9) return;
     Vec3 end = start + direction * length;
     // Bend away from the pleura: retry a few directions before giving up.
@@ -258,8 +263,11 @@ class PhantomBuilder {
     for (int side : {-1, 1}) {
       const Vec3 hilum = thorax_.hilum(side);
       // Main pulmonary branches: up, lateral, down, front, back.
-      const Vec3 starts[] = {{0.15 * side, 0.05, 1.0}, {1.0 * side, 0.0, 0.1}, {0.3 * side, 0.2, -1.0},
-                             {0.5 * side, -1.0, -0.2}, {0.5 * side, 1.0, -0.3}};
+      const Vec3 starts[] = {{0.15 * side, 0.05, 1.0},
+                             {1.0 * side, 0.0, 0.1},
+                             {0.3 * side, 0.2, -1.0},
+                             {0.5 * side, -1.0, -0.2},
+                             {0.5 * side, 1.0, -0.3}};
       for (const Vec3& d : starts) {
         growVessel(hilum, d.normalized(), rng.uniform(32.0, 42.0) * s, rng.uniform(4.0, 5.0) * s, 0,
                    rng);
@@ -267,13 +275,15 @@ class PhantomBuilder {
     }
     for (const Tube& v : vessels_) {
       const double margin = v.radius + voxelSize_;
-      canvas_.forEachVoxelIn(minCorner(v.a, v.b, margin), maxCorner(v.a, v.b, margin),
-                             [&](std::size_t o, const Vec3& p) {
-                               if (canvas_.tissue[o] != internal::kLung) return;
-                               const double c = coverage(distanceToSegment(p, v.a, v.b), v.radius, voxelSize_);
-                               if (c <= 0.0) return;
-                               canvas_.hu[o] = std::max(canvas_.hu[o], static_cast<float>(canvas_.hu[o] * (1 - c) + 40.0 * c));
-                             });
+      canvas_.forEachVoxelIn(
+          minCorner(v.a, v.b, margin), maxCorner(v.a, v.b, margin),
+          [&](std::size_t o, const Vec3& p) {
+            if (canvas_.tissue[o] != internal::kLung) return;
+            const double c = coverage(distanceToSegment(p, v.a, v.b), v.radius, voxelSize_);
+            if (c <= 0.0) return;
+            canvas_.hu[o] =
+                std::max(canvas_.hu[o], static_cast<float>(canvas_.hu[o] * (1 - c) + 40.0 * c));
+          });
     }
   }
 
@@ -351,7 +361,8 @@ class PhantomBuilder {
       if (lobulation > 0 && dist > 1e-6) {
         const double azimuth = std::atan2(d.y, d.x);
         const double elevation = std::acos(std::clamp(d.z / dist, -1.0, 1.0));
-        surface *= 1.0 + lobulation * std::sin(3 * azimuth + phase1) * std::sin(2 * elevation + phase2);
+        surface *=
+            1.0 + lobulation * std::sin(3 * azimuth + phase1) * std::sin(2 * elevation + phase2);
       }
       const double c = coverage(dist, surface, voxelSize_);
       if (c <= 0.0) return;
@@ -371,15 +382,18 @@ class PhantomBuilder {
     const int count = options_.noduleCount >= 0 ? options_.noduleCount : rng.uniformInt(3, 8);
     std::vector<NoduleTruth> nodules;
     const double logMin = std::log(options_.minNoduleDiameterMm);
-    const double logMax = std::log(std::max(options_.maxNoduleDiameterMm, options_.minNoduleDiameterMm));
+    const double logMax =
+        std::log(std::max(options_.maxNoduleDiameterMm, options_.minNoduleDiameterMm));
     for (int n = 0; n < count; ++n) {
       NoduleTruth nodule;
       // Small nodules are the common (and hard) case: log-uniform diameters.
       nodule.diameterMm = std::round(std::exp(rng.uniform(logMin, logMax)) * 10.0) / 10.0;
       const double typeDraw = rng.uniform();
-      nodule.type = typeDraw < 0.6 ? NoduleType::Solid
-                                   : (typeDraw < 0.8 ? NoduleType::PartSolid : NoduleType::GroundGlass);
-      if (nodule.type == NoduleType::PartSolid) nodule.diameterMm = std::max(nodule.diameterMm, 6.0);
+      nodule.type = typeDraw < 0.6
+                        ? NoduleType::Solid
+                        : (typeDraw < 0.8 ? NoduleType::PartSolid : NoduleType::GroundGlass);
+      if (nodule.type == NoduleType::PartSolid)
+        nodule.diameterMm = std::max(nodule.diameterMm, 6.0);
       const double whereDraw = rng.uniform();
       nodule.attachment = whereDraw < 0.5 ? NoduleAttachment::Isolated
                                           : (whereDraw < 0.75 ? NoduleAttachment::Vessel
@@ -396,7 +410,8 @@ class PhantomBuilder {
       }
       if (!placed) continue;  // a tiny grid may have no room; the truth lists what was drawn
       // Round the truth to 0.01 mm so the JSON is exact, and draw at that centre.
-      for (int a = 0; a < 3; ++a) nodule.centerMm[a] = std::round(nodule.centerMm[a] * 100.0) / 100.0;
+      for (int a = 0; a < 3; ++a)
+        nodule.centerMm[a] = std::round(nodule.centerMm[a] * 100.0) / 100.0;
       drawNodule(nodule, rng);
       nodules.push_back(nodule);
     }
@@ -435,7 +450,8 @@ class PhantomBuilder {
           }
           // The mean of 9 unit normals has SD 1/3.
           const double value = canvas_.hu[base + j * ni + i] + sum / 3.0 * sd;
-          out[j * ni + i] = static_cast<std::int16_t>(std::clamp(std::lround(value), -1024L, 3071L));
+          out[j * ni + i] =
+              static_cast<std::int16_t>(std::clamp(std::lround(value), -1024L, 3071L));
         }
       }
     });
@@ -461,7 +477,8 @@ core::Result<ChestCtPhantom> ChestCtPhantomGenerator::generate() const {
                            "phantom size must be at least 32x32x16 voxels");
   }
   if (o.size.i > 2048 || o.size.j > 2048 || o.size.k > 2048) {
-    return core::makeError(core::ErrorCode::InvalidArgument, "phantom size above 2048 voxels per axis");
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "phantom size above 2048 voxels per axis");
   }
   if (!(o.spacingMm.x > 0 && o.spacingMm.y > 0 && o.spacingMm.z > 0)) {
     return core::makeError(core::ErrorCode::InvalidArgument, "phantom spacing must be positive");

@@ -57,10 +57,8 @@ struct LesionPlan {
 };
 
 constexpr LesionPlan kPlans[5] = {
-    {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}},
-    {{1, 5}, {0, 0}, {0, 0}, {0, 0}, {0, 0}},
-    {{5, 14}, {2, 8}, {3, 14}, {0, 2}, {0, 0}},
-    {{10, 24}, {22, 36}, {6, 22}, {2, 5}, {0, 0}},
+    {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}},      {{1, 5}, {0, 0}, {0, 0}, {0, 0}, {0, 0}},
+    {{5, 14}, {2, 8}, {3, 14}, {0, 2}, {0, 0}},    {{10, 24}, {22, 36}, {6, 22}, {2, 5}, {0, 0}},
     {{10, 24}, {22, 36}, {6, 22}, {2, 5}, {1, 3}},
 };
 
@@ -75,10 +73,13 @@ class FundusPainter {
     centre_ = cv::Point2d(0.5 * size_, 0.5 * size_);
     fovRadius_ = 0.46 * size_;
     rightEye_ = rng_.chance(0.5);
-    const double side = rightEye_ ? 1.0 : -1.0;  // the disc is nasal: right of centre for a right eye
-    disc_ = centre_ + cv::Point2d(side * rng_.uniform(0.25, 0.29) * size_, rng_.uniform(-0.03, 0.03) * size_);
+    const double side =
+        rightEye_ ? 1.0 : -1.0;  // the disc is nasal: right of centre for a right eye
+    disc_ = centre_ +
+            cv::Point2d(side * rng_.uniform(0.25, 0.29) * size_, rng_.uniform(-0.03, 0.03) * size_);
     discRadius_ = rng_.uniform(0.065, 0.08) * size_;
-    macula_ = centre_ + cv::Point2d(-side * rng_.uniform(0.02, 0.05) * size_, rng_.uniform(-0.02, 0.02) * size_);
+    macula_ = centre_ + cv::Point2d(-side * rng_.uniform(0.02, 0.05) * size_,
+                                    rng_.uniform(-0.02, 0.02) * size_);
   }
 
   FundusPhantom paint() {
@@ -99,17 +100,21 @@ class FundusPainter {
   }
 
  private:
-  double distanceToFovEdge(const cv::Point2d& p) const { return fovRadius_ - cv::norm(p - centre_); }
+  double distanceToFovEdge(const cv::Point2d& p) const {
+    return fovRadius_ - cv::norm(p - centre_);
+  }
 
   void paintBackground() {
     // Low-frequency choroidal texture: smooth random field.
     cv::Mat texture(size_ / 16 + 1, size_ / 16 + 1, CV_32FC1);
     for (int y = 0; y < texture.rows; ++y)
-      for (int x = 0; x < texture.cols; ++x) texture.at<float>(y, x) = static_cast<float>(rng_.normal());
+      for (int x = 0; x < texture.cols; ++x)
+        texture.at<float>(y, x) = static_cast<float>(rng_.normal());
     cv::resize(texture, texture, cv::Size(size_, size_), 0, 0, cv::INTER_CUBIC);
     cv::GaussianBlur(texture, texture, cv::Size(0, 0), size_ / 40.0);
 
-    const cv::Vec3f base(static_cast<float>(rng_.uniform(185, 215)), static_cast<float>(rng_.uniform(75, 100)),
+    const cv::Vec3f base(static_cast<float>(rng_.uniform(185, 215)),
+                         static_cast<float>(rng_.uniform(75, 100)),
                          static_cast<float>(rng_.uniform(30, 50)));
     const double maculaSigma = 0.09 * size_;
     for (int y = 0; y < size_; ++y) {
@@ -127,17 +132,20 @@ class FundusPainter {
   }
 
   /// A vessel as a random walk with gentle curvature, branching as it thins.
-  void growVessel(cv::Mat& layer, cv::Point2d p, double heading, double width, double curvature, int depth) {
+  void growVessel(cv::Mat& layer, cv::Point2d p, double heading, double width, double curvature,
+                  int depth) {
     const double step = 0.008 * size_;
     while (width > 0.6 && distanceToFovEdge(p) > 2) {
       heading += curvature + rng_.normal(0, 0.05);
       const cv::Point2d next = p + step * cv::Point2d(std::cos(heading), std::sin(heading));
-      cv::line(layer, p, next, cv::Scalar(1.0), std::max(1, static_cast<int>(std::lround(width))), cv::LINE_AA);
+      cv::line(layer, p, next, cv::Scalar(1.0), std::max(1, static_cast<int>(std::lround(width))),
+               cv::LINE_AA);
       p = next;
       width *= 0.992;
       if (depth < 4 && rng_.chance(0.035)) {
         const double turn = (rng_.chance(0.5) ? 1 : -1) * rng_.uniform(0.4, 0.9);
-        growVessel(layer, p, heading + turn, width * 0.7, curvature * rng_.uniform(-1.2, 1.2), depth + 1);
+        growVessel(layer, p, heading + turn, width * 0.7, curvature * rng_.uniform(-1.2, 1.2),
+                   depth + 1);
         width *= 0.85;
       }
     }
@@ -199,7 +207,8 @@ class FundusPainter {
   /// A random point inside the field of view, away from the disc.
   cv::Point2d lesionSite(double margin, int quadrant = -1) {
     for (int attempt = 0; attempt < 1000; ++attempt) {
-      const double angle = quadrant >= 0 ? (quadrant + rng_.uniform()) * kPi / 2 : rng_.uniform(0, 2 * kPi);
+      const double angle =
+          quadrant >= 0 ? (quadrant + rng_.uniform()) * kPi / 2 : rng_.uniform(0, 2 * kPi);
       const double r = std::sqrt(rng_.uniform(0.0, 1.0)) * (fovRadius_ - margin);
       const cv::Point2d p = centre_ + r * cv::Point2d(std::cos(angle), std::sin(angle));
       if (cv::norm(p - disc_) > discRadius_ * 1.5) return p;
@@ -207,8 +216,8 @@ class FundusPainter {
     return macula_;
   }
 
-  void stamp(FundusLesion kind, const cv::Point2d& p, double radius, const cv::Vec3f& colour, double blurSigma,
-             double opacity, bool irregular) {
+  void stamp(FundusLesion kind, const cv::Point2d& p, double radius, const cv::Vec3f& colour,
+             double blurSigma, double opacity, bool irregular) {
     const int pad = static_cast<int>(std::ceil(radius * 2 + 3 * blurSigma)) + 2;
     cv::Mat shape(2 * pad + 1, 2 * pad + 1, CV_32FC1, cv::Scalar(0));
     const cv::Point2d local(pad, pad);
@@ -216,13 +225,14 @@ class FundusPainter {
       const int lobes = rng_.uniformInt(2, 4);
       for (int l = 0; l < lobes; ++l) {
         const cv::Point2d offset(rng_.normal(0, radius * 0.4), rng_.normal(0, radius * 0.4));
-        cv::ellipse(shape, local + offset, cv::Size(std::max(1.0, radius * rng_.uniform(0.6, 1.0)),
-                                                    std::max(1.0, radius * rng_.uniform(0.5, 0.9))),
+        cv::ellipse(shape, local + offset,
+                    cv::Size(std::max(1.0, radius * rng_.uniform(0.6, 1.0)),
+                             std::max(1.0, radius * rng_.uniform(0.5, 0.9))),
                     rng_.uniform(0, 180), 0, 360, cv::Scalar(1.0), cv::FILLED, cv::LINE_AA);
       }
     } else {
-      cv::circle(shape, local, std::max(1, static_cast<int>(std::lround(radius))), cv::Scalar(1.0), cv::FILLED,
-                 cv::LINE_AA);
+      cv::circle(shape, local, std::max(1, static_cast<int>(std::lround(radius))), cv::Scalar(1.0),
+                 cv::FILLED, cv::LINE_AA);
     }
     if (blurSigma > 0) cv::GaussianBlur(shape, shape, cv::Size(0, 0), blurSigma);
     const int x0 = static_cast<int>(std::lround(p.x)) - pad;
@@ -257,7 +267,9 @@ class FundusPainter {
     }
     for (int y = 0; y < size_; ++y)
       for (int x = 0; x < size_; ++x)
-        if (layer.at<float>(y, x) > 0.3f) mask_.at<std::uint8_t>(y, x) = static_cast<std::uint8_t>(FundusLesion::Neovascularisation);
+        if (layer.at<float>(y, x) > 0.3f)
+          mask_.at<std::uint8_t>(y, x) =
+              static_cast<std::uint8_t>(FundusLesion::Neovascularisation);
     blendLayer(layer, cv::Vec3f(150, 30, 25), 0.9);
   }
 
@@ -270,7 +282,8 @@ class FundusPainter {
 
     for (int n = drawCount(plan.neovascular); n > 0; --n) {
       // New vessels at the disc (NVD) or elsewhere (NVE).
-      const cv::Point2d site = rng_.chance(0.5) ? disc_ + cv::Point2d(rng_.normal(0, discRadius_), rng_.normal(0, discRadius_))
+      const cv::Point2d site = rng_.chance(0.5) ? disc_ + cv::Point2d(rng_.normal(0, discRadius_),
+                                                                      rng_.normal(0, discRadius_))
                                                 : lesionSite(0.1 * s);
       paintNeovascularTuft(site);
       ++count(FundusLesion::Neovascularisation);
@@ -284,23 +297,26 @@ class FundusPainter {
     const int haemorrhages = drawCount(plan.haemorrhages);
     for (int n = 0; n < haemorrhages; ++n) {
       const int quadrant = options_.grade >= 3 ? n % 4 : -1;
-      stamp(FundusLesion::Haemorrhage, lesionSite(0.05 * s, quadrant), rng_.uniform(0.005, 0.014) * s,
-            cv::Vec3f(95, 12, 10), 0.8, 0.92, rng_.chance(0.6));
+      stamp(FundusLesion::Haemorrhage, lesionSite(0.05 * s, quadrant),
+            rng_.uniform(0.005, 0.014) * s, cv::Vec3f(95, 12, 10), 0.8, 0.92, rng_.chance(0.6));
       ++count(FundusLesion::Haemorrhage);
     }
     // Hard exudates cluster, often in a ring near the macula.
     const int exudates = drawCount(plan.exudates);
-    const cv::Point2d cluster = macula_ + cv::Point2d(rng_.normal(0, 0.06 * s), rng_.normal(0, 0.06 * s));
+    const cv::Point2d cluster =
+        macula_ + cv::Point2d(rng_.normal(0, 0.06 * s), rng_.normal(0, 0.06 * s));
     for (int n = 0; n < exudates; ++n) {
       cv::Point2d p = cluster + cv::Point2d(rng_.normal(0, 0.04 * s), rng_.normal(0, 0.04 * s));
-      if (distanceToFovEdge(p) < 0.05 * s || cv::norm(p - disc_) < discRadius_ * 1.5) p = lesionSite(0.1 * s);
-      stamp(FundusLesion::HardExudate, p, rng_.uniform(0.003, 0.008) * s, cv::Vec3f(250, 225, 95), 0.5, 0.95,
-            rng_.chance(0.5));
+      if (distanceToFovEdge(p) < 0.05 * s || cv::norm(p - disc_) < discRadius_ * 1.5)
+        p = lesionSite(0.1 * s);
+      stamp(FundusLesion::HardExudate, p, rng_.uniform(0.003, 0.008) * s, cv::Vec3f(250, 225, 95),
+            0.5, 0.95, rng_.chance(0.5));
       ++count(FundusLesion::HardExudate);
     }
     for (int n = drawCount(plan.microaneurysms); n > 0; --n) {
-      stamp(FundusLesion::Microaneurysm, lesionSite(0.08 * s), std::max(1.2, rng_.uniform(0.0025, 0.004) * s),
-            cv::Vec3f(110, 15, 12), 0.4, 0.95, false);
+      stamp(FundusLesion::Microaneurysm, lesionSite(0.08 * s),
+            std::max(1.2, rng_.uniform(0.0025, 0.004) * s), cv::Vec3f(110, 15, 12), 0.4, 0.95,
+            false);
       ++count(FundusLesion::Microaneurysm);
     }
   }
@@ -338,7 +354,8 @@ class FundusPainter {
     cv::Mat bytes;
     floatRgb.convertTo(bytes, CV_8UC3);  // saturating, rounding
     core::Image2D out(bytes.cols, bytes.rows, 3);
-    for (int y = 0; y < bytes.rows; ++y) std::copy_n(bytes.ptr<std::uint8_t>(y), bytes.cols * 3, out.pixel(0, y));
+    for (int y = 0; y < bytes.rows; ++y)
+      std::copy_n(bytes.ptr<std::uint8_t>(y), bytes.cols * 3, out.pixel(0, y));
     return out;
   }
 
@@ -361,7 +378,8 @@ FundusPhantomGenerator::FundusPhantomGenerator(FundusPhantomOptions options) : o
 
 core::Result<FundusPhantom> FundusPhantomGenerator::generate() const {
   if (options_.sizePx < 128 || options_.sizePx > 4096) {
-    return core::makeError(core::ErrorCode::InvalidArgument, "fundus size must be 128 to 4096 pixels");
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "fundus size must be 128 to 4096 pixels");
   }
   if (options_.grade < 0 || options_.grade > 4) {
     return core::makeError(core::ErrorCode::InvalidArgument,

@@ -12,7 +12,8 @@
 namespace vigie::imaging {
 namespace {
 
-constexpr const char* kIntendedUse = "synthetic phantom data for testing and training; not for clinical use";
+constexpr const char* kIntendedUse =
+    "synthetic phantom data for testing and training; not for clinical use";
 
 core::Status writeJson(const nlohmann::json& json, const std::filesystem::path& file) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -25,14 +26,15 @@ core::Status writeJson(const nlohmann::json& json, const std::filesystem::path& 
 core::Status makeDirectory(const std::filesystem::path& directory) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
-  if (ec) return core::makeError(core::ErrorCode::IoError, directory.string() + ": " + ec.message());
+  if (ec)
+    return core::makeError(core::ErrorCode::IoError, directory.string() + ": " + ec.message());
   return {};
 }
 
 }  // namespace
 
-core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(const ChestCtPhantomOptions& options,
-                                                            const std::filesystem::path& directory) {
+core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(
+    const ChestCtPhantomOptions& options, const std::filesystem::path& directory) {
   auto phantom = ChestCtPhantomGenerator(options).generate();
   if (!phantom.ok()) return phantom.error();
   CtSeriesDescription description;
@@ -61,8 +63,8 @@ core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(const ChestCtPhantom
   return phantom.value().nodules;
 }
 
-core::Result<std::vector<FundusSetEntry>> writeSyntheticFundusSet(const FundusSetOptions& options,
-                                                                  const std::filesystem::path& directory) {
+core::Result<std::vector<FundusSetEntry>> writeSyntheticFundusSet(
+    const FundusSetOptions& options, const std::filesystem::path& directory) {
   if (options.count < 1) {
     return core::makeError(core::ErrorCode::InvalidArgument, "fundus count must be at least 1");
   }
@@ -89,7 +91,12 @@ core::Result<std::vector<FundusSetEntry>> writeSyntheticFundusSet(const FundusSe
     o.seed = core::SeededRandom::derive(options.seed, 1000 + n).nextU64();
     // Every grade appears in a set of five or more; the rest follow a screening-like mix.
     const double draw = planner.uniform();
-    o.grade = n < 5 ? n : (draw < 0.35 ? 0 : draw < 0.52 ? 1 : draw < 0.72 ? 2 : draw < 0.86 ? 3 : 4);
+    o.grade = n < 5 ? n
+                    : (draw < 0.35   ? 0
+                       : draw < 0.52 ? 1
+                       : draw < 0.72 ? 2
+                       : draw < 0.86 ? 3
+                                     : 4);
     if (planner.chance(options.ungradableFraction)) {
       o.quality = planner.chance(0.5) ? FundusQuality::Blurred : FundusQuality::Underexposed;
     }
@@ -114,7 +121,8 @@ core::Result<std::vector<FundusSetEntry>> writeSyntheticFundusSet(const FundusSe
     if (!status.ok()) return status.error();
 
     nlohmann::json counts;
-    for (int c = 1; c < kFundusLesionClasses; ++c) counts[toString(static_cast<FundusLesion>(c))] = p.lesionCounts[c];
+    for (int c = 1; c < kFundusLesionClasses; ++c)
+      counts[toString(static_cast<FundusLesion>(c))] = p.lesionCounts[c];
     truth["images"].push_back({{"file", base + ".png"},
                                {"jpeg", base + ".jpg"},
                                {"dicom", base + ".dcm"},

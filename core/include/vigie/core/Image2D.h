@@ -19,7 +19,9 @@ struct Image2D {
       : width(w), height(h), channels(c), pixels(static_cast<std::size_t>(w) * h * c, fill) {}
 
   bool empty() const { return pixels.empty(); }
-  std::uint8_t* pixel(int x, int y) { return pixels.data() + (static_cast<std::size_t>(y) * width + x) * channels; }
+  std::uint8_t* pixel(int x, int y) {
+    return pixels.data() + (static_cast<std::size_t>(y) * width + x) * channels;
+  }
   const std::uint8_t* pixel(int x, int y) const {
     return pixels.data() + (static_cast<std::size_t>(y) * width + x) * channels;
   }

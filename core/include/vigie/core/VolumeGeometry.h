@@ -24,9 +24,10 @@ struct VolumeSize {
 /// The columns of `direction` are the unit vectors of the i, j and k axes.
 struct VolumeGeometry {
   VolumeSize size;
-  Vec3 origin;                             ///< centre of voxel (0,0,0), LPS mm
-  Vec3 spacing{1.0, 1.0, 1.0};             ///< mm between voxel centres along i, j, k
-  std::array<Vec3, 3> direction{Vec3{1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, 0, 1}};  ///< axis unit vectors
+  Vec3 origin;                  ///< centre of voxel (0,0,0), LPS mm
+  Vec3 spacing{1.0, 1.0, 1.0};  ///< mm between voxel centres along i, j, k
+  std::array<Vec3, 3> direction{Vec3{1, 0, 0}, Vec3{0, 1, 0},
+                                Vec3{0, 0, 1}};  ///< axis unit vectors
 
   /// Continuous voxel index -> patient position (LPS, mm).
   Vec3 indexToPhysical(const Vec3& index) const;

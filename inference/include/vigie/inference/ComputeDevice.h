@@ -9,9 +9,9 @@ namespace vigie::inference {
 struct ComputeDevice {
   enum class Kind { Cpu, Cuda };
   Kind kind = Kind::Cpu;
-  int cudaIndex = -1;     ///< CUDA device ordinal, -1 for CPU
-  int cpuThreads = 1;     ///< intra-op threads LibTorch uses on CPU
-  std::string name;       ///< "cpu" or "cuda:0"
+  int cudaIndex = -1;  ///< CUDA device ordinal, -1 for CPU
+  int cpuThreads = 1;  ///< intra-op threads LibTorch uses on CPU
+  std::string name;    ///< "cpu" or "cuda:0"
 
   bool isCuda() const { return kind == Kind::Cuda; }
 };

@@ -35,8 +35,8 @@ class CtSeriesWriter {
 
   /// Creates `directory` if needed and writes CT000001.dcm, CT000002.dcm, ...
   /// Returns the file paths, in slice order.
-  core::Result<std::vector<std::filesystem::path>> write(const core::CtVolume& volume,
-                                                         const std::filesystem::path& directory) const;
+  core::Result<std::vector<std::filesystem::path>> write(
+      const core::CtVolume& volume, const std::filesystem::path& directory) const;
 
  private:
   CtSeriesDescription description_;

@@ -40,7 +40,8 @@ class CtVolumeLoader {
   /// The layout points into `series`, which must outlive it.
   static core::Result<SeriesLayout> layout(const DicomSeriesEntry& series);
 
-  core::Result<LoadedCtVolume> load(const DicomSeriesEntry& series, const LoadProgress& progress = {},
+  core::Result<LoadedCtVolume> load(const DicomSeriesEntry& series,
+                                    const LoadProgress& progress = {},
                                     const std::atomic<bool>* cancel = nullptr) const;
 };
 

@@ -26,11 +26,11 @@ struct DicomImageHeader {
   int columns = 0;
   int frames = 1;
   bool hasPosition = false;
-  core::Vec3 imagePosition;                       ///< LPS mm, of the first pixel's centre
-  core::Vec3 rowDirection{1, 0, 0};               ///< unit vector along a row (increasing column)
-  core::Vec3 columnDirection{0, 1, 0};            ///< unit vector down a column
-  double rowSpacing = 1.0;                        ///< mm between rows (Pixel Spacing[0])
-  double columnSpacing = 1.0;                     ///< mm between columns (Pixel Spacing[1])
+  core::Vec3 imagePosition;             ///< LPS mm, of the first pixel's centre
+  core::Vec3 rowDirection{1, 0, 0};     ///< unit vector along a row (increasing column)
+  core::Vec3 columnDirection{0, 1, 0};  ///< unit vector down a column
+  double rowSpacing = 1.0;              ///< mm between rows (Pixel Spacing[0])
+  double columnSpacing = 1.0;           ///< mm between columns (Pixel Spacing[1])
 };
 
 /// A series: the images that share a Series Instance UID.
@@ -48,7 +48,7 @@ struct UnreadableFile {
 };
 
 struct DicomScanResult {
-  std::vector<DicomSeriesEntry> series;  ///< ordered by study, then series UID
+  std::vector<DicomSeriesEntry> series;    ///< ordered by study, then series UID
   std::vector<UnreadableFile> unreadable;  ///< DICOM-looking files that could not be parsed
   std::size_t skippedNonDicom = 0;         ///< files that are not DICOM at all
 };

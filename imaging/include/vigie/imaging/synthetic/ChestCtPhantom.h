@@ -14,7 +14,7 @@ enum class NoduleType { Solid, PartSolid, GroundGlass };
 /// What a nodule touches, which is what makes it hard for a detector.
 enum class NoduleAttachment { Isolated, Vessel, Pleura };
 
-const char* toString(NoduleType type);        ///< "solid", "part-solid", "ground-glass"
+const char* toString(NoduleType type);         ///< "solid", "part-solid", "ground-glass"
 const char* toString(NoduleAttachment where);  ///< "isolated", "vessel", "pleura"
 
 /// Ground truth for one inserted nodule.

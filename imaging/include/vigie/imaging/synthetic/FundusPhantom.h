@@ -26,8 +26,8 @@ enum class FundusQuality { Good, Blurred, Underexposed };
 const char* toString(FundusQuality quality);  ///< "good", "blurred", "underexposed"
 
 struct FundusPhantomOptions {
-  int sizePx = 768;        ///< square image side
-  int grade = 0;           ///< ICDR grade 0 (none) to 4 (proliferative)
+  int sizePx = 768;  ///< square image side
+  int grade = 0;     ///< ICDR grade 0 (none) to 4 (proliferative)
   FundusQuality quality = FundusQuality::Good;
   std::uint64_t seed = 1;
 };

@@ -42,7 +42,7 @@ struct FundusSetEntry {
 ///               "grade":g,"referable":bool,"gradable":bool,"quality":"good|blurred|underexposed",
 ///               "eye":"right|left","lesion_counts":{"microaneurysm":n,...}}], ...}
 /// Grades are spread over 0-4 (about a third grade 0, as in screening).
-core::Result<std::vector<FundusSetEntry>> writeSyntheticFundusSet(const FundusSetOptions& options,
-                                                                  const std::filesystem::path& directory);
+core::Result<std::vector<FundusSetEntry>> writeSyntheticFundusSet(
+    const FundusSetOptions& options, const std::filesystem::path& directory);
 
 }  // namespace vigie::imaging
