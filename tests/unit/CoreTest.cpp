@@ -6,6 +6,7 @@
 
 #include "vigie/core/Result.h"
 #include "vigie/core/SeededRandom.h"
+#include "vigie/core/Sha256.h"
 #include "vigie/core/SliceImage.h"
 #include "vigie/core/Volume.h"
 
@@ -160,4 +161,23 @@ TEST(SliceImage, CoronalShowsSuperiorAtTheTopWithSquarePixels) {
   EXPECT_GT(*image.pixel(1, 0), 200);
   EXPECT_LT(*image.pixel(1, 3), 50);
   EXPECT_EQ(sliceCount(g, SlicePlane::Sagittal), 4u);
+}
+
+TEST(Sha256, MatchesTheFipsTestVectors) {
+  EXPECT_EQ(Sha256::hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256::hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256::hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(Sha256, GivesTheSameDigestWhateverTheChunking) {
+  const std::string text(1000, 'a');
+  Sha256 pieces;
+  for (std::size_t i = 0; i < text.size(); i += 7) pieces.update(text.substr(i, 7));
+  EXPECT_EQ(pieces.finishHex(), Sha256::hex(text));
+  // One million 'a': the long FIPS vector, crossing many blocks.
+  Sha256 million;
+  for (int i = 0; i < 1000; ++i) million.update(text);
+  EXPECT_EQ(million.finishHex(),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }

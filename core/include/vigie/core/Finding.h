@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "vigie/core/Vec3.h"
+
+namespace vigie::core {
+
+/// A candidate lesion as a model reports it (before any reader decision).
+struct Finding {
+  int id = 0;               ///< 1-based, in order of decreasing score within one model run
+  double score = 0.0;       ///< model confidence, 0..1
+  Vec3 centerMm;            ///< LPS patient coordinates, mm
+  double diameterMm = 0.0;  ///< equivalent-sphere diameter of the detected blob, mm
+};
+
+}  // namespace vigie::core

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "vigie/core/Result.h"
+#include "vigie/core/Volume.h"
+#include "vigie/inference/ComputeDevice.h"
+#include "vigie/inference/ModelBundle.h"
+
+namespace vigie::inference {
+
+struct SessionOptions {
+  bool preferCpu = false;         ///< stay on the CPU even when CUDA is there
+  int cpuThreads = 0;             ///< LibTorch intra-op threads; 0 keeps the default
+  std::optional<double> overlap;  ///< overrides the manifest's sliding-window overlap
+  std::optional<int> batchSize;   ///< overrides the manifest's windows per batch
+};
+
+/// Called with (windows done, windows in total), from the calling thread.
+using InferenceProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+/// A loaded model on a device, ready to run. Create once, run many times;
+/// one run at a time per session. Never call from the GUI thread: a run
+/// blocks for as long as the model takes. Cancellation (the flag) is checked
+/// between batches, so a run stops within one batch (well under a second on
+/// the reference models).
+class InferenceSession {
+ public:
+  static core::Result<std::unique_ptr<InferenceSession>> create(const ModelBundle& bundle,
+                                                                const SessionOptions& options = {});
+  ~InferenceSession();
+
+  const ModelManifest& manifest() const;
+  const ComputeDevice& device() const;
+
+  /// 3D sliding-window inference over a CT volume that is already at the
+  /// manifest's spacing: HU are clipped and normalised as the manifest says,
+  /// windows overlap and are blended with a Gaussian importance map, borders
+  /// are padded with air. Returns the heatmap (0..1) in the input's geometry.
+  core::Result<core::FloatVolume> predictHeatmap(const core::CtVolume& volume,
+                                                 const InferenceProgress& progress = {},
+                                                 const std::atomic<bool>* cancel = nullptr);
+
+ private:
+  struct Impl;
+  explicit InferenceSession(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigie::inference

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigie/core/Result.h"
+
+namespace vigie::inference {
+
+/// What a bundle's manifest.json says the runtime must do, so that a new
+/// model needs no new code. The schema is documented in docs/model-bundle.md.
+struct ModelManifest {
+  enum class Task { CtNoduleDetection, FundusDrScreening };
+  enum class Normalisation { MinMax, ZScore };
+  enum class Activation { None, Sigmoid, Softmax };
+
+  int schemaVersion = 1;
+  std::string id;
+  std::string name;
+  std::string version;
+  Task task = Task::CtNoduleDetection;
+  std::string modality;  ///< DICOM modality: "CT", "OP"
+
+  std::string weightsFile;    ///< relative to the bundle folder
+  std::string weightsSha256;  ///< 64 lowercase hex digits; checked at load
+
+  // Input, CT (3D)
+  std::array<double, 3> spacingMm{1.0, 1.0, 1.0};           ///< x, y, z the model expects
+  std::array<int, 3> patchSize{64, 64, 64};                 ///< x, y, z voxels per window
+  std::array<double, 2> intensityWindowHu{-1000.0, 400.0};  ///< clipped to this range first
+  Normalisation normalisation = Normalisation::MinMax;      ///< MinMax maps the window to [0, 1]
+  double mean = 0.0, sd = 1.0;                              ///< for ZScore, after clipping
+  // Input, fundus (2D)
+  std::array<int, 2> targetSize{512, 512};  ///< width, height
+  std::array<double, 3> colourMean{0.0, 0.0, 0.0};
+  std::array<double, 3> colourSd{1.0, 1.0, 1.0};
+  bool cropFieldOfView = true;
+  int channels = 1;
+
+  // Output
+  bool heatmapOutput = true;
+  bool classScoresOutput = false;
+  Activation heatmapActivation = Activation::Sigmoid;
+  std::vector<std::string> labels;
+  std::map<std::string, double> thresholds;  ///< e.g. "candidate", "operating_point"
+
+  // Running
+  double overlap = 0.5;  ///< sliding-window overlap fraction, [0, 0.95]
+  int batchSize = 2;
+  bool fp16OnCuda = false;
+
+  // Provenance, shown to readers
+  std::string intendedUse;
+  std::string trainingData;
+  bool clinicalUse = false;
+  std::map<std::string, double> metrics;
+
+  /// A threshold by name, or `fallback` when the manifest has none.
+  double threshold(const std::string& name, double fallback) const;
+
+  /// Parses and validates manifest text. `source` names the file in errors:
+  /// "bundle/manifest.json: field 'input.patch_size' must be 3 positive integers".
+  static core::Result<ModelManifest> parse(const std::string& text, const std::string& source);
+  static core::Result<ModelManifest> load(const std::filesystem::path& file);
+  /// The manifest as JSON text (what parse() reads back).
+  std::string toJson() const;
+};
+
+const char* toString(ModelManifest::Task task);  ///< "ct-nodule-detection", "fundus-dr-screening"
+
+}  // namespace vigie::inference

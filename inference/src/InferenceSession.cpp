@@ -1,0 +1,192 @@
+#include "vigie/inference/InferenceSession.h"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace vigie::inference {
+
+struct InferenceSession::Impl {
+  ModelManifest manifest;
+  ComputeDevice device;
+  torch::jit::Module module;
+  double overlap = 0.5;
+  int batchSize = 2;
+};
+
+namespace {
+
+/// Window start positions along one axis: evenly stepped, the last one flush
+/// with the end, so every voxel is covered.
+std::vector<std::int64_t> windowStarts(std::int64_t size, std::int64_t patch, double overlap) {
+  std::vector<std::int64_t> starts;
+  if (size <= patch) return {0};
+  const std::int64_t stride = std::max<std::int64_t>(1, std::llround(patch * (1.0 - overlap)));
+  for (std::int64_t s = 0; s + patch < size; s += stride) starts.push_back(s);
+  starts.push_back(size - patch);
+  return starts;
+}
+
+/// Gaussian weights (sigma = patch/8 per axis) that favour window centres, where
+/// the network sees the most context; never exactly zero, so borders still count.
+torch::Tensor importanceMap(std::int64_t d, std::int64_t h, std::int64_t w) {
+  auto axis = [](std::int64_t n) {
+    auto x = torch::arange(n, torch::kFloat32) - (n - 1) / 2.0;
+    const double sigma = std::max(1.0, n / 8.0);
+    return torch::exp(-(x * x) / (2 * sigma * sigma));
+  };
+  auto map = axis(d).view({d, 1, 1}) * axis(h).view({1, h, 1}) * axis(w).view({1, 1, w});
+  map = map / map.max();
+  return map.clamp_min(1e-3);
+}
+
+core::Error torchError(const std::string& context, const std::exception& e) {
+  std::string what = e.what();
+  // c10 messages carry a long C++ backtrace after the first line.
+  const auto newline = what.find('\n');
+  if (newline != std::string::npos) what.resize(newline);
+  return core::makeError(core::ErrorCode::Internal, context + ": " + what);
+}
+
+}  // namespace
+
+InferenceSession::InferenceSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+InferenceSession::~InferenceSession() = default;
+
+const ModelManifest& InferenceSession::manifest() const { return impl_->manifest; }
+const ComputeDevice& InferenceSession::device() const { return impl_->device; }
+
+core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
+    const ModelBundle& bundle, const SessionOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->manifest = bundle.manifest();
+  impl->device = selectDevice(options.preferCpu, options.cpuThreads);
+  impl->overlap = std::clamp(options.overlap.value_or(impl->manifest.overlap), 0.0, 0.95);
+  impl->batchSize = std::max(1, options.batchSize.value_or(impl->manifest.batchSize));
+  const torch::Device target = impl->device.isCuda()
+                                   ? torch::Device(torch::kCUDA, impl->device.cudaIndex)
+                                   : torch::Device(torch::kCPU);
+  try {
+    impl->module = torch::jit::load(bundle.weightsPath().string(), target);
+    impl->module.eval();
+  } catch (const std::exception& e) {
+    return torchError(bundle.weightsPath().string() + ": not a loadable TorchScript model", e);
+  }
+  return std::unique_ptr<InferenceSession>(new InferenceSession(std::move(impl)));
+}
+
+core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtVolume& volume,
+                                                                 const InferenceProgress& progress,
+                                                                 const std::atomic<bool>* cancel) {
+  const ModelManifest& m = impl_->manifest;
+  if (m.task != ModelManifest::Task::CtNoduleDetection || !m.heatmapOutput) {
+    return core::makeError(
+        core::ErrorCode::InvalidArgument,
+        "model " + m.id + " does not produce a 3D heatmap (task " + toString(m.task) + ")");
+  }
+  if (volume.empty()) return core::makeError(core::ErrorCode::InvalidArgument, "empty volume");
+  try {
+    torch::InferenceMode inferenceMode;
+    const auto& size = volume.size();
+    const std::int64_t D = size.k, H = size.j, W = size.i;
+    const std::int64_t pd = m.patchSize[2], ph = m.patchSize[1], pw = m.patchSize[0];
+
+    // Normalise once; from_blob wraps the volume's voxels without copying them.
+    auto hu = torch::from_blob(const_cast<std::int16_t*>(volume.data()), {D, H, W}, torch::kInt16);
+    const double lo = m.intensityWindowHu[0], hi = m.intensityWindowHu[1];
+    auto input = hu.to(torch::kFloat32).clamp_(lo, hi);
+    double padValue = 0.0;
+    if (m.normalisation == ModelManifest::Normalisation::MinMax) {
+      input.sub_(lo).div_(hi - lo);
+    } else {
+      input.sub_(m.mean).div_(m.sd);
+      padValue = (lo - m.mean) / m.sd;
+    }
+    // Pad with air (the window's low end) where the volume is smaller than a patch.
+    const std::int64_t PD = std::max(D, pd), PH = std::max(H, ph), PW = std::max(W, pw);
+    if (PD != D || PH != H || PW != W) {
+      auto padded = torch::full({PD, PH, PW}, padValue, torch::kFloat32);
+      padded.narrow(0, 0, D).narrow(1, 0, H).narrow(2, 0, W).copy_(input);
+      input = padded;
+    }
+
+    const torch::Device device = impl_->device.isCuda()
+                                     ? torch::Device(torch::kCUDA, impl_->device.cudaIndex)
+                                     : torch::Device(torch::kCPU);
+    const bool halfPrecision = impl_->device.isCuda() && m.fp16OnCuda;
+    auto weights = importanceMap(pd, ph, pw).to(device);
+    auto accumulated =
+        torch::zeros({PD, PH, PW}, torch::TensorOptions(torch::kFloat32).device(device));
+    auto weightSum = torch::zeros_like(accumulated);
+    input = input.to(device);
+
+    struct Window {
+      std::int64_t z, y, x;
+    };
+    std::vector<Window> windows;
+    for (auto z : windowStarts(PD, pd, impl_->overlap))
+      for (auto y : windowStarts(PH, ph, impl_->overlap))
+        for (auto x : windowStarts(PW, pw, impl_->overlap)) windows.push_back({z, y, x});
+
+    const std::size_t batch = static_cast<std::size_t>(impl_->batchSize);
+    for (std::size_t first = 0; first < windows.size(); first += batch) {
+      if (cancel && *cancel)
+        return core::makeError(core::ErrorCode::Cancelled, "inference cancelled");
+      const std::size_t count = std::min(batch, windows.size() - first);
+      std::vector<torch::Tensor> patches;
+      for (std::size_t w = first; w < first + count; ++w) {
+        const Window& win = windows[w];
+        patches.push_back(input.narrow(0, win.z, pd).narrow(1, win.y, ph).narrow(2, win.x, pw));
+      }
+      auto batchInput = torch::stack(patches).unsqueeze(1);  // [B, 1, D, H, W]
+      if (m.channels > 1) batchInput = batchInput.expand({-1, m.channels, -1, -1, -1}).contiguous();
+      if (halfPrecision) batchInput = batchInput.to(torch::kHalf);
+      torch::Tensor output = impl_->module.forward({batchInput}).toTensor().to(torch::kFloat32);
+      if (output.dim() != 5 || output.size(2) != pd || output.size(3) != ph ||
+          output.size(4) != pw) {
+        return core::makeError(core::ErrorCode::InvalidArgument,
+                               "model " + m.id + " returned a tensor of shape " +
+                                   c10::str(output.sizes()) + "; expected [batch, channels, " +
+                                   std::to_string(pd) + ", " + std::to_string(ph) + ", " +
+                                   std::to_string(pw) + "]");
+      }
+      torch::Tensor probability;
+      switch (m.heatmapActivation) {
+        case ModelManifest::Activation::Sigmoid:
+          probability = torch::sigmoid(output.select(1, output.size(1) - 1));
+          break;
+        case ModelManifest::Activation::Softmax:
+          probability = torch::softmax(output, 1).select(1, output.size(1) - 1);
+          break;
+        case ModelManifest::Activation::None:
+          probability = output.select(1, output.size(1) - 1);
+          break;
+      }
+      for (std::size_t b = 0; b < count; ++b) {
+        const Window& win = windows[first + b];
+        accumulated.narrow(0, win.z, pd)
+            .narrow(1, win.y, ph)
+            .narrow(2, win.x, pw)
+            .add_(probability[b] * weights);
+        weightSum.narrow(0, win.z, pd).narrow(1, win.y, ph).narrow(2, win.x, pw).add_(weights);
+      }
+      if (progress) progress(first + count, windows.size());
+    }
+    auto heatmap = (accumulated / weightSum)
+                       .narrow(0, 0, D)
+                       .narrow(1, 0, H)
+                       .narrow(2, 0, W)
+                       .to(torch::kCPU)
+                       .contiguous();
+    core::FloatVolume result(volume.geometry());
+    std::memcpy(result.data(), heatmap.data_ptr<float>(), result.voxelCount() * sizeof(float));
+    return result;
+  } catch (const std::exception& e) {
+    return torchError("model " + m.id, e);
+  }
+}
+
+}  // namespace vigie::inference

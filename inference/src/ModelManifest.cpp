@@ -1,0 +1,271 @@
+#include "vigie/inference/ModelManifest.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace vigie::inference {
+
+using nlohmann::json;
+
+const char* toString(ModelManifest::Task task) {
+  switch (task) {
+    case ModelManifest::Task::CtNoduleDetection:
+      return "ct-nodule-detection";
+    case ModelManifest::Task::FundusDrScreening:
+      return "fundus-dr-screening";
+  }
+  return "";
+}
+
+double ModelManifest::threshold(const std::string& name, double fallback) const {
+  auto it = thresholds.find(name);
+  return it == thresholds.end() ? fallback : it->second;
+}
+
+namespace {
+
+/// Reads fields with errors that name the file and the field's path.
+class FieldReader {
+ public:
+  FieldReader(const json& root, std::string source) : root_(root), source_(std::move(source)) {}
+
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  const json* find(const std::string& path, bool required) {
+    const json* node = &root_;
+    std::stringstream parts(path);
+    std::string part;
+    while (std::getline(parts, part, '.')) {
+      if (!node->is_object() || !node->contains(part)) {
+        if (required) fail(path, "is missing");
+        return nullptr;
+      }
+      node = &(*node)[part];
+    }
+    return node;
+  }
+
+  std::string text(const std::string& path, bool required, std::string fallback = {}) {
+    const json* node = find(path, required);
+    if (!node) return fallback;
+    if (!node->is_string()) return fail(path, "must be a string"), fallback;
+    return node->get<std::string>();
+  }
+
+  double number(const std::string& path, bool required, double fallback) {
+    const json* node = find(path, required);
+    if (!node) return fallback;
+    if (!node->is_number()) return fail(path, "must be a number"), fallback;
+    return node->get<double>();
+  }
+
+  bool boolean(const std::string& path, bool fallback) {
+    const json* node = find(path, false);
+    if (!node) return fallback;
+    if (!node->is_boolean()) return fail(path, "must be true or false"), fallback;
+    return node->get<bool>();
+  }
+
+  template <typename T, std::size_t N>
+  std::array<T, N> numbers(const std::string& path, bool required, std::array<T, N> fallback,
+                           bool positive) {
+    const json* node = find(path, required);
+    if (!node) return fallback;
+    const std::string wanted = std::to_string(N) + (positive ? " positive numbers" : " numbers");
+    if (!node->is_array() || node->size() != N)
+      return fail(path, "must be an array of " + wanted), fallback;
+    std::array<T, N> out{};
+    for (std::size_t i = 0; i < N; ++i) {
+      const json& v = (*node)[i];
+      if (!v.is_number() || (positive && v.get<double>() <= 0))
+        return fail(path, "must be an array of " + wanted), fallback;
+      out[i] = v.get<T>();
+    }
+    return out;
+  }
+
+  std::map<std::string, double> numberMap(const std::string& path) {
+    std::map<std::string, double> out;
+    const json* node = find(path, false);
+    if (!node) return out;
+    if (!node->is_object()) return fail(path, "must be an object of numbers"), out;
+    for (const auto& [key, value] : node->items()) {
+      if (!value.is_number()) return fail(path + "." + key, "must be a number"), out;
+      out[key] = value.get<double>();
+    }
+    return out;
+  }
+
+  void fail(const std::string& path, const std::string& problem) {
+    if (error_.empty()) error_ = source_ + ": field '" + path + "' " + problem;
+  }
+
+ private:
+  const json& root_;
+  std::string source_;
+  std::string error_;
+};
+
+bool isHexDigest(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+}  // namespace
+
+core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
+                                                 const std::string& source) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return core::makeError(core::ErrorCode::ParseError, source + ": not valid JSON: " + e.what());
+  }
+  if (!root.is_object())
+    return core::makeError(core::ErrorCode::ParseError, source + ": must be a JSON object");
+  FieldReader r(root, source);
+  ModelManifest m;
+  m.schemaVersion = static_cast<int>(r.number("schema_version", false, 1));
+  if (m.schemaVersion != 1)
+    r.fail("schema_version", "is " + std::to_string(m.schemaVersion) + "; this Vigie reads 1");
+  m.id = r.text("id", true);
+  m.name = r.text("name", true);
+  m.version = r.text("version", true);
+  const std::string task = r.text("task", true);
+  if (task == "ct-nodule-detection") {
+    m.task = Task::CtNoduleDetection;
+  } else if (task == "fundus-dr-screening") {
+    m.task = Task::FundusDrScreening;
+  } else if (!r.failed()) {
+    r.fail("task", "is '" + task + "'; known tasks: ct-nodule-detection, fundus-dr-screening");
+  }
+  m.modality = r.text("modality", true);
+  m.weightsFile = r.text("weights.file", true);
+  m.weightsSha256 = r.text("weights.sha256", true);
+  if (!r.failed() && !isHexDigest(m.weightsSha256))
+    r.fail("weights.sha256", "must be 64 lowercase hex digits");
+  if (!r.failed() && (m.weightsFile.empty() || m.weightsFile.find("..") != std::string::npos ||
+                      m.weightsFile[0] == '/')) {
+    r.fail("weights.file", "must be a file name inside the bundle");
+  }
+
+  m.channels = static_cast<int>(
+      r.number("input.channels", false, m.task == Task::CtNoduleDetection ? 1 : 3));
+  if (m.task == Task::CtNoduleDetection) {
+    m.spacingMm = r.numbers<double, 3>("input.spacing_mm", true, m.spacingMm, true);
+    m.patchSize = r.numbers<int, 3>("input.patch_size", true, m.patchSize, true);
+    m.intensityWindowHu =
+        r.numbers<double, 2>("input.intensity.window_hu", true, m.intensityWindowHu, false);
+    if (!r.failed() && m.intensityWindowHu[1] <= m.intensityWindowHu[0]) {
+      r.fail("input.intensity.window_hu", "must be [low, high] with low < high");
+    }
+    const std::string norm = r.text("input.intensity.normalise", false, "minmax");
+    if (norm == "zscore") {
+      m.normalisation = Normalisation::ZScore;
+      m.mean = r.number("input.intensity.mean", true, 0.0);
+      m.sd = r.number("input.intensity.sd", true, 1.0);
+      if (!r.failed() && m.sd <= 0) r.fail("input.intensity.sd", "must be positive");
+    } else if (norm != "minmax" && !r.failed()) {
+      r.fail("input.intensity.normalise", "must be 'minmax' or 'zscore'");
+    }
+  } else {
+    m.targetSize = r.numbers<int, 2>("input.target_size", true, m.targetSize, true);
+    m.colourMean = r.numbers<double, 3>("input.colour.mean", false, m.colourMean, false);
+    m.colourSd = r.numbers<double, 3>("input.colour.sd", false, m.colourSd, true);
+    m.cropFieldOfView = r.boolean("input.crop_field_of_view", true);
+  }
+
+  const std::string kind = r.text("output.kind", true);
+  m.heatmapOutput = kind == "heatmap" || kind == "heatmap+class-scores";
+  m.classScoresOutput = kind == "class-scores" || kind == "heatmap+class-scores";
+  if (!m.heatmapOutput && !m.classScoresOutput && !r.failed()) {
+    r.fail("output.kind", "must be 'heatmap', 'class-scores' or 'heatmap+class-scores'");
+  }
+  const std::string activation = r.text("output.heatmap_activation", false, "sigmoid");
+  if (activation == "none") {
+    m.heatmapActivation = Activation::None;
+  } else if (activation == "softmax") {
+    m.heatmapActivation = Activation::Softmax;
+  } else if (activation != "sigmoid" && !r.failed()) {
+    r.fail("output.heatmap_activation", "must be 'sigmoid', 'softmax' or 'none'");
+  }
+  if (const json* labels = r.find("output.labels", false)) {
+    if (!labels->is_array()) {
+      r.fail("output.labels", "must be an array of strings");
+    } else {
+      for (const auto& l : *labels) {
+        if (!l.is_string()) {
+          r.fail("output.labels", "must be an array of strings");
+          break;
+        }
+        m.labels.push_back(l.get<std::string>());
+      }
+    }
+  }
+  m.thresholds = r.numberMap("thresholds");
+  m.overlap = r.number("inference.overlap", false, 0.5);
+  if (!r.failed() && (m.overlap < 0 || m.overlap > 0.95))
+    r.fail("inference.overlap", "must be between 0 and 0.95");
+  m.batchSize = static_cast<int>(r.number("inference.batch_size", false, 2));
+  if (!r.failed() && (m.batchSize < 1 || m.batchSize > 256))
+    r.fail("inference.batch_size", "must be 1 to 256");
+  m.fp16OnCuda = r.boolean("inference.fp16_on_cuda", false);
+  m.intendedUse = r.text("intended_use", true);
+  m.trainingData = r.text("training_data", true);
+  m.clinicalUse = r.boolean("clinical_use", false);
+  m.metrics = r.numberMap("metrics");
+  if (r.failed()) return core::makeError(core::ErrorCode::ParseError, r.error());
+  return m;
+}
+
+core::Result<ModelManifest> ModelManifest::load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return core::makeError(core::ErrorCode::NotFound, file.string() + ": cannot open");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), file.string());
+}
+
+std::string ModelManifest::toJson() const {
+  json j;
+  j["schema_version"] = schemaVersion;
+  j["id"] = id;
+  j["name"] = name;
+  j["version"] = version;
+  j["task"] = toString(task);
+  j["modality"] = modality;
+  j["weights"] = {{"file", weightsFile}, {"sha256", weightsSha256}};
+  j["input"]["channels"] = channels;
+  if (task == Task::CtNoduleDetection) {
+    j["input"]["spacing_mm"] = spacingMm;
+    j["input"]["patch_size"] = patchSize;
+    j["input"]["intensity"]["window_hu"] = intensityWindowHu;
+    j["input"]["intensity"]["normalise"] =
+        normalisation == Normalisation::ZScore ? "zscore" : "minmax";
+    if (normalisation == Normalisation::ZScore) {
+      j["input"]["intensity"]["mean"] = mean;
+      j["input"]["intensity"]["sd"] = sd;
+    }
+  } else {
+    j["input"]["target_size"] = targetSize;
+    j["input"]["colour"] = {{"mean", colourMean}, {"sd", colourSd}};
+    j["input"]["crop_field_of_view"] = cropFieldOfView;
+  }
+  j["output"]["kind"] = heatmapOutput && classScoresOutput ? "heatmap+class-scores"
+                        : heatmapOutput                    ? "heatmap"
+                                                           : "class-scores";
+  j["output"]["heatmap_activation"] = heatmapActivation == Activation::None      ? "none"
+                                      : heatmapActivation == Activation::Softmax ? "softmax"
+                                                                                 : "sigmoid";
+  j["output"]["labels"] = labels;
+  j["thresholds"] = thresholds;
+  j["inference"] = {{"overlap", overlap}, {"batch_size", batchSize}, {"fp16_on_cuda", fp16OnCuda}};
+  j["intended_use"] = intendedUse;
+  j["training_data"] = trainingData;
+  j["clinical_use"] = clinicalUse;
+  j["metrics"] = metrics;
+  return j.dump(2);
+}
+
+}  // namespace vigie::inference

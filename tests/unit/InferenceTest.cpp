@@ -1,0 +1,254 @@
+// Model bundles, the sliding-window session and finding extraction, with tiny
+// fixed-weight TorchScript models written by tests/data/make_test_models.py.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "TestFolder.h"
+#include "vigie/inference/FindingExtractor.h"
+#include "vigie/inference/InferenceSession.h"
+#include "vigie/inference/ModelBundle.h"
+
+using namespace vigie;
+using inference::ModelBundle;
+using inference::ModelManifest;
+
+namespace {
+
+const std::filesystem::path kModels = VIGIE_TEST_MODELS;
+
+std::string readText(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Lung-like volume (-850 HU) at 2 mm with soft-tissue spheres at the given centres (mm).
+core::CtVolume lungWithSpheres(const std::vector<std::pair<core::Vec3, double>>& spheres,
+                               core::VolumeSize size) {
+  core::VolumeGeometry g;
+  g.size = size;
+  g.spacing = {2.0, 2.0, 2.0};
+  g.origin = {-50.0, -40.0, 100.0};
+  core::CtVolume v(g, -850);
+  for (std::size_t k = 0; k < size.k; ++k)
+    for (std::size_t j = 0; j < size.j; ++j)
+      for (std::size_t i = 0; i < size.i; ++i) {
+        const core::Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
+        for (const auto& [centre, radius] : spheres) {
+          if (core::distance(p, centre) <= radius) v.at(i, j, k) = 40;
+        }
+      }
+  return v;
+}
+
+inference::SessionOptions cpuOnly() {
+  inference::SessionOptions o;
+  o.preferCpu = true;
+  return o;
+}
+
+inference::SessionOptions withBatch(int batch) {
+  inference::SessionOptions o = cpuOnly();
+  o.overlap = 0.5;
+  o.batchSize = batch;
+  return o;
+}
+
+core::Result<std::unique_ptr<inference::InferenceSession>> blobSession(
+    inference::SessionOptions options = {}) {
+  auto bundle = ModelBundle::open(kModels / "blob3d-bundle");
+  if (!bundle.ok()) return bundle.error();
+  options.preferCpu = true;
+  return inference::InferenceSession::create(bundle.value(), options);
+}
+
+}  // namespace
+
+TEST(ModelManifest, ParsesTheTestBundleManifest) {
+  auto m = ModelManifest::load(kModels / "blob3d-bundle" / "manifest.json");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m.value().id, "test-blob3d");
+  EXPECT_EQ(m.value().task, ModelManifest::Task::CtNoduleDetection);
+  EXPECT_EQ(m.value().patchSize[2], 24);
+  EXPECT_DOUBLE_EQ(m.value().spacingMm[0], 2.0);
+  EXPECT_DOUBLE_EQ(m.value().threshold("candidate", 0.9), 0.5);
+  EXPECT_FALSE(m.value().clinicalUse);
+  // What toJson() writes, parse() reads back the same.
+  auto again = ModelManifest::parse(m.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().weightsSha256, m.value().weightsSha256);
+  EXPECT_EQ(again.value().patchSize, m.value().patchSize);
+}
+
+TEST(ModelManifest, NamesTheFileAndFieldAtFault) {
+  const std::string good = readText(kModels / "blob3d-bundle" / "manifest.json");
+  auto without = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    return ModelManifest::parse(text, "bundle/manifest.json");
+  };
+  auto missing = without("\"id\": \"test-blob3d\",", "");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, "bundle/manifest.json: field 'id' is missing");
+  auto wrongType = without("\"patch_size\": [", "\"patch_size\": [\"24\", ");
+  ASSERT_FALSE(wrongType.ok());
+  EXPECT_NE(
+      wrongType.error().message.find("'input.patch_size' must be an array of 3 positive numbers"),
+      std::string::npos);
+  auto task = without("ct-nodule-detection", "brain-tumour-grading");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("'task' is 'brain-tumour-grading'"), std::string::npos);
+  auto notJson = ModelManifest::parse("{ nope", "m.json");
+  ASSERT_FALSE(notJson.ok());
+  EXPECT_NE(notJson.error().message.find("m.json: not valid JSON"), std::string::npos);
+}
+
+TEST(ModelBundle, RefusesWeightsWhoseChecksumChanged) {
+  test::TestFolder dir("bundle-tampered");
+  std::filesystem::copy(kModels / "blob3d-bundle", dir.path(),
+                        std::filesystem::copy_options::recursive);
+  std::ofstream(dir / "model.pt", std::ios::app) << "tampered";
+  auto bundle = ModelBundle::open(dir.path());
+  ASSERT_FALSE(bundle.ok());
+  EXPECT_NE(bundle.error().message.find("does not match the manifest"), std::string::npos);
+  EXPECT_NE(bundle.error().message.find("model.pt"), std::string::npos);
+}
+
+TEST(ModelBundle, CreatesABundleAroundAUsersTorchScriptFile) {
+  test::TestFolder dir("bundle-create");
+  auto manifest = ModelManifest::load(kModels / "blob3d-bundle" / "manifest.json");
+  ASSERT_TRUE(manifest.ok());
+  ModelManifest m = manifest.value();
+  m.id = "my-model";
+  m.weightsSha256 = std::string(64, '0');  // create() fills in the real digest
+  auto bundle = ModelBundle::create(kModels / "blob3d.pt", m, dir / "my-model");
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  EXPECT_EQ(bundle.value().manifest().weightsFile, "blob3d.pt");
+  EXPECT_TRUE(ModelBundle::open(dir / "my-model").ok());
+}
+
+TEST(InferenceSession, FindsTwoSpheresWhereTheyAre) {
+  const core::Vec3 a{-10, 0, 140}, b{20, 30, 170};
+  const core::CtVolume volume = lungWithSpheres({{a, 5.0}, {b, 4.0}}, {48, 48, 48});
+  auto session = blobSession();
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  EXPECT_EQ(session.value()->device().name, "cpu");
+  std::size_t lastDone = 0, total = 0;
+  auto heatmap = session.value()->predictHeatmap(volume, [&](std::size_t done, std::size_t all) {
+    lastDone = done;
+    total = all;
+  });
+  ASSERT_TRUE(heatmap.ok()) << heatmap.error().message;
+  EXPECT_EQ(lastDone, total);
+  EXPECT_EQ(total, 27u);  // 3 windows per axis at 24 voxels with 25 % overlap over 48
+  EXPECT_EQ(heatmap.value().size(), volume.size());
+
+  const auto findings = inference::extractFindings(heatmap.value(), {});
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_LT(core::distance(findings[0].centerMm, a), 1.5);
+  EXPECT_LT(core::distance(findings[1].centerMm, b), 1.5);
+  EXPECT_NEAR(findings[0].diameterMm, 10.0, 3.0);
+  EXPECT_GT(findings[0].score, 0.9);
+  EXPECT_EQ(findings[0].id, 1);
+}
+
+TEST(InferenceSession, GivesTheSameHeatmapWhateverTheBatchSize) {
+  const core::CtVolume volume = lungWithSpheres({{{0, 0, 140}, 6.0}}, {40, 36, 30});
+  auto one = blobSession(withBatch(1));
+  auto four = blobSession(withBatch(4));
+  ASSERT_TRUE(one.ok() && four.ok());
+  auto h1 = one.value()->predictHeatmap(volume);
+  auto h4 = four.value()->predictHeatmap(volume);
+  ASSERT_TRUE(h1.ok() && h4.ok());
+  double maxDifference = 0;
+  for (std::size_t n = 0; n < volume.voxelCount(); ++n) {
+    maxDifference =
+        std::max(maxDifference, double(std::abs(h1.value().data()[n] - h4.value().data()[n])));
+  }
+  EXPECT_LT(maxDifference, 1e-5);
+}
+
+TEST(InferenceSession, PadsAVolumeSmallerThanAPatch) {
+  const core::CtVolume volume = lungWithSpheres({{{-30, -20, 120}, 5.0}}, {16, 20, 12});
+  auto session = blobSession();
+  ASSERT_TRUE(session.ok());
+  auto heatmap = session.value()->predictHeatmap(volume);
+  ASSERT_TRUE(heatmap.ok()) << heatmap.error().message;
+  EXPECT_EQ(heatmap.value().size(), volume.size());
+  EXPECT_EQ(inference::extractFindings(heatmap.value(), {}).size(), 1u);
+}
+
+TEST(InferenceSession, StopsWhenCancelled) {
+  const core::CtVolume volume = lungWithSpheres({}, {48, 48, 48});
+  auto session = blobSession();
+  ASSERT_TRUE(session.ok());
+  std::atomic<bool> cancel{false};
+  std::size_t calls = 0;
+  auto heatmap = session.value()->predictHeatmap(
+      volume,
+      [&](std::size_t, std::size_t) {
+        ++calls;
+        cancel = true;  // the reader pressed Cancel after the first batch
+      },
+      &cancel);
+  ASSERT_FALSE(heatmap.ok());
+  EXPECT_EQ(heatmap.error().code, core::ErrorCode::Cancelled);
+  EXPECT_EQ(calls, 1u);
+}
+
+TEST(InferenceSession, RefusesAModelWithTheWrongOutputShape) {
+  test::TestFolder dir("bundle-wrong-shape");
+  auto manifest = ModelManifest::load(kModels / "blob3d-bundle" / "manifest.json");
+  ASSERT_TRUE(manifest.ok());
+  auto bundle = ModelBundle::create(kModels / "wrong_shape.pt", manifest.value(), dir / "wrong");
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  auto session = inference::InferenceSession::create(bundle.value(), cpuOnly());
+  ASSERT_TRUE(session.ok());
+  auto heatmap = session.value()->predictHeatmap(lungWithSpheres({}, {24, 24, 24}));
+  ASSERT_FALSE(heatmap.ok());
+  EXPECT_NE(heatmap.error().message.find("returned a tensor of shape"), std::string::npos);
+}
+
+TEST(InferenceSession, ReportsAFileThatIsNotTorchScript) {
+  test::TestFolder dir("bundle-not-torchscript");
+  std::ofstream(dir / "fake.pt") << "not a zip archive";
+  auto manifest = ModelManifest::load(kModels / "blob3d-bundle" / "manifest.json");
+  ASSERT_TRUE(manifest.ok());
+  auto bundle = ModelBundle::create(dir / "fake.pt", manifest.value(), dir / "fake");
+  ASSERT_TRUE(bundle.ok());
+  auto session = inference::InferenceSession::create(bundle.value(), cpuOnly());
+  ASSERT_FALSE(session.ok());
+  EXPECT_NE(session.error().message.find("not a loadable TorchScript model"), std::string::npos);
+}
+
+TEST(FindingExtractor, KeepsOnePeakPerBlobAndOrdersByScore) {
+  core::VolumeGeometry g;
+  g.size = {30, 30, 30};
+  g.spacing = {1.0, 1.0, 1.0};
+  core::FloatVolume heat(g, 0.0f);
+  auto blob = [&](core::Vec3 c, double sigma, float peak) {
+    for (std::size_t k = 0; k < 30; ++k)
+      for (std::size_t j = 0; j < 30; ++j)
+        for (std::size_t i = 0; i < 30; ++i) {
+          const double d = core::distance({double(i), double(j), double(k)}, c);
+          heat.at(i, j, k) =
+              std::max(heat.at(i, j, k), float(peak * std::exp(-d * d / (2 * sigma * sigma))));
+        }
+  };
+  blob({8, 8, 8}, 2.0, 0.7f);
+  blob({20, 21, 19}, 2.5, 0.95f);
+  blob({25, 5, 25}, 2.0, 0.3f);  // below the threshold
+  const auto findings = inference::extractFindings(heat, {});
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_FLOAT_EQ(findings[0].score, 0.95f);
+  EXPECT_LT(core::distance(findings[0].centerMm, {20, 21, 19}), 0.3);
+  EXPECT_LT(core::distance(findings[1].centerMm, {8, 8, 8}), 0.3);
+  // Half maximum of a Gaussian lies at 1.177 sigma: diameter about 2.35 sigma.
+  EXPECT_NEAR(findings[0].diameterMm, 2.35 * 2.5, 1.2);
+}
