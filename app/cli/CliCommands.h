@@ -12,5 +12,7 @@ int runDemo(const std::vector<std::string>& args);
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
+int runAnalyze(const std::vector<std::string>& args);
+int runBundle(const std::vector<std::string>& args);
 
 }  // namespace vigie::app::cli

@@ -18,6 +18,9 @@ constexpr const char* kHelp =
     "  demo --out DIR              write the demo study (a chest CT and fundus photographs)\n"
     "  info PATH [--json]          list the DICOM series under PATH, with geometry and problems\n"
     "  convert PATH OUT.png        render a CT slice as a PNG\n"
+    "  analyze PATH --model BUNDLE --out DIR\n"
+    "                              run a CT detection model: findings.json, heatmap.nii.gz\n"
+    "  bundle info|create          inspect or package a model bundle\n"
     "  bench load [--smoke]        measure CT series loading against a baseline\n"
     "  version                     print the version and the inference runtime\n"
     "\n"
@@ -48,6 +51,8 @@ int main(int argc, char** argv) {
   if (command == "info") return cli::runInfo(args);
   if (command == "convert") return cli::runConvert(args);
   if (command == "bench") return cli::runBench(args);
+  if (command == "analyze") return cli::runAnalyze(args);
+  if (command == "bundle") return cli::runBundle(args);
   if (command == "version" || command == "--version") return printVersion();
   std::cerr << "vigie-cli: unknown command '" << command << "'\n\n" << kHelp;
   return 2;

@@ -3,6 +3,9 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace vigie::inference {
 
 RuntimeInfo queryRuntime() {
@@ -15,7 +18,11 @@ RuntimeInfo queryRuntime() {
 }
 
 ComputeDevice selectDevice(bool preferCpu, int cpuThreads) {
-  if (cpuThreads > 0) torch::set_num_threads(cpuThreads);
+  // Debian's LibTorch starts with one intra-op thread; use every core unless told otherwise.
+  const int threads = cpuThreads > 0
+                          ? cpuThreads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (torch::get_num_threads() != threads) torch::set_num_threads(threads);
   ComputeDevice device;
   device.cpuThreads = torch::get_num_threads();
   if (!preferCpu && torch::cuda::is_available() && torch::cuda::device_count() > 0) {

@@ -98,3 +98,42 @@ TEST(Cli, BadInputGetsAClearMessageAndANonZeroExit) {
   EXPECT_EQ(unknown.exitCode, 2);
   EXPECT_NE(unknown.output.find("unknown command"), std::string::npos);
 }
+
+TEST(Cli, AnalyzeWritesFindingsAndAHeatmapWithTheModelsProvenance) {
+  vigie::test::TestFolder dir("cli-analyze");
+  ASSERT_EQ(
+      runCli("synth ct --out " + dir.path().string() + " --size 96x96x40 --spacing 3.75x3.75x7.5")
+          .exitCode,
+      0);
+  const CliRun run = runCli("analyze " + (dir / "case_000").string() +
+                            " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " +
+                            (dir / "results").string() + " --cpu");
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  std::ifstream file(dir / "results" / "findings.json");
+  const auto report = nlohmann::json::parse(file);
+  EXPECT_EQ(report["model"]["id"], "test-blob3d");
+  EXPECT_EQ(report["model"]["clinical_use"], false);
+  EXPECT_EQ(report["device"], "cpu");
+  EXPECT_EQ(report["series"]["size"], nlohmann::json({96, 96, 40}));
+  ASSERT_FALSE(report["findings"].empty());
+  for (const auto& f : report["findings"]) {
+    EXPECT_GE(f["score"].get<double>(), 0.5);
+    EXPECT_EQ(f["center_mm"].size(), 3u);
+  }
+  EXPECT_GT(std::filesystem::file_size(dir / "results" / "heatmap.nii.gz"), 352u);
+}
+
+TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {
+  vigie::test::TestFolder dir("cli-bundle");
+  const CliRun created =
+      runCli(std::string("bundle create ") + VIGIE_TEST_MODELS + "/blob3d.pt --manifest " +
+             VIGIE_TEST_MODELS + "/blob3d-bundle/manifest.json --out " + (dir / "b").string());
+  ASSERT_EQ(created.exitCode, 0) << created.output;
+  const CliRun info = runCli("bundle info " + (dir / "b").string());
+  EXPECT_EQ(info.exitCode, 0) << info.output;
+  EXPECT_NE(info.output.find("(verified)"), std::string::npos);
+  EXPECT_NE(info.output.find("not for clinical use"), std::string::npos);
+  const CliRun missing = runCli("bundle info " + (dir / "nothing").string());
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.output.find("not a model bundle folder"), std::string::npos);
+}

@@ -28,8 +28,8 @@ struct RuntimeInfo {
 RuntimeInfo queryRuntime();
 
 /// Picks CUDA device 0 when LibTorch was built with CUDA and a GPU is present,
-/// unless `preferCpu`; otherwise the CPU. `cpuThreads` > 0 sets LibTorch's
-/// intra-op thread count (process-wide); 0 keeps the current setting.
+/// unless `preferCpu`; otherwise the CPU. Sets LibTorch's intra-op thread
+/// count (process-wide) to `cpuThreads`, or to the number of cores when 0.
 ComputeDevice selectDevice(bool preferCpu = false, int cpuThreads = 0);
 
 }  // namespace vigie::inference

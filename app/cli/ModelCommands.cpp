@@ -1,0 +1,208 @@
+// vigie-cli analyze, and vigie-cli bundle create|info.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "../common/CommandLine.h"
+#include "../common/CtAnalysis.h"
+#include "CliCommands.h"
+#include "vigie/imaging/dicom/CtVolumeLoader.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/io/NiftiWriter.h"
+#include "vigie/inference/InferenceSession.h"
+#include "vigie/inference/ModelBundle.h"
+
+namespace vigie::app::cli {
+namespace {
+
+int fail(const std::string& message) {
+  std::cerr << "vigie-cli: " << message << '\n';
+  return 1;
+}
+
+int usage(const std::string& message, const char* text) {
+  std::cerr << "vigie-cli: " << message << "\n\n" << text;
+  return 2;
+}
+
+nlohmann::json vec(const core::Vec3& v) { return {v.x, v.y, v.z}; }
+
+nlohmann::json describeModel(const inference::ModelManifest& m) {
+  return {{"id", m.id},
+          {"name", m.name},
+          {"version", m.version},
+          {"task", inference::toString(m.task)},
+          {"weights_sha256", m.weightsSha256},
+          {"intended_use", m.intendedUse},
+          {"training_data", m.trainingData},
+          {"clinical_use", m.clinicalUse}};
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+int runAnalyze(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli analyze PATH --model BUNDLE --out DIR [--series UID] [--cpu] [--threads "
+      "N]\n"
+      "                         [--threshold T]\n"
+      "Runs a CT detection model bundle over the largest CT series under PATH (or --series) and\n"
+      "writes DIR/findings.json and DIR/heatmap.nii.gz (the probability map in the series' "
+      "geometry).\n";
+  CommandLine cl(args, {"--model", "--out", "--series", "--threads", "--threshold"},
+                 {"--cpu", "--help"});
+  if (cl.has("--help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (cl.positional().size() != 1) return usage("analyze needs one PATH", kUsage);
+  const auto model = cl.value("--model");
+  const auto out = cl.value("--out");
+  if (!model || !out) return usage("analyze needs --model BUNDLE and --out DIR", kUsage);
+  const auto threads = cl.integer("--threads", 0);
+  const auto threshold = cl.number("--threshold", -1.0);
+  if (!threads || !threshold) return usage(cl.error(), kUsage);
+
+  auto bundle = inference::ModelBundle::open(*model);
+  if (!bundle.ok()) return fail(bundle.error().message);
+  if (bundle.value().manifest().task != inference::ModelManifest::Task::CtNoduleDetection) {
+    return fail(*model + ": model task " + inference::toString(bundle.value().manifest().task) +
+                " is not supported by 'analyze' yet (only ct-nodule-detection)");
+  }
+  inference::SessionOptions options;
+  options.preferCpu = cl.has("--cpu");
+  options.cpuThreads = static_cast<int>(*threads);
+  auto session = inference::InferenceSession::create(bundle.value(), options);
+  if (!session.ok()) return fail(session.error().message);
+
+  auto start = std::chrono::steady_clock::now();
+  auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
+  if (!scan.ok()) return fail(scan.error().message);
+  const imaging::DicomSeriesEntry* chosen = nullptr;
+  const auto wanted = cl.value("--series");
+  for (const auto& s : scan.value().series) {
+    const bool matches = wanted ? s.seriesInstanceUid == *wanted : s.modality == "CT";
+    if (matches && (!chosen || s.images.size() > chosen->images.size())) chosen = &s;
+  }
+  if (!chosen)
+    return fail(cl.positional()[0] + ": no CT series found" +
+                (wanted ? " with UID " + *wanted : ""));
+  auto loaded = imaging::CtVolumeLoader().load(*chosen);
+  if (!loaded.ok()) return fail(loaded.error().message);
+  const double loadSeconds = secondsSince(start);
+
+  auto analysis = analyseCt(loaded.value().volume, *session.value(), *threshold);
+  if (!analysis.ok()) return fail(analysis.error().message);
+  const CtAnalysis& a = analysis.value();
+
+  std::error_code ec;
+  std::filesystem::create_directories(*out, ec);
+  if (ec) return fail(*out + ": " + ec.message());
+  auto written =
+      imaging::writeNiftiProbabilities(a.heatmap, std::filesystem::path(*out) / "heatmap.nii.gz");
+  if (!written.ok()) return fail(written.error().message);
+
+  const auto& device = session.value()->device();
+  nlohmann::json report;
+  report["findings"] = nlohmann::json::array();
+  for (const auto& f : a.findings) {
+    report["findings"].push_back({{"id", f.id},
+                                  {"score", f.score},
+                                  {"center_mm", vec(f.centerMm)},
+                                  {"diameter_mm", f.diameterMm}});
+  }
+  report["model"] = describeModel(bundle.value().manifest());
+  report["device"] = device.name;
+  report["cpu_threads"] = device.cpuThreads;
+  report["threshold"] = a.threshold;
+  const auto& g = a.heatmap.geometry();
+  report["series"] = {{"study_uid", chosen->studyInstanceUid},
+                      {"series_uid", chosen->seriesInstanceUid},
+                      {"size", {g.size.i, g.size.j, g.size.k}},
+                      {"spacing_mm", vec(g.spacing)}};
+  report["coordinates"] = "LPS patient coordinates, mm";
+  report["heatmap"] = "heatmap.nii.gz";
+  report["timing_s"] = {{"load", loadSeconds},
+                        {"resample", a.resampleSeconds},
+                        {"inference", a.inferenceSeconds},
+                        {"postprocess", a.postprocessSeconds}};
+  std::ofstream file(std::filesystem::path(*out) / "findings.json", std::ios::trunc);
+  file << report.dump(2) << '\n';
+  file.close();
+  if (!file) return fail(*out + "/findings.json: cannot write");
+  std::printf("%zu findings (threshold %.2f) from %s on %s in %.1f s; results in %s\n",
+              a.findings.size(), a.threshold, bundle.value().manifest().id.c_str(),
+              device.name.c_str(), a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds,
+              out->c_str());
+  return 0;
+}
+
+int runBundle(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli bundle info BUNDLE [--json]\n"
+      "       vigie-cli bundle create MODEL.pt --manifest TEMPLATE.json --out BUNDLE\n"
+      "info    validates a bundle (manifest fields, weights' SHA-256) and describes it\n"
+      "create  packages a TorchScript file as a bundle: copies it, fills in weights.file and\n"
+      "        weights.sha256 (the template may leave them as placeholders), writes manifest.json\n"
+      "The manifest schema: docs/model-bundle.md\n";
+  CommandLine cl(args, {"--manifest", "--out"}, {"--json", "--help"});
+  if (cl.has("--help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (cl.positional().size() != 2)
+    return usage("bundle needs 'info BUNDLE' or 'create MODEL.pt'", kUsage);
+  const std::string verb = cl.positional()[0];
+  if (verb == "info") {
+    auto bundle = inference::ModelBundle::open(cl.positional()[1]);
+    if (!bundle.ok()) return fail(bundle.error().message);
+    const auto& m = bundle.value().manifest();
+    if (cl.has("--json")) {
+      std::cout << m.toJson() << '\n';
+      return 0;
+    }
+    std::printf("%s %s (%s)\n  task %s, modality %s\n  weights %s, SHA-256 %s (verified)\n",
+                m.name.c_str(), m.version.c_str(), m.id.c_str(), inference::toString(m.task),
+                m.modality.c_str(), m.weightsFile.c_str(), m.weightsSha256.c_str());
+    if (m.task == inference::ModelManifest::Task::CtNoduleDetection) {
+      std::printf("  input: %.3g x %.3g x %.3g mm, patch %d x %d x %d, window [%g, %g] HU\n",
+                  m.spacingMm[0], m.spacingMm[1], m.spacingMm[2], m.patchSize[0], m.patchSize[1],
+                  m.patchSize[2], m.intensityWindowHu[0], m.intensityWindowHu[1]);
+    }
+    std::printf("  intended use: %s\n  training data: %s\n  clinical use: %s\n",
+                m.intendedUse.c_str(), m.trainingData.c_str(),
+                m.clinicalUse ? "yes" : "NO (not for clinical use)");
+    return 0;
+  }
+  if (verb == "create") {
+    const auto manifestFile = cl.value("--manifest");
+    const auto out = cl.value("--out");
+    if (!manifestFile || !out) return usage("bundle create needs --manifest and --out", kUsage);
+    std::ifstream in(*manifestFile);
+    if (!in) return fail(*manifestFile + ": cannot open");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // The template's weights entry is filled in here, so placeholders are fine.
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return fail(*manifestFile + ": not a JSON object");
+    j["weights"] = {{"file", std::filesystem::path(cl.positional()[1]).filename().string()},
+                    {"sha256", std::string(64, '0')}};
+    auto manifest = inference::ModelManifest::parse(j.dump(), *manifestFile);
+    if (!manifest.ok()) return fail(manifest.error().message);
+    auto bundle = inference::ModelBundle::create(cl.positional()[1], manifest.value(), *out);
+    if (!bundle.ok()) return fail(bundle.error().message);
+    std::printf("bundle %s written to %s (weights SHA-256 %s)\n",
+                bundle.value().manifest().id.c_str(), out->c_str(),
+                bundle.value().manifest().weightsSha256.c_str());
+    return 0;
+  }
+  return usage("unknown bundle verb '" + verb + "'", kUsage);
+}
+
+}  // namespace vigie::app::cli

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+#include "vigie/core/Finding.h"
+#include "vigie/core/Result.h"
+#include "vigie/core/Volume.h"
+#include "vigie/inference/InferenceSession.h"
+
+namespace vigie::app {
+
+/// Result of running a CT detection model over one series.
+struct CtAnalysis {
+  core::FloatVolume heatmap;            ///< probabilities in the original series' geometry
+  std::vector<core::Finding> findings;  ///< strongest first, centres in LPS mm
+  double threshold = 0.5;               ///< candidate threshold used
+  double resampleSeconds = 0, inferenceSeconds = 0, postprocessSeconds = 0;
+};
+
+/// Reports (fraction done 0..1, stage name) from the calling thread.
+using AnalysisProgress = std::function<void(double fraction, const char* stage)>;
+
+/// The CT pipeline shared by the GUI and the CLI: resample to the model's
+/// spacing (imaging, ITK), sliding-window inference (inference, LibTorch),
+/// heatmap back onto the original grid, then candidates from the heatmap at
+/// the manifest's "candidate" threshold (or `thresholdOverride` if >= 0).
+/// Blocks: call from a worker thread. Cancelled runs return ErrorCode::Cancelled.
+core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
+                                   inference::InferenceSession& session,
+                                   double thresholdOverride = -1.0,
+                                   const AnalysisProgress& progress = {},
+                                   const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace vigie::app
