@@ -2,11 +2,12 @@
 #   make run   install dependencies, build, open the GUI on the demo study
 #              (headless analysis of the demo study when no display is available)
 #   make test  install dependencies, build, run the whole test suite through ctest
+# and, for maintainers, make models (retrain the reference models, about 20 min on 2 cores).
 PRESET ?= dev
 BUILD := build/$(PRESET)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deps build demo clean format
+.PHONY: run test deps build demo models clean format
 
 deps:
 	$(SUDO) bash packaging/install-deps.sh
@@ -23,6 +24,17 @@ run: demo
 
 test: build
 	ctest --preset $(PRESET)
+
+# Retrains the reference model(s) from synthetic phantoms, on the CPU, from
+# fixed seeds, and writes the bundles that ship in resources/models/.
+MODEL_DATA := $(BUILD)/model-data
+CLI := $(BUILD)/app/vigie-cli
+models: build
+	rm -rf $(MODEL_DATA)/ct-train
+	$(CLI) synth ct --format nifti --out $(MODEL_DATA)/ct-train --count 60 --seed 1000 \
+	  --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8
+	/usr/bin/python3 inference/training/train_ct_nodule.py --data $(MODEL_DATA)/ct-train \
+	  --out resources/models/ct-nodule-synth --vigie-cli $(CLI) --data-seed 1000 --iterations 2000
 
 format:
 	find app core imaging inference tests -name '*.h' -o -name '*.cpp' | xargs clang-format -i

@@ -14,5 +14,6 @@ int runConvert(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runAnalyze(const std::vector<std::string>& args);
 int runBundle(const std::vector<std::string>& args);
+int runEval(const std::vector<std::string>& args);
 
 }  // namespace vigie::app::cli

@@ -13,12 +13,12 @@ namespace {
 
 constexpr const char* kSynthUsage =
     "usage: vigie-cli synth ct --out DIR [--seed N] [--count N] [--size IxJxK] [--spacing XxYxZ]\n"
-    "                          [--nodules N]\n"
+    "                          [--nodules N] [--format dicom|nifti]\n"
     "       vigie-cli synth fundus --out DIR [--seed N] [--count N] [--size PIXELS]\n"
     "\n"
     "Writes deterministic synthetic studies (synthetic, not for clinical use).\n"
-    "  ct      chest CT cases DIR/case_000, DIR/case_001, ...: a DICOM CT series and truth.json "
-    "each\n"
+    "  ct      chest CT cases DIR/case_000, DIR/case_001, ...: a DICOM CT series (or ct.nii.gz\n"
+    "          with --format nifti) and truth.json each\n"
     "          (defaults: 512x512x300 voxels at 0.7x0.7x1.0 mm, 3-8 nodules of 3-15 mm)\n"
     "  fundus  colour fundus photographs in DIR (PNG, JPEG, DICOM OP, lesion masks) and "
     "truth.json\n"
@@ -47,7 +47,7 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count,
-                 const std::filesystem::path& out) {
+                 const std::filesystem::path& out, imaging::CtCaseFormat format) {
   for (int n = 0; n < count; ++n) {
     imaging::ChestCtPhantomOptions options = base;
     // Case 0 uses the seed itself, so "--seed N --count 1" is the same as case 0 of any count.
@@ -55,7 +55,7 @@ int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count,
     char name[32];
     std::snprintf(name, sizeof name, "case_%03d", n);
     const auto start = std::chrono::steady_clock::now();
-    auto written = imaging::writeSyntheticCtCase(options, out / name);
+    auto written = imaging::writeSyntheticCtCase(options, out / name, format);
     if (!written.ok()) return fail(written.error().message);
     std::printf("%s: %zu slices, %zu nodules, %.1f s\n", (out / name).string().c_str(),
                 options.size.k, written.value().size(), secondsSince(start));
@@ -66,7 +66,8 @@ int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count,
 }  // namespace
 
 int runSynth(const std::vector<std::string>& args) {
-  CommandLine cl(args, {"--out", "--seed", "--count", "--size", "--spacing", "--nodules"},
+  CommandLine cl(args,
+                 {"--out", "--seed", "--count", "--size", "--spacing", "--nodules", "--format"},
                  {"--help"});
   if (cl.has("--help")) {
     std::cout << kSynthUsage;
@@ -102,7 +103,12 @@ int runSynth(const std::vector<std::string>& args) {
     const auto nodules = cl.integer("--nodules", -1);
     if (!nodules) return usage(cl.error(), kSynthUsage);
     options.noduleCount = static_cast<int>(*nodules);
-    return writeCtCases(options, static_cast<int>(*count), *out);
+    const std::string format = cl.value("--format").value_or("dicom");
+    if (format != "dicom" && format != "nifti")
+      return usage("--format must be dicom or nifti", kSynthUsage);
+    return writeCtCases(
+        options, static_cast<int>(*count), *out,
+        format == "nifti" ? imaging::CtCaseFormat::Nifti : imaging::CtCaseFormat::Dicom);
   }
   if (kind == "fundus") {
     imaging::FundusSetOptions options;

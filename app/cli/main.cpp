@@ -21,6 +21,8 @@ constexpr const char* kHelp =
     "  analyze PATH --model BUNDLE --out DIR\n"
     "                              run a CT detection model: findings.json, heatmap.nii.gz\n"
     "  bundle info|create          inspect or package a model bundle\n"
+    "  eval nodules --data DIR --model BUNDLE --out DIR\n"
+    "                              FROC of a CT model on cases with ground truth\n"
     "  bench load [--smoke]        measure CT series loading against a baseline\n"
     "  version                     print the version and the inference runtime\n"
     "\n"
@@ -38,6 +40,7 @@ int printVersion() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines appear at once, also in logs
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     std::cout << kHelp;
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
   if (command == "bench") return cli::runBench(args);
   if (command == "analyze") return cli::runAnalyze(args);
   if (command == "bundle") return cli::runBundle(args);
+  if (command == "eval") return cli::runEval(args);
   if (command == "version" || command == "--version") return printVersion();
   std::cerr << "vigie-cli: unknown command '" << command << "'\n\n" << kHelp;
   return 2;

@@ -2,7 +2,9 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDialog>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -13,11 +15,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "FindingsPanel.h"
 #include "SliceViewport.h"
 
 namespace vigie::app {
@@ -48,6 +52,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(&loader_, &StudyLoader::loaded, this, &MainWindow::showStudy);
   connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
+  connect(&runner_, &ModelRunner::progress, this, [this](int percent, const QString& stage) {
+    progress_->setMaximum(100);
+    progress_->setValue(percent);
+    statusBar()->showMessage(QString("Running the model: %1 ...").arg(stage));
+  });
+  connect(&runner_, &ModelRunner::finished, this, &MainWindow::showModelRun);
+  connect(&runner_, &ModelRunner::cancelled, this, [this] {
+    setModelBusy(false);
+    statusBar()->showMessage("Model run cancelled", 5000);
+  });
+  connect(&runner_, &ModelRunner::failed, this, [this](const QString& message) {
+    setModelBusy(false);
+    problemList_->addItem(message);
+    statusBar()->showMessage("The model could not run (see the Problems list)");
+    Q_EMIT modelFailed(message);
+    if (!pendingScreenshot_.isEmpty()) {
+      qCritical("vigie: %s", qPrintable(message));
+      QApplication::exit(1);
+    }
+  });
   resize(1280, 900);
 }
 
@@ -89,6 +113,35 @@ void MainWindow::buildLayout() {
   progress_->setMaximumWidth(240);
   progress_->setVisible(false);
   statusBar()->addPermanentWidget(progress_);
+  cancelButton_ = new QPushButton("Cancel", this);
+  cancelButton_->setVisible(false);
+  statusBar()->addPermanentWidget(cancelButton_);
+  connect(cancelButton_, &QPushButton::clicked, this, [this] {
+    runner_.cancel();
+    setModelBusy(false);
+    statusBar()->showMessage("Model run cancelled", 5000);
+  });
+
+  findings_ = new FindingsPanel(this);
+  auto* dock = new QDockWidget("AI findings", this);
+  dock->setObjectName("findingsDock");
+  dock->setWidget(findings_);
+  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::RightDockWidgetArea, dock);
+  connect(findings_, &FindingsPanel::findingSelected, this, [this](const core::Finding& f) {
+    for (auto* v : viewports_) v->showMarker(f.centerMm, f.diameterMm);
+    statusBar()->showMessage(QString("Finding %1: score %2, %3 mm")
+                                 .arg(f.id)
+                                 .arg(f.score, 0, 'f', 2)
+                                 .arg(f.diameterMm, 0, 'f', 1),
+                             5000);
+  });
+  connect(findings_, &FindingsPanel::overlayVisibilityChanged, this, [this](bool visible) {
+    for (auto* v : viewports_) v->setOverlayVisible(visible);
+  });
+  connect(findings_, &FindingsPanel::overlayOpacityChanged, this, [this](double opacity) {
+    for (auto* v : viewports_) v->setOverlayOpacity(opacity);
+  });
 }
 
 void MainWindow::buildMenus() {
@@ -124,6 +177,30 @@ void MainWindow::buildMenus() {
     for (auto* v : viewports_) v->resetCamera();
   });
 
+  QMenu* ai = menuBar()->addMenu("&AI");
+  runModelAction_ = ai->addAction("&Run nodule model");
+  runModelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+  connect(runModelAction_, &QAction::triggered, this, &MainWindow::runModel);
+  QAction* chooseModel = ai->addAction("&Choose model bundle...");
+  connect(chooseModel, &QAction::triggered, this, [this] {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, "Choose a model bundle folder", modelBundle_);
+    if (!dir.isEmpty()) modelBundle_ = dir;
+  });
+  ai->addSeparator();
+  QAction* next = ai->addAction("&Next finding");
+  next->setShortcut(QKeySequence(Qt::Key_N));
+  connect(next, &QAction::triggered, this, [this] { findings_->step(+1); });
+  QAction* previous = ai->addAction("&Previous finding");
+  previous->setShortcut(QKeySequence(Qt::Key_P));
+  connect(previous, &QAction::triggered, this, [this] { findings_->step(-1); });
+  QAction* heatmap = ai->addAction("Show &heatmap");
+  heatmap->setShortcut(QKeySequence(Qt::Key_H));
+  heatmap->setCheckable(true);
+  heatmap->setChecked(true);
+  connect(heatmap, &QAction::toggled, findings_->overlayToggle(), &QCheckBox::setChecked);
+  connect(findings_->overlayToggle(), &QCheckBox::toggled, heatmap, &QAction::setChecked);
+
   QMenu* help = menuBar()->addMenu("&Help");
   QAction* keys = help->addAction("&Keyboard shortcuts");
   keys->setShortcut(QKeySequence::HelpContents);
@@ -152,6 +229,9 @@ void MainWindow::showShortcuts() {
       {"Left drag", "Window (horizontal) and level (vertical)"},
       {"Middle drag", "Pan"},
       {"Right drag, Ctrl+wheel", "Zoom"},
+      {"Ctrl+M", "Run the nodule model on the open CT"},
+      {"N / P", "Next / previous AI finding (centres every view on it)"},
+      {"H", "Show or hide the AI heatmap"},
       {"F1", "This list"},
   };
   table->setColumnCount(2);
@@ -182,6 +262,10 @@ void MainWindow::applyWindow(core::HuWindow window) {
 
 void MainWindow::showStudy(const LoadedStudy& study) {
   progress_->setVisible(false);
+  runner_.cancel();
+  setModelBusy(false);
+  volume_ = study.volume;
+  findings_->clear();
   for (auto* v : viewports_) v->setVolume(study.volume, study.seriesDescription);
   studySummary_->setText(study.summary);
   problems_ = study.problems;
@@ -191,7 +275,9 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);
   setWindowTitle(QString("Vigie - %1").arg(study.seriesDescription));
   Q_EMIT studyShown();
-  if (!pendingScreenshot_.isEmpty()) {
+  if (runModelBeforeScreenshot_) {
+    runModel();
+  } else if (!pendingScreenshot_.isEmpty()) {
     // Give Qt a few event-loop turns to lay out and paint the GL views.
     QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
   }
@@ -219,9 +305,61 @@ SliceViewport* MainWindow::viewport(core::SlicePlane plane) const {
   return nullptr;
 }
 
-void MainWindow::screenshotAndQuit(const QString& file) {
+void MainWindow::screenshotAndQuit(const QString& file, const QString& runModelBundle) {
   pendingScreenshot_ = file;
-  if (hasStudy()) QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+  if (!runModelBundle.isEmpty()) {
+    modelBundle_ = runModelBundle;
+    runModelBeforeScreenshot_ = true;
+  }
+  if (hasStudy()) {
+    if (runModelBeforeScreenshot_) {
+      runModel();
+    } else {
+      QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+    }
+  }
+}
+
+void MainWindow::runModel() {
+  if (!volume_) {
+    statusBar()->showMessage("Open a CT study first", 5000);
+    return;
+  }
+  if (modelBundle_.isEmpty()) {
+    statusBar()->showMessage("Choose a model bundle first (AI > Choose model bundle)", 5000);
+    return;
+  }
+  setModelBusy(true);
+  statusBar()->showMessage("Running the model ...");
+  runner_.run(volume_, modelBundle_);
+}
+
+void MainWindow::setModelBusy(bool busy) {
+  progress_->setVisible(busy);
+  cancelButton_->setVisible(busy);
+  runModelAction_->setEnabled(!busy);
+}
+
+void MainWindow::showModelRun(const ModelRun& run) {
+  setModelBusy(false);
+  for (auto* v : viewports_) v->setOverlay(run.heatmap);
+  findings_->showModel(QString("%1 %2 (%3)\nRan on %4 in %5 s: %6 findings.\n%7")
+                           .arg(run.modelName, run.modelVersion, run.modelId, run.device)
+                           .arg(run.seconds, 0, 'f', 1)
+                           .arg(run.findings.size())
+                           .arg(run.intendedUse),
+                       run.clinicalUse);
+  findings_->setFindings(run.findings, volume_->geometry());
+  statusBar()->showMessage(QString("%1 findings from %2 in %3 s")
+                               .arg(run.findings.size())
+                               .arg(run.modelId)
+                               .arg(run.seconds, 0, 'f', 1),
+                           10000);
+  Q_EMIT modelFinished();
+  if (!pendingScreenshot_.isEmpty()) {
+    findings_->select(0);
+    QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+  }
 }
 
 void MainWindow::takeScreenshot() {

@@ -4,15 +4,19 @@
 #include <QString>
 #include <array>
 
+#include "ModelRunner.h"
 #include "StudyLoader.h"
 #include "vigie/core/SliceImage.h"
 
+class QAction;
 class QLabel;
 class QListWidget;
 class QProgressBar;
+class QPushButton;
 
 namespace vigie::app {
 
+class FindingsPanel;
 class SliceViewport;
 
 /// The reading window: axial, coronal and sagittal views of a CT series in a
@@ -30,8 +34,16 @@ class MainWindow : public QMainWindow {
 
   /// After the next successful load (or at once if one is shown), renders the
   /// window into `file` and quits the application: exit code 0 on success, 1
-  /// if loading or writing failed.
-  void screenshotAndQuit(const QString& file);
+  /// if loading or writing failed. With `runModel` set, the model runs first
+  /// and the screenshot shows its heatmap and first finding.
+  void screenshotAndQuit(const QString& file, const QString& runModel = {});
+
+  /// The model bundle folder that "Run nodule model" uses.
+  void setModelBundle(const QString& folder) { modelBundle_ = folder; }
+  const QString& modelBundle() const { return modelBundle_; }
+  /// Runs the model bundle over the open CT on a worker thread; returns at once.
+  void runModel();
+  FindingsPanel* findingsPanel() const { return findings_; }
 
   SliceViewport* viewport(core::SlicePlane plane) const;
   bool hasStudy() const;
@@ -40,6 +52,8 @@ class MainWindow : public QMainWindow {
  Q_SIGNALS:
   void studyShown();
   void studyFailed(const QString& message);
+  void modelFinished();
+  void modelFailed(const QString& message);
 
  private:
   void buildMenus();
@@ -49,8 +63,17 @@ class MainWindow : public QMainWindow {
   void showFailure(const QString& message);
   void showShortcuts();
   void takeScreenshot();
+  void showModelRun(const ModelRun& run);
+  void setModelBusy(bool busy);
 
   StudyLoader loader_;
+  ModelRunner runner_;
+  std::shared_ptr<const core::CtVolume> volume_;
+  QString modelBundle_;
+  bool runModelBeforeScreenshot_ = false;
+  FindingsPanel* findings_ = nullptr;
+  QPushButton* cancelButton_ = nullptr;
+  QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};
   QLabel* studySummary_ = nullptr;
   QListWidget* problemList_ = nullptr;

@@ -1,13 +1,20 @@
 #include "SliceViewport.h"
 
+#include <vtkActor.h>
 #include <vtkCamera.h>
 #include <vtkCornerAnnotation.h>
+#include <vtkFloatArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkImageData.h>
 #include <vtkImageProperty.h>
 #include <vtkImageSlice.h>
 #include <vtkImageSliceMapper.h>
+#include <vtkImageStack.h>
+#include <vtkLookupTable.h>
 #include <vtkPointData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRegularPolygonSource.h>
 #include <vtkRenderer.h>
 #include <vtkShortArray.h>
 #include <vtkTextProperty.h>
@@ -55,12 +62,48 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
       image_(vtkSmartPointer<vtkImageData>::New()),
       mapper_(vtkSmartPointer<vtkImageSliceMapper>::New()),
       actor_(vtkSmartPointer<vtkImageSlice>::New()),
-      annotation_(vtkSmartPointer<vtkCornerAnnotation>::New()) {
+      annotation_(vtkSmartPointer<vtkCornerAnnotation>::New()),
+      stack_(vtkSmartPointer<vtkImageStack>::New()),
+      heatmapMapper_(vtkSmartPointer<vtkImageSliceMapper>::New()),
+      heatmapActor_(vtkSmartPointer<vtkImageSlice>::New()),
+      ring_(vtkSmartPointer<vtkRegularPolygonSource>::New()),
+      ringActor_(vtkSmartPointer<vtkActor>::New()) {
   renderer_->SetBackground(0, 0, 0);
   renderWindow()->AddRenderer(renderer_);
   mapper_->SetOrientation(mapperOrientation(plane));
   actor_->SetMapper(mapper_);
   actor_->GetProperty()->SetInterpolationTypeToLinear();
+  actor_->GetProperty()->SetLayerNumber(0);
+  stack_->SetActiveLayer(0);
+  renderer_->AddViewProp(stack_);
+
+  // Heatmap colours: transparent below 0.2, then yellow to red, more opaque as it rises.
+  auto colours = vtkSmartPointer<vtkLookupTable>::New();
+  colours->SetNumberOfTableValues(256);
+  colours->SetRange(0.0, 1.0);
+  for (int n = 0; n < 256; ++n) {
+    const double v = n / 255.0;
+    const double alpha = v < 0.2 ? 0.0 : 0.35 + 0.6 * (v - 0.2) / 0.8;
+    colours->SetTableValue(n, 1.0, 1.0 - 0.85 * v, 0.1 * (1 - v), alpha);
+  }
+  colours->Build();
+  heatmapMapper_->SetOrientation(mapperOrientation(plane));
+  heatmapActor_->SetMapper(heatmapMapper_);
+  heatmapActor_->GetProperty()->SetLookupTable(colours);
+  heatmapActor_->GetProperty()->UseLookupTableScalarRangeOn();
+  heatmapActor_->GetProperty()->SetInterpolationTypeToLinear();
+  heatmapActor_->GetProperty()->SetLayerNumber(1);
+  heatmapActor_->GetProperty()->SetOpacity(0.7);
+
+  ring_->GeneratePolygonOff();
+  ring_->SetNumberOfSides(48);
+  auto ringMapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+  ringMapper->SetInputConnection(ring_->GetOutputPort());
+  ringActor_->SetMapper(ringMapper);
+  ringActor_->GetProperty()->SetColor(0.2, 1.0, 0.4);
+  ringActor_->GetProperty()->SetLineWidth(2.0);
+  ringActor_->SetVisibility(false);
+  renderer_->AddActor(ringActor_);
   annotation_->SetLinearFontScaleFactor(2);
   annotation_->SetNonlinearFontScaleFactor(1);
   annotation_->SetMaximumFontSize(15);
@@ -92,7 +135,9 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
   image_->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
   image_->GetPointData()->SetScalars(scalars);
   mapper_->SetInputData(image_);
-  if (!renderer_->HasViewProp(actor_)) renderer_->AddViewProp(actor_);
+  if (!stack_->HasImage(actor_)) stack_->AddImage(actor_);  // only once it has an input
+  setOverlay(nullptr);
+  clearMarker();
   slice_ = -1;
   setSlice(sliceCount() / 2);
   setWindow(window_);
@@ -157,6 +202,8 @@ void SliceViewport::setSlice(int index) {
   if (index == slice_) return;
   slice_ = index;
   mapper_->SetSliceNumber(slice_);
+  heatmapMapper_->SetSliceNumber(slice_);
+  updateMarkerVisibility();
   renderer_->ResetCameraClippingRange();
   updateAnnotation();
   requestRender();
@@ -169,6 +216,76 @@ void SliceViewport::setWindow(core::HuWindow window) {
   actor_->GetProperty()->SetColorLevel(window_.center);
   updateAnnotation();
   requestRender();
+}
+
+void SliceViewport::setOverlay(std::shared_ptr<const core::FloatVolume> heatmap) {
+  if (stack_->HasImage(heatmapActor_)) stack_->RemoveImage(heatmapActor_);
+  heatmap_ = std::move(heatmap);
+  if (heatmap_ && volume_ && heatmap_->size() == volume_->size()) {
+    const auto& g = heatmap_->geometry();
+    auto scalars = vtkSmartPointer<vtkFloatArray>::New();
+    scalars->SetArray(const_cast<float*>(heatmap_->data()),
+                      static_cast<vtkIdType>(heatmap_->voxelCount()), 1);
+    heatmapImage_ = vtkSmartPointer<vtkImageData>::New();
+    heatmapImage_->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
+                                 static_cast<int>(g.size.k));
+    heatmapImage_->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
+    heatmapImage_->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
+    heatmapImage_->GetPointData()->SetScalars(scalars);
+    heatmapMapper_->SetInputData(heatmapImage_);
+    heatmapMapper_->SetSliceNumber(std::max(slice_, 0));
+    if (overlayVisible_) stack_->AddImage(heatmapActor_);
+  } else {
+    heatmap_.reset();
+  }
+  requestRender();
+}
+
+void SliceViewport::setOverlayVisible(bool visible) {
+  overlayVisible_ = visible;
+  if (!heatmap_) return;
+  if (visible && !stack_->HasImage(heatmapActor_)) stack_->AddImage(heatmapActor_);
+  if (!visible && stack_->HasImage(heatmapActor_)) stack_->RemoveImage(heatmapActor_);
+  requestRender();
+}
+
+void SliceViewport::setOverlayOpacity(double opacity) {
+  heatmapActor_->GetProperty()->SetOpacity(std::clamp(opacity, 0.0, 1.0));
+  requestRender();
+}
+
+void SliceViewport::showMarker(const core::Vec3& pointMm, double diameterMm) {
+  if (!volume_) return;
+  markerMm_ = pointMm;
+  markerRadiusMm_ = std::max(4.0, 0.5 * diameterMm + 3.0);
+  markerShown_ = true;
+  const int axis = mapperOrientation(plane_);
+  const core::Vec3 index = volume_->geometry().physicalToIndex(pointMm);
+  setSlice(static_cast<int>(std::lround(index[axis])));
+  // The ring lies in the view plane, nudged towards the viewer so the image never hides it.
+  core::Vec3 normal;
+  normal[axis] = 1.0;
+  double towardsViewer[3];
+  renderer_->GetActiveCamera()->GetDirectionOfProjection(towardsViewer);
+  const core::Vec3 lift = core::Vec3{towardsViewer[0], towardsViewer[1], towardsViewer[2]} * -1.0;
+  ring_->SetCenter(pointMm.x + lift.x, pointMm.y + lift.y, pointMm.z + lift.z);
+  ring_->SetNormal(normal.x, normal.y, normal.z);
+  ring_->SetRadius(markerRadiusMm_);
+  updateMarkerVisibility();
+  requestRender();
+}
+
+void SliceViewport::clearMarker() {
+  markerShown_ = false;
+  ringActor_->SetVisibility(false);
+  requestRender();
+}
+
+void SliceViewport::updateMarkerVisibility() {
+  if (!markerShown_ || !volume_) return;
+  const int axis = mapperOrientation(plane_);
+  const double distance = std::abs(slicePosition()[axis] - markerMm_[axis]);
+  ringActor_->SetVisibility(distance <= markerRadiusMm_);
 }
 
 void SliceViewport::updateAnnotation() {

@@ -8,7 +8,10 @@
 #include "vigie/core/SliceImage.h"
 #include "vigie/core/Volume.h"
 
+class vtkActor;
 class vtkCornerAnnotation;
+class vtkImageStack;
+class vtkRegularPolygonSource;
 class vtkImageData;
 class vtkImageSlice;
 class vtkImageSliceMapper;
@@ -45,6 +48,18 @@ class SliceViewport : public VtkOpenGLWidget {
   /// Fits the whole slice in the view again.
   void resetCamera();
 
+  /// A model heatmap (0..1, on the volume's grid) drawn over the image in a
+  /// yellow-to-red colour map, transparent below 0.2. nullptr removes it.
+  void setOverlay(std::shared_ptr<const core::FloatVolume> heatmap);
+  void setOverlayVisible(bool visible);
+  void setOverlayOpacity(double opacity);  ///< 0..1
+  bool overlayVisible() const { return overlayVisible_; }
+
+  /// Moves to the slice through `pointMm` (LPS) and rings it with a circle
+  /// of `diameterMm`; the ring shows on slices that cut the finding.
+  void showMarker(const core::Vec3& pointMm, double diameterMm);
+  void clearMarker();
+
  Q_SIGNALS:
   void sliceChanged(int index);
   /// The reader changed window/level by dragging in this view.
@@ -59,6 +74,7 @@ class SliceViewport : public VtkOpenGLWidget {
 
  private:
   void updateAnnotation();
+  void updateMarkerVisibility();
   void zoomBy(double factor);
   /// Patient-space position (LPS, mm) of the centre of the current slice.
   core::Vec3 slicePosition() const;
@@ -74,6 +90,17 @@ class SliceViewport : public VtkOpenGLWidget {
   vtkSmartPointer<vtkImageSliceMapper> mapper_;
   vtkSmartPointer<vtkImageSlice> actor_;
   vtkSmartPointer<vtkCornerAnnotation> annotation_;
+  vtkSmartPointer<vtkImageStack> stack_;
+  std::shared_ptr<const core::FloatVolume> heatmap_;
+  vtkSmartPointer<vtkImageData> heatmapImage_;
+  vtkSmartPointer<vtkImageSliceMapper> heatmapMapper_;
+  vtkSmartPointer<vtkImageSlice> heatmapActor_;
+  bool overlayVisible_ = true;
+  vtkSmartPointer<vtkRegularPolygonSource> ring_;
+  vtkSmartPointer<vtkActor> ringActor_;
+  core::Vec3 markerMm_;
+  double markerRadiusMm_ = 0;
+  bool markerShown_ = false;
 
   enum class Drag { None, WindowLevel, Pan, Zoom };
   Drag drag_ = Drag::None;

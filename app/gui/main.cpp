@@ -2,10 +2,33 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSurfaceFormat>
 #include <cstdio>
 
 #include "MainWindow.h"
+
+namespace {
+
+/// A bundle folder given as a path, or the id (or folder name) of one of the
+/// bundles shipped in the models folder. Empty when there is none.
+QString resolveBundle(const QString& nameOrPath) {
+  if (QFileInfo(nameOrPath + "/manifest.json").exists()) return nameOrPath;
+  const QDir models(QStringLiteral(VIGIE_MODELS_DIR));
+  for (const QString& entry : models.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    const QString folder = models.filePath(entry);
+    QFile manifest(folder + "/manifest.json");
+    if (!manifest.open(QIODevice::ReadOnly)) continue;
+    const QJsonObject json = QJsonDocument::fromJson(manifest.readAll()).object();
+    if (entry == nameOrPath || json.value("id").toString() == nameOrPath) return folder;
+  }
+  return {};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // VTK needs a 3.2 core profile with a depth buffer; no multisampling for images.
@@ -30,6 +53,14 @@ int main(int argc, char** argv) {
   QCommandLineOption screenshot("screenshot", "Open PATH, render the window to FILE.png and exit.",
                                 "file");
   parser.addOption(screenshot);
+  QCommandLineOption runModel(
+      "run-model",
+      "With --screenshot: run the model bundle (a folder, or the id of a bundle in the "
+      "models folder) before the screenshot.",
+      "bundle");
+  parser.addOption(runModel);
+  QCommandLineOption model("model", "The model bundle folder that AI > Run uses.", "bundle");
+  parser.addOption(model);
   parser.process(app);
 
   QString path = parser.positionalArguments().value(0);
@@ -42,8 +73,21 @@ int main(int argc, char** argv) {
   }
 
   vigie::app::MainWindow window;
+  window.setModelBundle(resolveBundle(
+      parser.isSet(model) ? parser.value(model) : QStringLiteral("vigie-ct-nodule-synth")));
   window.show();
-  if (parser.isSet(screenshot)) window.screenshotAndQuit(parser.value(screenshot));
+  if (parser.isSet(screenshot)) {
+    QString bundle;
+    if (parser.isSet(runModel)) {
+      bundle = resolveBundle(parser.value(runModel));
+      if (bundle.isEmpty()) {
+        std::fprintf(stderr, "vigie: no model bundle '%s' (a folder, or an id under %s)\n",
+                     qPrintable(parser.value(runModel)), VIGIE_MODELS_DIR);
+        return 1;
+      }
+    }
+    window.screenshotAndQuit(parser.value(screenshot), bundle);
+  }
   window.openPath(path);
   return app.exec();
 }

@@ -31,7 +31,7 @@ std::vector<std::int64_t> windowStarts(std::int64_t size, std::int64_t patch, do
 }
 
 /// Gaussian weights (sigma = patch/8 per axis) that favour window centres, where
-/// the network sees the most context; never exactly zero, so borders still count.
+/// the network sees the most context and zero padding least.
 torch::Tensor importanceMap(std::int64_t d, std::int64_t h, std::int64_t w) {
   auto axis = [](std::int64_t n) {
     auto x = torch::arange(n, torch::kFloat32) - (n - 1) / 2.0;
@@ -40,7 +40,10 @@ torch::Tensor importanceMap(std::int64_t d, std::int64_t h, std::int64_t w) {
   };
   auto map = axis(d).view({d, 1, 1}) * axis(h).view({1, h, 1}) * axis(w).view({1, 1, w});
   map = map / map.max();
-  return map.clamp_min(1e-3);
+  // A floor keeps the blend defined where only window borders overlap; it must
+  // stay far below the corner weights of a 3D window (about 1e-10), or the
+  // borders of many windows outvote the interior of one.
+  return map.clamp_min(1e-12);
 }
 
 core::Error torchError(const std::string& context, const std::exception& e) {

@@ -1,5 +1,6 @@
 // GUI tests: the real main window under Xvfb, driven by Qt Test.
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
@@ -7,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "FindingsPanel.h"
 #include "MainWindow.h"
 #include "SliceViewport.h"
 
@@ -45,6 +47,7 @@ class MainWindowTest : public QObject {
   void showsTheDemoCtInAllThreeViews();
   void scrollsSlicesWithTheKeyboard();
   void reportsAFolderWithoutDicom();
+  void runsAModelAndShowsItsHeatmapAndFindings();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -103,6 +106,52 @@ void MainWindowTest::reportsAFolderWithoutDicom() {
   QCOMPARE(window.problems().size(), 1);
   QVERIFY(window.problems().front().contains(empty.path()));
   QVERIFY(window.problems().front().contains("1 non-DICOM"));
+}
+
+/// Fraction of pixels that are clearly red-orange (the heatmap's colours), not grey or yellow.
+double heatmapFraction(const QImage& image) {
+  int hot = 0, total = 0;
+  for (int y = 0; y < image.height(); y += 2) {
+    for (int x = 0; x < image.width(); x += 2) {
+      const QColor c = image.pixelColor(x, y);
+      ++total;
+      if (c.red() > 150 && c.red() - c.green() > 90) ++hot;  // not the yellow corner text
+    }
+  }
+  return total ? static_cast<double>(hot) / total : 0.0;
+}
+
+void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(VIGIE_DEMO_DIR "/ct");
+  QVERIFY(shown.wait(60000));
+  SliceViewport* axial = window.viewport(SlicePlane::Axial);
+  QVERIFY(heatmapFraction(axial->grabFramebuffer()) < 0.001);  // no overlay before a run
+
+  window.setModelBundle(VIGIE_TEST_MODELS "/blob3d-bundle");
+  QSignalSpy finished(&window, &MainWindow::modelFinished);
+  QElapsedTimer clock;
+  clock.start();
+  window.runModel();
+  // The GUI thread stays free while the model runs: the event loop keeps turning.
+  int turns = 0;
+  while (finished.isEmpty() && clock.elapsed() < 120000) {
+    QTest::qWait(20);
+    ++turns;
+  }
+  QCOMPARE(finished.size(), 1);
+  QVERIFY(turns > 5);
+  QVERIFY(window.findingsPanel()->findingCount() > 0);
+
+  window.findingsPanel()->select(window.findingsPanel()->findingCount() - 1);
+  QTest::qWait(200);
+  const QImage overlay = axial->grabFramebuffer();
+  overlay.save(artefactDir() + "/vigie-axial-heatmap.png");
+  window.grab().save(artefactDir() + "/vigie-main-window-model.png");
+  QVERIFY2(heatmapFraction(overlay) > 0.02, "no heatmap colours in the axial view");
 }
 
 int main(int argc, char** argv) {

@@ -151,11 +151,19 @@ TEST(InferenceSession, FindsTwoSpheresWhereTheyAre) {
 
   const auto findings = inference::extractFindings(heatmap.value(), {});
   ASSERT_EQ(findings.size(), 2u);
-  EXPECT_LT(core::distance(findings[0].centerMm, a), 1.5);
-  EXPECT_LT(core::distance(findings[1].centerMm, b), 1.5);
-  EXPECT_NEAR(findings[0].diameterMm, 10.0, 3.0);
-  EXPECT_GT(findings[0].score, 0.9);
+  // Both spheres saturate the model, so match by position, not by rank.
+  const bool aFirst = core::distance(findings[0].centerMm, a) < core::distance(findings[0].centerMm, b);
+  const core::Finding& foundA = aFirst ? findings[0] : findings[1];
+  const core::Finding& foundB = aFirst ? findings[1] : findings[0];
+  EXPECT_LT(core::distance(foundA.centerMm, a), 1.5);
+  EXPECT_LT(core::distance(foundB.centerMm, b), 1.5);
+  EXPECT_NEAR(foundA.diameterMm, 10.0, 3.0);
+  // The fixed model erodes small blobs (its 3x3x3 mean needs mostly tissue): smaller, in order.
+  EXPECT_GT(foundB.diameterMm, 3.0);
+  EXPECT_LT(foundB.diameterMm, foundA.diameterMm);
+  EXPECT_GT(foundA.score, 0.9);
   EXPECT_EQ(findings[0].id, 1);
+  EXPECT_EQ(findings[1].id, 2);
 }
 
 TEST(InferenceSession, GivesTheSameHeatmapWhateverTheBatchSize) {

@@ -8,6 +8,7 @@
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/OphthalmicPhotoWriter.h"
 #include "vigie/imaging/fundus/ImageFile.h"
+#include "vigie/imaging/io/NiftiWriter.h"
 
 namespace vigie::imaging {
 namespace {
@@ -33,14 +34,22 @@ core::Status makeDirectory(const std::filesystem::path& directory) {
 
 }  // namespace
 
-core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(
-    const ChestCtPhantomOptions& options, const std::filesystem::path& directory) {
+core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(const ChestCtPhantomOptions& options,
+                                                            const std::filesystem::path& directory,
+                                                            CtCaseFormat format) {
   auto phantom = ChestCtPhantomGenerator(options).generate();
   if (!phantom.ok()) return phantom.error();
-  CtSeriesDescription description;
-  description.uidSeed = options.seed;
-  auto files = CtSeriesWriter(description).write(phantom.value().volume, directory);
-  if (!files.ok()) return files.error();
+  if (format == CtCaseFormat::Dicom) {
+    CtSeriesDescription description;
+    description.uidSeed = options.seed;
+    auto files = CtSeriesWriter(description).write(phantom.value().volume, directory);
+    if (!files.ok()) return files.error();
+  } else {
+    auto made = makeDirectory(directory);
+    if (!made.ok()) return made.error();
+    auto written = writeNifti(phantom.value().volume, directory / "ct.nii.gz");
+    if (!written.ok()) return written.error();
+  }
 
   nlohmann::json truth;
   truth["generator"] = "vigie ChestCtPhantom";

@@ -10,13 +10,18 @@
 
 namespace vigie::imaging {
 
+/// How a synthetic CT case is stored: a DICOM series (what readers open), or
+/// one ct.nii.gz volume (HU, int16; what training recipes read quickly).
+enum class CtCaseFormat { Dicom, Nifti };
+
 /// Writes one synthetic chest CT case into `directory`: the DICOM series
-/// (CT000001.dcm ...) and truth.json:
+/// (CT000001.dcm ...) or ct.nii.gz, and truth.json:
 ///   {"nodules":[{"center_mm":[x,y,z],"diameter_mm":d,"type":"solid|part-solid|ground-glass",
 ///                "attachment":"isolated|vessel|pleura","lobulated":bool}], ...}
 /// with centres in LPS patient coordinates (mm). Returns the truth it wrote.
-core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(const ChestCtPhantomOptions& options,
-                                                            const std::filesystem::path& directory);
+core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(
+    const ChestCtPhantomOptions& options, const std::filesystem::path& directory,
+    CtCaseFormat format = CtCaseFormat::Dicom);
 
 struct FundusSetOptions {
   int count = 10;

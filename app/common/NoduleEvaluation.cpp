@@ -1,0 +1,91 @@
+#include "NoduleEvaluation.h"
+
+#include <algorithm>
+
+namespace vigie::app {
+namespace {
+
+struct Scored {
+  double score;
+  bool truePositive;  // false: a false positive
+};
+
+/// Matches one scan's findings to its nodules; returns the scored events:
+/// one per detected included nodule (its best score) and one per false positive.
+std::vector<Scored> matchScan(const ScanResult& scan, bool (*include)(const TruthNodule&)) {
+  std::vector<Scored> events;
+  std::vector<double> best(scan.truth.size(), -1.0);
+  for (const core::Finding& f : scan.findings) {
+    bool hitAny = false;
+    for (std::size_t n = 0; n < scan.truth.size(); ++n) {
+      const TruthNodule& t = scan.truth[n];
+      if (core::distance(f.centerMm, t.centerMm) <= 0.5 * t.diameterMm) {
+        hitAny = true;
+        best[n] = std::max(best[n], f.score);
+      }
+    }
+    if (!hitAny) events.push_back({f.score, false});
+  }
+  for (std::size_t n = 0; n < scan.truth.size(); ++n) {
+    const bool counted = !include || include(scan.truth[n]);
+    if (counted && best[n] >= 0) events.push_back({best[n], true});
+  }
+  return events;
+}
+
+std::size_t countIncluded(const std::vector<ScanResult>& scans,
+                          bool (*include)(const TruthNodule&)) {
+  std::size_t n = 0;
+  for (const auto& s : scans)
+    for (const auto& t : s.truth) n += !include || include(t);
+  return n;
+}
+
+}  // namespace
+
+FrocResult computeFroc(const std::vector<ScanResult>& scans, bool (*include)(const TruthNodule&)) {
+  FrocResult result;
+  result.scans = scans.size();
+  result.nodules = countIncluded(scans, include);
+  result.fpRates = {0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0};
+  std::vector<Scored> events;
+  for (const auto& s : scans) {
+    auto e = matchScan(s, include);
+    events.insert(events.end(), e.begin(), e.end());
+  }
+  std::sort(events.begin(), events.end(),
+            [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  std::size_t tp = 0, fp = 0;
+  result.curve.push_back({1.0 + 1e-9, 0.0, 0.0});
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    (events[i].truePositive ? tp : fp)++;
+    // One point per distinct threshold: after the last event with this score.
+    if (i + 1 == events.size() || events[i + 1].score != events[i].score) {
+      result.curve.push_back({events[i].score, result.scans ? double(fp) / result.scans : 0.0,
+                              result.nodules ? double(tp) / result.nodules : 0.0});
+    }
+  }
+  for (double rate : result.fpRates) {
+    double best = 0;
+    for (const auto& p : result.curve) {
+      if (p.falsePositivesPerScan <= rate + 1e-12) best = std::max(best, p.sensitivity);
+    }
+    result.sensitivityAtFp.push_back(best);
+  }
+  double sum = 0;
+  for (double s : result.sensitivityAtFp) sum += s;
+  result.cpm = result.sensitivityAtFp.empty() ? 0 : sum / result.sensitivityAtFp.size();
+  return result;
+}
+
+double sensitivityAtThreshold(const std::vector<ScanResult>& scans, double threshold,
+                              bool (*include)(const TruthNodule&)) {
+  std::size_t hit = 0;
+  const std::size_t total = countIncluded(scans, include);
+  for (const auto& s : scans) {
+    for (const auto& e : matchScan(s, include)) hit += e.truePositive && e.score >= threshold;
+  }
+  return total ? double(hit) / total : 0.0;
+}
+
+}  // namespace vigie::app

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vigie/core/Finding.h"
+#include "vigie/core/Vec3.h"
+
+namespace vigie::app {
+
+/// A reference nodule, as in a truth.json.
+struct TruthNodule {
+  core::Vec3 centerMm;  ///< LPS mm
+  double diameterMm = 0;
+  std::string type;  ///< "solid", "part-solid", "ground-glass"
+};
+
+/// One scan's model output and ground truth.
+struct ScanResult {
+  std::vector<core::Finding> findings;
+  std::vector<TruthNodule> truth;
+};
+
+struct FrocPoint {
+  double threshold = 0;
+  double falsePositivesPerScan = 0;
+  double sensitivity = 0;
+};
+
+struct FrocResult {
+  std::vector<FrocPoint> curve;         ///< by decreasing threshold
+  std::vector<double> fpRates;          ///< 1/8 ... 8
+  std::vector<double> sensitivityAtFp;  ///< one per fpRates entry
+  double cpm = 0;                       ///< mean of sensitivityAtFp (LUNA16's CPM)
+  std::size_t nodules = 0, scans = 0;
+};
+
+/// FROC analysis as in LUNA16: a finding is a hit when its centre lies within
+/// the radius of a reference nodule; each nodule counts once (its best
+/// hit), further hits on it are neither true nor false positives; every other
+/// finding is a false positive. Sensitivity at a false-positive rate is the
+/// best sensitivity reached with at most that many false positives per scan.
+/// `include` selects the nodules that count (e.g. by size); findings that hit
+/// an excluded nodule are ignored, as LUNA16 does with irrelevant findings.
+FrocResult computeFroc(const std::vector<ScanResult>& scans,
+                       bool (*include)(const TruthNodule&) = nullptr);
+
+/// Sensitivity over the included nodules at a fixed score threshold.
+double sensitivityAtThreshold(const std::vector<ScanResult>& scans, double threshold,
+                              bool (*include)(const TruthNodule&) = nullptr);
+
+}  // namespace vigie::app

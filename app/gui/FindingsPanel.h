@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QWidget>
+#include <vector>
+
+#include "vigie/core/Finding.h"
+#include "vigie/core/VolumeGeometry.h"
+
+class QLabel;
+class QSlider;
+class QCheckBox;
+class QTableWidget;
+
+namespace vigie::app {
+
+/// The AI panel: which model ran (and that it is not for clinical use), the
+/// heatmap controls, and the sortable table of candidate findings. Selecting
+/// a row asks the views to centre on that finding. GUI thread only.
+class FindingsPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit FindingsPanel(QWidget* parent = nullptr);
+
+  void showModel(const QString& description, bool clinicalUse);
+  /// Fills the table; `geometry` converts centres to axial slice numbers.
+  void setFindings(const std::vector<core::Finding>& findings,
+                   const core::VolumeGeometry& geometry);
+  void clear();
+
+  std::size_t findingCount() const { return findings_.size(); }
+  /// Selects the next (+1) or previous (-1) row, wrapping around.
+  void step(int direction);
+  void select(int row);
+
+  QCheckBox* overlayToggle() const { return overlayToggle_; }
+
+ Q_SIGNALS:
+  void findingSelected(const vigie::core::Finding& finding);
+  void overlayVisibilityChanged(bool visible);
+  void overlayOpacityChanged(double opacity);
+
+ private:
+  QLabel* model_ = nullptr;
+  QCheckBox* overlayToggle_ = nullptr;
+  QSlider* opacity_ = nullptr;
+  QTableWidget* table_ = nullptr;
+  std::vector<core::Finding> findings_;
+};
+
+}  // namespace vigie::app

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Trains Vigie's reference CT micro-nodule model on synthetic phantoms and
+packages it as a model bundle.
+
+    train_ct_nodule.py --data DIR --out BUNDLE --vigie-cli PATH [--iterations N] [--seed S] [--smoke]
+
+DIR holds case_* folders written by `vigie-cli synth ct --format nifti`
+(ct.nii.gz at the model spacing, truth.json). Reproducible: fixed seeds,
+deterministic sampling, single-process data loading. The result is labelled
+synthetic and not for clinical use in its manifest.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ct_nodule_model import NoduleUNet3d  # noqa: E402
+from vigie_data import load_cases  # noqa: E402
+
+WINDOW_HU = (-1000.0, 400.0)
+PATCH = 32
+
+
+def normalise(hu):
+    lo, hi = WINDOW_HU
+    return (np.clip(hu.astype(np.float32), lo, hi) - lo) / (hi - lo)
+
+
+class PatchSampler:
+    """Positive patches around nodules, hard negatives on vessels and
+    pleura-like edges in the lungs, and random patches of the body."""
+
+    def __init__(self, cases, rng):
+        self.cases = cases
+        self.rng = rng
+
+    def _corner(self, case, centre):
+        shape = np.array(case.hu.shape)  # z, y, x
+        c = np.round(np.asarray(centre)[::-1]).astype(int) - PATCH // 2
+        return np.clip(c, 0, shape - PATCH)
+
+    def _random_voxel(self, case, accept, attempts=400):
+        shape = case.hu.shape
+        for _ in range(attempts):
+            z, y, x = (self.rng.integers(0, s) for s in shape)
+            if accept(case, z, y, x):
+                return np.array([x, y, z])
+        return np.array([shape[2] // 2, shape[1] // 2, shape[0] // 2])
+
+    @staticmethod
+    def _vessel_in_lung(case, z, y, x):
+        if case.hu[z, y, x] < -300:
+            return False
+        box = case.hu[max(z - 4, 0) : z + 5, max(y - 4, 0) : y + 5, max(x - 4, 0) : x + 5]
+        return box.mean() < -450
+
+    @staticmethod
+    def _in_body(case, z, y, x):
+        return case.hu[z, y, x] > -950
+
+    def sample(self):
+        case = self.cases[self.rng.integers(len(self.cases))]
+        draw = self.rng.random()
+        if draw < 0.45 and case.nodules:
+            centre_mm, _, _ = case.nodules[self.rng.integers(len(case.nodules))]
+            centre = case.to_index(centre_mm) + self.rng.uniform(-10, 10, size=3)
+        elif draw < 0.8:
+            centre = self._random_voxel(case, self._vessel_in_lung)
+        else:
+            centre = self._random_voxel(case, self._in_body)
+        corner = self._corner(case, centre)  # z, y, x
+        z, y, x = corner
+        image = normalise(case.hu[z : z + PATCH, y : y + PATCH, x : x + PATCH])
+        target = np.zeros_like(image)
+        grid = np.stack(np.meshgrid(*(np.arange(PATCH) for _ in range(3)), indexing="ij"), axis=-1)  # z,y,x
+        for centre_mm, diameter, _ in case.nodules:
+            idx = case.to_index(centre_mm)[::-1] - corner  # z, y, x within the patch
+            radius_vox = 0.5 * diameter / case.spacing[::-1]
+            if np.any(idx < -radius_vox - 1) or np.any(idx > PATCH + radius_vox + 1):
+                continue
+            d = np.sqrt((((grid - idx) / np.maximum(radius_vox, 1.0)) ** 2).sum(axis=-1))
+            target = np.maximum(target, (d <= 1.0).astype(np.float32))
+        # Flips: the phantoms are not symmetric, but nodules look the same either way.
+        for axis in range(3):
+            if self.rng.random() < 0.5:
+                image = np.flip(image, axis)
+                target = np.flip(target, axis)
+        return np.ascontiguousarray(image), np.ascontiguousarray(target)
+
+    def batch(self, size):
+        pairs = [self.sample() for _ in range(size)]
+        images = torch.from_numpy(np.stack([p[0] for p in pairs])[:, None])
+        targets = torch.from_numpy(np.stack([p[1] for p in pairs])[:, None])
+        return images, targets
+
+
+def loss_fn(logits, target):
+    bce = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor(8.0))
+    p = torch.sigmoid(logits)
+    dice = 1 - (2 * (p * target).sum() + 1) / (p.sum() + target.sum() + 1)
+    return bce + dice
+
+
+def write_bundle(model, cases, args, seconds, final_loss):
+    model.eval()
+    example = torch.zeros(1, 1, 96, 96, 96)
+    with torch.no_grad():
+        traced = torch.jit.trace(model, example)
+    spacing = [float(s) for s in cases[0].spacing]
+    with tempfile.TemporaryDirectory() as tmp:
+        weights = os.path.join(tmp, "model.pt")
+        traced.save(weights)
+        manifest = {
+            "schema_version": 1,
+            "id": "vigie-ct-nodule-synth",
+            "name": "Vigie CT micro-nodule detector (synthetic training data, not for clinical use)",
+            "version": "0.1.0",
+            "task": "ct-nodule-detection",
+            "modality": "CT",
+            "weights": {"file": "model.pt", "sha256": "0" * 64},
+            "input": {
+                "channels": 1,
+                "spacing_mm": spacing,
+                "patch_size": [96, 96, 96],
+                "intensity": {"window_hu": list(WINDOW_HU), "normalise": "minmax"},
+            },
+            "output": {"kind": "heatmap", "heatmap_activation": "sigmoid", "labels": ["nodule"]},
+            "thresholds": {"candidate": 0.5},
+            "inference": {"overlap": 0.25, "batch_size": 1, "fp16_on_cuda": False},
+            "intended_use": "Software testing and demonstration on synthetic phantoms. "
+            "Synthetic training data, not for clinical use.",
+            "training_data": f"{len(cases)} Vigie synthetic chest CT phantoms (vigie-cli synth ct, seed {args.data_seed}), "
+            f"{args.iterations} iterations of batch {args.batch} on 32^3 patches, training seed {args.seed}, "
+            f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}",
+            "clinical_use": False,
+        }
+        template = os.path.join(tmp, "manifest.json")
+        with open(template, "w") as f:
+            json.dump(manifest, f, indent=2)
+        subprocess.run([args.vigie_cli, "bundle", "create", weights, "--manifest", template, "--out", args.out], check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--vigie-cli", required=True)
+    parser.add_argument("--iterations", type=int, default=1200)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data-seed", default="see data folder")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--smoke", action="store_true", help="a few iterations, to prove the recipe runs")
+    args = parser.parse_args()
+    if args.smoke:
+        args.iterations = 6
+        args.batch = 2
+
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    else:
+        torch.set_num_threads(os.cpu_count() or 1)
+    rng = np.random.default_rng(args.seed)
+
+    cases = load_cases(args.data)
+    print(f"train_ct_nodule: {len(cases)} cases, {sum(len(c.nodules) for c in cases)} nodules, "
+          f"spacing {cases[0].spacing} mm", flush=True)
+    sampler = PatchSampler(cases, rng)
+    model = NoduleUNet3d()
+    optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=args.iterations, eta_min=1e-4)
+    start = time.time()
+    running = None
+    for iteration in range(1, args.iterations + 1):
+        images, targets = sampler.batch(args.batch)
+        model.train()
+        optimiser.zero_grad()
+        loss = loss_fn(model(images), targets)
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+        if iteration % 50 == 0 or iteration == args.iterations:
+            print(f"iteration {iteration}/{args.iterations}  loss {running:.4f}  {time.time() - start:.0f} s", flush=True)
+    write_bundle(model, cases, args, time.time() - start, running)
+    print(f"train_ct_nodule: bundle written to {args.out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

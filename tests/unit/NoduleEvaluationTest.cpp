@@ -1,0 +1,55 @@
+// FROC analysis as in LUNA16.
+#include <gtest/gtest.h>
+
+#include "NoduleEvaluation.h"
+
+using namespace vigie;
+using app::ScanResult;
+using app::TruthNodule;
+
+namespace {
+
+core::Finding finding(double score, core::Vec3 at) {
+  core::Finding f;
+  f.score = score;
+  f.centerMm = at;
+  return f;
+}
+
+bool large(const TruthNodule& t) { return t.diameterMm >= 6.0; }
+
+}  // namespace
+
+TEST(Froc, CountsHitsWithinTheRadiusAndEverythingElseAsFalsePositives) {
+  // Scan 1: nodule A found at 0.9 (and again at 0.8: not a false positive), one FP at 0.7.
+  // Scan 2: nodule B found at 0.4, nodule C missed, FPs at 0.95 and 0.3.
+  std::vector<ScanResult> scans(2);
+  scans[0].truth = {{{0, 0, 0}, 10.0, "solid"}};
+  scans[0].findings = {finding(0.9, {1, 1, 1}), finding(0.8, {-2, 0, 0}), finding(0.7, {50, 0, 0})};
+  scans[1].truth = {{{10, 10, 10}, 4.0, "ground-glass"}, {{-40, 0, 0}, 8.0, "solid"}};
+  scans[1].findings = {finding(0.95, {100, 0, 0}), finding(0.4, {11, 10, 10}),
+                       finding(0.3, {-40, 9, 0})};
+  const auto froc = app::computeFroc(scans);
+  EXPECT_EQ(froc.nodules, 3u);
+  EXPECT_EQ(froc.scans, 2u);
+  // Events by score: FP .95, TP .9, FP .7, TP .4, FP .3 -> (FP/scan, sens) points:
+  // (0.5, 0), (0.5, 1/3), (1, 1/3), (1, 2/3), (1.5, 2/3)
+  ASSERT_EQ(froc.sensitivityAtFp.size(), 7u);
+  EXPECT_DOUBLE_EQ(froc.sensitivityAtFp[0], 0.0);        // 1/8
+  EXPECT_DOUBLE_EQ(froc.sensitivityAtFp[2], 1.0 / 3.0);  // 1/2
+  EXPECT_DOUBLE_EQ(froc.sensitivityAtFp[3], 2.0 / 3.0);  // 1
+  EXPECT_DOUBLE_EQ(froc.sensitivityAtFp[6], 2.0 / 3.0);  // 8: C is never found
+  EXPECT_NEAR(froc.cpm, (0 + 0 + 1.0 / 3 + 4 * 2.0 / 3) / 7, 1e-12);
+  EXPECT_DOUBLE_EQ(app::sensitivityAtThreshold(scans, 0.5), 1.0 / 3.0);
+}
+
+TEST(Froc, IgnoresFindingsOnExcludedNodules) {
+  std::vector<ScanResult> scans(1);
+  scans[0].truth = {{{0, 0, 0}, 10.0, "solid"}, {{30, 0, 0}, 3.0, "solid"}};
+  scans[0].findings = {finding(0.9, {30, 0, 0}), finding(0.6, {0, 0, 1})};
+  const auto froc = app::computeFroc(scans, large);
+  EXPECT_EQ(froc.nodules, 1u);
+  // The hit on the small nodule is neither a TP nor an FP for the >= 6 mm analysis.
+  EXPECT_DOUBLE_EQ(froc.sensitivityAtFp[0], 1.0);
+  EXPECT_DOUBLE_EQ(froc.cpm, 1.0);
+}
