@@ -5,6 +5,7 @@
 set -euo pipefail
 
 BUILD=${1:?usage: run-demo.sh BUILD_DIR}
+MODEL="$(cd "$(dirname "$0")/.." && pwd)/resources/models/ct-nodule-synth"
 DEMO="$BUILD/demo"
 CLI="$BUILD/app/vigie-cli"
 GUI="$BUILD/app/gui/vigie"
@@ -38,10 +39,18 @@ for plane in axial coronal sagittal; do
 done
 "$CLI" convert "$DEMO/ct" "$RESULTS/ct-axial-mediastinum.png" --window 40,400
 cp "$DEMO/ct/truth.json" "$RESULTS/ct-truth.json"
+if [ -f "$MODEL/manifest.json" ]; then
+  echo "run-demo: running the reference nodule model (synthetic, not for clinical use) on the demo CT ..."
+  "$CLI" analyze "$DEMO/ct" --model "$MODEL" --out "$RESULTS/ct-analysis"
+fi
 cp "$DEMO/fundus/truth.json" "$RESULTS/fundus-truth.json"
 echo
 echo "run-demo: results in $RESULTS:"
 echo "  ct-study.json                  series, geometry (LPS mm) and problems of the demo CT"
 echo "  ct-{axial,coronal,sagittal}.png  middle slices, lung window; ct-axial-mediastinum.png"
 echo "  ct-truth.json, fundus-truth.json the synthetic ground truth (nodules; DR grades)"
+if [ -f "$RESULTS/ct-analysis/findings.json" ]; then
+  echo "  ct-analysis/findings.json       the model's candidate nodules (compare with ct-truth.json)"
+  echo "  ct-analysis/heatmap.nii.gz      the model's nodule probability map on the CT's grid"
+fi
 echo "run-demo: the demo data are synthetic and not for clinical use."

@@ -13,6 +13,7 @@
 
 #include "../common/CommandLine.h"
 #include "CliCommands.h"
+#include "CliSupport.h"
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
@@ -55,24 +56,12 @@ int runBench(const std::vector<std::string>& args) {
       "scan + load into a HU volume, against the baseline of reading the files' bytes, median of\n"
       "N runs (default 5; 3 with --smoke) with a warm page cache.\n";
   CommandLine cl(args, {"--runs", "--keep"}, {"--smoke", "--help"});
-  if (cl.has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!cl.ok()) {
-    std::cerr << "vigie-cli: " << cl.error() << "\n\n" << kUsage;
-    return 2;
-  }
-  if (cl.positional().size() != 1 || cl.positional()[0] != "load") {
-    std::cerr << "vigie-cli: bench needs 'load'\n\n" << kUsage;
-    return 2;
-  }
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
+  if (cl.positional().size() != 1 || cl.positional()[0] != "load")
+    return usage("bench needs 'load'", kUsage);
   const bool smoke = cl.has("--smoke");
   const auto runs = cl.integer("--runs", smoke ? 3 : 5);
-  if (!runs || *runs < 1) {
-    std::cerr << "vigie-cli: --runs must be a positive integer\n";
-    return 2;
-  }
+  if (!runs || *runs < 1) return usage("--runs must be a positive integer", kUsage);
 
   std::filesystem::path dir = cl.value("--keep").value_or(
       (std::filesystem::temp_directory_path() / ("vigie-bench-" + std::to_string(::getpid())))
@@ -84,15 +73,9 @@ int runBench(const std::vector<std::string>& args) {
   std::printf("bench load: generating a %zux%zux%zu CT series in %s ...\n", options.size.i,
               options.size.j, options.size.k, dir.string().c_str());
   auto phantom = imaging::ChestCtPhantomGenerator(options).generate();
-  if (!phantom.ok()) {
-    std::cerr << "vigie-cli: " << phantom.error().message << '\n';
-    return 1;
-  }
+  if (!phantom.ok()) return fail(phantom.error().message);
   auto files = imaging::CtSeriesWriter().write(phantom.value().volume, dir);
-  if (!files.ok()) {
-    std::cerr << "vigie-cli: " << files.error().message << '\n';
-    return 1;
-  }
+  if (!files.ok()) return fail(files.error().message);
   const double volumeMb = phantom.value().volume.voxelCount() * sizeof(std::int16_t) / 1e6;
   phantom = core::makeError(core::ErrorCode::Cancelled, "released");  // free the generator's copy
 
@@ -111,10 +94,7 @@ int runBench(const std::vector<std::string>& args) {
     if (!loaded.ok()) failure = loaded.error().message;
     return loaded.ok();
   });
-  if (vigie < 0) {
-    std::cerr << "vigie-cli: bench load failed: " << failure << '\n';
-    return 1;
-  }
+  if (vigie < 0) return fail("bench load failed: " + failure);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::printf("series: %zu files, %.1f MB on disk, volume %.1f MB\n", files.value().size(),

@@ -9,6 +9,7 @@
 #include "../common/CtAnalysis.h"
 #include "../common/NoduleEvaluation.h"
 #include "CliCommands.h"
+#include "CliSupport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/io/CurvePlot.h"
@@ -17,16 +18,6 @@
 
 namespace vigie::app::cli {
 namespace {
-
-int fail(const std::string& message) {
-  std::cerr << "vigie-cli: " << message << '\n';
-  return 1;
-}
-
-int usage(const std::string& message, const char* text) {
-  std::cerr << "vigie-cli: " << message << "\n\n" << text;
-  return 2;
-}
 
 core::Result<std::vector<TruthNodule>> readTruth(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -85,11 +76,7 @@ int runEval(const std::vector<std::string>& args) {
       "positives\n"
       "per scan, their mean (CPM), broken down by nodule size and type.\n";
   CommandLine cl(args, {"--data", "--model", "--out", "--threads"}, {"--cpu", "--help"});
-  if (cl.has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "nodules") {
     return usage("eval needs 'nodules' (DR evaluation is not available yet)", kUsage);
   }

@@ -6,6 +6,7 @@
 
 #include "../common/CommandLine.h"
 #include "CliCommands.h"
+#include "CliSupport.h"
 #include "vigie/core/SliceImage.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
@@ -13,18 +14,6 @@
 
 namespace vigie::app::cli {
 namespace {
-
-int fail(const std::string& message) {
-  std::cerr << "vigie-cli: " << message << '\n';
-  return 1;
-}
-
-int usage(const std::string& message, const char* text) {
-  std::cerr << "vigie-cli: " << message << "\n\n" << text;
-  return 2;
-}
-
-nlohmann::json vec(const core::Vec3& v) { return {v.x, v.y, v.z}; }
 
 nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s) {
   nlohmann::json j;
@@ -46,9 +35,9 @@ nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s) {
       const auto& g = layout.value().geometry;
       j["volume"] = {
           {"size", {g.size.i, g.size.j, g.size.k}},
-          {"spacing_mm", vec(g.spacing)},
-          {"origin_mm", vec(g.origin)},
-          {"direction", {vec(g.direction[0]), vec(g.direction[1]), vec(g.direction[2])}}};
+          {"spacing_mm", toJson(g.spacing)},
+          {"origin_mm", toJson(g.origin)},
+          {"direction", {toJson(g.direction[0]), toJson(g.direction[1]), toJson(g.direction[2])}}};
       for (const auto& w : layout.value().warnings) j["warnings"].push_back(w);
     } else {
       j["warnings"].push_back("not a volume: " + layout.error().message);
@@ -100,11 +89,7 @@ int runInfo(const std::vector<std::string>& args) {
       "with\n"
       "the reason. Exit code 0 when at least one series was found, 1 otherwise.\n";
   CommandLine cl(args, {}, {"--json", "--help"});
-  if (cl.has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("info needs one PATH", kUsage);
   auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
   if (!scan.ok()) return fail(scan.error().message);
@@ -131,11 +116,7 @@ int runConvert(const std::vector<std::string>& args) {
       "                         [--slice N] [--window CENTER,WIDTH]\n"
       "Renders one slice of a CT series (default: the middle axial slice, lung window) as a PNG.\n";
   CommandLine cl(args, {"--series", "--plane", "--slice", "--window"}, {"--help"});
-  if (cl.has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 2) return usage("convert needs PATH and OUT", kUsage);
   const std::filesystem::path out = cl.positional()[1];
   if (out.extension() != ".png") {

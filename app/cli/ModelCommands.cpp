@@ -8,6 +8,7 @@
 #include "../common/CommandLine.h"
 #include "../common/CtAnalysis.h"
 #include "CliCommands.h"
+#include "CliSupport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/io/NiftiWriter.h"
@@ -16,18 +17,6 @@
 
 namespace vigie::app::cli {
 namespace {
-
-int fail(const std::string& message) {
-  std::cerr << "vigie-cli: " << message << '\n';
-  return 1;
-}
-
-int usage(const std::string& message, const char* text) {
-  std::cerr << "vigie-cli: " << message << "\n\n" << text;
-  return 2;
-}
-
-nlohmann::json vec(const core::Vec3& v) { return {v.x, v.y, v.z}; }
 
 nlohmann::json describeModel(const inference::ModelManifest& m) {
   return {{"id", m.id},
@@ -38,10 +27,6 @@ nlohmann::json describeModel(const inference::ModelManifest& m) {
           {"intended_use", m.intendedUse},
           {"training_data", m.trainingData},
           {"clinical_use", m.clinicalUse}};
-}
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -56,11 +41,7 @@ int runAnalyze(const std::vector<std::string>& args) {
       "geometry).\n";
   CommandLine cl(args, {"--model", "--out", "--series", "--threads", "--threshold"},
                  {"--cpu", "--help"});
-  if (cl.has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("analyze needs one PATH", kUsage);
   const auto model = cl.value("--model");
   const auto out = cl.value("--out");
@@ -114,7 +95,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   for (const auto& f : a.findings) {
     report["findings"].push_back({{"id", f.id},
                                   {"score", f.score},
-                                  {"center_mm", vec(f.centerMm)},
+                                  {"center_mm", toJson(f.centerMm)},
                                   {"diameter_mm", f.diameterMm}});
   }
   report["model"] = describeModel(bundle.value().manifest());
@@ -125,7 +106,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   report["series"] = {{"study_uid", chosen->studyInstanceUid},
                       {"series_uid", chosen->seriesInstanceUid},
                       {"size", {g.size.i, g.size.j, g.size.k}},
-                      {"spacing_mm", vec(g.spacing)}};
+                      {"spacing_mm", toJson(g.spacing)}};
   report["coordinates"] = "LPS patient coordinates, mm";
   report["heatmap"] = "heatmap.nii.gz";
   report["timing_s"] = {{"load", loadSeconds},
@@ -152,11 +133,7 @@ int runBundle(const std::vector<std::string>& args) {
       "        weights.sha256 (the template may leave them as placeholders), writes manifest.json\n"
       "The manifest schema: docs/model-bundle.md\n";
   CommandLine cl(args, {"--manifest", "--out"}, {"--json", "--help"});
-  if (cl.has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 2)
     return usage("bundle needs 'info BUNDLE' or 'create MODEL.pt'", kUsage);
   const std::string verb = cl.positional()[0];

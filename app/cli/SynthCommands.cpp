@@ -5,6 +5,7 @@
 
 #include "../common/CommandLine.h"
 #include "CliCommands.h"
+#include "CliSupport.h"
 #include "vigie/core/SeededRandom.h"
 #include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
 
@@ -32,20 +33,6 @@ bool parseTriple(const std::string& text, double out[3]) {
          (x1 == 'x' || x1 == 'X') && (x2 == 'x' || x2 == 'X');
 }
 
-int fail(const std::string& message) {
-  std::cerr << "vigie-cli: " << message << '\n';
-  return 1;
-}
-
-int usage(const std::string& message, const char* text) {
-  std::cerr << "vigie-cli: " << message << "\n\n" << text;
-  return 2;
-}
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 int writeCtCases(const imaging::ChestCtPhantomOptions& base, int count,
                  const std::filesystem::path& out, imaging::CtCaseFormat format) {
   for (int n = 0; n < count; ++n) {
@@ -69,11 +56,7 @@ int runSynth(const std::vector<std::string>& args) {
   CommandLine cl(args,
                  {"--out", "--seed", "--count", "--size", "--spacing", "--nodules", "--format"},
                  {"--help"});
-  if (cl.has("--help")) {
-    std::cout << kSynthUsage;
-    return 0;
-  }
-  if (!cl.ok()) return usage(cl.error(), kSynthUsage);
+  if (auto exit = helpOrUsageError(cl, kSynthUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("synth needs 'ct' or 'fundus'", kSynthUsage);
   const std::string kind = cl.positional()[0];
   const auto out = cl.value("--out");
@@ -134,11 +117,7 @@ int runDemo(const std::vector<std::string>& args) {
       "--small)\n"
       "and DIR/fundus (6 synthetic fundus photographs). Synthetic, not for clinical use.\n";
   CommandLine cl(args, {"--out"}, {"--small", "--help"});
-  if (cl.has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!cl.ok()) return usage(cl.error(), kUsage);
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   const auto out = cl.value("--out");
   if (!out) return usage("demo needs --out DIR", kUsage);
   const std::filesystem::path root(*out);

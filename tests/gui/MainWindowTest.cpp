@@ -33,6 +33,15 @@ double contentFraction(const QImage& image) {
   return total ? static_cast<double>(differing) / total : 0.0;
 }
 
+/// Shows the window and opens the demo CT; true once the study is on screen.
+bool showDemoCt(MainWindow& window) {
+  window.show();
+  if (!QTest::qWaitForWindowExposed(&window)) return false;
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(VIGIE_DEMO_DIR "/ct");
+  return shown.wait(60000);
+}
+
 QString artefactDir() {
   const QString dir = qEnvironmentVariable("VIGIE_TEST_ARTEFACTS", QDir::tempPath());
   QDir().mkpath(dir);
@@ -52,11 +61,7 @@ class MainWindowTest : public QObject {
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
   MainWindow window;
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QSignalSpy shown(&window, &MainWindow::studyShown);
-  window.openPath(VIGIE_DEMO_DIR "/ct");
-  QVERIFY(shown.wait(60000));
+  QVERIFY(showDemoCt(window));
   QTest::qWait(200);
   for (SlicePlane plane : {SlicePlane::Axial, SlicePlane::Coronal, SlicePlane::Sagittal}) {
     SliceViewport* view = window.viewport(plane);
@@ -72,11 +77,7 @@ void MainWindowTest::showsTheDemoCtInAllThreeViews() {
 
 void MainWindowTest::scrollsSlicesWithTheKeyboard() {
   MainWindow window;
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QSignalSpy shown(&window, &MainWindow::studyShown);
-  window.openPath(VIGIE_DEMO_DIR "/ct");
-  QVERIFY(shown.wait(60000));
+  QVERIFY(showDemoCt(window));
   SliceViewport* axial = window.viewport(SlicePlane::Axial);
   const int start = axial->slice();
   QVERIFY(start > 0);
@@ -123,11 +124,7 @@ double heatmapFraction(const QImage& image) {
 
 void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   MainWindow window;
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QSignalSpy shown(&window, &MainWindow::studyShown);
-  window.openPath(VIGIE_DEMO_DIR "/ct");
-  QVERIFY(shown.wait(60000));
+  QVERIFY(showDemoCt(window));
   SliceViewport* axial = window.viewport(SlicePlane::Axial);
   QVERIFY(heatmapFraction(axial->grabFramebuffer()) < 0.001);  // no overlay before a run
 

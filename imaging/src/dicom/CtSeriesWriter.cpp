@@ -56,7 +56,7 @@ class SliceWriter {
     const core::Vec3& column = g.direction[1];
     const std::string sopUid = internal::deterministicUid(d_.uidSeed, "ct-instance", k);
 
-    const std::pair<DcmTagKey, std::string> strings[] = {
+    const std::vector<std::pair<DcmTagKey, std::string>> strings = {
         {DCM_SpecificCharacterSet, "ISO_IR 100"},
         {DCM_ImageType, "ORIGINAL\\PRIMARY\\AXIAL"},
         {DCM_SOPClassUID, UID_CTImageStorage},
@@ -104,13 +104,9 @@ class SliceWriter {
         {DCM_RescaleType, "HU"},
         {DCM_BurnedInAnnotation, "NO"},
     };
-    for (const auto& [tag, value] : strings) {
-      auto status =
-          internal::toStatus(ds->putAndInsertString(tag, value.c_str()), core::ErrorCode::Internal,
-                             file.string() + ": cannot set " + DcmTag(tag).getTagName());
-      if (!status) return status;
-    }
-    const std::pair<DcmTagKey, Uint16> numbers[] = {
+    auto named = internal::putStrings(*ds, strings, file.string());
+    if (!named.ok()) return named;
+    const std::vector<std::pair<DcmTagKey, Uint16>> numbers = {
         {DCM_SamplesPerPixel, 1},
         {DCM_Rows, static_cast<Uint16>(g.size.j)},
         {DCM_Columns, static_cast<Uint16>(g.size.i)},
@@ -119,12 +115,8 @@ class SliceWriter {
         {DCM_HighBit, 11},
         {DCM_PixelRepresentation, 0},
     };
-    for (const auto& [tag, value] : numbers) {
-      auto status =
-          internal::toStatus(ds->putAndInsertUint16(tag, value), core::ErrorCode::Internal,
-                             file.string() + ": cannot set " + DcmTag(tag).getTagName());
-      if (!status) return status;
-    }
+    auto counted = internal::putNumbers(*ds, numbers, file.string());
+    if (!counted.ok()) return counted;
 
     const std::size_t pixels = g.size.i * g.size.j;
     std::vector<Uint16> stored(pixels);

@@ -22,7 +22,7 @@ core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb,
   DcmFileFormat fileFormat;
   DcmDataset* ds = fileFormat.getDataset();
   const std::string laterality = d.rightEye ? "R" : "L";
-  const std::pair<DcmTagKey, std::string> strings[] = {
+  const std::vector<std::pair<DcmTagKey, std::string>> strings = {
       {DCM_SpecificCharacterSet, "ISO_IR 100"},
       {DCM_ImageType, "ORIGINAL\\PRIMARY"},
       {DCM_SOPClassUID, UID_OphthalmicPhotography8BitImageStorage},
@@ -53,13 +53,9 @@ core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb,
       {DCM_BurnedInAnnotation, "NO"},
       {DCM_LossyImageCompression, "00"},
   };
-  for (const auto& [tag, value] : strings) {
-    auto status =
-        internal::toStatus(ds->putAndInsertString(tag, value.c_str()), core::ErrorCode::Internal,
-                           file.string() + ": cannot set " + DcmTag(tag).getTagName());
-    if (!status.ok()) return status;
-  }
-  const std::pair<DcmTagKey, Uint16> numbers[] = {
+  auto named = internal::putStrings(*ds, strings, file.string());
+  if (!named.ok()) return named;
+  const std::vector<std::pair<DcmTagKey, Uint16>> numbers = {
       {DCM_SamplesPerPixel, 3},
       {DCM_PlanarConfiguration, 0},
       {DCM_Rows, static_cast<Uint16>(rgb.height)},
@@ -69,11 +65,8 @@ core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb,
       {DCM_HighBit, 7},
       {DCM_PixelRepresentation, 0},
   };
-  for (const auto& [tag, value] : numbers) {
-    auto status = internal::toStatus(ds->putAndInsertUint16(tag, value), core::ErrorCode::Internal,
-                                     file.string() + ": cannot set " + DcmTag(tag).getTagName());
-    if (!status.ok()) return status;
-  }
+  auto counted = internal::putNumbers(*ds, numbers, file.string());
+  if (!counted.ok()) return counted;
   auto status =
       internal::toStatus(ds->putAndInsertUint8Array(DCM_PixelData, rgb.pixels.data(),
                                                     static_cast<unsigned long>(rgb.pixels.size())),

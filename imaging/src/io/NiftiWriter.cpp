@@ -94,7 +94,8 @@ core::Status write(const core::Volume<Voxel>& volume, std::int16_t datatype,
   const auto bytes = static_cast<unsigned>(volume.voxelCount() * sizeof(Voxel));
 
   if (gzip) {
-    gzFile out = gzopen(name.c_str(), "wb6");
+    // Level 1: CT noise barely compresses, and higher levels cost seconds per volume.
+    gzFile out = gzopen(name.c_str(), "wb1");
     if (!out) return core::makeError(core::ErrorCode::IoError, name + ": cannot create");
     bool ok =
         gzwrite(out, &h, sizeof h) == static_cast<int>(sizeof h) && gzwrite(out, extension, 4) == 4;

@@ -1,0 +1,47 @@
+#pragma once
+
+// Small helpers every vigie-cli command uses, so that errors and usage
+// messages look the same everywhere.
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "../common/CommandLine.h"
+
+#include "vigie/core/Vec3.h"
+
+namespace vigie::app::cli {
+
+/// Prints "vigie-cli: MESSAGE" on stderr; returns the failure exit code 1.
+inline int fail(const std::string& message) {
+  std::cerr << "vigie-cli: " << message << '\n';
+  return 1;
+}
+
+/// Prints the problem and the command's usage on stderr; returns exit code 2.
+inline int usage(const std::string& message, const char* text) {
+  std::cerr << "vigie-cli: " << message << "\n\n" << text;
+  return 2;
+}
+
+/// "--help" prints the usage (exit code 0); an unparsable command line prints
+/// the problem and the usage (exit code 2). Otherwise nothing: the command goes on.
+inline std::optional<int> helpOrUsageError(const CommandLine& cl, const char* usageText) {
+  if (cl.has("--help")) {
+    std::cout << usageText;
+    return 0;
+  }
+  if (!cl.ok()) return usage(cl.error(), usageText);
+  return std::nullopt;
+}
+
+inline double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+inline nlohmann::json toJson(const core::Vec3& v) { return {v.x, v.y, v.z}; }
+
+}  // namespace vigie::app::cli
