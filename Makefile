@@ -34,7 +34,7 @@ models: build
 	$(CLI) synth ct --format nifti --out $(MODEL_DATA)/ct-train --count 60 --seed 1000 \
 	  --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8
 	/usr/bin/python3 inference/training/train_ct_nodule.py --data $(MODEL_DATA)/ct-train \
-	  --out resources/models/ct-nodule-synth --vigie-cli $(CLI) --data-seed 1000 --iterations 2000
+	  --out resources/models/ct-nodule-synth --vigie-cli $(CLI) --data-seed 1000 --iterations 2400
 
 format:
 	find app core imaging inference tests -name '*.h' -o -name '*.cpp' | xargs clang-format -i

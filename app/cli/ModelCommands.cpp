@@ -101,6 +101,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   report["model"] = describeModel(bundle.value().manifest());
   report["device"] = device.name;
   report["cpu_threads"] = device.cpuThreads;
+  report["optimised_for_inference"] = session.value()->optimised();
   report["threshold"] = a.threshold;
   const auto& g = a.heatmap.geometry();
   report["series"] = {{"study_uid", chosen->studyInstanceUid},

@@ -23,7 +23,7 @@ constexpr const char* kHelp =
     "  bundle info|create          inspect or package a model bundle\n"
     "  eval nodules --data DIR --model BUNDLE --out DIR\n"
     "                              FROC of a CT model on cases with ground truth\n"
-    "  bench load [--smoke]        measure CT series loading against a baseline\n"
+    "  bench load|infer [--smoke]  measure CT loading or model inference against a baseline\n"
     "  version                     print the version and the inference runtime\n"
     "\n"
     "Run 'vigie-cli COMMAND --help' for a command's options.\n"

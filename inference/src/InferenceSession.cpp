@@ -15,6 +15,7 @@ struct InferenceSession::Impl {
   torch::jit::Module module;
   double overlap = 0.5;
   int batchSize = 2;
+  bool optimised = false;
 };
 
 namespace {
@@ -61,6 +62,7 @@ InferenceSession::~InferenceSession() = default;
 
 const ModelManifest& InferenceSession::manifest() const { return impl_->manifest; }
 const ComputeDevice& InferenceSession::device() const { return impl_->device; }
+bool InferenceSession::optimised() const { return impl_->optimised; }
 
 core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
     const ModelBundle& bundle, const SessionOptions& options) {
@@ -77,6 +79,15 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
     impl->module.eval();
   } catch (const std::exception& e) {
     return torchError(bundle.weightsPath().string() + ": not a loadable TorchScript model", e);
+  }
+  try {
+    // Freezing folds batch norms into convolutions and, on the CPU, moves them
+    // to oneDNN (MKLDNN) layouts: about twice as fast on the reference model.
+    // A model that cannot be frozen still runs, unoptimised.
+    impl->module = torch::jit::optimize_for_inference(impl->module);
+    impl->optimised = true;
+  } catch (const std::exception&) {
+    impl->optimised = false;  // reported through optimised(), shown in findings.json
   }
   return std::unique_ptr<InferenceSession>(new InferenceSession(std::move(impl)));
 }

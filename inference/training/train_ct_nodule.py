@@ -69,8 +69,11 @@ class PatchSampler:
     def sample(self):
         case = self.cases[self.rng.integers(len(self.cases))]
         draw = self.rng.random()
-        if draw < 0.45 and case.nodules:
-            centre_mm, _, _ = case.nodules[self.rng.integers(len(case.nodules))]
+        if draw < 0.5 and case.nodules:
+            # Small nodules are the hard ones: draw them more often (weight 1/diameter).
+            weights = np.array([1.0 / n[1] for n in case.nodules])
+            pick = self.rng.choice(len(case.nodules), p=weights / weights.sum())
+            centre_mm, _, _ = case.nodules[pick]
             centre = case.to_index(centre_mm) + self.rng.uniform(-10, 10, size=3)
         elif draw < 0.8:
             centre = self._random_voxel(case, self._vessel_in_lung)
@@ -86,7 +89,8 @@ class PatchSampler:
             radius_vox = 0.5 * diameter / case.spacing[::-1]
             if np.any(idx < -radius_vox - 1) or np.any(idx > PATCH + radius_vox + 1):
                 continue
-            d = np.sqrt((((grid - idx) / np.maximum(radius_vox, 1.0)) ** 2).sum(axis=-1))
+            # At least 1.5 voxels, so a 3 mm nodule still gets a target of a few voxels.
+            d = np.sqrt((((grid - idx) / np.maximum(radius_vox, 1.5)) ** 2).sum(axis=-1))
             target = np.maximum(target, (d <= 1.0).astype(np.float32))
         # Flips: the phantoms are not symmetric, but nodules look the same either way.
         for axis in range(3):

@@ -139,6 +139,7 @@ TEST(InferenceSession, FindsTwoSpheresWhereTheyAre) {
   auto session = blobSession();
   ASSERT_TRUE(session.ok()) << session.error().message;
   EXPECT_EQ(session.value()->device().name, "cpu");
+  EXPECT_TRUE(session.value()->optimised());
   std::size_t lastDone = 0, total = 0;
   auto heatmap = session.value()->predictHeatmap(volume, [&](std::size_t done, std::size_t all) {
     lastDone = done;
@@ -152,7 +153,8 @@ TEST(InferenceSession, FindsTwoSpheresWhereTheyAre) {
   const auto findings = inference::extractFindings(heatmap.value(), {});
   ASSERT_EQ(findings.size(), 2u);
   // Both spheres saturate the model, so match by position, not by rank.
-  const bool aFirst = core::distance(findings[0].centerMm, a) < core::distance(findings[0].centerMm, b);
+  const bool aFirst =
+      core::distance(findings[0].centerMm, a) < core::distance(findings[0].centerMm, b);
   const core::Finding& foundA = aFirst ? findings[0] : findings[1];
   const core::Finding& foundB = aFirst ? findings[1] : findings[0];
   EXPECT_LT(core::distance(foundA.centerMm, a), 1.5);

@@ -35,6 +35,9 @@ class InferenceSession {
 
   const ModelManifest& manifest() const;
   const ComputeDevice& device() const;
+  /// Whether the model could be frozen and optimised for inference (conv/batch-norm
+  /// folding, oneDNN on the CPU); models that cannot be still run, more slowly.
+  bool optimised() const;
 
   /// 3D sliding-window inference over a CT volume that is already at the
   /// manifest's spacing: HU are clipped and normalised as the manifest says,
