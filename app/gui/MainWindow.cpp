@@ -64,7 +64,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(&runner_, &ModelRunner::failed, this, [this](const QString& message) {
     setModelBusy(false);
-    problemList_->addItem(message);
+    problems_ << message;
+    showProblems();
     statusBar()->showMessage("The model could not run (see the Problems list)");
     Q_EMIT modelFailed(message);
     if (!pendingScreenshot_.isEmpty()) {
@@ -269,9 +270,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   for (auto* v : viewports_) v->setVolume(study.volume, study.seriesDescription);
   studySummary_->setText(study.summary);
   problems_ = study.problems;
-  problemList_->clear();
-  problemList_->addItems(problems_);
-  if (problems_.isEmpty()) problemList_->addItem("none");
+  showProblems();
   statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);
   setWindowTitle(QString("Vigie - %1").arg(study.seriesDescription));
   Q_EMIT studyShown();
@@ -286,14 +285,19 @@ void MainWindow::showStudy(const LoadedStudy& study) {
 void MainWindow::showFailure(const QString& message) {
   progress_->setVisible(false);
   statusBar()->showMessage("Could not open the study (see the Problems list)");
-  problemList_->clear();
-  problemList_->addItem(message);
   problems_ = QStringList{message};
+  showProblems();
   Q_EMIT studyFailed(message);
   if (!pendingScreenshot_.isEmpty()) {
     qCritical("vigie: %s", qPrintable(message));
     QApplication::exit(1);
   }
+}
+
+void MainWindow::showProblems() {
+  problemList_->clear();
+  problemList_->addItems(problems_);
+  if (problems_.isEmpty()) problemList_->addItem("none");
 }
 
 bool MainWindow::hasStudy() const { return viewports_[0]->hasVolume(); }

@@ -61,6 +61,7 @@ class MainWindow : public QMainWindow {
   void applyWindow(core::HuWindow window);
   void showStudy(const LoadedStudy& study);
   void showFailure(const QString& message);
+  void showProblems();  ///< fills the Problems list from problems_
   void showShortcuts();
   void takeScreenshot();
   void showModelRun(const ModelRun& run);
