@@ -11,6 +11,7 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/fundus/ImageFile.h"
+#include "vigie/imaging/io/NiftiWriter.h"
 
 namespace vigie::app::cli {
 namespace {
@@ -112,15 +113,24 @@ int runInfo(const std::vector<std::string>& args) {
 
 int runConvert(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
-      "usage: vigie-cli convert PATH OUT.png [--series UID] [--plane axial|coronal|sagittal]\n"
+      "usage: vigie-cli convert PATH OUT.nii|OUT.nii.gz [--series UID]\n"
+      "       vigie-cli convert PATH OUT.png [--series UID] [--plane axial|coronal|sagittal]\n"
       "                         [--slice N] [--window CENTER,WIDTH]\n"
-      "Renders one slice of a CT series (default: the middle axial slice, lung window) as a PNG.\n";
+      "Writes a CT series as a NIfTI volume (HU, int16, geometry in the sform, RAS as NIfTI\n"
+      "requires), or renders one slice (default: the middle axial slice, lung window) as a PNG.\n"
+      "Without --series, the series with the most images is taken.\n";
   CommandLine cl(args, {"--series", "--plane", "--slice", "--window"}, {"--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 2) return usage("convert needs PATH and OUT", kUsage);
   const std::filesystem::path out = cl.positional()[1];
-  if (out.extension() != ".png") {
-    return usage("only .png output is supported so far: " + out.string(), kUsage);
+  const std::string outName = out.string();
+  const bool nifti = outName.size() > 4 && (outName.rfind(".nii") == outName.size() - 4 ||
+                                            outName.rfind(".nii.gz") == outName.size() - 7);
+  if (!nifti && out.extension() != ".png") {
+    return usage(
+        outName +
+            ": the output must end in .nii, .nii.gz or .png (NRRD and MHA are not written yet)",
+        kUsage);
   }
   core::SlicePlane plane = core::SlicePlane::Axial;
   const std::string planeName = cl.value("--plane").value_or("axial");
@@ -151,6 +161,10 @@ int runConvert(const std::vector<std::string>& args) {
   auto loaded = imaging::CtVolumeLoader().load(*chosen);
   if (!loaded.ok()) return fail(loaded.error().message);
   const auto& volume = loaded.value().volume;
+  if (nifti) {
+    auto written = imaging::writeNifti(volume, out);
+    return written.ok() ? 0 : fail(written.error().message);
+  }
   const std::size_t count = core::sliceCount(volume.geometry(), plane);
   const auto slice = cl.integer("--slice", static_cast<long long>(count / 2));
   if (!slice || *slice < 0 || static_cast<std::size_t>(*slice) >= count) {

@@ -17,7 +17,7 @@ constexpr const char* kHelp =
     "  synth ct|fundus --out DIR   write deterministic synthetic studies with ground truth\n"
     "  demo --out DIR              write the demo study (a chest CT and fundus photographs)\n"
     "  info PATH [--json]          list the DICOM series under PATH, with geometry and problems\n"
-    "  convert PATH OUT.png        render a CT slice as a PNG\n"
+    "  convert PATH OUT            a CT series as NIfTI (.nii, .nii.gz) or one slice as PNG\n"
     "  analyze PATH --model BUNDLE --out DIR\n"
     "                              run a CT detection model: findings.json, heatmap.nii.gz\n"
     "  bundle info|create          inspect or package a model bundle\n"

@@ -69,6 +69,15 @@ TEST(Cli, SynthCtWritesCasesThatInfoDescribes) {
       runCli("convert " + (dir / "case_000").string() + " " + (dir / "axial.png").string());
   EXPECT_EQ(png.exitCode, 0) << png.output;
   EXPECT_GT(std::filesystem::file_size(dir / "axial.png"), 1000u);
+
+  const CliRun nifti =
+      runCli("convert " + (dir / "case_000").string() + " " + (dir / "ct.nii").string());
+  EXPECT_EQ(nifti.exitCode, 0) << nifti.output;
+  EXPECT_EQ(std::filesystem::file_size(dir / "ct.nii"), 352u + 96u * 96u * 40u * 2u);
+  const CliRun nrrd =
+      runCli("convert " + (dir / "case_000").string() + " " + (dir / "ct.nrrd").string());
+  EXPECT_EQ(nrrd.exitCode, 2);
+  EXPECT_NE(nrrd.output.find("ct.nrrd: the output must end in"), std::string::npos);
 }
 
 TEST(Cli, SynthFundusWritesTheRequestedCount) {
