@@ -41,6 +41,24 @@ int mapperOrientation(core::SlicePlane plane) {
   return 2;
 }
 
+/// VTK image data over the volume's voxels, without copying them: the
+/// caller keeps the volume alive for as long as VTK may draw it.
+template <typename ArrayType, typename Voxel>
+vtkSmartPointer<vtkImageData> wrapVolume(const core::Volume<Voxel>& volume) {
+  const auto& g = volume.geometry();
+  auto scalars = vtkSmartPointer<ArrayType>::New();
+  // `1`: VTK does not own (and must not free) the voxels.
+  scalars->SetArray(const_cast<Voxel*>(volume.data()), static_cast<vtkIdType>(volume.voxelCount()),
+                    1);
+  auto image = vtkSmartPointer<vtkImageData>::New();
+  image->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
+                       static_cast<int>(g.size.k));
+  image->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
+  image->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
+  image->GetPointData()->SetScalars(scalars);
+  return image;
+}
+
 const char* planeName(core::SlicePlane plane) {
   switch (plane) {
     case core::SlicePlane::Axial:
@@ -123,17 +141,7 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
   volume_ = std::move(volume);
   caption_ = caption;
   if (!volume_) return;
-  const auto& g = volume_->geometry();
-  // Wrap the voxels; `1` tells VTK it does not own (and must not free) them.
-  auto scalars = vtkSmartPointer<vtkShortArray>::New();
-  scalars->SetArray(const_cast<short*>(volume_->data()),
-                    static_cast<vtkIdType>(volume_->voxelCount()), 1);
-  image_ = vtkSmartPointer<vtkImageData>::New();
-  image_->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
-                        static_cast<int>(g.size.k));
-  image_->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
-  image_->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
-  image_->GetPointData()->SetScalars(scalars);
+  image_ = wrapVolume<vtkShortArray>(*volume_);
   mapper_->SetInputData(image_);
   if (!stack_->HasImage(actor_)) stack_->AddImage(actor_);  // only once it has an input
   setOverlay(nullptr);
@@ -222,16 +230,7 @@ void SliceViewport::setOverlay(std::shared_ptr<const core::FloatVolume> heatmap)
   if (stack_->HasImage(heatmapActor_)) stack_->RemoveImage(heatmapActor_);
   heatmap_ = std::move(heatmap);
   if (heatmap_ && volume_ && heatmap_->size() == volume_->size()) {
-    const auto& g = heatmap_->geometry();
-    auto scalars = vtkSmartPointer<vtkFloatArray>::New();
-    scalars->SetArray(const_cast<float*>(heatmap_->data()),
-                      static_cast<vtkIdType>(heatmap_->voxelCount()), 1);
-    heatmapImage_ = vtkSmartPointer<vtkImageData>::New();
-    heatmapImage_->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
-                                 static_cast<int>(g.size.k));
-    heatmapImage_->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
-    heatmapImage_->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
-    heatmapImage_->GetPointData()->SetScalars(scalars);
+    heatmapImage_ = wrapVolume<vtkFloatArray>(*heatmap_);
     heatmapMapper_->SetInputData(heatmapImage_);
     heatmapMapper_->SetSliceNumber(std::max(slice_, 0));
     if (overlayVisible_) stack_->AddImage(heatmapActor_);

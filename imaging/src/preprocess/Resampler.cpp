@@ -14,27 +14,36 @@ namespace {
 
 using FloatImage = itk::Image<float, 3>;
 
+/// The grid of `g` in ITK's terms: size, origin, spacing and direction
+/// (ITK's direction matrix has the axis vectors as columns, as ours).
+struct ItkGrid {
+  itk::Size<3> size;
+  double origin[3];
+  double spacing[3];
+  itk::Matrix<double, 3, 3> direction;
+
+  explicit ItkGrid(const core::VolumeGeometry& g)
+      : origin{g.origin.x, g.origin.y, g.origin.z}, spacing{g.spacing.x, g.spacing.y, g.spacing.z} {
+    size[0] = g.size.i;
+    size[1] = g.size.j;
+    size[2] = g.size.k;
+    for (int axis = 0; axis < 3; ++axis)
+      for (int row = 0; row < 3; ++row) direction[row][axis] = g.direction[axis][row];
+  }
+};
+
 /// An ITK image that wraps the volume's voxels without copying them.
 template <typename Voxel>
 typename itk::Image<Voxel, 3>::Pointer wrap(const core::Volume<Voxel>& volume) {
   using Importer = itk::ImportImageFilter<Voxel, 3>;
   auto importer = Importer::New();
-  const auto& g = volume.geometry();
-  typename Importer::SizeType size;
-  size[0] = g.size.i;
-  size[1] = g.size.j;
-  size[2] = g.size.k;
+  const ItkGrid grid(volume.geometry());
   typename Importer::IndexType start;
   start.Fill(0);
-  importer->SetRegion(typename Importer::RegionType(start, size));
-  const double origin[3] = {g.origin.x, g.origin.y, g.origin.z};
-  const double spacing[3] = {g.spacing.x, g.spacing.y, g.spacing.z};
-  importer->SetOrigin(origin);
-  importer->SetSpacing(spacing);
-  typename Importer::DirectionType direction;
-  for (int axis = 0; axis < 3; ++axis)
-    for (int row = 0; row < 3; ++row) direction[row][axis] = g.direction[axis][row];
-  importer->SetDirection(direction);
+  importer->SetRegion(typename Importer::RegionType(start, grid.size));
+  importer->SetOrigin(grid.origin);
+  importer->SetSpacing(grid.spacing);
+  importer->SetDirection(grid.direction);
   importer->SetImportPointer(const_cast<Voxel*>(volume.data()), volume.voxelCount(),
                              /*letImageContainerManageMemory=*/false);
   importer->Update();
@@ -52,19 +61,11 @@ core::Result<FloatImage::Pointer> resample(const core::Volume<Voxel>& input,
     filter->SetInput(wrap(input));
     filter->SetTransform(itk::IdentityTransform<double, 3>::New());
     filter->SetInterpolator(itk::LinearInterpolateImageFunction<InputImage, double>::New());
-    typename Filter::SizeType size;
-    size[0] = target.size.i;
-    size[1] = target.size.j;
-    size[2] = target.size.k;
-    filter->SetSize(size);
-    const double origin[3] = {target.origin.x, target.origin.y, target.origin.z};
-    const double spacing[3] = {target.spacing.x, target.spacing.y, target.spacing.z};
-    filter->SetOutputOrigin(origin);
-    filter->SetOutputSpacing(spacing);
-    typename Filter::DirectionType direction;
-    for (int axis = 0; axis < 3; ++axis)
-      for (int row = 0; row < 3; ++row) direction[row][axis] = target.direction[axis][row];
-    filter->SetOutputDirection(direction);
+    const ItkGrid grid(target);
+    filter->SetSize(grid.size);
+    filter->SetOutputOrigin(grid.origin);
+    filter->SetOutputSpacing(grid.spacing);
+    filter->SetOutputDirection(grid.direction);
     filter->SetDefaultPixelValue(static_cast<float>(outside));
     filter->Update();
     return FloatImage::Pointer(filter->GetOutput());
