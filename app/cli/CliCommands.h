@@ -15,5 +15,7 @@ int runBench(const std::vector<std::string>& args);
 int runAnalyze(const std::vector<std::string>& args);
 int runBundle(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
+int runReview(const std::vector<std::string>& args);
+int runAudit(const std::vector<std::string>& args);
 
 }  // namespace vigie::app::cli

@@ -23,6 +23,8 @@ constexpr const char* kHelp =
     "  bundle info|create          inspect or package a model bundle\n"
     "  eval nodules --data DIR --model BUNDLE --out DIR\n"
     "                              FROC of a CT model on cases with ground truth\n"
+    "  review decide|list|export   record and read reader decisions (the review store)\n"
+    "  audit verify                check the review store's hash-chained audit log\n"
     "  bench load|infer [--smoke]  measure CT loading or model inference against a baseline\n"
     "  version                     print the version and the inference runtime\n"
     "\n"
@@ -57,6 +59,8 @@ int main(int argc, char** argv) {
   if (command == "analyze") return cli::runAnalyze(args);
   if (command == "bundle") return cli::runBundle(args);
   if (command == "eval") return cli::runEval(args);
+  if (command == "review") return cli::runReview(args);
+  if (command == "audit") return cli::runAudit(args);
   if (command == "version" || command == "--version") return printVersion();
   std::cerr << "vigie-cli: unknown command '" << command << "'\n\n" << kHelp;
   return 2;

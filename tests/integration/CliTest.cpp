@@ -146,3 +146,45 @@ TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {
   EXPECT_EQ(missing.exitCode, 1);
   EXPECT_NE(missing.output.find("not a model bundle folder"), std::string::npos);
 }
+
+TEST(Cli, ReviewDecisionsAreDurableListedAndAudited) {
+  vigie::test::TestFolder dir("cli-review");
+  const std::string store = " --store " + (dir / "review.sqlite").string();
+  const CliRun confirm =
+      runCli("review decide --study 1.2.3 --finding 1 --decision confirm --reader dr.a" + store);
+  EXPECT_EQ(confirm.exitCode, 0) << confirm.output;
+  EXPECT_EQ(confirm.output, "");  // nothing but errors
+  EXPECT_EQ(
+      runCli(
+          "review decide --study 1.2.3 --finding 2 --decision reject --reader dr.a --note vessel" +
+          store)
+          .exitCode,
+      0);
+  EXPECT_EQ(
+      runCli("review decide --study 1.2.3 --finding 7 --decision add --reader dr.a --center 1,2,3 "
+             "--diameter 4.5" +
+             store)
+          .exitCode,
+      0);
+  const CliRun list = runCli("review list --study 1.2.3 --json" + store);
+  ASSERT_EQ(list.exitCode, 0) << list.output;
+  const auto decisions = nlohmann::json::parse(list.output);
+  ASSERT_EQ(decisions.size(), 3u);
+  EXPECT_EQ(decisions[1]["decision"], "reject");
+  EXPECT_EQ(decisions[1]["note"], "vessel");
+  EXPECT_EQ(decisions[2]["center_mm"], nlohmann::json({1.0, 2.0, 3.0}));
+
+  const CliRun noCentre =
+      runCli("review decide --study 1.2.3 --finding 1 --decision edit --reader dr.a" + store);
+  EXPECT_EQ(noCentre.exitCode, 2);
+  const CliRun badKind =
+      runCli("review decide --study 1.2.3 --finding 1 --decision maybe --reader dr.a" + store);
+  EXPECT_EQ(badKind.exitCode, 2);
+  EXPECT_NE(badKind.output.find("unknown decision 'maybe'"), std::string::npos);
+
+  const CliRun verify = runCli("audit verify" + store);
+  EXPECT_EQ(verify.exitCode, 0) << verify.output;
+  EXPECT_NE(verify.output.find("intact: 3 entries"), std::string::npos);
+  const CliRun exported = runCli("review export --json" + store);
+  EXPECT_EQ(nlohmann::json::parse(exported.output)["decisions"].size(), 3u);
+}

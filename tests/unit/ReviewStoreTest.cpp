@@ -1,0 +1,194 @@
+// The review store: decisions kept, append-only, hash-chained audit, and no
+// acknowledged decision lost when the writer is killed.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
+#include <set>
+
+#include "TestFolder.h"
+#include "vigie/core/ReviewStore.h"
+
+using namespace vigie;
+using core::Decision;
+using core::DecisionKind;
+using core::ReviewStore;
+
+namespace {
+
+Decision decision(const std::string& study, int finding, DecisionKind kind,
+                  const std::string& reader) {
+  Decision d;
+  d.studyUid = study;
+  d.findingId = finding;
+  d.kind = kind;
+  d.reader = reader;
+  return d;
+}
+
+/// Runs SQL on the store's file directly, as a tamperer would.
+int rawExec(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return rc;
+}
+
+}  // namespace
+
+TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
+  test::TestFolder dir("review");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(store.value()->schemaVersion(), 1);
+  ASSERT_TRUE(
+      store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
+  ASSERT_TRUE(
+      store.value()->recordDecision(decision("1.2.3", 2, DecisionKind::Reject, "dr.a")).ok());
+  Decision edit = decision("1.2.3", 1, DecisionKind::Edit, "dr.b");
+  edit.centerMm = core::Vec3{10.5, -20.25, 33.0};
+  edit.diameterMm = 7.5;
+  edit.note = "centre moved onto the nodule";
+  ASSERT_TRUE(store.value()->recordDecision(edit).ok());
+  ASSERT_TRUE(
+      store.value()->recordDecision(decision("9.9.9", 1, DecisionKind::Confirm, "dr.a")).ok());
+
+  auto history = store.value()->decisions("1.2.3");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history.value().size(), 3u);
+  EXPECT_EQ(history.value()[0].kind, DecisionKind::Confirm);
+  EXPECT_EQ(history.value()[1].kind, DecisionKind::Reject);
+  const Decision& back = history.value()[2];
+  EXPECT_EQ(back.reader, "dr.b");
+  EXPECT_EQ(back.note, "centre moved onto the nodule");
+  ASSERT_TRUE(back.centerMm && back.diameterMm);
+  EXPECT_EQ(*back.centerMm, (core::Vec3{10.5, -20.25, 33.0}));
+  EXPECT_DOUBLE_EQ(*back.diameterMm, 7.5);
+  EXPECT_EQ(back.recordedAt.size(), 24u);  // 2026-11-23T16:00:00.000Z
+  EXPECT_EQ(store.value()->allDecisions().value().size(), 4u);
+  EXPECT_FALSE(store.value()->recordDecision(decision("", 1, DecisionKind::Confirm, "dr.a")).ok());
+}
+
+TEST(ReviewStore, ADecisionIsVisibleToAnotherConnectionAtOnce) {
+  test::TestFolder dir("review-shared");
+  auto gui = ReviewStore::open(dir / "review.sqlite");
+  auto cli = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(gui.ok() && cli.ok());
+  ASSERT_TRUE(cli.value()->recordDecision(decision("1.2", 4, DecisionKind::Confirm, "dr.c")).ok());
+  EXPECT_EQ(gui.value()->decisions("1.2").value().size(), 1u);
+}
+
+TEST(ReviewStore, RefusesToChangeOrDeleteDecisionsAndAuditEntries) {
+  test::TestFolder dir("review-append-only");
+  const auto file = dir / "review.sqlite";
+  {
+    auto store = ReviewStore::open(file);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(
+        store.value()->recordDecision(decision("1.2", 1, DecisionKind::Confirm, "dr.a")).ok());
+  }
+  EXPECT_NE(rawExec(file, "UPDATE decisions SET kind = 'reject'"), SQLITE_OK);
+  EXPECT_NE(rawExec(file, "DELETE FROM decisions"), SQLITE_OK);
+  EXPECT_NE(rawExec(file, "UPDATE audit SET actor = 'someone else'"), SQLITE_OK);
+  EXPECT_NE(rawExec(file, "DELETE FROM audit"), SQLITE_OK);
+}
+
+TEST(ReviewStore, AuditChainRevealsAnEditedOrDeletedEntry) {
+  test::TestFolder dir("review-tamper");
+  const auto file = dir / "review.sqlite";
+  {
+    auto store = ReviewStore::open(file);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(store.value()->audit("dr.a", "study opened", "study 1.2").ok());
+    ASSERT_TRUE(
+        store.value()->recordDecision(decision("1.2", 1, DecisionKind::Confirm, "dr.a")).ok());
+    ASSERT_TRUE(store.value()->audit("dr.a", "export", "SR").ok());
+    auto check = store.value()->verifyAuditChain();
+    ASSERT_TRUE(check.ok());
+    EXPECT_TRUE(check.value().intact);
+    EXPECT_EQ(check.value().entries, 3u);
+  }
+  // A determined tamperer drops the guards and rewrites history.
+  ASSERT_EQ(
+      rawExec(file,
+              "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;"),
+      SQLITE_OK);
+  ASSERT_EQ(rawExec(file, "UPDATE audit SET actor = 'dr.b' WHERE id = 2"), SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok());
+  auto edited = store.value()->verifyAuditChain();
+  ASSERT_TRUE(edited.ok());
+  EXPECT_FALSE(edited.value().intact);
+  EXPECT_EQ(edited.value().problem, "audit entry 2 does not follow from the entry before it");
+
+  ASSERT_EQ(
+      rawExec(file, "UPDATE audit SET actor = 'dr.a' WHERE id = 2; DELETE FROM audit WHERE id = 2"),
+      SQLITE_OK);
+  auto deleted = store.value()->verifyAuditChain();
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_FALSE(deleted.value().intact);
+  EXPECT_EQ(deleted.value().problem, "audit entry 3 does not follow from the entry before it");
+}
+
+TEST(ReviewStore, RefusesASchemaNewerThanItKnows) {
+  test::TestFolder dir("review-future");
+  const auto file = dir / "review.sqlite";
+  ASSERT_TRUE(ReviewStore::open(file).ok());
+  ASSERT_EQ(rawExec(file, "UPDATE schema_version SET version = 99"), SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("schema version 99 is newer"), std::string::npos);
+}
+
+TEST(ReviewStore, LosesNoAcknowledgedDecisionWhenTheWriterIsKilled) {
+  test::TestFolder dir("review-crash");
+  const auto file = dir / "review.sqlite";
+  std::mt19937 random(2026);
+  std::set<std::int64_t> acknowledged;
+  for (int round = 0; round < 5; ++round) {
+    int pipeEnds[2];
+    ASSERT_EQ(pipe(pipeEnds), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // The writer: records decisions as fast as it can, and acknowledges
+      // each one (to the parent) only once recordDecision has returned.
+      close(pipeEnds[0]);
+      auto store = ReviewStore::open(file);
+      if (!store.ok()) _exit(2);
+      for (int n = 0;; ++n) {
+        auto id = store.value()->recordDecision(
+            decision("crash.study", n, DecisionKind::Confirm, "writer"));
+        if (!id.ok()) _exit(3);
+        const std::int64_t value = id.value();
+        if (write(pipeEnds[1], &value, sizeof value) != sizeof value) _exit(4);
+      }
+    }
+    close(pipeEnds[1]);
+    usleep(std::uniform_int_distribution<int>(30000, 250000)(random));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped by itself with status " << status;
+    std::int64_t id = 0;
+    while (read(pipeEnds[0], &id, sizeof id) == sizeof id) acknowledged.insert(id);
+    close(pipeEnds[0]);
+  }
+  ASSERT_GT(acknowledged.size(), 5u);
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto all = store.value()->decisions("crash.study");
+  ASSERT_TRUE(all.ok());
+  std::set<std::int64_t> stored;
+  for (const auto& d : all.value()) stored.insert(d.id);
+  for (std::int64_t id : acknowledged)
+    EXPECT_TRUE(stored.count(id)) << "acknowledged decision " << id << " lost";
+  auto check = store.value()->verifyAuditChain();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check.value().intact) << check.value().problem;
+  EXPECT_EQ(check.value().entries, all.value().size());  // one audit entry per decision, none torn
+}
