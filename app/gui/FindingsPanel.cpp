@@ -14,7 +14,7 @@ Q_DECLARE_METATYPE(vigie::core::Finding)
 namespace vigie::app {
 namespace {
 
-enum Column { kId, kScore, kDiameter, kX, kY, kZ, kSlice, kColumns };
+enum Column { kId, kScore, kDiameter, kX, kY, kZ, kSlice, kDecision, kColumns };
 
 QTableWidgetItem* numberItem(double value, int decimals) {
   auto* item = new QTableWidgetItem;
@@ -54,7 +54,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   table_ = new QTableWidget(0, kColumns, this);
   table_->setObjectName("findingsTable");
   table_->setHorizontalHeaderLabels(
-      {"#", "Score", "Diam. (mm)", "x (mm)", "y (mm)", "z (mm)", "Slice"});
+      {"#", "Score", "Diam. (mm)", "x (mm)", "y (mm)", "z (mm)", "Slice", "Decision"});
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -98,6 +98,30 @@ void FindingsPanel::setFindings(const std::vector<core::Finding>& findings,
   }
   table_->setSortingEnabled(true);
   table_->sortByColumn(kScore, Qt::DescendingOrder);
+}
+
+std::optional<core::Finding> FindingsPanel::selectedFinding() const {
+  const auto rows = table_->selectionModel()->selectedRows();
+  if (rows.isEmpty()) return std::nullopt;
+  return table_->item(rows.front().row(), kId)->data(Qt::UserRole).value<core::Finding>();
+}
+
+void FindingsPanel::setDecision(int findingId, const QString& decision) {
+  for (int r = 0; r < table_->rowCount(); ++r) {
+    if (table_->item(r, kId)->data(Qt::UserRole).value<core::Finding>().id != findingId) continue;
+    auto* item = new QTableWidgetItem(decision);
+    item->setForeground(decision == "reject" ? QColor(180, 0, 0) : QColor(0, 130, 0));
+    table_->setItem(r, kDecision, item);
+  }
+}
+
+QString FindingsPanel::decision(int findingId) const {
+  for (int r = 0; r < table_->rowCount(); ++r) {
+    if (table_->item(r, kId)->data(Qt::UserRole).value<core::Finding>().id != findingId) continue;
+    const QTableWidgetItem* item = table_->item(r, kDecision);
+    return item ? item->text() : QString();
+  }
+  return {};
 }
 
 void FindingsPanel::clear() {

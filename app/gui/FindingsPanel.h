@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 #include <vector>
 
 #include "vigie/core/Finding.h"
@@ -33,6 +34,13 @@ class FindingsPanel : public QWidget {
   void select(int row);
 
   QCheckBox* overlayToggle() const { return overlayToggle_; }
+
+  /// The finding of the selected row, if a row is selected.
+  std::optional<core::Finding> selectedFinding() const;
+  /// Shows the reader's latest decision on a finding ("confirm", "reject", ...).
+  void setDecision(int findingId, const QString& decision);
+  /// The decision shown for a finding, empty when none.
+  QString decision(int findingId) const;
 
  Q_SIGNALS:
   void findingSelected(const vigie::core::Finding& finding);

@@ -195,6 +195,14 @@ void MainWindow::buildMenus() {
   QAction* previous = ai->addAction("&Previous finding");
   previous->setShortcut(QKeySequence(Qt::Key_P));
   connect(previous, &QAction::triggered, this, [this] { findings_->step(-1); });
+  QAction* confirm = ai->addAction("&Confirm finding");
+  confirm->setShortcut(QKeySequence(Qt::Key_C));
+  connect(confirm, &QAction::triggered, this,
+          [this] { decideSelected(core::DecisionKind::Confirm); });
+  QAction* reject = ai->addAction("Re&ject finding");
+  reject->setShortcut(QKeySequence(Qt::Key_X));
+  connect(reject, &QAction::triggered, this,
+          [this] { decideSelected(core::DecisionKind::Reject); });
   QAction* heatmap = ai->addAction("Show &heatmap");
   heatmap->setShortcut(QKeySequence(Qt::Key_H));
   heatmap->setCheckable(true);
@@ -233,6 +241,7 @@ void MainWindow::showShortcuts() {
       {"Ctrl+M", "Run the nodule model on the open CT"},
       {"N / P", "Next / previous AI finding (centres every view on it)"},
       {"H", "Show or hide the AI heatmap"},
+      {"C / X", "Confirm / reject the selected finding (saved at once)"},
       {"F1", "This list"},
   };
   table->setColumnCount(2);
@@ -266,10 +275,17 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   runner_.cancel();
   setModelBusy(false);
   volume_ = study.volume;
+  studyUid_ = study.studyUid;
+  problems_ = study.problems;
+  if (store_) {
+    // The audit names the study by UID only: no patient names or IDs.
+    auto logged =
+        store_->audit(reader_.toStdString(), "study opened", "study " + studyUid_.toStdString());
+    if (!logged.ok()) problems_ << QString::fromStdString(logged.error().message);
+  }
   findings_->clear();
   for (auto* v : viewports_) v->setVolume(study.volume, study.seriesDescription);
   studySummary_->setText(study.summary);
-  problems_ = study.problems;
   showProblems();
   statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);
   setWindowTitle(QString("Vigie - %1").arg(study.seriesDescription));
@@ -338,6 +354,61 @@ void MainWindow::runModel() {
   runner_.run(volume_, modelBundle_);
 }
 
+void MainWindow::openReviewStore(const QString& file, const QString& reader) {
+  reader_ = reader;
+  auto store = core::ReviewStore::open(file.toStdString());
+  if (!store.ok()) {
+    store_.reset();
+    problems_ << QString::fromStdString(store.error().message) + " (decisions cannot be saved)";
+    showProblems();
+    return;
+  }
+  store_ = std::move(store.value());
+}
+
+bool MainWindow::decideSelected(core::DecisionKind kind) {
+  const auto finding = findings_->selectedFinding();
+  if (!finding || studyUid_.isEmpty()) {
+    statusBar()->showMessage("Select a finding first (N / P)", 5000);
+    return false;
+  }
+  if (!store_) {
+    statusBar()->showMessage("No review store is open: the decision was not saved (see Problems)",
+                             8000);
+    return false;
+  }
+  core::Decision d;
+  d.studyUid = studyUid_.toStdString();
+  d.findingId = finding->id;
+  d.kind = kind;
+  d.reader = reader_.toStdString();
+  auto saved = store_->recordDecision(d);
+  if (!saved.ok()) {
+    problems_ << QString::fromStdString(saved.error().message);
+    showProblems();
+    statusBar()->showMessage("The decision could NOT be saved (see Problems)", 10000);
+    return false;
+  }
+  // Shown only now that it is on disk.
+  findings_->setDecision(finding->id, core::toString(kind));
+  statusBar()->showMessage(
+      QString("Finding %1: %2 (saved)").arg(finding->id).arg(core::toString(kind)), 5000);
+  return true;
+}
+
+void MainWindow::showStoredDecisions() {
+  if (!store_ || studyUid_.isEmpty()) return;
+  auto decisions = store_->decisions(studyUid_.toStdString());
+  if (!decisions.ok()) {
+    problems_ << QString::fromStdString(decisions.error().message);
+    showProblems();
+    return;
+  }
+  // Oldest first: the latest decision on each finding wins.
+  for (const auto& d : decisions.value())
+    findings_->setDecision(d.findingId, core::toString(d.kind));
+}
+
 void MainWindow::setModelBusy(bool busy) {
   progress_->setVisible(busy);
   cancelButton_->setVisible(busy);
@@ -354,6 +425,7 @@ void MainWindow::showModelRun(const ModelRun& run) {
                            .arg(run.intendedUse),
                        run.clinicalUse);
   findings_->setFindings(run.findings, volume_->geometry());
+  showStoredDecisions();
   statusBar()->showMessage(QString("%1 findings from %2 in %3 s")
                                .arg(run.findings.size())
                                .arg(run.modelId)

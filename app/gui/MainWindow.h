@@ -6,6 +6,7 @@
 
 #include "ModelRunner.h"
 #include "StudyLoader.h"
+#include "vigie/core/ReviewStore.h"
 #include "vigie/core/SliceImage.h"
 
 class QAction;
@@ -45,6 +46,14 @@ class MainWindow : public QMainWindow {
   void runModel();
   FindingsPanel* findingsPanel() const { return findings_; }
 
+  /// Opens (or creates) the review store where the reader's decisions go, as
+  /// `reader`. Without one, Confirm and Reject are disabled and say why.
+  void openReviewStore(const QString& file, const QString& reader);
+  /// Records the reader's decision on the selected finding at once (durable
+  /// before the table shows it); false, with the reason in the Problems list,
+  /// when it could not be saved.
+  bool decideSelected(core::DecisionKind kind);
+
   SliceViewport* viewport(core::SlicePlane plane) const;
   bool hasStudy() const;
   const QStringList& problems() const { return problems_; }
@@ -65,11 +74,15 @@ class MainWindow : public QMainWindow {
   void showShortcuts();
   void takeScreenshot();
   void showModelRun(const ModelRun& run);
+  void showStoredDecisions();
   void setModelBusy(bool busy);
 
   StudyLoader loader_;
   ModelRunner runner_;
   std::shared_ptr<const core::CtVolume> volume_;
+  QString studyUid_;
+  std::unique_ptr<core::ReviewStore> store_;
+  QString reader_;
   QString modelBundle_;
   bool runModelBeforeScreenshot_ = false;
   FindingsPanel* findings_ = nullptr;

@@ -15,6 +15,7 @@ struct LoadedStudy {
   std::shared_ptr<const core::CtVolume> volume;
   QString path;
   QString seriesDescription;
+  QString studyUid;      ///< Study Instance UID: the key of the reader's decisions
   QString summary;       ///< series, geometry, files: for the study panel
   QStringList problems;  ///< unreadable files and warnings, each naming the file
 };

@@ -61,6 +61,11 @@ int main(int argc, char** argv) {
   parser.addOption(runModel);
   QCommandLineOption model("model", "The model bundle folder that AI > Run uses.", "bundle");
   parser.addOption(model);
+  QCommandLineOption store("store", "The review store file (default: the per-user one).", "file");
+  parser.addOption(store);
+  QCommandLineOption reader(
+      "reader", "The reader's name recorded with each decision (default: $USER).", "name");
+  parser.addOption(reader);
   parser.process(app);
 
   QString path = parser.positionalArguments().value(0);
@@ -73,6 +78,14 @@ int main(int argc, char** argv) {
   }
 
   vigie::app::MainWindow window;
+  const QString readerName = parser.isSet(reader)
+                                 ? parser.value(reader)
+                                 : qEnvironmentVariable("USER", QStringLiteral("reader"));
+  window.openReviewStore(
+      parser.isSet(store)
+          ? parser.value(store)
+          : QString::fromStdString(vigie::core::ReviewStore::defaultLocation().string()),
+      readerName);
   window.setModelBundle(resolveBundle(
       parser.isSet(model) ? parser.value(model) : QStringLiteral("vigie-ct-nodule-synth")));
   window.show();

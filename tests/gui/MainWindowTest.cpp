@@ -57,6 +57,7 @@ class MainWindowTest : public QObject {
   void scrollsSlicesWithTheKeyboard();
   void reportsAFolderWithoutDicom();
   void runsAModelAndShowsItsHeatmapAndFindings();
+  void keepsConfirmAndRejectAcrossSessions();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -149,6 +150,54 @@ void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   overlay.save(artefactDir() + "/vigie-axial-heatmap.png");
   window.grab().save(artefactDir() + "/vigie-main-window-model.png");
   QVERIFY2(heatmapFraction(overlay) > 0.02, "no heatmap colours in the axial view");
+}
+
+/// Runs the fixed-weight test model on the open study and waits for it.
+bool runTestModel(MainWindow& window) {
+  window.setModelBundle(VIGIE_TEST_MODELS "/blob3d-bundle");
+  QSignalSpy finished(&window, &MainWindow::modelFinished);
+  window.runModel();
+  return finished.wait(120000);
+}
+
+void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  int confirmedId = 0, rejectedId = 0;
+  {
+    MainWindow window;
+    window.openReviewStore(store, "dr.test");
+    QVERIFY(showDemoCt(window));
+    QVERIFY(runTestModel(window));
+    vigie::app::FindingsPanel* panel = window.findingsPanel();
+    QVERIFY(panel->findingCount() >= 2);
+    panel->select(0);
+    confirmedId = panel->selectedFinding()->id;
+    QVERIFY(window.decideSelected(vigie::core::DecisionKind::Confirm));
+    panel->select(1);
+    rejectedId = panel->selectedFinding()->id;
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));  // shortcuts need the active window
+    QTest::keyClick(window.viewport(SlicePlane::Axial), Qt::Key_X);  // the keyboard path
+    QCOMPARE(panel->decision(confirmedId), QString("confirm"));
+    QCOMPARE(panel->decision(rejectedId), QString("reject"));
+  }
+  // Saved before it was shown: another connection sees both at once.
+  auto direct = vigie::core::ReviewStore::open(store.toStdString());
+  QVERIFY(direct.ok());
+  auto all = direct.value()->allDecisions();
+  QVERIFY(all.ok());
+  QCOMPARE(all.value().size(), std::size_t{2});
+  QCOMPARE(all.value()[0].reader, std::string("dr.test"));
+  QVERIFY(direct.value()->verifyAuditChain().value().intact);
+
+  // Close, reopen, run again: the decisions are there.
+  MainWindow again;
+  again.openReviewStore(store, "dr.test");
+  QVERIFY(showDemoCt(again));
+  QVERIFY(runTestModel(again));
+  QCOMPARE(again.findingsPanel()->decision(confirmedId), QString("confirm"));
+  QCOMPARE(again.findingsPanel()->decision(rejectedId), QString("reject"));
 }
 
 int main(int argc, char** argv) {
