@@ -3,6 +3,7 @@ file(REMOVE ${OUT})
 get_filename_component(dir ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${dir})
 execute_process(COMMAND ${XVFB_RUN} -a -s "-screen 0 1600x1200x24" ${VIGIE} --screenshot ${OUT}
+                        --store ${dir}/screenshot-review.sqlite
                 RESULT_VARIABLE rc TIMEOUT 240)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "vigie --screenshot exited with ${rc}")
