@@ -426,6 +426,17 @@ void MainWindow::showModelRun(const ModelRun& run) {
                        run.clinicalUse);
   findings_->setFindings(run.findings, volume_->geometry());
   showStoredDecisions();
+  if (store_) {
+    const QString detail = QString("study %1: model %2 %3 on %4, %5 findings, %6 s")
+                               .arg(studyUid_, run.modelId, run.modelVersion, run.device)
+                               .arg(run.findings.size())
+                               .arg(run.seconds, 0, 'f', 1);
+    auto logged = store_->audit(reader_.toStdString(), "model run", detail.toStdString());
+    if (!logged.ok()) {
+      problems_ << QString::fromStdString(logged.error().message);
+      showProblems();
+    }
+  }
   statusBar()->showMessage(QString("%1 findings from %2 in %3 s")
                                .arg(run.findings.size())
                                .arg(run.modelId)

@@ -189,7 +189,9 @@ void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {
   QVERIFY(all.ok());
   QCOMPARE(all.value().size(), std::size_t{2});
   QCOMPARE(all.value()[0].reader, std::string("dr.test"));
-  QVERIFY(direct.value()->verifyAuditChain().value().intact);
+  const auto chain = direct.value()->verifyAuditChain();
+  QVERIFY(chain.ok() && chain.value().intact);
+  QCOMPARE(chain.value().entries, std::size_t{4});  // study opened, model run, two decisions
 
   // Close, reopen, run again: the decisions are there.
   MainWindow again;
