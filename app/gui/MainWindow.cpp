@@ -94,6 +94,7 @@ void MainWindow::buildLayout() {
   grid->addWidget(viewports_[2], 1, 0);
 
   auto* panel = new QGroupBox("Study", central);
+  studyPanel_ = panel;
   auto* panelLayout = new QVBoxLayout(panel);
   studySummary_ = new QLabel("No study open.\nFile > Open folder (Ctrl+O).", panel);
   studySummary_->setWordWrap(true);
@@ -172,6 +173,10 @@ void MainWindow::buildMenus() {
     connect(a, &QAction::triggered, this, [this, w] { applyWindow(w); });
   }
   view->addSeparator();
+  QAction* single = view->addAction("&Single view (1x1)");
+  single->setShortcut(QKeySequence(Qt::Key_F));
+  single->setCheckable(true);
+  connect(single, &QAction::toggled, this, &MainWindow::setSingleView);
   QAction* reset = view->addAction("&Reset views");
   reset->setShortcut(QKeySequence(Qt::Key_R));
   connect(reset, &QAction::triggered, this, [this] {
@@ -222,6 +227,16 @@ void MainWindow::buildMenus() {
   });
 }
 
+void MainWindow::setSingleView(bool single) {
+  // The view with the keyboard focus fills the grid; axial when none has it.
+  SliceViewport* kept = viewports_[0];
+  for (auto* v : viewports_) {
+    if (v->hasFocus()) kept = v;
+  }
+  for (auto* v : viewports_) v->setVisible(!single || v == kept);
+  studyPanel_->setVisible(!single);
+}
+
 void MainWindow::showShortcuts() {
   QDialog dialog(this);
   dialog.setWindowTitle("Keyboard and mouse");
@@ -232,6 +247,7 @@ void MainWindow::showShortcuts() {
       {"Ctrl+Q", "Quit"},
       {"1 / 2 / 3 / 4", "Lung / mediastinum / bone / soft-tissue window"},
       {"R", "Reset views"},
+      {"F", "Single view (1x1) of the focused view, or back to 2x2"},
       {"Up / Down, mouse wheel", "Next / previous slice (in the focused view)"},
       {"Page Up / Page Down", "Ten slices forward / back"},
       {"Home / End", "First / last slice"},

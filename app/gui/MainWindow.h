@@ -71,6 +71,7 @@ class MainWindow : public QMainWindow {
   void showStudy(const LoadedStudy& study);
   void showFailure(const QString& message);
   void showProblems();  ///< fills the Problems list from problems_
+  void setSingleView(bool single);
   void showShortcuts();
   void takeScreenshot();
   void showModelRun(const ModelRun& run);
@@ -90,6 +91,7 @@ class MainWindow : public QMainWindow {
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};
   QLabel* studySummary_ = nullptr;
+  QWidget* studyPanel_ = nullptr;
   QListWidget* problemList_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QStringList problems_;

@@ -91,6 +91,17 @@ void MainWindowTest::scrollsSlicesWithTheKeyboard() {
   QCOMPARE(axial->slice(), axial->sliceCount() - 1);
   QTest::keyClick(axial, Qt::Key_Up);  // stays on the last slice
   QCOMPARE(axial->slice(), axial->sliceCount() - 1);
+
+  // F: the focused view alone (1x1), and back.
+  window.activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(&window));
+  SliceViewport* coronal = window.viewport(SlicePlane::Coronal);
+  coronal->setFocus();
+  QTest::keyClick(coronal, Qt::Key_F);
+  QVERIFY(coronal->isVisible());
+  QVERIFY(!axial->isVisible());
+  QTest::keyClick(coronal, Qt::Key_F);
+  QVERIFY(axial->isVisible());
 }
 
 void MainWindowTest::reportsAFolderWithoutDicom() {
