@@ -1,7 +1,5 @@
 #include "ModelRunner.h"
 
-#include <QPointer>
-#include <QThreadPool>
 #include <chrono>
 #include <variant>
 
@@ -61,54 +59,36 @@ WorkerResult runModel(const core::CtVolume& volume, const QString& bundleFolder,
 
 ModelRunner::ModelRunner(QObject* parent) : QObject(parent) { qRegisterMetaType<ModelRun>(); }
 
-ModelRunner::~ModelRunner() {
-  cancel();
-  QThreadPool::globalInstance()->waitForDone(10000);
-}
-
-void ModelRunner::cancel() {
-  if (cancel_) *cancel_ = true;
-  busy_ = false;
-}
+void ModelRunner::cancel() { job_.cancel(); }
 
 void ModelRunner::run(std::shared_ptr<const core::CtVolume> volume, const QString& bundleFolder) {
-  cancel();
-  cancel_ = std::make_shared<std::atomic<bool>>(false);
-  busy_ = true;
-  auto flag = cancel_;
-  QPointer<ModelRunner> self(this);
-  QThreadPool::globalInstance()->start([self, flag, volume, bundleFolder] {
-    auto onProgress = [self, flag](double fraction, const char* stage) {
+  job_.start([this, volume, bundleFolder](const BackgroundJob<ModelRunner>::Token& token) {
+    // `this` is only touched in posted functions (GUI thread, object alive).
+    auto onProgress = [this, token](double fraction, const char* stage) {
       const QString name = QString::fromUtf8(stage);
       const int percent = static_cast<int>(fraction * 100);
-      QMetaObject::invokeMethod(
-          self,
-          [self, flag, percent, name] {
-            if (self && !*flag) Q_EMIT self->progress(percent, name);
-          },
-          Qt::QueuedConnection);
+      token.post([this, percent, name] { Q_EMIT progress(percent, name); });
     };
-    WorkerResult result = runModel(*volume, bundleFolder, *flag, onProgress);
-    QMetaObject::invokeMethod(
-        self,
-        [self, flag, result = std::move(result)] {
-          // A newer run replaced this one: say nothing about the old one.
-          if (!self || self->cancel_ != flag) return;
-          if (*flag && result.outcome == Outcome::Done) return;  // cancelled just as it finished
-          self->busy_ = false;
+    WorkerResult result = runModel(*volume, bundleFolder, token.flag(), onProgress);
+    // A cancelled run still reports that it stopped; a finished one only if not cancelled
+    // meanwhile.
+    const bool reportEvenIfCancelled = result.outcome == Outcome::Cancelled;
+    token.post(
+        [this, result = std::move(result)] {
+          job_.finished();
           switch (result.outcome) {
             case Outcome::Done:
-              Q_EMIT self->finished(result.run);
+              Q_EMIT finished(result.run);
               break;
             case Outcome::Cancelled:
-              Q_EMIT self->cancelled();
+              Q_EMIT cancelled();
               break;
             case Outcome::Failed:
-              Q_EMIT self->failed(result.message);
+              Q_EMIT failed(result.message);
               break;
           }
         },
-        Qt::QueuedConnection);
+        reportEvenIfCancelled);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "BackgroundJob.h"
 #include "vigie/core/Finding.h"
 #include "vigie/core/Volume.h"
 
@@ -27,11 +28,10 @@ class ModelRunner : public QObject {
   Q_OBJECT
  public:
   explicit ModelRunner(QObject* parent = nullptr);
-  ~ModelRunner() override;
 
   void run(std::shared_ptr<const core::CtVolume> volume, const QString& bundleFolder);
   void cancel();
-  bool busy() const { return busy_; }
+  bool busy() const { return job_.busy(); }
 
  Q_SIGNALS:
   void progress(int percent, const QString& stage);
@@ -40,8 +40,7 @@ class ModelRunner : public QObject {
   void cancelled();
 
  private:
-  std::shared_ptr<std::atomic<bool>> cancel_;
-  bool busy_ = false;
+  BackgroundJob<ModelRunner> job_{this};
 };
 
 }  // namespace vigie::app

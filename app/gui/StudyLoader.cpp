@@ -1,7 +1,5 @@
 #include "StudyLoader.h"
 
-#include <QPointer>
-#include <QThreadPool>
 #include <functional>
 #include <variant>
 
@@ -69,48 +67,24 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
 
 StudyLoader::StudyLoader(QObject* parent) : QObject(parent) { qRegisterMetaType<LoadedStudy>(); }
 
-StudyLoader::~StudyLoader() {
-  cancel();
-  // The worker only touches the shared flag and posts to a QPointer, so it
-  // may finish after this object is gone; wait anyway to free its memory early.
-  QThreadPool::globalInstance()->waitForDone(5000);
-}
-
-void StudyLoader::cancel() {
-  if (cancel_) *cancel_ = true;
-  busy_ = false;
-}
+void StudyLoader::cancel() { job_.cancel(); }
 
 void StudyLoader::load(const QString& path) {
-  cancel();
-  cancel_ = std::make_shared<std::atomic<bool>>(false);
-  busy_ = true;
-  auto flag = cancel_;
-  QPointer<StudyLoader> self(this);
-  QThreadPool::globalInstance()->start([self, flag, path] {
-    auto onProgress = [self, flag](int done, int total) {
-      if (*flag || !self) return;
-      QMetaObject::invokeMethod(
-          self,
-          [self, flag, done, total] {
-            if (self && !*flag) Q_EMIT self->progress(done, total);
-          },
-          Qt::QueuedConnection);
+  job_.start([this, path](const BackgroundJob<StudyLoader>::Token& token) {
+    // `this` is only touched in posted functions, which run on the GUI thread
+    // and only while this object exists.
+    auto onProgress = [this, token](int done, int total) {
+      token.post([this, done, total] { Q_EMIT progress(done, total); });
     };
-    auto outcome = loadStudy(path, *flag, onProgress);
-    if (!self) return;
-    QMetaObject::invokeMethod(
-        self,
-        [self, flag, outcome = std::move(outcome)]() mutable {
-          if (!self || *flag) return;  // superseded or cancelled: say nothing
-          self->busy_ = false;
-          if (auto* study = std::get_if<LoadedStudy>(&outcome)) {
-            Q_EMIT self->loaded(*study);
-          } else {
-            Q_EMIT self->failed(std::get<QString>(outcome));
-          }
-        },
-        Qt::QueuedConnection);
+    auto outcome = loadStudy(path, token.flag(), onProgress);
+    token.post([this, outcome = std::move(outcome)] {
+      job_.finished();
+      if (auto* study = std::get_if<LoadedStudy>(&outcome)) {
+        Q_EMIT loaded(*study);
+      } else {
+        Q_EMIT failed(std::get<QString>(outcome));
+      }
+    });
   });
 }
 

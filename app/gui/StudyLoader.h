@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 
+#include "BackgroundJob.h"
 #include "vigie/core/Volume.h"
 
 namespace vigie::app {
@@ -27,11 +28,10 @@ class StudyLoader : public QObject {
   Q_OBJECT
  public:
   explicit StudyLoader(QObject* parent = nullptr);
-  ~StudyLoader() override;
 
   void load(const QString& path);
   void cancel();
-  bool busy() const { return busy_; }
+  bool busy() const { return job_.busy(); }
 
  Q_SIGNALS:
   void progress(int done, int total);
@@ -39,8 +39,7 @@ class StudyLoader : public QObject {
   void failed(const QString& message);
 
  private:
-  std::shared_ptr<std::atomic<bool>> cancel_;
-  bool busy_ = false;
+  BackgroundJob<StudyLoader> job_{this};
 };
 
 }  // namespace vigie::app

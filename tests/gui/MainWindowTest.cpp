@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
 #include <QTemporaryDir>
@@ -58,6 +59,7 @@ class MainWindowTest : public QObject {
   void reportsAFolderWithoutDicom();
   void runsAModelAndShowsItsHeatmapAndFindings();
   void keepsConfirmAndRejectAcrossSessions();
+  void cancelsAModelRun();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -211,6 +213,26 @@ void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {
   QVERIFY(runTestModel(again));
   QCOMPARE(again.findingsPanel()->decision(confirmedId), QString("confirm"));
   QCOMPARE(again.findingsPanel()->decision(rejectedId), QString("reject"));
+}
+
+void MainWindowTest::cancelsAModelRun() {
+  MainWindow window;
+  QVERIFY(showDemoCt(window));
+  window.setModelBundle(VIGIE_TEST_MODELS "/blob3d-bundle");
+  QSignalSpy finished(&window, &MainWindow::modelFinished);
+  window.runModel();
+  QTest::qWait(150);
+  QPushButton* cancel = nullptr;
+  for (auto* button : window.findChildren<QPushButton*>()) {
+    if (button->text() == "Cancel") cancel = button;
+  }
+  QVERIFY(cancel && cancel->isVisible());
+  cancel->click();
+  QVERIFY(!cancel->isVisible());
+  QTest::qWait(3000);  // longer than the run would have taken to finish a batch
+  QCOMPARE(finished.size(), 0);
+  QCOMPARE(window.findingsPanel()->findingCount(), std::size_t{0});
+  QVERIFY(heatmapFraction(window.viewport(SlicePlane::Axial)->grabFramebuffer()) < 0.001);
 }
 
 int main(int argc, char** argv) {
