@@ -17,11 +17,13 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include "FindingsPanel.h"
+#include "FundusViewer.h"
 #include "SliceViewport.h"
 
 namespace vigie::app {
@@ -109,7 +111,16 @@ void MainWindow::buildLayout() {
   grid->setRowStretch(1, 1);
   grid->setColumnStretch(0, 1);
   grid->setColumnStretch(1, 1);
-  setCentralWidget(central);
+  // CT reading and fundus photographs side by side, as tabs.
+  tabs_ = new QTabWidget(this);
+  tabs_->addTab(central, "CT");
+  fundus_ = new FundusViewer(tabs_);
+  tabs_->addTab(fundus_, "Fundus");
+  connect(fundus_, &FundusViewer::problem, this, [this](const QString& message) {
+    problems_ << message;
+    showProblems();
+  });
+  setCentralWidget(tabs_);
 
   progress_ = new QProgressBar(this);
   progress_->setMaximumWidth(240);
@@ -153,6 +164,12 @@ void MainWindow::buildMenus() {
   connect(open, &QAction::triggered, this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, "Open a folder of DICOM files");
     if (!dir.isEmpty()) openPath(dir);
+  });
+  QAction* openPhotos = file->addAction("Open fundus &photographs...");
+  connect(openPhotos, &QAction::triggered, this, [this] {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, "Open a folder of fundus photographs");
+    if (!dir.isEmpty()) openPhotographs(dir);
   });
   QAction* openFile = file->addAction("Open &file...");
   connect(openFile, &QAction::triggered, this, [this] {
@@ -258,6 +275,7 @@ void MainWindow::showShortcuts() {
       {"N / P", "Next / previous AI finding (centres every view on it)"},
       {"H", "Show or hide the AI heatmap"},
       {"C / X", "Confirm / reject the selected finding (saved at once)"},
+      {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
       {"F1", "This list"},
   };
   table->setColumnCount(2);
@@ -331,6 +349,19 @@ void MainWindow::showProblems() {
   problemList_->addItems(problems_);
   if (problems_.isEmpty()) problemList_->addItem("none");
 }
+
+int MainWindow::openPhotographs(const QString& folder) {
+  const int count = fundus_->openFolder(folder);
+  if (count == 0) {
+    problems_ << QString("%1: no JPEG, PNG or TIFF photographs").arg(folder);
+    showProblems();
+  } else {
+    tabs_->setCurrentWidget(fundus_);
+  }
+  return count;
+}
+
+void MainWindow::showCtTab() { tabs_->setCurrentIndex(0); }
 
 bool MainWindow::hasStudy() const { return viewports_[0]->hasVolume(); }
 

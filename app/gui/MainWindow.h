@@ -14,10 +14,12 @@ class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
 
 namespace vigie::app {
 
 class FindingsPanel;
+class FundusViewer;
 class SliceViewport;
 
 /// The reading window: axial, coronal and sagittal views of a CT series in a
@@ -45,6 +47,10 @@ class MainWindow : public QMainWindow {
   /// Runs the model bundle over the open CT on a worker thread; returns at once.
   void runModel();
   FindingsPanel* findingsPanel() const { return findings_; }
+  /// Lists the fundus photographs of a folder in the Fundus tab; returns how many.
+  int openPhotographs(const QString& folder);
+  FundusViewer* fundusViewer() const { return fundus_; }
+  void showCtTab();
 
   /// Opens (or creates) the review store where the reader's decisions go, as
   /// `reader`. Without one, Confirm and Reject are disabled and say why.
@@ -87,6 +93,8 @@ class MainWindow : public QMainWindow {
   QString modelBundle_;
   bool runModelBeforeScreenshot_ = false;
   FindingsPanel* findings_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  FundusViewer* fundus_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};

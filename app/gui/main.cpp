@@ -102,5 +102,11 @@ int main(int argc, char** argv) {
     window.screenshotAndQuit(parser.value(screenshot), bundle);
   }
   window.openPath(path);
+  // The demo study's photographs go to the Fundus tab (the CT tab stays in front).
+  if (parser.positionalArguments().isEmpty() &&
+      QFileInfo::exists(QStringLiteral(VIGIE_DEMO_DIR "/fundus"))) {
+    window.openPhotographs(QStringLiteral(VIGIE_DEMO_DIR "/fundus"));
+    window.showCtTab();
+  }
   return app.exec();
 }

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include "FindingsPanel.h"
+#include "FundusViewer.h"
 #include "MainWindow.h"
 #include "SliceViewport.h"
 
@@ -60,6 +61,7 @@ class MainWindowTest : public QObject {
   void runsAModelAndShowsItsHeatmapAndFindings();
   void keepsConfirmAndRejectAcrossSessions();
   void cancelsAModelRun();
+  void showsFundusPhotographsRedFreeAndEnhanced();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -233,6 +235,42 @@ void MainWindowTest::cancelsAModelRun() {
   QCOMPARE(finished.size(), 0);
   QCOMPARE(window.findingsPanel()->findingCount(), std::size_t{0});
   QVERIFY(heatmapFraction(window.viewport(SlicePlane::Axial)->grabFramebuffer()) < 0.001);
+}
+
+void MainWindowTest::showsFundusPhotographsRedFreeAndEnhanced() {
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QCOMPARE(window.openPhotographs(VIGIE_DEMO_DIR "/fundus"), 12);  // 6 PNG + 6 JPEG, masks left out
+  vigie::app::FundusViewer* viewer = window.fundusViewer();
+  const vigie::core::Image2D original = viewer->shownImage();
+  QCOMPARE(original.width, 768);
+  QTest::qWait(200);
+  const QImage shot = window.grab().toImage();
+  shot.save(artefactDir() + "/vigie-fundus.png");
+  // The photograph fills the view: its reddish retina (dark if under-exposed)
+  // covers much of the window.
+  int retina = 0;
+  for (int y = 0; y < shot.height(); y += 4)
+    for (int x = 0; x < shot.width(); x += 4) {
+      const QColor c = shot.pixelColor(x, y);
+      retina += c.red() > 25 && c.red() > c.blue() + 10;
+    }
+  QVERIFY2(retina > shot.width() * shot.height() / 16 / 4, "the photograph does not fill the view");
+
+  viewer->setGreenChannel(true);
+  const auto& redFree = viewer->shownImage();
+  const std::uint8_t* centre = redFree.pixel(384, 384);
+  QCOMPARE(centre[0], centre[1]);
+  QCOMPARE(centre[2], centre[1]);
+  QCOMPARE(centre[1], original.pixel(384, 384)[1]);
+
+  viewer->setGreenChannel(false);
+  viewer->setContrastEnhanced(true);
+  QVERIFY(viewer->shownImage().pixels != original.pixels);
+
+  QCOMPARE(window.openPhotographs(QDir::tempPath() + "/vigie-no-such-folder"), 0);
+  QVERIFY(window.problems().back().contains("no JPEG, PNG or TIFF photographs"));
 }
 
 int main(int argc, char** argv) {
