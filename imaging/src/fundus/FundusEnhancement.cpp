@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "OpenCvImage.h"
+
 namespace vigie::imaging {
 
 core::Image2D greenChannel(const core::Image2D& rgb) {
@@ -18,7 +20,7 @@ core::Image2D greenChannel(const core::Image2D& rgb) {
 
 core::Image2D enhanceContrast(const core::Image2D& rgb) {
   if (rgb.channels != 3 || rgb.empty()) return rgb;
-  cv::Mat view(rgb.height, rgb.width, CV_8UC3, const_cast<std::uint8_t*>(rgb.pixels.data()));
+  const cv::Mat view = internal::asMat(rgb);
   cv::Mat lab;
   cv::cvtColor(view, lab, cv::COLOR_RGB2Lab);
   std::vector<cv::Mat> planes;
@@ -27,10 +29,7 @@ core::Image2D enhanceContrast(const core::Image2D& rgb) {
   cv::merge(planes, lab);
   cv::Mat result;
   cv::cvtColor(lab, result, cv::COLOR_Lab2RGB);
-  core::Image2D out(rgb.width, rgb.height, 3);
-  for (int y = 0; y < result.rows; ++y)
-    std::copy_n(result.ptr<std::uint8_t>(y), result.cols * 3, out.pixel(0, y));
-  return out;
+  return internal::toImage2D(result);
 }
 
 }  // namespace vigie::imaging

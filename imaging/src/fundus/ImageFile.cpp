@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "OpenCvImage.h"
+
 namespace vigie::imaging {
 
 core::Status writeImageFile(const core::Image2D& image, const std::filesystem::path& file) {
@@ -13,8 +15,7 @@ core::Status writeImageFile(const core::Image2D& image, const std::filesystem::p
     return core::makeError(core::ErrorCode::InvalidArgument,
                            file.string() + ": need a grey or RGB image");
   }
-  cv::Mat view(image.height, image.width, image.channels == 3 ? CV_8UC3 : CV_8UC1,
-               const_cast<std::uint8_t*>(image.pixels.data()));
+  const cv::Mat view = internal::asMat(image);
   cv::Mat ordered;
   if (image.channels == 3) {
     cv::cvtColor(view, ordered, cv::COLOR_RGB2BGR);  // OpenCV writes BGR
@@ -50,10 +51,7 @@ core::Result<core::Image2D> readImageFile(const std::filesystem::path& file) {
   }
   cv::Mat rgb;
   cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  core::Image2D out(rgb.cols, rgb.rows, 3);
-  for (int y = 0; y < rgb.rows; ++y)
-    std::copy_n(rgb.ptr<std::uint8_t>(y), rgb.cols * 3, out.pixel(0, y));
-  return out;
+  return internal::toImage2D(rgb);
 }
 
 }  // namespace vigie::imaging

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "../fundus/OpenCvImage.h"
 #include "vigie/core/SeededRandom.h"
 
 namespace vigie::imaging {
@@ -94,8 +95,7 @@ class FundusPainter {
     degrade();
     applyFieldOfView();
     result.image = toImage(image_);
-    result.lesionMask = core::Image2D(size_, size_, 1);
-    std::copy(mask_.datastart, mask_.dataend, result.lesionMask.pixels.begin());
+    result.lesionMask = internal::toImage2D(mask_);
     return result;
   }
 
@@ -353,10 +353,7 @@ class FundusPainter {
   static core::Image2D toImage(const cv::Mat& floatRgb) {
     cv::Mat bytes;
     floatRgb.convertTo(bytes, CV_8UC3);  // saturating, rounding
-    core::Image2D out(bytes.cols, bytes.rows, 3);
-    for (int y = 0; y < bytes.rows; ++y)
-      std::copy_n(bytes.ptr<std::uint8_t>(y), bytes.cols * 3, out.pixel(0, y));
-    return out;
+    return internal::toImage2D(bytes);
   }
 
   FundusPhantomOptions options_;
