@@ -17,5 +17,7 @@ int runBundle(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runReview(const std::vector<std::string>& args);
 int runAudit(const std::vector<std::string>& args);
+int runExport(const std::vector<std::string>& args);
+int runDeid(const std::vector<std::string>& args);
 
 }  // namespace vigie::app::cli

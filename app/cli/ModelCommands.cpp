@@ -7,10 +7,14 @@
 
 #include "../common/CommandLine.h"
 #include "../common/CtAnalysis.h"
+#include "../common/SeriesChoice.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/SegmentationWriter.h"
+#include "vigie/imaging/dicom/SourceSeries.h"
 #include "vigie/imaging/io/NiftiWriter.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -35,12 +39,16 @@ int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli analyze PATH --model BUNDLE --out DIR [--series UID] [--cpu] [--threads "
       "N]\n"
-      "                         [--threshold T]\n"
+      "                         [--threshold T] [--store PATH --reader NAME]\n"
       "Runs a CT detection model bundle over the largest CT series under PATH (or --series) and\n"
-      "writes DIR/findings.json and DIR/heatmap.nii.gz (the probability map in the series' "
-      "geometry).\n";
-  CommandLine cl(args, {"--model", "--out", "--series", "--threads", "--threshold"},
-                 {"--cpu", "--help"});
+      "writes DIR/findings.json, DIR/heatmap.nii.gz (the probability map in the series' "
+      "geometry)\n"
+      "and DIR/heatmap-seg.dcm (the same map as a fractional DICOM SEG on the source slices).\n"
+      "With --store, the run and its findings are recorded in that review store (for review\n"
+      "decide and export).\n";
+  CommandLine cl(
+      args, {"--model", "--out", "--series", "--threads", "--threshold", "--store", "--reader"},
+      {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("analyze needs one PATH", kUsage);
   const auto model = cl.value("--model");
@@ -65,12 +73,8 @@ int runAnalyze(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
   if (!scan.ok()) return fail(scan.error().message);
-  const imaging::DicomSeriesEntry* chosen = nullptr;
   const auto wanted = cl.value("--series");
-  for (const auto& s : scan.value().series) {
-    const bool matches = wanted ? s.seriesInstanceUid == *wanted : s.modality == "CT";
-    if (matches && (!chosen || s.images.size() > chosen->images.size())) chosen = &s;
-  }
+  const imaging::DicomSeriesEntry* chosen = chooseSeries(scan.value(), wanted);
   if (!chosen)
     return fail(cl.positional()[0] + ": no CT series found" +
                 (wanted ? " with UID " + *wanted : ""));
@@ -88,8 +92,32 @@ int runAnalyze(const std::vector<std::string>& args) {
   auto written =
       imaging::writeNiftiProbabilities(a.heatmap, std::filesystem::path(*out) / "heatmap.nii.gz");
   if (!written.ok()) return fail(written.error().message);
+  const auto& manifest = bundle.value().manifest();
+  auto source = imaging::describeSourceSeries(*chosen);
+  if (!source.ok()) return fail(source.error().message);
+  imaging::ProducerIdentity producer{manifest.id, manifest.name, manifest.version, VIGIE_VERSION};
+  auto seg = imaging::writeProbabilitySegmentation(source.value(), a.heatmap, producer,
+                                                   std::filesystem::path(*out) / "heatmap-seg.dcm");
+  if (!seg.ok())
+    std::fprintf(stderr, "vigie-cli: no heatmap SEG: %s\n", seg.error().message.c_str());
 
   const auto& device = session.value()->device();
+  if (auto storeFile = cl.value("--store")) {
+    auto store = core::ReviewStore::open(*storeFile);
+    if (!store.ok()) return fail(store.error().message);
+    core::ModelRun run;
+    run.studyUid = chosen->studyInstanceUid;
+    run.seriesUid = chosen->seriesInstanceUid;
+    run.bundleId = manifest.id;
+    run.bundleVersion = manifest.version;
+    run.weightsSha256 = manifest.weightsSha256;
+    run.device = device.name;
+    run.durationSeconds = a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds;
+    run.reader = cl.value("--reader").value_or("vigie-cli");
+    run.findings = a.findings;
+    auto recorded = store.value()->recordModelRun(run);
+    if (!recorded.ok()) return fail(recorded.error().message);
+  }
   nlohmann::json report;
   report["findings"] = nlohmann::json::array();
   for (const auto& f : a.findings) {
@@ -110,6 +138,7 @@ int runAnalyze(const std::vector<std::string>& args) {
                       {"spacing_mm", toJson(g.spacing)}};
   report["coordinates"] = "LPS patient coordinates, mm";
   report["heatmap"] = "heatmap.nii.gz";
+  if (seg.ok()) report["heatmap_seg"] = "heatmap-seg.dcm";
   report["timing_s"] = {{"load", loadSeconds},
                         {"resample", a.resampleSeconds},
                         {"inference", a.inferenceSeconds},

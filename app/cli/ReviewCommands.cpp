@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "CliCommands.h"
 #include "CliSupport.h"
@@ -20,7 +21,69 @@ nlohmann::json toJson(const core::Decision& d) {
                       {"note", d.note}};
   if (d.centerMm) j["center_mm"] = cli::toJson(*d.centerMm);
   if (d.diameterMm) j["diameter_mm"] = *d.diameterMm;
+  if (!d.category.empty()) j["category"] = d.category;
+  if (d.previousDecisionId) j["previous_decision_id"] = *d.previousDecisionId;
   return j;
+}
+
+nlohmann::json toJson(const core::ModelRun& run) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : run.findings) {
+    findings.push_back({{"id", f.id},
+                        {"score", f.score},
+                        {"center_mm", cli::toJson(f.centerMm)},
+                        {"diameter_mm", f.diameterMm}});
+  }
+  return {{"id", run.id},
+          {"study_uid", run.studyUid},
+          {"series_uid", run.seriesUid},
+          {"bundle_id", run.bundleId},
+          {"bundle_version", run.bundleVersion},
+          {"weights_sha256", run.weightsSha256},
+          {"device", run.device},
+          {"duration_s", run.durationSeconds},
+          {"reader", run.reader},
+          {"recorded_at", run.recordedAt},
+          {"findings", findings}};
+}
+
+nlohmann::json toJson(const core::FundusGrade& g) {
+  return {{"id", g.id},         {"image_uid", g.imageUid},    {"study_uid", g.studyUid},
+          {"reader", g.reader}, {"grade", g.grade},           {"gradable", g.gradable},
+          {"note", g.note},     {"recorded_at", g.recordedAt}};
+}
+
+nlohmann::json toJson(const core::Measurement& m) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : m.pointsMm) points.push_back(cli::toJson(p));
+  return {{"id", m.id},
+          {"study_uid", m.studyUid},
+          {"series_uid", m.seriesUid},
+          {"reader", m.reader},
+          {"kind", m.kind},
+          {"points_mm", points},
+          {"value", m.value},
+          {"unit", m.unit},
+          {"note", m.note},
+          {"recorded_at", m.recordedAt}};
+}
+
+/// Fills in what every verb that records a finding decision shares.
+std::optional<std::string> readGeometry(CommandLine& cl, core::Decision& d) {
+  if (auto centre = cl.value("--center")) {
+    core::Vec3 c;
+    char tail = 0;
+    if (std::sscanf(centre->c_str(), "%lf,%lf,%lf%c", &c.x, &c.y, &c.z, &tail) != 3) {
+      return "--center expects X,Y,Z in mm (LPS)";
+    }
+    d.centerMm = c;
+  }
+  if (cl.has("--diameter")) {
+    const auto diameter = cl.number("--diameter", 0.0);
+    if (!diameter || *diameter <= 0) return "--diameter expects a positive number of mm";
+    d.diameterMm = *diameter;
+  }
+  return std::nullopt;
 }
 
 core::Result<std::unique_ptr<core::ReviewStore>> openStore(const CommandLine& cl) {
@@ -34,59 +97,74 @@ int runReview(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli review decide --study UID --finding ID --decision "
       "confirm|reject|edit|annotate|add\n"
-      "                               --reader NAME [--note TEXT] [--center X,Y,Z] [--diameter "
-      "MM]\n"
+      "                               --reader NAME [--note TEXT] [--category TEXT]\n"
+      "                               [--center X,Y,Z] [--diameter MM]\n"
+      "       vigie-cli review add --study UID --center X,Y,Z --diameter MM --reader NAME "
+      "[--note TEXT]\n"
+      "       vigie-cli review grade --image UID --grade 0-4 --reader NAME [--ungradable]\n"
+      "                              [--study UID] [--note TEXT]\n"
       "       vigie-cli review list --study UID [--json]\n"
+      "       vigie-cli review grades --image UID [--json]\n"
       "       vigie-cli review export --json\n"
       "  (all take --store PATH; default $XDG_DATA_HOME/vigie/review.sqlite)\n"
-      "decide records one reader decision (centre in LPS mm for edit/add) and prints nothing: "
-      "exit\n"
-      "code 0 means it is on disk. list shows a study's decision history; export writes every\n"
-      "decision as JSON (a backup).\n";
+      "decide records one reader decision on a model finding (centre in LPS mm for edit);\n"
+      "add records a finding the model missed (it gets the next id from 1001); grade records a\n"
+      "reader's ICDR grade (0-4) of a fundus image. These print nothing: exit code 0 means the\n"
+      "record is on disk. list and grades show the history; export writes the whole store\n"
+      "(model runs, decisions, fundus grades, measurements) as JSON, a backup.\n";
   CommandLine cl(args,
                  {"--store", "--study", "--finding", "--decision", "--reader", "--note", "--center",
-                  "--diameter"},
-                 {"--json", "--help"});
+                  "--diameter", "--category", "--image", "--grade"},
+                 {"--json", "--ungradable", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
-  if (cl.positional().size() != 1) return usage("review needs decide, list or export", kUsage);
+  if (cl.positional().size() != 1)
+    return usage("review needs decide, add, grade, list, grades or export", kUsage);
   const std::string verb = cl.positional()[0];
   auto store = openStore(cl);
   if (!store.ok()) return fail(store.error().message);
 
-  if (verb == "decide") {
+  if (verb == "decide" || verb == "add") {
     core::Decision d;
-    const auto study = cl.value("--study"), reader = cl.value("--reader"),
-               kind = cl.value("--decision");
+    const auto study = cl.value("--study"), reader = cl.value("--reader");
+    const auto kind = verb == "add" ? std::optional<std::string>("add") : cl.value("--decision");
     if (!study || !reader || !kind)
-      return usage("decide needs --study, --finding, --decision and --reader", kUsage);
-    const auto finding = cl.integer("--finding", -1);
-    if (!finding || *finding < 0) return usage("--finding needs a finding id (0 or more)", kUsage);
+      return usage(verb == "add" ? "add needs --study, --center, --diameter and --reader"
+                                 : "decide needs --study, --finding, --decision and --reader",
+                   kUsage);
     const auto parsedKind = core::decisionKindFromString(*kind);
     if (!parsedKind) return usage("unknown decision '" + *kind + "'", kUsage);
+    d.kind = *parsedKind;
+    if (verb == "decide") {
+      const auto finding = cl.integer("--finding", -1);
+      if (!finding || *finding < 0)
+        return usage("--finding needs a finding id (0 or more)", kUsage);
+      d.findingId = static_cast<int>(*finding);
+    }
     d.studyUid = *study;
     d.reader = *reader;
-    d.findingId = static_cast<int>(*finding);
-    d.kind = *parsedKind;
     d.note = cl.value("--note").value_or("");
-    if (auto centre = cl.value("--center")) {
-      core::Vec3 c;
-      char tail = 0;
-      if (std::sscanf(centre->c_str(), "%lf,%lf,%lf%c", &c.x, &c.y, &c.z, &tail) != 3) {
-        return usage("--center expects X,Y,Z in mm (LPS)", kUsage);
-      }
-      d.centerMm = c;
-    }
-    if (cl.has("--diameter")) {
-      const auto diameter = cl.number("--diameter", 0.0);
-      if (!diameter || *diameter <= 0)
-        return usage("--diameter expects a positive number of mm", kUsage);
-      d.diameterMm = *diameter;
-    }
-    if ((d.kind == core::DecisionKind::Add || d.kind == core::DecisionKind::Edit) && !d.centerMm &&
-        !d.diameterMm) {
-      return usage("an edit or an added finding needs --center and/or --diameter", kUsage);
-    }
+    d.category = cl.value("--category").value_or("");
+    if (auto problem = readGeometry(cl, d)) return usage(*problem, kUsage);
+    if (d.kind == core::DecisionKind::Add && (!d.centerMm || !d.diameterMm))
+      return usage("an added finding needs --center and --diameter", kUsage);
+    if (d.kind == core::DecisionKind::Edit && !d.centerMm && !d.diameterMm)
+      return usage("an edit needs --center and/or --diameter", kUsage);
     auto id = store.value()->recordDecision(d);
+    return id.ok() ? 0 : fail(id.error().message);
+  }
+  if (verb == "grade") {
+    const auto image = cl.value("--image"), reader = cl.value("--reader");
+    const auto grade = cl.integer("--grade", -1);
+    if (!image || !reader || !grade || *grade < 0 || *grade > 4)
+      return usage("grade needs --image, --reader and --grade 0 to 4 (ICDR)", kUsage);
+    core::FundusGrade g;
+    g.imageUid = *image;
+    g.studyUid = cl.value("--study").value_or("");
+    g.reader = *reader;
+    g.grade = static_cast<int>(*grade);
+    g.gradable = !cl.has("--ungradable");
+    g.note = cl.value("--note").value_or("");
+    auto id = store.value()->recordFundusGrade(g);
     return id.ok() ? 0 : fail(id.error().message);
   }
   if (verb == "list") {
@@ -94,25 +172,55 @@ int runReview(const std::vector<std::string>& args) {
     if (!study) return usage("list needs --study UID", kUsage);
     auto decisions = store.value()->decisions(*study);
     if (!decisions.ok()) return fail(decisions.error().message);
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& d : decisions.value()) out.push_back(toJson(d));
     if (cl.has("--json")) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& d : decisions.value()) out.push_back(toJson(d));
       std::cout << out.dump(2) << '\n';
-    } else {
-      for (const auto& d : decisions.value()) {
-        std::printf("%s  finding %d  %s by %s%s%s\n", d.recordedAt.c_str(), d.findingId,
-                    core::toString(d.kind), d.reader.c_str(), d.note.empty() ? "" : ": ",
-                    d.note.c_str());
-      }
+      return 0;
+    }
+    for (const auto& d : decisions.value()) {
+      std::printf("%s  finding %d  %s by %s%s%s\n", d.recordedAt.c_str(), d.findingId,
+                  core::toString(d.kind), d.reader.c_str(), d.note.empty() ? "" : ": ",
+                  d.note.c_str());
+    }
+    return 0;
+  }
+  if (verb == "grades") {
+    const auto image = cl.value("--image");
+    if (!image) return usage("grades needs --image UID", kUsage);
+    auto grades = store.value()->fundusGrades(*image);
+    if (!grades.ok()) return fail(grades.error().message);
+    if (cl.has("--json")) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& g : grades.value()) out.push_back(toJson(g));
+      std::cout << out.dump(2) << '\n';
+      return 0;
+    }
+    for (const auto& g : grades.value()) {
+      std::printf("%s  grade %d%s by %s%s%s\n", g.recordedAt.c_str(), g.grade,
+                  g.gradable ? "" : " (ungradable)", g.reader.c_str(), g.note.empty() ? "" : ": ",
+                  g.note.c_str());
     }
     return 0;
   }
   if (verb == "export") {
     auto decisions = store.value()->allDecisions();
+    auto runs = store.value()->allModelRuns();
+    auto grades = store.value()->allFundusGrades();
+    auto measurements = store.value()->allMeasurements();
     if (!decisions.ok()) return fail(decisions.error().message);
+    if (!runs.ok()) return fail(runs.error().message);
+    if (!grades.ok()) return fail(grades.error().message);
+    if (!measurements.ok()) return fail(measurements.error().message);
     nlohmann::json out = {{"schema_version", store.value()->schemaVersion()},
-                          {"decisions", nlohmann::json::array()}};
+                          {"model_runs", nlohmann::json::array()},
+                          {"decisions", nlohmann::json::array()},
+                          {"fundus_grades", nlohmann::json::array()},
+                          {"measurements", nlohmann::json::array()}};
+    for (const auto& r : runs.value()) out["model_runs"].push_back(toJson(r));
     for (const auto& d : decisions.value()) out["decisions"].push_back(toJson(d));
+    for (const auto& g : grades.value()) out["fundus_grades"].push_back(toJson(g));
+    for (const auto& m : measurements.value()) out["measurements"].push_back(toJson(m));
     std::cout << out.dump(2) << '\n';
     return 0;
   }

@@ -23,7 +23,10 @@ constexpr const char* kHelp =
     "  bundle info|create          inspect or package a model bundle\n"
     "  eval nodules --data DIR --model BUNDLE --out DIR\n"
     "                              FROC of a CT model on cases with ground truth\n"
-    "  review decide|list|export   record and read reader decisions (the review store)\n"
+    "  review decide|add|grade|list|export\n"
+    "                              record and read reader decisions (the review store)\n"
+    "  export PATH --out DIR       a reviewed study as DICOM: TID 1500 SR and nodule SEG\n"
+    "  deid IN OUT                 de-identify DICOM files (PS3.15 Annex E basic profile)\n"
     "  audit verify                check the review store's hash-chained audit log\n"
     "  bench load|infer [--smoke]  measure CT loading or model inference against a baseline\n"
     "  version                     print the version and the inference runtime\n"
@@ -61,6 +64,8 @@ int main(int argc, char** argv) {
   if (command == "eval") return cli::runEval(args);
   if (command == "review") return cli::runReview(args);
   if (command == "audit") return cli::runAudit(args);
+  if (command == "export") return cli::runExport(args);
+  if (command == "deid") return cli::runDeid(args);
   if (command == "version" || command == "--version") return printVersion();
   std::cerr << "vigie-cli: unknown command '" << command << "'\n\n" << kHelp;
   return 2;

@@ -310,6 +310,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   setModelBusy(false);
   volume_ = study.volume;
   studyUid_ = study.studyUid;
+  seriesUid_ = study.seriesUid;
   problems_ = study.problems;
   if (store_) {
     // The audit names the study by UID only: no patient names or IDs.
@@ -474,11 +475,19 @@ void MainWindow::showModelRun(const ModelRun& run) {
   findings_->setFindings(run.findings, volume_->geometry());
   showStoredDecisions();
   if (store_) {
-    const QString detail = QString("study %1: model %2 %3 on %4, %5 findings, %6 s")
-                               .arg(studyUid_, run.modelId, run.modelVersion, run.device)
-                               .arg(run.findings.size())
-                               .arg(run.seconds, 0, 'f', 1);
-    auto logged = store_->audit(reader_.toStdString(), "model run", detail.toStdString());
+    // The run and its findings go to the store (with the audit entry), so
+    // that decisions and DICOM exports refer to exactly what was shown.
+    core::ModelRun record;
+    record.studyUid = studyUid_.toStdString();
+    record.seriesUid = seriesUid_.toStdString();
+    record.bundleId = run.modelId.toStdString();
+    record.bundleVersion = run.modelVersion.toStdString();
+    record.weightsSha256 = run.weightsSha256.toStdString();
+    record.device = run.device.toStdString();
+    record.durationSeconds = run.seconds;
+    record.reader = reader_.toStdString();
+    record.findings = run.findings;
+    auto logged = store_->recordModelRun(record);
     if (!logged.ok()) {
       problems_ << QString::fromStdString(logged.error().message);
       showProblems();

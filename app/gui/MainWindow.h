@@ -88,6 +88,7 @@ class MainWindow : public QMainWindow {
   ModelRunner runner_;
   std::shared_ptr<const core::CtVolume> volume_;
   QString studyUid_;
+  QString seriesUid_;
   std::unique_ptr<core::ReviewStore> store_;
   QString reader_;
   QString modelBundle_;

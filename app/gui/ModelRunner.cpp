@@ -47,6 +47,7 @@ WorkerResult runModel(const core::CtVolume& volume, const QString& bundleFolder,
   result.run.modelId = QString::fromStdString(m.id);
   result.run.modelName = QString::fromStdString(m.name);
   result.run.modelVersion = QString::fromStdString(m.version);
+  result.run.weightsSha256 = QString::fromStdString(m.weightsSha256);
   result.run.intendedUse = QString::fromStdString(m.intendedUse);
   result.run.clinicalUse = m.clinicalUse;
   result.run.device = QString::fromStdString(session.value()->device().name);

@@ -16,7 +16,7 @@ namespace vigie::app {
 struct ModelRun {
   std::shared_ptr<const core::FloatVolume> heatmap;  ///< on the CT's grid, 0..1
   std::vector<core::Finding> findings;
-  QString modelId, modelName, modelVersion, intendedUse, device;
+  QString modelId, modelName, modelVersion, weightsSha256, intendedUse, device;
   bool clinicalUse = false;
   double seconds = 0;
 };

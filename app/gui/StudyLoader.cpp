@@ -40,6 +40,7 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
   study.path = path;
   study.seriesDescription = QString::fromStdString(chosen->description);
   study.studyUid = QString::fromStdString(chosen->studyInstanceUid);
+  study.seriesUid = QString::fromStdString(chosen->seriesInstanceUid);
   const auto& g = loaded.value().volume.geometry();
   study.summary = QString(
                       "<b>%1</b><br>Modality %2, %3 images<br>%4 x %5 x %6 voxels<br>"

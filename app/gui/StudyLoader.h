@@ -17,6 +17,7 @@ struct LoadedStudy {
   QString path;
   QString seriesDescription;
   QString studyUid;      ///< Study Instance UID: the key of the reader's decisions
+  QString seriesUid;     ///< Series Instance UID of the loaded series
   QString summary;       ///< series, geometry, files: for the study panel
   QStringList problems;  ///< unreadable files and warnings, each naming the file
 };

@@ -2,9 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <sstream>
 
 #include "vigie/core/Sha256.h"
@@ -71,6 +73,80 @@ const char* const kMigrations[] = {
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     )sql",
+    // 2: who and what (readers, studies, series), model runs and their
+    // findings, annotation categories, each decision linked to the one it
+    // follows, fundus grades and measurements. All append-only.
+    R"sql(
+    ALTER TABLE decisions ADD COLUMN category TEXT NOT NULL DEFAULT '';
+    ALTER TABLE decisions ADD COLUMN previous_decision_id INTEGER REFERENCES decisions(id);
+    CREATE TABLE readers (name TEXT PRIMARY KEY, first_seen TEXT NOT NULL);
+    CREATE TABLE studies (study_uid TEXT PRIMARY KEY, first_seen TEXT NOT NULL);
+    CREATE TABLE series (
+      series_uid TEXT PRIMARY KEY,
+      study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+      first_seen TEXT NOT NULL);
+    CREATE TABLE model_runs (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+      series_uid TEXT NOT NULL,
+      bundle_id TEXT NOT NULL,
+      bundle_version TEXT NOT NULL,
+      weights_sha256 TEXT NOT NULL,
+      device TEXT NOT NULL,
+      duration_s REAL NOT NULL,
+      reader TEXT NOT NULL REFERENCES readers(name),
+      recorded_at TEXT NOT NULL);
+    CREATE INDEX model_runs_by_study ON model_runs(study_uid);
+    CREATE TABLE model_findings (
+      run_id INTEGER NOT NULL REFERENCES model_runs(id),
+      finding_id INTEGER NOT NULL,
+      score REAL NOT NULL,
+      center_x REAL NOT NULL, center_y REAL NOT NULL, center_z REAL NOT NULL,
+      diameter_mm REAL NOT NULL,
+      PRIMARY KEY (run_id, finding_id));
+    CREATE TABLE fundus_grades (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      image_uid TEXT NOT NULL,
+      study_uid TEXT NOT NULL,
+      reader TEXT NOT NULL REFERENCES readers(name),
+      grade INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 4),
+      gradable INTEGER NOT NULL CHECK (gradable IN (0, 1)),
+      note TEXT NOT NULL,
+      recorded_at TEXT NOT NULL);
+    CREATE INDEX fundus_grades_by_image ON fundus_grades(image_uid);
+    CREATE TABLE measurements (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+      series_uid TEXT NOT NULL,
+      reader TEXT NOT NULL REFERENCES readers(name),
+      kind TEXT NOT NULL,
+      points TEXT NOT NULL,
+      value REAL NOT NULL,
+      unit TEXT NOT NULL,
+      note TEXT NOT NULL,
+      recorded_at TEXT NOT NULL);
+    CREATE INDEX measurements_by_study ON measurements(study_uid);
+    CREATE TRIGGER model_runs_append_only_update BEFORE UPDATE ON model_runs
+      BEGIN SELECT RAISE(ABORT, 'model runs are append-only'); END;
+    CREATE TRIGGER model_runs_append_only_delete BEFORE DELETE ON model_runs
+      BEGIN SELECT RAISE(ABORT, 'model runs are append-only'); END;
+    CREATE TRIGGER model_findings_append_only_update BEFORE UPDATE ON model_findings
+      BEGIN SELECT RAISE(ABORT, 'model findings are append-only'); END;
+    CREATE TRIGGER model_findings_append_only_delete BEFORE DELETE ON model_findings
+      BEGIN SELECT RAISE(ABORT, 'model findings are append-only'); END;
+    CREATE TRIGGER fundus_grades_append_only_update BEFORE UPDATE ON fundus_grades
+      BEGIN SELECT RAISE(ABORT, 'fundus grades are append-only'); END;
+    CREATE TRIGGER fundus_grades_append_only_delete BEFORE DELETE ON fundus_grades
+      BEGIN SELECT RAISE(ABORT, 'fundus grades are append-only'); END;
+    CREATE TRIGGER measurements_append_only_update BEFORE UPDATE ON measurements
+      BEGIN SELECT RAISE(ABORT, 'measurements are append-only'); END;
+    CREATE TRIGGER measurements_append_only_delete BEFORE DELETE ON measurements
+      BEGIN SELECT RAISE(ABORT, 'measurements are append-only'); END;
+    INSERT OR IGNORE INTO readers (name, first_seen)
+      SELECT reader, MIN(recorded_at) FROM decisions GROUP BY reader;
+    INSERT OR IGNORE INTO studies (study_uid, first_seen)
+      SELECT study_uid, MIN(recorded_at) FROM decisions GROUP BY study_uid;
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -98,6 +174,22 @@ std::string chainHash(const std::string& previous, const std::string& at, const 
   return Sha256::hex(text.str());
 }
 
+std::string pointsToText(const std::vector<Vec3>& points) {
+  std::ostringstream text;
+  text.precision(17);  // round-trips a double
+  for (const Vec3& p : points) text << p.x << ' ' << p.y << ' ' << p.z << ';';
+  return text.str();
+}
+
+std::vector<Vec3> pointsFromText(const std::string& text) {
+  std::vector<Vec3> points;
+  std::istringstream in(text);
+  Vec3 p;
+  char separator = 0;
+  while (in >> p.x >> p.y >> p.z >> separator) points.push_back(p);
+  return points;
+}
+
 /// A prepared statement that finalises itself.
 class Statement {
  public:
@@ -114,10 +206,17 @@ class Statement {
     sqlite3_bind_text(stmt_, i, v.c_str(), -1, SQLITE_TRANSIENT);
   }
   void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+  void bind(int i, const std::optional<std::int64_t>& v) {
+    v ? sqlite3_bind_int64(stmt_, i, *v) : sqlite3_bind_null(stmt_, i);
+  }
   void bind(int i, const std::optional<double>& v) {
     v ? sqlite3_bind_double(stmt_, i, *v) : sqlite3_bind_null(stmt_, i);
   }
   int step() { return sqlite3_step(stmt_); }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  double real(int column) const { return sqlite3_column_double(stmt_, column); }
+  bool isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   std::string text(int column) const {
     const auto* t = sqlite3_column_text(stmt_, column);
     return t ? reinterpret_cast<const char*>(t) : "";
@@ -155,6 +254,60 @@ struct ReviewStore::Impl {
   /// reported: the failure that led here is, and SQLite may already have
   /// rolled back by itself (then ROLLBACK says "no transaction", harmlessly).
   void rollback() { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
+
+  /// Runs `body` in one write transaction: all of it is durable when this
+  /// returns success, none of it otherwise.
+  Status inTransaction(const std::string& what, const std::function<Status()>& body) {
+    auto status = exec("BEGIN IMMEDIATE", "starting " + what);
+    if (!status.ok()) return status;
+    status = body();
+    if (!status.ok()) {
+      rollback();
+      return status;
+    }
+    return exec("COMMIT", "committing " + what);
+  }
+
+  /// Runs an INSERT whose values `bindValues` binds; reports `what` on failure.
+  Result<std::int64_t> insert(const char* sql, const std::string& what,
+                              const std::function<void(Statement&)>& bindValues) {
+    Statement statement(db, sql);
+    if (!statement.ok()) return sqlError(what);
+    bindValues(statement);
+    if (statement.step() != SQLITE_DONE) return sqlError(what);
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db));
+  }
+
+  /// Records that a reader, a study and a series exist (first sight only).
+  Status noteParticipants(const std::string& reader, const std::string& studyUid,
+                          const std::string& seriesUid) {
+    const std::string now = utcNow();
+    auto once = [&](const char* sql, const std::string& a, const std::string& b) -> Status {
+      auto done = insert(sql, "recording who and what", [&](Statement& st) {
+        st.bind(1, a);
+        st.bind(2, b);
+      });
+      if (!done.ok()) return done.error();
+      return {};
+    };
+    Status status;
+    if (!reader.empty())
+      status = once("INSERT OR IGNORE INTO readers (name, first_seen) VALUES (?, ?)", reader, now);
+    if (status.ok() && !studyUid.empty())
+      status = once("INSERT OR IGNORE INTO studies (study_uid, first_seen) VALUES (?, ?)", studyUid,
+                    now);
+    if (status.ok() && !seriesUid.empty()) {
+      Statement st(db,
+                   "INSERT OR IGNORE INTO series (series_uid, study_uid, first_seen) VALUES (?, ?, "
+                   "?)");
+      if (!st.ok()) return sqlError("recording a series");
+      st.bind(1, seriesUid);
+      st.bind(2, studyUid);
+      st.bind(3, now);
+      if (st.step() != SQLITE_DONE) return sqlError("recording a series");
+    }
+    return status;
+  }
 
   /// Appends an audit entry inside the caller's transaction.
   Status appendAudit(const std::string& actor, const std::string& action,
@@ -201,11 +354,19 @@ struct ReviewStore::Impl {
                           sqlite3_column_double(s, 9)};
       }
       if (sqlite3_column_type(s, 10) != SQLITE_NULL) d.diameterMm = sqlite3_column_double(s, 10);
+      d.category = select.text(11);
+      if (!select.isNull(12)) d.previousDecisionId = select.integer(12);
       out.push_back(std::move(d));
     }
     if (rc != SQLITE_DONE) return sqlError("reading decisions");
     return out;
   }
+
+  // Readers shared by the per-study (or per-image) and whole-store queries;
+  // a null key means every row.
+  Result<std::vector<ModelRun>> modelRuns(const std::string* studyUid, bool latestOnly) const;
+  Result<std::vector<FundusGrade>> fundusGrades(const std::string* imageUid) const;
+  Result<std::vector<Measurement>> measurements(const std::string* studyUid) const;
 };
 
 ReviewStore::ReviewStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -272,76 +433,330 @@ Result<std::unique_ptr<ReviewStore>> ReviewStore::open(const std::filesystem::pa
 
 int ReviewStore::schemaVersion() const { return impl_->version; }
 
+namespace {
+constexpr const char* kDecisionColumns =
+    "SELECT id, study_uid, finding_id, kind, reader, recorded_at, note, center_x, center_y, "
+    "center_z, diameter_mm, category, previous_decision_id FROM decisions ";
+}  // namespace
+
 Result<std::int64_t> ReviewStore::recordDecision(Decision d) {
   if (d.studyUid.empty() || d.reader.empty()) {
     return makeError(ErrorCode::InvalidArgument, "a decision needs a study UID and a reader");
   }
-  auto status = impl_->exec("BEGIN IMMEDIATE", "starting a decision");
-  if (!status.ok()) return status.error();
   d.recordedAt = utcNow();
-  Statement insert(
-      impl_->db,
-      "INSERT INTO decisions (study_uid, finding_id, kind, reader, recorded_at, note, center_x, "
-      "center_y, center_z, diameter_mm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  bool ok = insert.ok();
-  if (ok) {
-    insert.bind(1, d.studyUid);
-    insert.bind(2, static_cast<std::int64_t>(d.findingId));
-    insert.bind(3, std::string(toString(d.kind)));
-    insert.bind(4, d.reader);
-    insert.bind(5, d.recordedAt);
-    insert.bind(6, d.note);
-    for (int a = 0; a < 3; ++a) {
-      insert.bind(7 + a, d.centerMm ? std::optional<double>((*d.centerMm)[a]) : std::nullopt);
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a decision", [&]() -> Status {
+    if (d.kind == DecisionKind::Add && d.findingId == 0) {
+      Statement next(impl_->db,
+                     "SELECT MAX(finding_id) FROM decisions WHERE study_uid = ? AND kind = 'add'");
+      if (!next.ok()) return impl_->sqlError("numbering an added finding");
+      next.bind(1, d.studyUid);
+      d.findingId = kFirstReaderFindingId;
+      if (next.step() == SQLITE_ROW && !next.isNull(0)) {
+        d.findingId = std::max<int>(kFirstReaderFindingId, static_cast<int>(next.integer(0)) + 1);
+      }
     }
-    insert.bind(10, d.diameterMm);
-    ok = insert.step() == SQLITE_DONE;
-  }
-  if (!ok) {
-    const Error error = impl_->sqlError("recording a decision");
-    impl_->rollback();
-    return error;
-  }
-  const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-  status =
-      impl_->appendAudit(d.reader, "decision",
-                         std::string(toString(d.kind)) + " finding " + std::to_string(d.findingId) +
-                             " (decision " + std::to_string(id) + ")");
-  if (!status.ok()) {
-    impl_->rollback();
-    return status.error();
-  }
-  status = impl_->exec("COMMIT", "committing a decision");
+    {
+      Statement previous(impl_->db,
+                         "SELECT MAX(id) FROM decisions WHERE study_uid = ? AND finding_id = ?");
+      if (!previous.ok()) return impl_->sqlError("reading a finding's history");
+      previous.bind(1, d.studyUid);
+      previous.bind(2, static_cast<std::int64_t>(d.findingId));
+      if (previous.step() == SQLITE_ROW && !previous.isNull(0))
+        d.previousDecisionId = previous.integer(0);
+    }
+    if (auto s = impl_->noteParticipants(d.reader, d.studyUid, ""); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO decisions (study_uid, finding_id, kind, reader, recorded_at, note, center_x, "
+        "center_y, center_z, diameter_mm, category, previous_decision_id) VALUES (?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?)",
+        "recording a decision", [&](Statement& st) {
+          st.bind(1, d.studyUid);
+          st.bind(2, static_cast<std::int64_t>(d.findingId));
+          st.bind(3, std::string(toString(d.kind)));
+          st.bind(4, d.reader);
+          st.bind(5, d.recordedAt);
+          st.bind(6, d.note);
+          for (int a = 0; a < 3; ++a) {
+            st.bind(7 + a, d.centerMm ? std::optional<double>((*d.centerMm)[a]) : std::nullopt);
+          }
+          st.bind(10, d.diameterMm);
+          st.bind(11, d.category);
+          st.bind(12, d.previousDecisionId);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    return impl_->appendAudit(d.reader, "decision",
+                              std::string(toString(d.kind)) + " finding " +
+                                  std::to_string(d.findingId) + " (decision " + std::to_string(id) +
+                                  ")");
+  });
   if (!status.ok()) return status.error();
   return id;
 }
 
 Result<std::vector<Decision>> ReviewStore::decisions(const std::string& studyUid) const {
-  return impl_->query(
-      "SELECT id, study_uid, finding_id, kind, reader, recorded_at, note, center_x, center_y, "
-      "center_z, "
-      "diameter_mm FROM decisions WHERE study_uid = ? ORDER BY id",
-      &studyUid);
+  return impl_->query((std::string(kDecisionColumns) + "WHERE study_uid = ? ORDER BY id").c_str(),
+                      &studyUid);
 }
 
 Result<std::vector<Decision>> ReviewStore::allDecisions() const {
-  return impl_->query(
-      "SELECT id, study_uid, finding_id, kind, reader, recorded_at, note, center_x, center_y, "
-      "center_z, "
-      "diameter_mm FROM decisions ORDER BY id",
-      nullptr);
+  return impl_->query((std::string(kDecisionColumns) + "ORDER BY id").c_str(), nullptr);
+}
+
+Result<std::int64_t> ReviewStore::recordModelRun(ModelRun run) {
+  if (run.studyUid.empty() || run.bundleId.empty() || run.reader.empty()) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a model run needs a study UID, a bundle id and a reader");
+  }
+  run.recordedAt = utcNow();
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a model run", [&]() -> Status {
+    if (auto s = impl_->noteParticipants(run.reader, run.studyUid, run.seriesUid); !s.ok())
+      return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO model_runs (study_uid, series_uid, bundle_id, bundle_version, "
+        "weights_sha256, device, duration_s, reader, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+        "?)",
+        "recording a model run", [&](Statement& st) {
+          st.bind(1, run.studyUid);
+          st.bind(2, run.seriesUid);
+          st.bind(3, run.bundleId);
+          st.bind(4, run.bundleVersion);
+          st.bind(5, run.weightsSha256);
+          st.bind(6, run.device);
+          st.bind(7, run.durationSeconds);
+          st.bind(8, run.reader);
+          st.bind(9, run.recordedAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    for (const Finding& f : run.findings) {
+      auto row = impl_->insert(
+          "INSERT INTO model_findings (run_id, finding_id, score, center_x, center_y, center_z, "
+          "diameter_mm) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          "recording a model finding", [&](Statement& st) {
+            st.bind(1, id);
+            st.bind(2, static_cast<std::int64_t>(f.id));
+            st.bind(3, f.score);
+            st.bind(4, f.centerMm.x);
+            st.bind(5, f.centerMm.y);
+            st.bind(6, f.centerMm.z);
+            st.bind(7, f.diameterMm);
+          });
+      if (!row.ok()) return row.error();
+    }
+    return impl_->appendAudit(run.reader, "model run",
+                              run.bundleId + " " + run.bundleVersion + " on " + run.device + ": " +
+                                  std::to_string(run.findings.size()) + " findings (run " +
+                                  std::to_string(id) + ")");
+  });
+  if (!status.ok()) return status.error();
+  return id;
+}
+
+Result<std::vector<ModelRun>> ReviewStore::Impl::modelRuns(const std::string* studyUid,
+                                                           bool latestOnly) const {
+  std::string sql =
+      "SELECT id, study_uid, series_uid, bundle_id, bundle_version, weights_sha256, device, "
+      "duration_s, reader, recorded_at FROM model_runs ";
+  if (studyUid) sql += "WHERE study_uid = ? ";
+  sql += latestOnly ? "ORDER BY id DESC LIMIT 1" : "ORDER BY id";
+  Statement select(db, sql.c_str());
+  if (!select.ok()) return sqlError("reading model runs");
+  if (studyUid) select.bind(1, *studyUid);
+  std::vector<ModelRun> runs;
+  int rc;
+  while ((rc = select.step()) == SQLITE_ROW) {
+    ModelRun run;
+    run.id = select.integer(0);
+    run.studyUid = select.text(1);
+    run.seriesUid = select.text(2);
+    run.bundleId = select.text(3);
+    run.bundleVersion = select.text(4);
+    run.weightsSha256 = select.text(5);
+    run.device = select.text(6);
+    run.durationSeconds = select.real(7);
+    run.reader = select.text(8);
+    run.recordedAt = select.text(9);
+    runs.push_back(std::move(run));
+  }
+  if (rc != SQLITE_DONE) return sqlError("reading model runs");
+  for (ModelRun& run : runs) {
+    Statement findings(db,
+                       "SELECT finding_id, score, center_x, center_y, center_z, diameter_mm FROM "
+                       "model_findings WHERE run_id = ? ORDER BY finding_id");
+    if (!findings.ok()) return sqlError("reading model findings");
+    findings.bind(1, run.id);
+    while ((rc = findings.step()) == SQLITE_ROW) {
+      Finding f;
+      f.id = static_cast<int>(findings.integer(0));
+      f.score = findings.real(1);
+      f.centerMm = {findings.real(2), findings.real(3), findings.real(4)};
+      f.diameterMm = findings.real(5);
+      run.findings.push_back(f);
+    }
+    if (rc != SQLITE_DONE) return sqlError("reading model findings");
+  }
+  return runs;
+}
+
+Result<std::optional<ModelRun>> ReviewStore::latestModelRun(const std::string& studyUid) const {
+  auto runs = impl_->modelRuns(&studyUid, true);
+  if (!runs.ok()) return runs.error();
+  if (runs.value().empty()) return std::optional<ModelRun>();
+  return std::optional<ModelRun>(std::move(runs.value().front()));
+}
+
+Result<std::vector<ModelRun>> ReviewStore::allModelRuns() const {
+  return impl_->modelRuns(nullptr, false);
+}
+
+Result<std::int64_t> ReviewStore::recordFundusGrade(FundusGrade g) {
+  if (g.imageUid.empty() || g.reader.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "a fundus grade needs an image and a reader");
+  }
+  if (g.grade < 0 || g.grade > 4) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a fundus grade is 0 to 4 (ICDR), not " + std::to_string(g.grade));
+  }
+  g.recordedAt = utcNow();
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a fundus grade", [&]() -> Status {
+    if (auto s = impl_->noteParticipants(g.reader, "", ""); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO fundus_grades (image_uid, study_uid, reader, grade, gradable, note, "
+        "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "recording a fundus grade", [&](Statement& st) {
+          st.bind(1, g.imageUid);
+          st.bind(2, g.studyUid);
+          st.bind(3, g.reader);
+          st.bind(4, static_cast<std::int64_t>(g.grade));
+          st.bind(5, static_cast<std::int64_t>(g.gradable ? 1 : 0));
+          st.bind(6, g.note);
+          st.bind(7, g.recordedAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    return impl_->appendAudit(g.reader, "fundus grade",
+                              "grade " + std::to_string(g.grade) +
+                                  (g.gradable ? "" : " (ungradable)") + " (grade " +
+                                  std::to_string(id) + ")");
+  });
+  if (!status.ok()) return status.error();
+  return id;
+}
+
+Result<std::vector<FundusGrade>> ReviewStore::Impl::fundusGrades(
+    const std::string* imageUid) const {
+  std::string sql =
+      "SELECT id, image_uid, study_uid, reader, grade, gradable, note, recorded_at FROM "
+      "fundus_grades ";
+  if (imageUid) sql += "WHERE image_uid = ? ";
+  sql += "ORDER BY id";
+  Statement select(db, sql.c_str());
+  if (!select.ok()) return sqlError("reading fundus grades");
+  if (imageUid) select.bind(1, *imageUid);
+  std::vector<FundusGrade> out;
+  int rc;
+  while ((rc = select.step()) == SQLITE_ROW) {
+    FundusGrade g;
+    g.id = select.integer(0);
+    g.imageUid = select.text(1);
+    g.studyUid = select.text(2);
+    g.reader = select.text(3);
+    g.grade = static_cast<int>(select.integer(4));
+    g.gradable = select.integer(5) != 0;
+    g.note = select.text(6);
+    g.recordedAt = select.text(7);
+    out.push_back(std::move(g));
+  }
+  if (rc != SQLITE_DONE) return sqlError("reading fundus grades");
+  return out;
+}
+
+Result<std::vector<FundusGrade>> ReviewStore::fundusGrades(const std::string& imageUid) const {
+  return impl_->fundusGrades(&imageUid);
+}
+
+Result<std::vector<FundusGrade>> ReviewStore::allFundusGrades() const {
+  return impl_->fundusGrades(nullptr);
+}
+
+Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
+  if (m.studyUid.empty() || m.reader.empty() || m.pointsMm.empty()) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a measurement needs a study UID, a reader and at least one point");
+  }
+  m.recordedAt = utcNow();
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a measurement", [&]() -> Status {
+    if (auto s = impl_->noteParticipants(m.reader, m.studyUid, m.seriesUid); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, unit, "
+        "note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "recording a measurement", [&](Statement& st) {
+          st.bind(1, m.studyUid);
+          st.bind(2, m.seriesUid);
+          st.bind(3, m.reader);
+          st.bind(4, m.kind);
+          st.bind(5, pointsToText(m.pointsMm));
+          st.bind(6, m.value);
+          st.bind(7, m.unit);
+          st.bind(8, m.note);
+          st.bind(9, m.recordedAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    return impl_->appendAudit(m.reader, "measurement",
+                              m.kind + " (measurement " + std::to_string(id) + ")");
+  });
+  if (!status.ok()) return status.error();
+  return id;
+}
+
+Result<std::vector<Measurement>> ReviewStore::Impl::measurements(
+    const std::string* studyUid) const {
+  std::string sql =
+      "SELECT id, study_uid, series_uid, reader, kind, points, value, unit, note, recorded_at "
+      "FROM measurements ";
+  if (studyUid) sql += "WHERE study_uid = ? ";
+  sql += "ORDER BY id";
+  Statement select(db, sql.c_str());
+  if (!select.ok()) return sqlError("reading measurements");
+  if (studyUid) select.bind(1, *studyUid);
+  std::vector<Measurement> out;
+  int rc;
+  while ((rc = select.step()) == SQLITE_ROW) {
+    Measurement m;
+    m.id = select.integer(0);
+    m.studyUid = select.text(1);
+    m.seriesUid = select.text(2);
+    m.reader = select.text(3);
+    m.kind = select.text(4);
+    m.pointsMm = pointsFromText(select.text(5));
+    m.value = select.real(6);
+    m.unit = select.text(7);
+    m.note = select.text(8);
+    m.recordedAt = select.text(9);
+    out.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) return sqlError("reading measurements");
+  return out;
+}
+
+Result<std::vector<Measurement>> ReviewStore::measurements(const std::string& studyUid) const {
+  return impl_->measurements(&studyUid);
+}
+
+Result<std::vector<Measurement>> ReviewStore::allMeasurements() const {
+  return impl_->measurements(nullptr);
 }
 
 Status ReviewStore::audit(const std::string& actor, const std::string& action,
                           const std::string& detail) {
-  auto status = impl_->exec("BEGIN IMMEDIATE", "starting an audit entry");
-  if (!status.ok()) return status;
-  status = impl_->appendAudit(actor, action, detail);
-  if (!status.ok()) {
-    impl_->rollback();
-    return status;
-  }
-  return impl_->exec("COMMIT", "committing an audit entry");
+  return impl_->inTransaction("an audit entry",
+                              [&] { return impl_->appendAudit(actor, action, detail); });
 }
 
 Result<AuditCheck> ReviewStore::verifyAuditChain() const {

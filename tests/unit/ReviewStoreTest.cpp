@@ -44,7 +44,7 @@ TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
   test::TestFolder dir("review");
   auto store = ReviewStore::open(dir / "review.sqlite");
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 1);
+  EXPECT_EQ(store.value()->schemaVersion(), 2);
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
   ASSERT_TRUE(
@@ -191,4 +191,148 @@ TEST(ReviewStore, LosesNoAcknowledgedDecisionWhenTheWriterIsKilled) {
   ASSERT_TRUE(check.ok());
   EXPECT_TRUE(check.value().intact) << check.value().problem;
   EXPECT_EQ(check.value().entries, all.value().size());  // one audit entry per decision, none torn
+}
+
+TEST(ReviewStore, KeepsModelRunsWithTheirFindings) {
+  test::TestFolder dir("review-runs");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  core::ModelRun run;
+  run.studyUid = "1.2.3";
+  run.seriesUid = "1.2.3.4";
+  run.bundleId = "vigie-ct-nodule-synth";
+  run.bundleVersion = "0.1.0";
+  run.weightsSha256 = std::string(64, 'a');
+  run.device = "cpu";
+  run.durationSeconds = 19.5;
+  run.reader = "dr.a";
+  run.findings = {{1, 0.97, {10, 20, 30}, 6.5}, {2, 0.61, {-5, 0.25, 12}, 4.0}};
+  ASSERT_TRUE(store.value()->recordModelRun(run).ok());
+  run.bundleVersion = "0.2.0";
+  run.findings.resize(1);
+  ASSERT_TRUE(store.value()->recordModelRun(run).ok());
+
+  auto latest = store.value()->latestModelRun("1.2.3");
+  ASSERT_TRUE(latest.ok() && latest.value());
+  EXPECT_EQ(latest.value()->bundleVersion, "0.2.0");
+  ASSERT_EQ(latest.value()->findings.size(), 1u);
+  EXPECT_EQ(latest.value()->findings[0].centerMm, (core::Vec3{10, 20, 30}));
+  EXPECT_DOUBLE_EQ(latest.value()->findings[0].diameterMm, 6.5);
+  auto all = store.value()->allModelRuns();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all.value().size(), 2u);
+  EXPECT_EQ(all.value()[0].findings.size(), 2u);
+  EXPECT_DOUBLE_EQ(all.value()[0].findings[1].score, 0.61);
+  EXPECT_FALSE(store.value()->latestModelRun("no.such.study").value().has_value());
+  EXPECT_EQ(store.value()->verifyAuditChain().value().entries, 2u);  // one entry per run
+  EXPECT_NE(rawExec(dir / "review.sqlite", "DELETE FROM model_findings"), SQLITE_OK);
+  EXPECT_NE(rawExec(dir / "review.sqlite", "UPDATE model_runs SET device = 'gpu'"), SQLITE_OK);
+}
+
+TEST(ReviewStore, NumbersReadersFindingsAndLinksEachDecisionToTheOneBefore) {
+  test::TestFolder dir("review-add");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  Decision added = decision("1.2.3", 0, DecisionKind::Add, "dr.a");
+  added.centerMm = core::Vec3{1, 2, 3};
+  added.diameterMm = 4;
+  ASSERT_TRUE(store.value()->recordDecision(added).ok());
+  ASSERT_TRUE(store.value()->recordDecision(added).ok());
+  ASSERT_TRUE(
+      store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
+  Decision note = decision("1.2.3", 1, DecisionKind::Annotate, "dr.b");
+  note.note = "spiculated margin";
+  note.category = "suspicious";
+  ASSERT_TRUE(store.value()->recordDecision(note).ok());
+
+  const auto history = store.value()->decisions("1.2.3").value();
+  ASSERT_EQ(history.size(), 4u);
+  EXPECT_EQ(history[0].findingId, core::kFirstReaderFindingId);
+  EXPECT_EQ(history[1].findingId, core::kFirstReaderFindingId + 1);
+  EXPECT_FALSE(history[2].previousDecisionId.has_value());
+  ASSERT_TRUE(history[3].previousDecisionId.has_value());
+  EXPECT_EQ(*history[3].previousDecisionId, history[2].id);
+  EXPECT_EQ(history[3].category, "suspicious");
+}
+
+TEST(ReviewStore, KeepsFundusGradesAndRefusesGradesOutsideIcdr) {
+  test::TestFolder dir("review-grades");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  core::FundusGrade grade;
+  grade.imageUid = "1.2.3.9";
+  grade.reader = "dr.eye";
+  grade.grade = 2;
+  ASSERT_TRUE(store.value()->recordFundusGrade(grade).ok());
+  grade.grade = 3;
+  grade.gradable = false;
+  grade.note = "media opacity";
+  ASSERT_TRUE(store.value()->recordFundusGrade(grade).ok());
+  grade.grade = 5;
+  auto refused = store.value()->recordFundusGrade(grade);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("0 to 4"), std::string::npos);
+
+  const auto grades = store.value()->fundusGrades("1.2.3.9").value();
+  ASSERT_EQ(grades.size(), 2u);
+  EXPECT_EQ(grades[0].grade, 2);
+  EXPECT_TRUE(grades[0].gradable);
+  EXPECT_EQ(grades[1].grade, 3);
+  EXPECT_FALSE(grades[1].gradable);
+  EXPECT_EQ(grades[1].note, "media opacity");
+  EXPECT_EQ(store.value()->allFundusGrades().value().size(), 2u);
+  EXPECT_NE(rawExec(dir / "review.sqlite", "DELETE FROM fundus_grades"), SQLITE_OK);
+}
+
+TEST(ReviewStore, KeepsMeasurementsWithTheirPointsExactly) {
+  test::TestFolder dir("review-measure");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  core::Measurement m;
+  m.studyUid = "1.2.3";
+  m.seriesUid = "1.2.3.4";
+  m.reader = "dr.a";
+  m.kind = "length";
+  m.pointsMm = {{0.1, -0.2, 1.0 / 3.0}, {12.5, 7.25, -40.125}};
+  m.value = 14.2;
+  m.unit = "mm";
+  ASSERT_TRUE(store.value()->recordMeasurement(m).ok());
+  const auto back = store.value()->measurements("1.2.3").value();
+  ASSERT_EQ(back.size(), 1u);
+  ASSERT_EQ(back[0].pointsMm.size(), 2u);
+  EXPECT_EQ(back[0].pointsMm[0], m.pointsMm[0]);  // bit-exact, not approximately
+  EXPECT_EQ(back[0].pointsMm[1], m.pointsMm[1]);
+  EXPECT_EQ(back[0].unit, "mm");
+  m.pointsMm.clear();
+  EXPECT_FALSE(store.value()->recordMeasurement(m).ok());
+}
+
+TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
+  test::TestFolder dir("review-migrate");
+  const auto file = dir / "review.sqlite";
+  // The schema as version 1 shipped it, with one decision in it.
+  ASSERT_EQ(rawExec(file,
+                    "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                    "INSERT INTO schema_version VALUES (1);"
+                    "CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, study_uid TEXT "
+                    "NOT NULL, finding_id INTEGER NOT NULL, kind TEXT NOT NULL, reader TEXT NOT "
+                    "NULL, recorded_at TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', center_x "
+                    "REAL, center_y REAL, center_z REAL, diameter_mm REAL);"
+                    "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, recorded_at TEXT "
+                    "NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, "
+                    "previous_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+                    "INSERT INTO decisions (study_uid, finding_id, kind, reader, recorded_at) "
+                    "VALUES ('1.2.3', 4, 'reject', 'dr.old', '2026-01-01T00:00:00.000Z');"),
+            SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(store.value()->schemaVersion(), 2);
+  const auto history = store.value()->decisions("1.2.3").value();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].reader, "dr.old");
+  EXPECT_EQ(history[0].kind, DecisionKind::Reject);
+  EXPECT_TRUE(history[0].category.empty());
+  ASSERT_TRUE(
+      store.value()->recordDecision(decision("1.2.3", 4, DecisionKind::Confirm, "dr.new")).ok());
+  EXPECT_EQ(*store.value()->decisions("1.2.3").value()[1].previousDecisionId, history[0].id);
 }

@@ -87,6 +87,7 @@ class SliceWriter {
         {DCM_StudyID, "1"},
         {DCM_SeriesNumber, "1"},
         {DCM_InstanceNumber, std::to_string(k + 1)},
+        {DCM_AcquisitionNumber, "1"},
         {DCM_ImagePositionPatient, backslashJoin({position.x, position.y, position.z})},
         {DCM_ImageOrientationPatient,
          backslashJoin({row.x, row.y, row.z, column.x, column.y, column.z})},

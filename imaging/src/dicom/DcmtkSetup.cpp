@@ -1,6 +1,7 @@
 #include "DcmtkSetup.h"
 
 #include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
@@ -15,6 +16,7 @@ void unregisterDecoders() {
   DJDecoderRegistration::cleanup();
   DJLSDecoderRegistration::cleanup();
   DcmRLEDecoderRegistration::cleanup();
+  DcmRLEEncoderRegistration::cleanup();
 }
 
 }  // namespace
@@ -26,6 +28,7 @@ void ensureDcmtkReady() {
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();
+    DcmRLEEncoderRegistration::registerCodecs();  // fractional SEGs are written RLE-compressed
     std::atexit(unregisterDecoders);
   });
 }

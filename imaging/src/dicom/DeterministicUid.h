@@ -12,4 +12,9 @@ namespace vigie::imaging::internal {
 std::string deterministicUid(std::uint64_t seed, const std::string& purpose,
                              std::uint64_t index = 0);
 
+/// A 2.25 UID that is a one-way function of `text` (SHA-256): the same text
+/// always gives the same UID, and the UID does not reveal the text. Used for
+/// tracking UIDs and for replacing UIDs during de-identification.
+std::string uidFromText(const std::string& text);
+
 }  // namespace vigie::imaging::internal

@@ -10,27 +10,11 @@
 #include <mutex>
 
 #include "DcmtkSetup.h"
+#include "DicomFileSniffer.h"
 #include "ParallelFor.h"
 
 namespace vigie::imaging {
 namespace {
-
-/// True when the file has the "DICM" prefix of a Part 10 file.
-bool hasPart10Preamble(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char magic[132] = {};
-  return in.read(magic, sizeof magic) && std::string(magic + 128, 4) == "DICM";
-}
-
-/// Files without a meta header start with a small group-0008 element in
-/// either VR encoding; this cheap check avoids parsing every text or image file.
-bool looksLikeRawDataset(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  unsigned char head[8] = {};
-  if (!in.read(reinterpret_cast<char*>(head), sizeof head)) return false;
-  const unsigned group = head[0] | (head[1] << 8);
-  return group == 0x0008 || group == 0x0002;
-}
 
 std::string getString(DcmItem* item, const DcmTagKey& tag) {
   OFString value;
@@ -55,8 +39,8 @@ struct FileOutcome {
 
 FileOutcome readHeader(const std::filesystem::path& file) {
   FileOutcome outcome;
-  const bool part10 = hasPart10Preamble(file);
-  if (!part10 && !looksLikeRawDataset(file)) return outcome;  // NotDicom
+  const bool part10 = internal::hasPart10Preamble(file);
+  if (!part10 && !internal::looksLikeRawDataset(file)) return outcome;  // NotDicom
   DcmFileFormat format;
   const OFCondition status =
       format.loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
@@ -69,9 +53,11 @@ FileOutcome readHeader(const std::filesystem::path& file) {
   DcmDataset* ds = format.getDataset();
   DicomImageHeader& h = outcome.header;
   h.file = file;
+  h.sopClassUid = getString(ds, DCM_SOPClassUID);
   h.sopInstanceUid = getString(ds, DCM_SOPInstanceUID);
   h.studyInstanceUid = getString(ds, DCM_StudyInstanceUID);
   h.seriesInstanceUid = getString(ds, DCM_SeriesInstanceUID);
+  h.frameOfReferenceUid = getString(ds, DCM_FrameOfReferenceUID);
   h.modality = getString(ds, DCM_Modality);
   h.seriesDescription = getString(ds, DCM_SeriesDescription);
   h.transferSyntaxUid = DcmXfer(ds->getOriginalXfer()).getXferID();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vigie/core/Finding.h"
 #include "vigie/core/Result.h"
 #include "vigie/core/Vec3.h"
 
@@ -29,6 +30,56 @@ struct Decision {
   std::string note;                  ///< free text (annotation, reason)
   std::optional<Vec3> centerMm;      ///< LPS mm, for Edit and Add
   std::optional<double> diameterMm;  ///< mm, for Edit and Add
+  std::string category;              ///< for Annotate: e.g. "calcified", "follow-up"
+  /// The decision on the same finding that this one follows (set by the store),
+  /// so the history says what changed and from what.
+  std::optional<std::int64_t> previousDecisionId;
+};
+
+/// Finding ids the store gives to findings a reader adds (kind Add with
+/// findingId 0) start here, clear of any model's ids.
+constexpr int kFirstReaderFindingId = 1001;
+
+/// One run of a model over a series, with what it found.
+struct ModelRun {
+  std::int64_t id = 0;  ///< set by the store
+  std::string studyUid;
+  std::string seriesUid;
+  std::string bundleId;
+  std::string bundleVersion;
+  std::string weightsSha256;
+  std::string device;  ///< e.g. "cpu (2 threads)", "cuda:0"
+  double durationSeconds = 0.0;
+  std::string reader;      ///< who started it
+  std::string recordedAt;  ///< set by the store
+  std::vector<Finding> findings;
+};
+
+/// A reader's own grade of a fundus photograph (ICDR 0-4), append-only.
+struct FundusGrade {
+  std::int64_t id = 0;   ///< set by the store
+  std::string imageUid;  ///< SOP Instance UID, or the file's content hash for a plain photograph
+  std::string studyUid;  ///< may be empty for a plain photograph
+  std::string reader;
+  int grade = 0;  ///< ICDR: 0 none, 1 mild, 2 moderate, 3 severe NPDR, 4 proliferative
+  bool gradable = true;
+  std::string note;
+  std::string recordedAt;  ///< set by the store
+};
+
+/// A reader's measurement on a series: a length (two points) or a region's
+/// statistics; append-only.
+struct Measurement {
+  std::int64_t id = 0;  ///< set by the store
+  std::string studyUid;
+  std::string seriesUid;
+  std::string reader;
+  std::string kind;            ///< "length" or "roi"
+  std::vector<Vec3> pointsMm;  ///< LPS mm
+  double value = 0.0;          ///< in `unit`
+  std::string unit;            ///< UCUM, e.g. "mm", "[hnsf'U]"
+  std::string note;
+  std::string recordedAt;  ///< set by the store
 };
 
 /// Result of checking the audit log's hash chain.
@@ -54,11 +105,29 @@ class ReviewStore {
   ~ReviewStore();
 
   /// Stores the decision and its audit entry in one transaction; returns its id.
+  /// A reader's added finding (kind Add, findingId 0) gets the next free id
+  /// from kFirstReaderFindingId on.
   Result<std::int64_t> recordDecision(Decision decision);
   /// Every decision for a study, oldest first (the full history).
   Result<std::vector<Decision>> decisions(const std::string& studyUid) const;
   /// Every decision in the store, oldest first (for backup/export).
   Result<std::vector<Decision>> allDecisions() const;
+
+  /// Stores a model run and its findings, with an audit entry; returns its id.
+  Result<std::int64_t> recordModelRun(ModelRun run);
+  /// The most recent model run on a study, if any.
+  Result<std::optional<ModelRun>> latestModelRun(const std::string& studyUid) const;
+  /// Every model run in the store, oldest first (for backup/export).
+  Result<std::vector<ModelRun>> allModelRuns() const;
+
+  Result<std::int64_t> recordFundusGrade(FundusGrade grade);
+  /// Every grade given to an image, oldest first.
+  Result<std::vector<FundusGrade>> fundusGrades(const std::string& imageUid) const;
+  Result<std::vector<FundusGrade>> allFundusGrades() const;
+
+  Result<std::int64_t> recordMeasurement(Measurement measurement);
+  Result<std::vector<Measurement>> measurements(const std::string& studyUid) const;
+  Result<std::vector<Measurement>> allMeasurements() const;
 
   /// Appends an audit entry (e.g. "study opened", "model run", "export").
   /// `detail` must not contain patient names or IDs.

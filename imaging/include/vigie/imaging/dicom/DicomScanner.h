@@ -15,9 +15,11 @@ namespace vigie::imaging {
 /// (pixel data is not read during a scan).
 struct DicomImageHeader {
   std::filesystem::path file;
+  std::string sopClassUid;
   std::string sopInstanceUid;
   std::string studyInstanceUid;
   std::string seriesInstanceUid;
+  std::string frameOfReferenceUid;
   std::string modality;
   std::string seriesDescription;
   std::string transferSyntaxUid;

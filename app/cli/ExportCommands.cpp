@@ -1,0 +1,168 @@
+// vigie-cli export (a reviewed study as DICOM SR + SEG) and vigie-cli deid.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "../common/ReviewExport.h"
+#include "../common/SeriesChoice.h"
+#include "CliCommands.h"
+#include "CliSupport.h"
+#include "vigie/core/ReviewStore.h"
+#include "vigie/imaging/dicom/Deidentifier.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/SourceSeries.h"
+
+namespace vigie::app::cli {
+namespace {
+
+constexpr const char* kDeidOptions =
+    "  --retain-dates                      keep dates and times (Retain Longitudinal Temporal\n"
+    "                                      Information, Full Dates option)\n"
+    "  --retain-patient-characteristics    keep sex, age, size, weight, ethnic group, smoking\n"
+    "                                      and pregnancy status\n"
+    "  --key TEXT                          derive replacement UIDs and the pseudonymous Patient\n"
+    "                                      ID from TEXT (the same in every run); default: a\n"
+    "                                      fresh random key, so nothing links back\n";
+
+imaging::DeidentificationOptions deidOptions(const CommandLine& cl) {
+  imaging::DeidentificationOptions options;
+  options.retainDates = cl.has("--retain-dates");
+  options.retainPatientCharacteristics = cl.has("--retain-patient-characteristics");
+  options.key = cl.value("--key").value_or("");
+  return options;
+}
+
+std::string readerOf(const CommandLine& cl) {
+  if (auto reader = cl.value("--reader")) return *reader;
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "unknown";
+}
+
+core::Result<std::unique_ptr<core::ReviewStore>> openStore(const CommandLine& cl) {
+  return core::ReviewStore::open(
+      cl.value("--store").value_or(core::ReviewStore::defaultLocation().string()));
+}
+
+/// Prints what a de-identification run did; fails when any file failed.
+int reportDeidentification(const imaging::DeidentificationReport& r,
+                           const std::filesystem::path& out) {
+  std::printf(
+      "de-identified %zu files into %s: %zu attributes removed, %zu emptied or dummied, %zu "
+      "UIDs replaced; %zu files were not DICOM and were not copied\n",
+      r.files, out.string().c_str(), r.removed, r.emptiedOrReplaced, r.uidsReplaced, r.skipped);
+  for (const auto& u : r.unreadable)
+    std::fprintf(stderr, "vigie-cli: %s: %s\n", u.file.string().c_str(), u.reason.c_str());
+  return r.unreadable.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int runExport(const std::vector<std::string>& args) {
+  const std::string usageText =
+      std::string(
+          "usage: vigie-cli export PATH --out DIR [--series UID] [--store PATH] [--reader NAME]\n"
+          "                        [--deidentify [--retain-dates] "
+          "[--retain-patient-characteristics] [--key TEXT]]\n"
+          "Writes the review of the CT series under PATH (the largest, or --series) as standard\n"
+          "DICOM: DIR/sr.dcm, a TID 1500 Measurement Report (Comprehensive 3D SR) of the latest\n"
+          "model run's findings with every reader decision, and DIR/seg-nodules.dcm, a binary\n"
+          "SEG of the findings the reader confirmed, edited or added. With --deidentify, the\n"
+          "source series (DIR/series/) and both objects are de-identified together (DICOM PS3.15\n"
+          "Annex E), their references kept consistent:\n") +
+      kDeidOptions;
+  CommandLine cl(args, {"--out", "--series", "--store", "--reader", "--key"},
+                 {"--deidentify", "--retain-dates", "--retain-patient-characteristics", "--help"});
+  if (auto exit = helpOrUsageError(cl, usageText.c_str())) return *exit;
+  if (cl.positional().size() != 1) return usage("export needs one PATH", usageText.c_str());
+  const auto out = cl.value("--out");
+  if (!out) return usage("export needs --out DIR", usageText.c_str());
+  const bool deidentify = cl.has("--deidentify");
+  if (!deidentify && (cl.has("--retain-dates") || cl.has("--retain-patient-characteristics") ||
+                      cl.value("--key"))) {
+    return usage("the de-identification options need --deidentify", usageText.c_str());
+  }
+
+  auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
+  if (!scan.ok()) return fail(scan.error().message);
+  const auto* series = chooseSeries(scan.value(), cl.value("--series"));
+  if (!series) return fail(cl.positional()[0] + ": no CT series found");
+  auto source = imaging::describeSourceSeries(*series);
+  if (!source.ok()) return fail(source.error().message);
+  auto store = openStore(cl);
+  if (!store.ok()) return fail(store.error().message);
+  const std::string reader = readerOf(cl);
+
+  const std::filesystem::path outDir(*out);
+  // De-identified exports are first written identified to a private folder
+  // inside DIR, then de-identified beside it, then that folder is removed.
+  const std::filesystem::path writeDir = deidentify ? outDir / ".identified" : outDir;
+  auto exported = exportReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION);
+  if (!exported.ok()) return fail(exported.error().message);
+  const ReviewExport& e = exported.value();
+  std::printf("%zu findings (%zu accepted by the reader) from %s\n", e.findings, e.accepted,
+              e.model.c_str());
+  if (!deidentify) {
+    std::printf("wrote %s\n", e.report.string().c_str());
+    if (!e.segmentation.empty()) std::printf("wrote %s\n", e.segmentation.string().c_str());
+    return 0;
+  }
+
+  const imaging::Deidentifier deidentifier(deidOptions(cl));
+  imaging::DeidentificationReport report;
+  int exit = 0;
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::filesystem::path, std::filesystem::path>>{
+           {e.report, outDir / "sr.dcm"}, {e.segmentation, outDir / "seg-nodules.dcm"}}) {
+    if (from.empty()) continue;
+    auto status = deidentifier.deidentifyFile(from, to, &report);
+    if (!status.ok()) exit = fail(status.error().message);
+    std::printf("wrote %s\n", to.string().c_str());
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(writeDir, ec);
+  for (const auto& slice : source.value().slices) {
+    const auto to =
+        outDir / "series" / (deidentifier.replacementUid(slice.sopInstanceUid) + ".dcm");
+    auto status = deidentifier.deidentifyFile(slice.file, to, &report);
+    if (!status.ok()) {
+      report.unreadable.push_back({slice.file, status.error().message});
+      continue;
+    }
+    ++report.files;
+  }
+  auto logged = store.value()->audit(reader, "de-identification",
+                                     "export of " + std::to_string(report.files) + " files");
+  if (!logged.ok()) return fail(logged.error().message);
+  const int deidExit = reportDeidentification(report, outDir);
+  return exit != 0 ? exit : deidExit;
+}
+
+int runDeid(const std::vector<std::string>& args) {
+  const std::string usageText =
+      std::string(
+          "usage: vigie-cli deid IN OUT [--retain-dates] [--retain-patient-characteristics] [--key "
+          "TEXT]\n"
+          "                     [--store PATH] [--reader NAME]\n"
+          "De-identifies every DICOM file under IN (a file or a folder) into the folder OUT by "
+          "the\n"
+          "Basic Application Level Confidentiality Profile (DICOM PS3.15 Annex E): attributes\n"
+          "removed, emptied or given dummies by its table, private attributes removed, UIDs\n"
+          "replaced consistently across all the files. Each file is named after its new SOP\n"
+          "Instance UID. The run is recorded in the review store's audit log.\n") +
+      kDeidOptions;
+  CommandLine cl(args, {"--key", "--store", "--reader"},
+                 {"--retain-dates", "--retain-patient-characteristics", "--help"});
+  if (auto exit = helpOrUsageError(cl, usageText.c_str())) return *exit;
+  if (cl.positional().size() != 2) return usage("deid needs IN and OUT", usageText.c_str());
+  const imaging::Deidentifier deidentifier(deidOptions(cl));
+  auto report = deidentifier.deidentifyTree(cl.positional()[0], cl.positional()[1]);
+  if (!report.ok()) return fail(report.error().message);
+  auto store = openStore(cl);
+  if (!store.ok()) return fail(store.error().message);
+  auto logged = store.value()->audit(readerOf(cl), "de-identification",
+                                     std::to_string(report.value().files) + " files");
+  if (!logged.ok()) return fail(logged.error().message);
+  return reportDeidentification(report.value(), cl.positional()[1]);
+}
+
+}  // namespace vigie::app::cli

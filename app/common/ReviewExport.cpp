@@ -1,0 +1,65 @@
+#include "ReviewExport.h"
+
+#include "vigie/core/ReviewOutcome.h"
+#include "vigie/imaging/dicom/MeasurementReportWriter.h"
+#include "vigie/imaging/dicom/SegmentationWriter.h"
+
+namespace vigie::app {
+
+core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
+                                        core::ReviewStore& store, const std::string& reader,
+                                        const std::filesystem::path& outDir,
+                                        const std::string& softwareVersion) {
+  auto run = store.latestModelRun(source.studyUid);
+  if (!run.ok()) return run.error();
+  auto history = store.decisions(source.studyUid);
+  if (!history.ok()) return history.error();
+  const std::vector<core::Finding> modelFindings =
+      run.value() ? run.value()->findings : std::vector<core::Finding>{};
+  if (!run.value() && history.value().empty()) {
+    return core::makeError(core::ErrorCode::NotFound,
+                           "nothing to export: the review store has neither a model run nor a "
+                           "decision for this study");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(outDir, ec);
+  if (ec) return core::makeError(core::ErrorCode::IoError, outDir.string() + ": " + ec.message());
+
+  imaging::CtMeasurementReport report;
+  report.producer.softwareVersion = softwareVersion;
+  if (run.value()) {
+    report.producer.modelId = run.value()->bundleId;
+    report.producer.modelName = run.value()->bundleId;
+    report.producer.modelVersion = run.value()->bundleVersion;
+  } else {
+    report.producer.modelId = "none";
+    report.producer.modelVersion = "0";
+  }
+  report.exportingReader = reader;
+  report.findings = core::applyDecisions(modelFindings, history.value());
+
+  ReviewExport result;
+  result.findings = report.findings.size();
+  result.model =
+      run.value() ? report.producer.modelId + " " + report.producer.modelVersion : "none";
+  for (const auto& f : report.findings) result.accepted += f.acceptedByReader() ? 1 : 0;
+  if (result.accepted > 0) {
+    result.segmentation = outDir / "seg-nodules.dcm";
+    auto seg = imaging::writeNoduleSegmentation(source, report.findings, report.producer,
+                                                result.segmentation);
+    if (!seg.ok()) return seg.error();
+    for (const auto& [findingId, segment] : seg.value().segmentOfFinding) {
+      report.segments[findingId] = {seg.value().seriesUid, seg.value().sopInstanceUid, segment};
+    }
+  }
+  result.report = outDir / "sr.dcm";
+  auto sr = imaging::writeCtMeasurementReport(source, report, result.report);
+  if (!sr.ok()) return sr.error();
+  auto logged = store.audit(reader, "export",
+                            "DICOM SR and SEG of " + std::to_string(result.findings) +
+                                " findings (" + std::to_string(result.accepted) + " accepted)");
+  if (!logged.ok()) return logged.error();
+  return result;
+}
+
+}  // namespace vigie::app

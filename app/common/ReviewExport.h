@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "vigie/core/Result.h"
+#include "vigie/core/ReviewStore.h"
+#include "vigie/imaging/dicom/SourceSeries.h"
+
+namespace vigie::app {
+
+/// What exportReview wrote.
+struct ReviewExport {
+  std::filesystem::path report;        ///< the TID 1500 SR
+  std::filesystem::path segmentation;  ///< the nodule SEG; empty when nothing was accepted
+  std::size_t findings = 0;            ///< findings in the report
+  std::size_t accepted = 0;            ///< confirmed, edited or added (segments in the SEG)
+  std::string model;                   ///< "id version" of the model run reported, or "none"
+};
+
+/// Writes a reviewed CT study as standard DICOM into `outDir`: the latest
+/// model run's findings with every reader decision applied, as a TID 1500
+/// Measurement Report (sr.dcm) and, when the reader accepted any finding, a
+/// binary SEG of those nodules (seg-nodules.dcm) that the report refers to.
+/// Records an "export" entry in the audit log.
+core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
+                                        core::ReviewStore& store, const std::string& reader,
+                                        const std::filesystem::path& outDir,
+                                        const std::string& softwareVersion);
+
+}  // namespace vigie::app

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "vigie/core/Result.h"
+#include "vigie/core/VolumeGeometry.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
+
+namespace vigie::imaging {
+
+/// One image of a source series, as a derived object (SR, SEG) refers to it.
+struct SourceSlice {
+  std::filesystem::path file;
+  std::string sopClassUid;
+  std::string sopInstanceUid;
+};
+
+/// What a derived DICOM object needs to know about the CT series it was made
+/// from: its identity, its frame of reference, its geometry and its slices in
+/// volume order (slice k lies at index k along the volume's third axis).
+struct SourceSeries {
+  std::string studyUid;
+  std::string seriesUid;
+  std::string frameOfReferenceUid;
+  core::VolumeGeometry geometry;
+  std::vector<SourceSlice> slices;
+};
+
+/// Describes a single-frame series the way CtVolumeLoader stacks it.
+core::Result<SourceSeries> describeSourceSeries(const DicomSeriesEntry& series);
+
+}  // namespace vigie::imaging

@@ -1,0 +1,31 @@
+#include "vigie/imaging/dicom/SourceSeries.h"
+
+#include "vigie/imaging/dicom/CtVolumeLoader.h"
+
+namespace vigie::imaging {
+
+core::Result<SourceSeries> describeSourceSeries(const DicomSeriesEntry& series) {
+  auto layout = CtVolumeLoader::layout(series);
+  if (!layout.ok()) return layout.error();
+  SourceSeries source;
+  source.studyUid = series.studyInstanceUid;
+  source.seriesUid = series.seriesInstanceUid;
+  source.geometry = layout.value().geometry;
+  for (const DicomImageHeader* slice : layout.value().slices) {
+    if (slice->sopInstanceUid.empty() || slice->sopClassUid.empty()) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             slice->file.string() + ": no SOP Class or SOP Instance UID");
+    }
+    source.slices.push_back({slice->file, slice->sopClassUid, slice->sopInstanceUid});
+    if (source.frameOfReferenceUid.empty()) source.frameOfReferenceUid = slice->frameOfReferenceUid;
+  }
+  if (source.frameOfReferenceUid.empty()) {
+    return core::makeError(core::ErrorCode::ParseError,
+                           series.images.front().file.string() +
+                               ": the series has no Frame of Reference UID, so no coordinates "
+                               "can refer to it");
+  }
+  return source;
+}
+
+}  // namespace vigie::imaging
