@@ -17,8 +17,9 @@ PACKAGES=(
   libtorch-dev python3 python3-torch python3-numpy
   # storage and data formats
   libsqlite3-dev nlohmann-json3-dev
-  # tests: GoogleTest, an X server for GUI tests, DCMTK's command-line tools
-  libgtest-dev libgmock-dev xvfb xauth x11-utils dcmtk
+  # tests: GoogleTest, an X server for GUI tests, DCMTK's command-line tools,
+  # and dicom3tools' dciodvfy, the independent checker of our DICOM output
+  libgtest-dev libgmock-dev xvfb xauth x11-utils dcmtk dicom3tools
 )
 
 missing=()

@@ -1,11 +1,16 @@
 // vigie-cli as users and scripts call it: real processes, real files.
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "../unit/TestFolder.h"
 
@@ -187,4 +192,177 @@ TEST(Cli, ReviewDecisionsAreDurableListedAndAudited) {
   EXPECT_NE(verify.output.find("intact: 3 entries"), std::string::npos);
   const CliRun exported = runCli("review export --json" + store);
   EXPECT_EQ(nlohmann::json::parse(exported.output)["decisions"].size(), 3u);
+}
+
+namespace {
+
+/// Runs an outside tool (dciodvfy, dsrdump) the same way as vigie-cli.
+CliRun runTool(const std::string& command) {
+  CliRun run;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) run.output += buffer.data();
+  const int status = pclose(pipe);
+  run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+/// dciodvfy's findings of class "Error" (warnings are advice, e.g. about
+/// attributes a DICOMDIR would want, or our private coding scheme).
+std::string dciodvfyErrors(const std::filesystem::path& file, const std::string& iod) {
+  const CliRun run = runTool(std::string(VIGIE_DCIODVFY) + " " + file.string());
+  if (run.output.find(iod) == std::string::npos)
+    return "dciodvfy did not recognise " + iod + ": " + run.output;
+  std::string errors;
+  std::istringstream lines(run.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("Error", 0) == 0) errors += line + "\n";
+  }
+  return errors;
+}
+
+/// A small synthetic CT, analysed with the test model and recorded in a
+/// review store, with one finding confirmed and one added by the reader.
+struct ReviewedCase {
+  vigie::test::TestFolder dir;
+  std::string store;
+  std::string studyUid;
+  nlohmann::json findings;
+
+  explicit ReviewedCase(const std::string& name) : dir(name) {
+    store = " --store " + (dir / "review.sqlite").string();
+    EXPECT_EQ(
+        runCli("synth ct --out " + dir.path().string() + " --size 96x96x40 --spacing 3.75x3.75x7.5")
+            .exitCode,
+        0);
+    const CliRun analysed =
+        runCli("analyze " + (dir / "case_000").string() +
+               " --model " VIGIE_TEST_MODELS "/blob3d-bundle --cpu --reader dr.a --out " +
+               (dir / "results").string() + store);
+    EXPECT_EQ(analysed.exitCode, 0) << analysed.output;
+    std::ifstream file(dir / "results" / "findings.json");
+    const auto report = nlohmann::json::parse(file);
+    studyUid = report["series"]["study_uid"];
+    findings = report["findings"];
+    EXPECT_FALSE(findings.empty());
+    EXPECT_EQ(runCli("review decide --study " + studyUid +
+                     " --finding 1 --decision confirm --reader dr.a" + store)
+                  .exitCode,
+              0);
+    const CliRun added = runCli("review add --study " + studyUid +
+                                " --center 0,0,0 --diameter 6 --reader dr.b --note missed" + store);
+    EXPECT_EQ(added.exitCode, 0) << added.output;
+  }
+};
+
+}  // namespace
+
+TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
+  ReviewedCase c("cli-export");
+  const CliRun exported = runCli("export " + (c.dir / "case_000").string() + " --out " +
+                                 (c.dir / "dicom").string() + " --reader dr.a" + c.store);
+  ASSERT_EQ(exported.exitCode, 0) << exported.output;
+  EXPECT_NE(exported.output.find("(2 accepted by the reader)"), std::string::npos)
+      << exported.output;
+
+  EXPECT_EQ(dciodvfyErrors(c.dir / "dicom" / "sr.dcm", "Comprehensive3DSR"), "");
+  EXPECT_EQ(dciodvfyErrors(c.dir / "dicom" / "seg-nodules.dcm", "Segmentation"), "");
+  EXPECT_EQ(dciodvfyErrors(c.dir / "results" / "heatmap-seg.dcm", "Segmentation"), "");
+
+  const CliRun dump =
+      runTool(std::string(VIGIE_DSRDUMP) + " " + (c.dir / "dicom" / "sr.dcm").string());
+  EXPECT_EQ(dump.exitCode, 0) << dump.output;
+  for (const char* expected :
+       {"Imaging Measurement Report", "Confirmed by reader", "Added by reader", "Not reviewed",
+        "\"missed\"", "Referenced Segment", "SCOORD3D:(,,\"Center\")=(POINT"}) {
+    EXPECT_NE(dump.output.find(expected), std::string::npos) << expected << "\n" << dump.output;
+  }
+  const CliRun verify = runCli("audit verify" + c.store);
+  EXPECT_EQ(verify.exitCode, 0) << verify.output;
+  const CliRun backup = runCli("review export --json" + c.store);
+  const auto json = nlohmann::json::parse(backup.output);
+  EXPECT_EQ(json["schema_version"], 2);
+  ASSERT_EQ(json["model_runs"].size(), 1u);
+  EXPECT_EQ(json["model_runs"][0]["findings"].size(), c.findings.size());
+  EXPECT_EQ(json["decisions"][1]["finding_id"], 1001);
+}
+
+TEST(Cli, ExportDeidentifiedKeepsEveryReferenceAndNoIdentity) {
+  ReviewedCase c("cli-export-deid");
+  const auto out = c.dir / "anon";
+  const CliRun exported = runCli("export " + (c.dir / "case_000").string() + " --out " +
+                                 out.string() + " --deidentify --key k" + c.store);
+  ASSERT_EQ(exported.exitCode, 0) << exported.output;
+  EXPECT_FALSE(std::filesystem::exists(out / ".identified"));
+  std::set<std::string> instances;
+  for (const auto& entry : std::filesystem::directory_iterator(out / "series")) {
+    DcmFileFormat format;
+    ASSERT_TRUE(format.loadFile(entry.path().c_str()).good());
+    OFString uid;
+    format.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid);
+    instances.insert(uid.c_str());
+  }
+  EXPECT_EQ(instances.size(), 40u);
+  for (const char* object : {"sr.dcm", "seg-nodules.dcm"}) {
+    DcmFileFormat format;
+    ASSERT_TRUE(format.loadFile((out / object).c_str()).good());
+    DcmStack stack;
+    std::size_t references = 0;
+    while (format.getDataset()
+               ->search(DCM_ReferencedSOPInstanceUID, stack, ESM_afterStackTop, OFTrue)
+               .good()) {
+      OFString uid;
+      static_cast<DcmElement*>(stack.top())->getOFString(uid, 0);
+      if (std::string(object) == "sr.dcm" && uid.length() && !instances.count(uid.c_str())) {
+        // The report also refers to the SEG, de-identified beside it.
+        DcmFileFormat seg;
+        ASSERT_TRUE(seg.loadFile((out / "seg-nodules.dcm").c_str()).good());
+        OFString segUid;
+        seg.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, segUid);
+        EXPECT_EQ(uid, segUid);
+      } else {
+        EXPECT_EQ(instances.count(uid.c_str()), 1u) << object << " refers to " << uid;
+      }
+      ++references;
+    }
+    EXPECT_GE(references, 40u) << object;
+    OFString name;
+    format.getDataset()->findAndGetOFString(DCM_PatientName, name);
+    EXPECT_EQ(name, "ANONYMOUS^");
+  }
+  // Neither the phantom's name nor its ID is left in any byte of any file.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(out)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find("PHANTOM^CHEST"), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find("VIGIE-SYNTH"), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find("dr.a"), std::string::npos) << entry.path();
+  }
+  EXPECT_EQ(dciodvfyErrors(out / "sr.dcm", "Comprehensive3DSR"), "");
+  EXPECT_EQ(dciodvfyErrors(out / "seg-nodules.dcm", "Segmentation"), "");
+  const CliRun info = runCli("info " + (out / "series").string());
+  EXPECT_EQ(info.exitCode, 0) << info.output;
+  EXPECT_NE(info.output.find("volume 96x96x40 voxels"), std::string::npos) << info.output;
+}
+
+TEST(Cli, DeidCopiesOnlyDicomAndRecordsTheRunInTheAuditLog) {
+  vigie::test::TestFolder dir("cli-deid");
+  ASSERT_EQ(
+      runCli("synth ct --out " + dir.path().string() + " --size 96x96x40 --spacing 3.75x3.75x7.5")
+          .exitCode,
+      0);
+  const std::string store = " --store " + (dir / "review.sqlite").string();
+  const CliRun run =
+      runCli("deid " + (dir / "case_000").string() + " " + (dir / "anon").string() + store);
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  EXPECT_NE(run.output.find("de-identified 40 files"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("1 files were not DICOM"), std::string::npos) << run.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "anon" / "truth.json"));
+  EXPECT_NE(runCli("audit verify" + store).output.find("intact: 1 entries"), std::string::npos);
+  const CliRun missing =
+      runCli("deid " + (dir / "nothing").string() + " " + (dir / "x").string() + store);
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.output.find("no such file or folder"), std::string::npos) << missing.output;
 }

@@ -1,0 +1,353 @@
+// DICOM output read back with DCMTK: the TID 1500 report, binary and
+// fractional SEGs on the source grid, and PS3.15 de-identification.
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcitem.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "TestFolder.h"
+#include "vigie/imaging/dicom/CtSeriesWriter.h"
+#include "vigie/imaging/dicom/CtVolumeLoader.h"
+#include "vigie/imaging/dicom/Deidentifier.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/MeasurementReportWriter.h"
+#include "vigie/imaging/dicom/SegmentationWriter.h"
+#include "vigie/imaging/dicom/SourceSeries.h"
+
+using namespace vigie;
+using test::TestFolder;
+
+namespace {
+
+/// A small CT series on disk with its description for derived objects.
+struct SourceFixture {
+  TestFolder dir{"dicom-out"};
+  core::VolumeGeometry geometry;
+  imaging::SourceSeries source;
+
+  SourceFixture() {
+    geometry.size = {32, 24, 16};
+    geometry.spacing = {1.0, 1.0, 2.0};
+    geometry.origin = {-16.0, -12.0, -20.0};
+    core::CtVolume volume(geometry);
+    for (std::size_t n = 0; n < volume.voxelCount(); ++n)
+      volume.data()[n] = static_cast<std::int16_t>(-1000 + (n * 37) % 1400);
+    imaging::CtSeriesDescription description;
+    description.patientName = "DOE^JANE";
+    description.patientId = "MRN-0042";
+    auto written = imaging::CtSeriesWriter(description).write(volume, dir / "ct");
+    EXPECT_TRUE(written.ok());
+    auto scan = imaging::DicomScanner().scan(dir / "ct");
+    EXPECT_TRUE(scan.ok() && scan.value().series.size() == 1);
+    auto described = imaging::describeSourceSeries(scan.value().series.front());
+    EXPECT_TRUE(described.ok()) << described.error().message;
+    source = described.value();
+  }
+};
+
+core::ReviewedFinding finding(int id, core::ReviewState state, core::Vec3 centre, double diameter,
+                              std::optional<double> score) {
+  core::ReviewedFinding f;
+  f.id = id;
+  f.state = state;
+  f.centerMm = centre;
+  f.diameterMm = diameter;
+  f.modelScore = score;
+  f.reader = state == core::ReviewState::Pending ? "" : "dr.a";
+  return f;
+}
+
+imaging::ProducerIdentity producer() { return {"test-model", "Test model", "1.2.0", "0.1.0"}; }
+
+std::string stringOf(DcmItem* item, const DcmTagKey& tag) {
+  OFString value;
+  item->findAndGetOFStringArray(tag, value);
+  return value.c_str();
+}
+
+/// Every value of `tag` anywhere in the dataset, sequences included.
+std::vector<std::string> allValues(DcmItem* item, const DcmTagKey& tag) {
+  std::vector<std::string> out;
+  DcmStack stack;
+  while (item->search(tag, stack, ESM_afterStackTop, OFTrue).good()) {
+    OFString value;
+    static_cast<DcmElement*>(stack.top())->getOFStringArray(value);
+    out.push_back(value.c_str());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(MeasurementReport, IsATid1500ComprehensiveSrWithOneGroupPerFinding) {
+  SourceFixture fx;
+  ASSERT_EQ(fx.source.slices.size(), 16u);
+  imaging::CtMeasurementReport report;
+  report.producer = producer();
+  report.exportingReader = "dr.a";
+  report.findings = {finding(1, core::ReviewState::Confirmed, {1.5, -2.0, -4.0}, 6.0, 0.93),
+                     finding(2, core::ReviewState::Rejected, {5.0, 3.0, 2.0}, 4.0, 0.71),
+                     finding(1001, core::ReviewState::Added, {-6.0, 4.0, 0.0}, 3.5, {})};
+  report.findings[1].note = "vessel";
+  const auto file = fx.dir / "sr.dcm";
+  auto uid = imaging::writeCtMeasurementReport(fx.source, report, file);
+  ASSERT_TRUE(uid.ok()) << uid.error().message;
+
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(file.c_str()).good());
+  DcmDataset* ds = format.getDataset();
+  EXPECT_EQ(stringOf(ds, DCM_SOPClassUID), UID_Comprehensive3DSRStorage);
+  EXPECT_EQ(stringOf(ds, DCM_SOPInstanceUID), uid.value());
+  EXPECT_EQ(stringOf(ds, DCM_StudyInstanceUID), fx.source.studyUid);  // files into the CT's study
+  EXPECT_EQ(stringOf(ds, DCM_PatientName), "DOE^JANE");
+  EXPECT_EQ(allValues(ds, DCM_ReferencedSOPInstanceUID).size(), 16u + 16u);  // evidence + library
+
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(*ds).good());
+  EXPECT_EQ(doc.getDocumentType(), DSRTypes::DT_Comprehensive3DSR);
+  DSRDocumentTree& tree = doc.getTree();
+  ASSERT_GT(tree.gotoRoot(), 0u);
+  EXPECT_EQ(tree.getCurrentContentItem().getConceptName().getCodeValue(), "126000");
+  OFString templateId, mapping;
+  tree.getCurrentContentItem().getTemplateIdentification(templateId, mapping);
+  EXPECT_EQ(templateId, "1500");
+  std::size_t groups = 0;
+  std::vector<std::string> decisions;
+  std::vector<DSRSpatialCoordinates3DValue> centres;
+  do {
+    DSRContentItem& item = tree.getCurrentContentItem();
+    const std::string concept = item.getConceptName().getCodeValue().c_str();
+    if (concept == "125007") ++groups;
+    if (concept == "decision") decisions.push_back(item.getCodeValue().getCodeValue().c_str());
+    if (item.getValueType() == DSRTypes::VT_SCoord3D)
+      centres.push_back(*item.getSpatialCoordinates3DPtr());
+  } while (tree.iterate());
+  EXPECT_EQ(groups, 3u);
+  EXPECT_EQ(decisions, (std::vector<std::string>{"confirmed", "rejected", "added"}));
+  ASSERT_EQ(centres.size(), 3u);
+  EXPECT_EQ(centres[0].getFrameOfReferenceUID(), fx.source.frameOfReferenceUid.c_str());
+  Float32 x = 0, y = 0, z = 0;
+  ASSERT_TRUE(centres[0].getGraphicDataList().getItem(1, x, y, z).good());
+  EXPECT_FLOAT_EQ(x, 1.5f);
+  EXPECT_FLOAT_EQ(y, -2.0f);
+  EXPECT_FLOAT_EQ(z, -4.0f);
+}
+
+TEST(NoduleSegmentation, HasOneSegmentPerAcceptedFindingOnTheSourceSlices) {
+  SourceFixture fx;
+  // Centre on voxel (16, 12, 8): x = -16 + 16, y = -12 + 12, z = -20 + 2 * 8.
+  const std::vector<core::ReviewedFinding> findings = {
+      finding(1, core::ReviewState::Confirmed, {0.0, 0.0, -4.0}, 6.0, 0.9),
+      finding(2, core::ReviewState::Rejected, {5.0, 5.0, 0.0}, 6.0, 0.8),
+      finding(1001, core::ReviewState::Added, {-8.0, -6.0, 4.0}, 2.0, {})};
+  const auto file = fx.dir / "seg.dcm";
+  auto seg = imaging::writeNoduleSegmentation(fx.source, findings, producer(), file);
+  ASSERT_TRUE(seg.ok()) << seg.error().message;
+  ASSERT_EQ(seg.value().segmentOfFinding.size(), 2u);  // the rejected one is not segmented
+  EXPECT_EQ(seg.value().segmentOfFinding.at(1), 1);
+  EXPECT_EQ(seg.value().segmentOfFinding.at(1001), 2);
+  // A 6 mm sphere over 2 mm slices touches slices 7, 8, 9 (z -6, -4, -2), a
+  // 2 mm one only its own slice.
+  EXPECT_EQ(seg.value().frames, 3u + 1u);
+
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(file.c_str()).good());
+  DcmDataset* ds = format.getDataset();
+  EXPECT_EQ(stringOf(ds, DCM_SOPClassUID), UID_SegmentationStorage);
+  EXPECT_EQ(stringOf(ds, DCM_SegmentationType), "BINARY");
+  EXPECT_EQ(stringOf(ds, DCM_FrameOfReferenceUID), fx.source.frameOfReferenceUid);
+  EXPECT_EQ(stringOf(ds, DCM_StudyInstanceUID), fx.source.studyUid);
+  EXPECT_EQ(stringOf(ds, DCM_NumberOfFrames), "4");
+  DcmSequenceOfItems* perFrame = nullptr;
+  ASSERT_TRUE(ds->findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrame).good());
+  ASSERT_EQ(perFrame->card(), 4u);
+  const auto positions = allValues(perFrame->getItem(1), DCM_ImagePositionPatient);
+  ASSERT_EQ(positions.size(), 1u);
+  EXPECT_EQ(positions[0], "-16.000000\\-12.000000\\-4.000000");  // slice 8's origin
+  const auto derivedFrom = allValues(perFrame->getItem(1), DCM_ReferencedSOPInstanceUID);
+  ASSERT_EQ(derivedFrom.size(), 1u);
+  EXPECT_EQ(derivedFrom[0], fx.source.slices[8].sopInstanceUid);
+
+  // The centre voxel of frame 2 (slice 8) is set, a corner is not: bits
+  // packed little-endian, frames back to back.
+  const Uint8* bits = nullptr;
+  unsigned long length = 0;
+  ASSERT_TRUE(ds->findAndGetUint8Array(DCM_PixelData, bits, &length).good());
+  const std::size_t plane = 32 * 24, frame = 1;
+  auto bit = [&](std::size_t i, std::size_t j) {
+    const std::size_t n = frame * plane + j * 32 + i;
+    return (bits[n / 8] >> (n % 8)) & 1;
+  };
+  EXPECT_EQ(bit(16, 12), 1);
+  EXPECT_EQ(bit(0, 0), 0);
+  EXPECT_EQ(bit(16 + 3, 12), 1);  // radius 3 mm reaches 3 voxels out
+  EXPECT_EQ(bit(16 + 4, 12), 0);
+}
+
+TEST(NoduleSegmentation, RefusesWhenNothingWasAccepted) {
+  SourceFixture fx;
+  auto seg = imaging::writeNoduleSegmentation(
+      fx.source, {finding(1, core::ReviewState::Rejected, {0, 0, 0}, 5, 0.9)}, producer(),
+      fx.dir / "seg.dcm");
+  ASSERT_FALSE(seg.ok());
+  EXPECT_NE(seg.error().message.find("nothing to segment"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(fx.dir / "seg.dcm"));
+}
+
+TEST(ProbabilitySegmentation, StoresTheHeatmapAsFractionalRleFramesWhereItIsNonZero) {
+  SourceFixture fx;
+  core::FloatVolume heatmap(fx.geometry, 0.0f);
+  heatmap.at(10, 5, 3) = 1.0f;
+  heatmap.at(11, 5, 3) = 0.5f;
+  heatmap.at(2, 2, 12) = 0.25f;
+  heatmap.at(3, 3, 14) = 0.001f;  // below 1/255: no frame for slice 14
+  const auto file = fx.dir / "heatmap.dcm";
+  auto seg = imaging::writeProbabilitySegmentation(fx.source, heatmap, producer(), file);
+  ASSERT_TRUE(seg.ok()) << seg.error().message;
+  EXPECT_EQ(seg.value().frames, 2u);
+
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(file.c_str()).good());
+  EXPECT_EQ(format.getDataset()->getOriginalXfer(), EXS_RLELossless);
+  DcmDataset* ds = format.getDataset();
+  EXPECT_EQ(stringOf(ds, DCM_SegmentationType), "FRACTIONAL");
+  EXPECT_EQ(stringOf(ds, DCM_SegmentationFractionalType), "PROBABILITY");
+  EXPECT_EQ(stringOf(ds, DCM_MaximumFractionalValue), "255");
+  DcmRLEDecoderRegistration::registerCodecs();
+  ASSERT_TRUE(ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr).good());
+  const Uint8* pixels = nullptr;
+  ASSERT_TRUE(ds->findAndGetUint8Array(DCM_PixelData, pixels).good());
+  EXPECT_EQ(pixels[5 * 32 + 10], 255);
+  EXPECT_EQ(pixels[5 * 32 + 11], 128);
+  EXPECT_EQ(pixels[32 * 24 + 2 * 32 + 2], 64);
+}
+
+TEST(Deidentifier, LeavesNoIdentifyingAttributeAndKeepsPixelsAndGeometry) {
+  SourceFixture fx;
+  // Give the series what real scanners write about people and places.
+  for (const auto& slice : fx.source.slices) {
+    DcmFileFormat format;
+    ASSERT_TRUE(format.loadFile(slice.file.c_str()).good());
+    DcmDataset* ds = format.getDataset();
+    ds->putAndInsertString(DCM_PatientBirthDate, "19600214");
+    ds->putAndInsertString(DCM_PatientAge, "066Y");
+    ds->putAndInsertString(DCM_AccessionNumber, "ACC123");
+    ds->putAndInsertString(DCM_InstitutionName, "General Hospital");
+    ds->putAndInsertString(DCM_ReferringPhysicianName, "HOUSE^GREGORY");
+    ds->putAndInsertString(DCM_OperatorsName, "TECH^TOM");
+    ds->putAndInsertString(DCM_StationName, "CT01");
+    ds->putAndInsertString(DCM_DeviceSerialNumber, "SN-99");
+    ds->putAndInsertString(DCM_AcquisitionDate, "20260101");
+    ds->putAndInsertString(DCM_ImageComments, "Jane came in on Tuesday");
+    ds->putAndInsertString(DcmTag(0x0029, 0x0010, EVR_LO), "ACME PRIVATE");
+    ds->putAndInsertString(DcmTag(0x0029, 0x1001, EVR_LO), "jane.doe@example.org");
+    DcmItem* item = nullptr;
+    ds->findOrCreateSequenceItem(DCM_ReferencedImageSequence, item, -2);
+    item->putAndInsertString(DCM_ReferencedSOPClassUID, UID_CTImageStorage);
+    item->putAndInsertString(DCM_ReferencedSOPInstanceUID,
+                             fx.source.slices[0].sopInstanceUid.c_str());
+    item->putAndInsertString(DCM_PerformingPhysicianName, "GREY^MEREDITH");
+    ASSERT_TRUE(format.saveFile(slice.file.c_str(), EXS_LittleEndianExplicit).good());
+  }
+  imaging::DeidentificationOptions options;
+  options.key = "test key";
+  const imaging::Deidentifier deidentifier(options);
+  auto report = deidentifier.deidentifyTree(fx.dir / "ct", fx.dir / "anon");
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report.value().files, 16u);
+  EXPECT_TRUE(report.value().unreadable.empty());
+
+  std::set<std::string> studies, frames, seriesUids;
+  for (const auto& file : report.value().written) {
+    DcmFileFormat format;
+    ASSERT_TRUE(format.loadFile(file.c_str()).good());
+    DcmDataset* ds = format.getDataset();
+    for (const DcmTagKey& gone :
+         {DCM_PatientAge, DCM_InstitutionName, DCM_OperatorsName, DCM_StationName,
+          DCM_AcquisitionDate, DCM_ImageComments, DCM_StudyDescription, DCM_SeriesDescription,
+          DCM_PerformingPhysicianName, DcmTagKey(0x0029, 0x1001), DcmTagKey(0x0029, 0x0010)}) {
+      EXPECT_TRUE(allValues(ds, gone).empty()) << DcmTag(gone).getTagName();
+    }
+    for (const DcmTagKey& emptied : {DCM_PatientBirthDate, DCM_AccessionNumber,
+                                     DCM_ReferringPhysicianName, DCM_StudyDate, DCM_PatientSex}) {
+      EXPECT_TRUE(ds->tagExists(emptied)) << DcmTag(emptied).getTagName();  // type 2 stays
+      EXPECT_EQ(stringOf(ds, emptied), "") << DcmTag(emptied).getTagName();
+    }
+    EXPECT_EQ(stringOf(ds, DCM_PatientName), "ANONYMOUS^");
+    EXPECT_EQ(stringOf(ds, DCM_PatientID), deidentifier.pseudonymousPatientId("MRN-0042"));
+    EXPECT_EQ(stringOf(ds, DCM_DeviceSerialNumber), "ANONYMIZED");
+    EXPECT_EQ(stringOf(ds, DCM_PatientIdentityRemoved), "YES");
+    EXPECT_EQ(allValues(ds, DCM_CodeValue).front(), "113100");
+    // Every UID but the SOP classes is replaced, consistently.
+    EXPECT_EQ(stringOf(ds, DCM_SOPClassUID), UID_CTImageStorage);
+    EXPECT_EQ(
+        allValues(ds, DCM_ReferencedSOPInstanceUID),
+        std::vector<std::string>{deidentifier.replacementUid(fx.source.slices[0].sopInstanceUid)});
+    EXPECT_EQ(stringOf(format.getMetaInfo(), DCM_MediaStorageSOPInstanceUID),
+              stringOf(ds, DCM_SOPInstanceUID));
+    studies.insert(stringOf(ds, DCM_StudyInstanceUID));
+    seriesUids.insert(stringOf(ds, DCM_SeriesInstanceUID));
+    frames.insert(stringOf(ds, DCM_FrameOfReferenceUID));
+  }
+  EXPECT_EQ(studies, std::set<std::string>{deidentifier.replacementUid(fx.source.studyUid)});
+  EXPECT_EQ(seriesUids, std::set<std::string>{deidentifier.replacementUid(fx.source.seriesUid)});
+  EXPECT_EQ(frames,
+            std::set<std::string>{deidentifier.replacementUid(fx.source.frameOfReferenceUid)});
+
+  // The de-identified series still loads as the same volume.
+  auto original = imaging::CtVolumeLoader().load(
+      imaging::DicomScanner().scan(fx.dir / "ct").value().series.front());
+  auto scan = imaging::DicomScanner().scan(fx.dir / "anon");
+  ASSERT_TRUE(scan.ok() && scan.value().series.size() == 1);
+  auto anon = imaging::CtVolumeLoader().load(scan.value().series.front());
+  ASSERT_TRUE(original.ok() && anon.ok());
+  const auto& a = original.value().volume;
+  const auto& b = anon.value().volume;
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(a.geometry().origin, b.geometry().origin);
+  EXPECT_EQ(a.geometry().spacing, b.geometry().spacing);
+  EXPECT_TRUE(std::equal(a.data(), a.data() + a.voxelCount(), b.data()));
+}
+
+TEST(Deidentifier, OptionsKeepDatesAndPatientCharacteristics) {
+  SourceFixture fx;
+  imaging::DeidentificationOptions options;
+  options.retainDates = true;
+  options.retainPatientCharacteristics = true;
+  const imaging::Deidentifier deidentifier(options);
+  const auto out = fx.dir / "anon.dcm";
+  ASSERT_TRUE(deidentifier.deidentifyFile(fx.source.slices[0].file, out).ok());
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(out.c_str()).good());
+  DcmDataset* ds = format.getDataset();
+  EXPECT_EQ(stringOf(ds, DCM_StudyDate), "20260101");
+  EXPECT_EQ(stringOf(ds, DCM_PatientSex), "O");
+  EXPECT_EQ(stringOf(ds, DCM_PatientName), "ANONYMOUS^");
+  EXPECT_EQ(stringOf(ds, DCM_LongitudinalTemporalInformationModified), "UNMODIFIED");
+  const auto codes = allValues(ds, DCM_CodeValue);
+  EXPECT_EQ(codes, (std::vector<std::string>{"113100", "113104", "113106", "113108"}));
+}
+
+TEST(Deidentifier, TheSameKeyGivesTheSameUidsAndAnotherKeyOthers) {
+  imaging::DeidentificationOptions a, b;
+  a.key = "k1";
+  b.key = "k2";
+  const std::string uid = "1.2.826.0.1.3680043.2.1125.1";
+  EXPECT_EQ(imaging::Deidentifier(a).replacementUid(uid),
+            imaging::Deidentifier(a).replacementUid(uid));
+  EXPECT_NE(imaging::Deidentifier(a).replacementUid(uid),
+            imaging::Deidentifier(b).replacementUid(uid));
+  EXPECT_NE(imaging::Deidentifier({}).replacementUid(uid),
+            imaging::Deidentifier({}).replacementUid(uid));  // fresh random keys
+  const std::string replaced = imaging::Deidentifier(a).replacementUid(uid);
+  EXPECT_EQ(replaced.rfind("2.25.", 0), 0u);
+  EXPECT_LE(replaced.size(), 64u);
+}
