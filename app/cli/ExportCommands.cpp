@@ -66,7 +66,9 @@ int runExport(const std::vector<std::string>& args) {
           "Writes the review of the CT series under PATH (the largest, or --series) as standard\n"
           "DICOM: DIR/sr.dcm, a TID 1500 Measurement Report (Comprehensive 3D SR) of the latest\n"
           "model run's findings with every reader decision, and DIR/seg-nodules.dcm, a binary\n"
-          "SEG of the findings the reader confirmed, edited or added. With --deidentify, the\n"
+          "SEG of the findings the reader confirmed, edited or added. For a series of fundus\n"
+          "photographs (DICOM OP, when PATH has no CT), DIR/sr.dcm holds the readers' grades\n"
+          "(review grade). With --deidentify, the\n"
           "source series (DIR/series/) and both objects are de-identified together (DICOM PS3.15\n"
           "Annex E), their references kept consistent:\n") +
       kDeidOptions;
@@ -84,9 +86,13 @@ int runExport(const std::vector<std::string>& args) {
 
   auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
   if (!scan.ok()) return fail(scan.error().message);
+  // A CT study by default; a study of fundus photographs (OP) when it has no CT.
   const auto* series = chooseSeries(scan.value(), cl.value("--series"));
-  if (!series) return fail(cl.positional()[0] + ": no CT series found");
-  auto source = imaging::describeSourceSeries(*series);
+  if (!series && !cl.value("--series")) series = chooseSeries(scan.value(), std::nullopt, "OP");
+  if (!series) return fail(cl.positional()[0] + ": no CT or ophthalmic photography series found");
+  const bool fundus = series->modality == "OP";
+  auto source =
+      fundus ? imaging::describeSourceImages(*series) : imaging::describeSourceSeries(*series);
   if (!source.ok()) return fail(source.error().message);
   auto store = openStore(cl);
   if (!store.ok()) return fail(store.error().message);
@@ -96,11 +102,17 @@ int runExport(const std::vector<std::string>& args) {
   // De-identified exports are first written identified to a private folder
   // inside DIR, then de-identified beside it, then that folder is removed.
   const std::filesystem::path writeDir = deidentify ? outDir / ".identified" : outDir;
-  auto exported = exportReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION);
+  auto exported =
+      fundus ? exportFundusReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION)
+             : exportReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION);
   if (!exported.ok()) return fail(exported.error().message);
   const ReviewExport& e = exported.value();
-  std::printf("%zu findings (%zu accepted by the reader) from %s\n", e.findings, e.accepted,
-              e.model.c_str());
+  if (fundus) {
+    std::printf("%zu photographs, %zu graded by a reader\n", e.findings, e.accepted);
+  } else {
+    std::printf("%zu findings (%zu accepted by the reader) from %s\n", e.findings, e.accepted,
+                e.model.c_str());
+  }
   if (!deidentify) {
     std::printf("wrote %s\n", e.report.string().c_str());
     if (!e.segmentation.empty()) std::printf("wrote %s\n", e.segmentation.string().c_str());

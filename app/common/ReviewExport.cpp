@@ -1,10 +1,22 @@
 #include "ReviewExport.h"
 
 #include "vigie/core/ReviewOutcome.h"
+#include "vigie/imaging/dicom/FundusReportWriter.h"
 #include "vigie/imaging/dicom/MeasurementReportWriter.h"
 #include "vigie/imaging/dicom/SegmentationWriter.h"
 
 namespace vigie::app {
+
+namespace {
+
+core::Status makeFolder(const std::filesystem::path& outDir) {
+  std::error_code ec;
+  std::filesystem::create_directories(outDir, ec);
+  if (ec) return core::makeError(core::ErrorCode::IoError, outDir.string() + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
 
 core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
                                         core::ReviewStore& store, const std::string& reader,
@@ -21,9 +33,7 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
                            "nothing to export: the review store has neither a model run nor a "
                            "decision for this study");
   }
-  std::error_code ec;
-  std::filesystem::create_directories(outDir, ec);
-  if (ec) return core::makeError(core::ErrorCode::IoError, outDir.string() + ": " + ec.message());
+  if (auto made = makeFolder(outDir); !made.ok()) return made.error();
 
   imaging::CtMeasurementReport report;
   report.producer.softwareVersion = softwareVersion;
@@ -58,6 +68,40 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
   auto logged = store.audit(reader, "export",
                             "DICOM SR and SEG of " + std::to_string(result.findings) +
                                 " findings (" + std::to_string(result.accepted) + " accepted)");
+  if (!logged.ok()) return logged.error();
+  return result;
+}
+
+core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photographs,
+                                              core::ReviewStore& store, const std::string& reader,
+                                              const std::filesystem::path& outDir,
+                                              const std::string& softwareVersion) {
+  imaging::FundusReport report;
+  report.producer = {"none", "", "0", softwareVersion};
+  report.exportingReader = reader;
+  for (const auto& image : photographs.slices) {
+    auto grades = store.fundusGrades(image.sopInstanceUid);
+    if (!grades.ok()) return grades.error();
+    imaging::FundusImageAssessment assessment;
+    assessment.image = image;
+    if (!grades.value().empty()) assessment.reader = grades.value().back();
+    report.images.push_back(std::move(assessment));
+  }
+  ReviewExport result;
+  result.findings = report.images.size();
+  for (const auto& a : report.images) result.accepted += a.reader ? 1 : 0;
+  result.model = "none";
+  if (result.accepted == 0) {
+    return core::makeError(core::ErrorCode::NotFound,
+                           "nothing to export: no photograph of this series has a reader's grade "
+                           "(vigie-cli review grade --image SOP_INSTANCE_UID ...)");
+  }
+  if (auto made = makeFolder(outDir); !made.ok()) return made.error();
+  result.report = outDir / "sr.dcm";
+  auto sr = imaging::writeFundusReport(photographs, report, result.report);
+  if (!sr.ok()) return sr.error();
+  auto logged = store.audit(
+      reader, "export", "DICOM SR of " + std::to_string(result.accepted) + " graded photographs");
   if (!logged.ok()) return logged.error();
   return result;
 }

@@ -28,4 +28,13 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
                                         const std::filesystem::path& outDir,
                                         const std::string& softwareVersion);
 
+/// Writes the readers' grades of a series of fundus photographs (DICOM OP)
+/// as a TID 1500 report (sr.dcm in `outDir`): per photograph, the latest
+/// grade each image has in the store. Records an "export" audit entry.
+/// Fails when no photograph of the series has been graded.
+core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photographs,
+                                              core::ReviewStore& store, const std::string& reader,
+                                              const std::filesystem::path& outDir,
+                                              const std::string& softwareVersion);
+
 }  // namespace vigie::app

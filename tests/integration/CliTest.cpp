@@ -366,3 +366,48 @@ TEST(Cli, DeidCopiesOnlyDicomAndRecordsTheRunInTheAuditLog) {
   EXPECT_EQ(missing.exitCode, 1);
   EXPECT_NE(missing.output.find("no such file or folder"), std::string::npos) << missing.output;
 }
+
+TEST(Cli, SyntheticDicomPassesTheIndependentChecker) {
+  vigie::test::TestFolder dir("cli-dciodvfy");
+  ASSERT_EQ(
+      runCli("synth ct --out " + dir.path().string() + " --size 96x96x40 --spacing 3.75x3.75x7.5")
+          .exitCode,
+      0);
+  ASSERT_EQ(runCli("synth fundus --out " + (dir / "fundus").string() + " --count 1").exitCode, 0);
+  EXPECT_EQ(dciodvfyErrors(dir / "case_000" / "CT000001.dcm", "CTImage"), "");
+  EXPECT_EQ(dciodvfyErrors(dir / "fundus" / "fundus_000.dcm", "OphthalmicPhotography8BitImage"),
+            "");
+}
+
+TEST(Cli, FundusGradesExportAsAReportThatTheCheckerAccepts) {
+  vigie::test::TestFolder dir("cli-fundus-export");
+  ASSERT_EQ(runCli("synth fundus --out " + dir.path().string() + " --count 1").exitCode, 0);
+  const auto photo = dir / "fundus_000.dcm";
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(photo.c_str()).good());
+  OFString uid;
+  format.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid);
+  const std::string store = " --store " + (dir / "review.sqlite").string();
+  const CliRun none = runCli("export " + photo.string() + " --out " + (dir / "x").string() + store);
+  EXPECT_EQ(none.exitCode, 1);
+  EXPECT_NE(none.output.find("no photograph of this series has a reader's grade"),
+            std::string::npos)
+      << none.output;
+  const CliRun refused = runCli("review grade --image " + std::string(uid.c_str()) +
+                                " --grade 7 --reader dr.eye" + store);
+  EXPECT_EQ(refused.exitCode, 2);
+  ASSERT_EQ(runCli("review grade --image " + std::string(uid.c_str()) +
+                   " --grade 2 --reader dr.eye --note haemorrhages" + store)
+                .exitCode,
+            0);
+  const CliRun grades = runCli("review grades --json --image " + std::string(uid.c_str()) + store);
+  EXPECT_EQ(nlohmann::json::parse(grades.output)[0]["grade"], 2);
+  const CliRun exported =
+      runCli("export " + photo.string() + " --out " + (dir / "out").string() + store);
+  ASSERT_EQ(exported.exitCode, 0) << exported.output;
+  EXPECT_EQ(dciodvfyErrors(dir / "out" / "sr.dcm", "Comprehensive3DSR"), "");
+  const CliRun dump = runTool(std::string(VIGIE_DSRDUMP) + " " + (dir / "out" / "sr.dcm").string());
+  EXPECT_NE(dump.output.find("Moderate non-proliferative diabetic retinopathy"), std::string::npos)
+      << dump.output;
+  EXPECT_NE(dump.output.find("\"haemorrhages\""), std::string::npos);
+}

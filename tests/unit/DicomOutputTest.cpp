@@ -18,6 +18,7 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/Deidentifier.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/FundusReportWriter.h"
 #include "vigie/imaging/dicom/MeasurementReportWriter.h"
 #include "vigie/imaging/dicom/SegmentationWriter.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
@@ -350,4 +351,57 @@ TEST(Deidentifier, TheSameKeyGivesTheSameUidsAndAnotherKeyOthers) {
   const std::string replaced = imaging::Deidentifier(a).replacementUid(uid);
   EXPECT_EQ(replaced.rfind("2.25.", 0), 0u);
   EXPECT_LE(replaced.size(), 64u);
+}
+
+TEST(FundusReport, HasAModelAndAReaderGroupPerPhotograph) {
+  SourceFixture fx;  // any images will do as the photographs referred to
+  imaging::SourceSeries photographs = fx.source;
+  photographs.slices.resize(2);
+  imaging::FundusReport report;
+  report.producer = producer();
+  report.exportingReader = "dr.eye";
+  imaging::FundusImageAssessment first;
+  first.image = photographs.slices[0];
+  first.model = imaging::FundusModelAssessment{3, 0.91, true, 0.8};
+  core::FundusGrade grade;
+  grade.reader = "dr.eye";
+  grade.grade = 1;
+  grade.gradable = true;
+  grade.note = "a few microaneurysms only";
+  first.reader = grade;
+  imaging::FundusImageAssessment second;
+  second.image = photographs.slices[1];
+  second.model = imaging::FundusModelAssessment{0, 0.02, false, 0.1};
+  report.images = {first, second};
+  const auto file = fx.dir / "fundus-sr.dcm";
+  auto uid = imaging::writeFundusReport(photographs, report, file);
+  ASSERT_TRUE(uid.ok()) << uid.error().message;
+
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(file.c_str()).good());
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(*format.getDataset()).good());
+  DSRDocumentTree& tree = doc.getTree();
+  ASSERT_GT(tree.gotoRoot(), 0u);
+  std::size_t groups = 0;
+  std::vector<std::string> grades, referable, gradable, sources;
+  do {
+    DSRContentItem& item = tree.getCurrentContentItem();
+    const std::string concept = item.getConceptName().getCodeValue().c_str();
+    const std::string value = item.getCodeValue().getCodeValue().c_str();
+    if (concept == "125007") ++groups;
+    if (concept == "icdr-grade") grades.push_back(value);
+    if (concept == "referable-dr") referable.push_back(value);
+    if (concept == "gradable") gradable.push_back(value);
+    if (concept == "121112")
+      sources.push_back(item.getImageReference().getSOPInstanceUID().c_str());
+  } while (tree.iterate());
+  EXPECT_EQ(groups, 3u);  // model + reader for the first, model only for the second
+  EXPECT_EQ(grades, (std::vector<std::string>{"icdr-3", "icdr-1", "icdr-0"}));
+  const std::string yes = "373066001", no = "373067005";
+  EXPECT_EQ(referable, (std::vector<std::string>{yes, no, no}));
+  EXPECT_EQ(gradable, (std::vector<std::string>{yes, yes, no}));
+  EXPECT_EQ(sources, (std::vector<std::string>{photographs.slices[0].sopInstanceUid,
+                                               photographs.slices[0].sopInstanceUid,
+                                               photographs.slices[1].sopInstanceUid}));
 }

@@ -149,7 +149,7 @@ const std::map<DcmTagKey, Rule>& profileTable() {
       {DCM_InstanceCreatorUID, {Action::ReplaceUid}},
       {DCM_AcquisitionDate, {Action::Remove, RetainedBy::Dates}},
       {DCM_AcquisitionTime, {Action::Remove, RetainedBy::Dates}},
-      {DCM_AcquisitionDateTime, {Action::Remove, RetainedBy::Dates}},
+      {DCM_AcquisitionDateTime, {Action::Dummy, RetainedBy::Dates}},  // type 1C in OP
       {DCM_ContentDate, {Action::Dummy, RetainedBy::Dates}},
       {DCM_ContentTime, {Action::Dummy, RetainedBy::Dates}},
       {DCM_ImageComments, {Action::Remove}},

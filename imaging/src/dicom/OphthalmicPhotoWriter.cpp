@@ -9,6 +9,32 @@
 #include "DeterministicUid.h"
 
 namespace vigie::imaging {
+namespace {
+
+struct Code {
+  const char* value;
+  const char* scheme;
+  const char* meaning;
+};
+
+/// Writes a code sequence with one item.
+core::Status putCode(DcmDataset& ds, const DcmTagKey& sequence, const Code& code,
+                     const std::string& file) {
+  DcmItem* item = nullptr;
+  auto status =
+      internal::toStatus(ds.findOrCreateSequenceItem(sequence, item, 0), core::ErrorCode::Internal,
+                         file + ": " + DcmTag(sequence).getTagName());
+  for (const auto& [tag, value] : {std::pair<DcmTagKey, const char*>{DCM_CodeValue, code.value},
+                                   {DCM_CodingSchemeDesignator, code.scheme},
+                                   {DCM_CodeMeaning, code.meaning}}) {
+    if (status.ok())
+      status = internal::toStatus(item->putAndInsertString(tag, value), core::ErrorCode::Internal,
+                                  file + ": " + DcmTag(sequence).getTagName());
+  }
+  return status;
+}
+
+}  // namespace
 
 core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb,
                                           const OphthalmicPhotoDescription& d,
@@ -47,8 +73,23 @@ core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb,
       {DCM_StudyID, "1"},
       {DCM_SeriesNumber, std::to_string(d.imageIndex + 1)},
       {DCM_InstanceNumber, "1"},
-      {DCM_ImageLaterality, laterality},
-      {DCM_Laterality, laterality},
+      {DCM_ImageLaterality, laterality},  // OP: in the image, not the series (Laterality)
+      {DCM_PatientOrientation, ""},
+      // Synchronization module: not synchronised to anything but UTC.
+      {DCM_SynchronizationFrameOfReferenceUID,
+       UID_UniversalCoordinatedTimeSynchronizationFrameOfReference},
+      {DCM_SynchronizationTrigger, "NO TRIGGER"},
+      {DCM_AcquisitionTimeSynchronized, "N"},
+      {DCM_NumberOfFrames, "1"},
+      {DCM_FrameTime, "0"},
+      // Ophthalmic photography acquisition parameters: unknown (type 2) or
+      // what a fundus camera is.
+      {DCM_PatientEyeMovementCommanded, ""},
+      {DCM_HorizontalFieldOfView, "45"},
+      {DCM_EmmetropicMagnification, ""},
+      {DCM_IntraOcularPressure, ""},
+      {DCM_PupilDilated, ""},
+      {DCM_DetectorType, "CCD"},
       {DCM_PhotometricInterpretation, "RGB"},
       {DCM_BurnedInAnnotation, "NO"},
       {DCM_LossyImageCompression, "00"},
@@ -67,6 +108,24 @@ core::Status OphthalmicPhotoWriter::write(const core::Image2D& rgb,
   };
   auto counted = internal::putNumbers(*ds, numbers, file.string());
   if (!counted.ok()) return counted;
+  // Single-frame OP still carries the multi-frame module; its frame pointer
+  // names Frame Time, as PS3.3 suggests for one frame.
+  auto framed = internal::toStatus(ds->putAndInsertTagKey(DCM_FrameIncrementPointer, DCM_FrameTime),
+                                   core::ErrorCode::Internal, file.string());
+  if (!framed.ok()) return framed;
+  auto coded = putCode(*ds, DCM_AnatomicRegionSequence, {"81745001", "SCT", "Eye"}, file.string());
+  if (coded.ok())
+    coded = putCode(*ds, DCM_AcquisitionDeviceTypeCodeSequence,
+                    {"409898007", "SCT", "Fundus camera"}, file.string());
+  if (!coded.ok()) return coded;
+  for (const DcmTagKey& empty :
+       {DCM_RefractiveStateSequence, DCM_IlluminationTypeCodeSequence,
+        DCM_LightPathFilterTypeStackCodeSequence, DCM_ImagePathFilterTypeStackCodeSequence,
+        DCM_LensesCodeSequence}) {
+    auto inserted = internal::toStatus(ds->insertEmptyElement(empty), core::ErrorCode::Internal,
+                                       file.string() + ": " + DcmTag(empty).getTagName());
+    if (!inserted.ok()) return inserted;
+  }
   auto status =
       internal::toStatus(ds->putAndInsertUint8Array(DCM_PixelData, rgb.pixels.data(),
                                                     static_cast<unsigned long>(rgb.pixels.size())),

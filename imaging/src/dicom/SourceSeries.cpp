@@ -1,5 +1,7 @@
 #include "vigie/imaging/dicom/SourceSeries.h"
 
+#include <algorithm>
+
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 
 namespace vigie::imaging {
@@ -25,6 +27,28 @@ core::Result<SourceSeries> describeSourceSeries(const DicomSeriesEntry& series) 
                                ": the series has no Frame of Reference UID, so no coordinates "
                                "can refer to it");
   }
+  return source;
+}
+
+core::Result<SourceSeries> describeSourceImages(const DicomSeriesEntry& series) {
+  SourceSeries source;
+  source.studyUid = series.studyInstanceUid;
+  source.seriesUid = series.seriesInstanceUid;
+  std::vector<const DicomImageHeader*> images;
+  for (const auto& image : series.images) images.push_back(&image);
+  std::stable_sort(images.begin(), images.end(), [](const auto* a, const auto* b) {
+    return a->instanceNumber < b->instanceNumber;
+  });
+  for (const DicomImageHeader* image : images) {
+    if (image->sopInstanceUid.empty() || image->sopClassUid.empty()) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             image->file.string() + ": no SOP Class or SOP Instance UID");
+    }
+    source.slices.push_back({image->file, image->sopClassUid, image->sopInstanceUid});
+    if (source.frameOfReferenceUid.empty()) source.frameOfReferenceUid = image->frameOfReferenceUid;
+  }
+  if (source.slices.empty())
+    return core::makeError(core::ErrorCode::NotFound, "the series has no images");
   return source;
 }
 

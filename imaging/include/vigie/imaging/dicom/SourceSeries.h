@@ -31,4 +31,8 @@ struct SourceSeries {
 /// Describes a single-frame series the way CtVolumeLoader stacks it.
 core::Result<SourceSeries> describeSourceSeries(const DicomSeriesEntry& series);
 
+/// Describes a series of separate images (e.g. fundus photographs) that do
+/// not stack into a volume: no geometry, images in Instance Number order.
+core::Result<SourceSeries> describeSourceImages(const DicomSeriesEntry& series);
+
 }  // namespace vigie::imaging
