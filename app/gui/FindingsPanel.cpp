@@ -10,11 +10,14 @@
 #include <cmath>
 
 Q_DECLARE_METATYPE(vigie::core::Finding)
+Q_DECLARE_METATYPE(vigie::core::ReviewedFinding)
 
 namespace vigie::app {
 namespace {
 
-enum Column { kId, kScore, kDiameter, kX, kY, kZ, kSlice, kDecision, kColumns };
+// The reader's verdict next to the score: the narrow dock shows the first
+// columns without scrolling.
+enum Column { kId, kScore, kDecision, kDiameter, kSlice, kNote, kX, kY, kZ, kColumns };
 
 QTableWidgetItem* numberItem(double value, int decimals) {
   auto* item = new QTableWidgetItem;
@@ -27,10 +30,35 @@ QTableWidgetItem* numberItem(double value, int decimals) {
   return item;
 }
 
+QColor decisionColour(core::ReviewState state) {
+  switch (state) {
+    case core::ReviewState::Rejected:
+      return QColor(180, 0, 0);
+    case core::ReviewState::Confirmed:
+    case core::ReviewState::Edited:
+      return QColor(0, 130, 0);
+    case core::ReviewState::Added:
+      return QColor(0, 70, 170);
+    case core::ReviewState::Pending:
+      break;
+  }
+  return QColor(90, 90, 90);
+}
+
+/// What the views need to centre on and mark a finding.
+core::Finding asFinding(const core::ReviewedFinding& r) {
+  return {r.id, r.modelScore.value_or(0.0), r.centerMm, r.diameterMm};
+}
+
+core::ReviewedFinding rowFinding(const QTableWidget* table, int row) {
+  return table->item(row, kId)->data(Qt::UserRole).value<core::ReviewedFinding>();
+}
+
 }  // namespace
 
 FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   qRegisterMetaType<core::Finding>();
+  qRegisterMetaType<core::ReviewedFinding>();
   auto* layout = new QVBoxLayout(this);
   model_ = new QLabel("No model has run on this study.\nAI > Run nodule model (Ctrl+M).", this);
   model_->setWordWrap(true);
@@ -54,7 +82,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   table_ = new QTableWidget(0, kColumns, this);
   table_->setObjectName("findingsTable");
   table_->setHorizontalHeaderLabels(
-      {"#", "Score", "Diam. (mm)", "x (mm)", "y (mm)", "z (mm)", "Slice", "Decision"});
+      {"#", "Score", "Decision", "Diam. (mm)", "Slice", "Note", "x (mm)", "y (mm)", "z (mm)"});
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -65,8 +93,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
     const auto rows = table_->selectionModel()->selectedRows();
     if (rows.isEmpty()) return;
-    const QVariant data = table_->item(rows.front().row(), kId)->data(Qt::UserRole);
-    Q_EMIT findingSelected(data.value<core::Finding>());
+    Q_EMIT findingSelected(asFinding(rowFinding(table_, rows.front().row())));
   });
 }
 
@@ -77,49 +104,57 @@ void FindingsPanel::showModel(const QString& description, bool clinicalUse) {
   model_->setText(html);
 }
 
-void FindingsPanel::setFindings(const std::vector<core::Finding>& findings,
-                                const core::VolumeGeometry& geometry) {
+void FindingsPanel::showReview(const std::vector<core::ReviewedFinding>& findings,
+                               const core::VolumeGeometry& geometry) {
+  const auto previouslySelected = selectedFinding();
+  const bool firstFill = findings_.empty();
   findings_ = findings;
+  table_->blockSignals(true);  // a refill is not a new selection
   table_->setSortingEnabled(false);
   table_->clearContents();
   table_->setRowCount(static_cast<int>(findings.size()));
   for (int r = 0; r < static_cast<int>(findings.size()); ++r) {
-    const core::Finding& f = findings[r];
+    const core::ReviewedFinding& f = findings[r];
     auto* id = numberItem(f.id, 0);
     id->setData(Qt::UserRole, QVariant::fromValue(f));
     table_->setItem(r, kId, id);
-    table_->setItem(r, kScore, numberItem(f.score, 3));
+    table_->setItem(r, kScore,
+                    f.modelScore ? numberItem(*f.modelScore, 3) : new QTableWidgetItem("reader"));
     table_->setItem(r, kDiameter, numberItem(f.diameterMm, 1));
     table_->setItem(r, kX, numberItem(f.centerMm.x, 1));
     table_->setItem(r, kY, numberItem(f.centerMm.y, 1));
     table_->setItem(r, kZ, numberItem(f.centerMm.z, 1));
     table_->setItem(r, kSlice,
                     numberItem(std::lround(geometry.physicalToIndex(f.centerMm).z) + 1, 0));
+    auto* decision = new QTableWidgetItem(
+        f.state == core::ReviewState::Pending ? QString() : QString(core::toString(f.state)));
+    decision->setForeground(decisionColour(f.state));
+    table_->setItem(r, kDecision, decision);
+    QString note = QString::fromStdString(f.note);
+    if (!f.category.empty())
+      note = QString("[%1] %2").arg(QString::fromStdString(f.category), note);
+    table_->setItem(r, kNote, new QTableWidgetItem(note));
   }
   table_->setSortingEnabled(true);
-  table_->sortByColumn(kScore, Qt::DescendingOrder);
+  if (firstFill) table_->sortByColumn(kScore, Qt::DescendingOrder);
+  if (previouslySelected) {
+    for (int r = 0; r < table_->rowCount(); ++r) {
+      if (rowFinding(table_, r).id == previouslySelected->id) table_->selectRow(r);
+    }
+  }
+  table_->blockSignals(false);
 }
 
-std::optional<core::Finding> FindingsPanel::selectedFinding() const {
+std::optional<core::ReviewedFinding> FindingsPanel::selectedFinding() const {
   const auto rows = table_->selectionModel()->selectedRows();
   if (rows.isEmpty()) return std::nullopt;
-  return table_->item(rows.front().row(), kId)->data(Qt::UserRole).value<core::Finding>();
-}
-
-void FindingsPanel::setDecision(int findingId, const QString& decision) {
-  for (int r = 0; r < table_->rowCount(); ++r) {
-    if (table_->item(r, kId)->data(Qt::UserRole).value<core::Finding>().id != findingId) continue;
-    auto* item = new QTableWidgetItem(decision);
-    item->setForeground(decision == "reject" ? QColor(180, 0, 0) : QColor(0, 130, 0));
-    table_->setItem(r, kDecision, item);
-  }
+  return rowFinding(table_, rows.front().row());
 }
 
 QString FindingsPanel::decision(int findingId) const {
-  for (int r = 0; r < table_->rowCount(); ++r) {
-    if (table_->item(r, kId)->data(Qt::UserRole).value<core::Finding>().id != findingId) continue;
-    const QTableWidgetItem* item = table_->item(r, kDecision);
-    return item ? item->text() : QString();
+  for (const auto& f : findings_) {
+    if (f.id == findingId)
+      return f.state == core::ReviewState::Pending ? QString() : QString(core::toString(f.state));
   }
   return {};
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vigie/core/Finding.h"
+#include "vigie/core/ReviewOutcome.h"
 #include "vigie/core/VolumeGeometry.h"
 
 class QLabel;
@@ -15,8 +16,10 @@ class QTableWidget;
 namespace vigie::app {
 
 /// The AI panel: which model ran (and that it is not for clinical use), the
-/// heatmap controls, and the sortable table of candidate findings. Selecting
-/// a row asks the views to centre on that finding. GUI thread only.
+/// heatmap controls, and the sortable table of findings as the review left
+/// them (the model's, with the reader's decisions, edits and notes, and the
+/// reader's own). Selecting a row asks the views to centre on that finding.
+/// GUI thread only.
 class FindingsPanel : public QWidget {
   Q_OBJECT
  public:
@@ -24,8 +27,9 @@ class FindingsPanel : public QWidget {
 
   void showModel(const QString& description, bool clinicalUse);
   /// Fills the table; `geometry` converts centres to axial slice numbers.
-  void setFindings(const std::vector<core::Finding>& findings,
-                   const core::VolumeGeometry& geometry);
+  /// The selected finding stays selected (by id) when it is still listed.
+  void showReview(const std::vector<core::ReviewedFinding>& findings,
+                  const core::VolumeGeometry& geometry);
   void clear();
 
   std::size_t findingCount() const { return findings_.size(); }
@@ -36,10 +40,9 @@ class FindingsPanel : public QWidget {
   QCheckBox* overlayToggle() const { return overlayToggle_; }
 
   /// The finding of the selected row, if a row is selected.
-  std::optional<core::Finding> selectedFinding() const;
-  /// Shows the reader's latest decision on a finding ("confirm", "reject", ...).
-  void setDecision(int findingId, const QString& decision);
-  /// The decision shown for a finding, empty when none.
+  std::optional<core::ReviewedFinding> selectedFinding() const;
+  /// Where the review left a finding ("confirmed", "rejected", "edited",
+  /// "added"), empty when pending or not listed.
   QString decision(int findingId) const;
 
  Q_SIGNALS:
@@ -52,7 +55,7 @@ class FindingsPanel : public QWidget {
   QCheckBox* overlayToggle_ = nullptr;
   QSlider* opacity_ = nullptr;
   QTableWidget* table_ = nullptr;
-  std::vector<core::Finding> findings_;
+  std::vector<core::ReviewedFinding> findings_;
 };
 
 }  // namespace vigie::app

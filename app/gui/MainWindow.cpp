@@ -24,6 +24,7 @@
 
 #include "FindingsPanel.h"
 #include "FundusViewer.h"
+#include "ReviewDialogs.h"
 #include "SliceViewport.h"
 
 namespace vigie::app {
@@ -53,6 +54,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     progress_->setValue(done);
   });
   connect(&loader_, &StudyLoader::loaded, this, &MainWindow::showStudy);
+  connect(&exporter_, &ReviewExporter::exported, this, [this](const QString& summary) {
+    statusBar()->showMessage(summary, 10000);
+    Q_EMIT reviewExported(summary);
+  });
+  connect(&exporter_, &ReviewExporter::failed, this, [this](const QString& message) {
+    problems_ << "Export: " + message;
+    showProblems();
+    statusBar()->showMessage("The export failed (see Problems)", 10000);
+    Q_EMIT reviewExportFailed(message);
+  });
   connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
   connect(&runner_, &ModelRunner::progress, this, [this](int percent, const QString& stage) {
     progress_->setMaximum(100);
@@ -177,6 +188,13 @@ void MainWindow::buildMenus() {
     if (!path.isEmpty()) openPath(path);
   });
   file->addSeparator();
+  QAction* exportDicom = file->addAction("&Export review as DICOM (SR + SEG)...");
+  exportDicom->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  connect(exportDicom, &QAction::triggered, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, "Export the review into a folder");
+    if (!dir.isEmpty()) exportReview(dir);
+  });
+  file->addSeparator();
   QAction* quit = file->addAction("&Quit");
   quit->setShortcut(QKeySequence::Quit);
   connect(quit, &QAction::triggered, qApp, &QApplication::quit);
@@ -225,6 +243,39 @@ void MainWindow::buildMenus() {
   reject->setShortcut(QKeySequence(Qt::Key_X));
   connect(reject, &QAction::triggered, this,
           [this] { decideSelected(core::DecisionKind::Reject); });
+  QAction* edit = ai->addAction("&Edit finding (centre, diameter)...");
+  edit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  connect(edit, &QAction::triggered, this, [this] {
+    const auto finding = findings_->selectedFinding();
+    if (!finding) {
+      statusBar()->showMessage("Select a finding first (N / P)", 5000);
+      return;
+    }
+    FindingDialog dialog("Edit finding " + QString::number(finding->id), finding->centerMm,
+                         finding->diameterMm, this);
+    if (dialog.exec() == QDialog::Accepted)
+      editSelected(dialog.centre(), dialog.diameter(), dialog.note());
+  });
+  QAction* annotate = ai->addAction("&Annotate finding...");
+  annotate->setShortcut(QKeySequence(Qt::Key_A));
+  connect(annotate, &QAction::triggered, this, [this] {
+    const auto finding = findings_->selectedFinding();
+    if (!finding) {
+      statusBar()->showMessage("Select a finding first (N / P)", 5000);
+      return;
+    }
+    AnnotationDialog dialog(QString::fromStdString(finding->note), this);
+    if (dialog.exec() == QDialog::Accepted) annotateSelected(dialog.note(), dialog.category());
+  });
+  QAction* add = ai->addAction("A&dd a finding where the views meet...");
+  add->setShortcut(QKeySequence(Qt::Key_Insert));
+  connect(add, &QAction::triggered, this, [this] {
+    if (!volume_) return;
+    FindingDialog dialog("Add a finding the model missed", viewsIntersection(), 5.0, this);
+    if (dialog.exec() == QDialog::Accepted)
+      addFinding(dialog.centre(), dialog.diameter(), dialog.note());
+  });
+  ai->addSeparator();
   QAction* heatmap = ai->addAction("Show &heatmap");
   heatmap->setShortcut(QKeySequence(Qt::Key_H));
   heatmap->setCheckable(true);
@@ -275,6 +326,10 @@ void MainWindow::showShortcuts() {
       {"N / P", "Next / previous AI finding (centres every view on it)"},
       {"H", "Show or hide the AI heatmap"},
       {"C / X", "Confirm / reject the selected finding (saved at once)"},
+      {"Ctrl+E", "Edit the selected finding's centre and diameter"},
+      {"A", "Annotate the selected finding (note, category)"},
+      {"Insert", "Add a finding the model missed, where the three views meet"},
+      {"Ctrl+Shift+E", "Export the review as DICOM (TID 1500 SR + SEG)"},
       {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
       {"F1", "This list"},
   };
@@ -318,8 +373,11 @@ void MainWindow::showStudy(const LoadedStudy& study) {
         store_->audit(reader_.toStdString(), "study opened", "study " + studyUid_.toStdString());
     if (!logged.ok()) problems_ << QString::fromStdString(logged.error().message);
   }
+  studyPath_ = study.path;
+  modelFindings_.clear();
   findings_->clear();
   for (auto* v : viewports_) v->setVolume(study.volume, study.seriesDescription);
+  showStoredRun();
   studySummary_->setText(study.summary);
   showProblems();
   statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);
@@ -404,6 +462,7 @@ void MainWindow::runModel() {
 
 void MainWindow::openReviewStore(const QString& file, const QString& reader) {
   reader_ = reader;
+  storeFile_.clear();
   auto store = core::ReviewStore::open(file.toStdString());
   if (!store.ok()) {
     store_.reset();
@@ -412,23 +471,17 @@ void MainWindow::openReviewStore(const QString& file, const QString& reader) {
     return;
   }
   store_ = std::move(store.value());
+  storeFile_ = file;
 }
 
-bool MainWindow::decideSelected(core::DecisionKind kind) {
-  const auto finding = findings_->selectedFinding();
-  if (!finding || studyUid_.isEmpty()) {
-    statusBar()->showMessage("Select a finding first (N / P)", 5000);
-    return false;
-  }
+bool MainWindow::record(core::Decision d) {
+  if (studyUid_.isEmpty()) return false;
   if (!store_) {
     statusBar()->showMessage("No review store is open: the decision was not saved (see Problems)",
                              8000);
     return false;
   }
-  core::Decision d;
   d.studyUid = studyUid_.toStdString();
-  d.findingId = finding->id;
-  d.kind = kind;
   d.reader = reader_.toStdString();
   auto saved = store_->recordDecision(d);
   if (!saved.ok()) {
@@ -437,24 +490,131 @@ bool MainWindow::decideSelected(core::DecisionKind kind) {
     statusBar()->showMessage("The decision could NOT be saved (see Problems)", 10000);
     return false;
   }
-  // Shown only now that it is on disk.
-  findings_->setDecision(finding->id, core::toString(kind));
+  // Shown only now that it is on disk, and as the store has it.
+  refreshReview();
   statusBar()->showMessage(
-      QString("Finding %1: %2 (saved)").arg(finding->id).arg(core::toString(kind)), 5000);
+      QString("Finding %1: %2 (saved)")
+          .arg(d.findingId == 0 ? QString("new") : QString::number(d.findingId))
+          .arg(core::toString(d.kind)),
+      5000);
   return true;
 }
 
-void MainWindow::showStoredDecisions() {
+bool MainWindow::decideSelected(core::DecisionKind kind) {
+  const auto finding = findings_->selectedFinding();
+  if (!finding) {
+    statusBar()->showMessage("Select a finding first (N / P)", 5000);
+    return false;
+  }
+  core::Decision d;
+  d.findingId = finding->id;
+  d.kind = kind;
+  return record(d);
+}
+
+bool MainWindow::editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note) {
+  const auto finding = findings_->selectedFinding();
+  if (!finding || diameterMm <= 0) {
+    statusBar()->showMessage("Select a finding first (N / P)", 5000);
+    return false;
+  }
+  core::Decision d;
+  d.findingId = finding->id;
+  d.kind = core::DecisionKind::Edit;
+  d.centerMm = centreMm;
+  d.diameterMm = diameterMm;
+  d.note = note.toStdString();
+  if (!record(d)) return false;
+  for (auto* v : viewports_) v->showMarker(centreMm, diameterMm);  // the marker follows the edit
+  return true;
+}
+
+bool MainWindow::annotateSelected(const QString& note, const QString& category) {
+  const auto finding = findings_->selectedFinding();
+  if (!finding) {
+    statusBar()->showMessage("Select a finding first (N / P)", 5000);
+    return false;
+  }
+  core::Decision d;
+  d.findingId = finding->id;
+  d.kind = core::DecisionKind::Annotate;
+  d.note = note.toStdString();
+  d.category = category.toStdString();
+  return record(d);
+}
+
+bool MainWindow::addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note) {
+  if (!volume_ || diameterMm <= 0) return false;
+  core::Decision d;
+  d.findingId = 0;  // the store numbers the reader's findings from 1001
+  d.kind = core::DecisionKind::Add;
+  d.centerMm = centreMm;
+  d.diameterMm = diameterMm;
+  d.note = note.toStdString();
+  return record(d);
+}
+
+core::Vec3 MainWindow::viewsIntersection() const {
+  if (!volume_) return {};
+  const auto slice = [this](core::SlicePlane plane) {
+    const SliceViewport* v = viewport(plane);
+    return v ? static_cast<double>(v->slice()) : 0.0;
+  };
+  // Sagittal slices step along i, coronal along j, axial along k.
+  return volume_->geometry().indexToPhysical({slice(core::SlicePlane::Sagittal),
+                                              slice(core::SlicePlane::Coronal),
+                                              slice(core::SlicePlane::Axial)});
+}
+
+void MainWindow::exportReview(const QString& folder) {
+  if (studyUid_.isEmpty() || storeFile_.isEmpty()) {
+    Q_EMIT reviewExportFailed("Open a study and a review store first");
+    return;
+  }
+  statusBar()->showMessage("Exporting the review as DICOM ...");
+  exporter_.exportStudy(studyPath_, seriesUid_, storeFile_, reader_, folder);
+}
+
+void MainWindow::showStoredRun() {
+  // A study reviewed before comes back with its last model run's findings
+  // and every decision, without running the model again (the heatmap is not
+  // stored: Ctrl+M shows it).
   if (!store_ || studyUid_.isEmpty()) return;
+  auto run = store_->latestModelRun(studyUid_.toStdString());
   auto decisions = store_->decisions(studyUid_.toStdString());
-  if (!decisions.ok()) {
-    problems_ << QString::fromStdString(decisions.error().message);
+  if (!run.ok() || !decisions.ok()) {
+    problems_ << QString::fromStdString(!run.ok() ? run.error().message
+                                                  : decisions.error().message);
     showProblems();
     return;
   }
-  // Oldest first: the latest decision on each finding wins.
-  for (const auto& d : decisions.value())
-    findings_->setDecision(d.findingId, core::toString(d.kind));
+  if (!run.value() && decisions.value().empty()) return;
+  if (run.value()) {
+    const core::ModelRun& r = *run.value();
+    modelFindings_ = r.findings;
+    findings_->showModel(
+        QString("%1 %2, run by %3 at %4 (stored; Ctrl+M runs it again and shows "
+                "the heatmap)")
+            .arg(QString::fromStdString(r.bundleId), QString::fromStdString(r.bundleVersion),
+                 QString::fromStdString(r.reader), QString::fromStdString(r.recordedAt)),
+        false);
+  }
+  refreshReview();
+}
+
+void MainWindow::refreshReview() {
+  if (!volume_) return;
+  std::vector<core::Decision> history;
+  if (store_ && !studyUid_.isEmpty()) {
+    auto decisions = store_->decisions(studyUid_.toStdString());
+    if (!decisions.ok()) {
+      problems_ << QString::fromStdString(decisions.error().message);
+      showProblems();
+    } else {
+      history = std::move(decisions.value());
+    }
+  }
+  findings_->showReview(core::applyDecisions(modelFindings_, history), volume_->geometry());
 }
 
 void MainWindow::setModelBusy(bool busy) {
@@ -472,8 +632,7 @@ void MainWindow::showModelRun(const ModelRun& run) {
                            .arg(run.findings.size())
                            .arg(run.intendedUse),
                        run.clinicalUse);
-  findings_->setFindings(run.findings, volume_->geometry());
-  showStoredDecisions();
+  modelFindings_ = run.findings;
   if (store_) {
     // The run and its findings go to the store (with the audit entry), so
     // that decisions and DICOM exports refer to exactly what was shown.
@@ -493,6 +652,7 @@ void MainWindow::showModelRun(const ModelRun& run) {
       showProblems();
     }
   }
+  refreshReview();
   statusBar()->showMessage(QString("%1 findings from %2 in %3 s")
                                .arg(run.findings.size())
                                .arg(run.modelId)

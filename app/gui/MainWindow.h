@@ -5,6 +5,7 @@
 #include <array>
 
 #include "ModelRunner.h"
+#include "ReviewExporter.h"
 #include "StudyLoader.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/core/SliceImage.h"
@@ -59,6 +60,17 @@ class MainWindow : public QMainWindow {
   /// before the table shows it); false, with the reason in the Problems list,
   /// when it could not be saved.
   bool decideSelected(core::DecisionKind kind);
+  /// Moves the selected finding's centre and/or changes its diameter (Edit).
+  bool editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
+  /// Attaches a note and a category to the selected finding (Annotate).
+  bool annotateSelected(const QString& note, const QString& category);
+  /// Records a finding the model missed (Add); it joins the table.
+  bool addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
+  /// The point the three views meet at (their slices' intersection), LPS mm.
+  core::Vec3 viewsIntersection() const;
+  /// Writes the open study's review as DICOM SR + SEG into `folder` on a
+  /// worker thread; reviewExported / reviewExportFailed tell the outcome.
+  void exportReview(const QString& folder);
 
   SliceViewport* viewport(core::SlicePlane plane) const;
   bool hasStudy() const;
@@ -69,6 +81,8 @@ class MainWindow : public QMainWindow {
   void studyFailed(const QString& message);
   void modelFinished();
   void modelFailed(const QString& message);
+  void reviewExported(const QString& summary);
+  void reviewExportFailed(const QString& message);
 
  private:
   void buildMenus();
@@ -81,7 +95,11 @@ class MainWindow : public QMainWindow {
   void showShortcuts();
   void takeScreenshot();
   void showModelRun(const ModelRun& run);
-  void showStoredDecisions();
+  void showStoredRun();
+  /// Redraws the findings table from the store: the model's findings with
+  /// every decision applied (the store is the truth, not the table).
+  void refreshReview();
+  bool record(core::Decision decision);
   void setModelBusy(bool busy);
 
   StudyLoader loader_;
@@ -90,6 +108,10 @@ class MainWindow : public QMainWindow {
   QString studyUid_;
   QString seriesUid_;
   std::unique_ptr<core::ReviewStore> store_;
+  QString storeFile_;
+  QString studyPath_;
+  std::vector<core::Finding> modelFindings_;  ///< of the model run shown
+  ReviewExporter exporter_;
   QString reader_;
   QString modelBundle_;
   bool runModelBeforeScreenshot_ = false;

@@ -60,6 +60,7 @@ class MainWindowTest : public QObject {
   void reportsAFolderWithoutDicom();
   void runsAModelAndShowsItsHeatmapAndFindings();
   void keepsConfirmAndRejectAcrossSessions();
+  void editsAnnotatesAddsAndExportsAsDicom();
   void cancelsAModelRun();
   void showsFundusPhotographsRedFreeAndEnhanced();
 };
@@ -194,8 +195,8 @@ void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {
     window.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&window));  // shortcuts need the active window
     QTest::keyClick(window.viewport(SlicePlane::Axial), Qt::Key_X);  // the keyboard path
-    QCOMPARE(panel->decision(confirmedId), QString("confirm"));
-    QCOMPARE(panel->decision(rejectedId), QString("reject"));
+    QCOMPARE(panel->decision(confirmedId), QString("confirmed"));
+    QCOMPARE(panel->decision(rejectedId), QString("rejected"));
   }
   // Saved before it was shown: another connection sees both at once.
   auto direct = vigie::core::ReviewStore::open(store.toStdString());
@@ -208,13 +209,60 @@ void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {
   QVERIFY(chain.ok() && chain.value().intact);
   QCOMPARE(chain.value().entries, std::size_t{4});  // study opened, model run, two decisions
 
-  // Close, reopen, run again: the decisions are there.
+  // Close and reopen: the stored run and the decisions are there at once,
+  // and still after running the model again.
   MainWindow again;
   again.openReviewStore(store, "dr.test");
   QVERIFY(showDemoCt(again));
+  QCOMPARE(again.findingsPanel()->decision(confirmedId), QString("confirmed"));
+  QCOMPARE(again.findingsPanel()->decision(rejectedId), QString("rejected"));
   QVERIFY(runTestModel(again));
-  QCOMPARE(again.findingsPanel()->decision(confirmedId), QString("confirm"));
-  QCOMPARE(again.findingsPanel()->decision(rejectedId), QString("reject"));
+  QCOMPARE(again.findingsPanel()->decision(confirmedId), QString("confirmed"));
+  QCOMPARE(again.findingsPanel()->decision(rejectedId), QString("rejected"));
+}
+
+void MainWindowTest::editsAnnotatesAddsAndExportsAsDicom() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  MainWindow window;
+  window.openReviewStore(store, "dr.test");
+  QVERIFY(showDemoCt(window));
+  QVERIFY(runTestModel(window));
+  vigie::app::FindingsPanel* panel = window.findingsPanel();
+  const std::size_t modelFindings = panel->findingCount();
+  QVERIFY(modelFindings >= 1);
+  panel->select(0);
+  const auto first = *panel->selectedFinding();
+  const vigie::core::Vec3 moved{first.centerMm.x + 2.0, first.centerMm.y, first.centerMm.z};
+  QVERIFY(window.editSelected(moved, 7.5, "centre on the solid part"));
+  QCOMPARE(panel->decision(first.id), QString("edited"));
+  QCOMPARE(panel->selectedFinding()->diameterMm, 7.5);  // still selected, with the edit
+  QCOMPARE(panel->selectedFinding()->centerMm, moved);
+  QVERIFY(window.annotateSelected("spiculated", "suspicious"));
+  QCOMPARE(panel->decision(first.id), QString("edited"));  // a note keeps the verdict
+  QCOMPARE(panel->selectedFinding()->category, std::string("suspicious"));
+
+  // The reader's own finding, where the three views meet.
+  window.viewport(SlicePlane::Axial)->setSlice(150);
+  const vigie::core::Vec3 here = window.viewsIntersection();
+  QVERIFY(window.addFinding(here, 4.0, "missed by the model"));
+  QCOMPARE(panel->findingCount(), modelFindings + 1);
+  QCOMPARE(panel->decision(vigie::core::kFirstReaderFindingId), QString("added"));
+
+  auto direct = vigie::core::ReviewStore::open(store.toStdString());
+  QVERIFY(direct.ok());
+  const auto history = direct.value()->allDecisions().value();
+  QCOMPARE(history.size(), std::size_t{3});
+  QCOMPARE(history[2].findingId, vigie::core::kFirstReaderFindingId);
+  QCOMPARE(*history[2].centerMm, here);
+
+  // File > Export: SR + SEG written off the GUI thread.
+  QSignalSpy exported(&window, &MainWindow::reviewExported);
+  window.exportReview(dir.filePath("dicom"));
+  QVERIFY(exported.wait(60000));
+  QVERIFY(QFile::exists(dir.filePath("dicom/sr.dcm")));
+  QVERIFY(QFile::exists(dir.filePath("dicom/seg-nodules.dcm")));
+  QVERIFY(exported.front().front().toString().contains("2 accepted"));
 }
 
 void MainWindowTest::cancelsAModelRun() {
