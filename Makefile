@@ -2,12 +2,12 @@
 #   make run   install dependencies, build, open the GUI on the demo study
 #              (headless analysis of the demo study when no display is available)
 #   make test  install dependencies, build, run the whole test suite through ctest
-# and, for maintainers, make models (retrain the reference models, about 20 min on 2 cores).
+# and, for maintainers, make models (retrain the reference models, about 30 min on 2 cores).
 PRESET ?= dev
 BUILD := build/$(PRESET)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deps build demo models clean format
+.PHONY: run test deps build demo models models-ct models-fundus clean format
 
 deps:
 	$(SUDO) bash packaging/install-deps.sh
@@ -29,12 +29,20 @@ test: build
 # fixed seeds, and writes the bundles that ship in resources/models/.
 MODEL_DATA := $(BUILD)/model-data
 CLI := $(BUILD)/app/vigie-cli
-models: build
+models: models-ct models-fundus
+
+models-ct: build
 	rm -rf $(MODEL_DATA)/ct-train
 	$(CLI) synth ct --format nifti --out $(MODEL_DATA)/ct-train --count 60 --seed 1000 \
 	  --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8
 	/usr/bin/python3 inference/training/train_ct_nodule.py --data $(MODEL_DATA)/ct-train \
 	  --out resources/models/ct-nodule-synth --vigie-cli $(CLI) --data-seed 1000 --iterations 2400
+
+models-fundus: build
+	rm -rf $(MODEL_DATA)/fundus-train
+	$(CLI) synth fundus --out $(MODEL_DATA)/fundus-train --count 1500 --seed 2000 --size 384
+	/usr/bin/python3 inference/training/train_fundus_dr.py --data $(MODEL_DATA)/fundus-train \
+	  --out resources/models/fundus-dr-synth --vigie-cli $(CLI) --data-seed 2000 --epochs 12
 
 format:
 	find app core imaging inference tests -name '*.h' -o -name '*.cpp' | xargs clang-format -i

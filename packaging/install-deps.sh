@@ -14,7 +14,7 @@ PACKAGES=(
   libinsighttoolkit5-dev libdcmtk-dev libopencv-dev libopenjp2-7-dev
   libcharls-dev zlib1g-dev
   # inference (LibTorch CPU) and the Python used by the model recipes
-  libtorch-dev python3 python3-torch python3-numpy
+  libtorch-dev python3 python3-torch python3-numpy python3-pil
   # storage and data formats
   libsqlite3-dev nlohmann-json3-dev
   # tests: GoogleTest, an X server for GUI tests, DCMTK's command-line tools,

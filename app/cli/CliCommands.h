@@ -3,6 +3,10 @@
 #include <string>
 #include <vector>
 
+namespace vigie::inference {
+class InferenceSession;
+}
+
 namespace vigie::app::cli {
 
 /// Each command takes the arguments after its name and returns the process
@@ -19,5 +23,10 @@ int runReview(const std::vector<std::string>& args);
 int runAudit(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 int runDeid(const std::vector<std::string>& args);
+
+// Pieces of commands that live in their own files.
+int runEvalDr(const std::vector<std::string>& args);
+int analyzeFundus(const std::string& path, const std::string& outDir,
+                  inference::InferenceSession& session);
 
 }  // namespace vigie::app::cli

@@ -67,8 +67,10 @@ nlohmann::json describeFroc(const FrocResult& froc) {
 }  // namespace
 
 int runEval(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "dr") return runEvalDr(args);
   constexpr const char* kUsage =
       "usage: vigie-cli eval nodules --data DIR --model BUNDLE --out DIR [--cpu] [--threads N]\n"
+      "       vigie-cli eval dr --data DIR --model BUNDLE --out DIR (see eval dr --help)\n"
       "Runs a CT detection bundle over every case under DIR (folders with a DICOM series and a\n"
       "truth.json in the synthetic format) and writes DIR/metrics.json and DIR/froc.png: FROC as "
       "in\n"
@@ -78,7 +80,7 @@ int runEval(const std::vector<std::string>& args) {
   CommandLine cl(args, {"--data", "--model", "--out", "--threads"}, {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "nodules") {
-    return usage("eval needs 'nodules' (DR evaluation is not available yet)", kUsage);
+    return usage("eval needs 'nodules' or 'dr'", kUsage);
   }
   const auto data = cl.value("--data"), model = cl.value("--model"), out = cl.value("--out");
   if (!data || !model || !out) return usage("eval nodules needs --data, --model and --out", kUsage);

@@ -40,6 +40,9 @@ int runAnalyze(const std::vector<std::string>& args) {
       "usage: vigie-cli analyze PATH --model BUNDLE --out DIR [--series UID] [--cpu] [--threads "
       "N]\n"
       "                         [--threshold T] [--store PATH --reader NAME]\n"
+      "A fundus model (task fundus-dr-screening) runs over the photograph(s) at PATH (PNG,\n"
+      "JPEG, TIFF or DICOM; a file or a folder) and writes DIR/findings.json (grade, referable\n"
+      "probability, gradability, lesions) and the lesion heatmap(s) as PNG.\n"
       "Runs a CT detection model bundle over the largest CT series under PATH (or --series) and\n"
       "writes DIR/findings.json, DIR/heatmap.nii.gz (the probability map in the series' "
       "geometry)\n"
@@ -60,15 +63,13 @@ int runAnalyze(const std::vector<std::string>& args) {
 
   auto bundle = inference::ModelBundle::open(*model);
   if (!bundle.ok()) return fail(bundle.error().message);
-  if (bundle.value().manifest().task != inference::ModelManifest::Task::CtNoduleDetection) {
-    return fail(*model + ": model task " + inference::toString(bundle.value().manifest().task) +
-                " is not supported by 'analyze' yet (only ct-nodule-detection)");
-  }
   inference::SessionOptions options;
   options.preferCpu = cl.has("--cpu");
   options.cpuThreads = static_cast<int>(*threads);
   auto session = inference::InferenceSession::create(bundle.value(), options);
   if (!session.ok()) return fail(session.error().message);
+  if (bundle.value().manifest().task == inference::ModelManifest::Task::FundusDrScreening)
+    return analyzeFundus(cl.positional()[0], *out, *session.value());
 
   auto start = std::chrono::steady_clock::now();
   auto scan = imaging::DicomScanner().scan(cl.positional()[0]);

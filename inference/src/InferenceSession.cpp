@@ -1,5 +1,7 @@
 #include "vigie/inference/InferenceSession.h"
 
+#include "SessionImpl.h"
+
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -8,15 +10,6 @@
 #include <vector>
 
 namespace vigie::inference {
-
-struct InferenceSession::Impl {
-  ModelManifest manifest;
-  ComputeDevice device;
-  torch::jit::Module module;
-  double overlap = 0.5;
-  int batchSize = 2;
-  bool optimised = false;
-};
 
 namespace {
 
@@ -47,14 +40,6 @@ torch::Tensor importanceMap(std::int64_t d, std::int64_t h, std::int64_t w) {
   return map.clamp_min(1e-12);
 }
 
-core::Error torchError(const std::string& context, const std::exception& e) {
-  std::string what = e.what();
-  // c10 messages carry a long C++ backtrace after the first line.
-  const auto newline = what.find('\n');
-  if (newline != std::string::npos) what.resize(newline);
-  return core::makeError(core::ErrorCode::Internal, context + ": " + what);
-}
-
 }  // namespace
 
 InferenceSession::InferenceSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -78,7 +63,8 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
     impl->module = torch::jit::load(bundle.weightsPath().string(), target);
     impl->module.eval();
   } catch (const std::exception& e) {
-    return torchError(bundle.weightsPath().string() + ": not a loadable TorchScript model", e);
+    return internal::torchError(
+        bundle.weightsPath().string() + ": not a loadable TorchScript model", e);
   }
   try {
     // Freezing folds batch norms into convolutions and, on the CPU, moves them
@@ -199,7 +185,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     std::memcpy(result.data(), heatmap.data_ptr<float>(), result.voxelCount() * sizeof(float));
     return result;
   } catch (const std::exception& e) {
-    return torchError("model " + m.id, e);
+    return internal::torchError("model " + m.id, e);
   }
 }
 

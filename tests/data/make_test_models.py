@@ -8,7 +8,12 @@ they compute:
   blob3d.pt        [B,1,D,H,W] -> logits that are high where the 3x3x3 mean of
                    the normalised input is above 0.55 (soft tissue inside lung)
   wrong_shape.pt   returns half the depth: the runtime must refuse its output
-and blob3d-bundle/, a complete bundle around blob3d.pt (manifest + weights).
+  fundus.pt        [B,3,64,64] -> (grade logits, gradability logit, heatmap):
+                   the heatmap is high where the green channel is above 0.5, and
+                   the grade goes from 0 to 4 as that area grows past half
+  fundus_grades_only.pt   the same grade logits alone (a plain tensor)
+  fundus_wrong.pt  returns [B, 4] logits: the runtime must refuse them
+and blob3d-bundle/ and fundus-bundle/, complete bundles (manifest + weights).
 """
 import hashlib
 import json
@@ -27,6 +32,42 @@ class Blob3d(torch.nn.Module):
 
     def forward(self, x):
         return 40.0 * (self.mean(x) - 0.55)
+
+
+class Fundus(torch.nn.Module):
+    def forward(self, x):
+        heat = torch.sigmoid(20.0 * (x[:, 1:2] - 0.5))
+        heat = torch.nn.functional.avg_pool2d(heat, 4)
+        m = heat.mean(dim=(1, 2, 3))
+        zero = torch.zeros_like(m)
+        grade_logits = torch.stack([10.0 * (0.5 - m), zero, zero, zero, 10.0 * (m - 0.5)], dim=1)
+        gradable_logit = (5.0 + zero).unsqueeze(1)
+        return grade_logits, gradable_logit, heat
+
+
+class FundusGradesOnly(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fundus = Fundus()
+
+    def forward(self, x):
+        return self.fundus(x)[0]
+
+
+class FundusWrong(torch.nn.Module):
+    def forward(self, x):
+        return x.mean(dim=(2, 3)).repeat(1, 2)[:, :4]
+
+
+def write_bundle(out, name, module, manifest):
+    bundle = os.path.join(out, name)
+    os.makedirs(bundle, exist_ok=True)
+    weights = os.path.join(bundle, "model.pt")
+    torch.jit.script(module).save(weights)
+    with open(weights, "rb") as f:
+        manifest["weights"] = {"file": "model.pt", "sha256": hashlib.sha256(f.read()).hexdigest()}
+    with open(os.path.join(bundle, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
 
 
 class WrongShape(torch.nn.Module):
@@ -70,6 +111,27 @@ def main():
     }
     with open(os.path.join(bundle, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
+
+    torch.jit.script(Fundus()).save(os.path.join(out, "fundus.pt"))
+    torch.jit.script(FundusGradesOnly()).save(os.path.join(out, "fundus_grades_only.pt"))
+    torch.jit.script(FundusWrong()).save(os.path.join(out, "fundus_wrong.pt"))
+    write_bundle(out, "fundus-bundle", Fundus(), {
+        "schema_version": 1,
+        "id": "test-fundus",
+        "name": "Test fundus grader (fixed weights)",
+        "version": "1.0.0",
+        "task": "fundus-dr-screening",
+        "modality": "OP",
+        "input": {"channels": 3, "target_size": [64, 64], "colour": {"mean": [0, 0, 0], "sd": [1, 1, 1]},
+                  "crop_field_of_view": False},
+        "output": {"kind": "heatmap+class-scores", "heatmap_activation": "none",
+                   "labels": ["icdr-0", "icdr-1", "icdr-2", "icdr-3", "icdr-4"]},
+        "thresholds": {"referable": 0.5, "gradable": 0.5},
+        "inference": {"batch_size": 3},
+        "intended_use": "unit tests only",
+        "training_data": "none: fixed weights",
+        "clinical_use": False,
+    })
 
 
 if __name__ == "__main__":

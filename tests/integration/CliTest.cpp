@@ -411,3 +411,49 @@ TEST(Cli, FundusGradesExportAsAReportThatTheCheckerAccepts) {
       << dump.output;
   EXPECT_NE(dump.output.find("\"haemorrhages\""), std::string::npos);
 }
+
+TEST(Cli, AnalyzesFundusPhotographsAndEvaluatesADrModel) {
+  vigie::test::TestFolder dir("cli-fundus");
+  ASSERT_EQ(
+      runCli("synth fundus --out " + (dir / "photos").string() + " --count 6 --size 256").exitCode,
+      0);
+  const CliRun one =
+      runCli("analyze " + (dir / "photos" / "fundus_000.dcm").string() +
+             " --model " VIGIE_TEST_MODELS "/fundus-bundle --out " + (dir / "one").string());
+  ASSERT_EQ(one.exitCode, 0) << one.output;
+  std::ifstream file(dir / "one" / "findings.json");
+  const auto report = nlohmann::json::parse(file);
+  for (const char* key : {"grade", "referable_probability", "gradable", "quality_score", "lesions"})
+    EXPECT_TRUE(report.contains(key)) << key;
+  EXPECT_EQ(report["model"]["id"], "test-fundus");
+  EXPECT_TRUE(std::filesystem::exists(dir / "one" / "heatmap.png"));
+
+  const CliRun all =
+      runCli("analyze " + (dir / "photos").string() +
+             " --model " VIGIE_TEST_MODELS "/fundus-bundle --out " + (dir / "all").string());
+  ASSERT_EQ(all.exitCode, 0) << all.output;
+  std::ifstream allFile(dir / "all" / "findings.json");
+  EXPECT_EQ(nlohmann::json::parse(allFile)["images"].size(), 18u);  // PNG, JPEG and DICOM each
+  EXPECT_TRUE(std::filesystem::exists(dir / "all" / "fundus_000_dcm_heatmap.png"));
+
+  const CliRun eval =
+      runCli("eval dr --data " + (dir / "photos").string() +
+             " --model " VIGIE_TEST_MODELS "/fundus-bundle --out " + (dir / "eval").string());
+  ASSERT_EQ(eval.exitCode, 0) << eval.output;
+  std::ifstream metricsFile(dir / "eval" / "metrics.json");
+  const auto metrics = nlohmann::json::parse(metricsFile);
+  EXPECT_EQ(metrics["photographs"], 6);
+  for (const char* key : {"referable_roc_auc", "sensitivity", "specificity",
+                          "grade_quadratic_weighted_kappa", "gradability_accuracy"}) {
+    ASSERT_TRUE(metrics.contains(key)) << key;
+    EXPECT_GE(metrics[key].get<double>(), -1.0);
+  }
+  EXPECT_EQ(metrics["confusion_matrix"]["counts"].size(), 5u);
+  EXPECT_GT(std::filesystem::file_size(dir / "eval" / "roc.png"), 1000u);
+
+  const CliRun wrongModel =
+      runCli("eval dr --data " + (dir / "photos").string() +
+             " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " + (dir / "x").string());
+  EXPECT_EQ(wrongModel.exitCode, 1);
+  EXPECT_NE(wrongModel.output.find("not a fundus-dr-screening model"), std::string::npos);
+}

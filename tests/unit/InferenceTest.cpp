@@ -262,3 +262,89 @@ TEST(FindingExtractor, KeepsOnePeakPerBlobAndOrdersByScore) {
   // Half maximum of a Gaussian lies at 1.177 sigma: diameter about 2.35 sigma.
   EXPECT_NEAR(findings[0].diameterMm, 2.35 * 2.5, 1.2);
 }
+
+namespace {
+
+/// `count` 64x64 prepared images whose green channel is bright over the
+/// given fraction of rows (the test model's "lesions").
+std::vector<float> fundusBatch(const std::vector<double>& brightFractions) {
+  std::vector<float> pixels;
+  for (double fraction : brightFractions) {
+    std::vector<float> image(3 * 64 * 64, 0.2f);
+    const int brightRows = static_cast<int>(64 * fraction);
+    for (int y = 0; y < brightRows; ++y)
+      for (int x = 0; x < 64; ++x) image[64 * 64 + y * 64 + x] = 0.9f;
+    pixels.insert(pixels.end(), image.begin(), image.end());
+  }
+  return pixels;
+}
+
+core::Result<std::unique_ptr<inference::InferenceSession>> fundusSession(
+    const std::filesystem::path& weights, const test::TestFolder& dir) {
+  auto manifest = ModelManifest::load(kModels / "fundus-bundle" / "manifest.json");
+  if (!manifest.ok()) return manifest.error();
+  auto bundle = ModelBundle::create(weights, manifest.value(), dir / "bundle");
+  if (!bundle.ok()) return bundle.error();
+  return inference::InferenceSession::create(bundle.value(), cpuOnly());
+}
+
+}  // namespace
+
+TEST(FundusPrediction, GradesGradabilityAndHeatmapFollowTheModel) {
+  auto bundle = ModelBundle::open(kModels / "fundus-bundle");
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  auto session = inference::InferenceSession::create(bundle.value(), cpuOnly());
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  // Five images, batch size 3: two batches, results in order.
+  auto predictions = session.value()->predictFundus(fundusBatch({0.0, 1.0, 0.25, 0.75, 0.0}), 5);
+  ASSERT_TRUE(predictions.ok()) << predictions.error().message;
+  ASSERT_EQ(predictions.value().size(), 5u);
+  const auto& healthy = predictions.value()[0];
+  const auto& sick = predictions.value()[1];
+  EXPECT_EQ(healthy.grade, 0);
+  EXPECT_EQ(sick.grade, 4);
+  EXPECT_FALSE(healthy.referable);
+  EXPECT_TRUE(sick.referable);
+  EXPECT_NEAR(sick.referableProbability,
+              sick.gradeProbabilities[2] + sick.gradeProbabilities[3] + sick.gradeProbabilities[4],
+              1e-9);
+  double total = 0;
+  for (double p : sick.gradeProbabilities) total += p;
+  EXPECT_NEAR(total, 1.0, 1e-6);
+  EXPECT_NEAR(healthy.qualityScore, 1.0 / (1.0 + std::exp(-5.0)), 1e-5);
+  EXPECT_TRUE(healthy.gradable);
+  ASSERT_EQ(sick.heatmapWidth, 16);
+  ASSERT_EQ(sick.heatmapHeight, 16);
+  EXPECT_GT(predictions.value()[2].heatmap[0], 0.9f);        // top rows bright
+  EXPECT_LT(predictions.value()[2].heatmap[15 * 16], 0.1f);  // bottom rows dark
+  EXPECT_EQ(predictions.value()[4].grade, 0);
+}
+
+TEST(FundusPrediction, AcceptsAModelWithGradesOnly) {
+  test::TestFolder dir("fundus-grades-only");
+  auto session = fundusSession(kModels / "fundus_grades_only.pt", dir);
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  auto predictions = session.value()->predictFundus(fundusBatch({1.0}), 1);
+  ASSERT_TRUE(predictions.ok()) << predictions.error().message;
+  EXPECT_EQ(predictions.value()[0].grade, 4);
+  EXPECT_TRUE(predictions.value()[0].heatmap.empty());
+  EXPECT_DOUBLE_EQ(predictions.value()[0].qualityScore, 1.0);  // no gradability output
+}
+
+TEST(FundusPrediction, RefusesWrongOutputsAndWrongInputs) {
+  test::TestFolder dir("fundus-wrong");
+  auto session = fundusSession(kModels / "fundus_wrong.pt", dir);
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  auto wrong = session.value()->predictFundus(fundusBatch({0.5}), 1);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("grade logits of shape [1, 4]"), std::string::npos)
+      << wrong.error().message;
+  auto tooFew = session.value()->predictFundus(std::vector<float>(10), 1);
+  ASSERT_FALSE(tooFew.ok());
+  EXPECT_NE(tooFew.error().message.find("3 x 64 x 64"), std::string::npos);
+  auto ct = ModelBundle::open(kModels / "blob3d-bundle");
+  auto ctSession = inference::InferenceSession::create(ct.value(), cpuOnly());
+  auto notFundus = ctSession.value()->predictFundus(fundusBatch({0.5}), 1);
+  ASSERT_FALSE(notFundus.ok());
+  EXPECT_NE(notFundus.error().message.find("is not a fundus model"), std::string::npos);
+}

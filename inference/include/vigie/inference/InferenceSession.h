@@ -1,9 +1,11 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "vigie/core/Result.h"
 #include "vigie/core/Volume.h"
@@ -21,6 +23,21 @@ struct SessionOptions {
 
 /// Called with (windows done, windows in total), from the calling thread.
 using InferenceProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+/// A diabetic-retinopathy model's assessment of one photograph.
+struct FundusPrediction {
+  std::array<double, 5> gradeProbabilities{};  ///< ICDR 0-4, summing to 1
+  int grade = 0;                               ///< the most probable
+  double referableProbability = 0.0;           ///< P(grade >= 2)
+  bool referable = false;                      ///< at the manifest's "referable" threshold
+  double qualityScore = 1.0;  ///< P(gradable); 1 when the model has no gradability output
+  bool gradable = true;       ///< at the manifest's "gradable" threshold
+  /// Lesion probability (0..1) over the prepared image, row-major; empty when
+  /// the model has no heatmap output.
+  std::vector<float> heatmap;
+  int heatmapWidth = 0;
+  int heatmapHeight = 0;
+};
 
 /// A loaded model on a device, ready to run. Create once, run many times;
 /// one run at a time per session. Never call from the GUI thread: a run
@@ -46,6 +63,15 @@ class InferenceSession {
   core::Result<core::FloatVolume> predictHeatmap(const core::CtVolume& volume,
                                                  const InferenceProgress& progress = {},
                                                  const std::atomic<bool>* cancel = nullptr);
+
+  /// 2D inference for a fundus model on photographs already prepared as the
+  /// manifest says (field of view cropped, resized to input.target_size,
+  /// colour-normalised): `pixels` holds `count` images of [3, height, width]
+  /// floats back to back. The network returns grade logits [N, 5], or a
+  /// tuple (grade logits, gradability logit [N, 1][, heatmap [N, 1, h, w]]).
+  /// Photographs go through in batches of the manifest's batch size.
+  core::Result<std::vector<FundusPrediction>> predictFundus(
+      const std::vector<float>& pixels, int count, const std::atomic<bool>* cancel = nullptr);
 
  private:
   struct Impl;

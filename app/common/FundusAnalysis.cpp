@@ -1,0 +1,41 @@
+#include "FundusAnalysis.h"
+
+namespace vigie::app {
+
+core::Result<std::vector<FundusAnalysis>> analyseFundus(
+    const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
+    const std::atomic<bool>* cancel) {
+  const auto& m = session.manifest();
+  imaging::FundusInputSpec spec;
+  spec.width = m.targetSize[0];
+  spec.height = m.targetSize[1];
+  spec.mean = m.colourMean;
+  spec.sd = m.colourSd;
+  spec.cropFieldOfView = m.cropFieldOfView;
+  std::vector<float> batch;
+  std::vector<FundusAnalysis> out(photographs.size());
+  for (std::size_t i = 0; i < photographs.size(); ++i) {
+    auto prepared = imaging::preparePhotograph(photographs[i], spec);
+    if (!prepared.ok())
+      return core::makeError(prepared.error().code, "photograph " + std::to_string(i + 1) + ": " +
+                                                        prepared.error().message);
+    out[i].fieldOfView = prepared.value().fieldOfView;
+    batch.insert(batch.end(), prepared.value().pixels.begin(), prepared.value().pixels.end());
+  }
+  if (photographs.empty()) return out;
+  auto predictions = session.predictFundus(batch, static_cast<int>(photographs.size()), cancel);
+  if (!predictions.ok()) return predictions.error();
+  for (std::size_t i = 0; i < photographs.size(); ++i) {
+    FundusAnalysis& a = out[i];
+    a.prediction = std::move(predictions.value()[i]);
+    if (!a.prediction.heatmap.empty()) {
+      a.heatmap = imaging::heatmapOnPhotograph(a.prediction.heatmap, a.prediction.heatmapWidth,
+                                               a.prediction.heatmapHeight, a.fieldOfView,
+                                               photographs[i].width, photographs[i].height);
+      a.lesions = imaging::findLesionRegions(a.heatmap, 0.5);
+    }
+  }
+  return out;
+}
+
+}  // namespace vigie::app

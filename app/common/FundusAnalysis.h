@@ -1,0 +1,29 @@
+#pragma once
+
+#include <atomic>
+#include <vector>
+
+#include "vigie/core/Image2D.h"
+#include "vigie/core/Result.h"
+#include "vigie/imaging/preprocess/FundusPreprocess.h"
+#include "vigie/inference/InferenceSession.h"
+
+namespace vigie::app {
+
+/// A fundus model's result on one photograph, laid back onto it.
+struct FundusAnalysis {
+  inference::FundusPrediction prediction;
+  core::Image2D heatmap;  ///< 8-bit over the photograph (255 = 1.0); empty without a heatmap
+  std::vector<imaging::LesionRegion> lesions;  ///< regions of the heatmap at 0.5 or more
+  imaging::FieldOfView fieldOfView;
+};
+
+/// The fundus pipeline shared by the GUI and the CLI: field-of-view crop,
+/// resize and colour normalisation as the manifest says (imaging, OpenCV),
+/// the network (inference, LibTorch), then the heatmap back onto each
+/// photograph and its lesion regions. Blocks: call from a worker thread.
+core::Result<std::vector<FundusAnalysis>> analyseFundus(
+    const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
+    const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace vigie::app

@@ -1,0 +1,132 @@
+// InferenceSession's 2D path: fundus photographs to grades, gradability and
+// a lesion heatmap.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "SessionImpl.h"
+
+namespace vigie::inference {
+namespace {
+
+/// The network's outputs, whichever of the allowed forms it returns.
+struct RawOutputs {
+  torch::Tensor gradeLogits;    ///< [N, 5]
+  torch::Tensor gradableLogit;  ///< [N, 1], undefined when absent
+  torch::Tensor heatmap;        ///< [N, 1, h, w], undefined when absent
+};
+
+core::Result<RawOutputs> unpack(const torch::IValue& value, std::int64_t batch,
+                                const std::string& model) {
+  RawOutputs out;
+  if (value.isTensor()) {
+    out.gradeLogits = value.toTensor();
+  } else if (value.isTuple()) {
+    const auto& elements = value.toTupleRef().elements();
+    if (elements.size() < 2 || elements.size() > 3) {
+      return core::makeError(core::ErrorCode::InvalidArgument,
+                             "model " + model + " returned a tuple of " +
+                                 std::to_string(elements.size()) +
+                                 " outputs; expected (grade logits, gradability logit[, heatmap])");
+    }
+    out.gradeLogits = elements[0].toTensor();
+    out.gradableLogit = elements[1].toTensor();
+    if (elements.size() == 3) out.heatmap = elements[2].toTensor();
+  } else {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "model " + model + " returned neither a tensor nor a tuple");
+  }
+  auto shapeError = [&](const char* what, const torch::Tensor& t, const std::string& expected) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "model " + model + " returned " + what + " of shape " +
+                               c10::str(t.sizes()) + "; expected " + expected);
+  };
+  if (out.gradeLogits.dim() != 2 || out.gradeLogits.size(0) != batch ||
+      out.gradeLogits.size(1) != 5)
+    return shapeError("grade logits", out.gradeLogits, "[batch, 5] (ICDR 0-4)");
+  if (out.gradableLogit.defined() &&
+      (out.gradableLogit.dim() != 2 || out.gradableLogit.size(0) != batch))
+    return shapeError("a gradability logit", out.gradableLogit, "[batch, 1]");
+  if (out.heatmap.defined() &&
+      (out.heatmap.dim() != 4 || out.heatmap.size(0) != batch || out.heatmap.size(1) != 1))
+    return shapeError("a heatmap", out.heatmap, "[batch, 1, height, width]");
+  return out;
+}
+
+}  // namespace
+
+core::Result<std::vector<FundusPrediction>> InferenceSession::predictFundus(
+    const std::vector<float>& pixels, int count, const std::atomic<bool>* cancel) {
+  const ModelManifest& m = impl_->manifest;
+  if (m.task != ModelManifest::Task::FundusDrScreening) {
+    return core::makeError(
+        core::ErrorCode::InvalidArgument,
+        "model " + m.id + " is not a fundus model (task " + toString(m.task) + ")");
+  }
+  const std::int64_t width = m.targetSize[0], height = m.targetSize[1];
+  const std::int64_t perImage = 3 * width * height;
+  if (count <= 0 || static_cast<std::int64_t>(pixels.size()) != perImage * count) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "fundus input must be " + std::to_string(count) + " images of 3 x " +
+                               std::to_string(height) + " x " + std::to_string(width) + " floats");
+  }
+  const double referableThreshold = m.threshold("referable", 0.5);
+  const double gradableThreshold = m.threshold("gradable", 0.5);
+  std::vector<FundusPrediction> predictions;
+  try {
+    torch::InferenceMode inferenceMode;
+    const torch::Device device = impl_->device.isCuda()
+                                     ? torch::Device(torch::kCUDA, impl_->device.cudaIndex)
+                                     : torch::Device(torch::kCPU);
+    const bool halfPrecision = impl_->device.isCuda() && m.fp16OnCuda;
+    // The caller's buffer is only read: from_blob wraps it without a copy.
+    auto all = torch::from_blob(const_cast<float*>(pixels.data()), {count, 3, height, width},
+                                torch::kFloat32);
+    for (std::int64_t first = 0; first < count; first += impl_->batchSize) {
+      if (cancel && *cancel)
+        return core::makeError(core::ErrorCode::Cancelled, "inference cancelled");
+      const std::int64_t n = std::min<std::int64_t>(impl_->batchSize, count - first);
+      auto batch = all.narrow(0, first, n).to(device);
+      if (halfPrecision) batch = batch.to(torch::kHalf);
+      auto raw = unpack(impl_->module.forward({batch}), n, m.id);
+      if (!raw.ok()) return raw.error();
+      const auto grades = torch::softmax(raw.value().gradeLogits.to(torch::kFloat32), 1).cpu();
+      torch::Tensor quality;
+      if (raw.value().gradableLogit.defined())
+        quality = torch::sigmoid(raw.value().gradableLogit.to(torch::kFloat32)).cpu();
+      torch::Tensor heatmap;
+      if (raw.value().heatmap.defined()) {
+        heatmap = raw.value().heatmap.to(torch::kFloat32);
+        if (m.heatmapActivation == ModelManifest::Activation::Sigmoid)
+          heatmap = torch::sigmoid(heatmap);
+        heatmap = heatmap.clamp(0.0, 1.0).cpu().contiguous();
+      }
+      for (std::int64_t b = 0; b < n; ++b) {
+        FundusPrediction p;
+        for (int g = 0; g < 5; ++g) p.gradeProbabilities[g] = grades[b][g].item<double>();
+        p.grade = static_cast<int>(
+            std::max_element(p.gradeProbabilities.begin(), p.gradeProbabilities.end()) -
+            p.gradeProbabilities.begin());
+        p.referableProbability =
+            p.gradeProbabilities[2] + p.gradeProbabilities[3] + p.gradeProbabilities[4];
+        p.referable = p.referableProbability >= referableThreshold;
+        if (quality.defined()) p.qualityScore = quality[b][0].item<double>();
+        p.gradable = p.qualityScore >= gradableThreshold;
+        if (heatmap.defined()) {
+          p.heatmapHeight = static_cast<int>(heatmap.size(2));
+          p.heatmapWidth = static_cast<int>(heatmap.size(3));
+          p.heatmap.resize(static_cast<std::size_t>(p.heatmapWidth) * p.heatmapHeight);
+          std::memcpy(p.heatmap.data(), heatmap[b][0].data_ptr<float>(),
+                      p.heatmap.size() * sizeof(float));
+        }
+        predictions.push_back(std::move(p));
+      }
+    }
+  } catch (const std::exception& e) {
+    return internal::torchError("model " + m.id, e);
+  }
+  return predictions;
+}
+
+}  // namespace vigie::inference

@@ -1,0 +1,36 @@
+#pragma once
+
+// Internal: the state of an InferenceSession, shared by the files that
+// implement its 3D (CT) and 2D (fundus) paths.
+
+#include <torch/script.h>
+
+#include <exception>
+#include <string>
+
+#include "vigie/inference/InferenceSession.h"
+
+namespace vigie::inference {
+
+struct InferenceSession::Impl {
+  ModelManifest manifest;
+  ComputeDevice device;
+  torch::jit::Module module;
+  double overlap = 0.5;
+  int batchSize = 2;
+  bool optimised = false;
+};
+
+namespace internal {
+
+/// A LibTorch exception as an Error, without its C++ backtrace.
+inline core::Error torchError(const std::string& context, const std::exception& e) {
+  std::string what = e.what();
+  // c10 messages carry a long C++ backtrace after the first line.
+  const auto newline = what.find('\n');
+  if (newline != std::string::npos) what.resize(newline);
+  return core::makeError(core::ErrorCode::Internal, context + ": " + what);
+}
+
+}  // namespace internal
+}  // namespace vigie::inference

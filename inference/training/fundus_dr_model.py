@@ -1,0 +1,57 @@
+"""The reference diabetic-retinopathy network: a small 2D CNN with a lesion
+segmentation head whose per-class evidence feeds the grade, so the heatmap
+the reader sees is what the grade was decided from.
+
+Input  [N, 3, S, S]  RGB, normalised as the manifest says.
+Output (grade_logits [N, 5], gradable_logit [N, 1], lesion_heatmap [N, 1, S/4, S/4])
+       the heatmap is the probability that a pixel belongs to any lesion.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+LESION_CLASSES = 6  # background + the five lesion kinds of the phantom's masks
+
+
+def conv(cin, cout, stride=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class FundusDrNet(nn.Module):
+    def __init__(self, width=16):
+        super().__init__()
+        w = width
+        self.stem = nn.Sequential(conv(3, w, 2), conv(w, w))            # S/2
+        self.down1 = nn.Sequential(conv(w, 2 * w, 2), conv(2 * w, 2 * w))  # S/4: lesions are read here
+        self.down2 = nn.Sequential(conv(2 * w, 4 * w, 2), conv(4 * w, 4 * w))  # S/8
+        self.down3 = nn.Sequential(conv(4 * w, 6 * w, 2), conv(6 * w, 6 * w))  # S/16
+        self.up = conv(6 * w + 2 * w, 2 * w)
+        self.lesions = nn.Conv2d(2 * w, LESION_CLASSES, 1)
+        # Grade from lesion evidence (per class: mean, max and soft count) and global context.
+        self.grade = nn.Sequential(nn.Linear(3 * (LESION_CLASSES - 1) + 6 * w, 64), nn.ReLU(inplace=True), nn.Linear(64, 5))
+        self.gradable = nn.Sequential(nn.Linear(6 * w * 2, 32), nn.ReLU(inplace=True), nn.Linear(32, 1))
+
+    def forward(self, x):
+        s4 = self.down1(self.stem(x))
+        s16 = self.down3(self.down2(s4))
+        context = F.interpolate(s16, size=s4.shape[-2:], mode="bilinear", align_corners=False)
+        lesion_logits = self.lesions(self.up(torch.cat([s4, context], dim=1)))
+        probs = torch.softmax(lesion_logits, dim=1)[:, 1:]
+        evidence = torch.cat([probs.mean(dim=(2, 3)), probs.amax(dim=(2, 3)), torch.log1p(probs.sum(dim=(2, 3)))], dim=1)
+        pooled = s16.mean(dim=(2, 3))
+        grade_logits = self.grade(torch.cat([evidence, pooled], dim=1))
+        gradable_logit = self.gradable(torch.cat([pooled, s16.amax(dim=(2, 3))], dim=1))
+        heatmap = 1.0 - torch.softmax(lesion_logits, dim=1)[:, :1]
+        return grade_logits, gradable_logit, heatmap, lesion_logits
+
+
+class ExportedFundusDrNet(nn.Module):
+    """What the bundle holds: the three outputs of the runtime contract."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        grade_logits, gradable_logit, heatmap, _ = self.net(x)
+        return grade_logits, gradable_logit, heatmap
