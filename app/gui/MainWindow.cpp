@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include "FindingsPanel.h"
+#include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
@@ -54,6 +55,31 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     progress_->setValue(done);
   });
   connect(&loader_, &StudyLoader::loaded, this, &MainWindow::showStudy);
+  connect(&fundusGrader_, &FundusGrader::finished, this, [this](const FundusResult& result) {
+    fundus_->showModelResult(result);
+    if (store_) {
+      // The photograph by its store key only: no names, no file paths.
+      auto logged = store_->audit(reader_.toStdString(), "model run",
+                                  QString("photograph %1: model %2 %3 on %4, grade %5")
+                                      .arg(fundus_->currentIdentity().left(24), result.modelId,
+                                           result.modelVersion, result.device)
+                                      .arg(result.prediction.grade)
+                                      .toStdString());
+      if (!logged.ok()) problems_ << QString::fromStdString(logged.error().message);
+    }
+    statusBar()->showMessage(QString("DR model: grade %1, referable p = %2")
+                                 .arg(result.prediction.grade)
+                                 .arg(result.prediction.referableProbability, 0, 'f', 2),
+                             10000);
+    Q_EMIT fundusModelFinished();
+  });
+  connect(&fundusGrader_, &FundusGrader::failed, this, [this](const QString& message) {
+    fundus_->assessment()->clearModelResult();
+    problems_ << message;
+    showProblems();
+    statusBar()->showMessage("The DR model failed (see Problems)", 10000);
+    Q_EMIT fundusModelFailed(message);
+  });
   connect(&exporter_, &ReviewExporter::exported, this, [this](const QString& summary) {
     statusBar()->showMessage(summary, 10000);
     Q_EMIT reviewExported(summary);
@@ -131,6 +157,9 @@ void MainWindow::buildLayout() {
     problems_ << message;
     showProblems();
   });
+  connect(fundus_, &FundusViewer::runModelRequested, this, &MainWindow::runFundusModel);
+  connect(fundus_, &FundusViewer::gradeSubmitted, this, &MainWindow::saveFundusGrade);
+  connect(fundus_, &FundusViewer::photographShown, this, &MainWindow::showStoredFundusGrade);
   setCentralWidget(tabs_);
 
   progress_ = new QProgressBar(this);
@@ -152,6 +181,9 @@ void MainWindow::buildLayout() {
   dock->setWidget(findings_);
   dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::RightDockWidgetArea, dock);
+  // The CT findings belong to the CT tab; the Fundus tab has its own panel.
+  connect(tabs_, &QTabWidget::currentChanged, dock,
+          [this, dock](int) { dock->setVisible(tabs_->currentWidget() != fundus_); });
   connect(findings_, &FindingsPanel::findingSelected, this, [this](const core::Finding& f) {
     for (auto* v : viewports_) v->showMarker(f.centerMm, f.diameterMm);
     statusBar()->showMessage(QString("Finding %1: score %2, %3 mm")
@@ -331,6 +363,8 @@ void MainWindow::showShortcuts() {
       {"Insert", "Add a finding the model missed, where the three views meet"},
       {"Ctrl+Shift+E", "Export the review as DICOM (TID 1500 SR + SEG)"},
       {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
+      {"L", "Fundus tab: show or hide the DR model's lesion heatmap"},
+      {"Ctrl+M (Fundus tab)", "Run the DR model on the photograph shown"},
       {"F1", "This list"},
   };
   table->setColumnCount(2);
@@ -446,7 +480,73 @@ void MainWindow::screenshotAndQuit(const QString& file, const QString& runModelB
   }
 }
 
+void MainWindow::runFundusModel() {
+  const auto photograph = fundus_->currentPhotograph();
+  if (!photograph) {
+    statusBar()->showMessage("Open fundus photographs first (File > Open fundus photographs)",
+                             5000);
+    return;
+  }
+  if (fundusBundle_.isEmpty()) {
+    statusBar()->showMessage("No fundus model bundle is configured (--fundus-model)", 5000);
+    return;
+  }
+  fundus_->assessment()->showModelRunning();
+  statusBar()->showMessage("Running the DR model ...");
+  fundusGrader_.run(photograph, fundusBundle_);
+}
+
+void MainWindow::saveFundusGrade(const QString& identity, int grade, bool gradable,
+                                 const QString& note) {
+  if (!store_) {
+    statusBar()->showMessage("No review store is open: the grade was not saved (see Problems)",
+                             8000);
+    return;
+  }
+  core::FundusGrade g;
+  g.imageUid = identity.toStdString();
+  g.reader = reader_.toStdString();
+  g.grade = grade;
+  g.gradable = gradable;
+  g.note = note.toStdString();
+  auto saved = store_->recordFundusGrade(g);
+  if (!saved.ok()) {
+    problems_ << QString::fromStdString(saved.error().message);
+    showProblems();
+    statusBar()->showMessage("The grade could NOT be saved (see Problems)", 10000);
+    return;
+  }
+  showStoredFundusGrade(identity);  // shown as the store has it, now that it is on disk
+  statusBar()->showMessage(QString("Grade %1 saved").arg(grade), 5000);
+  Q_EMIT fundusGradeSaved();
+}
+
+void MainWindow::showStoredFundusGrade(const QString& identity) {
+  if (!store_ || identity.isEmpty()) {
+    fundus_->assessment()->showStoredGrade({});
+    return;
+  }
+  auto grades = store_->fundusGrades(identity.toStdString());
+  if (!grades.ok() || grades.value().empty()) {
+    fundus_->assessment()->showStoredGrade({});
+    return;
+  }
+  const core::FundusGrade& g = grades.value().back();
+  fundus_->assessment()->showStoredGrade(
+      QString("Recorded: grade %1%2 by %3 at %4%5 (%6 grade(s) in the history)")
+          .arg(g.grade)
+          .arg(g.gradable ? "" : ", ungradable")
+          .arg(QString::fromStdString(g.reader), QString::fromStdString(g.recordedAt))
+          .arg(g.note.empty() ? QString() : ": " + QString::fromStdString(g.note))
+          .arg(grades.value().size()));
+  fundus_->assessment()->setReaderGrade(g.grade, g.gradable);
+}
+
 void MainWindow::runModel() {
+  if (tabs_->currentWidget() == fundus_) {
+    runFundusModel();
+    return;
+  }
   if (!volume_) {
     statusBar()->showMessage("Open a CT study first", 5000);
     return;

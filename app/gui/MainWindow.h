@@ -4,6 +4,7 @@
 #include <QString>
 #include <array>
 
+#include "FundusGrader.h"
 #include "ModelRunner.h"
 #include "ReviewExporter.h"
 #include "StudyLoader.h"
@@ -45,8 +46,13 @@ class MainWindow : public QMainWindow {
   /// The model bundle folder that "Run nodule model" uses.
   void setModelBundle(const QString& folder) { modelBundle_ = folder; }
   const QString& modelBundle() const { return modelBundle_; }
-  /// Runs the model bundle over the open CT on a worker thread; returns at once.
+  /// The fundus DR bundle the Fundus tab runs.
+  void setFundusModelBundle(const QString& folder) { fundusBundle_ = folder; }
+  /// Runs the model for the tab in front: the CT model over the open CT, or
+  /// the DR model over the photograph shown. On a worker thread; returns at once.
   void runModel();
+  /// Runs the DR model over the photograph the Fundus tab shows.
+  void runFundusModel();
   FindingsPanel* findingsPanel() const { return findings_; }
   /// Lists the fundus photographs of a folder in the Fundus tab; returns how many.
   int openPhotographs(const QString& folder);
@@ -82,6 +88,9 @@ class MainWindow : public QMainWindow {
   void modelFinished();
   void modelFailed(const QString& message);
   void reviewExported(const QString& summary);
+  void fundusModelFinished();
+  void fundusModelFailed(const QString& message);
+  void fundusGradeSaved();
   void reviewExportFailed(const QString& message);
 
  private:
@@ -101,6 +110,8 @@ class MainWindow : public QMainWindow {
   void refreshReview();
   bool record(core::Decision decision);
   void setModelBusy(bool busy);
+  void saveFundusGrade(const QString& identity, int grade, bool gradable, const QString& note);
+  void showStoredFundusGrade(const QString& identity);
 
   StudyLoader loader_;
   ModelRunner runner_;
@@ -112,6 +123,8 @@ class MainWindow : public QMainWindow {
   QString studyPath_;
   std::vector<core::Finding> modelFindings_;  ///< of the model run shown
   ReviewExporter exporter_;
+  FundusGrader fundusGrader_;
+  QString fundusBundle_;
   QString reader_;
   QString modelBundle_;
   bool runModelBeforeScreenshot_ = false;

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
   parser.addOption(runModel);
   QCommandLineOption model("model", "The model bundle folder that AI > Run uses.", "bundle");
   parser.addOption(model);
+  QCommandLineOption fundusModel(
+      "fundus-model", "The DR model bundle the Fundus tab runs (folder or id).", "bundle");
+  parser.addOption(fundusModel);
   QCommandLineOption store("store", "The review store file (default: the per-user one).", "file");
   parser.addOption(store);
   QCommandLineOption reader(
@@ -88,6 +91,9 @@ int main(int argc, char** argv) {
       readerName);
   window.setModelBundle(resolveBundle(
       parser.isSet(model) ? parser.value(model) : QStringLiteral("vigie-ct-nodule-synth")));
+  window.setFundusModelBundle(resolveBundle(parser.isSet(fundusModel)
+                                                ? parser.value(fundusModel)
+                                                : QStringLiteral("vigie-fundus-dr-synth")));
   window.show();
   if (parser.isSet(screenshot)) {
     QString bundle;

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
@@ -10,6 +11,7 @@
 #include <QTest>
 
 #include "FindingsPanel.h"
+#include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
 #include "MainWindow.h"
 #include "SliceViewport.h"
@@ -63,6 +65,7 @@ class MainWindowTest : public QObject {
   void editsAnnotatesAddsAndExportsAsDicom();
   void cancelsAModelRun();
   void showsFundusPhotographsRedFreeAndEnhanced();
+  void gradesAPhotographWithTheModelAndTheReader();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -289,8 +292,10 @@ void MainWindowTest::showsFundusPhotographsRedFreeAndEnhanced() {
   MainWindow window;
   window.show();
   QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QCOMPARE(window.openPhotographs(VIGIE_DEMO_DIR "/fundus"), 12);  // 6 PNG + 6 JPEG, masks left out
+  // 6 photographs as PNG, JPEG and DICOM; lesion masks left out.
+  QCOMPARE(window.openPhotographs(VIGIE_DEMO_DIR "/fundus"), 18);
   vigie::app::FundusViewer* viewer = window.fundusViewer();
+  viewer->selectPhotograph(5);  // fundus_001.png, well exposed
   const vigie::core::Image2D original = viewer->shownImage();
   QCOMPARE(original.width, 768);
   QTest::qWait(200);
@@ -304,7 +309,7 @@ void MainWindowTest::showsFundusPhotographsRedFreeAndEnhanced() {
       const QColor c = shot.pixelColor(x, y);
       retina += c.red() > 25 && c.red() > c.blue() + 10;
     }
-  QVERIFY2(retina > shot.width() * shot.height() / 16 / 4, "the photograph does not fill the view");
+  QVERIFY2(retina > shot.width() * shot.height() / 16 / 5, "the photograph does not fill the view");
 
   viewer->setGreenChannel(true);
   const auto& redFree = viewer->shownImage();
@@ -319,6 +324,61 @@ void MainWindowTest::showsFundusPhotographsRedFreeAndEnhanced() {
 
   QCOMPARE(window.openPhotographs(QDir::tempPath() + "/vigie-no-such-folder"), 0);
   QVERIFY(window.problems().back().contains("no JPEG, PNG or TIFF photographs"));
+}
+
+void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  {
+    MainWindow window;
+    window.openReviewStore(store, "dr.eye");
+    window.setFundusModelBundle(VIGIE_TEST_MODELS "/fundus-bundle");
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openPhotographs(VIGIE_DEMO_DIR "/fundus") > 0);
+    vigie::app::FundusViewer* viewer = window.fundusViewer();
+    viewer->selectPhotograph(3);  // fundus_001.dcm: a DICOM photograph, keyed by its UID
+    QVERIFY(viewer->currentIdentity().startsWith("2.25."));
+    QSignalSpy finished(&window, &MainWindow::fundusModelFinished);
+    window.runFundusModel();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(viewer->heatmapShown());
+    auto* result = window.findChild<QLabel*>("fundusModelResult");
+    QVERIFY(result && result->text().contains("Referable DR"));
+    QVERIFY(result->text().contains("Not for clinical use"));
+    QTest::qWait(200);
+    const QImage shot = window.grab().toImage();
+    QVERIFY(shot.save(artefactDir() + "/vigie-fundus-heatmap.png"));
+    // The heatmap's yellow-to-red overlay is on screen.
+    int overlay = 0;
+    for (int y = 0; y < shot.height(); y += 3)
+      for (int x = 0; x < shot.width(); x += 3) {
+        const QColor c = shot.pixelColor(x, y);
+        overlay += c.red() > 200 && c.green() > 100 && c.blue() < 60;
+      }
+    QVERIFY2(overlay > 50, "no heatmap colours in the fundus view");
+
+    QSignalSpy saved(&window, &MainWindow::fundusGradeSaved);
+    viewer->assessment()->setReaderGrade(3, true);
+    QVERIFY(QMetaObject::invokeMethod(viewer->assessment(), "gradeSubmitted", Q_ARG(int, 3),
+                                      Q_ARG(bool, true), Q_ARG(QString, "venous beading")));
+    QCOMPARE(saved.count(), 1);
+  }
+  auto direct = vigie::core::ReviewStore::open(store.toStdString());
+  QVERIFY(direct.ok());
+  const auto grades = direct.value()->allFundusGrades().value();
+  QCOMPARE(grades.size(), std::size_t{1});
+  QCOMPARE(grades[0].grade, 3);
+  QCOMPARE(grades[0].note, std::string("venous beading"));
+
+  // Reopened: the photograph shows the reader's recorded grade.
+  MainWindow again;
+  again.openReviewStore(store, "dr.eye");
+  again.show();
+  QVERIFY(again.openPhotographs(VIGIE_DEMO_DIR "/fundus") > 0);
+  again.fundusViewer()->selectPhotograph(3);
+  auto* stored = again.findChild<QLabel*>("fundusStoredGrade");
+  QVERIFY(stored && stored->text().contains("Recorded: grade 3"));
 }
 
 int main(int argc, char** argv) {

@@ -1,6 +1,8 @@
 #include "vigie/imaging/fundus/Photograph.h"
 
 #include <dcmtk/dcmimage/diregist.h>  // colour (RGB, YBR, palette) support for DicomImage
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmimgle/dcmimage.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 
 #include "../dicom/DcmtkSetup.h"
 #include "../dicom/DicomFileSniffer.h"
+#include "vigie/core/Sha256.h"
 #include "vigie/imaging/fundus/ImageFile.h"
 
 namespace vigie::imaging {
@@ -58,6 +61,28 @@ core::Result<core::Image2D> readPhotograph(const std::filesystem::path& file) {
     return readDicomPhotograph(file);
   }
   return readImageFile(file);
+}
+
+core::Result<std::string> photographIdentity(const std::filesystem::path& file) {
+  const std::string ext = lowerExtension(file);
+  const bool picture = ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" ||
+                       ext == ".tiff";
+  if (!picture && internal::mayBeDicom(file)) {
+    internal::ensureDcmtkReady();
+    DcmFileFormat header;
+    OFString uid;
+    if (header
+            .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange,
+                              DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData)
+            .good() &&
+        header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() && !uid.empty())
+      return std::string(uid.c_str());
+    return core::makeError(core::ErrorCode::ParseError,
+                           file.string() + ": no SOP Instance UID in the DICOM header");
+  }
+  auto hash = core::Sha256::hexOfFile(file);
+  if (!hash.ok()) return hash.error();
+  return "sha256:" + hash.value();
 }
 
 std::vector<std::filesystem::path> listPhotographs(const std::filesystem::path& path) {

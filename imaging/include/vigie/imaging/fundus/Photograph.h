@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "vigie/core/Image2D.h"
@@ -13,6 +14,11 @@ namespace vigie::imaging {
 /// palette colour, compressed or not) through DCMTK. The error names the
 /// file and the problem.
 core::Result<core::Image2D> readPhotograph(const std::filesystem::path& file);
+
+/// What identifies a photograph in the review store: the SOP Instance UID of
+/// a DICOM file, or "sha256:" and the SHA-256 of any other file's bytes (the
+/// same photograph renamed or moved keeps its grades).
+core::Result<std::string> photographIdentity(const std::filesystem::path& file);
 
 /// The photographs under a file or folder (recursive): files whose extension
 /// is .png, .jpg, .jpeg, .tif, .tiff or .dcm, sorted by path. Lesion masks

@@ -1,0 +1,105 @@
+#include "FundusAssessmentPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace vigie::app {
+namespace {
+
+const char* const kGradeNames[] = {"0 - no apparent retinopathy", "1 - mild NPDR",
+                                   "2 - moderate NPDR", "3 - severe NPDR", "4 - proliferative DR"};
+
+}  // namespace
+
+FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  auto* run = new QPushButton("Run DR model (Ctrl+M)", this);
+  layout->addWidget(run);
+  connect(run, &QPushButton::clicked, this, &FundusAssessmentPanel::runModelRequested);
+  model_ = new QLabel(this);
+  model_->setWordWrap(true);
+  model_->setTextFormat(Qt::RichText);
+  model_->setObjectName("fundusModelResult");
+  layout->addWidget(model_);
+
+  auto* form = new QFormLayout;
+  grade_ = new QComboBox(this);
+  for (const char* name : kGradeNames) grade_->addItem(name);
+  gradable_ = new QCheckBox("gradable", this);
+  gradable_->setChecked(true);
+  note_ = new QLineEdit(this);
+  form->addRow("Your grade", grade_);
+  form->addRow("Image", gradable_);
+  form->addRow("Note", note_);
+  layout->addLayout(form);
+  auto* save = new QPushButton("Save my grade", this);
+  agree_ = new QPushButton("Agree with the model", this);
+  agree_->setEnabled(false);
+  layout->addWidget(save);
+  layout->addWidget(agree_);
+  stored_ = new QLabel(this);
+  stored_->setWordWrap(true);
+  stored_->setObjectName("fundusStoredGrade");
+  layout->addWidget(stored_);
+  layout->addStretch(1);
+  connect(save, &QPushButton::clicked, this, [this] {
+    Q_EMIT gradeSubmitted(grade_->currentIndex(), gradable_->isChecked(), note_->text());
+  });
+  connect(agree_, &QPushButton::clicked, this, [this] {
+    if (!lastResult_) return;
+    setReaderGrade(lastResult_->prediction.grade, lastResult_->prediction.gradable);
+    Q_EMIT gradeSubmitted(lastResult_->prediction.grade, lastResult_->prediction.gradable,
+                          note_->text());
+  });
+  clearModelResult();
+}
+
+void FundusAssessmentPanel::showModelRunning() {
+  model_->setText("Running the DR model ...");
+  agree_->setEnabled(false);
+}
+
+void FundusAssessmentPanel::clearModelResult() {
+  lastResult_.reset();
+  agree_->setEnabled(false);
+  model_->setText("No model has run on this photograph.");
+  note_->clear();
+}
+
+void FundusAssessmentPanel::showModelResult(const FundusResult& r) {
+  lastResult_ = r;
+  const auto& p = r.prediction;
+  QString html = QString(
+                     "<b>%1</b> %2<br>Grade <b>%3</b> (%4%)<br>Referable DR: <b>%5</b> (p = %6)<br>"
+                     "Image quality: %7 (%8)<br>%9 lesion regions<br><small>%10, %11 s</small>")
+                     .arg(r.modelId.toHtmlEscaped(), r.modelVersion.toHtmlEscaped())
+                     .arg(QString(kGradeNames[p.grade]).toHtmlEscaped())
+                     .arg(100.0 * p.gradeProbabilities[p.grade], 0, 'f', 0)
+                     .arg(p.referable ? "yes" : "no")
+                     .arg(p.referableProbability, 0, 'f', 2)
+                     .arg(p.gradable ? "gradable" : "UNGRADABLE")
+                     .arg(p.qualityScore, 0, 'f', 2)
+                     .arg(r.lesionRegions)
+                     .arg(r.device.toHtmlEscaped())
+                     .arg(r.seconds, 0, 'f', 2);
+  if (!r.clinicalUse) html += "<br><b style='color:#b00'>Not for clinical use.</b>";
+  model_->setText(html);
+  agree_->setEnabled(true);
+}
+
+void FundusAssessmentPanel::showStoredGrade(const QString& text) {
+  stored_->setText(text.isEmpty() ? QString("No grade recorded for this photograph.") : text);
+}
+
+void FundusAssessmentPanel::setReaderGrade(int grade, bool gradable) {
+  grade_->setCurrentIndex(std::clamp(grade, 0, 4));
+  gradable_->setChecked(gradable);
+}
+
+}  // namespace vigie::app
