@@ -1,5 +1,6 @@
 // vigie-cli analyze for fundus models, and vigie-cli eval dr.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -96,8 +97,7 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
         nlohmann::json entry = describe(a);
         entry["file"] = file.string();
         if (!a.heatmap.empty()) {
-          const std::string name =
-              files.size() == 1 ? "heatmap.png" : heatmapName(file);
+          const std::string name = files.size() == 1 ? "heatmap.png" : heatmapName(file);
           auto written = imaging::writeImageFile(a.heatmap, std::filesystem::path(outDir) / name);
           if (!written.ok()) return written;
           entry["heatmap"] = name;
@@ -198,6 +198,8 @@ int runEvalDr(const std::vector<std::string>& args) {
   metrics["specificity"] = m.specificity;
   metrics["grade_quadratic_weighted_kappa"] = m.quadraticKappa;
   metrics["gradability_accuracy"] = m.gradabilityAccuracy;
+  metrics["ungradable_photographs"] = m.ungradableCases;
+  metrics["ungradable_flagged"] = m.ungradableFlagged;
   metrics["confusion_matrix"] = {{"rows", "true ICDR grade 0-4"},
                                  {"columns", "predicted ICDR grade 0-4"},
                                  {"counts", m.confusion}};
@@ -221,9 +223,11 @@ int runEvalDr(const std::vector<std::string>& args) {
 
   std::printf(
       "%zu photographs (%zu referable): AUC %.3f; at %.2f sensitivity %.3f, specificity %.3f; "
-      "kappa %.3f; gradability accuracy %.3f; %.3f s/photograph\n",
+      "kappa %.3f; gradability accuracy %.3f, %zu of %zu ungradable flagged; %.3f s/photograph\n",
       m.cases, m.referableCases, m.rocAuc, threshold, m.sensitivity, m.specificity,
-      m.quadraticKappa, m.gradabilityAccuracy, seconds / std::max<std::size_t>(1, m.cases));
+      m.quadraticKappa, m.gradabilityAccuracy,
+      static_cast<std::size_t>(std::lround(m.ungradableFlagged * m.ungradableCases)),
+      m.ungradableCases, seconds / std::max<std::size_t>(1, m.cases));
   std::printf("confusion (rows true grade, columns predicted):\n");
   for (int t = 0; t < 5; ++t) {
     std::printf("  %d:", t);

@@ -30,7 +30,7 @@ DrMetrics evaluateDr(const std::vector<DrCase>& cases, double threshold) {
   DrMetrics m;
   m.cases = cases.size();
   std::size_t positives = 0, negatives = 0, truePositives = 0, trueNegatives = 0;
-  std::size_t gradabilityRight = 0;
+  std::size_t gradabilityRight = 0, flagged = 0;
   for (const DrCase& c : cases) {
     const bool referable = c.trueGrade >= 2;
     const bool called = c.referableProbability >= threshold;
@@ -38,6 +38,10 @@ DrMetrics evaluateDr(const std::vector<DrCase>& cases, double threshold) {
     if (referable && called) ++truePositives;
     if (!referable && !called) ++trueNegatives;
     gradabilityRight += c.trueGradable == c.predictedGradable ? 1 : 0;
+    if (!c.trueGradable) {
+      ++m.ungradableCases;
+      flagged += c.predictedGradable ? 0 : 1;
+    }
     m.confusion[std::clamp(c.trueGrade, 0, 4)][std::clamp(c.predictedGrade, 0, 4)] += 1;
   }
   m.referableCases = positives;
@@ -45,6 +49,7 @@ DrMetrics evaluateDr(const std::vector<DrCase>& cases, double threshold) {
   m.specificity = negatives ? static_cast<double>(trueNegatives) / negatives : 0.0;
   m.gradabilityAccuracy =
       cases.empty() ? 0.0 : static_cast<double>(gradabilityRight) / cases.size();
+  m.ungradableFlagged = m.ungradableCases ? static_cast<double>(flagged) / m.ungradableCases : 0.0;
   m.quadraticKappa = quadraticWeightedKappa(m.confusion);
 
   // ROC: sweep the threshold over the distinct probabilities, highest first;

@@ -31,6 +31,8 @@ struct DrMetrics {
   double specificity = 0.0;
   double quadraticKappa = 0.0;  ///< grade agreement, quadratic weights
   double gradabilityAccuracy = 0.0;
+  std::size_t ungradableCases = 0;
+  double ungradableFlagged = 0.0;  ///< ungradable photographs the model called ungradable
   std::array<std::array<int, 5>, 5> confusion{};  ///< [true grade][predicted grade]
 };
 

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QGraphicsPixmapItem>
 #include <QGraphicsScene>
 #include <QGraphicsView>
@@ -73,10 +74,12 @@ FundusViewer::FundusViewer(QWidget* parent) : QWidget(parent) {
 
 int FundusViewer::openFolder(const QString& folder) {
   list_->clear();
-  const QDir dir(folder);
+  // Names relative to the folder (just the name when a single file is opened).
+  const QFileInfo opened(folder);
+  const QDir dir(opened.isDir() ? opened.absoluteFilePath() : opened.absolutePath());
   // Lesion masks beside synthetic photographs are ground truth, not photographs.
   for (const auto& file : imaging::listPhotographs(folder.toStdString())) {
-    const QString path = QString::fromStdString(file.string());
+    const QString path = QFileInfo(QString::fromStdString(file.string())).absoluteFilePath();
     auto* item = new QListWidgetItem(dir.relativeFilePath(path), list_);
     item->setData(Qt::UserRole, path);
   }
@@ -102,7 +105,8 @@ void FundusViewer::showModelResult(const FundusResult& result) {
     auto* line = reinterpret_cast<QRgb*>(overlay.scanLine(y));
     for (int x = 0; x < result.heatmap.width; ++x) {
       const int p = result.heatmap.pixel(x, y)[0];
-      line[x] = p < 26 ? qRgba(0, 0, 0, 0) : qRgba(255, 255 - p, 0, std::min(220, p));
+      // Below 0.25 is left clear: faint, diffuse probability is noise to a reader.
+      line[x] = p < 64 ? qRgba(0, 0, 0, 0) : qRgba(255, 255 - p, 0, std::min(220, p));
     }
   }
   heatmap_->setPixmap(QPixmap::fromImage(overlay));

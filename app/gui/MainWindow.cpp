@@ -446,7 +446,7 @@ void MainWindow::showProblems() {
 int MainWindow::openPhotographs(const QString& folder) {
   const int count = fundus_->openFolder(folder);
   if (count == 0) {
-    problems_ << QString("%1: no JPEG, PNG or TIFF photographs").arg(folder);
+    problems_ << QString("%1: no JPEG, PNG, TIFF or DICOM photographs").arg(folder);
     showProblems();
   } else {
     tabs_->setCurrentWidget(fundus_);
@@ -455,6 +455,23 @@ int MainWindow::openPhotographs(const QString& folder) {
 }
 
 void MainWindow::showCtTab() { tabs_->setCurrentIndex(0); }
+void MainWindow::showFundusTab() { tabs_->setCurrentWidget(fundus_); }
+
+void MainWindow::screenshotFundusAndQuit(const QString& file, const QString& fundusBundle) {
+  pendingScreenshot_ = file;
+  if (fundusBundle.isEmpty()) {
+    QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+    return;
+  }
+  fundusBundle_ = fundusBundle;
+  connect(this, &MainWindow::fundusModelFinished, this,
+          [this] { QTimer::singleShot(400, this, &MainWindow::takeScreenshot); });
+  connect(this, &MainWindow::fundusModelFailed, this, [](const QString& message) {
+    qCritical("vigie: %s", qPrintable(message));
+    QApplication::exit(1);
+  });
+  runFundusModel();
+}
 
 bool MainWindow::hasStudy() const { return viewports_[0]->hasVolume(); }
 

@@ -58,6 +58,10 @@ class MainWindow : public QMainWindow {
   int openPhotographs(const QString& folder);
   FundusViewer* fundusViewer() const { return fundus_; }
   void showCtTab();
+  void showFundusTab();
+  /// Like screenshotAndQuit for the Fundus tab: with `fundusBundle` set, the
+  /// DR model runs on the photograph shown first.
+  void screenshotFundusAndQuit(const QString& file, const QString& fundusBundle = {});
 
   /// Opens (or creates) the review store where the reader's decisions go, as
   /// `reader`. Without one, Confirm and Reject are disabled and say why.

@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
   QCommandLineOption fundusModel(
       "fundus-model", "The DR model bundle the Fundus tab runs (folder or id).", "bundle");
   parser.addOption(fundusModel);
+  QCommandLineOption fundus("fundus",
+                            "Open the fundus photographs in FOLDER in the Fundus tab, in front "
+                            "(with --screenshot, --run-model runs the DR model on the first).",
+                            "folder");
+  parser.addOption(fundus);
   QCommandLineOption store("store", "The review store file (default: the per-user one).", "file");
   parser.addOption(store);
   QCommandLineOption reader(
@@ -95,6 +100,25 @@ int main(int argc, char** argv) {
                                                 ? parser.value(fundusModel)
                                                 : QStringLiteral("vigie-fundus-dr-synth")));
   window.show();
+  if (parser.isSet(fundus)) {
+    if (window.openPhotographs(parser.value(fundus)) == 0) {
+      std::fprintf(stderr, "vigie: %s: no fundus photographs\n", qPrintable(parser.value(fundus)));
+      if (parser.isSet(screenshot)) return 1;
+    }
+    window.showFundusTab();
+    if (parser.isSet(screenshot)) {
+      QString bundle;
+      if (parser.isSet(runModel)) {
+        bundle = resolveBundle(parser.value(runModel));
+        if (bundle.isEmpty()) {
+          std::fprintf(stderr, "vigie: no model bundle '%s'\n", qPrintable(parser.value(runModel)));
+          return 1;
+        }
+      }
+      window.screenshotFundusAndQuit(parser.value(screenshot), bundle);
+    }
+    return app.exec();
+  }
   if (parser.isSet(screenshot)) {
     QString bundle;
     if (parser.isSet(runModel)) {

@@ -323,7 +323,7 @@ void MainWindowTest::showsFundusPhotographsRedFreeAndEnhanced() {
   QVERIFY(viewer->shownImage().pixels != original.pixels);
 
   QCOMPARE(window.openPhotographs(QDir::tempPath() + "/vigie-no-such-folder"), 0);
-  QVERIFY(window.problems().back().contains("no JPEG, PNG or TIFF photographs"));
+  QVERIFY(window.problems().back().contains("no JPEG, PNG, TIFF or DICOM photographs"));
 }
 
 void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {

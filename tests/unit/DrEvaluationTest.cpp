@@ -41,6 +41,8 @@ TEST(DrEvaluation, AucCountsTiesAsOneHalfAndKappaPenalisesDistantGrades) {
   EXPECT_DOUBLE_EQ(m.sensitivity, 0.5);
   EXPECT_DOUBLE_EQ(m.specificity, 1.0);
   EXPECT_DOUBLE_EQ(m.gradabilityAccuracy, 0.75);
+  EXPECT_EQ(m.ungradableCases, 1u);
+  EXPECT_DOUBLE_EQ(m.ungradableFlagged, 0.0);  // the model called it gradable
   EXPECT_EQ(m.confusion[3][0], 1);
   // A grade 3 called 0 costs more than a grade 1 called 0.
   std::array<std::array<int, 5>, 5> near{}, far{};
