@@ -17,7 +17,9 @@
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/preprocess/FundusPreprocess.h"
 #include "vigie/imaging/synthetic/ChestCtPhantom.h"
+#include "vigie/imaging/synthetic/FundusPhantom.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
 
@@ -53,9 +55,108 @@ bool readAllBytes(const std::vector<std::filesystem::path>& files, std::size_t& 
 
 /// vigie-cli bench infer: the CT model's sliding-window inference against the
 /// same model and window driven from Python.
+namespace {
+
+/// Runs a Python baseline `runs` times; the median of the "seconds S" it prints.
+core::Result<double> pythonBaselineSeconds(const std::string& command, long long runs) {
+  std::vector<double> times;
+  std::string output;
+  for (long long r = 0; r < runs; ++r) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) break;
+    char line[512];
+    output.clear();
+    while (std::fgets(line, sizeof line, pipe)) output += line;
+    double seconds = -1;
+    if (pclose(pipe) == 0 && std::sscanf(output.c_str(), "seconds %lf", &seconds) == 1)
+      times.push_back(seconds);
+  }
+  if (times.empty())
+    return core::makeError(core::ErrorCode::Internal, "the Python baseline did not run: " + output);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+/// The fundus half of bench infer: a batch of synthetic photographs through
+/// Vigie's 2D path and, on the same prepared tensors, through a Python loop.
+int benchFundus(const std::string& model, bool smoke, long long runs) {
+  auto bundle = inference::ModelBundle::open(model);
+  if (!bundle.ok()) return fail(bundle.error().message);
+  const auto& m = bundle.value().manifest();
+  auto session = inference::InferenceSession::create(bundle.value());
+  if (!session.ok()) return fail(session.error().message);
+  const int count = smoke ? 4 : 32;
+  imaging::FundusInputSpec spec{m.targetSize[0], m.targetSize[1], m.colourMean, m.colourSd,
+                                m.cropFieldOfView};
+  std::vector<core::Image2D> photos;
+  for (int i = 0; i < count; ++i) {
+    imaging::FundusPhantomOptions options;
+    options.sizePx = smoke ? 256 : 768;
+    options.seed = 500 + static_cast<std::uint64_t>(i);
+    options.grade = i % 5;
+    auto phantom = imaging::FundusPhantomGenerator(options).generate();
+    if (!phantom.ok()) return fail(phantom.error().message);
+    photos.push_back(std::move(phantom.value().image));
+  }
+  std::vector<float> prepared;
+  std::string failure;
+  const double prepare = medianSeconds(static_cast<int>(runs), [&] {
+    prepared.clear();
+    for (const auto& photo : photos) {
+      auto p = imaging::preparePhotograph(photo, spec);
+      if (!p.ok()) {
+        failure = p.error().message;
+        return false;
+      }
+      prepared.insert(prepared.end(), p.value().pixels.begin(), p.value().pixels.end());
+    }
+    return true;
+  });
+  if (prepare < 0) return fail("bench infer (fundus) failed: " + failure);
+  const double vigie = medianSeconds(static_cast<int>(runs), [&] {
+    auto predictions = session.value()->predictFundus(prepared, count);
+    if (!predictions.ok()) failure = predictions.error().message;
+    return predictions.ok();
+  });
+  if (vigie < 0) return fail("bench infer (fundus) failed: " + failure);
+  std::printf("\nmodel %s on %s, %d photographs of %dx%d prepared to %dx%d, batch %d\n",
+              m.id.c_str(), session.value()->device().name.c_str(), count, photos[0].width,
+              photos[0].height, m.targetSize[0], m.targetSize[1], m.batchSize);
+  std::printf("vigie preparation (field of view, resize, normalise): %.3f s, %.1f images/s\n",
+              prepare, count / prepare);
+  std::printf("vigie inference (LibTorch, batched): %.3f s, %.1f images/s\n", vigie, count / vigie);
+
+  const auto raw = std::filesystem::temp_directory_path() /
+                   ("vigie-bench-fundus-" + std::to_string(::getpid()) + ".raw");
+  {
+    std::ofstream out(raw, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(prepared.data()),
+              static_cast<std::streamsize>(prepared.size() * sizeof(float)));
+  }
+  char command[2048];
+  std::snprintf(command, sizeof command, "%s %s '%s' '%s' %d %d %d %d 2>&1", VIGIE_PYTHON3,
+                VIGIE_SOURCE_DIR "/inference/training/bench_fundus_baseline.py",
+                bundle.value().weightsPath().c_str(), raw.c_str(), count, m.targetSize[1],
+                m.targetSize[0], session.value()->device().cpuThreads);
+  auto baseline = pythonBaselineSeconds(command, runs);
+  std::error_code ec;
+  std::filesystem::remove(raw, ec);
+  if (!baseline.ok()) return fail(baseline.error().message);
+  std::printf(
+      "baseline (same TorchScript, Python loop, one photograph at a time): %.3f s, %.1f "
+      "images/s\n",
+      baseline.value(), count / baseline.value());
+  std::printf("ratio: vigie is %.2fx the baseline's speed\n", baseline.value() / vigie);
+  return 0;
+}
+
+}  // namespace
+
 int runBenchInfer(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
-      "usage: vigie-cli bench infer [--smoke] [--model BUNDLE] [--runs N]\n"
+      "usage: vigie-cli bench infer [--smoke] [--model BUNDLE] [--fundus-model BUNDLE] [--runs "
+      "N]\n"
+      "                             [--only ct|fundus]\n"
       "Runs a CT model bundle (default: the reference nodule model) over a synthetic chest CT at\n"
       "the model's spacing (288x288x240 voxels, what a 512x512x300 CT at 0.7x0.7x1.0 mm becomes "
       "at\n"
@@ -63,12 +164,20 @@ int runBenchInfer(const std::vector<std::string>& args) {
       "window\n"
       "as a plain Python loop over Debian's python3-torch (the baseline). Prints seconds, voxels/s "
       "and\n"
-      "the ratio; both use every CPU core.\n";
-  CommandLine cl(args, {"--model", "--runs"}, {"--smoke", "--help"});
+      "the ratio; both use every CPU core. Then the fundus model (default: the reference DR\n"
+      "model) over 32 synthetic 768x768 photographs (4 with --smoke): Vigie's batched 2D path\n"
+      "against the same TorchScript file in a Python loop, in images/s.\n";
+  CommandLine cl(args, {"--model", "--fundus-model", "--runs", "--only"}, {"--smoke", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   const bool smoke = cl.has("--smoke");
   const auto runs = cl.integer("--runs", 1);
   if (!runs || *runs < 1) return usage("--runs must be a positive integer", kUsage);
+  const std::string only = cl.value("--only").value_or("");
+  if (!only.empty() && only != "ct" && only != "fundus")
+    return usage("--only takes ct or fundus", kUsage);
+  const std::string fundusModel =
+      cl.value("--fundus-model").value_or(VIGIE_MODELS_DIR "/fundus-dr-synth");
+  if (only == "fundus") return benchFundus(fundusModel, smoke, *runs);
   const std::string model = cl.value("--model").value_or(VIGIE_MODELS_DIR "/ct-nodule-synth");
   auto bundle = inference::ModelBundle::open(model);
   if (!bundle.ok()) return fail(bundle.error().message);
@@ -113,27 +222,15 @@ int runBenchInfer(const std::vector<std::string>& args) {
                 bundle.value().weightsPath().c_str(), raw.c_str(), volume.size().i, volume.size().j,
                 volume.size().k, m.patchSize[0], m.overlap, m.intensityWindowHu[0],
                 m.intensityWindowHu[1], session.value()->device().cpuThreads);
-  std::vector<double> baselineTimes;
-  std::string output;
-  for (long long r = 0; r < *runs; ++r) {
-    FILE* pipe = popen(command, "r");
-    if (!pipe) break;
-    char line[512];
-    output.clear();
-    while (std::fgets(line, sizeof line, pipe)) output += line;
-    double seconds = -1;
-    if (pclose(pipe) == 0 && std::sscanf(output.c_str(), "seconds %lf", &seconds) == 1)
-      baselineTimes.push_back(seconds);
-  }
+  auto baselineSeconds = pythonBaselineSeconds(command, *runs);
   std::error_code ec;
   std::filesystem::remove(raw, ec);
-  if (baselineTimes.empty()) return fail("the Python baseline did not run: " + output);
-  std::sort(baselineTimes.begin(), baselineTimes.end());
-  const double baseline = baselineTimes[baselineTimes.size() / 2];
+  if (!baselineSeconds.ok()) return fail(baselineSeconds.error().message);
+  const double baseline = baselineSeconds.value();
   std::printf("baseline (same TorchScript, Python sliding-window loop): %.2f s, %.2f Mvoxel/s\n",
               baseline, voxels / baseline / 1e6);
   std::printf("ratio: vigie is %.2fx the baseline's speed\n", baseline / vigie);
-  return 0;
+  return only == "ct" ? 0 : benchFundus(fundusModel, smoke, *runs);
 }
 
 int runBench(const std::vector<std::string>& args) {
