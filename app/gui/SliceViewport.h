@@ -35,6 +35,7 @@ class SliceViewport : public VtkOpenGLWidget {
   /// Shows `volume` (shared with the other views), at its middle slice.
   void setVolume(std::shared_ptr<const core::CtVolume> volume, const QString& caption);
   bool hasVolume() const { return volume_ != nullptr; }
+  const std::shared_ptr<const core::CtVolume>& volume() const { return volume_; }
 
   core::SlicePlane plane() const { return plane_; }
   int slice() const { return slice_; }

@@ -7,8 +7,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSurfaceFormat>
+#include <algorithm>
 #include <cstdio>
 
+#include "GuiBench.h"
 #include "MainWindow.h"
 
 namespace {
@@ -69,6 +71,13 @@ int main(int argc, char** argv) {
                             "(with --screenshot, --run-model runs the DR model on the first).",
                             "folder");
   parser.addOption(fundus);
+  QCommandLineOption bench("bench",
+                           "Measure GUI freezes while loading PATH and running the model, and "
+                           "slice-scrolling frames per second; print them and exit.");
+  parser.addOption(bench);
+  QCommandLineOption benchFrames("bench-frames", "Slices scrolled per render measurement.", "n",
+                                 "300");
+  parser.addOption(benchFrames);
   QCommandLineOption store("store", "The review store file (default: the per-user one).", "file");
   parser.addOption(store);
   QCommandLineOption reader(
@@ -99,6 +108,13 @@ int main(int argc, char** argv) {
   window.setFundusModelBundle(resolveBundle(parser.isSet(fundusModel)
                                                 ? parser.value(fundusModel)
                                                 : QStringLiteral("vigie-fundus-dr-synth")));
+  if (parser.isSet(bench)) {
+    vigie::app::GuiBenchOptions options;
+    options.ctPath = path;
+    options.modelBundle = parser.isSet(model) ? resolveBundle(parser.value(model)) : QString();
+    options.frames = std::max(10, parser.value(benchFrames).toInt());
+    return vigie::app::runGuiBench(window, options);
+  }
   window.show();
   if (parser.isSet(fundus)) {
     if (window.openPhotographs(parser.value(fundus)) == 0) {
