@@ -4,8 +4,15 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -14,8 +21,10 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -48,6 +57,7 @@ const Preset kPresets[] = {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle("Vigie");
+  setAcceptDrops(true);  // a folder or file dropped on the window opens it
   buildLayout();
   buildMenus();
   connect(&loader_, &StudyLoader::progress, this, [this](int done, int total) {
@@ -214,6 +224,15 @@ void MainWindow::buildMenus() {
         QFileDialog::getExistingDirectory(this, "Open a folder of fundus photographs");
     if (!dir.isEmpty()) openPhotographs(dir);
   });
+  QMenu* recent = file->addMenu("Open &recent");
+  connect(recent, &QMenu::aboutToShow, this, [this, recent] {
+    recent->clear();
+    for (const QString& path : recentPaths()) {
+      QAction* a = recent->addAction(path);
+      connect(a, &QAction::triggered, this, [this, path] { openAnything(path); });
+    }
+    if (recent->isEmpty()) recent->addAction("(none yet)")->setEnabled(false);
+  });
   QAction* openFile = file->addAction("Open &file...");
   connect(openFile, &QAction::triggered, this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open a DICOM file");
@@ -239,6 +258,9 @@ void MainWindow::buildMenus() {
     const core::HuWindow w = p.window;
     connect(a, &QAction::triggered, this, [this, w] { applyWindow(w); });
   }
+  QAction* typed = view->addAction("Set window and &level...");
+  typed->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+  connect(typed, &QAction::triggered, this, &MainWindow::askWindow);
   view->addSeparator();
   QAction* single = view->addAction("&Single view (1x1)");
   single->setShortcut(QKeySequence(Qt::Key_F));
@@ -346,6 +368,8 @@ void MainWindow::showShortcuts() {
       {"Ctrl+O", "Open a folder"},
       {"Ctrl+Q", "Quit"},
       {"1 / 2 / 3 / 4", "Lung / mediastinum / bone / soft-tissue window"},
+      {"Ctrl+L", "Type window width and level"},
+      {"Drag and drop", "A folder or file onto the window opens it"},
       {"R", "Reset views"},
       {"F", "Single view (1x1) of the focused view, or back to 2x2"},
       {"Up / Down, mouse wheel", "Next / previous slice (in the focused view)"},
@@ -393,6 +417,81 @@ void MainWindow::applyWindow(core::HuWindow window) {
   for (auto* v : viewports_) v->setWindow(window);
 }
 
+void MainWindow::askWindow() {
+  QDialog dialog(this);
+  dialog.setWindowTitle("Window and level");
+  auto* form = new QFormLayout(&dialog);
+  auto* width = new QDoubleSpinBox(&dialog);
+  width->setRange(1, 10000);
+  width->setDecimals(0);
+  width->setSuffix(" HU");
+  auto* level = new QDoubleSpinBox(&dialog);
+  level->setRange(-2000, 4000);
+  level->setDecimals(0);
+  level->setSuffix(" HU");
+  const core::HuWindow current = viewports_[0]->window();
+  width->setValue(current.width);
+  level->setValue(current.center);
+  form->addRow("Width", width);
+  form->addRow("Level (centre)", level);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  form->addRow(buttons);
+  if (dialog.exec() == QDialog::Accepted) applyWindow({level->value(), width->value()});
+}
+
+namespace {
+
+bool isPhotographFile(const QString& path) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  return suffix == "png" || suffix == "jpg" || suffix == "jpeg" || suffix == "tif" ||
+         suffix == "tiff";
+}
+
+}  // namespace
+
+void MainWindow::openAnything(const QString& path) {
+  const QFileInfo info(path);
+  bool photographs = info.isFile() && isPhotographFile(path);
+  if (info.isDir()) {
+    // A folder of pictures and no DICOM is a set of photographs.
+    const QDir dir(path);
+    const auto pictures =
+        dir.entryList({"*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff"}, QDir::Files);
+    const auto dicom = dir.entryList({"*.dcm"}, QDir::Files);
+    photographs = !pictures.isEmpty() && dicom.isEmpty();
+  }
+  if (photographs) {
+    if (openPhotographs(path) > 0) rememberRecent(info.absoluteFilePath());
+    return;
+  }
+  showCtTab();
+  openPath(path);
+}
+
+QStringList MainWindow::recentPaths() const { return QSettings().value("recent").toStringList(); }
+
+void MainWindow::rememberRecent(const QString& path) {
+  QStringList recent = recentPaths();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > 8) recent.removeLast();
+  QSettings().setValue("recent", recent);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls() && event->mimeData()->urls().front().isLocalFile())
+    event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const auto urls = event->mimeData()->urls();
+  if (urls.isEmpty() || !urls.front().isLocalFile()) return;
+  event->acceptProposedAction();
+  openAnything(urls.front().toLocalFile());
+}
+
 void MainWindow::showStudy(const LoadedStudy& study) {
   progress_->setVisible(false);
   runner_.cancel();
@@ -410,7 +509,11 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   studyPath_ = study.path;
   modelFindings_.clear();
   findings_->clear();
-  for (auto* v : viewports_) v->setVolume(study.volume, study.seriesDescription);
+  for (auto* v : viewports_) {
+    v->setVolume(study.volume, study.seriesDescription);
+    v->setCornerText(study.patientText);
+  }
+  rememberRecent(QFileInfo(study.path).absoluteFilePath());
   showStoredRun();
   studySummary_->setText(study.summary);
   showProblems();

@@ -36,6 +36,14 @@ class MainWindow : public QMainWindow {
 
   /// Starts loading a file or folder; returns at once.
   void openPath(const QString& path);
+  /// Opens what a reader drops or picks from the recent list: photographs
+  /// (JPEG, PNG, TIFF, or a folder of them without DICOM) in the Fundus
+  /// tab, anything else as a DICOM study.
+  void openAnything(const QString& path);
+  /// The studies and photograph folders opened lately, newest first.
+  QStringList recentPaths() const;
+  /// Sets window and level in every view (typed values, presets).
+  void applyWindow(core::HuWindow window);
 
   /// After the next successful load (or at once if one is shown), renders the
   /// window into `file` and quits the application: exit code 0 on success, 1
@@ -97,11 +105,16 @@ class MainWindow : public QMainWindow {
   void fundusGradeSaved();
   void reviewExportFailed(const QString& message);
 
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
  private:
   void buildMenus();
   void buildLayout();
-  void applyWindow(core::HuWindow window);
   void showStudy(const LoadedStudy& study);
+  void rememberRecent(const QString& path);
+  void askWindow();
   void showFailure(const QString& message);
   void showProblems();  ///< fills the Problems list from problems_
   void setSingleView(bool single);

@@ -287,6 +287,12 @@ void SliceViewport::updateMarkerVisibility() {
   ringActor_->SetVisibility(distance <= markerRadiusMm_);
 }
 
+void SliceViewport::setCornerText(const QString& text) {
+  cornerText_ = text;
+  updateAnnotation();
+  requestRender();
+}
+
 void SliceViewport::updateAnnotation() {
   if (!volume_) return;
   const core::Vec3 p = slicePosition();
@@ -305,6 +311,7 @@ void SliceViewport::updateAnnotation() {
   annotation_->SetText(vtkCornerAnnotation::LowerLeft, lowerLeft.toUtf8().constData());
   annotation_->SetText(vtkCornerAnnotation::LowerRight, lowerRight.toUtf8().constData());
   annotation_->SetText(vtkCornerAnnotation::UpperLeft, caption_.toUtf8().constData());
+  annotation_->SetText(vtkCornerAnnotation::UpperRight, cornerText_.toUtf8().constData());
   // Orientation labels on the edges (what lies beyond each side of the image).
   const char* labels[4] = {"A", "P", "R", "L"};  // top, bottom, left, right
   if (plane_ == core::SlicePlane::Coronal) {

@@ -45,6 +45,8 @@ class SliceViewport : public VtkOpenGLWidget {
 
   core::HuWindow window() const { return window_; }
   void setWindow(core::HuWindow window);
+  /// The upper-right corner's text (patient and study).
+  void setCornerText(const QString& text);
 
   /// Fits the whole slice in the view again.
   void resetCamera();
@@ -83,6 +85,7 @@ class SliceViewport : public VtkOpenGLWidget {
   core::SlicePlane plane_;
   std::shared_ptr<const core::CtVolume> volume_;
   QString caption_;
+  QString cornerText_;
   int slice_ = 0;
   core::HuWindow window_ = core::HuWindow::lung();
 

@@ -41,6 +41,13 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
   study.seriesDescription = QString::fromStdString(chosen->description);
   study.studyUid = QString::fromStdString(chosen->studyInstanceUid);
   study.seriesUid = QString::fromStdString(chosen->seriesInstanceUid);
+  const auto& first = chosen->images.front();
+  QString date = QString::fromStdString(first.studyDate);
+  if (date.size() == 8) date = date.left(4) + "-" + date.mid(4, 2) + "-" + date.mid(6, 2);
+  study.patientText =
+      QString("%1 (%2)\nstudy %3")
+          .arg(QString::fromStdString(first.patientName).replace('^', ' ').trimmed(),
+               QString::fromStdString(first.patientId), date);
   const auto& g = loaded.value().volume.geometry();
   study.summary = QString(
                       "<b>%1</b><br>Modality %2, %3 images<br>%4 x %5 x %6 voxels<br>"

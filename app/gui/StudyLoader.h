@@ -18,6 +18,7 @@ struct LoadedStudy {
   QString seriesDescription;
   QString studyUid;      ///< Study Instance UID: the key of the reader's decisions
   QString seriesUid;     ///< Series Instance UID of the loaded series
+  QString patientText;   ///< "NAME (ID), study YYYY-MM-DD", for the views' corner only
   QString summary;       ///< series, geometry, files: for the study panel
   QStringList problems;  ///< unreadable files and warnings, each naming the file
 };

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
 
   QApplication app(argc, argv);
   QApplication::setApplicationName("Vigie");
+  QApplication::setOrganizationName("Vigie");  // where QSettings keeps the recent list
   QApplication::setApplicationVersion(VIGIE_VERSION);
 
   QCommandLineParser parser;

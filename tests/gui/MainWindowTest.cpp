@@ -2,6 +2,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QPushButton>
@@ -66,6 +67,7 @@ class MainWindowTest : public QObject {
   void cancelsAModelRun();
   void showsFundusPhotographsRedFreeAndEnhanced();
   void gradesAPhotographWithTheModelAndTheReader();
+  void opensWhatIsDroppedAndRemembersIt();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -326,6 +328,25 @@ void MainWindowTest::showsFundusPhotographsRedFreeAndEnhanced() {
   QVERIFY(window.problems().back().contains("no JPEG, PNG, TIFF or DICOM photographs"));
 }
 
+void MainWindowTest::opensWhatIsDroppedAndRemembersIt() {
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  window.openAnything(VIGIE_DEMO_DIR "/fundus/fundus_002.png");  // a photograph
+  QCOMPARE(window.fundusViewer()->photographCount(), 1);
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openAnything(VIGIE_DEMO_DIR "/fundus");  // DICOM beside the pictures: a study
+  QVERIFY(shown.wait(60000) || !window.problems().isEmpty());
+  window.openAnything(VIGIE_DEMO_DIR "/ct");
+  QVERIFY(shown.wait(60000));
+  const QStringList recent = window.recentPaths();
+  QVERIFY(recent.size() >= 2);
+  QVERIFY(recent.front().endsWith("/ct"));
+  QVERIFY(recent.contains(QFileInfo(VIGIE_DEMO_DIR "/fundus/fundus_002.png").absoluteFilePath()));
+  window.applyWindow({40, 400});  // typed values reach every view
+  QCOMPARE(window.viewport(SlicePlane::Coronal)->window().width, 400.0);
+}
+
 void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
   QTemporaryDir dir;
   const QString store = dir.filePath("review.sqlite");
@@ -388,7 +409,11 @@ int main(int argc, char** argv) {
   format.setDepthBufferSize(24);
   format.setSamples(0);
   QSurfaceFormat::setDefaultFormat(format);
+  // The recent list (QSettings) goes to a private folder, not the user's.
+  QTemporaryDir settings;
+  qputenv("XDG_CONFIG_HOME", settings.path().toUtf8());
   QApplication app(argc, argv);
+  QApplication::setOrganizationName("VigieTest");
   MainWindowTest test;
   return QTest::qExec(&test, argc, argv);
 }

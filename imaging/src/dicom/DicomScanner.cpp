@@ -60,6 +60,9 @@ FileOutcome readHeader(const std::filesystem::path& file) {
   h.frameOfReferenceUid = getString(ds, DCM_FrameOfReferenceUID);
   h.modality = getString(ds, DCM_Modality);
   h.seriesDescription = getString(ds, DCM_SeriesDescription);
+  h.patientName = getString(ds, DCM_PatientName);
+  h.patientId = getString(ds, DCM_PatientID);
+  h.studyDate = getString(ds, DCM_StudyDate);
   h.transferSyntaxUid = DcmXfer(ds->getOriginalXfer()).getXferID();
   Uint16 rows = 0, columns = 0;
   ds->findAndGetUint16(DCM_Rows, rows);

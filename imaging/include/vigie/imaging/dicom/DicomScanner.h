@@ -23,6 +23,10 @@ struct DicomImageHeader {
   std::string modality;
   std::string seriesDescription;
   std::string transferSyntaxUid;
+  // Who and when, for the reader's screen only (never for logs).
+  std::string patientName;
+  std::string patientId;
+  std::string studyDate;  ///< DA, YYYYMMDD
   int instanceNumber = 0;
   int rows = 0;
   int columns = 0;
