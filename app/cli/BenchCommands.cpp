@@ -1,9 +1,11 @@
 // vigie-cli bench load: how fast a CT series becomes a HU volume, against a
 // named baseline measured in the same run.
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -17,6 +19,7 @@
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/io/ItkSeriesReader.h"
 #include "vigie/imaging/preprocess/FundusPreprocess.h"
 #include "vigie/imaging/synthetic/ChestCtPhantom.h"
 #include "vigie/imaging/synthetic/FundusPhantom.h"
@@ -56,6 +59,54 @@ bool readAllBytes(const std::vector<std::filesystem::path>& files, std::size_t& 
 /// vigie-cli bench infer: the CT model's sliding-window inference against the
 /// same model and window driven from Python.
 namespace {
+
+/// Resident memory of this process now, in kB (from /proc/self/statm).
+long residentKb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/// Peak memory (MB) a loader adds, measured in a fresh process (this program
+/// run again with the hidden command `bench memory`), so that nothing this
+/// process allocated and freed before can hide it. -1 when it failed.
+double peakMemoryMb(const std::filesystem::path& dir, const char* loader) {
+  const std::string command = "'/proc/" + std::to_string(::getpid()) + "/exe' bench memory '" +
+                              dir.string() + "' " + loader + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return -1;
+  char line[256] = {};
+  std::string output;
+  while (std::fgets(line, sizeof line, pipe)) output += line;
+  double mb = -1;
+  if (pclose(pipe) != 0 || std::sscanf(output.c_str(), "peak_added_mb %lf", &mb) != 1) return -1;
+  return mb;
+}
+
+/// The child side of peakMemoryMb: loads the series and prints how far the
+/// peak resident memory rose above what the process held before.
+int measureLoaderMemory(const std::filesystem::path& dir, const std::string& loader) {
+  const long before = residentKb();
+  bool ok = false;
+  auto scan = imaging::DicomScanner().scan(dir);
+  if (scan.ok() && !scan.value().series.empty()) {
+    if (loader == "itk") {
+      auto layout = imaging::CtVolumeLoader::layout(scan.value().series.front());
+      std::vector<std::filesystem::path> files;
+      if (layout.ok())
+        for (const auto* slice : layout.value().slices) files.push_back(slice->file);
+      ok = layout.ok() && imaging::readSeriesWithItkGdcm(files).ok();
+    } else {
+      ok = imaging::CtVolumeLoader().load(scan.value().series.front()).ok();
+    }
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  if (!ok) return fail("bench memory: " + dir.string() + ": loading failed");
+  std::printf("peak_added_mb %.1f\n", (usage.ru_maxrss - before) / 1024.0);
+  return 0;
+}
 
 /// Runs a Python baseline `runs` times; the median of the "seconds S" it prints.
 core::Result<double> pythonBaselineSeconds(const std::string& command, long long runs) {
@@ -235,12 +286,15 @@ int runBenchInfer(const std::vector<std::string>& args) {
 
 int runBench(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "infer") return runBenchInfer({args.begin() + 1, args.end()});
+  if (args.size() == 3 && args[0] == "memory") return measureLoaderMemory(args[1], args[2]);
   constexpr const char* kUsage =
       "usage: vigie-cli bench load [--smoke] [--runs N] [--keep DIR]\n"
       "       vigie-cli bench infer --help\n"
       "Generates a 400-slice 512x512 CT series (64 slices of 256x256 with --smoke) and measures\n"
-      "scan + load into a HU volume, against the baseline of reading the files' bytes, median of\n"
-      "N runs (default 5; 3 with --smoke) with a warm page cache.\n";
+      "scan + load into a HU volume against two baselines in the same run: reading the files'\n"
+      "bytes, and ITK's ImageSeriesReader + GDCMImageIO (the usual C++ way); median of N runs\n"
+      "(default 5; 3 with --smoke), warm page cache. Also the time until the first slice is\n"
+      "decoded and the peak memory each loader adds (measured in a child process).\n";
   CommandLine cl(args, {"--runs", "--keep"}, {"--smoke", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "load")
@@ -281,16 +335,54 @@ int runBench(const std::vector<std::string>& args) {
     return loaded.ok();
   });
   if (vigie < 0) return fail("bench load failed: " + failure);
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
+
+  // Time until the first slice is decoded: what the GUI could show at once.
+  const double firstSlice = medianSeconds(static_cast<int>(*runs), [&] {
+    const auto start = std::chrono::steady_clock::now();
+    double first = -1;
+    auto scan = imaging::DicomScanner().scan(dir);
+    if (!scan.ok() || scan.value().series.empty()) return false;
+    std::atomic<bool> stop{false};
+    auto loaded = imaging::CtVolumeLoader().load(
+        scan.value().series.front(),
+        [&](std::size_t done, std::size_t) {
+          if (done >= 1 && first < 0) {
+            first = secondsSince(start);
+            stop = true;  // the rest is not needed for this measurement
+          }
+        },
+        &stop);
+    (void)loaded;  // cancelled on purpose after the first slice
+    return first >= 0;
+  });
+
+  // The usual C++ way, in the same run: ITK's series reader with GDCM.
+  const double itk = medianSeconds(static_cast<int>(*runs), [&] {
+    auto volume = imaging::readSeriesWithItkGdcm(files.value());
+    if (!volume.ok()) failure = volume.error().message;
+    return volume.ok();
+  });
+  if (itk < 0) return fail("bench load (ITK/GDCM baseline) failed: " + failure);
+
+  const double vigieMemory = peakMemoryMb(dir, "vigie");
+  const double itkMemory = peakMemoryMb(dir, "itk");
+
   std::printf("series: %zu files, %.1f MB on disk, volume %.1f MB\n", files.value().size(),
               bytes / 1e6, volumeMb);
   std::printf("baseline (read file bytes, like cat): %.3f s median of %lld\n", baseline, *runs);
-  std::printf("vigie (scan + DCMTK decode + HU volume): %.3f s median of %lld\n", vigie, *runs);
-  std::printf("ratio vigie/baseline: %.1fx; throughput %.0f slices/s\n",
-              vigie / std::max(baseline, 1e-9), *runs > 0 ? options.size.k / vigie : 0.0);
-  std::printf("peak resident memory of this process: %.1f MB (includes generating the series)\n",
-              usage.ru_maxrss / 1024.0);
+  std::printf(
+      "baseline (ITK ImageSeriesReader + GDCMImageIO): %.3f s median of %lld, peak memory "
+      "+%.0f MB (%.2fx the volume)\n",
+      itk, *runs, itkMemory, itkMemory / volumeMb);
+  std::printf(
+      "vigie (scan + DCMTK decode + HU volume): %.3f s median of %lld, peak memory +%.0f "
+      "MB (%.2fx the volume)\n",
+      vigie, *runs, vigieMemory, vigieMemory / volumeMb);
+  std::printf("vigie first slice ready after %.3f s (scan included)\n", firstSlice);
+  std::printf(
+      "ratio: vigie is %.1fx faster than ITK/GDCM; %.1fx the time of reading the bytes; "
+      "%.0f slices/s\n",
+      itk / vigie, vigie / std::max(baseline, 1e-9), options.size.k / vigie);
   if (!cl.has("--keep")) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

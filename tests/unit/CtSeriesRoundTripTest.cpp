@@ -13,6 +13,7 @@
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/io/ItkSeriesReader.h"
 #include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
 
 using namespace vigie;
@@ -199,4 +200,29 @@ TEST(SyntheticCtCase, SameSeedGivesIdenticalFiles) {
     ++compared;
   }
   EXPECT_EQ(compared, 25u);  // 24 slices and truth.json
+}
+
+TEST(CtVolumeLoader, MatchesItkAndGdcmVoxelForVoxel) {
+  // An independent decoder (GDCM, through ITK's series reader) must see the
+  // same volume: voxels after the rescale, origin, spacing and directions.
+  TestFolder dir("ct-itk");
+  const core::CtVolume volume = rampVolume();
+  auto files = imaging::CtSeriesWriter().write(volume, dir.path());
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  auto itk = imaging::readSeriesWithItkGdcm(files.value());
+  ASSERT_TRUE(itk.ok()) << itk.error().message;
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok() && scan.value().series.size() == 1);
+  auto ours = imaging::CtVolumeLoader().load(scan.value().series.front());
+  ASSERT_TRUE(ours.ok()) << ours.error().message;
+  const auto& a = ours.value().volume;
+  const auto& b = itk.value();
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_TRUE(std::equal(a.data(), a.data() + a.voxelCount(), b.data()));
+  for (int axis = 0; axis < 3; ++axis) {
+    EXPECT_NEAR(a.geometry().origin[axis], b.geometry().origin[axis], 1e-4);
+    EXPECT_NEAR(a.geometry().spacing[axis], b.geometry().spacing[axis], 1e-4);
+    for (int c = 0; c < 3; ++c)
+      EXPECT_NEAR(a.geometry().direction[axis][c], b.geometry().direction[axis][c], 1e-6);
+  }
 }
