@@ -18,8 +18,9 @@ PACKAGES=(
   # storage and data formats
   libsqlite3-dev nlohmann-json3-dev
   # tests: GoogleTest, an X server for GUI tests, DCMTK's command-line tools,
-  # and dicom3tools' dciodvfy, the independent checker of our DICOM output
-  libgtest-dev libgmock-dev xvfb xauth x11-utils dcmtk dicom3tools
+  # dicom3tools' dciodvfy, the independent checker of our DICOM output, and
+  # pydicom's test files decoded by GDCM, the independent decoder
+  libgtest-dev libgmock-dev xvfb xauth x11-utils dcmtk dicom3tools python3-pydicom python3-gdcm
 )
 
 missing=()

@@ -15,6 +15,7 @@ int runSynth(const std::vector<std::string>& args);
 int runDemo(const std::vector<std::string>& args);
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
+int runDecode(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runAnalyze(const std::vector<std::string>& args);
 int runBundle(const std::vector<std::string>& args);

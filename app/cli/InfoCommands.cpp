@@ -1,5 +1,6 @@
 // vigie-cli info and vigie-cli convert.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -10,6 +11,7 @@
 #include "vigie/core/SliceImage.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/PixelDecoder.h"
 #include "vigie/imaging/fundus/ImageFile.h"
 #include "vigie/imaging/io/NiftiWriter.h"
 
@@ -173,6 +175,43 @@ int runConvert(const std::vector<std::string>& args) {
   auto image = core::renderSlice(volume, plane, static_cast<std::size_t>(*slice), window);
   auto written = imaging::writeImageFile(image, out);
   if (!written.ok()) return fail(written.error().message);
+  return 0;
+}
+
+}  // namespace vigie::app::cli
+
+namespace vigie::app::cli {
+
+int runDecode(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli decode FILE OUT.raw\n"
+      "Decodes a DICOM file's pixel data (every frame, as stored: samples, bit depth and\n"
+      "planar configuration unchanged, little-endian) into OUT.raw, and prints a JSON header:\n"
+      "rows, columns, frames, samples_per_pixel, bits_allocated, bits_stored,\n"
+      "pixel_representation, photometric, transfer_syntax, lossy, bytes.\n";
+  CommandLine cl(args, {}, {"--help"});
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
+  if (cl.positional().size() != 2) return usage("decode needs FILE and OUT.raw", kUsage);
+  auto decoded = imaging::decodeDicomPixels(cl.positional()[0]);
+  if (!decoded.ok()) return fail(decoded.error().message);
+  const auto& d = decoded.value();
+  std::ofstream out(cl.positional()[1], std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(d.bytes.data()),
+            static_cast<std::streamsize>(d.bytes.size()));
+  out.close();
+  if (!out) return fail(cl.positional()[1] + ": cannot write");
+  const nlohmann::json header = {{"rows", d.rows},
+                                 {"columns", d.columns},
+                                 {"frames", d.frames},
+                                 {"samples_per_pixel", d.samplesPerPixel},
+                                 {"bits_allocated", d.bitsAllocated},
+                                 {"bits_stored", d.bitsStored},
+                                 {"pixel_representation", d.pixelRepresentation},
+                                 {"photometric", d.photometric},
+                                 {"transfer_syntax", d.transferSyntax},
+                                 {"lossy", d.lossy},
+                                 {"bytes", d.bytes.size()}};
+  std::cout << header.dump() << '\n';
   return 0;
 }
 

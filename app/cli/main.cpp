@@ -18,6 +18,7 @@ constexpr const char* kHelp =
     "  demo --out DIR              write the demo study (a chest CT and fundus photographs)\n"
     "  info PATH [--json]          list the DICOM series under PATH, with geometry and problems\n"
     "  convert PATH OUT            a CT series as NIfTI (.nii, .nii.gz) or one slice as PNG\n"
+    "  decode FILE OUT.raw         one DICOM file's decoded pixel data, raw, with a JSON header\n"
     "  analyze PATH --model BUNDLE --out DIR\n"
     "                              run a CT detection model: findings.json, heatmap.nii.gz\n"
     "  bundle info|create          inspect or package a model bundle\n"
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   if (command == "demo") return cli::runDemo(args);
   if (command == "info") return cli::runInfo(args);
   if (command == "convert") return cli::runConvert(args);
+  if (command == "decode") return cli::runDecode(args);
   if (command == "bench") return cli::runBench(args);
   if (command == "analyze") return cli::runAnalyze(args);
   if (command == "bundle") return cli::runBundle(args);

@@ -457,3 +457,30 @@ TEST(Cli, AnalyzesFundusPhotographsAndEvaluatesADrModel) {
   EXPECT_EQ(wrongModel.exitCode, 1);
   EXPECT_NE(wrongModel.output.find("not a fundus-dr-screening model"), std::string::npos);
 }
+
+TEST(Cli, LoadsAJpeg2000SeriesLikeTheUncompressedOne) {
+  // GDCM (an independent encoder) rewrites the series as JPEG 2000 Lossless;
+  // Vigie decodes it with OpenJPEG into exactly the same HU volume.
+  vigie::test::TestFolder dir("cli-j2k");
+  ASSERT_EQ(
+      runCli("synth ct --out " + dir.path().string() + " --size 96x96x40 --spacing 3.75x3.75x7.5")
+          .exitCode,
+      0);
+  const CliRun transcoded =
+      runTool(std::string(VIGIE_PYTHON3) + " " VIGIE_SOURCE_DIR "/tests/data/transcode_j2k.py " +
+              (dir / "case_000").string() + " " + (dir / "j2k").string());
+  ASSERT_EQ(transcoded.exitCode, 0) << transcoded.output;
+  const CliRun info = runCli("info " + (dir / "j2k").string());
+  EXPECT_NE(info.output.find("1.2.840.10008.1.2.4.90"), std::string::npos) << info.output;
+  ASSERT_EQ(
+      runCli("convert " + (dir / "case_000").string() + " " + (dir / "a.nii").string()).exitCode,
+      0);
+  const CliRun converted =
+      runCli("convert " + (dir / "j2k").string() + " " + (dir / "b.nii").string());
+  ASSERT_EQ(converted.exitCode, 0) << converted.output;
+  std::ifstream a(dir / "a.nii", std::ios::binary), b(dir / "b.nii", std::ios::binary);
+  const std::string bytesA((std::istreambuf_iterator<char>(a)), {});
+  const std::string bytesB((std::istreambuf_iterator<char>(b)), {});
+  ASSERT_EQ(bytesA.size(), bytesB.size());
+  EXPECT_TRUE(bytesA == bytesB);
+}

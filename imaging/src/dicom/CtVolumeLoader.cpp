@@ -11,7 +11,9 @@
 #include <sstream>
 
 #include "DcmtkSetup.h"
+#include "Jpeg2000.h"
 #include "ParallelFor.h"
+#include "vigie/imaging/dicom/PixelDecoder.h"
 
 namespace vigie::imaging {
 namespace {
@@ -32,7 +34,13 @@ core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
     return core::makeError(core::ErrorCode::IoError, file + ": cannot read: " + status.text());
   }
   DcmDataset* ds = format.getDataset();
-  if (DcmXfer(ds->getOriginalXfer()).isEncapsulated()) {
+  // JPEG 2000 goes through OpenJPEG (DCMTK has no codec for it).
+  std::vector<std::uint8_t> jpeg2000;
+  if (internal::isJpeg2000Syntax(h.transferSyntaxUid)) {
+    auto decoded = decodeDicomPixels(h.file);
+    if (!decoded.ok()) return decoded.error();
+    jpeg2000 = std::move(decoded.value().bytes);
+  } else if (DcmXfer(ds->getOriginalXfer()).isEncapsulated()) {
     status = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
     if (status.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit)) {
       return core::makeError(core::ErrorCode::Unsupported,
@@ -75,7 +83,12 @@ core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
   unsigned long count = 0;
   if (bitsAllocated == 16) {
     const Uint16* data = nullptr;
-    status = ds->findAndGetUint16Array(DCM_PixelData, data, &count);
+    if (!jpeg2000.empty()) {
+      data = reinterpret_cast<const Uint16*>(jpeg2000.data());
+      count = jpeg2000.size() / 2;
+    } else {
+      status = ds->findAndGetUint16Array(DCM_PixelData, data, &count);
+    }
     if (status.bad() || data == nullptr || count < pixels) {
       return core::makeError(core::ErrorCode::ParseError,
                              file + ": Pixel Data missing or shorter than Rows x Columns");
@@ -85,7 +98,12 @@ core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
     }
   } else if (bitsAllocated == 8) {
     const Uint8* data = nullptr;
-    status = ds->findAndGetUint8Array(DCM_PixelData, data, &count);
+    if (!jpeg2000.empty()) {
+      data = jpeg2000.data();
+      count = jpeg2000.size();
+    } else {
+      status = ds->findAndGetUint8Array(DCM_PixelData, data, &count);
+    }
     if (status.bad() || data == nullptr || count < pixels) {
       return core::makeError(core::ErrorCode::ParseError,
                              file + ": Pixel Data missing or shorter than Rows x Columns");

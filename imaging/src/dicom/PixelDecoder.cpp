@@ -1,0 +1,173 @@
+#include "vigie/imaging/dicom/PixelDecoder.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "DcmtkSetup.h"
+#include "Jpeg2000.h"
+
+namespace vigie::imaging {
+namespace {
+
+/// The compressed bytes of each frame of an encapsulated Pixel Data: one
+/// fragment per frame, or several (a new frame starts where a fragment
+/// starts with a JPEG 2000 start-of-codestream marker).
+core::Result<std::vector<std::vector<std::uint8_t>>> frameStreams(DcmDataset& ds, int frames,
+                                                                  const std::string& where) {
+  DcmElement* element = nullptr;
+  DcmPixelSequence* sequence = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, element).bad() ||
+      static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(ds.getOriginalXfer(), nullptr, sequence)
+          .bad() ||
+      !sequence || sequence->card() < 2) {
+    return core::makeError(core::ErrorCode::ParseError, where + ": no encapsulated pixel data");
+  }
+  std::vector<std::vector<std::uint8_t>> streams;
+  const unsigned long fragments = sequence->card() - 1;  // item 0 is the offset table
+  for (unsigned long f = 1; f <= fragments; ++f) {
+    DcmPixelItem* item = nullptr;
+    Uint8* bytes = nullptr;
+    if (sequence->getItem(item, f).bad() || item->getUint8Array(bytes).bad() || !bytes)
+      return core::makeError(core::ErrorCode::ParseError, where + ": unreadable fragment");
+    const std::size_t length = item->getLength();
+    const bool startsCodestream = length >= 2 && bytes[0] == 0xFF && bytes[1] == 0x4F;
+    const bool newFrame = streams.empty() || (static_cast<unsigned long>(frames) == fragments) ||
+                          (frames > 1 && startsCodestream);
+    if (newFrame) streams.emplace_back();
+    streams.back().insert(streams.back().end(), bytes, bytes + length);
+  }
+  if (static_cast<int>(streams.size()) != frames) {
+    return core::makeError(core::ErrorCode::ParseError,
+                           where + ": " + std::to_string(frames) + " frames but " +
+                               std::to_string(streams.size()) + " compressed streams");
+  }
+  return streams;
+}
+
+}  // namespace
+
+core::Result<DecodedPixels> decodeDicomPixels(const std::filesystem::path& file) {
+  internal::ensureDcmtkReady();
+  const std::string where = file.string();
+  DcmFileFormat format;
+  OFCondition status = format.loadFile(where.c_str());
+  if (status.bad())
+    return core::makeError(core::ErrorCode::ParseError, where + ": " + status.text());
+  DcmDataset* ds = format.getDataset();
+  DecodedPixels out;
+  const DcmXfer original(ds->getOriginalXfer());
+  out.transferSyntax = original.getXferID();
+  out.lossy = original.isEncapsulated() && original.isLossy();
+  Uint16 rows = 0, columns = 0, samples = 1, allocated = 0, stored = 0, representation = 0;
+  if (ds->findAndGetUint16(DCM_Rows, rows).bad() ||
+      ds->findAndGetUint16(DCM_Columns, columns).bad() ||
+      ds->findAndGetUint16(DCM_BitsAllocated, allocated).bad() || !ds->tagExists(DCM_PixelData)) {
+    return core::makeError(core::ErrorCode::ParseError, where + ": no image pixel data");
+  }
+  ds->findAndGetUint16(DCM_SamplesPerPixel, samples);
+  ds->findAndGetUint16(DCM_BitsStored, stored);
+  ds->findAndGetUint16(DCM_PixelRepresentation, representation);
+  Sint32 frames = 1;
+  if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
+  if (internal::isJpeg2000Syntax(out.transferSyntax)) {
+    out.rows = rows;
+    out.columns = columns;
+    out.frames = frames;
+    out.samplesPerPixel = samples;
+    out.bitsAllocated = allocated;
+    out.bitsStored = stored;
+    out.pixelRepresentation = representation;
+    OFString photometric;
+    ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
+    // The codestream's colour transform is undone by the decoder.
+    out.photometric = photometric == "YBR_RCT" || photometric == "YBR_ICT" ? std::string("RGB")
+                                                                           : photometric.c_str();
+    if (allocated != 8 && allocated != 16) {
+      return core::makeError(
+          core::ErrorCode::Unsupported,
+          where + ": JPEG 2000 with " + std::to_string(allocated) + " bits allocated");
+    }
+    auto streams = frameStreams(*ds, frames, where);
+    if (!streams.ok()) return streams.error();
+    for (const auto& stream : streams.value()) {
+      auto frame = internal::decodeJpeg2000(stream.data(), stream.size(), allocated / 8, where);
+      if (!frame.ok()) return frame.error();
+      if (frame.value().width != columns || frame.value().height != rows ||
+          frame.value().components != samples) {
+        return core::makeError(core::ErrorCode::ParseError,
+                               where +
+                                   ": the JPEG 2000 frame does not match Rows, Columns and "
+                                   "Samples per Pixel");
+      }
+      out.bytes.insert(out.bytes.end(), frame.value().bytes.begin(), frame.value().bytes.end());
+    }
+    return out;
+  }
+  // Decompresses in place with the registered codecs (DCMTK: JPEG, JPEG-LS,
+  // RLE); an unknown syntax fails here and says so.
+  status = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
+  if (status.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit)) {
+    return core::makeError(core::ErrorCode::Unsupported, where +
+                                                             ": cannot decode transfer syntax " +
+                                                             std::string(original.getXferName()) +
+                                                             " (" + out.transferSyntax + ")");
+  }
+  out.rows = rows;
+  out.columns = columns;
+  out.frames = frames;
+  out.samplesPerPixel = samples;
+  out.bitsAllocated = allocated;
+  out.bitsStored = stored;
+  out.pixelRepresentation = representation;
+  OFString photometric;
+  ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
+  out.photometric = photometric.c_str();
+
+  // YBR_FULL_422 stores two samples per pixel (the chroma pair is shared by
+  // two neighbours), not three.
+  const std::size_t storedSamples = out.photometric == "YBR_FULL_422" && samples == 3 ? 2 : samples;
+  const std::size_t expected =
+      static_cast<std::size_t>(rows) * columns * storedSamples * frames * ((allocated + 7) / 8);
+  DcmElement* pixels = nullptr;
+  ds->findAndGetElement(DCM_PixelData, pixels);
+  const std::uint8_t* data = nullptr;
+  std::size_t length = 0;
+  if (pixels && pixels->getTag().getEVR() == EVR_OW) {
+    Uint16* words = nullptr;
+    if (pixels->getUint16Array(words).good() && words) {
+      data = reinterpret_cast<const std::uint8_t*>(words);
+      length = pixels->getLength();
+    }
+  } else if (pixels) {
+    Uint8* bytes = nullptr;
+    if (pixels->getUint8Array(bytes).good() && bytes) {
+      data = bytes;
+      length = pixels->getLength();
+    }
+  }
+  if (allocated == 1) {
+    // Bit-packed (e.g. a binary SEG): frames back to back, bits in order.
+    const std::size_t bits = static_cast<std::size_t>(rows) * columns * samples * frames;
+    if (!data || length * 8 < bits)
+      return core::makeError(core::ErrorCode::ParseError, where + ": pixel data truncated");
+    out.bytes.assign(data, data + (bits + 7) / 8);
+    return out;
+  }
+  if (!data || length < expected) {
+    return core::makeError(core::ErrorCode::ParseError, where + ": pixel data truncated (" +
+                                                            std::to_string(length) + " of " +
+                                                            std::to_string(expected) + " bytes)");
+  }
+  out.bytes.assign(data, data + expected);
+  return out;
+}
+
+}  // namespace vigie::imaging
