@@ -4,6 +4,8 @@
 // messages look the same everywhere.
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,6 +13,7 @@
 
 #include "../common/CommandLine.h"
 
+#include "vigie/core/Result.h"
 #include "vigie/core/Vec3.h"
 
 namespace vigie::app::cli {
@@ -43,5 +46,19 @@ inline double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 inline nlohmann::json toJson(const core::Vec3& v) { return {v.x, v.y, v.z}; }
+
+/// Writes `json` (indented) to `dir`/`name`, creating `dir`; the error names the file.
+inline core::Status writeJsonFile(const std::filesystem::path& dir, const std::string& name,
+                                  const nlohmann::json& json) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return core::makeError(core::ErrorCode::IoError, dir.string() + ": " + ec.message());
+  std::ofstream file(dir / name, std::ios::trunc);
+  file << json.dump(2) << '\n';
+  file.close();
+  if (!file)
+    return core::makeError(core::ErrorCode::IoError, (dir / name).string() + ": cannot write");
+  return {};
+}
 
 }  // namespace vigie::app::cli

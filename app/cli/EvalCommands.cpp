@@ -162,12 +162,8 @@ int runEval(const std::vector<std::string>& args) {
   }
   metrics["cases"] = perCase;
 
-  std::filesystem::create_directories(*out, ec);
-  if (ec) return fail(*out + ": " + ec.message());
-  std::ofstream file(std::filesystem::path(*out) / "metrics.json", std::ios::trunc);
-  file << metrics.dump(2) << '\n';
-  file.close();
-  if (!file) return fail(*out + "/metrics.json: cannot write");
+  if (auto written = writeJsonFile(*out, "metrics.json", metrics); !written.ok())
+    return fail(written.error().message);
 
   imaging::CurvePlot plot;
   plot.title = "FROC: " + bundle.value().manifest().id + " (CPM " +

@@ -9,6 +9,7 @@
 #include "../common/FundusAnalysis.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "ModelJson.h"
 #include "vigie/imaging/fundus/ImageFile.h"
 #include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/CurvePlot.h"
@@ -69,17 +70,6 @@ core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
   return {};
 }
 
-nlohmann::json describeModel(const inference::ModelManifest& m) {
-  return {{"id", m.id},
-          {"name", m.name},
-          {"version", m.version},
-          {"task", inference::toString(m.task)},
-          {"weights_sha256", m.weightsSha256},
-          {"intended_use", m.intendedUse},
-          {"training_data", m.trainingData},
-          {"clinical_use", m.clinicalUse}};
-}
-
 }  // namespace
 
 int analyzeFundus(const std::string& path, const std::string& outDir,
@@ -115,10 +105,8 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
   report["model"] = describeModel(session.manifest());
   report["device"] = session.device().name;
   report["seconds"] = secondsSince(start);
-  std::ofstream out(std::filesystem::path(outDir) / "findings.json", std::ios::trunc);
-  out << report.dump(2) << '\n';
-  out.close();
-  if (!out) return fail(outDir + "/findings.json: cannot write");
+  if (auto written = writeJsonFile(outDir, "findings.json", report); !written.ok())
+    return fail(written.error().message);
   return 0;
 }
 
@@ -203,13 +191,8 @@ int runEvalDr(const std::vector<std::string>& args) {
   metrics["confusion_matrix"] = {{"rows", "true ICDR grade 0-4"},
                                  {"columns", "predicted ICDR grade 0-4"},
                                  {"counts", m.confusion}};
-  std::error_code ec;
-  std::filesystem::create_directories(*out, ec);
-  if (ec) return fail(*out + ": " + ec.message());
-  std::ofstream file(std::filesystem::path(*out) / "metrics.json", std::ios::trunc);
-  file << metrics.dump(2) << '\n';
-  file.close();
-  if (!file) return fail(*out + "/metrics.json: cannot write");
+  if (auto written = writeJsonFile(*out, "metrics.json", metrics); !written.ok())
+    return fail(written.error().message);
 
   imaging::CurvePlot plot;
   plot.title = "ROC, referable DR: " + bundle.value().manifest().id + " (AUC " +

@@ -10,6 +10,7 @@
 #include "../common/SeriesChoice.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "ModelJson.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
@@ -20,20 +21,7 @@
 #include "vigie/inference/ModelBundle.h"
 
 namespace vigie::app::cli {
-namespace {
-
-nlohmann::json describeModel(const inference::ModelManifest& m) {
-  return {{"id", m.id},
-          {"name", m.name},
-          {"version", m.version},
-          {"task", inference::toString(m.task)},
-          {"weights_sha256", m.weightsSha256},
-          {"intended_use", m.intendedUse},
-          {"training_data", m.trainingData},
-          {"clinical_use", m.clinicalUse}};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =

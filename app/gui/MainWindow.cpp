@@ -300,11 +300,8 @@ void MainWindow::buildMenus() {
   QAction* edit = ai->addAction("&Edit finding (centre, diameter)...");
   edit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   connect(edit, &QAction::triggered, this, [this] {
-    const auto finding = findings_->selectedFinding();
-    if (!finding) {
-      statusBar()->showMessage("Select a finding first (N / P)", 5000);
-      return;
-    }
+    const auto finding = selectedOrHint();
+    if (!finding) return;
     FindingDialog dialog("Edit finding " + QString::number(finding->id), finding->centerMm,
                          finding->diameterMm, this);
     if (dialog.exec() == QDialog::Accepted)
@@ -313,11 +310,8 @@ void MainWindow::buildMenus() {
   QAction* annotate = ai->addAction("&Annotate finding...");
   annotate->setShortcut(QKeySequence(Qt::Key_A));
   connect(annotate, &QAction::triggered, this, [this] {
-    const auto finding = findings_->selectedFinding();
-    if (!finding) {
-      statusBar()->showMessage("Select a finding first (N / P)", 5000);
-      return;
-    }
+    const auto finding = selectedOrHint();
+    if (!finding) return;
     AnnotationDialog dialog(QString::fromStdString(finding->note), this);
     if (dialog.exec() == QDialog::Accepted) annotateSelected(dialog.note(), dialog.category());
   });
@@ -720,12 +714,15 @@ bool MainWindow::record(core::Decision d) {
   return true;
 }
 
+std::optional<core::ReviewedFinding> MainWindow::selectedOrHint() {
+  auto finding = findings_->selectedFinding();
+  if (!finding) statusBar()->showMessage("Select a finding first (N / P)", 5000);
+  return finding;
+}
+
 bool MainWindow::decideSelected(core::DecisionKind kind) {
-  const auto finding = findings_->selectedFinding();
-  if (!finding) {
-    statusBar()->showMessage("Select a finding first (N / P)", 5000);
-    return false;
-  }
+  const auto finding = selectedOrHint();
+  if (!finding) return false;
   core::Decision d;
   d.findingId = finding->id;
   d.kind = kind;
@@ -733,11 +730,8 @@ bool MainWindow::decideSelected(core::DecisionKind kind) {
 }
 
 bool MainWindow::editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note) {
-  const auto finding = findings_->selectedFinding();
-  if (!finding || diameterMm <= 0) {
-    statusBar()->showMessage("Select a finding first (N / P)", 5000);
-    return false;
-  }
+  const auto finding = selectedOrHint();
+  if (!finding || diameterMm <= 0) return false;
   core::Decision d;
   d.findingId = finding->id;
   d.kind = core::DecisionKind::Edit;
@@ -750,11 +744,8 @@ bool MainWindow::editSelected(const core::Vec3& centreMm, double diameterMm, con
 }
 
 bool MainWindow::annotateSelected(const QString& note, const QString& category) {
-  const auto finding = findings_->selectedFinding();
-  if (!finding) {
-    statusBar()->showMessage("Select a finding first (N / P)", 5000);
-    return false;
-  }
+  const auto finding = selectedOrHint();
+  if (!finding) return false;
   core::Decision d;
   d.findingId = finding->id;
   d.kind = core::DecisionKind::Annotate;

@@ -3,11 +3,13 @@
 #include <QMainWindow>
 #include <QString>
 #include <array>
+#include <optional>
 
 #include "FundusGrader.h"
 #include "ModelRunner.h"
 #include "ReviewExporter.h"
 #include "StudyLoader.h"
+#include "vigie/core/ReviewOutcome.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/core/SliceImage.h"
 
@@ -126,6 +128,8 @@ class MainWindow : public QMainWindow {
   /// every decision applied (the store is the truth, not the table).
   void refreshReview();
   bool record(core::Decision decision);
+  /// The selected finding, or a hint in the status bar when none is.
+  std::optional<core::ReviewedFinding> selectedOrHint();
   void setModelBusy(bool busy);
   void saveFundusGrade(const QString& identity, int grade, bool gradable, const QString& note);
   void showStoredFundusGrade(const QString& identity);

@@ -120,13 +120,6 @@ core::Result<DecodedPixels> decodeDicomPixels(const std::filesystem::path& file)
                                                              std::string(original.getXferName()) +
                                                              " (" + out.transferSyntax + ")");
   }
-  out.rows = rows;
-  out.columns = columns;
-  out.frames = frames;
-  out.samplesPerPixel = samples;
-  out.bitsAllocated = allocated;
-  out.bitsStored = stored;
-  out.pixelRepresentation = representation;
   OFString photometric;
   ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
   out.photometric = photometric.c_str();
