@@ -10,6 +10,7 @@
 #include "../common/NoduleEvaluation.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "ModelSupport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/io/CurvePlot.h"
@@ -89,10 +90,7 @@ int runEval(const std::vector<std::string>& args) {
 
   auto bundle = inference::ModelBundle::open(*model);
   if (!bundle.ok()) return fail(bundle.error().message);
-  inference::SessionOptions options;
-  options.preferCpu = cl.has("--cpu");
-  options.cpuThreads = static_cast<int>(*threads);
-  auto session = inference::InferenceSession::create(bundle.value(), options);
+  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
   if (!session.ok()) return fail(session.error().message);
 
   std::vector<std::filesystem::path> cases;

@@ -9,7 +9,7 @@
 #include "../common/FundusAnalysis.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
-#include "ModelJson.h"
+#include "ModelSupport.h"
 #include "vigie/imaging/fundus/ImageFile.h"
 #include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/CurvePlot.h"
@@ -128,10 +128,7 @@ int runEvalDr(const std::vector<std::string>& args) {
   if (!bundle.ok()) return fail(bundle.error().message);
   if (bundle.value().manifest().task != inference::ModelManifest::Task::FundusDrScreening)
     return fail(*model + ": not a fundus-dr-screening model");
-  inference::SessionOptions options;
-  options.preferCpu = cl.has("--cpu");
-  options.cpuThreads = static_cast<int>(*threads);
-  auto session = inference::InferenceSession::create(bundle.value(), options);
+  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
   if (!session.ok()) return fail(session.error().message);
 
   const std::filesystem::path truthFile = std::filesystem::path(*data) / "truth.json";

@@ -10,7 +10,7 @@
 #include "../common/SeriesChoice.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
-#include "ModelJson.h"
+#include "ModelSupport.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
@@ -51,10 +51,7 @@ int runAnalyze(const std::vector<std::string>& args) {
 
   auto bundle = inference::ModelBundle::open(*model);
   if (!bundle.ok()) return fail(bundle.error().message);
-  inference::SessionOptions options;
-  options.preferCpu = cl.has("--cpu");
-  options.cpuThreads = static_cast<int>(*threads);
-  auto session = inference::InferenceSession::create(bundle.value(), options);
+  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
   if (!session.ok()) return fail(session.error().message);
   if (bundle.value().manifest().task == inference::ModelManifest::Task::FundusDrScreening)
     return analyzeFundus(cl.positional()[0], *out, *session.value());

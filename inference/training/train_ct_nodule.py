@@ -10,11 +10,8 @@ deterministic sampling, single-process data loading. The result is labelled
 synthetic and not for clinical use in its manifest.
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -23,7 +20,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ct_nodule_model import NoduleUNet3d  # noqa: E402
-from vigie_data import load_cases  # noqa: E402
+from vigie_data import load_cases, package_bundle  # noqa: E402
 
 WINDOW_HU = (-1000.0, 400.0)
 PATCH = 32
@@ -119,37 +116,31 @@ def write_bundle(model, cases, args, seconds, final_loss):
     with torch.no_grad():
         traced = torch.jit.trace(model, example)
     spacing = [float(s) for s in cases[0].spacing]
-    with tempfile.TemporaryDirectory() as tmp:
-        weights = os.path.join(tmp, "model.pt")
-        traced.save(weights)
-        manifest = {
-            "schema_version": 1,
-            "id": "vigie-ct-nodule-synth",
-            "name": "Vigie CT micro-nodule detector (synthetic training data, not for clinical use)",
-            "version": "0.1.0",
-            "task": "ct-nodule-detection",
-            "modality": "CT",
-            "weights": {"file": "model.pt", "sha256": "0" * 64},
-            "input": {
-                "channels": 1,
-                "spacing_mm": spacing,
-                "patch_size": [96, 96, 96],
-                "intensity": {"window_hu": list(WINDOW_HU), "normalise": "minmax"},
-            },
-            "output": {"kind": "heatmap", "heatmap_activation": "sigmoid", "labels": ["nodule"]},
-            "thresholds": {"candidate": 0.5},
-            "inference": {"overlap": 0.25, "batch_size": 1, "fp16_on_cuda": False},
-            "intended_use": "Software testing and demonstration on synthetic phantoms. "
-            "Synthetic training data, not for clinical use.",
-            "training_data": f"{len(cases)} Vigie synthetic chest CT phantoms (vigie-cli synth ct, seed {args.data_seed}), "
-            f"{args.iterations} iterations of batch {args.batch} on 32^3 patches, training seed {args.seed}, "
-            f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}",
-            "clinical_use": False,
-        }
-        template = os.path.join(tmp, "manifest.json")
-        with open(template, "w") as f:
-            json.dump(manifest, f, indent=2)
-        subprocess.run([args.vigie_cli, "bundle", "create", weights, "--manifest", template, "--out", args.out], check=True)
+    manifest = {
+        "schema_version": 1,
+        "id": "vigie-ct-nodule-synth",
+        "name": "Vigie CT micro-nodule detector (synthetic training data, not for clinical use)",
+        "version": "0.1.0",
+        "task": "ct-nodule-detection",
+        "modality": "CT",
+        "weights": {"file": "model.pt", "sha256": "0" * 64},
+        "input": {
+            "channels": 1,
+            "spacing_mm": spacing,
+            "patch_size": [96, 96, 96],
+            "intensity": {"window_hu": list(WINDOW_HU), "normalise": "minmax"},
+        },
+        "output": {"kind": "heatmap", "heatmap_activation": "sigmoid", "labels": ["nodule"]},
+        "thresholds": {"candidate": 0.5},
+        "inference": {"overlap": 0.25, "batch_size": 1, "fp16_on_cuda": False},
+        "intended_use": "Software testing and demonstration on synthetic phantoms. "
+        "Synthetic training data, not for clinical use.",
+        "training_data": f"{len(cases)} Vigie synthetic chest CT phantoms (vigie-cli synth ct, seed {args.data_seed}), "
+        f"{args.iterations} iterations of batch {args.batch} on 32^3 patches, training seed {args.seed}, "
+        f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}",
+        "clinical_use": False,
+    }
+    package_bundle(traced, manifest, args.vigie_cli, args.out)
 
 
 def main():

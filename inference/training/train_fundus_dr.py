@@ -13,9 +13,7 @@ labelled synthetic and not for clinical use in its manifest.
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -25,6 +23,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fundus_dr_model import ExportedFundusDrNet, FundusDrNet  # noqa: E402
+from vigie_data import package_bundle  # noqa: E402
 
 SIZE = 384
 MEAN = (0.5, 0.25, 0.1)  # the phantom's reddish photographs, 0..1 scale
@@ -120,34 +119,28 @@ def write_bundle(net, n_images, args, seconds, final_loss):
     exported = ExportedFundusDrNet(net).eval()
     with torch.no_grad():
         traced = torch.jit.trace(exported, torch.zeros(1, 3, SIZE, SIZE))
-    with tempfile.TemporaryDirectory() as tmp:
-        weights = os.path.join(tmp, "model.pt")
-        traced.save(weights)
-        manifest = {
-            "schema_version": 1,
-            "id": "vigie-fundus-dr-synth",
-            "name": "Vigie diabetic-retinopathy screening (synthetic training data, not for clinical use)",
-            "version": "0.1.0",
-            "task": "fundus-dr-screening",
-            "modality": "OP",
-            "weights": {"file": "model.pt", "sha256": "0" * 64},
-            "input": {"channels": 3, "target_size": [SIZE, SIZE], "colour": {"mean": list(MEAN), "sd": list(SD)},
-                      "crop_field_of_view": True},
-            "output": {"kind": "heatmap+class-scores", "heatmap_activation": "none",
-                       "labels": ["icdr-0", "icdr-1", "icdr-2", "icdr-3", "icdr-4"]},
-            "thresholds": {"referable": 0.5, "gradable": 0.5},
-            "inference": {"batch_size": 4},
-            "intended_use": "Software testing and demonstration on synthetic phantoms. Synthetic training data, not for clinical use.",
-            "training_data": (f"{n_images} Vigie synthetic fundus photographs (vigie-cli synth fundus, seed {args.data_seed}), "
-                              f"{args.epochs} epochs of batch {args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
-                              f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}"),
-            "clinical_use": False,
-            "metrics": {},
-        }
-        template = os.path.join(tmp, "manifest.json")
-        with open(template, "w") as f:
-            json.dump(manifest, f, indent=2)
-        subprocess.run([args.vigie_cli, "bundle", "create", weights, "--manifest", template, "--out", args.out], check=True)
+    manifest = {
+        "schema_version": 1,
+        "id": "vigie-fundus-dr-synth",
+        "name": "Vigie diabetic-retinopathy screening (synthetic training data, not for clinical use)",
+        "version": "0.1.0",
+        "task": "fundus-dr-screening",
+        "modality": "OP",
+        "weights": {"file": "model.pt", "sha256": "0" * 64},
+        "input": {"channels": 3, "target_size": [SIZE, SIZE], "colour": {"mean": list(MEAN), "sd": list(SD)},
+                  "crop_field_of_view": True},
+        "output": {"kind": "heatmap+class-scores", "heatmap_activation": "none",
+                   "labels": ["icdr-0", "icdr-1", "icdr-2", "icdr-3", "icdr-4"]},
+        "thresholds": {"referable": 0.5, "gradable": 0.5},
+        "inference": {"batch_size": 4},
+        "intended_use": "Software testing and demonstration on synthetic phantoms. Synthetic training data, not for clinical use.",
+        "training_data": (f"{n_images} Vigie synthetic fundus photographs (vigie-cli synth fundus, seed {args.data_seed}), "
+                          f"{args.epochs} epochs of batch {args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
+                          f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}"),
+        "clinical_use": False,
+        "metrics": {},
+    }
+    package_bundle(traced, manifest, args.vigie_cli, args.out)
 
 
 def main():

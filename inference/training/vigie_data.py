@@ -7,6 +7,8 @@ import gzip
 import json
 import os
 import struct
+import subprocess
+import tempfile
 
 import numpy as np
 
@@ -45,3 +47,16 @@ def load_cases(root):
     if not folders:
         raise SystemExit(f"{root}: no case_* folders (write them with: vigie-cli synth ct --format nifti)")
     return [CtCase(f) for f in folders]
+
+
+def package_bundle(traced, manifest, vigie_cli, out):
+    """Saves a traced TorchScript module and packages it with `manifest` as a
+    model bundle in `out` through `vigie-cli bundle create` (which fills in the
+    weights' file name and SHA-256)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        weights = os.path.join(tmp, "model.pt")
+        traced.save(weights)
+        template = os.path.join(tmp, "manifest.json")
+        with open(template, "w") as f:
+            json.dump(manifest, f, indent=2)
+        subprocess.run([vigie_cli, "bundle", "create", weights, "--manifest", template, "--out", out], check=True)
