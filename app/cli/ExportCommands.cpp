@@ -7,6 +7,7 @@
 #include "../common/SeriesChoice.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "ModelSupport.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/Deidentifier.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
@@ -61,6 +62,7 @@ int runExport(const std::vector<std::string>& args) {
   const std::string usageText =
       std::string(
           "usage: vigie-cli export PATH --out DIR [--series UID] [--store PATH] [--reader NAME]\n"
+          "                        [--model BUNDLE (fundus)]\n"
           "                        [--deidentify [--retain-dates] "
           "[--retain-patient-characteristics] [--key TEXT]]\n"
           "Writes the review of the CT series under PATH (the largest, or --series) as standard\n"
@@ -68,11 +70,12 @@ int runExport(const std::vector<std::string>& args) {
           "model run's findings with every reader decision, and DIR/seg-nodules.dcm, a binary\n"
           "SEG of the findings the reader confirmed, edited or added. For a series of fundus\n"
           "photographs (DICOM OP, when PATH has no CT), DIR/sr.dcm holds the readers' grades\n"
-          "(review grade). With --deidentify, the\n"
+          "(review grade) and, with --model BUNDLE, the DR model's assessment of each photograph.\n"
+          "With --deidentify, the\n"
           "source series (DIR/series/) and both objects are de-identified together (DICOM PS3.15\n"
           "Annex E), their references kept consistent:\n") +
       kDeidOptions;
-  CommandLine cl(args, {"--out", "--series", "--store", "--reader", "--key"},
+  CommandLine cl(args, {"--out", "--series", "--store", "--reader", "--key", "--model"},
                  {"--deidentify", "--retain-dates", "--retain-patient-characteristics", "--help"});
   if (auto exit = helpOrUsageError(cl, usageText.c_str())) return *exit;
   if (cl.positional().size() != 1) return usage("export needs one PATH", usageText.c_str());
@@ -102,8 +105,19 @@ int runExport(const std::vector<std::string>& args) {
   // De-identified exports are first written identified to a private folder
   // inside DIR, then de-identified beside it, then that folder is removed.
   const std::filesystem::path writeDir = deidentify ? outDir / ".identified" : outDir;
+  // A fundus report can carry the DR model's assessment, run now.
+  std::unique_ptr<inference::InferenceSession> session;
+  if (auto model = cl.value("--model")) {
+    if (!fundus) return usage("--model is for a series of fundus photographs", usageText.c_str());
+    auto bundle = inference::ModelBundle::open(*model);
+    if (!bundle.ok()) return fail(bundle.error().message);
+    auto opened = openSession(bundle.value(), false, 0);
+    if (!opened.ok()) return fail(opened.error().message);
+    session = std::move(opened.value());
+  }
   auto exported =
-      fundus ? exportFundusReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION)
+      fundus ? exportFundusReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION,
+                                  session.get())
              : exportReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION);
   if (!exported.ok()) return fail(exported.error().message);
   const ReviewExport& e = exported.value();

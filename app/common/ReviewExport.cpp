@@ -1,5 +1,8 @@
 #include "ReviewExport.h"
 
+#include "FundusAnalysis.h"
+#include "vigie/imaging/fundus/Photograph.h"
+
 #include "vigie/core/ReviewOutcome.h"
 #include "vigie/imaging/dicom/FundusReportWriter.h"
 #include "vigie/imaging/dicom/MeasurementReportWriter.h"
@@ -75,9 +78,14 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
 core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photographs,
                                               core::ReviewStore& store, const std::string& reader,
                                               const std::filesystem::path& outDir,
-                                              const std::string& softwareVersion) {
+                                              const std::string& softwareVersion,
+                                              inference::InferenceSession* session) {
   imaging::FundusReport report;
   report.producer = {"none", "", "0", softwareVersion};
+  if (session) {
+    const auto& m = session->manifest();
+    report.producer = {m.id, m.name, m.version, softwareVersion};
+  }
   report.exportingReader = reader;
   for (const auto& image : photographs.slices) {
     auto grades = store.fundusGrades(image.sopInstanceUid);
@@ -85,23 +93,34 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
     imaging::FundusImageAssessment assessment;
     assessment.image = image;
     if (!grades.value().empty()) assessment.reader = grades.value().back();
+    if (session) {
+      auto photo = imaging::readPhotograph(image.file);
+      if (!photo.ok()) return photo.error();
+      auto analysis = analyseFundus({photo.value()}, *session);
+      if (!analysis.ok()) return analysis.error();
+      const auto& p = analysis.value().front().prediction;
+      assessment.model = imaging::FundusModelAssessment{p.grade, p.referableProbability, p.gradable,
+                                                        p.qualityScore};
+    }
     report.images.push_back(std::move(assessment));
   }
   ReviewExport result;
   result.findings = report.images.size();
   for (const auto& a : report.images) result.accepted += a.reader ? 1 : 0;
-  result.model = "none";
-  if (result.accepted == 0) {
+  result.model = session ? report.producer.modelId + " " + report.producer.modelVersion : "none";
+  if (result.accepted == 0 && !session) {
     return core::makeError(core::ErrorCode::NotFound,
                            "nothing to export: no photograph of this series has a reader's grade "
-                           "(vigie-cli review grade --image SOP_INSTANCE_UID ...)");
+                           "(vigie-cli review grade --image SOP_INSTANCE_UID ...) and no --model");
   }
   if (auto made = makeFolder(outDir); !made.ok()) return made.error();
   result.report = outDir / "sr.dcm";
   auto sr = imaging::writeFundusReport(photographs, report, result.report);
   if (!sr.ok()) return sr.error();
-  auto logged = store.audit(
-      reader, "export", "DICOM SR of " + std::to_string(result.accepted) + " graded photographs");
+  auto logged = store.audit(reader, "export",
+                            "DICOM SR of " + std::to_string(result.findings) + " photographs (" +
+                                std::to_string(result.accepted) + " graded by a reader, model " +
+                                result.model + ")");
   if (!logged.ok()) return logged.error();
   return result;
 }

@@ -6,6 +6,7 @@
 #include "vigie/core/Result.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
+#include "vigie/inference/InferenceSession.h"
 
 namespace vigie::app {
 
@@ -28,13 +29,15 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
                                         const std::filesystem::path& outDir,
                                         const std::string& softwareVersion);
 
-/// Writes the readers' grades of a series of fundus photographs (DICOM OP)
-/// as a TID 1500 report (sr.dcm in `outDir`): per photograph, the latest
-/// grade each image has in the store. Records an "export" audit entry.
-/// Fails when no photograph of the series has been graded.
+/// Writes a series of fundus photographs (DICOM OP) as a TID 1500 report
+/// (sr.dcm in `outDir`): per photograph, the latest grade a reader gave it in
+/// the store and, when `session` is given, the DR model's assessment (run
+/// now on each photograph). Records an "export" audit entry. Fails when
+/// there is neither a model nor a reader's grade to report.
 core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photographs,
                                               core::ReviewStore& store, const std::string& reader,
                                               const std::filesystem::path& outDir,
-                                              const std::string& softwareVersion);
+                                              const std::string& softwareVersion,
+                                              inference::InferenceSession* session = nullptr);
 
 }  // namespace vigie::app

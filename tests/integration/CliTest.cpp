@@ -402,14 +402,18 @@ TEST(Cli, FundusGradesExportAsAReportThatTheCheckerAccepts) {
             0);
   const CliRun grades = runCli("review grades --json --image " + std::string(uid.c_str()) + store);
   EXPECT_EQ(nlohmann::json::parse(grades.output)[0]["grade"], 2);
-  const CliRun exported =
-      runCli("export " + photo.string() + " --out " + (dir / "out").string() + store);
+  const CliRun exported = runCli("export " + photo.string() + " --out " + (dir / "out").string() +
+                                 " --model " VIGIE_TEST_MODELS "/fundus-bundle" + store);
   ASSERT_EQ(exported.exitCode, 0) << exported.output;
   EXPECT_EQ(dciodvfyErrors(dir / "out" / "sr.dcm", "Comprehensive3DSR"), "");
   const CliRun dump = runTool(std::string(VIGIE_DSRDUMP) + " " + (dir / "out" / "sr.dcm").string());
   EXPECT_NE(dump.output.find("Moderate non-proliferative diabetic retinopathy"), std::string::npos)
       << dump.output;
   EXPECT_NE(dump.output.find("\"haemorrhages\""), std::string::npos);
+  // The model's group: the device observer and its referable-DR probability.
+  EXPECT_NE(dump.output.find("\"test-fundus\""), std::string::npos) << dump.output;
+  EXPECT_NE(dump.output.find("(121007,DCM,\"Device\")"), std::string::npos);
+  EXPECT_NE(dump.output.find("Probability"), std::string::npos);
 }
 
 TEST(Cli, AnalyzesFundusPhotographsAndEvaluatesADrModel) {
