@@ -488,3 +488,26 @@ TEST(Cli, LoadsAJpeg2000SeriesLikeTheUncompressedOne) {
   ASSERT_EQ(bytesA.size(), bytesB.size());
   EXPECT_TRUE(bytesA == bytesB);
 }
+
+TEST(Cli, ReadsADicomdirAndSaysWhichOfItsFilesAreMissing) {
+  // pydicom's test DICOMDIR (Debian's python3-pydicom): 13 series of CR, CT
+  // and MR with the upper-case, extension-less file names of a CD.
+  const CliRun where =
+      runTool(std::string(VIGIE_PYTHON3) +
+              " -c 'import os, pydicom; print(os.path.dirname(pydicom.__file__))'");
+  ASSERT_EQ(where.exitCode, 0) << where.output;
+  const std::filesystem::path source =
+      std::filesystem::path(where.output.substr(0, where.output.find('\n'))) / "data" /
+      "test_files" / "dicomdirtests";
+  vigie::test::TestFolder dir("cli-dicomdir");
+  std::filesystem::copy(source, dir / "cd", std::filesystem::copy_options::recursive);
+  const CliRun info = runCli("info --json " + (dir / "cd" / "DICOMDIR").string());
+  ASSERT_EQ(info.exitCode, 0) << info.output;
+  EXPECT_EQ(nlohmann::json::parse(info.output)["series"].size(), 13u);
+
+  std::filesystem::remove(dir / "cd" / "77654033" / "CR1" / "6154");
+  const CliRun missing = runCli("info " + (dir / "cd" / "DICOMDIR").string());
+  EXPECT_EQ(missing.exitCode, 0) << missing.output;
+  EXPECT_NE(missing.output.find("12 series, 1 unreadable"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("but missing"), std::string::npos) << missing.output;
+}

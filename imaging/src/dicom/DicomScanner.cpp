@@ -2,9 +2,13 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcstack.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -15,6 +19,77 @@
 
 namespace vigie::imaging {
 namespace {
+
+/// A Media Storage Directory (DICOMDIR) file, by its SOP class.
+bool isDicomDir(const std::filesystem::path& file) {
+  if (!internal::hasPart10Preamble(file)) return false;
+  DcmFileFormat format;
+  if (format
+          .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                            ERM_autoDetect, DCM_DirectoryRecordSequence)
+          .bad())
+    return false;
+  OFString sopClass;
+  format.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, sopClass);
+  return sopClass == UID_MediaStorageDirectoryStorage;
+}
+
+/// A path a DICOMDIR names (components in capitals, as on a CD), found
+/// whatever the case of the real names on this file system.
+std::filesystem::path resolveCaseInsensitive(const std::filesystem::path& base,
+                                             const std::vector<std::string>& components) {
+  std::filesystem::path current = base;
+  for (const std::string& wanted : components) {
+    std::error_code ec;
+    std::filesystem::path next = current / wanted;
+    if (!std::filesystem::exists(next, ec)) {
+      for (const auto& entry : std::filesystem::directory_iterator(current, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() == wanted.size() &&
+            std::equal(name.begin(), name.end(), wanted.begin(), [](char a, char b) {
+              return std::toupper(static_cast<unsigned char>(a)) ==
+                     std::toupper(static_cast<unsigned char>(b));
+            })) {
+          next = entry.path();
+          break;
+        }
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/// Every file the records of a DICOMDIR refer to (Referenced File ID), at any
+/// depth of its patient / study / series / image hierarchy. A reference to a
+/// missing file is listed as unreadable; the others are scanned.
+core::Result<std::vector<std::filesystem::path>> filesOfDicomDir(
+    const std::filesystem::path& dicomdir, std::vector<UnreadableFile>& unreadable) {
+  DcmFileFormat format;
+  OFCondition status = format.loadFile(dicomdir.string().c_str());
+  if (status.bad())
+    return core::makeError(core::ErrorCode::ParseError, dicomdir.string() + ": " + status.text());
+  std::vector<std::filesystem::path> files;
+  DcmStack stack;
+  while (
+      format.getDataset()->search(DCM_ReferencedFileID, stack, ESM_afterStackTop, OFTrue).good()) {
+    auto* element = static_cast<DcmElement*>(stack.top());
+    std::vector<std::string> components;
+    for (unsigned long i = 0; i < element->getVM(); ++i) {
+      OFString component;
+      if (element->getOFString(component, i).good()) components.emplace_back(component.c_str());
+    }
+    if (components.empty()) continue;
+    const auto file = resolveCaseInsensitive(dicomdir.parent_path(), components);
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(file, ec)) {
+      files.push_back(file);
+    } else {
+      unreadable.push_back({file, "named in " + dicomdir.string() + " but missing"});
+    }
+  }
+  return files;
+}
 
 std::string getString(DcmItem* item, const DcmTagKey& tag) {
   OFString value;
@@ -99,7 +174,13 @@ core::Result<DicomScanResult> DicomScanner::scan(const std::filesystem::path& pa
   internal::ensureDcmtkReady();
   std::error_code ec;
   std::vector<std::filesystem::path> files;
-  if (std::filesystem::is_regular_file(path, ec)) {
+  DicomScanResult result;
+  if (std::filesystem::is_regular_file(path, ec) && isDicomDir(path)) {
+    // A DICOMDIR (a CD or a PACS export): the files its records refer to.
+    auto referenced = filesOfDicomDir(path, result.unreadable);
+    if (!referenced.ok()) return referenced.error();
+    files = std::move(referenced.value());
+  } else if (std::filesystem::is_regular_file(path, ec)) {
     files.push_back(path);
   } else if (std::filesystem::is_directory(path, ec)) {
     for (std::filesystem::recursive_directory_iterator it(path, ec), end; it != end && !ec;
@@ -115,7 +196,6 @@ core::Result<DicomScanResult> DicomScanner::scan(const std::filesystem::path& pa
   std::vector<FileOutcome> outcomes(files.size());
   internal::parallelFor(files.size(), [&](std::size_t i) { outcomes[i] = readHeader(files[i]); });
 
-  DicomScanResult result;
   std::map<std::pair<std::string, std::string>, DicomSeriesEntry> bySeries;
   for (std::size_t i = 0; i < files.size(); ++i) {
     FileOutcome& o = outcomes[i];
