@@ -141,7 +141,10 @@ int runExport(const std::vector<std::string>& args) {
            {e.report, outDir / "sr.dcm"}, {e.segmentation, outDir / "seg-nodules.dcm"}}) {
     if (from.empty()) continue;
     auto status = deidentifier.deidentifyFile(from, to, &report);
-    if (!status.ok()) exit = fail(status.error().message);
+    if (!status.ok()) {
+      exit = fail(status.error().message);
+      continue;
+    }
     std::printf("wrote %s\n", to.string().c_str());
   }
   std::error_code ec;

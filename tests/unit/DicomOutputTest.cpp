@@ -405,3 +405,12 @@ TEST(FundusReport, HasAModelAndAReaderGroupPerPhotograph) {
                                                photographs.slices[0].sopInstanceUid,
                                                photographs.slices[1].sopInstanceUid}));
 }
+
+TEST(ProbabilitySegmentation, RefusesAHeatmapWithNothingInIt) {
+  SourceFixture fx;
+  core::FloatVolume empty(fx.geometry, 0.0f);
+  auto seg =
+      imaging::writeProbabilitySegmentation(fx.source, empty, producer(), fx.dir / "empty.dcm");
+  ASSERT_FALSE(seg.ok());
+  EXPECT_NE(seg.error().message.find("below 1/255 everywhere"), std::string::npos);
+}

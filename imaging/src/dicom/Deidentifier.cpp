@@ -264,8 +264,8 @@ class ProfileApplier {
       setDummy(tag, vr, element);
       return;
     }
-    if ((vr == EVR_DA || vr == EVR_TM || vr == EVR_DT) && !options_.retainDates &&
-        !isStructuredContentValue(tag)) {
+    if ((vr == EVR_DA || vr == EVR_TM || vr == EVR_DT) && !options_.retainDates) {
+      if (isStructuredContentValue(tag)) return setDummy(tag, vr, element);
       return remove(item, element);
     }
   }

@@ -142,6 +142,8 @@ class SegmentationBuilder {
                  where_ + ": adding frame " + std::to_string(frames_));
   }
 
+  std::size_t frames() const { return frames_; }
+
   /// RLE Lossless for fractional SEGs: their 8-bit frames are mostly zeros
   /// (a 512x512x300 heatmap shrinks from 57 MB to about 1 MB), and RLE is the
   /// compression every DICOM reader supports. Binary SEGs are bit-packed
@@ -332,6 +334,10 @@ core::Result<WrittenSegmentation> writeProbabilitySegmentation(const SourceSerie
     if (!any) continue;
     status = builder.addFrame(number.value(), frame);
     if (!status.ok()) return status.error();
+  }
+  if (builder.frames() == 0) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           where + ": the heatmap stays below 1/255 everywhere; nothing to write");
   }
   return builder.save(file, EXS_RLELossless);
 }
