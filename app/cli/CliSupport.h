@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "../common/CommandLine.h"
 
 #include "vigie/core/Result.h"
+#include "vigie/core/ReviewStore.h"
 #include "vigie/core/Vec3.h"
 
 namespace vigie::app::cli {
@@ -46,6 +48,12 @@ inline double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 inline nlohmann::json toJson(const core::Vec3& v) { return {v.x, v.y, v.z}; }
+
+/// The review store the command works on: --store, or the per-user default.
+inline core::Result<std::unique_ptr<core::ReviewStore>> openStore(const CommandLine& cl) {
+  return core::ReviewStore::open(
+      cl.value("--store").value_or(core::ReviewStore::defaultLocation().string()));
+}
 
 /// Writes `json` (indented) to `dir`/`name`, creating `dir`; the error names the file.
 inline core::Status writeJsonFile(const std::filesystem::path& dir, const std::string& name,

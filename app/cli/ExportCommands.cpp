@@ -39,11 +39,6 @@ std::string readerOf(const CommandLine& cl) {
   return user && *user ? user : "unknown";
 }
 
-core::Result<std::unique_ptr<core::ReviewStore>> openStore(const CommandLine& cl) {
-  return core::ReviewStore::open(
-      cl.value("--store").value_or(core::ReviewStore::defaultLocation().string()));
-}
-
 /// Prints what a de-identification run did; fails when any file failed.
 int reportDeidentification(const imaging::DeidentificationReport& r,
                            const std::filesystem::path& out) {
@@ -71,9 +66,8 @@ int runExport(const std::vector<std::string>& args) {
           "SEG of the findings the reader confirmed, edited or added. For a series of fundus\n"
           "photographs (DICOM OP, when PATH has no CT), DIR/sr.dcm holds the readers' grades\n"
           "(review grade) and, with --model BUNDLE, the DR model's assessment of each photograph.\n"
-          "With --deidentify, the\n"
-          "source series (DIR/series/) and both objects are de-identified together (DICOM PS3.15\n"
-          "Annex E), their references kept consistent:\n") +
+          "With --deidentify, the source series (DIR/series/) and the objects are de-identified\n"
+          "together (DICOM PS3.15 Annex E), their references kept consistent:\n") +
       kDeidOptions;
   CommandLine cl(args, {"--out", "--series", "--store", "--reader", "--key", "--model"},
                  {"--deidentify", "--retain-dates", "--retain-patient-characteristics", "--help"});

@@ -86,11 +86,6 @@ std::optional<std::string> readGeometry(CommandLine& cl, core::Decision& d) {
   return std::nullopt;
 }
 
-core::Result<std::unique_ptr<core::ReviewStore>> openStore(const CommandLine& cl) {
-  return core::ReviewStore::open(
-      cl.value("--store").value_or(core::ReviewStore::defaultLocation().string()));
-}
-
 }  // namespace
 
 int runReview(const std::vector<std::string>& args) {
