@@ -9,9 +9,13 @@
 #include <functional>
 #include <sstream>
 
+#include "ReviewSchema.h"
+#include "SqliteStatement.h"
 #include "vigie/core/Sha256.h"
 
 namespace vigie::core {
+
+using review::Statement;
 
 const char* toString(DecisionKind kind) {
   switch (kind) {
@@ -40,115 +44,6 @@ std::optional<DecisionKind> decisionKindFromString(const std::string& text) {
 namespace {
 
 const std::string kGenesisHash(64, '0');
-
-// Numbered migrations: entry n brings the schema from version n to n + 1.
-// Never edit one that has shipped; append a new one.
-const char* const kMigrations[] = {
-    R"sql(
-    CREATE TABLE decisions (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      study_uid TEXT NOT NULL,
-      finding_id INTEGER NOT NULL,
-      kind TEXT NOT NULL,
-      reader TEXT NOT NULL,
-      recorded_at TEXT NOT NULL,
-      note TEXT NOT NULL DEFAULT '',
-      center_x REAL, center_y REAL, center_z REAL,
-      diameter_mm REAL);
-    CREATE INDEX decisions_by_study ON decisions(study_uid, finding_id);
-    CREATE TABLE audit (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      recorded_at TEXT NOT NULL,
-      actor TEXT NOT NULL,
-      action TEXT NOT NULL,
-      detail TEXT NOT NULL,
-      previous_hash TEXT NOT NULL,
-      hash TEXT NOT NULL);
-    CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions
-      BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
-    CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
-      BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
-    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
-      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
-      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    )sql",
-    // 2: who and what (readers, studies, series), model runs and their
-    // findings, annotation categories, each decision linked to the one it
-    // follows, fundus grades and measurements. All append-only.
-    R"sql(
-    ALTER TABLE decisions ADD COLUMN category TEXT NOT NULL DEFAULT '';
-    ALTER TABLE decisions ADD COLUMN previous_decision_id INTEGER REFERENCES decisions(id);
-    CREATE TABLE readers (name TEXT PRIMARY KEY, first_seen TEXT NOT NULL);
-    CREATE TABLE studies (study_uid TEXT PRIMARY KEY, first_seen TEXT NOT NULL);
-    CREATE TABLE series (
-      series_uid TEXT PRIMARY KEY,
-      study_uid TEXT NOT NULL REFERENCES studies(study_uid),
-      first_seen TEXT NOT NULL);
-    CREATE TABLE model_runs (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      study_uid TEXT NOT NULL REFERENCES studies(study_uid),
-      series_uid TEXT NOT NULL,
-      bundle_id TEXT NOT NULL,
-      bundle_version TEXT NOT NULL,
-      weights_sha256 TEXT NOT NULL,
-      device TEXT NOT NULL,
-      duration_s REAL NOT NULL,
-      reader TEXT NOT NULL REFERENCES readers(name),
-      recorded_at TEXT NOT NULL);
-    CREATE INDEX model_runs_by_study ON model_runs(study_uid);
-    CREATE TABLE model_findings (
-      run_id INTEGER NOT NULL REFERENCES model_runs(id),
-      finding_id INTEGER NOT NULL,
-      score REAL NOT NULL,
-      center_x REAL NOT NULL, center_y REAL NOT NULL, center_z REAL NOT NULL,
-      diameter_mm REAL NOT NULL,
-      PRIMARY KEY (run_id, finding_id));
-    CREATE TABLE fundus_grades (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      image_uid TEXT NOT NULL,
-      study_uid TEXT NOT NULL,
-      reader TEXT NOT NULL REFERENCES readers(name),
-      grade INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 4),
-      gradable INTEGER NOT NULL CHECK (gradable IN (0, 1)),
-      note TEXT NOT NULL,
-      recorded_at TEXT NOT NULL);
-    CREATE INDEX fundus_grades_by_image ON fundus_grades(image_uid);
-    CREATE TABLE measurements (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      study_uid TEXT NOT NULL REFERENCES studies(study_uid),
-      series_uid TEXT NOT NULL,
-      reader TEXT NOT NULL REFERENCES readers(name),
-      kind TEXT NOT NULL,
-      points TEXT NOT NULL,
-      value REAL NOT NULL,
-      unit TEXT NOT NULL,
-      note TEXT NOT NULL,
-      recorded_at TEXT NOT NULL);
-    CREATE INDEX measurements_by_study ON measurements(study_uid);
-    CREATE TRIGGER model_runs_append_only_update BEFORE UPDATE ON model_runs
-      BEGIN SELECT RAISE(ABORT, 'model runs are append-only'); END;
-    CREATE TRIGGER model_runs_append_only_delete BEFORE DELETE ON model_runs
-      BEGIN SELECT RAISE(ABORT, 'model runs are append-only'); END;
-    CREATE TRIGGER model_findings_append_only_update BEFORE UPDATE ON model_findings
-      BEGIN SELECT RAISE(ABORT, 'model findings are append-only'); END;
-    CREATE TRIGGER model_findings_append_only_delete BEFORE DELETE ON model_findings
-      BEGIN SELECT RAISE(ABORT, 'model findings are append-only'); END;
-    CREATE TRIGGER fundus_grades_append_only_update BEFORE UPDATE ON fundus_grades
-      BEGIN SELECT RAISE(ABORT, 'fundus grades are append-only'); END;
-    CREATE TRIGGER fundus_grades_append_only_delete BEFORE DELETE ON fundus_grades
-      BEGIN SELECT RAISE(ABORT, 'fundus grades are append-only'); END;
-    CREATE TRIGGER measurements_append_only_update BEFORE UPDATE ON measurements
-      BEGIN SELECT RAISE(ABORT, 'measurements are append-only'); END;
-    CREATE TRIGGER measurements_append_only_delete BEFORE DELETE ON measurements
-      BEGIN SELECT RAISE(ABORT, 'measurements are append-only'); END;
-    INSERT OR IGNORE INTO readers (name, first_seen)
-      SELECT reader, MIN(recorded_at) FROM decisions GROUP BY reader;
-    INSERT OR IGNORE INTO studies (study_uid, first_seen)
-      SELECT study_uid, MIN(recorded_at) FROM decisions GROUP BY study_uid;
-    )sql",
-};
-constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
 std::string utcNow() {
   const auto now = std::chrono::system_clock::now();
@@ -189,43 +84,6 @@ std::vector<Vec3> pointsFromText(const std::string& text) {
   while (in >> p.x >> p.y >> p.z >> separator) points.push_back(p);
   return points;
 }
-
-/// A prepared statement that finalises itself.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) {
-    ok_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  bool ok() const { return ok_; }
-  sqlite3_stmt* get() { return stmt_; }
-  void bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.c_str(), -1, SQLITE_TRANSIENT);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
-  void bind(int i, const std::optional<std::int64_t>& v) {
-    v ? sqlite3_bind_int64(stmt_, i, *v) : sqlite3_bind_null(stmt_, i);
-  }
-  void bind(int i, const std::optional<double>& v) {
-    v ? sqlite3_bind_double(stmt_, i, *v) : sqlite3_bind_null(stmt_, i);
-  }
-  int step() { return sqlite3_step(stmt_); }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-  double real(int column) const { return sqlite3_column_double(stmt_, column); }
-  bool isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-  std::string text(int column) const {
-    const auto* t = sqlite3_column_text(stmt_, column);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  bool ok_ = false;
-};
 
 }  // namespace
 
@@ -407,18 +265,19 @@ Result<std::unique_ptr<ReviewStore>> ReviewStore::open(const std::filesystem::pa
     Statement read(impl->db, "SELECT version FROM schema_version");
     if (read.ok() && read.step() == SQLITE_ROW) version = sqlite3_column_int(read.get(), 0);
   }
-  if (status.ok() && version > kSchemaVersion) {
+  if (status.ok() && version > review::schemaVersion()) {
     impl->rollback();
-    return makeError(ErrorCode::Unsupported,
-                     impl->file + ": review store schema version " + std::to_string(version) +
-                         " is newer than this Vigie (" + std::to_string(kSchemaVersion) + ")");
+    return makeError(ErrorCode::Unsupported, impl->file + ": review store schema version " +
+                                                 std::to_string(version) +
+                                                 " is newer than this Vigie (" +
+                                                 std::to_string(review::schemaVersion()) + ")");
   }
-  for (int v = version; status.ok() && v < kSchemaVersion; ++v)
-    status = impl->exec(kMigrations[v], "migrating");
-  if (status.ok() && version < kSchemaVersion) {
+  for (int v = version; status.ok() && v < review::schemaVersion(); ++v)
+    status = impl->exec(review::migration(v), "migrating");
+  if (status.ok() && version < review::schemaVersion()) {
     status = impl->exec("DELETE FROM schema_version", "schema");
     const std::string set =
-        "INSERT INTO schema_version VALUES (" + std::to_string(kSchemaVersion) + ")";
+        "INSERT INTO schema_version VALUES (" + std::to_string(review::schemaVersion()) + ")";
     if (status.ok()) status = impl->exec(set.c_str(), "schema");
   }
   if (!status.ok()) {
@@ -427,7 +286,7 @@ Result<std::unique_ptr<ReviewStore>> ReviewStore::open(const std::filesystem::pa
   }
   status = impl->exec("COMMIT", "finishing a migration");
   if (!status.ok()) return status.error();
-  impl->version = kSchemaVersion;
+  impl->version = review::schemaVersion();
   return std::unique_ptr<ReviewStore>(new ReviewStore(std::move(impl)));
 }
 
