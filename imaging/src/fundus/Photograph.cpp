@@ -1,8 +1,8 @@
 #include "vigie/imaging/fundus/Photograph.h"
 
-#include <dcmtk/dcmimage/diregist.h>  // colour (RGB, YBR, palette) support for DicomImage
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmimage/diregist.h>  // colour (RGB, YBR, palette) support for DicomImage
 #include <dcmtk/dcmimgle/dcmimage.h>
 
 #include <algorithm>
@@ -65,15 +65,15 @@ core::Result<core::Image2D> readPhotograph(const std::filesystem::path& file) {
 
 core::Result<std::string> photographIdentity(const std::filesystem::path& file) {
   const std::string ext = lowerExtension(file);
-  const bool picture = ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" ||
-                       ext == ".tiff";
+  const bool picture =
+      ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff";
   if (!picture && internal::mayBeDicom(file)) {
     internal::ensureDcmtkReady();
     DcmFileFormat header;
     OFString uid;
     if (header
-            .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange,
-                              DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData)
+            .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                              ERM_autoDetect, DCM_PixelData)
             .good() &&
         header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() && !uid.empty())
       return std::string(uid.c_str());
