@@ -294,7 +294,7 @@ int runBench(const std::vector<std::string>& args) {
       "scan + load into a HU volume against two baselines in the same run: reading the files'\n"
       "bytes, and ITK's ImageSeriesReader + GDCMImageIO (the usual C++ way); median of N runs\n"
       "(default 5; 3 with --smoke), warm page cache. Also the time until the first slice is\n"
-      "decoded and the peak memory each loader adds (measured in a child process).\n";
+      "decoded and the peak memory each loader adds (each measured in a fresh process).\n";
   CommandLine cl(args, {"--runs", "--keep"}, {"--smoke", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "load")
