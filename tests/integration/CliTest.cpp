@@ -38,7 +38,8 @@ CliRun runCli(const std::string& arguments) {
 TEST(Cli, HelpListsEveryCommand) {
   const CliRun run = runCli("--help");
   EXPECT_EQ(run.exitCode, 0);
-  for (const char* command : {"synth", "demo", "info", "convert", "bench", "version"}) {
+  for (const char* command : {"synth", "demo", "info", "convert", "decode", "analyze", "bundle",
+                              "eval", "review", "export", "deid", "audit", "bench", "version"}) {
     EXPECT_NE(run.output.find(command), std::string::npos) << command;
   }
 }
