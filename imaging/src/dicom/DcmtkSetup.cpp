@@ -24,7 +24,9 @@ void unregisterDecoders() {
 void ensureDcmtkReady() {
   static std::once_flag once;
   std::call_once(once, [] {
-    OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
+    // Every DCMTK failure comes back as an OFCondition that Vigie turns into
+    // its own error naming the file; DCMTK's log lines would say it twice.
+    OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();

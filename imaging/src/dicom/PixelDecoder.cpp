@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "DcmtkSetup.h"
+#include "DicomFileSniffer.h"
 #include "Jpeg2000.h"
 
 namespace vigie::imaging {
@@ -57,6 +58,11 @@ core::Result<std::vector<std::vector<std::uint8_t>>> frameStreams(DcmDataset& ds
 core::Result<DecodedPixels> decodeDicomPixels(const std::filesystem::path& file) {
   internal::ensureDcmtkReady();
   const std::string where = file.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    return core::makeError(core::ErrorCode::NotFound, where + ": no such file");
+  if (!internal::mayBeDicom(file))
+    return core::makeError(core::ErrorCode::ParseError, where + ": not a DICOM file");
   DcmFileFormat format;
   OFCondition status = format.loadFile(where.c_str());
   if (status.bad())
