@@ -16,7 +16,7 @@ PACKAGES=(
   # inference (LibTorch CPU) and the Python used by the model recipes
   libtorch-dev python3 python3-torch python3-numpy python3-pil
   # storage and data formats
-  libsqlite3-dev nlohmann-json3-dev
+  libsqlite3-dev nlohmann-json3-dev libminizip-dev
   # tests: GoogleTest, an X server for GUI tests, DCMTK's command-line tools,
   # dicom3tools' dciodvfy, the independent checker of our DICOM output, and
   # pydicom's test files decoded by GDCM, the independent decoder

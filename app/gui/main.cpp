@@ -15,10 +15,13 @@
 
 namespace {
 
-/// A bundle folder given as a path, or the id (or folder name) of one of the
-/// bundles shipped in the models folder. Empty when there is none.
+/// A bundle given as a path (a folder or a zip of one), or the id (or folder
+/// name) of one of the bundles shipped in the models folder. Empty when there
+/// is none.
 QString resolveBundle(const QString& nameOrPath) {
   if (QFileInfo(nameOrPath + "/manifest.json").exists()) return nameOrPath;
+  if (QFileInfo(nameOrPath).isFile() && nameOrPath.endsWith(".zip", Qt::CaseInsensitive))
+    return nameOrPath;
   const QDir models(QStringLiteral(VIGIE_MODELS_DIR));
   for (const QString& entry : models.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
     const QString folder = models.filePath(entry);

@@ -6,11 +6,66 @@
 
 namespace vigie::inference {
 
-core::Result<ModelBundle> ModelBundle::open(const std::filesystem::path& folder) {
+namespace {
+
+/// The limits for unpacking a bundle: models are small, so an archive that
+/// claims gigabytes is refused before anything is written.
+core::ZipLimits bundleLimits() {
+  core::ZipLimits limits;
+  limits.maxEntryBytes = std::uint64_t{2} << 30;
+  limits.maxTotalBytes = std::uint64_t{4} << 30;
+  limits.maxEntries = 1000;
+  return limits;
+}
+
+}  // namespace
+
+core::Result<ModelBundle> ModelBundle::open(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && core::ZipArchive::looksLikeZip(path))
+    return openZip(path);
+  return openFolder(path);
+}
+
+core::Result<ModelBundle> ModelBundle::openZip(const std::filesystem::path& zip) {
+  auto unpacked = core::extractArchive(zip, bundleLimits());
+  if (!unpacked.ok()) return unpacked.error();
+  const std::filesystem::path root = unpacked.value().folder->path();
+  // Zipping a folder usually stores it as the archive's one top-level entry.
+  std::filesystem::path folder = root;
+  if (!std::filesystem::exists(root / "manifest.json")) {
+    std::vector<std::filesystem::path> children;
+    for (const auto& child : std::filesystem::directory_iterator(root)) children.push_back(child);
+    if (children.size() == 1 && std::filesystem::is_directory(children.front()))
+      folder = children.front();
+  }
+  if (!std::filesystem::exists(folder / "manifest.json")) {
+    return core::makeError(
+        core::ErrorCode::ParseError,
+        zip.string() +
+            ": a zip without manifest.json, so not a model bundle (a bare TorchScript file is a "
+            "zip too: package it with `vigie-cli bundle create`)");
+  }
+  auto bundle = openFolder(folder);
+  if (!bundle.ok()) {
+    // Name the zip, not the scratch folder the user never saw.
+    auto error = bundle.error();
+    const std::string scratch = root.string() + "/";
+    for (std::size_t at = error.message.find(scratch); at != std::string::npos;
+         at = error.message.find(scratch))
+      error.message.replace(at, scratch.size(), zip.string() + "!");
+    return error;
+  }
+  bundle.value().source_ = zip;
+  bundle.value().unpacked_ = unpacked.value().folder;
+  return bundle;
+}
+
+core::Result<ModelBundle> ModelBundle::openFolder(const std::filesystem::path& folder) {
   std::error_code ec;
   if (!std::filesystem::is_directory(folder, ec)) {
     return core::makeError(core::ErrorCode::NotFound,
-                           folder.string() + ": not a model bundle folder");
+                           folder.string() + ": not a model bundle (a folder or a zip of one)");
   }
   auto manifest = ModelManifest::load(folder / "manifest.json");
   if (!manifest.ok()) return manifest.error();

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "TestFolder.h"
+#include "ZipWriter.h"
 #include "vigie/inference/FindingExtractor.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -118,6 +119,39 @@ TEST(ModelBundle, RefusesWeightsWhoseChecksumChanged) {
   ASSERT_FALSE(bundle.ok());
   EXPECT_NE(bundle.error().message.find("does not match the manifest"), std::string::npos);
   EXPECT_NE(bundle.error().message.find("model.pt"), std::string::npos);
+}
+
+TEST(ModelBundle, OpensAZippedBundleAndRunsIt) {
+  test::TestFolder dir("bundle-zip");
+  // Both ways people zip a folder: its files at the root, or the folder itself.
+  test::zipFolder(kModels / "blob3d-bundle", dir / "flat.zip");
+  test::zipFolder(kModels / "blob3d-bundle", dir / "nested.zip", "blob3d-bundle/");
+  for (const std::string name : {"flat.zip", "nested.zip"}) {
+    auto bundle = ModelBundle::open(dir / name);
+    ASSERT_TRUE(bundle.ok()) << name << ": " << bundle.error().message;
+    EXPECT_EQ(bundle.value().source(), dir / name);
+    EXPECT_EQ(bundle.value().manifest().id, "test-blob3d");
+    auto session = inference::InferenceSession::create(bundle.value(), cpuOnly());
+    ASSERT_TRUE(session.ok()) << session.error().message;
+  }
+}
+
+TEST(ModelBundle, RefusesAZipThatIsNotABundleOrWasTamperedWith) {
+  test::TestFolder dir("bundle-zip-bad");
+  // A TorchScript file is itself a zip: the message must say what to do with it.
+  auto bare = ModelBundle::open(kModels / "blob3d.pt");
+  ASSERT_FALSE(bare.ok());
+  EXPECT_NE(bare.error().message.find("blob3d.pt: a zip without manifest.json"), std::string::npos);
+  EXPECT_NE(bare.error().message.find("vigie-cli bundle create"), std::string::npos);
+
+  std::filesystem::copy(kModels / "blob3d-bundle", dir / "copy",
+                        std::filesystem::copy_options::recursive);
+  std::ofstream(dir / "copy" / "model.pt", std::ios::app) << "tampered";
+  test::zipFolder(dir / "copy", dir / "tampered.zip");
+  auto tampered = ModelBundle::open(dir / "tampered.zip");
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_NE(tampered.error().message.find("tampered.zip!model.pt: SHA-256"), std::string::npos)
+      << tampered.error().message;
 }
 
 TEST(ModelBundle, CreatesABundleAroundAUsersTorchScriptFile) {
