@@ -18,7 +18,8 @@
 namespace vigie::app::cli {
 namespace {
 
-nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s) {
+nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s,
+                              const imaging::DicomScanResult& scan) {
   nlohmann::json j;
   j["study_uid"] = s.studyInstanceUid;
   j["series_uid"] = s.seriesInstanceUid;
@@ -41,9 +42,9 @@ nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s) {
           {"spacing_mm", toJson(g.spacing)},
           {"origin_mm", toJson(g.origin)},
           {"direction", {toJson(g.direction[0]), toJson(g.direction[1]), toJson(g.direction[2])}}};
-      for (const auto& w : layout.value().warnings) j["warnings"].push_back(w);
+      for (const auto& w : layout.value().warnings) j["warnings"].push_back(scan.displayMessage(w));
     } else {
-      j["warnings"].push_back("not a volume: " + layout.error().message);
+      j["warnings"].push_back("not a volume: " + scan.displayMessage(layout.error().message));
     }
   }
   return j;
@@ -100,7 +101,8 @@ int runInfo(const std::vector<std::string>& args) {
   nlohmann::json report;
   report["path"] = cl.positional()[0];
   report["series"] = nlohmann::json::array();
-  for (const auto& s : scan.value().series) report["series"].push_back(describeSeries(s));
+  for (const auto& s : scan.value().series)
+    report["series"].push_back(describeSeries(s, scan.value()));
   report["unreadable"] = nlohmann::json::array();
   for (const auto& u : scan.value().unreadable)
     report["unreadable"].push_back({{"file", u.file.string()}, {"reason", u.reason}});
@@ -161,7 +163,7 @@ int runConvert(const std::vector<std::string>& args) {
   }
   if (!chosen) return fail(cl.positional()[0] + ": no matching DICOM series");
   auto loaded = imaging::CtVolumeLoader().load(*chosen);
-  if (!loaded.ok()) return fail(loaded.error().message);
+  if (!loaded.ok()) return fail(scan.value().displayMessage(loaded.error().message));
   const auto& volume = loaded.value().volume;
   if (nifti) {
     auto written = imaging::writeNifti(volume, out);

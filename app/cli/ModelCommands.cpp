@@ -65,7 +65,7 @@ int runAnalyze(const std::vector<std::string>& args) {
     return fail(cl.positional()[0] + ": no CT series found" +
                 (wanted ? " with UID " + *wanted : ""));
   auto loaded = imaging::CtVolumeLoader().load(*chosen);
-  if (!loaded.ok()) return fail(loaded.error().message);
+  if (!loaded.ok()) return fail(scan.value().displayMessage(loaded.error().message));
   const double loadSeconds = secondsSince(start);
 
   auto analysis = analyseCt(loaded.value().volume, *session.value(), *threshold);

@@ -233,9 +233,11 @@ void MainWindow::buildMenus() {
     }
     if (recent->isEmpty()) recent->addAction("(none yet)")->setEnabled(false);
   });
-  QAction* openFile = file->addAction("Open &file...");
+  QAction* openFile = file->addAction("Open &file (DICOM, DICOMDIR or zip)...");
   connect(openFile, &QAction::triggered, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open a DICOM file");
+    const QString path = QFileDialog::getOpenFileName(
+        this, "Open a DICOM file, a DICOMDIR or a zip of a study", {},
+        "DICOM, DICOMDIR or zip (*.dcm *.DCM DICOMDIR *.zip *.ZIP);;All files (*)");
     if (!path.isEmpty()) openPath(path);
   });
   file->addSeparator();
@@ -278,9 +280,14 @@ void MainWindow::buildMenus() {
   connect(runModelAction_, &QAction::triggered, this, &MainWindow::runModel);
   QAction* chooseModel = ai->addAction("&Choose model bundle...");
   connect(chooseModel, &QAction::triggered, this, [this] {
-    const QString dir =
-        QFileDialog::getExistingDirectory(this, "Choose a model bundle folder", modelBundle_);
-    if (!dir.isEmpty()) modelBundle_ = dir;
+    // A bundle is a folder or a zip of one: the file dialog offers both.
+    QFileDialog dialog(this, "Choose a model bundle (its folder, or its manifest.json, or a zip)",
+                       modelBundle_, "Model bundles (manifest.json *.zip)");
+    dialog.setFileMode(QFileDialog::ExistingFile);
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
+    const QFileInfo chosen(dialog.selectedFiles().front());
+    modelBundle_ =
+        chosen.fileName() == "manifest.json" ? chosen.absolutePath() : chosen.absoluteFilePath();
   });
   ai->addSeparator();
   QAction* next = ai->addAction("&Next finding");

@@ -34,7 +34,7 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
         onProgress(static_cast<int>(done), static_cast<int>(total));
       },
       &cancel);
-  if (!loaded.ok()) return QString::fromStdString(loaded.error().message);
+  if (!loaded.ok()) return QString::fromStdString(result.displayMessage(loaded.error().message));
 
   LoadedStudy study;
   study.path = path;
@@ -66,7 +66,8 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
     study.problems << QString("%1: %2").arg(QString::fromStdString(u.file.string()),
                                             QString::fromStdString(u.reason));
   }
-  for (const auto& w : loaded.value().warnings) study.problems << QString::fromStdString(w);
+  for (const auto& w : loaded.value().warnings)
+    study.problems << QString::fromStdString(result.displayMessage(w));
   study.volume = std::make_shared<const core::CtVolume>(std::move(loaded.value().volume));
   return study;
 }

@@ -79,9 +79,8 @@ Result<ZipArchive> ZipArchive::open(const std::filesystem::path& file) {
     std::array<char, 4096> name{};
     if (unzGetCurrentFileInfo64(handle->zip, &info, name.data(), name.size() - 1, nullptr, 0,
                                 nullptr, 0) != UNZ_OK)
-      return makeError(ErrorCode::ParseError,
-                       file.string() + ": damaged central directory entry " +
-                           std::to_string(entries.size() + 1));
+      return makeError(ErrorCode::ParseError, file.string() + ": damaged central directory entry " +
+                                                  std::to_string(entries.size() + 1));
     ZipEntry entry;
     entry.name = name.data();
     entry.size = info.uncompressed_size;
@@ -206,11 +205,10 @@ Result<std::size_t> ZipArchive::extractTo(const std::filesystem::path& folder,
       std::filesystem::create_directories(target.parent_path(), ec);
       std::ofstream out(target, std::ios::binary | std::ios::trunc);
       if (!out) return makeError(ErrorCode::IoError, target.string() + ": cannot create");
-      auto copied = copyCurrentMember(handle_->zip, where, entry.size,
-                                      [&out](const char* data, std::size_t n) {
-                                        return static_cast<bool>(
-                                            out.write(data, static_cast<std::streamsize>(n)));
-                                      });
+      auto copied = copyCurrentMember(
+          handle_->zip, where, entry.size, [&out](const char* data, std::size_t n) {
+            return static_cast<bool>(out.write(data, static_cast<std::streamsize>(n)));
+          });
       if (!copied.ok()) return copied.error();
       ++written;
     }
@@ -227,8 +225,8 @@ Result<std::shared_ptr<const ScratchFolder>> ScratchFolder::create(const std::st
   std::string pattern = (base / (prefix + "-XXXXXX")).string();
   // mkdtemp creates the folder with mode 0700: images inside stay private.
   if (!::mkdtemp(pattern.data()))
-    return makeError(ErrorCode::IoError, pattern + ": cannot create a scratch folder: " +
-                                             std::strerror(errno));
+    return makeError(ErrorCode::IoError,
+                     pattern + ": cannot create a scratch folder: " + std::strerror(errno));
   return std::shared_ptr<const ScratchFolder>(new ScratchFolder(pattern));
 }
 
@@ -242,6 +240,16 @@ std::string ExtractedArchive::displayName(const std::filesystem::path& extracted
   const auto relative = extractedFile.lexically_relative(folder->path());
   if (relative.empty() || *relative.begin() == "..") return extractedFile.string();
   return archive.string() + "!" + relative.generic_string();
+}
+
+std::string ExtractedArchive::displayMessage(std::string message) const {
+  if (!folder) return message;
+  const std::string scratch = folder->path().string() + "/";
+  const std::string shown = archive.string() + "!";
+  for (auto at = message.find(scratch); at != std::string::npos;
+       at = message.find(scratch, at + shown.size()))
+    message.replace(at, scratch.size(), shown);
+  return message;
 }
 
 Result<ExtractedArchive> extractArchive(const std::filesystem::path& zipFile,

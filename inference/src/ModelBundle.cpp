@@ -50,10 +50,7 @@ core::Result<ModelBundle> ModelBundle::openZip(const std::filesystem::path& zip)
   if (!bundle.ok()) {
     // Name the zip, not the scratch folder the user never saw.
     auto error = bundle.error();
-    const std::string scratch = root.string() + "/";
-    for (std::size_t at = error.message.find(scratch); at != std::string::npos;
-         at = error.message.find(scratch))
-      error.message.replace(at, scratch.size(), zip.string() + "!");
+    error.message = unpacked.value().displayMessage(error.message);
     return error;
   }
   bundle.value().source_ = zip;

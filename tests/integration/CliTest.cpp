@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "../unit/TestFolder.h"
+#include "../unit/ZipWriter.h"
 
 namespace {
 
@@ -69,7 +70,7 @@ TEST(Cli, SynthCtWritesCasesThatInfoDescribes) {
   EXPECT_EQ(series["images"], 40);
   EXPECT_EQ(series["volume"]["size"], nlohmann::json({96, 96, 40}));
   EXPECT_NEAR(series["volume"]["spacing_mm"][2].get<double>(), 7.5, 1e-6);
-  EXPECT_EQ(report["skipped_non_dicom"], 1);  // truth.json
+  EXPECT_EQ(report["skipped_non_dicom"], 2);  // truth.json and README.txt  // truth.json
 
   const CliRun png =
       runCli("convert " + (dir / "case_000").string() + " " + (dir / "axial.png").string());
@@ -511,4 +512,50 @@ TEST(Cli, ReadsADicomdirAndSaysWhichOfItsFilesAreMissing) {
   EXPECT_EQ(missing.exitCode, 0) << missing.output;
   EXPECT_NE(missing.output.find("12 series, 1 unreadable"), std::string::npos) << missing.output;
   EXPECT_NE(missing.output.find("but missing"), std::string::npos) << missing.output;
+}
+
+TEST(Cli, ReadsAZippedStudyNamingItsBadMembersAndLeavingNothingBehind) {
+  vigie::test::TestFolder dir("cli-zip");
+  ASSERT_EQ(runCli("synth ct --out " + dir.path().string() + " --size 64x64x24 --spacing 5x5x10")
+                .exitCode,
+            0);
+  // A damaged slice and a stray text file travel in the zip too.
+  const auto slices = dir / "case_000";
+  std::filesystem::path first;
+  for (const auto& entry : std::filesystem::directory_iterator(slices))
+    if (entry.path().extension() == ".dcm" && (first.empty() || entry.path() < first))
+      first = entry.path();
+  ASSERT_FALSE(first.empty());
+  std::filesystem::copy_file(first, slices / "broken.dcm");
+  std::filesystem::resize_file(slices / "broken.dcm", 600);
+  std::ofstream(slices / "README.txt") << "not DICOM";
+  vigie::test::zipFolder(slices, dir / "study.zip", "case_000/");
+
+  std::filesystem::create_directories(dir / "tmp");
+  const std::string withTmp = "TMPDIR=" + (dir / "tmp").string() + " ";
+  const std::string cli = withTmp + std::string(VIGIE_CLI) + " ";
+  const CliRun info = runTool(cli + "info --json " + (dir / "study.zip").string());
+  ASSERT_EQ(info.exitCode, 0) << info.output;
+  const auto report = nlohmann::json::parse(info.output);
+  ASSERT_EQ(report["series"].size(), 1u);
+  EXPECT_EQ(report["series"][0]["images"], 24);
+  EXPECT_EQ(report["skipped_non_dicom"], 2);  // truth.json and README.txt
+  ASSERT_EQ(report["unreadable"].size(), 1u);
+  EXPECT_EQ(report["unreadable"][0]["file"], (dir / "study.zip").string() + "!case_000/broken.dcm");
+
+  ASSERT_EQ(runCli("convert " + slices.string() + " " + (dir / "a.nii").string()).exitCode, 0);
+  const CliRun converted =
+      runTool(cli + "convert " + (dir / "study.zip").string() + " " + (dir / "b.nii").string());
+  ASSERT_EQ(converted.exitCode, 0) << converted.output;
+  std::ifstream a(dir / "a.nii", std::ios::binary), b(dir / "b.nii", std::ios::binary);
+  const std::string bytesA((std::istreambuf_iterator<char>(a)), {});
+  const std::string bytesB((std::istreambuf_iterator<char>(b)), {});
+  EXPECT_TRUE(!bytesA.empty() && bytesA == bytesB);
+  // The unpacked images (patient data) are gone once the command ends.
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "tmp"));
+
+  std::ofstream(dir / "bad.zip") << "PK\x03\x04 and then garbage";
+  const CliRun bad = runCli("info " + (dir / "bad.zip").string());
+  EXPECT_EQ(bad.exitCode, 1);
+  EXPECT_NE(bad.output.find("bad.zip: not a zip archive"), std::string::npos) << bad.output;
 }

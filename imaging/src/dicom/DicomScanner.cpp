@@ -173,6 +173,20 @@ FileOutcome readHeader(const std::filesystem::path& file) {
 core::Result<DicomScanResult> DicomScanner::scan(const std::filesystem::path& path) const {
   internal::ensureDcmtkReady();
   std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && core::ZipArchive::looksLikeZip(path)) {
+    auto extracted = core::extractArchive(path);
+    if (!extracted.ok()) return extracted.error();
+    auto result = scanFiles(extracted.value().folder->path());
+    if (!result.ok()) return result.error();
+    for (auto& bad : result.value().unreadable) bad.file = extracted.value().displayName(bad.file);
+    result.value().archive = std::move(extracted.value());
+    return result;
+  }
+  return scanFiles(path);
+}
+
+core::Result<DicomScanResult> DicomScanner::scanFiles(const std::filesystem::path& path) const {
+  std::error_code ec;
   std::vector<std::filesystem::path> files;
   DicomScanResult result;
   if (std::filesystem::is_regular_file(path, ec) && isDicomDir(path)) {

@@ -92,6 +92,9 @@ struct ExtractedArchive {
   /// How a path inside the scratch folder should be shown to the user:
   /// "study.zip!series1/IM0001" rather than a temporary path.
   std::string displayName(const std::filesystem::path& extractedFile) const;
+
+  /// A message with every scratch path in it shown as displayName shows it.
+  std::string displayMessage(std::string message) const;
 };
 
 /// Unpacks a zip into a new scratch folder.

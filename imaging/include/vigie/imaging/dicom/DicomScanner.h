@@ -3,11 +3,13 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "vigie/core/Result.h"
 #include "vigie/core/Vec3.h"
+#include "vigie/core/ZipArchive.h"
 
 namespace vigie::imaging {
 
@@ -57,15 +59,31 @@ struct DicomScanResult {
   std::vector<DicomSeriesEntry> series;    ///< ordered by study, then series UID
   std::vector<UnreadableFile> unreadable;  ///< DICOM-looking files that could not be parsed
   std::size_t skippedNonDicom = 0;         ///< files that are not DICOM at all
+  /// Set when the scan read a zip: the images' files lie in its scratch
+  /// folder, which lives as long as this result (or a copy of it).
+  std::optional<core::ExtractedArchive> archive;
+
+  /// How to show one of the scanned files to the user: the path itself, or
+  /// "study.zip!folder/IM0001" for a file that came out of a zip.
+  std::string displayName(const std::filesystem::path& file) const {
+    return archive ? archive->displayName(file) : file.string();
+  }
+  /// A loader's message about these files, with zip members named as above.
+  std::string displayMessage(std::string message) const {
+    return archive ? archive->displayMessage(std::move(message)) : message;
+  }
 };
 
-/// Finds the DICOM images under a file or folder (recursively) and groups them
-/// into series. Reads headers only (stops before Pixel Data), on several
-/// threads. A malformed file is listed in `unreadable` with its reason; the
-/// others still come back. Any thread may call; blocks until done.
+/// Finds the DICOM images under a file, a folder (recursively), a DICOMDIR or
+/// a zip (unpacked into a private scratch folder) and groups them into series. Reads headers only
+/// (stops before Pixel Data), on several threads. A malformed file is listed in `unreadable` with
+/// its reason; the others still come back. Any thread may call; blocks until done.
 class DicomScanner {
  public:
   core::Result<DicomScanResult> scan(const std::filesystem::path& path) const;
+
+ private:
+  core::Result<DicomScanResult> scanFiles(const std::filesystem::path& path) const;
 };
 
 }  // namespace vigie::imaging
