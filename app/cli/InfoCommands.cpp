@@ -13,7 +13,8 @@
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
 #include "vigie/imaging/fundus/ImageFile.h"
-#include "vigie/imaging/io/NiftiWriter.h"
+#include "vigie/imaging/fundus/Photograph.h"
+#include "vigie/imaging/io/VolumeFile.h"
 
 namespace vigie::app::cli {
 namespace {
@@ -115,26 +116,48 @@ int runInfo(const std::vector<std::string>& args) {
   return scan.value().series.empty() ? 1 : 0;
 }
 
+namespace {
+
+/// A JPEG, PNG or TIFF file (a fundus photograph), not DICOM.
+bool isPlainPicture(const std::filesystem::path& path) {
+  std::string ext = path.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::filesystem::is_regular_file(path) &&
+         (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff");
+}
+
+/// Ophthalmic or visible-light photographs: colour pictures, not slices.
+bool isPhotographSeries(const imaging::DicomSeriesEntry& series) {
+  return series.modality == "OP" || series.modality == "XC" || series.modality == "ES";
+}
+
+int convertPhotograph(const std::filesystem::path& file, const std::filesystem::path& out) {
+  auto photograph = imaging::readPhotograph(file);
+  if (!photograph.ok()) return fail(photograph.error().message);
+  auto written = imaging::writeImageFile(photograph.value(), out);
+  return written.ok() ? 0 : fail(written.error().message);
+}
+
+}  // namespace
+
 int runConvert(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
-      "usage: vigie-cli convert PATH OUT.nii|OUT.nii.gz [--series UID]\n"
+      "usage: vigie-cli convert PATH OUT.nii|OUT.nii.gz|OUT.nrrd|OUT.mha [--series UID]\n"
       "       vigie-cli convert PATH OUT.png [--series UID] [--plane axial|coronal|sagittal]\n"
       "                         [--slice N] [--window CENTER,WIDTH]\n"
-      "Writes a CT series as a NIfTI volume (HU, int16, geometry in the sform, RAS as NIfTI\n"
-      "requires), or renders one slice (default: the middle axial slice, lung window) as a PNG.\n"
-      "Without --series, the series with the most images is taken.\n";
+      "Writes a CT series as a volume (HU, int16, with its geometry: RAS in a NIfTI sform as\n"
+      "NIfTI requires, LPS in NRRD and MetaImage as they declare), or renders one slice\n"
+      "(default: the middle axial slice, lung window) as a PNG. A colour photograph (a DICOM\n"
+      "OP/XC image, or a JPEG/TIFF) becomes a PNG as it is. PATH is a file, a folder, a\n"
+      "DICOMDIR or a zip. Without --series, the series with the most images is taken.\n";
   CommandLine cl(args, {"--series", "--plane", "--slice", "--window"}, {"--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 2) return usage("convert needs PATH and OUT", kUsage);
   const std::filesystem::path out = cl.positional()[1];
-  const std::string outName = out.string();
-  const bool nifti = outName.size() > 4 && (outName.rfind(".nii") == outName.size() - 4 ||
-                                            outName.rfind(".nii.gz") == outName.size() - 7);
-  if (!nifti && out.extension() != ".png") {
-    return usage(
-        outName +
-            ": the output must end in .nii, .nii.gz or .png (NRRD and MHA are not written yet)",
-        kUsage);
+  const bool asVolume = imaging::volumeFormatOf(out).has_value();
+  if (!asVolume && out.extension() != ".png") {
+    return usage(out.string() + ": the output must end in .nii, .nii.gz, .nrrd, .mha or .png",
+                 kUsage);
   }
   core::SlicePlane plane = core::SlicePlane::Axial;
   const std::string planeName = cl.value("--plane").value_or("axial");
@@ -152,7 +175,9 @@ int runConvert(const std::vector<std::string>& args) {
     }
   }
 
-  auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
+  const std::filesystem::path input = cl.positional()[0];
+  if (!asVolume && isPlainPicture(input)) return convertPhotograph(input, out);
+  auto scan = imaging::DicomScanner().scan(input);
   if (!scan.ok()) return fail(scan.error().message);
   const imaging::DicomSeriesEntry* chosen = nullptr;
   const auto wanted = cl.value("--series");
@@ -161,12 +186,14 @@ int runConvert(const std::vector<std::string>& args) {
                : (!chosen || s.images.size() > chosen->images.size()))
       chosen = &s;
   }
-  if (!chosen) return fail(cl.positional()[0] + ": no matching DICOM series");
+  if (!chosen) return fail(input.string() + ": no matching DICOM series");
+  if (!asVolume && isPhotographSeries(*chosen))
+    return convertPhotograph(chosen->images.front().file, out);
   auto loaded = imaging::CtVolumeLoader().load(*chosen);
   if (!loaded.ok()) return fail(scan.value().displayMessage(loaded.error().message));
   const auto& volume = loaded.value().volume;
-  if (nifti) {
-    auto written = imaging::writeNifti(volume, out);
+  if (asVolume) {
+    auto written = imaging::writeVolume(volume, out);
     return written.ok() ? 0 : fail(written.error().message);
   }
   const std::size_t count = core::sliceCount(volume.geometry(), plane);

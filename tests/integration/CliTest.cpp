@@ -559,3 +559,37 @@ TEST(Cli, ReadsAZippedStudyNamingItsBadMembersAndLeavingNothingBehind) {
   EXPECT_EQ(bad.exitCode, 1);
   EXPECT_NE(bad.output.find("bad.zip: not a zip archive"), std::string::npos) << bad.output;
 }
+
+TEST(Cli, ConvertWritesEveryVolumeFormatAndPhotographsAsPng) {
+  vigie::test::TestFolder dir("cli-convert");
+  ASSERT_EQ(runCli("synth ct --out " + dir.path().string() + " --size 64x64x24 --spacing 5x5x10")
+                .exitCode,
+            0);
+  for (const std::string name : {"v.nii.gz", "v.nrrd", "v.mha"}) {
+    const CliRun run =
+        runCli("convert " + (dir / "case_000").string() + " " + (dir / name).string());
+    EXPECT_EQ(run.exitCode, 0) << name << ": " << run.output;
+    EXPECT_GT(std::filesystem::file_size(dir / name), 1000u) << name;
+  }
+  const CliRun wrong =
+      runCli("convert " + (dir / "case_000").string() + " " + (dir / "v.vtk").string());
+  EXPECT_EQ(wrong.exitCode, 2);
+  EXPECT_NE(wrong.output.find("must end in .nii, .nii.gz, .nrrd, .mha or .png"), std::string::npos);
+
+  // A DICOM ophthalmic photograph and a JPEG come out as colour PNGs.
+  ASSERT_EQ(
+      runCli("synth fundus --out " + (dir / "fundus").string() + " --count 1 --size 160").exitCode,
+      0);
+  for (const std::string name : {"fundus_000.dcm", "fundus_000.jpg"}) {
+    const auto png = dir / (name + ".png");
+    const CliRun run = runCli("convert " + (dir / "fundus" / name).string() + " " + png.string());
+    ASSERT_EQ(run.exitCode, 0) << name << ": " << run.output;
+    std::ifstream in(png, std::ios::binary);
+    std::string magic(8, '\0');
+    in.read(magic.data(), 8);
+    EXPECT_EQ(magic.substr(1, 3), "PNG") << name;
+    // Colour type 2 (RGB) in the IHDR chunk: the colour was kept.
+    in.seekg(25);
+    EXPECT_EQ(in.get(), 2) << name;
+  }
+}

@@ -1,7 +1,8 @@
 #include "vigie/imaging/preprocess/Resampler.h"
 
+#include "../itk/ItkVolume.h"
+
 #include <itkIdentityTransform.h>
-#include <itkImportImageFilter.h>
 #include <itkLinearInterpolateImageFunction.h>
 #include <itkResampleImageFilter.h>
 
@@ -14,42 +15,6 @@ namespace {
 
 using FloatImage = itk::Image<float, 3>;
 
-/// The grid of `g` in ITK's terms: size, origin, spacing and direction
-/// (ITK's direction matrix has the axis vectors as columns, as ours).
-struct ItkGrid {
-  itk::Size<3> size;
-  double origin[3];
-  double spacing[3];
-  itk::Matrix<double, 3, 3> direction;
-
-  explicit ItkGrid(const core::VolumeGeometry& g)
-      : origin{g.origin.x, g.origin.y, g.origin.z}, spacing{g.spacing.x, g.spacing.y, g.spacing.z} {
-    size[0] = g.size.i;
-    size[1] = g.size.j;
-    size[2] = g.size.k;
-    for (int axis = 0; axis < 3; ++axis)
-      for (int row = 0; row < 3; ++row) direction[row][axis] = g.direction[axis][row];
-  }
-};
-
-/// An ITK image that wraps the volume's voxels without copying them.
-template <typename Voxel>
-typename itk::Image<Voxel, 3>::Pointer wrap(const core::Volume<Voxel>& volume) {
-  using Importer = itk::ImportImageFilter<Voxel, 3>;
-  auto importer = Importer::New();
-  const ItkGrid grid(volume.geometry());
-  typename Importer::IndexType start;
-  start.Fill(0);
-  importer->SetRegion(typename Importer::RegionType(start, grid.size));
-  importer->SetOrigin(grid.origin);
-  importer->SetSpacing(grid.spacing);
-  importer->SetDirection(grid.direction);
-  importer->SetImportPointer(const_cast<Voxel*>(volume.data()), volume.voxelCount(),
-                             /*letImageContainerManageMemory=*/false);
-  importer->Update();
-  return importer->GetOutput();
-}
-
 /// Linear resampling of `input` onto `target`, as floats.
 template <typename Voxel>
 core::Result<FloatImage::Pointer> resample(const core::Volume<Voxel>& input,
@@ -58,10 +23,10 @@ core::Result<FloatImage::Pointer> resample(const core::Volume<Voxel>& input,
   using Filter = itk::ResampleImageFilter<InputImage, FloatImage>;
   try {
     auto filter = Filter::New();
-    filter->SetInput(wrap(input));
+    filter->SetInput(internal::wrapInItk(input));
     filter->SetTransform(itk::IdentityTransform<double, 3>::New());
     filter->SetInterpolator(itk::LinearInterpolateImageFunction<InputImage, double>::New());
-    const ItkGrid grid(target);
+    const internal::ItkGrid grid(target);
     filter->SetSize(grid.size);
     filter->SetOutputOrigin(grid.origin);
     filter->SetOutputSpacing(grid.spacing);
