@@ -71,14 +71,18 @@ int runEval(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "dr") return runEvalDr(args);
   constexpr const char* kUsage =
       "usage: vigie-cli eval nodules --data DIR --model BUNDLE --out DIR [--cpu] [--threads N]\n"
+      "                              [--lung-mask on|off]\n"
       "       vigie-cli eval dr --data DIR --model BUNDLE --out DIR (see eval dr --help)\n"
       "Runs a CT detection bundle over every case under DIR (folders with a DICOM series and a\n"
       "truth.json in the synthetic format) and writes DIR/metrics.json and DIR/froc.png: FROC as "
       "in\n"
       "LUNA16 (a hit is a finding within a nodule's radius), sensitivity at 1/8 to 8 false "
       "positives\n"
-      "per scan, their mean (CPM), broken down by nodule size and type.\n";
-  CommandLine cl(args, {"--data", "--model", "--out", "--threads"}, {"--cpu", "--help"});
+      "per scan, their mean (CPM), broken down by nodule size and type. The lung mask is\n"
+      "measured both ways in the same run (metrics.json: lung_mask); the main figures use it\n"
+      "when the manifest (or --lung-mask on) says so.\n";
+  CommandLine cl(args, {"--data", "--model", "--out", "--threads", "--lung-mask"},
+                 {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "nodules") {
     return usage("eval needs 'nodules' or 'dr'", kUsage);
@@ -87,6 +91,8 @@ int runEval(const std::vector<std::string>& args) {
   if (!data || !model || !out) return usage("eval nodules needs --data, --model and --out", kUsage);
   const auto threads = cl.integer("--threads", 0);
   if (!threads) return usage(cl.error(), kUsage);
+  const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
+  if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
 
   auto bundle = inference::ModelBundle::open(*model);
   if (!bundle.ok()) return fail(bundle.error().message);
@@ -103,7 +109,10 @@ int runEval(const std::vector<std::string>& args) {
   std::sort(cases.begin(), cases.end());
   if (cases.empty()) return fail(*data + ": no case folders with a truth.json");
 
-  std::vector<ScanResult> scans;
+  // Every case is analysed with the mask and scored both ways: with it (the
+  // candidates inside the lungs) and without (those plus the ones it removed).
+  std::vector<ScanResult> withMask, withoutMask;
+  std::size_t removed = 0, unmasked = 0;
   nlohmann::json perCase = nlohmann::json::array();
   double seconds = 0;
   for (const auto& dir : cases) {
@@ -115,20 +124,36 @@ int runEval(const std::vector<std::string>& args) {
     auto loaded = imaging::CtVolumeLoader().load(scan.value().series.front());
     if (!loaded.ok()) return fail(loaded.error().message);
     // Low threshold: the FROC sweeps all operating points.
-    auto analysis = analyseCt(loaded.value().volume, *session.value(), 0.05);
+    CtAnalysisOptions options;
+    options.thresholdOverride = 0.05;
+    options.lungMask = LungMaskUse::Always;
+    auto analysis = analyseCt(loaded.value().volume, *session.value(), options);
     if (!analysis.ok()) return fail(dir.string() + ": " + analysis.error().message);
-    const double caseSeconds = analysis.value().inferenceSeconds +
-                               analysis.value().resampleSeconds +
-                               analysis.value().postprocessSeconds;
+    const CtAnalysis& a = analysis.value();
+    const double caseSeconds =
+        a.inferenceSeconds + a.resampleSeconds + a.postprocessSeconds + a.lungMaskSeconds;
     seconds += caseSeconds;
-    scans.push_back({analysis.value().findings, truth.value()});
+    std::vector<core::Finding> all = a.findings;
+    all.insert(all.end(), a.outsideLungs.begin(), a.outsideLungs.end());
+    std::sort(all.begin(), all.end(),
+              [](const core::Finding& x, const core::Finding& y) { return x.score > y.score; });
+    withMask.push_back({a.findings, truth.value()});
+    withoutMask.push_back({all, truth.value()});
+    removed += a.outsideLungs.size();
+    unmasked += a.lungMaskApplied ? 0 : 1;
     perCase.push_back({{"case", dir.filename().string()},
                        {"nodules", truth.value().size()},
-                       {"findings", analysis.value().findings.size()},
+                       {"findings", all.size()},
+                       {"lung_mask", describeLungMask(a)},
                        {"seconds", caseSeconds}});
-    std::printf("%s: %zu nodules, %zu candidates, %.1f s\n", dir.filename().c_str(),
-                truth.value().size(), analysis.value().findings.size(), caseSeconds);
+    std::printf("%s: %zu nodules, %zu candidates (%zu outside the lungs), %.1f s\n",
+                dir.filename().c_str(), truth.value().size(), all.size(), a.outsideLungs.size(),
+                caseSeconds);
   }
+  const bool maskForMainFigures =
+      *lungMask == LungMaskUse::Always ||
+      (*lungMask == LungMaskUse::AsManifestSays && bundle.value().manifest().lungMask);
+  const std::vector<ScanResult>& scans = maskForMainFigures ? withMask : withoutMask;
 
   const FrocResult all = computeFroc(scans);
   // The threshold at which the whole set has at most 1 false positive per scan.
@@ -158,6 +183,15 @@ int runEval(const std::vector<std::string>& args) {
         {"cpm", froc.cpm},
         {"sensitivity_at_1_fp_per_scan", sensitivityAtThreshold(scans, thresholdAt1Fp, predicate)}};
   }
+  const FrocResult masked = computeFroc(withMask), unmaskedFroc = computeFroc(withoutMask);
+  metrics["lung_mask"] = {
+      {"used_for_the_figures_above", maskForMainFigures},
+      {"candidates_removed_per_scan", double(removed) / double(scans.size())},
+      {"scans_where_no_lungs_were_found", unmasked},
+      {"with", describeFroc(masked)},
+      {"without", describeFroc(unmaskedFroc)},
+      {"with_at_least_4mm", describeFroc(computeFroc(withMask, atLeast4mm))},
+      {"without_at_least_4mm", describeFroc(computeFroc(withoutMask, atLeast4mm))}};
   metrics["cases"] = perCase;
 
   if (auto written = writeJsonFile(*out, "metrics.json", metrics); !written.ok())
@@ -184,6 +218,11 @@ int runEval(const std::vector<std::string>& args) {
       scans.size(), all.nodules, all.cpm, all.sensitivityAtFp[3],
       metrics["at_least_4mm"]["sensitivity_at_fp_per_scan"]["1"].get<double>(),
       seconds / scans.size());
+  std::printf(
+      "lung mask: CPM %.3f with, %.3f without; %.2f candidates removed per scan (%s the figures "
+      "above)\n",
+      masked.cpm, unmaskedFroc.cpm, double(removed) / double(scans.size()),
+      maskForMainFigures ? "used for" : "not used for");
   return 0;
 }
 

@@ -31,6 +31,19 @@ std::string heatmapName(const std::filesystem::path& file) {
   return file.stem().string() + ext + "_heatmap.png";
 }
 
+/// findings.json's word for where the heatmap came from.
+const char* heatmapSourceName(inference::HeatmapSource source) {
+  switch (source) {
+    case inference::HeatmapSource::Model:
+      return "model";
+    case inference::HeatmapSource::Occlusion:
+      return "occlusion";
+    case inference::HeatmapSource::None:
+      break;
+  }
+  return "none";
+}
+
 nlohmann::json describe(const FundusAnalysis& a) {
   const auto& p = a.prediction;
   nlohmann::json lesions = nlohmann::json::array();
@@ -45,13 +58,15 @@ nlohmann::json describe(const FundusAnalysis& a) {
           {"referable", p.referable},
           {"gradable", p.gradable},
           {"quality_score", p.qualityScore},
+          {"heatmap_source", heatmapSourceName(p.heatmapSource)},
           {"lesions", lesions}};
 }
 
 /// Runs the model over photographs in chunks; `each` gets every result.
 template <typename Each>
 core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
-                          inference::InferenceSession& session, Each each) {
+                          inference::InferenceSession& session,
+                          const inference::FundusExplanationOptions& explanation, Each each) {
   for (std::size_t first = 0; first < files.size(); first += kChunk) {
     const std::size_t n = std::min(kChunk, files.size() - first);
     std::vector<core::Image2D> photos;
@@ -60,7 +75,7 @@ core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
       if (!photo.ok()) return photo.error();
       photos.push_back(std::move(photo.value()));
     }
-    auto results = analyseFundus(photos, session);
+    auto results = analyseFundus(photos, session, nullptr, explanation);
     if (!results.ok()) return results.error();
     for (std::size_t i = 0; i < n; ++i) {
       auto status = each(files[first + i], results.value()[i]);
@@ -82,7 +97,7 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
   const auto start = std::chrono::steady_clock::now();
   nlohmann::json images = nlohmann::json::array();
   auto status = analyseFiles(
-      files, session,
+      files, session, {},
       [&](const std::filesystem::path& file, const FundusAnalysis& a) -> core::Status {
         nlohmann::json entry = describe(a);
         entry["file"] = file.string();
@@ -155,7 +170,10 @@ int runEvalDr(const std::vector<std::string>& args) {
   }
   const auto start = std::chrono::steady_clock::now();
   std::size_t next = 0;
-  auto status = analyseFiles(files, *session.value(),
+  // Grades and scores only: no occlusion maps for models without a heatmap.
+  inference::FundusExplanationOptions noMaps;
+  noMaps.occlusionWhenNoHeatmap = false;
+  auto status = analyseFiles(files, *session.value(), noMaps,
                              [&](const std::filesystem::path&, const FundusAnalysis& a) {
                                DrCase& c = cases[next++];
                                c.predictedGrade = a.prediction.grade;

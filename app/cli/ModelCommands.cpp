@@ -27,7 +27,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli analyze PATH --model BUNDLE --out DIR [--series UID] [--cpu] [--threads "
       "N]\n"
-      "                         [--threshold T] [--store PATH --reader NAME]\n"
+      "                         [--threshold T] [--lung-mask on|off] [--store PATH --reader NAME]\n"
       "A fundus model (task fundus-dr-screening) runs over the photograph(s) at PATH (PNG,\n"
       "JPEG, TIFF or DICOM; a file or a folder) and writes DIR/findings.json (grade, referable\n"
       "probability, gradability, lesions) and the lesion heatmap(s) as PNG.\n"
@@ -35,11 +35,14 @@ int runAnalyze(const std::vector<std::string>& args) {
       "writes DIR/findings.json, DIR/heatmap.nii.gz (the probability map in the series' "
       "geometry)\n"
       "and DIR/heatmap-seg.dcm (the same map as a fractional DICOM SEG on the source slices).\n"
+      "--lung-mask on|off keeps candidates to the lung fields, or not, whatever the manifest's\n"
+      "input.lung_mask says.\n"
       "With --store, the run and its findings are recorded in that review store (for review\n"
       "decide and export).\n";
-  CommandLine cl(
-      args, {"--model", "--out", "--series", "--threads", "--threshold", "--store", "--reader"},
-      {"--cpu", "--help"});
+  CommandLine cl(args,
+                 {"--model", "--out", "--series", "--threads", "--threshold", "--lung-mask",
+                  "--store", "--reader"},
+                 {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("analyze needs one PATH", kUsage);
   const auto model = cl.value("--model");
@@ -48,6 +51,8 @@ int runAnalyze(const std::vector<std::string>& args) {
   const auto threads = cl.integer("--threads", 0);
   const auto threshold = cl.number("--threshold", -1.0);
   if (!threads || !threshold) return usage(cl.error(), kUsage);
+  const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
+  if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
 
   auto bundle = inference::ModelBundle::open(*model);
   if (!bundle.ok()) return fail(bundle.error().message);
@@ -68,7 +73,10 @@ int runAnalyze(const std::vector<std::string>& args) {
   if (!loaded.ok()) return fail(scan.value().displayMessage(loaded.error().message));
   const double loadSeconds = secondsSince(start);
 
-  auto analysis = analyseCt(loaded.value().volume, *session.value(), *threshold);
+  CtAnalysisOptions options;
+  options.thresholdOverride = *threshold;
+  options.lungMask = *lungMask;
+  auto analysis = analyseCt(loaded.value().volume, *session.value(), options);
   if (!analysis.ok()) return fail(analysis.error().message);
   const CtAnalysis& a = analysis.value();
 
@@ -98,7 +106,8 @@ int runAnalyze(const std::vector<std::string>& args) {
     run.bundleVersion = manifest.version;
     run.weightsSha256 = manifest.weightsSha256;
     run.device = device.name;
-    run.durationSeconds = a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds;
+    run.durationSeconds =
+        a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds + a.lungMaskSeconds;
     run.reader = cl.value("--reader").value_or("vigie-cli");
     run.findings = a.findings;
     auto recorded = store.value()->recordModelRun(run);
@@ -117,6 +126,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   report["cpu_threads"] = device.cpuThreads;
   report["optimised_for_inference"] = session.value()->optimised();
   report["threshold"] = a.threshold;
+  report["lung_mask"] = describeLungMask(a);
   const auto& g = a.heatmap.geometry();
   report["series"] = {{"study_uid", chosen->studyInstanceUid},
                       {"series_uid", chosen->seriesInstanceUid},
@@ -128,7 +138,8 @@ int runAnalyze(const std::vector<std::string>& args) {
   report["timing_s"] = {{"load", loadSeconds},
                         {"resample", a.resampleSeconds},
                         {"inference", a.inferenceSeconds},
-                        {"postprocess", a.postprocessSeconds}};
+                        {"postprocess", a.postprocessSeconds},
+                        {"lung_mask", a.lungMaskSeconds}};
   std::ofstream file(std::filesystem::path(*out) / "findings.json", std::ios::trunc);
   file << report.dump(2) << '\n';
   file.close();

@@ -6,8 +6,10 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "../common/CtAnalysis.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
 #include "vigie/inference/ModelManifest.h"
@@ -33,6 +35,27 @@ inline core::Result<std::unique_ptr<inference::InferenceSession>> openSession(
   options.preferCpu = cpuOnly;
   options.cpuThreads = static_cast<int>(threads);
   return inference::InferenceSession::create(bundle, options);
+}
+
+/// `--lung-mask on|off`: on or off whatever the manifest says; absent, the
+/// manifest decides. Nothing when the value is neither.
+inline std::optional<LungMaskUse> lungMaskUse(const std::optional<std::string>& value) {
+  if (!value) return LungMaskUse::AsManifestSays;
+  if (*value == "on") return LungMaskUse::Always;
+  if (*value == "off") return LungMaskUse::Never;
+  return std::nullopt;
+}
+
+/// What findings.json and metrics.json say about the lung mask.
+inline nlohmann::json describeLungMask(const CtAnalysis& a) {
+  nlohmann::json j = {{"applied", a.lungMaskApplied}};
+  if (a.lungMaskApplied) {
+    j["lung_volume_ml"] = a.lungVolumeMl;
+    j["candidates_removed"] = a.outsideLungs.size();
+    j["seconds"] = a.lungMaskSeconds;
+  }
+  if (!a.lungMaskProblem.empty()) j["problem"] = a.lungMaskProblem;
+  return j;
 }
 
 }  // namespace vigie::app::cli

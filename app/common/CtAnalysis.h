@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "vigie/core/Finding.h"
@@ -17,6 +18,23 @@ struct CtAnalysis {
   std::vector<core::Finding> findings;  ///< strongest first, centres in LPS mm
   double threshold = 0.5;               ///< candidate threshold used
   double resampleSeconds = 0, inferenceSeconds = 0, postprocessSeconds = 0;
+
+  /// The lung mask's part: whether it filtered the findings, the candidates it
+  /// removed (kept, so an evaluation can measure what the mask did), the lung
+  /// volume found, or why no mask could be made (then nothing was removed).
+  bool lungMaskApplied = false;
+  std::vector<core::Finding> outsideLungs;
+  double lungVolumeMl = 0;
+  std::string lungMaskProblem;
+  double lungMaskSeconds = 0;
+};
+
+/// Whether candidates outside the lung fields are dropped.
+enum class LungMaskUse { AsManifestSays, Always, Never };
+
+struct CtAnalysisOptions {
+  double thresholdOverride = -1.0;  ///< >= 0 replaces the manifest's "candidate" threshold
+  LungMaskUse lungMask = LungMaskUse::AsManifestSays;
 };
 
 /// Reports (fraction done 0..1, stage name) from the calling thread.
@@ -25,11 +43,12 @@ using AnalysisProgress = std::function<void(double fraction, const char* stage)>
 /// The CT pipeline shared by the GUI and the CLI: resample to the model's
 /// spacing (imaging, ITK), sliding-window inference (inference, LibTorch),
 /// heatmap back onto the original grid, then candidates from the heatmap at
-/// the manifest's "candidate" threshold (or `thresholdOverride` if >= 0).
+/// the manifest's "candidate" threshold, kept to the lung fields when the
+/// manifest (or the options) ask for the lung mask (imaging, ITK).
 /// Blocks: call from a worker thread. Cancelled runs return ErrorCode::Cancelled.
 core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
                                    inference::InferenceSession& session,
-                                   double thresholdOverride = -1.0,
+                                   const CtAnalysisOptions& options = {},
                                    const AnalysisProgress& progress = {},
                                    const std::atomic<bool>* cancel = nullptr);
 

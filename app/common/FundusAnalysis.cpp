@@ -4,7 +4,7 @@ namespace vigie::app {
 
 core::Result<std::vector<FundusAnalysis>> analyseFundus(
     const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
-    const std::atomic<bool>* cancel) {
+    const std::atomic<bool>* cancel, const inference::FundusExplanationOptions& explanation) {
   const auto& m = session.manifest();
   imaging::FundusInputSpec spec;
   spec.width = m.targetSize[0];
@@ -23,7 +23,8 @@ core::Result<std::vector<FundusAnalysis>> analyseFundus(
     batch.insert(batch.end(), prepared.value().pixels.begin(), prepared.value().pixels.end());
   }
   if (photographs.empty()) return out;
-  auto predictions = session.predictFundus(batch, static_cast<int>(photographs.size()), cancel);
+  auto predictions =
+      session.predictFundus(batch, static_cast<int>(photographs.size()), cancel, explanation);
   if (!predictions.ok()) return predictions.error();
   for (std::size_t i = 0; i < photographs.size(); ++i) {
     FundusAnalysis& a = out[i];

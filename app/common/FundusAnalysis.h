@@ -14,16 +14,21 @@ namespace vigie::app {
 struct FundusAnalysis {
   inference::FundusPrediction prediction;
   core::Image2D heatmap;  ///< 8-bit over the photograph (255 = 1.0); empty without a heatmap
-  std::vector<imaging::LesionRegion> lesions;  ///< regions of the heatmap at 0.5 or more
+  /// Regions of the heatmap at 0.5 or more: lesions for a model's own map, the
+  /// regions that weigh most on the referable score for an occlusion map.
+  std::vector<imaging::LesionRegion> lesions;
   imaging::FieldOfView fieldOfView;
 };
 
 /// The fundus pipeline shared by the GUI and the CLI: field-of-view crop,
 /// resize and colour normalisation as the manifest says (imaging, OpenCV),
 /// the network (inference, LibTorch), then the heatmap back onto each
-/// photograph and its lesion regions. Blocks: call from a worker thread.
+/// photograph and its lesion regions (for a model without a heatmap, an
+/// occlusion map unless `explanation` says not). Blocks: call from a worker
+/// thread.
 core::Result<std::vector<FundusAnalysis>> analyseFundus(
     const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
-    const std::atomic<bool>* cancel = nullptr);
+    const std::atomic<bool>* cancel = nullptr,
+    const inference::FundusExplanationOptions& explanation = {});
 
 }  // namespace vigie::app

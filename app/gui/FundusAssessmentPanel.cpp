@@ -15,6 +15,21 @@ namespace {
 const char* const kGradeNames[] = {"0 - no apparent retinopathy", "1 - mild NPDR",
                                    "2 - moderate NPDR", "3 - severe NPDR", "4 - proliferative DR"};
 
+/// What the overlay shows: the model's lesion map, or (for a model without
+/// one) an occlusion map, which marks what weighs on the score, not lesions.
+QString heatmapLine(inference::HeatmapSource source, std::size_t regions) {
+  switch (source) {
+    case inference::HeatmapSource::Model:
+      return QString("%1 lesion regions").arg(regions);
+    case inference::HeatmapSource::Occlusion:
+      return QString("Overlay: occlusion map (no lesion output); %1 regions weigh most")
+          .arg(regions);
+    case inference::HeatmapSource::None:
+      break;
+  }
+  return "No heatmap";
+}
+
 }  // namespace
 
 FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) {
@@ -77,7 +92,7 @@ void FundusAssessmentPanel::showModelResult(const FundusResult& r) {
   const auto& p = r.prediction;
   QString html = QString(
                      "<b>%1</b> %2<br>Grade <b>%3</b> (%4%)<br>Referable DR: <b>%5</b> (p = %6)<br>"
-                     "Image quality: %7 (%8)<br>%9 lesion regions<br><small>%10, %11 s</small>")
+                     "Image quality: %7 (%8)<br>%9<br><small>%10, %11 s</small>")
                      .arg(r.modelId.toHtmlEscaped(), r.modelVersion.toHtmlEscaped())
                      .arg(QString(kGradeNames[p.grade]).toHtmlEscaped())
                      .arg(100.0 * p.gradeProbabilities[p.grade], 0, 'f', 0)
@@ -85,7 +100,7 @@ void FundusAssessmentPanel::showModelResult(const FundusResult& r) {
                      .arg(p.referableProbability, 0, 'f', 2)
                      .arg(p.gradable ? "gradable" : "UNGRADABLE")
                      .arg(p.qualityScore, 0, 'f', 2)
-                     .arg(r.lesionRegions)
+                     .arg(heatmapLine(p.heatmapSource, r.lesionRegions))
                      .arg(r.device.toHtmlEscaped())
                      .arg(r.seconds, 0, 'f', 2);
   if (!r.clinicalUse) html += "<br><b style='color:#b00'>Not for clinical use.</b>";

@@ -32,7 +32,7 @@ WorkerResult runModel(const core::CtVolume& volume, const QString& bundleFolder,
     result.message = QString::fromStdString(session.error().message);
     return result;
   }
-  auto analysis = analyseCt(volume, *session.value(), -1.0, onProgress, &cancel);
+  auto analysis = analyseCt(volume, *session.value(), {}, onProgress, &cancel);
   if (!analysis.ok()) {
     result.outcome =
         analysis.error().code == core::ErrorCode::Cancelled ? Outcome::Cancelled : Outcome::Failed;

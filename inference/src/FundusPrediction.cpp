@@ -1,5 +1,6 @@
 // InferenceSession's 2D path: fundus photographs to grades, gradability and
 // a lesion heatmap.
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -54,10 +55,72 @@ core::Result<RawOutputs> unpack(const torch::IValue& value, std::int64_t batch,
   return out;
 }
 
+/// P(grade >= 2) for each row of grade logits.
+torch::Tensor referableProbability(const torch::Tensor& gradeLogits) {
+  return torch::softmax(gradeLogits.to(torch::kFloat32), 1).narrow(1, 2, 3).sum(1);
+}
+
+/// Patch origins along one axis: overlapping by half, the last flush with the end.
+std::vector<std::int64_t> patchStarts(std::int64_t size, std::int64_t patch) {
+  std::vector<std::int64_t> starts;
+  const std::int64_t stride = std::max<std::int64_t>(1, patch / 2);
+  for (std::int64_t s = 0; s + patch < size; s += stride) starts.push_back(s);
+  starts.push_back(std::max<std::int64_t>(0, size - patch));
+  return starts;
+}
+
+/// Occlusion sensitivity for one prepared image [1, 3, H, W]: the drop in
+/// referable probability when each patch is set to 0 (the mean colour after
+/// normalisation), spread over the patch's pixels and averaged where patches
+/// overlap; scaled so the most telling region is 1. A photograph whose score
+/// no region moves by 0.01 gets an all-zero map: nothing to show.
+core::Result<torch::Tensor> occlusionMap(torch::jit::script::Module& module,
+                                         const torch::Tensor& image, double baseReferable, int grid,
+                                         std::int64_t batchSize, bool halfPrecision,
+                                         const std::string& model,
+                                         const std::atomic<bool>* cancel) {
+  const std::int64_t height = image.size(2), width = image.size(3);
+  const std::int64_t patchH = (height + grid - 1) / grid, patchW = (width + grid - 1) / grid;
+  std::vector<std::pair<std::int64_t, std::int64_t>> patches;
+  for (auto y : patchStarts(height, patchH))
+    for (auto x : patchStarts(width, patchW)) patches.emplace_back(y, x);
+  auto sum = torch::zeros({height, width}, torch::kFloat32);
+  auto cover = torch::zeros({height, width}, torch::kFloat32);
+  for (std::size_t first = 0; first < patches.size(); first += batchSize) {
+    if (cancel && *cancel)
+      return core::makeError(core::ErrorCode::Cancelled, "inference cancelled");
+    const auto n = std::min<std::size_t>(batchSize, patches.size() - first);
+    auto batch = image.repeat({static_cast<std::int64_t>(n), 1, 1, 1});
+    for (std::size_t b = 0; b < n; ++b) {
+      const auto [y, x] = patches[first + b];
+      batch[static_cast<std::int64_t>(b)]
+          .narrow(1, y, std::min(patchH, height - y))
+          .narrow(2, x, std::min(patchW, width - x))
+          .zero_();
+    }
+    if (halfPrecision) batch = batch.to(torch::kHalf);
+    auto raw = unpack(module.forward({batch}), static_cast<std::int64_t>(n), model);
+    if (!raw.ok()) return raw.error();
+    const auto drops =
+        (baseReferable - referableProbability(raw.value().gradeLogits)).clamp_min(0.0).cpu();
+    for (std::size_t b = 0; b < n; ++b) {
+      const auto [y, x] = patches[first + b];
+      const std::int64_t h = std::min(patchH, height - y), w = std::min(patchW, width - x);
+      sum.narrow(0, y, h).narrow(1, x, w) += drops[static_cast<std::int64_t>(b)];
+      cover.narrow(0, y, h).narrow(1, x, w) += 1.0;
+    }
+  }
+  auto map = sum / cover.clamp_min(1.0);
+  const double strongest = map.max().item<double>();
+  if (strongest < 0.01) return torch::zeros_like(map);
+  return (map / strongest).contiguous();
+}
+
 }  // namespace
 
 core::Result<std::vector<FundusPrediction>> InferenceSession::predictFundus(
-    const std::vector<float>& pixels, int count, const std::atomic<bool>* cancel) {
+    const std::vector<float>& pixels, int count, const std::atomic<bool>* cancel,
+    const FundusExplanationOptions& explanation) {
   const ModelManifest& m = impl_->manifest;
   if (m.task != ModelManifest::Task::FundusDrScreening) {
     return core::makeError(
@@ -119,6 +182,18 @@ core::Result<std::vector<FundusPrediction>> InferenceSession::predictFundus(
           p.heatmap.resize(static_cast<std::size_t>(p.heatmapWidth) * p.heatmapHeight);
           std::memcpy(p.heatmap.data(), heatmap[b][0].data_ptr<float>(),
                       p.heatmap.size() * sizeof(float));
+          p.heatmapSource = HeatmapSource::Model;
+        } else if (explanation.occlusionWhenNoHeatmap) {
+          auto map = occlusionMap(impl_->module, all.narrow(0, first + b, 1).to(device),
+                                  p.referableProbability, std::max(2, explanation.grid),
+                                  std::max<std::int64_t>(8, impl_->batchSize), halfPrecision, m.id,
+                                  cancel);
+          if (!map.ok()) return map.error();
+          p.heatmapHeight = static_cast<int>(height);
+          p.heatmapWidth = static_cast<int>(width);
+          p.heatmap.assign(map.value().data_ptr<float>(),
+                           map.value().data_ptr<float>() + height * width);
+          p.heatmapSource = HeatmapSource::Occlusion;
         }
         predictions.push_back(std::move(p));
       }

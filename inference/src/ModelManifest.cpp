@@ -169,6 +169,7 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
     } else if (norm != "minmax" && !r.failed()) {
       r.fail("input.intensity.normalise", "must be 'minmax' or 'zscore'");
     }
+    m.lungMask = r.boolean("input.lung_mask", false);
   } else {
     m.targetSize = r.numbers<int, 2>("input.target_size", true, m.targetSize, true);
     m.colourMean = r.numbers<double, 3>("input.colour.mean", false, m.colourMean, false);
@@ -241,6 +242,7 @@ std::string ModelManifest::toJson() const {
     j["input"]["spacing_mm"] = spacingMm;
     j["input"]["patch_size"] = patchSize;
     j["input"]["intensity"]["window_hu"] = intensityWindowHu;
+    j["input"]["lung_mask"] = lungMask;
     j["input"]["intensity"]["normalise"] =
         normalisation == Normalisation::ZScore ? "zscore" : "minmax";
     if (normalisation == Normalisation::ZScore) {

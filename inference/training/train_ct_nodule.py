@@ -129,6 +129,8 @@ def write_bundle(model, cases, args, seconds, final_loss):
             "spacing_mm": spacing,
             "patch_size": [96, 96, 96],
             "intensity": {"window_hu": list(WINDOW_HU), "normalise": "minmax"},
+            # Candidates outside the lungs are dropped at run time (imaging::LungMask).
+            "lung_mask": True,
         },
         "output": {"kind": "heatmap", "heatmap_activation": "sigmoid", "labels": ["nodule"]},
         "thresholds": {"candidate": 0.5},

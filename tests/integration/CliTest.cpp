@@ -137,6 +137,28 @@ TEST(Cli, AnalyzeWritesFindingsAndAHeatmapWithTheModelsProvenance) {
     EXPECT_EQ(f["center_mm"].size(), 3u);
   }
   EXPECT_GT(std::filesystem::file_size(dir / "results" / "heatmap.nii.gz"), 352u);
+  EXPECT_EQ(report["lung_mask"]["applied"], false);  // the test manifest does not ask for it
+
+  // With the lung mask: the blob model fires on every dense structure (bone,
+  // heart, chest wall), and the mask keeps only what lies in the lungs.
+  const CliRun masked = runCli("analyze " + (dir / "case_000").string() +
+                               " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " +
+                               (dir / "masked").string() + " --cpu --lung-mask on");
+  ASSERT_EQ(masked.exitCode, 0) << masked.output;
+  std::ifstream maskedFile(dir / "masked" / "findings.json");
+  const auto maskedReport = nlohmann::json::parse(maskedFile);
+  const auto& lungMask = maskedReport["lung_mask"];
+  EXPECT_EQ(lungMask["applied"], true);
+  EXPECT_GT(lungMask["lung_volume_ml"].get<double>(), 1000.0);
+  EXPECT_EQ(maskedReport["findings"].size() + lungMask["candidates_removed"].get<std::size_t>(),
+            report["findings"].size());
+  EXPECT_GT(lungMask["candidates_removed"].get<std::size_t>(), 0u);
+
+  const CliRun wrong = runCli("analyze " + (dir / "case_000").string() +
+                              " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " +
+                              (dir / "x").string() + " --lung-mask maybe");
+  EXPECT_EQ(wrong.exitCode, 2);
+  EXPECT_NE(wrong.output.find("--lung-mask takes on or off"), std::string::npos);
 }
 
 TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {

@@ -361,8 +361,40 @@ TEST(FundusPrediction, AcceptsAModelWithGradesOnly) {
   auto predictions = session.value()->predictFundus(fundusBatch({1.0}), 1);
   ASSERT_TRUE(predictions.ok()) << predictions.error().message;
   EXPECT_EQ(predictions.value()[0].grade, 4);
-  EXPECT_TRUE(predictions.value()[0].heatmap.empty());
   EXPECT_DOUBLE_EQ(predictions.value()[0].qualityScore, 1.0);  // no gradability output
+
+  inference::FundusExplanationOptions noMap;
+  noMap.occlusionWhenNoHeatmap = false;
+  auto bare = session.value()->predictFundus(fundusBatch({1.0}), 1, nullptr, noMap);
+  ASSERT_TRUE(bare.ok());
+  EXPECT_TRUE(bare.value()[0].heatmap.empty());
+  EXPECT_EQ(bare.value()[0].heatmapSource, inference::HeatmapSource::None);
+}
+
+TEST(FundusPrediction, ExplainsAModelWithoutAHeatmapByOcclusion) {
+  // The grades-only model calls a photograph referable by how much of it is
+  // bright green; the map must point at the bright rows and nowhere else.
+  test::TestFolder dir("fundus-occlusion");
+  auto session = fundusSession(kModels / "fundus_grades_only.pt", dir);
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  auto predictions = session.value()->predictFundus(fundusBatch({0.6, 0.0}), 2);
+  ASSERT_TRUE(predictions.ok()) << predictions.error().message;
+  const auto& p = predictions.value()[0];
+  EXPECT_EQ(p.heatmapSource, inference::HeatmapSource::Occlusion);
+  ASSERT_EQ(p.heatmapWidth, 64);
+  ASSERT_EQ(p.heatmapHeight, 64);
+  auto rowMean = [&](int from, int to) {
+    double sum = 0;
+    for (int y = from; y < to; ++y)
+      for (int x = 0; x < 64; ++x) sum += p.heatmap[static_cast<std::size_t>(y * 64 + x)];
+    return sum / ((to - from) * 64);
+  };
+  EXPECT_GT(rowMean(0, 30), 0.5);    // bright rows 0-37
+  EXPECT_LT(rowMean(48, 64), 0.02);  // dark rows, away from the edge
+  EXPECT_FLOAT_EQ(*std::max_element(p.heatmap.begin(), p.heatmap.end()), 1.0f);
+  // A photograph the model sees nothing in gets a map of zeros, not amplified noise.
+  const auto& empty = predictions.value()[1];
+  EXPECT_EQ(*std::max_element(empty.heatmap.begin(), empty.heatmap.end()), 0.0f);
 }
 
 TEST(FundusPrediction, RefusesWrongOutputsAndWrongInputs) {

@@ -24,6 +24,23 @@ struct SessionOptions {
 /// Called with (windows done, windows in total), from the calling thread.
 using InferenceProgress = std::function<void(std::size_t done, std::size_t total)>;
 
+/// Where a fundus prediction's heatmap comes from.
+enum class HeatmapSource {
+  None,       ///< no heatmap (the model has none and none was asked for)
+  Model,      ///< the model's own lesion head: lesion probability per pixel
+  Occlusion,  ///< computed by occlusion: relative importance for the referable score
+};
+
+/// How predictFundus explains a model that has no heatmap output.
+struct FundusExplanationOptions {
+  /// Compute an occlusion map when the model gives no heatmap: each region
+  /// is hidden in turn (set to the mean colour) and the drop in referable
+  /// probability recorded. Works with any model, frozen or not, as it needs
+  /// forward passes only (grid x grid x 4 of them per photograph).
+  bool occlusionWhenNoHeatmap = true;
+  int grid = 8;  ///< patches per side; they overlap by half
+};
+
 /// A diabetic-retinopathy model's assessment of one photograph.
 struct FundusPrediction {
   std::array<double, 5> gradeProbabilities{};  ///< ICDR 0-4, summing to 1
@@ -37,6 +54,7 @@ struct FundusPrediction {
   std::vector<float> heatmap;
   int heatmapWidth = 0;
   int heatmapHeight = 0;
+  HeatmapSource heatmapSource = HeatmapSource::None;
 };
 
 /// A loaded model on a device, ready to run. Create once, run many times;
@@ -69,9 +87,11 @@ class InferenceSession {
   /// colour-normalised): `pixels` holds `count` images of [3, height, width]
   /// floats back to back. The network returns grade logits [N, 5], or a
   /// tuple (grade logits, gradability logit [N, 1][, heatmap [N, 1, h, w]]).
-  /// Photographs go through in batches of the manifest's batch size.
+  /// Photographs go through in batches of the manifest's batch size. A model
+  /// without a heatmap gets an occlusion map instead, unless told otherwise.
   core::Result<std::vector<FundusPrediction>> predictFundus(
-      const std::vector<float>& pixels, int count, const std::atomic<bool>* cancel = nullptr);
+      const std::vector<float>& pixels, int count, const std::atomic<bool>* cancel = nullptr,
+      const FundusExplanationOptions& explanation = {});
 
  private:
   struct Impl;

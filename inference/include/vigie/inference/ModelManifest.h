@@ -34,6 +34,9 @@ struct ModelManifest {
   std::array<double, 2> intensityWindowHu{-1000.0, 400.0};  ///< clipped to this range first
   Normalisation normalisation = Normalisation::MinMax;      ///< MinMax maps the window to [0, 1]
   double mean = 0.0, sd = 1.0;                              ///< for ZScore, after clipping
+  /// Keep candidates inside the lung fields (imaging::LungMask): the
+  /// application applies it, since finding the lungs needs ITK.
+  bool lungMask = false;
   // Input, fundus (2D)
   std::array<int, 2> targetSize{512, 512};  ///< width, height
   std::array<double, 3> colourMean{0.0, 0.0, 0.0};
