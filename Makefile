@@ -1,13 +1,14 @@
 # The two commands of the README, over CMake presets:
 #   make run   install dependencies, build, open the GUI on the demo study
 #              (headless analysis of the demo study when no display is available)
-#   make test  install dependencies, build, run the whole test suite through ctest
+#   make test  install dependencies, build, run the whole test suite through ctest,
+#              then fuzz the DICOM reader for a minute (preset fuzz, clang)
 # and, for maintainers, make models (retrain the reference models, about 30 min on 2 cores).
 PRESET ?= dev
 BUILD := build/$(PRESET)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deps build demo models models-ct models-fundus clean format
+.PHONY: run test fuzz deps build demo models models-ct models-fundus clean format
 
 deps:
 	$(SUDO) bash packaging/install-deps.sh
@@ -24,6 +25,16 @@ run: demo
 
 test: build
 	ctest --preset $(PRESET)
+	$(MAKE) fuzz
+
+# libFuzzer on the DICOM reader, FUZZ_SECONDS long (a crash, a sanitizer
+# report, a hang or a runaway allocation fails it; the input is kept in
+# build/fuzz/fuzz/dicom/).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake --preset fuzz -DVIGIE_FUZZ_SECONDS=$(FUZZ_SECONDS)
+	cmake --build --preset fuzz
+	ctest --preset fuzz
 
 # Retrains the reference model(s) from synthetic phantoms, on the CPU, from
 # fixed seeds, and writes the bundles that ship in resources/models/.

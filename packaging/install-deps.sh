@@ -8,6 +8,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config clang-format
+  # the fuzzer build: clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
   # GUI and rendering
   qt6-base-dev libqt6opengl6-dev libgl-dev libvtk9-dev
   # imaging

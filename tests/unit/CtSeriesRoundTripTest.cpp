@@ -13,6 +13,8 @@
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/PixelDecoder.h"
+#include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/ItkSeriesReader.h"
 #include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
 
@@ -174,6 +176,30 @@ TEST(DicomScanner, CountsNonDicomFilesAndListsBrokenOnesWithTheReason) {
   ASSERT_EQ(scan.value().unreadable.size(), 1u);
   EXPECT_EQ(scan.value().unreadable[0].file.filename(), "truncated.dcm");
   EXPECT_FALSE(scan.value().unreadable[0].reason.empty());
+}
+
+TEST(DicomScanner, SurvivesTheInputsTheFuzzerFoundCrashing) {
+  // fuzz/: a 67-byte dataset, a Directory Record Sequence whose record type
+  // makes DCMTK throw std::out_of_range from inside its parser. Every reader
+  // must turn that into an error naming the file, not let it end the program.
+  const unsigned char directoryRecordThrows[] = {
+      0x04, 0x00, 0x20, 0x12, 0x53, 0x51, 0x00, 0x00, 0x64, 0x31, 0x00, 0x00, 0xfe, 0xff,
+      0x00, 0xe0, 0x56, 0x00, 0x00, 0x00, 0x04, 0x00, 0x30, 0x14, 0x43, 0x53, 0x27, 0x00,
+      0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x34, 0x39, 0x30, 0x31, 0x2e, 0x32,
+      0x64, 0x13, 0x00, 0x49, 0x53, 0x02, 0x00, 0x34, 0x39, 0x20, 0x00, 0x13, 0x00, 0x49,
+      0x53, 0x02, 0x00, 0x34, 0x39, 0x34, 0x39, 0x34, 0x39, 0x34, 0x39};
+  TestFolder dir("fuzz-regressions");
+  const auto file = dir / "record.dcm";
+  std::ofstream(file, std::ios::binary)
+      .write(reinterpret_cast<const char*>(directoryRecordThrows), sizeof directoryRecordThrows);
+  auto scan = imaging::DicomScanner().scan(file);
+  ASSERT_TRUE(scan.ok()) << scan.error().message;
+  EXPECT_TRUE(scan.value().series.empty());
+  auto decoded = imaging::decodeDicomPixels(file);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_NE(decoded.error().message.find("record.dcm"), std::string::npos);
+  auto photo = imaging::readPhotograph(file);
+  EXPECT_FALSE(photo.ok());
 }
 
 TEST(DicomScanner, ReportsAMissingPath) {

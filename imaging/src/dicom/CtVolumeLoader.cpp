@@ -26,7 +26,7 @@ struct SlicePlan {
 };
 
 /// Reads one slice's pixels into `out` (rows*columns HU values).
-core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
+core::Status decodeSliceUnguarded(const DicomImageHeader& h, std::int16_t* out) {
   const std::string file = h.file.string();
   DcmFileFormat format;
   OFCondition status = format.loadFile(file.c_str());
@@ -117,6 +117,11 @@ core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
         file + ": Bits Allocated " + std::to_string(bitsAllocated) + " not supported");
   }
   return {};
+}
+
+core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
+  return internal::guardAgainstDcmtkExceptions(h.file.string(),
+                                               [&] { return decodeSliceUnguarded(h, out); });
 }
 
 std::string formatMm(double v) {

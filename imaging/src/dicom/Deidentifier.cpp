@@ -363,6 +363,13 @@ core::Status Deidentifier::deidentifyFile(const std::filesystem::path& in,
                                           const std::filesystem::path& out,
                                           DeidentificationReport* report) const {
   internal::ensureDcmtkReady();
+  return internal::guardAgainstDcmtkExceptions(
+      in.string(), [&] { return deidentifyFileUnguarded(in, out, report); });
+}
+
+core::Status Deidentifier::deidentifyFileUnguarded(const std::filesystem::path& in,
+                                                   const std::filesystem::path& out,
+                                                   DeidentificationReport* report) const {
   DcmFileFormat file;
   auto status = internal::toStatus(file.loadFile(in.string().c_str()), core::ErrorCode::ParseError,
                                    in.string());
@@ -414,11 +421,18 @@ core::Result<DeidentificationReport> Deidentifier::deidentifyTree(
     }
     DcmFileFormat header;
     OFString uid;
-    if (header
-            .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
-                              ERM_autoDetect, DCM_PixelData)
-            .bad() ||
-        header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).bad() || uid.empty()) {
+    bool readable = false;
+    try {
+      readable = header
+                     .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange,
+                                       DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData)
+                     .good() &&
+                 header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() &&
+                 !uid.empty();
+    } catch (const std::exception&) {
+      readable = false;  // DCMTK threw on malformed data: reported like any unreadable file
+    }
+    if (!readable) {
       report.unreadable.push_back({file, "not a readable DICOM instance (no SOP Instance UID)"});
       continue;
     }

@@ -23,15 +23,19 @@ namespace {
 /// A Media Storage Directory (DICOMDIR) file, by its SOP class.
 bool isDicomDir(const std::filesystem::path& file) {
   if (!internal::hasPart10Preamble(file)) return false;
-  DcmFileFormat format;
-  if (format
-          .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
-                            ERM_autoDetect, DCM_DirectoryRecordSequence)
-          .bad())
-    return false;
-  OFString sopClass;
-  format.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, sopClass);
-  return sopClass == UID_MediaStorageDirectoryStorage;
+  try {
+    DcmFileFormat format;
+    if (format
+            .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                              ERM_autoDetect, DCM_DirectoryRecordSequence)
+            .bad())
+      return false;
+    OFString sopClass;
+    format.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, sopClass);
+    return sopClass == UID_MediaStorageDirectoryStorage;
+  } catch (const std::exception&) {
+    return false;  // malformed: then it is scanned as an ordinary file and reported there
+  }
 }
 
 /// A path a DICOMDIR names (components in capitals, as on a CD), found
@@ -63,7 +67,7 @@ std::filesystem::path resolveCaseInsensitive(const std::filesystem::path& base,
 /// Every file the records of a DICOMDIR refer to (Referenced File ID), at any
 /// depth of its patient / study / series / image hierarchy. A reference to a
 /// missing file is listed as unreadable; the others are scanned.
-core::Result<std::vector<std::filesystem::path>> filesOfDicomDir(
+core::Result<std::vector<std::filesystem::path>> filesOfDicomDirUnguarded(
     const std::filesystem::path& dicomdir, std::vector<UnreadableFile>& unreadable) {
   DcmFileFormat format;
   OFCondition status = format.loadFile(dicomdir.string().c_str());
@@ -91,6 +95,12 @@ core::Result<std::vector<std::filesystem::path>> filesOfDicomDir(
   return files;
 }
 
+core::Result<std::vector<std::filesystem::path>> filesOfDicomDir(
+    const std::filesystem::path& dicomdir, std::vector<UnreadableFile>& unreadable) {
+  return internal::guardAgainstDcmtkExceptions(
+      dicomdir.string(), [&] { return filesOfDicomDirUnguarded(dicomdir, unreadable); });
+}
+
 std::string getString(DcmItem* item, const DcmTagKey& tag) {
   OFString value;
   if (item->findAndGetOFString(tag, value).good()) return std::string(value.c_str());
@@ -112,7 +122,7 @@ struct FileOutcome {
   std::string reason;
 };
 
-FileOutcome readHeader(const std::filesystem::path& file) {
+FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
   FileOutcome outcome;
   const bool part10 = internal::hasPart10Preamble(file);
   if (!part10 && !internal::looksLikeRawDataset(file)) return outcome;  // NotDicom
@@ -166,6 +176,17 @@ FileOutcome readHeader(const std::filesystem::path& file) {
     h.columnSpacing = spacing;
   outcome.kind = FileOutcome::Image;
   return outcome;
+}
+
+FileOutcome readHeader(const std::filesystem::path& file) {
+  try {
+    return readHeaderUnguarded(file);
+  } catch (const std::exception& e) {
+    FileOutcome outcome;
+    outcome.kind = FileOutcome::Unreadable;
+    outcome.reason = std::string("malformed DICOM (the DICOM toolkit gave up: ") + e.what() + ")";
+    return outcome;
+  }
 }
 
 }  // namespace

@@ -53,10 +53,7 @@ core::Result<std::vector<std::vector<std::uint8_t>>> frameStreams(DcmDataset& ds
   return streams;
 }
 
-}  // namespace
-
-core::Result<DecodedPixels> decodeDicomPixels(const std::filesystem::path& file) {
-  internal::ensureDcmtkReady();
+core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   const std::string where = file.string();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
@@ -167,6 +164,14 @@ core::Result<DecodedPixels> decodeDicomPixels(const std::filesystem::path& file)
   }
   out.bytes.assign(data, data + expected);
   return out;
+}
+
+}  // namespace
+
+core::Result<DecodedPixels> decodeDicomPixels(const std::filesystem::path& file) {
+  internal::ensureDcmtkReady();
+  return internal::guardAgainstDcmtkExceptions(file.string(),
+                                               [&] { return decodeUnguarded(file); });
 }
 
 }  // namespace vigie::imaging

@@ -58,7 +58,8 @@ core::Result<core::Image2D> readPhotograph(const std::filesystem::path& file) {
   const std::string ext = lowerExtension(file);
   if (ext == ".dcm" || (ext != ".png" && ext != ".jpg" && ext != ".jpeg" && ext != ".tif" &&
                         ext != ".tiff" && internal::mayBeDicom(file))) {
-    return readDicomPhotograph(file);
+    return internal::guardAgainstDcmtkExceptions(file.string(),
+                                                 [&] { return readDicomPhotograph(file); });
   }
   return readImageFile(file);
 }
@@ -71,12 +72,18 @@ core::Result<std::string> photographIdentity(const std::filesystem::path& file) 
     internal::ensureDcmtkReady();
     DcmFileFormat header;
     OFString uid;
-    if (header
-            .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
-                              ERM_autoDetect, DCM_PixelData)
-            .good() &&
-        header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() && !uid.empty())
-      return std::string(uid.c_str());
+    bool found = false;
+    try {
+      found = header
+                  .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange,
+                                    DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData)
+                  .good() &&
+              header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() &&
+              !uid.empty();
+    } catch (const std::exception&) {
+      found = false;  // DCMTK threw on malformed data: refused below like any unreadable file
+    }
+    if (found) return std::string(uid.c_str());
     return core::makeError(core::ErrorCode::ParseError,
                            file.string() + ": no SOP Instance UID in the DICOM header");
   }

@@ -68,6 +68,10 @@ class Deidentifier {
   std::string pseudonymousPatientId(const std::string& patientId) const;
 
  private:
+  core::Status deidentifyFileUnguarded(const std::filesystem::path& in,
+                                       const std::filesystem::path& out,
+                                       DeidentificationReport* report) const;
+
   DeidentificationOptions options_;
 };
 
