@@ -95,7 +95,7 @@ int measureLoaderMemory(const std::filesystem::path& dir, const std::string& loa
       auto layout = imaging::CtVolumeLoader::layout(scan.value().series.front());
       std::vector<std::filesystem::path> files;
       if (layout.ok())
-        for (const auto* slice : layout.value().slices) files.push_back(slice->file);
+        for (const auto& slice : layout.value().slices) files.push_back(slice.header->file);
       ok = layout.ok() && imaging::readSeriesWithItkGdcm(files).ok();
     } else {
       ok = imaging::CtVolumeLoader().load(scan.value().series.front()).ok();

@@ -41,7 +41,101 @@ std::string fileBytes(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+/// Writes `v` as one Enhanced CT file, its frames in `order` (frame f holds
+/// slice order[f]), each frame with its own rescale intercept: what a modern
+/// scanner exports, and what the loader must put back in place.
+void writeEnhancedCt(const core::CtVolume& v, const std::vector<std::size_t>& order,
+                     const std::filesystem::path& file, bool dropOnePosition = false) {
+  const auto& g = v.geometry();
+  std::filesystem::create_directories(file.parent_path());
+  DcmFileFormat format;
+  DcmDataset* ds = format.getDataset();
+  char uid[100];
+  ds->putAndInsertString(DCM_SOPClassUID, UID_EnhancedCTImageStorage);
+  ds->putAndInsertString(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid));
+  ds->putAndInsertString(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid));
+  ds->putAndInsertString(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid));
+  ds->putAndInsertString(DCM_FrameOfReferenceUID, dcmGenerateUniqueIdentifier(uid));
+  ds->putAndInsertString(DCM_Modality, "CT");
+  ds->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(g.size.j));
+  ds->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(g.size.i));
+  ds->putAndInsertString(DCM_NumberOfFrames, std::to_string(order.size()).c_str());
+  ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+  ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+  ds->putAndInsertUint16(DCM_BitsAllocated, 16);
+  ds->putAndInsertUint16(DCM_BitsStored, 16);
+  ds->putAndInsertUint16(DCM_HighBit, 15);
+  ds->putAndInsertUint16(DCM_PixelRepresentation, 1);
+  DcmItem *shared = nullptr, *item = nullptr;
+  ds->findOrCreateSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, -2);
+  shared->findOrCreateSequenceItem(DCM_PixelMeasuresSequence, item, -2);
+  const std::string spacing = std::to_string(g.spacing.y) + "\\" + std::to_string(g.spacing.x);
+  item->putAndInsertString(DCM_PixelSpacing, spacing.c_str());
+  shared->findOrCreateSequenceItem(DCM_PlaneOrientationSequence, item, -2);
+  item->putAndInsertString(DCM_ImageOrientationPatient, "1\\0\\0\\0\\1\\0");
+  std::vector<Uint16> pixels;
+  const std::size_t perSlice = g.size.i * g.size.j;
+  for (std::size_t f = 0; f < order.size(); ++f) {
+    const std::size_t k = order[f];
+    DcmItem* frame = nullptr;
+    ds->findOrCreateSequenceItem(DCM_PerFrameFunctionalGroupsSequence, frame, -2);
+    if (!(dropOnePosition && f == 3)) {
+      frame->findOrCreateSequenceItem(DCM_PlanePositionSequence, item, -2);
+      const core::Vec3 p = g.indexToPhysical({0, 0, static_cast<double>(k)});
+      const std::string position =
+          std::to_string(p.x) + "\\" + std::to_string(p.y) + "\\" + std::to_string(p.z);
+      item->putAndInsertString(DCM_ImagePositionPatient, position.c_str());
+    }
+    const int intercept = (f % 2) ? -1000 : -1024;
+    frame->findOrCreateSequenceItem(DCM_PixelValueTransformationSequence, item, -2);
+    item->putAndInsertString(DCM_RescaleSlope, "1");
+    item->putAndInsertString(DCM_RescaleIntercept, std::to_string(intercept).c_str());
+    const std::int16_t* slice = v.slice(k);
+    for (std::size_t n = 0; n < perSlice; ++n)
+      pixels.push_back(static_cast<Uint16>(static_cast<std::int16_t>(slice[n] - intercept)));
+  }
+  ds->putAndInsertUint16Array(DCM_PixelData, pixels.data(),
+                              static_cast<unsigned long>(pixels.size()));
+  ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+}
+
 }  // namespace
+
+TEST(CtVolumeLoader, AssemblesAnEnhancedCtFromItsFunctionalGroups) {
+  TestFolder dir("ct-enhanced");
+  const core::CtVolume volume = rampVolume();
+  // Frames out of order on purpose: the loader sorts by position.
+  const std::vector<std::size_t> order = {5, 0, 11, 3, 1, 8, 2, 10, 4, 9, 7, 6};
+  writeEnhancedCt(volume, order, dir / "good" / "enhanced.dcm");
+  auto scan = imaging::DicomScanner().scan(dir / "good");
+  ASSERT_TRUE(scan.ok());
+  ASSERT_EQ(scan.value().series.size(), 1u);
+  const auto& header = scan.value().series[0].images.at(0);
+  EXPECT_EQ(header.frames, 12);
+  ASSERT_EQ(header.framePlanes.size(), 12u);
+  auto layout = imaging::CtVolumeLoader::layout(scan.value().series[0]);
+  ASSERT_TRUE(layout.ok()) << layout.error().message;
+  EXPECT_TRUE(layout.value().multiFrame);
+  EXPECT_EQ(layout.value().slices[0].frame, 1);  // slice 0 is the second frame
+  auto loaded = imaging::CtVolumeLoader().load(scan.value().series[0]);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const auto& g = loaded.value().volume.geometry();
+  EXPECT_EQ(g.size, volume.size());
+  EXPECT_NEAR(g.spacing.x, 0.7, 1e-5);
+  EXPECT_NEAR(g.spacing.y, 0.8, 1e-5);
+  EXPECT_NEAR(g.spacing.z, 1.5, 1e-5);
+  EXPECT_NEAR(g.origin.z, -300.0, 1e-5);
+  EXPECT_EQ(0, std::memcmp(loaded.value().volume.data(), volume.data(), volume.voxelCount() * 2));
+
+  // A frame without a position cannot be placed: said, with the frame.
+  writeEnhancedCt(volume, order, dir / "broken" / "enhanced.dcm", /*dropOnePosition=*/true);
+  auto broken = imaging::DicomScanner().scan(dir / "broken");
+  ASSERT_TRUE(broken.ok());
+  auto refused = imaging::CtVolumeLoader().load(broken.value().series.at(0));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("frame 4 has no Plane Position"), std::string::npos)
+      << refused.error().message;
+}
 
 TEST(CtSeriesWriter, WritesCtImageStorageWithTheVolumeGeometry) {
   TestFolder dir("ct-write");

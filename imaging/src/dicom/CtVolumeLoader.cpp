@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <sstream>
 
@@ -21,12 +22,21 @@ namespace {
 constexpr double kPositionTolerance = 0.01;  // mm
 
 struct SlicePlan {
-  const DicomImageHeader* header = nullptr;
+  SliceRef slice;
+  core::Vec3 position;               // LPS mm
   double positionAlongNormal = 0.0;  // mm
+  std::string name;                  // the file, and the frame for a multi-frame image
 };
 
-/// Reads one slice's pixels into `out` (rows*columns HU values).
-core::Status decodeSliceUnguarded(const DicomImageHeader& h, std::int16_t* out) {
+/// Where one frame of a file goes in the volume (rows*columns HU values).
+struct FrameTarget {
+  int frame = 0;
+  std::int16_t* out = nullptr;
+};
+
+/// Reads one file's pixels once and writes the frames asked for, as HU.
+core::Status decodeFramesUnguarded(const DicomImageHeader& h,
+                                   const std::vector<FrameTarget>& targets) {
   const std::string file = h.file.string();
   DcmFileFormat format;
   OFCondition status = format.loadFile(file.c_str());
@@ -58,16 +68,15 @@ core::Status decodeSliceUnguarded(const DicomImageHeader& h, std::int16_t* out) 
     return core::makeError(core::ErrorCode::Unsupported, file + ": colour image in a CT series");
   }
   if (bitsStored == 0 || bitsStored > bitsAllocated) bitsStored = bitsAllocated;
-  Float64 slope = 1.0, intercept = 0.0;
-  ds->findAndGetFloat64(DCM_RescaleSlope, slope);
-  ds->findAndGetFloat64(DCM_RescaleIntercept, intercept);
-  if (slope == 0.0) slope = 1.0;
+  Float64 topSlope = 1.0, topIntercept = 0.0;
+  ds->findAndGetFloat64(DCM_RescaleSlope, topSlope);
+  ds->findAndGetFloat64(DCM_RescaleIntercept, topIntercept);
+  if (topSlope == 0.0) topSlope = 1.0;
 
   const std::size_t pixels = static_cast<std::size_t>(h.rows) * h.columns;
-  auto toHu = [&](double stored) {
-    const double hu = std::round(stored * slope + intercept);
-    return static_cast<std::int16_t>(std::clamp(hu, -32768.0, 32767.0));
-  };
+  std::size_t needed = 0;  // values up to the end of the last frame asked for
+  for (const FrameTarget& t : targets)
+    needed = std::max(needed, (static_cast<std::size_t>(t.frame) + 1) * pixels);
   // Sign-extend values with fewer stored bits than allocated (e.g. 12 of 16).
   auto signedValue = [bitsStored](Uint32 raw) {
     const Uint32 mask = bitsStored >= 32 ? 0xFFFFFFFFu : ((1u << bitsStored) - 1u);
@@ -80,6 +89,24 @@ core::Status decodeSliceUnguarded(const DicomImageHeader& h, std::int16_t* out) 
     return static_cast<double>(raw & mask);
   };
 
+  // Each frame with its own rescale when its functional groups give one.
+  auto convert = [&](const auto* data) {
+    for (const FrameTarget& t : targets) {
+      double slope = topSlope, intercept = topIntercept;
+      if (!h.framePlanes.empty()) {
+        slope = h.framePlanes[static_cast<std::size_t>(t.frame)].rescaleSlope;
+        intercept = h.framePlanes[static_cast<std::size_t>(t.frame)].rescaleIntercept;
+      }
+      const auto* frame = data + static_cast<std::size_t>(t.frame) * pixels;
+      for (std::size_t p = 0; p < pixels; ++p) {
+        const double stored = representation ? signedValue(frame[p]) : unsignedValue(frame[p]);
+        const double hu = std::round(stored * slope + intercept);
+        t.out[p] = static_cast<std::int16_t>(std::clamp(hu, -32768.0, 32767.0));
+      }
+    }
+  };
+  const std::string shortData =
+      file + ": Pixel Data missing or shorter than Rows x Columns x the frames needed";
   unsigned long count = 0;
   if (bitsAllocated == 16) {
     const Uint16* data = nullptr;
@@ -89,13 +116,9 @@ core::Status decodeSliceUnguarded(const DicomImageHeader& h, std::int16_t* out) 
     } else {
       status = ds->findAndGetUint16Array(DCM_PixelData, data, &count);
     }
-    if (status.bad() || data == nullptr || count < pixels) {
-      return core::makeError(core::ErrorCode::ParseError,
-                             file + ": Pixel Data missing or shorter than Rows x Columns");
-    }
-    for (std::size_t p = 0; p < pixels; ++p) {
-      out[p] = toHu(representation ? signedValue(data[p]) : unsignedValue(data[p]));
-    }
+    if (status.bad() || data == nullptr || count < needed)
+      return core::makeError(core::ErrorCode::ParseError, shortData);
+    convert(data);
   } else if (bitsAllocated == 8) {
     const Uint8* data = nullptr;
     if (!jpeg2000.empty()) {
@@ -104,13 +127,9 @@ core::Status decodeSliceUnguarded(const DicomImageHeader& h, std::int16_t* out) 
     } else {
       status = ds->findAndGetUint8Array(DCM_PixelData, data, &count);
     }
-    if (status.bad() || data == nullptr || count < pixels) {
-      return core::makeError(core::ErrorCode::ParseError,
-                             file + ": Pixel Data missing or shorter than Rows x Columns");
-    }
-    for (std::size_t p = 0; p < pixels; ++p) {
-      out[p] = toHu(representation ? signedValue(data[p]) : unsignedValue(data[p]));
-    }
+    if (status.bad() || data == nullptr || count < needed)
+      return core::makeError(core::ErrorCode::ParseError, shortData);
+    convert(data);
   } else {
     return core::makeError(
         core::ErrorCode::Unsupported,
@@ -119,9 +138,9 @@ core::Status decodeSliceUnguarded(const DicomImageHeader& h, std::int16_t* out) 
   return {};
 }
 
-core::Status decodeSlice(const DicomImageHeader& h, std::int16_t* out) {
+core::Status decodeFrames(const DicomImageHeader& h, const std::vector<FrameTarget>& targets) {
   return internal::guardAgainstDcmtkExceptions(h.file.string(),
-                                               [&] { return decodeSliceUnguarded(h, out); });
+                                               [&] { return decodeFramesUnguarded(h, targets); });
 }
 
 std::string formatMm(double v) {
@@ -138,37 +157,54 @@ core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series
   if (series.images.empty())
     return core::makeError(core::ErrorCode::InvalidArgument, name + ": no images");
   const DicomImageHeader& first = series.images.front();
+  SeriesLayout layout;
+  std::vector<SlicePlan> plan;
+  const core::Vec3 normal = first.rowDirection.cross(first.columnDirection).normalized();
   for (const auto& h : series.images) {
+    if (h.frames > 1 && h.framePlanes.empty()) {
+      return core::makeError(core::ErrorCode::Unsupported,
+                             h.file.string() + ": " +
+                                 (h.framesProblem.empty() ? "multi-frame image whose frames "
+                                                            "cannot be placed"
+                                                          : h.framesProblem));
+    }
     if (!h.hasPosition) {
       return core::makeError(core::ErrorCode::ParseError,
                              h.file.string() + ": missing Image Position (Patient)");
-    }
-    if (h.frames != 1) {
-      return core::makeError(
-          core::ErrorCode::Unsupported,
-          h.file.string() + ": multi-frame images are not assembled into CT volumes yet");
     }
     if (h.rows != first.rows || h.columns != first.columns) {
       return core::makeError(core::ErrorCode::ParseError,
                              h.file.string() + ": slice size differs from " + first.file.string());
     }
+    if ((h.rowDirection - first.rowDirection).norm() > 1e-4 ||
+        (h.columnDirection - first.columnDirection).norm() > 1e-4) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             h.file.string() + ": oriented differently from " +
+                                 first.file.string() + ": not one volume");
+    }
+    if (h.framePlanes.empty()) {
+      plan.push_back({{&h, 0}, h.imagePosition, h.imagePosition.dot(normal), h.file.string()});
+      continue;
+    }
+    layout.multiFrame = true;
+    for (std::size_t f = 0; f < h.framePlanes.size(); ++f) {
+      const core::Vec3& p = h.framePlanes[f].position;
+      plan.push_back({{&h, static_cast<int>(f)},
+                      p,
+                      p.dot(normal),
+                      h.file.string() + " frame " + std::to_string(f + 1)});
+    }
   }
-  const core::Vec3 normal = first.rowDirection.cross(first.columnDirection).normalized();
-
-  std::vector<SlicePlan> plan;
-  for (const auto& h : series.images) plan.push_back({&h, h.imagePosition.dot(normal)});
   std::stable_sort(plan.begin(), plan.end(), [](const SlicePlan& a, const SlicePlan& b) {
     return a.positionAlongNormal < b.positionAlongNormal;
   });
 
-  SeriesLayout layout;
   std::vector<double> gaps;
   for (std::size_t s = 1; s < plan.size(); ++s) {
     const double gap = plan[s].positionAlongNormal - plan[s - 1].positionAlongNormal;
     if (gap < kPositionTolerance) {
-      return core::makeError(core::ErrorCode::ParseError, plan[s].header->file.string() +
-                                                              ": same slice position as " +
-                                                              plan[s - 1].header->file.string());
+      return core::makeError(core::ErrorCode::ParseError,
+                             plan[s].name + ": same slice position as " + plan[s - 1].name);
     }
     gaps.push_back(gap);
   }
@@ -189,14 +225,14 @@ core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series
   g.size = {static_cast<std::size_t>(first.columns), static_cast<std::size_t>(first.rows),
             plan.size()};
   g.spacing = {first.columnSpacing, first.rowSpacing, sliceSpacing};
-  g.origin = plan.front().header->imagePosition;
+  g.origin = plan.front().position;
   g.direction = {first.rowDirection, first.columnDirection, normal};
   std::string why;
   if (!g.isValid(&why)) {
     return core::makeError(core::ErrorCode::ParseError,
                            first.file.string() + ": invalid geometry: " + why);
   }
-  for (const SlicePlan& p : plan) layout.slices.push_back(p.header);
+  for (const SlicePlan& p : plan) layout.slices.push_back(p.slice);
   return layout;
 }
 
@@ -217,16 +253,25 @@ core::Result<LoadedCtVolume> CtVolumeLoader::load(const DicomSeriesEntry& series
   std::atomic<std::size_t> done{0};
   std::atomic<bool> stop{false};
   const std::size_t total = plan.slices.size();
-  internal::parallelFor(total, [&](std::size_t s) {
+  // One job per file, so a multi-frame file is read and decoded once.
+  std::vector<std::pair<const DicomImageHeader*, std::vector<FrameTarget>>> jobs;
+  std::map<const DicomImageHeader*, std::size_t> jobOfFile;
+  for (std::size_t s = 0; s < total; ++s) {
+    const SliceRef& slice = plan.slices[s];
+    auto [it, added] = jobOfFile.try_emplace(slice.header, jobs.size());
+    if (added) jobs.push_back({slice.header, {}});
+    jobs[it->second].second.push_back({slice.frame, loaded.volume.slice(s)});
+  }
+  internal::parallelFor(jobs.size(), [&](std::size_t j) {
     if (stop || (cancel && *cancel)) return;
-    core::Status status = decodeSlice(*plan.slices[s], loaded.volume.slice(s));
+    core::Status status = decodeFrames(*jobs[j].first, jobs[j].second);
     if (!status.ok()) {
       std::lock_guard<std::mutex> lock(errorMutex);
       if (firstError.ok()) firstError = status;
       stop = true;
       return;
     }
-    const std::size_t n = ++done;
+    const std::size_t n = done += jobs[j].second.size();
     if (progress) progress(n, total);
   });
   if (cancel && *cancel)

@@ -22,8 +22,9 @@ auto guardAgainstDcmtkExceptions(const std::string& file, Read&& read) -> declty
   try {
     return read();
   } catch (const std::exception& e) {
-    return core::makeError(core::ErrorCode::ParseError,
-                           file + ": malformed DICOM (the DICOM toolkit gave up: " + e.what() + ")");
+    return core::makeError(
+        core::ErrorCode::ParseError,
+        file + ": malformed DICOM (the DICOM toolkit gave up: " + e.what() + ")");
   }
 }
 

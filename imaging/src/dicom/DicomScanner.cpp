@@ -122,6 +122,85 @@ struct FileOutcome {
   std::string reason;
 };
 
+/// The item of functional group `sequence` that applies to a frame: the
+/// frame's own (Per-frame Functional Groups) or else the shared one.
+DcmItem* functionalGroup(DcmItem* perFrame, DcmItem* shared, const DcmTagKey& sequence) {
+  DcmItem* item = nullptr;
+  if (perFrame && perFrame->findAndGetSequenceItem(sequence, item, 0).good() && item) return item;
+  item = nullptr;
+  if (shared && shared->findAndGetSequenceItem(sequence, item, 0).good() && item) return item;
+  return nullptr;
+}
+
+/// Places the frames of a multi-frame image from its functional groups
+/// (Enhanced CT, MR, PET ...): position per frame, orientation and pixel
+/// spacing (usually shared), rescale (shared or per frame, else the
+/// top-level attributes). Frames that cannot all be placed in one orientation
+/// leave framePlanes empty and say why in framesProblem.
+void readFramePlanes(DcmDataset* ds, DicomImageHeader& h) {
+  DcmItem* shared = nullptr;
+  ds->findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0);
+  DcmSequenceOfItems* perFrame = nullptr;
+  if (ds->findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrame).bad() || !perFrame ||
+      perFrame->card() != static_cast<unsigned long>(h.frames)) {
+    h.framesProblem =
+        "multi-frame image without a Per-frame Functional Groups item for each of "
+        "its " +
+        std::to_string(h.frames) + " frames, so its frames cannot be placed";
+    return;
+  }
+  Float64 topSlope = 1.0, topIntercept = 0.0;
+  ds->findAndGetFloat64(DCM_RescaleSlope, topSlope);
+  ds->findAndGetFloat64(DCM_RescaleIntercept, topIntercept);
+  std::vector<FramePlane> planes;
+  for (unsigned long f = 0; f < perFrame->card(); ++f) {
+    DcmItem* frame = perFrame->getItem(f);
+    FramePlane plane;
+    DcmItem* position = functionalGroup(frame, shared, DCM_PlanePositionSequence);
+    if (!position || !getVec3(position, DCM_ImagePositionPatient, 0, plane.position)) {
+      h.framesProblem = "frame " + std::to_string(f + 1) + " has no Plane Position (Patient)";
+      return;
+    }
+    if (DcmItem* orientation = functionalGroup(frame, shared, DCM_PlaneOrientationSequence)) {
+      core::Vec3 row, column;
+      if (getVec3(orientation, DCM_ImageOrientationPatient, 0, row) &&
+          getVec3(orientation, DCM_ImageOrientationPatient, 3, column)) {
+        row = row.normalized();
+        column = column.normalized();
+        if (f == 0) {
+          h.rowDirection = row;
+          h.columnDirection = column;
+        } else if ((row - h.rowDirection).norm() > 1e-4 ||
+                   (column - h.columnDirection).norm() > 1e-4) {
+          h.framesProblem = "frame " + std::to_string(f + 1) +
+                            " is oriented differently from frame 1: not one volume";
+          return;
+        }
+      }
+    }
+    if (f == 0) {
+      if (DcmItem* measures = functionalGroup(frame, shared, DCM_PixelMeasuresSequence)) {
+        Float64 spacing = 0;
+        if (measures->findAndGetFloat64(DCM_PixelSpacing, spacing, 0).good() && spacing > 0)
+          h.rowSpacing = spacing;
+        if (measures->findAndGetFloat64(DCM_PixelSpacing, spacing, 1).good() && spacing > 0)
+          h.columnSpacing = spacing;
+      }
+    }
+    plane.rescaleSlope = topSlope;
+    plane.rescaleIntercept = topIntercept;
+    if (DcmItem* rescale = functionalGroup(frame, shared, DCM_PixelValueTransformationSequence)) {
+      rescale->findAndGetFloat64(DCM_RescaleSlope, plane.rescaleSlope);
+      rescale->findAndGetFloat64(DCM_RescaleIntercept, plane.rescaleIntercept);
+    }
+    if (plane.rescaleSlope == 0.0) plane.rescaleSlope = 1.0;
+    planes.push_back(plane);
+  }
+  h.framePlanes = std::move(planes);
+  h.hasPosition = true;
+  h.imagePosition = h.framePlanes.front().position;
+}
+
 FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
   FileOutcome outcome;
   const bool part10 = internal::hasPart10Preamble(file);
@@ -174,6 +253,7 @@ FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
     h.rowSpacing = spacing;
   if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 1).good() && spacing > 0)
     h.columnSpacing = spacing;
+  if (h.frames > 1) readFramePlanes(ds, h);
   outcome.kind = FileOutcome::Image;
   return outcome;
 }

@@ -13,7 +13,16 @@ core::Result<SourceSeries> describeSourceSeries(const DicomSeriesEntry& series) 
   source.studyUid = series.studyInstanceUid;
   source.seriesUid = series.seriesInstanceUid;
   source.geometry = layout.value().geometry;
-  for (const DicomImageHeader* slice : layout.value().slices) {
+  if (layout.value().multiFrame) {
+    // The SR and SEG writers refer to one instance per slice; frames of a
+    // multi-frame source would need Referenced Frame Numbers, not written yet.
+    return core::makeError(core::ErrorCode::Unsupported,
+                           series.images.front().file.string() +
+                               ": DICOM SR/SEG output for a multi-frame (enhanced) series is not "
+                               "supported yet; the volume itself loads");
+  }
+  for (const SliceRef& ref : layout.value().slices) {
+    const DicomImageHeader* slice = ref.header;
     if (slice->sopInstanceUid.empty() || slice->sopClassUid.empty()) {
       return core::makeError(core::ErrorCode::ParseError,
                              slice->file.string() + ": no SOP Class or SOP Instance UID");

@@ -14,11 +14,19 @@ namespace vigie::imaging {
 /// Called with (slices done, slices in total), from a worker thread.
 using LoadProgress = std::function<void(std::size_t done, std::size_t total)>;
 
+/// One slice of a volume: a single-frame image, or one frame of a
+/// multi-frame image (frame counts from 0).
+struct SliceRef {
+  const DicomImageHeader* header = nullptr;
+  int frame = 0;
+};
+
 /// How a series' slices stack into a volume, worked out from headers alone.
 struct SeriesLayout {
   core::VolumeGeometry geometry;
-  std::vector<const DicomImageHeader*> slices;  ///< in volume order (along the slice normal)
-  std::vector<std::string> warnings;            ///< e.g. uneven slice spacing
+  std::vector<SliceRef> slices;       ///< in volume order (along the slice normal)
+  std::vector<std::string> warnings;  ///< e.g. uneven slice spacing
+  bool multiFrame = false;            ///< some slice is a frame of a multi-frame image
 };
 
 struct LoadedCtVolume {
@@ -26,11 +34,13 @@ struct LoadedCtVolume {
   std::vector<std::string> warnings;  ///< e.g. uneven slice spacing
 };
 
-/// Turns one series of single-frame slices into a HU volume: slices sorted by
-/// their position along the slice normal (not by file name or Instance
-/// Number), geometry from Image Position/Orientation (Patient) and Pixel
-/// Spacing, pixels rescaled to HU. Compressed transfer syntaxes that DCMTK
-/// decodes (JPEG, JPEG-LS, RLE) are handled.
+/// Turns one series into a HU volume: its single-frame slices, or the frames
+/// of its multi-frame images (Enhanced CT/MR, placed by their functional
+/// groups), sorted by their position along the slice normal (not by file
+/// name, Instance Number or frame number), geometry from Image
+/// Position/Orientation (Patient) and Pixel Spacing, pixels rescaled to HU
+/// (per frame where the functional groups say so). Every transfer syntax
+/// decodeDicomPixels reads is handled; a multi-frame file is read once.
 ///
 /// Blocks; decodes on several threads. `cancel` (if given) is polled between
 /// slices: when set, the result is an ErrorCode::Cancelled error.

@@ -13,6 +13,14 @@
 
 namespace vigie::imaging {
 
+/// One frame of a multi-frame image: where it lies and how its stored values
+/// become HU (from the Enhanced CT/MR per-frame and shared functional groups).
+struct FramePlane {
+  core::Vec3 position;  ///< LPS mm, of the frame's first pixel's centre
+  double rescaleSlope = 1.0;
+  double rescaleIntercept = 0.0;
+};
+
 /// What the scanner learned about one DICOM image file from its header
 /// (pixel data is not read during a scan).
 struct DicomImageHeader {
@@ -39,6 +47,11 @@ struct DicomImageHeader {
   core::Vec3 columnDirection{0, 1, 0};  ///< unit vector down a column
   double rowSpacing = 1.0;              ///< mm between rows (Pixel Spacing[0])
   double columnSpacing = 1.0;           ///< mm between columns (Pixel Spacing[1])
+  /// A multi-frame image's frames (Enhanced CT/MR functional groups), one per
+  /// frame; empty for a single-frame image, and for a multi-frame one whose
+  /// frames cannot be placed (then `framesProblem` says why).
+  std::vector<FramePlane> framePlanes;
+  std::string framesProblem;
 };
 
 /// A series: the images that share a Series Instance UID.
