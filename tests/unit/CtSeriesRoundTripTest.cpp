@@ -14,6 +14,7 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
+#include "vigie/imaging/dicom/Transcoder.h"
 #include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/ItkSeriesReader.h"
 #include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
@@ -344,5 +345,26 @@ TEST(CtVolumeLoader, MatchesItkAndGdcmVoxelForVoxel) {
     EXPECT_NEAR(a.geometry().spacing[axis], b.geometry().spacing[axis], 1e-4);
     for (int c = 0; c < 3; ++c)
       EXPECT_NEAR(a.geometry().direction[axis][c], b.geometry().direction[axis][c], 1e-6);
+  }
+}
+
+TEST(CtVolumeLoader, LoadsJpegLsAndRleSeriesExactly) {
+  TestFolder dir("ct-lossless");
+  const core::CtVolume volume = rampVolume();
+  auto files = imaging::CtSeriesWriter().write(volume, dir / "plain");
+  ASSERT_TRUE(files.ok());
+  for (const auto syntax : {imaging::LosslessSyntax::JpegLs, imaging::LosslessSyntax::Rle}) {
+    const auto out = dir / (syntax == imaging::LosslessSyntax::JpegLs ? "jpeg-ls" : "rle");
+    auto transcoded = imaging::transcodeLossless(files.value(), out, syntax);
+    ASSERT_TRUE(transcoded.ok()) << transcoded.error().message;
+    auto scan = imaging::DicomScanner().scan(out);
+    ASSERT_TRUE(scan.ok());
+    ASSERT_EQ(scan.value().series.size(), 1u);
+    EXPECT_EQ(scan.value().series[0].images[0].transferSyntaxUid,
+              syntax == imaging::LosslessSyntax::JpegLs ? "1.2.840.10008.1.2.4.80"
+                                                        : "1.2.840.10008.1.2.5");
+    auto loaded = imaging::CtVolumeLoader().load(scan.value().series[0]);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    EXPECT_EQ(0, std::memcmp(loaded.value().volume.data(), volume.data(), volume.voxelCount() * 2));
   }
 }
