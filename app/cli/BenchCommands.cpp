@@ -401,7 +401,7 @@ int runBench(const std::vector<std::string>& args) {
       "+%.0f MB (%.2fx the volume)\n",
       itk, *runs, itkMemory, itkMemory / volumeMb);
   std::printf(
-      "vigie (scan + DCMTK decode + HU volume): %.3f s median of %lld, peak memory +%.0f "
+      "vigie (scan + decode + HU volume): %.3f s median of %lld, peak memory +%.0f "
       "MB (%.2fx the volume)\n",
       vigie, *runs, vigieMemory, vigieMemory / volumeMb);
   std::printf("vigie first slice ready after %.3f s (scan included)\n", firstSlice);

@@ -70,7 +70,7 @@ TEST(Cli, SynthCtWritesCasesThatInfoDescribes) {
   EXPECT_EQ(series["images"], 40);
   EXPECT_EQ(series["volume"]["size"], nlohmann::json({96, 96, 40}));
   EXPECT_NEAR(series["volume"]["spacing_mm"][2].get<double>(), 7.5, 1e-6);
-  EXPECT_EQ(report["skipped_non_dicom"], 2);  // truth.json and README.txt  // truth.json
+  EXPECT_EQ(report["skipped_non_dicom"], 1);  // truth.json
 
   const CliRun png =
       runCli("convert " + (dir / "case_000").string() + " " + (dir / "axial.png").string());
@@ -81,10 +81,10 @@ TEST(Cli, SynthCtWritesCasesThatInfoDescribes) {
       runCli("convert " + (dir / "case_000").string() + " " + (dir / "ct.nii").string());
   EXPECT_EQ(nifti.exitCode, 0) << nifti.output;
   EXPECT_EQ(std::filesystem::file_size(dir / "ct.nii"), 352u + 96u * 96u * 40u * 2u);
-  const CliRun nrrd =
-      runCli("convert " + (dir / "case_000").string() + " " + (dir / "ct.nrrd").string());
-  EXPECT_EQ(nrrd.exitCode, 2);
-  EXPECT_NE(nrrd.output.find("ct.nrrd: the output must end in"), std::string::npos);
+  const CliRun vtk =
+      runCli("convert " + (dir / "case_000").string() + " " + (dir / "ct.vtk").string());
+  EXPECT_EQ(vtk.exitCode, 2);
+  EXPECT_NE(vtk.output.find("ct.vtk: the output must end in"), std::string::npos);
 }
 
 TEST(Cli, SynthFundusWritesTheRequestedCount) {
@@ -173,7 +173,8 @@ TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {
   EXPECT_NE(info.output.find("not for clinical use"), std::string::npos);
   const CliRun missing = runCli("bundle info " + (dir / "nothing").string());
   EXPECT_EQ(missing.exitCode, 1);
-  EXPECT_NE(missing.output.find("not a model bundle folder"), std::string::npos);
+  EXPECT_NE(missing.output.find("not a model bundle (a folder or a zip of one)"),
+            std::string::npos);
 }
 
 TEST(Cli, ReviewDecisionsAreDurableListedAndAudited) {

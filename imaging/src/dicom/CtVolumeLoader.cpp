@@ -5,8 +5,13 @@
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -34,9 +39,74 @@ struct FrameTarget {
   std::int16_t* out = nullptr;
 };
 
+/// The fast path for the commonest CT slice: one frame of 16-bit grey values,
+/// uncompressed little endian, Pixel Data the file's last element (as every
+/// scanner writes it). The scan already read the header, so the pixels are
+/// read straight into the volume (one copy, no second parse) and rescaled in
+/// place. The element's own tag, VR and length are checked before the bytes
+/// are trusted; anything unexpected returns false and DCMTK reads the file.
+bool readUncompressedSliceDirectly(const DicomImageHeader& h, std::int16_t* out) {
+  const bool explicitVr = h.transferSyntaxUid == "1.2.840.10008.1.2.1";
+  const bool implicitVr = h.transferSyntaxUid == "1.2.840.10008.1.2";
+  if ((!explicitVr && !implicitVr) || h.frames != 1 || h.samplesPerPixel != 1 ||
+      h.bitsAllocated != 16)
+    return false;
+  const std::uint32_t length = static_cast<std::uint32_t>(h.rows) * h.columns * 2u;
+  const int fd = ::open(h.file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat info {};
+  bool ok = ::fstat(fd, &info) == 0 && info.st_size >= static_cast<off_t>(length + 12);
+  if (ok) {
+    const off_t offset = info.st_size - length;
+    unsigned char tag[12];
+    const std::size_t headerBytes = explicitVr ? 12 : 8;
+    ok = ::pread(fd, tag, headerBytes, offset - static_cast<off_t>(headerBytes)) ==
+         static_cast<ssize_t>(headerBytes);
+    // (7FE0,0010), then "OW" or "OB" and two reserved bytes when the VR is explicit.
+    ok = ok && tag[0] == 0xE0 && tag[1] == 0x7F && tag[2] == 0x10 && tag[3] == 0x00;
+    if (ok && explicitVr)
+      ok = tag[4] == 'O' && (tag[5] == 'W' || tag[5] == 'B') && tag[6] == 0 && tag[7] == 0;
+    std::uint32_t declared = 0;
+    if (ok) std::memcpy(&declared, tag + headerBytes - 4, 4);  // little endian, as the host
+    ok = ok && declared == length;
+    std::size_t done = 0;
+    auto* bytes = reinterpret_cast<char*>(out);
+    while (ok && done < length) {
+      const ssize_t n = ::pread(fd, bytes + done, length - done, offset + static_cast<off_t>(done));
+      if (n <= 0)
+        ok = false;
+      else
+        done += static_cast<std::size_t>(n);
+    }
+  }
+  ::close(fd);
+  if (!ok) return false;
+  const std::size_t pixels = static_cast<std::size_t>(h.rows) * h.columns;
+  const int bits = h.bitsStored > 0 && h.bitsStored <= 16 ? h.bitsStored : 16;
+  const std::uint32_t mask = bits >= 16 ? 0xFFFFu : ((1u << bits) - 1u);
+  const std::uint32_t sign = 1u << (bits - 1);
+  const bool integerRescale =
+      h.rescaleSlope == 1.0 && h.rescaleIntercept == std::round(h.rescaleIntercept);
+  const auto intercept = static_cast<std::int32_t>(h.rescaleIntercept);
+  auto* raw = reinterpret_cast<std::uint16_t*>(out);
+  for (std::size_t p = 0; p < pixels; ++p) {
+    const std::uint32_t stored = raw[p] & mask;
+    const std::int32_t value = h.pixelRepresentation
+                                   ? static_cast<std::int32_t>((stored ^ sign) - sign)
+                                   : static_cast<std::int32_t>(stored);
+    const double hu = integerRescale ? double(value + intercept)
+                                     : std::round(value * h.rescaleSlope + h.rescaleIntercept);
+    out[p] = static_cast<std::int16_t>(std::clamp(hu, -32768.0, 32767.0));
+  }
+  return true;
+}
+
 /// Reads one file's pixels once and writes the frames asked for, as HU.
 core::Status decodeFramesUnguarded(const DicomImageHeader& h,
                                    const std::vector<FrameTarget>& targets) {
+  if (targets.size() == 1 && targets.front().frame == 0 &&
+      readUncompressedSliceDirectly(h, targets.front().out))
+    return {};
   const std::string file = h.file.string();
   DcmFileFormat format;
   OFCondition status = format.loadFile(file.c_str());
@@ -247,7 +317,8 @@ core::Result<LoadedCtVolume> CtVolumeLoader::load(const DicomSeriesEntry& series
   internal::ensureDcmtkReady();
   LoadedCtVolume loaded;
   loaded.warnings = plan.warnings;
-  loaded.volume = core::CtVolume(plan.geometry);
+  // Every voxel is written by a decoder below: no need to zero them first.
+  loaded.volume = core::CtVolume(plan.geometry, core::Uninitialised{});
   std::mutex errorMutex;
   core::Status firstError;
   std::atomic<std::size_t> done{0};

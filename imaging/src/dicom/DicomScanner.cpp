@@ -15,6 +15,7 @@
 
 #include "DcmtkSetup.h"
 #include "DicomFileSniffer.h"
+#include "FastHeaderReader.h"
 #include "ParallelFor.h"
 
 namespace vigie::imaging {
@@ -205,6 +206,13 @@ FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
   FileOutcome outcome;
   const bool part10 = internal::hasPart10Preamble(file);
   if (!part10 && !internal::looksLikeRawDataset(file)) return outcome;  // NotDicom
+  if (part10) {
+    if (auto fast = internal::readHeaderFast(file)) {
+      outcome.kind = FileOutcome::Image;
+      outcome.header = std::move(*fast);
+      return outcome;
+    }
+  }
   DcmFileFormat format;
   const OFCondition status =
       format.loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
@@ -253,6 +261,15 @@ FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
     h.rowSpacing = spacing;
   if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 1).good() && spacing > 0)
     h.columnSpacing = spacing;
+  Uint16 value = 0;
+  if (ds->findAndGetUint16(DCM_SamplesPerPixel, value).good()) h.samplesPerPixel = value;
+  if (ds->findAndGetUint16(DCM_BitsAllocated, value).good()) h.bitsAllocated = value;
+  if (ds->findAndGetUint16(DCM_BitsStored, value).good()) h.bitsStored = value;
+  if (ds->findAndGetUint16(DCM_PixelRepresentation, value).good()) h.pixelRepresentation = value;
+  Float64 rescale = 0;
+  if (ds->findAndGetFloat64(DCM_RescaleSlope, rescale).good() && rescale != 0.0)
+    h.rescaleSlope = rescale;
+  if (ds->findAndGetFloat64(DCM_RescaleIntercept, rescale).good()) h.rescaleIntercept = rescale;
   if (h.frames > 1) readFramePlanes(ds, h);
   outcome.kind = FileOutcome::Image;
   return outcome;

@@ -5,8 +5,12 @@
 #include <vector>
 
 #include "vigie/core/VolumeGeometry.h"
+#include "vigie/core/VoxelAllocator.h"
 
 namespace vigie::core {
+
+/// Tag: make a Volume whose voxels the caller will all overwrite.
+struct Uninitialised {};
 
 /// One contiguous voxel buffer plus its geometry. Index order is i fastest,
 /// then j, then k (x-major, as DICOM rows and ITK/VTK buffers are laid out),
@@ -20,6 +24,10 @@ class Volume {
   Volume() = default;
   explicit Volume(const VolumeGeometry& geometry, Voxel fill = Voxel{})
       : geometry_(geometry), voxels_(geometry.size.voxelCount(), fill) {}
+  /// Voxels left unset, for a producer that writes every one of them (a
+  /// loader): no time spent zeroing memory that is overwritten next.
+  Volume(const VolumeGeometry& geometry, Uninitialised)
+      : geometry_(geometry), voxels_(geometry.size.voxelCount()) {}
 
   Volume(Volume&&) noexcept = default;
   Volume& operator=(Volume&&) noexcept = default;
@@ -55,7 +63,7 @@ class Volume {
 
  private:
   VolumeGeometry geometry_;
-  std::vector<Voxel> voxels_;
+  std::vector<Voxel, VoxelAllocator<Voxel>> voxels_;
 };
 
 /// CT intensities in Hounsfield units (HU), rescale already applied.

@@ -47,6 +47,14 @@ struct DicomImageHeader {
   core::Vec3 columnDirection{0, 1, 0};  ///< unit vector down a column
   double rowSpacing = 1.0;              ///< mm between rows (Pixel Spacing[0])
   double columnSpacing = 1.0;           ///< mm between columns (Pixel Spacing[1])
+  // How the pixels are stored and become HU, so an uncompressed slice can be
+  // read without parsing its header a second time.
+  int samplesPerPixel = 1;
+  int bitsAllocated = 0;
+  int bitsStored = 0;
+  int pixelRepresentation = 0;  ///< 0 unsigned, 1 signed
+  double rescaleSlope = 1.0;
+  double rescaleIntercept = 0.0;
   /// A multi-frame image's frames (Enhanced CT/MR functional groups), one per
   /// frame; empty for a single-frame image, and for a multi-frame one whose
   /// frames cannot be placed (then `framesProblem` says why).
