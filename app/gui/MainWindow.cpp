@@ -202,6 +202,33 @@ void MainWindow::buildLayout() {
                                  .arg(f.diameterMm, 0, 'f', 1),
                              5000);
   });
+  measurements_ = new MeasurementsPanel(this);
+  auto* measureDock = new QDockWidget("Measurements", this);
+  measureDock->setObjectName("measurementsDock");
+  measureDock->setWidget(measurements_);
+  measureDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::RightDockWidgetArea, measureDock);
+  tabifyDockWidget(dock, measureDock);
+  dock->raise();
+  connect(tabs_, &QTabWidget::currentChanged, measureDock,
+          [this, measureDock](int) { measureDock->setVisible(tabs_->currentWidget() != fundus_); });
+  connect(measurements_, &MeasurementsPanel::measurementSelected, this,
+          [this](const core::Measurement& m) {
+            const auto drawn = drawingOf(m);
+            if (!drawn || !volume_) return;
+            SliceViewport* view = viewport(drawn->plane);
+            const int axis = drawn->plane == core::SlicePlane::Axial     ? 2
+                             : drawn->plane == core::SlicePlane::Coronal ? 1
+                                                                         : 0;
+            view->setSlice(
+                static_cast<int>(std::lround(volume_->geometry().physicalToIndex(drawn->a)[axis])));
+          });
+  for (auto* v : viewports_) {
+    connect(v, &SliceViewport::measurementDrawn, this,
+            [this, v](SliceViewport::Tool kind, core::Vec3 a, core::Vec3 b) {
+              recordMeasurement({kind, v->plane(), a, b}, v->slice());
+            });
+  }
   connect(findings_, &FindingsPanel::overlayVisibilityChanged, this, [this](bool visible) {
     for (auto* v : viewports_) v->setOverlayVisible(visible);
   });
@@ -338,6 +365,20 @@ void MainWindow::buildMenus() {
   connect(heatmap, &QAction::toggled, findings_->overlayToggle(), &QCheckBox::setChecked);
   connect(findings_->overlayToggle(), &QCheckBox::toggled, heatmap, &QAction::setChecked);
 
+  QMenu* measure = menuBar()->addMenu("&Measure");
+  QAction* length = measure->addAction("&Length (left drag)");
+  length->setShortcut(Qt::Key_D);
+  connect(length, &QAction::triggered, this,
+          [this] { setMeasureTool(SliceViewport::Tool::Length); });
+  QAction* roi = measure->addAction("Circular &ROI: mean and SD of HU (left drag)");
+  roi->setShortcut(Qt::Key_O);
+  connect(roi, &QAction::triggered, this,
+          [this] { setMeasureTool(SliceViewport::Tool::CircleRoi); });
+  QAction* windowLevel = measure->addAction("&Window/level (left drag)");
+  windowLevel->setShortcut(Qt::Key_Escape);
+  connect(windowLevel, &QAction::triggered, this,
+          [this] { setMeasureTool(SliceViewport::Tool::WindowLevel); });
+
   QMenu* help = menuBar()->addMenu("&Help");
   QAction* keys = help->addAction("&Keyboard shortcuts");
   keys->setShortcut(QKeySequence::HelpContents);
@@ -358,6 +399,62 @@ void MainWindow::setSingleView(bool single) {
   }
   for (auto* v : viewports_) v->setVisible(!single || v == kept);
   studyPanel_->setVisible(!single);
+}
+
+void MainWindow::setMeasureTool(SliceViewport::Tool tool) {
+  for (auto* v : viewports_) v->setTool(tool);
+  const char* what = tool == SliceViewport::Tool::Length ? "Length: left drag in a view"
+                     : tool == SliceViewport::Tool::CircleRoi
+                         ? "Circular ROI: left drag from its centre"
+                         : "Window/level on left drag";
+  statusBar()->showMessage(what, 5000);
+}
+
+bool MainWindow::recordMeasurement(const DrawnMeasurement& drawn, int slice) {
+  if (!volume_) return false;
+  core::Measurement m = measure(drawn, *volume_, slice);
+  m.studyUid = studyUid_.toStdString();
+  m.seriesUid = seriesUid_.toStdString();
+  m.reader = reader_.toStdString();
+  if (!store_) {
+    problems_ << "No review store is open: the measurement was not saved";
+    showProblems();
+    statusBar()->showMessage("The measurement was NOT saved (see Problems)", 10000);
+    return false;
+  }
+  auto saved = store_->recordMeasurement(m);
+  if (!saved.ok()) {
+    problems_ << QString::fromStdString(saved.error().message);
+    showProblems();
+    statusBar()->showMessage("The measurement could NOT be saved (see Problems)", 10000);
+    return false;
+  }
+  m.id = saved.value();
+  showMeasurement(m, true);
+  statusBar()->showMessage(m.kind == "length"
+                               ? QString("Length %1 mm saved").arg(m.value, 0, 'f', 1)
+                               : QString("ROI mean %1 HU saved").arg(m.value, 0, 'f', 1),
+                           5000);
+  return true;
+}
+
+void MainWindow::showMeasurement(const core::Measurement& stored, bool list) {
+  const auto drawn = drawingOf(stored);
+  if (!drawn) return;
+  viewport(drawn->plane)->addMeasurement(drawn->kind, drawn->a, drawn->b);
+  if (list) measurements_->add(stored);
+}
+
+void MainWindow::showStoredMeasurements() {
+  measurements_->clear();
+  if (!store_ || studyUid_.isEmpty()) return;
+  auto stored = store_->measurements(studyUid_.toStdString());
+  if (!stored.ok()) {
+    problems_ << QString::fromStdString(stored.error().message);
+    return;
+  }
+  for (const auto& m : stored.value())
+    if (m.seriesUid == seriesUid_.toStdString()) showMeasurement(m, true);
 }
 
 void MainWindow::showShortcuts() {
@@ -387,6 +484,9 @@ void MainWindow::showShortcuts() {
       {"A", "Annotate the selected finding (note, category)"},
       {"Insert", "Add a finding the model missed, where the three views meet"},
       {"Ctrl+Shift+E", "Export the review as DICOM (TID 1500 SR + SEG)"},
+      {"D", "Measure a length: left drag in a CT view (saved at once)"},
+      {"O", "Circular ROI: left drag from its centre; mean, SD, min, max HU and area"},
+      {"Esc", "Back to window/level on left drag"},
       {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
       {"L", "Fundus tab: show or hide the DR model's lesion heatmap"},
       {"Ctrl+M (Fundus tab)", "Run the DR model on the photograph shown"},
@@ -516,6 +616,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   }
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
   showStoredRun();
+  showStoredMeasurements();
   studySummary_->setText(study.summary);
   showProblems();
   statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);

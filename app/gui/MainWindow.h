@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "FundusGrader.h"
+#include "MeasurementsPanel.h"
 #include "ModelRunner.h"
 #include "ReviewExporter.h"
 #include "StudyLoader.h"
@@ -93,6 +94,13 @@ class MainWindow : public QMainWindow {
   void exportReview(const QString& folder);
 
   SliceViewport* viewport(core::SlicePlane plane) const;
+  /// What a left drag does in the CT views: window/level, or a measurement.
+  void setMeasureTool(SliceViewport::Tool tool);
+  /// Records a measurement drawn on the open CT (durable before it is listed)
+  /// and keeps it on screen; false, with the reason in Problems, when it
+  /// could not be saved.
+  bool recordMeasurement(const DrawnMeasurement& drawn, int slice);
+  MeasurementsPanel* measurementsPanel() const { return measurements_; }
   bool hasStudy() const;
   const QStringList& problems() const { return problems_; }
 
@@ -132,6 +140,9 @@ class MainWindow : public QMainWindow {
   std::optional<core::ReviewedFinding> selectedOrHint();
   void setModelBusy(bool busy);
   void saveFundusGrade(const QString& identity, int grade, bool gradable, const QString& note);
+  /// Lists and draws the open study's stored measurements.
+  void showStoredMeasurements();
+  void showMeasurement(const core::Measurement& stored, bool list);
   void showStoredFundusGrade(const QString& identity);
 
   StudyLoader loader_;
@@ -139,6 +150,7 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<const core::CtVolume> volume_;
   QString studyUid_;
   QString seriesUid_;
+  MeasurementsPanel* measurements_ = nullptr;
   std::unique_ptr<core::ReviewStore> store_;
   QString storeFile_;
   QString studyPath_;

@@ -10,6 +10,7 @@
 #include <vtkImageSlice.h>
 #include <vtkImageSliceMapper.h>
 #include <vtkImageStack.h>
+#include <vtkLineSource.h>
 #include <vtkLookupTable.h>
 #include <vtkPointData.h>
 #include <vtkPolyDataMapper.h>
@@ -146,6 +147,7 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
   if (!stack_->HasImage(actor_)) stack_->AddImage(actor_);  // only once it has an input
   setOverlay(nullptr);
   clearMarker();
+  clearMeasurements();
   slice_ = -1;
   setSlice(sliceCount() / 2);
   setWindow(window_);
@@ -212,6 +214,7 @@ void SliceViewport::setSlice(int index) {
   mapper_->SetSliceNumber(slice_);
   heatmapMapper_->SetSliceNumber(slice_);
   updateMarkerVisibility();
+  updateMeasurementVisibility();
   renderer_->ResetCameraClippingRange();
   updateAnnotation();
   requestRender();
@@ -285,6 +288,78 @@ void SliceViewport::updateMarkerVisibility() {
   const int axis = mapperOrientation(plane_);
   const double distance = std::abs(slicePosition()[axis] - markerMm_[axis]);
   ringActor_->SetVisibility(distance <= markerRadiusMm_);
+}
+
+void SliceViewport::setTool(Tool tool) {
+  tool_ = tool;
+  setCursor(tool == Tool::WindowLevel ? Qt::ArrowCursor : Qt::CrossCursor);
+}
+
+core::Vec3 SliceViewport::pointAt(const QPoint& pixel) const {
+  if (!volume_) return {};
+  // VTK counts display pixels from the bottom, in device pixels.
+  const double ratio = devicePixelRatioF();
+  renderer_->SetDisplayPoint(pixel.x() * ratio, (height() - pixel.y()) * ratio, 0.0);
+  renderer_->DisplayToWorld();
+  double world[4];
+  renderer_->GetWorldPoint(world);
+  const double w = world[3] != 0.0 ? world[3] : 1.0;
+  core::Vec3 point{world[0] / w, world[1] / w, world[2] / w};
+  const int axis = mapperOrientation(plane_);
+  point[axis] = slicePosition()[axis];  // on the slice shown, whatever the camera's depth
+  return point;
+}
+
+SliceViewport::MeasurementGraphic SliceViewport::makeGraphic(Tool kind, const core::Vec3& a,
+                                                             const core::Vec3& b) const {
+  MeasurementGraphic graphic{kind, a, b, vtkSmartPointer<vtkActor>::New()};
+  double towardsViewer[3];
+  renderer_->GetActiveCamera()->GetDirectionOfProjection(towardsViewer);
+  const core::Vec3 lift = core::Vec3{towardsViewer[0], towardsViewer[1], towardsViewer[2]} * -1.0;
+  auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+  if (kind == Tool::Length) {
+    auto line = vtkSmartPointer<vtkLineSource>::New();
+    line->SetPoint1(a.x + lift.x, a.y + lift.y, a.z + lift.z);
+    line->SetPoint2(b.x + lift.x, b.y + lift.y, b.z + lift.z);
+    mapper->SetInputConnection(line->GetOutputPort());
+  } else {
+    auto circle = vtkSmartPointer<vtkRegularPolygonSource>::New();
+    circle->GeneratePolygonOff();
+    circle->SetNumberOfSides(64);
+    core::Vec3 normal;
+    normal[mapperOrientation(plane_)] = 1.0;
+    circle->SetNormal(normal.x, normal.y, normal.z);
+    circle->SetCenter(a.x + lift.x, a.y + lift.y, a.z + lift.z);
+    circle->SetRadius(std::max(0.1, core::distance(a, b)));
+    mapper->SetInputConnection(circle->GetOutputPort());
+  }
+  graphic.actor->SetMapper(mapper);
+  graphic.actor->GetProperty()->SetColor(1.0, 0.85, 0.1);
+  graphic.actor->GetProperty()->SetLineWidth(2.0);
+  return graphic;
+}
+
+void SliceViewport::addMeasurement(Tool kind, const core::Vec3& a, const core::Vec3& b) {
+  if (!volume_ || kind == Tool::WindowLevel) return;
+  measurements_.push_back(makeGraphic(kind, a, b));
+  renderer_->AddActor(measurements_.back().actor);
+  updateMeasurementVisibility();
+  requestRender();
+}
+
+void SliceViewport::clearMeasurements() {
+  for (const auto& m : measurements_) renderer_->RemoveActor(m.actor);
+  measurements_.clear();
+  requestRender();
+}
+
+void SliceViewport::updateMeasurementVisibility() {
+  if (!volume_) return;
+  const int axis = mapperOrientation(plane_);
+  const double halfSpacing = 0.5 * volume_->geometry().spacing[axis];
+  const double here = slicePosition()[axis];
+  for (const auto& m : measurements_)
+    m.actor->SetVisibility(std::abs(here - m.a[axis]) <= halfSpacing + 1e-6);
 }
 
 void SliceViewport::setCornerText(const QString& text) {
@@ -376,10 +451,16 @@ void SliceViewport::keyPressEvent(QKeyEvent* event) {
 void SliceViewport::mousePressEvent(QMouseEvent* event) {
   dragStart_ = event->position().toPoint();
   dragStartWindow_ = window_;
-  drag_ = event->button() == Qt::LeftButton     ? Drag::WindowLevel
+  const bool measuring = tool_ != Tool::WindowLevel && volume_;
+  drag_ = event->button() == Qt::LeftButton     ? (measuring ? Drag::Measure : Drag::WindowLevel)
           : event->button() == Qt::MiddleButton ? Drag::Pan
           : event->button() == Qt::RightButton  ? Drag::Zoom
                                                 : Drag::None;
+  if (drag_ == Drag::Measure) {
+    const core::Vec3 start = pointAt(dragStart_);
+    drawing_ = makeGraphic(tool_, start, start);
+    renderer_->AddActor(drawing_.actor);
+  }
   setFocus();
 }
 
@@ -417,11 +498,31 @@ void SliceViewport::mouseMoveEvent(QMouseEvent* event) {
       zoomBy(std::pow(1.01, -delta.y()));
       dragStart_ = now;
       break;
+    case Drag::Measure: {
+      // Redrawn from scratch: a line or circle is a handful of points.
+      renderer_->RemoveActor(drawing_.actor);
+      drawing_ = makeGraphic(drawing_.kind, drawing_.a, pointAt(now));
+      renderer_->AddActor(drawing_.actor);
+      requestRender();
+      break;
+    }
     case Drag::None:
       break;
   }
 }
 
-void SliceViewport::mouseReleaseEvent(QMouseEvent*) { drag_ = Drag::None; }
+void SliceViewport::mouseReleaseEvent(QMouseEvent* event) {
+  if (drag_ == Drag::Measure) {
+    renderer_->RemoveActor(drawing_.actor);
+    const core::Vec3 end = pointAt(event->position().toPoint());
+    requestRender();
+    drag_ = Drag::None;
+    // A click without a drag draws nothing.
+    if (core::distance(drawing_.a, end) > 0.5)
+      Q_EMIT measurementDrawn(drawing_.kind, drawing_.a, end);
+    return;
+  }
+  drag_ = Drag::None;
+}
 
 }  // namespace vigie::app

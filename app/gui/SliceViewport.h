@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <vtkSmartPointer.h>
 
@@ -23,7 +24,8 @@ namespace vigie::app {
 /// The VTK image wraps the volume's voxels without copying them.
 ///
 /// Mouse: wheel = next/previous slice, Ctrl+wheel = zoom, left drag =
-/// window/level, middle drag = pan, right drag = zoom.
+/// window/level (or draws a length or a circular ROI, when that tool is
+/// chosen), middle drag = pan, right drag = zoom.
 /// Keys: Up/Down and PageUp/PageDown step slices, Home/End jump to the ends.
 /// GUI thread only.
 class SliceViewport : public VtkOpenGLWidget {
@@ -63,10 +65,27 @@ class SliceViewport : public VtkOpenGLWidget {
   void showMarker(const core::Vec3& pointMm, double diameterMm);
   void clearMarker();
 
+  /// What a left drag does.
+  enum class Tool { WindowLevel, Length, CircleRoi };
+  void setTool(Tool tool);
+  Tool tool() const { return tool_; }
+  /// Keeps a measurement on screen: a line from `a` to `b` (Length) or a
+  /// circle centred on `a` through `b` (CircleRoi), LPS mm, drawn on the
+  /// slices through `a`.
+  void addMeasurement(Tool kind, const core::Vec3& a, const core::Vec3& b);
+  void clearMeasurements();
+  std::size_t measurementCount() const { return measurements_.size(); }
+  /// The patient position (LPS mm) under a pixel of this widget, on the
+  /// current slice.
+  core::Vec3 pointAt(const QPoint& pixel) const;
+
  Q_SIGNALS:
   void sliceChanged(int index);
   /// The reader changed window/level by dragging in this view.
   void windowEdited(vigie::core::HuWindow window);
+  /// The reader finished drawing a measurement with the Length or CircleRoi tool.
+  void measurementDrawn(vigie::app::SliceViewport::Tool kind, vigie::core::Vec3 a,
+                        vigie::core::Vec3 b);
 
  protected:
   void wheelEvent(QWheelEvent* event) override;
@@ -78,6 +97,7 @@ class SliceViewport : public VtkOpenGLWidget {
  private:
   void updateAnnotation();
   void updateMarkerVisibility();
+  void updateMeasurementVisibility();
   void zoomBy(double factor);
   /// Patient-space position (LPS, mm) of the centre of the current slice.
   core::Vec3 slicePosition() const;
@@ -106,7 +126,18 @@ class SliceViewport : public VtkOpenGLWidget {
   double markerRadiusMm_ = 0;
   bool markerShown_ = false;
 
-  enum class Drag { None, WindowLevel, Pan, Zoom };
+  /// A measurement's line or circle, lifted towards the viewer like the ring.
+  struct MeasurementGraphic {
+    Tool kind = Tool::Length;
+    core::Vec3 a, b;
+    vtkSmartPointer<vtkActor> actor;
+  };
+  MeasurementGraphic makeGraphic(Tool kind, const core::Vec3& a, const core::Vec3& b) const;
+  std::vector<MeasurementGraphic> measurements_;
+  MeasurementGraphic drawing_;  ///< the one being drawn, while the button is down
+  Tool tool_ = Tool::WindowLevel;
+
+  enum class Drag { None, WindowLevel, Pan, Zoom, Measure };
   Drag drag_ = Drag::None;
   QPoint dragStart_;
   core::HuWindow dragStartWindow_;

@@ -1,4 +1,5 @@
 // GUI tests: the real main window under Xvfb, driven by Qt Test.
+#include <QColor>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -16,6 +17,7 @@
 #include "FundusViewer.h"
 #include "MainWindow.h"
 #include "SliceViewport.h"
+#include "vigie/core/RegionStatistics.h"
 
 using vigie::app::MainWindow;
 using vigie::app::SliceViewport;
@@ -68,6 +70,7 @@ class MainWindowTest : public QObject {
   void showsFundusPhotographsRedFreeAndEnhanced();
   void gradesAPhotographWithTheModelAndTheReader();
   void opensWhatIsDroppedAndRemembersIt();
+  void measuresLengthsAndRegionsAndKeepsThem();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -400,6 +403,75 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
   again.fundusViewer()->selectPhotograph(3);
   auto* stored = again.findChild<QLabel*>("fundusStoredGrade");
   QVERIFY(stored && stored->text().contains("Recorded: grade 3"));
+}
+
+/// Fraction of pixels in the measurement colour (yellow: red and green high,
+/// blue low) in the middle of the view, away from the yellow corner text.
+double measurementFraction(const QImage& image) {
+  int hits = 0, total = 0;
+  for (int y = image.height() / 5; y < image.height() * 4 / 5; y += 2)
+    for (int x = image.width() / 5; x < image.width() * 4 / 5; x += 2) {
+      const QColor c = image.pixelColor(x, y);
+      ++total;
+      if (c.red() > 200 && c.green() > 170 && c.blue() < 80) ++hits;
+    }
+  return total ? double(hits) / total : 0.0;
+}
+
+void MainWindowTest::measuresLengthsAndRegionsAndKeepsThem() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  double length = 0;
+  {
+    MainWindow window;
+    window.openReviewStore(store, "dr.test");
+    QVERIFY(showDemoCt(window));
+    SliceViewport* axial = window.viewport(SlicePlane::Axial);
+    const QPoint centre(axial->width() / 2, axial->height() / 2);
+    const QPoint from = centre - QPoint(40, 10), to = centre + QPoint(50, 30);
+    const auto a = axial->pointAt(from), b = axial->pointAt(to);
+
+    // A length, drawn with the mouse as a reader does.
+    window.setMeasureTool(SliceViewport::Tool::Length);
+    QTest::mousePress(axial, Qt::LeftButton, {}, from);
+    QTest::mouseMove(axial, centre);
+    QTest::mouseMove(axial, to);
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, to);
+    QCOMPARE(window.measurementsPanel()->count(), 1);
+    const auto& drawn = window.measurementsPanel()->at(0);
+    QCOMPARE(drawn.kind, std::string("length"));
+    length = vigie::core::distance(a, b);
+    QVERIFY(length > 20.0);
+    QVERIFY(std::abs(drawn.value - length) < 1e-6);
+
+    // A circular ROI in the middle of the chest: its mean is what the voxels say.
+    window.setMeasureTool(SliceViewport::Tool::CircleRoi);
+    QTest::mousePress(axial, Qt::LeftButton, {}, centre);
+    QTest::mouseMove(axial, centre + QPoint(25, 0));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, centre + QPoint(25, 0));
+    QCOMPARE(window.measurementsPanel()->count(), 2);
+    const auto& roi = window.measurementsPanel()->at(1);
+    QCOMPARE(roi.kind, std::string("roi"));
+    const auto stats = vigie::core::circleStatistics(
+        *axial->volume(), SlicePlane::Axial, static_cast<std::size_t>(axial->slice()),
+        roi.pointsMm[0], vigie::core::distance(roi.pointsMm[0], roi.pointsMm[1]));
+    QVERIFY(stats.voxels > 50);
+    QVERIFY(std::abs(roi.value - stats.meanHu) < 1e-9);
+    QVERIFY(QString::fromStdString(roi.note).contains("SD"));
+
+    window.setMeasureTool(SliceViewport::Tool::WindowLevel);
+    QTest::qWait(200);
+    const QImage shown = axial->grabFramebuffer();
+    shown.save(artefactDir() + "/vigie-axial-measurements.png");
+    QVERIFY2(measurementFraction(shown) > 0.0005, "no measurement graphics in the axial view");
+  }
+  // Saved before listed: reopened, both are back, listed and drawn.
+  MainWindow again;
+  again.openReviewStore(store, "dr.test");
+  QVERIFY(showDemoCt(again));
+  QCOMPARE(again.measurementsPanel()->count(), 2);
+  QCOMPARE(again.viewport(SlicePlane::Axial)->measurementCount(), std::size_t{2});
+  QVERIFY(std::abs(again.measurementsPanel()->at(0).value - length) < 1e-6);
 }
 
 int main(int argc, char** argv) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "vigie/core/RegionStatistics.h"
 #include "vigie/core/Result.h"
 #include "vigie/core/SeededRandom.h"
 #include "vigie/core/Sha256.h"
@@ -180,4 +181,33 @@ TEST(Sha256, GivesTheSameDigestWhateverTheChunking) {
   for (int i = 0; i < 1000; ++i) million.update(text);
   EXPECT_EQ(million.finishHex(),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(RegionStatistics, AveragesTheVoxelsInsideTheCircleOnTheSlice) {
+  VolumeGeometry g;
+  g.size = {40, 40, 5};
+  g.spacing = {0.5, 0.5, 2.0};
+  CtVolume v(g, -1000);
+  // Slice 2: a 10 x 10 mm square of 40 HU around (10, 10) mm; slice 3 differs.
+  for (std::size_t j = 10; j < 31; ++j)
+    for (std::size_t i = 10; i < 31; ++i) v.at(i, j, 2) = 40;
+  for (std::size_t j = 0; j < 40; ++j)
+    for (std::size_t i = 0; i < 40; ++i) v.at(i, j, 3) = 500;
+  // A 4 mm circle inside the square: every voxel 40 HU, SD 0, about pi*16 mm^2.
+  const auto inside = circleStatistics(v, SlicePlane::Axial, 2, {10.0, 10.0, 99.0}, 4.0);
+  EXPECT_NEAR(double(inside.voxels), 3.14159 * 16.0 / 0.25, 8.0);
+  EXPECT_DOUBLE_EQ(inside.meanHu, 40.0);
+  EXPECT_DOUBLE_EQ(inside.sdHu, 0.0);
+  EXPECT_NEAR(inside.areaMm2, 3.14159 * 16.0, 4.0);
+  // Across the square's edge: a mix, so the SD shows it.
+  const auto edge = circleStatistics(v, SlicePlane::Axial, 2, {15.0, 10.0, 0.0}, 3.0);
+  EXPECT_GT(edge.maxHu, edge.minHu);
+  EXPECT_GT(edge.sdHu, 100.0);
+  EXPECT_DOUBLE_EQ(edge.maxHu, 40.0);
+  EXPECT_DOUBLE_EQ(edge.minHu, -1000.0);
+  // A coronal slice through the square's rows.
+  const auto coronal = circleStatistics(v, SlicePlane::Coronal, 20, {10.0, 0.0, 4.0}, 1.0);
+  EXPECT_EQ(coronal.voxels, 5u);  // in-plane 0.5 x 2 mm voxels within 1 mm: 5 along x
+  EXPECT_DOUBLE_EQ(coronal.meanHu, 40.0);
+  EXPECT_EQ(circleStatistics(v, SlicePlane::Axial, 9, {0, 0, 0}, 4.0).voxels, 0u);
 }

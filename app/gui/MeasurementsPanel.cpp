@@ -1,0 +1,103 @@
+#include "MeasurementsPanel.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QVBoxLayout>
+
+#include "vigie/core/RegionStatistics.h"
+
+namespace vigie::app {
+namespace {
+
+const char* nameOf(core::SlicePlane plane) {
+  switch (plane) {
+    case core::SlicePlane::Axial:
+      return "axial";
+    case core::SlicePlane::Coronal:
+      return "coronal";
+    case core::SlicePlane::Sagittal:
+      return "sagittal";
+  }
+  return "axial";
+}
+
+QString label(const core::Measurement& m) {
+  const QString note = QString::fromStdString(m.note);
+  if (m.kind == "length") return QString("Length %1 mm (%2)").arg(m.value, 0, 'f', 1).arg(note);
+  return QString("ROI %1").arg(note);
+}
+
+}  // namespace
+
+core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& volume, int slice) {
+  core::Measurement m;
+  m.pointsMm = {drawn.a, drawn.b};
+  const std::string where = "slice " + std::to_string(slice + 1);
+  if (drawn.kind == SliceViewport::Tool::Length) {
+    m.kind = "length";
+    m.unit = "mm";
+    m.value = core::distance(drawn.a, drawn.b);
+    m.note = std::string(nameOf(drawn.plane)) + ": " + where;
+    return m;
+  }
+  const double radius = core::distance(drawn.a, drawn.b);
+  const auto stats =
+      core::circleStatistics(volume, drawn.plane, static_cast<std::size_t>(slice), drawn.a, radius);
+  m.kind = "roi";
+  m.unit = "[hnsf'U]";  // UCUM for Hounsfield units
+  m.value = stats.meanHu;
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "%s: mean %.1f HU, SD %.1f HU, min %.0f, max %.0f, %.1f mm2, %zu voxels, radius "
+                "%.1f mm, %s",
+                nameOf(drawn.plane), stats.meanHu, stats.sdHu, stats.minHu, stats.maxHu,
+                stats.areaMm2, stats.voxels, radius, where.c_str());
+  m.note = text;
+  return m;
+}
+
+std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored) {
+  if (stored.pointsMm.size() != 2 || (stored.kind != "length" && stored.kind != "roi"))
+    return std::nullopt;
+  DrawnMeasurement drawn;
+  drawn.kind =
+      stored.kind == "length" ? SliceViewport::Tool::Length : SliceViewport::Tool::CircleRoi;
+  drawn.a = stored.pointsMm[0];
+  drawn.b = stored.pointsMm[1];
+  const QString note = QString::fromStdString(stored.note);
+  if (note.startsWith("coronal:"))
+    drawn.plane = core::SlicePlane::Coronal;
+  else if (note.startsWith("sagittal:"))
+    drawn.plane = core::SlicePlane::Sagittal;
+  else if (note.startsWith("axial:"))
+    drawn.plane = core::SlicePlane::Axial;
+  else
+    return std::nullopt;
+  return drawn;
+}
+
+MeasurementsPanel::MeasurementsPanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  auto* hint = new QLabel("D: length, O: circular ROI (mean/SD HU), Esc: window/level", this);
+  hint->setWordWrap(true);
+  layout->addWidget(hint);
+  list_ = new QListWidget(this);
+  layout->addWidget(list_);
+  connect(list_, &QListWidget::currentRowChanged, this, [this](int row) {
+    if (row >= 0 && row < count()) Q_EMIT measurementSelected(at(row));
+  });
+}
+
+void MeasurementsPanel::clear() {
+  measurements_.clear();
+  list_->clear();
+}
+
+void MeasurementsPanel::add(const core::Measurement& measurement) {
+  measurements_.push_back(measurement);
+  list_->addItem(label(measurement));
+}
+
+int MeasurementsPanel::count() const { return static_cast<int>(measurements_.size()); }
+
+}  // namespace vigie::app

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QWidget>
+#include <optional>
+#include <vector>
+
+#include "SliceViewport.h"
+#include "vigie/core/ReviewStore.h"
+
+class QListWidget;
+
+namespace vigie::app {
+
+/// A measurement as the reader drew it in a view.
+struct DrawnMeasurement {
+  SliceViewport::Tool kind = SliceViewport::Tool::Length;
+  core::SlicePlane plane = core::SlicePlane::Axial;
+  core::Vec3 a, b;  ///< LPS mm: the line's ends, or the circle's centre and a point on it
+};
+
+/// What a drawn measurement measures, as the review store keeps it: a length
+/// in mm, or a circular ROI's mean HU with its SD, area and voxel count in
+/// the note. The note starts with the plane ("axial: ..."), which is how a
+/// stored measurement finds its view again.
+core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& volume, int slice);
+/// The drawing back from a stored measurement; nothing if it is not one of ours.
+std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored);
+
+/// The study's measurements, newest last; clicking one shows it in its view.
+class MeasurementsPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit MeasurementsPanel(QWidget* parent = nullptr);
+  void clear();
+  void add(const core::Measurement& measurement);
+  int count() const;
+  const core::Measurement& at(int row) const {
+    return measurements_.at(static_cast<std::size_t>(row));
+  }
+
+ Q_SIGNALS:
+  void measurementSelected(const vigie::core::Measurement& measurement);
+
+ private:
+  QListWidget* list_ = nullptr;
+  std::vector<core::Measurement> measurements_;
+};
+
+}  // namespace vigie::app
