@@ -118,8 +118,8 @@ int runExport(const std::vector<std::string>& args) {
   if (fundus) {
     std::printf("%zu photographs, %zu graded by a reader\n", e.findings, e.accepted);
   } else {
-    std::printf("%zu findings (%zu accepted by the reader) from %s\n", e.findings, e.accepted,
-                e.model.c_str());
+    std::printf("%zu findings (%zu accepted by the reader) from %s; %zu measurements\n", e.findings,
+                e.accepted, e.model.c_str(), e.measurements);
   }
   if (!deidentify) {
     std::printf("wrote %s\n", e.report.string().c_str());

@@ -1,5 +1,7 @@
 #include "ReviewExport.h"
 
+#include "MeasurementNotes.h"
+
 #include "FundusAnalysis.h"
 #include "vigie/imaging/fundus/Photograph.h"
 
@@ -31,10 +33,28 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
   if (!history.ok()) return history.error();
   const std::vector<core::Finding> modelFindings =
       run.value() ? run.value()->findings : std::vector<core::Finding>{};
-  if (!run.value() && history.value().empty()) {
+  auto measurements = store.measurements(source.studyUid);
+  if (!measurements.ok()) return measurements.error();
+  std::vector<imaging::ReaderMeasurement> drawn;
+  for (const auto& m : measurements.value()) {
+    if (m.seriesUid != source.seriesUid || m.pointsMm.size() != 2) continue;
+    imaging::ReaderMeasurement r;
+    r.kind = m.kind == "length" ? imaging::ReaderMeasurement::Kind::Length
+                                : imaging::ReaderMeasurement::Kind::CircularRoi;
+    r.id = m.id;
+    r.reader = m.reader;
+    r.a = m.pointsMm[0];
+    r.b = m.pointsMm[1];
+    r.planeNormal =
+        sliceNormal(planeOfNote(m.note).value_or(core::SlicePlane::Axial), source.geometry);
+    r.value = m.value;
+    r.comment = m.note;
+    drawn.push_back(std::move(r));
+  }
+  if (!run.value() && history.value().empty() && drawn.empty()) {
     return core::makeError(core::ErrorCode::NotFound,
-                           "nothing to export: the review store has neither a model run nor a "
-                           "decision for this study");
+                           "nothing to export: the review store has no model run, decision or "
+                           "measurement for this study");
   }
   if (auto made = makeFolder(outDir); !made.ok()) return made.error();
 
@@ -50,9 +70,11 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
   }
   report.exportingReader = reader;
   report.findings = core::applyDecisions(modelFindings, history.value());
+  report.measurements = std::move(drawn);
 
   ReviewExport result;
   result.findings = report.findings.size();
+  result.measurements = report.measurements.size();
   result.model =
       run.value() ? report.producer.modelId + " " + report.producer.modelVersion : "none";
   for (const auto& f : report.findings) result.accepted += f.acceptedByReader() ? 1 : 0;
@@ -68,9 +90,11 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
   result.report = outDir / "sr.dcm";
   auto sr = imaging::writeCtMeasurementReport(source, report, result.report);
   if (!sr.ok()) return sr.error();
-  auto logged = store.audit(reader, "export",
-                            "DICOM SR and SEG of " + std::to_string(result.findings) +
-                                " findings (" + std::to_string(result.accepted) + " accepted)");
+  auto logged =
+      store.audit(reader, "export",
+                  "DICOM SR and SEG of " + std::to_string(result.findings) + " findings (" +
+                      std::to_string(result.accepted) + " accepted) and " +
+                      std::to_string(report.measurements.size()) + " measurements");
   if (!logged.ok()) return logged.error();
   return result;
 }

@@ -17,12 +17,14 @@ struct ReviewExport {
   std::size_t findings = 0;            ///< findings in the report
   std::size_t accepted = 0;            ///< confirmed, edited or added (segments in the SEG)
   std::string model;                   ///< "id version" of the model run reported, or "none"
+  std::size_t measurements = 0;        ///< the readers' lengths and regions on the series
 };
 
 /// Writes a reviewed CT study as standard DICOM into `outDir`: the latest
 /// model run's findings with every reader decision applied, as a TID 1500
 /// Measurement Report (sr.dcm) and, when the reader accepted any finding, a
-/// binary SEG of those nodules (seg-nodules.dcm) that the report refers to.
+/// binary SEG of those nodules (seg-nodules.dcm) that the report refers to;
+/// the readers' measurements on the series go into the report too.
 /// Records an "export" entry in the audit log.
 core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
                                         core::ReviewStore& store, const std::string& reader,

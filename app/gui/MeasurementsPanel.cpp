@@ -4,22 +4,11 @@
 #include <QListWidget>
 #include <QVBoxLayout>
 
+#include "MeasurementNotes.h"
 #include "vigie/core/RegionStatistics.h"
 
 namespace vigie::app {
 namespace {
-
-const char* nameOf(core::SlicePlane plane) {
-  switch (plane) {
-    case core::SlicePlane::Axial:
-      return "axial";
-    case core::SlicePlane::Coronal:
-      return "coronal";
-    case core::SlicePlane::Sagittal:
-      return "sagittal";
-  }
-  return "axial";
-}
 
 QString label(const core::Measurement& m) {
   const QString note = QString::fromStdString(m.note);
@@ -37,7 +26,7 @@ core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& v
     m.kind = "length";
     m.unit = "mm";
     m.value = core::distance(drawn.a, drawn.b);
-    m.note = std::string(nameOf(drawn.plane)) + ": " + where;
+    m.note = std::string(planeWord(drawn.plane)) + ": " + where;
     return m;
   }
   const double radius = core::distance(drawn.a, drawn.b);
@@ -50,7 +39,7 @@ core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& v
   std::snprintf(text, sizeof text,
                 "%s: mean %.1f HU, SD %.1f HU, min %.0f, max %.0f, %.1f mm2, %zu voxels, radius "
                 "%.1f mm, %s",
-                nameOf(drawn.plane), stats.meanHu, stats.sdHu, stats.minHu, stats.maxHu,
+                planeWord(drawn.plane), stats.meanHu, stats.sdHu, stats.minHu, stats.maxHu,
                 stats.areaMm2, stats.voxels, radius, where.c_str());
   m.note = text;
   return m;
@@ -64,15 +53,9 @@ std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored) {
       stored.kind == "length" ? SliceViewport::Tool::Length : SliceViewport::Tool::CircleRoi;
   drawn.a = stored.pointsMm[0];
   drawn.b = stored.pointsMm[1];
-  const QString note = QString::fromStdString(stored.note);
-  if (note.startsWith("coronal:"))
-    drawn.plane = core::SlicePlane::Coronal;
-  else if (note.startsWith("sagittal:"))
-    drawn.plane = core::SlicePlane::Sagittal;
-  else if (note.startsWith("axial:"))
-    drawn.plane = core::SlicePlane::Axial;
-  else
-    return std::nullopt;
+  const auto plane = planeOfNote(stored.note);
+  if (!plane) return std::nullopt;
+  drawn.plane = *plane;
   return drawn;
 }
 

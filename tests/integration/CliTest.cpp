@@ -14,6 +14,7 @@
 
 #include "../unit/TestFolder.h"
 #include "../unit/ZipWriter.h"
+#include "vigie/core/ReviewStore.h"
 
 namespace {
 
@@ -285,11 +286,36 @@ struct ReviewedCase {
 
 TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   ReviewedCase c("cli-export");
+  {
+    // Two measurements as the GUI records them: a length and a circular region.
+    auto store = vigie::core::ReviewStore::open(c.dir / "review.sqlite");
+    ASSERT_TRUE(store.ok());
+    const CliRun info = runCli("info --json " + (c.dir / "case_000").string());
+    const std::string seriesUid = nlohmann::json::parse(info.output)["series"][0]["series_uid"];
+    vigie::core::Measurement length;
+    length.studyUid = c.studyUid;
+    length.seriesUid = seriesUid;
+    length.reader = "dr.a";
+    length.kind = "length";
+    length.pointsMm = {{-10, 0, 0}, {20, 40, 0}};
+    length.value = 50.0;
+    length.unit = "mm";
+    length.note = "axial: slice 20";
+    ASSERT_TRUE(store.value()->recordMeasurement(length).ok());
+    vigie::core::Measurement roi = length;
+    roi.kind = "roi";
+    roi.pointsMm = {{0, 0, 0}, {6, 0, 0}};
+    roi.value = -812.5;
+    roi.unit = "[hnsf'U]";
+    roi.note = "axial: mean -812.5 HU, SD 20.1 HU, slice 20";
+    ASSERT_TRUE(store.value()->recordMeasurement(roi).ok());
+  }
   const CliRun exported = runCli("export " + (c.dir / "case_000").string() + " --out " +
                                  (c.dir / "dicom").string() + " --reader dr.a" + c.store);
   ASSERT_EQ(exported.exitCode, 0) << exported.output;
   EXPECT_NE(exported.output.find("(2 accepted by the reader)"), std::string::npos)
       << exported.output;
+  EXPECT_NE(exported.output.find("; 2 measurements"), std::string::npos) << exported.output;
 
   EXPECT_EQ(dciodvfyErrors(c.dir / "dicom" / "sr.dcm", "Comprehensive3DSR"), "");
   EXPECT_EQ(dciodvfyErrors(c.dir / "dicom" / "seg-nodules.dcm", "Segmentation"), "");
@@ -300,7 +326,9 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_EQ(dump.exitCode, 0) << dump.output;
   for (const char* expected :
        {"Imaging Measurement Report", "Confirmed by reader", "Added by reader", "Not reviewed",
-        "\"missed\"", "Referenced Segment", "SCOORD3D:(,,\"Center\")=(POINT"}) {
+        "\"missed\"", "Referenced Segment", "SCOORD3D:(,,\"Center\")=(POINT",
+        "NUM:(,,\"Length\")=\"50\" (mm", "SCOORD3D:(,,\"Image Region\")=(POLYLINE",
+        "NUM:(,,\"Mean\")=\"-812.5\"", "=(ELLIPSE", "Vigie measurement"}) {
     EXPECT_NE(dump.output.find(expected), std::string::npos) << expected << "\n" << dump.output;
   }
   const CliRun verify = runCli("audit verify" + c.store);

@@ -26,6 +26,9 @@ const DSRCodedEntryValue kLung("39607008", "SCT", "Lung");
 const DSRCodedEntryValue kDiameter("81827009", "SCT", "Diameter");
 const DSRCodedEntryValue kCtChest("24627-2", "LN", "CT Chest");
 const DSRCodedEntryValue kNoUnits("1", "UCUM", "no units");
+const DSRCodedEntryValue kLength("410668003", "SCT", "Length");
+const DSRCodedEntryValue kMean("373098007", "SCT", "Mean");
+const DSRCodedEntryValue kHounsfieldUnit("[hnsf'U]", "UCUM", "Hounsfield unit");
 
 DSRCodedEntryValue decisionCode(core::ReviewState state) {
   switch (state) {
@@ -83,6 +86,43 @@ void addFinding(TreeBuilder& b, const SourceSeries& source, const CtMeasurementR
   b.close();
 }
 
+/// The four points of a circle as an SCOORD3D ELLIPSE: the ends of one
+/// diameter, then of the perpendicular one, in the slice's plane.
+std::vector<core::Vec3> circleAsEllipse(const ReaderMeasurement& m) {
+  const double radius = core::distance(m.a, m.b);
+  core::Vec3 u = m.b - m.a;
+  u = u.norm() > 0 ? u.normalized() : core::Vec3{1, 0, 0};
+  const core::Vec3 v = m.planeNormal.normalized().cross(u).normalized();
+  return {m.a - u * radius, m.a + u * radius, m.a - v * radius, m.a + v * radius};
+}
+
+void addReaderMeasurement(TreeBuilder& b, const SourceSeries& source, const ReaderMeasurement& m) {
+  b.open(kContains, CODE_DCM_MeasurementGroup);
+  if (!m.reader.empty()) b.personObserver(m.reader);
+  b.text(kContains, CODE_DCM_TrackingIdentifier, "Vigie measurement " + std::to_string(m.id));
+  b.uid(kContains, CODE_DCM_TrackingUniqueIdentifier,
+        internal::uidFromText("vigie measurement " + source.studyUid + " " + std::to_string(m.id)));
+  const bool length = m.kind == ReaderMeasurement::Kind::Length;
+  const std::vector<core::Vec3> points =
+      length ? std::vector<core::Vec3>{m.a, m.b} : circleAsEllipse(m);
+  b.numWith(kContains, length ? kLength : kMean, m.value,
+            length ? DSRCodedEntryValue(CODE_UCUM_Millimeter) : kHounsfieldUnit, [&] {
+              b.leaf(DSRTypes::RT_inferredFrom, DSRTypes::VT_SCoord3D, CODE_DCM_ImageRegion,
+                     [&](DSRContentItem& i) {
+                       DSRSpatialCoordinates3DValue region(length ? DSRTypes::GT3_Polyline
+                                                                  : DSRTypes::GT3_Ellipse);
+                       for (const auto& p : points)
+                         region.getGraphicDataList().addItem(static_cast<Float32>(p.x),
+                                                             static_cast<Float32>(p.y),
+                                                             static_cast<Float32>(p.z));
+                       region.setFrameOfReferenceUID(source.frameOfReferenceUid.c_str());
+                       return i.setSpatialCoordinates3D(region);
+                     });
+            });
+  if (!m.comment.empty()) b.text(kContains, CODE_DCM_Comment, m.comment);
+  b.close();
+}
+
 }  // namespace
 
 core::Result<std::string> writeCtMeasurementReport(const SourceSeries& source,
@@ -102,6 +142,8 @@ core::Result<std::string> writeCtMeasurementReport(const SourceSeries& source,
   doc.openMeasurements();
   for (const core::ReviewedFinding& f : report.findings)
     addFinding(doc.builder(), source, report, f);
+  for (const ReaderMeasurement& m : report.measurements)
+    addReaderMeasurement(doc.builder(), source, m);
   return doc.save(file);
 }
 
