@@ -540,6 +540,23 @@ TEST(Cli, LoadsAJpeg2000SeriesLikeTheUncompressedOne) {
   const std::string bytesB((std::istreambuf_iterator<char>(b)), {});
   ASSERT_EQ(bytesA.size(), bytesB.size());
   EXPECT_TRUE(bytesA == bytesB);
+
+  // A codestream that claims a 60000 x 60000 image (the fuzzer's find): refused
+  // from its header, before OpenJPEG allocates gigabytes for it.
+  std::filesystem::path slice;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "j2k")) slice = entry.path();
+  std::ifstream in(slice, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const auto siz = bytes.find(std::string("\xFF\x51", 2));
+  ASSERT_NE(siz, std::string::npos);
+  for (const std::size_t field :
+       {siz + 6, siz + 10, siz + 22, siz + 26})  // Xsiz, Ysiz, XTsiz, YTsiz
+    bytes.replace(field, 4, std::string("\x00\x00\xEA\x60", 4));
+  std::ofstream(dir / "huge.dcm", std::ios::binary) << bytes;
+  const CliRun huge =
+      runCli("decode " + (dir / "huge.dcm").string() + " " + (dir / "huge.raw").string());
+  EXPECT_EQ(huge.exitCode, 1);
+  EXPECT_NE(huge.output.find("codestream is 60000 x 60000"), std::string::npos) << huge.output;
 }
 
 TEST(Cli, ReadsADicomdirAndSaysWhichOfItsFilesAreMissing) {

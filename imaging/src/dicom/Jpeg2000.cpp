@@ -61,7 +61,8 @@ bool isJpeg2000Syntax(const std::string& uid) {
 }
 
 core::Result<Jpeg2000Frame> decodeJpeg2000(const std::uint8_t* data, std::size_t size,
-                                           int bytesPerSample, const std::string& where) {
+                                           int bytesPerSample, const Jpeg2000Expectation& expected,
+                                           const std::string& where) {
   if (!data || size < 12)
     return core::makeError(core::ErrorCode::ParseError, where + ": empty JPEG 2000 frame");
   // A raw codestream starts with SOC (FF 4F); a JP2 file with its signature box.
@@ -83,6 +84,24 @@ core::Result<Jpeg2000Frame> decodeJpeg2000(const std::uint8_t* data, std::size_t
   if (!opj_read_header(stream.get(), codec.get(), &raw))
     return core::makeError(core::ErrorCode::ParseError, where + ": bad JPEG 2000 header");
   std::unique_ptr<opj_image_t, ImageDeleter> image(raw);
+  const auto width = static_cast<long long>(image->x1) - image->x0;
+  const auto height = static_cast<long long>(image->y1) - image->y0;
+  if (width != expected.width || height != expected.height ||
+      static_cast<int>(image->numcomps) != expected.components) {
+    return core::makeError(
+        core::ErrorCode::ParseError,
+        where + ": the JPEG 2000 codestream is " + std::to_string(width) + " x " +
+            std::to_string(height) + " x " + std::to_string(image->numcomps) +
+            " but Columns x Rows x Samples per Pixel say " + std::to_string(expected.width) +
+            " x " + std::to_string(expected.height) + " x " + std::to_string(expected.components) +
+            "; not decoded");
+  }
+  for (OPJ_UINT32 c = 0; c < image->numcomps; ++c) {
+    // Subsampled components would be smaller, never larger, than the image.
+    if (image->comps[c].dx == 0 || image->comps[c].dy == 0)
+      return core::makeError(core::ErrorCode::ParseError,
+                             where + ": JPEG 2000 component with a zero sampling step");
+  }
   if (!opj_decode(codec.get(), stream.get(), image.get()) ||
       !opj_end_decompress(codec.get(), stream.get()))
     return core::makeError(core::ErrorCode::ParseError, where + ": JPEG 2000 decoding failed");

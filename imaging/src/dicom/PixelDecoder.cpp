@@ -101,7 +101,8 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
     auto streams = frameStreams(*ds, frames, where);
     if (!streams.ok()) return streams.error();
     for (const auto& stream : streams.value()) {
-      auto frame = internal::decodeJpeg2000(stream.data(), stream.size(), allocated / 8, where);
+      auto frame = internal::decodeJpeg2000(stream.data(), stream.size(), allocated / 8,
+                                            {columns, rows, samples}, where);
       if (!frame.ok()) return frame.error();
       if (frame.value().width != columns || frame.value().height != rows ||
           frame.value().components != samples) {
