@@ -43,6 +43,19 @@ double medianSeconds(int runs, const std::function<bool()>& body) {
 }
 
 /// Baseline: the cost of just reading the files' bytes (what `cat` does).
+/// What `bench load` times: finding the one series under `dir` and loading it
+/// as a HU volume. False, with the reason in `failure`, when either fails.
+bool scanAndLoad(const std::filesystem::path& dir, std::string& failure) {
+  auto scan = imaging::DicomScanner().scan(dir);
+  if (!scan.ok() || scan.value().series.size() != 1) {
+    failure = scan.ok() ? dir.string() + ": expected one series" : scan.error().message;
+    return false;
+  }
+  auto loaded = imaging::CtVolumeLoader().load(scan.value().series.front());
+  if (!loaded.ok()) failure = loaded.error().message;
+  return loaded.ok();
+}
+
 bool readAllBytes(const std::vector<std::filesystem::path>& files, std::size_t& bytes) {
   bytes = 0;
   std::vector<char> buffer(1 << 20);
@@ -325,16 +338,8 @@ int runBench(const std::vector<std::string>& args) {
   const double baseline =
       medianSeconds(static_cast<int>(*runs), [&] { return readAllBytes(files.value(), bytes); });
   std::string failure;
-  const double vigie = medianSeconds(static_cast<int>(*runs), [&] {
-    auto scan = imaging::DicomScanner().scan(dir);
-    if (!scan.ok() || scan.value().series.size() != 1) {
-      failure = scan.ok() ? "expected one series" : scan.error().message;
-      return false;
-    }
-    auto loaded = imaging::CtVolumeLoader().load(scan.value().series.front());
-    if (!loaded.ok()) failure = loaded.error().message;
-    return loaded.ok();
-  });
+  const double vigie =
+      medianSeconds(static_cast<int>(*runs), [&] { return scanAndLoad(dir, failure); });
   if (vigie < 0) return fail("bench load failed: " + failure);
 
   // Time until the first slice is decoded: what the GUI could show at once.
@@ -375,16 +380,8 @@ int runBench(const std::vector<std::string>& args) {
   if (!jls.ok()) return fail(jls.error().message);
   std::size_t jlsBytes = 0;
   readAllBytes(jls.value(), jlsBytes);  // warm the page cache
-  const double vigieJls = medianSeconds(static_cast<int>(*runs), [&] {
-    auto scan = imaging::DicomScanner().scan(jlsDir);
-    if (!scan.ok() || scan.value().series.size() != 1) {
-      failure = scan.ok() ? "expected one JPEG-LS series" : scan.error().message;
-      return false;
-    }
-    auto loaded = imaging::CtVolumeLoader().load(scan.value().series.front());
-    if (!loaded.ok()) failure = loaded.error().message;
-    return loaded.ok();
-  });
+  const double vigieJls =
+      medianSeconds(static_cast<int>(*runs), [&] { return scanAndLoad(jlsDir, failure); });
   if (vigieJls < 0) return fail("bench load (JPEG-LS) failed: " + failure);
   const double itkJls = medianSeconds(static_cast<int>(*runs), [&] {
     auto volume = imaging::readSeriesWithItkGdcm(jls.value());

@@ -1,5 +1,7 @@
 #include "SliceViewport.h"
 
+#include "MeasurementNotes.h"
+
 #include <vtkActor.h>
 #include <vtkCamera.h>
 #include <vtkCornerAnnotation.h>
@@ -60,16 +62,11 @@ vtkSmartPointer<vtkImageData> wrapVolume(const core::Volume<Voxel>& volume) {
   return image;
 }
 
-const char* planeName(core::SlicePlane plane) {
-  switch (plane) {
-    case core::SlicePlane::Axial:
-      return "Axial";
-    case core::SlicePlane::Coronal:
-      return "Coronal";
-    case core::SlicePlane::Sagittal:
-      return "Sagittal";
-  }
-  return "";
+/// "Axial", "Coronal", "Sagittal": the plane's word, capitalised for the corner text.
+QString planeName(core::SlicePlane plane) {
+  QString name = planeWord(plane);
+  name[0] = name[0].toUpper();
+  return name;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "DcmtkSetup.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
@@ -33,6 +35,23 @@ void ensureDcmtkReady() {
     DcmRLEEncoderRegistration::registerCodecs();  // fractional SEGs are written RLE-compressed
     std::atexit(unregisterDecoders);
   });
+}
+
+std::optional<std::string> sopInstanceUidOf(const std::filesystem::path& file) {
+  ensureDcmtkReady();
+  try {
+    DcmFileFormat header;
+    OFString uid;
+    if (header
+            .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                              ERM_autoDetect, DCM_PixelData)
+            .good() &&
+        header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() && !uid.empty())
+      return std::string(uid.c_str());
+  } catch (const std::exception&) {
+    // DCMTK threw on malformed data: no UID, like any unreadable file.
+  }
+  return std::nullopt;
 }
 
 }  // namespace vigie::imaging::internal

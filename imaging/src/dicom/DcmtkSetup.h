@@ -1,6 +1,8 @@
 #pragma once
 
 #include <exception>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "vigie/core/Result.h"
@@ -12,6 +14,10 @@ namespace vigie::imaging::internal {
 /// its warnings (one per file for a header-only read) would flood stderr and
 /// Vigie reports problems itself. Safe to call from any thread, any number of times.
 void ensureDcmtkReady();
+
+/// The SOP Instance UID in a DICOM file's header (read up to Pixel Data), or
+/// nothing when the file cannot be parsed or has none.
+std::optional<std::string> sopInstanceUidOf(const std::filesystem::path& file);
 
 /// Debian builds DCMTK on the standard library, and a malformed file can make
 /// it throw (the fuzzer found a std::out_of_range thrown from inside a

@@ -419,24 +419,12 @@ core::Result<DeidentificationReport> Deidentifier::deidentifyTree(
       ++report.skipped;  // not DICOM: nothing to de-identify, and it is not copied
       continue;
     }
-    DcmFileFormat header;
-    OFString uid;
-    bool readable = false;
-    try {
-      readable = header
-                     .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange,
-                                       DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData)
-                     .good() &&
-                 header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() &&
-                 !uid.empty();
-    } catch (const std::exception&) {
-      readable = false;  // DCMTK threw on malformed data: reported like any unreadable file
-    }
-    if (!readable) {
+    const auto uid = internal::sopInstanceUidOf(file);
+    if (!uid) {
       report.unreadable.push_back({file, "not a readable DICOM instance (no SOP Instance UID)"});
       continue;
     }
-    const auto out = outDir / (replacementUid(uid.c_str()) + ".dcm");
+    const auto out = outDir / (replacementUid(*uid) + ".dcm");
     auto status = deidentifyFile(file, out, &report);
     if (!status.ok()) {
       report.unreadable.push_back({file, status.error().message});

@@ -69,21 +69,7 @@ core::Result<std::string> photographIdentity(const std::filesystem::path& file) 
   const bool picture =
       ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff";
   if (!picture && internal::mayBeDicom(file)) {
-    internal::ensureDcmtkReady();
-    DcmFileFormat header;
-    OFString uid;
-    bool found = false;
-    try {
-      found = header
-                  .loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange,
-                                    DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData)
-                  .good() &&
-              header.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid).good() &&
-              !uid.empty();
-    } catch (const std::exception&) {
-      found = false;  // DCMTK threw on malformed data: refused below like any unreadable file
-    }
-    if (found) return std::string(uid.c_str());
+    if (auto uid = internal::sopInstanceUidOf(file)) return *uid;
     return core::makeError(core::ErrorCode::ParseError,
                            file.string() + ": no SOP Instance UID in the DICOM header");
   }
