@@ -186,14 +186,7 @@ void MainWindow::buildLayout() {
   });
 
   findings_ = new FindingsPanel(this);
-  auto* dock = new QDockWidget("AI findings", this);
-  dock->setObjectName("findingsDock");
-  dock->setWidget(findings_);
-  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-  addDockWidget(Qt::RightDockWidgetArea, dock);
-  // The CT findings belong to the CT tab; the Fundus tab has its own panel.
-  connect(tabs_, &QTabWidget::currentChanged, dock,
-          [this, dock](int) { dock->setVisible(tabs_->currentWidget() != fundus_); });
+  QDockWidget* dock = addCtDock("AI findings", "findingsDock", findings_);
   connect(findings_, &FindingsPanel::findingSelected, this, [this](const core::Finding& f) {
     for (auto* v : viewports_) v->showMarker(f.centerMm, f.diameterMm);
     statusBar()->showMessage(QString("Finding %1: score %2, %3 mm")
@@ -203,15 +196,8 @@ void MainWindow::buildLayout() {
                              5000);
   });
   measurements_ = new MeasurementsPanel(this);
-  auto* measureDock = new QDockWidget("Measurements", this);
-  measureDock->setObjectName("measurementsDock");
-  measureDock->setWidget(measurements_);
-  measureDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-  addDockWidget(Qt::RightDockWidgetArea, measureDock);
-  tabifyDockWidget(dock, measureDock);
+  tabifyDockWidget(dock, addCtDock("Measurements", "measurementsDock", measurements_));
   dock->raise();
-  connect(tabs_, &QTabWidget::currentChanged, measureDock,
-          [this, measureDock](int) { measureDock->setVisible(tabs_->currentWidget() != fundus_); });
   connect(measurements_, &MeasurementsPanel::measurementSelected, this,
           [this](const core::Measurement& m) {
             const auto drawn = drawingOf(m);
@@ -399,6 +385,18 @@ void MainWindow::setSingleView(bool single) {
   }
   for (auto* v : viewports_) v->setVisible(!single || v == kept);
   studyPanel_->setVisible(!single);
+}
+
+QDockWidget* MainWindow::addCtDock(const QString& title, const QString& name, QWidget* panel) {
+  auto* dock = new QDockWidget(title, this);
+  dock->setObjectName(name);
+  dock->setWidget(panel);
+  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::RightDockWidgetArea, dock);
+  // The CT panels belong to the CT tab; the Fundus tab has its own.
+  connect(tabs_, &QTabWidget::currentChanged, dock,
+          [this, dock](int) { dock->setVisible(tabs_->currentWidget() != fundus_); });
+  return dock;
 }
 
 void MainWindow::setMeasureTool(SliceViewport::Tool tool) {

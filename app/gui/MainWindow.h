@@ -15,6 +15,7 @@
 #include "vigie/core/SliceImage.h"
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QListWidget;
 class QProgressBar;
@@ -122,6 +123,8 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void buildLayout();
+  /// A dock on the right that shows with the CT tab only.
+  QDockWidget* addCtDock(const QString& title, const QString& name, QWidget* panel);
   void showStudy(const LoadedStudy& study);
   void rememberRecent(const QString& path);
   void askWindow();
