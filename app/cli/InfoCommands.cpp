@@ -27,6 +27,7 @@ nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s,
   j["modality"] = s.modality;
   j["description"] = s.description;
   j["images"] = s.images.size();
+  if (s.stacks > 1) j["stack"] = {{"index", s.stack}, {"of", s.stacks}};
   std::set<std::string> syntaxes;
   for (const auto& image : s.images) syntaxes.insert(image.transferSyntaxUid);
   j["transfer_syntaxes"] = syntaxes;

@@ -368,3 +368,84 @@ TEST(CtVolumeLoader, LoadsJpegLsAndRleSeriesExactly) {
     EXPECT_EQ(0, std::memcmp(loaded.value().volume.data(), volume.data(), volume.voxelCount() * 2));
   }
 }
+
+TEST(DicomScanner, SplitsASeriesThatHoldsSeveralStacks) {
+  // Two volumes of different sizes written with the same UIDs: one series
+  // UID, two stacks (a localizer and its axials look like this).
+  TestFolder dir("stacks");
+  core::VolumeGeometry small;
+  small.size = {10, 10, 4};
+  small.spacing = {2.0, 2.0, 5.0};
+  ASSERT_TRUE(imaging::CtSeriesWriter().write(rampVolume(), dir / "a").ok());
+  ASSERT_TRUE(imaging::CtSeriesWriter().write(core::CtVolume(small, 0), dir / "b").ok());
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  ASSERT_EQ(scan.value().series.size(), 2u);
+  const auto& first = scan.value().series[0];
+  const auto& second = scan.value().series[1];
+  EXPECT_EQ(first.seriesInstanceUid, second.seriesInstanceUid);
+  EXPECT_EQ(first.images.size(), 12u);  // the larger stack first
+  EXPECT_EQ(second.images.size(), 4u);
+  EXPECT_EQ(first.stacks, 2);
+  EXPECT_EQ(second.stack, 2);
+  EXPECT_NE(second.description.find("(stack 2 of 2)"), std::string::npos);
+  EXPECT_TRUE(imaging::CtVolumeLoader().load(first).ok());
+  EXPECT_TRUE(imaging::CtVolumeLoader().load(second).ok());
+}
+
+TEST(CtVolumeLoader, CorrectsGantryTilt) {
+  // A sphere scanned with the gantry tilted 20 degrees: slice k lies at
+  // y + k * 2.5 mm * tan(20) as well as z + k * 2.5 mm, and holds what the
+  // scanner saw there. Loaded, the sphere must sit where it really is.
+  const double tilt = std::tan(20.0 * 3.14159265358979 / 180.0);
+  core::VolumeGeometry g;
+  g.size = {64, 64, 24};
+  g.spacing = {1.0, 1.0, 2.5};
+  g.origin = {-32.0, -32.0, 0.0};
+  const core::Vec3 centre{3.0, 4.0, 30.0};
+  core::CtVolume acquired(g);
+  for (std::size_t k = 0; k < g.size.k; ++k)
+    for (std::size_t j = 0; j < g.size.j; ++j)
+      for (std::size_t i = 0; i < g.size.i; ++i) {
+        const core::Vec3 p{g.origin.x + double(i), g.origin.y + double(j) + k * 2.5 * tilt,
+                           g.origin.z + k * 2.5};
+        acquired.at(i, j, k) = core::distance(p, centre) < 9.0 ? 100 : -1000;
+      }
+  TestFolder dir("tilt");
+  auto files = imaging::CtSeriesWriter().write(acquired, dir.path());
+  ASSERT_TRUE(files.ok());
+  for (std::size_t k = 0; k < files.value().size(); ++k) {
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile(files.value()[k].c_str()).good());
+    file.loadAllDataIntoMemory();  // it is written back to the same path
+    const std::string position = std::to_string(g.origin.x) + "\\" +
+                                 std::to_string(g.origin.y + k * 2.5 * tilt) + "\\" +
+                                 std::to_string(g.origin.z + k * 2.5);
+    file.getDataset()->putAndInsertString(DCM_ImagePositionPatient, position.c_str());
+    ASSERT_TRUE(file.saveFile(files.value()[k].c_str()).good());
+  }
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  auto loaded = imaging::CtVolumeLoader().load(scan.value().series.at(0));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ(loaded.value().warnings.size(), 1u);
+  EXPECT_NE(loaded.value().warnings[0].find("gantry tilt of 20 degrees corrected"),
+            std::string::npos)
+      << loaded.value().warnings[0];
+  // The sphere's centre of mass, in patient coordinates.
+  const auto& volume = loaded.value().volume;
+  core::Vec3 sum;
+  double count = 0;
+  for (std::size_t k = 0; k < volume.size().k; ++k)
+    for (std::size_t j = 0; j < volume.size().j; ++j)
+      for (std::size_t i = 0; i < volume.size().i; ++i)
+        if (volume.at(i, j, k) > -450) {
+          sum = sum + volume.geometry().indexToPhysical({double(i), double(j), double(k)});
+          count += 1;
+        }
+  ASSERT_GT(count, 100);
+  const core::Vec3 found = sum * (1.0 / count);
+  EXPECT_NEAR(found.x, centre.x, 0.5);
+  EXPECT_NEAR(found.y, centre.y, 0.5);  // uncorrected, it would be off by ~11 mm
+  EXPECT_NEAR(found.z, centre.z, 0.8);
+}

@@ -213,6 +213,33 @@ core::Status decodeFrames(const DicomImageHeader& h, const std::vector<FrameTarg
                                                [&] { return decodeFramesUnguarded(h, targets); });
 }
 
+/// Moves each slice's content by its tilt shift (columns, rows): the voxel at
+/// (i, j) takes the value at (i - shift[0], j - shift[1]), bilinear; air
+/// (-1024 HU) where that lies outside the slice.
+void deshear(core::CtVolume& volume, const std::vector<std::array<double, 2>>& shifts) {
+  const auto& size = volume.size();
+  const long columns = static_cast<long>(size.i), rows = static_cast<long>(size.j);
+  internal::parallelFor(size.k, [&](std::size_t k) {
+    const double di = shifts[k][0], dj = shifts[k][1];
+    if (std::abs(di) < 1e-3 && std::abs(dj) < 1e-3) return;
+    std::int16_t* slice = volume.slice(k);
+    const std::vector<std::int16_t> source(slice, slice + size.i * size.j);
+    auto at = [&](long i, long j) -> double {
+      return (i < 0 || j < 0 || i >= columns || j >= rows) ? -1024.0
+                                                           : source[std::size_t(j * columns + i)];
+    };
+    for (long j = 0; j < rows; ++j)
+      for (long i = 0; i < columns; ++i) {
+        const double x = i - di, y = j - dj;
+        const long x0 = static_cast<long>(std::floor(x)), y0 = static_cast<long>(std::floor(y));
+        const double fx = x - x0, fy = y - y0;
+        const double value = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+                             fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+        slice[j * columns + i] = static_cast<std::int16_t>(std::lround(value));
+      }
+  });
+}
+
 std::string formatMm(double v) {
   std::ostringstream s;
   s.precision(4);
@@ -291,6 +318,29 @@ core::Result<SeriesLayout> CtVolumeLoader::layout(const DicomSeriesEntry& series
     }
   }
 
+  // Gantry tilt: each slice's offset from the first, within the image plane.
+  const core::Vec3 base = plan.front().position;
+  double largestMm = 0;
+  std::vector<std::array<double, 2>> shifts;
+  for (const SlicePlan& p : plan) {
+    const core::Vec3 step = p.position - base;
+    const core::Vec3 inPlane = step - normal * step.dot(normal);
+    largestMm = std::max(largestMm, inPlane.norm());
+    shifts.push_back({inPlane.dot(first.rowDirection) / first.columnSpacing,
+                      inPlane.dot(first.columnDirection) / first.rowSpacing});
+  }
+  if (largestMm > 0.05 * std::min(first.columnSpacing, first.rowSpacing)) {
+    const double along = plan.back().positionAlongNormal - plan.front().positionAlongNormal;
+    const double degrees =
+        along > 0 ? std::atan2((plan.back().position - base - normal * along).norm(), along) *
+                        180.0 / 3.14159265358979
+                  : 0.0;
+    layout.tiltShiftPx = std::move(shifts);
+    layout.warnings.push_back(name + ": gantry tilt of " + formatMm(degrees) +
+                              " degrees corrected (slices moved in their planes by up to " +
+                              formatMm(largestMm) + " mm)");
+  }
+
   core::VolumeGeometry& g = layout.geometry;
   g.size = {static_cast<std::size_t>(first.columns), static_cast<std::size_t>(first.rows),
             plan.size()};
@@ -348,6 +398,7 @@ core::Result<LoadedCtVolume> CtVolumeLoader::load(const DicomSeriesEntry& series
   if (cancel && *cancel)
     return core::makeError(core::ErrorCode::Cancelled, name + ": loading cancelled");
   if (!firstError.ok()) return firstError.error();
+  if (!plan.tiltShiftPx.empty()) deshear(loaded.volume, plan.tiltShiftPx);
   return loaded;
 }
 

@@ -117,6 +117,43 @@ bool getVec3(DcmItem* item, const DcmTagKey& tag, unsigned long first, core::Vec
   return true;
 }
 
+/// Splits a series' images into stacks that can each be one volume: same
+/// orientation (to 1e-3) and same rows and columns. Largest stack first; a
+/// series of one stack comes back unchanged.
+std::vector<DicomSeriesEntry> splitIntoStacks(DicomSeriesEntry series) {
+  auto sameStack = [](const DicomImageHeader& a, const DicomImageHeader& b) {
+    return a.rows == b.rows && a.columns == b.columns &&
+           (a.rowDirection - b.rowDirection).norm() < 1e-3 &&
+           (a.columnDirection - b.columnDirection).norm() < 1e-3;
+  };
+  std::vector<std::vector<DicomImageHeader>> stacks;
+  for (auto& image : series.images) {
+    auto it = std::find_if(stacks.begin(), stacks.end(),
+                           [&](const auto& stack) { return sameStack(stack.front(), image); });
+    if (it == stacks.end())
+      stacks.push_back({std::move(image)});
+    else
+      it->push_back(std::move(image));
+  }
+  if (stacks.size() <= 1) {
+    series.images = stacks.empty() ? std::vector<DicomImageHeader>{} : std::move(stacks.front());
+    return {std::move(series)};
+  }
+  std::stable_sort(stacks.begin(), stacks.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::vector<DicomSeriesEntry> out;
+  for (std::size_t s = 0; s < stacks.size(); ++s) {
+    DicomSeriesEntry entry = series;
+    entry.images = std::move(stacks[s]);
+    entry.stack = static_cast<int>(s + 1);
+    entry.stacks = static_cast<int>(stacks.size());
+    entry.description = series.description + " (stack " + std::to_string(s + 1) + " of " +
+                        std::to_string(stacks.size()) + ")";
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 struct FileOutcome {
   enum Kind { Image, NotDicom, Unreadable, NotImage } kind = NotDicom;
   DicomImageHeader header;
@@ -353,7 +390,9 @@ core::Result<DicomScanResult> DicomScanner::scanFiles(const std::filesystem::pat
       }
     }
   }
-  for (auto& [key, entry] : bySeries) result.series.push_back(std::move(entry));
+  for (auto& [key, entry] : bySeries) {
+    for (auto& stack : splitIntoStacks(std::move(entry))) result.series.push_back(std::move(stack));
+  }
   return result;
 }
 

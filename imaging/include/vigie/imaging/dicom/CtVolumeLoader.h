@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <string>
@@ -27,6 +28,10 @@ struct SeriesLayout {
   std::vector<SliceRef> slices;       ///< in volume order (along the slice normal)
   std::vector<std::string> warnings;  ///< e.g. uneven slice spacing
   bool multiFrame = false;            ///< some slice is a frame of a multi-frame image
+  /// Gantry tilt: how far (columns, rows) each slice's content must move in
+  /// its plane to sit on the orthogonal grid of `geometry`. Empty when the
+  /// slices already stack straight.
+  std::vector<std::array<double, 2>> tiltShiftPx;
 };
 
 struct LoadedCtVolume {
@@ -41,6 +46,10 @@ struct LoadedCtVolume {
 /// Position/Orientation (Patient) and Pixel Spacing, pixels rescaled to HU
 /// (per frame where the functional groups say so). Every transfer syntax
 /// decodeDicomPixels reads is handled; a multi-frame file is read once.
+/// A series acquired with gantry tilt (slices offset within their planes as
+/// they advance) is de-sheared onto an orthogonal grid: each slice moved in
+/// its plane by its offset, bilinear, air outside the field of view; a
+/// warning gives the angle.
 ///
 /// Blocks; decodes on several threads. `cancel` (if given) is polled between
 /// slices: when set, the result is an ErrorCode::Cancelled error.

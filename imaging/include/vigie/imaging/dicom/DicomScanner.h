@@ -62,12 +62,17 @@ struct DicomImageHeader {
   std::string framesProblem;
 };
 
-/// A series: the images that share a Series Instance UID.
+/// A series: the images that share a Series Instance UID and, when a series
+/// holds several stacks (a localizer with its axials, axial and coronal
+/// reformats, slices of different sizes), one stack of them: same
+/// orientation, same rows and columns.
 struct DicomSeriesEntry {
   std::string studyInstanceUid;
   std::string seriesInstanceUid;
   std::string modality;
-  std::string description;
+  std::string description;  ///< "(stack 2 of 3)" added when the series was split
+  int stack = 1;            ///< 1-based, in the order of the stacks' sizes (largest first)
+  int stacks = 1;           ///< how many stacks the series holds
   std::vector<DicomImageHeader> images;
 };
 
