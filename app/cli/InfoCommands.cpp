@@ -52,7 +52,48 @@ nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s,
   return j;
 }
 
+/// Patients, their studies and the counts under each: the hierarchy a PACS
+/// browser shows. Patients in the order of their first series.
+nlohmann::json describePatients(const imaging::DicomScanResult& scan) {
+  nlohmann::json patients = nlohmann::json::array();
+  auto find = [](nlohmann::json& list, const char* key, const std::string& value) {
+    for (auto& item : list)
+      if (item[key] == value) return &item;
+    return static_cast<nlohmann::json*>(nullptr);
+  };
+  for (const auto& s : scan.series) {
+    const auto& first = s.images.front();
+    nlohmann::json* patient = find(patients, "id", first.patientId);
+    if (!patient) {
+      patients.push_back({{"id", first.patientId},
+                          {"name", first.patientName},
+                          {"studies", nlohmann::json::array()}});
+      patient = &patients.back();
+    }
+    nlohmann::json* study = find((*patient)["studies"], "study_uid", s.studyInstanceUid);
+    if (!study) {
+      (*patient)["studies"].push_back({{"study_uid", s.studyInstanceUid},
+                                       {"date", first.studyDate},
+                                       {"series", 0},
+                                       {"images", 0}});
+      study = &(*patient)["studies"].back();
+    }
+    // Stacks of one series are listed apart but counted once.
+    if (s.stack == 1) (*study)["series"] = (*study)["series"].get<int>() + 1;
+    (*study)["images"] = (*study)["images"].get<std::size_t>() + s.images.size();
+  }
+  return patients;
+}
+
 void printText(const nlohmann::json& report) {
+  for (const auto& p : report["patients"]) {
+    std::printf("patient %s (%s), %zu studies\n", p["name"].get<std::string>().c_str(),
+                p["id"].get<std::string>().c_str(), p["studies"].size());
+    for (const auto& st : p["studies"])
+      std::printf("  study %s, %s: %d series, %zu images\n",
+                  st["study_uid"].get<std::string>().c_str(), st["date"].get<std::string>().c_str(),
+                  st["series"].get<int>(), st["images"].get<std::size_t>());
+  }
   for (const auto& s : report["series"]) {
     std::printf("series %s\n  modality %s, %zu images, %dx%d, \"%s\"\n",
                 s["series_uid"].get<std::string>().c_str(),
@@ -89,11 +130,11 @@ void printText(const nlohmann::json& report) {
 int runInfo(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli info PATH [--json]\n"
-      "Lists the DICOM series under PATH (a file or a folder, searched recursively): modality, "
-      "image\n"
-      "count, volume geometry (LPS, mm), transfer syntaxes, warnings, and every unreadable file "
-      "with\n"
-      "the reason. Exit code 0 when at least one series was found, 1 otherwise.\n";
+      "Lists what is under PATH (a file, a folder searched recursively, a DICOMDIR or a zip):\n"
+      "patients and their studies with counts, then each series (one entry per stack when a\n"
+      "series holds several): modality, image count, volume geometry (LPS, mm), transfer\n"
+      "syntaxes, warnings, and every unreadable file with the reason. Exit code 0 when at least\n"
+      "one series was found, 1 otherwise.\n";
   CommandLine cl(args, {}, {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("info needs one PATH", kUsage);
@@ -102,6 +143,7 @@ int runInfo(const std::vector<std::string>& args) {
 
   nlohmann::json report;
   report["path"] = cl.positional()[0];
+  report["patients"] = describePatients(scan.value());
   report["series"] = nlohmann::json::array();
   for (const auto& s : scan.value().series)
     report["series"].push_back(describeSeries(s, scan.value()));

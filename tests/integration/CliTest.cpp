@@ -588,6 +588,16 @@ TEST(Cli, ReadsADicomdirAndSaysWhichOfItsFilesAreMissing) {
   }
   EXPECT_EQ(seriesUids.size(), 13u);
   EXPECT_GT(stacked, 0);
+  // Above them, the patients and their studies with counts.
+  int studies = 0, series = 0;
+  for (const auto& patient : listed["patients"])
+    for (const auto& study : patient["studies"]) {
+      ++studies;
+      series += study["series"].get<int>();
+    }
+  EXPECT_EQ(listed["patients"].size(), 2u);
+  EXPECT_EQ(studies, 6);
+  EXPECT_EQ(series, 13);
 
   std::filesystem::remove(dir / "cd" / "77654033" / "CR1" / "6154");
   const CliRun missing = runCli("info " + (dir / "cd" / "DICOMDIR").string());
