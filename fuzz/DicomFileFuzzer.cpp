@@ -23,7 +23,8 @@ namespace {
 const std::filesystem::path& inputFile() {
   static const std::filesystem::path file = [] {
     const std::filesystem::path shm = "/dev/shm";
-    const auto dir = std::filesystem::is_directory(shm) ? shm : std::filesystem::temp_directory_path();
+    const auto dir =
+        std::filesystem::is_directory(shm) ? shm : std::filesystem::temp_directory_path();
     return dir / ("vigie-fuzz-" + std::to_string(::getpid()) + ".dcm");
   }();
   return file;
