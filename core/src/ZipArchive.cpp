@@ -2,9 +2,8 @@
 
 #include <unzip.h>
 
-#include <unistd.h>
-
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>

@@ -36,7 +36,7 @@ struct FundusExplanationOptions {
   /// Compute an occlusion map when the model gives no heatmap: each region
   /// is hidden in turn (set to the mean colour) and the drop in referable
   /// probability recorded. Works with any model, frozen or not, as it needs
-  /// forward passes only (grid x grid x 4 of them per photograph).
+  /// forward passes only: (2 x grid - 1)^2 of them per photograph, 225 for 8.
   bool occlusionWhenNoHeatmap = true;
   int grid = 8;  ///< patches per side; they overlap by half
 };
