@@ -210,6 +210,8 @@ void MainWindow::buildLayout() {
                 static_cast<int>(std::lround(volume_->geometry().physicalToIndex(drawn->a)[axis])));
           });
   for (auto* v : viewports_) {
+    connect(v, &SliceViewport::sliceChanged, this, [this](int) { updateCrosshairs(); });
+    connect(v, &SliceViewport::pointPicked, this, &MainWindow::goToPoint);
     connect(v, &SliceViewport::measurementDrawn, this,
             [this, v](SliceViewport::Tool kind, core::Vec3 a, core::Vec3 b) {
               recordMeasurement({kind, v->plane(), a, b}, v->slice());
@@ -281,6 +283,13 @@ void MainWindow::buildMenus() {
   single->setShortcut(QKeySequence(Qt::Key_F));
   single->setCheckable(true);
   connect(single, &QAction::toggled, this, &MainWindow::setSingleView);
+  QAction* crosshair = view->addAction("&Crosshair (where the views meet)");
+  crosshair->setCheckable(true);
+  crosshair->setChecked(true);
+  crosshair->setShortcut(Qt::Key_T);
+  connect(crosshair, &QAction::toggled, this, [this](bool on) {
+    for (auto* v : viewports_) v->showCrosshair(on);
+  });
   QAction* reset = view->addAction("&Reset views");
   reset->setShortcut(QKeySequence(Qt::Key_R));
   connect(reset, &QAction::triggered, this, [this] {
@@ -485,6 +494,8 @@ void MainWindow::showShortcuts() {
       {"D", "Measure a length: left drag in a CT view (saved at once)"},
       {"O", "Circular ROI: left drag from its centre; mean, SD, min, max HU and area"},
       {"Esc", "Back to window/level on left drag"},
+      {"Ctrl+click", "Move the other views through that point (linked crosshair)"},
+      {"T", "Show or hide the crosshair where the views meet"},
       {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
       {"L", "Fundus tab: show or hide the DR model's lesion heatmap"},
       {"Ctrl+M (Fundus tab)", "Run the DR model on the photograph shown"},
@@ -615,6 +626,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
   showStoredRun();
   showStoredMeasurements();
+  updateCrosshairs();
   studySummary_->setText(study.summary);
   showProblems();
   statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);
@@ -869,6 +881,21 @@ bool MainWindow::addFinding(const core::Vec3& centreMm, double diameterMm, const
   d.diameterMm = diameterMm;
   d.note = note.toStdString();
   return record(d);
+}
+
+void MainWindow::goToPoint(const core::Vec3& pointMm) {
+  if (!volume_) return;
+  const core::Vec3 index = volume_->geometry().physicalToIndex(pointMm);
+  viewport(core::SlicePlane::Sagittal)->setSlice(static_cast<int>(std::lround(index.x)));
+  viewport(core::SlicePlane::Coronal)->setSlice(static_cast<int>(std::lround(index.y)));
+  viewport(core::SlicePlane::Axial)->setSlice(static_cast<int>(std::lround(index.z)));
+  updateCrosshairs();
+}
+
+void MainWindow::updateCrosshairs() {
+  if (!volume_) return;
+  const core::Vec3 meet = viewsIntersection();
+  for (auto* v : viewports_) v->setCrosshair(meet);
 }
 
 core::Vec3 MainWindow::viewsIntersection() const {

@@ -90,6 +90,8 @@ class MainWindow : public QMainWindow {
   bool addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
   /// The point the three views meet at (their slices' intersection), LPS mm.
   core::Vec3 viewsIntersection() const;
+  /// Moves every view to the slice through `pointMm` (Ctrl+click in a view).
+  void goToPoint(const core::Vec3& pointMm);
   /// Writes the open study's review as DICOM SR + SEG into `folder` on a
   /// worker thread; reviewExported / reviewExportFailed tell the outcome.
   void exportReview(const QString& folder);
@@ -145,6 +147,8 @@ class MainWindow : public QMainWindow {
   void saveFundusGrade(const QString& identity, int grade, bool gradable, const QString& note);
   /// Lists and draws the open study's stored measurements.
   void showStoredMeasurements();
+  /// Redraws the crosshair of every view where the other two cut it.
+  void updateCrosshairs();
   void showMeasurement(const core::Measurement& stored, bool list);
   void showStoredFundusGrade(const QString& identity);
 

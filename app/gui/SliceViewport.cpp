@@ -145,6 +145,9 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
   setOverlay(nullptr);
   clearMarker();
   clearMeasurements();
+  for (auto& line : crosshair_)
+    if (line) renderer_->RemoveActor(line);
+  crosshairPlaced_ = false;
   slice_ = -1;
   setSlice(sliceCount() / 2);
   setWindow(window_);
@@ -285,6 +288,40 @@ void SliceViewport::updateMarkerVisibility() {
   const int axis = mapperOrientation(plane_);
   const double distance = std::abs(slicePosition()[axis] - markerMm_[axis]);
   ringActor_->SetVisibility(distance <= markerRadiusMm_);
+}
+
+void SliceViewport::setCrosshair(const core::Vec3& pointMm) {
+  if (!volume_) return;
+  for (auto& line : crosshair_)
+    if (line) renderer_->RemoveActor(line);
+  // Each line runs along one of the slice's two in-plane axes, across the
+  // whole volume: the same graphic as a length measurement, in another colour.
+  const int across = mapperOrientation(plane_);
+  const auto& g = volume_->geometry();
+  const core::Vec3 index = g.physicalToIndex(pointMm);
+  int n = 0;
+  for (int axis = 0; axis < 3 && n < 2; ++axis) {
+    if (axis == across) continue;
+    core::Vec3 from = index, to = index;
+    from[axis] = 0;
+    to[axis] = static_cast<double>((axis == 0 ? g.size.i : axis == 1 ? g.size.j : g.size.k) - 1);
+    crosshair_[n] = makeGraphic(Tool::Length, g.indexToPhysical(from), g.indexToPhysical(to)).actor;
+    crosshair_[n]->GetProperty()->SetColor(0.3, 0.8, 1.0);
+    crosshair_[n]->GetProperty()->SetLineWidth(1.0);
+    crosshair_[n]->GetProperty()->SetOpacity(0.6);
+    crosshair_[n]->SetVisibility(crosshairShown_);
+    renderer_->AddActor(crosshair_[n]);
+    ++n;
+  }
+  crosshairPlaced_ = true;
+  requestRender();
+}
+
+void SliceViewport::showCrosshair(bool shown) {
+  crosshairShown_ = shown;
+  for (auto& line : crosshair_)
+    if (line) line->SetVisibility(shown && crosshairPlaced_);
+  requestRender();
 }
 
 void SliceViewport::setTool(Tool tool) {
@@ -446,6 +483,11 @@ void SliceViewport::keyPressEvent(QKeyEvent* event) {
 }
 
 void SliceViewport::mousePressEvent(QMouseEvent* event) {
+  if (volume_ && event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier)) {
+    Q_EMIT pointPicked(pointAt(event->position().toPoint()));
+    setFocus();
+    return;
+  }
   dragStart_ = event->position().toPoint();
   dragStartWindow_ = window_;
   const bool measuring = tool_ != Tool::WindowLevel && volume_;

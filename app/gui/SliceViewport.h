@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -23,7 +24,8 @@ namespace vigie::app {
 /// One 2D view (axial, coronal or sagittal) of a CT volume, rendered by VTK.
 /// The VTK image wraps the volume's voxels without copying them.
 ///
-/// Mouse: wheel = next/previous slice, Ctrl+wheel = zoom, left drag =
+/// Mouse: wheel = next/previous slice, Ctrl+wheel = zoom, Ctrl+click = move
+/// the other views through that point, left drag =
 /// window/level (or draws a length or a circular ROI, when that tool is
 /// chosen), middle drag = pan, right drag = zoom.
 /// Keys: Up/Down and PageUp/PageDown step slices, Home/End jump to the ends.
@@ -65,6 +67,12 @@ class SliceViewport : public VtkOpenGLWidget {
   void showMarker(const core::Vec3& pointMm, double diameterMm);
   void clearMarker();
 
+  /// Two thin lines through `pointMm` (LPS) across the slice: where the other
+  /// views cut this one. Hidden by showCrosshair(false).
+  void setCrosshair(const core::Vec3& pointMm);
+  void showCrosshair(bool shown);
+  bool crosshairShown() const { return crosshairShown_; }
+
   /// What a left drag does.
   enum class Tool { WindowLevel, Length, CircleRoi };
   void setTool(Tool tool);
@@ -83,6 +91,8 @@ class SliceViewport : public VtkOpenGLWidget {
   void sliceChanged(int index);
   /// The reader changed window/level by dragging in this view.
   void windowEdited(vigie::core::HuWindow window);
+  /// Ctrl+click: the reader wants every view through this point (LPS mm).
+  void pointPicked(vigie::core::Vec3 pointMm);
   /// The reader finished drawing a measurement with the Length or CircleRoi tool.
   void measurementDrawn(vigie::app::SliceViewport::Tool kind, vigie::core::Vec3 a,
                         vigie::core::Vec3 b);
@@ -136,6 +146,9 @@ class SliceViewport : public VtkOpenGLWidget {
   std::vector<MeasurementGraphic> measurements_;
   MeasurementGraphic drawing_;  ///< the one being drawn, while the button is down
   Tool tool_ = Tool::WindowLevel;
+  std::array<vtkSmartPointer<vtkActor>, 2> crosshair_;
+  bool crosshairShown_ = true;
+  bool crosshairPlaced_ = false;
 
   enum class Drag { None, WindowLevel, Pan, Zoom, Measure };
   Drag drag_ = Drag::None;

@@ -71,6 +71,7 @@ class MainWindowTest : public QObject {
   void gradesAPhotographWithTheModelAndTheReader();
   void opensWhatIsDroppedAndRemembersIt();
   void measuresLengthsAndRegionsAndKeepsThem();
+  void linksTheViewsThroughAPickedPoint();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -472,6 +473,45 @@ void MainWindowTest::measuresLengthsAndRegionsAndKeepsThem() {
   QCOMPARE(again.measurementsPanel()->count(), 2);
   QCOMPARE(again.viewport(SlicePlane::Axial)->measurementCount(), std::size_t{2});
   QVERIFY(std::abs(again.measurementsPanel()->at(0).value - length) < 1e-6);
+}
+
+void MainWindowTest::linksTheViewsThroughAPickedPoint() {
+  MainWindow window;
+  QVERIFY(showDemoCt(window));
+  SliceViewport* axial = window.viewport(SlicePlane::Axial);
+  SliceViewport* coronal = window.viewport(SlicePlane::Coronal);
+  SliceViewport* sagittal = window.viewport(SlicePlane::Sagittal);
+  QVERIFY(axial->crosshairShown());
+  // Ctrl+click off-centre in the axial view: the coronal and sagittal views
+  // move to the slices through that point; the axial view stays.
+  const QPoint picked(axial->width() / 2 + 60, axial->height() / 2 - 40);
+  const auto point = axial->pointAt(picked);
+  const int axialSlice = axial->slice();
+  QTest::mouseClick(axial, Qt::LeftButton, Qt::ControlModifier, picked);
+  const auto index = axial->volume()->geometry().physicalToIndex(point);
+  QCOMPARE(sagittal->slice(), static_cast<int>(std::lround(index.x)));
+  QCOMPARE(coronal->slice(), static_cast<int>(std::lround(index.y)));
+  QCOMPARE(axial->slice(), axialSlice);
+  QVERIFY(coronal->slice() != coronal->sliceCount() / 2);
+  // Where the three views meet is now the picked point, on the axial slice.
+  const auto meet = window.viewsIntersection();
+  QVERIFY(std::abs(meet.z - point.z) < 1e-6);
+  QTest::qWait(200);
+  const QImage shown = coronal->grabFramebuffer();
+  shown.save(artefactDir() + "/vigie-coronal-crosshair.png");
+  int bluish = 0;
+  for (int y = 0; y < shown.height(); ++y)
+    for (int x = 0; x < shown.width(); ++x) {
+      const QColor c = shown.pixelColor(x, y);
+      if (c.blue() - c.red() > 60 && c.green() > 100) ++bluish;
+    }
+  QVERIFY2(bluish > shown.width() / 2, "no crosshair lines in the coronal view");
+  // T hides the crosshair in every view.
+  window.activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(&window));
+  QTest::keyClick(axial, Qt::Key_T);
+  QVERIFY(!axial->crosshairShown());
+  QVERIFY(!coronal->crosshairShown());
 }
 
 int main(int argc, char** argv) {
