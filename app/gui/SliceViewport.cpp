@@ -120,6 +120,18 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
   ringActor_->GetProperty()->SetLineWidth(2.0);
   ringActor_->SetVisibility(false);
   renderer_->AddActor(ringActor_);
+  for (std::size_t n = 0; n < crosshair_.size(); ++n) {
+    crosshairLines_[n] = vtkSmartPointer<vtkLineSource>::New();
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+    mapper->SetInputConnection(crosshairLines_[n]->GetOutputPort());
+    crosshair_[n] = vtkSmartPointer<vtkActor>::New();
+    crosshair_[n]->SetMapper(mapper);
+    crosshair_[n]->GetProperty()->SetColor(0.3, 0.8, 1.0);
+    crosshair_[n]->GetProperty()->SetLineWidth(1.0);
+    crosshair_[n]->GetProperty()->SetOpacity(0.6);
+    crosshair_[n]->SetVisibility(false);
+    renderer_->AddActor(crosshair_[n]);
+  }
   annotation_->SetLinearFontScaleFactor(2);
   annotation_->SetNonlinearFontScaleFactor(1);
   annotation_->SetMaximumFontSize(15);
@@ -145,8 +157,7 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
   setOverlay(nullptr);
   clearMarker();
   clearMeasurements();
-  for (auto& line : crosshair_)
-    if (line) renderer_->RemoveActor(line);
+  for (auto& line : crosshair_) line->SetVisibility(false);
   crosshairPlaced_ = false;
   slice_ = -1;
   setSlice(sliceCount() / 2);
@@ -292,25 +303,25 @@ void SliceViewport::updateMarkerVisibility() {
 
 void SliceViewport::setCrosshair(const core::Vec3& pointMm) {
   if (!volume_) return;
-  for (auto& line : crosshair_)
-    if (line) renderer_->RemoveActor(line);
   // Each line runs along one of the slice's two in-plane axes, across the
-  // whole volume: the same graphic as a length measurement, in another colour.
+  // whole volume, lifted towards the viewer like the other graphics.
   const int across = mapperOrientation(plane_);
   const auto& g = volume_->geometry();
   const core::Vec3 index = g.physicalToIndex(pointMm);
-  int n = 0;
-  for (int axis = 0; axis < 3 && n < 2; ++axis) {
+  double towardsViewer[3];
+  renderer_->GetActiveCamera()->GetDirectionOfProjection(towardsViewer);
+  const core::Vec3 lift = core::Vec3{towardsViewer[0], towardsViewer[1], towardsViewer[2]} * -1.0;
+  const std::size_t sizes[3] = {g.size.i, g.size.j, g.size.k};
+  std::size_t n = 0;
+  for (int axis = 0; axis < 3; ++axis) {
     if (axis == across) continue;
     core::Vec3 from = index, to = index;
     from[axis] = 0;
-    to[axis] = static_cast<double>((axis == 0 ? g.size.i : axis == 1 ? g.size.j : g.size.k) - 1);
-    crosshair_[n] = makeGraphic(Tool::Length, g.indexToPhysical(from), g.indexToPhysical(to)).actor;
-    crosshair_[n]->GetProperty()->SetColor(0.3, 0.8, 1.0);
-    crosshair_[n]->GetProperty()->SetLineWidth(1.0);
-    crosshair_[n]->GetProperty()->SetOpacity(0.6);
+    to[axis] = static_cast<double>(sizes[axis] - 1);
+    const core::Vec3 a = g.indexToPhysical(from) + lift, b = g.indexToPhysical(to) + lift;
+    crosshairLines_[n]->SetPoint1(a.x, a.y, a.z);
+    crosshairLines_[n]->SetPoint2(b.x, b.y, b.z);
     crosshair_[n]->SetVisibility(crosshairShown_);
-    renderer_->AddActor(crosshair_[n]);
     ++n;
   }
   crosshairPlaced_ = true;
@@ -319,8 +330,7 @@ void SliceViewport::setCrosshair(const core::Vec3& pointMm) {
 
 void SliceViewport::showCrosshair(bool shown) {
   crosshairShown_ = shown;
-  for (auto& line : crosshair_)
-    if (line) line->SetVisibility(shown && crosshairPlaced_);
+  for (auto& line : crosshair_) line->SetVisibility(shown && crosshairPlaced_);
   requestRender();
 }
 

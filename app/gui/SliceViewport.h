@@ -11,6 +11,7 @@
 #include "vigie/core/Volume.h"
 
 class vtkActor;
+class vtkLineSource;
 class vtkCornerAnnotation;
 class vtkImageStack;
 class vtkRegularPolygonSource;
@@ -146,6 +147,8 @@ class SliceViewport : public VtkOpenGLWidget {
   std::vector<MeasurementGraphic> measurements_;
   MeasurementGraphic drawing_;  ///< the one being drawn, while the button is down
   Tool tool_ = Tool::WindowLevel;
+  /// Made once and moved as slices change: scrolling must not rebuild actors.
+  std::array<vtkSmartPointer<vtkLineSource>, 2> crosshairLines_;
   std::array<vtkSmartPointer<vtkActor>, 2> crosshair_;
   bool crosshairShown_ = true;
   bool crosshairPlaced_ = false;
