@@ -297,6 +297,26 @@ TEST(DicomScanner, SurvivesTheInputsTheFuzzerFoundCrashing) {
   EXPECT_FALSE(photo.ok());
 }
 
+TEST(PixelDecoder, DescribesTheUncompressedPixelsItReturns) {
+  // The thumbnails of the study browser read rows, columns and bit depth
+  // from here: they must be filled for every transfer syntax, not only JPEG 2000.
+  TestFolder dir("decode-fields");
+  imaging::ChestCtPhantomOptions o;
+  o.size = {64, 56, 24};
+  auto written = imaging::writeSyntheticCtCase(o, dir.path());
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  auto decoded = imaging::decodeDicomPixels(dir / "CT000001.dcm");
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  const auto& d = decoded.value();
+  EXPECT_EQ(d.rows, 56);
+  EXPECT_EQ(d.columns, 64);
+  EXPECT_EQ(d.frames, 1);
+  EXPECT_EQ(d.samplesPerPixel, 1);
+  EXPECT_EQ(d.bitsAllocated, 16);
+  EXPECT_GT(d.bitsStored, 0);
+  EXPECT_EQ(d.bytes.size(), 64u * 56u * 2u);
+}
+
 TEST(DicomScanner, ReportsAMissingPath) {
   auto scan = imaging::DicomScanner().scan("/nonexistent/vigie/folder");
   ASSERT_FALSE(scan.ok());

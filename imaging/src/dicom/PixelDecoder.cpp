@@ -80,14 +80,14 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   ds->findAndGetUint16(DCM_PixelRepresentation, representation);
   Sint32 frames = 1;
   if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
+  out.rows = rows;
+  out.columns = columns;
+  out.frames = frames;
+  out.samplesPerPixel = samples;
+  out.bitsAllocated = allocated;
+  out.bitsStored = stored;
+  out.pixelRepresentation = representation;
   if (internal::isJpeg2000Syntax(out.transferSyntax)) {
-    out.rows = rows;
-    out.columns = columns;
-    out.frames = frames;
-    out.samplesPerPixel = samples;
-    out.bitsAllocated = allocated;
-    out.bitsStored = stored;
-    out.pixelRepresentation = representation;
     OFString photometric;
     ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
     // The codestream's colour transform is undone by the decoder.
