@@ -53,6 +53,20 @@ nlohmann::json toJson(const core::FundusGrade& g) {
           {"note", g.note},     {"recorded_at", g.recordedAt}};
 }
 
+nlohmann::json toJson(const core::FundusLesionMark& m) {
+  nlohmann::json out = {{"id", m.id},
+                        {"image_uid", m.imageUid},
+                        {"reader", m.reader},
+                        {"lesion", m.lesion},
+                        {"x", m.x},
+                        {"y", m.y},
+                        {"radius", m.radius},
+                        {"note", m.note},
+                        {"recorded_at", m.recordedAt}};
+  if (m.withdraws) out["withdraws"] = *m.withdraws;
+  return out;
+}
+
 nlohmann::json toJson(const core::Measurement& m) {
   nlohmann::json points = nlohmann::json::array();
   for (const auto& p : m.pointsMm) points.push_back(cli::toJson(p));
@@ -203,7 +217,9 @@ int runReview(const std::vector<std::string>& args) {
     auto runs = store.value()->allModelRuns();
     auto grades = store.value()->allFundusGrades();
     auto measurements = store.value()->allMeasurements();
+    auto marks = store.value()->allFundusLesionMarks();
     if (!decisions.ok()) return fail(decisions.error().message);
+    if (!marks.ok()) return fail(marks.error().message);
     if (!runs.ok()) return fail(runs.error().message);
     if (!grades.ok()) return fail(grades.error().message);
     if (!measurements.ok()) return fail(measurements.error().message);
@@ -211,11 +227,13 @@ int runReview(const std::vector<std::string>& args) {
                           {"model_runs", nlohmann::json::array()},
                           {"decisions", nlohmann::json::array()},
                           {"fundus_grades", nlohmann::json::array()},
+                          {"fundus_lesion_marks", nlohmann::json::array()},
                           {"measurements", nlohmann::json::array()}};
     for (const auto& r : runs.value()) out["model_runs"].push_back(toJson(r));
     for (const auto& d : decisions.value()) out["decisions"].push_back(toJson(d));
     for (const auto& g : grades.value()) out["fundus_grades"].push_back(toJson(g));
     for (const auto& m : measurements.value()) out["measurements"].push_back(toJson(m));
+    for (const auto& m : marks.value()) out["fundus_lesion_marks"].push_back(toJson(m));
     std::cout << out.dump(2) << '\n';
     return 0;
   }

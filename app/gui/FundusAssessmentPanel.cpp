@@ -62,6 +62,11 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
   stored_->setWordWrap(true);
   stored_->setObjectName("fundusStoredGrade");
   layout->addWidget(stored_);
+  marks_ = new QLabel(this);
+  marks_->setWordWrap(true);
+  marks_->setObjectName("fundusLesionMarks");
+  layout->addWidget(marks_);
+  showLesionMarkCount(0);
   layout->addStretch(1);
   connect(save, &QPushButton::clicked, this, [this] {
     Q_EMIT gradeSubmitted(grade_->currentIndex(), gradable_->isChecked(), note_->text());
@@ -110,6 +115,14 @@ void FundusAssessmentPanel::showModelResult(const FundusResult& r) {
 
 void FundusAssessmentPanel::showStoredGrade(const QString& text) {
   stored_->setText(text.isEmpty() ? QString("No grade recorded for this photograph.") : text);
+}
+
+void FundusAssessmentPanel::showLesionMarkCount(int count) {
+  marks_->setText(count == 0 ? QString("No lesion marks (M, then click on the photograph).")
+                             : QString("%1 lesion mark%2 by the reader (right-click one with M "
+                                       "on to remove it).")
+                                   .arg(count)
+                                   .arg(count == 1 ? "" : "s"));
 }
 
 void FundusAssessmentPanel::setReaderGrade(int grade, bool gradable) {

@@ -29,6 +29,8 @@ class FundusAssessmentPanel : public QWidget {
   void clearModelResult();
   /// The reader's latest stored grade for the photograph shown ("" if none).
   void showStoredGrade(const QString& text);
+  /// "N lesion marks" of the reader on the photograph shown.
+  void showLesionMarkCount(int count);
   /// Presets the form (e.g. with the model's grade, for "agree").
   void setReaderGrade(int grade, bool gradable);
 
@@ -43,6 +45,7 @@ class FundusAssessmentPanel : public QWidget {
   QLineEdit* note_ = nullptr;
   QPushButton* agree_ = nullptr;
   QLabel* stored_ = nullptr;
+  QLabel* marks_ = nullptr;
   std::optional<FundusResult> lastResult_;
 };
 

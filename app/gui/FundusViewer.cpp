@@ -1,8 +1,10 @@
 #include "FundusViewer.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QGraphicsEllipseItem>
 #include <QGraphicsPixmapItem>
 #include <QGraphicsScene>
 #include <QGraphicsView>
@@ -10,8 +12,11 @@
 #include <QImage>
 #include <QLabel>
 #include <QListWidget>
+#include <QMouseEvent>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 
 #include "FundusAssessmentPanel.h"
@@ -19,6 +24,34 @@
 #include "vigie/imaging/fundus/Photograph.h"
 
 namespace vigie::app {
+namespace {
+
+constexpr int kThumbnailSide = 160;
+
+/// How each lesion kind is drawn: the colours readers know from grading
+/// atlases (red lesions red, exudates yellow, cotton-wool spots white).
+QColor markColour(const QString& kind) {
+  if (kind == "microaneurysm") return QColor(255, 60, 60);
+  if (kind == "haemorrhage") return QColor(255, 140, 0);
+  if (kind == "hard_exudate") return QColor(255, 235, 40);
+  if (kind == "cotton_wool_spot") return QColor(250, 250, 250);
+  return QColor(230, 60, 230);  // neovascularisation
+}
+
+QImage toQImage(const core::Image2D& image) {
+  return QImage(image.pixels.data(), image.width, image.height, image.width * 3,
+                QImage::Format_RGB888)
+      .copy();
+}
+
+}  // namespace
+
+const QStringList& FundusViewer::lesionKinds() {
+  // The phantom's (and the DR model's) lesion classes, by the same names.
+  static const QStringList kinds = {"microaneurysm", "haemorrhage", "hard_exudate",
+                                    "cotton_wool_spot", "neovascularisation"};
+  return kinds;
+}
 
 FundusViewer::FundusViewer(QWidget* parent) : QWidget(parent) {
   auto* layout = new QHBoxLayout(this);
@@ -38,9 +71,22 @@ FundusViewer::FundusViewer(QWidget* parent) : QWidget(parent) {
   showHeatmap_->setShortcut(QKeySequence(Qt::Key_L));
   showHeatmap_->setChecked(true);
   caption_ = new QLabel(this);
+  gridToggle_ = new QCheckBox("Grid (V)", this);
+  gridToggle_->setShortcut(QKeySequence(Qt::Key_V));
+  markToggle_ = new QCheckBox("Mark lesions (M):", this);
+  markToggle_->setShortcut(QKeySequence(Qt::Key_M));
+  markToggle_->setToolTip(
+      "Click on the photograph to mark a lesion; right-click a mark to remove it");
+  markKind_ = new QComboBox(this);
+  markKind_->setObjectName("lesionKind");
+  for (const QString& kind : lesionKinds())
+    markKind_->addItem(QString(kind).replace('_', ' '), kind);
+  controls->addWidget(gridToggle_);
   controls->addWidget(green_);
   controls->addWidget(contrast_);
   controls->addWidget(showHeatmap_);
+  controls->addWidget(markToggle_);
+  controls->addWidget(markKind_);
   controls->addStretch(1);
   controls->addWidget(caption_);
   right->addLayout(controls);
@@ -53,7 +99,18 @@ FundusViewer::FundusViewer(QWidget* parent) : QWidget(parent) {
   view_->setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
   view_->setBackgroundBrush(Qt::black);
   view_->viewport()->installEventFilter(this);
-  right->addWidget(view_, 1);
+  grid_ = new QListWidget(this);
+  grid_->setObjectName("fundusGrid");
+  grid_->setViewMode(QListView::IconMode);
+  grid_->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
+  grid_->setResizeMode(QListView::Adjust);
+  grid_->setMovement(QListView::Static);
+  grid_->setSpacing(8);
+  grid_->setStyleSheet("QListWidget { background: black; color: white; }");
+  pages_ = new QStackedWidget(this);
+  pages_->addWidget(view_);
+  pages_->addWidget(grid_);
+  right->addWidget(pages_, 1);
   layout->addLayout(right, 1);
   assessment_ = new FundusAssessmentPanel(this);
   assessment_->setMinimumWidth(280);
@@ -68,6 +125,17 @@ FundusViewer::FundusViewer(QWidget* parent) : QWidget(parent) {
   connect(showHeatmap_, &QCheckBox::toggled, this, [this](bool on) { heatmap_->setVisible(on); });
 
   connect(list_, &QListWidget::currentRowChanged, this, &FundusViewer::showPhotograph);
+  connect(gridToggle_, &QCheckBox::toggled, this, &FundusViewer::setGridView);
+  connect(markToggle_, &QCheckBox::toggled, this, [this](bool on) {
+    // While marking, a left drag must not pan the photograph.
+    view_->setDragMode(on ? QGraphicsView::NoDrag : QGraphicsView::ScrollHandDrag);
+    view_->viewport()->setCursor(on ? Qt::CrossCursor : Qt::OpenHandCursor);
+  });
+  // A photograph picked in the grid opens in the single view.
+  connect(grid_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+    list_->setCurrentRow(grid_->row(item));
+    setGridView(false);
+  });
   connect(green_, &QCheckBox::toggled, this, &FundusViewer::render);
   connect(contrast_, &QCheckBox::toggled, this, &FundusViewer::render);
 }
@@ -83,8 +151,105 @@ int FundusViewer::openFolder(const QString& folder) {
     auto* item = new QListWidgetItem(dir.relativeFilePath(path), list_);
     item->setData(Qt::UserRole, path);
   }
+  grid_->clear();
+  for (int row = 0; row < list_->count(); ++row) {
+    auto* cell = new QListWidgetItem(list_->item(row)->text(), grid_);
+    cell->setSizeHint(QSize(kThumbnailSide + 16, kThumbnailSide + 32));
+  }
+  makeThumbnails();
   if (list_->count() > 0) list_->setCurrentRow(0);
   return list_->count();
+}
+
+void FundusViewer::makeThumbnails() {
+  thumbnails_ = 0;
+  QStringList paths;
+  for (int row = 0; row < list_->count(); ++row)
+    paths << list_->item(row)->data(Qt::UserRole).toString();
+  // Reading every photograph takes seconds for a clinic's folder: on a
+  // worker, each thumbnail posted as it is made.
+  thumbnailJob_.start([this, paths](const BackgroundJob<FundusViewer>::Token& token) {
+    for (int row = 0; row < paths.size() && !token.cancelled(); ++row) {
+      auto image = imaging::readPhotograph(paths[row].toStdString());
+      QImage thumbnail;
+      if (image.ok()) {
+        thumbnail = toQImage(image.value())
+                        .scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio,
+                                Qt::SmoothTransformation);
+      }
+      token.post([this, row, thumbnail] {
+        if (QListWidgetItem* cell = grid_->item(row)) {
+          if (!thumbnail.isNull())
+            cell->setIcon(QIcon(QPixmap::fromImage(thumbnail)));
+          else
+            cell->setText(cell->text() + "\n(unreadable)");
+        }
+        ++thumbnails_;
+      });
+    }
+    token.post([this] {
+      thumbnailJob_.finished();
+      Q_EMIT thumbnailsReady();
+    });
+  });
+}
+
+void FundusViewer::setGridView(bool on) {
+  if (gridToggle_->isChecked() != on) {
+    gridToggle_->setChecked(on);  // comes back here through toggled
+    return;
+  }
+  pages_->setCurrentWidget(on ? static_cast<QWidget*>(grid_) : view_);
+  if (on) grid_->setCurrentRow(list_->currentRow());
+  fitIfNotZoomed();
+}
+
+bool FundusViewer::gridView() const { return pages_->currentWidget() == grid_; }
+
+void FundusViewer::setMarking(bool on) { markToggle_->setChecked(on); }
+bool FundusViewer::marking() const { return markToggle_->isChecked(); }
+
+void FundusViewer::setMarkKind(const QString& kind) {
+  const int index = markKind_->findData(kind);
+  if (index >= 0) markKind_->setCurrentIndex(index);
+}
+
+void FundusViewer::clickAt(const QPointF& pixel, bool remove) {
+  if (!original_ || identity_.isEmpty()) return;
+  if (remove) {
+    // The newest mark under the click goes first.
+    for (auto it = markItems_.rbegin(); it != markItems_.rend(); ++it) {
+      const QRectF r = it->second->rect();
+      const QPointF centre = r.center() - QPointF(0.5, 0.5);
+      if (std::hypot(pixel.x() - centre.x(), pixel.y() - centre.y()) <= 0.5 * r.width() + 2) {
+        Q_EMIT lesionMarkWithdrawn(identity_, it->first);
+        return;
+      }
+    }
+    return;
+  }
+  if (pixel.x() < -0.5 || pixel.y() < -0.5 || pixel.x() > original_->width - 0.5 ||
+      pixel.y() > original_->height - 0.5)
+    return;  // outside the photograph
+  // A circle about a small lesion's size on this photograph.
+  const double radius = std::max(4.0, original_->width / 64.0);
+  Q_EMIT lesionMarked(identity_, markKind_->currentData().toString(), pixel.x(), pixel.y(), radius);
+}
+
+void FundusViewer::showLesionMarks(const std::vector<core::FundusLesionMark>& marks) {
+  for (auto& [id, item] : markItems_) delete item;
+  markItems_.clear();
+  for (const auto& m : marks) {
+    const QString kind = QString::fromStdString(m.lesion);
+    // Scene coordinates put pixel (0,0)'s centre at (0.5, 0.5).
+    QPen pen(markColour(kind), 2);
+    pen.setCosmetic(true);  // two screen pixels wide at any zoom
+    auto* item = scene_->addEllipse(m.x + 0.5 - m.radius, m.y + 0.5 - m.radius, 2 * m.radius,
+                                    2 * m.radius, pen);
+    item->setZValue(2);
+    item->setToolTip(QString(kind).replace('_', ' '));
+    markItems_.emplace_back(m.id, item);
+  }
 }
 
 void FundusViewer::selectPhotograph(int row) { list_->setCurrentRow(row); }
@@ -134,6 +299,7 @@ void FundusViewer::showPhotograph(int row) {
                         .arg(original_->width)
                         .arg(original_->height));
   heatmap_->setPixmap(QPixmap());  // the previous photograph's
+  showLesionMarks({});             // the store's marks for this one follow photographShown
   assessment_->clearModelResult();
   render();
   Q_EMIT photographShown(identity_);
@@ -166,6 +332,12 @@ void FundusViewer::render() {
 }
 
 bool FundusViewer::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == view_->viewport() && event->type() == QEvent::MouseButtonPress && marking()) {
+    const auto* click = static_cast<QMouseEvent*>(event);
+    const QPointF scene = view_->mapToScene(click->position().toPoint());
+    clickAt(scene - QPointF(0.5, 0.5), click->button() == Qt::RightButton);
+    return true;
+  }
   if (watched == view_->viewport() && event->type() == QEvent::Wheel) {
     const auto* wheel = static_cast<QWheelEvent*>(event);
     const double factor = std::pow(1.15, wheel->angleDelta().y() / 120.0);

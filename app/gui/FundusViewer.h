@@ -2,11 +2,17 @@
 
 #include <QWidget>
 #include <memory>
+#include <vector>
 
+#include "BackgroundJob.h"
 #include "FundusGrader.h"
 #include "vigie/core/Image2D.h"
+#include "vigie/core/ReviewStore.h"
 
 class QCheckBox;
+class QComboBox;
+class QGraphicsEllipseItem;
+class QStackedWidget;
 class QGraphicsPixmapItem;
 class QGraphicsScene;
 class QGraphicsView;
@@ -18,10 +24,12 @@ namespace vigie::app {
 class FundusAssessmentPanel;
 
 /// Colour fundus photographs: a list of the photographs in a folder (JPEG,
-/// PNG, TIFF and DICOM), one large view with zoom (wheel) and pan (drag), the
-/// red-free (green channel, G) and contrast-enhanced (CLAHE, E) renderings
-/// readers use to see small lesions, the model's lesion heatmap over the
-/// photograph (L), and the assessment panel (the model's grade, the reader's).
+/// PNG, TIFF and DICOM), one large view with zoom (wheel) and pan (drag) or a
+/// grid of them all as thumbnails (V), the red-free (green channel, G) and
+/// contrast-enhanced (CLAHE, E) renderings readers use to see small lesions,
+/// the model's lesion heatmap over the photograph (L), the reader's own
+/// lesion marks (M: click to mark, right-click a mark to remove it), and the
+/// assessment panel (the model's grade, the reader's).
 /// GUI thread only.
 class FundusViewer : public QWidget {
   Q_OBJECT
@@ -48,6 +56,24 @@ class FundusViewer : public QWidget {
   FundusAssessmentPanel* assessment() const { return assessment_; }
   bool heatmapShown() const;
 
+  /// The lesion kinds a reader can mark, as stored.
+  static const QStringList& lesionKinds();
+  /// Clicks on the photograph mark lesions of `kind` (a lesionKinds() entry) while on.
+  void setMarking(bool on);
+  bool marking() const;
+  void setMarkKind(const QString& kind);
+  /// Draws the reader's standing marks on the photograph shown.
+  void showLesionMarks(const std::vector<core::FundusLesionMark>& marks);
+  std::size_t lesionMarkCount() const { return markItems_.size(); }
+  /// Marks (or withdraws the mark under) a photograph pixel as a click would.
+  void clickAt(const QPointF& pixel, bool remove = false);
+
+  /// The thumbnail grid of every photograph instead of the single view.
+  void setGridView(bool on);
+  bool gridView() const;
+  /// Thumbnails made so far (they are read on a worker thread).
+  int thumbnailCount() const { return thumbnails_; }
+
  Q_SIGNALS:
   void problem(const QString& message);
   /// A photograph is on screen; `identity` keys its grades in the store.
@@ -55,6 +81,13 @@ class FundusViewer : public QWidget {
   /// The reader graded the current photograph.
   void gradeSubmitted(const QString& identity, int grade, bool gradable, const QString& note);
   void runModelRequested();
+  /// The reader marked a lesion on the current photograph (pixels).
+  void lesionMarked(const QString& identity, const QString& kind, double x, double y,
+                    double radius);
+  /// The reader removed their mark `markId` from the current photograph.
+  void lesionMarkWithdrawn(const QString& identity, std::int64_t markId);
+  /// Every photograph of the folder has its thumbnail in the grid.
+  void thumbnailsReady();
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -65,6 +98,7 @@ class FundusViewer : public QWidget {
   void showPhotograph(int row);
   void render();
   void fitIfNotZoomed();
+  void makeThumbnails();
 
   QListWidget* list_ = nullptr;
   QGraphicsView* view_ = nullptr;
@@ -79,7 +113,15 @@ class FundusViewer : public QWidget {
   QLabel* caption_ = nullptr;
   std::shared_ptr<const core::Image2D> original_;
   core::Image2D shown_;
-  bool fitToView_ = true;  ///< until the reader zooms, the photograph fills the view
+  bool fitToView_ = true;            ///< until the reader zooms, the photograph fills the view
+  QStackedWidget* pages_ = nullptr;  ///< the single view, or the grid
+  QListWidget* grid_ = nullptr;
+  QCheckBox* gridToggle_ = nullptr;
+  QCheckBox* markToggle_ = nullptr;
+  QComboBox* markKind_ = nullptr;
+  std::vector<std::pair<std::int64_t, QGraphicsEllipseItem*>> markItems_;  ///< mark id, drawing
+  int thumbnails_ = 0;
+  BackgroundJob<FundusViewer> thumbnailJob_{this};
 };
 
 }  // namespace vigie::app

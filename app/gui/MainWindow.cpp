@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialog>
@@ -14,7 +15,6 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
-#include <QGroupBox>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
@@ -36,6 +36,8 @@
 #include "FundusViewer.h"
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
+#include "StudyBrowser.h"
+#include "VolumeRenderView.h"
 
 namespace vigie::app {
 namespace {
@@ -141,19 +143,33 @@ void MainWindow::buildLayout() {
   grid->addWidget(viewports_[0], 0, 0);
   grid->addWidget(viewports_[1], 0, 1);
   grid->addWidget(viewports_[2], 1, 0);
+  volumeView_ = new VolumeRenderView(central);
+  grid->addWidget(volumeView_, 1, 1);
 
-  auto* panel = new QGroupBox("Study", central);
+  // The study panel: what is open, every series found, and the problems.
+  auto* panel = new QWidget(this);
+  panel->setMinimumWidth(250);  // room for a thumbnail and the series' name
   studyPanel_ = panel;
   auto* panelLayout = new QVBoxLayout(panel);
+  panelLayout->setContentsMargins(4, 4, 4, 4);
   studySummary_ = new QLabel("No study open.\nFile > Open folder (Ctrl+O).", panel);
   studySummary_->setWordWrap(true);
   studySummary_->setTextFormat(Qt::RichText);
+  browser_ = new StudyBrowser(panel);
+  connect(browser_, &StudyBrowser::seriesActivated, this,
+          [this](const SeriesKey& key) { openPath(studyPath_, key); });
   problemList_ = new QListWidget(panel);
   problemList_->setObjectName("problemList");
   panelLayout->addWidget(studySummary_);
+  panelLayout->addWidget(new QLabel("Series (double-click to show):", panel));
+  panelLayout->addWidget(browser_, 2);
   panelLayout->addWidget(new QLabel("Problems:", panel));
   panelLayout->addWidget(problemList_, 1);
-  grid->addWidget(panel, 1, 1);
+  auto* studyDock = new QDockWidget("Study", this);
+  studyDock->setObjectName("studyDock");
+  studyDock->setWidget(panel);
+  studyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::LeftDockWidgetArea, studyDock);
   grid->setRowStretch(0, 1);
   grid->setRowStretch(1, 1);
   grid->setColumnStretch(0, 1);
@@ -170,6 +186,21 @@ void MainWindow::buildLayout() {
   connect(fundus_, &FundusViewer::runModelRequested, this, &MainWindow::runFundusModel);
   connect(fundus_, &FundusViewer::gradeSubmitted, this, &MainWindow::saveFundusGrade);
   connect(fundus_, &FundusViewer::photographShown, this, &MainWindow::showStoredFundusGrade);
+  connect(fundus_, &FundusViewer::lesionMarked, this,
+          [this](const QString& identity, const QString& kind, double x, double y, double r) {
+            core::FundusLesionMark mark;
+            mark.lesion = kind.toStdString();
+            mark.x = x;
+            mark.y = y;
+            mark.radius = r;
+            saveLesionMark(identity, mark);
+          });
+  connect(fundus_, &FundusViewer::lesionMarkWithdrawn, this,
+          [this](const QString& identity, std::int64_t id) {
+            core::FundusLesionMark withdrawal;
+            withdrawal.withdraws = id;
+            saveLesionMark(identity, withdrawal);
+          });
   setCentralWidget(tabs_);
 
   progress_ = new QProgressBar(this);
@@ -294,7 +325,22 @@ void MainWindow::buildMenus() {
   reset->setShortcut(QKeySequence(Qt::Key_R));
   connect(reset, &QAction::triggered, this, [this] {
     for (auto* v : viewports_) v->resetCamera();
+    volumeView_->resetCamera();
   });
+  QMenu* rendering = view->addMenu("3D &rendering");
+  auto* renderingPresets = new QActionGroup(rendering);
+  const std::pair<VolumeRenderView::Preset, Qt::Key> renderings[] = {
+      {VolumeRenderView::Preset::SoftTissue, Qt::Key_5},
+      {VolumeRenderView::Preset::Bone, Qt::Key_6},
+      {VolumeRenderView::Preset::Lungs, Qt::Key_7}};
+  for (const auto& [preset, key] : renderings) {
+    QAction* a = rendering->addAction(VolumeRenderView::presetName(preset));
+    a->setShortcut(QKeySequence(key));
+    a->setCheckable(true);
+    a->setChecked(preset == volumeView_->preset());
+    renderingPresets->addAction(a);
+    connect(a, &QAction::triggered, this, [this, p = preset] { volumeView_->setPreset(p); });
+  }
 
   QMenu* ai = menuBar()->addMenu("&AI");
   runModelAction_ = ai->addAction("&Run nodule model");
@@ -388,12 +434,13 @@ void MainWindow::buildMenus() {
 
 void MainWindow::setSingleView(bool single) {
   // The view with the keyboard focus fills the grid; axial when none has it.
-  SliceViewport* kept = viewports_[0];
+  QWidget* kept = viewports_[0];
   for (auto* v : viewports_) {
     if (v->hasFocus()) kept = v;
   }
+  if (volumeView_->hasFocus()) kept = volumeView_;
   for (auto* v : viewports_) v->setVisible(!single || v == kept);
-  studyPanel_->setVisible(!single);
+  volumeView_->setVisible(!single || volumeView_ == kept);
 }
 
 QDockWidget* MainWindow::addCtDock(const QString& title, const QString& name, QWidget* panel) {
@@ -496,6 +543,9 @@ void MainWindow::showShortcuts() {
       {"Esc", "Back to window/level on left drag"},
       {"Ctrl+click", "Move the other views through that point (linked crosshair)"},
       {"T", "Show or hide the crosshair where the views meet"},
+      {"5 / 6 / 7", "3D view: soft tissue / bone / lungs rendering"},
+      {"Left / right / middle drag in 3D", "Rotate / zoom / pan the 3D view"},
+      {"Double-click a series", "Study panel: show that series"},
       {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
       {"L", "Fundus tab: show or hide the DR model's lesion heatmap"},
       {"Ctrl+M (Fundus tab)", "Run the DR model on the photograph shown"},
@@ -516,11 +566,11 @@ void MainWindow::showShortcuts() {
   dialog.exec();
 }
 
-void MainWindow::openPath(const QString& path) {
+void MainWindow::openPath(const QString& path, const SeriesKey& series) {
   progress_->setValue(0);
   progress_->setVisible(true);
   statusBar()->showMessage(QString("Loading %1 ...").arg(path));
-  loader_.load(path);
+  loader_.load(path, series);
 }
 
 void MainWindow::applyWindow(core::HuWindow window) {
@@ -623,6 +673,9 @@ void MainWindow::showStudy(const LoadedStudy& study) {
     v->setVolume(study.volume, study.seriesDescription);
     v->setCornerText(study.patientText);
   }
+  volumeView_->setMarkers({});
+  volumeView_->setVolume(study.volume);
+  browser_->setCatalogue(study.catalogue, study.shown);
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
   showStoredRun();
   showStoredMeasurements();
@@ -753,7 +806,43 @@ void MainWindow::saveFundusGrade(const QString& identity, int grade, bool gradab
   Q_EMIT fundusGradeSaved();
 }
 
+bool MainWindow::saveLesionMark(const QString& identity, core::FundusLesionMark mark) {
+  if (!store_) {
+    statusBar()->showMessage(
+        "No review store is open: lesion marks cannot be kept (start Vigie with --store)", 8000);
+    return false;
+  }
+  mark.imageUid = identity.toStdString();
+  mark.reader = reader_.toStdString();
+  auto saved = store_->recordFundusLesionMark(mark);
+  if (!saved.ok()) {
+    problems_ << QString::fromStdString(saved.error().message);
+    showProblems();
+    statusBar()->showMessage("The lesion mark could NOT be saved (see Problems)", 10000);
+    return false;
+  }
+  showStoredLesionMarks(identity);  // drawn as the store has them, now that it is on disk
+  Q_EMIT lesionMarksSaved();
+  return true;
+}
+
+void MainWindow::showStoredLesionMarks(const QString& identity) {
+  std::vector<core::FundusLesionMark> standing;
+  if (store_ && !identity.isEmpty()) {
+    auto history = store_->fundusLesionMarks(identity.toStdString());
+    if (history.ok()) {
+      standing = core::lesionMarksInForce(history.value());
+    } else {
+      problems_ << QString::fromStdString(history.error().message);
+      showProblems();
+    }
+  }
+  fundus_->showLesionMarks(standing);
+  fundus_->assessment()->showLesionMarkCount(static_cast<int>(standing.size()));
+}
+
 void MainWindow::showStoredFundusGrade(const QString& identity) {
+  showStoredLesionMarks(identity);
   if (!store_ || identity.isEmpty()) {
     fundus_->assessment()->showStoredGrade({});
     return;
@@ -958,7 +1047,18 @@ void MainWindow::refreshReview() {
       history = std::move(decisions.value());
     }
   }
-  findings_->showReview(core::applyDecisions(modelFindings_, history), volume_->geometry());
+  const auto reviewed = core::applyDecisions(modelFindings_, history);
+  findings_->showReview(reviewed, volume_->geometry());
+  // The 3D overview: green what the reader accepted, grey what they
+  // rejected, yellow what waits for a decision.
+  std::vector<VolumeMarker> markers;
+  for (const auto& f : reviewed) {
+    const QColor colour = f.acceptedByReader()                     ? QColor(60, 200, 90)
+                          : f.state == core::ReviewState::Rejected ? QColor(140, 140, 140)
+                                                                   : QColor(250, 210, 40);
+    markers.push_back({f.centerMm, f.diameterMm, colour});
+  }
+  volumeView_->setMarkers(markers);
 }
 
 void MainWindow::setModelBusy(bool busy) {
@@ -1010,6 +1110,14 @@ void MainWindow::showModelRun(const ModelRun& run) {
 }
 
 void MainWindow::takeScreenshot() {
+  if (tabs_->currentWidget() != fundus_ && volumeView_->preparing()) {
+    // The 3D view belongs in the picture: wait for it to be ready.
+    connect(
+        volumeView_, &VolumeRenderView::volumeReady, this,
+        [this] { QTimer::singleShot(300, this, &MainWindow::takeScreenshot); },
+        Qt::SingleShotConnection);
+    return;
+  }
   const QPixmap shot = grab();
   const bool saved = !shot.isNull() && shot.save(pendingScreenshot_, "PNG");
   if (!saved) qCritical("vigie: cannot write screenshot %s", qPrintable(pendingScreenshot_));

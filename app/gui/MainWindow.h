@@ -27,19 +27,22 @@ namespace vigie::app {
 class FindingsPanel;
 class FundusViewer;
 class SliceViewport;
+class StudyBrowser;
+class VolumeRenderView;
 
-/// The reading window: axial, coronal and sagittal views of a CT series in a
-/// 2x2 grid with a study panel, window presets, and loading in the background
-/// with progress in the status bar. Problems (unreadable files, uneven
-/// spacing) go to the study panel's list, never to a pile of dialogs.
+/// The reading window: axial, coronal and sagittal views of a CT series and
+/// its 3D rendering in a 2x2 grid, a study browser (every series found, with
+/// thumbnails), window presets, and loading in the background with progress
+/// in the status bar. Problems (unreadable files, uneven spacing) go to the
+/// study panel's list, never to a pile of dialogs.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  /// Starts loading a file or folder; returns at once.
-  void openPath(const QString& path);
+  /// Starts loading a file or folder (its largest series, or `series`); returns at once.
+  void openPath(const QString& path, const SeriesKey& series = {});
   /// Opens what a reader drops or picks from the recent list: photographs
   /// (JPEG, PNG, TIFF, or a folder of them without DICOM) in the Fundus
   /// tab, anything else as a DICOM study.
@@ -97,6 +100,8 @@ class MainWindow : public QMainWindow {
   void exportReview(const QString& folder);
 
   SliceViewport* viewport(core::SlicePlane plane) const;
+  VolumeRenderView* volumeView() const { return volumeView_; }
+  StudyBrowser* studyBrowser() const { return browser_; }
   /// What a left drag does in the CT views: window/level, or a measurement.
   void setMeasureTool(SliceViewport::Tool tool);
   /// Records a measurement drawn on the open CT (durable before it is listed)
@@ -116,6 +121,7 @@ class MainWindow : public QMainWindow {
   void fundusModelFinished();
   void fundusModelFailed(const QString& message);
   void fundusGradeSaved();
+  void lesionMarksSaved();
   void reviewExportFailed(const QString& message);
 
  protected:
@@ -137,8 +143,9 @@ class MainWindow : public QMainWindow {
   void takeScreenshot();
   void showModelRun(const ModelRun& run);
   void showStoredRun();
-  /// Redraws the findings table from the store: the model's findings with
-  /// every decision applied (the store is the truth, not the table).
+  /// Redraws the findings table (and the 3D view's spheres) from the store:
+  /// the model's findings with every decision applied (the store is the
+  /// truth, not the table).
   void refreshReview();
   bool record(core::Decision decision);
   /// The selected finding, or a hint in the status bar when none is.
@@ -150,7 +157,12 @@ class MainWindow : public QMainWindow {
   /// Redraws the crosshair of every view where the other two cut it.
   void updateCrosshairs();
   void showMeasurement(const core::Measurement& stored, bool list);
+  /// Shows the stored grade and lesion marks of a photograph.
   void showStoredFundusGrade(const QString& identity);
+  /// Records a reader's lesion mark (or a withdrawal) on a photograph,
+  /// durable before it is drawn; false, with the reason shown, if not saved.
+  bool saveLesionMark(const QString& identity, core::FundusLesionMark mark);
+  void showStoredLesionMarks(const QString& identity);
 
   StudyLoader loader_;
   ModelRunner runner_;
@@ -174,6 +186,8 @@ class MainWindow : public QMainWindow {
   QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};
+  VolumeRenderView* volumeView_ = nullptr;
+  StudyBrowser* browser_ = nullptr;
   QLabel* studySummary_ = nullptr;
   QWidget* studyPanel_ = nullptr;
   QListWidget* problemList_ = nullptr;

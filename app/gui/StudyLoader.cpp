@@ -1,23 +1,119 @@
 #include "StudyLoader.h"
 
+#include <algorithm>
 #include <functional>
 #include <variant>
 
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/PixelDecoder.h"
 
 namespace vigie::app {
 namespace {
 
+constexpr int kThumbnailSide = 96;
+
+int sliceCount(const imaging::DicomSeriesEntry& series) {
+  int slices = 0;
+  for (const auto& image : series.images) slices += std::max(1, image.frames);
+  return slices;
+}
+
+/// The middle image of a series as a small grey picture, stretched between
+/// its 1st and 99th percentiles (no window is known for every modality).
+/// A null image when it cannot be decoded; the load reports that file anyway.
+QImage thumbnailOf(const imaging::DicomSeriesEntry& series) {
+  if (series.images.empty()) return {};
+  const auto& header = series.images[series.images.size() / 2];
+  auto decoded = imaging::decodeDicomPixels(header.file);
+  if (!decoded.ok()) return {};
+  const auto& d = decoded.value();
+  if (d.samplesPerPixel != 1 || d.rows <= 0 || d.columns <= 0) return {};
+  const std::size_t pixels = static_cast<std::size_t>(d.rows) * d.columns;
+  const std::size_t frameBytes = pixels * (d.bitsAllocated <= 8 ? 1 : 2);
+  const std::size_t frame = static_cast<std::size_t>(std::max(0, d.frames / 2));
+  if (d.bytes.size() < (frame + 1) * frameBytes) return {};
+  const std::uint8_t* raw = d.bytes.data() + frame * frameBytes;
+  std::vector<float> values(pixels);
+  for (std::size_t p = 0; p < pixels; ++p) {
+    if (d.bitsAllocated <= 8) {
+      values[p] = raw[p];
+    } else {
+      const auto word = static_cast<std::uint16_t>(raw[2 * p] | (raw[2 * p + 1] << 8));
+      values[p] = d.pixelRepresentation ? static_cast<float>(static_cast<std::int16_t>(word))
+                                        : static_cast<float>(word);
+    }
+  }
+  std::vector<float> sorted = values;
+  const auto at = [&](double q) {
+    auto nth = sorted.begin() + static_cast<std::ptrdiff_t>(q * (sorted.size() - 1));
+    std::nth_element(sorted.begin(), nth, sorted.end());
+    return *nth;
+  };
+  const float low = at(0.01), high = std::max(at(0.99), low + 1.0f);
+  QImage image(d.columns, d.rows, QImage::Format_Grayscale8);
+  for (int r = 0; r < d.rows; ++r) {
+    uchar* line = image.scanLine(r);
+    for (int c = 0; c < d.columns; ++c) {
+      const float v = (values[static_cast<std::size_t>(r) * d.columns + c] - low) / (high - low);
+      line[c] = static_cast<uchar>(std::clamp(v, 0.0f, 1.0f) * 255.0f);
+    }
+  }
+  // A MONOCHROME1 image shows its lowest values white.
+  if (d.photometric == "MONOCHROME1") image.invertPixels();
+  return image.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio,
+                      Qt::SmoothTransformation);
+}
+
+std::vector<SeriesCard> catalogueOf(const imaging::DicomScanResult& result,
+                                    const std::atomic<bool>& cancel) {
+  std::vector<SeriesCard> cards;
+  for (const auto& s : result.series) {
+    if (cancel) break;
+    SeriesCard card;
+    card.key = {QString::fromStdString(s.seriesInstanceUid), s.stack};
+    const auto& first = s.images.front();
+    card.patient = QString("%1 (%2)").arg(
+        QString::fromStdString(first.patientName).replace('^', ' ').trimmed(),
+        QString::fromStdString(first.patientId));
+    card.studyUid = QString::fromStdString(s.studyInstanceUid);
+    card.studyDate = QString::fromStdString(first.studyDate);
+    if (card.studyDate.size() == 8) {
+      card.studyDate =
+          card.studyDate.left(4) + "-" + card.studyDate.mid(4, 2) + "-" + card.studyDate.mid(6, 2);
+    }
+    card.description = QString::fromStdString(s.description);
+    card.modality = QString::fromStdString(s.modality);
+    card.images = sliceCount(s);
+    card.loadable = card.images >= 2;
+    card.thumbnail = thumbnailOf(s);
+    cards.push_back(std::move(card));
+  }
+  return cards;
+}
+
 /// Runs on the worker thread; returns the study or an error message.
-std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::atomic<bool>& cancel,
+std::variant<LoadedStudy, QString> loadStudy(const QString& path, const SeriesKey& wanted,
+                                             const std::atomic<bool>& cancel,
                                              const std::function<void(int, int)>& onProgress) {
   auto scan = imaging::DicomScanner().scan(path.toStdString());
   if (!scan.ok()) return QString::fromStdString(scan.error().message);
   const auto& result = scan.value();
   const imaging::DicomSeriesEntry* chosen = nullptr;
   for (const auto& s : result.series) {
-    if (s.images.size() >= 2 && (!chosen || s.images.size() > chosen->images.size())) chosen = &s;
+    if (!wanted.empty()) {
+      if (QString::fromStdString(s.seriesInstanceUid) == wanted.seriesUid &&
+          s.stack == wanted.stack)
+        chosen = &s;
+    } else if (sliceCount(s) >= 2 && (!chosen || sliceCount(s) > sliceCount(*chosen))) {
+      chosen = &s;
+    }
+  }
+  if (!wanted.empty() && !chosen)
+    return QString("%1: series %2 is not there any more").arg(path, wanted.seriesUid);
+  if (!wanted.empty() && sliceCount(*chosen) < 2) {
+    return QString("%1: series %2 has a single image; a volume needs two or more slices")
+        .arg(path, wanted.seriesUid);
   }
   if (!chosen) {
     return QString(
@@ -69,6 +165,8 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const std::ato
   for (const auto& w : loaded.value().warnings)
     study.problems << QString::fromStdString(result.displayMessage(w));
   study.volume = std::make_shared<const core::CtVolume>(std::move(loaded.value().volume));
+  study.shown = {study.seriesUid, chosen->stack};
+  study.catalogue = catalogueOf(result, cancel);
   return study;
 }
 
@@ -78,14 +176,14 @@ StudyLoader::StudyLoader(QObject* parent) : QObject(parent) { qRegisterMetaType<
 
 void StudyLoader::cancel() { job_.cancel(); }
 
-void StudyLoader::load(const QString& path) {
-  job_.start([this, path](const BackgroundJob<StudyLoader>::Token& token) {
+void StudyLoader::load(const QString& path, const SeriesKey& wanted) {
+  job_.start([this, path, wanted](const BackgroundJob<StudyLoader>::Token& token) {
     // `this` is only touched in posted functions, which run on the GUI thread
     // and only while this object exists.
     auto onProgress = [this, token](int done, int total) {
       token.post([this, done, total] { Q_EMIT progress(done, total); });
     };
-    auto outcome = loadStudy(path, token.flag(), onProgress);
+    auto outcome = loadStudy(path, wanted, token.flag(), onProgress);
     token.post([this, outcome = std::move(outcome)] {
       job_.finished();
       if (auto* study = std::get_if<LoadedStudy>(&outcome)) {

@@ -109,6 +109,24 @@ const char* const kMigrations[] = {
     INSERT OR IGNORE INTO studies (study_uid, first_seen)
       SELECT study_uid, MIN(recorded_at) FROM decisions GROUP BY study_uid;
     )sql",
+    // Version 3: the reader's lesion marks on fundus photographs. Removing a
+    // mark appends a row that withdraws it: the history stays.
+    R"sql(
+    CREATE TABLE fundus_lesion_marks (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      image_uid TEXT NOT NULL,
+      reader TEXT NOT NULL REFERENCES readers(name),
+      lesion TEXT NOT NULL,
+      x REAL NOT NULL, y REAL NOT NULL, radius REAL NOT NULL,
+      withdraws INTEGER REFERENCES fundus_lesion_marks(id),
+      note TEXT NOT NULL,
+      recorded_at TEXT NOT NULL);
+    CREATE INDEX fundus_lesion_marks_by_image ON fundus_lesion_marks(image_uid);
+    CREATE TRIGGER fundus_lesion_marks_append_only_update BEFORE UPDATE ON fundus_lesion_marks
+      BEGIN SELECT RAISE(ABORT, 'fundus lesion marks are append-only'); END;
+    CREATE TRIGGER fundus_lesion_marks_append_only_delete BEFORE DELETE ON fundus_lesion_marks
+      BEGIN SELECT RAISE(ABORT, 'fundus lesion marks are append-only'); END;
+    )sql",
 };
 
 }  // namespace

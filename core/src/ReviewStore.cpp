@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <functional>
@@ -540,6 +541,110 @@ Result<std::vector<FundusGrade>> ReviewStore::fundusGrades(const std::string& im
 
 Result<std::vector<FundusGrade>> ReviewStore::allFundusGrades() const {
   return impl_->fundusGrades(nullptr);
+}
+
+std::vector<FundusLesionMark> lesionMarksInForce(const std::vector<FundusLesionMark>& history) {
+  std::vector<FundusLesionMark> standing;
+  for (const auto& entry : history) {
+    if (!entry.withdraws) {
+      standing.push_back(entry);
+      continue;
+    }
+    standing.erase(
+        std::remove_if(standing.begin(), standing.end(),
+                       [&](const FundusLesionMark& m) { return m.id == *entry.withdraws; }),
+        standing.end());
+  }
+  return standing;
+}
+
+Result<std::int64_t> ReviewStore::recordFundusLesionMark(FundusLesionMark m) {
+  if (m.imageUid.empty() || m.reader.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "a lesion mark needs an image and a reader");
+  }
+  if (!m.withdraws && (m.lesion.empty() || !(m.radius > 0) || !std::isfinite(m.x) ||
+                       !std::isfinite(m.y) || !std::isfinite(m.radius))) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a lesion mark needs a lesion kind, a finite centre and a positive radius");
+  }
+  m.recordedAt = utcNow();
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a lesion mark", [&]() -> Status {
+    if (m.withdraws) {
+      // Only a standing mark of the same image can be withdrawn.
+      auto history = fundusLesionMarks(m.imageUid);
+      if (!history.ok()) return history.error();
+      const auto standing = lesionMarksInForce(history.value());
+      const bool known =
+          std::any_of(standing.begin(), standing.end(),
+                      [&](const FundusLesionMark& s) { return s.id == *m.withdraws; });
+      if (!known) {
+        return makeError(ErrorCode::InvalidArgument, "lesion mark " + std::to_string(*m.withdraws) +
+                                                         " is not a standing mark of this image");
+      }
+    }
+    if (auto s = impl_->noteParticipants(m.reader, "", ""); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO fundus_lesion_marks (image_uid, reader, lesion, x, y, radius, withdraws, "
+        "note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "recording a lesion mark", [&](Statement& st) {
+          st.bind(1, m.imageUid);
+          st.bind(2, m.reader);
+          st.bind(3, m.lesion);
+          st.bind(4, m.x);
+          st.bind(5, m.y);
+          st.bind(6, m.radius);
+          st.bind(7, m.withdraws);
+          st.bind(8, m.note);
+          st.bind(9, m.recordedAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    // The audit names the mark by id and kind only: no image names or paths.
+    return impl_->appendAudit(m.reader, m.withdraws ? "lesion mark withdrawn" : "lesion mark",
+                              m.withdraws ? "mark " + std::to_string(*m.withdraws)
+                                          : m.lesion + " (mark " + std::to_string(id) + ")");
+  });
+  if (!status.ok()) return status.error();
+  return id;
+}
+
+Result<std::vector<FundusLesionMark>> ReviewStore::fundusLesionMarks(
+    const std::string& imageUid) const {
+  return lesionMarks(&imageUid);
+}
+
+Result<std::vector<FundusLesionMark>> ReviewStore::allFundusLesionMarks() const {
+  return lesionMarks(nullptr);
+}
+
+Result<std::vector<FundusLesionMark>> ReviewStore::lesionMarks(const std::string* imageUid) const {
+  std::string sql =
+      "SELECT id, image_uid, reader, lesion, x, y, radius, withdraws, note, recorded_at FROM "
+      "fundus_lesion_marks ";
+  if (imageUid) sql += "WHERE image_uid = ? ";
+  sql += "ORDER BY id";
+  Statement select(impl_->db, sql.c_str());
+  if (!select.ok()) return impl_->sqlError("reading lesion marks");
+  if (imageUid) select.bind(1, *imageUid);
+  std::vector<FundusLesionMark> out;
+  int rc;
+  while ((rc = select.step()) == SQLITE_ROW) {
+    FundusLesionMark m;
+    m.id = select.integer(0);
+    m.imageUid = select.text(1);
+    m.reader = select.text(2);
+    m.lesion = select.text(3);
+    m.x = select.real(4);
+    m.y = select.real(5);
+    m.radius = select.real(6);
+    if (!select.isNull(7)) m.withdraws = select.integer(7);
+    m.note = select.text(8);
+    m.recordedAt = select.text(9);
+    out.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) return impl_->sqlError("reading lesion marks");
+  return out;
 }
 
 Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
@@ -17,10 +18,14 @@
 #include "FundusViewer.h"
 #include "MainWindow.h"
 #include "SliceViewport.h"
+#include "StudyBrowser.h"
+#include "VolumeRenderView.h"
 #include "vigie/core/RegionStatistics.h"
+#include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
 
 using vigie::app::MainWindow;
 using vigie::app::SliceViewport;
+using vigie::app::VolumeRenderView;
 using vigie::core::SlicePlane;
 
 namespace {
@@ -72,6 +77,8 @@ class MainWindowTest : public QObject {
   void opensWhatIsDroppedAndRemembersIt();
   void measuresLengthsAndRegionsAndKeepsThem();
   void linksTheViewsThroughAPickedPoint();
+  void rendersTheVolumeAndBrowsesItsSeries();
+  void marksLesionsAndShowsAGridOfPhotographs();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -175,6 +182,9 @@ void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   overlay.save(artefactDir() + "/vigie-axial-heatmap.png");
   window.grab().save(artefactDir() + "/vigie-main-window-model.png");
   QVERIFY2(heatmapFraction(overlay) > 0.02, "no heatmap colours in the axial view");
+  // Every finding is a sphere in the 3D view too.
+  QCOMPARE(static_cast<int>(window.volumeView()->markerCount()),
+           window.findingsPanel()->findingCount());
 }
 
 /// Runs the fixed-weight test model on the open study and waits for it.
@@ -531,3 +541,139 @@ int main(int argc, char** argv) {
 }
 
 #include "MainWindowTest.moc"
+
+void MainWindowTest::rendersTheVolumeAndBrowsesItsSeries() {
+  // Two small CT series in one folder: the browser lists both with
+  // thumbnails, the largest-first choice shows one, double-click the other.
+  QTemporaryDir folder;
+  for (int seed : {3, 4}) {
+    vigie::imaging::ChestCtPhantomOptions options;
+    options.size = {128, 128, static_cast<std::size_t>(40 + 10 * seed)};
+    options.spacingMm = {2.5, 2.5, 4.0};
+    options.seed = static_cast<std::uint64_t>(seed);
+    options.noduleCount = 2;
+    QVERIFY(vigie::imaging::writeSyntheticCtCase(
+                options, folder.filePath(QString("case%1").arg(seed)).toStdString())
+                .ok());
+  }
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(folder.path());
+  QVERIFY(shown.wait(60000));
+
+  vigie::app::StudyBrowser* browser = window.studyBrowser();
+  QCOMPARE(browser->seriesCount(), 2);
+  int other = -1;
+  for (int i = 0; i < 2; ++i) {
+    const auto& card = browser->card(i);
+    QVERIFY(card.loadable);
+    QCOMPARE(card.modality, QString("CT"));
+    QVERIFY2(!card.thumbnail.isNull(), "a series without its thumbnail");
+    QVERIFY2(contentFraction(card.thumbnail) > 0.2, "a blank thumbnail");
+    if (!(card.key == browser->shownKey())) other = i;
+  }
+  QVERIFY(other >= 0);
+  // The largest series (80 slices) is the one shown first.
+  QCOMPARE(window.viewport(SlicePlane::Axial)->sliceCount(), 80);
+
+  VolumeRenderView* view3d = window.volumeView();
+  if (view3d->preparing()) {
+    QSignalSpy ready(view3d, &VolumeRenderView::volumeReady);
+    QVERIFY(ready.wait(30000));
+  }
+  QVERIFY(view3d->hasRendering());
+  QImage previous;
+  for (auto preset : {VolumeRenderView::Preset::SoftTissue, VolumeRenderView::Preset::Bone,
+                      VolumeRenderView::Preset::Lungs}) {
+    view3d->setPreset(preset);
+    QTest::qWait(100);
+    const QImage frame = view3d->grabFramebuffer();
+    frame.save(artefactDir() + QString("/vigie-3d-%1.png").arg(static_cast<int>(preset)));
+    QVERIFY2(contentFraction(frame) > 0.05, "the 3D view looks empty");
+    QVERIFY2(frame != previous, "a preset changed nothing");
+    previous = frame;
+  }
+
+  const auto firstVolume = window.viewport(SlicePlane::Axial)->volume();
+  const auto wanted = browser->card(other).key;
+  browser->activate(other);
+  QVERIFY(shown.wait(60000));
+  QVERIFY(window.viewport(SlicePlane::Axial)->volume() != firstVolume);
+  QCOMPARE(window.viewport(SlicePlane::Axial)->sliceCount(), 70);
+  QVERIFY(browser->shownKey() == wanted);
+  window.grab().save(artefactDir() + "/vigie-study-browser.png");
+}
+
+void MainWindowTest::marksLesionsAndShowsAGridOfPhotographs() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  QString identity;
+  {
+    MainWindow window;
+    window.openReviewStore(store, "dr.eye");
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const int count = window.openPhotographs(VIGIE_DEMO_DIR "/fundus");
+    QVERIFY(count > 1);
+    vigie::app::FundusViewer* viewer = window.fundusViewer();
+
+    // The grid: every photograph as a thumbnail, made off the GUI thread.
+    if (viewer->thumbnailCount() < count) {
+      QSignalSpy ready(viewer, &vigie::app::FundusViewer::thumbnailsReady);
+      QVERIFY(ready.wait(30000));
+    }
+    QCOMPARE(viewer->thumbnailCount(), count);
+    viewer->setGridView(true);
+    QVERIFY(viewer->gridView());
+    QTest::qWait(200);
+    const QImage grid = window.grab().toImage();
+    grid.save(artefactDir() + "/vigie-fundus-grid.png");
+    auto* cells = window.findChild<QListWidget*>("fundusGrid");
+    QVERIFY(cells && cells->count() == count);
+    QVERIFY(!cells->item(count - 1)->icon().isNull());
+    // Activating a thumbnail opens that photograph alone.
+    Q_EMIT cells->itemActivated(cells->item(1));
+    QVERIFY(!viewer->gridView());
+    identity = viewer->currentIdentity();
+    QVERIFY(!identity.isEmpty());
+
+    // Three marks, one removed: two stand, drawn and saved.
+    QSignalSpy saved(&window, &MainWindow::lesionMarksSaved);
+    viewer->setMarking(true);
+    viewer->setMarkKind("microaneurysm");
+    viewer->clickAt({200, 180});
+    viewer->setMarkKind("hard_exudate");
+    viewer->clickAt({320, 260});
+    viewer->clickAt({100, 400});
+    QCOMPARE(saved.count(), 3);
+    QCOMPARE(viewer->lesionMarkCount(), std::size_t{3});
+    viewer->clickAt({101, 399}, /*remove=*/true);
+    QCOMPARE(saved.count(), 4);
+    QCOMPARE(viewer->lesionMarkCount(), std::size_t{2});
+    viewer->clickAt({-50, -50});  // outside the photograph: nothing
+    QCOMPARE(saved.count(), 4);
+    QTest::qWait(100);
+    window.grab().save(artefactDir() + "/vigie-fundus-marks.png");
+    auto* summary = window.findChild<QLabel*>("fundusLesionMarks");
+    QVERIFY(summary && summary->text().startsWith("2 lesion marks"));
+  }
+  // In the store: three marks and one withdrawal; two stand.
+  auto direct = vigie::core::ReviewStore::open(store.toStdString());
+  QVERIFY(direct.ok());
+  const auto history = direct.value()->fundusLesionMarks(identity.toStdString()).value();
+  QCOMPARE(history.size(), std::size_t{4});
+  const auto standing = vigie::core::lesionMarksInForce(history);
+  QCOMPARE(standing.size(), std::size_t{2});
+  QCOMPARE(standing[0].lesion, std::string("microaneurysm"));
+  QCOMPARE(standing[0].reader, std::string("dr.eye"));
+
+  // Reopened: the photograph shows its marks again.
+  MainWindow again;
+  again.openReviewStore(store, "dr.eye");
+  again.show();
+  QVERIFY(again.openPhotographs(VIGIE_DEMO_DIR "/fundus") > 0);
+  again.fundusViewer()->selectPhotograph(1);
+  QCOMPARE(again.fundusViewer()->lesionMarkCount(), std::size_t{2});
+}

@@ -335,7 +335,7 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_EQ(verify.exitCode, 0) << verify.output;
   const CliRun backup = runCli("review export --json" + c.store);
   const auto json = nlohmann::json::parse(backup.output);
-  EXPECT_EQ(json["schema_version"], 2);
+  EXPECT_EQ(json["schema_version"], 3);
   ASSERT_EQ(json["model_runs"].size(), 1u);
   EXPECT_EQ(json["model_runs"][0]["findings"].size(), c.findings.size());
   EXPECT_EQ(json["decisions"][1]["finding_id"], 1001);

@@ -44,7 +44,7 @@ TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
   test::TestFolder dir("review");
   auto store = ReviewStore::open(dir / "review.sqlite");
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 2);
+  EXPECT_EQ(store.value()->schemaVersion(), 3);
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
   ASSERT_TRUE(
@@ -284,6 +284,50 @@ TEST(ReviewStore, KeepsFundusGradesAndRefusesGradesOutsideIcdr) {
   EXPECT_NE(rawExec(dir / "review.sqlite", "DELETE FROM fundus_grades"), SQLITE_OK);
 }
 
+TEST(ReviewStore, KeepsLesionMarksAndTheirWithdrawals) {
+  test::TestFolder dir("review-marks");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  core::FundusLesionMark mark;
+  mark.imageUid = "sha256:abc";
+  mark.reader = "dr.eye";
+  mark.lesion = "microaneurysm";
+  mark.x = 120.5;
+  mark.y = 33.25;
+  mark.radius = 6;
+  const auto first = store.value()->recordFundusLesionMark(mark);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  mark.lesion = "haemorrhage";
+  mark.x = 300;
+  ASSERT_TRUE(store.value()->recordFundusLesionMark(mark).ok());
+
+  // Withdrawing the first leaves the second standing; the history keeps all three.
+  core::FundusLesionMark withdrawal;
+  withdrawal.imageUid = mark.imageUid;
+  withdrawal.reader = "dr.eye";
+  withdrawal.withdraws = first.value();
+  ASSERT_TRUE(store.value()->recordFundusLesionMark(withdrawal).ok());
+  // Twice, or a mark of another image: refused with the reason.
+  auto again = store.value()->recordFundusLesionMark(withdrawal);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("not a standing mark"), std::string::npos);
+
+  const auto history = store.value()->fundusLesionMarks(mark.imageUid).value();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_DOUBLE_EQ(history[0].x, 120.5);
+  EXPECT_DOUBLE_EQ(history[0].y, 33.25);
+  const auto standing = core::lesionMarksInForce(history);
+  ASSERT_EQ(standing.size(), 1u);
+  EXPECT_EQ(standing[0].lesion, "haemorrhage");
+  EXPECT_TRUE(store.value()->fundusLesionMarks("sha256:other").value().empty());
+
+  mark.radius = 0;
+  EXPECT_FALSE(store.value()->recordFundusLesionMark(mark).ok());
+  EXPECT_NE(rawExec(dir / "review.sqlite", "DELETE FROM fundus_lesion_marks"), SQLITE_OK);
+  EXPECT_NE(rawExec(dir / "review.sqlite", "UPDATE fundus_lesion_marks SET x = 0"), SQLITE_OK);
+  EXPECT_TRUE(store.value()->verifyAuditChain().value().intact);
+}
+
 TEST(ReviewStore, KeepsMeasurementsWithTheirPointsExactly) {
   test::TestFolder dir("review-measure");
   auto store = ReviewStore::open(dir / "review.sqlite");
@@ -326,7 +370,7 @@ TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 2);
+  EXPECT_EQ(store.value()->schemaVersion(), 3);
   const auto history = store.value()->decisions("1.2.3").value();
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].reader, "dr.old");

@@ -67,6 +67,25 @@ struct FundusGrade {
   std::string recordedAt;  ///< set by the store
 };
 
+/// A lesion a reader marked on a fundus photograph (a circle in the
+/// photograph's pixels), append-only: removing a mark records a new entry
+/// whose `withdraws` names it. See lesionMarksInForce.
+struct FundusLesionMark {
+  std::int64_t id = 0;   ///< set by the store
+  std::string imageUid;  ///< as FundusGrade::imageUid
+  std::string reader;
+  std::string lesion;   ///< e.g. "microaneurysm", "haemorrhage", "hard exudate"
+  double x = 0, y = 0;  ///< centre, photograph pixels (0,0 the top-left pixel's centre)
+  double radius = 0;    ///< pixels
+  std::optional<std::int64_t> withdraws;  ///< set on an entry that removes that mark
+  std::string note;
+  std::string recordedAt;  ///< set by the store
+};
+
+/// The marks a history leaves standing: every mark not withdrawn, in the
+/// order they were made (withdrawal entries themselves left out).
+std::vector<FundusLesionMark> lesionMarksInForce(const std::vector<FundusLesionMark>& history);
+
 /// A reader's measurement on a series: a length (two points) or a region's
 /// statistics; append-only.
 struct Measurement {
@@ -125,6 +144,13 @@ class ReviewStore {
   Result<std::vector<FundusGrade>> fundusGrades(const std::string& imageUid) const;
   Result<std::vector<FundusGrade>> allFundusGrades() const;
 
+  /// Records a lesion mark, or (with `withdraws` set) the removal of one of
+  /// the same image; returns its id.
+  Result<std::int64_t> recordFundusLesionMark(FundusLesionMark mark);
+  /// Every mark and withdrawal on an image, oldest first.
+  Result<std::vector<FundusLesionMark>> fundusLesionMarks(const std::string& imageUid) const;
+  Result<std::vector<FundusLesionMark>> allFundusLesionMarks() const;
+
   Result<std::int64_t> recordMeasurement(Measurement measurement);
   Result<std::vector<Measurement>> measurements(const std::string& studyUid) const;
   Result<std::vector<Measurement>> allMeasurements() const;
@@ -137,6 +163,8 @@ class ReviewStore {
   int schemaVersion() const;
 
  private:
+  /// The marks of one image, or of all (nullptr), oldest first.
+  Result<std::vector<FundusLesionMark>> lesionMarks(const std::string* imageUid) const;
   struct Impl;
   explicit ReviewStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,249 @@
+#include "VolumeRenderView.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <vtkActor.h>
+#include <vtkCamera.h>
+#include <vtkColorTransferFunction.h>
+#include <vtkCommand.h>
+#include <vtkCornerAnnotation.h>
+#include <vtkGPUVolumeRayCastMapper.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkImageData.h>
+#include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkPiecewiseFunction.h>
+#include <vtkPointData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+#include <vtkShortArray.h>
+#include <vtkSphereSource.h>
+#include <vtkTextProperty.h>
+#include <vtkVolume.h>
+#include <vtkVolumeProperty.h>
+
+#include "vigie/imaging/preprocess/Resampler.h"
+
+namespace vigie::app {
+namespace {
+
+/// Above this many voxels the rendering uses a coarser grid: a 512x512x400
+/// chest CT (105 M voxels, 210 MB) would take seconds to upload and each
+/// frame far longer than a reader waits on software OpenGL, for detail the
+/// slice views show anyway.
+constexpr double kMaxRenderedVoxels = 16.0e6;
+
+/// The volume as VTK image data, sharing the voxels: the caller keeps the
+/// volume alive while VTK may read it.
+vtkSmartPointer<vtkImageData> imageOver(const core::CtVolume& volume) {
+  const auto& g = volume.geometry();
+  auto scalars = vtkSmartPointer<vtkShortArray>::New();
+  scalars->SetArray(const_cast<std::int16_t*>(volume.data()),
+                    static_cast<vtkIdType>(volume.voxelCount()), 1);
+  auto image = vtkSmartPointer<vtkImageData>::New();
+  image->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
+                       static_cast<int>(g.size.k));
+  image->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
+  image->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
+  image->GetPointData()->SetScalars(scalars);
+  return image;
+}
+
+/// The volume to render: itself when small enough, else resampled (linear)
+/// to a grid of at most kMaxRenderedVoxels. Worker thread.
+std::shared_ptr<const core::CtVolume> prepareForRendering(
+    std::shared_ptr<const core::CtVolume> volume) {
+  const double voxels = static_cast<double>(volume->voxelCount());
+  if (voxels <= kMaxRenderedVoxels) return volume;
+  const double factor = std::cbrt(voxels / kMaxRenderedVoxels);
+  const auto& s = volume->geometry().spacing;
+  auto coarse = imaging::resampleToSpacing(*volume, {s.x * factor, s.y * factor, s.z * factor});
+  if (!coarse.ok()) return volume;  // the full grid still renders, only slower
+  return std::make_shared<const core::CtVolume>(std::move(coarse.value()));
+}
+
+struct OpacityPoint {
+  double hu, opacity;
+};
+struct ColourPoint {
+  double hu, r, g, b;
+};
+struct TransferPoints {
+  std::vector<OpacityPoint> opacity;
+  std::vector<ColourPoint> colour;
+};
+
+/// The opacity and colour over HU of each preset.
+TransferPoints transferPointsOf(VolumeRenderView::Preset preset) {
+  switch (preset) {
+    case VolumeRenderView::Preset::SoftTissue:
+      // The body's surface and organs, skin-coloured; air and lung clear.
+      return {{{-1024, 0}, {-400, 0}, {-150, 0.05}, {60, 0.25}, {300, 0.5}, {1500, 0.9}},
+              {{-400, 0.55, 0.25, 0.15},
+               {-150, 0.85, 0.55, 0.45},
+               {60, 0.9, 0.65, 0.55},
+               {300, 1.0, 0.95, 0.85},
+               {1500, 1.0, 1.0, 1.0}}};
+    case VolumeRenderView::Preset::Bone:
+      return {{{-1024, 0}, {150, 0}, {300, 0.35}, {700, 0.85}, {2000, 0.95}},
+              {{150, 0.75, 0.6, 0.45}, {400, 0.95, 0.9, 0.8}, {2000, 1.0, 1.0, 1.0}}};
+    case VolumeRenderView::Preset::Lungs:
+      // The aerated lung only, shaded, so its surface shows the lungs'
+      // shape with the vessels and nodules as dents and tunnels in it; the
+      // chest wall, which has the vessels' density, stays clear (it would
+      // hide them), and the findings' spheres show where to look.
+      return {{{-1024, 0}, {-940, 0}, {-910, 0.06}, {-650, 0.06}, {-550, 0}, {3000, 0}},
+              {{-940, 0.55, 0.7, 0.95}, {-650, 0.85, 0.75, 0.85}}};
+  }
+  return {};
+}
+
+}  // namespace
+
+QString VolumeRenderView::presetName(Preset preset) {
+  switch (preset) {
+    case Preset::SoftTissue:
+      return "Soft tissue";
+    case Preset::Bone:
+      return "Bone";
+    case Preset::Lungs:
+      return "Lungs";
+  }
+  return {};
+}
+
+VolumeRenderView::VolumeRenderView(QWidget* parent)
+    : VtkOpenGLWidget(parent),
+      renderer_(vtkSmartPointer<vtkRenderer>::New()),
+      mapper_(vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New()),
+      actor_(vtkSmartPointer<vtkVolume>::New()),
+      caption_(vtkSmartPointer<vtkCornerAnnotation>::New()) {
+  setObjectName("volumeView");
+  renderer_->SetBackground(0.05, 0.05, 0.08);
+  renderWindow()->AddRenderer(renderer_);
+  // Each frame samples about one voxel per step; a half-resolution image
+  // while the reader drags keeps rotation fluid.
+  mapper_->SetAutoAdjustSampleDistances(1);
+  mapper_->SetBlendModeToComposite();
+  actor_->SetMapper(mapper_);
+  auto property = vtkSmartPointer<vtkVolumeProperty>::New();
+  property->ShadeOn();
+  property->SetInterpolationTypeToLinear();
+  property->SetAmbient(0.3);
+  property->SetDiffuse(0.7);
+  property->SetSpecular(0.2);
+  actor_->SetProperty(property);
+  caption_->GetTextProperty()->SetFontSize(13);
+  caption_->GetTextProperty()->SetColor(0.9, 0.9, 0.6);
+  caption_->SetText(vtkCornerAnnotation::UpperLeft, "3D");
+  renderer_->AddViewProp(caption_);
+
+  auto style = vtkSmartPointer<vtkInteractorStyleTrackballCamera>::New();
+  interactor()->SetInteractorStyle(style);
+  // The interactor does not render by itself (VtkOpenGLWidget renders in
+  // paintGL); the camera styles ask for a render through this event.
+  interactor()->AddObserver(vtkCommand::RenderEvent, this, &VolumeRenderView::requestRender);
+  applyPreset();
+}
+
+VolumeRenderView::~VolumeRenderView() { preparation_.cancel(); }
+
+const core::VolumeGeometry* VolumeRenderView::renderedGeometry() const {
+  return rendered_ ? &rendered_->geometry() : nullptr;
+}
+
+void VolumeRenderView::setVolume(std::shared_ptr<const core::CtVolume> volume) {
+  source_ = volume;
+  rendered_.reset();
+  renderer_->RemoveVolume(actor_);
+  image_ = nullptr;
+  mapper_->RemoveAllInputs();
+  caption_->SetText(vtkCornerAnnotation::UpperLeft, volume ? "3D: preparing..." : "3D");
+  requestRender();
+  if (!volume) {
+    preparation_.cancel();
+    return;
+  }
+  preparation_.start([this, volume](const BackgroundJob<VolumeRenderView>::Token& token) {
+    auto prepared = prepareForRendering(volume);
+    token.post([this, prepared = std::move(prepared)] {
+      preparation_.finished();
+      showPrepared(prepared);
+    });
+  });
+}
+
+void VolumeRenderView::showPrepared(std::shared_ptr<const core::CtVolume> prepared) {
+  rendered_ = std::move(prepared);
+  image_ = imageOver(*rendered_);
+  mapper_->SetInputData(image_);
+  renderer_->AddVolume(actor_);
+  applyPreset();
+  resetCamera();
+  Q_EMIT volumeReady();
+}
+
+void VolumeRenderView::setPreset(Preset preset) {
+  preset_ = preset;
+  applyPreset();
+}
+
+void VolumeRenderView::applyPreset() {
+  const TransferPoints points = transferPointsOf(preset_);
+  auto opacityFunction = vtkSmartPointer<vtkPiecewiseFunction>::New();
+  for (const auto& p : points.opacity) opacityFunction->AddPoint(p.hu, p.opacity);
+  auto colourFunction = vtkSmartPointer<vtkColorTransferFunction>::New();
+  for (const auto& c : points.colour) colourFunction->AddRGBPoint(c.hu, c.r, c.g, c.b);
+  actor_->GetProperty()->SetScalarOpacity(opacityFunction);
+  actor_->GetProperty()->SetColor(colourFunction);
+
+  QString text = "3D: " + presetName(preset_);
+  if (rendered_ && source_ && rendered_ != source_) {
+    text += QString(" (shown on a %1 mm grid)").arg(rendered_->geometry().spacing.x, 0, 'f', 1);
+  }
+  if (source_ && !rendered_) text = "3D: preparing...";
+  caption_->SetText(vtkCornerAnnotation::UpperLeft, text.toUtf8().constData());
+  requestRender();
+}
+
+void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
+  for (auto& actor : markerActors_) renderer_->RemoveActor(actor);
+  markerActors_.clear();
+  for (const auto& m : markers) {
+    auto sphere = vtkSmartPointer<vtkSphereSource>::New();
+    sphere->SetCenter(m.centreMm.x, m.centreMm.y, m.centreMm.z);
+    // Never smaller than 3 mm, or a micro-nodule vanishes in the overview.
+    sphere->SetRadius(std::max(1.5, 0.5 * m.diameterMm));
+    sphere->SetThetaResolution(20);
+    sphere->SetPhiResolution(12);
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+    mapper->SetInputConnection(sphere->GetOutputPort());
+    auto actor = vtkSmartPointer<vtkActor>::New();
+    actor->SetMapper(mapper);
+    actor->GetProperty()->SetColor(m.colour.redF(), m.colour.greenF(), m.colour.blueF());
+    renderer_->AddActor(actor);
+    markerActors_.push_back(actor);
+  }
+  requestRender();
+}
+
+void VolumeRenderView::resetCamera() {
+  vtkCamera* camera = renderer_->GetActiveCamera();
+  double centre[3] = {0, 0, 0};
+  if (image_) {
+    double bounds[6];
+    image_->GetBounds(bounds);
+    for (int a = 0; a < 3; ++a) centre[a] = 0.5 * (bounds[2 * a] + bounds[2 * a + 1]);
+  }
+  // Anterior view: the camera in front of the patient (-y in LPS), head up,
+  // so the patient's right is on the screen's left as on a chest radiograph.
+  camera->SetFocalPoint(centre);
+  camera->SetPosition(centre[0], centre[1] - 1000.0, centre[2]);
+  camera->SetViewUp(0, 0, 1);
+  renderer_->ResetCamera();
+  requestRender();
+}
+
+}  // namespace vigie::app
