@@ -87,7 +87,9 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->verticalHeader()->setVisible(false);
-  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  // Columns sized once per refill (showReview), not on every cell: with
+  // ResizeToContents each setItem measured the whole column again.
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   table_->setSortingEnabled(true);
   layout->addWidget(table_, 1);
   connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
@@ -136,6 +138,7 @@ void FindingsPanel::showReview(const std::vector<core::ReviewedFinding>& finding
     table_->setItem(r, kNote, new QTableWidgetItem(note));
   }
   table_->setSortingEnabled(true);
+  table_->resizeColumnsToContents();
   if (firstFill) table_->sortByColumn(kScore, Qt::DescendingOrder);
   if (previouslySelected) {
     for (int r = 0; r < table_->rowCount(); ++r) {

@@ -85,11 +85,15 @@ FundusViewer::FundusViewer(QWidget* parent) : QWidget(parent) {
   controls->addWidget(green_);
   controls->addWidget(contrast_);
   controls->addWidget(showHeatmap_);
-  controls->addWidget(markToggle_);
-  controls->addWidget(markKind_);
   controls->addStretch(1);
-  controls->addWidget(caption_);
   right->addLayout(controls);
+  // A second row, so the tab (and the window) stays narrow enough for a laptop.
+  auto* marking = new QHBoxLayout;
+  marking->addWidget(markToggle_);
+  marking->addWidget(markKind_);
+  marking->addStretch(1);
+  marking->addWidget(caption_);
+  right->addLayout(marking);
   scene_ = new QGraphicsScene(this);
   pixmap_ = scene_->addPixmap(QPixmap());
   heatmap_ = scene_->addPixmap(QPixmap());

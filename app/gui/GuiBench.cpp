@@ -14,6 +14,7 @@
 #include "EventLoopWatchdog.h"
 #include "MainWindow.h"
 #include "SliceViewport.h"
+#include "VolumeRenderView.h"
 
 namespace vigie::app {
 namespace {
@@ -81,6 +82,11 @@ std::shared_ptr<core::FloatVolume> syntheticHeatmap(const core::CtVolume& ct) {
 int runGuiBench(MainWindow& window, const GuiBenchOptions& options) {
   window.resize(1400, 1000);
   window.show();
+  // Loading is measured from an idle window already on screen, as a reader
+  // opens a study: the window's own first paint is start-up, not loading.
+  QElapsedTimer startUp;
+  startUp.start();
+  while (startUp.elapsed() < 1500) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
   EventLoopWatchdog watchdog;
 
   watchdog.start();
@@ -89,8 +95,17 @@ int runGuiBench(MainWindow& window, const GuiBenchOptions& options) {
     std::fprintf(stderr, "vigie --bench: %s did not load\n", qPrintable(options.ctPath));
     return 1;
   }
+  // Loading ends when the 3D view has its rendering on screen too.
+  if (window.volumeView()->preparing() &&
+      !waitFor(window.volumeView(), &VolumeRenderView::volumeReady, 120000)) {
+    std::fprintf(stderr, "vigie --bench: the 3D view was not prepared\n");
+    return 1;
+  }
+  QElapsedTimer settle;
+  settle.start();
+  while (settle.elapsed() < 1000) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
   watchdog.stop();
-  std::printf("loading %s: longest GUI freeze %.0f ms (%d over 100 ms)\n",
+  std::printf("loading %s (slice views and 3D): longest GUI freeze %.0f ms (%d over 100 ms)\n",
               qPrintable(options.ctPath), watchdog.longestGapMs(), watchdog.gapsOver());
 
   if (!options.modelBundle.isEmpty()) {

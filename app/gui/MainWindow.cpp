@@ -30,6 +30,7 @@
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "FindingsPanel.h"
 #include "FundusAssessmentPanel.h"
@@ -63,6 +64,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   buildLayout();
   buildMenus();
   connect(&loader_, &StudyLoader::progress, this, [this](int done, int total) {
+    // A few updates a second: each repaint of the status bar recomposes the
+    // whole window with its GL views, tens of milliseconds on software OpenGL.
+    if (done < total && progressShown_.isValid() && progressShown_.elapsed() < 250) return;
+    progressShown_.start();
     progress_->setMaximum(total);
     progress_->setValue(done);
   });
@@ -104,6 +109,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
   connect(&runner_, &ModelRunner::progress, this, [this](int percent, const QString& stage) {
+    // As for loading: a few repaints a second, not one per tile.
+    if (percent < 100 && progressShown_.isValid() && progressShown_.elapsed() < 250) return;
+    progressShown_.start();
     progress_->setMaximum(100);
     progress_->setValue(percent);
     statusBar()->showMessage(QString("Running the model: %1 ...").arg(stage));
@@ -210,6 +218,10 @@ void MainWindow::buildLayout() {
   cancelButton_ = new QPushButton("Cancel", this);
   cancelButton_->setVisible(false);
   statusBar()->addPermanentWidget(cancelButton_);
+  // The bar keeps its height when the progress bar and Cancel appear: a
+  // taller bar would resize every view, and each would render again at once.
+  statusBar()->setMinimumHeight(
+      std::max(cancelButton_->sizeHint().height(), progress_->sizeHint().height()) + 4);
   connect(cancelButton_, &QPushButton::clicked, this, [this] {
     runner_.cancel();
     setModelBusy(false);
@@ -544,7 +556,7 @@ void MainWindow::showShortcuts() {
       {"Ctrl+click", "Move the other views through that point (linked crosshair)"},
       {"T", "Show or hide the crosshair where the views meet"},
       {"5 / 6 / 7", "3D view: soft tissue / bone / lungs rendering"},
-      {"Left / right / middle drag in 3D", "Rotate / zoom / pan the 3D view"},
+      {"3D view: left drag; right drag or wheel; middle drag", "Rotate; zoom; pan"},
       {"Double-click a series", "Study panel: show that series"},
       {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
       {"L", "Fundus tab: show or hide the DR model's lesion heatmap"},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QString>
 #include <array>
@@ -192,6 +193,7 @@ class MainWindow : public QMainWindow {
   QWidget* studyPanel_ = nullptr;
   QListWidget* problemList_ = nullptr;
   QProgressBar* progress_ = nullptr;
+  QElapsedTimer progressShown_;  ///< since the loading progress was last drawn
   QStringList problems_;
   QString pendingScreenshot_;
 };

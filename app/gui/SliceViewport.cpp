@@ -1,10 +1,11 @@
 #include "SliceViewport.h"
 
+#include <QPainter>
+
 #include "MeasurementNotes.h"
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
-#include <vtkCornerAnnotation.h>
 #include <vtkFloatArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkImageData.h>
@@ -20,7 +21,6 @@
 #include <vtkRegularPolygonSource.h>
 #include <vtkRenderer.h>
 #include <vtkShortArray.h>
-#include <vtkTextProperty.h>
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -62,6 +62,18 @@ vtkSmartPointer<vtkImageData> wrapVolume(const core::Volume<Voxel>& volume) {
   return image;
 }
 
+/// A 2x2x2 image of one value, owned by VTK: what an empty view draws.
+template <typename ArrayType>
+vtkSmartPointer<vtkImageData> blankImage(double value) {
+  auto scalars = vtkSmartPointer<ArrayType>::New();
+  scalars->SetNumberOfTuples(8);
+  scalars->Fill(value);
+  auto image = vtkSmartPointer<vtkImageData>::New();
+  image->SetDimensions(2, 2, 2);
+  image->GetPointData()->SetScalars(scalars);
+  return image;
+}
+
 /// "Axial", "Coronal", "Sagittal": the plane's word, capitalised for the corner text.
 QString planeName(core::SlicePlane plane) {
   QString name = planeWord(plane);
@@ -78,7 +90,6 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
       image_(vtkSmartPointer<vtkImageData>::New()),
       mapper_(vtkSmartPointer<vtkImageSliceMapper>::New()),
       actor_(vtkSmartPointer<vtkImageSlice>::New()),
-      annotation_(vtkSmartPointer<vtkCornerAnnotation>::New()),
       stack_(vtkSmartPointer<vtkImageStack>::New()),
       heatmapMapper_(vtkSmartPointer<vtkImageSliceMapper>::New()),
       heatmapActor_(vtkSmartPointer<vtkImageSlice>::New()),
@@ -92,6 +103,12 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
   actor_->GetProperty()->SetLayerNumber(0);
   stack_->SetActiveLayer(0);
   renderer_->AddViewProp(stack_);
+  // Warm-up: the empty view draws a blank image under a blank overlay, so
+  // the window's first paint (at start-up, when nobody waits) compiles the
+  // shaders that a study's first frame would otherwise compile while the
+  // reader waits for it (50 to 120 ms a view on software OpenGL).
+  mapper_->SetInputData(blankImage<vtkShortArray>(-1024));
+  stack_->AddImage(actor_);
 
   // Heatmap colours: transparent below 0.2, then yellow to red, more opaque as it rises.
   auto colours = vtkSmartPointer<vtkLookupTable>::New();
@@ -110,6 +127,8 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
   heatmapActor_->GetProperty()->SetInterpolationTypeToLinear();
   heatmapActor_->GetProperty()->SetLayerNumber(1);
   heatmapActor_->GetProperty()->SetOpacity(0.7);
+  heatmapMapper_->SetInputData(blankImage<vtkFloatArray>(0.0));
+  stack_->AddImage(heatmapActor_);
 
   ring_->GeneratePolygonOff();
   ring_->SetNumberOfSides(48);
@@ -132,11 +151,6 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
     crosshair_[n]->SetVisibility(false);
     renderer_->AddActor(crosshair_[n]);
   }
-  annotation_->SetLinearFontScaleFactor(2);
-  annotation_->SetNonlinearFontScaleFactor(1);
-  annotation_->SetMaximumFontSize(15);
-  annotation_->GetTextProperty()->SetColor(0.95, 0.85, 0.3);
-  renderer_->AddViewProp(annotation_);
   setMinimumSize(160, 160);
 }
 
@@ -153,7 +167,6 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
   if (!volume_) return;
   image_ = wrapVolume<vtkShortArray>(*volume_);
   mapper_->SetInputData(image_);
-  if (!stack_->HasImage(actor_)) stack_->AddImage(actor_);  // only once it has an input
   setOverlay(nullptr);
   clearMarker();
   clearMeasurements();
@@ -427,10 +440,10 @@ void SliceViewport::updateAnnotation() {
                                 .arg(position, 0, 'f', 1);
   const QString lowerRight =
       QString("W %1  L %2").arg(window_.width, 0, 'f', 0).arg(window_.center, 0, 'f', 0);
-  annotation_->SetText(vtkCornerAnnotation::LowerLeft, lowerLeft.toUtf8().constData());
-  annotation_->SetText(vtkCornerAnnotation::LowerRight, lowerRight.toUtf8().constData());
-  annotation_->SetText(vtkCornerAnnotation::UpperLeft, caption_.toUtf8().constData());
-  annotation_->SetText(vtkCornerAnnotation::UpperRight, cornerText_.toUtf8().constData());
+  annotations_.setCorner(ViewAnnotations::LowerLeft, lowerLeft);
+  annotations_.setCorner(ViewAnnotations::LowerRight, lowerRight);
+  annotations_.setCorner(ViewAnnotations::UpperLeft, caption_);
+  annotations_.setCorner(ViewAnnotations::UpperRight, cornerText_);
   // Orientation labels on the edges (what lies beyond each side of the image).
   const char* labels[4] = {"A", "P", "R", "L"};  // top, bottom, left, right
   if (plane_ == core::SlicePlane::Coronal) {
@@ -442,10 +455,21 @@ void SliceViewport::updateAnnotation() {
     labels[2] = "A";
     labels[3] = "P";
   }
-  annotation_->SetText(vtkCornerAnnotation::UpperEdge, labels[0]);
-  annotation_->SetText(vtkCornerAnnotation::LowerEdge, labels[1]);
-  annotation_->SetText(vtkCornerAnnotation::LeftEdge, labels[2]);
-  annotation_->SetText(vtkCornerAnnotation::RightEdge, labels[3]);
+  annotations_.setEdge(ViewAnnotations::Top, labels[0]);
+  annotations_.setEdge(ViewAnnotations::Bottom, labels[1]);
+  annotations_.setEdge(ViewAnnotations::Left, labels[2]);
+  annotations_.setEdge(ViewAnnotations::Right, labels[3]);
+}
+
+void SliceViewport::paintOverlay(QPainter& painter) {
+  if (volume_) {
+    annotations_.paint(painter, rect());
+    return;
+  }
+  painter.setPen(QColor(150, 150, 150));
+  painter.drawText(rect(), Qt::AlignCenter,
+                   QString("%1\nNo study open: File > Open folder (Ctrl+O),\nor drop one here")
+                       .arg(planeName(plane_)));
 }
 
 void SliceViewport::zoomBy(double factor) {

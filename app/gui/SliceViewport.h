@@ -6,13 +6,13 @@
 
 #include <vtkSmartPointer.h>
 
+#include "ViewAnnotations.h"
 #include "VtkOpenGLWidget.h"
 #include "vigie/core/SliceImage.h"
 #include "vigie/core/Volume.h"
 
 class vtkActor;
 class vtkLineSource;
-class vtkCornerAnnotation;
 class vtkImageStack;
 class vtkRegularPolygonSource;
 class vtkImageData;
@@ -107,6 +107,7 @@ class SliceViewport : public VtkOpenGLWidget {
 
  private:
   void updateAnnotation();
+  void paintOverlay(QPainter& painter) override;
   void updateMarkerVisibility();
   void updateMeasurementVisibility();
   void zoomBy(double factor);
@@ -124,7 +125,7 @@ class SliceViewport : public VtkOpenGLWidget {
   vtkSmartPointer<vtkImageData> image_;
   vtkSmartPointer<vtkImageSliceMapper> mapper_;
   vtkSmartPointer<vtkImageSlice> actor_;
-  vtkSmartPointer<vtkCornerAnnotation> annotation_;
+  ViewAnnotations annotations_;
   vtkSmartPointer<vtkImageStack> stack_;
   std::shared_ptr<const core::FloatVolume> heatmap_;
   vtkSmartPointer<vtkImageData> heatmapImage_;

@@ -1,5 +1,7 @@
 #include "VolumeRenderView.h"
 
+#include <QTimer>
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,7 +9,6 @@
 #include <vtkCamera.h>
 #include <vtkColorTransferFunction.h>
 #include <vtkCommand.h>
-#include <vtkCornerAnnotation.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
@@ -20,7 +21,6 @@
 #include <vtkRenderer.h>
 #include <vtkShortArray.h>
 #include <vtkSphereSource.h>
-#include <vtkTextProperty.h>
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
@@ -32,8 +32,8 @@ namespace {
 /// Above this many voxels the rendering uses a coarser grid: a 512x512x400
 /// chest CT (105 M voxels, 210 MB) would take seconds to upload and each
 /// frame far longer than a reader waits on software OpenGL, for detail the
-/// slice views show anyway.
-constexpr double kMaxRenderedVoxels = 16.0e6;
+/// slice views show anyway (the findings' spheres mark what is too small).
+constexpr double kMaxRenderedVoxels = 4.0e6;
 
 /// The volume as VTK image data, sharing the voxels: the caller keeps the
 /// volume alive while VTK may read it.
@@ -118,14 +118,16 @@ VolumeRenderView::VolumeRenderView(QWidget* parent)
     : VtkOpenGLWidget(parent),
       renderer_(vtkSmartPointer<vtkRenderer>::New()),
       mapper_(vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New()),
-      actor_(vtkSmartPointer<vtkVolume>::New()),
-      caption_(vtkSmartPointer<vtkCornerAnnotation>::New()) {
+      actor_(vtkSmartPointer<vtkVolume>::New()) {
   setObjectName("volumeView");
   renderer_->SetBackground(0.05, 0.05, 0.08);
   renderWindow()->AddRenderer(renderer_);
-  // Each frame samples about one voxel per step; a half-resolution image
-  // while the reader drags keeps rotation fluid.
+  // Frames are rendered on the GUI thread: the mapper casts fewer rays when
+  // a frame takes longer than the update rate allows (100 ms still, 66 ms
+  // while the reader drags), so the view never holds the GUI for long.
   mapper_->SetAutoAdjustSampleDistances(1);
+  mapper_->SetMaximumImageSampleDistance(4.0f);
+  renderWindow()->SetDesiredUpdateRate(10.0);
   mapper_->SetBlendModeToComposite();
   actor_->SetMapper(mapper_);
   auto property = vtkSmartPointer<vtkVolumeProperty>::New();
@@ -135,13 +137,22 @@ VolumeRenderView::VolumeRenderView(QWidget* parent)
   property->SetDiffuse(0.7);
   property->SetSpecular(0.2);
   actor_->SetProperty(property);
-  caption_->GetTextProperty()->SetFontSize(13);
-  caption_->GetTextProperty()->SetColor(0.9, 0.9, 0.6);
-  caption_->SetText(vtkCornerAnnotation::UpperLeft, "3D");
-  renderer_->AddViewProp(caption_);
+  caption_.setCorner(ViewAnnotations::UpperLeft, "3D");
+  // Warm-up: a blank 2x2x2 volume, so the window's first paint (at
+  // start-up) compiles the ray-casting shaders, not the study's first frame.
+  auto blank = vtkSmartPointer<vtkShortArray>::New();
+  blank->SetNumberOfTuples(8);
+  blank->Fill(-1024);
+  image_ = vtkSmartPointer<vtkImageData>::New();
+  image_->SetDimensions(2, 2, 2);
+  image_->GetPointData()->SetScalars(blank);
+  mapper_->SetInputData(image_);
+  renderer_->AddVolume(actor_);
 
   auto style = vtkSmartPointer<vtkInteractorStyleTrackballCamera>::New();
   interactor()->SetInteractorStyle(style);
+  interactor()->SetStillUpdateRate(10.0);
+  interactor()->SetDesiredUpdateRate(15.0);
   // The interactor does not render by itself (VtkOpenGLWidget renders in
   // paintGL); the camera styles ask for a render through this event.
   interactor()->AddObserver(vtkCommand::RenderEvent, this, &VolumeRenderView::requestRender);
@@ -160,7 +171,7 @@ void VolumeRenderView::setVolume(std::shared_ptr<const core::CtVolume> volume) {
   renderer_->RemoveVolume(actor_);
   image_ = nullptr;
   mapper_->RemoveAllInputs();
-  caption_->SetText(vtkCornerAnnotation::UpperLeft, volume ? "3D: preparing..." : "3D");
+  caption_.setCorner(ViewAnnotations::UpperLeft, volume ? "3D: preparing..." : "3D");
   requestRender();
   if (!volume) {
     preparation_.cancel();
@@ -180,6 +191,14 @@ void VolumeRenderView::showPrepared(std::shared_ptr<const core::CtVolume> prepar
   image_ = imageOver(*rendered_);
   mapper_->SetInputData(image_);
   renderer_->AddVolume(actor_);
+  // Progressive: the first frame, which also uploads the volume and has no
+  // timing to go by, casts a quarter of the rays; the finer frames follow.
+  mapper_->SetImageSampleDistance(2.0f);
+  mapper_->SetMinimumImageSampleDistance(2.0f);
+  QTimer::singleShot(150, this, [this] {
+    mapper_->SetMinimumImageSampleDistance(1.0f);
+    requestRender();
+  });
   applyPreset();
   resetCamera();
   Q_EMIT volumeReady();
@@ -204,9 +223,11 @@ void VolumeRenderView::applyPreset() {
     text += QString(" (shown on a %1 mm grid)").arg(rendered_->geometry().spacing.x, 0, 'f', 1);
   }
   if (source_ && !rendered_) text = "3D: preparing...";
-  caption_->SetText(vtkCornerAnnotation::UpperLeft, text.toUtf8().constData());
+  caption_.setCorner(ViewAnnotations::UpperLeft, text);
   requestRender();
 }
+
+void VolumeRenderView::paintOverlay(QPainter& painter) { caption_.paint(painter, rect()); }
 
 void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
   for (auto& actor : markerActors_) renderer_->RemoveActor(actor);

@@ -8,11 +8,11 @@
 #include <QString>
 
 #include "BackgroundJob.h"
+#include "ViewAnnotations.h"
 #include "VtkOpenGLWidget.h"
 #include "vigie/core/Volume.h"
 
 class vtkActor;
-class vtkCornerAnnotation;
 class vtkGPUVolumeRayCastMapper;
 class vtkImageData;
 class vtkRenderer;
@@ -30,10 +30,10 @@ struct VolumeMarker {
 /// The fourth view of the CT layout: a GPU ray-cast volume rendering of the
 /// series with tissue presets, and the findings as coloured spheres.
 ///
-/// Volumes bigger than about 16 million voxels are shown on a coarser grid
+/// Volumes bigger than about 4 million voxels are shown on a coarser grid
 /// (resampled on a worker thread), so the texture upload and each frame stay
 /// short on software OpenGL too; the full-resolution volume stays with the
-/// slice views. Left drag rotates, right drag (or Ctrl+wheel) zooms, middle
+/// slice views. Left drag rotates, right drag or the wheel zooms, middle
 /// drag pans. GUI thread only.
 class VolumeRenderView : public VtkOpenGLWidget {
   Q_OBJECT
@@ -70,12 +70,13 @@ class VolumeRenderView : public VtkOpenGLWidget {
  private:
   void showPrepared(std::shared_ptr<const core::CtVolume> prepared);
   void applyPreset();
+  void paintOverlay(QPainter& painter) override;
 
   BackgroundJob<VolumeRenderView> preparation_{this};
   vtkSmartPointer<vtkRenderer> renderer_;
   vtkSmartPointer<vtkGPUVolumeRayCastMapper> mapper_;
   vtkSmartPointer<vtkVolume> actor_;
-  vtkSmartPointer<vtkCornerAnnotation> caption_;
+  ViewAnnotations caption_;
   vtkSmartPointer<vtkImageData> image_;
   std::vector<vtkSmartPointer<vtkActor>> markerActors_;
   std::shared_ptr<const core::CtVolume> source_;    ///< what the slice views show

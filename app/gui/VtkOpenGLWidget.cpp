@@ -1,5 +1,9 @@
 #include "VtkOpenGLWidget.h"
 
+#include <QOpenGLPaintDevice>
+#include <QPainter>
+#include <QTimer>
+
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
@@ -13,6 +17,14 @@
 #include <QWheelEvent>
 
 namespace vigie::app {
+namespace {
+
+/// Set once a view has rendered in the current paint cycle (Qt paints the
+/// window's dirty GL widgets one after another, inside one event); cleared
+/// when the event loop turns again. GUI thread only, like the widgets.
+bool renderedThisCycle = false;
+
+}  // namespace
 
 VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent)
     : QOpenGLWidget(parent),
@@ -74,6 +86,13 @@ void VtkOpenGLWidget::onRenderWindowEvent(vtkObject*, unsigned long eventId, voi
   }
 }
 
+QImage VtkOpenGLWidget::grabFramebuffer() {
+  forceRender_ = true;
+  QImage frame = QOpenGLWidget::grabFramebuffer();
+  forceRender_ = false;
+  return frame;
+}
+
 void VtkOpenGLWidget::requestRender() {
   renderPending_ = true;
   update();
@@ -83,6 +102,7 @@ void VtkOpenGLWidget::initializeGL() {
   window_->SetReadyForRendering(true);
   window_->InitializeFromCurrentContext();
   window_->GetState()->Reset();
+  hasFrame_ = false;
   disconnect(contextTeardown_);
   contextTeardown_ = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
     makeCurrent();
@@ -103,6 +123,7 @@ void VtkOpenGLWidget::resizeGL(int width, int height) {
   }
   window_->SetDPI(static_cast<int>(72 * ratio));
   renderPending_ = true;
+  hasFrame_ = false;  // the last frame has the old size
 }
 
 void VtkOpenGLWidget::paintGL() {
@@ -114,8 +135,21 @@ void VtkOpenGLWidget::paintGL() {
   state->Push();
   state->vtkglDepthFunc(GL_LEQUAL);
   if (renderPending_) {
-    window_->Render();
-    renderPending_ = false;
+    if (renderedThisCycle && hasFrame_ && !forceRender_) {
+      // Another view rendered in this paint cycle: show this one's previous
+      // frame now and render it on the next event-loop turn, so views that
+      // change together (a new study, the crosshair moving) never add up to
+      // one long freeze on software OpenGL.
+      QTimer::singleShot(0, this, [this] { update(); });
+    } else {
+      window_->Render();
+      renderPending_ = false;
+      hasFrame_ = true;
+      if (!renderedThisCycle) {
+        renderedThisCycle = true;
+        QTimer::singleShot(0, [] { renderedThisCycle = false; });
+      }
+    }
   }
   QOpenGLExtraFunctions* gl = context()->extraFunctions();
   const int w = static_cast<int>(width() * devicePixelRatioF());
@@ -134,6 +168,16 @@ void VtkOpenGLWidget::paintGL() {
   gl->glClear(GL_COLOR_BUFFER_BIT);
   gl->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
   state->Pop();
+  // Qt draws the text into the same framebuffer. Not through QPainter(this):
+  // while QWidget::grab() renders the window, that painter is redirected
+  // into the grab's pixmap, under the GL image.
+  gl->glBindFramebuffer(GL_FRAMEBUFFER, defaultFramebufferObject());
+  QOpenGLPaintDevice device(QSize(w, h));
+  device.setDevicePixelRatio(devicePixelRatioF());
+  {
+    QPainter painter(&device);
+    paintOverlay(painter);
+  }
   inPaint_ = false;
 }
 

@@ -3,6 +3,7 @@
 #include <vtkSmartPointer.h>
 #include <QOpenGLWidget>
 
+class QPainter;
 class vtkGenericOpenGLRenderWindow;
 class vtkGenericRenderWindowInteractor;
 class vtkObject;
@@ -28,6 +29,9 @@ class VtkOpenGLWidget : public QOpenGLWidget {
 
   /// Asks for a VTK render at the next paint (coalesces many requests).
   void requestRender();
+  /// Renders the view now and returns the frame. Hides QOpenGLWidget's
+  /// function of the same name: a grab is never deferred (see paintGL).
+  QImage grabFramebuffer();
 
  protected:
   void initializeGL() override;
@@ -38,6 +42,8 @@ class VtkOpenGLWidget : public QOpenGLWidget {
   void mouseReleaseEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
+  /// Draws over the VTK frame with Qt (text, labels), once per paint.
+  virtual void paintOverlay(QPainter& painter) {}
 
  private:
   void onRenderWindowEvent(vtkObject* caller, unsigned long eventId, void* callData);
@@ -48,6 +54,8 @@ class VtkOpenGLWidget : public QOpenGLWidget {
   vtkSmartPointer<vtkGenericRenderWindowInteractor> interactor_;
   QMetaObject::Connection contextTeardown_;  ///< disconnected before this widget dies
   bool renderPending_ = true;
+  bool forceRender_ = false;  ///< inside grabFramebuffer()
+  bool hasFrame_ = false;     ///< VTK's framebuffer holds a frame of the current size
   bool inPaint_ = false;
 };
 
