@@ -72,6 +72,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     progress_->setValue(done);
   });
   connect(&loader_, &StudyLoader::loaded, this, &MainWindow::showStudy);
+  connect(&loader_, &StudyLoader::preview, this,
+          [this](const QImage& slice, double pixelAspect, int slices) {
+            viewport(core::SlicePlane::Axial)
+                ->showPreview(slice, pixelAspect,
+                              QString("Axial, middle slice\nloading %1 slices ...").arg(slices));
+            Q_EMIT previewShown();
+          });
   connect(&fundusGrader_, &FundusGrader::finished, this, [this](const FundusResult& result) {
     fundus_->showModelResult(result);
     if (store_) {
@@ -707,6 +714,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
 
 void MainWindow::showFailure(const QString& message) {
   progress_->setVisible(false);
+  for (auto* v : viewports_) v->clearPreview();
   statusBar()->showMessage("Could not open the study (see the Problems list)");
   problems_ = QStringList{message};
   showProblems();

@@ -115,6 +115,8 @@ class MainWindow : public QMainWindow {
 
  Q_SIGNALS:
   void studyShown();
+  /// The first slice of the series being loaded is on screen.
+  void previewShown();
   void studyFailed(const QString& message);
   void modelFinished();
   void modelFailed(const QString& message);

@@ -164,6 +164,7 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
                               const QString& caption) {
   volume_ = std::move(volume);
   caption_ = caption;
+  preview_ = QImage();
   if (!volume_) return;
   image_ = wrapVolume<vtkShortArray>(*volume_);
   mapper_->SetInputData(image_);
@@ -461,7 +462,33 @@ void SliceViewport::updateAnnotation() {
   annotations_.setEdge(ViewAnnotations::Right, labels[3]);
 }
 
+void SliceViewport::showPreview(const QImage& slice, double pixelAspect, const QString& caption) {
+  preview_ = slice;
+  previewAspect_ = pixelAspect > 0 ? pixelAspect : 1.0;
+  previewCaption_ = caption;
+  update();
+}
+
+void SliceViewport::clearPreview() {
+  preview_ = QImage();
+  update();
+}
+
 void SliceViewport::paintOverlay(QPainter& painter) {
+  if (!preview_.isNull()) {
+    // Over whatever VTK drew (an empty view, or the study being replaced).
+    painter.fillRect(rect(), Qt::black);
+    QSizeF size(preview_.width(), preview_.height() * previewAspect_);
+    size.scale(QSizeF(rect().size()), Qt::KeepAspectRatio);
+    const QRectF target(QPointF((width() - size.width()) / 2, (height() - size.height()) / 2),
+                        size);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    painter.drawImage(target, preview_);
+    painter.setPen(QColor(242, 217, 77));
+    painter.drawText(rect().adjusted(5, 3, -5, -3), Qt::AlignLeft | Qt::AlignBottom,
+                     previewCaption_);
+    return;
+  }
   if (volume_) {
     annotations_.paint(painter, rect());
     return;

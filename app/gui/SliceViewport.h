@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QImage>
 #include <array>
 #include <memory>
 #include <vector>
@@ -52,6 +53,13 @@ class SliceViewport : public VtkOpenGLWidget {
   void setWindow(core::HuWindow window);
   /// The upper-right corner's text (patient and study).
   void setCornerText(const QString& text);
+
+  /// Shows `slice` (8-bit, as the DICOM file stores it; rows `pixelAspect`
+  /// times as tall as columns are wide) in place of the view until the next
+  /// setVolume: the first slice of a series that is still loading.
+  void showPreview(const QImage& slice, double pixelAspect, const QString& caption);
+  void clearPreview();
+  bool showsPreview() const { return !preview_.isNull(); }
 
   /// Fits the whole slice in the view again.
   void resetCamera();
@@ -126,6 +134,9 @@ class SliceViewport : public VtkOpenGLWidget {
   vtkSmartPointer<vtkImageSliceMapper> mapper_;
   vtkSmartPointer<vtkImageSlice> actor_;
   ViewAnnotations annotations_;
+  QImage preview_;
+  double previewAspect_ = 1.0;
+  QString previewCaption_;
   vtkSmartPointer<vtkImageStack> stack_;
   std::shared_ptr<const core::FloatVolume> heatmap_;
   vtkSmartPointer<vtkImageData> heatmapImage_;

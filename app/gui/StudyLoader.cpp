@@ -4,6 +4,7 @@
 #include <functional>
 #include <variant>
 
+#include "vigie/core/SliceImage.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
@@ -65,6 +66,42 @@ QImage thumbnailOf(const imaging::DicomSeriesEntry& series) {
                       Qt::SmoothTransformation);
 }
 
+/// The slice the axial view opens on (the middle one along the normal), in
+/// HU under the lung window, 8-bit, and the ratio of its pixels' height to
+/// width: shown while the rest of the series loads. Single-frame slices only
+/// (a multi-frame file holds the whole series; its decode is the load).
+struct SlicePreview {
+  QImage image;
+  double pixelAspect = 1.0;
+};
+
+SlicePreview previewOf(const imaging::DicomSeriesEntry& series) {
+  auto layout = imaging::CtVolumeLoader::layout(series);
+  if (!layout.ok() || layout.value().multiFrame || layout.value().slices.empty()) return {};
+  const auto& slices = layout.value().slices;
+  // The views open on slice count/2 of the sorted stack.
+  const imaging::DicomImageHeader& header = *slices[slices.size() / 2].header;
+  auto decoded = imaging::decodeDicomPixels(header.file);
+  if (!decoded.ok()) return {};
+  const auto& d = decoded.value();
+  if (d.samplesPerPixel != 1 || d.bitsAllocated != 16 || d.frames != 1) return {};
+  if (d.bytes.size() < static_cast<std::size_t>(d.rows) * d.columns * 2) return {};
+  const core::HuWindow window = core::HuWindow::lung();
+  const double low = window.center - 0.5 * window.width;
+  QImage image(d.columns, d.rows, QImage::Format_Grayscale8);
+  for (int r = 0; r < d.rows; ++r) {
+    uchar* line = image.scanLine(r);
+    for (int c = 0; c < d.columns; ++c) {
+      const std::size_t p = static_cast<std::size_t>(r) * d.columns + c;
+      const auto word = static_cast<std::uint16_t>(d.bytes[2 * p] | (d.bytes[2 * p + 1] << 8));
+      const double stored = d.pixelRepresentation ? static_cast<std::int16_t>(word) : word;
+      const double hu = stored * header.rescaleSlope + header.rescaleIntercept;
+      line[c] = static_cast<uchar>(std::clamp((hu - low) / window.width, 0.0, 1.0) * 255.0);
+    }
+  }
+  return {image, header.rowSpacing / header.columnSpacing};
+}
+
 std::vector<SeriesCard> catalogueOf(const imaging::DicomScanResult& result,
                                     const std::atomic<bool>& cancel) {
   std::vector<SeriesCard> cards;
@@ -93,9 +130,10 @@ std::vector<SeriesCard> catalogueOf(const imaging::DicomScanResult& result,
 }
 
 /// Runs on the worker thread; returns the study or an error message.
-std::variant<LoadedStudy, QString> loadStudy(const QString& path, const SeriesKey& wanted,
-                                             const std::atomic<bool>& cancel,
-                                             const std::function<void(int, int)>& onProgress) {
+std::variant<LoadedStudy, QString> loadStudy(
+    const QString& path, const SeriesKey& wanted, const std::atomic<bool>& cancel,
+    const std::function<void(int, int)>& onProgress,
+    const std::function<void(const QImage&, double, int)>& onPreview) {
   auto scan = imaging::DicomScanner().scan(path.toStdString());
   if (!scan.ok()) return QString::fromStdString(scan.error().message);
   const auto& result = scan.value();
@@ -124,6 +162,8 @@ std::variant<LoadedStudy, QString> loadStudy(const QString& path, const SeriesKe
         .arg(result.unreadable.size())
         .arg(result.skippedNonDicom);
   }
+  if (const SlicePreview preview = previewOf(*chosen); !preview.image.isNull())
+    onPreview(preview.image, preview.pixelAspect, sliceCount(*chosen));
   auto loaded = imaging::CtVolumeLoader().load(
       *chosen,
       [&](std::size_t done, std::size_t total) {
@@ -183,7 +223,11 @@ void StudyLoader::load(const QString& path, const SeriesKey& wanted) {
     auto onProgress = [this, token](int done, int total) {
       token.post([this, done, total] { Q_EMIT progress(done, total); });
     };
-    auto outcome = loadStudy(path, wanted, token.flag(), onProgress);
+    auto onPreview = [this, token](const QImage& slice, double pixelAspect, int slices) {
+      token.post(
+          [this, slice, pixelAspect, slices] { Q_EMIT preview(slice, pixelAspect, slices); });
+    };
+    auto outcome = loadStudy(path, wanted, token.flag(), onProgress, onPreview);
     token.post([this, outcome = std::move(outcome)] {
       job_.finished();
       if (auto* study = std::get_if<LoadedStudy>(&outcome)) {

@@ -67,6 +67,11 @@ class StudyLoader : public QObject {
 
  Q_SIGNALS:
   void progress(int done, int total);
+  /// The slice the axial view opens on, decoded before the rest (lung
+  /// window, 8-bit; `pixelAspect` = row spacing / column spacing), so the
+  /// reader sees the study while the series loads. Not sent for multi-frame
+  /// series.
+  void preview(const QImage& slice, double pixelAspect, int slices);
   void loaded(const vigie::app::LoadedStudy& study);
   void failed(const QString& message);
 

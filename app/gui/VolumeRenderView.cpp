@@ -94,7 +94,7 @@ TransferPoints transferPointsOf(VolumeRenderView::Preset preset) {
       // shape with the vessels and nodules as dents and tunnels in it; the
       // chest wall, which has the vessels' density, stays clear (it would
       // hide them), and the findings' spheres show where to look.
-      return {{{-1024, 0}, {-940, 0}, {-910, 0.06}, {-650, 0.06}, {-550, 0}, {3000, 0}},
+      return {{{-1024, 0}, {-940, 0}, {-910, 0.02}, {-650, 0.02}, {-550, 0}, {3000, 0}},
               {{-940, 0.55, 0.7, 0.95}, {-650, 0.85, 0.75, 0.85}}};
   }
   return {};
@@ -117,11 +117,19 @@ QString VolumeRenderView::presetName(Preset preset) {
 VolumeRenderView::VolumeRenderView(QWidget* parent)
     : VtkOpenGLWidget(parent),
       renderer_(vtkSmartPointer<vtkRenderer>::New()),
+      markerRenderer_(vtkSmartPointer<vtkRenderer>::New()),
       mapper_(vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New()),
       actor_(vtkSmartPointer<vtkVolume>::New()) {
   setObjectName("volumeView");
   renderer_->SetBackground(0.05, 0.05, 0.08);
   renderWindow()->AddRenderer(renderer_);
+  // The findings' spheres are drawn in a layer over the volume, with its
+  // camera: a nodule deep in the lung stays visible whatever the preset.
+  markerRenderer_->SetLayer(1);
+  markerRenderer_->InteractiveOff();
+  markerRenderer_->SetActiveCamera(renderer_->GetActiveCamera());
+  renderWindow()->SetNumberOfLayers(2);
+  renderWindow()->AddRenderer(markerRenderer_);
   // Frames are rendered on the GUI thread: the mapper casts fewer rays when
   // a frame takes longer than the update rate allows (100 ms still, 66 ms
   // while the reader drags), so the view never holds the GUI for long.
@@ -230,7 +238,7 @@ void VolumeRenderView::applyPreset() {
 void VolumeRenderView::paintOverlay(QPainter& painter) { caption_.paint(painter, rect()); }
 
 void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
-  for (auto& actor : markerActors_) renderer_->RemoveActor(actor);
+  for (auto& actor : markerActors_) markerRenderer_->RemoveActor(actor);
   markerActors_.clear();
   for (const auto& m : markers) {
     auto sphere = vtkSmartPointer<vtkSphereSource>::New();
@@ -244,7 +252,7 @@ void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
     auto actor = vtkSmartPointer<vtkActor>::New();
     actor->SetMapper(mapper);
     actor->GetProperty()->SetColor(m.colour.redF(), m.colour.greenF(), m.colour.blueF());
-    renderer_->AddActor(actor);
+    markerRenderer_->AddActor(actor);
     markerActors_.push_back(actor);
   }
   requestRender();
@@ -264,6 +272,7 @@ void VolumeRenderView::resetCamera() {
   camera->SetPosition(centre[0], centre[1] - 1000.0, centre[2]);
   camera->SetViewUp(0, 0, 1);
   renderer_->ResetCamera();
+  camera->Zoom(1.4);  // ResetCamera fits the bounding sphere: the corners of a box are mostly air
   requestRender();
 }
 

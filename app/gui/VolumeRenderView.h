@@ -74,6 +74,7 @@ class VolumeRenderView : public VtkOpenGLWidget {
 
   BackgroundJob<VolumeRenderView> preparation_{this};
   vtkSmartPointer<vtkRenderer> renderer_;
+  vtkSmartPointer<vtkRenderer> markerRenderer_;  ///< layer 1: the spheres, over the volume
   vtkSmartPointer<vtkGPUVolumeRayCastMapper> mapper_;
   vtkSmartPointer<vtkVolume> actor_;
   ViewAnnotations caption_;

@@ -79,6 +79,7 @@ class MainWindowTest : public QObject {
   void linksTheViewsThroughAPickedPoint();
   void rendersTheVolumeAndBrowsesItsSeries();
   void marksLesionsAndShowsAGridOfPhotographs();
+  void showsTheFirstSliceWhileTheSeriesLoads();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -676,4 +677,26 @@ void MainWindowTest::marksLesionsAndShowsAGridOfPhotographs() {
   QVERIFY(again.openPhotographs(VIGIE_DEMO_DIR "/fundus") > 0);
   again.fundusViewer()->selectPhotograph(1);
   QCOMPARE(again.fundusViewer()->lesionMarkCount(), std::size_t{2});
+}
+
+void MainWindowTest::showsTheFirstSliceWhileTheSeriesLoads() {
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  SliceViewport* axial = window.viewport(SlicePlane::Axial);
+  QStringList order;
+  QImage previewFrame;
+  connect(&window, &MainWindow::previewShown, this, [&] {
+    order << "preview";
+    QVERIFY(axial->showsPreview());
+    previewFrame = axial->grabFramebuffer();
+  });
+  connect(&window, &MainWindow::studyShown, this, [&] { order << "study"; });
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(VIGIE_DEMO_DIR "/ct");
+  QVERIFY(shown.wait(60000));
+  QCOMPARE(order, QStringList({"preview", "study"}));
+  previewFrame.save(artefactDir() + "/vigie-first-slice-preview.png");
+  QVERIFY2(contentFraction(previewFrame) > 0.2, "the preview looks blank");
+  QVERIFY(!axial->showsPreview());  // the volume replaced it
 }
