@@ -1,6 +1,7 @@
 #include "FindingsPanel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -71,11 +72,23 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   opacity_->setRange(0, 100);
   opacity_->setValue(70);
   opacity_->setToolTip("Heatmap opacity");
+  colours_ = new QComboBox(this);
+  colours_->setObjectName("heatmapColours");
+  colours_->addItem("Yellow to red", static_cast<int>(OverlayColours::YellowRed));
+  colours_->addItem("Rainbow", static_cast<int>(OverlayColours::Rainbow));
+  colours_->addItem("Green", static_cast<int>(OverlayColours::Green));
+  colours_->setToolTip("Heatmap colour map");
   controls->addWidget(overlayToggle_);
-  controls->addWidget(new QLabel("Opacity", this));
-  controls->addWidget(opacity_, 1);
+  controls->addWidget(colours_, 1);
   layout->addLayout(controls);
+  auto* opacityRow = new QHBoxLayout;
+  opacityRow->addWidget(new QLabel("Opacity", this));
+  opacityRow->addWidget(opacity_, 1);
+  layout->addLayout(opacityRow);
   connect(overlayToggle_, &QCheckBox::toggled, this, &FindingsPanel::overlayVisibilityChanged);
+  connect(colours_, &QComboBox::currentIndexChanged, this, [this] {
+    Q_EMIT overlayColoursChanged(static_cast<OverlayColours>(colours_->currentData().toInt()));
+  });
   connect(opacity_, &QSlider::valueChanged, this,
           [this](int v) { Q_EMIT overlayOpacityChanged(v / 100.0); });
 

@@ -4,11 +4,13 @@
 #include <optional>
 #include <vector>
 
+#include "OverlayColours.h"
 #include "vigie/core/Finding.h"
 #include "vigie/core/ReviewOutcome.h"
 #include "vigie/core/VolumeGeometry.h"
 
 class QLabel;
+class QComboBox;
 class QSlider;
 class QCheckBox;
 class QTableWidget;
@@ -49,11 +51,13 @@ class FindingsPanel : public QWidget {
   void findingSelected(const vigie::core::Finding& finding);
   void overlayVisibilityChanged(bool visible);
   void overlayOpacityChanged(double opacity);
+  void overlayColoursChanged(vigie::app::OverlayColours colours);
 
  private:
   QLabel* model_ = nullptr;
   QCheckBox* overlayToggle_ = nullptr;
   QSlider* opacity_ = nullptr;
+  QComboBox* colours_ = nullptr;
   QTableWidget* table_ = nullptr;
   std::vector<core::ReviewedFinding> findings_;
 };

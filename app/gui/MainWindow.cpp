@@ -270,6 +270,9 @@ void MainWindow::buildLayout() {
   connect(findings_, &FindingsPanel::overlayVisibilityChanged, this, [this](bool visible) {
     for (auto* v : viewports_) v->setOverlayVisible(visible);
   });
+  connect(findings_, &FindingsPanel::overlayColoursChanged, this, [this](OverlayColours colours) {
+    for (auto* v : viewports_) v->setOverlayColours(colours);
+  });
   connect(findings_, &FindingsPanel::overlayOpacityChanged, this, [this](double opacity) {
     for (auto* v : viewports_) v->setOverlayOpacity(opacity);
   });

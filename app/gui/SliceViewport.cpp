@@ -15,6 +15,7 @@
 #include <vtkImageStack.h>
 #include <vtkLineSource.h>
 #include <vtkLookupTable.h>
+#include <vtkMath.h>
 #include <vtkPointData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
@@ -60,6 +61,36 @@ vtkSmartPointer<vtkImageData> wrapVolume(const core::Volume<Voxel>& volume) {
   image->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
   image->GetPointData()->SetScalars(scalars);
   return image;
+}
+
+/// The heatmap's colours: transparent below 0.2, then along the map, more
+/// opaque as the probability rises.
+vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColours map) {
+  auto table = vtkSmartPointer<vtkLookupTable>::New();
+  table->SetNumberOfTableValues(256);
+  table->SetRange(0.0, 1.0);
+  for (int n = 0; n < 256; ++n) {
+    const double v = n / 255.0;
+    const double alpha = v < 0.2 ? 0.0 : 0.35 + 0.6 * (v - 0.2) / 0.8;
+    const double t = std::clamp((v - 0.2) / 0.8, 0.0, 1.0);
+    switch (map) {
+      case OverlayColours::YellowRed:
+        table->SetTableValue(n, 1.0, 1.0 - 0.85 * v, 0.1 * (1 - v), alpha);
+        break;
+      case OverlayColours::Rainbow: {
+        // Hue from blue (240 degrees) to red (0).
+        double rgb[3];
+        vtkMath::HSVToRGB((1.0 - t) * 2.0 / 3.0, 1.0, 1.0, rgb, rgb + 1, rgb + 2);
+        table->SetTableValue(n, rgb[0], rgb[1], rgb[2], alpha);
+        break;
+      }
+      case OverlayColours::Green:
+        table->SetTableValue(n, 0.2 * t, 0.55 + 0.45 * t, 0.2 * t, alpha);
+        break;
+    }
+  }
+  table->Build();
+  return table;
 }
 
 /// A 2x2x2 image of one value, owned by VTK: what an empty view draws.
@@ -110,19 +141,9 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
   mapper_->SetInputData(blankImage<vtkShortArray>(-1024));
   stack_->AddImage(actor_);
 
-  // Heatmap colours: transparent below 0.2, then yellow to red, more opaque as it rises.
-  auto colours = vtkSmartPointer<vtkLookupTable>::New();
-  colours->SetNumberOfTableValues(256);
-  colours->SetRange(0.0, 1.0);
-  for (int n = 0; n < 256; ++n) {
-    const double v = n / 255.0;
-    const double alpha = v < 0.2 ? 0.0 : 0.35 + 0.6 * (v - 0.2) / 0.8;
-    colours->SetTableValue(n, 1.0, 1.0 - 0.85 * v, 0.1 * (1 - v), alpha);
-  }
-  colours->Build();
   heatmapMapper_->SetOrientation(mapperOrientation(plane));
   heatmapActor_->SetMapper(heatmapMapper_);
-  heatmapActor_->GetProperty()->SetLookupTable(colours);
+  heatmapActor_->GetProperty()->SetLookupTable(lookupTableOf(OverlayColours::YellowRed));
   heatmapActor_->GetProperty()->UseLookupTableScalarRangeOn();
   heatmapActor_->GetProperty()->SetInterpolationTypeToLinear();
   heatmapActor_->GetProperty()->SetLayerNumber(1);
@@ -273,6 +294,11 @@ void SliceViewport::setOverlayVisible(bool visible) {
   if (!heatmap_) return;
   if (visible && !stack_->HasImage(heatmapActor_)) stack_->AddImage(heatmapActor_);
   if (!visible && stack_->HasImage(heatmapActor_)) stack_->RemoveImage(heatmapActor_);
+  requestRender();
+}
+
+void SliceViewport::setOverlayColours(OverlayColours colours) {
+  heatmapActor_->GetProperty()->SetLookupTable(lookupTableOf(colours));
   requestRender();
 }
 

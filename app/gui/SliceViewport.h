@@ -7,6 +7,7 @@
 
 #include <vtkSmartPointer.h>
 
+#include "OverlayColours.h"
 #include "ViewAnnotations.h"
 #include "VtkOpenGLWidget.h"
 #include "vigie/core/SliceImage.h"
@@ -69,6 +70,7 @@ class SliceViewport : public VtkOpenGLWidget {
   void setOverlay(std::shared_ptr<const core::FloatVolume> heatmap);
   void setOverlayVisible(bool visible);
   void setOverlayOpacity(double opacity);  ///< 0..1
+  void setOverlayColours(OverlayColours colours);
   bool overlayVisible() const { return overlayVisible_; }
 
   /// Moves to the slice through `pointMm` (LPS) and rings it with a circle

@@ -1,5 +1,6 @@
 // GUI tests: the real main window under Xvfb, driven by Qt Test.
 #include <QColor>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -156,6 +157,19 @@ double heatmapFraction(const QImage& image) {
   return total ? static_cast<double>(hot) / total : 0.0;
 }
 
+/// Fraction of pixels clearly green (the "Green" heatmap colour map).
+double greenFraction(const QImage& image) {
+  int green = 0, total = 0;
+  for (int y = 0; y < image.height(); y += 2) {
+    for (int x = 0; x < image.width(); x += 2) {
+      const QColor c = image.pixelColor(x, y);
+      ++total;
+      if (c.green() > 120 && c.green() - c.red() > 60 && c.green() - c.blue() > 60) ++green;
+    }
+  }
+  return total ? static_cast<double>(green) / total : 0.0;
+}
+
 void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   MainWindow window;
   QVERIFY(showDemoCt(window));
@@ -183,6 +197,14 @@ void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   overlay.save(artefactDir() + "/vigie-axial-heatmap.png");
   window.grab().save(artefactDir() + "/vigie-main-window-model.png");
   QVERIFY2(heatmapFraction(overlay) > 0.02, "no heatmap colours in the axial view");
+  // Another colour map: the same regions turn green.
+  auto* colours = window.findChild<QComboBox*>("heatmapColours");
+  QVERIFY(colours);
+  colours->setCurrentIndex(colours->findText("Green"));
+  const QImage green = axial->grabFramebuffer();
+  green.save(artefactDir() + "/vigie-axial-heatmap-green.png");
+  QVERIFY2(heatmapFraction(green) < 0.005, "the red map is still drawn");
+  QVERIFY2(greenFraction(green) > 0.02, "no green heatmap in the axial view");
   // Every finding is a sphere in the 3D view too.
   QCOMPARE(static_cast<int>(window.volumeView()->markerCount()),
            window.findingsPanel()->findingCount());
