@@ -3,6 +3,7 @@
 #include <QPainter>
 
 #include "MeasurementNotes.h"
+#include "VtkImages.h"
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
@@ -45,24 +46,6 @@ int mapperOrientation(core::SlicePlane plane) {
   return 2;
 }
 
-/// VTK image data over the volume's voxels, without copying them: the
-/// caller keeps the volume alive for as long as VTK may draw it.
-template <typename ArrayType, typename Voxel>
-vtkSmartPointer<vtkImageData> wrapVolume(const core::Volume<Voxel>& volume) {
-  const auto& g = volume.geometry();
-  auto scalars = vtkSmartPointer<ArrayType>::New();
-  // `1`: VTK does not own (and must not free) the voxels.
-  scalars->SetArray(const_cast<Voxel*>(volume.data()), static_cast<vtkIdType>(volume.voxelCount()),
-                    1);
-  auto image = vtkSmartPointer<vtkImageData>::New();
-  image->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
-                       static_cast<int>(g.size.k));
-  image->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
-  image->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
-  image->GetPointData()->SetScalars(scalars);
-  return image;
-}
-
 /// The heatmap's colours: transparent below 0.2, then along the map, more
 /// opaque as the probability rises.
 vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColours map) {
@@ -91,18 +74,6 @@ vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColours map) {
   }
   table->Build();
   return table;
-}
-
-/// A 2x2x2 image of one value, owned by VTK: what an empty view draws.
-template <typename ArrayType>
-vtkSmartPointer<vtkImageData> blankImage(double value) {
-  auto scalars = vtkSmartPointer<ArrayType>::New();
-  scalars->SetNumberOfTuples(8);
-  scalars->Fill(value);
-  auto image = vtkSmartPointer<vtkImageData>::New();
-  image->SetDimensions(2, 2, 2);
-  image->GetPointData()->SetScalars(scalars);
-  return image;
 }
 
 /// "Axial", "Coronal", "Sagittal": the plane's word, capitalised for the corner text.

@@ -24,6 +24,7 @@
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
+#include "VtkImages.h"
 #include "vigie/imaging/preprocess/Resampler.h"
 
 namespace vigie::app {
@@ -34,22 +35,6 @@ namespace {
 /// frame far longer than a reader waits on software OpenGL, for detail the
 /// slice views show anyway (the findings' spheres mark what is too small).
 constexpr double kMaxRenderedVoxels = 4.0e6;
-
-/// The volume as VTK image data, sharing the voxels: the caller keeps the
-/// volume alive while VTK may read it.
-vtkSmartPointer<vtkImageData> imageOver(const core::CtVolume& volume) {
-  const auto& g = volume.geometry();
-  auto scalars = vtkSmartPointer<vtkShortArray>::New();
-  scalars->SetArray(const_cast<std::int16_t*>(volume.data()),
-                    static_cast<vtkIdType>(volume.voxelCount()), 1);
-  auto image = vtkSmartPointer<vtkImageData>::New();
-  image->SetDimensions(static_cast<int>(g.size.i), static_cast<int>(g.size.j),
-                       static_cast<int>(g.size.k));
-  image->SetSpacing(g.spacing.x, g.spacing.y, g.spacing.z);
-  image->SetOrigin(g.origin.x, g.origin.y, g.origin.z);
-  image->GetPointData()->SetScalars(scalars);
-  return image;
-}
 
 /// The volume to render: itself when small enough, else resampled (linear)
 /// to a grid of at most kMaxRenderedVoxels. Worker thread.
@@ -148,12 +133,7 @@ VolumeRenderView::VolumeRenderView(QWidget* parent)
   caption_.setCorner(ViewAnnotations::UpperLeft, "3D");
   // Warm-up: a blank 2x2x2 volume, so the window's first paint (at
   // start-up) compiles the ray-casting shaders, not the study's first frame.
-  auto blank = vtkSmartPointer<vtkShortArray>::New();
-  blank->SetNumberOfTuples(8);
-  blank->Fill(-1024);
-  image_ = vtkSmartPointer<vtkImageData>::New();
-  image_->SetDimensions(2, 2, 2);
-  image_->GetPointData()->SetScalars(blank);
+  image_ = blankImage<vtkShortArray>(-1024);
   mapper_->SetInputData(image_);
   renderer_->AddVolume(actor_);
 
@@ -196,7 +176,7 @@ void VolumeRenderView::setVolume(std::shared_ptr<const core::CtVolume> volume) {
 
 void VolumeRenderView::showPrepared(std::shared_ptr<const core::CtVolume> prepared) {
   rendered_ = std::move(prepared);
-  image_ = imageOver(*rendered_);
+  image_ = wrapVolume<vtkShortArray>(*rendered_);
   mapper_->SetInputData(image_);
   renderer_->AddVolume(actor_);
   // Progressive: the first frame, which also uploads the volume and has no
