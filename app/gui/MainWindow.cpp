@@ -570,6 +570,8 @@ void MainWindow::showShortcuts() {
       {"Double-click a series", "Study panel: show that series"},
       {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
       {"L", "Fundus tab: show or hide the DR model's lesion heatmap"},
+      {"V", "Fundus tab: a grid of every photograph, or one photograph"},
+      {"M", "Fundus tab: mark lesions (click to mark, right-click a mark to remove it)"},
       {"Ctrl+M (Fundus tab)", "Run the DR model on the photograph shown"},
       {"F1", "This list"},
   };
