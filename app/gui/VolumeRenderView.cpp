@@ -221,8 +221,18 @@ void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
   for (auto& actor : markerActors_) markerRenderer_->RemoveActor(actor);
   markerActors_.clear();
   for (const auto& m : markers) {
+    // VTK draws the volume along its index axes from the origin (as the
+    // slice views do), so a patient point goes into that frame first: the
+    // same point for an oblique series as for an axial one.
+    core::Vec3 at = m.centreMm;
+    if (source_) {
+      const auto& g = source_->geometry();
+      const core::Vec3 index = g.physicalToIndex(m.centreMm);
+      at = {g.origin.x + index.x * g.spacing.x, g.origin.y + index.y * g.spacing.y,
+            g.origin.z + index.z * g.spacing.z};
+    }
     auto sphere = vtkSmartPointer<vtkSphereSource>::New();
-    sphere->SetCenter(m.centreMm.x, m.centreMm.y, m.centreMm.z);
+    sphere->SetCenter(at.x, at.y, at.z);
     // Never smaller than 3 mm, or a micro-nodule vanishes in the overview.
     sphere->SetRadius(std::max(1.5, 0.5 * m.diameterMm));
     sphere->SetThetaResolution(20);

@@ -57,7 +57,8 @@ class VolumeRenderView : public VtkOpenGLWidget {
   void setPreset(Preset preset);
   Preset preset() const { return preset_; }
 
-  /// Replaces the spheres drawn (findings); empty removes them.
+  /// Replaces the spheres drawn (findings, centres in LPS mm, placed through
+  /// the volume's geometry); empty removes them. Call after setVolume.
   void setMarkers(const std::vector<VolumeMarker>& markers);
   std::size_t markerCount() const { return markerActors_.size(); }
 
