@@ -20,6 +20,13 @@ int sliceCount(const imaging::DicomSeriesEntry& series) {
   return slices;
 }
 
+/// Sample `p` of a decoded grey frame (8 or 16 bits, little-endian), as stored.
+double storedSample(const imaging::DecodedPixels& d, const std::uint8_t* frame, std::size_t p) {
+  if (d.bitsAllocated <= 8) return frame[p];
+  const auto word = static_cast<std::uint16_t>(frame[2 * p] | (frame[2 * p + 1] << 8));
+  return d.pixelRepresentation ? static_cast<std::int16_t>(word) : word;
+}
+
 /// The middle image of a series as a small grey picture, stretched between
 /// its 1st and 99th percentiles (no window is known for every modality).
 /// A null image when it cannot be decoded; the load reports that file anyway.
@@ -36,15 +43,7 @@ QImage thumbnailOf(const imaging::DicomSeriesEntry& series) {
   if (d.bytes.size() < (frame + 1) * frameBytes) return {};
   const std::uint8_t* raw = d.bytes.data() + frame * frameBytes;
   std::vector<float> values(pixels);
-  for (std::size_t p = 0; p < pixels; ++p) {
-    if (d.bitsAllocated <= 8) {
-      values[p] = raw[p];
-    } else {
-      const auto word = static_cast<std::uint16_t>(raw[2 * p] | (raw[2 * p + 1] << 8));
-      values[p] = d.pixelRepresentation ? static_cast<float>(static_cast<std::int16_t>(word))
-                                        : static_cast<float>(word);
-    }
-  }
+  for (std::size_t p = 0; p < pixels; ++p) values[p] = static_cast<float>(storedSample(d, raw, p));
   std::vector<float> sorted = values;
   const auto at = [&](double q) {
     auto nth = sorted.begin() + static_cast<std::ptrdiff_t>(q * (sorted.size() - 1));
@@ -93,9 +92,8 @@ SlicePreview previewOf(const imaging::DicomSeriesEntry& series) {
     uchar* line = image.scanLine(r);
     for (int c = 0; c < d.columns; ++c) {
       const std::size_t p = static_cast<std::size_t>(r) * d.columns + c;
-      const auto word = static_cast<std::uint16_t>(d.bytes[2 * p] | (d.bytes[2 * p + 1] << 8));
-      const double stored = d.pixelRepresentation ? static_cast<std::int16_t>(word) : word;
-      const double hu = stored * header.rescaleSlope + header.rescaleIntercept;
+      const double hu =
+          storedSample(d, d.bytes.data(), p) * header.rescaleSlope + header.rescaleIntercept;
       line[c] = static_cast<uchar>(std::clamp((hu - low) / window.width, 0.0, 1.0) * 255.0);
     }
   }
