@@ -1,5 +1,7 @@
 #include "VolumeRenderView.h"
 
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
 #include <QTimer>
 
 #include <algorithm>
@@ -32,17 +34,20 @@ namespace {
 
 /// Above this many voxels the rendering uses a coarser grid: a 512x512x400
 /// chest CT (105 M voxels, 210 MB) would take seconds to upload and each
-/// frame far longer than a reader waits on software OpenGL, for detail the
-/// slice views show anyway (the findings' spheres mark what is too small).
-constexpr double kMaxRenderedVoxels = 4.0e6;
+/// frame far longer than a reader waits, for detail the slice views show
+/// anyway (the findings' spheres mark what is too small to see). Software
+/// OpenGL (Mesa's llvmpipe, as under Xvfb) gets a smaller budget: its first
+/// frame of a 4 M voxel volume took 120 ms, of a 2 M voxel one 70 ms.
+constexpr double kMaxRenderedVoxelsOnGpu = 16.0e6;
+constexpr double kMaxRenderedVoxelsInSoftware = 2.0e6;
 
 /// The volume to render: itself when small enough, else resampled (linear)
-/// to a grid of at most kMaxRenderedVoxels. Worker thread.
+/// to a grid of at most `maxVoxels`. Worker thread.
 std::shared_ptr<const core::CtVolume> prepareForRendering(
-    std::shared_ptr<const core::CtVolume> volume) {
+    std::shared_ptr<const core::CtVolume> volume, double maxVoxels) {
   const double voxels = static_cast<double>(volume->voxelCount());
-  if (voxels <= kMaxRenderedVoxels) return volume;
-  const double factor = std::cbrt(voxels / kMaxRenderedVoxels);
+  if (voxels <= maxVoxels) return volume;
+  const double factor = std::cbrt(voxels / maxVoxels);
   const auto& s = volume->geometry().spacing;
   auto coarse = imaging::resampleToSpacing(*volume, {s.x * factor, s.y * factor, s.z * factor});
   if (!coarse.ok()) return volume;  // the full grid still renders, only slower
@@ -149,6 +154,15 @@ VolumeRenderView::VolumeRenderView(QWidget* parent)
 
 VolumeRenderView::~VolumeRenderView() { preparation_.cancel(); }
 
+void VolumeRenderView::initializeGL() {
+  VtkOpenGLWidget::initializeGL();
+  const auto* renderer =
+      reinterpret_cast<const char*>(context()->functions()->glGetString(GL_RENDERER));
+  const QString name = renderer ? QString::fromLatin1(renderer) : QString();
+  softwareOpenGl_ = name.contains("llvmpipe") || name.contains("softpipe") ||
+                    name.contains("Software", Qt::CaseInsensitive);
+}
+
 const core::VolumeGeometry* VolumeRenderView::renderedGeometry() const {
   return rendered_ ? &rendered_->geometry() : nullptr;
 }
@@ -165,13 +179,15 @@ void VolumeRenderView::setVolume(std::shared_ptr<const core::CtVolume> volume) {
     preparation_.cancel();
     return;
   }
-  preparation_.start([this, volume](const BackgroundJob<VolumeRenderView>::Token& token) {
-    auto prepared = prepareForRendering(volume);
-    token.post([this, prepared = std::move(prepared)] {
-      preparation_.finished();
-      showPrepared(prepared);
-    });
-  });
+  const double maxVoxels = softwareOpenGl_ ? kMaxRenderedVoxelsInSoftware : kMaxRenderedVoxelsOnGpu;
+  preparation_.start(
+      [this, volume, maxVoxels](const BackgroundJob<VolumeRenderView>::Token& token) {
+        auto prepared = prepareForRendering(volume, maxVoxels);
+        token.post([this, prepared = std::move(prepared)] {
+          preparation_.finished();
+          showPrepared(prepared);
+        });
+      });
 }
 
 void VolumeRenderView::showPrepared(std::shared_ptr<const core::CtVolume> prepared) {

@@ -30,9 +30,9 @@ struct VolumeMarker {
 /// The fourth view of the CT layout: a GPU ray-cast volume rendering of the
 /// series with tissue presets, and the findings as coloured spheres.
 ///
-/// Volumes bigger than about 4 million voxels are shown on a coarser grid
-/// (resampled on a worker thread), so the texture upload and each frame stay
-/// short on software OpenGL too; the full-resolution volume stays with the
+/// Volumes bigger than 16 million voxels (2 million on software OpenGL) are
+/// shown on a coarser grid (resampled on a worker thread), so the texture
+/// upload and each frame stay short; the full-resolution volume stays with the
 /// slice views. Left drag rotates, right drag or the wheel zooms, middle
 /// drag pans. GUI thread only.
 class VolumeRenderView : public VtkOpenGLWidget {
@@ -68,6 +68,9 @@ class VolumeRenderView : public VtkOpenGLWidget {
  Q_SIGNALS:
   void volumeReady();
 
+ protected:
+  void initializeGL() override;
+
  private:
   void showPrepared(std::shared_ptr<const core::CtVolume> prepared);
   void applyPreset();
@@ -83,7 +86,9 @@ class VolumeRenderView : public VtkOpenGLWidget {
   std::vector<vtkSmartPointer<vtkActor>> markerActors_;
   std::shared_ptr<const core::CtVolume> source_;    ///< what the slice views show
   std::shared_ptr<const core::CtVolume> rendered_;  ///< what VTK reads (maybe coarser)
-  Preset preset_ = Preset::Lungs;                   // a chest CT workstation: the lungs first
+  Preset preset_ = Preset::Lungs;
+  bool softwareOpenGl_ = false;  ///< Mesa's llvmpipe or the like: a smaller grid // a chest CT
+                                 ///< workstation: the lungs first
 };
 
 }  // namespace vigie::app
