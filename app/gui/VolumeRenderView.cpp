@@ -196,9 +196,9 @@ void VolumeRenderView::showPrepared(std::shared_ptr<const core::CtVolume> prepar
   mapper_->SetInputData(image_);
   renderer_->AddVolume(actor_);
   // Progressive: the first frame, which also uploads the volume and has no
-  // timing to go by, casts a quarter of the rays; the finer frames follow.
-  mapper_->SetImageSampleDistance(2.0f);
-  mapper_->SetMinimumImageSampleDistance(2.0f);
+  // timing to go by, casts a ninth of the rays; the finer frames follow.
+  mapper_->SetImageSampleDistance(3.0f);
+  mapper_->SetMinimumImageSampleDistance(3.0f);
   QTimer::singleShot(150, this, [this] {
     mapper_->SetMinimumImageSampleDistance(1.0f);
     requestRender();
