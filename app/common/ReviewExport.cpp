@@ -117,6 +117,9 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
     imaging::FundusImageAssessment assessment;
     assessment.image = image;
     if (!grades.value().empty()) assessment.reader = grades.value().back();
+    auto marks = store.fundusLesionMarks(image.sopInstanceUid);
+    if (!marks.ok()) return marks.error();
+    assessment.lesionMarks = core::lesionMarksInForce(marks.value());
     if (session) {
       auto photo = imaging::readPhotograph(image.file);
       if (!photo.ok()) return photo.error();
@@ -130,21 +133,27 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
   }
   ReviewExport result;
   result.findings = report.images.size();
-  for (const auto& a : report.images) result.accepted += a.reader ? 1 : 0;
+  std::size_t marks = 0;
+  for (const auto& a : report.images) {
+    result.accepted += a.reader ? 1 : 0;
+    marks += a.lesionMarks.size();
+  }
   result.model = session ? report.producer.modelId + " " + report.producer.modelVersion : "none";
-  if (result.accepted == 0 && !session) {
+  if (result.accepted == 0 && marks == 0 && !session) {
     return core::makeError(core::ErrorCode::NotFound,
                            "nothing to export: no photograph of this series has a reader's grade "
-                           "(vigie-cli review grade --image SOP_INSTANCE_UID ...) and no --model");
+                           "(vigie-cli review grade --image SOP_INSTANCE_UID ...) or lesion "
+                           "marks, and no --model");
   }
   if (auto made = makeFolder(outDir); !made.ok()) return made.error();
   result.report = outDir / "sr.dcm";
   auto sr = imaging::writeFundusReport(photographs, report, result.report);
   if (!sr.ok()) return sr.error();
-  auto logged = store.audit(reader, "export",
-                            "DICOM SR of " + std::to_string(result.findings) + " photographs (" +
-                                std::to_string(result.accepted) + " graded by a reader, model " +
-                                result.model + ")");
+  auto logged =
+      store.audit(reader, "export",
+                  "DICOM SR of " + std::to_string(result.findings) + " photographs (" +
+                      std::to_string(result.accepted) + " graded by a reader, " +
+                      std::to_string(marks) + " lesion marks, model " + result.model + ")");
   if (!logged.ok()) return logged.error();
   return result;
 }

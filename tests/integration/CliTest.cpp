@@ -455,6 +455,31 @@ TEST(Cli, FundusGradesExportAsAReportThatTheCheckerAccepts) {
             0);
   const CliRun grades = runCli("review grades --json --image " + std::string(uid.c_str()) + store);
   EXPECT_EQ(nlohmann::json::parse(grades.output)[0]["grade"], 2);
+  {
+    // Two lesion marks from the GUI (through the store, as it records them),
+    // a third withdrawn: the two standing ones are exported.
+    auto direct = vigie::core::ReviewStore::open(dir / "review.sqlite");
+    ASSERT_TRUE(direct.ok());
+    vigie::core::FundusLesionMark mark;
+    mark.imageUid = uid.c_str();
+    mark.reader = "dr.eye";
+    mark.lesion = "haemorrhage";
+    mark.x = 200;
+    mark.y = 150;
+    mark.radius = 12;
+    ASSERT_TRUE(direct.value()->recordFundusLesionMark(mark).ok());
+    mark.lesion = "hard_exudate";
+    mark.x = 90.5;
+    ASSERT_TRUE(direct.value()->recordFundusLesionMark(mark).ok());
+    mark.lesion = "microaneurysm";
+    auto third = direct.value()->recordFundusLesionMark(mark);
+    ASSERT_TRUE(third.ok());
+    vigie::core::FundusLesionMark withdrawal;
+    withdrawal.imageUid = mark.imageUid;
+    withdrawal.reader = "dr.eye";
+    withdrawal.withdraws = third.value();
+    ASSERT_TRUE(direct.value()->recordFundusLesionMark(withdrawal).ok());
+  }
   const CliRun exported = runCli("export " + photo.string() + " --out " + (dir / "out").string() +
                                  " --model " VIGIE_TEST_MODELS "/fundus-bundle" + store);
   ASSERT_EQ(exported.exitCode, 0) << exported.output;
@@ -467,6 +492,13 @@ TEST(Cli, FundusGradesExportAsAReportThatTheCheckerAccepts) {
   EXPECT_NE(dump.output.find("\"test-fundus\""), std::string::npos) << dump.output;
   EXPECT_NE(dump.output.find("(121007,DCM,\"Device\")"), std::string::npos);
   EXPECT_NE(dump.output.find("Probability"), std::string::npos);
+  // The marks: each a lesion finding inferred from a circle on the photograph.
+  EXPECT_NE(dump.output.find("Retinal haemorrhage"), std::string::npos) << dump.output;
+  EXPECT_NE(dump.output.find("Hard exudate"), std::string::npos);
+  EXPECT_EQ(dump.output.find("Microaneurysm"), std::string::npos);  // withdrawn
+  // Pixel centres in the store, pixel corners in SCOORD: +0.5.
+  EXPECT_NE(dump.output.find("(CIRCLE,200.5/150.5,"), std::string::npos) << dump.output;
+  EXPECT_NE(dump.output.find("(CIRCLE,91/150.5,"), std::string::npos);
 }
 
 TEST(Cli, AnalyzesFundusPhotographsAndEvaluatesADrModel) {

@@ -25,6 +25,17 @@ const DSRCodedEntryValue kIcdrGrade = localCode("icdr-grade", "ICDR diabetic ret
 const DSRCodedEntryValue kReferable = localCode("referable-dr", "Referable diabetic retinopathy");
 const DSRCodedEntryValue kGradable = localCode("gradable", "Image gradable");
 const DSRCodedEntryValue kQualityScore = localCode("quality-score", "Image quality score");
+const DSRCodedEntryValue kLesion = localCode("fundus-lesion", "Fundus lesion");
+
+/// The lesion kinds a reader marks (the names the review store keeps).
+DSRCodedEntryValue lesionCode(const std::string& kind) {
+  if (kind == "microaneurysm") return localCode("microaneurysm", "Microaneurysm");
+  if (kind == "haemorrhage") return localCode("haemorrhage", "Retinal haemorrhage");
+  if (kind == "hard_exudate") return localCode("hard-exudate", "Hard exudate");
+  if (kind == "cotton_wool_spot") return localCode("cotton-wool-spot", "Cotton-wool spot");
+  if (kind == "neovascularisation") return localCode("neovascularisation", "Neovascularisation");
+  return localCode("other-lesion", "Other lesion");
+}
 
 DSRCodedEntryValue icdrGrade(int grade) {
   switch (grade) {
@@ -79,16 +90,46 @@ void addModelGroup(TreeBuilder& b, const SourceSeries& source, const FundusImage
   b.close();
 }
 
+/// A reader's lesion mark: the lesion's kind, inferred from a circle on the
+/// photograph (SCOORD pixel coordinates: 0,0 is the top left corner of the
+/// top left pixel, whose centre the store calls 0,0).
+void addLesionMark(TreeBuilder& b, const SourceSlice& image, const core::FundusLesionMark& m) {
+  b.leafWith(
+      kContains, DSRTypes::VT_Code, kLesion,
+      [&](DSRContentItem& i) { return i.setCodeValue(lesionCode(m.lesion)); },
+      [&] {
+        b.leafWith(
+            DSRTypes::RT_inferredFrom, DSRTypes::VT_SCoord, CODE_DCM_ImageRegion,
+            [&](DSRContentItem& i) {
+              DSRSpatialCoordinatesValue circle(DSRTypes::GT_Circle);
+              const auto x = static_cast<Float32>(m.x + 0.5), y = static_cast<Float32>(m.y + 0.5);
+              circle.getGraphicDataList().addItem(x, y);
+              circle.getGraphicDataList().addItem(x + static_cast<Float32>(m.radius), y);
+              return i.setSpatialCoordinates(circle);
+            },
+            [&] {
+              b.leaf(DSRTypes::RT_selectedFrom, DSRTypes::VT_Image, DSRCodedEntryValue(),
+                     [&](DSRContentItem& i) {
+                       return i.setImageReference(DSRImageReferenceValue(
+                           image.sopClassUid.c_str(), image.sopInstanceUid.c_str()));
+                     });
+            });
+      });
+}
+
 void addReaderGroup(TreeBuilder& b, const SourceSeries& source, const FundusImageAssessment& a,
                     int index) {
-  const core::FundusGrade& g = *a.reader;
   b.open(kContains, CODE_DCM_MeasurementGroup);
-  b.personObserver(g.reader);
+  b.personObserver(a.reader ? a.reader->reader : a.lesionMarks.front().reader);
   describeImage(b, source, a.image, index);
-  b.code(kContains, kIcdrGrade, icdrGrade(g.grade));
-  b.code(kContains, kReferable, yesNo(g.grade >= 2));
-  b.code(kContains, kGradable, yesNo(g.gradable));
-  if (!g.note.empty()) b.text(kContains, CODE_DCM_Comment, g.note);
+  if (a.reader) {
+    const core::FundusGrade& g = *a.reader;
+    b.code(kContains, kIcdrGrade, icdrGrade(g.grade));
+    b.code(kContains, kReferable, yesNo(g.grade >= 2));
+    b.code(kContains, kGradable, yesNo(g.gradable));
+    if (!g.note.empty()) b.text(kContains, CODE_DCM_Comment, g.note);
+  }
+  for (const auto& mark : a.lesionMarks) addLesionMark(b, a.image, mark);
   b.close();
 }
 
@@ -106,7 +147,7 @@ core::Result<std::string> writeFundusReport(const SourceSeries& source, const Fu
   for (const FundusImageAssessment& a : report.images) {
     ++index;
     if (a.model) addModelGroup(doc.builder(), source, a, report.producer, index);
-    if (a.reader) addReaderGroup(doc.builder(), source, a, index);
+    if (a.reader || !a.lesionMarks.empty()) addReaderGroup(doc.builder(), source, a, index);
   }
   return doc.save(file);
 }

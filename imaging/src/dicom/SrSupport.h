@@ -81,15 +81,26 @@ class TreeBuilder {
     });
   }
 
+  /// Like leaf, then the children `children` adds below the new item.
+  void leafWith(DSRTypes::E_RelationshipType relation, DSRTypes::E_ValueType type,
+                const DSRCodedEntryValue& concept,
+                const std::function<OFCondition(DSRContentItem&)>& setValue,
+                const std::function<void()>& children) {
+    if (!add(relation, type, concept)) return;
+    remember(setValue(tree_.getCurrentContentItem()), concept);
+    if (ok()) children();
+    if (ok()) tree_.goUp();
+  }
+
   /// Like num, then the children `modifiers` adds below the NUM item.
   void numWith(DSRTypes::E_RelationshipType r, const DSRCodedEntryValue& c, double v,
                const DSRCodedEntryValue& unit, const std::function<void()>& modifiers) {
-    if (!add(r, DSRTypes::VT_Num, c)) return;
-    remember(tree_.getCurrentContentItem().setNumericValue(
-                 DSRNumericMeasurementValue(srNumber(v).c_str(), unit)),
-             c);
-    if (ok()) modifiers();
-    if (ok()) tree_.goUp();
+    leafWith(
+        r, DSRTypes::VT_Num, c,
+        [&](DSRContentItem& i) {
+          return i.setNumericValue(DSRNumericMeasurementValue(srNumber(v).c_str(), unit));
+        },
+        modifiers);
   }
 
   /// Observer Type = Person and Person Observer Name, as observation context.

@@ -26,6 +26,9 @@ struct FundusImageAssessment {
   SourceSlice image;
   std::optional<FundusModelAssessment> model;
   std::optional<core::FundusGrade> reader;  ///< the reader's latest grade
+  /// The reader's standing lesion marks on this photograph (see
+  /// core::lesionMarksInForce), in the photograph's pixels.
+  std::vector<core::FundusLesionMark> lesionMarks;
 };
 
 struct FundusReport {
@@ -38,9 +41,11 @@ struct FundusReport {
 /// retinopathy screening: per photograph, a measurement group for the model
 /// (device observer: ICDR grade, referable-DR probability and status,
 /// gradability and quality score) and one for the reader (person observer:
-/// grade, referable status, gradability, comment), both tracking the same
-/// image and referring to it as the source of measurement. Referable means
-/// ICDR grade 2 or more. Returns the report's SOP Instance UID.
+/// grade, referable status, gradability, comment, and each lesion mark as a
+/// lesion finding inferred from a 2D SCOORD CIRCLE selected from the
+/// photograph), both tracking the same image and referring to it as the
+/// source of measurement. Referable means ICDR grade 2 or more. Returns the
+/// report's SOP Instance UID.
 core::Result<std::string> writeFundusReport(const SourceSeries& source, const FundusReport& report,
                                             const std::filesystem::path& file);
 
