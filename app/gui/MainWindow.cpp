@@ -164,7 +164,6 @@ void MainWindow::buildLayout() {
   // The study panel: what is open, every series found, and the problems.
   auto* panel = new QWidget(this);
   panel->setMinimumWidth(250);  // room for a thumbnail and the series' name
-  studyPanel_ = panel;
   auto* panelLayout = new QVBoxLayout(panel);
   panelLayout->setContentsMargins(4, 4, 4, 4);
   studySummary_ = new QLabel("No study open.\nFile > Open folder (Ctrl+O).", panel);

@@ -192,7 +192,6 @@ class MainWindow : public QMainWindow {
   VolumeRenderView* volumeView_ = nullptr;
   StudyBrowser* browser_ = nullptr;
   QLabel* studySummary_ = nullptr;
-  QWidget* studyPanel_ = nullptr;
   QListWidget* problemList_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QElapsedTimer progressShown_;  ///< since the loading progress was last drawn
