@@ -833,7 +833,7 @@ void MainWindow::saveFundusGrade(const QString& identity, int grade, bool gradab
 bool MainWindow::saveLesionMark(const QString& identity, core::FundusLesionMark mark) {
   if (!store_) {
     statusBar()->showMessage(
-        "No review store is open: lesion marks cannot be kept (start Vigie with --store)", 8000);
+        "No review store is open: the lesion mark was not saved (see Problems)", 8000);
     return false;
   }
   mark.imageUid = identity.toStdString();
