@@ -194,6 +194,7 @@ class PhantomBuilder {
   /// Draws a tube with a wall: air inside `lumenRadius`, soft-tissue wall
   /// outside it up to `tube.radius`. `lungOnly` keeps it inside the lungs.
   void drawAirway(const Tube& tube, double lumenRadius, bool lungOnly) {
+    airways_.push_back(tube);
     const double margin = tube.radius + voxelSize_;
     canvas_.forEachVoxelIn(
         minCorner(tube.a, tube.b, margin), maxCorner(tube.a, tube.b, margin),
@@ -308,13 +309,27 @@ class PhantomBuilder {
     return thorax_.hilum(-1);
   }
 
+  /// Whether a nodule of radius r at `center` keeps clear of every vessel and
+  /// airway but `host` (the vessel it is attached to). A small nodule drawn
+  /// over a vessel takes the vessel's density and disappears into it, so it
+  /// could not be seen and must not be in the ground truth; a large one may
+  /// have a vessel at its edge, as real ones do, and still be seen.
+  bool clearOfTubes(const Vec3& center, double r, const Tube* host) const {
+    const double gap = std::min(r + 1.0, 0.5 * r + 3.5);
+    auto clear = [&](const Tube& t) {
+      return &t == host || distanceToSegment(center, t.a, t.b) >= t.radius + gap;
+    };
+    return std::all_of(vessels_.begin(), vessels_.end(), clear) &&
+           std::all_of(airways_.begin(), airways_.end(), clear);
+  }
+
   /// Chooses a centre for a nodule of radius r with the wanted attachment;
   /// returns false when no place was found (the nodule is then redrawn).
   bool placeNodule(NoduleAttachment where, double r, core::SeededRandom& rng, Vec3& center) const {
     switch (where) {
       case NoduleAttachment::Isolated:
         center = randomLungPoint(rng);
-        return fitsInLung(center, r + 3.0, 6);
+        return fitsInLung(center, r + 3.0, 6) && clearOfTubes(center, r, nullptr);
       case NoduleAttachment::Pleura: {
         const Vec3 start = randomLungPoint(rng);
         const double side = start.x < 0 ? -1.0 : 1.0;
@@ -324,7 +339,7 @@ class PhantomBuilder {
           p = p + dir * 0.5;
         }
         center = p - dir * (0.6 * r);  // slightly embedded: it touches the chest wall
-        return fitsInLung(center, 0.5 * r, 4);
+        return fitsInLung(center, 0.5 * r, 4) && clearOfTubes(center, r, nullptr);
       }
       case NoduleAttachment::Vessel: {
         std::vector<const Tube*> candidates;
@@ -337,7 +352,7 @@ class PhantomBuilder {
         const Vec3 onAxis = v.a + (v.b - v.a) * rng.uniform(0.25, 0.75);
         const Vec3 side = deviate(axis, kPi / 2, rng.uniform(0, 2 * kPi));
         center = onAxis + side * (v.radius + 0.6 * r);
-        return fitsInLung(center, r, 5);
+        return fitsInLung(center, r, 5) && clearOfTubes(center, r, &v);
       }
     }
     return false;
@@ -462,6 +477,7 @@ class PhantomBuilder {
   internal::ThoraxModel thorax_;
   Canvas canvas_;
   std::vector<Tube> vessels_;
+  std::vector<Tube> airways_;  ///< bronchi, with their walls
   double voxelSize_ = 1.0;
 };
 
