@@ -123,15 +123,16 @@ int runEval(const std::vector<std::string>& args) {
     if (scan.value().series.empty()) return fail(dir.string() + ": no DICOM series");
     auto loaded = imaging::CtVolumeLoader().load(scan.value().series.front());
     if (!loaded.ok()) return fail(loaded.error().message);
-    // Low threshold: the FROC sweeps all operating points.
+    // Low thresholds: the FROC sweeps all operating points.
     CtAnalysisOptions options;
     options.thresholdOverride = 0.05;
+    options.findingThresholdOverride = 0.0;
     options.lungMask = LungMaskUse::Always;
     auto analysis = analyseCt(loaded.value().volume, *session.value(), options);
     if (!analysis.ok()) return fail(dir.string() + ": " + analysis.error().message);
     const CtAnalysis& a = analysis.value();
-    const double caseSeconds =
-        a.inferenceSeconds + a.resampleSeconds + a.postprocessSeconds + a.lungMaskSeconds;
+    const double caseSeconds = a.inferenceSeconds + a.resampleSeconds + a.postprocessSeconds +
+                               a.lungMaskSeconds + a.classifierSeconds;
     seconds += caseSeconds;
     std::vector<core::Finding> all = a.findings;
     all.insert(all.end(), a.outsideLungs.begin(), a.outsideLungs.end());

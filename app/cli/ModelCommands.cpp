@@ -106,8 +106,8 @@ int runAnalyze(const std::vector<std::string>& args) {
     run.bundleVersion = manifest.version;
     run.weightsSha256 = manifest.weightsSha256;
     run.device = device.name;
-    run.durationSeconds =
-        a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds + a.lungMaskSeconds;
+    run.durationSeconds = a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds +
+                          a.lungMaskSeconds + a.classifierSeconds;
     run.reader = cl.value("--reader").value_or("vigie-cli");
     run.findings = a.findings;
     auto recorded = store.value()->recordModelRun(run);
@@ -127,6 +127,11 @@ int runAnalyze(const std::vector<std::string>& args) {
   report["optimised_for_inference"] = session.value()->optimised();
   report["threshold"] = a.threshold;
   report["lung_mask"] = describeLungMask(a);
+  if (a.candidatesClassified) {
+    // The scores above are the classifier's; the heatmap's peaks chose the candidates.
+    report["candidate_classifier"] = {{"finding_threshold", a.findingThreshold},
+                                      {"candidates_below_it", a.belowFindingThreshold}};
+  }
   const auto& g = a.heatmap.geometry();
   report["series"] = {{"study_uid", chosen->studyInstanceUid},
                       {"series_uid", chosen->seriesInstanceUid},
@@ -139,14 +144,16 @@ int runAnalyze(const std::vector<std::string>& args) {
                         {"resample", a.resampleSeconds},
                         {"inference", a.inferenceSeconds},
                         {"postprocess", a.postprocessSeconds},
-                        {"lung_mask", a.lungMaskSeconds}};
+                        {"lung_mask", a.lungMaskSeconds},
+                        {"candidate_classifier", a.classifierSeconds}};
   std::ofstream file(std::filesystem::path(*out) / "findings.json", std::ios::trunc);
   file << report.dump(2) << '\n';
   file.close();
   if (!file) return fail(*out + "/findings.json: cannot write");
   std::printf("%zu findings (threshold %.2f) from %s on %s in %.1f s; results in %s\n",
               a.findings.size(), a.threshold, bundle.value().manifest().id.c_str(),
-              device.name.c_str(), a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds,
+              device.name.c_str(),
+              a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds + a.classifierSeconds,
               out->c_str());
   return 0;
 }
@@ -155,11 +162,14 @@ int runBundle(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli bundle info BUNDLE [--json]\n"
       "       vigie-cli bundle create MODEL.pt --manifest TEMPLATE.json --out BUNDLE\n"
+      "                               [--classifier CLASSIFIER.pt]\n"
       "info    validates a bundle (manifest fields, weights' SHA-256) and describes it\n"
       "create  packages a TorchScript file as a bundle: copies it, fills in weights.file and\n"
-      "        weights.sha256 (the template may leave them as placeholders), writes manifest.json\n"
+      "        weights.sha256 (the template may leave them as placeholders), writes "
+      "manifest.json;\n"
+      "        --classifier adds a CT model's candidate classifier the same way\n"
       "The manifest schema: docs/model-bundle.md\n";
-  CommandLine cl(args, {"--manifest", "--out"}, {"--json", "--help"});
+  CommandLine cl(args, {"--manifest", "--out", "--classifier"}, {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 2)
     return usage("bundle needs 'info BUNDLE' or 'create MODEL.pt'", kUsage);
@@ -179,6 +189,11 @@ int runBundle(const std::vector<std::string>& args) {
       std::printf("  input: %.3g x %.3g x %.3g mm, patch %d x %d x %d, window [%g, %g] HU\n",
                   m.spacingMm[0], m.spacingMm[1], m.spacingMm[2], m.patchSize[0], m.patchSize[1],
                   m.patchSize[2], m.intensityWindowHu[0], m.intensityWindowHu[1]);
+      if (const auto& c = m.candidateClassifier) {
+        std::printf("  candidate classifier %s, SHA-256 %s (verified), cube %d x %d x %d\n",
+                    c->file.c_str(), c->sha256.c_str(), c->patchSize[0], c->patchSize[1],
+                    c->patchSize[2]);
+      }
     }
     std::printf("  intended use: %s\n  training data: %s\n  clinical use: %s\n",
                 m.intendedUse.c_str(), m.trainingData.c_str(),
@@ -197,9 +212,17 @@ int runBundle(const std::vector<std::string>& args) {
     if (j.is_discarded() || !j.is_object()) return fail(*manifestFile + ": not a JSON object");
     j["weights"] = {{"file", std::filesystem::path(cl.positional()[1]).filename().string()},
                     {"sha256", std::string(64, '0')}};
+    const std::string classifier = cl.value("--classifier").value_or("");
+    if (!classifier.empty()) {
+      if (!j.contains("candidate_classifier") || !j["candidate_classifier"].is_object())
+        j["candidate_classifier"] = {{"patch_size", {32, 32, 32}}};
+      j["candidate_classifier"]["file"] = std::filesystem::path(classifier).filename().string();
+      j["candidate_classifier"]["sha256"] = std::string(64, '0');
+    }
     auto manifest = inference::ModelManifest::parse(j.dump(), *manifestFile);
     if (!manifest.ok()) return fail(manifest.error().message);
-    auto bundle = inference::ModelBundle::create(cl.positional()[1], manifest.value(), *out);
+    auto bundle =
+        inference::ModelBundle::create(cl.positional()[1], manifest.value(), *out, classifier);
     if (!bundle.ok()) return fail(bundle.error().message);
     std::printf("bundle %s written to %s (weights SHA-256 %s)\n",
                 bundle.value().manifest().id.c_str(), out->c_str(),

@@ -1,5 +1,6 @@
 #include "CtAnalysis.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "vigie/imaging/preprocess/LungMask.h"
@@ -31,6 +32,37 @@ void keepToTheLungs(const core::CtVolume& volume, CtAnalysis& analysis) {
     analysis.findings = std::move(inside);
   }
   analysis.lungMaskSeconds = secondsSince(start);
+}
+
+/// Replaces each finding's heatmap score with the candidate classifier's,
+/// reorders them strongest first (ids follow) and drops those under the
+/// finding threshold.
+core::Status classifyCandidates(const core::CtVolume& atModelSpacing,
+                                inference::InferenceSession& session,
+                                const CtAnalysisOptions& options, CtAnalysis& analysis,
+                                const std::atomic<bool>* cancel) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<core::Vec3> centres;
+  for (const auto& f : analysis.findings) centres.push_back(f.centerMm);
+  auto scores = session.classifyCandidates(atModelSpacing, centres, cancel);
+  if (!scores.ok()) return scores.error();
+  analysis.findingThreshold = options.findingThresholdOverride >= 0
+                                  ? options.findingThresholdOverride
+                                  : session.manifest().threshold("finding", 0.0);
+  std::vector<core::Finding> kept;
+  for (std::size_t n = 0; n < analysis.findings.size(); ++n) {
+    analysis.findings[n].score = scores.value()[n];
+    if (scores.value()[n] >= analysis.findingThreshold) kept.push_back(analysis.findings[n]);
+  }
+  analysis.belowFindingThreshold = analysis.findings.size() - kept.size();
+  std::stable_sort(kept.begin(), kept.end(), [](const core::Finding& a, const core::Finding& b) {
+    return a.score > b.score;
+  });
+  for (std::size_t n = 0; n < kept.size(); ++n) kept[n].id = static_cast<int>(n) + 1;
+  analysis.findings = std::move(kept);
+  analysis.candidatesClassified = true;
+  analysis.classifierSeconds = secondsSince(start);
+  return {};
 }
 
 }  // namespace
@@ -82,6 +114,12 @@ core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
 
   const bool wantMask = analysisOptions.lungMask == LungMaskUse::Always ||
                         (analysisOptions.lungMask == LungMaskUse::AsManifestSays && m.lungMask);
+  if (session.hasCandidateClassifier()) {
+    report(0.95, "classifying candidates");
+    auto classified =
+        classifyCandidates(resampled.value(), session, analysisOptions, analysis, cancel);
+    if (!classified.ok()) return classified.error();
+  }
   if (wantMask) keepToTheLungs(volume, analysis);
   report(1.0, "done");
   return analysis;

@@ -19,6 +19,14 @@ struct CtAnalysis {
   double threshold = 0.5;               ///< candidate threshold used
   double resampleSeconds = 0, inferenceSeconds = 0, postprocessSeconds = 0;
 
+  /// The candidate classifier's part, when the model has one: each finding's
+  /// score is then the classifier's, and those below `findingThreshold` were
+  /// dropped (counted, not kept).
+  bool candidatesClassified = false;
+  double findingThreshold = 0.0;
+  std::size_t belowFindingThreshold = 0;
+  double classifierSeconds = 0;
+
   /// The lung mask's part: whether it filtered the findings, the candidates it
   /// removed (kept, so an evaluation can measure what the mask did), the lung
   /// volume found, or why no mask could be made (then nothing was removed).
@@ -34,6 +42,9 @@ enum class LungMaskUse { AsManifestSays, Always, Never };
 
 struct CtAnalysisOptions {
   double thresholdOverride = -1.0;  ///< >= 0 replaces the manifest's "candidate" threshold
+  /// >= 0 replaces the manifest's "finding" threshold (on the candidate
+  /// classifier's score); an evaluation sets 0 to keep every candidate.
+  double findingThresholdOverride = -1.0;
   LungMaskUse lungMask = LungMaskUse::AsManifestSays;
 };
 
@@ -43,8 +54,10 @@ using AnalysisProgress = std::function<void(double fraction, const char* stage)>
 /// The CT pipeline shared by the GUI and the CLI: resample to the model's
 /// spacing (imaging, ITK), sliding-window inference (inference, LibTorch),
 /// heatmap back onto the original grid, then candidates from the heatmap at
-/// the manifest's "candidate" threshold, kept to the lung fields when the
-/// manifest (or the options) ask for the lung mask (imaging, ITK).
+/// the manifest's "candidate" threshold; when the model has a candidate
+/// classifier, rescored by it (inference) and kept at or above the manifest's
+/// "finding" threshold (default 0: all kept); last, kept to the lung fields
+/// when the manifest (or the options) ask for the lung mask (imaging, ITK).
 /// Blocks: call from a worker thread. Cancelled runs return ErrorCode::Cancelled.
 core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
                                    inference::InferenceSession& session,

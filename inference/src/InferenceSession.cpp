@@ -42,6 +42,42 @@ torch::Tensor importanceMap(std::int64_t d, std::int64_t h, std::int64_t w) {
 
 }  // namespace
 
+namespace internal {
+
+double normaliseIntensities(const ModelManifest& m, torch::Tensor& hu) {
+  const double lo = m.intensityWindowHu[0], hi = m.intensityWindowHu[1];
+  hu.clamp_(lo, hi);
+  if (m.normalisation == ModelManifest::Normalisation::MinMax) {
+    hu.sub_(lo).div_(hi - lo);
+    return 0.0;
+  }
+  hu.sub_(m.mean).div_(m.sd);
+  return (lo - m.mean) / m.sd;
+}
+
+core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torch::Device& device,
+                                             bool& optimised) {
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(file, device);
+    module.eval();
+  } catch (const std::exception& e) {
+    return torchError(file + ": not a loadable TorchScript model", e);
+  }
+  try {
+    // Freezing folds batch norms into convolutions and, on the CPU, moves them
+    // to oneDNN (MKLDNN) layouts: about twice as fast on the reference model.
+    // A model that cannot be frozen still runs, unoptimised.
+    module = torch::jit::optimize_for_inference(module);
+    optimised = true;
+  } catch (const std::exception&) {
+    optimised = false;  // reported through optimised(), shown in findings.json
+  }
+  return module;
+}
+
+}  // namespace internal
+
 InferenceSession::InferenceSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 InferenceSession::~InferenceSession() = default;
 
@@ -59,21 +95,15 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
   const torch::Device target = impl->device.isCuda()
                                    ? torch::Device(torch::kCUDA, impl->device.cudaIndex)
                                    : torch::Device(torch::kCPU);
-  try {
-    impl->module = torch::jit::load(bundle.weightsPath().string(), target);
-    impl->module.eval();
-  } catch (const std::exception& e) {
-    return internal::torchError(
-        bundle.weightsPath().string() + ": not a loadable TorchScript model", e);
-  }
-  try {
-    // Freezing folds batch norms into convolutions and, on the CPU, moves them
-    // to oneDNN (MKLDNN) layouts: about twice as fast on the reference model.
-    // A model that cannot be frozen still runs, unoptimised.
-    impl->module = torch::jit::optimize_for_inference(impl->module);
-    impl->optimised = true;
-  } catch (const std::exception&) {
-    impl->optimised = false;  // reported through optimised(), shown in findings.json
+  auto network = internal::loadNetwork(bundle.weightsPath().string(), target, impl->optimised);
+  if (!network.ok()) return network.error();
+  impl->module = std::move(network.value());
+  if (impl->manifest.candidateClassifier) {
+    bool classifierOptimised = false;
+    auto classifier =
+        internal::loadNetwork(bundle.classifierPath().string(), target, classifierOptimised);
+    if (!classifier.ok()) return classifier.error();
+    impl->classifier = std::move(classifier.value());
   }
   return std::unique_ptr<InferenceSession>(new InferenceSession(std::move(impl)));
 }
@@ -96,15 +126,8 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
 
     // Normalise once; from_blob wraps the volume's voxels without copying them.
     auto hu = torch::from_blob(const_cast<std::int16_t*>(volume.data()), {D, H, W}, torch::kInt16);
-    const double lo = m.intensityWindowHu[0], hi = m.intensityWindowHu[1];
-    auto input = hu.to(torch::kFloat32).clamp_(lo, hi);
-    double padValue = 0.0;
-    if (m.normalisation == ModelManifest::Normalisation::MinMax) {
-      input.sub_(lo).div_(hi - lo);
-    } else {
-      input.sub_(m.mean).div_(m.sd);
-      padValue = (lo - m.mean) / m.sd;
-    }
+    auto input = hu.to(torch::kFloat32);
+    const double padValue = internal::normaliseIntensities(m, input);
     // Pad with air (the window's low end) where the volume is smaller than a patch.
     const std::int64_t PD = std::max(D, pd), PH = std::max(H, ph), PW = std::max(W, pw);
     if (PD != D || PH != H || PW != W) {

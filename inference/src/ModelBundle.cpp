@@ -18,6 +18,34 @@ core::ZipLimits bundleLimits() {
   return limits;
 }
 
+/// Refuses a network file whose SHA-256 is not the manifest's: changed
+/// weights are never loaded silently.
+core::Result<void> checkDigest(const std::filesystem::path& file, const std::string& expected) {
+  auto digest = core::Sha256::hexOfFile(file);
+  if (!digest.ok()) return digest.error();
+  if (digest.value() != expected) {
+    return core::makeError(core::ErrorCode::ParseError,
+                           file.string() + ": SHA-256 " + digest.value() +
+                               " does not match the manifest's " + expected +
+                               "; refusing to load changed weights");
+  }
+  return {};
+}
+
+/// Copies `file` into `folder` (unless it is already there); returns its SHA-256.
+core::Result<std::string> copyIn(const std::filesystem::path& file,
+                                 const std::filesystem::path& folder) {
+  auto digest = core::Sha256::hexOfFile(file);
+  if (!digest.ok()) return digest.error();
+  std::error_code ec;
+  const std::filesystem::path target = folder / file.filename();
+  if (!std::filesystem::equivalent(file, target, ec)) {
+    std::filesystem::copy_file(file, target, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) return core::makeError(core::ErrorCode::IoError, target.string() + ": " + ec.message());
+  }
+  return digest.value();
+}
+
 }  // namespace
 
 core::Result<ModelBundle> ModelBundle::open(const std::filesystem::path& path) {
@@ -66,33 +94,39 @@ core::Result<ModelBundle> ModelBundle::openFolder(const std::filesystem::path& f
   }
   auto manifest = ModelManifest::load(folder / "manifest.json");
   if (!manifest.ok()) return manifest.error();
-  const std::filesystem::path weights = folder / manifest.value().weightsFile;
-  auto digest = core::Sha256::hexOfFile(weights);
-  if (!digest.ok()) return digest.error();
-  if (digest.value() != manifest.value().weightsSha256) {
-    return core::makeError(core::ErrorCode::ParseError,
-                           weights.string() + ": SHA-256 " + digest.value() +
-                               " does not match the manifest's " + manifest.value().weightsSha256 +
-                               "; refusing to load changed weights");
+  const ModelManifest& m = manifest.value();
+  if (auto checked = checkDigest(folder / m.weightsFile, m.weightsSha256); !checked.ok())
+    return checked.error();
+  if (m.candidateClassifier) {
+    auto checked = checkDigest(folder / m.candidateClassifier->file, m.candidateClassifier->sha256);
+    if (!checked.ok()) return checked.error();
   }
   return ModelBundle(std::move(manifest.value()), folder);
 }
 
 core::Result<ModelBundle> ModelBundle::create(const std::filesystem::path& torchScriptFile,
                                               ModelManifest manifest,
-                                              const std::filesystem::path& folder) {
-  auto digest = core::Sha256::hexOfFile(torchScriptFile);
-  if (!digest.ok()) return digest.error();
+                                              const std::filesystem::path& folder,
+                                              const std::filesystem::path& classifierFile) {
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   if (ec) return core::makeError(core::ErrorCode::IoError, folder.string() + ": " + ec.message());
+  if (!classifierFile.empty() && classifierFile.filename() == torchScriptFile.filename()) {
+    return core::makeError(
+        core::ErrorCode::InvalidArgument,
+        classifierFile.string() + ": the candidate classifier needs a file name of its own");
+  }
+  auto digest = copyIn(torchScriptFile, folder);
+  if (!digest.ok()) return digest.error();
   manifest.weightsFile = torchScriptFile.filename().string();
   manifest.weightsSha256 = digest.value();
-  const std::filesystem::path target = folder / manifest.weightsFile;
-  if (!std::filesystem::equivalent(torchScriptFile, target, ec)) {
-    std::filesystem::copy_file(torchScriptFile, target,
-                               std::filesystem::copy_options::overwrite_existing, ec);
-    if (ec) return core::makeError(core::ErrorCode::IoError, target.string() + ": " + ec.message());
+  if (!classifierFile.empty()) {
+    auto classifierDigest = copyIn(classifierFile, folder);
+    if (!classifierDigest.ok()) return classifierDigest.error();
+    CandidateClassifier c = manifest.candidateClassifier.value_or(CandidateClassifier{});
+    c.file = classifierFile.filename().string();
+    c.sha256 = classifierDigest.value();
+    manifest.candidateClassifier = c;
   }
   // Round-trip through the parser so a bundle is never written that open() would refuse.
   auto checked = ModelManifest::parse(manifest.toJson(), (folder / "manifest.json").string());

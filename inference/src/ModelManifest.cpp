@@ -112,6 +112,10 @@ bool isHexDigest(const std::string& s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+bool isFileInsideBundle(const std::string& name) {
+  return !name.empty() && name.find("..") == std::string::npos && name[0] != '/';
+}
+
 }  // namespace
 
 core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
@@ -145,10 +149,8 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   m.weightsSha256 = r.text("weights.sha256", true);
   if (!r.failed() && !isHexDigest(m.weightsSha256))
     r.fail("weights.sha256", "must be 64 lowercase hex digits");
-  if (!r.failed() && (m.weightsFile.empty() || m.weightsFile.find("..") != std::string::npos ||
-                      m.weightsFile[0] == '/')) {
+  if (!r.failed() && !isFileInsideBundle(m.weightsFile))
     r.fail("weights.file", "must be a file name inside the bundle");
-  }
 
   m.channels = static_cast<int>(
       r.number("input.channels", false, m.task == Task::CtNoduleDetection ? 1 : 3));
@@ -170,6 +172,20 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
       r.fail("input.intensity.normalise", "must be 'minmax' or 'zscore'");
     }
     m.lungMask = r.boolean("input.lung_mask", false);
+    if (r.find("candidate_classifier", false)) {
+      CandidateClassifier c;
+      c.file = r.text("candidate_classifier.file", true);
+      c.sha256 = r.text("candidate_classifier.sha256", true);
+      if (!r.failed() && !isHexDigest(c.sha256))
+        r.fail("candidate_classifier.sha256", "must be 64 lowercase hex digits");
+      if (!r.failed() && !isFileInsideBundle(c.file))
+        r.fail("candidate_classifier.file", "must be a file name inside the bundle");
+      c.patchSize = r.numbers<int, 3>("candidate_classifier.patch_size", true, c.patchSize, true);
+      c.batchSize = static_cast<int>(r.number("candidate_classifier.batch_size", false, 32));
+      if (!r.failed() && (c.batchSize < 1 || c.batchSize > 1024))
+        r.fail("candidate_classifier.batch_size", "must be 1 to 1024");
+      m.candidateClassifier = c;
+    }
   } else {
     m.targetSize = r.numbers<int, 2>("input.target_size", true, m.targetSize, true);
     m.colourMean = r.numbers<double, 3>("input.colour.mean", false, m.colourMean, false);
@@ -248,6 +264,12 @@ std::string ModelManifest::toJson() const {
     if (normalisation == Normalisation::ZScore) {
       j["input"]["intensity"]["mean"] = mean;
       j["input"]["intensity"]["sd"] = sd;
+    }
+    if (candidateClassifier) {
+      j["candidate_classifier"] = {{"file", candidateClassifier->file},
+                                   {"sha256", candidateClassifier->sha256},
+                                   {"patch_size", candidateClassifier->patchSize},
+                                   {"batch_size", candidateClassifier->batchSize}};
     }
   } else {
     j["input"]["target_size"] = targetSize;

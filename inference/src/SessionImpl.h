@@ -6,6 +6,7 @@
 #include <torch/script.h>
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "vigie/inference/InferenceSession.h"
@@ -16,6 +17,8 @@ struct InferenceSession::Impl {
   ModelManifest manifest;
   ComputeDevice device;
   torch::jit::Module module;
+  std::optional<torch::jit::Module>
+      classifier;  ///< the candidate classifier, when the model has one
   double overlap = 0.5;
   int batchSize = 2;
   bool optimised = false;
@@ -31,6 +34,15 @@ inline core::Error torchError(const std::string& context, const std::exception& 
   if (newline != std::string::npos) what.resize(newline);
   return core::makeError(core::ErrorCode::Internal, context + ": " + what);
 }
+
+/// The manifest's intensity window and normalisation, applied in place to HU
+/// values; returns the value air (the window's low end) becomes, for padding.
+double normaliseIntensities(const ModelManifest& m, torch::Tensor& hu);
+
+/// Loads a TorchScript file onto `device` and optimises it for inference
+/// when it can be frozen; `optimised` says whether it could.
+core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torch::Device& device,
+                                             bool& optimised);
 
 }  // namespace internal
 }  // namespace vigie::inference

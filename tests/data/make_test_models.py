@@ -8,12 +8,17 @@ they compute:
   blob3d.pt        [B,1,D,H,W] -> logits that are high where the 3x3x3 mean of
                    the normalised input is above 0.55 (soft tissue inside lung)
   wrong_shape.pt   returns half the depth: the runtime must refuse its output
+  centre_density.pt  [N,1,z,y,x] -> [N,1] logits, high when the central 4^3
+                   voxels of the cube are denser than 120 HU, bone-like (a
+                   candidate classifier that keeps some of blob3d's candidates)
   fundus.pt        [B,3,64,64] -> (grade logits, gradability logit, heatmap):
                    the heatmap is high where the green channel is above 0.5, and
                    the grade goes from 0 to 4 as that area grows past half
   fundus_grades_only.pt   the same grade logits alone (a plain tensor)
   fundus_wrong.pt  returns [B, 4] logits: the runtime must refuse them
-and blob3d-bundle/ and fundus-bundle/, complete bundles (manifest + weights).
+and blob3d-bundle/, blob3d-classified-bundle/ (blob3d with centre_density as
+its candidate classifier, finding threshold 0.5) and fundus-bundle/, complete
+bundles (manifest + weights).
 """
 import hashlib
 import json
@@ -32,6 +37,13 @@ class Blob3d(torch.nn.Module):
 
     def forward(self, x):
         return 40.0 * (self.mean(x) - 0.55)
+
+
+class CentreDensity(torch.nn.Module):
+    def forward(self, x):
+        d, h, w = x.shape[2] // 2, x.shape[3] // 2, x.shape[4] // 2
+        centre = x[:, :, d - 2 : d + 2, h - 2 : h + 2, w - 2 : w + 2].mean(dim=(2, 3, 4))
+        return 40.0 * (centre - 0.8)
 
 
 class Fundus(torch.nn.Module):
@@ -110,6 +122,38 @@ def main():
         "clinical_use": False,
     }
     with open(os.path.join(bundle, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+
+    torch.jit.script(CentreDensity()).save(os.path.join(out, "centre_density.pt"))
+    classified = os.path.join(out, "blob3d-classified-bundle")
+    os.makedirs(classified, exist_ok=True)
+    torch.jit.script(Blob3d()).save(os.path.join(classified, "model.pt"))
+    torch.jit.script(CentreDensity()).save(os.path.join(classified, "classifier.pt"))
+    with open(os.path.join(classified, "classifier.pt"), "rb") as f:
+        classifier_digest = hashlib.sha256(f.read()).hexdigest()
+    with open(os.path.join(classified, "model.pt"), "rb") as f:
+        manifest["weights"] = {"file": "model.pt", "sha256": hashlib.sha256(f.read()).hexdigest()}
+    manifest["id"] = "test-blob3d-classified"
+    manifest["thresholds"] = {"candidate": 0.5, "finding": 0.5}
+    manifest["candidate_classifier"] = {"file": "classifier.pt", "sha256": classifier_digest,
+                                        "patch_size": [8, 8, 8], "batch_size": 3}
+    with open(os.path.join(classified, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+
+    torch.jit.script(CentreDensity()).save(os.path.join(out, "centre_density.pt"))
+    classified = os.path.join(out, "blob3d-classified-bundle")
+    os.makedirs(classified, exist_ok=True)
+    torch.jit.script(Blob3d()).save(os.path.join(classified, "model.pt"))
+    torch.jit.script(CentreDensity()).save(os.path.join(classified, "classifier.pt"))
+    with open(os.path.join(classified, "classifier.pt"), "rb") as f:
+        classifier_digest = hashlib.sha256(f.read()).hexdigest()
+    with open(os.path.join(classified, "model.pt"), "rb") as f:
+        manifest["weights"] = {"file": "model.pt", "sha256": hashlib.sha256(f.read()).hexdigest()}
+    manifest["id"] = "test-blob3d-classified"
+    manifest["thresholds"] = {"candidate": 0.5, "finding": 0.5}
+    manifest["candidate_classifier"] = {"file": "classifier.pt", "sha256": classifier_digest,
+                                        "patch_size": [8, 8, 8], "batch_size": 3}
+    with open(os.path.join(classified, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
 
     torch.jit.script(Fundus()).save(os.path.join(out, "fundus.pt"))

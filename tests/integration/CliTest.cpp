@@ -155,6 +155,32 @@ TEST(Cli, AnalyzeWritesFindingsAndAHeatmapWithTheModelsProvenance) {
             report["findings"].size());
   EXPECT_GT(lungMask["candidates_removed"].get<std::size_t>(), 0u);
 
+  // With a candidate classifier: the same heatmap network, so the same
+  // candidates, now scored by the classifier (which wants bone density),
+  // reordered, and kept at 0.5 or more: the soft-tissue ones are dropped.
+  const CliRun classified =
+      runCli("analyze " + (dir / "case_000").string() +
+             " --model " VIGIE_TEST_MODELS "/blob3d-classified-bundle --out " +
+             (dir / "classified").string() + " --cpu");
+  ASSERT_EQ(classified.exitCode, 0) << classified.output;
+  std::ifstream classifiedFile(dir / "classified" / "findings.json");
+  const auto classifiedReport = nlohmann::json::parse(classifiedFile);
+  const auto& stage2 = classifiedReport["candidate_classifier"];
+  EXPECT_EQ(stage2["finding_threshold"], 0.5);
+  EXPECT_EQ(classifiedReport["findings"].size() + stage2["candidates_below_it"].get<std::size_t>(),
+            report["findings"].size());
+  EXPECT_GT(stage2["candidates_below_it"].get<std::size_t>(), 0u);
+  EXPECT_FALSE(classifiedReport["findings"].empty());
+  double previous = 1.0;
+  int id = 0;
+  for (const auto& f : classifiedReport["findings"]) {
+    EXPECT_GE(f["score"].get<double>(), 0.5);
+    EXPECT_LE(f["score"].get<double>(), previous);
+    EXPECT_EQ(f["id"], ++id);
+    previous = f["score"].get<double>();
+  }
+  EXPECT_GE(classifiedReport["timing_s"]["candidate_classifier"].get<double>(), 0.0);
+
   const CliRun wrong = runCli("analyze " + (dir / "case_000").string() +
                               " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " +
                               (dir / "x").string() + " --lung-mask maybe");
@@ -172,6 +198,16 @@ TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {
   EXPECT_EQ(info.exitCode, 0) << info.output;
   EXPECT_NE(info.output.find("(verified)"), std::string::npos);
   EXPECT_NE(info.output.find("not for clinical use"), std::string::npos);
+
+  const CliRun twoStage =
+      runCli(std::string("bundle create ") + VIGIE_TEST_MODELS + "/blob3d.pt --manifest " +
+             VIGIE_TEST_MODELS + "/blob3d-bundle/manifest.json --out " + (dir / "two").string() +
+             " --classifier " + VIGIE_TEST_MODELS + "/centre_density.pt");
+  ASSERT_EQ(twoStage.exitCode, 0) << twoStage.output;
+  const CliRun twoStageInfo = runCli("bundle info " + (dir / "two").string());
+  EXPECT_EQ(twoStageInfo.exitCode, 0) << twoStageInfo.output;
+  EXPECT_NE(twoStageInfo.output.find("candidate classifier centre_density.pt"), std::string::npos)
+      << twoStageInfo.output;
   const CliRun missing = runCli("bundle info " + (dir / "nothing").string());
   EXPECT_EQ(missing.exitCode, 1);
   EXPECT_NE(missing.output.find("not a model bundle (a folder or a zip of one)"),

@@ -271,6 +271,99 @@ TEST(InferenceSession, ReportsAFileThatIsNotTorchScript) {
   EXPECT_NE(session.error().message.find("not a loadable TorchScript model"), std::string::npos);
 }
 
+// The candidate classifier (second stage): its test network scores a cube
+// by the density of its central voxels, so the expected scores are known.
+TEST(CandidateClassifier, ScoresEachCandidateFromTheCubeAroundIt) {
+  auto bundle = ModelBundle::open(kModels / "blob3d-classified-bundle");
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  ASSERT_TRUE(bundle.value().manifest().candidateClassifier.has_value());
+  EXPECT_EQ(bundle.value().manifest().candidateClassifier->patchSize[0], 8);
+  auto session = inference::InferenceSession::create(bundle.value(), cpuOnly());
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  ASSERT_TRUE(session.value()->hasCandidateClassifier());
+  const core::Vec3 sphere{-10.0, 0.0, 130.0};
+  auto volume = lungWithSpheres({{sphere, 8.0}}, {30, 30, 30});
+  for (std::size_t o = 0; o < volume.voxelCount(); ++o)
+    if (volume.data()[o] > 0) volume.data()[o] = 400;  // bone-dense: the classifier's "yes"
+  // Seven candidates (more than the batch of 3): on the sphere, in the lung,
+  // at a corner (the cube mostly outside: air) and far outside the volume.
+  const std::vector<core::Vec3> centres = {sphere,
+                                           {0.0, 10.0, 115.0},
+                                           volume.geometry().origin,
+                                           {500.0, 500.0, 500.0},
+                                           sphere + core::Vec3{1.0, 1.0, 0.0},
+                                           {-40.0, -30.0, 110.0},
+                                           sphere};
+  auto scores = session.value()->classifyCandidates(volume, centres);
+  ASSERT_TRUE(scores.ok()) << scores.error().message;
+  ASSERT_EQ(scores.value().size(), centres.size());
+  for (std::size_t n : {0u, 4u, 6u}) EXPECT_GT(scores.value()[n], 0.99) << n;
+  for (std::size_t n : {1u, 2u, 3u, 5u}) EXPECT_LT(scores.value()[n], 0.01) << n;
+  EXPECT_TRUE(session.value()->classifyCandidates(volume, {}).value().empty());
+}
+
+TEST(CandidateClassifier, IsCheckedLikeTheWeightsAndNamedInErrors) {
+  test::TestFolder dir("bundle-classifier");
+  std::filesystem::copy(kModels / "blob3d-classified-bundle", dir / "b",
+                        std::filesystem::copy_options::recursive);
+  std::ofstream(dir / "b" / "classifier.pt", std::ios::app) << "tampered";
+  auto tampered = ModelBundle::open(dir / "b");
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_NE(tampered.error().message.find("classifier.pt: SHA-256"), std::string::npos)
+      << tampered.error().message;
+
+  const std::string good = readText(kModels / "blob3d-classified-bundle" / "manifest.json");
+  auto without = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    text.replace(text.find(from), from.size(), to);
+    return ModelManifest::parse(text, "m.json");
+  };
+  auto badFile = without("\"file\": \"classifier.pt\"", "\"file\": \"../classifier.pt\"");
+  ASSERT_FALSE(badFile.ok());
+  EXPECT_NE(badFile.error().message.find("'candidate_classifier.file'"), std::string::npos);
+  auto badPatch = without("\"patch_size\": [\n      8,", "\"patch_size\": [\n      0,");
+  ASSERT_FALSE(badPatch.ok());
+  EXPECT_NE(badPatch.error().message.find("'candidate_classifier.patch_size'"), std::string::npos);
+
+  auto reparsed = ModelManifest::parse(
+      ModelBundle::open(kModels / "blob3d-classified-bundle").value().manifest().toJson(), "x");
+  ASSERT_TRUE(reparsed.ok()) << reparsed.error().message;
+  EXPECT_EQ(reparsed.value().candidateClassifier->batchSize, 3);
+  EXPECT_EQ(reparsed.value().candidateClassifier->file, "classifier.pt");
+}
+
+TEST(CandidateClassifier, IsPackagedByCreateAndItsWrongOutputRefused) {
+  test::TestFolder dir("bundle-classifier-create");
+  auto manifest = ModelManifest::load(kModels / "blob3d-bundle" / "manifest.json");
+  ASSERT_TRUE(manifest.ok());
+  auto made = ModelBundle::create(kModels / "blob3d.pt", manifest.value(), dir / "made",
+                                  kModels / "centre_density.pt");
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  const auto& c = made.value().manifest().candidateClassifier;
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->file, "centre_density.pt");
+  EXPECT_TRUE(std::filesystem::exists(dir / "made" / "centre_density.pt"));
+  EXPECT_EQ(c->patchSize[0], 32);  // the default
+
+  // A heatmap network where the classifier should be: its 5D output is refused.
+  auto wrong = ModelBundle::create(kModels / "blob3d.pt", manifest.value(), dir / "wrong",
+                                   kModels / "wrong_shape.pt");
+  ASSERT_TRUE(wrong.ok()) << wrong.error().message;
+  auto session = inference::InferenceSession::create(wrong.value(), cpuOnly());
+  ASSERT_TRUE(session.ok());
+  auto scores =
+      session.value()->classifyCandidates(lungWithSpheres({}, {20, 20, 20}), {{0.0, 0.0, 120.0}});
+  ASSERT_FALSE(scores.ok());
+  EXPECT_NE(scores.error().message.find("candidate classifier returned a tensor of shape"),
+            std::string::npos)
+      << scores.error().message;
+
+  auto plain = blobSession();
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain.value()->hasCandidateClassifier());
+  EXPECT_FALSE(plain.value()->classifyCandidates(lungWithSpheres({}, {20, 20, 20}), {}).ok());
+}
+
 TEST(FindingExtractor, KeepsOnePeakPerBlobAndOrdersByScore) {
   core::VolumeGeometry g;
   g.size = {30, 30, 30};

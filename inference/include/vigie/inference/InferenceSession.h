@@ -82,6 +82,20 @@ class InferenceSession {
                                                  const InferenceProgress& progress = {},
                                                  const std::atomic<bool>* cancel = nullptr);
 
+  /// Whether the model has a second stage that rescores candidates.
+  bool hasCandidateClassifier() const;
+
+  /// The candidate classifier's probability (0..1) that each of `centresMm`
+  /// (LPS) is a nodule, from the cube of `volume` (already at the manifest's
+  /// spacing) around it: the cube's size is the classifier's patch size, its
+  /// centre voxel the one nearest the candidate, its intensities normalised as
+  /// for the heatmap, and what lies outside the volume is air. The network
+  /// takes [N, 1, z, y, x] and returns one logit per cube ([N] or [N, 1]).
+  /// An error when the model has no classifier.
+  core::Result<std::vector<double>> classifyCandidates(const core::CtVolume& volume,
+                                                       const std::vector<core::Vec3>& centresMm,
+                                                       const std::atomic<bool>* cancel = nullptr);
+
   /// 2D inference for a fundus model on photographs already prepared as the
   /// manifest says (field of view cropped, resized to input.target_size,
   /// colour-normalised): `pixels` holds `count` images of [3, height, width]

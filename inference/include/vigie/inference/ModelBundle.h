@@ -21,10 +21,13 @@ class ModelBundle {
   static core::Result<ModelBundle> open(const std::filesystem::path& path);
 
   /// Writes a bundle folder around a user's TorchScript file: copies it in,
-  /// fills in the weights' name and SHA-256, and writes manifest.json.
+  /// fills in the weights' name and SHA-256, and writes manifest.json. A CT
+  /// model's candidate classifier, when given, is copied in the same way
+  /// (its patch and batch sizes come from the manifest, or the defaults).
   static core::Result<ModelBundle> create(const std::filesystem::path& torchScriptFile,
                                           ModelManifest manifest,
-                                          const std::filesystem::path& folder);
+                                          const std::filesystem::path& folder,
+                                          const std::filesystem::path& classifierFile = {});
 
   const ModelManifest& manifest() const { return manifest_; }
   /// Where the bundle's files are (the scratch folder, for a zip).
@@ -32,6 +35,11 @@ class ModelBundle {
   /// What the user named: the folder, or the zip.
   const std::filesystem::path& source() const { return source_; }
   std::filesystem::path weightsPath() const { return folder_ / manifest_.weightsFile; }
+  /// The candidate classifier's TorchScript file; empty when the model has none.
+  std::filesystem::path classifierPath() const {
+    return manifest_.candidateClassifier ? folder_ / manifest_.candidateClassifier->file
+                                         : std::filesystem::path{};
+  }
 
  private:
   ModelBundle(ModelManifest manifest, std::filesystem::path folder)

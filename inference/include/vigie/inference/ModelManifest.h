@@ -11,6 +11,17 @@
 
 namespace vigie::inference {
 
+/// A CT model's optional second stage: a TorchScript network that looks again
+/// at a cube of the scan around every candidate the heatmap gave and scores
+/// it (nodule or not), as LUNA16's false-positive-reduction systems do. Its
+/// score replaces the heatmap's peak as the finding's score.
+struct CandidateClassifier {
+  std::string file;                          ///< relative to the bundle folder
+  std::string sha256;                        ///< 64 lowercase hex digits; checked at load
+  std::array<int, 3> patchSize{32, 32, 32};  ///< x, y, z voxels at input.spacing_mm
+  int batchSize = 32;                        ///< candidates per forward pass
+};
+
 /// What a bundle's manifest.json says the runtime must do, so that a new
 /// model needs no new code. The schema is documented in docs/model-bundle.md.
 struct ModelManifest {
@@ -37,6 +48,8 @@ struct ModelManifest {
   /// Keep candidates inside the lung fields (imaging::LungMask): the
   /// application applies it, since finding the lungs needs ITK.
   bool lungMask = false;
+  /// Rescores the heatmap's candidates (CT); none when absent.
+  std::optional<CandidateClassifier> candidateClassifier;
   // Input, fundus (2D)
   std::array<int, 2> targetSize{512, 512};  ///< width, height
   std::array<double, 3> colourMean{0.0, 0.0, 0.0};
