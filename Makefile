@@ -3,7 +3,7 @@
 #              (headless analysis of the demo study when no display is available)
 #   make test  install dependencies, build, run the whole test suite through ctest,
 #              then fuzz the DICOM reader for a minute (preset fuzz, clang)
-# and, for maintainers, make models (retrain the reference models, about 30 min on 2 cores).
+# and, for maintainers, make models (retrain the reference models, about 50 min on 2 cores).
 PRESET ?= dev
 BUILD := build/$(PRESET)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -47,9 +47,9 @@ models-ct: build
 	$(CLI) synth ct --format nifti --out $(MODEL_DATA)/ct-train --count 60 --seed 1000 \
 	  --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8
 	/usr/bin/python3 inference/training/train_ct_nodule.py --data $(MODEL_DATA)/ct-train \
-	  --out resources/models/ct-nodule-synth --vigie-cli $(CLI) --data-seed 1000 --iterations 2400
+	  --out resources/models/ct-nodule-synth --vigie-cli $(CLI) --data-seed 1000 --iterations 4800
 	rm -rf $(MODEL_DATA)/ct-eval
-	$(CLI) synth ct --out $(MODEL_DATA)/ct-eval --count 8 --seed 9000 --size 288x288x200 \
+	$(CLI) synth ct --out $(MODEL_DATA)/ct-eval --count 16 --seed 9000 --size 288x288x200 \
 	  --spacing 1.25x1.25x1.25 --nodules 8
 	$(CLI) eval nodules --data $(MODEL_DATA)/ct-eval --model resources/models/ct-nodule-synth \
 	  --out $(MODEL_DATA)/ct-eval-result

@@ -1,5 +1,6 @@
 #include "vigie/inference/ModelManifest.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -181,6 +182,9 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
       if (!r.failed() && !isFileInsideBundle(c.file))
         r.fail("candidate_classifier.file", "must be a file name inside the bundle");
       c.patchSize = r.numbers<int, 3>("candidate_classifier.patch_size", true, c.patchSize, true);
+      // A cube per candidate, up to a thousand candidates: keep them small.
+      if (!r.failed() && *std::max_element(c.patchSize.begin(), c.patchSize.end()) > 256)
+        r.fail("candidate_classifier.patch_size", "must be at most 256 voxels a side");
       c.batchSize = static_cast<int>(r.number("candidate_classifier.batch_size", false, 32));
       if (!r.failed() && (c.batchSize < 1 || c.batchSize > 1024))
         r.fail("candidate_classifier.batch_size", "must be 1 to 1024");

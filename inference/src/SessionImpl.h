@@ -17,8 +17,8 @@ struct InferenceSession::Impl {
   ModelManifest manifest;
   ComputeDevice device;
   torch::jit::Module module;
-  std::optional<torch::jit::Module>
-      classifier;  ///< the candidate classifier, when the model has one
+  /// The candidate classifier, when the model has one.
+  std::optional<torch::jit::Module> classifier;
   double overlap = 0.5;
   int batchSize = 2;
   bool optimised = false;

@@ -24,6 +24,12 @@ from vigie_data import load_cases, package_bundle  # noqa: E402
 
 WINDOW_HU = (-1000.0, 400.0)
 PATCH = 32
+# The sliding window at run time. The network sees about 22 voxels either side
+# of a voxel, so with windows of 144 overlapping by half every voxel is at least
+# 36 voxels inside one window and gets its full context; windows of 96
+# overlapping by a quarter left seams where it did not (held-out CPM 0.835
+# against 0.845, in 1.5 times the time).
+WINDOW = 144
 
 
 def normalise(hu):
@@ -112,7 +118,7 @@ def loss_fn(logits, target):
 
 def write_bundle(model, cases, args, seconds, final_loss):
     model.eval()
-    example = torch.zeros(1, 1, 96, 96, 96)
+    example = torch.zeros(1, 1, WINDOW, WINDOW, WINDOW)
     with torch.no_grad():
         traced = torch.jit.trace(model, example)
     spacing = [float(s) for s in cases[0].spacing]
@@ -120,21 +126,21 @@ def write_bundle(model, cases, args, seconds, final_loss):
         "schema_version": 1,
         "id": "vigie-ct-nodule-synth",
         "name": "Vigie CT micro-nodule detector (synthetic training data, not for clinical use)",
-        "version": "0.1.0",
+        "version": "0.2.0",
         "task": "ct-nodule-detection",
         "modality": "CT",
         "weights": {"file": "model.pt", "sha256": "0" * 64},
         "input": {
             "channels": 1,
             "spacing_mm": spacing,
-            "patch_size": [96, 96, 96],
+            "patch_size": [WINDOW] * 3,
             "intensity": {"window_hu": list(WINDOW_HU), "normalise": "minmax"},
             # Candidates outside the lungs are dropped at run time (imaging::LungMask).
             "lung_mask": True,
         },
         "output": {"kind": "heatmap", "heatmap_activation": "sigmoid", "labels": ["nodule"]},
         "thresholds": {"candidate": 0.5},
-        "inference": {"overlap": 0.25, "batch_size": 1, "fp16_on_cuda": False},
+        "inference": {"overlap": 0.5, "batch_size": 1, "fp16_on_cuda": False},
         "intended_use": "Software testing and demonstration on synthetic phantoms. "
         "Synthetic training data, not for clinical use.",
         "training_data": f"{len(cases)} Vigie synthetic chest CT phantoms (vigie-cli synth ct, seed {args.data_seed}), "

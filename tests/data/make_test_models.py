@@ -140,22 +140,6 @@ def main():
     with open(os.path.join(classified, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
 
-    torch.jit.script(CentreDensity()).save(os.path.join(out, "centre_density.pt"))
-    classified = os.path.join(out, "blob3d-classified-bundle")
-    os.makedirs(classified, exist_ok=True)
-    torch.jit.script(Blob3d()).save(os.path.join(classified, "model.pt"))
-    torch.jit.script(CentreDensity()).save(os.path.join(classified, "classifier.pt"))
-    with open(os.path.join(classified, "classifier.pt"), "rb") as f:
-        classifier_digest = hashlib.sha256(f.read()).hexdigest()
-    with open(os.path.join(classified, "model.pt"), "rb") as f:
-        manifest["weights"] = {"file": "model.pt", "sha256": hashlib.sha256(f.read()).hexdigest()}
-    manifest["id"] = "test-blob3d-classified"
-    manifest["thresholds"] = {"candidate": 0.5, "finding": 0.5}
-    manifest["candidate_classifier"] = {"file": "classifier.pt", "sha256": classifier_digest,
-                                        "patch_size": [8, 8, 8], "batch_size": 3}
-    with open(os.path.join(classified, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-
     torch.jit.script(Fundus()).save(os.path.join(out, "fundus.pt"))
     torch.jit.script(FundusGradesOnly()).save(os.path.join(out, "fundus_grades_only.pt"))
     torch.jit.script(FundusWrong()).save(os.path.join(out, "fundus_wrong.pt"))
