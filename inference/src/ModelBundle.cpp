@@ -111,6 +111,11 @@ core::Result<ModelBundle> ModelBundle::create(const std::filesystem::path& torch
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   if (ec) return core::makeError(core::ErrorCode::IoError, folder.string() + ": " + ec.message());
+  if (!classifierFile.empty() && manifest.task != ModelManifest::Task::CtNoduleDetection) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           classifierFile.string() + ": a candidate classifier is for CT models; " +
+                               manifest.id + " is a " + toString(manifest.task) + " model");
+  }
   if (!classifierFile.empty() && classifierFile.filename() == torchScriptFile.filename()) {
     return core::makeError(
         core::ErrorCode::InvalidArgument,

@@ -358,6 +358,15 @@ TEST(CandidateClassifier, IsPackagedByCreateAndItsWrongOutputRefused) {
             std::string::npos)
       << scores.error().message;
 
+  auto fundus = ModelManifest::load(kModels / "fundus-bundle" / "manifest.json");
+  ASSERT_TRUE(fundus.ok());
+  auto notCt = ModelBundle::create(kModels / "fundus.pt", fundus.value(), dir / "fundus",
+                                   kModels / "centre_density.pt");
+  ASSERT_FALSE(notCt.ok());
+  EXPECT_NE(notCt.error().message.find("a candidate classifier is for CT models"),
+            std::string::npos)
+      << notCt.error().message;
+
   auto plain = blobSession();
   ASSERT_TRUE(plain.ok());
   EXPECT_FALSE(plain.value()->hasCandidateClassifier());
