@@ -165,9 +165,8 @@ int runBundle(const std::vector<std::string>& args) {
       "                               [--classifier CLASSIFIER.pt]\n"
       "info    validates a bundle (manifest fields, weights' SHA-256) and describes it\n"
       "create  packages a TorchScript file as a bundle: copies it, fills in weights.file and\n"
-      "        weights.sha256 (the template may leave them as placeholders), writes "
-      "manifest.json;\n"
-      "        --classifier adds a CT model's candidate classifier the same way\n"
+      "        weights.sha256 (the template may leave them as placeholders), writes\n"
+      "        manifest.json; --classifier adds a CT model's candidate classifier the same way\n"
       "The manifest schema: docs/model-bundle.md\n";
   CommandLine cl(args, {"--manifest", "--out", "--classifier"}, {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
