@@ -25,15 +25,15 @@ torch::Tensor cubeAround(const core::CtVolume& volume, const core::Vec3& centreM
                         static_cast<long>(g.size.k)};
   auto cube = torch::full({patch[2], patch[1], patch[0]}, static_cast<float>(air));
   float* out = cube.data_ptr<float>();
+  // The part of each row inside the volume: the same for every row.
+  const long first = std::max(0L, -start[0]), last = std::min<long>(patch[0], size[0] - start[0]);
+  if (first >= last) return cube;
   for (long z = 0; z < patch[2]; ++z) {
     const long k = start[2] + z;
     if (k < 0 || k >= size[2]) continue;
     for (long y = 0; y < patch[1]; ++y) {
       const long j = start[1] + y;
       if (j < 0 || j >= size[1]) continue;
-      const long first = std::max(0L, -start[0]),
-                 last = std::min<long>(patch[0], size[0] - start[0]);
-      if (first >= last) continue;
       const std::int16_t* row = volume.data() + volume.offset(start[0] + first, j, k);
       float* target = out + (z * patch[1] + y) * patch[0];
       std::copy(row, row + (last - first), target + first);
@@ -59,9 +59,7 @@ core::Result<std::vector<double>> InferenceSession::classifyCandidates(
   scores.reserve(centresMm.size());
   try {
     torch::InferenceMode inferenceMode;
-    const torch::Device device = impl_->device.isCuda()
-                                     ? torch::Device(torch::kCUDA, impl_->device.cudaIndex)
-                                     : torch::Device(torch::kCPU);
+    const torch::Device device = internal::torchDevice(impl_->device);
     const auto air = static_cast<std::int16_t>(std::lround(m.intensityWindowHu[0]));
     const std::size_t batch = static_cast<std::size_t>(c.batchSize);
     for (std::size_t first = 0; first < centresMm.size(); first += batch) {
@@ -78,13 +76,11 @@ core::Result<std::vector<double>> InferenceSession::classifyCandidates(
                                  .to(torch::kCPU, torch::kFloat32);
       if (logits.dim() == 2 && logits.size(1) == 1) logits = logits.squeeze(1);
       if (logits.dim() != 1 || logits.size(0) != static_cast<std::int64_t>(count)) {
-        return core::makeError(core::ErrorCode::InvalidArgument,
-                               "model " + m.id +
-                                   ": the candidate classifier returned a tensor of "
-                                   "shape " +
-                                   c10::str(logits.sizes()) + "; expected [" +
-                                   std::to_string(count) + "] or [" + std::to_string(count) +
-                                   ", 1]");
+        return core::makeError(
+            core::ErrorCode::InvalidArgument,
+            "model " + m.id + ": the candidate classifier returned a tensor of shape " +
+                c10::str(logits.sizes()) + "; expected [" + std::to_string(count) + "] or [" +
+                std::to_string(count) + ", 1]");
       }
       auto probability = torch::sigmoid(logits).contiguous();
       const float* p = probability.data_ptr<float>();

@@ -139,9 +139,7 @@ core::Result<std::vector<FundusPrediction>> InferenceSession::predictFundus(
   std::vector<FundusPrediction> predictions;
   try {
     torch::InferenceMode inferenceMode;
-    const torch::Device device = impl_->device.isCuda()
-                                     ? torch::Device(torch::kCUDA, impl_->device.cudaIndex)
-                                     : torch::Device(torch::kCPU);
+    const torch::Device device = internal::torchDevice(impl_->device);
     const bool halfPrecision = impl_->device.isCuda() && m.fp16OnCuda;
     // The caller's buffer is only read: from_blob wraps it without a copy.
     auto all = torch::from_blob(const_cast<float*>(pixels.data()), {count, 3, height, width},

@@ -93,9 +93,7 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
   impl->device = selectDevice(options.preferCpu, options.cpuThreads);
   impl->overlap = std::clamp(options.overlap.value_or(impl->manifest.overlap), 0.0, 0.95);
   impl->batchSize = std::max(1, options.batchSize.value_or(impl->manifest.batchSize));
-  const torch::Device target = impl->device.isCuda()
-                                   ? torch::Device(torch::kCUDA, impl->device.cudaIndex)
-                                   : torch::Device(torch::kCPU);
+  const torch::Device target = internal::torchDevice(impl->device);
   auto network = internal::loadNetwork(bundle.weightsPath().string(), target, impl->optimised);
   if (!network.ok()) return network.error();
   impl->module = std::move(network.value());
@@ -137,9 +135,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
       input = padded;
     }
 
-    const torch::Device device = impl_->device.isCuda()
-                                     ? torch::Device(torch::kCUDA, impl_->device.cudaIndex)
-                                     : torch::Device(torch::kCPU);
+    const torch::Device device = internal::torchDevice(impl_->device);
     const bool halfPrecision = impl_->device.isCuda() && m.fp16OnCuda;
     auto weights = importanceMap(pd, ph, pw).to(device);
     auto accumulated =

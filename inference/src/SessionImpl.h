@@ -35,6 +35,12 @@ inline core::Error torchError(const std::string& context, const std::exception& 
   return core::makeError(core::ErrorCode::Internal, context + ": " + what);
 }
 
+/// The LibTorch device a session's ComputeDevice names.
+inline torch::Device torchDevice(const ComputeDevice& device) {
+  return device.isCuda() ? torch::Device(torch::kCUDA, device.cudaIndex)
+                         : torch::Device(torch::kCPU);
+}
+
 /// The manifest's intensity window and normalisation, applied in place to HU
 /// values; returns the value air (the window's low end) becomes, for padding.
 double normaliseIntensities(const ModelManifest& m, torch::Tensor& hu);
