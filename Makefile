@@ -3,12 +3,13 @@
 #              (headless analysis of the demo study when no display is available)
 #   make test  install dependencies, build, run the whole test suite through ctest,
 #              then fuzz the DICOM reader for a minute (preset fuzz, clang)
-# and, for maintainers, make models (retrain the reference models, about 50 min on 2 cores).
+# and, for maintainers, make models (retrain the reference models, about 75 min on 2 cores)
+# and make eval-fundus (the DR model on its held-out real and synthetic sets).
 PRESET ?= dev
 BUILD := build/$(PRESET)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test fuzz deps build demo models models-ct models-fundus clean format
+.PHONY: run test fuzz deps build demo models models-ct models-fundus eval-fundus clean format
 
 deps:
 	$(SUDO) bash packaging/install-deps.sh
@@ -58,19 +59,46 @@ models-ct: build
 	  sensitivity_at_1fp=all.sensitivity_at_fp_per_scan.1 \
 	  sensitivity_at_1fp_4mm_plus=at_least_4mm.sensitivity_at_fp_per_scan.1
 
+# The DR model learns from synthetic phantoms and from the training part of
+# the real IDRiD photographs (../shared/data, never copied into the repository);
+# the split's test part is seen by no step before the last two evaluations.
+REAL_FUNDUS ?= ../shared/data/fundus-idrid-512
+SPLIT := inference/training/data
+FUNDUS_BUNDLE := resources/models/fundus-dr
 models-fundus: build
 	rm -rf $(MODEL_DATA)/fundus-train
 	$(CLI) synth fundus --out $(MODEL_DATA)/fundus-train --count 1500 --seed 2000 --size 384
 	/usr/bin/python3 inference/training/train_fundus_dr.py --data $(MODEL_DATA)/fundus-train \
-	  --out resources/models/fundus-dr-synth --vigie-cli $(CLI) --data-seed 2000 --epochs 12
+	  --real $(REAL_FUNDUS) --train-csv $(SPLIT)/idrid-train.csv --calibration-csv $(SPLIT)/idrid-calibration.csv \
+	  --out $(FUNDUS_BUNDLE) --vigie-cli $(CLI) --data-seed 2000 --steps 900
+	$(MAKE) eval-fundus
+	/usr/bin/python3 inference/training/record_metrics.py $(FUNDUS_BUNDLE)/manifest.json \
+	  $(MODEL_DATA)/fundus-eval-result/metrics.json synthetic_referable_auc=referable_roc_auc \
+	  synthetic_sensitivity=sensitivity synthetic_specificity=specificity \
+	  synthetic_kappa=grade_quadratic_weighted_kappa synthetic_ungradable_flagged=ungradable_flagged
+	/usr/bin/python3 inference/training/record_metrics.py $(FUNDUS_BUNDLE)/manifest.json \
+	  $(MODEL_DATA)/fundus-real-result/metrics.json real_referable_auc=referable_roc_auc \
+	  real_referable_auc_ci_low=referable_roc_auc_ci95.0 real_referable_auc_ci_high=referable_roc_auc_ci95.1 \
+	  real_sensitivity=sensitivity real_sensitivity_ci_low=sensitivity_ci95.0 real_sensitivity_ci_high=sensitivity_ci95.1 \
+	  real_specificity=specificity real_specificity_ci_low=specificity_ci95.0 real_specificity_ci_high=specificity_ci95.1 \
+	  real_expected_calibration_error=expected_calibration_error real_gradable_called_ungradable=gradable_called_ungradable
+	/usr/bin/python3 inference/training/record_metrics.py $(FUNDUS_BUNDLE)/manifest.json \
+	  $(MODEL_DATA)/fundus-degraded-result/metrics.json degraded_ungradable_flagged=ungradable_flagged
+
+# The DR model's evaluation: a held-out synthetic set and the held-out real
+# photographs (the split's test part), each with its metrics.json and plots.
+eval-fundus: build
 	rm -rf $(MODEL_DATA)/fundus-eval
 	$(CLI) synth fundus --out $(MODEL_DATA)/fundus-eval --count 300 --seed 9100 --size 768
-	$(CLI) eval dr --data $(MODEL_DATA)/fundus-eval --model resources/models/fundus-dr-synth \
+	$(CLI) eval dr --data $(MODEL_DATA)/fundus-eval --model $(FUNDUS_BUNDLE) \
 	  --out $(MODEL_DATA)/fundus-eval-result
-	/usr/bin/python3 inference/training/record_metrics.py resources/models/fundus-dr-synth/manifest.json \
-	  $(MODEL_DATA)/fundus-eval-result/metrics.json referable_auc=referable_roc_auc \
-	  sensitivity=sensitivity specificity=specificity kappa=grade_quadratic_weighted_kappa \
-	  ungradable_flagged=ungradable_flagged
+	$(CLI) eval dr --data $(REAL_FUNDUS) --labels $(SPLIT)/idrid-test.csv --model $(FUNDUS_BUNDLE) \
+	  --out $(MODEL_DATA)/fundus-real-result
+	rm -rf $(MODEL_DATA)/fundus-real-degraded
+	/usr/bin/python3 inference/training/degrade_fundus.py --data $(REAL_FUNDUS) --labels $(SPLIT)/idrid-test.csv \
+	  --out $(MODEL_DATA)/fundus-real-degraded
+	$(CLI) eval dr --data $(MODEL_DATA)/fundus-real-degraded --labels $(MODEL_DATA)/fundus-real-degraded/labels.csv \
+	  --bootstrap 0 --model $(FUNDUS_BUNDLE) --out $(MODEL_DATA)/fundus-degraded-result
 
 format:
 	find app core imaging inference tests -name '*.h' -o -name '*.cpp' | xargs clang-format -i

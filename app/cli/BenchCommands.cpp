@@ -122,6 +122,77 @@ int measureLoaderMemory(const std::filesystem::path& dir, const std::string& loa
   return 0;
 }
 
+/// One run of a program in a fresh process: what it printed, and what it cost
+/// the system (rusage of that child alone, from wait4).
+struct ChildRun {
+  bool ok = false;
+  std::string output;
+  double seconds = -1;       ///< the "seconds S" it printed
+  long minorFaults = 0;      ///< ru_minflt: pages touched anew
+  double kernelSeconds = 0;  ///< ru_stime
+  double peakRssMb = 0;      ///< ru_maxrss
+};
+
+/// Runs argv[0] with `argv` (stdout and stderr captured), `environment`
+/// entries ("NAME=VALUE") added to this process's environment.
+ChildRun runMeasured(const std::vector<std::string>& argv,
+                     const std::vector<std::string>& environment = {}) {
+  ChildRun run;
+  int fds[2];
+  if (pipe(fds) != 0) return run;
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return run;
+  }
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    for (const auto& entry : environment) putenv(const_cast<char*>(entry.c_str()));
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  char buffer[512];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) run.output.append(buffer, n);
+  close(fds[0]);
+  int status = 0;
+  rusage usage{};
+  if (wait4(pid, &status, 0, &usage) != pid) return run;
+  run.minorFaults = usage.ru_minflt;
+  run.kernelSeconds = usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+  run.peakRssMb = usage.ru_maxrss / 1024.0;
+  const auto at = run.output.rfind("seconds ");
+  run.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && at != std::string::npos &&
+           std::sscanf(run.output.c_str() + at, "seconds %lf", &run.seconds) == 1;
+  return run;
+}
+
+/// `runs` fresh runs; the one with the median time (its faults and memory with it).
+ChildRun medianChildRun(long long runs, const std::vector<std::string>& argv,
+                        const std::vector<std::string>& environment = {}) {
+  std::vector<ChildRun> all;
+  for (long long r = 0; r < runs; ++r) {
+    all.push_back(runMeasured(argv, environment));
+    if (!all.back().ok) return all.back();
+  }
+  std::sort(all.begin(), all.end(),
+            [](const ChildRun& a, const ChildRun& b) { return a.seconds < b.seconds; });
+  return all[all.size() / 2];
+}
+
+void printCostRow(const char* name, const ChildRun& run, double voxels) {
+  std::printf("%-44s %8.2f s %7.2f Mvoxel/s %12ld %9.2f s %9.0f MB\n", name, run.seconds,
+              voxels / run.seconds / 1e6, run.minorFaults, run.kernelSeconds, run.peakRssMb);
+}
+
 /// Runs a Python baseline `runs` times; the median of the "seconds S" it prints.
 core::Result<double> pythonBaselineSeconds(const std::string& command, long long runs) {
   std::vector<double> times;
@@ -217,20 +288,51 @@ int benchFundus(const std::string& model, bool smoke, long long runs) {
 
 }  // namespace
 
+namespace {
+
+/// The child side of bench infer (hidden command `bench infer-once MODEL RAW
+/// IxJxK`): a session on the bundle, then one heatmap of the int16 HU volume
+/// in RAW (x fastest, at the model's spacing); prints "seconds S", the
+/// inference alone.
+int inferOnce(const std::string& model, const std::string& raw, const std::string& size) {
+  core::VolumeGeometry g;
+  if (std::sscanf(size.c_str(), "%zux%zux%zu", &g.size.i, &g.size.j, &g.size.k) != 3)
+    return fail("bench infer-once: size '" + size + "' is not IxJxK");
+  auto bundle = inference::ModelBundle::open(model);
+  if (!bundle.ok()) return fail(bundle.error().message);
+  const auto& m = bundle.value().manifest();
+  g.spacing = {m.spacingMm[0], m.spacingMm[1], m.spacingMm[2]};
+  core::CtVolume volume(g, 0);
+  std::ifstream in(raw, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(volume.data()),
+               static_cast<std::streamsize>(volume.voxelCount() * sizeof(std::int16_t))))
+    return fail(raw + ": cannot read " + size + " int16 voxels");
+  auto session = inference::InferenceSession::create(bundle.value());
+  if (!session.ok()) return fail(session.error().message);
+  const auto start = std::chrono::steady_clock::now();
+  auto heatmap = session.value()->predictHeatmap(volume);
+  if (!heatmap.ok()) return fail(heatmap.error().message);
+  std::printf("seconds %.4f\n", secondsSince(start));
+  return 0;
+}
+
+}  // namespace
+
 int runBenchInfer(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli bench infer [--smoke] [--model BUNDLE] [--fundus-model BUNDLE] [--runs "
       "N]\n"
       "                             [--only ct|fundus]\n"
       "Runs a CT model bundle (default: the reference nodule model) over a synthetic chest CT at\n"
-      "the model's spacing (288x288x240 voxels, what a 512x512x300 CT at 0.7x0.7x1.0 mm becomes "
-      "at\n"
-      "1.25 mm; 96^3 with --smoke), and, in the same run, the same TorchScript file and sliding "
-      "window\n"
-      "as a plain Python loop over Debian's python3-torch (the baseline). Prints seconds, voxels/s "
-      "and\n"
-      "the ratio; both use every CPU core. Then the fundus model (default: the reference DR\n"
-      "model) over 32 synthetic 768x768 photographs (4 with --smoke): Vigie's batched 2D path\n"
+      "the model's spacing (288x288x240 voxels, what a 512x512x300 CT at 0.7x0.7x1.0 mm becomes\n"
+      "at 1.25 mm; 96^3 with --smoke) in three fresh processes on the same voxels: Vigie, Vigie\n"
+      "with LibTorch's default CPU allocator (VIGIE_CPU_ALLOCATOR=system: what Vigie's caching\n"
+      "allocator saves), and the same TorchScript file and sliding window as a plain Python loop\n"
+      "over Debian's python3-torch (the baseline). Prints each one's seconds, voxels/s, minor "
+      "page\n"
+      "faults, kernel time and peak resident memory, and the ratios; all use every CPU core.\n"
+      "Then the fundus model (default: the reference DR model) over 32 synthetic 768x768\n"
+      "photographs (4 with --smoke): Vigie's batched 2D path\n"
       "against the same TorchScript file in a Python loop, in images/s.\n";
   CommandLine cl(args, {"--model", "--fundus-model", "--runs", "--only"}, {"--smoke", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
@@ -241,7 +343,7 @@ int runBenchInfer(const std::vector<std::string>& args) {
   if (!only.empty() && only != "ct" && only != "fundus")
     return usage("--only takes ct or fundus", kUsage);
   const std::string fundusModel =
-      cl.value("--fundus-model").value_or(VIGIE_MODELS_DIR "/fundus-dr-synth");
+      cl.value("--fundus-model").value_or(VIGIE_MODELS_DIR "/fundus-dr");
   if (only == "fundus") return benchFundus(fundusModel, smoke, *runs);
   const std::string model = cl.value("--model").value_or(VIGIE_MODELS_DIR "/ct-nodule-synth");
   auto bundle = inference::ModelBundle::open(model);
@@ -259,21 +361,9 @@ int runBenchInfer(const std::vector<std::string>& args) {
   const core::CtVolume& volume = phantom.value().volume;
   const double voxels = static_cast<double>(volume.voxelCount());
 
-  std::string failure;
-  const double vigie = medianSeconds(static_cast<int>(*runs), [&] {
-    auto heatmap = session.value()->predictHeatmap(volume);
-    if (!heatmap.ok()) failure = heatmap.error().message;
-    return heatmap.ok();
-  });
-  if (vigie < 0) return fail("bench infer failed: " + failure);
-  std::printf(
-      "model %s on %s (%d threads), volume %zux%zux%zu at %.3g mm, patch %d, overlap %.2f\n",
-      m.id.c_str(), session.value()->device().name.c_str(), session.value()->device().cpuThreads,
-      volume.size().i, volume.size().j, volume.size().k, m.spacingMm[0], m.patchSize[0], m.overlap);
-  std::printf("vigie (LibTorch, batched windows): %.2f s, %.2f Mvoxel/s\n", vigie,
-              voxels / vigie / 1e6);
-
-  // The baseline reads the same voxels from a raw file.
+  // Vigie and the Python baseline each run in a fresh process on the same
+  // voxels (a raw file), so that page faults, kernel time and peak memory are
+  // theirs alone and nothing warmed up by one helps the other.
   const auto raw = std::filesystem::temp_directory_path() /
                    ("vigie-bench-infer-" + std::to_string(::getpid()) + ".raw");
   {
@@ -281,26 +371,48 @@ int runBenchInfer(const std::vector<std::string>& args) {
     out.write(reinterpret_cast<const char*>(volume.data()),
               static_cast<std::streamsize>(volume.voxelCount() * 2));
   }
-  char command[2048];
-  std::snprintf(command, sizeof command, "%s %s '%s' '%s' %zu %zu %zu %d %g %g %g %d 2>&1",
-                VIGIE_PYTHON3, VIGIE_SOURCE_DIR "/inference/training/bench_infer_baseline.py",
-                bundle.value().weightsPath().c_str(), raw.c_str(), volume.size().i, volume.size().j,
-                volume.size().k, m.patchSize[0], m.overlap, m.intensityWindowHu[0],
-                m.intensityWindowHu[1], session.value()->device().cpuThreads);
-  auto baselineSeconds = pythonBaselineSeconds(command, *runs);
+  const std::string size = std::to_string(volume.size().i) + "x" + std::to_string(volume.size().j) +
+                           "x" + std::to_string(volume.size().k);
+  const std::vector<std::string> vigieChild = {"/proc/self/exe", "bench", "infer-once", model,
+                                               raw.string(),     size};
+  const ChildRun vigie = medianChildRun(*runs, vigieChild);
+  const ChildRun vigieSystem = medianChildRun(*runs, vigieChild, {"VIGIE_CPU_ALLOCATOR=system"});
+  char threads[16];
+  std::snprintf(threads, sizeof threads, "%d", session.value()->device().cpuThreads);
+  char overlap[32], low[32], high[32];
+  std::snprintf(overlap, sizeof overlap, "%g", m.overlap);
+  std::snprintf(low, sizeof low, "%g", m.intensityWindowHu[0]);
+  std::snprintf(high, sizeof high, "%g", m.intensityWindowHu[1]);
+  const ChildRun python = medianChildRun(
+      *runs, {VIGIE_PYTHON3, VIGIE_SOURCE_DIR "/inference/training/bench_infer_baseline.py",
+              bundle.value().weightsPath().string(), raw.string(), std::to_string(volume.size().i),
+              std::to_string(volume.size().j), std::to_string(volume.size().k),
+              std::to_string(m.patchSize[0]), overlap, low, high, threads});
   std::error_code ec;
   std::filesystem::remove(raw, ec);
-  if (!baselineSeconds.ok()) return fail(baselineSeconds.error().message);
-  const double baseline = baselineSeconds.value();
-  std::printf("baseline (same TorchScript, Python sliding-window loop): %.2f s, %.2f Mvoxel/s\n",
-              baseline, voxels / baseline / 1e6);
-  std::printf("ratio: vigie is %.2fx the baseline's speed\n", baseline / vigie);
+  for (const ChildRun* run : {&vigie, &vigieSystem, &python}) {
+    if (!run->ok) return fail("bench infer failed: " + run->output);
+  }
+  std::printf(
+      "model %s on %s (%d threads), volume %zux%zux%zu at %.3g mm, patch %d, overlap %.2f\n"
+      "each side in a fresh process, median of %lld run(s):\n",
+      m.id.c_str(), session.value()->device().name.c_str(), session.value()->device().cpuThreads,
+      volume.size().i, volume.size().j, volume.size().k, m.spacingMm[0], m.patchSize[0], m.overlap,
+      *runs);
+  std::printf("%-44s %10s %16s %12s %11s %12s\n", "", "time", "speed", "minor faults", "kernel",
+              "peak RSS");
+  printCostRow("vigie (LibTorch, batched windows)", vigie, voxels);
+  printCostRow("vigie with LibTorch's default CPU allocator", vigieSystem, voxels);
+  printCostRow("baseline (same TorchScript, Python loop)", python, voxels);
+  std::printf("ratio: vigie is %.2fx the baseline's speed (%.2fx with the default allocator)\n",
+              python.seconds / vigie.seconds, python.seconds / vigieSystem.seconds);
   return only == "ct" ? 0 : benchFundus(fundusModel, smoke, *runs);
 }
 
 int runBench(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "infer") return runBenchInfer({args.begin() + 1, args.end()});
   if (args.size() == 3 && args[0] == "memory") return measureLoaderMemory(args[1], args[2]);
+  if (args.size() == 4 && args[0] == "infer-once") return inferOnce(args[1], args[2], args[3]);
   constexpr const char* kUsage =
       "usage: vigie-cli bench load [--smoke] [--runs N] [--keep DIR]\n"
       "       vigie-cli bench infer --help\n"

@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/DrEvaluation.h"
+#include "../common/DrLabels.h"
 #include "../common/FundusAnalysis.h"
+#include "../common/LesionMapEvaluation.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "ModelSupport.h"
@@ -55,6 +57,7 @@ nlohmann::json describe(const FundusAnalysis& a) {
   return {{"grade", p.grade},
           {"grade_probabilities", p.gradeProbabilities},
           {"referable_probability", p.referableProbability},
+          {"raw_referable_probability", p.rawReferableProbability},
           {"referable", p.referable},
           {"gradable", p.gradable},
           {"quality_score", p.qualityScore},
@@ -125,72 +128,224 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
   return 0;
 }
 
-int runEvalDr(const std::vector<std::string>& args) {
-  constexpr const char* kUsage =
-      "usage: vigie-cli eval dr --data DIR --model BUNDLE --out DIR [--cpu] [--threads N]\n"
-      "Runs a fundus DR bundle over the photographs listed in DIR/truth.json (the synthetic\n"
-      "format: grade, gradable per photograph) and writes DIR/metrics.json and DIR/roc.png: ROC\n"
-      "AUC for referable DR (grade >= 2), sensitivity and specificity at the manifest's\n"
-      "'referable' threshold, quadratic weighted kappa for the grade, gradability accuracy and\n"
-      "the grade confusion matrix.\n";
-  CommandLine cl(args, {"--data", "--model", "--out", "--threads"}, {"--cpu", "--help"});
-  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
-  const auto data = cl.value("--data"), model = cl.value("--model"), out = cl.value("--out");
-  if (!data || !model || !out) return usage("eval dr needs --data, --model and --out", kUsage);
-  const auto threads = cl.integer("--threads", 0);
-  if (!threads) return usage(cl.error(), kUsage);
-  auto bundle = inference::ModelBundle::open(*model);
-  if (!bundle.ok()) return fail(bundle.error().message);
-  if (bundle.value().manifest().task != inference::ModelManifest::Task::FundusDrScreening)
-    return fail(*model + ": not a fundus-dr-screening model");
-  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
-  if (!session.ok()) return fail(session.error().message);
+namespace {
 
-  const std::filesystem::path truthFile = std::filesystem::path(*data) / "truth.json";
+/// The photographs of an evaluation and what is true of each.
+struct DrReference {
+  std::vector<std::filesystem::path> files;
+  std::vector<DrCase> cases;
+  std::vector<DrLabel> labels;  ///< from a labels CSV (with masks); empty for truth.json
+};
+
+/// Vigie's synthetic format: DIR/truth.json with file, grade and gradable per photograph.
+core::Result<DrReference> readSyntheticTruth(const std::filesystem::path& data) {
+  const std::filesystem::path truthFile = data / "truth.json";
   std::ifstream in(truthFile);
-  if (!in) return fail(truthFile.string() + ": cannot read");
+  auto problem = [&](const std::string& what) {
+    return core::makeError(core::ErrorCode::ParseError, truthFile.string() + ": " + what);
+  };
+  if (!in) return core::makeError(core::ErrorCode::NotFound, truthFile.string() + ": cannot read");
   nlohmann::json truth;
   try {
     truth = nlohmann::json::parse(in);
   } catch (const std::exception& e) {
-    return fail(truthFile.string() + ": " + e.what());
+    return problem(e.what());
   }
-  if (!truth.contains("images") || !truth["images"].is_array())
-    return fail(truthFile.string() + ": no 'images' array");
-  std::vector<std::filesystem::path> files;
-  std::vector<DrCase> cases;
+  if (!truth.contains("images") || !truth["images"].is_array()) return problem("no 'images' array");
+  DrReference ref;
   for (const auto& image : truth["images"]) {
-    if (!image.contains("file") || !image.contains("grade") || !image.contains("gradable"))
-      return fail(truthFile.string() + ": every image needs file, grade and gradable");
-    files.push_back(std::filesystem::path(*data) / image["file"].get<std::string>());
+    if (!image.contains("file") || !image.contains("grade") || !image.contains("gradable") ||
+        !image["file"].is_string() || !image["grade"].is_number_integer() ||
+        !image["gradable"].is_boolean())
+      return problem("every image needs file (text), grade (0-4) and gradable (true/false)");
+    ref.files.push_back(data / image["file"].get<std::string>());
     DrCase c;
-    c.trueGrade = image["grade"].get<int>();
+    c.trueGrade = std::clamp(image["grade"].get<int>(), 0, 4);
     c.trueGradable = image["gradable"].get<bool>();
-    cases.push_back(c);
+    ref.cases.push_back(c);
   }
+  return ref;
+}
+
+core::Result<DrReference> readLabelledSet(const std::filesystem::path& csv,
+                                          const std::filesystem::path& data) {
+  auto labels = readDrLabels(csv, data);
+  if (!labels.ok()) return labels.error();
+  DrReference ref;
+  for (const DrLabel& l : labels.value()) {
+    ref.files.push_back(l.file);
+    DrCase c;
+    c.trueGrade = l.grade;
+    c.gradeKnown = l.gradeKnown;
+    c.trueGradable = l.gradable;
+    ref.cases.push_back(c);
+  }
+  ref.labels = std::move(labels.value());
+  return ref;
+}
+
+/// Whether a labelled photograph can score the lesion heatmap: it has expert
+/// masks, or it has no retinopathy at all (then every pixel is background).
+bool scoresLesionMap(const DrLabel& label) {
+  const bool hasMask =
+      std::any_of(label.masks.begin(), label.masks.end(), [](const auto& m) { return !m.empty(); });
+  return hasMask || (label.grade == 0 && label.gradable);
+}
+
+core::Status addToLesionEvaluation(LesionMapEvaluation& evaluation, const DrLabel& label,
+                                   const core::Image2D& heatmap) {
+  auto photo = imaging::readPhotograph(label.file);
+  if (!photo.ok()) return photo.error();
+  std::array<core::Image2D, kLesionKinds> masks;
+  for (std::size_t k = 0; k < kLesionKinds; ++k) {
+    if (label.masks[k].empty()) continue;
+    auto mask = imaging::readImageFile(label.masks[k]);
+    if (!mask.ok()) return mask.error();
+    masks[k] = std::move(mask.value());
+  }
+  return evaluation.add(heatmap, photo.value(), masks, label.file.string());
+}
+
+nlohmann::json intervalJson(const Interval& i) { return {i.low, i.high}; }
+
+/// 0.90658 -> "0.907": rounded as the printed figures are, not cut.
+std::string threeDecimals(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", value);
+  return text;
+}
+
+core::Status writeRocPlot(const DrMetrics& m, const std::string& model,
+                          const std::filesystem::path& file) {
+  imaging::CurvePlot plot;
+  plot.title = "ROC, referable DR: " + model + " (AUC " + threeDecimals(m.rocAuc) + ")";
+  plot.xLabel = "1 - specificity";
+  plot.yLabel = "sensitivity";
+  for (const auto& p : m.roc) plot.points.emplace_back(p.falsePositiveRate, p.truePositiveRate);
+  plot.markers.emplace_back(1.0 - m.specificity, m.sensitivity);
+  plot.reference = {{0.0, 0.0}, {1.0, 1.0}};
+  return imaging::writeCurvePlot(plot, file);
+}
+
+core::Status writeReliabilityPlot(const Reliability& r, const std::string& model,
+                                  const std::filesystem::path& file) {
+  imaging::CurvePlot plot;
+  plot.title = "Reliability, referable DR: " + model + " (ECE " +
+               threeDecimals(r.expectedCalibrationError) + ")";
+  plot.xLabel = "predicted probability (bin mean)";
+  plot.yLabel = "observed referable share";
+  for (const auto& bin : r.bins) {
+    if (bin.count == 0) continue;
+    plot.points.emplace_back(bin.meanPredicted, bin.observed);
+    plot.markers.emplace_back(bin.meanPredicted, bin.observed);
+  }
+  plot.reference = {{0.0, 0.0}, {1.0, 1.0}};
+  return imaging::writeCurvePlot(plot, file);
+}
+
+nlohmann::json reliabilityJson(const Reliability& r) {
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& b : r.bins) {
+    bins.push_back({{"range", {b.lower, b.upper}},
+                    {"photographs", b.count},
+                    {"mean_predicted", b.meanPredicted},
+                    {"observed", b.observed}});
+  }
+  return bins;
+}
+
+nlohmann::json lesionMapJson(const LesionMapEvaluation& e) {
+  nlohmann::json kinds;
+  for (std::size_t k = 0; k < kLesionKinds; ++k) {
+    const auto kind = static_cast<LesionKind>(k);
+    if (e.lesions(kind) == 0) continue;
+    kinds[toString(kind)] = {{"pixel_roc_auc", e.pixelAuc(kind)},
+                             {"lesion_pixels", e.lesionPixels(kind)},
+                             {"lesions", e.lesions(kind)},
+                             {"lesions_found", e.lesionsFound(kind)},
+                             {"lesion_sensitivity", e.lesionSensitivity(kind)}};
+  }
+  return {{"photographs", e.photographs()}, {"threshold", e.threshold()}, {"kinds", kinds}};
+}
+
+}  // namespace
+
+int runEvalDr(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli eval dr --data DIR --model BUNDLE --out DIR [--labels CSV]\n"
+      "                         [--bootstrap N] [--seed S] [--cpu] [--threads N]\n"
+      "Runs a fundus DR bundle over a labelled set of photographs and writes OUT/metrics.json,\n"
+      "OUT/predictions.csv, OUT/roc.png and OUT/reliability.png.\n"
+      "The set is DIR/truth.json (Vigie's synthetic format: grade, gradable per photograph) or,\n"
+      "with --labels, a CSV of real photographs under DIR with the columns\n"
+      "  file, grade (ICDR 0-4) or referable (0/1), [gradable (0/1)],\n"
+      "  [mask_ma, mask_he, mask_ex, mask_se] (expert lesion masks, same size as the photograph).\n"
+      "Reports ROC AUC for referable DR (grade >= 2), sensitivity and specificity at the "
+      "manifest's\n"
+      "'referable' threshold, each with a 95 % percentile bootstrap interval (N resamples of the\n"
+      "photographs, default 2000, seed S), the expected calibration error and reliability\n"
+      "diagram of the referable probability, quadratic weighted kappa and the confusion matrix\n"
+      "(photographs with a known grade), gradability verdicts, and with masks the lesion "
+      "heatmap's\n"
+      "pixel-level ROC AUC and lesion-level sensitivity (at 0.5) per lesion kind.\n";
+  CommandLine cl(args,
+                 {"--data", "--model", "--out", "--threads", "--labels", "--bootstrap", "--seed"},
+                 {"--cpu", "--help"});
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
+  const auto data = cl.value("--data"), model = cl.value("--model"), out = cl.value("--out");
+  if (!data || !model || !out) return usage("eval dr needs --data, --model and --out", kUsage);
+  const auto threads = cl.integer("--threads", 0);
+  const auto resamples = cl.integer("--bootstrap", 2000);
+  const auto seed = cl.integer("--seed", 1);
+  if (!threads || !resamples || !seed) return usage(cl.error(), kUsage);
+  if (*resamples < 0 || *resamples > 1000000)
+    return usage("--bootstrap must be 0 to 1000000", kUsage);
+  auto bundle = inference::ModelBundle::open(*model);
+  if (!bundle.ok()) return fail(bundle.error().message);
+  const inference::ModelManifest& manifest = bundle.value().manifest();
+  if (manifest.task != inference::ModelManifest::Task::FundusDrScreening)
+    return fail(*model + ": not a fundus-dr-screening model");
+  auto reference = cl.value("--labels") ? readLabelledSet(*cl.value("--labels"), *data)
+                                        : readSyntheticTruth(*data);
+  if (!reference.ok()) return fail(reference.error().message);
+  DrReference& ref = reference.value();
+  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
+  if (!session.ok()) return fail(session.error().message);
+
   const auto start = std::chrono::steady_clock::now();
   std::size_t next = 0;
-  // Grades and scores only: no occlusion maps for models without a heatmap.
-  inference::FundusExplanationOptions noMaps;
-  noMaps.occlusionWhenNoHeatmap = false;
-  auto status = analyseFiles(files, *session.value(), noMaps,
-                             [&](const std::filesystem::path&, const FundusAnalysis& a) {
-                               DrCase& c = cases[next++];
-                               c.predictedGrade = a.prediction.grade;
-                               c.referableProbability = a.prediction.referableProbability;
-                               c.predictedGradable = a.prediction.gradable;
-                               return core::Status{};
-                             });
+  LesionMapEvaluation lesionMaps;
+  // Grades and scores; the model's own heatmap where it has one (no occlusion
+  // maps: they would cost 225 forward passes a photograph).
+  inference::FundusExplanationOptions noOcclusion;
+  noOcclusion.occlusionWhenNoHeatmap = false;
+  auto status = analyseFiles(
+      ref.files, *session.value(), noOcclusion,
+      [&](const std::filesystem::path&, const FundusAnalysis& a) -> core::Status {
+        const std::size_t i = next++;
+        DrCase& c = ref.cases[i];
+        c.predictedGrade = a.prediction.grade;
+        c.referableProbability = a.prediction.referableProbability;
+        c.predictedGradable = a.prediction.gradable;
+        if (!ref.labels.empty() && !a.heatmap.empty() && scoresLesionMap(ref.labels[i]))
+          return addToLesionEvaluation(lesionMaps, ref.labels[i], a.heatmap);
+        return {};
+      });
   if (!status.ok()) return fail(status.error().message);
   const double seconds = secondsSince(start);
-  const double threshold = bundle.value().manifest().threshold("referable", 0.5);
-  const DrMetrics m = evaluateDr(cases, threshold);
+  const double threshold = manifest.threshold("referable", 0.5);
+  const DrMetrics m = evaluateDr(ref.cases, threshold);
+  const DrIntervals ci = bootstrapDrIntervals(ref.cases, threshold, static_cast<int>(*resamples),
+                                              static_cast<std::uint64_t>(*seed));
+  const Reliability reliability = referableReliability(ref.cases);
 
   nlohmann::json metrics;
-  metrics["model"] = {{"id", bundle.value().manifest().id},
-                      {"version", bundle.value().manifest().version},
-                      {"weights_sha256", bundle.value().manifest().weightsSha256}};
+  metrics["model"] = {{"id", manifest.id},
+                      {"version", manifest.version},
+                      {"weights_sha256", manifest.weightsSha256},
+                      {"calibrated", manifest.referableCalibration.has_value()}};
   metrics["data"] = *data;
+  if (cl.value("--labels")) metrics["labels"] = *cl.value("--labels");
   metrics["photographs"] = m.cases;
   metrics["referable_photographs"] = m.referableCases;
   metrics["device"] = session.value()->device().name;
@@ -199,38 +354,76 @@ int runEvalDr(const std::vector<std::string>& args) {
   metrics["operating_threshold"] = threshold;
   metrics["sensitivity"] = m.sensitivity;
   metrics["specificity"] = m.specificity;
-  metrics["grade_quadratic_weighted_kappa"] = m.quadraticKappa;
+  if (ci.resamples > 0) {
+    metrics["bootstrap"] = {{"resamples", ci.resamples}, {"seed", *seed}, {"level", 0.95}};
+    metrics["referable_roc_auc_ci95"] = intervalJson(ci.rocAuc);
+    metrics["sensitivity_ci95"] = intervalJson(ci.sensitivity);
+    metrics["specificity_ci95"] = intervalJson(ci.specificity);
+  }
+  metrics["expected_calibration_error"] = reliability.expectedCalibrationError;
+  metrics["reliability"] = reliabilityJson(reliability);
+  metrics["graded_photographs"] = m.gradedCases;
+  if (m.gradedCases > 0) {
+    metrics["grade_quadratic_weighted_kappa"] = m.quadraticKappa;
+    metrics["confusion_matrix"] = {{"rows", "true ICDR grade 0-4"},
+                                   {"columns", "predicted ICDR grade 0-4"},
+                                   {"counts", m.confusion}};
+  }
   metrics["gradability_accuracy"] = m.gradabilityAccuracy;
   metrics["ungradable_photographs"] = m.ungradableCases;
   metrics["ungradable_flagged"] = m.ungradableFlagged;
-  metrics["confusion_matrix"] = {{"rows", "true ICDR grade 0-4"},
-                                 {"columns", "predicted ICDR grade 0-4"},
-                                 {"counts", m.confusion}};
+  metrics["gradable_called_ungradable"] = m.gradableCalledUngradable;
+  if (lesionMaps.photographs() > 0) metrics["lesion_maps"] = lesionMapJson(lesionMaps);
   if (auto written = writeJsonFile(*out, "metrics.json", metrics); !written.ok())
     return fail(written.error().message);
 
-  imaging::CurvePlot plot;
-  plot.title = "ROC, referable DR: " + bundle.value().manifest().id + " (AUC " +
-               std::to_string(m.rocAuc).substr(0, 5) + ")";
-  plot.xLabel = "1 - specificity";
-  plot.yLabel = "sensitivity";
-  for (const auto& p : m.roc) plot.points.emplace_back(p.falsePositiveRate, p.truePositiveRate);
-  plot.markers.emplace_back(1.0 - m.specificity, m.sensitivity);
-  auto plotted = imaging::writeCurvePlot(plot, std::filesystem::path(*out) / "roc.png");
-  if (!plotted.ok()) return fail(plotted.error().message);
+  std::ofstream predictions(std::filesystem::path(*out) / "predictions.csv");
+  predictions << "file,true_grade,grade_known,true_gradable,referable_probability,"
+                 "predicted_grade,predicted_gradable\n";
+  for (std::size_t i = 0; i < ref.files.size(); ++i) {
+    const DrCase& c = ref.cases[i];
+    predictions << ref.files[i].filename().string() << ',' << c.trueGrade << ','
+                << (c.gradeKnown ? 1 : 0) << ',' << (c.trueGradable ? 1 : 0) << ','
+                << c.referableProbability << ',' << c.predictedGrade << ','
+                << (c.predictedGradable ? 1 : 0) << '\n';
+  }
+  if (!predictions) return fail(*out + "/predictions.csv: cannot write");
+  if (auto plotted = writeRocPlot(m, manifest.id, std::filesystem::path(*out) / "roc.png");
+      !plotted.ok())
+    return fail(plotted.error().message);
+  if (auto plotted = writeReliabilityPlot(reliability, manifest.id,
+                                          std::filesystem::path(*out) / "reliability.png");
+      !plotted.ok())
+    return fail(plotted.error().message);
 
+  std::printf("%zu photographs (%zu referable): AUC %.3f", m.cases, m.referableCases, m.rocAuc);
+  if (ci.resamples > 0) std::printf(" (95%% CI %.3f-%.3f)", ci.rocAuc.low, ci.rocAuc.high);
+  std::printf("; at %.2f sensitivity %.3f", threshold, m.sensitivity);
+  if (ci.resamples > 0) std::printf(" (%.3f-%.3f)", ci.sensitivity.low, ci.sensitivity.high);
+  std::printf(", specificity %.3f", m.specificity);
+  if (ci.resamples > 0) std::printf(" (%.3f-%.3f)", ci.specificity.low, ci.specificity.high);
   std::printf(
-      "%zu photographs (%zu referable): AUC %.3f; at %.2f sensitivity %.3f, specificity %.3f; "
-      "kappa %.3f; gradability accuracy %.3f, %zu of %zu ungradable flagged; %.3f s/photograph\n",
-      m.cases, m.referableCases, m.rocAuc, threshold, m.sensitivity, m.specificity,
-      m.quadraticKappa, m.gradabilityAccuracy,
+      "\ncalibration: ECE %.3f; gradability accuracy %.3f, %zu of %zu ungradable flagged, "
+      "%zu gradable called ungradable; %.3f s/photograph\n",
+      reliability.expectedCalibrationError, m.gradabilityAccuracy,
       static_cast<std::size_t>(std::lround(m.ungradableFlagged * m.ungradableCases)),
-      m.ungradableCases, seconds / std::max<std::size_t>(1, m.cases));
-  std::printf("confusion (rows true grade, columns predicted):\n");
-  for (int t = 0; t < 5; ++t) {
-    std::printf("  %d:", t);
-    for (int p = 0; p < 5; ++p) std::printf(" %5d", m.confusion[t][p]);
-    std::printf("\n");
+      m.ungradableCases, m.gradableCalledUngradable, seconds / std::max<std::size_t>(1, m.cases));
+  if (m.gradedCases > 0) {
+    std::printf(
+        "kappa %.3f over %zu graded photographs; confusion (rows true grade, columns predicted):\n",
+        m.quadraticKappa, m.gradedCases);
+    for (int t = 0; t < 5; ++t) {
+      std::printf("  %d:", t);
+      for (int p = 0; p < 5; ++p) std::printf(" %5d", m.confusion[t][p]);
+      std::printf("\n");
+    }
+  }
+  for (std::size_t k = 0; k < kLesionKinds; ++k) {
+    const auto kind = static_cast<LesionKind>(k);
+    if (lesionMaps.lesions(kind) == 0) continue;
+    std::printf("lesion map, %s: pixel AUC %.3f; %zu of %zu lesions reached %.1f\n", toString(kind),
+                lesionMaps.pixelAuc(kind), lesionMaps.lesionsFound(kind), lesionMaps.lesions(kind),
+                lesionMaps.threshold());
   }
   return 0;
 }

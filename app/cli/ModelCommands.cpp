@@ -19,6 +19,7 @@
 #include "vigie/imaging/io/NiftiWriter.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
+#include "vigie/inference/ModelCardText.h"
 
 namespace vigie::app::cli {
 namespace {}  // namespace
@@ -194,9 +195,8 @@ int runBundle(const std::vector<std::string>& args) {
                     c->patchSize[2]);
       }
     }
-    std::printf("  intended use: %s\n  training data: %s\n  clinical use: %s\n",
-                m.intendedUse.c_str(), m.trainingData.c_str(),
-                m.clinicalUse ? "yes" : "NO (not for clinical use)");
+    std::printf("  clinical use: %s\n\n%s", m.clinicalUse ? "yes" : "NO (not for clinical use)",
+                inference::modelCardText(m).c_str());
     return 0;
   }
   if (verb == "create") {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -9,6 +10,10 @@ namespace vigie::app {
 /// One photograph's model output and ground truth.
 struct DrCase {
   int trueGrade = 0;  ///< ICDR 0-4
+  /// False when the reference says only referable or not (a labels CSV
+  /// without grades): trueGrade is then 2 or 0, and the case stays out of
+  /// the grade confusion matrix and kappa.
+  bool gradeKnown = true;
   bool trueGradable = true;
   int predictedGrade = 0;
   double referableProbability = 0.0;
@@ -29,10 +34,12 @@ struct DrMetrics {
   double rocAuc = 0.0;             ///< referable DR; ties count one half
   double sensitivity = 0.0;        ///< at the operating threshold
   double specificity = 0.0;
-  double quadraticKappa = 0.0;  ///< grade agreement, quadratic weights
+  std::size_t gradedCases = 0;  ///< cases whose true grade is known
+  double quadraticKappa = 0.0;  ///< grade agreement over the graded cases, quadratic weights
   double gradabilityAccuracy = 0.0;
   std::size_t ungradableCases = 0;
-  double ungradableFlagged = 0.0;  ///< ungradable photographs the model called ungradable
+  double ungradableFlagged = 0.0;            ///< ungradable photographs the model called ungradable
+  std::size_t gradableCalledUngradable = 0;  ///< diagnostic-quality photographs turned away
   std::array<std::array<int, 5>, 5> confusion{};  ///< [true grade][predicted grade]
 };
 
@@ -41,6 +48,45 @@ struct DrMetrics {
 /// gradability verdicts. Every case counts (gradable or not), as the
 /// synthetic truth grades every photograph.
 DrMetrics evaluateDr(const std::vector<DrCase>& cases, double threshold);
+
+/// Area under the ROC curve of `scored` (score, positive), ties counting one
+/// half; 0 when either class is missing.
+double rocAuc(std::vector<std::pair<double, bool>> scored);
+
+/// A 95 % interval.
+struct Interval {
+  double low = 0.0;
+  double high = 0.0;
+};
+
+/// Percentile bootstrap intervals (Efron) for the referable ROC AUC and the
+/// sensitivity and specificity at `threshold`: `resamples` resamplings of the
+/// photographs with replacement from a generator seeded with `seed`, so the
+/// same data give the same intervals. Resamples that lack a class are drawn
+/// again (they have no AUC).
+struct DrIntervals {
+  Interval rocAuc, sensitivity, specificity;
+  int resamples = 0;
+};
+DrIntervals bootstrapDrIntervals(const std::vector<DrCase>& cases, double threshold, int resamples,
+                                 std::uint64_t seed);
+
+/// How well the referable probability is calibrated: photographs in
+/// `binCount` equal-width bins of predicted probability, the mean prediction
+/// and the observed referable share in each, and the expected calibration
+/// error (the bins' |observed - predicted| weighted by their share of cases;
+/// Naeini et al. 2015).
+struct ReliabilityBin {
+  double lower = 0.0, upper = 0.0;
+  std::size_t count = 0;
+  double meanPredicted = 0.0;
+  double observed = 0.0;
+};
+struct Reliability {
+  std::vector<ReliabilityBin> bins;
+  double expectedCalibrationError = 0.0;
+};
+Reliability referableReliability(const std::vector<DrCase>& cases, int binCount = 10);
 
 /// Cohen's kappa with quadratic weights over grades 0..4.
 double quadraticWeightedKappa(const std::array<std::array<int, 5>, 5>& confusion);

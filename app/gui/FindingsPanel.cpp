@@ -1,10 +1,13 @@
 #include "FindingsPanel.h"
 
+#include "ModelCardDialog.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
 #include <QSlider>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -64,6 +67,14 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   model_ = new QLabel("No model has run on this study.\nAI > Run nodule model (Ctrl+M).", this);
   model_->setWordWrap(true);
   layout->addWidget(model_);
+  modelCardButton_ = new QPushButton("Model card", this);
+  modelCardButton_->setObjectName("ctModelCardButton");
+  modelCardButton_->setToolTip(
+      "What the model is for, what it was trained and evaluated on, its limits");
+  modelCardButton_->setEnabled(false);
+  layout->addWidget(modelCardButton_, 0, Qt::AlignLeft);
+  connect(modelCardButton_, &QPushButton::clicked, this,
+          [this] { showModelCard(this, modelName_, modelCard_); });
 
   auto* controls = new QHBoxLayout;
   overlayToggle_ = new QCheckBox("Heatmap (H)", this);
@@ -112,7 +123,10 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   });
 }
 
-void FindingsPanel::showModel(const QString& description, bool clinicalUse) {
+void FindingsPanel::showModel(const QString& description, bool clinicalUse, const QString& card) {
+  modelCard_ = card;
+  modelName_ = description.section('\n', 0, 0);
+  modelCardButton_->setEnabled(!card.isEmpty());
   QString html = description.toHtmlEscaped().replace("\n", "<br>");
   if (!clinicalUse) html += "<br><b style='color:#b00'>Not for clinical use.</b>";
   model_->setTextFormat(Qt::RichText);

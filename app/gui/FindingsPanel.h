@@ -13,6 +13,7 @@ class QLabel;
 class QComboBox;
 class QSlider;
 class QCheckBox;
+class QPushButton;
 class QTableWidget;
 
 namespace vigie::app {
@@ -27,7 +28,9 @@ class FindingsPanel : public QWidget {
  public:
   explicit FindingsPanel(QWidget* parent = nullptr);
 
-  void showModel(const QString& description, bool clinicalUse);
+  /// `card`: the model's card (inference::modelCardText), opened by the
+  /// panel's "Model card" button; empty when not known (a stored run).
+  void showModel(const QString& description, bool clinicalUse, const QString& card = {});
   /// Fills the table; `geometry` converts centres to axial slice numbers.
   /// The selected finding stays selected (by id) when it is still listed.
   void showReview(const std::vector<core::ReviewedFinding>& findings,
@@ -55,6 +58,8 @@ class FindingsPanel : public QWidget {
 
  private:
   QLabel* model_ = nullptr;
+  QPushButton* modelCardButton_ = nullptr;
+  QString modelCard_, modelName_;
   QCheckBox* overlayToggle_ = nullptr;
   QSlider* opacity_ = nullptr;
   QComboBox* colours_ = nullptr;

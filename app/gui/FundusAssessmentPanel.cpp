@@ -9,6 +9,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "ModelCardDialog.h"
+
 namespace vigie::app {
 namespace {
 
@@ -42,6 +44,13 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
   model_->setTextFormat(Qt::RichText);
   model_->setObjectName("fundusModelResult");
   layout->addWidget(model_);
+  modelCard_ = new QPushButton("Model card", this);
+  modelCard_->setObjectName("fundusModelCardButton");
+  modelCard_->setToolTip("What the model is for, what it was trained and evaluated on, its limits");
+  layout->addWidget(modelCard_, 0, Qt::AlignLeft);
+  connect(modelCard_, &QPushButton::clicked, this, [this] {
+    if (lastResult_) showModelCard(this, lastResult_->modelName, lastResult_->modelCard);
+  });
 
   auto* form = new QFormLayout;
   grade_ = new QComboBox(this);
@@ -88,6 +97,7 @@ void FundusAssessmentPanel::showModelRunning() {
 void FundusAssessmentPanel::clearModelResult() {
   lastResult_.reset();
   agree_->setEnabled(false);
+  modelCard_->setEnabled(false);
   model_->setText("No model has run on this photograph.");
   note_->clear();
 }
@@ -111,6 +121,7 @@ void FundusAssessmentPanel::showModelResult(const FundusResult& r) {
   if (!r.clinicalUse) html += "<br><b style='color:#b00'>Not for clinical use.</b>";
   model_->setText(html);
   agree_->setEnabled(true);
+  modelCard_->setEnabled(!r.modelCard.isEmpty());
 }
 
 void FundusAssessmentPanel::showStoredGrade(const QString& text) {

@@ -44,6 +44,7 @@ class FundusAssessmentPanel : public QWidget {
   QCheckBox* gradable_ = nullptr;
   QLineEdit* note_ = nullptr;
   QPushButton* agree_ = nullptr;
+  QPushButton* modelCard_ = nullptr;
   QLabel* stored_ = nullptr;
   QLabel* marks_ = nullptr;
   std::optional<FundusResult> lastResult_;

@@ -4,6 +4,7 @@
 
 #include "FundusAnalysis.h"
 #include "vigie/inference/ModelBundle.h"
+#include "vigie/inference/ModelCardText.h"
 
 namespace vigie::app {
 namespace {
@@ -29,6 +30,7 @@ core::Result<FundusResult> grade(const core::Image2D& photograph, const QString&
   r.modelName = QString::fromStdString(m.name);
   r.modelVersion = QString::fromStdString(m.version);
   r.intendedUse = QString::fromStdString(m.intendedUse);
+  r.modelCard = QString::fromStdString(inference::modelCardText(m));
   r.clinicalUse = m.clinicalUse;
   r.device = QString::fromStdString(session.value()->device().name);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

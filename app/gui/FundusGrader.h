@@ -18,6 +18,7 @@ struct FundusResult {
   core::Image2D heatmap;  ///< 8-bit over the photograph; empty when the model has none
   std::size_t lesionRegions = 0;
   QString modelId, modelName, modelVersion, intendedUse, device;
+  QString modelCard;  ///< inference::modelCardText of the bundle
   bool clinicalUse = false;
   double seconds = 0;
 };

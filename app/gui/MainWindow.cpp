@@ -1099,7 +1099,7 @@ void MainWindow::showModelRun(const ModelRun& run) {
                            .arg(run.seconds, 0, 'f', 1)
                            .arg(run.findings.size())
                            .arg(run.intendedUse),
-                       run.clinicalUse);
+                       run.clinicalUse, run.modelCard);
   modelFindings_ = run.findings;
   if (store_) {
     // The run and its findings go to the store (with the audit entry), so

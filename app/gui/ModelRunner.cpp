@@ -6,6 +6,7 @@
 #include "CtAnalysis.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
+#include "vigie/inference/ModelCardText.h"
 
 namespace vigie::app {
 namespace {
@@ -49,6 +50,7 @@ WorkerResult runModel(const core::CtVolume& volume, const QString& bundleFolder,
   result.run.modelVersion = QString::fromStdString(m.version);
   result.run.weightsSha256 = QString::fromStdString(m.weightsSha256);
   result.run.intendedUse = QString::fromStdString(m.intendedUse);
+  result.run.modelCard = QString::fromStdString(inference::modelCardText(m));
   result.run.clinicalUse = m.clinicalUse;
   result.run.device = QString::fromStdString(session.value()->device().name);
   result.run.seconds =

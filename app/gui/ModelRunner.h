@@ -17,6 +17,7 @@ struct ModelRun {
   std::shared_ptr<const core::FloatVolume> heatmap;  ///< on the CT's grid, 0..1
   std::vector<core::Finding> findings;
   QString modelId, modelName, modelVersion, weightsSha256, intendedUse, device;
+  QString modelCard;  ///< inference::modelCardText of the bundle
   bool clinicalUse = false;
   double seconds = 0;
 };

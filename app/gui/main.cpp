@@ -109,9 +109,8 @@ int main(int argc, char** argv) {
       readerName);
   window.setModelBundle(resolveBundle(
       parser.isSet(model) ? parser.value(model) : QStringLiteral("vigie-ct-nodule-synth")));
-  window.setFundusModelBundle(resolveBundle(parser.isSet(fundusModel)
-                                                ? parser.value(fundusModel)
-                                                : QStringLiteral("vigie-fundus-dr-synth")));
+  window.setFundusModelBundle(resolveBundle(
+      parser.isSet(fundusModel) ? parser.value(fundusModel) : QStringLiteral("vigie-fundus-dr")));
   if (parser.isSet(bench)) {
     vigie::app::GuiBenchOptions options;
     options.ctPath = path;

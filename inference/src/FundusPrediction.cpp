@@ -60,6 +60,23 @@ torch::Tensor referableProbability(const torch::Tensor& gradeLogits) {
   return torch::softmax(gradeLogits.to(torch::kFloat32), 1).narrow(1, 2, 3).sum(1);
 }
 
+/// Rescales ICDR grade probabilities so that P(grade >= 2) becomes the
+/// calibrated one, keeping the proportions within grades 0-1 and within 2-4.
+void calibrateGrades(std::array<double, 5>& grades, const ScoreCalibration& calibration) {
+  const double low = grades[0] + grades[1];
+  const double high = grades[2] + grades[3] + grades[4];
+  // The network's float softmax sums to 1 only within rounding: scale each side
+  // to its target so that the calibrated probabilities sum to 1 exactly.
+  const double calibrated = calibration.apply(high / std::max(low + high, 1e-12));
+  const double up = high > 0 ? calibrated / high : 0.0;
+  const double down = low > 0 ? (1.0 - calibrated) / low : 0.0;
+  for (int g = 0; g < 5; ++g) grades[g] *= g >= 2 ? up : down;
+  // A network sure to the last bit leaves one side empty: its mass goes to that side's lowest
+  // grade.
+  if (high <= 0) grades[2] = calibrated;
+  if (low <= 0) grades[0] = 1.0 - calibrated;
+}
+
 /// Patch origins along one axis: overlapping by half, the last flush with the end.
 std::vector<std::int64_t> patchStarts(std::int64_t size, std::int64_t patch) {
   std::vector<std::int64_t> starts;
@@ -166,6 +183,9 @@ core::Result<std::vector<FundusPrediction>> InferenceSession::predictFundus(
       for (std::int64_t b = 0; b < n; ++b) {
         FundusPrediction p;
         for (int g = 0; g < 5; ++g) p.gradeProbabilities[g] = grades[b][g].item<double>();
+        p.rawReferableProbability =
+            p.gradeProbabilities[2] + p.gradeProbabilities[3] + p.gradeProbabilities[4];
+        if (m.referableCalibration) calibrateGrades(p.gradeProbabilities, *m.referableCalibration);
         p.grade = static_cast<int>(
             std::max_element(p.gradeProbabilities.begin(), p.gradeProbabilities.end()) -
             p.gradeProbabilities.begin());

@@ -1,5 +1,6 @@
 #include "vigie/inference/InferenceSession.h"
 
+#include "CachingCpuAllocator.h"
 #include "SessionImpl.h"
 
 #include <torch/script.h>
@@ -80,7 +81,12 @@ core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torc
 }  // namespace internal
 
 InferenceSession::InferenceSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-InferenceSession::~InferenceSession() = default;
+InferenceSession::~InferenceSession() {
+  // What the session's runs kept for reuse goes back to the system with it,
+  // the network's own weights included (freed first, or they would be kept).
+  impl_.reset();
+  internal::CachingCpuAllocator::instance().releaseCached();
+}
 
 const ModelManifest& InferenceSession::manifest() const { return impl_->manifest; }
 const ComputeDevice& InferenceSession::device() const { return impl_->device; }
@@ -88,6 +94,9 @@ bool InferenceSession::optimised() const { return impl_->optimised; }
 
 core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
     const ModelBundle& bundle, const SessionOptions& options) {
+  // Before the first tensor of a run: every window's activations then reuse
+  // the previous window's memory instead of faulting fresh pages in.
+  internal::CachingCpuAllocator::install();
   auto impl = std::make_unique<Impl>();
   impl->manifest = bundle.manifest();
   impl->device = selectDevice(options.preferCpu, options.cpuThreads);

@@ -1,6 +1,7 @@
 #include "vigie/inference/ModelManifest.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -17,6 +18,13 @@ const char* toString(ModelManifest::Task task) {
       return "fundus-dr-screening";
   }
   return "";
+}
+
+double ScoreCalibration::apply(double probability) const {
+  // Scores of exactly 0 or 1 still map to a finite logit.
+  const double p = std::clamp(probability, 1e-7, 1.0 - 1e-7);
+  const double z = slope * std::log(p / (1.0 - p)) + intercept;
+  return 1.0 / (1.0 + std::exp(-z));
 }
 
 double ModelManifest::threshold(const std::string& name, double fallback) const {
@@ -83,6 +91,18 @@ class FieldReader {
       if (!v.is_number() || (positive && v.get<double>() <= 0))
         return fail(path, "must be an array of " + wanted), fallback;
       out[i] = v.get<T>();
+    }
+    return out;
+  }
+
+  std::vector<std::string> texts(const std::string& path) {
+    std::vector<std::string> out;
+    const json* node = find(path, false);
+    if (!node) return out;
+    if (!node->is_array()) return fail(path, "must be an array of strings"), out;
+    for (const auto& v : *node) {
+      if (!v.is_string()) return fail(path, "must be an array of strings"), out;
+      out.push_back(v.get<std::string>());
     }
     return out;
   }
@@ -236,6 +256,24 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   m.trainingData = r.text("training_data", true);
   m.clinicalUse = r.boolean("clinical_use", false);
   m.metrics = r.numberMap("metrics");
+  m.card.document = r.text("model_card.document", false);
+  m.card.evaluation = r.text("model_card.evaluation", false);
+  m.card.knownLimitations = r.texts("model_card.known_limitations");
+  if (r.find("calibration.referable", false)) {
+    if (m.task != Task::FundusDrScreening && !r.failed())
+      r.fail("calibration.referable", "applies to fundus-dr-screening models only");
+    const std::string method = r.text("calibration.referable.method", true);
+    if (!r.failed() && method != "platt")
+      r.fail("calibration.referable.method", "is '" + method + "'; this Vigie knows 'platt'");
+    ScoreCalibration c;
+    c.slope = r.number("calibration.referable.slope", true, 1.0);
+    c.intercept = r.number("calibration.referable.intercept", true, 0.0);
+    c.fittedOn = r.text("calibration.referable.fitted_on", false);
+    // A slope of 0 or less would turn the score into a constant or reverse it.
+    if (!r.failed() && !(c.slope > 0 && std::isfinite(c.slope) && std::isfinite(c.intercept)))
+      r.fail("calibration.referable.slope", "must be a positive number (and the intercept finite)");
+    m.referableCalibration = c;
+  }
   if (r.failed()) return core::makeError(core::ErrorCode::ParseError, r.error());
   return m;
 }
@@ -293,6 +331,16 @@ std::string ModelManifest::toJson() const {
   j["training_data"] = trainingData;
   j["clinical_use"] = clinicalUse;
   j["metrics"] = metrics;
+  if (!card.document.empty()) j["model_card"]["document"] = card.document;
+  if (!card.evaluation.empty()) j["model_card"]["evaluation"] = card.evaluation;
+  if (!card.knownLimitations.empty()) j["model_card"]["known_limitations"] = card.knownLimitations;
+  if (referableCalibration) {
+    j["calibration"]["referable"] = {{"method", "platt"},
+                                     {"slope", referableCalibration->slope},
+                                     {"intercept", referableCalibration->intercept}};
+    if (!referableCalibration->fittedOn.empty())
+      j["calibration"]["referable"]["fitted_on"] = referableCalibration->fittedOn;
+  }
   return j.dump(2);
 }
 

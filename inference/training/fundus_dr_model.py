@@ -2,25 +2,56 @@
 segmentation head whose per-class evidence feeds the grade, so the heatmap
 the reader sees is what the grade was decided from.
 
-Input  [N, 3, S, S]  RGB, normalised as the manifest says.
+Input  [N, 3, S, S]  RGB, normalised as the manifest says (mean, sd).
 Output (grade_logits [N, 5], gradable_logit [N, 1], lesion_heatmap [N, 1, S/4, S/4])
        the heatmap is the probability that a pixel belongs to any lesion.
+
+Cameras differ in colour balance, exposure and gamma far more than lesions
+differ from the retina around them, so the network first standardises each
+photograph's colours over its own field of view (per channel: zero mean, unit
+spread) and reads lesions from that. Exposure is exactly what the quality
+head must see, so it gets the photograph's raw colour statistics besides.
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-LESION_CLASSES = 6  # background + the five lesion kinds of the phantom's masks
+LESION_CLASSES = 6  # background + microaneurysm, haemorrhage, hard exudate, cotton-wool spot, new vessels
+FOV_LEVEL = 20.0 / 255.0  # brighter than this (max over RGB) is inside the field of view, as in the runtime
+PHOTO_STATS = 7  # per-channel mean and spread over the field of view, and the field's share of the frame
 
 
 def conv(cin, cout, stride=1):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
+class FovStandardise(nn.Module):
+    """Undoes the manifest's normalisation, then standardises each channel
+    over the field of view; outside it the input is 0. Also returns what the
+    quality verdict needs and standardisation removes: the raw colour
+    statistics (exposure) and the field's share of the frame."""
+
+    def __init__(self, mean, sd):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
+        self.register_buffer("sd", torch.tensor(sd, dtype=torch.float32).view(1, 3, 1, 1))
+
+    def forward(self, x):
+        v = x * self.sd + self.mean
+        fov = (v.amax(dim=1, keepdim=True) > FOV_LEVEL).to(v.dtype)
+        count = fov.sum(dim=(2, 3), keepdim=True).clamp_min(1.0)
+        mu = (v * fov).sum(dim=(2, 3), keepdim=True) / count
+        spread = torch.sqrt((((v - mu) * fov) ** 2).sum(dim=(2, 3), keepdim=True) / count + 1e-4)
+        standardised = (v - mu) / spread * fov
+        stats = torch.cat([mu.flatten(1), spread.flatten(1), fov.mean(dim=(2, 3))], dim=1)
+        return standardised, stats
+
+
 class FundusDrNet(nn.Module):
-    def __init__(self, width=16):
+    def __init__(self, mean, sd, width=16):
         super().__init__()
         w = width
+        self.standardise = FovStandardise(mean, sd)
         self.stem = nn.Sequential(conv(3, w, 2), conv(w, w))            # S/2
         self.down1 = nn.Sequential(conv(w, 2 * w, 2), conv(2 * w, 2 * w))  # S/4: lesions are read here
         self.down2 = nn.Sequential(conv(2 * w, 4 * w, 2), conv(4 * w, 4 * w))  # S/8
@@ -29,10 +60,11 @@ class FundusDrNet(nn.Module):
         self.lesions = nn.Conv2d(2 * w, LESION_CLASSES, 1)
         # Grade from lesion evidence (per class: mean, max and soft count) and global context.
         self.grade = nn.Sequential(nn.Linear(3 * (LESION_CLASSES - 1) + 6 * w, 64), nn.ReLU(inplace=True), nn.Linear(64, 5))
-        self.gradable = nn.Sequential(nn.Linear(6 * w * 2, 32), nn.ReLU(inplace=True), nn.Linear(32, 1))
+        self.gradable = nn.Sequential(nn.Linear(6 * w * 2 + PHOTO_STATS, 32), nn.ReLU(inplace=True), nn.Linear(32, 1))
 
     def forward(self, x):
-        s4 = self.down1(self.stem(x))
+        z, stats = self.standardise(x)
+        s4 = self.down1(self.stem(z))
         s16 = self.down3(self.down2(s4))
         context = F.interpolate(s16, size=s4.shape[-2:], mode="bilinear", align_corners=False)
         lesion_logits = self.lesions(self.up(torch.cat([s4, context], dim=1)))
@@ -40,7 +72,7 @@ class FundusDrNet(nn.Module):
         evidence = torch.cat([probs.mean(dim=(2, 3)), probs.amax(dim=(2, 3)), torch.log1p(probs.sum(dim=(2, 3)))], dim=1)
         pooled = s16.mean(dim=(2, 3))
         grade_logits = self.grade(torch.cat([evidence, pooled], dim=1))
-        gradable_logit = self.gradable(torch.cat([pooled, s16.amax(dim=(2, 3))], dim=1))
+        gradable_logit = self.gradable(torch.cat([pooled, s16.amax(dim=(2, 3)), stats], dim=1))
         heatmap = 1.0 - torch.softmax(lesion_logits, dim=1)[:, :1]
         return grade_logits, gradable_logit, heatmap, lesion_logits
 

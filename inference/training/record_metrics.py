@@ -4,8 +4,11 @@ manifest ("metrics"), so a bundle carries what it was measured to do.
 
     record_metrics.py MANIFEST METRICS_JSON NAME=PATH [NAME=PATH ...]
 
-PATH is a dotted path into metrics.json (e.g. all.cpm, referable_roc_auc).
-The weights are untouched, so the bundle's SHA-256 stays valid.
+PATH is a dotted path into metrics.json (e.g. all.cpm, referable_roc_auc,
+referable_roc_auc_ci95.0 for an interval's lower end). The named figures are
+added to (or replace) those already recorded, so several evaluations can be
+recorded one after the other. The weights are untouched, so the bundle's
+SHA-256 stays valid.
 """
 import json
 import sys
@@ -13,7 +16,7 @@ import sys
 
 def lookup(data, path):
     for key in path.split("."):
-        data = data[key]
+        data = data[int(key)] if isinstance(data, list) else data[key]
     return float(data)
 
 
@@ -29,7 +32,7 @@ def main():
     for spec in sys.argv[3:]:
         name, path = spec.split("=", 1)
         recorded[name] = round(lookup(metrics, path), 4)
-    manifest["metrics"] = recorded
+    manifest["metrics"] = {**manifest.get("metrics", {}), **recorded}
     with open(manifest_file, "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")

@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
@@ -190,6 +191,12 @@ void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   QCOMPARE(finished.size(), 1);
   QVERIFY(turns > 5);
   QVERIFY(window.findingsPanel()->findingCount() > 0);
+  auto* cardButton = window.findChild<QPushButton*>("ctModelCardButton");
+  QVERIFY(cardButton && cardButton->isEnabled());
+  cardButton->click();
+  auto* card = window.findChild<QPlainTextEdit*>("modelCardText");
+  QVERIFY(card && card->toPlainText().contains("Training data:"));
+  card->window()->close();
 
   window.findingsPanel()->select(window.findingsPanel()->findingCount() - 1);
   QTest::qWait(200);
@@ -415,6 +422,16 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
         overlay += c.red() > 200 && c.green() > 100 && c.blue() < 60;
       }
     QVERIFY2(overlay > 50, "no heatmap colours in the fundus view");
+
+    // The model card opens beside the window and says what the model is not for.
+    auto* cardButton = window.findChild<QPushButton*>("fundusModelCardButton");
+    QVERIFY(cardButton && cardButton->isEnabled());
+    cardButton->click();
+    auto* card = window.findChild<QPlainTextEdit*>("modelCardText");
+    QVERIFY(card);
+    QVERIFY(card->toPlainText().contains("NOT FOR CLINICAL USE"));
+    QVERIFY(card->toPlainText().contains("Intended use:"));
+    card->window()->close();
 
     QSignalSpy saved(&window, &MainWindow::fundusGradeSaved);
     viewer->assessment()->setReaderGrade(3, true);

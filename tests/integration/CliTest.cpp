@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -581,6 +582,76 @@ TEST(Cli, AnalyzesFundusPhotographsAndEvaluatesADrModel) {
              " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " + (dir / "x").string());
   EXPECT_EQ(wrongModel.exitCode, 1);
   EXPECT_NE(wrongModel.output.find("not a fundus-dr-screening model"), std::string::npos);
+}
+
+TEST(Cli, EvaluatesADrModelOnALabelledSetWithLesionMasks) {
+  // A "real" set as users bring one: photographs, a labels CSV with referable
+  // only (no grades) and an expert mask (a binary PGM with one 20-pixel
+  // square "haemorrhage"; the arithmetic is checked in the unit tests).
+  vigie::test::TestFolder dir("cli-dr-labels");
+  ASSERT_EQ(
+      runCli("synth fundus --out " + (dir / "photos").string() + " --count 6 --size 256").exitCode,
+      0);
+  {
+    std::ofstream mask(dir / "photos" / "mask_he.pgm", std::ios::binary);
+    mask << "P5\n256 256\n255\n";
+    for (int y = 0; y < 256; ++y)
+      for (int x = 0; x < 256; ++x)
+        mask.put(x >= 100 && x < 120 && y >= 90 && y < 110 ? '\xff' : 0);
+  }
+  {
+    std::ofstream csv(dir / "labels.csv");
+    csv << "file,referable,gradable,mask_he\n"
+        << "fundus_000.png,0,1,\nfundus_001.png,1,1,mask_he.pgm\nfundus_002.png,1,1,\n"
+        << "fundus_003.png,0,1,\nfundus_004.png,1,0,\nfundus_005.png,0,1,\n";
+  }
+  const CliRun eval = runCli("eval dr --data " + (dir / "photos").string() + " --labels " +
+                             (dir / "labels.csv").string() +
+                             " --model " VIGIE_TEST_MODELS "/fundus-bundle --bootstrap 300 --out " +
+                             (dir / "eval").string());
+  ASSERT_EQ(eval.exitCode, 0) << eval.output;
+  std::ifstream metricsFile(dir / "eval" / "metrics.json");
+  const auto metrics = nlohmann::json::parse(metricsFile);
+  EXPECT_EQ(metrics["photographs"], 6);
+  EXPECT_EQ(metrics["referable_photographs"], 3);
+  EXPECT_EQ(metrics["graded_photographs"], 0);
+  EXPECT_FALSE(metrics.contains("grade_quadratic_weighted_kappa"));  // no grades to compare
+  EXPECT_EQ(metrics["bootstrap"]["resamples"], 300);
+  for (const char* key : {"referable_roc_auc", "sensitivity", "specificity"}) {
+    const auto interval = metrics[std::string(key) + "_ci95"];
+    ASSERT_EQ(interval.size(), 2u) << key;
+    EXPECT_LE(interval[0].get<double>(), metrics[key].get<double>() + 1e-12) << key;
+    EXPECT_GE(interval[1].get<double>(), metrics[key].get<double>() - 1e-12) << key;
+  }
+  EXPECT_GE(metrics["expected_calibration_error"].get<double>(), 0.0);
+  EXPECT_EQ(metrics["reliability"].size(), 10u);
+  EXPECT_EQ(metrics["ungradable_photographs"], 1);
+  ASSERT_TRUE(metrics.contains("lesion_maps")) << eval.output;
+  // The masked photograph and the three without retinopathy score the map.
+  EXPECT_EQ(metrics["lesion_maps"]["photographs"], 4);
+  const auto& he = metrics["lesion_maps"]["kinds"]["haemorrhage"];
+  EXPECT_EQ(he["lesions"], 1);
+  EXPECT_EQ(he["lesion_pixels"], 400);
+  EXPECT_LE(he["lesions_found"].get<int>(), 1);
+  EXPECT_GE(he["pixel_roc_auc"].get<double>(), 0.0);
+  EXPECT_LE(he["pixel_roc_auc"].get<double>(), 1.0);
+  EXPECT_NE(eval.output.find("lesion map, haemorrhage"), std::string::npos);
+  for (const char* plot : {"roc.png", "reliability.png"})
+    EXPECT_GT(std::filesystem::file_size(dir / "eval" / plot), 1000u) << plot;
+  std::ifstream predictions(dir / "eval" / "predictions.csv");
+  const std::string text((std::istreambuf_iterator<char>(predictions)), {});
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 7);
+
+  {
+    std::ofstream bad(dir / "bad.csv");
+    bad << "file,referable\nfundus_000.png,2\n";
+  }
+  const CliRun refused = runCli(
+      "eval dr --data " + (dir / "photos").string() + " --labels " + (dir / "bad.csv").string() +
+      " --model " VIGIE_TEST_MODELS "/fundus-bundle --out " + (dir / "x").string());
+  EXPECT_EQ(refused.exitCode, 1);
+  EXPECT_NE(refused.output.find("bad.csv:2: referable '2' is not 0 or 1"), std::string::npos)
+      << refused.output;
 }
 
 TEST(Cli, LoadsAJpeg2000SeriesLikeTheUncompressedOne) {

@@ -11,6 +11,7 @@
 #include "vigie/inference/FindingExtractor.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
+#include "vigie/inference/ModelCardText.h"
 
 using namespace vigie;
 using inference::ModelBundle;
@@ -515,4 +516,89 @@ TEST(FundusPrediction, RefusesWrongOutputsAndWrongInputs) {
   auto notFundus = ctSession.value()->predictFundus(fundusBatch({0.5}), 1);
   ASSERT_FALSE(notFundus.ok());
   EXPECT_NE(notFundus.error().message.find("is not a fundus model"), std::string::npos);
+}
+
+TEST(ModelManifest, ReadsCalibrationAndModelCardAndWritesThemBack) {
+  std::string text = readText(kModels / "fundus-bundle" / "manifest.json");
+  const std::string extra =
+      R"("calibration": {"referable": {"method": "platt", "slope": 0.5, "intercept": -1.25,
+          "fitted_on": "21 real photographs"}},
+        "model_card": {"document": "docs/model-cards/x.md", "evaluation": "AUC 0.9 on 50",
+          "known_limitations": ["one camera", "no grades"]},)";
+  const auto at = text.find('{');
+  auto m = ModelManifest::parse(text.substr(0, at + 1) + extra + text.substr(at + 1), "m.json");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_TRUE(m.value().referableCalibration.has_value());
+  EXPECT_DOUBLE_EQ(m.value().referableCalibration->slope, 0.5);
+  EXPECT_EQ(m.value().card.knownLimitations.size(), 2u);
+  auto again = ModelManifest::parse(m.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  ASSERT_TRUE(again.value().referableCalibration.has_value());
+  EXPECT_DOUBLE_EQ(again.value().referableCalibration->intercept, -1.25);
+  EXPECT_EQ(again.value().referableCalibration->fittedOn, "21 real photographs");
+  EXPECT_EQ(again.value().card.document, "docs/model-cards/x.md");
+  EXPECT_EQ(again.value().card.knownLimitations[1], "no grades");
+
+  // p' = sigmoid(0.5 * logit(p) - 1.25)
+  EXPECT_NEAR(m.value().referableCalibration->apply(0.5), 1.0 / (1.0 + std::exp(1.25)), 1e-12);
+  EXPECT_GT(m.value().referableCalibration->apply(1.0), 0.99);  // finite at the ends
+  EXPECT_LT(m.value().referableCalibration->apply(0.0), 0.01);
+
+  const std::string card = inference::modelCardText(m.value());
+  EXPECT_NE(card.find("NOT FOR CLINICAL USE"), std::string::npos);
+  EXPECT_NE(card.find("  - one camera"), std::string::npos);
+  EXPECT_NE(card.find("fitted on 21 real photographs"), std::string::npos);
+  EXPECT_NE(card.find("Evaluation: AUC 0.9 on 50"), std::string::npos);
+
+  auto bad = [&](const std::string& from, const std::string& to) {
+    std::string broken = m.value().toJson();
+    const auto where = broken.find(from);
+    EXPECT_NE(where, std::string::npos) << from;
+    broken.replace(where, from.size(), to);
+    auto parsed = ModelManifest::parse(broken, "m.json");
+    EXPECT_FALSE(parsed.ok());
+    return parsed.ok() ? std::string() : parsed.error().message;
+  };
+  EXPECT_EQ(bad("\"platt\"", "\"isotonic\""),
+            "m.json: field 'calibration.referable.method' is 'isotonic'; this Vigie knows 'platt'");
+  EXPECT_NE(bad("\"slope\": 0.5", "\"slope\": -2").find("'calibration.referable.slope' must be"),
+            std::string::npos);
+  EXPECT_NE(bad("\"no grades\"", "3").find("'model_card.known_limitations' must be an array"),
+            std::string::npos);
+}
+
+TEST(FundusPrediction, CalibrationMovesTheReferableProbabilityAndKeepsGradesSummingToOne) {
+  test::TestFolder dir("fundus-calibrated");
+  auto manifest = ModelManifest::load(kModels / "fundus-bundle" / "manifest.json");
+  ASSERT_TRUE(manifest.ok()) << manifest.error().message;
+  inference::ScoreCalibration calibration;
+  calibration.slope = 0.4;
+  calibration.intercept = -0.8;
+  manifest.value().referableCalibration = calibration;
+  auto bundle = ModelBundle::create(kModels / "fundus.pt", manifest.value(), dir / "bundle");
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  auto calibrated = inference::InferenceSession::create(bundle.value(), cpuOnly());
+  ASSERT_TRUE(calibrated.ok()) << calibrated.error().message;
+  auto plain = ModelBundle::open(kModels / "fundus-bundle");
+  ASSERT_TRUE(plain.ok());
+  auto raw = inference::InferenceSession::create(plain.value(), cpuOnly());
+  ASSERT_TRUE(raw.ok());
+  const auto images = fundusBatch({0.0, 0.25, 1.0});
+  auto before = raw.value()->predictFundus(images, 3);
+  auto after = calibrated.value()->predictFundus(images, 3);
+  ASSERT_TRUE(before.ok() && after.ok());
+  for (int i = 0; i < 3; ++i) {
+    const auto& b = before.value()[i];
+    const auto& a = after.value()[i];
+    EXPECT_DOUBLE_EQ(a.rawReferableProbability, b.referableProbability);
+    EXPECT_NEAR(a.referableProbability, calibration.apply(b.referableProbability), 1e-6);
+    double total = 0;
+    for (double p : a.gradeProbabilities) total += p;
+    EXPECT_NEAR(total, 1.0, 1e-9);
+    EXPECT_NEAR(a.referableProbability,
+                a.gradeProbabilities[2] + a.gradeProbabilities[3] + a.gradeProbabilities[4], 1e-9);
+    EXPECT_EQ(a.referable, a.referableProbability >= 0.5);
+  }
+  // The slope under 1 pulls a saturated score back from 1.00.
+  EXPECT_LT(after.value()[2].referableProbability, before.value()[2].referableProbability);
 }

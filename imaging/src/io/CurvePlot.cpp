@@ -46,6 +46,13 @@ core::Status writeCurvePlot(const CurvePlot& plot, const std::filesystem::path& 
                 cv::LINE_AA);
   }
   cv::rectangle(image, {kLeft, kTop}, {kWidth - kRight, kHeight - kBottom}, black, 1);
+  const cv::Scalar darkGrey(150, 150, 150);
+  for (std::size_t i = 1; i < plot.reference.size(); ++i) {
+    const auto& a = plot.reference[i - 1];
+    const auto& b = plot.reference[i];
+    cv::line(image, {xOf(a.first), yOf(a.second)}, {xOf(b.first), yOf(b.second)}, darkGrey, 1,
+             cv::LINE_AA);
+  }
   // The curve, as a step function through the points.
   for (std::size_t i = 1; i < plot.points.size(); ++i) {
     const auto& a = plot.points[i - 1];

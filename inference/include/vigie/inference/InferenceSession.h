@@ -45,8 +45,11 @@ struct FundusExplanationOptions {
 struct FundusPrediction {
   std::array<double, 5> gradeProbabilities{};  ///< ICDR 0-4, summing to 1
   int grade = 0;                               ///< the most probable
-  double referableProbability = 0.0;           ///< P(grade >= 2)
-  bool referable = false;                      ///< at the manifest's "referable" threshold
+  /// P(grade >= 2), calibrated when the manifest carries a calibration (the
+  /// grade probabilities are rescaled to agree with it).
+  double referableProbability = 0.0;
+  double rawReferableProbability = 0.0;  ///< P(grade >= 2) as the network gave it
+  bool referable = false;                ///< at the manifest's "referable" threshold
   double qualityScore = 1.0;  ///< P(gradable); 1 when the model has no gradability output
   bool gradable = true;       ///< at the manifest's "gradable" threshold
   /// Lesion probability (0..1) over the prepared image, row-major; empty when

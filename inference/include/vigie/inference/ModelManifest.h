@@ -22,6 +22,25 @@ struct CandidateClassifier {
   int batchSize = 32;                        ///< candidates per forward pass
 };
 
+/// Maps a model's raw score onto a probability that holds on real data:
+/// p' = sigmoid(slope * logit(p) + intercept) (Platt scaling), fitted on
+/// photographs or scans that training did not see.
+struct ScoreCalibration {
+  double slope = 1.0;
+  double intercept = 0.0;
+  std::string fittedOn;  ///< what it was fitted on, for the model card
+
+  double apply(double probability) const;
+};
+
+/// What readers and auditors are told about a model beside its numbers
+/// (after Mitchell et al., "Model Cards for Model Reporting", 2019).
+struct ModelCard {
+  std::string document;    ///< where the full card is, e.g. docs/model-cards/fundus-dr.md
+  std::string evaluation;  ///< how it was evaluated, on what, with which figures
+  std::vector<std::string> knownLimitations;
+};
+
 /// What a bundle's manifest.json says the runtime must do, so that a new
 /// model needs no new code. The schema is documented in docs/model-bundle.md.
 struct ModelManifest {
@@ -74,6 +93,9 @@ struct ModelManifest {
   std::string trainingData;
   bool clinicalUse = false;
   std::map<std::string, double> metrics;
+  ModelCard card;
+  /// Calibration of the fundus model's referable probability; none when absent.
+  std::optional<ScoreCalibration> referableCalibration;
 
   /// A threshold by name, or `fallback` when the manifest has none.
   double threshold(const std::string& name, double fallback) const;

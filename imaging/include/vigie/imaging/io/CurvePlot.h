@@ -18,6 +18,9 @@ struct CurvePlot {
   bool logX = false;
   std::vector<std::pair<double, double>>
       markers;  ///< highlighted points (e.g. the FROC operating rates)
+  /// A grey line drawn under the curve: perfect calibration on a
+  /// reliability diagram, chance on a ROC plot. Empty: none.
+  std::vector<std::pair<double, double>> reference;
 };
 
 core::Status writeCurvePlot(const CurvePlot& plot, const std::filesystem::path& file);

@@ -1,0 +1,56 @@
+#pragma once
+
+// Internal: LibTorch's CPU allocator replaced by one that keeps large freed
+// blocks for reuse (see the .cpp for why).
+
+#include <c10/core/Allocator.h>
+
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+namespace vigie::inference::internal {
+
+/// A c10::Allocator for CPU tensors that keeps freed blocks of 1 MiB or more
+/// and hands them out again to requests of the same size (up to a quarter
+/// larger), instead of returning them to the C library. Smaller blocks go
+/// straight to the C library, whose bins already reuse them. What it keeps is
+/// bounded (`kMaxCachedBytes`); past that, freed blocks go back to the system.
+/// Thread-safe: LibTorch allocates from its intra-op threads too.
+class CachingCpuAllocator final : public c10::Allocator {
+ public:
+  static constexpr std::size_t kMinCachedBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kMaxCachedBytes = std::size_t{6} << 30;
+
+  /// The process's instance; never destroyed (tensors may outlive main()).
+  static CachingCpuAllocator& instance();
+  /// Makes it LibTorch's CPU allocator, once per process; later calls do
+  /// nothing. The environment variable VIGIE_CPU_ALLOCATOR=system keeps
+  /// LibTorch's own (a baseline for benchmarks).
+  static void install();
+
+  c10::DataPtr allocate(std::size_t bytes) const override;
+  c10::DeleterFnPtr raw_deleter() const override { return &deallocate; }
+
+  /// Returns every kept block to the system (e.g. when a session closes).
+  void releaseCached() const;
+  std::size_t cachedBytes() const;
+  /// Blocks handed out from the cache, and blocks that had to be allocated
+  /// anew, since the process started: the hit rate of the reuse.
+  std::size_t reused() const;
+  std::size_t allocatedAnew() const;
+
+ private:
+  CachingCpuAllocator() = default;
+  static void deallocate(void* block);
+  void giveBack(void* block) const;
+
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<void*, std::size_t> capacity_;  ///< every live or kept block
+  mutable std::multimap<std::size_t, void*> kept_;           ///< freed blocks by capacity
+  mutable std::size_t keptBytes_ = 0;
+  mutable std::size_t reused_ = 0, anew_ = 0;
+};
+
+}  // namespace vigie::inference::internal

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Runs `vigie-cli eval dr` and checks its metrics.json against limits: the
+test that a model still holds its measured figures on real held-out data.
+
+    check_metrics.py DATA_DIR -- COMMAND... -- [METRICS_JSON NAME>=VALUE|NAME<=VALUE ...]
+
+With nothing after the second --, it only runs COMMAND (a step that prepares
+data for a later check), with the same skip.
+
+Exits 77 (skipped) when DATA_DIR is missing: the real photographs live in
+../shared beside the clone, not in the repository.
+"""
+import json
+import os
+import subprocess
+import sys
+
+
+def lookup(data, path):
+    for key in path.split("."):
+        data = data[int(key)] if isinstance(data, list) else data[key]
+    return float(data)
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 4 or args[1] != "--" or "--" not in args[2:]:
+        sys.exit(__doc__)
+    data = args[0]
+    split = args.index("--", 2)
+    command, checks = args[2:split], args[split + 1:]
+    if not os.path.isdir(data):
+        print(f"{data}: not here; skipped (the real data lives in ../shared/data)")
+        sys.exit(77)
+    run = subprocess.run(command)
+    if run.returncode != 0:
+        sys.exit(f"{' '.join(command)}: exit {run.returncode}")
+    if not checks:
+        return
+    metrics_file, limits = checks[0], checks[1:]
+    with open(metrics_file) as f:
+        metrics = json.load(f)
+    failed = []
+    for limit in limits:
+        op = ">=" if ">=" in limit else "<="
+        name, value = limit.split(op)
+        measured = lookup(metrics, name)
+        ok = measured >= float(value) if op == ">=" else measured <= float(value)
+        print(f"{name}: {measured:.4f} (limit {op} {value}) {'ok' if ok else 'FAILED'}")
+        if not ok:
+            failed.append(name)
+    if failed:
+        sys.exit(f"below the limits: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
