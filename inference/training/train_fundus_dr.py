@@ -304,7 +304,7 @@ def main():
     p.add_argument("--calibration-csv", help="the calibration part of the split")
     p.add_argument("--out", required=True)
     p.add_argument("--vigie-cli", required=True)
-    p.add_argument("--steps", type=int, default=1400)
+    p.add_argument("--steps", type=int, default=900)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--data-seed", type=int, default=2000, help="recorded in the manifest")
