@@ -65,7 +65,8 @@ nlohmann::json describe(const FundusAnalysis& a) {
           {"lesions", lesions}};
 }
 
-/// Runs the model over photographs in chunks; `each` gets every result.
+/// Runs the model over photographs in chunks; `each` gets every result with
+/// the photograph it was read from.
 template <typename Each>
 core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
                           inference::InferenceSession& session,
@@ -81,7 +82,7 @@ core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
     auto results = analyseFundus(photos, session, nullptr, explanation);
     if (!results.ok()) return results.error();
     for (std::size_t i = 0; i < n; ++i) {
-      auto status = each(files[first + i], results.value()[i]);
+      auto status = each(files[first + i], results.value()[i], photos[i]);
       if (!status.ok()) return status;
     }
   }
@@ -101,7 +102,8 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
   nlohmann::json images = nlohmann::json::array();
   auto status = analyseFiles(
       files, session, {},
-      [&](const std::filesystem::path& file, const FundusAnalysis& a) -> core::Status {
+      [&](const std::filesystem::path& file, const FundusAnalysis& a,
+          const core::Image2D&) -> core::Status {
         nlohmann::json entry = describe(a);
         entry["file"] = file.string();
         if (!a.heatmap.empty()) {
@@ -193,9 +195,7 @@ bool scoresLesionMap(const DrLabel& label) {
 }
 
 core::Status addToLesionEvaluation(LesionMapEvaluation& evaluation, const DrLabel& label,
-                                   const core::Image2D& heatmap) {
-  auto photo = imaging::readPhotograph(label.file);
-  if (!photo.ok()) return photo.error();
+                                   const core::Image2D& photo, const core::Image2D& heatmap) {
   std::array<core::Image2D, kLesionKinds> masks;
   for (std::size_t k = 0; k < kLesionKinds; ++k) {
     if (label.masks[k].empty()) continue;
@@ -203,7 +203,7 @@ core::Status addToLesionEvaluation(LesionMapEvaluation& evaluation, const DrLabe
     if (!mask.ok()) return mask.error();
     masks[k] = std::move(mask.value());
   }
-  return evaluation.add(heatmap, photo.value(), masks, label.file.string());
+  return evaluation.add(heatmap, photo, masks, label.file.string());
 }
 
 nlohmann::json intervalJson(const Interval& i) { return {i.low, i.high}; }
@@ -321,14 +321,15 @@ int runEvalDr(const std::vector<std::string>& args) {
   noOcclusion.occlusionWhenNoHeatmap = false;
   auto status = analyseFiles(
       ref.files, *session.value(), noOcclusion,
-      [&](const std::filesystem::path&, const FundusAnalysis& a) -> core::Status {
+      [&](const std::filesystem::path&, const FundusAnalysis& a,
+          const core::Image2D& photo) -> core::Status {
         const std::size_t i = next++;
         DrCase& c = ref.cases[i];
         c.predictedGrade = a.prediction.grade;
         c.referableProbability = a.prediction.referableProbability;
         c.predictedGradable = a.prediction.gradable;
         if (!ref.labels.empty() && !a.heatmap.empty() && scoresLesionMap(ref.labels[i]))
-          return addToLesionEvaluation(lesionMaps, ref.labels[i], a.heatmap);
+          return addToLesionEvaluation(lesionMaps, ref.labels[i], photo, a.heatmap);
         return {};
       });
   if (!status.ok()) return fail(status.error().message);

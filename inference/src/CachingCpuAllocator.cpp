@@ -60,9 +60,13 @@ c10::DataPtr CachingCpuAllocator::allocate(std::size_t bytes) const {
   if (!block) {
     block = std::aligned_alloc(kAlignment, wanted);
     if (!block) throw std::bad_alloc();
-    std::lock_guard<std::mutex> lock(mutex_);
-    capacity_[block] = wanted;
-    if (wanted >= kMinCachedBytes) ++anew_;
+    // Only blocks it may keep are recorded: a block it does not know is a
+    // small one, freed at once (most tensors are small; no map entry for them).
+    if (wanted >= kMinCachedBytes) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      capacity_[block] = wanted;
+      ++anew_;
+    }
   }
   return {block, block, &deallocate, c10::Device(c10::DeviceType::CPU)};
 }
@@ -76,7 +80,7 @@ void CachingCpuAllocator::giveBack(void* block) const {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = capacity_.find(block);
     const std::size_t size = it == capacity_.end() ? 0 : it->second;
-    if (size >= kMinCachedBytes && keptBytes_ + size <= kMaxCachedBytes) {
+    if (size > 0 && keptBytes_ + size <= kMaxCachedBytes) {
       kept_.emplace(size, block);
       keptBytes_ += size;
       return;

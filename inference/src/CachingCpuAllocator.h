@@ -47,7 +47,7 @@ class CachingCpuAllocator final : public c10::Allocator {
   void giveBack(void* block) const;
 
   mutable std::mutex mutex_;
-  mutable std::unordered_map<void*, std::size_t> capacity_;  ///< every live or kept block
+  mutable std::unordered_map<void*, std::size_t> capacity_;  ///< large blocks, live or kept
   mutable std::multimap<std::size_t, void*> kept_;           ///< freed blocks by capacity
   mutable std::size_t keptBytes_ = 0;
   mutable std::size_t reused_ = 0, anew_ = 0;
