@@ -1,4 +1,5 @@
 // vigie-cli eval nodules: FROC of a CT detection bundle on cases with ground truth.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "ModelSupport.h"
+#include "ReliabilityReport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/io/CurvePlot.h"
@@ -65,6 +67,29 @@ nlohmann::json describeFroc(const FrocResult& froc) {
   return j;
 }
 
+/// One row per finding: the case, its score (and the uncalibrated one when
+/// the bundle calibrates), whether it hits a nodule and that nodule's size;
+/// what a calibration is fitted to (inference/training/calibrate_ct.py).
+core::Status writeCandidates(const std::filesystem::path& file,
+                             const std::vector<std::string>& caseNames,
+                             const std::vector<ScanResult>& scans) {
+  std::ofstream csv(file);
+  csv << "case,score,uncalibrated_score,on_nodule,nodule_diameter_mm\n";
+  csv.precision(9);  // scores near 1 must stay apart (0.9999997 is not 1)
+  for (std::size_t s = 0; s < scans.size(); ++s) {
+    for (const core::Finding& f : scans[s].findings) {
+      const auto nodule = std::find_if(scans[s].truth.begin(), scans[s].truth.end(),
+                                       [&](const TruthNodule& t) { return hits(f, t); });
+      const bool onNodule = nodule != scans[s].truth.end();
+      csv << caseNames[s] << ',' << f.score << ',' << f.uncalibratedScore.value_or(f.score) << ','
+          << (onNodule ? 1 : 0) << ',' << (onNodule ? nodule->diameterMm : 0.0) << '\n';
+    }
+  }
+  csv.flush();
+  if (!csv) return core::makeError(core::ErrorCode::IoError, file.string() + ": cannot write");
+  return {};
+}
+
 }  // namespace
 
 int runEval(const std::vector<std::string>& args) {
@@ -80,7 +105,9 @@ int runEval(const std::vector<std::string>& args) {
       "positives\n"
       "per scan, their mean (CPM), broken down by nodule size and type. The lung mask is\n"
       "measured both ways in the same run (metrics.json: lung_mask); the main figures use it\n"
-      "when the manifest (or --lung-mask on) says so.\n";
+      "when the manifest (or --lung-mask on) says so. Also: the operating threshold's false\n"
+      "positives per scan and sensitivity, the calibration of the candidates' scores (expected\n"
+      "calibration error; DIR/reliability.png) and every candidate in DIR/candidates.csv.\n";
   CommandLine cl(args, {"--data", "--model", "--out", "--threads", "--lung-mask"},
                  {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
@@ -112,6 +139,7 @@ int runEval(const std::vector<std::string>& args) {
   // Every case is analysed with the mask and scored both ways: with it (the
   // candidates inside the lungs) and without (those plus the ones it removed).
   std::vector<ScanResult> withMask, withoutMask;
+  std::vector<std::string> caseNames;
   std::size_t removed = 0, unmasked = 0;
   nlohmann::json perCase = nlohmann::json::array();
   double seconds = 0;
@@ -138,6 +166,7 @@ int runEval(const std::vector<std::string>& args) {
     all.insert(all.end(), a.outsideLungs.begin(), a.outsideLungs.end());
     std::sort(all.begin(), all.end(),
               [](const core::Finding& x, const core::Finding& y) { return x.score > y.score; });
+    caseNames.push_back(dir.filename().string());
     withMask.push_back({a.findings, truth.value()});
     withoutMask.push_back({all, truth.value()});
     removed += a.outsideLungs.size();
@@ -194,9 +223,28 @@ int runEval(const std::vector<std::string>& args) {
       {"with_at_least_4mm", describeFroc(computeFroc(withMask, atLeast4mm))},
       {"without_at_least_4mm", describeFroc(computeFroc(withoutMask, atLeast4mm))}};
   metrics["cases"] = perCase;
+  const inference::ModelManifest& manifest = bundle.value().manifest();
+  const double operating = manifest.threshold("candidate", 0.5);
+  metrics["operating_threshold"] = {
+      {"threshold", operating},
+      {"false_positives_per_scan", falsePositivesPerScan(scans, operating)},
+      {"sensitivity", sensitivityAtThreshold(scans, operating)}};
+  const Reliability calibration = reliability(findingOutcomes(scans));
+  metrics["scores_calibrated"] = manifest.candidateCalibration.has_value();
+  metrics["expected_calibration_error"] = calibration.expectedCalibrationError;
+  metrics["reliability"] = reliabilityJson(calibration, "candidates");
 
   if (auto written = writeJsonFile(*out, "metrics.json", metrics); !written.ok())
     return fail(written.error().message);
+  if (auto written =
+          writeCandidates(std::filesystem::path(*out) / "candidates.csv", caseNames, scans);
+      !written.ok())
+    return fail(written.error().message);
+  if (auto plotted =
+          writeReliabilityPlot(calibration, "nodules: " + manifest.id, "share on a nodule",
+                               std::filesystem::path(*out) / "reliability.png");
+      !plotted.ok())
+    return fail(plotted.error().message);
 
   imaging::CurvePlot plot;
   plot.title = "FROC: " + bundle.value().manifest().id + " (CPM " +

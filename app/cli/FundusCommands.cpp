@@ -12,6 +12,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "ModelSupport.h"
+#include "ReliabilityReport.h"
 #include "vigie/imaging/fundus/ImageFile.h"
 #include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/CurvePlot.h"
@@ -208,13 +209,6 @@ core::Status addToLesionEvaluation(LesionMapEvaluation& evaluation, const DrLabe
 
 nlohmann::json intervalJson(const Interval& i) { return {i.low, i.high}; }
 
-/// 0.90658 -> "0.907": rounded as the printed figures are, not cut.
-std::string threeDecimals(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", value);
-  return text;
-}
-
 core::Status writeRocPlot(const DrMetrics& m, const std::string& model,
                           const std::filesystem::path& file) {
   imaging::CurvePlot plot;
@@ -225,33 +219,6 @@ core::Status writeRocPlot(const DrMetrics& m, const std::string& model,
   plot.markers.emplace_back(1.0 - m.specificity, m.sensitivity);
   plot.reference = {{0.0, 0.0}, {1.0, 1.0}};
   return imaging::writeCurvePlot(plot, file);
-}
-
-core::Status writeReliabilityPlot(const Reliability& r, const std::string& model,
-                                  const std::filesystem::path& file) {
-  imaging::CurvePlot plot;
-  plot.title = "Reliability, referable DR: " + model + " (ECE " +
-               threeDecimals(r.expectedCalibrationError) + ")";
-  plot.xLabel = "predicted probability (bin mean)";
-  plot.yLabel = "observed referable share";
-  for (const auto& bin : r.bins) {
-    if (bin.count == 0) continue;
-    plot.points.emplace_back(bin.meanPredicted, bin.observed);
-    plot.markers.emplace_back(bin.meanPredicted, bin.observed);
-  }
-  plot.reference = {{0.0, 0.0}, {1.0, 1.0}};
-  return imaging::writeCurvePlot(plot, file);
-}
-
-nlohmann::json reliabilityJson(const Reliability& r) {
-  nlohmann::json bins = nlohmann::json::array();
-  for (const auto& b : r.bins) {
-    bins.push_back({{"range", {b.lower, b.upper}},
-                    {"photographs", b.count},
-                    {"mean_predicted", b.meanPredicted},
-                    {"observed", b.observed}});
-  }
-  return bins;
 }
 
 nlohmann::json lesionMapJson(const LesionMapEvaluation& e) {
@@ -362,7 +329,7 @@ int runEvalDr(const std::vector<std::string>& args) {
     metrics["specificity_ci95"] = intervalJson(ci.specificity);
   }
   metrics["expected_calibration_error"] = reliability.expectedCalibrationError;
-  metrics["reliability"] = reliabilityJson(reliability);
+  metrics["reliability"] = reliabilityJson(reliability, "photographs");
   metrics["graded_photographs"] = m.gradedCases;
   if (m.gradedCases > 0) {
     metrics["grade_quadratic_weighted_kappa"] = m.quadraticKappa;
@@ -392,8 +359,9 @@ int runEvalDr(const std::vector<std::string>& args) {
   if (auto plotted = writeRocPlot(m, manifest.id, std::filesystem::path(*out) / "roc.png");
       !plotted.ok())
     return fail(plotted.error().message);
-  if (auto plotted = writeReliabilityPlot(reliability, manifest.id,
-                                          std::filesystem::path(*out) / "reliability.png");
+  if (auto plotted =
+          writeReliabilityPlot(reliability, "referable DR: " + manifest.id, "referable share",
+                               std::filesystem::path(*out) / "reliability.png");
       !plotted.ok())
     return fail(plotted.error().message);
 

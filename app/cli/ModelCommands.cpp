@@ -117,16 +117,19 @@ int runAnalyze(const std::vector<std::string>& args) {
   nlohmann::json report;
   report["findings"] = nlohmann::json::array();
   for (const auto& f : a.findings) {
-    report["findings"].push_back({{"id", f.id},
-                                  {"score", f.score},
-                                  {"center_mm", toJson(f.centerMm)},
-                                  {"diameter_mm", f.diameterMm}});
+    nlohmann::json finding = {{"id", f.id},
+                              {"score", f.score},
+                              {"center_mm", toJson(f.centerMm)},
+                              {"diameter_mm", f.diameterMm}};
+    if (f.uncalibratedScore) finding["uncalibrated_score"] = *f.uncalibratedScore;
+    report["findings"].push_back(std::move(finding));
   }
   report["model"] = describeModel(bundle.value().manifest());
   report["device"] = device.name;
   report["cpu_threads"] = device.cpuThreads;
   report["optimised_for_inference"] = session.value()->optimised();
   report["threshold"] = a.threshold;
+  report["scores_calibrated"] = bundle.value().manifest().candidateCalibration.has_value();
   report["lung_mask"] = describeLungMask(a);
   if (a.candidatesClassified) {
     // The scores above are the classifier's; the heatmap's peaks chose the candidates.

@@ -108,8 +108,24 @@ core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
   inference::FindingExtractorOptions options;
   analysis.threshold = analysisOptions.thresholdOverride >= 0 ? analysisOptions.thresholdOverride
                                                               : m.threshold("candidate", 0.5);
-  options.threshold = analysis.threshold;
+  // A calibrated bundle's threshold is a calibrated probability: the heatmap
+  // is searched at the uncalibrated score that maps to it.
+  const auto& calibration = m.candidateCalibration;
+  options.threshold = calibration ? calibration->invert(analysis.threshold) : analysis.threshold;
   analysis.findings = inference::extractFindings(analysis.heatmap, options);
+  if (calibration) {
+    for (auto& finding : analysis.findings) {
+      finding.uncalibratedScore = finding.score;
+      finding.score = calibration->apply(finding.score);
+    }
+    // A threshold above what the calibration can reach (its value at a
+    // score of 1) keeps nothing, though a saturated peak passes invert()'s.
+    // Scores keep their order, so only the weakest go and ids stay 1..n.
+    auto& f = analysis.findings;
+    f.erase(std::remove_if(f.begin(), f.end(),
+                           [&](const core::Finding& x) { return x.score < analysis.threshold; }),
+            f.end());
+  }
   analysis.postprocessSeconds = secondsSince(start);
 
   const bool wantMask = analysisOptions.lungMask == LungMaskUse::Always ||

@@ -41,7 +41,9 @@ struct CtAnalysis {
 enum class LungMaskUse { AsManifestSays, Always, Never };
 
 struct CtAnalysisOptions {
-  double thresholdOverride = -1.0;  ///< >= 0 replaces the manifest's "candidate" threshold
+  /// >= 0 replaces the manifest's "candidate" threshold (a calibrated
+  /// probability when the bundle calibrates its candidates' scores)
+  double thresholdOverride = -1.0;
   /// >= 0 replaces the manifest's "finding" threshold (on the candidate
   /// classifier's score); an evaluation sets 0 to keep every candidate.
   double findingThresholdOverride = -1.0;
@@ -54,7 +56,8 @@ using AnalysisProgress = std::function<void(double fraction, const char* stage)>
 /// The CT pipeline shared by the GUI and the CLI: resample to the model's
 /// spacing (imaging, ITK), sliding-window inference (inference, LibTorch),
 /// heatmap back onto the original grid, then candidates from the heatmap at
-/// the manifest's "candidate" threshold; when the model has a candidate
+/// the manifest's "candidate" threshold (scores Platt-calibrated when the
+/// manifest has calibration.candidate); when the model has a candidate
 /// classifier, rescored by it (inference) and kept at or above the manifest's
 /// "finding" threshold (default 0: all kept); last, kept to the lung fields
 /// when the manifest (or the options) ask for the lung mask (imaging, ITK).

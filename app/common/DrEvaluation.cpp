@@ -162,30 +162,10 @@ DrIntervals bootstrapDrIntervals(const std::vector<DrCase>& cases, double thresh
 }
 
 Reliability referableReliability(const std::vector<DrCase>& cases, int binCount) {
-  Reliability r;
-  binCount = std::max(1, binCount);
-  r.bins.resize(static_cast<std::size_t>(binCount));
-  std::vector<double> predicted(r.bins.size(), 0.0), referable(r.bins.size(), 0.0);
-  for (int b = 0; b < binCount; ++b) {
-    r.bins[b].lower = static_cast<double>(b) / binCount;
-    r.bins[b].upper = static_cast<double>(b + 1) / binCount;
-  }
-  for (const DrCase& c : cases) {
-    const double p = std::clamp(c.referableProbability, 0.0, 1.0);
-    const int b = std::min(binCount - 1, static_cast<int>(p * binCount));
-    r.bins[b].count += 1;
-    predicted[b] += p;
-    referable[b] += c.trueGrade >= 2 ? 1.0 : 0.0;
-  }
-  for (std::size_t b = 0; b < r.bins.size(); ++b) {
-    ReliabilityBin& bin = r.bins[b];
-    if (bin.count == 0) continue;
-    bin.meanPredicted = predicted[b] / bin.count;
-    bin.observed = referable[b] / bin.count;
-    r.expectedCalibrationError +=
-        static_cast<double>(bin.count) / cases.size() * std::abs(bin.observed - bin.meanPredicted);
-  }
-  return r;
+  std::vector<std::pair<double, bool>> scored;
+  scored.reserve(cases.size());
+  for (const DrCase& c : cases) scored.emplace_back(c.referableProbability, c.trueGrade >= 2);
+  return reliability(scored, binCount);
 }
 
 }  // namespace vigie::app

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "Reliability.h"
+
 namespace vigie::app {
 
 /// One photograph's model output and ground truth.
@@ -71,21 +73,7 @@ struct DrIntervals {
 DrIntervals bootstrapDrIntervals(const std::vector<DrCase>& cases, double threshold, int resamples,
                                  std::uint64_t seed);
 
-/// How well the referable probability is calibrated: photographs in
-/// `binCount` equal-width bins of predicted probability, the mean prediction
-/// and the observed referable share in each, and the expected calibration
-/// error (the bins' |observed - predicted| weighted by their share of cases;
-/// Naeini et al. 2015).
-struct ReliabilityBin {
-  double lower = 0.0, upper = 0.0;
-  std::size_t count = 0;
-  double meanPredicted = 0.0;
-  double observed = 0.0;
-};
-struct Reliability {
-  std::vector<ReliabilityBin> bins;
-  double expectedCalibrationError = 0.0;
-};
+/// The reliability of the referable probability over `cases` (see Reliability.h).
 Reliability referableReliability(const std::vector<DrCase>& cases, int binCount = 10);
 
 /// Cohen's kappa with quadratic weights over grades 0..4.

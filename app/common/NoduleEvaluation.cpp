@@ -18,8 +18,7 @@ std::vector<Scored> matchScan(const ScanResult& scan, bool (*include)(const Trut
   for (const core::Finding& f : scan.findings) {
     bool hitAny = false;
     for (std::size_t n = 0; n < scan.truth.size(); ++n) {
-      const TruthNodule& t = scan.truth[n];
-      if (core::distance(f.centerMm, t.centerMm) <= 0.5 * t.diameterMm) {
+      if (hits(f, scan.truth[n])) {
         hitAny = true;
         best[n] = std::max(best[n], f.score);
       }
@@ -42,6 +41,22 @@ std::size_t countIncluded(const std::vector<ScanResult>& scans,
 }
 
 }  // namespace
+
+bool hits(const core::Finding& finding, const TruthNodule& nodule) {
+  return core::distance(finding.centerMm, nodule.centerMm) <= 0.5 * nodule.diameterMm;
+}
+
+std::vector<std::pair<double, bool>> findingOutcomes(const std::vector<ScanResult>& scans) {
+  std::vector<std::pair<double, bool>> outcomes;
+  for (const auto& scan : scans) {
+    for (const core::Finding& f : scan.findings) {
+      const bool onANodule = std::any_of(scan.truth.begin(), scan.truth.end(),
+                                         [&](const TruthNodule& t) { return hits(f, t); });
+      outcomes.emplace_back(f.score, onANodule);
+    }
+  }
+  return outcomes;
+}
 
 FrocResult computeFroc(const std::vector<ScanResult>& scans, bool (*include)(const TruthNodule&)) {
   FrocResult result;
@@ -86,6 +101,15 @@ double sensitivityAtThreshold(const std::vector<ScanResult>& scans, double thres
     for (const auto& e : matchScan(s, include)) hit += e.truePositive && e.score >= threshold;
   }
   return total ? double(hit) / total : 0.0;
+}
+
+double falsePositivesPerScan(const std::vector<ScanResult>& scans, double threshold) {
+  std::size_t falsePositives = 0;
+  for (const auto& s : scans) {
+    for (const auto& e : matchScan(s, nullptr))
+      falsePositives += !e.truePositive && e.score >= threshold;
+  }
+  return scans.empty() ? 0.0 : double(falsePositives) / double(scans.size());
 }
 
 }  // namespace vigie::app

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigie/core/Finding.h"
@@ -35,6 +36,14 @@ struct FrocResult {
   std::size_t nodules = 0, scans = 0;
 };
 
+/// A finding hits a nodule when its centre lies within the nodule's radius.
+bool hits(const core::Finding& finding, const TruthNodule& nodule);
+
+/// Every finding of every scan as (score, whether it hits a nodule): what the
+/// calibration of candidate scores is fitted to and judged on. A second
+/// finding on the same nodule counts as a hit here (it is not a false alarm).
+std::vector<std::pair<double, bool>> findingOutcomes(const std::vector<ScanResult>& scans);
+
 /// FROC analysis as in LUNA16: a finding is a hit when its centre lies within
 /// the radius of a reference nodule; each nodule counts once (its best
 /// hit), further hits on it are neither true nor false positives; every other
@@ -48,5 +57,9 @@ FrocResult computeFroc(const std::vector<ScanResult>& scans,
 /// Sensitivity over the included nodules at a fixed score threshold.
 double sensitivityAtThreshold(const std::vector<ScanResult>& scans, double threshold,
                               bool (*include)(const TruthNodule&) = nullptr);
+
+/// False positives per scan at a fixed score threshold (findings that hit no
+/// nodule; further hits on a nodule are not false positives).
+double falsePositivesPerScan(const std::vector<ScanResult>& scans, double threshold);
 
 }  // namespace vigie::app

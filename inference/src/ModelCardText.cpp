@@ -12,6 +12,15 @@ std::string number(double value) {
   return text;
 }
 
+void describeCalibration(std::ostream& out, const char* what,
+                         const std::optional<ScoreCalibration>& c) {
+  if (!c) return;
+  out << "\nCalibration: " << what << " is Platt-scaled (slope " << number(c->slope)
+      << ", intercept " << number(c->intercept) << ")";
+  if (!c->fittedOn.empty()) out << ", fitted on " << c->fittedOn;
+  out << ".\n";
+}
+
 }  // namespace
 
 std::string modelCardText(const ModelManifest& m) {
@@ -21,12 +30,9 @@ std::string modelCardText(const ModelManifest& m) {
                         : "NOT FOR CLINICAL USE.\n");
   out << "\nIntended use: " << m.intendedUse << '\n';
   out << "\nTraining data: " << m.trainingData << '\n';
-  if (const auto& c = m.referableCalibration) {
-    out << "\nCalibration: the referable probability is Platt-scaled (slope " << number(c->slope)
-        << ", intercept " << number(c->intercept) << ")";
-    if (!c->fittedOn.empty()) out << ", fitted on " << c->fittedOn;
-    out << ".\n";
-  }
+  describeCalibration(out, "the referable probability", m.referableCalibration);
+  describeCalibration(out, "each candidate's score (the probability that it is a nodule)",
+                      m.candidateCalibration);
   if (!m.metrics.empty()) {
     out << "\nMetrics:\n";
     for (const auto& [name, value] : m.metrics)

@@ -27,6 +27,12 @@ double ScoreCalibration::apply(double probability) const {
   return 1.0 / (1.0 + std::exp(-z));
 }
 
+double ScoreCalibration::invert(double calibrated) const {
+  const double q = std::clamp(calibrated, 1e-7, 1.0 - 1e-7);
+  const double z = (std::log(q / (1.0 - q)) - intercept) / slope;
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
 double ModelManifest::threshold(const std::string& name, double fallback) const {
   auto it = thresholds.find(name);
   return it == thresholds.end() ? fallback : it->second;
@@ -135,6 +141,31 @@ bool isHexDigest(const std::string& s) {
 
 bool isFileInsideBundle(const std::string& name) {
   return !name.empty() && name.find("..") == std::string::npos && name[0] != '/';
+}
+
+/// The Platt calibration at `path` (e.g. "calibration.candidate"), if the
+/// manifest has one; `applies` says whether the task has such a score.
+std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::string& path,
+                                                 bool applies, const char* taskName) {
+  if (!r.find(path, false)) return std::nullopt;
+  if (!applies && !r.failed()) r.fail(path, std::string("applies to ") + taskName + " models only");
+  const std::string method = r.text(path + ".method", true);
+  if (!r.failed() && method != "platt")
+    r.fail(path + ".method", "is '" + method + "'; this Vigie knows 'platt'");
+  ScoreCalibration c;
+  c.slope = r.number(path + ".slope", true, 1.0);
+  c.intercept = r.number(path + ".intercept", true, 0.0);
+  c.fittedOn = r.text(path + ".fitted_on", false);
+  // A slope of 0 or less would turn the score into a constant or reverse it.
+  if (!r.failed() && !(c.slope > 0 && std::isfinite(c.slope) && std::isfinite(c.intercept)))
+    r.fail(path + ".slope", "must be a positive number (and the intercept finite)");
+  return c;
+}
+
+json calibrationJson(const ScoreCalibration& c) {
+  json j = {{"method", "platt"}, {"slope", c.slope}, {"intercept", c.intercept}};
+  if (!c.fittedOn.empty()) j["fitted_on"] = c.fittedOn;
+  return j;
 }
 
 }  // namespace
@@ -259,21 +290,10 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   m.card.document = r.text("model_card.document", false);
   m.card.evaluation = r.text("model_card.evaluation", false);
   m.card.knownLimitations = r.texts("model_card.known_limitations");
-  if (r.find("calibration.referable", false)) {
-    if (m.task != Task::FundusDrScreening && !r.failed())
-      r.fail("calibration.referable", "applies to fundus-dr-screening models only");
-    const std::string method = r.text("calibration.referable.method", true);
-    if (!r.failed() && method != "platt")
-      r.fail("calibration.referable.method", "is '" + method + "'; this Vigie knows 'platt'");
-    ScoreCalibration c;
-    c.slope = r.number("calibration.referable.slope", true, 1.0);
-    c.intercept = r.number("calibration.referable.intercept", true, 0.0);
-    c.fittedOn = r.text("calibration.referable.fitted_on", false);
-    // A slope of 0 or less would turn the score into a constant or reverse it.
-    if (!r.failed() && !(c.slope > 0 && std::isfinite(c.slope) && std::isfinite(c.intercept)))
-      r.fail("calibration.referable.slope", "must be a positive number (and the intercept finite)");
-    m.referableCalibration = c;
-  }
+  m.referableCalibration = parseCalibration(
+      r, "calibration.referable", m.task == Task::FundusDrScreening, "fundus-dr-screening");
+  m.candidateCalibration = parseCalibration(
+      r, "calibration.candidate", m.task == Task::CtNoduleDetection, "ct-nodule-detection");
   if (r.failed()) return core::makeError(core::ErrorCode::ParseError, r.error());
   return m;
 }
@@ -334,13 +354,8 @@ std::string ModelManifest::toJson() const {
   if (!card.document.empty()) j["model_card"]["document"] = card.document;
   if (!card.evaluation.empty()) j["model_card"]["evaluation"] = card.evaluation;
   if (!card.knownLimitations.empty()) j["model_card"]["known_limitations"] = card.knownLimitations;
-  if (referableCalibration) {
-    j["calibration"]["referable"] = {{"method", "platt"},
-                                     {"slope", referableCalibration->slope},
-                                     {"intercept", referableCalibration->intercept}};
-    if (!referableCalibration->fittedOn.empty())
-      j["calibration"]["referable"]["fitted_on"] = referableCalibration->fittedOn;
-  }
+  if (referableCalibration) j["calibration"]["referable"] = calibrationJson(*referableCalibration);
+  if (candidateCalibration) j["calibration"]["candidate"] = calibrationJson(*candidateCalibration);
   return j.dump(2);
 }
 

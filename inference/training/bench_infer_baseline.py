@@ -38,20 +38,24 @@ def main():
     hu = np.fromfile(raw, dtype=np.int16).reshape(nz, ny, nx)
     start = time.time()
     volume = (np.clip(hu.astype(np.float32), low, high) - low) / (high - low)
+    # A volume smaller than a window is padded with air (0 after normalising),
+    # as Vigie's runtime does, and the heatmap cropped back.
+    volume = np.pad(volume, [(0, max(0, patch - n)) for n in (nz, ny, nx)])
     g = gaussian(patch)
     weights = np.maximum(g[:, None, None] * g[None, :, None] * g[None, None, :], 1e-12).astype(np.float32)
     accumulated = np.zeros_like(volume)
     weight_sum = np.zeros_like(volume)
     with torch.no_grad():
-        for z in starts(nz, patch, overlap):
-            for y in starts(ny, patch, overlap):
-                for x in starts(nx, patch, overlap):
+        pz, py, px = volume.shape
+        for z in starts(pz, patch, overlap):
+            for y in starts(py, patch, overlap):
+                for x in starts(px, patch, overlap):
                     window = volume[z : z + patch, y : y + patch, x : x + patch]
                     out = model(torch.from_numpy(np.ascontiguousarray(window))[None, None])
                     p = torch.sigmoid(out[0, -1]).numpy()
                     accumulated[z : z + patch, y : y + patch, x : x + patch] += p * weights
                     weight_sum[z : z + patch, y : y + patch, x : x + patch] += weights
-    heatmap = accumulated / weight_sum
+    heatmap = (accumulated / weight_sum)[:nz, :ny, :nx]
     print(f"seconds {time.time() - start:.3f} max {heatmap.max():.4f}")
 
 

@@ -5,6 +5,7 @@ manifest ("metrics"), so a bundle carries what it was measured to do.
     record_metrics.py MANIFEST METRICS_JSON NAME=PATH [NAME=PATH ...]
 
 PATH is a dotted path into metrics.json (e.g. all.cpm, referable_roc_auc,
+findings.# for the length of a list,
 referable_roc_auc_ci95.0 for an interval's lower end). The named figures are
 added to (or replace) those already recorded, so several evaluations can be
 recorded one after the other. The weights are untouched, so the bundle's
@@ -15,7 +16,11 @@ import sys
 
 
 def lookup(data, path):
+    """A dotted path: keys, list indices, and '#' for a list's length
+    (findings.# is how many findings there are)."""
     for key in path.split("."):
+        if key == "#":
+            return float(len(data))
         data = data[int(key)] if isinstance(data, list) else data[key]
     return float(data)
 

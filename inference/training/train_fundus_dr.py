@@ -29,7 +29,6 @@ labelled not for clinical use in its manifest.
 import argparse
 import csv
 import json
-import math
 import os
 import sys
 import time
@@ -40,6 +39,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from calibration import fit_platt  # noqa: E402
 from fundus_augment import DEGRADATIONS, camera, degrade, geometric  # noqa: E402
 from fundus_dr_model import ExportedFundusDrNet, FundusDrNet  # noqa: E402
 from vigie_data import package_bundle  # noqa: E402
@@ -230,23 +230,6 @@ def predict(net, images_uint8, batch=16):
         referable.append(referable_log_probability(grade_logits).exp())
         quality.append(torch.sigmoid(gradable_logit[:, 0]))
     return torch.cat(referable).numpy(), torch.cat(quality).numpy()
-
-
-def fit_platt(probabilities, labels):
-    """Platt scaling of the referable score, p' = sigmoid(a * logit(p) + b),
-    by grid search on the negative log-likelihood with a weak pull towards the
-    identity (a = 1, b = 0): the calibration part is small and may be
-    separable, where unpenalised fitting runs to an infinite slope."""
-    logit = np.log(np.clip(probabilities, 1e-6, 1 - 1e-6) / np.clip(1 - probabilities, 1e-6, 1))
-    best = (math.inf, 1.0, 0.0)
-    for a in np.exp(np.linspace(math.log(0.05), math.log(3.0), 121)):
-        for b in np.linspace(-6.0, 6.0, 121):
-            q = 1.0 / (1.0 + np.exp(-(a * logit + b)))
-            nll = -np.mean(labels * np.log(np.clip(q, 1e-9, 1)) + (1 - labels) * np.log(np.clip(1 - q, 1e-9, 1)))
-            nll += 0.02 * (math.log(a) ** 2 + (b / 4.0) ** 2)
-            if nll < best[0]:
-                best = (nll, float(a), float(b))
-    return best[1], best[2]
 
 
 def write_bundle(net, args, description, calibration, seconds, final_loss):

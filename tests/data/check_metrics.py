@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Runs `vigie-cli eval dr` and checks its metrics.json against limits: the
-test that a model still holds its measured figures on real held-out data.
+"""Runs a `vigie-cli` command (eval dr, analyze, ...) and checks the JSON it
+writes against limits: the test that a model still holds its measured figures
+on real held-out data.
 
     check_metrics.py DATA_DIR -- COMMAND... -- [METRICS_JSON NAME>=VALUE|NAME<=VALUE ...]
 
 With nothing after the second --, it only runs COMMAND (a step that prepares
 data for a later check), with the same skip.
 
-Exits 77 (skipped) when DATA_DIR is missing: the real photographs live in
+Exits 77 (skipped) when DATA_DIR is missing: the real data lives in
 ../shared beside the clone, not in the repository.
 """
 import json
@@ -17,7 +18,11 @@ import sys
 
 
 def lookup(data, path):
+    """A dotted path: keys, list indices, and '#' for a list's length
+    (findings.# is how many findings there are)."""
     for key in path.split("."):
+        if key == "#":
+            return float(len(data))
         data = data[int(key)] if isinstance(data, list) else data[key]
     return float(data)
 

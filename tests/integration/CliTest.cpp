@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -187,6 +188,68 @@ TEST(Cli, AnalyzeWritesFindingsAndAHeatmapWithTheModelsProvenance) {
                               (dir / "x").string() + " --lung-mask maybe");
   EXPECT_EQ(wrong.exitCode, 2);
   EXPECT_NE(wrong.output.find("--lung-mask takes on or off"), std::string::npos);
+}
+
+TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibration) {
+  vigie::test::TestFolder dir("cli-calibrated");
+  ASSERT_EQ(runCli("synth ct --out " + (dir / "cases").string() +
+                   " --count 2 --size 96x96x40 --spacing 3.75x3.75x7.5")
+                .exitCode,
+            0);
+  // The test bundle, and a copy whose manifest calibrates its candidates.
+  // Uncalibrated at threshold t and calibrated at apply(t) must find the same
+  // candidates; only the scores change.
+  const double slope = 0.5, intercept = -1.0, rawThreshold = 0.5;
+  auto apply = [&](double p) {
+    return 1.0 / (1.0 + std::exp(-(slope * std::log(p / (1 - p)) + intercept)));
+  };
+  std::filesystem::copy(VIGIE_TEST_MODELS "/blob3d-bundle", dir / "calibrated");
+  nlohmann::json manifest =
+      nlohmann::json::parse(std::ifstream(dir / "calibrated" / "manifest.json"));
+  manifest["calibration"]["candidate"] = {
+      {"method", "platt"}, {"slope", slope}, {"intercept", intercept}, {"fitted_on", "a test"}};
+  manifest["thresholds"]["candidate"] = apply(rawThreshold);
+  std::ofstream(dir / "calibrated" / "manifest.json") << manifest.dump(2);
+
+  const std::string scan = (dir / "cases" / "case_000").string();
+  ASSERT_EQ(runCli("analyze " + scan + " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " +
+                   (dir / "raw").string() + " --cpu --threshold 0.5")
+                .exitCode,
+            0);
+  const CliRun calibrated = runCli("analyze " + scan + " --model " + (dir / "calibrated").string() +
+                                   " --out " + (dir / "cal").string() + " --cpu");
+  ASSERT_EQ(calibrated.exitCode, 0) << calibrated.output;
+  const auto raw = nlohmann::json::parse(std::ifstream(dir / "raw" / "findings.json"));
+  const auto cal = nlohmann::json::parse(std::ifstream(dir / "cal" / "findings.json"));
+  EXPECT_EQ(raw["scores_calibrated"], false);
+  EXPECT_EQ(cal["scores_calibrated"], true);
+  ASSERT_FALSE(raw["findings"].empty());
+  ASSERT_EQ(cal["findings"].size(), raw["findings"].size());
+  for (std::size_t n = 0; n < raw["findings"].size(); ++n) {
+    const double before = raw["findings"][n]["score"].get<double>();
+    EXPECT_FALSE(raw["findings"][n].contains("uncalibrated_score"));
+    EXPECT_NEAR(cal["findings"][n]["uncalibrated_score"].get<double>(), before, 1e-6);
+    EXPECT_NEAR(cal["findings"][n]["score"].get<double>(),
+                apply(std::clamp(before, 1e-7, 1 - 1e-7)), 1e-6);
+  }
+
+  const CliRun eval =
+      runCli("eval nodules --data " + (dir / "cases").string() + " --model " +
+             (dir / "calibrated").string() + " --out " + (dir / "eval").string() + " --cpu");
+  ASSERT_EQ(eval.exitCode, 0) << eval.output;
+  const auto metrics = nlohmann::json::parse(std::ifstream(dir / "eval" / "metrics.json"));
+  EXPECT_EQ(metrics["scores_calibrated"], true);
+  EXPECT_GE(metrics["expected_calibration_error"].get<double>(), 0.0);
+  EXPECT_EQ(metrics["reliability"].size(), 10u);
+  EXPECT_NEAR(metrics["operating_threshold"]["threshold"].get<double>(), apply(rawThreshold), 1e-9);
+  EXPECT_GE(metrics["operating_threshold"]["false_positives_per_scan"].get<double>(), 0.0);
+  EXPECT_GT(std::filesystem::file_size(dir / "eval" / "reliability.png"), 1000u);
+  std::ifstream candidates(dir / "eval" / "candidates.csv");
+  std::string header, row;
+  std::getline(candidates, header);
+  EXPECT_EQ(header, "case,score,uncalibrated_score,on_nodule,nodule_diameter_mm");
+  ASSERT_TRUE(std::getline(candidates, row));
+  EXPECT_EQ(row.rfind("case_00", 0), 0u) << row;
 }
 
 TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {

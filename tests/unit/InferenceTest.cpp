@@ -567,6 +567,41 @@ TEST(ModelManifest, ReadsCalibrationAndModelCardAndWritesThemBack) {
             std::string::npos);
 }
 
+TEST(ModelManifest, ReadsACtModelsCandidateCalibrationAndRefusesItElsewhere) {
+  const std::string extra =
+      R"("calibration": {"candidate": {"method": "platt", "slope": 0.25, "intercept": -2.0,
+          "fitted_on": "12 calibration phantoms"}},)";
+  auto insert = [&](const std::filesystem::path& manifest) {
+    std::string text = readText(manifest);
+    const auto at = text.find('{');
+    return text.substr(0, at + 1) + extra + text.substr(at + 1);
+  };
+  auto ct = ModelManifest::parse(insert(kModels / "blob3d-bundle" / "manifest.json"), "ct.json");
+  ASSERT_TRUE(ct.ok()) << ct.error().message;
+  ASSERT_TRUE(ct.value().candidateCalibration.has_value());
+  EXPECT_FALSE(ct.value().referableCalibration.has_value());
+  const inference::ScoreCalibration& c = *ct.value().candidateCalibration;
+  EXPECT_DOUBLE_EQ(c.slope, 0.25);
+  // A saturated sigmoid (many peaks at 0.9999+) spreads out again.
+  EXPECT_LT(c.apply(0.9999999), 0.9);
+  EXPECT_LT(c.apply(0.9999), c.apply(0.9999999));
+  // invert() is apply()'s inverse: the extractor searches the heatmap at invert(threshold).
+  for (double p : {0.01, 0.2, 0.5, 0.8}) EXPECT_NEAR(c.apply(c.invert(p)), p, 1e-9) << p;
+  // Above what the calibration can reach (its value at a score of 1), no score maps there.
+  EXPECT_LT(c.apply(1.0), 0.9);
+  EXPECT_LT(c.apply(c.invert(0.93)), 0.93);
+  auto again = ModelManifest::parse(ct.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  ASSERT_TRUE(again.value().candidateCalibration.has_value());
+  EXPECT_EQ(again.value().candidateCalibration->fittedOn, "12 calibration phantoms");
+  EXPECT_NE(inference::modelCardText(ct.value()).find("each candidate's score"), std::string::npos);
+
+  auto fundus = ModelManifest::parse(insert(kModels / "fundus-bundle" / "manifest.json"), "f.json");
+  ASSERT_FALSE(fundus.ok());
+  EXPECT_EQ(fundus.error().message,
+            "f.json: field 'calibration.candidate' applies to ct-nodule-detection models only");
+}
+
 TEST(FundusPrediction, CalibrationMovesTheReferableProbabilityAndKeepsGradesSummingToOne) {
   test::TestFolder dir("fundus-calibrated");
   auto manifest = ModelManifest::load(kModels / "fundus-bundle" / "manifest.json");

@@ -53,3 +53,23 @@ TEST(Froc, IgnoresFindingsOnExcludedNodules) {
   EXPECT_DOUBLE_EQ(froc.sensitivityAtFp[0], 1.0);
   EXPECT_DOUBLE_EQ(froc.cpm, 1.0);
 }
+
+TEST(Froc, CountsFalsePositivesAtAThresholdAndLabelsEveryFindingForCalibration) {
+  std::vector<ScanResult> scans(2);
+  scans[0].truth = {{{0, 0, 0}, 10.0, "solid"}};
+  scans[0].findings = {finding(0.9, {1, 1, 1}), finding(0.8, {-2, 0, 0}), finding(0.7, {50, 0, 0})};
+  scans[1].findings = {finding(0.95, {100, 0, 0}), finding(0.3, {-40, 9, 0})};
+  // At 0.5: FPs 0.7 and 0.95 (the second hit on the nodule is not one) over 2 scans.
+  EXPECT_DOUBLE_EQ(app::falsePositivesPerScan(scans, 0.5), 1.0);
+  EXPECT_DOUBLE_EQ(app::falsePositivesPerScan(scans, 0.96), 0.0);
+  EXPECT_DOUBLE_EQ(app::falsePositivesPerScan({}, 0.5), 0.0);
+  // For calibration both hits on the nodule are positives.
+  const auto outcomes = app::findingOutcomes(scans);
+  ASSERT_EQ(outcomes.size(), 5u);
+  EXPECT_EQ(outcomes[0], std::make_pair(0.9, true));
+  EXPECT_EQ(outcomes[1], std::make_pair(0.8, true));
+  EXPECT_EQ(outcomes[2], std::make_pair(0.7, false));
+  EXPECT_EQ(outcomes[3], std::make_pair(0.95, false));
+  EXPECT_TRUE(app::hits(finding(0.1, {0, 0, 5}), scans[0].truth[0]));
+  EXPECT_FALSE(app::hits(finding(0.1, {0, 0, 5.01}), scans[0].truth[0]));
+}

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "vigie/core/Vec3.h"
@@ -12,6 +13,9 @@ struct Finding {
   double score = 0.0;       ///< model confidence, 0..1
   Vec3 centerMm;            ///< LPS patient coordinates, mm
   double diameterMm = 0.0;  ///< equivalent-sphere diameter of the detected blob, mm
+  /// The heatmap's own score when `score` is its calibrated probability
+  /// (the bundle's calibration.candidate); unset when uncalibrated.
+  std::optional<double> uncalibratedScore;
 };
 
 }  // namespace vigie::core

@@ -31,6 +31,8 @@ struct ScoreCalibration {
   std::string fittedOn;  ///< what it was fitted on, for the model card
 
   double apply(double probability) const;
+  /// The uncalibrated score whose calibrated value is `calibrated` (apply's inverse).
+  double invert(double calibrated) const;
 };
 
 /// What readers and auditors are told about a model beside its numbers
@@ -96,6 +98,10 @@ struct ModelManifest {
   ModelCard card;
   /// Calibration of the fundus model's referable probability; none when absent.
   std::optional<ScoreCalibration> referableCalibration;
+  /// Calibration of a CT detector's candidate scores (heatmap peaks) into the
+  /// probability that a candidate is a nodule; thresholds.candidate is then a
+  /// calibrated probability. None when absent.
+  std::optional<ScoreCalibration> candidateCalibration;
 
   /// A threshold by name, or `fallback` when the manifest has none.
   double threshold(const std::string& name, double fallback) const;

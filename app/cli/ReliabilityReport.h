@@ -1,0 +1,27 @@
+#pragma once
+
+// How vigie-cli eval reports calibration: the same JSON and the same
+// reliability diagram for DR referable probabilities and CT candidates.
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "../common/Reliability.h"
+#include "vigie/core/Result.h"
+
+namespace vigie::app::cli {
+
+/// 0.90658 -> "0.907": rounded as the printed figures are, not cut.
+std::string threeDecimals(double value);
+
+/// The bins as JSON; `countName` names what was counted ("photographs").
+nlohmann::json reliabilityJson(const Reliability& r, const std::string& countName);
+
+/// The reliability diagram as PNG: observed share of positives against mean
+/// prediction per bin, with the diagonal of perfect calibration.
+/// `what` and `observed` name the score and its positives in the title and axis.
+core::Status writeReliabilityPlot(const Reliability& r, const std::string& what,
+                                  const std::string& observed, const std::filesystem::path& file);
+
+}  // namespace vigie::app::cli
