@@ -45,10 +45,9 @@ class PatchSampler:
     (for thick-slice simulation), domain-randomised (ct_augment), then cut to
     PATCH."""
 
-    def __init__(self, cases, rng, randomise=True):
+    def __init__(self, cases, rng):
         self.cases = cases
         self.rng = rng
-        self.randomise = randomise
 
     def _corner(self, case, centre):
         shape = np.array(case.hu.shape)  # z, y, x
@@ -117,8 +116,7 @@ class PatchSampler:
         z, y, x = corner
         size = PATCH + 2 * MARGIN
         hu = case.hu[z : z + size, y : y + size, x : x + size]
-        if self.randomise:
-            hu = ct_augment.randomise(hu, self._spheres(case, corner, size, 1.5), self.rng)
+        hu = ct_augment.randomise(hu, self._spheres(case, corner, size, 1.5), self.rng)
         inner = slice(MARGIN, MARGIN + PATCH)
         image = normalise(hu[inner, inner, inner])
         target = self._spheres(case, corner, size, 0.0)[inner, inner, inner].astype(np.float32)

@@ -16,15 +16,9 @@ import os
 import subprocess
 import sys
 
-
-def lookup(data, path):
-    """A dotted path: keys, list indices, and '#' for a list's length
-    (findings.# is how many findings there are)."""
-    for key in path.split("."):
-        if key == "#":
-            return float(len(data))
-        data = data[int(key)] if isinstance(data, list) else data[key]
-    return float(data)
+# The same dotted paths as the recipes record metrics with.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "inference", "training"))
+from record_metrics import lookup  # noqa: E402
 
 
 def main():
