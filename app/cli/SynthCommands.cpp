@@ -20,7 +20,7 @@ constexpr const char* kSynthUsage =
     "Writes deterministic synthetic studies (synthetic, not for clinical use).\n"
     "  ct      chest CT cases DIR/case_000, DIR/case_001, ...: a DICOM CT series (or ct.nii.gz\n"
     "          with --format nifti) and truth.json each\n"
-    "          (defaults: 512x512x300 voxels at 0.7x0.7x1.0 mm, 3-8 nodules of 3-15 mm)\n"
+    "          (defaults: 512x512x300 voxels at 0.7x0.7x1.0 mm, 3-8 nodules of 3-30 mm)\n"
     "  fundus  colour fundus photographs in DIR (PNG, JPEG, DICOM OP, lesion masks) and "
     "truth.json\n"
     "          (default 768 pixels square)\n";

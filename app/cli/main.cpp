@@ -10,39 +10,64 @@
 
 namespace {
 
-constexpr const char* kHelp =
-    "usage: vigie-cli COMMAND [ARGS]\n"
-    "\n"
-    "Commands:\n"
-    "  synth ct|fundus --out DIR   write deterministic synthetic studies with ground truth\n"
-    "  demo --out DIR              write the demo study (a chest CT and fundus photographs)\n"
-    "  info PATH [--json]          list the DICOM series under PATH, with geometry and problems\n"
-    "  convert PATH OUT            a CT series as NIfTI (.nii, .nii.gz) or one slice as PNG\n"
-    "  decode FILE OUT.raw         one DICOM file's decoded pixel data, raw, with a JSON header\n"
-    "  analyze PATH --model BUNDLE --out DIR\n"
-    "                              run a model: findings.json and the heatmap (CT or fundus)\n"
-    "  bundle info|create          inspect or package a model bundle\n"
-    "  eval nodules --data DIR --model BUNDLE --out DIR\n"
-    "                              FROC of a CT model on cases with ground truth\n"
-    "  eval dr --data DIR --model BUNDLE --out DIR\n"
-    "                              AUC, kappa, gradability of a DR model on photographs\n"
-    "  review decide|add|grade|list|export\n"
-    "                              record and read reader decisions (the review store)\n"
-    "  export PATH --out DIR       a reviewed study as DICOM: TID 1500 SR and nodule SEG\n"
-    "  deid IN OUT                 de-identify DICOM files (PS3.15 Annex E basic profile)\n"
-    "  audit verify                check the review store's hash-chained audit log\n"
-    "  bench load|infer [--smoke]  measure CT loading or model inference against a baseline\n"
-    "  version                     print the version and the inference runtime\n"
-    "\n"
-    "Run 'vigie-cli COMMAND --help' for a command's options.\n"
-    "Synthetic data and models are not for clinical use.\n";
+namespace cli = vigie::app::cli;
 
-int printVersion() {
+int printVersion(const std::vector<std::string>&) {
   const auto runtime = vigie::inference::queryRuntime();
   std::printf("vigie-cli %s\nLibTorch %s, CUDA %s (%d devices), %d CPU threads\n", VIGIE_VERSION,
               runtime.torchVersion.c_str(), runtime.cudaAvailable ? "available" : "not available",
               runtime.cudaDeviceCount, runtime.cpuThreads);
   return 0;
+}
+
+/// Every command once: its name, what runs it, and its lines of the help.
+struct Command {
+  const char* name;
+  int (*run)(const std::vector<std::string>& args);
+  const char* usage;  ///< how it is called, as the help shows it
+  const char* what;   ///< what it does, in a line
+};
+
+const Command kCommands[] = {
+    {"synth", cli::runSynth, "synth ct|fundus --out DIR",
+     "write deterministic synthetic studies with ground truth"},
+    {"demo", cli::runDemo, "demo --out DIR",
+     "write the demo study (a chest CT and fundus photographs)"},
+    {"info", cli::runInfo, "info PATH [--json]",
+     "list the DICOM series under PATH, with geometry and problems"},
+    {"convert", cli::runConvert, "convert PATH OUT",
+     "a CT series as NIfTI (.nii, .nii.gz) or one slice as PNG"},
+    {"decode", cli::runDecode, "decode FILE OUT.raw",
+     "one DICOM file's decoded pixel data, raw, with a JSON header"},
+    {"analyze", cli::runAnalyze, "analyze PATH --model BUNDLE --out DIR",
+     "run a model: findings.json and the heatmap (CT or fundus)"},
+    {"bundle", cli::runBundle, "bundle info|create", "inspect or package a model bundle"},
+    {"eval", cli::runEval, "eval nodules|dr --data DIR --model BUNDLE --out DIR",
+     "FROC of a CT model; AUC, kappa, gradability of a DR model"},
+    {"review", cli::runReview, "review decide|add|grade|list|export",
+     "record and read reader decisions (the review store)"},
+    {"export", cli::runExport, "export PATH --out DIR",
+     "a reviewed study as DICOM: TID 1500 SR and nodule SEG"},
+    {"deid", cli::runDeid, "deid IN OUT", "de-identify DICOM files (PS3.15 Annex E basic profile)"},
+    {"audit", cli::runAudit, "audit verify", "check the review store's hash-chained audit log"},
+    {"bench", cli::runBench, "bench load|infer [--smoke]",
+     "measure CT loading or model inference against a baseline"},
+    {"version", printVersion, "version", "print the version and the inference runtime"},
+};
+
+void printHelp(std::ostream& out) {
+  out << "usage: vigie-cli COMMAND [ARGS]\n\nCommands:\n";
+  constexpr std::size_t kColumn = 30;  // where the descriptions start
+  for (const Command& c : kCommands) {
+    const std::string usage = c.usage;
+    if (usage.size() + 4 <= kColumn) {  // two spaces before the description
+      out << "  " << usage << std::string(kColumn - 2 - usage.size(), ' ') << c.what << "\n";
+    } else {
+      out << "  " << usage << "\n" << std::string(kColumn, ' ') << c.what << "\n";
+    }
+  }
+  out << "\nRun 'vigie-cli COMMAND --help' for a command's options.\n"
+         "Synthetic data and models are not for clinical use.\n";
 }
 
 }  // namespace
@@ -51,26 +76,15 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines appear at once, also in logs
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
-    std::cout << kHelp;
+    printHelp(std::cout);
     return argc < 2 ? 2 : 0;
   }
-  const std::string command = argv[1];
+  const std::string command = argv[1] == std::string("--version") ? "version" : argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  namespace cli = vigie::app::cli;
-  if (command == "synth") return cli::runSynth(args);
-  if (command == "demo") return cli::runDemo(args);
-  if (command == "info") return cli::runInfo(args);
-  if (command == "convert") return cli::runConvert(args);
-  if (command == "decode") return cli::runDecode(args);
-  if (command == "bench") return cli::runBench(args);
-  if (command == "analyze") return cli::runAnalyze(args);
-  if (command == "bundle") return cli::runBundle(args);
-  if (command == "eval") return cli::runEval(args);
-  if (command == "review") return cli::runReview(args);
-  if (command == "audit") return cli::runAudit(args);
-  if (command == "export") return cli::runExport(args);
-  if (command == "deid") return cli::runDeid(args);
-  if (command == "version" || command == "--version") return printVersion();
-  std::cerr << "vigie-cli: unknown command '" << command << "'\n\n" << kHelp;
+  for (const Command& c : kCommands) {
+    if (command == c.name) return c.run(args);
+  }
+  std::cerr << "vigie-cli: unknown command '" << command << "'\n\n";
+  printHelp(std::cerr);
   return 2;
 }

@@ -32,9 +32,11 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "ActionRegistry.h"
 #include "FindingsPanel.h"
-#include "FundusAssessmentPanel.h"
+#include "FundusReviewController.h"
 #include "FundusViewer.h"
+#include "ProblemReporter.h"
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
@@ -50,10 +52,12 @@ struct Preset {
 };
 
 const Preset kPresets[] = {
-    {"Lung", core::HuWindow::lung(), Qt::Key_1},
-    {"Mediastinum", core::HuWindow::mediastinum(), Qt::Key_2},
-    {"Bone", core::HuWindow::bone(), Qt::Key_3},
-    {"Soft tissue", core::HuWindow::softTissue(), Qt::Key_4},
+    {QT_TRANSLATE_NOOP("vigie::app::MainWindow", "Lung"), core::HuWindow::lung(), Qt::Key_1},
+    {QT_TRANSLATE_NOOP("vigie::app::MainWindow", "Mediastinum"), core::HuWindow::mediastinum(),
+     Qt::Key_2},
+    {QT_TRANSLATE_NOOP("vigie::app::MainWindow", "Bone"), core::HuWindow::bone(), Qt::Key_3},
+    {QT_TRANSLATE_NOOP("vigie::app::MainWindow", "Soft tissue"), core::HuWindow::softTissue(),
+     Qt::Key_4},
 };
 
 }  // namespace
@@ -79,39 +83,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                               QString("Axial, middle slice\nloading %1 slices ...").arg(slices));
             Q_EMIT previewShown();
           });
-  connect(&fundusGrader_, &FundusGrader::finished, this, [this](const FundusResult& result) {
-    fundus_->showModelResult(result);
-    if (store_) {
-      // The photograph by its store key only: no names, no file paths.
-      auto logged = store_->audit(reader_.toStdString(), "model run",
-                                  QString("photograph %1: model %2 %3 on %4, grade %5")
-                                      .arg(fundus_->currentIdentity().left(24), result.modelId,
-                                           result.modelVersion, result.device)
-                                      .arg(result.prediction.grade)
-                                      .toStdString());
-      if (!logged.ok()) problems_ << QString::fromStdString(logged.error().message);
-    }
-    statusBar()->showMessage(QString("DR model: grade %1, referable p = %2")
-                                 .arg(result.prediction.grade)
-                                 .arg(result.prediction.referableProbability, 0, 'f', 2),
-                             10000);
-    Q_EMIT fundusModelFinished();
-  });
-  connect(&fundusGrader_, &FundusGrader::failed, this, [this](const QString& message) {
-    fundus_->assessment()->clearModelResult();
-    problems_ << message;
-    showProblems();
-    statusBar()->showMessage("The DR model failed (see Problems)", 10000);
-    Q_EMIT fundusModelFailed(message);
-  });
   connect(&exporter_, &ReviewExporter::exported, this, [this](const QString& summary) {
     statusBar()->showMessage(summary, 10000);
     Q_EMIT reviewExported(summary);
   });
   connect(&exporter_, &ReviewExporter::failed, this, [this](const QString& message) {
-    problems_ << "Export: " + message;
-    showProblems();
-    statusBar()->showMessage("The export failed (see Problems)", 10000);
+    problems_->report("Export: " + message, tr("The export failed (see Problems)"));
     Q_EMIT reviewExportFailed(message);
   });
   connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
@@ -130,9 +107,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(&runner_, &ModelRunner::failed, this, [this](const QString& message) {
     setModelBusy(false);
-    problems_ << message;
-    showProblems();
-    statusBar()->showMessage("The model could not run (see the Problems list)");
+    problems_->report(message, tr("The model could not run (see the Problems list)"));
     Q_EMIT modelFailed(message);
     if (!pendingScreenshot_.isEmpty()) {
       qCritical("vigie: %s", qPrintable(message));
@@ -171,9 +146,10 @@ void MainWindow::buildLayout() {
   studySummary_->setTextFormat(Qt::RichText);
   browser_ = new StudyBrowser(panel);
   connect(browser_, &StudyBrowser::seriesActivated, this,
-          [this](const SeriesKey& key) { openPath(studyPath_, key); });
+          [this](const SeriesKey& key) { openPath(session_.studyPath(), key); });
   problemList_ = new QListWidget(panel);
   problemList_->setObjectName("problemList");
+  problems_ = new ProblemReporter(problemList_, statusBar(), this);
   panelLayout->addWidget(studySummary_);
   panelLayout->addWidget(new QLabel("Series (double-click to show):", panel));
   panelLayout->addWidget(browser_, 2);
@@ -193,28 +169,14 @@ void MainWindow::buildLayout() {
   tabs_->addTab(central, "CT");
   fundus_ = new FundusViewer(tabs_);
   tabs_->addTab(fundus_, "Fundus");
-  connect(fundus_, &FundusViewer::problem, this, [this](const QString& message) {
-    problems_ << message;
-    showProblems();
-  });
-  connect(fundus_, &FundusViewer::runModelRequested, this, &MainWindow::runFundusModel);
-  connect(fundus_, &FundusViewer::gradeSubmitted, this, &MainWindow::saveFundusGrade);
-  connect(fundus_, &FundusViewer::photographShown, this, &MainWindow::showStoredFundusGrade);
-  connect(fundus_, &FundusViewer::lesionMarked, this,
-          [this](const QString& identity, const QString& kind, double x, double y, double r) {
-            core::FundusLesionMark mark;
-            mark.lesion = kind.toStdString();
-            mark.x = x;
-            mark.y = y;
-            mark.radius = r;
-            saveLesionMark(identity, mark);
-          });
-  connect(fundus_, &FundusViewer::lesionMarkWithdrawn, this,
-          [this](const QString& identity, std::int64_t id) {
-            core::FundusLesionMark withdrawal;
-            withdrawal.withdraws = id;
-            saveLesionMark(identity, withdrawal);
-          });
+  fundusReview_ = new FundusReviewController(fundus_, &session_, problems_, statusBar(), this);
+  connect(fundusReview_, &FundusReviewController::modelFinished, this,
+          &MainWindow::fundusModelFinished);
+  connect(fundusReview_, &FundusReviewController::modelFailed, this,
+          &MainWindow::fundusModelFailed);
+  connect(fundusReview_, &FundusReviewController::gradeSaved, this, &MainWindow::fundusGradeSaved);
+  connect(fundusReview_, &FundusReviewController::lesionMarksSaved, this,
+          &MainWindow::lesionMarksSaved);
   setCentralWidget(tabs_);
 
   progress_ = new QProgressBar(this);
@@ -278,100 +240,154 @@ void MainWindow::buildLayout() {
 }
 
 void MainWindow::buildMenus() {
-  QMenu* file = menuBar()->addMenu("&File");
-  QAction* open = file->addAction("&Open folder...");
-  open->setShortcut(QKeySequence::Open);
+  actions_ = new ActionRegistry(this);
+  buildFileMenu();
+  buildViewMenu();
+  describeViewGestures();
+  buildAiMenu();
+  buildMeasureMenu();
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  QAction* keys =
+      actions_->add(help, tr("&Keyboard shortcuts"), QKeySequence::HelpContents, tr("This list"));
+  connect(keys, &QAction::triggered, this, [this] { actions_->showHelp(this); });
+  QAction* about = actions_->add(help, tr("&About Vigie"));
+  connect(about, &QAction::triggered, this, [this] {
+    QMessageBox::about(
+        this, tr("About Vigie"),
+        tr("Vigie: AI-assisted reading of medical images.\n"
+           "Demo studies and reference models are synthetic and not for clinical use."));
+  });
+}
+
+void MainWindow::buildFileMenu() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open =
+      actions_->add(file, tr("&Open folder..."), QKeySequence::Open, tr("Open a folder"));
   connect(open, &QAction::triggered, this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, "Open a folder of DICOM files");
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of DICOM files"));
     if (!dir.isEmpty()) openPath(dir);
   });
-  QAction* openPhotos = file->addAction("Open fundus &photographs...");
+  QAction* openPhotos = actions_->add(file, tr("Open fundus &photographs..."));
   connect(openPhotos, &QAction::triggered, this, [this] {
     const QString dir =
-        QFileDialog::getExistingDirectory(this, "Open a folder of fundus photographs");
+        QFileDialog::getExistingDirectory(this, tr("Open a folder of fundus photographs"));
     if (!dir.isEmpty()) openPhotographs(dir);
   });
-  QMenu* recent = file->addMenu("Open &recent");
+  QMenu* recent = file->addMenu(tr("Open &recent"));
   connect(recent, &QMenu::aboutToShow, this, [this, recent] {
     recent->clear();
     for (const QString& path : recentPaths()) {
       QAction* a = recent->addAction(path);
       connect(a, &QAction::triggered, this, [this, path] { openAnything(path); });
     }
-    if (recent->isEmpty()) recent->addAction("(none yet)")->setEnabled(false);
+    if (recent->isEmpty()) recent->addAction(tr("(none yet)"))->setEnabled(false);
   });
-  QAction* openFile = file->addAction("Open &file (DICOM, DICOMDIR or zip)...");
+  QAction* openFile = actions_->add(file, tr("Open &file (DICOM, DICOMDIR or zip)..."));
   connect(openFile, &QAction::triggered, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
-        this, "Open a DICOM file, a DICOMDIR or a zip of a study", {},
-        "DICOM, DICOMDIR or zip (*.dcm *.DCM DICOMDIR *.zip *.ZIP);;All files (*)");
+        this, tr("Open a DICOM file, a DICOMDIR or a zip of a study"), {},
+        tr("DICOM, DICOMDIR or zip (*.dcm *.DCM DICOMDIR *.zip *.ZIP);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
   });
   file->addSeparator();
-  QAction* exportDicom = file->addAction("&Export review as DICOM (SR + SEG)...");
-  exportDicom->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  QAction* exportDicom = actions_->add(file, tr("&Export review as DICOM (SR + SEG)..."),
+                                       QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                                       tr("Export the review as DICOM (TID 1500 SR + SEG)"));
   connect(exportDicom, &QAction::triggered, this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, "Export the review into a folder");
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export the review into a folder"));
     if (!dir.isEmpty()) exportReview(dir);
   });
   file->addSeparator();
-  QAction* quit = file->addAction("&Quit");
-  quit->setShortcut(QKeySequence::Quit);
+  QAction* quit = actions_->add(file, tr("&Quit"), QKeySequence::Quit, tr("Quit"));
   connect(quit, &QAction::triggered, qApp, &QApplication::quit);
+}
 
-  QMenu* view = menuBar()->addMenu("&View");
+void MainWindow::buildViewMenu() {
+  QMenu* view = menuBar()->addMenu(tr("&View"));
   for (const Preset& p : kPresets) {
-    QAction* a = view->addAction(
-        QString("%1 window (W %2, L %3)").arg(p.name).arg(p.window.width).arg(p.window.center));
-    a->setShortcut(QKeySequence(p.key));
+    const QString name = tr(p.name);
+    QAction* a = actions_->add(
+        view, tr("%1 window (W %2, L %3)").arg(name).arg(p.window.width).arg(p.window.center),
+        QKeySequence(p.key), tr("%1 window").arg(name));
     const core::HuWindow w = p.window;
     connect(a, &QAction::triggered, this, [this, w] { applyWindow(w); });
   }
-  QAction* typed = view->addAction("Set window and &level...");
-  typed->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+  QAction* typed =
+      actions_->add(view, tr("Set window and &level..."), QKeySequence(Qt::CTRL | Qt::Key_L),
+                    tr("Type window width and level"));
   connect(typed, &QAction::triggered, this, &MainWindow::askWindow);
   view->addSeparator();
-  QAction* single = view->addAction("&Single view (1x1)");
-  single->setShortcut(QKeySequence(Qt::Key_F));
+  QAction* single = actions_->add(view, tr("&Single view (1x1)"), QKeySequence(Qt::Key_F),
+                                  tr("Single view (1x1) of the focused view, or back to 2x2"));
   single->setCheckable(true);
   connect(single, &QAction::toggled, this, &MainWindow::setSingleView);
-  QAction* crosshair = view->addAction("&Crosshair (where the views meet)");
+  QAction* crosshair =
+      actions_->add(view, tr("&Crosshair (where the views meet)"), QKeySequence(Qt::Key_T),
+                    tr("Show or hide the crosshair where the views meet"));
   crosshair->setCheckable(true);
   crosshair->setChecked(true);
-  crosshair->setShortcut(Qt::Key_T);
   connect(crosshair, &QAction::toggled, this, [this](bool on) {
     for (auto* v : viewports_) v->showCrosshair(on);
   });
-  QAction* reset = view->addAction("&Reset views");
-  reset->setShortcut(QKeySequence(Qt::Key_R));
+  QAction* reset =
+      actions_->add(view, tr("&Reset views"), QKeySequence(Qt::Key_R), tr("Reset views"));
   connect(reset, &QAction::triggered, this, [this] {
     for (auto* v : viewports_) v->resetCamera();
     volumeView_->resetCamera();
   });
-  QMenu* rendering = view->addMenu("3D &rendering");
+  QMenu* rendering = view->addMenu(tr("3D &rendering"));
   auto* renderingPresets = new QActionGroup(rendering);
   const std::pair<VolumeRenderView::Preset, Qt::Key> renderings[] = {
       {VolumeRenderView::Preset::SoftTissue, Qt::Key_5},
       {VolumeRenderView::Preset::Bone, Qt::Key_6},
       {VolumeRenderView::Preset::Lungs, Qt::Key_7}};
   for (const auto& [preset, key] : renderings) {
-    QAction* a = rendering->addAction(VolumeRenderView::presetName(preset));
-    a->setShortcut(QKeySequence(key));
+    const QString name = VolumeRenderView::presetName(preset);
+    QAction* a =
+        actions_->add(rendering, name, QKeySequence(key), tr("3D view: %1 rendering").arg(name));
     a->setCheckable(true);
     a->setChecked(preset == volumeView_->preset());
     renderingPresets->addAction(a);
     connect(a, &QAction::triggered, this, [this, p = preset] { volumeView_->setPreset(p); });
   }
+}
 
-  QMenu* ai = menuBar()->addMenu("&AI");
-  runModelAction_ = ai->addAction("&Run nodule model");
-  runModelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+void MainWindow::describeViewGestures() {
+  actions_->describe(tr("Drag and drop"), tr("A folder or file onto the window opens it"));
+  actions_->describe(tr("Up / Down, mouse wheel"),
+                     tr("Next / previous slice (in the focused view)"));
+  actions_->describe(tr("Page Up / Page Down"), tr("Ten slices forward / back"));
+  actions_->describe(tr("Home / End"), tr("First / last slice"));
+  actions_->describe(tr("Left drag"), tr("Window (horizontal) and level (vertical)"));
+  actions_->describe(tr("Middle drag"), tr("Pan"));
+  actions_->describe(tr("Right drag, Ctrl+wheel"), tr("Zoom"));
+  actions_->describe(tr("Ctrl+click"), tr("Move the other views through that point (linked "
+                                          "crosshair)"));
+  actions_->describe(tr("3D view: left drag; right drag or wheel; middle drag"),
+                     tr("Rotate; zoom; pan"));
+  actions_->describe(tr("Double-click a series"), tr("Study panel: show that series"));
+  actions_->describe(tr("G / E"), tr("Fundus tab: green channel / contrast enhancement (CLAHE)"));
+  actions_->describe(tr("L"), tr("Fundus tab: show or hide the DR model's lesion heatmap"));
+  actions_->describe(tr("V"), tr("Fundus tab: a grid of every photograph, or one photograph"));
+  actions_->describe(tr("M"), tr("Fundus tab: mark lesions (click to mark, right-click a mark to "
+                                 "remove it)"));
+}
+
+void MainWindow::buildAiMenu() {
+  QMenu* ai = menuBar()->addMenu(tr("&AI"));
+  runModelAction_ =
+      actions_->add(ai, tr("&Run nodule model"), QKeySequence(Qt::CTRL | Qt::Key_M),
+                    tr("Run the nodule model on the open CT, or the DR model on the photograph "
+                       "shown in the Fundus tab"));
   connect(runModelAction_, &QAction::triggered, this, &MainWindow::runModel);
-  QAction* chooseModel = ai->addAction("&Choose model bundle...");
+  QAction* chooseModel = actions_->add(ai, tr("&Choose model bundle..."));
   connect(chooseModel, &QAction::triggered, this, [this] {
     // A bundle is a folder or a zip of one: the file dialog offers both.
-    QFileDialog dialog(this, "Choose a model bundle (its folder, or its manifest.json, or a zip)",
-                       modelBundle_, "Model bundles (manifest.json *.zip)");
+    QFileDialog dialog(this,
+                       tr("Choose a model bundle (its folder, or its manifest.json, or a zip)"),
+                       modelBundle_, tr("Model bundles (manifest.json *.zip)"));
     dialog.setFileMode(QFileDialog::ExistingFile);
     if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
     const QFileInfo chosen(dialog.selectedFiles().front());
@@ -379,78 +395,73 @@ void MainWindow::buildMenus() {
         chosen.fileName() == "manifest.json" ? chosen.absolutePath() : chosen.absoluteFilePath();
   });
   ai->addSeparator();
-  QAction* next = ai->addAction("&Next finding");
-  next->setShortcut(QKeySequence(Qt::Key_N));
+  QAction* next = actions_->add(ai, tr("&Next finding"), QKeySequence(Qt::Key_N),
+                                tr("Next AI finding (centres every view on it)"));
   connect(next, &QAction::triggered, this, [this] { findings_->step(+1); });
-  QAction* previous = ai->addAction("&Previous finding");
-  previous->setShortcut(QKeySequence(Qt::Key_P));
+  QAction* previous = actions_->add(ai, tr("&Previous finding"), QKeySequence(Qt::Key_P),
+                                    tr("Previous AI finding"));
   connect(previous, &QAction::triggered, this, [this] { findings_->step(-1); });
-  QAction* confirm = ai->addAction("&Confirm finding");
-  confirm->setShortcut(QKeySequence(Qt::Key_C));
+  QAction* confirm = actions_->add(ai, tr("&Confirm finding"), QKeySequence(Qt::Key_C),
+                                   tr("Confirm the selected finding (saved at once)"));
   connect(confirm, &QAction::triggered, this,
           [this] { decideSelected(core::DecisionKind::Confirm); });
-  QAction* reject = ai->addAction("Re&ject finding");
-  reject->setShortcut(QKeySequence(Qt::Key_X));
+  QAction* reject = actions_->add(ai, tr("Re&ject finding"), QKeySequence(Qt::Key_X),
+                                  tr("Reject the selected finding (saved at once)"));
   connect(reject, &QAction::triggered, this,
           [this] { decideSelected(core::DecisionKind::Reject); });
-  QAction* edit = ai->addAction("&Edit finding (centre, diameter)...");
-  edit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  QAction* edit = actions_->add(ai, tr("&Edit finding (centre, diameter)..."),
+                                QKeySequence(Qt::CTRL | Qt::Key_E),
+                                tr("Edit the selected finding's centre and diameter"));
   connect(edit, &QAction::triggered, this, [this] {
     const auto finding = selectedOrHint();
     if (!finding) return;
-    FindingDialog dialog("Edit finding " + QString::number(finding->id), finding->centerMm,
+    FindingDialog dialog(tr("Edit finding %1").arg(finding->id), finding->centerMm,
                          finding->diameterMm, this);
     if (dialog.exec() == QDialog::Accepted)
       editSelected(dialog.centre(), dialog.diameter(), dialog.note());
   });
-  QAction* annotate = ai->addAction("&Annotate finding...");
-  annotate->setShortcut(QKeySequence(Qt::Key_A));
+  QAction* annotate = actions_->add(ai, tr("&Annotate finding..."), QKeySequence(Qt::Key_A),
+                                    tr("Annotate the selected finding (note, category)"));
   connect(annotate, &QAction::triggered, this, [this] {
     const auto finding = selectedOrHint();
     if (!finding) return;
     AnnotationDialog dialog(QString::fromStdString(finding->note), this);
     if (dialog.exec() == QDialog::Accepted) annotateSelected(dialog.note(), dialog.category());
   });
-  QAction* add = ai->addAction("A&dd a finding where the views meet...");
-  add->setShortcut(QKeySequence(Qt::Key_Insert));
+  QAction* add =
+      actions_->add(ai, tr("A&dd a finding where the views meet..."), QKeySequence(Qt::Key_Insert),
+                    tr("Add a finding the model missed, where the three views meet"));
   connect(add, &QAction::triggered, this, [this] {
     if (!volume_) return;
-    FindingDialog dialog("Add a finding the model missed", viewsIntersection(), 5.0, this);
+    FindingDialog dialog(tr("Add a finding the model missed"), viewsIntersection(), 5.0, this);
     if (dialog.exec() == QDialog::Accepted)
       addFinding(dialog.centre(), dialog.diameter(), dialog.note());
   });
   ai->addSeparator();
-  QAction* heatmap = ai->addAction("Show &heatmap");
-  heatmap->setShortcut(QKeySequence(Qt::Key_H));
+  QAction* heatmap = actions_->add(ai, tr("Show &heatmap"), QKeySequence(Qt::Key_H),
+                                   tr("Show or hide the AI heatmap"));
   heatmap->setCheckable(true);
   heatmap->setChecked(true);
   connect(heatmap, &QAction::toggled, findings_->overlayToggle(), &QCheckBox::setChecked);
   connect(findings_->overlayToggle(), &QCheckBox::toggled, heatmap, &QAction::setChecked);
+}
 
-  QMenu* measure = menuBar()->addMenu("&Measure");
-  QAction* length = measure->addAction("&Length (left drag)");
-  length->setShortcut(Qt::Key_D);
+void MainWindow::buildMeasureMenu() {
+  QMenu* measure = menuBar()->addMenu(tr("&Measure"));
+  QAction* length = actions_->add(measure, tr("&Length (left drag)"), QKeySequence(Qt::Key_D),
+                                  tr("Measure a length: left drag in a CT view (saved at once)"));
   connect(length, &QAction::triggered, this,
           [this] { setMeasureTool(SliceViewport::Tool::Length); });
-  QAction* roi = measure->addAction("Circular &ROI: mean and SD of HU (left drag)");
-  roi->setShortcut(Qt::Key_O);
+  QAction* roi = actions_->add(
+      measure, tr("Circular &ROI: mean and SD of HU (left drag)"), QKeySequence(Qt::Key_O),
+      tr("Circular ROI: left drag from its centre; mean, SD, min, max HU and area"));
   connect(roi, &QAction::triggered, this,
           [this] { setMeasureTool(SliceViewport::Tool::CircleRoi); });
-  QAction* windowLevel = measure->addAction("&Window/level (left drag)");
-  windowLevel->setShortcut(Qt::Key_Escape);
+  QAction* windowLevel =
+      actions_->add(measure, tr("&Window/level (left drag)"), QKeySequence(Qt::Key_Escape),
+                    tr("Back to window/level on left drag"));
   connect(windowLevel, &QAction::triggered, this,
           [this] { setMeasureTool(SliceViewport::Tool::WindowLevel); });
-
-  QMenu* help = menuBar()->addMenu("&Help");
-  QAction* keys = help->addAction("&Keyboard shortcuts");
-  keys->setShortcut(QKeySequence::HelpContents);
-  connect(keys, &QAction::triggered, this, &MainWindow::showShortcuts);
-  QAction* about = help->addAction("&About Vigie");
-  connect(about, &QAction::triggered, this, [this] {
-    QMessageBox::about(this, "About Vigie",
-                       "Vigie: AI-assisted reading of medical images.\n"
-                       "Demo studies and reference models are synthetic and not for clinical use.");
-  });
 }
 
 void MainWindow::setSingleView(bool single) {
@@ -488,23 +499,15 @@ void MainWindow::setMeasureTool(SliceViewport::Tool tool) {
 bool MainWindow::recordMeasurement(const DrawnMeasurement& drawn, int slice) {
   if (!volume_) return false;
   core::Measurement m = measure(drawn, *volume_, slice);
-  m.studyUid = studyUid_.toStdString();
-  m.seriesUid = seriesUid_.toStdString();
-  m.reader = reader_.toStdString();
-  if (!store_) {
-    problems_ << "No review store is open: the measurement was not saved";
-    showProblems();
-    statusBar()->showMessage("The measurement was NOT saved (see Problems)", 10000);
-    return false;
-  }
-  auto saved = store_->recordMeasurement(m);
+  auto saved = session_.recordMeasurement(m);
   if (!saved.ok()) {
-    problems_ << QString::fromStdString(saved.error().message);
-    showProblems();
-    statusBar()->showMessage("The measurement could NOT be saved (see Problems)", 10000);
+    problems_->report(saved.error(), tr("The measurement was NOT saved (see Problems)"));
     return false;
   }
   m.id = saved.value();
+  m.studyUid = session_.studyUid().toStdString();
+  m.seriesUid = session_.seriesUid().toStdString();
+  m.reader = session_.reader().toStdString();
   showMeasurement(m, true);
   statusBar()->showMessage(m.kind == "length"
                                ? QString("Length %1 mm saved").arg(m.value, 0, 'f', 1)
@@ -522,71 +525,12 @@ void MainWindow::showMeasurement(const core::Measurement& stored, bool list) {
 
 void MainWindow::showStoredMeasurements() {
   measurements_->clear();
-  if (!store_ || studyUid_.isEmpty()) return;
-  auto stored = store_->measurements(studyUid_.toStdString());
+  auto stored = session_.measurements();
   if (!stored.ok()) {
-    problems_ << QString::fromStdString(stored.error().message);
+    problems_->report(stored.error());
     return;
   }
-  for (const auto& m : stored.value())
-    if (m.seriesUid == seriesUid_.toStdString()) showMeasurement(m, true);
-}
-
-void MainWindow::showShortcuts() {
-  QDialog dialog(this);
-  dialog.setWindowTitle("Keyboard and mouse");
-  auto* layout = new QVBoxLayout(&dialog);
-  auto* table = new QTableWidget(&dialog);
-  const QList<QPair<QString, QString>> rows = {
-      {"Ctrl+O", "Open a folder"},
-      {"Ctrl+Q", "Quit"},
-      {"1 / 2 / 3 / 4", "Lung / mediastinum / bone / soft-tissue window"},
-      {"Ctrl+L", "Type window width and level"},
-      {"Drag and drop", "A folder or file onto the window opens it"},
-      {"R", "Reset views"},
-      {"F", "Single view (1x1) of the focused view, or back to 2x2"},
-      {"Up / Down, mouse wheel", "Next / previous slice (in the focused view)"},
-      {"Page Up / Page Down", "Ten slices forward / back"},
-      {"Home / End", "First / last slice"},
-      {"Left drag", "Window (horizontal) and level (vertical)"},
-      {"Middle drag", "Pan"},
-      {"Right drag, Ctrl+wheel", "Zoom"},
-      {"Ctrl+M", "Run the nodule model on the open CT"},
-      {"N / P", "Next / previous AI finding (centres every view on it)"},
-      {"H", "Show or hide the AI heatmap"},
-      {"C / X", "Confirm / reject the selected finding (saved at once)"},
-      {"Ctrl+E", "Edit the selected finding's centre and diameter"},
-      {"A", "Annotate the selected finding (note, category)"},
-      {"Insert", "Add a finding the model missed, where the three views meet"},
-      {"Ctrl+Shift+E", "Export the review as DICOM (TID 1500 SR + SEG)"},
-      {"D", "Measure a length: left drag in a CT view (saved at once)"},
-      {"O", "Circular ROI: left drag from its centre; mean, SD, min, max HU and area"},
-      {"Esc", "Back to window/level on left drag"},
-      {"Ctrl+click", "Move the other views through that point (linked crosshair)"},
-      {"T", "Show or hide the crosshair where the views meet"},
-      {"5 / 6 / 7", "3D view: soft tissue / bone / lungs rendering"},
-      {"3D view: left drag; right drag or wheel; middle drag", "Rotate; zoom; pan"},
-      {"Double-click a series", "Study panel: show that series"},
-      {"G / E", "Fundus tab: green channel / contrast enhancement (CLAHE)"},
-      {"L", "Fundus tab: show or hide the DR model's lesion heatmap"},
-      {"V", "Fundus tab: a grid of every photograph, or one photograph"},
-      {"M", "Fundus tab: mark lesions (click to mark, right-click a mark to remove it)"},
-      {"Ctrl+M (Fundus tab)", "Run the DR model on the photograph shown"},
-      {"F1", "This list"},
-  };
-  table->setColumnCount(2);
-  table->setRowCount(rows.size());
-  table->setHorizontalHeaderLabels({"Key", "Action"});
-  for (int r = 0; r < rows.size(); ++r) {
-    table->setItem(r, 0, new QTableWidgetItem(rows[r].first));
-    table->setItem(r, 1, new QTableWidgetItem(rows[r].second));
-  }
-  table->horizontalHeader()->setStretchLastSection(true);
-  table->resizeColumnsToContents();
-  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  layout->addWidget(table);
-  dialog.resize(520, 420);
-  dialog.exec();
+  for (const auto& m : stored.value()) showMeasurement(m, true);
 }
 
 void MainWindow::openPath(const QString& path, const SeriesKey& series) {
@@ -680,16 +624,11 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   runner_.cancel();
   setModelBusy(false);
   volume_ = study.volume;
-  studyUid_ = study.studyUid;
-  seriesUid_ = study.seriesUid;
-  problems_ = study.problems;
-  if (store_) {
-    // The audit names the study by UID only: no patient names or IDs.
-    auto logged =
-        store_->audit(reader_.toStdString(), "study opened", "study " + studyUid_.toStdString());
-    if (!logged.ok()) problems_ << QString::fromStdString(logged.error().message);
-  }
-  studyPath_ = study.path;
+  session_.setStudy(study.path, study.studyUid, study.seriesUid);
+  problems_->replace(study.problems);
+  // The audit names the study by UID only: no patient names or IDs.
+  auto logged = session_.audit("study opened", "study " + study.studyUid);
+  if (!logged.ok()) problems_->report(logged.error());
   modelFindings_.clear();
   findings_->clear();
   for (auto* v : viewports_) {
@@ -704,8 +643,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   showStoredMeasurements();
   updateCrosshairs();
   studySummary_->setText(study.summary);
-  showProblems();
-  statusBar()->showMessage(QString("Loaded %1").arg(study.path), 5000);
+  statusBar()->showMessage(tr("Loaded %1").arg(study.path), 5000);
   setWindowTitle(QString("Vigie - %1").arg(study.seriesDescription));
   Q_EMIT studyShown();
   if (runModelBeforeScreenshot_) {
@@ -719,9 +657,8 @@ void MainWindow::showStudy(const LoadedStudy& study) {
 void MainWindow::showFailure(const QString& message) {
   progress_->setVisible(false);
   for (auto* v : viewports_) v->clearPreview();
-  statusBar()->showMessage("Could not open the study (see the Problems list)");
-  problems_ = QStringList{message};
-  showProblems();
+  problems_->replace({message});
+  statusBar()->showMessage(tr("Could not open the study (see the Problems list)"));
   Q_EMIT studyFailed(message);
   if (!pendingScreenshot_.isEmpty()) {
     qCritical("vigie: %s", qPrintable(message));
@@ -729,17 +666,10 @@ void MainWindow::showFailure(const QString& message) {
   }
 }
 
-void MainWindow::showProblems() {
-  problemList_->clear();
-  problemList_->addItems(problems_);
-  if (problems_.isEmpty()) problemList_->addItem("none");
-}
-
 int MainWindow::openPhotographs(const QString& folder) {
   const int count = fundus_->openFolder(folder);
   if (count == 0) {
-    problems_ << QString("%1: no JPEG, PNG, TIFF or DICOM photographs").arg(folder);
-    showProblems();
+    problems_->report(tr("%1: no JPEG, PNG, TIFF or DICOM photographs").arg(folder));
   } else {
     tabs_->setCurrentWidget(fundus_);
   }
@@ -755,7 +685,7 @@ void MainWindow::screenshotFundusAndQuit(const QString& file, const QString& fun
     QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
     return;
   }
-  fundusBundle_ = fundusBundle;
+  fundusReview_->setBundle(fundusBundle);
   connect(this, &MainWindow::fundusModelFinished, this,
           [this] { QTimer::singleShot(400, this, &MainWindow::takeScreenshot); });
   connect(this, &MainWindow::fundusModelFailed, this, [](const QString& message) {
@@ -789,103 +719,11 @@ void MainWindow::screenshotAndQuit(const QString& file, const QString& runModelB
   }
 }
 
-void MainWindow::runFundusModel() {
-  const auto photograph = fundus_->currentPhotograph();
-  if (!photograph) {
-    statusBar()->showMessage("Open fundus photographs first (File > Open fundus photographs)",
-                             5000);
-    return;
-  }
-  if (fundusBundle_.isEmpty()) {
-    statusBar()->showMessage("No fundus model bundle is configured (--fundus-model)", 5000);
-    return;
-  }
-  fundus_->assessment()->showModelRunning();
-  statusBar()->showMessage("Running the DR model ...");
-  fundusGrader_.run(photograph, fundusBundle_);
-}
+void MainWindow::runFundusModel() { fundusReview_->runModel(); }
 
-void MainWindow::saveFundusGrade(const QString& identity, int grade, bool gradable,
-                                 const QString& note) {
-  if (!store_) {
-    statusBar()->showMessage("No review store is open: the grade was not saved (see Problems)",
-                             8000);
-    return;
-  }
-  core::FundusGrade g;
-  g.imageUid = identity.toStdString();
-  g.reader = reader_.toStdString();
-  g.grade = grade;
-  g.gradable = gradable;
-  g.note = note.toStdString();
-  auto saved = store_->recordFundusGrade(g);
-  if (!saved.ok()) {
-    problems_ << QString::fromStdString(saved.error().message);
-    showProblems();
-    statusBar()->showMessage("The grade could NOT be saved (see Problems)", 10000);
-    return;
-  }
-  showStoredFundusGrade(identity);  // shown as the store has it, now that it is on disk
-  statusBar()->showMessage(QString("Grade %1 saved").arg(grade), 5000);
-  Q_EMIT fundusGradeSaved();
-}
+void MainWindow::setFundusModelBundle(const QString& folder) { fundusReview_->setBundle(folder); }
 
-bool MainWindow::saveLesionMark(const QString& identity, core::FundusLesionMark mark) {
-  if (!store_) {
-    statusBar()->showMessage(
-        "No review store is open: the lesion mark was not saved (see Problems)", 8000);
-    return false;
-  }
-  mark.imageUid = identity.toStdString();
-  mark.reader = reader_.toStdString();
-  auto saved = store_->recordFundusLesionMark(mark);
-  if (!saved.ok()) {
-    problems_ << QString::fromStdString(saved.error().message);
-    showProblems();
-    statusBar()->showMessage("The lesion mark could NOT be saved (see Problems)", 10000);
-    return false;
-  }
-  showStoredLesionMarks(identity);  // drawn as the store has them, now that it is on disk
-  Q_EMIT lesionMarksSaved();
-  return true;
-}
-
-void MainWindow::showStoredLesionMarks(const QString& identity) {
-  std::vector<core::FundusLesionMark> standing;
-  if (store_ && !identity.isEmpty()) {
-    auto history = store_->fundusLesionMarks(identity.toStdString());
-    if (history.ok()) {
-      standing = core::lesionMarksInForce(history.value());
-    } else {
-      problems_ << QString::fromStdString(history.error().message);
-      showProblems();
-    }
-  }
-  fundus_->showLesionMarks(standing);
-  fundus_->assessment()->showLesionMarkCount(static_cast<int>(standing.size()));
-}
-
-void MainWindow::showStoredFundusGrade(const QString& identity) {
-  showStoredLesionMarks(identity);
-  if (!store_ || identity.isEmpty()) {
-    fundus_->assessment()->showStoredGrade({});
-    return;
-  }
-  auto grades = store_->fundusGrades(identity.toStdString());
-  if (!grades.ok() || grades.value().empty()) {
-    fundus_->assessment()->showStoredGrade({});
-    return;
-  }
-  const core::FundusGrade& g = grades.value().back();
-  fundus_->assessment()->showStoredGrade(
-      QString("Recorded: grade %1%2 by %3 at %4%5 (%6 grade(s) in the history)")
-          .arg(g.grade)
-          .arg(g.gradable ? "" : ", ungradable")
-          .arg(QString::fromStdString(g.reader), QString::fromStdString(g.recordedAt))
-          .arg(g.note.empty() ? QString() : ": " + QString::fromStdString(g.note))
-          .arg(grades.value().size()));
-  fundus_->assessment()->setReaderGrade(g.grade, g.gradable);
-}
+const QStringList& MainWindow::problems() const { return problems_->problems(); }
 
 void MainWindow::runModel() {
   if (tabs_->currentWidget() == fundus_) {
@@ -906,33 +744,18 @@ void MainWindow::runModel() {
 }
 
 void MainWindow::openReviewStore(const QString& file, const QString& reader) {
-  reader_ = reader;
-  storeFile_.clear();
-  auto store = core::ReviewStore::open(file.toStdString());
-  if (!store.ok()) {
-    store_.reset();
-    problems_ << QString::fromStdString(store.error().message) + " (decisions cannot be saved)";
-    showProblems();
-    return;
+  auto opened = session_.open(file, reader);
+  if (!opened.ok()) {
+    problems_->report(QString::fromStdString(opened.error().message) +
+                      tr(" (decisions cannot be saved)"));
   }
-  store_ = std::move(store.value());
-  storeFile_ = file;
 }
 
 bool MainWindow::record(core::Decision d) {
-  if (studyUid_.isEmpty()) return false;
-  if (!store_) {
-    statusBar()->showMessage("No review store is open: the decision was not saved (see Problems)",
-                             8000);
-    return false;
-  }
-  d.studyUid = studyUid_.toStdString();
-  d.reader = reader_.toStdString();
-  auto saved = store_->recordDecision(d);
+  if (!session_.hasStudy()) return false;
+  auto saved = session_.recordDecision(d);
   if (!saved.ok()) {
-    problems_ << QString::fromStdString(saved.error().message);
-    showProblems();
-    statusBar()->showMessage("The decision could NOT be saved (see Problems)", 10000);
+    problems_->report(saved.error(), tr("The decision was NOT saved (see Problems)"));
     return false;
   }
   // Shown only now that it is on disk, and as the store has it.
@@ -1024,25 +847,23 @@ core::Vec3 MainWindow::viewsIntersection() const {
 }
 
 void MainWindow::exportReview(const QString& folder) {
-  if (studyUid_.isEmpty() || storeFile_.isEmpty()) {
-    Q_EMIT reviewExportFailed("Open a study and a review store first");
+  if (!session_.hasStudy() || !session_.isOpen()) {
+    Q_EMIT reviewExportFailed(tr("Open a study and a review store first"));
     return;
   }
-  statusBar()->showMessage("Exporting the review as DICOM ...");
-  exporter_.exportStudy(studyPath_, seriesUid_, storeFile_, reader_, folder);
+  statusBar()->showMessage(tr("Exporting the review as DICOM ..."));
+  exporter_.exportStudy(session_.studyPath(), session_.seriesUid(), session_.storeFile(),
+                        session_.reader(), folder);
 }
 
 void MainWindow::showStoredRun() {
   // A study reviewed before comes back with its last model run's findings
   // and every decision, without running the model again (the heatmap is not
   // stored: Ctrl+M shows it).
-  if (!store_ || studyUid_.isEmpty()) return;
-  auto run = store_->latestModelRun(studyUid_.toStdString());
-  auto decisions = store_->decisions(studyUid_.toStdString());
+  auto run = session_.latestModelRun();
+  auto decisions = session_.decisions();
   if (!run.ok() || !decisions.ok()) {
-    problems_ << QString::fromStdString(!run.ok() ? run.error().message
-                                                  : decisions.error().message);
-    showProblems();
+    problems_->report(!run.ok() ? run.error() : decisions.error());
     return;
   }
   if (!run.value() && decisions.value().empty()) return;
@@ -1062,14 +883,11 @@ void MainWindow::showStoredRun() {
 void MainWindow::refreshReview() {
   if (!volume_) return;
   std::vector<core::Decision> history;
-  if (store_ && !studyUid_.isEmpty()) {
-    auto decisions = store_->decisions(studyUid_.toStdString());
-    if (!decisions.ok()) {
-      problems_ << QString::fromStdString(decisions.error().message);
-      showProblems();
-    } else {
-      history = std::move(decisions.value());
-    }
+  auto decisions = session_.decisions();
+  if (!decisions.ok()) {
+    problems_->report(decisions.error());
+  } else {
+    history = std::move(decisions.value());
   }
   const auto reviewed = core::applyDecisions(modelFindings_, history);
   findings_->showReview(reviewed, volume_->geometry());
@@ -1101,24 +919,18 @@ void MainWindow::showModelRun(const ModelRun& run) {
                            .arg(run.intendedUse),
                        run.clinicalUse, run.modelCard);
   modelFindings_ = run.findings;
-  if (store_) {
+  if (session_.isOpen()) {
     // The run and its findings go to the store (with the audit entry), so
     // that decisions and DICOM exports refer to exactly what was shown.
     core::ModelRun record;
-    record.studyUid = studyUid_.toStdString();
-    record.seriesUid = seriesUid_.toStdString();
     record.bundleId = run.modelId.toStdString();
     record.bundleVersion = run.modelVersion.toStdString();
     record.weightsSha256 = run.weightsSha256.toStdString();
     record.device = run.device.toStdString();
     record.durationSeconds = run.seconds;
-    record.reader = reader_.toStdString();
     record.findings = run.findings;
-    auto logged = store_->recordModelRun(record);
-    if (!logged.ok()) {
-      problems_ << QString::fromStdString(logged.error().message);
-      showProblems();
-    }
+    auto logged = session_.recordModelRun(record);
+    if (!logged.ok()) problems_->report(logged.error());
   }
   refreshReview();
   statusBar()->showMessage(QString("%1 findings from %2 in %3 s")

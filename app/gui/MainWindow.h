@@ -6,10 +6,10 @@
 #include <array>
 #include <optional>
 
-#include "FundusGrader.h"
 #include "MeasurementsPanel.h"
 #include "ModelRunner.h"
 #include "ReviewExporter.h"
+#include "ReviewSession.h"
 #include "StudyLoader.h"
 #include "vigie/core/ReviewOutcome.h"
 #include "vigie/core/ReviewStore.h"
@@ -25,8 +25,11 @@ class QTabWidget;
 
 namespace vigie::app {
 
+class ActionRegistry;
 class FindingsPanel;
+class FundusReviewController;
 class FundusViewer;
+class ProblemReporter;
 class SliceViewport;
 class StudyBrowser;
 class VolumeRenderView;
@@ -35,7 +38,12 @@ class VolumeRenderView;
 /// its 3D rendering in a 2x2 grid, a study browser (every series found, with
 /// thumbnails), window presets, and loading in the background with progress
 /// in the status bar. Problems (unreadable files, uneven spacing) go to the
-/// study panel's list, never to a pile of dialogs.
+/// study panel's list (ProblemReporter), never to a pile of dialogs.
+///
+/// It lays the window out and wires its parts; the jobs live elsewhere: the
+/// store, reader and open study in ReviewSession, the Fundus tab's reading in
+/// FundusReviewController, every command and its keyboard help in
+/// ActionRegistry.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -63,7 +71,7 @@ class MainWindow : public QMainWindow {
   void setModelBundle(const QString& folder) { modelBundle_ = folder; }
   const QString& modelBundle() const { return modelBundle_; }
   /// The fundus DR bundle the Fundus tab runs.
-  void setFundusModelBundle(const QString& folder) { fundusBundle_ = folder; }
+  void setFundusModelBundle(const QString& folder);
   /// Runs the model for the tab in front: the CT model over the open CT, or
   /// the DR model over the photograph shown. On a worker thread; returns at once.
   void runModel();
@@ -111,7 +119,9 @@ class MainWindow : public QMainWindow {
   bool recordMeasurement(const DrawnMeasurement& drawn, int slice);
   MeasurementsPanel* measurementsPanel() const { return measurements_; }
   bool hasStudy() const;
-  const QStringList& problems() const { return problems_; }
+  const QStringList& problems() const;
+  /// Every command of the window, with the keyboard help generated from them.
+  const ActionRegistry* actionRegistry() const { return actions_; }
 
  Q_SIGNALS:
   void studyShown();
@@ -133,6 +143,12 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
+  void buildFileMenu();
+  void buildViewMenu();
+  void buildAiMenu();
+  void buildMeasureMenu();
+  /// The keys and gestures the views handle themselves, for the keyboard help.
+  void describeViewGestures();
   void buildLayout();
   /// A dock on the right that shows with the CT tab only.
   QDockWidget* addCtDock(const QString& title, const QString& name, QWidget* panel);
@@ -140,9 +156,7 @@ class MainWindow : public QMainWindow {
   void rememberRecent(const QString& path);
   void askWindow();
   void showFailure(const QString& message);
-  void showProblems();  ///< fills the Problems list from problems_
   void setSingleView(bool single);
-  void showShortcuts();
   void takeScreenshot();
   void showModelRun(const ModelRun& run);
   void showStoredRun();
@@ -154,34 +168,23 @@ class MainWindow : public QMainWindow {
   /// The selected finding, or a hint in the status bar when none is.
   std::optional<core::ReviewedFinding> selectedOrHint();
   void setModelBusy(bool busy);
-  void saveFundusGrade(const QString& identity, int grade, bool gradable, const QString& note);
   /// Lists and draws the open study's stored measurements.
   void showStoredMeasurements();
   /// Redraws the crosshair of every view where the other two cut it.
   void updateCrosshairs();
   void showMeasurement(const core::Measurement& stored, bool list);
-  /// Shows the stored grade and lesion marks of a photograph.
-  void showStoredFundusGrade(const QString& identity);
-  /// Records a reader's lesion mark (or a withdrawal) on a photograph,
-  /// durable before it is drawn; false, with the reason shown, if not saved.
-  bool saveLesionMark(const QString& identity, core::FundusLesionMark mark);
-  void showStoredLesionMarks(const QString& identity);
 
   StudyLoader loader_;
   ModelRunner runner_;
+  ReviewSession session_;
   std::shared_ptr<const core::CtVolume> volume_;
-  QString studyUid_;
-  QString seriesUid_;
   MeasurementsPanel* measurements_ = nullptr;
-  std::unique_ptr<core::ReviewStore> store_;
-  QString storeFile_;
-  QString studyPath_;
   std::vector<core::Finding> modelFindings_;  ///< of the model run shown
   ReviewExporter exporter_;
-  FundusGrader fundusGrader_;
-  QString fundusBundle_;
-  QString reader_;
   QString modelBundle_;
+  ActionRegistry* actions_ = nullptr;
+  ProblemReporter* problems_ = nullptr;
+  FundusReviewController* fundusReview_ = nullptr;
   bool runModelBeforeScreenshot_ = false;
   FindingsPanel* findings_ = nullptr;
   QTabWidget* tabs_ = nullptr;
@@ -195,7 +198,6 @@ class MainWindow : public QMainWindow {
   QListWidget* problemList_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QElapsedTimer progressShown_;  ///< since the loading progress was last drawn
-  QStringList problems_;
   QString pendingScreenshot_;
 };
 

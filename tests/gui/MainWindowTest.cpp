@@ -15,6 +15,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QAction>
+#include <QMenu>
+
+#include "ActionRegistry.h"
 #include "FindingsPanel.h"
 #include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
@@ -82,6 +86,8 @@ class MainWindowTest : public QObject {
   void rendersTheVolumeAndBrowsesItsSeries();
   void marksLesionsAndShowsAGridOfPhotographs();
   void showsTheFirstSliceWhileTheSeriesLoads();
+  void keyboardHelpListsEveryShortcutOfTheMenus();
+  void aGradeWithoutAStoreIsReportedNotLost();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -738,4 +744,40 @@ void MainWindowTest::showsTheFirstSliceWhileTheSeriesLoads() {
   previewFrame.save(artefactDir() + "/vigie-first-slice-preview.png");
   QVERIFY2(contentFraction(previewFrame) > 0.2, "the preview looks blank");
   QVERIFY(!axial->showsPreview());  // the volume replaced it
+}
+
+// The keyboard help is generated from the actions themselves: every menu
+// shortcut is in it, described, and no two actions share a key.
+void MainWindowTest::keyboardHelpListsEveryShortcutOfTheMenus() {
+  MainWindow window;
+  QVERIFY(window.actionRegistry());
+  const auto rows = window.actionRegistry()->helpRows();
+  QStringList helpKeys;
+  for (const auto& row : rows) {
+    QVERIFY2(!row.help.isEmpty(), qPrintable(row.keys));
+    helpKeys << row.keys;
+  }
+  QStringList menuKeys;
+  for (const QAction* action : window.findChildren<QAction*>()) {
+    const QString keys = action->shortcut().toString(QKeySequence::NativeText);
+    if (keys.isEmpty()) continue;
+    QVERIFY2(!menuKeys.contains(keys), qPrintable("two actions on " + keys));
+    menuKeys << keys;
+    QVERIFY2(helpKeys.contains(keys), qPrintable(keys + " (" + action->text() + ") missing"));
+  }
+  QVERIFY(menuKeys.size() >= 25);
+  QVERIFY(helpKeys.contains("Ctrl+M"));
+  QVERIFY(helpKeys.contains("Ctrl+click"));  // a gesture the views handle themselves
+}
+
+// Without a review store a reader's grade cannot be kept: the reader is told
+// in the Problems list (not only in a passing status-bar line).
+void MainWindowTest::aGradeWithoutAStoreIsReportedNotLost() {
+  MainWindow window;
+  QSignalSpy saved(&window, &MainWindow::fundusGradeSaved);
+  Q_EMIT window.fundusViewer()->gradeSubmitted("photograph-1", 2, true, {});
+  QCOMPARE(saved.count(), 0);
+  QVERIFY(!window.problems().isEmpty());
+  QVERIFY(window.problems().back().contains("No review store is open"));
+  QVERIFY(window.problems().back().contains("grade"));
 }

@@ -1,6 +1,7 @@
 // The synthetic chest CT: deterministic, anatomically plausible HU, nodules where the truth says.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -137,7 +138,8 @@ TEST(ChestCtPhantom, IsolatedSmallNodulesAreSurroundedByLungNotVessels) {
     auto phantom = ChestCtPhantomGenerator(o).generate();
     ASSERT_TRUE(phantom.ok());
     for (const auto& n : phantom.value().nodules) {
-      if (n.attachment != imaging::NoduleAttachment::Isolated) continue;
+      // Spicules reach out of a nodule on purpose.
+      if (n.attachment != imaging::NoduleAttachment::Isolated || n.spiculated) continue;
       const double r = 0.5 * n.diameterMm;
       // Lung is about -850 HU with noise of SD 18; vessels and walls are
       // soft tissue. A vessel through the shell makes several of its voxels
@@ -168,7 +170,86 @@ TEST(ChestCtPhantom, DrawsEveryTypeAndAttachmentOverSeveralCases) {
     }
   }
   EXPECT_EQ(types.size(), 3u);
-  EXPECT_EQ(attachments.size(), 3u);
+  EXPECT_EQ(attachments.size(), 4u);
+}
+
+// What the detector missed on a real scan (a spiculated mass on the
+// diaphragm) must be in the phantoms it learns from: masses past 15 mm,
+// spiculated lesions, and nodules resting on the lung base with the liver
+// or spleen just below them.
+TEST(ChestCtPhantom, DrawsMassesSpiculatedLesionsAndNodulesOnTheDiaphragm) {
+  int masses = 0, spiculated = 0, diaphragm = 0;
+  for (std::uint64_t seed = 40; seed < 48; ++seed) {
+    ChestCtPhantomOptions o;
+    o.size = {160, 160, 100};
+    o.spacingMm = {2.2, 2.2, 2.5};
+    o.seed = seed;
+    o.noduleCount = 8;
+    auto phantom = ChestCtPhantomGenerator(o).generate();
+    ASSERT_TRUE(phantom.ok());
+    const auto& v = phantom.value().volume;
+    const auto& g = v.geometry();
+    for (const auto& n : phantom.value().nodules) {
+      EXPECT_LE(n.diameterMm, 30.0);
+      masses += n.diameterMm > 15.0;
+      spiculated += n.spiculated;
+      if (n.attachment != imaging::NoduleAttachment::Diaphragm) continue;
+      ++diaphragm;
+      const double zLow = g.origin.z, zHigh = g.indexToPhysical({0, 0, g.size.k - 1.0}).z;
+      EXPECT_LT(n.centerMm.z, zLow + 0.32 * (zHigh - zLow))
+          << "a diaphragm nodule high in the chest";
+      // Soft tissue a few mm under it (straight down or a little aside, as
+      // the dome slopes): it rests on the diaphragm.
+      double densest = -1000;
+      for (double dx : {-0.35, 0.0, 0.35}) {
+        for (double dy : {-0.35, 0.0, 0.35}) {
+          const core::Vec3 down = core::Vec3{dx, dy, -1.0}.normalized();
+          const core::Vec3 below = n.centerMm + down * (0.5 * n.diameterMm + 6.0);
+          densest = std::max(densest, meanWithin(v, below, 0.0, 2.5));
+        }
+      }
+      EXPECT_GT(densest, -300.0) << n.diameterMm << " mm nodule at z " << n.centerMm.z
+                                 << " has lung all around below it";
+    }
+  }
+  EXPECT_GT(masses, 0);
+  EXPECT_GT(spiculated, 0);
+  EXPECT_GT(diaphragm, 0);
+}
+
+// Real lungs are not a uniform -850 HU: emphysema empties parts of them.
+// Some patients of a few seeds have it (many voxels of the lungs' core near
+// -985 HU, which noise of SD 18 around -855 almost never reaches), not all.
+TEST(ChestCtPhantom, SomePatientsHaveEmphysema) {
+  int withEmphysema = 0;
+  for (std::uint64_t seed = 50; seed < 56; ++seed) {
+    ChestCtPhantomOptions o = smallOptions(seed);
+    o.noduleCount = 0;
+    auto phantom = ChestCtPhantomGenerator(o).generate();
+    ASSERT_TRUE(phantom.ok());
+    const auto& v = phantom.value().volume;
+    const auto& g = v.geometry();
+    std::size_t lung = 0, empty = 0;
+    // The core of both lungs (the body around them is 352 mm wide here).
+    for (double z = 0.35; z < 0.8; z += 0.05) {
+      for (double x = 50; x <= 95; x += 2.2) {
+        for (double y = -40; y <= 40; y += 2.2) {
+          for (double side : {-1.0, 1.0}) {
+            const core::Vec3 p{side * x, y, g.origin.z + z * g.size.k * g.spacing.z};
+            const core::Vec3 idx = g.physicalToIndex(p);
+            const std::int16_t hu =
+                v.at(std::lround(idx.x), std::lround(idx.y), std::lround(idx.z));
+            lung += hu < -750;
+            empty += hu < -950;
+          }
+        }
+      }
+    }
+    ASSERT_GT(lung, 1000u);
+    withEmphysema += empty > lung / 200;
+  }
+  EXPECT_GE(withEmphysema, 1);
+  EXPECT_LE(withEmphysema, 5);
 }
 
 TEST(ChestCtPhantom, RejectsImpossibleOptionsWithAReason) {

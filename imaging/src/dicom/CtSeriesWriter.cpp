@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
+#include "../ParallelFor.h"
 #include "DcmtkSetup.h"
 #include "DcmtkStatus.h"
 #include "DeterministicUid.h"
@@ -173,23 +173,21 @@ core::Result<std::vector<std::filesystem::path>> CtSeriesWriter::write(
     std::snprintf(name, sizeof name, "CT%06zu.dcm", k + 1);
     files[k] = directory / name;
   }
-  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
   std::mutex errorMutex;
   core::Status firstError;
-  auto work = [&] {
-    for (std::size_t k = next++; k < slices; k = next++) {
-      core::Status status = writer.write(k, files[k]);
-      if (!status) {
-        std::lock_guard<std::mutex> lock(errorMutex);
-        if (firstError.ok()) firstError = status;
-        next = slices;
-      }
-    }
-  };
-  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < workers; ++w) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
+  internal::parallelFor(
+      slices,
+      [&](std::size_t k) {
+        if (failed) return;  // the first error stops the rest
+        core::Status status = writer.write(k, files[k]);
+        if (!status) {
+          std::lock_guard<std::mutex> lock(errorMutex);
+          if (firstError.ok()) firstError = status;
+          failed = true;
+        }
+      },
+      8);
   if (!firstError.ok()) return firstError.error();
   return files;
 }

@@ -16,9 +16,9 @@
 #include <mutex>
 #include <sstream>
 
+#include "../ParallelFor.h"
 #include "DcmtkSetup.h"
 #include "Jpeg2000.h"
-#include "ParallelFor.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
 
 namespace vigie::imaging {

@@ -13,10 +13,10 @@
 #include <map>
 #include <mutex>
 
+#include "../ParallelFor.h"
 #include "DcmtkSetup.h"
 #include "DicomFileSniffer.h"
 #include "FastHeaderReader.h"
-#include "ParallelFor.h"
 
 namespace vigie::imaging {
 namespace {

@@ -8,8 +8,8 @@
 
 #include <mutex>
 
+#include "../ParallelFor.h"
 #include "DcmtkSetup.h"
-#include "ParallelFor.h"
 
 namespace vigie::imaging {
 namespace {

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <vector>
 
+#include "../ParallelFor.h"
 #include "ThoraxModel.h"
 #include "vigie/core/SeededRandom.h"
 
@@ -33,6 +33,8 @@ const char* toString(NoduleAttachment where) {
       return "vessel";
     case NoduleAttachment::Pleura:
       return "pleura";
+    case NoduleAttachment::Diaphragm:
+      return "diaphragm";
   }
   return "isolated";
 }
@@ -40,6 +42,8 @@ const char* toString(NoduleAttachment where) {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
+/// Above this diameter a lesion is a mass, drawn less often than nodules.
+constexpr double kMassDiameterMm = 15.0;
 
 // Random-stream identifiers, so that each part of the phantom draws from its
 // own sequence and adding a feature does not reshuffle the others.
@@ -47,6 +51,8 @@ enum Stream : std::uint64_t {
   kVesselStream = 1,
   kAirwayStream = 2,
   kNoduleStream = 3,
+  kFissureStream = 4,
+  kEmphysemaStream = 5,
   kNoiseStreamBase = 1u << 20,
 };
 
@@ -134,6 +140,22 @@ Vec3 deviate(const Vec3& axis, double angle, double spin) {
   return (axis * std::cos(angle) + radial * std::sin(angle)).normalized();
 }
 
+/// A direction drawn uniformly over the sphere.
+Vec3 randomDirection(core::SeededRandom& rng) {
+  return deviate({0, 0, 1}, std::acos(rng.uniform(-1.0, 1.0)), rng.uniform(0, 2 * kPi));
+}
+
+/// A pleural sheet (fissure) as a plane; `anteriorOf` optionally limits it to
+/// the side of another plane where that plane's signed distance is negative.
+struct Sheet {
+  Vec3 point;
+  Vec3 normal;
+  float hu = -550.0f;  ///< what a voxel wholly inside the sheet would read
+  const Sheet* anteriorOf = nullptr;
+
+  double signedDistance(const Vec3& p) const { return (p - point).dot(normal); }
+};
+
 class PhantomBuilder {
  public:
   PhantomBuilder(const ChestCtPhantomOptions& options, const core::VolumeGeometry& geometry)
@@ -146,6 +168,8 @@ class PhantomBuilder {
 
   ChestCtPhantom build() {
     fillAnatomy();
+    drawEmphysema();
+    drawFissures();
     drawAirways();
     drawVessels();
     ChestCtPhantom phantom;
@@ -155,24 +179,13 @@ class PhantomBuilder {
   }
 
  private:
-  int threadCount() const {
-    const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    return options_.threads > 0 ? options_.threads : hardware;
-  }
-
   /// Runs work(k) for every slice k on several threads. Results never depend
   /// on the thread count: each slice is written by one thread only.
   template <typename Work>
   void forEachSlice(Work work) {
-    const long slices = static_cast<long>(canvas_.geometry.size.k);
-    const int workers = std::min<long>(threadCount(), slices);
-    std::vector<std::thread> pool;
-    for (int w = 0; w < workers; ++w) {
-      pool.emplace_back([&, w] {
-        for (long k = w; k < slices; k += workers) work(k);
-      });
-    }
-    for (auto& t : pool) t.join();
+    internal::parallelFor(
+        canvas_.geometry.size.k, [&](std::size_t k) { work(static_cast<long>(k)); },
+        static_cast<unsigned>(std::max(options_.threads, 0)));
   }
 
   void fillAnatomy() {
@@ -186,6 +199,78 @@ class PhantomBuilder {
           const std::size_t o = canvas_.offset(i, j, k);
           canvas_.hu[o] = s.hu;
           canvas_.tissue[o] = s.tissue;
+        }
+      }
+    });
+  }
+
+  /// Centrilobular emphysema, in some patients: rounded lucencies of 4-18 mm
+  /// without walls, commoner towards the apices, emptying about 1-6 % of the
+  /// lungs. Real lungs are wider-spread
+  /// in density than a uniform parenchyma, and their darkest parts are these.
+  void drawEmphysema() {
+    core::SeededRandom rng = core::SeededRandom::derive(options_.seed, kEmphysemaStream);
+    if (!rng.chance(0.4)) return;
+    const int count = rng.uniformInt(50, 400);
+    const double zLow = thorax_.zAt(0.0), zHigh = thorax_.zAt(1.0);
+    for (int n = 0; n < count; ++n) {
+      const Vec3 centre = randomLungPoint(rng);
+      const double radius = rng.uniform(2.0, 9.0);
+      const double height = (centre.z - zLow) / std::max(zHigh - zLow, 1.0);
+      if (!rng.chance(0.25 + 0.75 * height)) continue;
+      const Vec3 reach{radius + voxelSize_, radius + voxelSize_, radius + voxelSize_};
+      canvas_.forEachVoxelIn(centre - reach, centre + reach, [&](std::size_t o, const Vec3& p) {
+        if (canvas_.tissue[o] != internal::kLung) return;
+        const double c = coverage(distance(p, centre), radius, voxelSize_);
+        if (c <= 0.0) return;
+        canvas_.hu[o] =
+            std::min(canvas_.hu[o], static_cast<float>(canvas_.hu[o] * (1 - c) - 985.0 * c));
+      });
+    }
+  }
+
+  /// The interlobar fissures: a major (oblique) fissure in each lung, high at
+  /// the back and low at the front, through the hilum, and the right lung's
+  /// minor (horizontal) fissure in front of it. A sheet far thinner than a
+  /// voxel reads as a faint line; where a vessel crosses it, a detector that
+  /// never saw one may see a nodule.
+  void drawFissures() {
+    const double s = thorax_.inPlaneScale();
+    core::SeededRandom rng = core::SeededRandom::derive(options_.seed, kFissureStream);
+    std::vector<Sheet> sheets;
+    sheets.reserve(3);  // the minor fissure points at the right major one
+    for (int side : {-1, 1}) {
+      const double tilt = rng.uniform(0.75, 1.05);  // radians from the horizontal
+      Sheet major;
+      major.point = thorax_.hilum(side) + Vec3{0, rng.uniform(-8, 8) * s, rng.uniform(-10, 10)};
+      major.normal = Vec3{rng.uniform(-0.15, 0.15), std::sin(tilt), -std::cos(tilt)}.normalized();
+      major.hu = static_cast<float>(rng.uniform(-650.0, -450.0));
+      sheets.push_back(major);
+      if (side < 0) {
+        Sheet minor;
+        minor.point = thorax_.hilum(side) + Vec3{0, 0, rng.uniform(0.0, 15.0)};
+        minor.normal = Vec3{0, rng.uniform(-0.1, 0.1), 1}.normalized();
+        minor.hu = static_cast<float>(rng.uniform(-650.0, -450.0));
+        minor.anteriorOf = &sheets.front();
+        sheets.push_back(minor);
+      }
+    }
+    const auto& g = canvas_.geometry;
+    const double halfThickness = 0.25;  // mm
+    forEachSlice([&](long k) {
+      for (std::size_t j = 0; j < g.size.j; ++j) {
+        for (std::size_t i = 0; i < g.size.i; ++i) {
+          const std::size_t o = canvas_.offset(i, j, k);
+          if (canvas_.tissue[o] != internal::kLung) continue;
+          const Vec3 p = g.indexToPhysical(
+              {static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)});
+          for (const Sheet& sheet : sheets) {
+            if (sheet.anteriorOf && sheet.anteriorOf->signedDistance(p) >= 0) continue;
+            const double c = coverage(std::abs(sheet.signedDistance(p)), halfThickness, voxelSize_);
+            if (c <= 0.0) continue;
+            canvas_.hu[o] =
+                std::max(canvas_.hu[o], static_cast<float>(canvas_.hu[o] * (1 - c) + sheet.hu * c));
+          }
         }
       }
     });
@@ -341,6 +426,19 @@ class PhantomBuilder {
         center = p - dir * (0.6 * r);  // slightly embedded: it touches the chest wall
         return fitsInLung(center, 0.5 * r, 4) && clearOfTubes(center, r, nullptr);
       }
+      case NoduleAttachment::Diaphragm: {
+        const Vec3 start = randomLungPoint(rng);
+        const Vec3 dir =
+            Vec3{rng.uniform(-0.35, 0.35), rng.uniform(-0.35, 0.35), -1.0}.normalized();
+        Vec3 p = start;
+        for (int step = 0; step < 1000 && canvas_.tissueAt(p) == internal::kLung; ++step) {
+          p = p + dir * 0.5;
+        }
+        // Only the lung base: a walk down that ends on the heart is not the diaphragm.
+        if (p.z > thorax_.zAt(0.32)) return false;
+        center = p - dir * (0.6 * r);  // resting on the dome, slightly embedded
+        return fitsInLung(center, 0.5 * r, 4) && clearOfTubes(center, r, nullptr);
+      }
       case NoduleAttachment::Vessel: {
         std::vector<const Tube*> candidates;
         for (const Tube& v : vessels_) {
@@ -390,19 +488,55 @@ class PhantomBuilder {
       const float blended = static_cast<float>(canvas_.hu[o] * (1 - c) + target * c);
       canvas_.hu[o] = std::max(canvas_.hu[o], blended);  // vessels stay visible through glass
     });
+    if (n.spiculated) drawSpicules(n, solidHu, rng);
+  }
+
+  /// Spicules: 8-18 strands of 0.5-1 mm radius, thinning outwards, from
+  /// inside the surface to 2 mm plus up to 90 % of the radius beyond it.
+  void drawSpicules(const NoduleTruth& n, double hu, core::SeededRandom& rng) {
+    const double r = 0.5 * n.diameterMm;
+    const int count = rng.uniformInt(8, 18);
+    for (int s = 0; s < count; ++s) {
+      const Vec3 dir = randomDirection(rng);
+      const Vec3 a = n.centerMm + dir * (0.7 * r);
+      const Vec3 b = n.centerMm + dir * (r + 2.0 + rng.uniform(0.3, 0.9) * r);
+      const double radius = rng.uniform(0.5, 1.0);
+      const double length = distance(a, b);
+      const double margin = radius + voxelSize_;
+      canvas_.forEachVoxelIn(
+          minCorner(a, b, margin), maxCorner(a, b, margin), [&](std::size_t o, const Vec3& p) {
+            if (canvas_.tissue[o] != internal::kLung) return;
+            const double along = std::clamp((p - a).dot(dir) / length, 0.0, 1.0);
+            const double c =
+                coverage(distanceToSegment(p, a, b), radius * (1.0 - 0.6 * along), voxelSize_);
+            if (c <= 0.0) return;
+            canvas_.hu[o] =
+                std::max(canvas_.hu[o], static_cast<float>(canvas_.hu[o] * (1 - c) + hu * c));
+          });
+    }
+  }
+
+  /// Log-uniform nodules up to 15 mm and, one time in seven, a larger mass.
+  double drawDiameter(core::SeededRandom& rng) const {
+    const double lo = options_.minNoduleDiameterMm;
+    const double hi = std::max(options_.maxNoduleDiameterMm, lo);
+    const bool mass = rng.chance(1.0 / 7.0);
+    double d = 0;
+    if (lo >= kMassDiameterMm || (mass && hi > kMassDiameterMm)) {
+      d = rng.uniform(std::max(lo, kMassDiameterMm), hi);
+    } else {
+      d = std::exp(rng.uniform(std::log(lo), std::log(std::min(hi, kMassDiameterMm))));
+    }
+    return std::round(d * 10.0) / 10.0;
   }
 
   std::vector<NoduleTruth> insertNodules() {
     core::SeededRandom rng = core::SeededRandom::derive(options_.seed, kNoduleStream);
     const int count = options_.noduleCount >= 0 ? options_.noduleCount : rng.uniformInt(3, 8);
     std::vector<NoduleTruth> nodules;
-    const double logMin = std::log(options_.minNoduleDiameterMm);
-    const double logMax =
-        std::log(std::max(options_.maxNoduleDiameterMm, options_.minNoduleDiameterMm));
     for (int n = 0; n < count; ++n) {
       NoduleTruth nodule;
-      // Small nodules are the common (and hard) case: log-uniform diameters.
-      nodule.diameterMm = std::round(std::exp(rng.uniform(logMin, logMax)) * 10.0) / 10.0;
+      nodule.diameterMm = drawDiameter(rng);
       const double typeDraw = rng.uniform();
       nodule.type = typeDraw < 0.6
                         ? NoduleType::Solid
@@ -410,10 +544,14 @@ class PhantomBuilder {
       if (nodule.type == NoduleType::PartSolid)
         nodule.diameterMm = std::max(nodule.diameterMm, 6.0);
       const double whereDraw = rng.uniform();
-      nodule.attachment = whereDraw < 0.5 ? NoduleAttachment::Isolated
-                                          : (whereDraw < 0.75 ? NoduleAttachment::Vessel
-                                                              : NoduleAttachment::Pleura);
+      nodule.attachment = whereDraw < 0.45   ? NoduleAttachment::Isolated
+                          : whereDraw < 0.7  ? NoduleAttachment::Vessel
+                          : whereDraw < 0.85 ? NoduleAttachment::Pleura
+                                             : NoduleAttachment::Diaphragm;
       nodule.lobulated = rng.chance(0.3);
+      // Spiculation marks solid lesions of some size (and, in patients, malignancy).
+      nodule.spiculated =
+          rng.chance(0.3) && nodule.type != NoduleType::GroundGlass && nodule.diameterMm >= 6.0;
       bool placed = false;
       for (int attempt = 0; attempt < 200 && !placed; ++attempt) {
         Vec3 c;

@@ -65,7 +65,8 @@ core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(const ChestCtPhantom
                                 {"diameter_mm", n.diameterMm},
                                 {"type", toString(n.type)},
                                 {"attachment", toString(n.attachment)},
-                                {"lobulated", n.lobulated}});
+                                {"lobulated", n.lobulated},
+                                {"spiculated", n.spiculated}});
   }
   auto written = writeJson(truth, directory / "truth.json");
   if (!written.ok()) return written.error();

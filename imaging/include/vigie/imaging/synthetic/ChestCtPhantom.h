@@ -12,10 +12,13 @@ namespace vigie::imaging {
 
 enum class NoduleType { Solid, PartSolid, GroundGlass };
 /// What a nodule touches, which is what makes it hard for a detector.
-enum class NoduleAttachment { Isolated, Vessel, Pleura };
+/// Pleura is the chest wall; Diaphragm is the lung base, where a nodule rests
+/// on the dome (the place a detector taught that the lungs' borders are
+/// negatives learns to miss).
+enum class NoduleAttachment { Isolated, Vessel, Pleura, Diaphragm };
 
 const char* toString(NoduleType type);         ///< "solid", "part-solid", "ground-glass"
-const char* toString(NoduleAttachment where);  ///< "isolated", "vessel", "pleura"
+const char* toString(NoduleAttachment where);  ///< "isolated", "vessel", "pleura", "diaphragm"
 
 /// Ground truth for one inserted nodule.
 struct NoduleTruth {
@@ -24,6 +27,7 @@ struct NoduleTruth {
   NoduleType type = NoduleType::Solid;
   NoduleAttachment attachment = NoduleAttachment::Isolated;
   bool lobulated = false;
+  bool spiculated = false;  ///< thin strands radiating into the lung
 };
 
 struct ChestCtPhantomOptions {
@@ -32,8 +36,11 @@ struct ChestCtPhantomOptions {
   std::uint64_t seed = 1;
   /// Number of nodules; a negative value draws 3 to 8 from the seed.
   int noduleCount = -1;
+  /// Diameters are log-uniform from the minimum to 15 mm (small nodules are
+  /// the common and the hard case); when the maximum is above 15 mm, one
+  /// nodule in seven is a mass drawn uniformly from 15 mm to the maximum.
   double minNoduleDiameterMm = 3.0;
-  double maxNoduleDiameterMm = 15.0;
+  double maxNoduleDiameterMm = 30.0;
   /// Standard deviation of the (spatially correlated) noise, HU.
   double noiseSdHu = 18.0;
   /// Worker threads for voxel filling; the output does not depend on it.
@@ -46,10 +53,11 @@ struct ChestCtPhantom {
 };
 
 /// Builds a synthetic chest CT, deterministic from the seed: body outline with
-/// fat and muscle, two lungs with a branching vessel tree and airways, heart,
-/// aorta, spine, ribs, liver dome, CT-like correlated noise, and nodules of
-/// 3-15 mm (solid, part-solid, ground-glass; round or lobulated; isolated, on
-/// a vessel or on the pleura).
+/// fat and muscle, two lungs with a branching vessel tree, airways, fissures
+/// and (in some patients) emphysema, heart, aorta, spine, ribs, liver dome,
+/// CT-like correlated noise, and nodules of 3-30 mm (solid, part-solid,
+/// ground-glass; round, lobulated or spiculated; isolated, on a vessel, on
+/// the chest wall or on the diaphragm).
 ///
 /// Anatomy scales with the field of view, so a coarse 128^3 grid still looks
 /// like a thorax; nodule sizes are absolute (mm).

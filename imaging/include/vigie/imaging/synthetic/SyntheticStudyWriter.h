@@ -17,7 +17,8 @@ enum class CtCaseFormat { Dicom, Nifti };
 /// Writes one synthetic chest CT case into `directory`: the DICOM series
 /// (CT000001.dcm ...) or ct.nii.gz, and truth.json:
 ///   {"nodules":[{"center_mm":[x,y,z],"diameter_mm":d,"type":"solid|part-solid|ground-glass",
-///                "attachment":"isolated|vessel|pleura","lobulated":bool}], ...}
+///                "attachment":"isolated|vessel|pleura|diaphragm","lobulated":bool,
+///                "spiculated":bool}], ...}
 /// with centres in LPS patient coordinates (mm). Returns the truth it wrote.
 core::Result<std::vector<NoduleTruth>> writeSyntheticCtCase(
     const ChestCtPhantomOptions& options, const std::filesystem::path& directory,

@@ -1,0 +1,147 @@
+#include "FundusReviewController.h"
+
+#include <QStatusBar>
+
+#include "FundusAssessmentPanel.h"
+#include "FundusViewer.h"
+#include "ProblemReporter.h"
+#include "ReviewSession.h"
+
+namespace vigie::app {
+
+FundusReviewController::FundusReviewController(FundusViewer* viewer, ReviewSession* session,
+                                               ProblemReporter* problems, QStatusBar* statusBar,
+                                               QObject* parent)
+    : QObject(parent),
+      viewer_(viewer),
+      session_(session),
+      problems_(problems),
+      statusBar_(statusBar) {
+  connect(viewer_, &FundusViewer::problem, problems_,
+          [this](const QString& message) { problems_->report(message); });
+  connect(viewer_, &FundusViewer::runModelRequested, this, &FundusReviewController::runModel);
+  connect(viewer_, &FundusViewer::gradeSubmitted, this, &FundusReviewController::saveGrade);
+  connect(viewer_, &FundusViewer::photographShown, this, &FundusReviewController::showStored);
+  connect(viewer_, &FundusViewer::lesionMarked, this,
+          [this](const QString& photograph, const QString& kind, double x, double y, double r) {
+            core::FundusLesionMark mark;
+            mark.lesion = kind.toStdString();
+            mark.x = x;
+            mark.y = y;
+            mark.radius = r;
+            saveLesionMark(photograph, mark);
+          });
+  connect(viewer_, &FundusViewer::lesionMarkWithdrawn, this,
+          [this](const QString& photograph, std::int64_t id) {
+            core::FundusLesionMark withdrawal;
+            withdrawal.withdraws = id;
+            saveLesionMark(photograph, withdrawal);
+          });
+  connect(&grader_, &FundusGrader::finished, this, &FundusReviewController::showModelResult);
+  connect(&grader_, &FundusGrader::failed, this, [this](const QString& message) {
+    viewer_->assessment()->clearModelResult();
+    problems_->report(message, tr("The DR model failed (see Problems)"));
+    Q_EMIT modelFailed(message);
+  });
+}
+
+void FundusReviewController::runModel() {
+  const auto photograph = viewer_->currentPhotograph();
+  if (!photograph) {
+    statusBar_->showMessage(tr("Open fundus photographs first (File > Open fundus photographs)"),
+                            5000);
+    return;
+  }
+  if (bundle_.isEmpty()) {
+    statusBar_->showMessage(tr("No fundus model bundle is configured (--fundus-model)"), 5000);
+    return;
+  }
+  viewer_->assessment()->showModelRunning();
+  statusBar_->showMessage(tr("Running the DR model ..."));
+  grader_.run(photograph, bundle_);
+}
+
+void FundusReviewController::showModelResult(const FundusResult& result) {
+  viewer_->showModelResult(result);
+  // The photograph by its store key only: no names, no file paths.
+  auto logged =
+      session_->audit("model run", QString("photograph %1: model %2 %3 on %4, grade %5")
+                                       .arg(viewer_->currentIdentity().left(24), result.modelId,
+                                            result.modelVersion, result.device)
+                                       .arg(result.prediction.grade));
+  if (!logged.ok()) problems_->report(logged.error());
+  statusBar_->showMessage(tr("DR model: grade %1, referable p = %2")
+                              .arg(result.prediction.grade)
+                              .arg(result.prediction.referableProbability, 0, 'f', 2),
+                          10000);
+  Q_EMIT modelFinished();
+}
+
+bool FundusReviewController::saveGrade(const QString& photograph, int grade, bool gradable,
+                                       const QString& note) {
+  core::FundusGrade g;
+  g.imageUid = photograph.toStdString();
+  g.grade = grade;
+  g.gradable = gradable;
+  g.note = note.toStdString();
+  auto saved = session_->recordFundusGrade(g);
+  if (!saved.ok()) {
+    problems_->report(saved.error(), tr("The grade was NOT saved (see Problems)"));
+    return false;
+  }
+  showStored(photograph);  // shown as the store has it, now that it is on disk
+  statusBar_->showMessage(tr("Grade %1 saved").arg(grade), 5000);
+  Q_EMIT gradeSaved();
+  return true;
+}
+
+bool FundusReviewController::saveLesionMark(const QString& photograph,
+                                            core::FundusLesionMark mark) {
+  mark.imageUid = photograph.toStdString();
+  auto saved = session_->recordFundusLesionMark(mark);
+  if (!saved.ok()) {
+    problems_->report(saved.error(), tr("The lesion mark was NOT saved (see Problems)"));
+    return false;
+  }
+  showStoredLesionMarks(photograph);  // drawn as the store has them, now that it is on disk
+  Q_EMIT lesionMarksSaved();
+  return true;
+}
+
+void FundusReviewController::showStoredLesionMarks(const QString& photograph) {
+  std::vector<core::FundusLesionMark> standing;
+  auto history = session_->fundusLesionMarks(photograph);
+  if (history.ok()) {
+    standing = core::lesionMarksInForce(history.value());
+  } else {
+    problems_->report(history.error());
+  }
+  viewer_->showLesionMarks(standing);
+  viewer_->assessment()->showLesionMarkCount(static_cast<int>(standing.size()));
+}
+
+void FundusReviewController::showStored(const QString& photograph) {
+  showStoredLesionMarks(photograph);
+  auto grades = session_->fundusGrades(photograph);
+  if (!grades.ok()) {
+    // Not "no grade": the reader must know the history could not be read.
+    problems_->report(grades.error(), tr("The recorded grade could NOT be read (see Problems)"));
+    viewer_->assessment()->showStoredGrade(tr("The recorded grade could not be read."));
+    return;
+  }
+  if (grades.value().empty()) {
+    viewer_->assessment()->showStoredGrade({});
+    return;
+  }
+  const core::FundusGrade& g = grades.value().back();
+  viewer_->assessment()->showStoredGrade(
+      tr("Recorded: grade %1%2 by %3 at %4%5 (%6 grade(s) in the history)")
+          .arg(g.grade)
+          .arg(g.gradable ? QString() : tr(", ungradable"))
+          .arg(QString::fromStdString(g.reader), QString::fromStdString(g.recordedAt))
+          .arg(g.note.empty() ? QString() : ": " + QString::fromStdString(g.note))
+          .arg(grades.value().size()));
+  viewer_->assessment()->setReaderGrade(g.grade, g.gradable);
+}
+
+}  // namespace vigie::app

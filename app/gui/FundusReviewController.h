@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include "FundusGrader.h"
+#include "vigie/core/ReviewStore.h"
+
+class QStatusBar;
+
+namespace vigie::app {
+
+class FundusViewer;
+class ProblemReporter;
+class ReviewSession;
+
+/// The Fundus tab's reading: runs the DR model on the photograph shown,
+/// records the reader's grade and lesion marks in the review store (each
+/// durable before it is shown), and brings back what was recorded when a
+/// photograph is shown again.
+class FundusReviewController : public QObject {
+  Q_OBJECT
+ public:
+  FundusReviewController(FundusViewer* viewer, ReviewSession* session, ProblemReporter* problems,
+                         QStatusBar* statusBar, QObject* parent = nullptr);
+
+  /// The DR model bundle the tab runs.
+  void setBundle(const QString& folder) { bundle_ = folder; }
+  const QString& bundle() const { return bundle_; }
+  /// Runs the DR model on the photograph shown, on a worker thread.
+  void runModel();
+  /// Records a grade; false, with the reason shown, if it was not saved.
+  bool saveGrade(const QString& photograph, int grade, bool gradable, const QString& note);
+  /// Records a lesion mark (or the withdrawal of one); false, with the reason shown, if not saved.
+  bool saveLesionMark(const QString& photograph, core::FundusLesionMark mark);
+  /// Shows the photograph's recorded grade and the lesion marks in force.
+  void showStored(const QString& photograph);
+
+ Q_SIGNALS:
+  void modelFinished();
+  void modelFailed(const QString& message);
+  void gradeSaved();
+  void lesionMarksSaved();
+
+ private:
+  void showModelResult(const FundusResult& result);
+  void showStoredLesionMarks(const QString& photograph);
+
+  FundusViewer* viewer_;
+  ReviewSession* session_;
+  ProblemReporter* problems_;
+  QStatusBar* statusBar_;
+  FundusGrader grader_;
+  QString bundle_;
+};
+
+}  // namespace vigie::app

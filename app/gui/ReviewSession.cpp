@@ -1,0 +1,102 @@
+#include "ReviewSession.h"
+
+namespace vigie::app {
+
+core::Status ReviewSession::open(const QString& file, const QString& reader) {
+  reader_ = reader;
+  storeFile_.clear();
+  store_.reset();
+  auto store = core::ReviewStore::open(file.toStdString());
+  if (!store.ok()) return store.error();
+  store_ = std::move(store.value());
+  storeFile_ = file;
+  return {};
+}
+
+void ReviewSession::setStudy(const QString& path, const QString& studyUid,
+                             const QString& seriesUid) {
+  studyPath_ = path;
+  studyUid_ = studyUid;
+  seriesUid_ = seriesUid;
+}
+
+core::Error ReviewSession::noStore(const char* what) const {
+  return core::makeError(core::ErrorCode::InvalidArgument,
+                         std::string("No review store is open: the ") + what + " was not saved");
+}
+
+core::Status ReviewSession::audit(const QString& action, const QString& detail) {
+  if (!store_) return {};
+  return store_->audit(reader_.toStdString(), action.toStdString(), detail.toStdString());
+}
+
+core::Result<std::int64_t> ReviewSession::recordDecision(core::Decision decision) {
+  if (!store_) return noStore("decision");
+  decision.studyUid = studyUid_.toStdString();
+  decision.reader = reader_.toStdString();
+  return store_->recordDecision(std::move(decision));
+}
+
+core::Result<std::vector<core::Decision>> ReviewSession::decisions() const {
+  if (!store_ || studyUid_.isEmpty()) return std::vector<core::Decision>{};
+  return store_->decisions(studyUid_.toStdString());
+}
+
+core::Status ReviewSession::recordModelRun(core::ModelRun run) {
+  if (!store_) return noStore("model run");
+  run.studyUid = studyUid_.toStdString();
+  run.seriesUid = seriesUid_.toStdString();
+  run.reader = reader_.toStdString();
+  auto recorded = store_->recordModelRun(std::move(run));
+  if (!recorded.ok()) return recorded.error();
+  return {};
+}
+
+core::Result<std::optional<core::ModelRun>> ReviewSession::latestModelRun() const {
+  if (!store_ || studyUid_.isEmpty()) return std::optional<core::ModelRun>{};
+  return store_->latestModelRun(studyUid_.toStdString());
+}
+
+core::Result<std::int64_t> ReviewSession::recordMeasurement(core::Measurement measurement) {
+  if (!store_) return noStore("measurement");
+  measurement.studyUid = studyUid_.toStdString();
+  measurement.seriesUid = seriesUid_.toStdString();
+  measurement.reader = reader_.toStdString();
+  return store_->recordMeasurement(std::move(measurement));
+}
+
+core::Result<std::vector<core::Measurement>> ReviewSession::measurements() const {
+  if (!store_ || studyUid_.isEmpty()) return std::vector<core::Measurement>{};
+  auto all = store_->measurements(studyUid_.toStdString());
+  if (!all.ok()) return all.error();
+  std::vector<core::Measurement> ofSeries;
+  for (auto& m : all.value())
+    if (m.seriesUid == seriesUid_.toStdString()) ofSeries.push_back(std::move(m));
+  return ofSeries;
+}
+
+core::Result<std::int64_t> ReviewSession::recordFundusGrade(core::FundusGrade grade) {
+  if (!store_) return noStore("grade");
+  grade.reader = reader_.toStdString();
+  return store_->recordFundusGrade(std::move(grade));
+}
+
+core::Result<std::vector<core::FundusGrade>> ReviewSession::fundusGrades(
+    const QString& photograph) const {
+  if (!store_ || photograph.isEmpty()) return std::vector<core::FundusGrade>{};
+  return store_->fundusGrades(photograph.toStdString());
+}
+
+core::Result<std::int64_t> ReviewSession::recordFundusLesionMark(core::FundusLesionMark mark) {
+  if (!store_) return noStore("lesion mark");
+  mark.reader = reader_.toStdString();
+  return store_->recordFundusLesionMark(std::move(mark));
+}
+
+core::Result<std::vector<core::FundusLesionMark>> ReviewSession::fundusLesionMarks(
+    const QString& photograph) const {
+  if (!store_ || photograph.isEmpty()) return std::vector<core::FundusLesionMark>{};
+  return store_->fundusLesionMarks(photograph.toStdString());
+}
+
+}  // namespace vigie::app

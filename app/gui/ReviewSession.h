@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QString>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "vigie/core/Result.h"
+#include "vigie/core/ReviewStore.h"
+
+namespace vigie::app {
+
+/// The window's side of the review store: which store file, which reader,
+/// and which study and series are open. Every record it writes carries the
+/// reader and the study; without a store each write fails with a message
+/// that says so, and reads give nothing (a reader may look without recording).
+class ReviewSession {
+ public:
+  /// Opens (or creates) the store `file` for `reader`. On failure no store is open.
+  core::Status open(const QString& file, const QString& reader);
+  bool isOpen() const { return store_ != nullptr; }
+  const QString& storeFile() const { return storeFile_; }
+  const QString& reader() const { return reader_; }
+
+  /// The study on screen, named by its UIDs (what the store keys records by).
+  void setStudy(const QString& path, const QString& studyUid, const QString& seriesUid);
+  bool hasStudy() const { return !studyUid_.isEmpty(); }
+  const QString& studyPath() const { return studyPath_; }
+  const QString& studyUid() const { return studyUid_; }
+  const QString& seriesUid() const { return seriesUid_; }
+
+  /// An audit entry by the reader; succeeds without a store (nothing to audit into).
+  core::Status audit(const QString& action, const QString& detail);
+
+  core::Result<std::int64_t> recordDecision(core::Decision decision);
+  /// The open study's decisions, oldest first (none without a store or a study).
+  core::Result<std::vector<core::Decision>> decisions() const;
+  core::Status recordModelRun(core::ModelRun run);
+  core::Result<std::optional<core::ModelRun>> latestModelRun() const;
+  core::Result<std::int64_t> recordMeasurement(core::Measurement measurement);
+  /// The open series' measurements.
+  core::Result<std::vector<core::Measurement>> measurements() const;
+
+  core::Result<std::int64_t> recordFundusGrade(core::FundusGrade grade);
+  core::Result<std::vector<core::FundusGrade>> fundusGrades(const QString& photograph) const;
+  core::Result<std::int64_t> recordFundusLesionMark(core::FundusLesionMark mark);
+  core::Result<std::vector<core::FundusLesionMark>> fundusLesionMarks(
+      const QString& photograph) const;
+
+ private:
+  /// The error every write returns when no store is open.
+  core::Error noStore(const char* what) const;
+
+  std::unique_ptr<core::ReviewStore> store_;
+  QString storeFile_;
+  QString reader_;
+  QString studyPath_;
+  QString studyUid_;
+  QString seriesUid_;
+};
+
+}  // namespace vigie::app
