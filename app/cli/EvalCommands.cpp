@@ -68,13 +68,14 @@ nlohmann::json describeFroc(const FrocResult& froc) {
 }
 
 /// One row per finding: the case, its score (and the uncalibrated one when
-/// the bundle calibrates), whether it hits a nodule and that nodule's size;
+/// the bundle calibrates), its diameter, whether it hits a nodule and that
+/// nodule's size;
 /// what a calibration is fitted to (inference/training/calibrate_ct.py).
 core::Status writeCandidates(const std::filesystem::path& file,
                              const std::vector<std::string>& caseNames,
                              const std::vector<ScanResult>& scans) {
   std::ofstream csv(file);
-  csv << "case,score,uncalibrated_score,on_nodule,nodule_diameter_mm\n";
+  csv << "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm\n";
   csv.precision(9);  // scores near 1 must stay apart (0.9999997 is not 1)
   for (std::size_t s = 0; s < scans.size(); ++s) {
     for (const core::Finding& f : scans[s].findings) {
@@ -82,7 +83,8 @@ core::Status writeCandidates(const std::filesystem::path& file,
                                        [&](const TruthNodule& t) { return hits(f, t); });
       const bool onNodule = nodule != scans[s].truth.end();
       csv << caseNames[s] << ',' << f.score << ',' << f.uncalibratedScore.value_or(f.score) << ','
-          << (onNodule ? 1 : 0) << ',' << (onNodule ? nodule->diameterMm : 0.0) << '\n';
+          << f.diameterMm << ',' << (onNodule ? 1 : 0) << ','
+          << (onNodule ? nodule->diameterMm : 0.0) << '\n';
     }
   }
   csv.flush();

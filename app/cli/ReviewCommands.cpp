@@ -76,6 +76,7 @@ nlohmann::json toJson(const core::Measurement& m) {
           {"reader", m.reader},
           {"kind", m.kind},
           {"points_mm", points},
+          {"plane", m.plane ? nlohmann::json(core::toString(*m.plane)) : nlohmann::json()},
           {"value", m.value},
           {"unit", m.unit},
           {"note", m.note},

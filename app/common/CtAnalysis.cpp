@@ -34,6 +34,42 @@ void keepToTheLungs(const core::CtVolume& volume, CtAnalysis& analysis) {
   analysis.lungMaskSeconds = secondsSince(start);
 }
 
+/// Orders findings strongest first; ids follow the new order (1..n).
+void rankStrongestFirst(std::vector<core::Finding>& findings) {
+  std::stable_sort(
+      findings.begin(), findings.end(),
+      [](const core::Finding& a, const core::Finding& b) { return a.score > b.score; });
+  for (std::size_t n = 0; n < findings.size(); ++n) findings[n].id = static_cast<int>(n) + 1;
+}
+
+/// Finds the candidates of a calibrated bundle: the heatmap is searched at
+/// the lowest uncalibrated score that can reach the (calibrated) threshold,
+/// that of the largest blob the extractor can grow when the calibration
+/// weighs size; each candidate is then calibrated with its own diameter and
+/// kept if it reaches the threshold. A threshold above what the calibration
+/// can reach (its value at a score of 1) keeps nothing, though a saturated
+/// peak passes invert()'s.
+std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap,
+                                                inference::FindingExtractorOptions options,
+                                                const inference::ScoreCalibration& calibration,
+                                                double threshold) {
+  const double largest = calibration.usesDiameter() ? inference::largestFindingDiameterMm(
+                                                          options, heatmap.geometry().spacing)
+                                                    : 1.0;
+  // A negative size weight would make the smallest blob the easiest one.
+  options.threshold =
+      std::min(calibration.invert(threshold, largest), calibration.invert(threshold, 1.0));
+  std::vector<core::Finding> found = inference::extractFindings(heatmap, options);
+  std::vector<core::Finding> kept;
+  for (auto& finding : found) {
+    finding.uncalibratedScore = finding.score;
+    finding.score = calibration.apply(finding.score, finding.diameterMm);
+    if (finding.score >= threshold) kept.push_back(finding);
+  }
+  rankStrongestFirst(kept);
+  return kept;
+}
+
 /// Replaces each finding's heatmap score with the candidate classifier's,
 /// reorders them strongest first (ids follow) and drops those under the
 /// finding threshold.
@@ -55,10 +91,7 @@ core::Status classifyCandidates(const core::CtVolume& atModelSpacing,
     if (scores.value()[n] >= analysis.findingThreshold) kept.push_back(analysis.findings[n]);
   }
   analysis.belowFindingThreshold = analysis.findings.size() - kept.size();
-  std::stable_sort(kept.begin(), kept.end(), [](const core::Finding& a, const core::Finding& b) {
-    return a.score > b.score;
-  });
-  for (std::size_t n = 0; n < kept.size(); ++n) kept[n].id = static_cast<int>(n) + 1;
+  rankStrongestFirst(kept);
   analysis.findings = std::move(kept);
   analysis.candidatesClassified = true;
   analysis.classifierSeconds = secondsSince(start);
@@ -108,23 +141,13 @@ core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
   inference::FindingExtractorOptions options;
   analysis.threshold = analysisOptions.thresholdOverride >= 0 ? analysisOptions.thresholdOverride
                                                               : m.threshold("candidate", 0.5);
-  // A calibrated bundle's threshold is a calibrated probability: the heatmap
-  // is searched at the uncalibrated score that maps to it.
-  const auto& calibration = m.candidateCalibration;
-  options.threshold = calibration ? calibration->invert(analysis.threshold) : analysis.threshold;
-  analysis.findings = inference::extractFindings(analysis.heatmap, options);
-  if (calibration) {
-    for (auto& finding : analysis.findings) {
-      finding.uncalibratedScore = finding.score;
-      finding.score = calibration->apply(finding.score);
-    }
-    // A threshold above what the calibration can reach (its value at a
-    // score of 1) keeps nothing, though a saturated peak passes invert()'s.
-    // Scores keep their order, so only the weakest go and ids stay 1..n.
-    auto& f = analysis.findings;
-    f.erase(std::remove_if(f.begin(), f.end(),
-                           [&](const core::Finding& x) { return x.score < analysis.threshold; }),
-            f.end());
+  // A calibrated bundle's threshold is a calibrated probability.
+  if (m.candidateCalibration) {
+    analysis.findings = calibratedCandidates(analysis.heatmap, options, *m.candidateCalibration,
+                                             analysis.threshold);
+  } else {
+    options.threshold = analysis.threshold;
+    analysis.findings = inference::extractFindings(analysis.heatmap, options);
   }
   analysis.postprocessSeconds = secondsSince(start);
 

@@ -1,6 +1,6 @@
 #include "ReviewExport.h"
 
-#include "MeasurementNotes.h"
+#include "SliceNormal.h"
 
 #include "FundusAnalysis.h"
 #include "vigie/imaging/fundus/Photograph.h"
@@ -45,8 +45,7 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
     r.reader = m.reader;
     r.a = m.pointsMm[0];
     r.b = m.pointsMm[1];
-    r.planeNormal =
-        sliceNormal(planeOfNote(m.note).value_or(core::SlicePlane::Axial), source.geometry);
+    r.planeNormal = sliceNormal(m.plane.value_or(core::SlicePlane::Axial), source.geometry);
     r.value = m.value;
     r.comment = m.note;
     drawn.push_back(std::move(r));

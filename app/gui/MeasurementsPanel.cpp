@@ -4,7 +4,6 @@
 #include <QListWidget>
 #include <QVBoxLayout>
 
-#include "MeasurementNotes.h"
 #include "vigie/core/RegionStatistics.h"
 
 namespace vigie::app {
@@ -21,12 +20,13 @@ QString label(const core::Measurement& m) {
 core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& volume, int slice) {
   core::Measurement m;
   m.pointsMm = {drawn.a, drawn.b};
+  m.plane = drawn.plane;
   const std::string where = "slice " + std::to_string(slice + 1);
   if (drawn.kind == SliceViewport::Tool::Length) {
     m.kind = "length";
     m.unit = "mm";
     m.value = core::distance(drawn.a, drawn.b);
-    m.note = std::string(planeWord(drawn.plane)) + ": " + where;
+    m.note = std::string(core::toString(drawn.plane)) + ": " + where;
     return m;
   }
   const double radius = core::distance(drawn.a, drawn.b);
@@ -39,7 +39,7 @@ core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& v
   std::snprintf(text, sizeof text,
                 "%s: mean %.1f HU, SD %.1f HU, min %.0f, max %.0f, %.1f mm2, %zu voxels, radius "
                 "%.1f mm, %s",
-                planeWord(drawn.plane), stats.meanHu, stats.sdHu, stats.minHu, stats.maxHu,
+                core::toString(drawn.plane), stats.meanHu, stats.sdHu, stats.minHu, stats.maxHu,
                 stats.areaMm2, stats.voxels, radius, where.c_str());
   m.note = text;
   return m;
@@ -53,9 +53,8 @@ std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored) {
       stored.kind == "length" ? SliceViewport::Tool::Length : SliceViewport::Tool::CircleRoi;
   drawn.a = stored.pointsMm[0];
   drawn.b = stored.pointsMm[1];
-  const auto plane = planeOfNote(stored.note);
-  if (!plane) return std::nullopt;
-  drawn.plane = *plane;
+  if (!stored.plane) return std::nullopt;
+  drawn.plane = *stored.plane;
   return drawn;
 }
 

@@ -2,7 +2,6 @@
 
 #include <QPainter>
 
-#include "MeasurementNotes.h"
 #include "VtkImages.h"
 
 #include <vtkActor.h>
@@ -78,7 +77,7 @@ vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColours map) {
 
 /// "Axial", "Coronal", "Sagittal": the plane's word, capitalised for the corner text.
 QString planeName(core::SlicePlane plane) {
-  QString name = planeWord(plane);
+  QString name = core::toString(plane);
   name[0] = name[0].toUpper();
   return name;
 }

@@ -127,6 +127,21 @@ const char* const kMigrations[] = {
     CREATE TRIGGER fundus_lesion_marks_append_only_delete BEFORE DELETE ON fundus_lesion_marks
       BEGIN SELECT RAISE(ABORT, 'fundus lesion marks are append-only'); END;
     )sql",
+    // Version 4: a measurement's plane as a field. Stores before it wrote
+    // the plane only at the start of the note ("axial: ..."); the migration
+    // moves it over, the one change to recorded rows a migration may make,
+    // with the append-only trigger lifted for it alone.
+    R"sql(
+    ALTER TABLE measurements ADD COLUMN plane TEXT
+      CHECK (plane IS NULL OR plane IN ('axial', 'coronal', 'sagittal'));
+    DROP TRIGGER measurements_append_only_update;
+    UPDATE measurements SET plane = CASE
+      WHEN note LIKE 'axial:%' THEN 'axial'
+      WHEN note LIKE 'coronal:%' THEN 'coronal'
+      WHEN note LIKE 'sagittal:%' THEN 'sagittal' END;
+    CREATE TRIGGER measurements_append_only_update BEFORE UPDATE ON measurements
+      BEGIN SELECT RAISE(ABORT, 'measurements are append-only'); END;
+    )sql",
 };
 
 }  // namespace

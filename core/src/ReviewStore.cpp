@@ -192,6 +192,24 @@ struct ReviewStore::Impl {
     return {};
   }
 
+  /// The schema version the store records; 0 for a new store (no row). A
+  /// store that cannot say is an error, never version 0: migrating a store
+  /// from scratch over its own tables would fail half-way or, worse, not.
+  Result<int> storedSchemaVersion() const {
+    Statement read(db, "SELECT version FROM schema_version");
+    if (!read.ok()) return sqlError("reading the schema version");
+    const int rc = read.step();
+    if (rc == SQLITE_DONE) return 0;
+    if (rc != SQLITE_ROW) return sqlError("reading the schema version");
+    if (sqlite3_column_type(read.get(), 0) != SQLITE_INTEGER || read.integer(0) < 1) {
+      return makeError(ErrorCode::ParseError, file + ": the review store's schema version is '" +
+                                                  read.text(0) +
+                                                  "', not a version number: is this a Vigie "
+                                                  "review store?");
+    }
+    return static_cast<int>(read.integer(0));
+  }
+
   Result<std::vector<Decision>> query(const char* sql, const std::string* studyUid) const {
     Statement select(db, sql);
     if (!select.ok()) return sqlError("reading decisions");
@@ -263,8 +281,11 @@ Result<std::unique_ptr<ReviewStore>> ReviewStore::open(const std::filesystem::pa
       impl->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", "schema");
   int version = 0;
   if (status.ok()) {
-    Statement read(impl->db, "SELECT version FROM schema_version");
-    if (read.ok() && read.step() == SQLITE_ROW) version = sqlite3_column_int(read.get(), 0);
+    auto stored = impl->storedSchemaVersion();
+    if (stored.ok())
+      version = stored.value();
+    else
+      status = stored.error();
   }
   if (status.ok() && version > review::schemaVersion()) {
     impl->rollback();
@@ -658,7 +679,7 @@ Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
     if (auto s = impl_->noteParticipants(m.reader, m.studyUid, m.seriesUid); !s.ok()) return s;
     auto inserted = impl_->insert(
         "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, unit, "
-        "note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "note, recorded_at, plane) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "recording a measurement", [&](Statement& st) {
           st.bind(1, m.studyUid);
           st.bind(2, m.seriesUid);
@@ -669,6 +690,7 @@ Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
           st.bind(7, m.unit);
           st.bind(8, m.note);
           st.bind(9, m.recordedAt);
+          st.bind(10, m.plane ? std::optional<std::string>(toString(*m.plane)) : std::nullopt);
         });
     if (!inserted.ok()) return inserted.error();
     id = inserted.value();
@@ -682,8 +704,8 @@ Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
 Result<std::vector<Measurement>> ReviewStore::Impl::measurements(
     const std::string* studyUid) const {
   std::string sql =
-      "SELECT id, study_uid, series_uid, reader, kind, points, value, unit, note, recorded_at "
-      "FROM measurements ";
+      "SELECT id, study_uid, series_uid, reader, kind, points, value, unit, note, recorded_at, "
+      "plane FROM measurements ";
   if (studyUid) sql += "WHERE study_uid = ? ";
   sql += "ORDER BY id";
   Statement select(db, sql.c_str());
@@ -703,6 +725,7 @@ Result<std::vector<Measurement>> ReviewStore::Impl::measurements(
     m.unit = select.text(7);
     m.note = select.text(8);
     m.recordedAt = select.text(9);
+    m.plane = slicePlaneFromString(select.text(10));
     out.push_back(std::move(m));
   }
   if (rc != SQLITE_DONE) return sqlError("reading measurements");

@@ -5,6 +5,24 @@
 
 namespace vigie::core {
 
+const char* toString(SlicePlane plane) {
+  switch (plane) {
+    case SlicePlane::Axial:
+      return "axial";
+    case SlicePlane::Coronal:
+      return "coronal";
+    case SlicePlane::Sagittal:
+      return "sagittal";
+  }
+  return "axial";
+}
+
+std::optional<SlicePlane> slicePlaneFromString(const std::string& text) {
+  for (SlicePlane plane : {SlicePlane::Axial, SlicePlane::Coronal, SlicePlane::Sagittal})
+    if (text == toString(plane)) return plane;
+  return std::nullopt;
+}
+
 std::size_t sliceCount(const VolumeGeometry& g, SlicePlane plane) {
   switch (plane) {
     case SlicePlane::Axial:

@@ -23,18 +23,25 @@ class Statement {
 
   bool ok() const { return ok_; }
   sqlite3_stmt* get() { return stmt_; }
+  // A failed bind (an index out of range, a value too big, memory) is kept
+  // and returned by step() instead of running the statement with a value
+  // missing; sqlite3_errmsg() then names it for the caller's error.
   void bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.c_str(), -1, SQLITE_TRANSIENT);
+    keep(sqlite3_bind_text(stmt_, i, v.c_str(), -1, SQLITE_TRANSIENT));
   }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+  void bind(int i, std::int64_t v) { keep(sqlite3_bind_int64(stmt_, i, v)); }
+  void bind(int i, double v) { keep(sqlite3_bind_double(stmt_, i, v)); }
   void bind(int i, const std::optional<std::int64_t>& v) {
-    v ? sqlite3_bind_int64(stmt_, i, *v) : sqlite3_bind_null(stmt_, i);
+    keep(v ? sqlite3_bind_int64(stmt_, i, *v) : sqlite3_bind_null(stmt_, i));
+  }
+  void bind(int i, const std::optional<std::string>& v) {
+    keep(v ? sqlite3_bind_text(stmt_, i, v->c_str(), -1, SQLITE_TRANSIENT)
+           : sqlite3_bind_null(stmt_, i));
   }
   void bind(int i, const std::optional<double>& v) {
-    v ? sqlite3_bind_double(stmt_, i, *v) : sqlite3_bind_null(stmt_, i);
+    keep(v ? sqlite3_bind_double(stmt_, i, *v) : sqlite3_bind_null(stmt_, i));
   }
-  int step() { return sqlite3_step(stmt_); }
+  int step() { return bindResult_ != SQLITE_OK ? bindResult_ : sqlite3_step(stmt_); }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
   bool isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
@@ -44,8 +51,13 @@ class Statement {
   }
 
  private:
+  void keep(int result) {
+    if (bindResult_ == SQLITE_OK) bindResult_ = result;
+  }
+
   sqlite3_stmt* stmt_ = nullptr;
   bool ok_ = false;
+  int bindResult_ = SQLITE_OK;
 };
 
 }  // namespace vigie::core::review

@@ -1,6 +1,7 @@
 #include "vigie/inference/FindingExtractor.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 
@@ -14,7 +15,22 @@ struct Peak {
   float value;
 };
 
+/// The half-width of the search box, in voxels along each axis.
+std::array<long, 3> searchReach(const FindingExtractorOptions& options, const core::Vec3& s) {
+  return {static_cast<long>(std::ceil(options.maxSearchRadiusMm / s.x)),
+          static_cast<long>(std::ceil(options.maxSearchRadiusMm / s.y)),
+          static_cast<long>(std::ceil(options.maxSearchRadiusMm / s.z))};
+}
+
+double sphereDiameterMm(double volumeMm3) { return std::cbrt(6.0 * volumeMm3 / kPi); }
+
 }  // namespace
+
+double largestFindingDiameterMm(const FindingExtractorOptions& options, const core::Vec3& spacing) {
+  const auto reach = searchReach(options, spacing);
+  const double voxels = double(2 * reach[0] + 1) * double(2 * reach[1] + 1) * (2 * reach[2] + 1);
+  return sphereDiameterMm(voxels * spacing.x * spacing.y * spacing.z);
+}
 
 std::vector<core::Finding> extractFindings(const core::FloatVolume& heatmap,
                                            const FindingExtractorOptions& options) {
@@ -52,9 +68,7 @@ std::vector<core::Finding> extractFindings(const core::FloatVolume& heatmap,
   });
 
   std::vector<std::uint8_t> claimed(heatmap.voxelCount(), 0);
-  const long reach[3] = {static_cast<long>(std::ceil(options.maxSearchRadiusMm / g.spacing.x)),
-                         static_cast<long>(std::ceil(options.maxSearchRadiusMm / g.spacing.y)),
-                         static_cast<long>(std::ceil(options.maxSearchRadiusMm / g.spacing.z))};
+  const auto reach = searchReach(options, g.spacing);
   for (const Peak& peak : peaks) {
     if (findings.size() >= options.maxFindings) break;
     if (claimed[peak.offset]) continue;
@@ -92,7 +106,7 @@ std::vector<core::Finding> extractFindings(const core::FloatVolume& heatmap,
     core::Finding f;
     f.score = peak.value;
     f.centerMm = g.indexToPhysical({ci / weight, cj / weight, ck / weight});
-    f.diameterMm = std::cbrt(6.0 * blob.size() * g.voxelVolume() / kPi);
+    f.diameterMm = sphereDiameterMm(blob.size() * g.voxelVolume());
     const bool tooClose =
         std::any_of(findings.begin(), findings.end(), [&](const core::Finding& other) {
           return core::distance(other.centerMm, f.centerMm) <

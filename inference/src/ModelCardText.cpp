@@ -16,7 +16,10 @@ void describeCalibration(std::ostream& out, const char* what,
                          const std::optional<ScoreCalibration>& c) {
   if (!c) return;
   out << "\nCalibration: " << what << " is Platt-scaled (slope " << number(c->slope)
-      << ", intercept " << number(c->intercept) << ")";
+      << ", intercept " << number(c->intercept);
+  if (c->usesDiameter())
+    out << ", plus " << number(c->logDiameterSlope) << " x ln(candidate diameter in mm)";
+  out << ")";
   if (!c->fittedOn.empty()) out << ", fitted on " << c->fittedOn;
   out << ".\n";
 }

@@ -20,16 +20,27 @@ const char* toString(ModelManifest::Task task) {
   return "";
 }
 
-double ScoreCalibration::apply(double probability) const {
+namespace {
+
+/// The calibration's offset for a candidate of `diameterMm` (0 when it
+/// ignores the size); diameters under 1 mm count as 1 mm, so an empty blob
+/// stays finite.
+double sizeTerm(const ScoreCalibration& c, double diameterMm) {
+  return c.usesDiameter() ? c.logDiameterSlope * std::log(std::max(diameterMm, 1.0)) : 0.0;
+}
+
+}  // namespace
+
+double ScoreCalibration::apply(double probability, double diameterMm) const {
   // Scores of exactly 0 or 1 still map to a finite logit.
   const double p = std::clamp(probability, 1e-7, 1.0 - 1e-7);
-  const double z = slope * std::log(p / (1.0 - p)) + intercept;
+  const double z = slope * std::log(p / (1.0 - p)) + sizeTerm(*this, diameterMm) + intercept;
   return 1.0 / (1.0 + std::exp(-z));
 }
 
-double ScoreCalibration::invert(double calibrated) const {
+double ScoreCalibration::invert(double calibrated, double diameterMm) const {
   const double q = std::clamp(calibrated, 1e-7, 1.0 - 1e-7);
-  const double z = (std::log(q / (1.0 - q)) - intercept) / slope;
+  const double z = (std::log(q / (1.0 - q)) - intercept - sizeTerm(*this, diameterMm)) / slope;
   return 1.0 / (1.0 + std::exp(-z));
 }
 
@@ -146,7 +157,8 @@ bool isFileInsideBundle(const std::string& name) {
 /// The Platt calibration at `path` (e.g. "calibration.candidate"), if the
 /// manifest has one; `applies` says whether the task has such a score.
 std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::string& path,
-                                                 bool applies, const char* taskName) {
+                                                 bool applies, const char* taskName,
+                                                 bool acceptsDiameter) {
   if (!r.find(path, false)) return std::nullopt;
   if (!applies && !r.failed()) r.fail(path, std::string("applies to ") + taskName + " models only");
   const std::string method = r.text(path + ".method", true);
@@ -159,11 +171,19 @@ std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::stri
   // A slope of 0 or less would turn the score into a constant or reverse it.
   if (!r.failed() && !(c.slope > 0 && std::isfinite(c.slope) && std::isfinite(c.intercept)))
     r.fail(path + ".slope", "must be a positive number (and the intercept finite)");
+  if (r.find(path + ".log_diameter_slope", false)) {
+    c.logDiameterSlope = r.number(path + ".log_diameter_slope", true, 0.0);
+    if (!r.failed() && !acceptsDiameter)
+      r.fail(path + ".log_diameter_slope", "applies to CT candidates only, which have a size");
+    if (!r.failed() && !std::isfinite(c.logDiameterSlope))
+      r.fail(path + ".log_diameter_slope", "must be a finite number");
+  }
   return c;
 }
 
 json calibrationJson(const ScoreCalibration& c) {
   json j = {{"method", "platt"}, {"slope", c.slope}, {"intercept", c.intercept}};
+  if (c.usesDiameter()) j["log_diameter_slope"] = c.logDiameterSlope;
   if (!c.fittedOn.empty()) j["fitted_on"] = c.fittedOn;
   return j;
 }
@@ -290,10 +310,12 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   m.card.document = r.text("model_card.document", false);
   m.card.evaluation = r.text("model_card.evaluation", false);
   m.card.knownLimitations = r.texts("model_card.known_limitations");
-  m.referableCalibration = parseCalibration(
-      r, "calibration.referable", m.task == Task::FundusDrScreening, "fundus-dr-screening");
-  m.candidateCalibration = parseCalibration(
-      r, "calibration.candidate", m.task == Task::CtNoduleDetection, "ct-nodule-detection");
+  m.referableCalibration =
+      parseCalibration(r, "calibration.referable", m.task == Task::FundusDrScreening,
+                       "fundus-dr-screening", /*acceptsDiameter=*/false);
+  m.candidateCalibration =
+      parseCalibration(r, "calibration.candidate", m.task == Task::CtNoduleDetection,
+                       "ct-nodule-detection", /*acceptsDiameter=*/true);
   if (r.failed()) return core::makeError(core::ErrorCode::ParseError, r.error());
   return m;
 }

@@ -247,9 +247,62 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
   std::ifstream candidates(dir / "eval" / "candidates.csv");
   std::string header, row;
   std::getline(candidates, header);
-  EXPECT_EQ(header, "case,score,uncalibrated_score,on_nodule,nodule_diameter_mm");
+  EXPECT_EQ(header, "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm");
   ASSERT_TRUE(std::getline(candidates, row));
   EXPECT_EQ(row.rfind("case_00", 0), 0u) << row;
+}
+
+TEST(Cli, ASizeAwareCalibrationScoresEachCandidateWithItsOwnDiameter) {
+  vigie::test::TestFolder dir("cli-sized-calibration");
+  ASSERT_EQ(runCli("synth ct --out " + (dir / "cases").string() +
+                   " --count 1 --size 96x96x40 --spacing 3.75x3.75x7.5 --seed 3")
+                .exitCode,
+            0);
+  const double slope = 0.5, logDiameterSlope = 2.0, intercept = -6.0, threshold = 0.3;
+  auto apply = [&](double p, double diameter) {
+    p = std::clamp(p, 1e-7, 1 - 1e-7);
+    const double z = slope * std::log(p / (1 - p)) +
+                     logDiameterSlope * std::log(std::max(diameter, 1.0)) + intercept;
+    return 1.0 / (1.0 + std::exp(-z));
+  };
+  std::filesystem::copy(VIGIE_TEST_MODELS "/blob3d-bundle", dir / "sized");
+  nlohmann::json manifest = nlohmann::json::parse(std::ifstream(dir / "sized" / "manifest.json"));
+  manifest["calibration"]["candidate"] = {{"method", "platt"},
+                                          {"slope", slope},
+                                          {"intercept", intercept},
+                                          {"log_diameter_slope", logDiameterSlope}};
+  manifest["thresholds"]["candidate"] = threshold;
+  std::ofstream(dir / "sized" / "manifest.json") << manifest.dump(2);
+
+  // Every raw candidate, calibrated here by hand: those that reach the
+  // threshold are what the calibrated bundle must report. 0.001 is under the
+  // raw score the bundle searches at (about 0.002: the threshold's inverse
+  // for the largest blob the extractor can grow at this spacing).
+  const std::string scan = (dir / "cases" / "case_000").string();
+  ASSERT_EQ(runCli("analyze " + scan + " --model " VIGIE_TEST_MODELS "/blob3d-bundle --out " +
+                   (dir / "raw").string() + " --cpu --threshold 0.001 --lung-mask off")
+                .exitCode,
+            0);
+  const CliRun sized = runCli("analyze " + scan + " --model " + (dir / "sized").string() +
+                              " --out " + (dir / "sized-out").string() + " --cpu --lung-mask off");
+  ASSERT_EQ(sized.exitCode, 0) << sized.output;
+  const auto raw = nlohmann::json::parse(std::ifstream(dir / "raw" / "findings.json"));
+  const auto cal = nlohmann::json::parse(std::ifstream(dir / "sized-out" / "findings.json"));
+  std::vector<double> expected;
+  for (const auto& f : raw["findings"]) {
+    const double q = apply(f["score"].get<double>(), f["diameter_mm"].get<double>());
+    if (q >= threshold) expected.push_back(q);
+  }
+  std::sort(expected.rbegin(), expected.rend());
+  ASSERT_FALSE(expected.empty());
+  ASSERT_EQ(cal["findings"].size(), expected.size());
+  for (std::size_t n = 0; n < expected.size(); ++n) {
+    const auto& f = cal["findings"][n];
+    EXPECT_EQ(f["id"].get<int>(), static_cast<int>(n) + 1);  // strongest first
+    EXPECT_NEAR(f["score"].get<double>(), expected[n], 1e-6);
+    EXPECT_NEAR(f["score"].get<double>(),
+                apply(f["uncalibrated_score"].get<double>(), f["diameter_mm"].get<double>()), 1e-6);
+  }
 }
 
 TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {
@@ -401,6 +454,7 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
     length.value = 50.0;
     length.unit = "mm";
     length.note = "axial: slice 20";
+    length.plane = vigie::core::SlicePlane::Axial;
     ASSERT_TRUE(store.value()->recordMeasurement(length).ok());
     vigie::core::Measurement roi = length;
     roi.kind = "roi";
@@ -435,7 +489,7 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_EQ(verify.exitCode, 0) << verify.output;
   const CliRun backup = runCli("review export --json" + c.store);
   const auto json = nlohmann::json::parse(backup.output);
-  EXPECT_EQ(json["schema_version"], 3);
+  EXPECT_EQ(json["schema_version"], 4);
   ASSERT_EQ(json["model_runs"].size(), 1u);
   EXPECT_EQ(json["model_runs"][0]["findings"].size(), c.findings.size());
   EXPECT_EQ(json["decisions"][1]["finding_id"], 1001);

@@ -400,6 +400,23 @@ TEST(FindingExtractor, KeepsOnePeakPerBlobAndOrdersByScore) {
   EXPECT_NEAR(findings[0].diameterMm, 2.35 * 2.5, 1.2);
 }
 
+TEST(FindingExtractor, NoFindingOutgrowsTheLargestDiameterItAnnounces) {
+  core::VolumeGeometry g;
+  g.size = {60, 60, 40};
+  g.spacing = {0.8, 0.8, 1.5};
+  core::FloatVolume heat(g, 0.9f);  // a plateau filling the whole volume,
+  heat.at(30, 30, 20) = 0.95f;      // with its peak far from every edge
+  inference::FindingExtractorOptions options;
+  options.maxSearchRadiusMm = 10.0;
+  const double largest = inference::largestFindingDiameterMm(options, g.spacing);
+  const auto findings = inference::extractFindings(heat, options);
+  ASSERT_FALSE(findings.empty());
+  // The peak's blob fills its whole search box: exactly the announced bound.
+  EXPECT_FLOAT_EQ(findings[0].score, 0.95f);
+  EXPECT_NEAR(findings[0].diameterMm, largest, 1e-9);
+  for (const auto& f : findings) EXPECT_LE(f.diameterMm, largest + 1e-9);
+}
+
 namespace {
 
 /// `count` 64x64 prepared images whose green channel is bright over the
@@ -600,6 +617,45 @@ TEST(ModelManifest, ReadsACtModelsCandidateCalibrationAndRefusesItElsewhere) {
   ASSERT_FALSE(fundus.ok());
   EXPECT_EQ(fundus.error().message,
             "f.json: field 'calibration.candidate' applies to ct-nodule-detection models only");
+}
+
+TEST(ModelManifest, ACandidateCalibrationMayWeighTheCandidatesSizeAndOnlyThere) {
+  const std::string extra =
+      R"("calibration": {"candidate": {"method": "platt", "slope": 0.5, "intercept": -6.0,
+          "log_diameter_slope": 1.5}},)";
+  auto insert = [&](const std::filesystem::path& manifest, const std::string& what) {
+    std::string text = readText(manifest);
+    const auto at = text.find('{');
+    return text.substr(0, at + 1) + what + text.substr(at + 1);
+  };
+  auto ct = ModelManifest::parse(insert(kModels / "blob3d-bundle" / "manifest.json", extra), "ct");
+  ASSERT_TRUE(ct.ok()) << ct.error().message;
+  const inference::ScoreCalibration& c = *ct.value().candidateCalibration;
+  ASSERT_TRUE(c.usesDiameter());
+  // The same peak scores higher on a larger candidate: sigmoid(0.5 logit(p) + 1.5 ln d - 6).
+  const double p = 0.999;
+  const double z = 0.5 * std::log(p / (1 - p)) + 1.5 * std::log(20.0) - 6.0;
+  EXPECT_NEAR(c.apply(p, 20.0), 1.0 / (1.0 + std::exp(-z)), 1e-12);
+  EXPECT_GT(c.apply(p, 20.0), c.apply(p, 5.0));
+  EXPECT_DOUBLE_EQ(c.apply(p, 0.2), c.apply(p, 1.0));  // under 1 mm counts as 1 mm
+  for (double d : {2.0, 4.0, 30.0})  // where 0.9 is within reach (a score under 1)
+    for (double q : {0.05, 0.5, 0.9}) EXPECT_NEAR(c.apply(c.invert(q, d), d), q, 1e-9) << d;
+  auto again = ModelManifest::parse(ct.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_DOUBLE_EQ(again.value().candidateCalibration->logDiameterSlope, 1.5);
+  EXPECT_NE(inference::modelCardText(ct.value()).find("ln(candidate diameter in mm)"),
+            std::string::npos);
+
+  // A referable probability has no size.
+  const std::string referable =
+      R"("calibration": {"referable": {"method": "platt", "slope": 0.5, "intercept": 0,
+          "log_diameter_slope": 1.5}},)";
+  auto fundus =
+      ModelManifest::parse(insert(kModels / "fundus-bundle" / "manifest.json", referable), "f");
+  ASSERT_FALSE(fundus.ok());
+  EXPECT_EQ(fundus.error().message,
+            "f: field 'calibration.referable.log_diameter_slope' applies to CT candidates only, "
+            "which have a size");
 }
 
 TEST(FundusPrediction, CalibrationMovesTheReferableProbabilityAndKeepsGradesSummingToOne) {

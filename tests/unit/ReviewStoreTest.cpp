@@ -44,7 +44,7 @@ TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
   test::TestFolder dir("review");
   auto store = ReviewStore::open(dir / "review.sqlite");
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 3);
+  EXPECT_EQ(store.value()->schemaVersion(), 4);
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
   ASSERT_TRUE(
@@ -142,6 +142,28 @@ TEST(ReviewStore, RefusesASchemaNewerThanItKnows) {
   auto store = ReviewStore::open(file);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.error().message.find("schema version 99 is newer"), std::string::npos);
+}
+
+TEST(ReviewStore, RefusesAStoreWhoseSchemaVersionIsNotANumber) {
+  // Read as 0, such a version would run every migration over the store's own tables.
+  test::TestFolder dir("review-bad-version");
+  const auto file = dir / "review.sqlite";
+  ASSERT_TRUE(ReviewStore::open(file).ok());
+  ASSERT_EQ(rawExec(file, "UPDATE schema_version SET version = 'two'"), SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().message,
+            file.string() +
+                ": the review store's schema version is 'two', not a version number: is this a "
+                "Vigie review store?");
+
+  // Nor is a table that cannot be read taken for a new store.
+  const auto other = dir / "other.sqlite";
+  ASSERT_EQ(rawExec(other, "CREATE VIEW schema_version AS SELECT missing FROM nowhere"), SQLITE_OK);
+  auto unreadable = ReviewStore::open(other);
+  ASSERT_FALSE(unreadable.ok());
+  EXPECT_NE(unreadable.error().message.find("schema"), std::string::npos)
+      << unreadable.error().message;
 }
 
 TEST(ReviewStore, LosesNoAcknowledgedDecisionWhenTheWriterIsKilled) {
@@ -340,15 +362,47 @@ TEST(ReviewStore, KeepsMeasurementsWithTheirPointsExactly) {
   m.pointsMm = {{0.1, -0.2, 1.0 / 3.0}, {12.5, 7.25, -40.125}};
   m.value = 14.2;
   m.unit = "mm";
+  m.plane = core::SlicePlane::Sagittal;
+  ASSERT_TRUE(store.value()->recordMeasurement(m).ok());
+  m.plane.reset();  // one made without a view
   ASSERT_TRUE(store.value()->recordMeasurement(m).ok());
   const auto back = store.value()->measurements("1.2.3").value();
-  ASSERT_EQ(back.size(), 1u);
+  ASSERT_EQ(back.size(), 2u);
   ASSERT_EQ(back[0].pointsMm.size(), 2u);
   EXPECT_EQ(back[0].pointsMm[0], m.pointsMm[0]);  // bit-exact, not approximately
   EXPECT_EQ(back[0].pointsMm[1], m.pointsMm[1]);
   EXPECT_EQ(back[0].unit, "mm");
+  EXPECT_EQ(back[0].plane, core::SlicePlane::Sagittal);
+  EXPECT_FALSE(back[1].plane.has_value());
   m.pointsMm.clear();
   EXPECT_FALSE(store.value()->recordMeasurement(m).ok());
+}
+
+TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) {
+  test::TestFolder dir("review-migrate-plane");
+  const auto file = dir / "review.sqlite";
+  ASSERT_TRUE(ReviewStore::open(file).ok());
+  // Back to version 3: no plane column, the plane only at the start of the note.
+  ASSERT_EQ(rawExec(file,
+                    "ALTER TABLE measurements DROP COLUMN plane;"
+                    "UPDATE schema_version SET version = 3;"
+                    "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, "
+                    "unit, note, recorded_at) VALUES "
+                    "('1.2.3', '1.2.3.4', 'dr.old', 'roi', '1 2 3;4 5 6;', 40, '[hnsf''U]', "
+                    "'coronal: mean 40.0 HU, slice 7', '2026-01-01T00:00:00.000Z'),"
+                    "('1.2.3', '1.2.3.4', 'dr.old', 'length', '1 2 3;4 5 6;', 5.2, 'mm', "
+                    "'by hand', '2026-01-01T00:00:01.000Z');"),
+            SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(store.value()->schemaVersion(), 4);
+  const auto back = store.value()->measurements("1.2.3").value();
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].plane, core::SlicePlane::Coronal);
+  EXPECT_EQ(back[0].note, "coronal: mean 40.0 HU, slice 7");  // the note itself is kept
+  EXPECT_FALSE(back[1].plane.has_value());
+  // Still append-only after the migration lifted its trigger for a moment.
+  EXPECT_NE(rawExec(file, "UPDATE measurements SET plane = 'axial'"), SQLITE_OK);
 }
 
 TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
@@ -370,7 +424,7 @@ TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 3);
+  EXPECT_EQ(store.value()->schemaVersion(), 4);
   const auto history = store.value()->decisions("1.2.3").value();
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].reader, "dr.old");

@@ -9,6 +9,7 @@
 
 #include "vigie/core/Finding.h"
 #include "vigie/core/Result.h"
+#include "vigie/core/SlicePlane.h"
 #include "vigie/core/Vec3.h"
 
 namespace vigie::core {
@@ -95,8 +96,12 @@ struct Measurement {
   std::string reader;
   std::string kind;            ///< "length" or "roi"
   std::vector<Vec3> pointsMm;  ///< LPS mm
-  double value = 0.0;          ///< in `unit`
-  std::string unit;            ///< UCUM, e.g. "mm", "[hnsf'U]"
+  /// The view it was drawn in (a circle lies in that view's slice); empty
+  /// when it was made without one, or recorded before stores kept it and
+  /// its note did not say.
+  std::optional<SlicePlane> plane;
+  double value = 0.0;  ///< in `unit`
+  std::string unit;    ///< UCUM, e.g. "mm", "[hnsf'U]"
   std::string note;
   std::string recordedAt;  ///< set by the store
 };

@@ -3,13 +3,10 @@
 #include <cstddef>
 
 #include "vigie/core/Image2D.h"
+#include "vigie/core/SlicePlane.h"
 #include "vigie/core/Volume.h"
 
 namespace vigie::core {
-
-/// The three planes of the voxel grid. For an axial acquisition these are the
-/// radiological axial, coronal and sagittal views.
-enum class SlicePlane { Axial, Coronal, Sagittal };
 
 /// Display window in HU: values below centre - width/2 are black, above
 /// centre + width/2 white.

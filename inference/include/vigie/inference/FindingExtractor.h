@@ -23,4 +23,9 @@ struct FindingExtractorOptions {
 std::vector<core::Finding> extractFindings(const core::FloatVolume& heatmap,
                                            const FindingExtractorOptions& options);
 
+/// The largest diameter a finding can have on a heatmap of `spacing`: its
+/// blob never leaves the search box around its peak.
+double largestFindingDiameterMm(const FindingExtractorOptions& options,
+                                const core::Vec3& spacingMm);
+
 }  // namespace vigie::inference

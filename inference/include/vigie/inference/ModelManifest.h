@@ -24,15 +24,24 @@ struct CandidateClassifier {
 
 /// Maps a model's raw score onto a probability that holds on real data:
 /// p' = sigmoid(slope * logit(p) + intercept) (Platt scaling), fitted on
-/// photographs or scans that training did not see.
+/// photographs or scans that training did not see. A CT candidate's
+/// calibration may also weigh the candidate's size,
+/// + logDiameterSlope * ln(diameter / 1 mm): a detector's peak score alone
+/// under-rates masses, whose heatmaps peak lower than small nodules' though
+/// they are rarely false positives.
 struct ScoreCalibration {
   double slope = 1.0;
   double intercept = 0.0;
-  std::string fittedOn;  ///< what it was fitted on, for the model card
+  double logDiameterSlope = 0.0;  ///< 0: the calibration ignores the candidate's size
+  std::string fittedOn;           ///< what it was fitted on, for the model card
 
-  double apply(double probability) const;
-  /// The uncalibrated score whose calibrated value is `calibrated` (apply's inverse).
-  double invert(double calibrated) const;
+  bool usesDiameter() const { return logDiameterSlope != 0.0; }
+  /// For calibrations that do not use the diameter (the referable probability).
+  double apply(double probability) const { return apply(probability, 1.0); }
+  double apply(double probability, double diameterMm) const;
+  /// The uncalibrated score whose calibrated value, for a candidate of
+  /// `diameterMm`, is `calibrated` (apply's inverse).
+  double invert(double calibrated, double diameterMm = 1.0) const;
 };
 
 /// What readers and auditors are told about a model beside its numbers
