@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Runs a fuzzer for a bounded time: run-fuzzer.sh FUZZER SECONDS WORKDIR.
-# Seeds: the DICOM files among python3-pydicom's test files (when installed),
-# plus whatever earlier runs added to WORKDIR/corpus. Exit status: the fuzzer's
+# Runs a fuzzer for a bounded time: run-fuzzer.sh FUZZER SECONDS WORKDIR [SEED_FOLDER...].
+# Seeds: the small files under the SEED_FOLDERs when given (JSON and zips for the
+# bundle fuzzer), else the DICOM files among python3-pydicom's test files (when
+# installed); plus whatever earlier runs added to WORKDIR/corpus. Exit status: the fuzzer's
 # (non-zero when it found a crash, a leak or a hang; the input is in WORKDIR).
 set -euo pipefail
 fuzzer=$1 seconds=$2 work=$3
+shift 3
 mkdir -p "$work/corpus" "$work/seeds"
+for folder in "$@"; do
+  find "$folder" -type f -size -300k \( -name '*.json' -o -name '*.yml' -o -name '*.zip' \) \
+    -exec sh -c 'cp -n "$1" "$2/$(echo "$1" | md5sum | cut -c1-12)-$(basename "$1")"' _ {} "$work/seeds" \;
+done
 pydicom_files=$(/usr/bin/python3 -c 'import os, pydicom; print(os.path.join(os.path.dirname(pydicom.__file__), "data", "test_files"))' 2>/dev/null || true)
-if [ -n "$pydicom_files" ] && [ -d "$pydicom_files" ]; then
+if [ $# -eq 0 ] && [ -n "$pydicom_files" ] && [ -d "$pydicom_files" ]; then
   # Small files only: big ones slow every iteration and add little.
   find "$pydicom_files" -type f -size -300k \( -name '*.dcm' -o -name 'DICOMDIR' \) \
     -exec cp -n {} "$work/seeds/" \; 2>/dev/null || true

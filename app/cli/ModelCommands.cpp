@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "../common/BundleOpening.h"
 #include "../common/CommandLine.h"
 #include "../common/CtAnalysis.h"
 #include "../common/SeriesChoice.h"
@@ -20,9 +21,48 @@
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
 #include "vigie/inference/ModelCardText.h"
+#include "vigie/inference/MonaiImport.h"
 
 namespace vigie::app::cli {
-namespace {}  // namespace
+namespace {
+
+int importMonaiBundle(CommandLine& cl, const char* usageText) {
+  const auto out = cl.value("--out");
+  if (!out) return usage("bundle import needs --out BUNDLE", usageText);
+  inference::MonaiImportOptions options;
+  if (cl.value("--channel")) {
+    const auto channel = cl.integer("--channel", 1);
+    if (!channel || *channel < 0 || *channel > 255)
+      return usage("--channel takes 0 to 255", usageText);
+    options.channel = static_cast<int>(*channel);
+  }
+  for (const auto& assignment : cl.values("--set")) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return usage("--set takes ID=VALUE (an inference.json entry and a JSON value)", usageText);
+    options.overrides[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+  }
+  std::vector<std::string> notes;
+  auto bundle = inference::importMonaiBundle(cl.positional()[1], *out, notes, options);
+  if (!bundle.ok()) return fail(bundle.error().message);
+  const auto& m = bundle.value().manifest();
+  const auto& p = *m.monai;
+  std::printf("imported %s %s (MONAI %s) as %s: task %s\n", p.bundleName.c_str(),
+              p.bundleVersion.c_str(), p.monaiVersion.c_str(), m.id.c_str(),
+              inference::toString(m.task));
+  std::printf("  pre-processing: orientation RAS, %s, intensity [%g, %g] -> [%g, %g]%s\n",
+              p.resample
+                  ? ("spacing " + std::to_string(p.pixdim[0]) + " x " +
+                     std::to_string(p.pixdim[1]) + " x " + std::to_string(p.pixdim[2]) + " mm")
+                        .c_str()
+                  : "the scan's own spacing",
+              p.aMin, p.aMax, p.bMin, p.bMax, p.clip ? ", clipped" : "");
+  for (const auto& note : notes) std::printf("  %s\n", note.c_str());
+  std::printf("  written to %s (weights SHA-256 %s)\n", out->c_str(), m.weightsSha256.c_str());
+  return 0;
+}
+
+}  // namespace
 
 int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
@@ -38,6 +78,9 @@ int runAnalyze(const std::vector<std::string>& args) {
       "and DIR/heatmap-seg.dcm (the same map as a fractional DICOM SEG on the source slices).\n"
       "--lung-mask on|off keeps candidates to the lung fields, or not, whatever the manifest's\n"
       "input.lung_mask says.\n"
+      "A MONAI bundle (folder, zip or exported model.ts) is imported on the fly into the user's\n"
+      "cache: a detector's boxes become the findings (the heatmap draws them), a segmentation\n"
+      "model writes its channel's probability as the heatmap and its label as DIR/label.nii.gz.\n"
       "With --store, the run and its findings are recorded in that review store (for review\n"
       "decide and export).\n";
   CommandLine cl(args,
@@ -55,7 +98,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
   if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
 
-  auto bundle = inference::ModelBundle::open(*model);
+  auto bundle = openOrImportBundle(*model, defaultImportedBundleCache());
   if (!bundle.ok()) return fail(bundle.error().message);
   auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
   if (!session.ok()) return fail(session.error().message);
@@ -87,6 +130,13 @@ int runAnalyze(const std::vector<std::string>& args) {
   auto written =
       imaging::writeNiftiProbabilities(a.heatmap, std::filesystem::path(*out) / "heatmap.nii.gz");
   if (!written.ok()) return fail(written.error().message);
+  if (!a.label.empty()) {
+    // A segmentation model's label, as 0/1 voxels in the series' geometry.
+    core::CtVolume label(a.label.geometry(), core::Uninitialised{});
+    std::copy(a.label.data(), a.label.data() + a.label.voxelCount(), label.data());
+    auto labelWritten = imaging::writeNifti(label, std::filesystem::path(*out) / "label.nii.gz");
+    if (!labelWritten.ok()) return fail(labelWritten.error().message);
+  }
   const auto& manifest = bundle.value().manifest();
   auto source = imaging::describeSourceSeries(*chosen);
   if (!source.ok()) return fail(source.error().message);
@@ -131,6 +181,18 @@ int runAnalyze(const std::vector<std::string>& args) {
   report["threshold"] = a.threshold;
   report["scores_calibrated"] = bundle.value().manifest().candidateCalibration.has_value();
   report["lung_mask"] = describeLungMask(a);
+  if (manifest.monai) {
+    report["monai_bundle"] = {{"name", manifest.monai->bundleName},
+                              {"version", manifest.monai->bundleVersion}};
+    if (a.fromBoxes) report["heatmap_kind"] = "boxes drawn as ellipsoids filled with their score";
+  }
+  if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {
+    report["label"] = "label.nii.gz";
+    report["label_volume_ml"] = a.labelVolumeMl;
+    if (!manifest.labels.empty() && manifest.monai &&
+        manifest.monai->channel < static_cast<int>(manifest.labels.size()))
+      report["label_name"] = manifest.labels[manifest.monai->channel];
+  }
   if (a.candidatesClassified) {
     // The scores above are the classifier's; the heatmap's peaks chose the candidates.
     report["candidate_classifier"] = {{"finding_threshold", a.findingThreshold},
@@ -154,6 +216,12 @@ int runAnalyze(const std::vector<std::string>& args) {
   file << report.dump(2) << '\n';
   file.close();
   if (!file) return fail(*out + "/findings.json: cannot write");
+  if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {
+    std::printf("segmentation: %.1f ml labelled by %s on %s in %.1f s; results in %s\n",
+                a.labelVolumeMl, manifest.id.c_str(), device.name.c_str(), a.inferenceSeconds,
+                out->c_str());
+    return 0;
+  }
   std::printf("%zu findings (threshold %.2f) from %s on %s in %.1f s; results in %s\n",
               a.findings.size(), a.threshold, bundle.value().manifest().id.c_str(),
               device.name.c_str(),
@@ -167,16 +235,26 @@ int runBundle(const std::vector<std::string>& args) {
       "usage: vigie-cli bundle info BUNDLE [--json]\n"
       "       vigie-cli bundle create MODEL.pt --manifest TEMPLATE.json --out BUNDLE\n"
       "                               [--classifier CLASSIFIER.pt]\n"
+      "       vigie-cli bundle import MONAI_BUNDLE_DIR|ZIP|model.ts --out BUNDLE [--channel N]\n"
+      "                               [--set ID=VALUE]...\n"
       "info    validates a bundle (manifest fields, weights' SHA-256) and describes it\n"
       "create  packages a TorchScript file as a bundle: copies it, fills in weights.file and\n"
       "        weights.sha256 (the template may leave them as placeholders), writes\n"
       "        manifest.json; --classifier adds a CT model's candidate classifier the same way\n"
+      "import  turns a MONAI Model Zoo bundle (detection or segmentation, with its TorchScript\n"
+      "        models/model.ts) into a Vigie bundle that runs MONAI's pre- and post-processing;\n"
+      "        --channel chooses a segmentation bundle's channel (default: the first that is\n"
+      "        not the background); --set replaces an inference.json entry first, as MONAI's\n"
+      "        command line does (e.g. --set whether_raw_luna16=true). What is supported:\n"
+      "        docs/monai-bundles.md\n"
       "The manifest schema: docs/model-bundle.md\n";
-  CommandLine cl(args, {"--manifest", "--out", "--classifier"}, {"--json", "--help"});
+  CommandLine cl(args, {"--manifest", "--out", "--classifier", "--channel", "--set"},
+                 {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 2)
-    return usage("bundle needs 'info BUNDLE' or 'create MODEL.pt'", kUsage);
+    return usage("bundle needs 'info BUNDLE', 'create MODEL.pt' or 'import MONAI_BUNDLE'", kUsage);
   const std::string verb = cl.positional()[0];
+  if (verb == "import") return importMonaiBundle(cl, kUsage);
   if (verb == "info") {
     auto bundle = inference::ModelBundle::open(cl.positional()[1]);
     if (!bundle.ok()) return fail(bundle.error().message);

@@ -32,6 +32,7 @@ CommandLine::CommandLine(std::vector<std::string> args, std::vector<std::string>
           error_ = "option " + name + " needs a value";
           return;
         }
+        repeated_[name].push_back(values_[name]);
       } else {
         error_ = "unknown option " + name;
         return;
@@ -46,6 +47,11 @@ std::optional<std::string> CommandLine::value(const std::string& option) const {
   auto it = values_.find(option);
   if (it == values_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::string> CommandLine::values(const std::string& option) const {
+  auto it = repeated_.find(option);
+  return it == repeated_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::optional<long long> CommandLine::integer(const std::string& option, long long fallback) {

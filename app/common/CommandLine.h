@@ -21,7 +21,10 @@ class CommandLine {
 
   const std::vector<std::string>& positional() const { return positional_; }
   bool has(const std::string& option) const { return values_.count(option) > 0; }
+  /// The option's value; given more than once, the last one.
   std::optional<std::string> value(const std::string& option) const;
+  /// Every value of an option that may be repeated (--set A=1 --set B=2), in order.
+  std::vector<std::string> values(const std::string& option) const;
 
   /// The option parsed as an integer/number; `error()` explains a bad value.
   std::optional<long long> integer(const std::string& option, long long fallback);
@@ -30,6 +33,7 @@ class CommandLine {
  private:
   std::vector<std::string> positional_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> repeated_;
   std::string error_;
 };
 

@@ -1,7 +1,9 @@
 #include "CtAnalysis.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cmath>
 
 #include "vigie/imaging/preprocess/LungMask.h"
 #include "vigie/imaging/preprocess/Resampler.h"
@@ -98,6 +100,102 @@ core::Status classifyCandidates(const core::CtVolume& atModelSpacing,
   return {};
 }
 
+/// Paints each finding's box as an ellipsoid filled with its score (the
+/// strongest wins where boxes overlap), so a detector without a heatmap
+/// still shows readers where it looked.
+core::FloatVolume boxEvidence(const core::VolumeGeometry& geometry,
+                              const std::vector<inference::BoxDetection>& boxes) {
+  core::FloatVolume map(geometry, 0.0f);
+  const auto& size = geometry.size;
+  for (const auto& box : boxes) {
+    const core::Vec3 centre = geometry.physicalToIndex(box.centerMm);
+    const double radiusMm = 0.5 * std::max({box.sizeMm[0], box.sizeMm[1], box.sizeMm[2]});
+    std::array<long, 3> lo{}, hi{};
+    for (int a = 0; a < 3; ++a) {
+      const double r = radiusMm / geometry.spacing[a];
+      const long n = static_cast<long>(a == 0 ? size.i : (a == 1 ? size.j : size.k));
+      lo[a] = std::max(0L, static_cast<long>(std::floor(centre[a] - r)));
+      hi[a] = std::min(n - 1, static_cast<long>(std::ceil(centre[a] + r)));
+    }
+    // Semi-axes along the box's own sides (MONAI's array axes run R, A, S).
+    for (long k = lo[2]; k <= hi[2]; ++k)
+      for (long j = lo[1]; j <= hi[1]; ++j)
+        for (long i = lo[0]; i <= hi[0]; ++i) {
+          const core::Vec3 d =
+              geometry.indexToPhysical({double(i), double(j), double(k)}) - box.centerMm;
+          const std::array<double, 3> ras{-d.x, -d.y, d.z};
+          double r2 = 0;
+          for (int a = 0; a < 3; ++a) {
+            const double semi = std::max(box.sizeMm[a] / 2.0, 0.5);
+            r2 += (ras[a] / semi) * (ras[a] / semi);
+          }
+          float& v = map.at(i, j, k);
+          if (r2 <= 1.0) v = std::max(v, static_cast<float>(box.score));
+        }
+  }
+  return map;
+}
+
+/// A MONAI detection bundle: boxes at or above the threshold become findings
+/// (centre, diameter the mean of the box's sides).
+core::Status analyseWithMonaiDetector(const core::CtVolume& volume,
+                                      inference::InferenceSession& session,
+                                      const inference::InferenceProgress& progress,
+                                      const std::atomic<bool>* cancel, CtAnalysis& analysis) {
+  const auto start = std::chrono::steady_clock::now();
+  auto boxes = session.detectBoxes(volume, progress, cancel);
+  if (!boxes.ok()) return boxes.error();
+  analysis.inferenceSeconds = secondsSince(start);
+  std::vector<inference::BoxDetection> kept;
+  for (const auto& box : boxes.value()) {
+    if (box.score < analysis.threshold) continue;
+    kept.push_back(box);
+    core::Finding f;
+    f.score = box.score;
+    f.centerMm = box.centerMm;
+    f.diameterMm = (box.sizeMm[0] + box.sizeMm[1] + box.sizeMm[2]) / 3.0;
+    analysis.findings.push_back(f);
+  }
+  rankStrongestFirst(analysis.findings);
+  analysis.heatmap = boxEvidence(volume.geometry(), kept);
+  analysis.fromBoxes = true;
+  return {};
+}
+
+/// A model imported from a MONAI bundle, run MONAI's way on the series as loaded.
+core::Result<CtAnalysis> analyseWithMonai(const core::CtVolume& volume,
+                                          inference::InferenceSession& session,
+                                          const CtAnalysisOptions& analysisOptions,
+                                          const AnalysisProgress& progress,
+                                          const std::atomic<bool>* cancel) {
+  const auto& m = session.manifest();
+  CtAnalysis analysis;
+  auto windows = [&](std::size_t done, std::size_t total) {
+    if (progress) progress(0.95 * double(done) / double(total), "inference");
+  };
+  if (m.task == inference::ModelManifest::Task::CtNoduleDetection) {
+    analysis.threshold = analysisOptions.thresholdOverride >= 0 ? analysisOptions.thresholdOverride
+                                                                : m.threshold("candidate", 0.5);
+    if (auto s = analyseWithMonaiDetector(volume, session, windows, cancel, analysis); !s.ok())
+      return s.error();
+    if (analysisOptions.lungMask == LungMaskUse::Always) keepToTheLungs(volume, analysis);
+  } else {
+    const auto start = std::chrono::steady_clock::now();
+    auto segmented = session.segment(volume, windows, cancel);
+    if (!segmented.ok()) return segmented.error();
+    analysis.inferenceSeconds = secondsSince(start);
+    analysis.heatmap = std::move(segmented.value().probability);
+    analysis.label = std::move(segmented.value().label);
+    std::size_t inside = 0;
+    for (std::size_t n = 0; n < analysis.label.voxelCount(); ++n)
+      inside += analysis.label.data()[n];
+    analysis.labelVolumeMl = double(inside) * volume.geometry().voxelVolume() / 1000.0;
+    analysis.threshold = 0.5;
+  }
+  if (progress) progress(1.0, "done");
+  return analysis;
+}
+
 }  // namespace
 
 core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
@@ -106,6 +204,7 @@ core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
                                    const AnalysisProgress& progress,
                                    const std::atomic<bool>* cancel) {
   const auto& m = session.manifest();
+  if (m.monai) return analyseWithMonai(volume, session, analysisOptions, progress, cancel);
   if (m.task != inference::ModelManifest::Task::CtNoduleDetection) {
     return core::makeError(
         core::ErrorCode::InvalidArgument,

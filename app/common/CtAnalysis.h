@@ -35,6 +35,15 @@ struct CtAnalysis {
   double lungVolumeMl = 0;
   std::string lungMaskProblem;
   double lungMaskSeconds = 0;
+
+  /// A segmentation model's label (1 inside the structure), on the series'
+  /// grid, and its volume; empty for detection models. The heatmap is then
+  /// the structure's probability and there are no findings.
+  core::Volume<std::uint8_t> label;
+  double labelVolumeMl = 0;
+  /// A MONAI detector's boxes at or above the threshold, as findings; the
+  /// heatmap then shows each box as an ellipsoid filled with its score.
+  bool fromBoxes = false;
 };
 
 /// Whether candidates outside the lung fields are dropped.
@@ -61,6 +70,8 @@ using AnalysisProgress = std::function<void(double fraction, const char* stage)>
 /// classifier, rescored by it (inference) and kept at or above the manifest's
 /// "finding" threshold (default 0: all kept); last, kept to the lung fields
 /// when the manifest (or the options) ask for the lung mask (imaging, ITK).
+/// A model imported from a MONAI bundle runs MONAI's way instead
+/// (InferenceSession::detectBoxes or segment) on the series as loaded.
 /// Blocks: call from a worker thread. Cancelled runs return ErrorCode::Cancelled.
 core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
                                    inference::InferenceSession& session,

@@ -384,15 +384,21 @@ void MainWindow::buildAiMenu() {
   connect(runModelAction_, &QAction::triggered, this, &MainWindow::runModel);
   QAction* chooseModel = actions_->add(ai, tr("&Choose model bundle..."));
   connect(chooseModel, &QAction::triggered, this, [this] {
-    // A bundle is a folder or a zip of one: the file dialog offers both.
+    // A bundle is a folder or a zip of one: the file dialog offers both, and
+    // MONAI bundles (their configs/metadata.json, a zip, or an exported model.ts).
     QFileDialog dialog(this,
-                       tr("Choose a model bundle (its folder, or its manifest.json, or a zip)"),
-                       modelBundle_, tr("Model bundles (manifest.json *.zip)"));
+                       tr("Choose a model bundle (its manifest.json or zip; or a MONAI bundle)"),
+                       modelBundle_, tr("Model bundles (manifest.json metadata.json *.zip *.ts)"));
     dialog.setFileMode(QFileDialog::ExistingFile);
     if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
     const QFileInfo chosen(dialog.selectedFiles().front());
-    modelBundle_ =
-        chosen.fileName() == "manifest.json" ? chosen.absolutePath() : chosen.absoluteFilePath();
+    if (chosen.fileName() == "manifest.json") {
+      modelBundle_ = chosen.absolutePath();
+    } else if (chosen.fileName() == "metadata.json" && chosen.dir().dirName() == "configs") {
+      modelBundle_ = QFileInfo(chosen.absolutePath()).absolutePath();  // the MONAI bundle's root
+    } else {
+      modelBundle_ = chosen.absoluteFilePath();
+    }
   });
   ai->addSeparator();
   QAction* next = actions_->add(ai, tr("&Next finding"), QKeySequence(Qt::Key_N),

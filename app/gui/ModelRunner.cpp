@@ -3,6 +3,9 @@
 #include <chrono>
 #include <variant>
 
+#include <QStandardPaths>
+
+#include "BundleOpening.h"
 #include "CtAnalysis.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -23,7 +26,11 @@ WorkerResult runModel(const core::CtVolume& volume, const QString& bundleFolder,
                       const std::atomic<bool>& cancel, const AnalysisProgress& onProgress) {
   WorkerResult result;
   const auto start = std::chrono::steady_clock::now();
-  auto bundle = inference::ModelBundle::open(bundleFolder.toStdString());
+  // A MONAI bundle is imported on the fly (once) into the user's cache.
+  const auto cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation).toStdString();
+  auto bundle = openOrImportBundle(bundleFolder.toStdString(),
+                                   cache.empty() ? defaultImportedBundleCache()
+                                                 : std::filesystem::path(cache) / "monai-bundles");
   if (!bundle.ok()) {
     result.message = QString::fromStdString(bundle.error().message);
     return result;

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "FieldReader.h"
+#include "MonaiPipelineJson.h"
+
 namespace vigie::inference {
 
 using nlohmann::json;
@@ -14,6 +17,8 @@ const char* toString(ModelManifest::Task task) {
   switch (task) {
     case ModelManifest::Task::CtNoduleDetection:
       return "ct-nodule-detection";
+    case ModelManifest::Task::CtSegmentation:
+      return "ct-segmentation";
     case ModelManifest::Task::FundusDrScreening:
       return "fundus-dr-screening";
   }
@@ -49,102 +54,9 @@ double ModelManifest::threshold(const std::string& name, double fallback) const 
   return it == thresholds.end() ? fallback : it->second;
 }
 
+using internal::FieldReader;
+
 namespace {
-
-/// Reads fields with errors that name the file and the field's path.
-class FieldReader {
- public:
-  FieldReader(const json& root, std::string source) : root_(root), source_(std::move(source)) {}
-
-  bool failed() const { return !error_.empty(); }
-  const std::string& error() const { return error_; }
-
-  const json* find(const std::string& path, bool required) {
-    const json* node = &root_;
-    std::stringstream parts(path);
-    std::string part;
-    while (std::getline(parts, part, '.')) {
-      if (!node->is_object() || !node->contains(part)) {
-        if (required) fail(path, "is missing");
-        return nullptr;
-      }
-      node = &(*node)[part];
-    }
-    return node;
-  }
-
-  std::string text(const std::string& path, bool required, std::string fallback = {}) {
-    const json* node = find(path, required);
-    if (!node) return fallback;
-    if (!node->is_string()) return fail(path, "must be a string"), fallback;
-    return node->get<std::string>();
-  }
-
-  double number(const std::string& path, bool required, double fallback) {
-    const json* node = find(path, required);
-    if (!node) return fallback;
-    if (!node->is_number()) return fail(path, "must be a number"), fallback;
-    return node->get<double>();
-  }
-
-  bool boolean(const std::string& path, bool fallback) {
-    const json* node = find(path, false);
-    if (!node) return fallback;
-    if (!node->is_boolean()) return fail(path, "must be true or false"), fallback;
-    return node->get<bool>();
-  }
-
-  template <typename T, std::size_t N>
-  std::array<T, N> numbers(const std::string& path, bool required, std::array<T, N> fallback,
-                           bool positive) {
-    const json* node = find(path, required);
-    if (!node) return fallback;
-    const std::string wanted = std::to_string(N) + (positive ? " positive numbers" : " numbers");
-    if (!node->is_array() || node->size() != N)
-      return fail(path, "must be an array of " + wanted), fallback;
-    std::array<T, N> out{};
-    for (std::size_t i = 0; i < N; ++i) {
-      const json& v = (*node)[i];
-      if (!v.is_number() || (positive && v.get<double>() <= 0))
-        return fail(path, "must be an array of " + wanted), fallback;
-      out[i] = v.get<T>();
-    }
-    return out;
-  }
-
-  std::vector<std::string> texts(const std::string& path) {
-    std::vector<std::string> out;
-    const json* node = find(path, false);
-    if (!node) return out;
-    if (!node->is_array()) return fail(path, "must be an array of strings"), out;
-    for (const auto& v : *node) {
-      if (!v.is_string()) return fail(path, "must be an array of strings"), out;
-      out.push_back(v.get<std::string>());
-    }
-    return out;
-  }
-
-  std::map<std::string, double> numberMap(const std::string& path) {
-    std::map<std::string, double> out;
-    const json* node = find(path, false);
-    if (!node) return out;
-    if (!node->is_object()) return fail(path, "must be an object of numbers"), out;
-    for (const auto& [key, value] : node->items()) {
-      if (!value.is_number()) return fail(path + "." + key, "must be a number"), out;
-      out[key] = value.get<double>();
-    }
-    return out;
-  }
-
-  void fail(const std::string& path, const std::string& problem) {
-    if (error_.empty()) error_ = source_ + ": field '" + path + "' " + problem;
-  }
-
- private:
-  const json& root_;
-  std::string source_;
-  std::string error_;
-};
 
 bool isHexDigest(const std::string& s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -192,17 +104,12 @@ json calibrationJson(const ScoreCalibration& c) {
 
 core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
                                                  const std::string& source) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return core::makeError(core::ErrorCode::ParseError, source + ": not valid JSON: " + e.what());
-  }
-  if (!root.is_object())
-    return core::makeError(core::ErrorCode::ParseError, source + ": must be a JSON object");
+  auto parsed = internal::parseJsonObject(text, source);
+  if (!parsed.ok()) return parsed.error();
+  const json& root = parsed.value();
   FieldReader r(root, source);
   ModelManifest m;
-  m.schemaVersion = static_cast<int>(r.number("schema_version", false, 1));
+  m.schemaVersion = internal::saturatedInt(r.number("schema_version", false, 1));
   if (m.schemaVersion != 1)
     r.fail("schema_version", "is " + std::to_string(m.schemaVersion) + "; this Vigie reads 1");
   m.id = r.text("id", true);
@@ -211,10 +118,13 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   const std::string task = r.text("task", true);
   if (task == "ct-nodule-detection") {
     m.task = Task::CtNoduleDetection;
+  } else if (task == "ct-segmentation") {
+    m.task = Task::CtSegmentation;
   } else if (task == "fundus-dr-screening") {
     m.task = Task::FundusDrScreening;
   } else if (!r.failed()) {
-    r.fail("task", "is '" + task + "'; known tasks: ct-nodule-detection, fundus-dr-screening");
+    r.fail("task", "is '" + task +
+                       "'; known tasks: ct-nodule-detection, ct-segmentation, fundus-dr-screening");
   }
   m.modality = r.text("modality", true);
   m.weightsFile = r.text("weights.file", true);
@@ -224,9 +134,8 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   if (!r.failed() && !isFileInsideBundle(m.weightsFile))
     r.fail("weights.file", "must be a file name inside the bundle");
 
-  m.channels = static_cast<int>(
-      r.number("input.channels", false, m.task == Task::CtNoduleDetection ? 1 : 3));
-  if (m.task == Task::CtNoduleDetection) {
+  m.channels = internal::saturatedInt(r.number("input.channels", false, m.isCt() ? 1 : 3));
+  if (m.isCt()) {
     m.spacingMm = r.numbers<double, 3>("input.spacing_mm", true, m.spacingMm, true);
     m.patchSize = r.numbers<int, 3>("input.patch_size", true, m.patchSize, true);
     m.intensityWindowHu =
@@ -256,7 +165,7 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
       // A cube per candidate, up to a thousand candidates: keep them small.
       if (!r.failed() && *std::max_element(c.patchSize.begin(), c.patchSize.end()) > 256)
         r.fail("candidate_classifier.patch_size", "must be at most 256 voxels a side");
-      c.batchSize = static_cast<int>(r.number("candidate_classifier.batch_size", false, 32));
+      c.batchSize = internal::saturatedInt(r.number("candidate_classifier.batch_size", false, 32));
       if (!r.failed() && (c.batchSize < 1 || c.batchSize > 1024))
         r.fail("candidate_classifier.batch_size", "must be 1 to 1024");
       m.candidateClassifier = c;
@@ -268,11 +177,23 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
     m.cropFieldOfView = r.boolean("input.crop_field_of_view", true);
   }
 
+  m.monai = internal::parseMonaiPipeline(r);
+  if (!r.failed() && m.monai && !m.isCt())
+    r.fail("monai", "applies to CT models (ct-nodule-detection, ct-segmentation) only");
+  const bool monaiDetector = m.monai && m.monai->family == MonaiPipeline::Family::Detection;
+  if (!r.failed() && m.monai && monaiDetector != (m.task == Task::CtNoduleDetection))
+    r.fail("monai.family",
+           "must be 'detection' for ct-nodule-detection, 'segmentation' for "
+           "ct-segmentation");
   const std::string kind = r.text("output.kind", true);
   m.heatmapOutput = kind == "heatmap" || kind == "heatmap+class-scores";
   m.classScoresOutput = kind == "class-scores" || kind == "heatmap+class-scores";
-  if (!m.heatmapOutput && !m.classScoresOutput && !r.failed()) {
-    r.fail("output.kind", "must be 'heatmap', 'class-scores' or 'heatmap+class-scores'");
+  // A MONAI detector gives boxes, which the runtime decodes itself.
+  const bool boxes = kind == "boxes" && monaiDetector;
+  if (!m.heatmapOutput && !m.classScoresOutput && !boxes && !r.failed()) {
+    r.fail("output.kind", monaiDetector ? "must be 'boxes' for a MONAI detector"
+                                        : "must be 'heatmap', 'class-scores' or "
+                                          "'heatmap+class-scores'");
   }
   const std::string activation = r.text("output.heatmap_activation", false, "sigmoid");
   if (activation == "none") {
@@ -299,7 +220,7 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   m.overlap = r.number("inference.overlap", false, 0.5);
   if (!r.failed() && (m.overlap < 0 || m.overlap > 0.95))
     r.fail("inference.overlap", "must be between 0 and 0.95");
-  m.batchSize = static_cast<int>(r.number("inference.batch_size", false, 2));
+  m.batchSize = internal::saturatedInt(r.number("inference.batch_size", false, 2));
   if (!r.failed() && (m.batchSize < 1 || m.batchSize > 256))
     r.fail("inference.batch_size", "must be 1 to 256");
   m.fp16OnCuda = r.boolean("inference.fp16_on_cuda", false);
@@ -338,7 +259,7 @@ std::string ModelManifest::toJson() const {
   j["modality"] = modality;
   j["weights"] = {{"file", weightsFile}, {"sha256", weightsSha256}};
   j["input"]["channels"] = channels;
-  if (task == Task::CtNoduleDetection) {
+  if (isCt()) {
     j["input"]["spacing_mm"] = spacingMm;
     j["input"]["patch_size"] = patchSize;
     j["input"]["intensity"]["window_hu"] = intensityWindowHu;
@@ -360,9 +281,10 @@ std::string ModelManifest::toJson() const {
     j["input"]["colour"] = {{"mean", colourMean}, {"sd", colourSd}};
     j["input"]["crop_field_of_view"] = cropFieldOfView;
   }
-  j["output"]["kind"] = heatmapOutput && classScoresOutput ? "heatmap+class-scores"
-                        : heatmapOutput                    ? "heatmap"
-                                                           : "class-scores";
+  j["output"]["kind"] = !heatmapOutput && !classScoresOutput ? "boxes"
+                        : heatmapOutput && classScoresOutput ? "heatmap+class-scores"
+                        : heatmapOutput                      ? "heatmap"
+                                                             : "class-scores";
   j["output"]["heatmap_activation"] = heatmapActivation == Activation::None      ? "none"
                                       : heatmapActivation == Activation::Softmax ? "softmax"
                                                                                  : "sigmoid";
@@ -378,6 +300,7 @@ std::string ModelManifest::toJson() const {
   if (!card.knownLimitations.empty()) j["model_card"]["known_limitations"] = card.knownLimitations;
   if (referableCalibration) j["calibration"]["referable"] = calibrationJson(*referableCalibration);
   if (candidateCalibration) j["calibration"]["candidate"] = calibrationJson(*candidateCalibration);
+  if (monai) j["monai"] = internal::monaiPipelineJson(*monai);
   return j.dump(2);
 }
 

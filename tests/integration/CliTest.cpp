@@ -941,3 +941,57 @@ TEST(Cli, ConvertWritesEveryVolumeFormatAndPhotographsAsPng) {
     EXPECT_EQ(in.get(), 2) << name;
   }
 }
+
+TEST(Cli, ImportsMonaiBundlesAndAnalyzesWithThem) {
+  vigie::test::TestFolder dir("cli-monai");
+  ASSERT_EQ(
+      runCli("synth ct --out " + dir.path().string() + " --size 96x96x40 --spacing 3.75x3.75x7.5")
+          .exitCode,
+      0);
+  const std::string monai = VIGIE_TEST_MODELS "/monai";
+  const CliRun imported = runCli("bundle import " + monai + "/lung-detector --out " +
+                                 (dir / "lung").string() + " --set whether_raw_luna16=true");
+  ASSERT_EQ(imported.exitCode, 0) << imported.output;
+  EXPECT_NE(imported.output.find("Lung nodule CT detection 0.6.8"), std::string::npos);
+  EXPECT_NE(imported.output.find("md5 of models/model.ts matches"), std::string::npos);
+  const CliRun info = runCli("bundle info " + (dir / "lung").string() + " --json");
+  ASSERT_EQ(info.exitCode, 0) << info.output;
+  EXPECT_EQ(nlohmann::json::parse(info.output)["monai"]["detection"]["nms_threshold"], 0.22);
+
+  const CliRun detected =
+      runCli("analyze " + (dir / "case_000").string() + " --model " + (dir / "lung").string() +
+             " --out " + (dir / "detected").string() + " --cpu");
+  ASSERT_EQ(detected.exitCode, 0) << detected.output;
+  std::ifstream detectedFile(dir / "detected" / "findings.json");
+  const auto report = nlohmann::json::parse(detectedFile);
+  EXPECT_EQ(report["model"]["id"], "monai-lung-nodule-ct-detection");
+  EXPECT_EQ(report["monai_bundle"]["version"], "0.6.8");
+  ASSERT_FALSE(report["findings"].empty());  // the planted head fires on every dense blob
+  for (const auto& f : report["findings"]) {
+    EXPECT_GE(f["score"].get<double>(), 0.5);
+    EXPECT_GT(f["diameter_mm"].get<double>(), 2.0);
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "detected" / "heatmap.nii.gz"));
+
+  // A segmentation bundle named directly, as a zip: imported on the fly into the cache.
+  ::setenv("XDG_CACHE_HOME", (dir / "cache").c_str(), 1);
+  const CliRun segmented =
+      runCli("analyze " + (dir / "case_000").string() + " --model " + monai +
+             "/spleen-segmenter.zip --out " + (dir / "segmented").string() + " --cpu");
+  ::unsetenv("XDG_CACHE_HOME");
+  ASSERT_EQ(segmented.exitCode, 0) << segmented.output;
+  std::ifstream segmentedFile(dir / "segmented" / "findings.json");
+  const auto segReport = nlohmann::json::parse(segmentedFile);
+  EXPECT_EQ(segReport["model"]["task"], "ct-segmentation");
+  EXPECT_EQ(segReport["label_name"], "spleen");
+  EXPECT_GT(segReport["label_volume_ml"].get<double>(), 0.0);
+  EXPECT_TRUE(segReport["findings"].empty());
+  EXPECT_TRUE(std::filesystem::exists(dir / "segmented" / "label.nii.gz"));
+  EXPECT_FALSE(std::filesystem::is_empty(dir / "cache" / "vigie" / "monai-bundles"));
+
+  const CliRun refused =
+      runCli("bundle import " + monai + "/lung-detector-bad-md5 --out " + (dir / "bad").string());
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_NE(refused.output.find("lung-detector-bad-md5/models/model.ts: md5"), std::string::npos)
+      << refused.output;
+}

@@ -60,6 +60,22 @@ struct FundusPrediction {
   HeatmapSource heatmapSource = HeatmapSource::None;
 };
 
+/// A box that a MONAI detector found (bundle imported with `bundle import`).
+struct BoxDetection {
+  core::Vec3 centerMm;  ///< LPS
+  /// The box's sides in mm along MONAI's array axes (right-left,
+  /// anterior-posterior, inferior-superior for an axial scan).
+  std::array<double, 3> sizeMm{};
+  double score = 0.0;  ///< the class logit's sigmoid
+  int label = 0;       ///< class index
+};
+
+/// A MONAI segmentation model's output, on the scan's own voxels.
+struct SegmentationResult {
+  core::FloatVolume probability;     ///< the manifest's channel, 0..1
+  core::Volume<std::uint8_t> label;  ///< 1 where that channel is the most probable
+};
+
 /// A loaded model on a device, ready to run. Create once, run many times;
 /// one run at a time per session. Never call from the GUI thread: a run
 /// blocks for as long as the model takes. Cancellation (the flag) is checked
@@ -84,6 +100,22 @@ class InferenceSession {
   core::Result<core::FloatVolume> predictHeatmap(const core::CtVolume& volume,
                                                  const InferenceProgress& progress = {},
                                                  const std::atomic<bool>* cancel = nullptr);
+
+  /// A MONAI detection bundle on a whole scan, MONAI's way: orientation to
+  /// RAS, spacing, intensity range; padding to the size divisor; one pass or
+  /// sliding windows as the bundle's config says; anchors, box decoding,
+  /// score threshold, top-k per level, clipping, NMS; boxes back to LPS mm.
+  /// Boxes strongest first; none below the bundle's score threshold.
+  core::Result<std::vector<BoxDetection>> detectBoxes(const core::CtVolume& scan,
+                                                      const InferenceProgress& progress = {},
+                                                      const std::atomic<bool>* cancel = nullptr);
+
+  /// A MONAI segmentation bundle on a whole scan: pre-processing as above,
+  /// MONAI's sliding window, softmax (or sigmoid), then back onto the scan's
+  /// voxels and argmax.
+  core::Result<SegmentationResult> segment(const core::CtVolume& scan,
+                                           const InferenceProgress& progress = {},
+                                           const std::atomic<bool>* cancel = nullptr);
 
   /// Whether the model has a second stage that rescores candidates.
   bool hasCandidateClassifier() const;

@@ -44,6 +44,53 @@ struct ScoreCalibration {
   double invert(double calibrated, double diameterMm = 1.0) const;
 };
 
+/// How a model imported from a MONAI bundle (vigie-cli bundle import) is run:
+/// MONAI's own pre-processing, inferer and post-processing, recorded from the
+/// bundle's inference.json so that the network sees exactly what MONAI would
+/// give it. Documented in docs/monai-bundles.md.
+struct MonaiPipeline {
+  enum class Family {
+    Detection,     ///< RetinaNet-style: anchors, box regression, NMS -> findings
+    Segmentation,  ///< per-voxel classes -> one channel's probability map
+  };
+  Family family = Family::Segmentation;
+
+  // Provenance of the source bundle, shown to readers.
+  std::string bundleName;     ///< metadata.json "name"
+  std::string bundleVersion;  ///< metadata.json "version"
+  std::string monaiVersion;   ///< metadata.json "monai_version"
+  std::string sourceSha256;   ///< of the TorchScript file as imported
+
+  // Pre-processing: orientation to RAS, Spacing to pixdim (bilinear, border
+  // padding, MONAI's output-shape rule), ScaleIntensityRange.
+  bool resample = true;
+  std::array<double, 3> pixdim{1.0, 1.0, 1.0};  ///< mm along the RAS-ordered array axes
+  double aMin = 0.0, aMax = 1.0, bMin = 0.0, bMax = 1.0;
+  bool clip = true;
+
+  // Inferer: MONAI's sliding window (or one pass when the volume fits).
+  std::array<int, 3> roiSize{96, 96, 96};  ///< array axes x, y, z
+  double overlap = 0.25;
+  int swBatchSize = 1;
+  bool gaussianBlending = false;  ///< MONAI mode "gaussian"; "constant" otherwise
+  bool forceSlidingWindow = false;
+
+  // Segmentation: softmax (or sigmoid) over the network's channels, this
+  // channel's probability as the heatmap, argmax as the label.
+  bool softmax = true;
+  int channel = 1;
+
+  // Detection (MONAI's RetinaNetDetector with AnchorGeneratorWithAnchorShape).
+  std::array<int, 3> sizeDivisible{16, 16, 8};
+  std::vector<int> featureMapScales{1, 2, 4};
+  std::vector<std::array<double, 3>> baseAnchorShapes;  ///< x, y, z voxels at scale 1
+  int numClasses = 1;
+  double scoreThreshold = 0.05;
+  int topkPerLevel = 1000;
+  double nmsThreshold = 0.5;
+  int detectionsPerImage = 300;
+};
+
 /// What readers and auditors are told about a model beside its numbers
 /// (after Mitchell et al., "Model Cards for Model Reporting", 2019).
 struct ModelCard {
@@ -55,7 +102,11 @@ struct ModelCard {
 /// What a bundle's manifest.json says the runtime must do, so that a new
 /// model needs no new code. The schema is documented in docs/model-bundle.md.
 struct ModelManifest {
-  enum class Task { CtNoduleDetection, FundusDrScreening };
+  enum class Task {
+    CtNoduleDetection,  ///< CT -> candidate findings (a heatmap, or boxes from a MONAI detector)
+    CtSegmentation,     ///< CT -> a probability map and its label (MONAI segmentation bundles)
+    FundusDrScreening,
+  };
   enum class Normalisation { MinMax, ZScore };
   enum class Activation { None, Sigmoid, Softmax };
 
@@ -111,6 +162,10 @@ struct ModelManifest {
   /// probability that a candidate is a nodule; thresholds.candidate is then a
   /// calibrated probability. None when absent.
   std::optional<ScoreCalibration> candidateCalibration;
+  /// Set for a model imported from a MONAI bundle: run it MONAI's way.
+  std::optional<MonaiPipeline> monai;
+
+  bool isCt() const { return task != Task::FundusDrScreening; }
 
   /// A threshold by name, or `fallback` when the manifest has none.
   double threshold(const std::string& name, double fallback) const;
@@ -123,6 +178,7 @@ struct ModelManifest {
   std::string toJson() const;
 };
 
-const char* toString(ModelManifest::Task task);  ///< "ct-nodule-detection", "fundus-dr-screening"
+/// "ct-nodule-detection", "ct-segmentation", "fundus-dr-screening"
+const char* toString(ModelManifest::Task task);
 
 }  // namespace vigie::inference

@@ -1,0 +1,654 @@
+// Maps a MONAI bundle's configs onto a Vigie manifest (manifestFromMonaiConfigs).
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <set>
+
+#include "FieldReader.h"
+#include "MonaiConfig.h"
+#include "vigie/inference/MonaiImport.h"
+
+namespace vigie::inference {
+
+using internal::monaiClassName;
+using internal::MonaiConfig;
+using nlohmann::json;
+
+namespace {
+
+/// One transform of a Compose: its entry id, its body with references
+/// resolved, its class name without the module path, and whether its
+/// "_disabled_" entry switches it off.
+struct TransformEntry {
+  std::string id;
+  json body;
+  std::string name;
+  bool disabled = false;
+  std::string where() const { return id + " (" + name + ")"; }
+};
+
+/// Builds a manifest's "monai" section step by step; the first problem wins.
+class MonaiMapper {
+ public:
+  MonaiMapper(const MonaiConfig& config, const json& metadata, std::string metadataSource,
+              std::vector<std::string>& notes)
+      : config_(config),
+        metadata_(metadata),
+        metadataSource_(std::move(metadataSource)),
+        notes_(notes) {}
+
+  core::Result<ModelManifest> map(const MonaiImportOptions& options);
+
+ private:
+  core::Status readPreprocessing(MonaiPipeline& p);
+  /// The transforms of the Compose at `id` ("preprocessing"), resolved; an
+  /// absent entry is an empty list when `optional`.
+  core::Result<std::vector<TransformEntry>> composeTransforms(const std::string& id,
+                                                              bool optional) const;
+  core::Status readTransform(const TransformEntry& entry, MonaiPipeline& p,
+                             std::set<std::string>& seen);
+  core::Status readDetector(MonaiPipeline& p);
+  core::Status readDetectorOp(const std::string& id, const std::string& call, MonaiPipeline& p);
+  core::Status readSegmentation(MonaiPipeline& p, const MonaiImportOptions& options);
+  core::Status checkPostprocessing(const std::set<std::string>& known, std::set<std::string>& seen);
+
+  /// `object[key]` resolved, or `fallback` when absent.
+  core::Result<json> field(const json& object, const std::string& id, const std::string& key,
+                           const json& fallback = nullptr) const;
+  core::Result<double> number(const json& object, const std::string& id, const std::string& key,
+                              std::optional<double> fallback = std::nullopt) const;
+  core::Result<std::array<double, 3>> triple(const json& value, const std::string& id) const;
+  core::Error metadataError(const std::string& field, const std::string& problem) const {
+    return core::makeError(core::ErrorCode::Unsupported,
+                           metadataSource_ + ": field '" + field + "' " + problem);
+  }
+
+  const MonaiConfig& config_;
+  const json& metadata_;
+  std::string metadataSource_;
+  std::vector<std::string>& notes_;
+};
+
+core::Result<json> MonaiMapper::field(const json& object, const std::string& id,
+                                      const std::string& key, const json& fallback) const {
+  if (!object.is_object() || !object.contains(key)) {
+    if (fallback.is_null()) return config_.error(id + "#" + key, "is missing");
+    return fallback;
+  }
+  return config_.resolve(object[key], id + "#" + key);
+}
+
+core::Result<double> MonaiMapper::number(const json& object, const std::string& id,
+                                         const std::string& key,
+                                         std::optional<double> fallback) const {
+  auto value = field(object, id, key, fallback ? json(*fallback) : json());
+  if (!value.ok()) return value.error();
+  if (!value.value().is_number()) return config_.error(id + "#" + key, "must be a number");
+  return value.value().get<double>();
+}
+
+core::Result<std::array<double, 3>> MonaiMapper::triple(const json& value,
+                                                        const std::string& id) const {
+  std::array<double, 3> out{};
+  if (value.is_number()) {  // MONAI broadcasts a scalar to every axis
+    out.fill(value.get<double>());
+    return out;
+  }
+  if (!value.is_array() || value.size() != 3)
+    return config_.error(id, "must be 3 numbers (x, y, z), or one number for all three");
+  for (int a = 0; a < 3; ++a) {
+    auto item = config_.resolve(value[a], id + "#" + std::to_string(a));
+    if (!item.ok()) return item.error();
+    if (!item.value().is_number()) return config_.error(id, "must be 3 numbers (x, y, z)");
+    out[a] = item.value().get<double>();
+  }
+  return out;
+}
+
+/// Whether a transform is switched off by its "_disabled_" key.
+core::Result<bool> isDisabled(const MonaiConfig& config, const json& transform,
+                              const std::string& id) {
+  if (!transform.contains("_disabled_")) return false;
+  auto disabled = config.resolve(transform["_disabled_"], id + "#_disabled_");
+  if (!disabled.ok()) return disabled.error();
+  if (disabled.value().is_string()) {  // MONAI reads "true"/"false" strings too
+    const std::string s = disabled.value().get<std::string>();
+    if (s == "true" || s == "True") return true;
+    if (s == "false" || s == "False") return false;
+  }
+  if (!disabled.value().is_boolean())
+    return config.error(id + "#_disabled_", "must be true or false");
+  return disabled.value().get<bool>();
+}
+
+core::Status MonaiMapper::readTransform(const TransformEntry& entry, MonaiPipeline& p,
+                                        std::set<std::string>& seen) {
+  const std::string& id = entry.id;
+  const json& transform = entry.body;
+  const std::string& name = entry.name;
+  const std::string where = entry.where();
+  if (entry.disabled) {
+    if (name.rfind("Spacing", 0) == 0)
+      notes_.push_back(where + " is disabled by its _disabled_ entry (" +
+                       internal::describe(transform["_disabled_"]) +
+                       "): scans are used at their own spacing; if the bundle's README says to "
+                       "enable it for raw scans, import again with --set");
+    return core::Status{};
+  }
+
+  // Loading, channel handling and typing: Vigie loads the series itself.
+  static const std::set<std::string> noOps = {
+      "LoadImaged",  "LoadImage",  "EnsureChannelFirstd", "EnsureChannelFirst",
+      "AddChanneld", "AddChannel", "EnsureTyped",         "EnsureType",
+      "ToTensord",   "ToTensor",   "DeleteItemsd"};
+  if (noOps.count(name)) {
+    if (name.rfind("LoadImage", 0) == 0 && transform.contains("reader")) {
+      auto reader = config_.resolve(transform["reader"], id + "#reader");
+      if (!reader.ok()) return reader.error();
+      const std::string r = reader.value().is_string() ? reader.value().get<std::string>() : "";
+      std::string lower = r;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      if (lower != "itkreader" && lower != "nibabelreader")
+        return config_.error(where, "uses reader '" + r +
+                                        "'; Vigie maps ITKReader and "
+                                        "NibabelReader (both give a RAS affine)");
+    }
+    return core::Status{};
+  }
+  if (name == "Orientationd" || name == "Orientation") {
+    auto axcodes = field(transform, id, "axcodes");
+    if (!axcodes.ok()) return axcodes.error();
+    if (axcodes.value() != json("RAS"))
+      return config_.error(where, "orients to " + internal::describe(axcodes.value()) +
+                                      "; Vigie runs bundles oriented to RAS");
+    seen.insert("Orientation");
+    return core::Status{};
+  }
+  if (name == "Spacingd" || name == "Spacing") {
+    auto pixdim = field(transform, id, "pixdim");
+    if (!pixdim.ok()) return pixdim.error();
+    auto parsed = triple(pixdim.value(), id + "#pixdim");
+    if (!parsed.ok()) return parsed.error();
+    for (double d : parsed.value())
+      if (!(d > 0)) return config_.error(id + "#pixdim", "must be positive");
+    p.pixdim = parsed.value();
+    auto mode = field(transform, id, "mode", "bilinear");
+    if (!mode.ok()) return mode.error();
+    if (mode.value() != json("bilinear"))
+      return config_.error(where, "interpolates with " + internal::describe(mode.value()) +
+                                      "; Vigie resamples images bilinearly, as MONAI's default");
+    auto padding = field(transform, id, "padding_mode", "border");
+    if (!padding.ok()) return padding.error();
+    if (padding.value() != json("border"))
+      return config_.error(where, "pads with " + internal::describe(padding.value()) +
+                                      "; Vigie pads as MONAI's default, 'border'");
+    p.resample = true;
+    seen.insert("Spacing");
+    return core::Status{};
+  }
+  if (name == "ScaleIntensityRanged" || name == "ScaleIntensityRange") {
+    auto aMin = number(transform, id, "a_min");
+    auto aMax = number(transform, id, "a_max");
+    auto bMin = number(transform, id, "b_min");
+    auto bMax = number(transform, id, "b_max");
+    for (const auto* r : {&aMin, &aMax, &bMin, &bMax})
+      if (!r->ok()) return r->error();
+    auto clip = field(transform, id, "clip", false);
+    if (!clip.ok()) return clip.error();
+    if (!clip.value().is_boolean()) return config_.error(id + "#clip", "must be true or false");
+    if (aMin.value() == aMax.value()) return config_.error(where, "has a_min == a_max");
+    p.aMin = aMin.value(), p.aMax = aMax.value(), p.bMin = bMin.value(), p.bMax = bMax.value();
+    p.clip = clip.value().get<bool>();
+    seen.insert("ScaleIntensityRange");
+    return core::Status{};
+  }
+  return config_.error(where,
+                       "is not a transform Vigie can run (it maps LoadImage, "
+                       "EnsureChannelFirst, Orientation to RAS, Spacing, "
+                       "ScaleIntensityRange, EnsureType, ToTensor)");
+}
+
+core::Result<std::vector<TransformEntry>> MonaiMapper::composeTransforms(const std::string& id,
+                                                                         bool optional) const {
+  std::vector<TransformEntry> entries;
+  if (optional && !config_.has(id)) return entries;
+  auto compose = config_.get(id);
+  if (!compose.ok()) return compose.error();
+  json transforms = compose.value();
+  if (compose.value().is_object()) {
+    auto list = field(compose.value(), id, "transforms");
+    if (!list.ok()) return list.error();
+    transforms = list.value();
+  }
+  if (!transforms.is_array()) return config_.error(id + "#transforms", "must be a list");
+  for (std::size_t i = 0; i < transforms.size(); ++i) {
+    TransformEntry entry;
+    entry.id = id + "#transforms#" + std::to_string(i);
+    auto body = config_.resolve(transforms[i], entry.id);
+    if (!body.ok()) return body.error();
+    entry.body = body.value();
+    if (!entry.body.is_object() || !entry.body.contains("_target_"))
+      return config_.error(entry.id, "is not a transform (an object with _target_)");
+    auto target = config_.resolve(entry.body["_target_"], entry.id + "#_target_");
+    if (!target.ok()) return target.error();
+    if (!target.value().is_string())
+      return config_.error(entry.id + "#_target_", "must be a class name");
+    entry.name = monaiClassName(target.value().get<std::string>());
+    auto disabled = isDisabled(config_, entry.body, entry.id);
+    if (!disabled.ok()) return disabled.error();
+    entry.disabled = disabled.value();
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+core::Status MonaiMapper::readPreprocessing(MonaiPipeline& p) {
+  auto transforms = composeTransforms("preprocessing", /*optional=*/false);
+  if (!transforms.ok()) return transforms.error();
+  std::set<std::string> seen;
+  for (const auto& entry : transforms.value())
+    if (auto read = readTransform(entry, p, seen); !read.ok()) return read;
+  // Without them the network's input would depend on how the file was stored.
+  if (!seen.count("Orientation"))
+    return config_.error("preprocessing",
+                         "has no Orientationd; Vigie needs the array's "
+                         "orientation fixed by the bundle");
+  if (!seen.count("ScaleIntensityRange"))
+    return config_.error("preprocessing",
+                         "has no ScaleIntensityRanged; Vigie needs the "
+                         "intensity mapping stated");
+  // Without Spacing MONAI keeps the scan's own spacing: Vigie does too.
+  p.resample = seen.count("Spacing") > 0;
+  return core::Status{};
+}
+
+/// "name(a=1, b=[1,2], c='x', d=@id)" -> {"a": "1", ...} (values as written).
+core::Result<std::map<std::string, std::string>> keywordArguments(const std::string& args) {
+  std::map<std::string, std::string> out;
+  int depth = 0;
+  std::string current;
+  auto flush = [&]() -> bool {
+    const auto eq = current.find('=');
+    if (eq == std::string::npos) return current.find_first_not_of(" \t") == std::string::npos;
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t"));
+      s.erase(s.find_last_not_of(" \t") + 1);
+      return s;
+    };
+    out[trim(current.substr(0, eq))] = trim(current.substr(eq + 1));
+    current.clear();
+    return true;
+  };
+  for (char c : args) {
+    if (c == '[' || c == '(') ++depth;
+    if (c == ']' || c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      if (!flush()) return core::makeError(core::ErrorCode::Unsupported, "positional argument");
+      continue;
+    }
+    current += c;
+  }
+  if (!flush()) return core::makeError(core::ErrorCode::Unsupported, "positional argument");
+  return out;
+}
+
+core::Status MonaiMapper::readDetectorOp(const std::string& id, const std::string& call,
+                                         MonaiPipeline& p) {
+  // "$@detector.method(keyword=value, ...)"
+  internal::ExpressionCursor cursor(call);
+  std::string name;
+  if (cursor.consume('$') && cursor.consume('@') && cursor.consumeWord("detector") &&
+      cursor.consume('.'))
+    name = cursor.identifier();
+  const std::string rest = cursor.rest();
+  const auto open = rest.find('('), close = rest.find_last_of(')');
+  if (name.empty() || open == std::string::npos || close == std::string::npos || close < open ||
+      rest.substr(0, open).find_first_not_of(" \t") != std::string::npos ||
+      rest.substr(close + 1).find_first_not_of(" \t") != std::string::npos)
+    return config_.error(
+        id, "is a Python expression ('" + internal::excerpt(call) + "') Vigie cannot evaluate");
+  auto args = keywordArguments(rest.substr(open + 1, close - open - 1));
+  if (!args.ok()) return config_.error(id, "calls " + name + " with positional arguments");
+  // A keyword's value: a number, a quoted string, a list of numbers or an @reference.
+  auto value = [&](const std::string& key) -> core::Result<json> {
+    const auto it = args.value().find(key);
+    if (it == args.value().end()) return json();
+    std::string text = it->second;
+    if (!text.empty() && (text.front() == '\'' || text.front() == '"'))
+      return json(text.substr(1, text.size() - 2));
+    if (!text.empty() && text.front() == '@') return config_.get(text.substr(1));
+    if (!internal::nestingWithinLimit(text))
+      return config_.error(id, "passes " + key + " nested too deep");
+    try {
+      return json::parse(text);
+    } catch (const json::exception&) {
+      return config_.error(
+          id, "passes " + key + "=" + internal::excerpt(text) + ", which Vigie cannot evaluate");
+    }
+  };
+  auto numberArg = [&](const std::string& key, double& out) -> core::Status {
+    auto v = value(key);
+    if (!v.ok()) return v.error();
+    if (v.value().is_null()) return core::Status{};
+    if (!v.value().is_number()) return config_.error(id, key + " must be a number");
+    out = v.value().get<double>();
+    return core::Status{};
+  };
+  if (name == "set_target_keys") return core::Status{};  // training only
+  if (name == "set_box_selector_parameters") {
+    double topk = p.topkPerLevel, perImage = p.detectionsPerImage;
+    for (auto [key, out] : {std::pair<const char*, double*>{"score_thresh", &p.scoreThreshold},
+                            {"topk_candidates_per_level", &topk},
+                            {"nms_thresh", &p.nmsThreshold},
+                            {"detections_per_img", &perImage}}) {
+      if (auto s = numberArg(key, *out); !s.ok()) return s;
+    }
+    p.topkPerLevel = internal::saturatedInt(topk),
+    p.detectionsPerImage = internal::saturatedInt(perImage);
+    for (const auto& [key, _] : args.value()) {
+      if (key != "score_thresh" && key != "topk_candidates_per_level" && key != "nms_thresh" &&
+          key != "detections_per_img" && key != "apply_sigmoid")
+        return config_.error(id, "sets " + key + ", which Vigie does not map");
+    }
+    return core::Status{};
+  }
+  if (name == "set_sliding_window_inferer") {
+    auto roi = value("roi_size");
+    if (!roi.ok()) return roi.error();
+    auto parsed = triple(roi.value(), id + " roi_size");
+    if (!parsed.ok()) return parsed.error();
+    for (int a = 0; a < 3; ++a) p.roiSize[a] = internal::saturatedInt(parsed.value()[a]);
+    double batch = p.swBatchSize;
+    if (auto s = numberArg("overlap", p.overlap); !s.ok()) return s;
+    if (auto s = numberArg("sw_batch_size", batch); !s.ok()) return s;
+    p.swBatchSize = internal::saturatedInt(batch);
+    auto mode = value("mode");
+    if (!mode.ok()) return mode.error();
+    p.gaussianBlending = mode.value() == json("gaussian");
+    return core::Status{};
+  }
+  return config_.error(id, "calls detector." + name + ", which Vigie does not map");
+}
+
+core::Status MonaiMapper::readDetector(MonaiPipeline& p) {
+  p.family = MonaiPipeline::Family::Detection;
+  auto detector = config_.get("detector");
+  if (!detector.ok()) return detector.error();
+  const json& d = detector.value();
+  auto numClasses = number(d, "detector", "num_classes", 1.0);
+  if (!numClasses.ok()) return numClasses.error();
+  p.numClasses = internal::saturatedInt(numClasses.value());
+  auto divisible = field(d, "detector", "size_divisible", json::array({1, 1, 1}));
+  if (!divisible.ok()) return divisible.error();
+  auto parsedDivisible = triple(divisible.value(), "detector#size_divisible");
+  if (!parsedDivisible.ok()) return parsedDivisible.error();
+  for (int a = 0; a < 3; ++a)
+    p.sizeDivisible[a] = internal::saturatedInt(parsedDivisible.value()[a]);
+
+  auto anchors = field(d, "detector", "anchor_generator");
+  if (!anchors.ok()) return anchors.error();
+  const json& a = anchors.value();
+  const std::string anchorClass = a.contains("_target_") && a["_target_"].is_string()
+                                      ? monaiClassName(a["_target_"].get<std::string>())
+                                      : std::string("?");
+  if (anchorClass != "AnchorGeneratorWithAnchorShape")
+    return config_.error("anchor_generator",
+                         "is " + anchorClass + "; Vigie maps AnchorGeneratorWithAnchorShape");
+  auto scales = field(a, "anchor_generator", "feature_map_scales");
+  auto shapes = field(a, "anchor_generator", "base_anchor_shapes");
+  if (!scales.ok()) return scales.error();
+  if (!shapes.ok()) return shapes.error();
+  p.featureMapScales.clear();
+  p.baseAnchorShapes.clear();
+  if (!scales.value().is_array())
+    return config_.error("anchor_generator#feature_map_scales", "must be a list");
+  for (const auto& s : scales.value()) {
+    if (!s.is_number_integer())
+      return config_.error("anchor_generator#feature_map_scales", "must be integers");
+    p.featureMapScales.push_back(s.get<int>());
+  }
+  if (!shapes.value().is_array())
+    return config_.error("anchor_generator#base_anchor_shapes", "must be a list");
+  for (const auto& s : shapes.value()) {
+    auto shape = triple(s, "anchor_generator#base_anchor_shapes");
+    if (!shape.ok()) return shape.error();
+    p.baseAnchorShapes.push_back(shape.value());
+  }
+  // MONAI's detector defaults, unless detector_ops change them.
+  p.scoreThreshold = 0.05, p.topkPerLevel = 1000, p.nmsThreshold = 0.5, p.detectionsPerImage = 300;
+  bool slidingWindow = false;
+  if (config_.has("detector_ops")) {
+    auto ops = config_.get("detector_ops");
+    if (!ops.ok()) return ops.error();
+    const json list = ops.value().is_array() ? ops.value() : json::array({ops.value()});
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = "detector_ops#" + std::to_string(i);
+      if (!list[i].is_string()) return config_.error(id, "must be a call on @detector");
+      const std::string call = list[i].get<std::string>();
+      slidingWindow |= call.find("set_sliding_window_inferer") != std::string::npos;
+      if (auto s = readDetectorOp(id, call, p); !s.ok()) return s;
+    }
+  }
+  if (config_.has("inferer")) {
+    auto inferer = config_.get("inferer");
+    if (!inferer.ok()) return inferer.error();
+    auto force = field(inferer.value(), "inferer", "force_sliding_window", false);
+    if (!force.ok()) return force.error();
+    p.forceSlidingWindow = force.value() == json(true);
+  }
+  // Without a sliding-window inferer the detector always runs on the whole scan.
+  if (!slidingWindow) p.roiSize = {1 << 14, 1 << 14, 1 << 14}, p.forceSlidingWindow = false;
+  std::set<std::string> seen;
+  return checkPostprocessing({"ClipBoxToImaged", "AffineBoxToWorldCoordinated", "ConvertBoxModed",
+                              "DeleteItemsd", "ConvertBoxToStandardModed"},
+                             seen);
+}
+
+core::Status MonaiMapper::checkPostprocessing(const std::set<std::string>& known,
+                                              std::set<std::string>& seen) {
+  auto transforms = composeTransforms("postprocessing", /*optional=*/true);
+  if (!transforms.ok()) return transforms.error();
+  for (const auto& entry : transforms.value()) {
+    if (entry.disabled) continue;
+    const std::string& name = entry.name;
+    const json& body = entry.body;
+    if (!known.count(name))
+      return config_.error(entry.where(), "is a post-processing step Vigie cannot run");
+    seen.insert(name);
+    if (name == "Activationsd") {
+      for (const char* key : {"softmax", "sigmoid"})
+        if (body.contains(key) && body[key] == json(true)) seen.insert(key);
+    }
+    if (name == "AsDiscreted" && body.contains("threshold"))
+      return config_.error(entry.where(), "thresholds; Vigie maps argmax only");
+  }
+  return core::Status{};
+}
+
+core::Status MonaiMapper::readSegmentation(MonaiPipeline& p, const MonaiImportOptions& options) {
+  p.family = MonaiPipeline::Family::Segmentation;
+  auto inferer = config_.get("inferer");
+  if (!inferer.ok()) return inferer.error();
+  const json& i = inferer.value();
+  const std::string name = i.contains("_target_") && i["_target_"].is_string()
+                               ? monaiClassName(i["_target_"].get<std::string>())
+                               : std::string("?");
+  if (name != "SlidingWindowInferer")
+    return config_.error("inferer (" + name + ")",
+                         "is not an inferer Vigie maps "
+                         "(SlidingWindowInferer)");
+  auto roi = field(i, "inferer", "roi_size");
+  if (!roi.ok()) return roi.error();
+  auto parsedRoi = triple(roi.value(), "inferer#roi_size");
+  if (!parsedRoi.ok()) return parsedRoi.error();
+  for (int a = 0; a < 3; ++a) p.roiSize[a] = internal::saturatedInt(parsedRoi.value()[a]);
+  auto batch = number(i, "inferer", "sw_batch_size", 1.0);
+  auto overlap = number(i, "inferer", "overlap", 0.25);
+  if (!batch.ok()) return batch.error();
+  if (!overlap.ok()) return overlap.error();
+  p.swBatchSize = internal::saturatedInt(batch.value());
+  p.overlap = overlap.value();
+  auto mode = field(i, "inferer", "mode", "constant");
+  if (!mode.ok()) return mode.error();
+  p.gaussianBlending = mode.value() == json("gaussian");
+  for (const char* key : {"padding_mode", "sigma_scale", "cval"}) {
+    if (i.contains(key))
+      return config_.error(std::string("inferer#") + key, "is set; Vigie runs MONAI's default");
+  }
+
+  std::set<std::string> seen;
+  if (auto s = checkPostprocessing({"Activationsd", "Invertd", "AsDiscreted", "SaveImaged",
+                                    "EnsureTyped", "CopyItemsd", "DeleteItemsd"},
+                                   seen);
+      !s.ok())
+    return s;
+  p.softmax = !seen.count("sigmoid");
+
+  // The channel shown: the user's, or the first that is not the background.
+  const json* channels = nullptr;
+  if (metadata_.contains("network_data_format") &&
+      metadata_["network_data_format"].contains("outputs") &&
+      metadata_["network_data_format"]["outputs"].contains("pred") &&
+      metadata_["network_data_format"]["outputs"]["pred"].contains("channel_def"))
+    channels = &metadata_["network_data_format"]["outputs"]["pred"]["channel_def"];
+  p.channel = 1;
+  if (channels && channels->is_object()) {
+    for (const auto& [key, label] : channels->items()) {
+      if (label.is_string() && label.get<std::string>() != "background") {
+        p.channel = internal::saturatedInt(std::strtod(key.c_str(), nullptr));
+        break;
+      }
+    }
+  }
+  if (options.channel) p.channel = *options.channel;
+  return core::Status{};
+}
+
+std::string slug(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "bundle" : out;
+}
+
+std::string metadataText(const json& metadata, const char* key) {
+  return metadata.contains(key) && metadata[key].is_string() ? metadata[key].get<std::string>()
+                                                             : std::string();
+}
+
+core::Result<ModelManifest> MonaiMapper::map(const MonaiImportOptions& options) {
+  MonaiPipeline p;
+  p.bundleName = metadataText(metadata_, "name");
+  p.bundleVersion = metadataText(metadata_, "version");
+  p.monaiVersion = metadataText(metadata_, "monai_version");
+  if (p.bundleName.empty()) p.bundleName = metadataText(metadata_, "task");
+  if (p.bundleName.empty()) return metadataError("name", "is missing");
+
+  const json inputs =
+      metadata_.value("network_data_format", json::object()).value("inputs", json::object());
+  if (!inputs.is_object() || inputs.empty())
+    return metadataError("network_data_format.inputs", "is missing");
+  const json& image = inputs.begin().value();
+  const std::string modality = image.value("modality", std::string());
+  if (modality != "CT")
+    return metadataError("network_data_format.inputs." + inputs.begin().key() + ".modality",
+                         "is '" + modality + "'; Vigie runs MONAI bundles on CT");
+  if (image.value("num_channels", 1) != 1)
+    return metadataError("network_data_format.inputs." + inputs.begin().key() + ".num_channels",
+                         "must be 1 (one CT volume)");
+
+  if (auto s = readPreprocessing(p); !s.ok()) return s.error();
+  const bool detector = config_.has("detector");
+  if (auto s = detector ? readDetector(p) : readSegmentation(p, options); !s.ok()) return s.error();
+
+  ModelManifest m;
+  m.task = detector ? ModelManifest::Task::CtNoduleDetection : ModelManifest::Task::CtSegmentation;
+  m.id = "monai-" + slug(p.bundleName);
+  m.name = p.bundleName + " (MONAI bundle)";
+  m.version = p.bundleVersion.empty() ? "0" : p.bundleVersion;
+  m.modality = "CT";
+  m.channels = 1;
+  // The generic CT fields, for displays: MONAI's own steps are in m.monai.
+  m.spacingMm = p.pixdim;
+  for (int a = 0; a < 3; ++a) m.patchSize[a] = std::min(p.roiSize[a], 4096);
+  m.intensityWindowHu = {std::min(p.aMin, p.aMax), std::max(p.aMin, p.aMax)};
+  m.overlap = std::min(p.overlap, 0.95);
+  m.batchSize = std::clamp(p.swBatchSize, 1, 256);
+  m.heatmapOutput = !detector;
+  m.heatmapActivation =
+      p.softmax ? ModelManifest::Activation::Softmax : ModelManifest::Activation::Sigmoid;
+  if (detector) {
+    // MONAI keeps boxes down to score_thresh for its metrics; readers see
+    // those at or above 0.5 unless they choose otherwise (analyze --threshold).
+    m.thresholds["candidate"] = std::max(0.5, p.scoreThreshold);
+  } else {
+    m.thresholds["label"] = 0.5;
+  }
+  const json outputs =
+      metadata_.value("network_data_format", json::object()).value("outputs", json::object());
+  if (outputs.is_object() && !outputs.empty()) {
+    const json channels = outputs.begin().value().value("channel_def", json::object());
+    if (channels.is_object())
+      for (const auto& [key, label] : channels.items())
+        if (label.is_string()) m.labels.push_back(label.get<std::string>());
+  }
+  m.intendedUse = metadataText(metadata_, "intended_use");
+  if (m.intendedUse.empty()) m.intendedUse = "not stated by the bundle";
+  m.trainingData = metadataText(metadata_, "data_source");
+  if (m.trainingData.empty()) m.trainingData = "not stated by the bundle";
+  m.clinicalUse = false;
+  if (metadata_.contains("eval_metrics") && metadata_["eval_metrics"].is_object())
+    for (const auto& [key, value] : metadata_["eval_metrics"].items())
+      if (value.is_number()) m.metrics[key] = value.get<double>();
+  m.card.evaluation = "Figures reported by the bundle's authors (MONAI Model Zoo, " + p.bundleName +
+                      " " + p.bundleVersion + "), not measured by Vigie on this site's scans.";
+  m.card.knownLimitations = {
+      "Imported from a MONAI bundle: Vigie runs MONAI's pre- and post-processing as the "
+      "bundle's inference.json states; the model itself is the bundle authors'.",
+      "Not for clinical use unless the bundle's licence and intended use say so."};
+  const std::string licence = metadataText(metadata_, "copyright");
+  if (!licence.empty()) m.card.knownLimitations.push_back("Copyright: " + licence);
+  if (m.task == ModelManifest::Task::CtSegmentation && p.channel >= int(m.labels.size()) &&
+      !m.labels.empty())
+    return config_.error("channel", "is " + std::to_string(p.channel) + " but the bundle has " +
+                                        std::to_string(m.labels.size()) + " output channels");
+  m.monai = p;
+  return m;
+}
+
+}  // namespace
+
+core::Result<ModelManifest> manifestFromMonaiConfigs(const std::string& metadataText,
+                                                     const std::string& inferenceText,
+                                                     const std::string& source,
+                                                     const MonaiImportOptions& options,
+                                                     std::vector<std::string>* notes) {
+  const std::string metadataSource = source + "/metadata.json";
+  auto parsedMetadata = internal::parseJsonObject(metadataText, metadataSource);
+  if (!parsedMetadata.ok()) return parsedMetadata.error();
+  const json& metadata = parsedMetadata.value();
+  auto config = MonaiConfig::parse(inferenceText, source + "/inference.json");
+  if (!config.ok()) return config.error();
+  for (const auto& [id, text] : options.overrides) {
+    json value = json::parse(text, nullptr, false);
+    if (value.is_discarded()) value = text;  // a bare word is a string, as on MONAI's command line
+    if (auto s = config.value().set(id, value); !s.ok()) return s.error();
+  }
+  std::vector<std::string> ignored;
+  try {
+    return MonaiMapper(config.value(), metadata, metadataSource, notes ? *notes : ignored)
+        .map(options);
+  } catch (const json::exception& e) {
+    // A field of an unexpected type that a check above did not foresee.
+    return core::makeError(core::ErrorCode::ParseError, source + ": " + e.what());
+  }
+}
+
+}  // namespace vigie::inference
