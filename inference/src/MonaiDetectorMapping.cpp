@@ -139,9 +139,7 @@ core::Status MonaiMapper::readDetector(MonaiPipeline& p) {
   auto anchors = field(d, "detector", "anchor_generator");
   if (!anchors.ok()) return anchors.error();
   const json& a = anchors.value();
-  const std::string anchorClass = a.contains("_target_") && a["_target_"].is_string()
-                                      ? monaiClassName(a["_target_"].get<std::string>())
-                                      : std::string("?");
+  const std::string anchorClass = targetClassOf(a);
   if (anchorClass != "AnchorGeneratorWithAnchorShape")
     return config_.error("anchor_generator",
                          "is " + anchorClass + "; Vigie maps AnchorGeneratorWithAnchorShape");

@@ -25,20 +25,29 @@ struct AxisSamples {
   std::vector<float> weight;
 };
 
-AxisSamples sampleAxis(std::int64_t count, std::int64_t sourceSize, bool flipped, double step) {
+/// Samples along an axis of `size` voxels at `count` continuous positions
+/// position(t), t = 0..count-1, clamped to the axis (border padding).
+template <typename Position>
+AxisSamples sampleAt(std::int64_t count, std::int64_t size, const Position& position) {
   AxisSamples s;
   s.lower.resize(count), s.upper.resize(count), s.weight.resize(count);
-  const double last = double(sourceSize - 1);
   for (std::int64_t t = 0; t < count; ++t) {
-    double at = double(t) * step;
-    if (flipped) at = last - at;
-    at = std::clamp(at, 0.0, last);
+    const double at = std::clamp(position(t), 0.0, double(size - 1));
     const auto lo = static_cast<std::int64_t>(std::floor(at));
     s.lower[t] = lo;
-    s.upper[t] = std::min<std::int64_t>(lo + 1, sourceSize - 1);
+    s.upper[t] = std::min<std::int64_t>(lo + 1, size - 1);
     s.weight[t] = static_cast<float>(at - double(lo));
   }
   return s;
+}
+
+/// Grid voxels along one array axis -> the scan's voxels along its axis.
+AxisSamples sampleAxis(std::int64_t count, std::int64_t sourceSize, bool flipped, double step) {
+  const double last = double(sourceSize - 1);
+  return sampleAt(count, sourceSize, [&](std::int64_t t) {
+    const double along = double(t) * step;
+    return flipped ? last - along : along;
+  });
 }
 
 std::int64_t sourceCount(const core::VolumeSize& size, int axis) {
@@ -135,8 +144,8 @@ void resampleOntoGrid(const core::CtVolume& scan, const MonaiGrid& grid, const M
   });
 }
 
-void sampleGridAtScanVoxels(const float* channels, int channelCount, const MonaiGrid& grid,
-                            const std::function<void(std::size_t, const float*)>& visit) {
+void gridChannelsToScan(const float* channels, int channelCount, int chosen, bool argmax,
+                        const MonaiGrid& grid, float* probability, std::uint8_t* label) {
   const auto& size = grid.source.size;
   // Scan axis a is grid axis w: the inverse of sourceIndex, one axis at a time.
   std::array<AxisSamples, 3> bySource;
@@ -145,20 +154,15 @@ void sampleGridAtScanVoxels(const float* channels, int channelCount, const Monai
   for (int w = 0; w < 3; ++w) {
     const int a = grid.sourceAxis[w];
     const std::int64_t n = sourceCount(size, a);
-    AxisSamples& s = bySource[a];
-    s.lower.resize(n), s.upper.resize(n), s.weight.resize(n);
-    for (std::int64_t t = 0; t < n; ++t) {
-      const double oriented = grid.flipped[w] ? double(n - 1 - t) : double(t);
-      const double at = std::clamp(oriented / grid.step[w], 0.0, double(grid.size[w] - 1));
-      const auto lo = static_cast<std::int64_t>(std::floor(at));
-      s.lower[t] = lo;
-      s.upper[t] = std::min<std::int64_t>(lo + 1, grid.size[w] - 1);
-      s.weight[t] = static_cast<float>(at - double(lo));
-    }
+    bySource[a] = sampleAt(n, grid.size[w], [&](std::int64_t t) {
+      return (grid.flipped[w] ? double(n - 1 - t) : double(t)) / grid.step[w];
+    });
     strideBySource[a] = gridStride[w];
   }
   const std::int64_t channelStride = grid.voxelCount();
   const std::int64_t ni = size.i, nj = size.j, nk = size.k;
+  // Without argmax only the chosen channel is needed.
+  const int firstChannel = argmax ? 0 : chosen, lastChannel = argmax ? channelCount - 1 : chosen;
   at::parallel_for(0, nk, 1, [&](std::int64_t begin, std::int64_t end) {
     std::vector<float> values(static_cast<std::size_t>(channelCount));
     for (std::int64_t k = begin; k < end; ++k) {
@@ -173,7 +177,7 @@ void sampleGridAtScanVoxels(const float* channels, int channelCount, const Monai
           const std::int64_t i0 = bySource[0].lower[i] * strideBySource[0],
                              i1 = bySource[0].upper[i] * strideBySource[0];
           const float wi = bySource[0].weight[i];
-          for (int c = 0; c < channelCount; ++c) {
+          for (int c = firstChannel; c <= lastChannel; ++c) {
             const float* m = channels + c * channelStride;
             auto lerp = [](float a, float b, float t) { return a + (b - a) * t; };
             const float c00 = lerp(m[i0 + j0 + k0], m[i1 + j0 + k0], wi);
@@ -182,7 +186,14 @@ void sampleGridAtScanVoxels(const float* channels, int channelCount, const Monai
             const float c11 = lerp(m[i0 + j1 + k1], m[i1 + j1 + k1], wi);
             values[c] = lerp(lerp(c00, c10, wj), lerp(c01, c11, wj), wk);
           }
-          visit(static_cast<std::size_t>((k * nj + j) * ni + i), values.data());
+          const auto offset = static_cast<std::size_t>((k * nj + j) * ni + i);
+          probability[offset] = values[chosen];
+          if (argmax) {
+            const auto best = std::max_element(values.begin(), values.end()) - values.begin();
+            label[offset] = best == chosen ? 1 : 0;
+          } else {
+            label[offset] = values[chosen] > 0.5f ? 1 : 0;
+          }
         }
       }
     }

@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "vigie/core/Volume.h"
@@ -49,12 +48,13 @@ void resampleOntoGrid(const core::CtVolume& scan, const MonaiGrid& grid, const M
                       float* out, const std::array<std::int64_t, 3>& outSize,
                       const std::array<std::int64_t, 3>& offset);
 
-/// Per-voxel maps on the grid ([channel][x][y][z]) back onto the scan's own
-/// voxels, trilinearly with border padding (MONAI's Invertd with bilinear
-/// interpolation): calls `visit(scanOffset, values)` with every channel's value
-/// at each scan voxel.
-void sampleGridAtScanVoxels(const float* channels, int channelCount, const MonaiGrid& grid,
-                            const std::function<void(std::size_t, const float*)>& visit);
+/// Per-voxel channel maps on the grid ([channel][x][y][z]) back onto the
+/// scan's own voxels, trilinearly with border padding (MONAI's Invertd with
+/// bilinear interpolation): `probability` gets the chosen channel, `label` 1
+/// where it is the argmax (or, without argmax, where it is above 0.5). Both
+/// hold one value per scan voxel.
+void gridChannelsToScan(const float* channels, int channelCount, int chosen, bool argmax,
+                        const MonaiGrid& grid, float* probability, std::uint8_t* label);
 
 /// MONAI's sliding-window placement along one axis (dense_patch_slices): the
 /// starts of windows of `roi` voxels over `size`, interval int(roi * (1 - overlap))

@@ -230,9 +230,7 @@ core::Status MonaiMapper::readSegmentation(MonaiPipeline& p, const MonaiImportOp
   auto inferer = config_.get("inferer");
   if (!inferer.ok()) return inferer.error();
   const json& i = inferer.value();
-  const std::string name = i.contains("_target_") && i["_target_"].is_string()
-                               ? monaiClassName(i["_target_"].get<std::string>())
-                               : std::string("?");
+  const std::string name = targetClassOf(i);
   if (name != "SlidingWindowInferer")
     return config_.error("inferer (" + name + ")",
                          "is not an inferer Vigie maps "

@@ -71,6 +71,14 @@ class MonaiMapper {
   std::vector<std::string>& notes_;
 };
 
+/// The class an object's "_target_" names, without its module path; "?"
+/// when it has none (for messages that name what was found).
+inline std::string targetClassOf(const json& object) {
+  return object.is_object() && object.contains("_target_") && object["_target_"].is_string()
+             ? monaiClassName(object["_target_"].get<std::string>())
+             : std::string("?");
+}
+
 /// Whether a transform is switched off by its "_disabled_" key.
 core::Result<bool> isDisabled(const MonaiConfig& config, const json& transform,
                               const std::string& id);

@@ -457,21 +457,8 @@ core::Result<SegmentationResult> InferenceSession::segment(const core::CtVolume&
 
     SegmentationResult result{core::FloatVolume(scan.geometry(), core::Uninitialised{}),
                               core::Volume<std::uint8_t>(scan.geometry(), core::Uninitialised{})};
-    float* probability = result.probability.data();
-    std::uint8_t* label = result.label.data();
-    const int chosen = p.channel;
-    const bool softmax = p.softmax;
-    internal::sampleGridAtScanVoxels(
-        probabilities.data_ptr<float>(), channels, grid,
-        [&](std::size_t offset, const float* values) {
-          probability[offset] = values[chosen];
-          if (softmax) {
-            const int best = static_cast<int>(std::max_element(values, values + channels) - values);
-            label[offset] = best == chosen ? 1 : 0;
-          } else {
-            label[offset] = values[chosen] > 0.5f ? 1 : 0;
-          }
-        });
+    internal::gridChannelsToScan(probabilities.data_ptr<float>(), channels, p.channel, p.softmax,
+                                 grid, result.probability.data(), result.label.data());
     return result;
   } catch (const std::exception& e) {
     return internal::torchError("model " + m.id, e);
