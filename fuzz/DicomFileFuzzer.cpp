@@ -14,6 +14,8 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
+#include "vigie/imaging/dicom/PlanarImage.h"
+#include "vigie/imaging/dicom/SeriesPresentation.h"
 #include "vigie/imaging/fundus/Photograph.h"
 
 namespace {
@@ -42,12 +44,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto scan = DicomScanner().scan(inputFile());
   if (scan.ok()) {
     for (const auto& series : scan.value().series) {
+      (void)presentationOf(series);
       (void)CtVolumeLoader::layout(series);
       (void)CtVolumeLoader().load(series);
     }
   }
-  // ...what `vigie-cli decode` does, and the fundus path's DICOM reading.
+  // ...what `vigie-cli decode` does, the 2D view's reading (palettes,
+  // ultrasound regions, 1- to 32-bit samples), and the fundus path's.
   (void)decodeDicomPixels(inputFile());
+  (void)loadPlanarImage(inputFile());
   (void)readPhotograph(inputFile());
   return 0;
 }

@@ -23,6 +23,9 @@ PACKAGES=(
   # dicom3tools' dciodvfy, the independent checker of our DICOM output, and
   # pydicom's test files decoded by GDCM, the independent decoder
   libgtest-dev libgmock-dev xvfb xauth x11-utils dcmtk dicom3tools python3-pydicom python3-gdcm
+  # benchmarks: dcm2niix, the baseline of `bench load`'s conversion, and GNU
+  # time, which measures each child's peak memory from a small parent
+  dcm2niix time
 )
 
 missing=()

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include "../common/CommandLine.h"
@@ -131,13 +132,27 @@ struct ChildRun {
   long minorFaults = 0;      ///< ru_minflt: pages touched anew
   double kernelSeconds = 0;  ///< ru_stime
   double peakRssMb = 0;      ///< ru_maxrss
+  double wallSeconds = 0;    ///< from start to exit, measured by the parent
+  int exitCode = -1;         ///< -1 when it did not exit normally
 };
+
+/// GNU time's report of its child, on a line of its own.
+constexpr const char* kTimeFormat = "vigie-child-cost %M %R %S";
 
 /// Runs argv[0] with `argv` (stdout and stderr captured), `environment`
 /// entries ("NAME=VALUE") added to this process's environment.
-ChildRun runMeasured(const std::vector<std::string>& argv,
+///
+/// Its costs come from /usr/bin/time when installed: a child forked from this
+/// (large) process would count this process's resident pages in its own peak
+/// (Linux keeps the largest RSS across exec), whereas time's child is forked
+/// from a small process. Without it, from wait4.
+ChildRun runMeasured(std::vector<std::string> argv,
                      const std::vector<std::string>& environment = {}) {
   ChildRun run;
+  std::error_code ec;
+  const bool viaTime = std::filesystem::exists("/usr/bin/time", ec);
+  if (viaTime) argv.insert(argv.begin(), {"/usr/bin/time", "-f", kTimeFormat});
+  const auto start = std::chrono::steady_clock::now();
   int fds[2];
   if (pipe(fds) != 0) return run;
   const pid_t pid = fork();
@@ -166,9 +181,18 @@ ChildRun runMeasured(const std::vector<std::string>& argv,
   int status = 0;
   rusage usage{};
   if (wait4(pid, &status, 0, &usage) != pid) return run;
+  run.wallSeconds = secondsSince(start);
+  if (WIFEXITED(status)) run.exitCode = WEXITSTATUS(status);
   run.minorFaults = usage.ru_minflt;
   run.kernelSeconds = usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
   run.peakRssMb = usage.ru_maxrss / 1024.0;
+  if (const auto line = run.output.rfind("vigie-child-cost ");
+      viaTime && line != std::string::npos) {
+    long peakKb = 0;
+    if (std::sscanf(run.output.c_str() + line, "vigie-child-cost %ld %ld %lf", &peakKb,
+                    &run.minorFaults, &run.kernelSeconds) == 3)
+      run.peakRssMb = peakKb / 1024.0;
+  }
   const auto at = run.output.rfind("seconds ");
   run.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && at != std::string::npos &&
            std::sscanf(run.output.c_str() + at, "seconds %lf", &run.seconds) == 1;
@@ -373,8 +397,12 @@ int runBenchInfer(const std::vector<std::string>& args) {
   }
   const std::string size = std::to_string(volume.size().i) + "x" + std::to_string(volume.size().j) +
                            "x" + std::to_string(volume.size().k);
-  const std::vector<std::string> vigieChild = {"/proc/self/exe", "bench", "infer-once", model,
-                                               raw.string(),     size};
+  // This executable by its real path: the child is started through GNU time,
+  // for which /proc/self/exe would be time itself.
+  std::error_code ec;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  const std::vector<std::string> vigieChild = {self,  "bench",      "infer-once",
+                                               model, raw.string(), size};
   const ChildRun vigie = medianChildRun(*runs, vigieChild);
   const ChildRun vigieSystem = medianChildRun(*runs, vigieChild, {"VIGIE_CPU_ALLOCATOR=system"});
   char threads[16];
@@ -388,7 +416,6 @@ int runBenchInfer(const std::vector<std::string>& args) {
               bundle.value().weightsPath().string(), raw.string(), std::to_string(volume.size().i),
               std::to_string(volume.size().j), std::to_string(volume.size().k),
               std::to_string(m.patchSize[0]), overlap, low, high, threads});
-  std::error_code ec;
   std::filesystem::remove(raw, ec);
   for (const ChildRun* run : {&vigie, &vigieSystem, &python}) {
     if (!run->ok) return fail("bench infer failed: " + run->output);
@@ -408,6 +435,56 @@ int runBenchInfer(const std::vector<std::string>& args) {
   return only == "ct" ? 0 : benchFundus(fundusModel, smoke, *runs);
 }
 
+/// `runs` fresh runs of a program that prints no time of its own: the one
+/// with the median wall time; empty when a run failed.
+std::optional<ChildRun> medianWallRun(long long runs, const std::vector<std::string>& argv) {
+  std::vector<ChildRun> all;
+  for (long long r = 0; r < runs; ++r) {
+    all.push_back(runMeasured(argv));
+    if (all.back().exitCode != 0) return std::nullopt;
+  }
+  std::sort(all.begin(), all.end(),
+            [](const ChildRun& a, const ChildRun& b) { return a.wallSeconds < b.wallSeconds; });
+  return all[all.size() / 2];
+}
+
+/// Converting the series to NIfTI in a fresh process each run: vigie-cli
+/// (the executable a user calls) against dcm2niix, the usual converter, when
+/// installed. Wall time, peak memory (as a multiple of the volume) and faults.
+void benchConvert(const std::filesystem::path& dir, double volumeMb, long long runs) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path cli = self.parent_path() / "vigie-cli";
+  const std::filesystem::path out = dir.string() + "-nifti";
+  std::filesystem::create_directories(out, ec);
+  auto row = [&](const char* name, const std::optional<ChildRun>& run) {
+    if (!run) {
+      std::printf("  %-40s failed\n", name);
+      return;
+    }
+    std::printf("  %-40s %7.2f s %8.0f MB (%.2fx the volume) %9ld minor faults\n", name,
+                run->wallSeconds, run->peakRssMb, run->peakRssMb / volumeMb, run->minorFaults);
+  };
+  std::printf("convert to NIfTI (.nii), fresh process each, median of %lld:\n", runs);
+  const auto vigie =
+      medianWallRun(runs, {cli.string(), "convert", dir.string(), (out / "vigie.nii").string()});
+  row("vigie-cli convert", vigie);
+  const std::filesystem::path dcm2niix = "/usr/bin/dcm2niix";
+  if (!std::filesystem::exists(dcm2niix, ec)) {
+    std::printf("  dcm2niix not installed (apt-get install dcm2niix): no baseline\n");
+  } else {
+    const auto baseline = medianWallRun(runs, {dcm2niix.string(), "-z", "n", "-b", "n", "-f",
+                                               "dcm2niix", "-o", out.string(), dir.string()});
+    row("baseline: dcm2niix -z n", baseline);
+    if (vigie && baseline) {
+      std::printf("ratio: vigie takes %.2fx dcm2niix's time and %.2fx its peak memory\n",
+                  vigie->wallSeconds / baseline->wallSeconds,
+                  vigie->peakRssMb / baseline->peakRssMb);
+    }
+  }
+  std::filesystem::remove_all(out, ec);
+}
+
 int runBench(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "infer") return runBenchInfer({args.begin() + 1, args.end()});
   if (args.size() == 3 && args[0] == "memory") return measureLoaderMemory(args[1], args[2]);
@@ -419,7 +496,8 @@ int runBench(const std::vector<std::string>& args) {
       "scan + load into a HU volume against two baselines in the same run: reading the files'\n"
       "bytes, and ITK's ImageSeriesReader + GDCMImageIO (the usual C++ way); median of N runs\n"
       "(default 5; 3 with --smoke), warm page cache. Also the time until the first slice is\n"
-      "decoded and the peak memory each loader adds (each measured in a fresh process).\n";
+      "decoded and the peak memory each loader adds (each measured in a fresh process), and\n"
+      "vigie-cli convert to NIfTI against dcm2niix (fresh processes: time, peak memory, faults).\n";
   CommandLine cl(args, {"--runs", "--keep"}, {"--smoke", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "load")
@@ -522,6 +600,7 @@ int runBench(const std::vector<std::string>& args) {
       "(median of %lld); vigie is %.1fx faster\n",
       jlsBytes / 1e6, double(bytes) / std::max<double>(1.0, double(jlsBytes)), vigieJls, itkJls,
       *runs, itkJls / vigieJls);
+  benchConvert(dir, volumeMb, *runs);
   std::error_code ec;
   std::filesystem::remove_all(jlsDir, ec);
   if (!cl.has("--keep")) std::filesystem::remove_all(dir, ec);

@@ -26,6 +26,11 @@ inline int fail(const std::string& message) {
   return 1;
 }
 
+/// Prints "vigie-cli: warning: MESSAGE" on stderr; the command goes on.
+inline void warn(const std::string& message) {
+  std::cerr << "vigie-cli: warning: " << message << '\n';
+}
+
 /// Prints the problem and the command's usage on stderr; returns exit code 2.
 inline int usage(const std::string& message, const char* text) {
   std::cerr << "vigie-cli: " << message << "\n\n" << text;

@@ -12,8 +12,11 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
+#include "vigie/imaging/dicom/PlanarImage.h"
+#include "vigie/imaging/dicom/SeriesPresentation.h"
 #include "vigie/imaging/fundus/ImageFile.h"
 #include "vigie/imaging/fundus/Photograph.h"
+#include "vigie/imaging/io/NiftiWriter.h"
 #include "vigie/imaging/io/VolumeFile.h"
 
 namespace vigie::app::cli {
@@ -35,20 +38,24 @@ nlohmann::json describeSeries(const imaging::DicomSeriesEntry& s,
   const auto& first = s.images.front();
   j["rows"] = first.rows;
   j["columns"] = first.columns;
-  if (s.images.size() > 1 || first.hasPosition) {
-    auto layout = imaging::CtVolumeLoader::layout(s);
-    if (layout.ok()) {
-      const auto& g = layout.value().geometry;
-      j["volume"] = {
-          {"size", {g.size.i, g.size.j, g.size.k}},
-          {"spacing_mm", toJson(g.spacing)},
-          {"origin_mm", toJson(g.origin)},
-          {"direction", {toJson(g.direction[0]), toJson(g.direction[1]), toJson(g.direction[2])}}};
-      for (const auto& w : layout.value().warnings) j["warnings"].push_back(scan.displayMessage(w));
-    } else {
-      j["warnings"].push_back("not a volume: " + scan.displayMessage(layout.error().message));
-    }
+  int frames = 0;
+  for (const auto& image : s.images) frames += image.frames;
+  j["frames"] = frames;
+  const auto presentation = imaging::presentationOf(s);
+  if (!presentation.volume) {
+    j["view"] = "2d";
+    j["view_reason"] = scan.displayMessage(presentation.reason);
+    return j;
   }
+  j["view"] = "volume";
+  auto layout = imaging::CtVolumeLoader::layout(s);
+  const auto& g = layout.value().geometry;
+  j["volume"] = {
+      {"size", {g.size.i, g.size.j, g.size.k}},
+      {"spacing_mm", toJson(g.spacing)},
+      {"origin_mm", toJson(g.origin)},
+      {"direction", {toJson(g.direction[0]), toJson(g.direction[1]), toJson(g.direction[2])}}};
+  for (const auto& w : layout.value().warnings) j["warnings"].push_back(scan.displayMessage(w));
   return j;
 }
 
@@ -111,18 +118,31 @@ void printText(const nlohmann::json& report) {
           v["origin_mm"][0].get<double>(), v["origin_mm"][1].get<double>(),
           v["origin_mm"][2].get<double>());
     }
+    if (s["view"] == "2d") {
+      std::printf("  2D images, %d frames: %s\n", s["frames"].get<int>(),
+                  s["view_reason"].get<std::string>().c_str());
+    }
     for (const auto& ts : s["transfer_syntaxes"])
       std::printf("  transfer syntax %s\n", ts.get<std::string>().c_str());
     for (const auto& w : s["warnings"])
       std::printf("  warning: %s\n", w.get<std::string>().c_str());
   }
+  for (const auto& d : report["documents"]) {
+    std::printf("document (no image): %s: %s%s\n", d["file"].get<std::string>().c_str(),
+                d["kind"].get<std::string>().c_str(),
+                d["modality"].get<std::string>().empty()
+                    ? ""
+                    : (", " + d["modality"].get<std::string>()).c_str());
+  }
   for (const auto& u : report["unreadable"]) {
     std::printf("unreadable: %s: %s\n", u["file"].get<std::string>().c_str(),
                 u["reason"].get<std::string>().c_str());
   }
-  std::printf("%zu series, %zu unreadable files, %zu non-DICOM files skipped\n",
-              report["series"].size(), report["unreadable"].size(),
-              report["skipped_non_dicom"].get<std::size_t>());
+  std::printf(
+      "%zu series, %zu unreadable files, %zu non-DICOM files skipped, %zu documents without "
+      "images\n",
+      report["series"].size(), report["unreadable"].size(),
+      report["skipped_non_dicom"].get<std::size_t>(), report["documents"].size());
 }
 
 }  // namespace
@@ -133,7 +153,9 @@ int runInfo(const std::vector<std::string>& args) {
       "Lists what is under PATH (a file, a folder searched recursively, a DICOMDIR or a zip):\n"
       "patients and their studies with counts, then each series (one entry per stack when a\n"
       "series holds several): modality, image count, volume geometry (LPS, mm), transfer\n"
-      "syntaxes, warnings, and every unreadable file with the reason. Exit code 0 when at least\n"
+      "syntaxes, warnings, or why it is shown as 2D images (radiographs, ultrasound, secondary\n"
+      "captures, RT Dose ...); objects without images (SR, RT Plan ...) as documents; and every\n"
+      "unreadable file with the reason. Exit code 0 when at least\n"
       "one series was found, 1 otherwise.\n";
   CommandLine cl(args, {}, {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
@@ -147,6 +169,13 @@ int runInfo(const std::vector<std::string>& args) {
   report["series"] = nlohmann::json::array();
   for (const auto& s : scan.value().series)
     report["series"].push_back(describeSeries(s, scan.value()));
+  report["documents"] = nlohmann::json::array();
+  for (const auto& d : scan.value().documents) {
+    report["documents"].push_back({{"file", scan.value().displayName(d.file)},
+                                   {"sop_class_uid", d.sopClassUid},
+                                   {"kind", d.kind},
+                                   {"modality", d.modality}});
+  }
   report["unreadable"] = nlohmann::json::array();
   for (const auto& u : scan.value().unreadable)
     report["unreadable"].push_back({{"file", u.file.string()}, {"reason", u.reason}});
@@ -174,6 +203,96 @@ bool isPhotographSeries(const imaging::DicomSeriesEntry& series) {
   return series.modality == "OP" || series.modality == "XC" || series.modality == "ES";
 }
 
+/// The images of a 2D series as one run of frames (Instance Number order):
+/// those of the first image's size and kind; the others are left out with a
+/// warning. Every frame is one page of the result.
+core::Result<imaging::PlanarImage> loadPlanarFrames(const imaging::DicomSeriesEntry& series,
+                                                    const imaging::DicomScanResult& scan) {
+  std::vector<const imaging::DicomImageHeader*> images;
+  for (const auto& h : series.images) images.push_back(&h);
+  std::stable_sort(images.begin(), images.end(), [](const auto* a, const auto* b) {
+    return a->instanceNumber < b->instanceNumber;
+  });
+  auto first = imaging::loadPlanarImage(images.front()->file);
+  if (!first.ok())
+    return core::makeError(first.error().code, scan.displayMessage(first.error().message));
+  imaging::PlanarImage stacked = std::move(first.value());
+  for (std::size_t i = 1; i < images.size(); ++i) {
+    auto next = imaging::loadPlanarImage(images[i]->file);
+    const bool fits = next.ok() && next.value().rows == stacked.rows &&
+                      next.value().columns == stacked.columns &&
+                      next.value().colour == stacked.colour;
+    if (!fits) {
+      warn(scan.displayName(images[i]->file) + ": left out (" +
+           (next.ok() ? std::string("not the size or kind of the first image")
+                      : scan.displayMessage(next.error().message)) +
+           ")");
+      continue;
+    }
+    auto& n = next.value();
+    stacked.values.insert(stacked.values.end(), n.values.begin(), n.values.end());
+    stacked.rgb.insert(stacked.rgb.end(), n.rgb.begin(), n.rgb.end());
+    stacked.frames += n.frames;
+  }
+  return stacked;
+}
+
+/// Writes a 2D series: NIfTI (2D+t, no place in the patient, said in a warning)
+/// or PNG of one frame or of every frame (OUT-0001.png ...).
+int convertPlanar(const imaging::DicomSeriesEntry& series, const imaging::DicomScanResult& scan,
+                  const std::filesystem::path& out, CommandLine& cl) {
+  auto loaded = loadPlanarFrames(series, scan);
+  if (!loaded.ok()) return fail(loaded.error().message);
+  const imaging::PlanarImage& image = loaded.value();
+  if (imaging::volumeFormatOf(out)) {
+    if (out.extension() != ".nii" && out.extension() != ".gz")
+      return fail(out.string() + ": a 2D image (" + series.modality +
+                  ") is written as NIfTI (.nii, .nii.gz) or PNG");
+    warn(out.string() + ": written as 2D images (" +
+         scan.displayMessage(imaging::presentationOf(series).reason) +
+         "): no position or orientation in the patient; x along a row, y down the columns" +
+         std::string(image.frames > 1 ? ", the frames as time" : "") + ", spacing in " +
+         image.spacing.unitLabel());
+    auto written = imaging::writeNiftiPlanar(image, out);
+    return written.ok() ? 0 : fail(written.error().message);
+  }
+  auto writeFrame = [&](int frame, const std::filesystem::path& file) {
+    return imaging::writeImageFile(image.render(frame), file);
+  };
+  if (cl.has("--all-frames")) {
+    for (int f = 0; f < image.frames; ++f) {
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "-%04d", f + 1);
+      const auto file = out.parent_path() / (out.stem().string() + suffix + ".png");
+      auto written = writeFrame(f, file);
+      if (!written.ok()) return fail(written.error().message);
+    }
+    return 0;
+  }
+  const auto frame = cl.integer("--frame", 0);
+  if (!frame || *frame < 0 || *frame >= image.frames)
+    return fail("--frame must be 0 to " + std::to_string(image.frames - 1));
+  auto written = writeFrame(static_cast<int>(*frame), out);
+  return written.ok() ? 0 : fail(written.error().message);
+}
+
+/// A volume to NIfTI a batch of slices at a time, straight from the decoder
+/// to the file: peak memory is a batch, not the volume (nor two copies).
+int streamToNifti(const imaging::DicomSeriesEntry& series, const imaging::DicomScanResult& scan,
+                  const std::filesystem::path& out) {
+  auto layout = imaging::CtVolumeLoader::layout(series);
+  if (!layout.ok()) return fail(scan.displayMessage(layout.error().message));
+  auto writer = imaging::NiftiSliceWriter::open(out, layout.value().geometry);
+  if (!writer.ok()) return fail(writer.error().message);
+  auto streamed = imaging::CtVolumeLoader().stream(
+      series,
+      [&](std::size_t, const std::int16_t* slice) { return writer.value()->append(slice); });
+  if (!streamed.ok()) return fail(scan.displayMessage(streamed.error().message));
+  for (const auto& w : streamed.value()) warn(scan.displayMessage(w));
+  auto closed = writer.value()->close();
+  return closed.ok() ? 0 : fail(closed.error().message);
+}
+
 int convertPhotograph(const std::filesystem::path& file, const std::filesystem::path& out) {
   auto photograph = imaging::readPhotograph(file);
   if (!photograph.ok()) return fail(photograph.error().message);
@@ -188,12 +307,19 @@ int runConvert(const std::vector<std::string>& args) {
       "usage: vigie-cli convert PATH OUT.nii|OUT.nii.gz|OUT.nrrd|OUT.mha [--series UID]\n"
       "       vigie-cli convert PATH OUT.png [--series UID] [--plane axial|coronal|sagittal]\n"
       "                         [--slice N] [--window CENTER,WIDTH]\n"
+      "       vigie-cli convert PATH OUT.png [--series UID] [--frame N | --all-frames]\n"
       "Writes a CT series as a volume (HU, int16, with its geometry: RAS in a NIfTI sform as\n"
       "NIfTI requires, LPS in NRRD and MetaImage as they declare), or renders one slice\n"
       "(default: the middle axial slice, lung window) as a PNG. A colour photograph (a DICOM\n"
       "OP/XC image, or a JPEG/TIFF) becomes a PNG as it is. PATH is a file, a folder, a\n"
-      "DICOMDIR or a zip. Without --series, the series with the most images is taken.\n";
-  CommandLine cl(args, {"--series", "--plane", "--slice", "--window"}, {"--help"});
+      "DICOMDIR or a zip. Without --series, the series with the most images is taken.\n"
+      "Images without patient geometry (radiographs, ultrasound, secondary captures, RT Dose,\n"
+      "SEG, multi-frames whose frames cannot be placed) are written as 2D images: NIfTI with\n"
+      "x along a row, y down the columns and the frames as time, no orientation (a warning\n"
+      "says so), float32 modality values or RGB; PNG of one frame (--frame, from 0; the file's\n"
+      "own window) or of every frame (--all-frames: OUT-0001.png, OUT-0002.png ...).\n";
+  CommandLine cl(args, {"--series", "--plane", "--slice", "--window", "--frame"},
+                 {"--help", "--all-frames"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 2) return usage("convert needs PATH and OUT", kUsage);
   const std::filesystem::path out = cl.positional()[1];
@@ -229,9 +355,18 @@ int runConvert(const std::vector<std::string>& args) {
                : (!chosen || s.images.size() > chosen->images.size()))
       chosen = &s;
   }
+  if (!chosen && !wanted && !scan.value().documents.empty()) {
+    const auto& document = scan.value().documents.front();
+    return fail(scan.value().displayName(document.file) + ": a " + document.kind +
+                " object, not an image: nothing to convert");
+  }
   if (!chosen) return fail(input.string() + ": no matching DICOM series");
-  if (!asVolume && isPhotographSeries(*chosen))
+  if (!asVolume && isPhotographSeries(*chosen) && !cl.has("--all-frames") && !cl.has("--frame"))
     return convertPhotograph(chosen->images.front().file, out);
+  if (!imaging::presentationOf(*chosen).volume)
+    return convertPlanar(*chosen, scan.value(), out, cl);
+  if (imaging::volumeFormatOf(out) == imaging::VolumeFormat::Nifti)
+    return streamToNifti(*chosen, scan.value(), out);
   auto loaded = imaging::CtVolumeLoader().load(*chosen);
   if (!loaded.ok()) return fail(scan.value().displayMessage(loaded.error().message));
   const auto& volume = loaded.value().volume;

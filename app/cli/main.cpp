@@ -1,17 +1,29 @@
 // vigie-cli: the headless face of Vigie, for scripts, tests and servers.
+//
+// Built twice from this table: vigie-cli-full has every command; vigie-cli
+// links no LibTorch and hands the commands that run a model to
+// vigie-cli-full by exec, so that reading, converting and de-identifying
+// start in a small process.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "CliCommands.h"
+#if VIGIE_CLI_WITH_MODELS
 #include "vigie/inference/ComputeDevice.h"
+#endif
 
 namespace {
 
 namespace cli = vigie::app::cli;
 
+#if VIGIE_CLI_WITH_MODELS
 int printVersion(const std::vector<std::string>&) {
   const auto runtime = vigie::inference::queryRuntime();
   std::printf("vigie-cli %s\nLibTorch %s, CUDA %s (%d devices), %d CPU threads\n", VIGIE_VERSION,
@@ -19,13 +31,19 @@ int printVersion(const std::vector<std::string>&) {
               runtime.cudaDeviceCount, runtime.cpuThreads);
   return 0;
 }
+// A command that needs the inference runtime: run here.
+#define VIGIE_MODEL_COMMAND(function) function
+#else
+// Not linked into this executable: main() execs vigie-cli-full for it.
+#define VIGIE_MODEL_COMMAND(function) nullptr
+#endif
 
 /// Every command once: its name, what runs it, and its lines of the help.
 struct Command {
   const char* name;
-  int (*run)(const std::vector<std::string>& args);
-  const char* usage;  ///< how it is called, as the help shows it
-  const char* what;   ///< what it does, in a line
+  int (*run)(const std::vector<std::string>& args);  ///< null: in vigie-cli-full
+  const char* usage;                                 ///< how it is called, as the help shows it
+  const char* what;                                  ///< what it does, in a line
 };
 
 const Command kCommands[] = {
@@ -39,21 +57,23 @@ const Command kCommands[] = {
      "a CT series as NIfTI (.nii, .nii.gz) or one slice as PNG"},
     {"decode", cli::runDecode, "decode FILE OUT.raw",
      "one DICOM file's decoded pixel data, raw, with a JSON header"},
-    {"analyze", cli::runAnalyze, "analyze PATH --model BUNDLE --out DIR",
+    {"analyze", VIGIE_MODEL_COMMAND(cli::runAnalyze), "analyze PATH --model BUNDLE --out DIR",
      "run a model: findings.json and the heatmap (CT or fundus)"},
-    {"bundle", cli::runBundle, "bundle info|create|import",
+    {"bundle", VIGIE_MODEL_COMMAND(cli::runBundle), "bundle info|create|import",
      "inspect, package or import (MONAI) a model bundle"},
-    {"eval", cli::runEval, "eval nodules|dr --data DIR --model BUNDLE --out DIR",
+    {"eval", VIGIE_MODEL_COMMAND(cli::runEval),
+     "eval nodules|dr --data DIR --model BUNDLE --out DIR",
      "FROC of a CT model; AUC, kappa, gradability of a DR model"},
     {"review", cli::runReview, "review decide|add|grade|list|export",
      "record and read reader decisions (the review store)"},
-    {"export", cli::runExport, "export PATH --out DIR",
+    {"export", VIGIE_MODEL_COMMAND(cli::runExport), "export PATH --out DIR",
      "a reviewed study as DICOM: TID 1500 SR and nodule SEG"},
     {"deid", cli::runDeid, "deid IN OUT", "de-identify DICOM files (PS3.15 Annex E basic profile)"},
     {"audit", cli::runAudit, "audit verify", "check the review store's hash-chained audit log"},
-    {"bench", cli::runBench, "bench load|infer [--smoke]",
+    {"bench", VIGIE_MODEL_COMMAND(cli::runBench), "bench load|infer [--smoke]",
      "measure CT loading or model inference against a baseline"},
-    {"version", printVersion, "version", "print the version and the inference runtime"},
+    {"version", VIGIE_MODEL_COMMAND(printVersion), "version",
+     "print the version and the inference runtime"},
 };
 
 void printHelp(std::ostream& out) {
@@ -71,6 +91,20 @@ void printHelp(std::ostream& out) {
          "Synthetic data and models are not for clinical use.\n";
 }
 
+/// Replaces this process with vigie-cli-full (next to this executable), with
+/// the same arguments; returns only when that fails.
+int runInFullExecutable(char** argv) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path full =
+      (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "vigie-cli-full";
+  argv[0] = const_cast<char*>(full.c_str());
+  ::execv(full.c_str(), argv);
+  std::cerr << "vigie-cli: '" << argv[1] << "' runs models and needs " << full.string() << ": "
+            << std::strerror(errno) << "\n";
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,7 +117,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1] == std::string("--version") ? "version" : argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   for (const Command& c : kCommands) {
-    if (command == c.name) return c.run(args);
+    if (command == c.name) return c.run ? c.run(args) : runInFullExecutable(argv);
   }
   std::cerr << "vigie-cli: unknown command '" << command << "'\n\n";
   printHelp(std::cerr);

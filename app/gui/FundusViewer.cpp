@@ -20,6 +20,7 @@
 #include <cmath>
 
 #include "FundusAssessmentPanel.h"
+#include "QtImages.h"
 #include "vigie/imaging/fundus/FundusEnhancement.h"
 #include "vigie/imaging/fundus/Photograph.h"
 
@@ -36,12 +37,6 @@ QColor markColour(const QString& kind) {
   if (kind == "hard_exudate") return QColor(255, 235, 40);
   if (kind == "cotton_wool_spot") return QColor(250, 250, 250);
   return QColor(230, 60, 230);  // neovascularisation
-}
-
-QImage toQImage(const core::Image2D& image) {
-  return QImage(image.pixels.data(), image.width, image.height, image.width * 3,
-                QImage::Format_RGB888)
-      .copy();
 }
 
 }  // namespace

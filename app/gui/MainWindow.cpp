@@ -36,6 +36,7 @@
 #include "FindingsPanel.h"
 #include "FundusReviewController.h"
 #include "FundusViewer.h"
+#include "PlanarImageView.h"
 #include "ProblemReporter.h"
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
@@ -169,6 +170,9 @@ void MainWindow::buildLayout() {
   tabs_->addTab(central, "CT");
   fundus_ = new FundusViewer(tabs_);
   tabs_->addTab(fundus_, "Fundus");
+  planarView_ = new PlanarImageView(tabs_);
+  planarView_->setObjectName("planarView");
+  tabs_->addTab(planarView_, "Images");
   fundusReview_ = new FundusReviewController(fundus_, &session_, problems_, statusBar(), this);
   connect(fundusReview_, &FundusReviewController::modelFinished, this,
           &MainWindow::fundusModelFinished);
@@ -487,9 +491,10 @@ QDockWidget* MainWindow::addCtDock(const QString& title, const QString& name, QW
   dock->setWidget(panel);
   dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::RightDockWidgetArea, dock);
-  // The CT panels belong to the CT tab; the Fundus tab has its own.
+  // The CT panels belong to the CT tab; the Fundus tab has its own, and the
+  // Images tab's 2D images have no model findings.
   connect(tabs_, &QTabWidget::currentChanged, dock,
-          [this, dock](int) { dock->setVisible(tabs_->currentWidget() != fundus_); });
+          [this, dock](int) { dock->setVisible(tabs_->currentIndex() == 0); });
   return dock;
 }
 
@@ -626,6 +631,10 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::showStudy(const LoadedStudy& study) {
+  if (!study.volume) {
+    showPlanarImages(study);
+    return;
+  }
   progress_->setVisible(false);
   runner_.cancel();
   setModelBusy(false);
@@ -658,6 +667,24 @@ void MainWindow::showStudy(const LoadedStudy& study) {
     // Give Qt a few event-loop turns to lay out and paint the GL views.
     QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
   }
+}
+
+/// A series without a volume (a scout, a dose report, a radiograph, an
+/// ultrasound loop) opens in the Images tab; the CT shown, its findings and
+/// the reader's session stay as they were, so a scout can be looked at
+/// beside the volume.
+void MainWindow::showPlanarImages(const LoadedStudy& study) {
+  progress_->setVisible(false);
+  for (auto* v : viewports_) v->clearPreview();
+  problems_->replace(study.problems);
+  planarView_->setImages(study.planarImages, study.seriesDescription);
+  browser_->setCatalogue(study.catalogue, study.shown);
+  rememberRecent(QFileInfo(study.path).absoluteFilePath());
+  studySummary_->setText(study.summary);
+  tabs_->setCurrentWidget(planarView_);
+  statusBar()->showMessage(tr("Loaded %1 (2D images)").arg(study.path), 5000);
+  Q_EMIT studyShown();
+  if (!pendingScreenshot_.isEmpty()) QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
 }
 
 void MainWindow::showFailure(const QString& message) {
@@ -734,6 +761,12 @@ const QStringList& MainWindow::problems() const { return problems_->problems(); 
 void MainWindow::runModel() {
   if (tabs_->currentWidget() == fundus_) {
     runFundusModel();
+    return;
+  }
+  if (tabs_->currentWidget() == planarView_) {
+    statusBar()->showMessage(
+        tr("No model reads 2D images yet: the CT tab's volume is what the nodule model reads"),
+        5000);
     return;
   }
   if (!volume_) {

@@ -29,6 +29,7 @@ class ActionRegistry;
 class FindingsPanel;
 class FundusReviewController;
 class FundusViewer;
+class PlanarImageView;
 class ProblemReporter;
 class SliceViewport;
 class StudyBrowser;
@@ -81,6 +82,8 @@ class MainWindow : public QMainWindow {
   /// Lists the fundus photographs of a folder in the Fundus tab; returns how many.
   int openPhotographs(const QString& folder);
   FundusViewer* fundusViewer() const { return fundus_; }
+  /// The 2D view (radiographs, ultrasound, captures, RT Dose ...): the "Images" tab.
+  PlanarImageView* planarView() const { return planarView_; }
   void showCtTab();
   void showFundusTab();
   /// Like screenshotAndQuit for the Fundus tab: with `fundusBundle` set, the
@@ -153,6 +156,7 @@ class MainWindow : public QMainWindow {
   /// A dock on the right that shows with the CT tab only.
   QDockWidget* addCtDock(const QString& title, const QString& name, QWidget* panel);
   void showStudy(const LoadedStudy& study);
+  void showPlanarImages(const LoadedStudy& study);
   void rememberRecent(const QString& path);
   void askWindow();
   void showFailure(const QString& message);
@@ -189,6 +193,7 @@ class MainWindow : public QMainWindow {
   FindingsPanel* findings_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   FundusViewer* fundus_ = nullptr;
+  PlanarImageView* planarView_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};

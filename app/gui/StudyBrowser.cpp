@@ -54,10 +54,12 @@ void StudyBrowser::setCatalogue(const std::vector<SeriesCard>& cards, const Seri
                         .arg(card.description.isEmpty() ? "(no description)" : card.description,
                              card.modality)
                         .arg(card.images)
-                        .arg(card.images == 1 ? "image" : "slices"));
+                        .arg(card.planar ? (card.images == 1 ? "image (2D)" : "frames (2D)")
+                                         : (card.images == 1 ? "image" : "slices")));
     if (!card.thumbnail.isNull()) row->setIcon(0, QIcon(QPixmap::fromImage(card.thumbnail)));
-    row->setToolTip(0, card.loadable ? "Double-click to show this series"
-                                     : "A single image: nothing to stack into a volume");
+    row->setToolTip(0, card.planar     ? "Double-click to show these images in the 2D view"
+                       : card.loadable ? "Double-click to show this series"
+                                       : "A single slice: nothing to stack into a volume");
     if (!card.loadable) row->setDisabled(true);
     if (card.key == shown) {
       QFont bold = row->font(0);

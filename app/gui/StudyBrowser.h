@@ -10,7 +10,8 @@ namespace vigie::app {
 /// The study browser: patient, study and series of what was opened, each
 /// series with its thumbnail, modality and slice count; the series shown is
 /// in bold. Double-click (or Enter) on a series opens it in the views;
-/// series of a single image are listed but greyed (nothing to stack).
+/// series shown as 2D images (radiographs, ultrasound, captures) say so;
+/// a CT or MR series of a single slice is listed but greyed (nothing to stack).
 /// GUI thread only.
 class StudyBrowser : public QTreeWidget {
   Q_OBJECT

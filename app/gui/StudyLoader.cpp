@@ -4,10 +4,13 @@
 #include <functional>
 #include <variant>
 
+#include "QtImages.h"
 #include "vigie/core/SliceImage.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
+#include "vigie/imaging/dicom/PlanarImage.h"
+#include "vigie/imaging/dicom/SeriesPresentation.h"
 
 namespace vigie::app {
 namespace {
@@ -25,6 +28,15 @@ double storedSample(const imaging::DecodedPixels& d, const std::uint8_t* frame, 
   if (d.bitsAllocated <= 8) return frame[p];
   const auto word = static_cast<std::uint16_t>(frame[2 * p] | (frame[2 * p + 1] << 8));
   return d.pixelRepresentation ? static_cast<std::int16_t>(word) : word;
+}
+
+/// A 2D series' thumbnail: its middle image's middle frame, in the file's
+/// own window (or as the colours are).
+QImage planarThumbnailOf(const imaging::DicomSeriesEntry& series) {
+  auto image = imaging::loadPlanarImage(series.images[series.images.size() / 2].file);
+  if (!image.ok()) return {};
+  return toQImage(image.value().render(image.value().frames / 2))
+      .scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
 }
 
 /// The middle image of a series as a small grey picture, stretched between
@@ -120,11 +132,86 @@ std::vector<SeriesCard> catalogueOf(const imaging::DicomScanResult& result,
     card.description = QString::fromStdString(s.description);
     card.modality = QString::fromStdString(s.modality);
     card.images = sliceCount(s);
-    card.loadable = card.images >= 2;
-    card.thumbnail = thumbnailOf(s);
+    card.planar = !imaging::presentationOf(s).volume;
+    card.loadable = card.planar || card.images >= 2;
+    card.thumbnail = card.planar ? planarThumbnailOf(s) : thumbnailOf(s);
     cards.push_back(std::move(card));
   }
   return cards;
+}
+
+/// "NAME (ID)\nstudy YYYY-MM-DD": the views' corner text.
+QString patientTextOf(const imaging::DicomImageHeader& first) {
+  QString date = QString::fromStdString(first.studyDate);
+  if (date.size() == 8) date = date.left(4) + "-" + date.mid(4, 2) + "-" + date.mid(6, 2);
+  return QString("%1 (%2)\nstudy %3")
+      .arg(QString::fromStdString(first.patientName).replace('^', ' ').trimmed(),
+           QString::fromStdString(first.patientId), date);
+}
+
+void describeSeries(const imaging::DicomSeriesEntry& series, LoadedStudy& study) {
+  study.seriesDescription = QString::fromStdString(series.description);
+  study.studyUid = QString::fromStdString(series.studyInstanceUid);
+  study.seriesUid = QString::fromStdString(series.seriesInstanceUid);
+  study.patientText = patientTextOf(series.images.front());
+  study.shown = {study.seriesUid, series.stack};
+}
+
+/// A series for the 2D view: each image read (Instance Number order); one
+/// that cannot be read is a problem naming it, and the others still show.
+std::variant<LoadedStudy, QString> loadPlanarStudy(
+    const QString& path, const imaging::DicomSeriesEntry& series,
+    const imaging::DicomScanResult& result, const std::atomic<bool>& cancel,
+    const std::function<void(int, int)>& onProgress) {
+  std::vector<const imaging::DicomImageHeader*> order;
+  for (const auto& h : series.images) order.push_back(&h);
+  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+    return a->instanceNumber < b->instanceNumber;
+  });
+  LoadedStudy study;
+  study.path = path;
+  describeSeries(series, study);
+  for (std::size_t i = 0; i < order.size() && !cancel; ++i) {
+    auto image = imaging::loadPlanarImage(order[i]->file);
+    if (image.ok()) {
+      study.planarImages.push_back(
+          std::make_shared<const imaging::PlanarImage>(std::move(image.value())));
+    } else {
+      study.problems << QString::fromStdString(result.displayMessage(image.error().message));
+    }
+    onProgress(static_cast<int>(i + 1), static_cast<int>(order.size()));
+  }
+  if (cancel) return QString("%1: loading cancelled").arg(path);
+  if (study.planarImages.empty()) {
+    return study.problems.isEmpty() ? QString("%1: no image could be read").arg(path)
+                                    : study.problems.front();
+  }
+  const auto& first = *study.planarImages.front();
+  // A capture often has no Series Description: name it by its kind.
+  if (study.seriesDescription.isEmpty())
+    study.seriesDescription = QString::fromStdString(first.description);
+  int frames = 0;
+  for (const auto& image : study.planarImages) frames += image->frames;
+  study.summary =
+      QString(
+          "<b>%1</b><br>Modality %2, %3 image(s), %4 frame(s)<br>%5 x %6 pixels, %7<br>"
+          "shown as 2D images: %8<br>%9 series in folder")
+          .arg(study.seriesDescription.toHtmlEscaped())
+          .arg(QString::fromStdString(series.modality))
+          .arg(study.planarImages.size())
+          .arg(frames)
+          .arg(first.columns)
+          .arg(first.rows)
+          .arg(QString::fromStdString(first.spacing.unitLabel()))
+          .arg(QString::fromStdString(result.displayMessage(imaging::presentationOf(series).reason))
+                   .toHtmlEscaped())
+          .arg(result.series.size());
+  for (const auto& u : result.unreadable) {
+    study.problems << QString("%1: %2").arg(QString::fromStdString(u.file.string()),
+                                            QString::fromStdString(u.reason));
+  }
+  study.catalogue = catalogueOf(result, cancel);
+  return study;
 }
 
 /// Runs on the worker thread; returns the study or an error message.
@@ -136,24 +223,32 @@ std::variant<LoadedStudy, QString> loadStudy(
   if (!scan.ok()) return QString::fromStdString(scan.error().message);
   const auto& result = scan.value();
   const imaging::DicomSeriesEntry* chosen = nullptr;
+  const imaging::DicomSeriesEntry* largestPlanar = nullptr;
   for (const auto& s : result.series) {
+    const bool volume = imaging::presentationOf(s).volume;
     if (!wanted.empty()) {
       if (QString::fromStdString(s.seriesInstanceUid) == wanted.seriesUid &&
           s.stack == wanted.stack)
         chosen = &s;
+    } else if (!volume) {
+      if (!largestPlanar || sliceCount(s) > sliceCount(*largestPlanar)) largestPlanar = &s;
     } else if (sliceCount(s) >= 2 && (!chosen || sliceCount(s) > sliceCount(*chosen))) {
       chosen = &s;
     }
   }
+  if (wanted.empty() && !chosen) chosen = largestPlanar;
   if (!wanted.empty() && !chosen)
     return QString("%1: series %2 is not there any more").arg(path, wanted.seriesUid);
+  if (chosen && !imaging::presentationOf(*chosen).volume)
+    return loadPlanarStudy(path, *chosen, result, cancel, onProgress);
   if (!wanted.empty() && sliceCount(*chosen) < 2) {
     return QString("%1: series %2 has a single image; a volume needs two or more slices")
         .arg(path, wanted.seriesUid);
   }
   if (!chosen) {
     return QString(
-               "%1: no CT series with two or more slices found (%2 series, %3 unreadable files, %4 "
+               "%1: nothing to show: no volume of two or more slices and no 2D images (%2 series, "
+               "%3 unreadable files, %4 "
                "non-DICOM files)")
         .arg(path)
         .arg(result.series.size())
@@ -172,16 +267,7 @@ std::variant<LoadedStudy, QString> loadStudy(
 
   LoadedStudy study;
   study.path = path;
-  study.seriesDescription = QString::fromStdString(chosen->description);
-  study.studyUid = QString::fromStdString(chosen->studyInstanceUid);
-  study.seriesUid = QString::fromStdString(chosen->seriesInstanceUid);
-  const auto& first = chosen->images.front();
-  QString date = QString::fromStdString(first.studyDate);
-  if (date.size() == 8) date = date.left(4) + "-" + date.mid(4, 2) + "-" + date.mid(6, 2);
-  study.patientText =
-      QString("%1 (%2)\nstudy %3")
-          .arg(QString::fromStdString(first.patientName).replace('^', ' ').trimmed(),
-               QString::fromStdString(first.patientId), date);
+  describeSeries(*chosen, study);
   const auto& g = loaded.value().volume.geometry();
   study.summary = QString(
                       "<b>%1</b><br>Modality %2, %3 images<br>%4 x %5 x %6 voxels<br>"
@@ -203,7 +289,6 @@ std::variant<LoadedStudy, QString> loadStudy(
   for (const auto& w : loaded.value().warnings)
     study.problems << QString::fromStdString(result.displayMessage(w));
   study.volume = std::make_shared<const core::CtVolume>(std::move(loaded.value().volume));
-  study.shown = {study.seriesUid, chosen->stack};
   study.catalogue = catalogueOf(result, cancel);
   return study;
 }

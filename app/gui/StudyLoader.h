@@ -11,6 +11,10 @@
 #include "BackgroundJob.h"
 #include "vigie/core/Volume.h"
 
+namespace vigie::imaging {
+struct PlanarImage;
+}
+
 namespace vigie::app {
 
 /// Which series of a scan to load: a Series Instance UID and, for a series
@@ -33,13 +37,17 @@ struct SeriesCard {
   QString description;  ///< Series Description, "(stack k of n)" added when split
   QString modality;
   int images = 0;         ///< slices (frames of a multi-frame image count one each)
-  bool loadable = false;  ///< two or more slices: a volume to show
+  bool loadable = false;  ///< a volume of two or more slices, or 2D images
+  bool planar = false;    ///< shown as 2D images (radiographs, ultrasound, captures ...)
   QImage thumbnail;       ///< the middle image, grey, at most 96 pixels a side; null if undecodable
 };
 
 /// What a finished load hands to the GUI.
 struct LoadedStudy {
-  std::shared_ptr<const core::CtVolume> volume;
+  std::shared_ptr<const core::CtVolume> volume;  ///< null when the series is shown as 2D images
+  /// The series' images for the 2D view (Instance Number order), when it is
+  /// not a volume; empty otherwise.
+  std::vector<std::shared_ptr<const imaging::PlanarImage>> planarImages;
   QString path;
   QString seriesDescription;
   QString studyUid;                   ///< Study Instance UID: the key of the reader's decisions
@@ -52,8 +60,8 @@ struct LoadedStudy {
 };
 
 /// Scans a file or folder and loads its largest CT series (or the one asked
-/// for) on a worker thread, so the GUI never waits on the disk; the result
-/// lists every series found with a thumbnail, for the study browser.
+/// for; with no volume in it, the largest series of 2D images) on a worker thread, so the GUI never
+/// waits on the disk; the result lists every series found with a thumbnail, for the study browser.
 /// Signals arrive on the GUI thread. One load at a time: starting another
 /// cancels the first.
 class StudyLoader : public QObject {

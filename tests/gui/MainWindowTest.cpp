@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,6 +24,7 @@
 #include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
 #include "MainWindow.h"
+#include "PlanarImageView.h"
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
 #include "VolumeRenderView.h"
@@ -88,6 +90,8 @@ class MainWindowTest : public QObject {
   void showsTheFirstSliceWhileTheSeriesLoads();
   void keyboardHelpListsEveryShortcutOfTheMenus();
   void aGradeWithoutAStoreIsReportedNotLost();
+  void showsImagesWithoutGeometryInThe2dView();
+  void showsAScoutBesideTheCtVolume();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -780,4 +784,102 @@ void MainWindowTest::aGradeWithoutAStoreIsReportedNotLost() {
   QVERIFY(!window.problems().isEmpty());
   QVERIFY(window.problems().back().contains("No review store is open"));
   QVERIFY(window.problems().back().contains("grade"));
+}
+
+namespace {
+
+/// A folder holding copies of `files` (pydicom's test files), or an empty
+/// string when Debian's python3-pydicom is not installed.
+QString folderWithPydicomFiles(const QTemporaryDir& dir, const QStringList& files) {
+  for (const QString& name : files) {
+    if (!QFile::copy(QString(VIGIE_PYDICOM_TEST_FILES) + "/" + name, dir.filePath(name))) return {};
+  }
+  return dir.path();
+}
+
+}  // namespace
+
+// Radiographs, ultrasound, secondary captures, NM, RT Dose and SEG frames:
+// no patient geometry (or frames that cannot be placed), so no volume; each
+// opens in the Images tab with its frames, its window and its calibration.
+void MainWindowTest::showsImagesWithoutGeometryInThe2dView() {
+  struct Case {
+    const char* file;
+    int frames;
+  };
+  const Case cases[] = {
+      {"ExplVR_BigEnd.dcm", 1},      // US, RGB, big endian
+      {"SC_rgb_rle_2frame.dcm", 2},  // colour cine, RLE
+      {"SC_ybr_full_422_uncompressed.dcm", 1},
+      {"rtdose.dcm", 15},       // 32-bit, Dose Grid Scaling, Gy
+      {"JPEG2000.dcm", 1},      // NM, JPEG 2000
+      {"liver_1frame.dcm", 1},  // SEG, one bit per pixel
+  };
+  for (const Case& c : cases) {
+    QTemporaryDir dir;
+    const QString folder = folderWithPydicomFiles(dir, {c.file});
+    if (folder.isEmpty()) QSKIP("python3-pydicom's test files are not installed");
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy shown(&window, &MainWindow::studyShown);
+    QSignalSpy failed(&window, &MainWindow::studyFailed);
+    window.openPath(folder);
+    QVERIFY2(shown.wait(30000), c.file);
+    QVERIFY2(failed.isEmpty(), c.file);
+    auto* view = window.planarView();
+    QCOMPARE(window.findChild<QTabWidget*>()->currentWidget(), view);
+    QVERIFY2(view->hasImages(), c.file);
+    QCOMPARE(view->frameCount(), c.frames);
+    QCOMPARE(window.studyBrowser()->seriesCount(), 1);
+    QVERIFY(window.studyBrowser()->card(0).planar);
+    QVERIFY2(!window.studyBrowser()->card(0).thumbnail.isNull(), c.file);
+    if (c.frames > 1) {
+      view->play();
+      QTRY_VERIFY_WITH_TIMEOUT(view->frame() > 0, 3000);
+      view->pause();
+    }
+    QTest::qWait(50);
+    const QImage shot = view->snapshot();
+    QVERIFY2(contentFraction(shot) > 0.05, c.file);
+    shot.save(artefactDir() + "/vigie-2d-" + QFileInfo(c.file).baseName() + ".png");
+  }
+}
+
+// A CT study's scout (an image with no volume of its own) lists beside the
+// CT; opening it shows it in the Images tab and leaves the CT loaded.
+void MainWindowTest::showsAScoutBesideTheCtVolume() {
+  QTemporaryDir dir;
+  QVERIFY(QDir().mkpath(dir.filePath("scout")));
+  QTemporaryDir scoutDir;
+  const QString scout = folderWithPydicomFiles(scoutDir, {"SC_rgb_rle.dcm"});
+  if (scout.isEmpty()) QSKIP("python3-pydicom's test files are not installed");
+  QVERIFY(QFile::copy(scoutDir.filePath("SC_rgb_rle.dcm"), dir.filePath("scout/SC_rgb_rle.dcm")));
+  vigie::imaging::ChestCtPhantomOptions options;
+  options.size = {64, 64, 24};
+  options.spacingMm = {5.0, 5.0, 10.0};
+  options.seed = 3;
+  QVERIFY(vigie::imaging::writeSyntheticCtCase(options, dir.filePath("ct").toStdString()).ok());
+
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(dir.path());
+  QVERIFY(shown.wait(60000));
+  QCOMPARE(window.viewport(SlicePlane::Axial)->sliceCount(), 24);
+  auto* browser = window.studyBrowser();
+  QCOMPARE(browser->seriesCount(), 2);
+  int planar = -1;
+  for (int i = 0; i < browser->seriesCount(); ++i)
+    if (browser->card(i).planar) planar = i;
+  QVERIFY(planar >= 0);
+  QVERIFY(browser->card(planar).loadable);
+  const auto volume = window.viewport(SlicePlane::Axial)->volume();
+  browser->activate(planar);
+  QVERIFY(shown.wait(30000));
+  QCOMPARE(window.findChild<QTabWidget*>()->currentWidget(), window.planarView());
+  QVERIFY(window.planarView()->hasImages());
+  QCOMPARE(window.viewport(SlicePlane::Axial)->volume(), volume);
+  window.grab().save(artefactDir() + "/vigie-2d-beside-ct.png");
 }

@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "../ParallelFor.h"
 #include "DcmtkSetup.h"
@@ -213,30 +214,33 @@ core::Status decodeFrames(const DicomImageHeader& h, const std::vector<FrameTarg
                                                [&] { return decodeFramesUnguarded(h, targets); });
 }
 
-/// Moves each slice's content by its tilt shift (columns, rows): the voxel at
+/// Moves a slice's content by its tilt shift (columns, rows): the pixel at
 /// (i, j) takes the value at (i - shift[0], j - shift[1]), bilinear; air
 /// (-1024 HU) where that lies outside the slice.
+void deshearSlice(std::int16_t* slice, long columns, long rows,
+                  const std::array<double, 2>& shift) {
+  const double di = shift[0], dj = shift[1];
+  if (std::abs(di) < 1e-3 && std::abs(dj) < 1e-3) return;
+  const std::vector<std::int16_t> source(slice, slice + columns * rows);
+  auto at = [&](long i, long j) -> double {
+    return (i < 0 || j < 0 || i >= columns || j >= rows) ? -1024.0
+                                                         : source[std::size_t(j * columns + i)];
+  };
+  for (long j = 0; j < rows; ++j)
+    for (long i = 0; i < columns; ++i) {
+      const double x = i - di, y = j - dj;
+      const long x0 = static_cast<long>(std::floor(x)), y0 = static_cast<long>(std::floor(y));
+      const double fx = x - x0, fy = y - y0;
+      const double value = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+                           fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+      slice[j * columns + i] = static_cast<std::int16_t>(std::lround(value));
+    }
+}
+
 void deshear(core::CtVolume& volume, const std::vector<std::array<double, 2>>& shifts) {
   const auto& size = volume.size();
-  const long columns = static_cast<long>(size.i), rows = static_cast<long>(size.j);
   internal::parallelFor(size.k, [&](std::size_t k) {
-    const double di = shifts[k][0], dj = shifts[k][1];
-    if (std::abs(di) < 1e-3 && std::abs(dj) < 1e-3) return;
-    std::int16_t* slice = volume.slice(k);
-    const std::vector<std::int16_t> source(slice, slice + size.i * size.j);
-    auto at = [&](long i, long j) -> double {
-      return (i < 0 || j < 0 || i >= columns || j >= rows) ? -1024.0
-                                                           : source[std::size_t(j * columns + i)];
-    };
-    for (long j = 0; j < rows; ++j)
-      for (long i = 0; i < columns; ++i) {
-        const double x = i - di, y = j - dj;
-        const long x0 = static_cast<long>(std::floor(x)), y0 = static_cast<long>(std::floor(y));
-        const double fx = x - x0, fy = y - y0;
-        const double value = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
-                             fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
-        slice[j * columns + i] = static_cast<std::int16_t>(std::lround(value));
-      }
+    deshearSlice(volume.slice(k), static_cast<long>(size.i), static_cast<long>(size.j), shifts[k]);
   });
 }
 
@@ -400,6 +404,57 @@ core::Result<LoadedCtVolume> CtVolumeLoader::load(const DicomSeriesEntry& series
   if (!firstError.ok()) return firstError.error();
   if (!plan.tiltShiftPx.empty()) deshear(loaded.volume, plan.tiltShiftPx);
   return loaded;
+}
+
+core::Result<std::vector<std::string>> CtVolumeLoader::stream(
+    const DicomSeriesEntry& series, const SliceSink& sink, const LoadProgress& progress,
+    const std::atomic<bool>* cancel) const {
+  auto planned = layout(series);
+  if (!planned.ok()) return planned.error();
+  const SeriesLayout& plan = planned.value();
+  if (plan.multiFrame) {
+    // A multi-frame file holds many slices and is decoded at once: no gain in
+    // batches. Load it whole and hand its slices over.
+    auto loaded = load(series, progress, cancel);
+    if (!loaded.ok()) return loaded.error();
+    const auto& volume = loaded.value().volume;
+    for (std::size_t k = 0; k < volume.size().k; ++k) {
+      auto status = sink(k, volume.slice(k));
+      if (!status.ok()) return status.error();
+    }
+    return loaded.value().warnings;
+  }
+  internal::ensureDcmtkReady();
+  const std::string name = "series " + series.seriesInstanceUid;
+  const std::size_t total = plan.slices.size();
+  const std::size_t pixels = plan.geometry.size.i * plan.geometry.size.j;
+  // A few slices per thread at a time: decoding stays parallel, and memory
+  // stays a batch, whatever the series' size.
+  const std::size_t batch = std::max<std::size_t>(8, 4 * std::thread::hardware_concurrency());
+  std::vector<std::int16_t> buffer(std::min(batch, total) * pixels);
+  for (std::size_t first = 0; first < total; first += batch) {
+    const std::size_t count = std::min(batch, total - first);
+    std::vector<core::Status> outcomes(count);
+    internal::parallelFor(count, [&](std::size_t b) {
+      if (cancel && *cancel) return;
+      const SliceRef& slice = plan.slices[first + b];
+      std::int16_t* out = buffer.data() + b * pixels;
+      outcomes[b] = decodeFrames(*slice.header, {{slice.frame, out}});
+      if (outcomes[b].ok() && !plan.tiltShiftPx.empty()) {
+        deshearSlice(out, static_cast<long>(plan.geometry.size.i),
+                     static_cast<long>(plan.geometry.size.j), plan.tiltShiftPx[first + b]);
+      }
+    });
+    if (cancel && *cancel)
+      return core::makeError(core::ErrorCode::Cancelled, name + ": loading cancelled");
+    for (std::size_t b = 0; b < count; ++b) {
+      if (!outcomes[b].ok()) return outcomes[b].error();
+      auto status = sink(first + b, buffer.data() + b * pixels);
+      if (!status.ok()) return status.error();
+    }
+    if (progress) progress(first + count, total);
+  }
+  return plan.warnings;
 }
 
 }  // namespace vigie::imaging

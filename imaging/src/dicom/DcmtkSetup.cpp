@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcobject.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
@@ -29,6 +30,10 @@ void ensureDcmtkReady() {
     // Every DCMTK failure comes back as an OFCondition that Vigie turns into
     // its own error naming the file; DCMTK's log lines would say it twice.
     OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+    // An attribute a writer stored with VR UN (Modality, Dose Grid Scaling
+    // ...) is read with its dictionary VR, as GDCM and pydicom do: else its
+    // value would be lost to every reader of the file.
+    dcmEnableUnknownVRConversion.set(OFTrue);
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();

@@ -372,8 +372,15 @@ core::Result<DicomScanResult> DicomScanner::scanFiles(const std::filesystem::pat
       case FileOutcome::NotDicom:
         ++result.skippedNonDicom;
         break;
-      case FileOutcome::NotImage:
+      case FileOutcome::NotImage: {
+        const char* name = dcmFindNameOfUID(o.header.sopClassUid.c_str(), nullptr);
+        result.documents.push_back(
+            {files[i], o.header.sopClassUid,
+             name ? name
+                  : (o.header.sopClassUid.empty() ? "no SOP Class UID" : o.header.sopClassUid),
+             o.header.modality, o.header.seriesInstanceUid});
         break;
+      }
       case FileOutcome::Unreadable:
         result.unreadable.push_back({files[i], o.reason});
         break;

@@ -127,6 +127,10 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   OFString photometric;
   ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
   out.photometric = photometric.c_str();
+  // Read after decompression: a codec that changes the layout updates it.
+  Uint16 planar = 0;
+  if (samples > 1 && ds->findAndGetUint16(DCM_PlanarConfiguration, planar).good())
+    out.planarConfiguration = planar;
 
   // YBR_FULL_422 stores two samples per pixel (the chroma pair is shared by
   // two neighbours), not three.
@@ -156,6 +160,17 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
     if (!data || length * 8 < bits)
       return core::makeError(core::ErrorCode::ParseError, where + ": pixel data truncated");
     out.bytes.assign(data, data + (bits + 7) / 8);
+    return out;
+  }
+  if (data && allocated == 32 && original.isBigEndian() && pixels->getTag().getEVR() == EVR_OW &&
+      length >= expected) {
+    // DCMTK swaps OW in 16-bit words: a big-endian 32-bit value comes back
+    // with its halves in the wrong order. Put them right in a copy.
+    out.bytes.assign(data, data + expected);
+    for (std::size_t at = 0; at + 4 <= expected; at += 4) {
+      std::swap(out.bytes[at], out.bytes[at + 2]);
+      std::swap(out.bytes[at + 1], out.bytes[at + 3]);
+    }
     return out;
   }
   if (!data || length < expected) {

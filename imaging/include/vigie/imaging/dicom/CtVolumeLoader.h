@@ -62,6 +62,20 @@ class CtVolumeLoader {
   core::Result<LoadedCtVolume> load(const DicomSeriesEntry& series,
                                     const LoadProgress& progress = {},
                                     const std::atomic<bool>* cancel = nullptr) const;
+
+  /// Receives the slices of a streamed series in volume order, each once:
+  /// index k along the third axis, columns x rows HU values (valid during the call).
+  using SliceSink = std::function<core::Status(std::size_t k, const std::int16_t* slice)>;
+
+  /// Decodes the series as load() does, but a batch of slices at a time,
+  /// handing each batch to `sink` in order, so that memory holds a batch, not
+  /// the volume (what a conversion to a file needs). A multi-frame series is
+  /// loaded whole first. Returns the layout's warnings; stops at the first
+  /// error, of decoding or of the sink. Geometry: layout(series).
+  core::Result<std::vector<std::string>> stream(const DicomSeriesEntry& series,
+                                                const SliceSink& sink,
+                                                const LoadProgress& progress = {},
+                                                const std::atomic<bool>* cancel = nullptr) const;
 };
 
 }  // namespace vigie::imaging

@@ -81,8 +81,19 @@ struct UnreadableFile {
   std::string reason;
 };
 
+/// A DICOM object without pixels to show (a structured report, an RT Plan or
+/// Structure Set, a presentation state, a waveform ...): listed, not an error.
+struct DicomDocument {
+  std::filesystem::path file;
+  std::string sopClassUid;
+  std::string kind;  ///< the SOP class's name ("Comprehensive SR Storage" ...)
+  std::string modality;
+  std::string seriesInstanceUid;
+};
+
 struct DicomScanResult {
   std::vector<DicomSeriesEntry> series;    ///< ordered by study, then series UID
+  std::vector<DicomDocument> documents;    ///< non-image objects, in file order
   std::vector<UnreadableFile> unreadable;  ///< DICOM-looking files that could not be parsed
   std::size_t skippedNonDicom = 0;         ///< files that are not DICOM at all
   /// Set when the scan read a zip: the images' files lie in its scratch

@@ -22,6 +22,7 @@ struct DecodedPixels {
   int bitsAllocated = 0;
   int bitsStored = 0;
   int pixelRepresentation = 0;  ///< 0 unsigned, 1 signed
+  int planarConfiguration = 0;  ///< 0 samples interleaved, 1 one plane per sample (after decoding)
   std::string photometric;      ///< after decoding (a JPEG decoder may convert YBR to RGB)
   std::string transferSyntax;   ///< the file's, as a UID
   bool lossy = false;           ///< the transfer syntax is lossy
