@@ -68,6 +68,8 @@ const Command kCommands[] = {
      "record and read reader decisions (the review store)"},
     {"export", VIGIE_MODEL_COMMAND(cli::runExport), "export PATH --out DIR",
      "a reviewed study as DICOM: TID 1500 SR and nodule SEG"},
+    {"pacs", cli::runPacs, "pacs echo|find|get|store --node AET@HOST:PORT",
+     "query a PACS, retrieve from it, send to it (DICOM DIMSE)"},
     {"deid", cli::runDeid, "deid IN OUT", "de-identify DICOM files (PS3.15 Annex E basic profile)"},
     {"audit", cli::runAudit, "audit verify", "check the review store's hash-chained audit log"},
     {"bench", VIGIE_MODEL_COMMAND(cli::runBench), "bench load|infer [--smoke]",

@@ -36,6 +36,7 @@
 #include "FindingsPanel.h"
 #include "FundusReviewController.h"
 #include "FundusViewer.h"
+#include "PacsQueryDialog.h"
 #include "PlanarImageView.h"
 #include "ProblemReporter.h"
 #include "ReviewDialogs.h"
@@ -293,6 +294,13 @@ void MainWindow::buildFileMenu() {
         this, tr("Open a DICOM file, a DICOMDIR or a zip of a study"), {},
         tr("DICOM, DICOMDIR or zip (*.dcm *.DCM DICOMDIR *.zip *.ZIP);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
+  });
+  QAction* queryPacs = actions_->add(file, tr("&Query/Retrieve from a PACS..."),
+                                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q),
+                                     tr("Find studies on a PACS and retrieve one (C-FIND, C-GET)"));
+  connect(queryPacs, &QAction::triggered, this, [this] {
+    pacsDialog()->show();
+    pacsDialog()->raise();
   });
   file->addSeparator();
   QAction* exportDicom = actions_->add(file, tr("&Export review as DICOM (SR + SEG)..."),
@@ -697,6 +705,21 @@ void MainWindow::showFailure(const QString& message) {
     qCritical("vigie: %s", qPrintable(message));
     QApplication::exit(1);
   }
+}
+
+PacsQueryDialog* MainWindow::pacsDialog() {
+  if (!pacsDialog_) {
+    pacsDialog_ = new PacsQueryDialog(this);
+    connect(pacsDialog_, &PacsQueryDialog::studyRetrieved, this,
+            [this](const QString& folder, const QString& problems) {
+              if (!problems.isEmpty()) problems_->report(problems);
+              showCtTab();
+              openPath(folder);
+            });
+    connect(pacsDialog_, &PacsQueryDialog::retrieveFailed, this,
+            [this](const QString& error) { problems_->report(error); });
+  }
+  return pacsDialog_;
 }
 
 int MainWindow::openPhotographs(const QString& folder) {

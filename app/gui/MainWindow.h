@@ -29,6 +29,7 @@ class ActionRegistry;
 class FindingsPanel;
 class FundusReviewController;
 class FundusViewer;
+class PacsQueryDialog;
 class PlanarImageView;
 class ProblemReporter;
 class SliceViewport;
@@ -84,6 +85,8 @@ class MainWindow : public QMainWindow {
   FundusViewer* fundusViewer() const { return fundus_; }
   /// The 2D view (radiographs, ultrasound, captures, RT Dose ...): the "Images" tab.
   PlanarImageView* planarView() const { return planarView_; }
+  /// File > Query/Retrieve (made on first use); a retrieved study opens in the views.
+  PacsQueryDialog* pacsDialog();
   void showCtTab();
   void showFundusTab();
   /// Like screenshotAndQuit for the Fundus tab: with `fundusBundle` set, the
@@ -194,6 +197,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   FundusViewer* fundus_ = nullptr;
   PlanarImageView* planarView_ = nullptr;
+  PacsQueryDialog* pacsDialog_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};

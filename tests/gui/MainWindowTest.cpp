@@ -24,6 +24,7 @@
 #include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
 #include "MainWindow.h"
+#include "PacsQueryDialog.h"
 #include "PlanarImageView.h"
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
@@ -92,6 +93,7 @@ class MainWindowTest : public QObject {
   void aGradeWithoutAStoreIsReportedNotLost();
   void showsImagesWithoutGeometryInThe2dView();
   void showsAScoutBesideTheCtVolume();
+  void retrievesAStudyFromAPacs();
 };
 
 void MainWindowTest::showsTheDemoCtInAllThreeViews() {
@@ -882,4 +884,38 @@ void MainWindowTest::showsAScoutBesideTheCtVolume() {
   QVERIFY(window.planarView()->hasImages());
   QCOMPARE(window.viewport(SlicePlane::Axial)->volume(), volume);
   window.grab().save(artefactDir() + "/vigie-2d-beside-ct.png");
+}
+
+// File > Query/Retrieve against a real PACS: run by tests/integration/pacs_test.py
+// (--gui), which starts Orthanc, stores a study and names it here; skipped otherwise.
+void MainWindowTest::retrievesAStudyFromAPacs() {
+  const QString node = qEnvironmentVariable("VIGIE_TEST_PACS_NODE");
+  const QString studyUid = qEnvironmentVariable("VIGIE_TEST_PACS_STUDY");
+  const int slices = qEnvironmentVariableIntValue("VIGIE_TEST_PACS_SLICES");
+  if (node.isEmpty() || studyUid.isEmpty()) QSKIP("no PACS given (pacs_test.py --gui runs this)");
+  QTemporaryDir home;  // the cache under it, not the user's
+  qputenv("XDG_CACHE_HOME", home.path().toUtf8());
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  vigie::app::PacsQueryDialog* dialog = window.pacsDialog();
+  dialog->show();
+  dialog->setNode(node);
+  QSignalSpy searched(dialog, &vigie::app::PacsQueryDialog::searchFinished);
+  dialog->search();
+  QVERIFY(searched.wait(30000));
+  QCOMPARE(searched.front().at(1).toString(), QString());
+  int row = -1;
+  for (int r = 0; r < dialog->resultCount(); ++r)
+    if (dialog->studyUidAt(r) == studyUid) row = r;
+  QVERIFY2(row >= 0, "the stored study is not among the results");
+  dialog->selectRow(row);
+  dialog->grab().save(artefactDir() + "/vigie-pacs-query.png");
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  dialog->retrieve();
+  QVERIFY(shown.wait(60000));
+  QCOMPARE(window.viewport(SlicePlane::Axial)->sliceCount(), slices);
+  QVERIFY(QFileInfo(vigie::app::PacsQueryDialog::cacheFolder() + "/" + studyUid).isDir());
+  QTest::qWait(300);  // the views' first paint
+  window.grab().save(artefactDir() + "/vigie-pacs-retrieved.png");
 }

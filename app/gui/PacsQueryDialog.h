@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QDialog>
+#include <QString>
+
+#include "BackgroundJob.h"
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace vigie::app {
+
+/// File > Query/Retrieve: finds studies on a PACS (C-FIND at study level: name,
+/// ID, date range, modality) and retrieves the one chosen (C-GET) into
+/// Vigie's cache, with progress and Cancel, off the GUI thread; then asks
+/// for it to be opened. The node and Vigie's AE title are remembered.
+/// GUI thread only.
+class PacsQueryDialog : public QDialog {
+  Q_OBJECT
+ public:
+  explicit PacsQueryDialog(QWidget* parent = nullptr);
+
+  /// Where retrieved studies go: $XDG_CACHE_HOME/vigie/pacs (~/.cache/vigie/pacs).
+  static QString cacheFolder();
+
+  void setNode(const QString& node);  ///< AET@HOST:PORT
+  void setPatientName(const QString& pattern);
+  void search();
+  int resultCount() const;
+  /// The Study Instance UID of result `row`.
+  QString studyUidAt(int row) const;
+  void selectRow(int row);
+  void retrieve();
+  void cancel();
+
+ Q_SIGNALS:
+  void searchFinished(int matches, const QString& error);
+  /// A study arrived (complete or not: `problems` says what went wrong);
+  /// `folder` holds its files.
+  void studyRetrieved(const QString& folder, const QString& problems);
+  void retrieveFailed(const QString& error);
+
+ private:
+  void setBusy(bool busy, const QString& status);
+
+  QLineEdit* node_ = nullptr;
+  QLineEdit* ourAeTitle_ = nullptr;
+  QLineEdit* patientName_ = nullptr;
+  QLineEdit* patientId_ = nullptr;
+  QLineEdit* dates_ = nullptr;
+  QLineEdit* modality_ = nullptr;
+  QPushButton* searchButton_ = nullptr;
+  QPushButton* retrieveButton_ = nullptr;
+  QPushButton* cancelButton_ = nullptr;
+  QTableWidget* results_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* status_ = nullptr;
+  BackgroundJob<PacsQueryDialog> job_{this};
+};
+
+}  // namespace vigie::app

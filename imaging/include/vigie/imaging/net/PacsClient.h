@@ -1,0 +1,101 @@
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigie/core/Result.h"
+
+namespace vigie::imaging {
+
+/// A DICOM application entity on the network: a PACS, a modality, a viewer.
+struct DicomNode {
+  std::string aeTitle;
+  std::string host;
+  int port = 104;
+
+  /// "AET@HOST:PORT" (the form `--node` takes); errors say what is wrong.
+  static core::Result<DicomNode> parse(const std::string& text);
+  std::string describe() const;  ///< "AET@HOST:PORT"
+};
+
+/// Who Vigie is on the association, and how long it waits.
+struct AssociationSettings {
+  std::string ourAeTitle = "VIGIE";
+  int connectTimeoutSeconds = 10;  ///< TCP connection and association negotiation
+  int dimseTimeoutSeconds = 60;    ///< each message; a silent peer fails after this
+};
+
+enum class QueryLevel { Study, Series };
+
+/// A Study Root C-FIND: empty fields match everything. Dates are DICOM
+/// ranges ("20240101-20240131", "20240101-", a single date).
+struct PacsQuery {
+  QueryLevel level = QueryLevel::Study;
+  std::string patientId;
+  std::string patientName;  ///< wildcards * and ? as DICOM allows
+  std::string studyDate;
+  std::string modality;  ///< Modalities in Study (study level) or Modality (series level)
+  std::string accessionNumber;
+  std::string studyUid;  ///< required at series level (Study Root)
+};
+
+/// One C-FIND match: the attributes asked for, by keyword ("PatientName",
+/// "StudyInstanceUID", "NumberOfStudyRelatedInstances" ...), as text.
+using PacsMatch = std::map<std::string, std::string>;
+
+struct RetrieveReport {
+  std::vector<std::filesystem::path> received;  ///< files written, in arrival order
+  int completed = 0;                            ///< the PACS's counts, from its final response
+  int failed = 0;
+  int warnings = 0;
+  std::vector<std::string> problems;  ///< each naming the object and what went wrong
+};
+
+struct StoreReport {
+  int stored = 0;
+  std::vector<std::filesystem::path> notDicom;  ///< files left out: not DICOM
+  std::vector<std::string> problems;            ///< each naming the file and the PACS's status
+};
+
+/// Called as objects arrive or leave: (done, total; total 0 when unknown).
+using TransferProgress = std::function<void(int done, int total)>;
+
+/// Talks to one PACS over DIMSE (DCMTK's dcmnet): C-ECHO, Study Root C-FIND at
+/// study and series level, C-GET into a cache folder, C-STORE. Each call opens
+/// its own association and releases it; every wait has a timeout, so a peer
+/// that stops answering is an error, never a hang. Errors name the node and
+/// what it said (refused association, rejected AE title, a status code).
+class PacsClient {
+ public:
+  PacsClient(DicomNode node, AssociationSettings settings = {});
+
+  core::Status echo() const;
+  core::Result<std::vector<PacsMatch>> find(const PacsQuery& query) const;
+  /// Retrieves a study (or one of its series) by C-GET. Files are written
+  /// under `cacheFolder`/STUDY/SERIES/SOP.dcm, named from the UIDs only when
+  /// they are well-formed UIDs (else from a hash), so an object cannot write
+  /// outside the folder; an object whose file already exists with other
+  /// bytes is kept beside it and reported, never written over.
+  core::Result<RetrieveReport> get(const std::string& studyUid,
+                                   const std::optional<std::string>& seriesUid,
+                                   const std::filesystem::path& cacheFolder,
+                                   const TransferProgress& progress = {},
+                                   const std::atomic<bool>* cancel = nullptr) const;
+  /// Sends DICOM files (their own transfer syntax, else uncompressed); files
+  /// that are not DICOM are listed in the report and not sent.
+  core::Result<StoreReport> store(const std::vector<std::filesystem::path>& files,
+                                  const TransferProgress& progress = {}) const;
+
+  const DicomNode& node() const { return node_; }
+
+ private:
+  DicomNode node_;
+  AssociationSettings settings_;
+};
+
+}  // namespace vigie::imaging

@@ -1,0 +1,461 @@
+#include "vigie/imaging/net/PacsClient.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcdict.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmnet/diutil.h>
+#include <dcmtk/dcmnet/scu.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "../dicom/DcmtkSetup.h"
+#include "vigie/core/Sha256.h"
+
+namespace vigie::imaging {
+namespace {
+
+/// What Vigie accepts when a PACS sends objects (C-GET): uncompressed first,
+/// then the lossless and lossy syntaxes it decodes, so that the PACS sends
+/// what it holds rather than transcoding it.
+const OFList<OFString>& acceptedTransferSyntaxes() {
+  static const OFList<OFString> syntaxes = [] {
+    OFList<OFString> list;
+    for (const char* uid :
+         {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
+          UID_JPEGLSLosslessTransferSyntax, UID_JPEGProcess14SV1TransferSyntax,
+          UID_RLELosslessTransferSyntax, UID_JPEG2000LosslessOnlyTransferSyntax,
+          UID_JPEGProcess1TransferSyntax, UID_JPEG2000TransferSyntax})
+      list.push_back(uid);
+    return list;
+  }();
+  return syntaxes;
+}
+
+const OFList<OFString>& uncompressed() {
+  static const OFList<OFString> syntaxes = [] {
+    OFList<OFString> list;
+    list.push_back(UID_LittleEndianExplicitTransferSyntax);
+    list.push_back(UID_LittleEndianImplicitTransferSyntax);
+    return list;
+  }();
+  return syntaxes;
+}
+
+/// A UID as DICOM defines it (digits and dots, at most 64): only then is it
+/// used as a file name, so no object can name a path of its choosing.
+bool isPlainUid(const std::string& uid) {
+  return !uid.empty() && uid.size() <= 64 && uid.front() != '.' &&
+         std::all_of(uid.begin(), uid.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+}
+
+std::string safeName(const std::string& uid) {
+  return isPlainUid(uid) ? uid : "uid-" + core::Sha256::hex(uid).substr(0, 24);
+}
+
+std::string text(DcmItem* item, const DcmTagKey& tag) {
+  OFString value;
+  if (item && item->findAndGetOFStringArray(tag, value).good()) return value.c_str();
+  return {};
+}
+
+bool sameBytes(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::ifstream x(a, std::ios::binary), y(b, std::ios::binary);
+  return std::equal(std::istreambuf_iterator<char>(x), {}, std::istreambuf_iterator<char>(y));
+}
+
+/// DCMTK's SCU with Vigie's rules for what a PACS sends: file names from the
+/// UIDs (checked), nothing written over, progress and cancel between objects.
+class VigieScu : public DcmSCU {
+ public:
+  VigieScu(std::filesystem::path cache, const TransferProgress& progress,
+           const std::atomic<bool>* cancel)
+      : cache_(std::move(cache)), progress_(progress), cancel_(cancel) {}
+
+  std::vector<std::filesystem::path> received;
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> duplicates;
+  int expected = 0;  ///< from the C-GET responses' remaining + completed counts
+
+ protected:
+  OFString createStorageFilename(DcmDataset* dataset) override {
+    const auto folder = cache_ / safeName(text(dataset, DCM_StudyInstanceUID)) /
+                        safeName(text(dataset, DCM_SeriesInstanceUID));
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    auto file = folder / (safeName(text(dataset, DCM_SOPInstanceUID)) + ".dcm");
+    if (std::filesystem::exists(file, ec)) {
+      // Another object under a UID already here: kept beside it, compared
+      // after the transfer, never written over.
+      auto original = file;
+      for (int n = 2; std::filesystem::exists(file, ec); ++n)
+        file = folder /
+               (safeName(text(dataset, DCM_SOPInstanceUID)) + ".dup" + std::to_string(n) + ".dcm");
+      duplicates.emplace_back(original, file);
+    }
+    received.push_back(file);
+    return file.c_str();
+  }
+
+  OFCondition handleSTORERequest(const T_ASC_PresentationContextID presID,
+                                 DcmDataset* incomingObject, OFBool& continueCGETSession,
+                                 Uint16& cStoreReturnStatus) override {
+    OFCondition status =
+        DcmSCU::handleSTORERequest(presID, incomingObject, continueCGETSession, cStoreReturnStatus);
+    if (progress_) progress_(static_cast<int>(received.size()), expected);
+    if (cancel_ && *cancel_) continueCGETSession = OFFalse;
+    return status;
+  }
+
+  OFCondition handleCGETResponse(const T_ASC_PresentationContextID presID,
+                                 RetrieveResponse* response, OFBool& continueCGETSession) override {
+    if (response)
+      expected = response->m_numberOfRemainingSubops + response->m_numberOfCompletedSubops +
+                 response->m_numberOfFailedSubops + response->m_numberOfWarningSubops;
+    return DcmSCU::handleCGETResponse(presID, response, continueCGETSession);
+  }
+
+ private:
+  std::filesystem::path cache_;
+  TransferProgress progress_;
+  const std::atomic<bool>* cancel_;
+};
+
+/// An association with the node: configured, network up, negotiated.
+class Association {
+ public:
+  Association(DcmSCU& scu, const DicomNode& node, const AssociationSettings& settings)
+      : scu_(scu), node_(node) {
+    scu.setAETitle(settings.ourAeTitle.c_str());
+    scu.setPeerAETitle(node.aeTitle.c_str());
+    scu.setPeerHostName(node.host.c_str());
+    scu.setPeerPort(static_cast<Uint16>(node.port));
+    scu.setConnectionTimeout(settings.connectTimeoutSeconds);
+    scu.setACSETimeout(static_cast<Uint32>(settings.connectTimeoutSeconds));
+    // Non-blocking DIMSE: without it the timeout below is not applied.
+    scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+    scu.setDIMSETimeout(static_cast<Uint32>(settings.dimseTimeoutSeconds));
+    scu.setVerbosePCMode(OFFalse);
+  }
+  ~Association() {
+    if (scu_.isConnected()) (void)scu_.releaseAssociation();
+  }
+  Association(const Association&) = delete;
+  Association& operator=(const Association&) = delete;
+
+  core::Status open() {
+    OFCondition status = scu_.initNetwork();
+    if (status.good()) status = scu_.negotiateAssociation();
+    if (status.bad()) return failure("association refused or not answered", status);
+    return {};
+  }
+
+  /// The accepted presentation context for `sopClass`, or 0 with an error.
+  core::Result<T_ASC_PresentationContextID> context(const std::string& sopClass,
+                                                    const std::string& syntax = "") {
+    const T_ASC_PresentationContextID id =
+        scu_.findPresentationContextID(sopClass.c_str(), syntax.c_str());
+    if (id == 0) {
+      const char* name = dcmFindNameOfUID(sopClass.c_str(), sopClass.c_str());
+      return core::makeError(core::ErrorCode::Unsupported,
+                             node_.describe() + " accepted no presentation context for " + name);
+    }
+    return id;
+  }
+
+  core::Status failure(const std::string& what, const OFCondition& status) const {
+    return core::makeError(core::ErrorCode::IoError,
+                           node_.describe() + ": " + what + ": " + status.text());
+  }
+
+ private:
+  DcmSCU& scu_;
+  const DicomNode& node_;
+};
+
+std::string statusText(Uint16 status) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%04X", status);
+  return std::string("status 0x") + hex;
+}
+
+/// Failure (0xA..., 0xC...) and Cancel (0xFE00) statuses of a DIMSE response.
+bool failed(Uint16 status) {
+  return (status & 0xF000) == 0xA000 || (status & 0xF000) == 0xC000 || status == 0xFE00 ||
+         status == 0x0122 || status == 0x0124 || status == 0x0211;
+}
+
+void putQueryKeys(DcmDataset& query, const PacsQuery& q) {
+  const bool study = q.level == QueryLevel::Study;
+  query.putAndInsertString(DCM_QueryRetrieveLevel, study ? "STUDY" : "SERIES");
+  query.putAndInsertString(DCM_StudyInstanceUID, q.studyUid.c_str());
+  query.putAndInsertString(DCM_PatientName, q.patientName.c_str());
+  query.putAndInsertString(DCM_PatientID, q.patientId.c_str());
+  query.putAndInsertString(DCM_StudyDate, q.studyDate.c_str());
+  query.putAndInsertString(DCM_AccessionNumber, q.accessionNumber.c_str());
+  query.putAndInsertString(DCM_StudyDescription, "");
+  query.putAndInsertString(DCM_PatientBirthDate, "");
+  if (study) {
+    query.putAndInsertString(DCM_ModalitiesInStudy, q.modality.c_str());
+    query.putAndInsertString(DCM_StudyTime, "");
+    query.putAndInsertString(DCM_NumberOfStudyRelatedSeries, "");
+    query.putAndInsertString(DCM_NumberOfStudyRelatedInstances, "");
+  } else {
+    query.putAndInsertString(DCM_SeriesInstanceUID, "");
+    query.putAndInsertString(DCM_Modality, q.modality.c_str());
+    query.putAndInsertString(DCM_SeriesNumber, "");
+    query.putAndInsertString(DCM_SeriesDescription, "");
+    query.putAndInsertString(DCM_NumberOfSeriesRelatedInstances, "");
+  }
+}
+
+/// Every attribute of a match, by DICOM keyword, as text.
+PacsMatch matchOf(DcmDataset& dataset) {
+  PacsMatch match;
+  const DcmDataDictionary& dictionary = dcmDataDict.rdlock();
+  for (unsigned long i = 0; i < dataset.card(); ++i) {
+    DcmElement* element = dataset.getElement(i);
+    const DcmDictEntry* entry = dictionary.findEntry(element->getTag(), nullptr);
+    if (!entry || element->getTag() == DCM_QueryRetrieveLevel ||
+        element->getTag() == DCM_SpecificCharacterSet)
+      continue;
+    OFString value;
+    element->getOFStringArray(value);
+    match[entry->getTagName()] = value.c_str();
+  }
+  dcmDataDict.rdunlock();
+  return match;
+}
+
+}  // namespace
+
+core::Result<DicomNode> DicomNode::parse(const std::string& text) {
+  const auto at = text.find('@');
+  const auto colon = text.rfind(':');
+  const std::string form = "'" + text + "': a DICOM node is AET@HOST:PORT";
+  if (at == std::string::npos || colon == std::string::npos || colon < at)
+    return core::makeError(core::ErrorCode::InvalidArgument, form);
+  DicomNode node;
+  node.aeTitle = text.substr(0, at);
+  node.host = text.substr(at + 1, colon - at - 1);
+  const std::string port = text.substr(colon + 1);
+  if (node.aeTitle.empty() || node.aeTitle.size() > 16 ||
+      node.aeTitle.find('\\') != std::string::npos)
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           form + " (the AE title has 1 to 16 characters, no backslash)");
+  if (node.host.empty()) return core::makeError(core::ErrorCode::InvalidArgument, form);
+  if (port.empty() || port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      std::stoi(port) < 1 || std::stoi(port) > 65535)
+    return core::makeError(core::ErrorCode::InvalidArgument, form + " (port 1 to 65535)");
+  node.port = std::stoi(port);
+  return node;
+}
+
+std::string DicomNode::describe() const {
+  return aeTitle + "@" + host + ":" + std::to_string(port);
+}
+
+PacsClient::PacsClient(DicomNode node, AssociationSettings settings)
+    : node_(std::move(node)), settings_(std::move(settings)) {}
+
+core::Status PacsClient::echo() const {
+  internal::ensureDcmtkReady();
+  DcmSCU scu;
+  scu.addPresentationContext(UID_VerificationSOPClass, uncompressed());
+  Association association(scu, node_, settings_);
+  auto opened = association.open();
+  if (!opened.ok()) return opened;
+  auto context = association.context(UID_VerificationSOPClass);
+  if (!context.ok()) return context.error();
+  const OFCondition status = scu.sendECHORequest(context.value());
+  if (status.bad()) return association.failure("C-ECHO failed", status);
+  return {};
+}
+
+core::Result<std::vector<PacsMatch>> PacsClient::find(const PacsQuery& query) const {
+  if (query.level == QueryLevel::Series && query.studyUid.empty()) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "a series-level query needs the Study Instance UID (Study Root)");
+  }
+  internal::ensureDcmtkReady();
+  DcmSCU scu;
+  scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, uncompressed());
+  Association association(scu, node_, settings_);
+  auto opened = association.open();
+  if (!opened.ok()) return opened.error();
+  auto context = association.context(UID_FINDStudyRootQueryRetrieveInformationModel);
+  if (!context.ok()) return context.error();
+  DcmDataset keys;
+  putQueryKeys(keys, query);
+  OFList<QRResponse*> responses;
+  const OFCondition status = scu.sendFINDRequest(context.value(), &keys, &responses);
+  std::vector<PacsMatch> matches;
+  Uint16 final = 0;
+  for (QRResponse* response : responses) {
+    if (response->m_dataset) matches.push_back(matchOf(*response->m_dataset));
+    final = response->m_status;
+    delete response;
+  }
+  if (status.bad()) return association.failure("C-FIND failed", status).error();
+  if (failed(final)) {
+    return core::makeError(core::ErrorCode::IoError,
+                           node_.describe() + ": C-FIND refused (" + statusText(final) + ")");
+  }
+  return matches;
+}
+
+core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
+                                             const std::optional<std::string>& seriesUid,
+                                             const std::filesystem::path& cacheFolder,
+                                             const TransferProgress& progress,
+                                             const std::atomic<bool>* cancel) const {
+  if (!isPlainUid(studyUid) || (seriesUid && !isPlainUid(*seriesUid))) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "'" + studyUid + (seriesUid ? "', '" + *seriesUid : "") +
+                               "': not a DICOM UID (digits and dots, at most 64)");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(cacheFolder, ec);
+  if (ec) {
+    return core::makeError(core::ErrorCode::IoError,
+                           cacheFolder.string() + ": cannot create: " + ec.message());
+  }
+  internal::ensureDcmtkReady();
+  VigieScu scu(cacheFolder, progress, cancel);
+  scu.setStorageDir(cacheFolder.c_str());
+  scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, uncompressed());
+  // C-GET brings the objects back on this association: Vigie must offer to
+  // be the storage SCP for each kind it takes (128 contexts at most, one used).
+  for (int i = 0; i < numberOfDcmLongSCUStorageSOPClassUIDs && i < 120; ++i) {
+    scu.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], acceptedTransferSyntaxes(),
+                               ASC_SC_ROLE_SCP);
+  }
+  Association association(scu, node_, settings_);
+  auto opened = association.open();
+  if (!opened.ok()) return opened.error();
+  auto context = association.context(UID_GETStudyRootQueryRetrieveInformationModel);
+  if (!context.ok()) return context.error();
+  DcmDataset keys;
+  keys.putAndInsertString(DCM_QueryRetrieveLevel, seriesUid ? "SERIES" : "STUDY");
+  keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+  if (seriesUid) keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid->c_str());
+  OFList<RetrieveResponse*> responses;
+  const OFCondition status = scu.sendCGETRequest(context.value(), &keys, &responses);
+
+  RetrieveReport report;
+  Uint16 final = 0;
+  for (RetrieveResponse* response : responses) {
+    final = response->m_status;
+    report.completed = std::max<int>(report.completed, response->m_numberOfCompletedSubops);
+    report.failed = std::max<int>(report.failed, response->m_numberOfFailedSubops);
+    report.warnings = std::max<int>(report.warnings, response->m_numberOfWarningSubops);
+    delete response;
+  }
+  for (const auto& file : scu.received)
+    if (std::filesystem::exists(file, ec)) report.received.push_back(file);
+  for (const auto& [original, again] : scu.duplicates) {
+    if (sameBytes(original, again)) {
+      std::filesystem::remove(again, ec);  // the same object sent twice
+      report.received.erase(std::remove(report.received.begin(), report.received.end(), again),
+                            report.received.end());
+    } else {
+      report.problems.push_back(again.string() + ": another object with the SOP Instance UID of " +
+                                original.string() + "; both kept");
+    }
+  }
+  if (cancel && *cancel) {
+    report.problems.push_back(node_.describe() + ": retrieval cancelled after " +
+                              std::to_string(report.received.size()) + " objects");
+    return report;
+  }
+  if (status.bad()) {
+    // What arrived is kept and listed: a retry fetches the rest.
+    report.problems.push_back(node_.describe() + ": C-GET interrupted after " +
+                              std::to_string(report.received.size()) +
+                              " objects: " + status.text());
+    return report;
+  }
+  if (failed(final) || report.failed > 0) {
+    report.problems.push_back(node_.describe() + ": C-GET ended with " + statusText(final) + ", " +
+                              std::to_string(report.failed) + " objects failed");
+  }
+  return report;
+}
+
+core::Result<StoreReport> PacsClient::store(const std::vector<std::filesystem::path>& files,
+                                            const TransferProgress& progress) const {
+  internal::ensureDcmtkReady();
+  // What is to be sent: each file's SOP class and transfer syntax.
+  struct Outgoing {
+    std::filesystem::path file;
+    std::string sopClass, syntax;
+  };
+  std::vector<Outgoing> outgoing;
+  StoreReport report;
+  std::set<std::pair<std::string, std::string>> contexts;
+  for (const auto& file : files) {
+    DcmFileFormat format;
+    if (format
+            .loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                              ERM_autoDetect, DCM_PixelData)
+            .bad()) {
+      report.notDicom.push_back(file);
+      continue;
+    }
+    const std::string sopClass = text(format.getDataset(), DCM_SOPClassUID);
+    if (sopClass.empty()) {
+      report.problems.push_back(file.string() + ": no SOP Class UID; not sent");
+      continue;
+    }
+    const std::string syntax = DcmXfer(format.getDataset()->getOriginalXfer()).getXferID();
+    outgoing.push_back({file, sopClass, syntax});
+    contexts.insert({sopClass, syntax});
+  }
+  if (outgoing.empty()) return report;
+  if (contexts.size() > 60) {
+    return core::makeError(core::ErrorCode::Unsupported,
+                           "more than 60 kinds of object in one sending; send them in parts");
+  }
+  DcmSCU scu;
+  for (const auto& [sopClass, syntax] : contexts) {
+    OFList<OFString> own;
+    own.push_back(syntax.c_str());
+    scu.addPresentationContext(sopClass.c_str(), own);
+    // Uncompressed too, should the PACS not take the file's own syntax.
+    scu.addPresentationContext(sopClass.c_str(), uncompressed());
+  }
+  Association association(scu, node_, settings_);
+  auto opened = association.open();
+  if (!opened.ok()) return opened.error();
+  int done = 0;
+  for (const Outgoing& o : outgoing) {
+    T_ASC_PresentationContextID id =
+        scu.findPresentationContextID(o.sopClass.c_str(), o.syntax.c_str());
+    if (id == 0) id = scu.findPresentationContextID(o.sopClass.c_str(), "");
+    if (id == 0) {
+      report.problems.push_back(o.file.string() + ": " + node_.describe() +
+                                " does not take this kind of object");
+      continue;
+    }
+    Uint16 status = 0;
+    const OFCondition sent = scu.sendSTORERequest(id, o.file.c_str(), nullptr, status);
+    if (sent.bad()) {
+      report.problems.push_back(o.file.string() + ": C-STORE failed: " + sent.text());
+      if (!scu.isConnected()) break;  // the association is gone: the rest cannot go
+    } else if (failed(status)) {
+      report.problems.push_back(o.file.string() + ": refused by " + node_.describe() + " (" +
+                                statusText(status) + ")");
+    } else {
+      ++report.stored;
+    }
+    if (progress) progress(++done, static_cast<int>(outgoing.size()));
+  }
+  return report;
+}
+
+}  // namespace vigie::imaging

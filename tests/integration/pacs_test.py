@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""vigie-cli pacs against a real PACS: Debian's Orthanc, started here on free
+loopback ports with a temporary configuration and storage, stopped at the end.
+
+    pacs_test.py VIGIE_CLI WORK_DIR [--gui VIGIE_GUI_TESTS]
+
+Checks: C-STORE of a synthetic CT series, C-ECHO, C-FIND at study and series
+level (text and JSON), C-GET of the study and of the series into a cache that
+Vigie then reads as the same volume, an AE title the PACS does not know
+refused with a message naming the node, a series-level query without its
+study refused before any network use, and a stopped PACS reported within the
+timeout instead of a hang. With --gui, the GUI's Query/Retrieve dialog is
+driven against the same PACS (the Qt Test `retrievesAStudyFromAPacs`, under
+Xvfb). Exit 77 (skipped) when Orthanc is not installed.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ORTHANC = "/usr/sbin/Orthanc"
+FAILURES = []
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def check(condition, what):
+    print(("ok     " if condition else "FAILED ") + what, flush=True)
+    if not condition:
+        FAILURES.append(what)
+
+
+def run(cli, *args, timeout=120):
+    started = time.monotonic()
+    result = subprocess.run([cli, *args], capture_output=True, text=True, timeout=timeout)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def start_orthanc(work):
+    http, dicom, ours = free_port(), free_port(), free_port()
+    storage = os.path.join(work, "orthanc-storage")
+    os.makedirs(storage, exist_ok=True)
+    config = {
+        "Name": "VigieTest",
+        "StorageDirectory": storage,
+        "IndexDirectory": storage,
+        "HttpPort": http,
+        "DicomPort": dicom,
+        "DicomAet": "ORTHANC",
+        "RemoteAccessAllowed": False,
+        "AuthenticationEnabled": False,
+        "DicomCheckCalledAet": True,
+        # Only the modalities it knows may query, retrieve or store: an
+        # unknown AE title must be refused.
+        "DicomAlwaysAllowEcho": False,
+        "DicomAlwaysAllowStore": False,
+        "DicomAlwaysAllowFind": False,
+        "DicomAlwaysAllowGet": False,
+        "DicomAlwaysAllowMove": False,
+        "DicomModalities": {"vigie": ["VIGIE", "127.0.0.1", ours]},
+        "Plugins": [],
+    }
+    path = os.path.join(work, "orthanc.json")
+    with open(path, "w") as f:
+        json.dump(config, f)
+    log = open(os.path.join(work, "orthanc.log"), "w")
+    process = subprocess.Popen([ORTHANC, path], stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{http}/system", timeout=1).read()
+            return process, http, dicom
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("Orthanc did not start; see " + log.name)
+
+
+def main():
+    cli, work = sys.argv[1], sys.argv[2]
+    gui_tests = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--gui" else None
+    if not os.path.exists(ORTHANC):
+        print("Orthanc is not installed (apt-get install orthanc): skipped")
+        return 77
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    study_dir = os.path.join(work, "study")
+    made = run(cli, "synth", "ct", "--out", study_dir, "--count", "1", "--size", "64x64x20",
+               "--nodules", "1")
+    check(made.returncode == 0, "a synthetic CT series is written: " + made.stderr.strip())
+    info = json.loads(run(cli, "info", study_dir, "--json").stdout)
+    study_uid = info["series"][0]["study_uid"]
+    series_uid = info["series"][0]["series_uid"]
+    slices = info["series"][0]["images"]
+
+    orthanc, http, port = start_orthanc(work)
+    node = f"ORTHANC@127.0.0.1:{port}"
+    try:
+        stored = run(cli, "pacs", "store", "--node", node, study_dir)
+        check(stored.returncode == 0 and f"stored {slices} of" in stored.stdout,
+              f"C-STORE of the {slices} slices: " + (stored.stdout + stored.stderr).strip())
+        not_dicom = run(cli, "pacs", "store", "--node", node, os.path.join(study_dir, "case_000",
+                                                                             "truth.json"))
+        check(not_dicom.returncode == 1 and "not a DICOM file" in not_dicom.stderr,
+              "a named file that is not DICOM is an error")
+        stats = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/statistics").read())
+        check(stats["CountInstances"] == slices, f"Orthanc holds {stats['CountInstances']} instances")
+
+        echo = run(cli, "pacs", "echo", "--node", node)
+        check(echo.returncode == 0 and "answered" in echo.stdout, "C-ECHO: " + echo.stdout.strip())
+
+        studies = run(cli, "pacs", "find", "--node", node, "--json")
+        matches = json.loads(studies.stdout) if studies.returncode == 0 else []
+        check(len(matches) == 1 and matches[0]["study_uid"] == study_uid,
+              "C-FIND at study level finds the study by its UID")
+        check(matches and matches[0].get("NumberOfStudyRelatedInstances") == str(slices),
+              "the study's instance count comes back")
+        by_name = run(cli, "pacs", "find", "--node", node, "--patient-name", "NOBODY*")
+        check(by_name.returncode == 0 and "0 matches" in by_name.stdout,
+              "a query matching nothing: 0 matches")
+        series = run(cli, "pacs", "find", "--node", node, "--level", "series", "--study",
+                     study_uid, "--json")
+        series_matches = json.loads(series.stdout) if series.returncode == 0 else []
+        check(len(series_matches) == 1 and series_matches[0]["series_uid"] == series_uid,
+              "C-FIND at series level finds the series")
+
+        cache = os.path.join(work, "cache")
+        got = run(cli, "pacs", "get", "--node", node, "--study", study_uid, "--out", cache)
+        check(got.returncode == 0 and f"retrieved {slices} objects" in got.stdout,
+              "C-GET of the study: " + (got.stdout + got.stderr).strip())
+        retrieved = json.loads(run(cli, "info", cache, "--json").stdout)
+        check(len(retrieved["series"]) == 1
+              and retrieved["series"][0]["volume"]["size"] == info["series"][0]["volume"]["size"],
+              "the retrieved study reads as the same volume")
+        placed = os.path.join(cache, study_uid, series_uid)
+        check(os.path.isdir(placed) and len(os.listdir(placed)) == slices,
+              "files land in CACHE/STUDY/SERIES, one per object")
+        again = run(cli, "pacs", "get", "--node", node, "--study", study_uid, "--series", series_uid,
+                    "--out", cache)
+        check(again.returncode == 0 and len(os.listdir(placed)) == slices,
+              "retrieving the series again writes over nothing and adds nothing")
+
+        stranger = run(cli, "pacs", "find", "--node", node, "--aet", "STRANGER")
+        check(stranger.returncode == 1 and node in stranger.stderr,
+              "an AE title the PACS does not know is refused: " + stranger.stderr.strip())
+        no_study = run(cli, "pacs", "find", "--node", node, "--level", "series")
+        check(no_study.returncode == 1 and "Study Instance UID" in no_study.stderr,
+              "a series-level query without its study is refused")
+        if gui_tests:
+            env = dict(os.environ, VIGIE_TEST_PACS_NODE=node, VIGIE_TEST_PACS_STUDY=study_uid,
+                       VIGIE_TEST_PACS_SLICES=str(slices), QT_QPA_PLATFORM="xcb",
+                       QT_XCB_GL_INTEGRATION="xcb_glx")
+            gui = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1200x24", gui_tests,
+                                  "retrievesAStudyFromAPacs"], capture_output=True, text=True,
+                                 env=env, timeout=240)
+            check(gui.returncode == 0 and "PASS   : MainWindowTest::retrievesAStudyFromAPacs"
+                  in gui.stdout, "the GUI's Query/Retrieve finds, retrieves and opens the study: "
+                  + (gui.stdout + gui.stderr)[-600:].strip())
+        bad_uid = run(cli, "pacs", "get", "--node", node, "--study", "../../etc", "--out", cache)
+        check(bad_uid.returncode == 1 and "not a DICOM UID" in bad_uid.stderr,
+              "a study UID that is not a UID is refused")
+    finally:
+        orthanc.terminate()
+        orthanc.wait(timeout=30)
+
+    # A peer that takes the connection and never answers: an error, not a hang.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        mute = f"MUTE@127.0.0.1:{silent.getsockname()[1]}"
+        quiet = run(cli, "pacs", "echo", "--node", mute, "--timeout", "3", timeout=60)
+        check(quiet.returncode == 1 and mute in quiet.stderr and quiet.seconds < 20,
+              f"a peer that never answers is an error after {quiet.seconds:.1f} s: "
+              + quiet.stderr.strip())
+    gone = run(cli, "pacs", "echo", "--node", node, "--timeout", "5", timeout=60)
+    check(gone.returncode == 1 and node in gone.stderr and gone.seconds < 30,
+          f"a stopped PACS is an error within {gone.seconds:.1f} s: " + gone.stderr.strip())
+    print(f"{len(FAILURES)} failures")
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+// The parts of the PACS client that need no network: the node's form, and the
+// requests refused before any connection (a real PACS: tests/integration/pacs_test.py).
+#include <gtest/gtest.h>
+
+#include "vigie/imaging/net/PacsClient.h"
+
+using namespace vigie;
+
+TEST(DicomNode, ParsesAeTitleHostAndPort) {
+  auto node = imaging::DicomNode::parse("ORTHANC@pacs.example.org:4242");
+  ASSERT_TRUE(node.ok()) << node.error().message;
+  EXPECT_EQ(node.value().aeTitle, "ORTHANC");
+  EXPECT_EQ(node.value().host, "pacs.example.org");
+  EXPECT_EQ(node.value().port, 4242);
+  EXPECT_EQ(node.value().describe(), "ORTHANC@pacs.example.org:4242");
+}
+
+TEST(DicomNode, RefusesMalformedNodesSayingWhy) {
+  for (const char* text :
+       {"ORTHANC", "ORTHANC@host", "@host:104", "A@:104", "A@host:0", "A@host:65536", "A@host:12x",
+        "SEVENTEEN_LETTERS@host:104", "BACK\\SLASH@host:104"}) {
+    auto node = imaging::DicomNode::parse(text);
+    ASSERT_FALSE(node.ok()) << text;
+    EXPECT_NE(node.error().message.find(text), std::string::npos) << node.error().message;
+  }
+}
+
+TEST(PacsClient, RefusesRequestsItCannotMakeBeforeConnecting) {
+  // Port 9 (discard) on loopback: nothing must even be tried.
+  const imaging::PacsClient client({"PACS", "127.0.0.1", 9});
+  imaging::PacsQuery series;
+  series.level = imaging::QueryLevel::Series;
+  auto found = client.find(series);
+  ASSERT_FALSE(found.ok());
+  EXPECT_NE(found.error().message.find("Study Instance UID"), std::string::npos);
+  auto got = client.get("1.2.3/../../etc", std::nullopt, "/tmp/vigie-never-created");
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.error().message.find("not a DICOM UID"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists("/tmp/vigie-never-created"));
+}
