@@ -25,6 +25,7 @@ int runAudit(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 int runDeid(const std::vector<std::string>& args);
 int runPacs(const std::vector<std::string>& args);
+int runListen(const std::vector<std::string>& args);
 
 // Pieces of commands that live in their own files.
 int runEvalDr(const std::vector<std::string>& args);

@@ -1,14 +1,25 @@
-// vigie-cli pacs: echo, find, get and store against a PACS over DIMSE.
+// vigie-cli pacs (echo, find, get, move and store against a PACS over DIMSE) and
+// vigie-cli listen (a storage SCP).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "../common/CommandLine.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "vigie/imaging/net/PacsClient.h"
+#include "vigie/imaging/net/StorageListener.h"
 
 namespace vigie::app::cli {
 namespace {
@@ -19,12 +30,18 @@ constexpr const char* kUsage =
     "                            [--patient-name NAME] [--date FROM-TO] [--modality M]\n"
     "                            [--accession A] [--study UID] [--json]\n"
     "       vigie-cli pacs get   --node AET@HOST:PORT --study UID [--series UID] --out DIR\n"
+    "       vigie-cli pacs move  --node AET@HOST:PORT --study UID [--series UID] --out DIR\n"
+    "                            [--port P] | --dest AET\n"
     "       vigie-cli pacs store --node AET@HOST:PORT FILE|DIR...\n"
     "Talks DICOM (DIMSE) to a PACS: C-ECHO; a Study Root C-FIND at study or series level\n"
     "(a series-level query needs --study; names may use * and ?, dates are DICOM ranges);\n"
     "C-GET of a study or a series into DIR/STUDY/SERIES/SOP.dcm (file names from the UIDs\n"
     "only when they are UIDs; nothing written over; what arrived is kept when the transfer\n"
-    "breaks); C-STORE of DICOM files (folders searched recursively). Vigie's AE title is\n"
+    "breaks); C-MOVE of the same to Vigie's own storage SCP, listening on --port (default\n"
+    "11112) for the PACS's calls only while the move lasts (the PACS must know Vigie's AE\n"
+    "title with this host and port), or with --dest to another node the PACS knows;\n"
+    "C-STORE of DICOM files (folders searched recursively).\n"
+    "Vigie's AE title is\n"
     "--aet (default VIGIE), which the PACS must know. Every wait times out (--timeout:\n"
     "default 60 s a message, 10 s to connect). Exit code 0 on success, 1 when the PACS\n"
     "refused or failed.\n";
@@ -124,6 +141,85 @@ int get(const imaging::PacsClient& client, CommandLine& cl) {
   return r.problems.empty() ? 0 : 1;
 }
 
+/// Waits (up to `seconds`) until something accepts connections on the port:
+/// the listener's socket is open.
+bool waitForPort(int port, int seconds) {
+  for (int tries = 0; tries < seconds * 20; ++tries) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    if (open) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+int move(const imaging::PacsClient& client, CommandLine& cl, const std::string& ourAeTitle) {
+  const auto study = cl.value("--study");
+  const auto out = cl.value("--out");
+  const std::string destination = cl.value("--dest").value_or(ourAeTitle);
+  if (destination != ourAeTitle) {
+    // To another node the PACS knows: nothing comes here; the PACS's counts say how it went.
+    if (!study) return usage("pacs move needs --study", kUsage);
+    auto moved = client.move(*study, cl.value("--series"), destination);
+    if (!moved.ok()) return fail(moved.error().message);
+    std::printf("%s sent %d objects to %s (%d failed)\n", client.node().describe().c_str(),
+                moved.value().completed, destination.c_str(), moved.value().failed);
+    for (const auto& problem : moved.value().problems)
+      std::fprintf(stderr, "vigie-cli: %s\n", problem.c_str());
+    return moved.value().problems.empty() ? 0 : 1;
+  }
+  if (!study || !out) return usage("pacs move needs --study and --out", kUsage);
+  const auto port = cl.integer("--port", 11112);
+  if (!port || *port < 1 || *port > 65535) return usage("--port: 1 to 65535", kUsage);
+  imaging::ListenerSettings settings;
+  settings.port = static_cast<int>(*port);
+  settings.aeTitle = ourAeTitle;
+  settings.allowedCallers = {client.node().aeTitle};
+  settings.folder = *out;
+  std::atomic<bool> stop{false};
+  std::atomic<int> arrived{0};
+  core::Result<imaging::ListenerReport> listened = imaging::ListenerReport{};
+  std::thread listener([&] {
+    listened = imaging::StorageListener(settings).run(stop, [&](const std::filesystem::path&) {
+      std::fprintf(stderr, "\rreceived: %d", ++arrived);
+    });
+  });
+  if (!waitForPort(settings.port, 10)) {
+    stop = true;
+    listener.join();
+    return fail(listened.ok()
+                    ? "port " + std::to_string(settings.port) + ": the listener did not open"
+                    : listened.error().message);
+  }
+  auto moved = client.move(*study, cl.value("--series"), ourAeTitle);
+  // The PACS answers the C-MOVE once its sub-operations are acknowledged:
+  // what it sent has arrived.
+  stop = true;
+  listener.join();
+  std::fprintf(stderr, "\n");
+  if (!moved.ok()) return fail(moved.error().message);
+  if (!listened.ok()) return fail(listened.error().message);
+  const auto& m = moved.value();
+  const auto& l = listened.value();
+  std::printf("moved %zu objects into %s (the PACS reports %d completed, %d failed)\n",
+              l.received.size(), out->c_str(), m.completed, m.failed);
+  bool failedAny = false;
+  for (const auto& problem : m.problems) {
+    std::fprintf(stderr, "vigie-cli: %s\n", problem.c_str());
+    failedAny = true;
+  }
+  for (const auto& problem : l.problems) {
+    std::fprintf(stderr, "vigie-cli: %s\n", problem.c_str());
+    failedAny = true;
+  }
+  return failedAny ? 1 : 0;
+}
+
 int store(const imaging::PacsClient& client, CommandLine& cl) {
   std::vector<std::filesystem::path> files;
   std::set<std::filesystem::path> named;  // given by the user, not found in a folder
@@ -165,12 +261,13 @@ int store(const imaging::PacsClient& client, CommandLine& cl) {
 }  // namespace
 
 int runPacs(const std::vector<std::string>& args) {
-  CommandLine cl(args,
-                 {"--node", "--aet", "--timeout", "--level", "--patient-id", "--patient-name",
-                  "--date", "--modality", "--accession", "--study", "--series", "--out"},
-                 {"--json", "--help"});
+  CommandLine cl(
+      args,
+      {"--node", "--aet", "--timeout", "--level", "--patient-id", "--patient-name", "--date",
+       "--modality", "--accession", "--study", "--series", "--out", "--port", "--dest"},
+      {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
-  if (cl.positional().empty()) return usage("pacs needs echo, find, get or store", kUsage);
+  if (cl.positional().empty()) return usage("pacs needs echo, find, get, move or store", kUsage);
   const std::string verb = cl.positional().front();
   auto client = clientOf(cl);
   if (!client.ok()) return usage(client.error().message, kUsage);
@@ -178,7 +275,66 @@ int runPacs(const std::vector<std::string>& args) {
   if (verb == "find") return find(client.value(), cl);
   if (verb == "get") return get(client.value(), cl);
   if (verb == "store") return store(client.value(), cl);
+  if (verb == "move") return move(client.value(), cl, cl.value("--aet").value_or("VIGIE"));
   return usage("unknown pacs command '" + verb + "'", kUsage);
+}
+
+namespace {
+
+std::atomic<bool> gStopListening{false};
+
+extern "C" void stopListening(int) { gStopListening = true; }
+
+}  // namespace
+
+int runListen(const std::vector<std::string>& args) {
+  constexpr const char* kListenUsage =
+      "usage: vigie-cli listen --out DIR --allow AET[,AET...] [--port P] [--aet OURS]\n"
+      "                        [--quota-mb N] [--idle-exit S] [--timeout S]\n"
+      "A storage SCP: accepts C-ECHO and C-STORE on --port (default 11112) as --aet (default\n"
+      "VIGIE) from the calling AE titles of --allow only, and writes each object into\n"
+      "DIR/STUDY/SERIES/SOP.dcm (names from the UIDs only when they are UIDs; nothing written\n"
+      "over). Past --quota-mb in DIR, objects are refused (status A700) rather than filling\n"
+      "the disk. Runs until Ctrl+C (or SIGTERM), or --idle-exit seconds without a sender;\n"
+      "then lists what arrived and what was refused. Exit code 1 when anything was refused.\n";
+  CommandLine cl(args,
+                 {"--out", "--allow", "--port", "--aet", "--quota-mb", "--idle-exit", "--timeout"},
+                 {"--help"});
+  if (auto exit = helpOrUsageError(cl, kListenUsage)) return *exit;
+  const auto out = cl.value("--out");
+  const auto allow = cl.value("--allow");
+  if (!out || !allow) return usage("listen needs --out and --allow", kListenUsage);
+  imaging::ListenerSettings settings;
+  settings.folder = *out;
+  settings.aeTitle = cl.value("--aet").value_or("VIGIE");
+  for (std::size_t start = 0; start <= allow->size();) {
+    const auto comma = std::min(allow->find(',', start), allow->size());
+    if (comma > start) settings.allowedCallers.push_back(allow->substr(start, comma - start));
+    start = comma + 1;
+  }
+  const auto port = cl.integer("--port", 11112);
+  const auto quota = cl.integer("--quota-mb", 0);
+  const auto idle = cl.integer("--idle-exit", 0);
+  const auto timeout = cl.integer("--timeout", 60);
+  if (!port || *port < 1 || *port > 65535) return usage("--port: 1 to 65535", kListenUsage);
+  if (!quota || *quota < 0 || !idle || *idle < 0 || !timeout || *timeout < 1)
+    return usage("--quota-mb, --idle-exit and --timeout take whole numbers", kListenUsage);
+  settings.port = static_cast<int>(*port);
+  settings.quotaBytes = static_cast<std::uint64_t>(*quota) * 1024 * 1024;
+  settings.idleSecondsToStop = static_cast<int>(*idle);
+  settings.timeoutSeconds = static_cast<int>(*timeout);
+  std::signal(SIGINT, stopListening);
+  std::signal(SIGTERM, stopListening);
+  std::printf("listening as %s on port %d for %s\n", settings.aeTitle.c_str(), settings.port,
+              allow->c_str());
+  auto report = imaging::StorageListener(settings).run(
+      gStopListening, [](const auto& file) { std::printf("received %s\n", file.c_str()); });
+  if (!report.ok()) return fail(report.error().message);
+  const auto& r = report.value();
+  std::printf("%zu objects received, %d associations and %d objects refused\n", r.received.size(),
+              r.refusedAssociations, r.refusedObjects);
+  for (const auto& problem : r.problems) std::fprintf(stderr, "vigie-cli: %s\n", problem.c_str());
+  return r.refusedAssociations + r.refusedObjects > 0 ? 1 : 0;
 }
 
 }  // namespace vigie::app::cli

@@ -45,8 +45,8 @@ def run(cli, *args, timeout=120):
     return result
 
 
-def start_orthanc(work):
-    http, dicom, ours = free_port(), free_port(), free_port()
+def start_orthanc(work, ours):
+    http, dicom = free_port(), free_port()
     storage = os.path.join(work, "orthanc-storage")
     os.makedirs(storage, exist_ok=True)
     config = {
@@ -84,6 +84,45 @@ def start_orthanc(work):
     raise RuntimeError("Orthanc did not start; see " + log.name)
 
 
+def check_listener(cli, work, study_dir, slices):
+    """vigie-cli listen: who may send, where objects go, and the quota."""
+    port = free_port()
+    inbox = os.path.join(work, "inbox")
+    listener = subprocess.Popen([cli, "listen", "--out", inbox, "--allow", "SENDER,OTHER",
+                                 "--port", str(port), "--idle-exit", "3"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    node = f"VIGIE@127.0.0.1:{port}"
+    stranger = run(cli, "pacs", "store", "--node", node, "--aet", "STRANGER", study_dir)
+    check(stranger.returncode == 1, "the listener refuses a caller it was not told of")
+    sender = run(cli, "pacs", "store", "--node", node, "--aet", "SENDER", study_dir)
+    check(sender.returncode == 0 and f"stored {slices} of {slices}" in sender.stdout,
+          "the listener takes a series from an allowed caller: " + sender.stdout.strip())
+    again = run(cli, "pacs", "store", "--node", node, "--aet", "OTHER", study_dir)
+    check(again.returncode == 0, "the same series again from another allowed caller")
+    out, err = listener.communicate(timeout=60)
+    files = [f for root, _, names in os.walk(inbox) for f in names]
+    check(len(files) == slices, f"{len(files)} files: the same objects twice are kept once")
+    check(listener.returncode == 1 and "1 associations and 0 objects refused" in out
+          and "STRANGER" in err, "the listener ends when idle and reports the refused caller")
+
+    big = os.path.join(work, "big")
+    run(cli, "synth", "ct", "--out", big, "--count", "1", "--size", "256x256x24", "--nodules", "0")
+    port = free_port()
+    full = os.path.join(work, "full")
+    listener = subprocess.Popen([cli, "listen", "--out", full, "--allow", "SENDER", "--port",
+                                 str(port), "--quota-mb", "1", "--idle-exit", "3"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    over = run(cli, "pacs", "store", "--node", f"VIGIE@127.0.0.1:{port}", "--aet", "SENDER", big)
+    out, err = listener.communicate(timeout=60)
+    kept = sum(os.path.getsize(os.path.join(root, f)) for root, _, names in os.walk(full)
+               for f in names)
+    check(over.returncode == 1 and "A700" in over.stderr and kept <= 1024 * 1024,
+          f"past its 1 MiB quota the listener refuses objects (A700); {kept} bytes kept")
+    check("quota" in err, "the listener says the quota was reached")
+
+
 def main():
     cli, work = sys.argv[1], sys.argv[2]
     gui_tests = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--gui" else None
@@ -101,7 +140,8 @@ def main():
     series_uid = info["series"][0]["series_uid"]
     slices = info["series"][0]["images"]
 
-    orthanc, http, port = start_orthanc(work)
+    ours = free_port()  # where Vigie's storage SCP listens during a C-MOVE
+    orthanc, http, port = start_orthanc(work, ours)
     node = f"ORTHANC@127.0.0.1:{port}"
     try:
         stored = run(cli, "pacs", "store", "--node", node, study_dir)
@@ -154,6 +194,19 @@ def main():
         no_study = run(cli, "pacs", "find", "--node", node, "--level", "series")
         check(no_study.returncode == 1 and "Study Instance UID" in no_study.stderr,
               "a series-level query without its study is refused")
+        moved_to = os.path.join(work, "moved")
+        moved = run(cli, "pacs", "move", "--node", node, "--study", study_uid, "--out", moved_to,
+                    "--port", str(ours))
+        check(moved.returncode == 0 and f"moved {slices} objects" in moved.stdout,
+              "C-MOVE of the study into Vigie's storage SCP: " + (moved.stdout + moved.stderr).strip())
+        check(os.path.isdir(os.path.join(moved_to, study_uid, series_uid))
+              and len(os.listdir(os.path.join(moved_to, study_uid, series_uid))) == slices,
+              "the moved objects land in STUDY/SERIES")
+        nowhere = run(cli, "pacs", "move", "--node", node, "--study", study_uid, "--dest",
+                      "NOWHERE")
+        check(nowhere.returncode == 1 and "C-MOVE" in nowhere.stderr,
+              "a C-MOVE to a destination the PACS does not know fails, saying so: "
+              + nowhere.stderr.strip()[-200:])
         if gui_tests:
             env = dict(os.environ, VIGIE_TEST_PACS_NODE=node, VIGIE_TEST_PACS_STUDY=study_uid,
                        VIGIE_TEST_PACS_SLICES=str(slices), QT_QPA_PLATFORM="xcb",
@@ -171,6 +224,7 @@ def main():
         orthanc.terminate()
         orthanc.wait(timeout=30)
 
+    check_listener(cli, work, study_dir, slices)
     # A peer that takes the connection and never answers: an error, not a hang.
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

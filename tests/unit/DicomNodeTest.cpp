@@ -2,6 +2,10 @@
 // requests refused before any connection (a real PACS: tests/integration/pacs_test.py).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "../../imaging/src/net/CacheFolder.h"
+#include "TestFolder.h"
 #include "vigie/imaging/net/PacsClient.h"
 
 using namespace vigie;
@@ -37,4 +41,35 @@ TEST(PacsClient, RefusesRequestsItCannotMakeBeforeConnecting) {
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.error().message.find("not a DICOM UID"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists("/tmp/vigie-never-created"));
+}
+
+TEST(CacheFolder, NamesFilesFromUidsOnlyAndNeverWritesOver) {
+  vigie::test::TestFolder dir("cache-folder");
+  imaging::internal::CacheFolder cache(dir.path());
+  const auto plain = cache.place("1.2.3", "1.2.3.4", "1.2.3.4.5");
+  EXPECT_EQ(plain, dir.path() / "1.2.3" / "1.2.3.4" / "1.2.3.4.5.dcm");
+  // Whatever an incoming object calls itself, its file stays inside the folder.
+  const auto hostile = cache.place("../../etc", "/tmp/x", "..");
+  EXPECT_EQ(std::filesystem::weakly_canonical(hostile).string().rfind(dir.path().string(), 0), 0u)
+      << hostile;
+  EXPECT_EQ(hostile.filename().string().rfind("uid-", 0), 0u);
+  auto write = [](const std::filesystem::path& file, const char* bytes) {
+    std::ofstream(file, std::ios::binary) << bytes;
+  };
+  write(plain, "first");
+  const auto same = cache.place("1.2.3", "1.2.3.4", "1.2.3.4.5");
+  const auto other = cache.place("1.2.3", "1.2.3.4", "1.2.3.4.5");
+  EXPECT_NE(same, plain);
+  EXPECT_NE(other, same);
+  write(same, "first");    // the same object sent again
+  write(other, "second");  // another object under the same UID
+  const auto problems = cache.settle();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems.front().find(other.string()), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(same));
+  EXPECT_TRUE(std::filesystem::exists(other));
+  std::ifstream kept(plain);
+  std::string text;
+  kept >> text;
+  EXPECT_EQ(text, "first");
 }

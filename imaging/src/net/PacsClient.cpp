@@ -14,7 +14,7 @@
 #include <set>
 
 #include "../dicom/DcmtkSetup.h"
-#include "vigie/core/Sha256.h"
+#include "CacheFolder.h"
 
 namespace vigie::imaging {
 namespace {
@@ -46,27 +46,10 @@ const OFList<OFString>& uncompressed() {
   return syntaxes;
 }
 
-/// A UID as DICOM defines it (digits and dots, at most 64): only then is it
-/// used as a file name, so no object can name a path of its choosing.
-bool isPlainUid(const std::string& uid) {
-  return !uid.empty() && uid.size() <= 64 && uid.front() != '.' &&
-         std::all_of(uid.begin(), uid.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-}
-
-std::string safeName(const std::string& uid) {
-  return isPlainUid(uid) ? uid : "uid-" + core::Sha256::hex(uid).substr(0, 24);
-}
-
 std::string text(DcmItem* item, const DcmTagKey& tag) {
   OFString value;
   if (item && item->findAndGetOFStringArray(tag, value).good()) return value.c_str();
   return {};
-}
-
-bool sameBytes(const std::filesystem::path& a, const std::filesystem::path& b) {
-  std::ifstream x(a, std::ios::binary), y(b, std::ios::binary);
-  return std::equal(std::istreambuf_iterator<char>(x), {}, std::istreambuf_iterator<char>(y));
 }
 
 /// DCMTK's SCU with Vigie's rules for what a PACS sends: file names from the
@@ -75,30 +58,17 @@ class VigieScu : public DcmSCU {
  public:
   VigieScu(std::filesystem::path cache, const TransferProgress& progress,
            const std::atomic<bool>* cancel)
-      : cache_(std::move(cache)), progress_(progress), cancel_(cancel) {}
+      : cache(std::move(cache)), progress_(progress), cancel_(cancel) {}
 
-  std::vector<std::filesystem::path> received;
-  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> duplicates;
+  internal::CacheFolder cache;
   int expected = 0;  ///< from the C-GET responses' remaining + completed counts
 
  protected:
   OFString createStorageFilename(DcmDataset* dataset) override {
-    const auto folder = cache_ / safeName(text(dataset, DCM_StudyInstanceUID)) /
-                        safeName(text(dataset, DCM_SeriesInstanceUID));
-    std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
-    auto file = folder / (safeName(text(dataset, DCM_SOPInstanceUID)) + ".dcm");
-    if (std::filesystem::exists(file, ec)) {
-      // Another object under a UID already here: kept beside it, compared
-      // after the transfer, never written over.
-      auto original = file;
-      for (int n = 2; std::filesystem::exists(file, ec); ++n)
-        file = folder /
-               (safeName(text(dataset, DCM_SOPInstanceUID)) + ".dup" + std::to_string(n) + ".dcm");
-      duplicates.emplace_back(original, file);
-    }
-    received.push_back(file);
-    return file.c_str();
+    return cache
+        .place(text(dataset, DCM_StudyInstanceUID), text(dataset, DCM_SeriesInstanceUID),
+               text(dataset, DCM_SOPInstanceUID))
+        .c_str();
   }
 
   OFCondition handleSTORERequest(const T_ASC_PresentationContextID presID,
@@ -106,7 +76,8 @@ class VigieScu : public DcmSCU {
                                  Uint16& cStoreReturnStatus) override {
     OFCondition status =
         DcmSCU::handleSTORERequest(presID, incomingObject, continueCGETSession, cStoreReturnStatus);
-    if (progress_) progress_(static_cast<int>(received.size()), expected);
+    ++arrived_;
+    if (progress_) progress_(arrived_, expected);
     if (cancel_ && *cancel_) continueCGETSession = OFFalse;
     return status;
   }
@@ -120,9 +91,9 @@ class VigieScu : public DcmSCU {
   }
 
  private:
-  std::filesystem::path cache_;
   TransferProgress progress_;
   const std::atomic<bool>* cancel_;
+  int arrived_ = 0;
 };
 
 /// An association with the node: configured, network up, negotiated.
@@ -231,6 +202,41 @@ PacsMatch matchOf(DcmDataset& dataset) {
   return match;
 }
 
+/// The study and series asked of a C-GET or C-MOVE must be UIDs: they name
+/// folders, and anything else is a mistake worth saying before connecting.
+core::Status checkRetrieveUids(const std::string& studyUid,
+                               const std::optional<std::string>& seriesUid) {
+  if (!internal::isPlainUid(studyUid) || (seriesUid && !internal::isPlainUid(*seriesUid))) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "'" + studyUid + (seriesUid ? "', '" + *seriesUid : "") +
+                               "': not a DICOM UID (digits and dots, at most 64)");
+  }
+  return {};
+}
+
+void putRetrieveKeys(DcmDataset& keys, const std::string& studyUid,
+                     const std::optional<std::string>& seriesUid) {
+  keys.putAndInsertString(DCM_QueryRetrieveLevel, seriesUid ? "SERIES" : "STUDY");
+  keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+  if (seriesUid) keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid->c_str());
+}
+
+/// The sub-operation counts of C-GET or C-MOVE responses (the largest seen)
+/// into `report`; the responses are freed. Returns the last status.
+template <typename Report>
+Uint16 tallyResponses(OFList<RetrieveResponse*>& responses, Report& report) {
+  Uint16 final = 0;
+  for (RetrieveResponse* response : responses) {
+    final = response->m_status;
+    report.completed = std::max<int>(report.completed, response->m_numberOfCompletedSubops);
+    report.failed = std::max<int>(report.failed, response->m_numberOfFailedSubops);
+    report.warnings = std::max<int>(report.warnings, response->m_numberOfWarningSubops);
+    delete response;
+  }
+  responses.clear();
+  return final;
+}
+
 }  // namespace
 
 core::Result<DicomNode> DicomNode::parse(const std::string& text) {
@@ -314,11 +320,7 @@ core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
                                              const std::filesystem::path& cacheFolder,
                                              const TransferProgress& progress,
                                              const std::atomic<bool>* cancel) const {
-  if (!isPlainUid(studyUid) || (seriesUid && !isPlainUid(*seriesUid))) {
-    return core::makeError(core::ErrorCode::InvalidArgument,
-                           "'" + studyUid + (seriesUid ? "', '" + *seriesUid : "") +
-                               "': not a DICOM UID (digits and dots, at most 64)");
-  }
+  if (auto checked = checkRetrieveUids(studyUid, seriesUid); !checked.ok()) return checked.error();
   std::error_code ec;
   std::filesystem::create_directories(cacheFolder, ec);
   if (ec) {
@@ -341,33 +343,14 @@ core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
   auto context = association.context(UID_GETStudyRootQueryRetrieveInformationModel);
   if (!context.ok()) return context.error();
   DcmDataset keys;
-  keys.putAndInsertString(DCM_QueryRetrieveLevel, seriesUid ? "SERIES" : "STUDY");
-  keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
-  if (seriesUid) keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid->c_str());
+  putRetrieveKeys(keys, studyUid, seriesUid);
   OFList<RetrieveResponse*> responses;
   const OFCondition status = scu.sendCGETRequest(context.value(), &keys, &responses);
 
   RetrieveReport report;
-  Uint16 final = 0;
-  for (RetrieveResponse* response : responses) {
-    final = response->m_status;
-    report.completed = std::max<int>(report.completed, response->m_numberOfCompletedSubops);
-    report.failed = std::max<int>(report.failed, response->m_numberOfFailedSubops);
-    report.warnings = std::max<int>(report.warnings, response->m_numberOfWarningSubops);
-    delete response;
-  }
-  for (const auto& file : scu.received)
-    if (std::filesystem::exists(file, ec)) report.received.push_back(file);
-  for (const auto& [original, again] : scu.duplicates) {
-    if (sameBytes(original, again)) {
-      std::filesystem::remove(again, ec);  // the same object sent twice
-      report.received.erase(std::remove(report.received.begin(), report.received.end(), again),
-                            report.received.end());
-    } else {
-      report.problems.push_back(again.string() + ": another object with the SOP Instance UID of " +
-                                original.string() + "; both kept");
-    }
-  }
+  const Uint16 final = tallyResponses(responses, report);
+  for (auto& problem : scu.cache.settle()) report.problems.push_back(std::move(problem));
+  report.received = scu.cache.received();
   if (cancel && *cancel) {
     report.problems.push_back(node_.describe() + ": retrieval cancelled after " +
                               std::to_string(report.received.size()) + " objects");
@@ -383,6 +366,35 @@ core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
   if (failed(final) || report.failed > 0) {
     report.problems.push_back(node_.describe() + ": C-GET ended with " + statusText(final) + ", " +
                               std::to_string(report.failed) + " objects failed");
+  }
+  return report;
+}
+
+core::Result<MoveReport> PacsClient::move(const std::string& studyUid,
+                                          const std::optional<std::string>& seriesUid,
+                                          const std::string& destination) const {
+  if (auto checked = checkRetrieveUids(studyUid, seriesUid); !checked.ok()) return checked.error();
+  internal::ensureDcmtkReady();
+  DcmSCU scu;
+  scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed());
+  Association association(scu, node_, settings_);
+  auto opened = association.open();
+  if (!opened.ok()) return opened.error();
+  auto context = association.context(UID_MOVEStudyRootQueryRetrieveInformationModel);
+  if (!context.ok()) return context.error();
+  DcmDataset keys;
+  putRetrieveKeys(keys, studyUid, seriesUid);
+  OFList<RetrieveResponse*> responses;
+  const OFCondition status =
+      scu.sendMOVERequest(context.value(), destination.c_str(), &keys, &responses);
+  MoveReport report;
+  const Uint16 final = tallyResponses(responses, report);
+  if (status.bad()) return association.failure("C-MOVE failed", status).error();
+  if (failed(final) || report.failed > 0) {
+    report.problems.push_back(
+        node_.describe() + ": C-MOVE to " + destination + " ended with " + statusText(final) +
+        ", " + std::to_string(report.failed) + " objects failed" +
+        (final == 0xA801 ? " (the PACS does not know that destination)" : ""));
   }
   return report;
 }

@@ -56,6 +56,13 @@ struct RetrieveReport {
   std::vector<std::string> problems;  ///< each naming the object and what went wrong
 };
 
+struct MoveReport {
+  int completed = 0;  ///< the PACS's counts, from its final response
+  int failed = 0;
+  int warnings = 0;
+  std::vector<std::string> problems;
+};
+
 struct StoreReport {
   int stored = 0;
   std::vector<std::filesystem::path> notDicom;  ///< files left out: not DICOM
@@ -86,6 +93,12 @@ class PacsClient {
                                    const std::filesystem::path& cacheFolder,
                                    const TransferProgress& progress = {},
                                    const std::atomic<bool>* cancel = nullptr) const;
+  /// Asks the PACS to send a study (or one of its series) to the AE title
+  /// `destination` (C-MOVE): the PACS must know that title's host and port,
+  /// and a storage SCP (StorageListener) must be listening there.
+  core::Result<MoveReport> move(const std::string& studyUid,
+                                const std::optional<std::string>& seriesUid,
+                                const std::string& destination) const;
   /// Sends DICOM files (their own transfer syntax, else uncompressed); files
   /// that are not DICOM are listed in the report and not sent.
   core::Result<StoreReport> store(const std::vector<std::filesystem::path>& files,

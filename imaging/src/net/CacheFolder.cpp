@@ -1,0 +1,80 @@
+#include "CacheFolder.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+#include "vigie/core/Sha256.h"
+
+namespace vigie::imaging::internal {
+namespace {
+
+std::string safeName(const std::string& uid) {
+  return isPlainUid(uid) ? uid : "uid-" + core::Sha256::hex(uid).substr(0, 24);
+}
+
+bool sameBytes(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::ifstream x(a, std::ios::binary), y(b, std::ios::binary);
+  return std::equal(std::istreambuf_iterator<char>(x), {}, std::istreambuf_iterator<char>(y), {});
+}
+
+}  // namespace
+
+bool isPlainUid(const std::string& uid) {
+  return !uid.empty() && uid.size() <= 64 && uid.front() != '.' &&
+         std::all_of(uid.begin(), uid.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+}
+
+std::filesystem::path CacheFolder::place(const std::string& studyUid, const std::string& seriesUid,
+                                         const std::string& sopInstanceUid) {
+  const auto folder = root_ / safeName(studyUid) / safeName(seriesUid);
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  const std::string stem = safeName(sopInstanceUid);
+  // Each name is taken by creating the file (exclusively) here, so that two
+  // objects placed before either is written cannot get the same one.
+  auto reserve = [](const std::filesystem::path& candidate) {
+    std::FILE* f = std::fopen(candidate.c_str(), "wx");
+    if (f) std::fclose(f);
+    return f != nullptr;
+  };
+  auto file = folder / (stem + ".dcm");
+  if (!reserve(file)) {
+    const auto original = file;
+    for (int n = 2; n < 1000; ++n) {
+      file = folder / (stem + ".dup" + std::to_string(n) + ".dcm");
+      if (reserve(file)) break;
+    }
+    duplicates_.emplace_back(original, file);
+  }
+  placed_.push_back(file);
+  return file;
+}
+
+std::vector<std::string> CacheFolder::settle() {
+  std::vector<std::string> problems;
+  std::error_code ec;
+  for (const auto& [original, again] : duplicates_) {
+    if (!std::filesystem::exists(again, ec)) continue;
+    if (sameBytes(original, again)) {
+      std::filesystem::remove(again, ec);  // the same object sent twice
+    } else {
+      problems.push_back(again.string() + ": another object with the SOP Instance UID of " +
+                         original.string() + "; both kept");
+    }
+  }
+  duplicates_.clear();
+  return problems;
+}
+
+std::vector<std::filesystem::path> CacheFolder::received() const {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& file : placed_)
+    if (std::filesystem::exists(file, ec)) files.push_back(file);
+  return files;
+}
+
+}  // namespace vigie::imaging::internal

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vigie::imaging::internal {
+
+/// Where objects received from the network go: FOLDER/STUDY/SERIES/SOP.dcm,
+/// each part a UID only when it is a well-formed UID (else a hash of it), so
+/// that no incoming object can name a path of its choosing; an object whose
+/// file already exists is written beside it (SOP.dup2.dcm ...) and compared
+/// afterwards, never written over.
+class CacheFolder {
+ public:
+  explicit CacheFolder(std::filesystem::path root) : root_(std::move(root)) {}
+
+  /// The file for a new object, created empty so the name is taken (its
+  /// folders created too); noted for settle().
+  std::filesystem::path place(const std::string& studyUid, const std::string& seriesUid,
+                              const std::string& sopInstanceUid);
+  /// Resolves what arrived twice: an identical copy is removed, a different
+  /// object under a UID already held is kept and described in the result.
+  std::vector<std::string> settle();
+  /// The files written through place() that exist, in arrival order.
+  std::vector<std::filesystem::path> received() const;
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+  std::vector<std::filesystem::path> placed_;
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> duplicates_;
+};
+
+/// A UID as DICOM defines it: digits and dots, at most 64 characters.
+bool isPlainUid(const std::string& uid);
+
+}  // namespace vigie::imaging::internal

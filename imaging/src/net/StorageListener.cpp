@@ -1,0 +1,186 @@
+#include "vigie/imaging/net/StorageListener.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/diutil.h>
+#include <dcmtk/dcmnet/scp.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "../dicom/DcmtkSetup.h"
+#include "CacheFolder.h"
+
+namespace vigie::imaging {
+namespace {
+
+constexpr Uint16 kOutOfResources = 0xA700;
+constexpr Uint16 kCannotUnderstand = 0xC000;
+
+std::string text(DcmItem* item, const DcmTagKey& tag) {
+  OFString value;
+  if (item && item->findAndGetOFString(tag, value).good()) return value.c_str();
+  return {};
+}
+
+std::uint64_t folderBytes(const std::filesystem::path& folder) {
+  std::uint64_t bytes = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec)) bytes += it->file_size(ec);
+  return bytes;
+}
+
+/// DCMTK's SCP with Vigie's rules: who may call, where objects go, the quota.
+class VigieScp : public DcmSCP {
+ public:
+  VigieScp(const ListenerSettings& settings, const std::atomic<bool>& stop,
+           const std::function<void(const std::filesystem::path&)>& onReceived)
+      : settings_(settings),
+        stop_(stop),
+        onReceived_(onReceived),
+        cache_(settings.folder),
+        used_(folderBytes(settings.folder)),
+        lastActivity_(std::chrono::steady_clock::now()) {}
+
+  ListenerReport report;
+
+  void finish() {
+    for (auto& problem : cache_.settle()) report.problems.push_back(std::move(problem));
+    report.received = cache_.received();
+  }
+
+ protected:
+  OFBool checkCallingAETitleAccepted(const OFString& callingAE) override {
+    std::string caller = callingAE.c_str();
+    caller.erase(caller.find_last_not_of(' ') + 1);
+    const bool allowed = std::find(settings_.allowedCallers.begin(), settings_.allowedCallers.end(),
+                                   caller) != settings_.allowedCallers.end();
+    if (!allowed) {
+      ++report.refusedAssociations;
+      report.problems.push_back("association from '" + caller + "' refused: not an allowed caller");
+    }
+    lastActivity_ = std::chrono::steady_clock::now();
+    return allowed;
+  }
+
+  OFCondition handleIncomingCommand(T_DIMSE_Message* message,
+                                    const DcmPresentationContextInfo& context) override {
+    lastActivity_ = std::chrono::steady_clock::now();
+    if (message->CommandField != DIMSE_C_STORE_RQ)
+      return DcmSCP::handleIncomingCommand(message, context);
+    T_DIMSE_C_StoreRQ& request = message->msg.CStoreRQ;
+    DcmDataset* dataset = nullptr;
+    OFCondition status = receiveSTORERequest(request, context.presentationContextID, dataset);
+    if (status.bad()) {
+      delete dataset;
+      return status;
+    }
+    const Uint16 response = keep(request, dataset);
+    delete dataset;
+    return sendSTOREResponse(context.presentationContextID, request, response);
+  }
+
+  OFBool stopAfterConnectionTimeout() override {
+    if (stop_) return OFTrue;
+    if (settings_.idleSecondsToStop <= 0) return OFFalse;
+    const auto idle = std::chrono::steady_clock::now() - lastActivity_;
+    return idle > std::chrono::seconds(settings_.idleSecondsToStop);
+  }
+  OFBool stopAfterCurrentAssociation() override {
+    lastActivity_ = std::chrono::steady_clock::now();
+    return stop_ ? OFTrue : OFFalse;
+  }
+
+ private:
+  /// Writes the object where the cache rules say; the C-STORE status.
+  Uint16 keep(const T_DIMSE_C_StoreRQ& request, DcmDataset* dataset) {
+    const std::string sop = request.AffectedSOPInstanceUID;
+    const unsigned long size = dataset->getLength(dataset->getOriginalXfer());
+    if (settings_.quotaBytes > 0 && used_ + size > settings_.quotaBytes) {
+      ++report.refusedObjects;
+      report.problems.push_back("object " + sop + " refused: the folder's quota of " +
+                                std::to_string(settings_.quotaBytes / (1024 * 1024)) +
+                                " MiB is reached");
+      return kOutOfResources;
+    }
+    const auto file = cache_.place(text(dataset, DCM_StudyInstanceUID),
+                                   text(dataset, DCM_SeriesInstanceUID), sop);
+    DcmFileFormat format(dataset);
+    const OFCondition saved = format.saveFile(file.c_str(), dataset->getOriginalXfer());
+    if (saved.bad()) {
+      ++report.refusedObjects;
+      report.problems.push_back(file.string() + ": cannot write: " + saved.text());
+      return kOutOfResources;
+    }
+    std::error_code ec;
+    used_ += std::filesystem::file_size(file, ec);
+    if (onReceived_) onReceived_(file);
+    return STATUS_Success;
+  }
+
+  const ListenerSettings& settings_;
+  const std::atomic<bool>& stop_;
+  const std::function<void(const std::filesystem::path&)>& onReceived_;
+  internal::CacheFolder cache_;
+  std::uint64_t used_ = 0;
+  std::chrono::steady_clock::time_point lastActivity_;
+};
+
+OFList<OFString> syntaxesAccepted() {
+  OFList<OFString> list;
+  for (const char* uid : {UID_LittleEndianExplicitTransferSyntax,
+                          UID_LittleEndianImplicitTransferSyntax, UID_JPEGLSLosslessTransferSyntax,
+                          UID_JPEGProcess14SV1TransferSyntax, UID_RLELosslessTransferSyntax,
+                          UID_JPEG2000LosslessOnlyTransferSyntax, UID_JPEGProcess1TransferSyntax,
+                          UID_JPEG2000TransferSyntax, UID_BigEndianExplicitTransferSyntax})
+    list.push_back(uid);
+  return list;
+}
+
+}  // namespace
+
+StorageListener::StorageListener(ListenerSettings settings) : settings_(std::move(settings)) {}
+
+core::Result<ListenerReport> StorageListener::run(
+    const std::atomic<bool>& stop,
+    const std::function<void(const std::filesystem::path&)>& onReceived) const {
+  if (settings_.allowedCallers.empty()) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "a listener needs the calling AE titles it lets in");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(settings_.folder, ec);
+  if (ec) {
+    return core::makeError(core::ErrorCode::IoError,
+                           settings_.folder.string() + ": cannot create: " + ec.message());
+  }
+  internal::ensureDcmtkReady();
+  VigieScp scp(settings_, stop, onReceived);
+  scp.setPort(static_cast<Uint16>(settings_.port));
+  scp.setAETitle(settings_.aeTitle.c_str());
+  // Non-blocking with a one-second timeout: the loop looks at `stop` and
+  // the idle time every second.
+  scp.setConnectionBlockingMode(DUL_NOBLOCK);
+  scp.setConnectionTimeout(1);
+  scp.setDIMSETimeout(static_cast<Uint32>(settings_.timeoutSeconds));
+  scp.setACSETimeout(static_cast<Uint32>(settings_.timeoutSeconds));
+  scp.setHostLookupEnabled(OFFalse);
+  const OFList<OFString> syntaxes = syntaxesAccepted();
+  scp.addPresentationContext(UID_VerificationSOPClass, syntaxes);
+  for (int i = 0; i < numberOfDcmAllStorageSOPClassUIDs; ++i)
+    scp.addPresentationContext(dcmAllStorageSOPClassUIDs[i], syntaxes);
+  const OFCondition status = scp.listen();
+  scp.finish();
+  if (status.bad() && status != NET_EC_StopAfterConnectionTimeout &&
+      status != NET_EC_StopAfterAssociation) {
+    return core::makeError(core::ErrorCode::IoError, settings_.aeTitle + " on port " +
+                                                         std::to_string(settings_.port) +
+                                                         ": cannot listen: " + status.text());
+  }
+  return scp.report;
+}
+
+}  // namespace vigie::imaging
