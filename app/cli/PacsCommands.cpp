@@ -33,6 +33,10 @@ constexpr const char* kUsage =
     "       vigie-cli pacs move  --node AET@HOST:PORT --study UID [--series UID] --out DIR\n"
     "                            [--port P] | --dest AET\n"
     "       vigie-cli pacs store --node AET@HOST:PORT FILE|DIR...\n"
+    "       vigie-cli pacs nodes\n"
+    "--node is AET@HOST:PORT or the name of a node in the nodes file ($VIGIE_NODES, else\n"
+    "~/.config/vigie/nodes.json: {\"nodes\": [{\"name\", \"aet\", \"host\", \"port\"}]}),\n"
+    "which `pacs nodes` lists.\n"
     "Talks DICOM (DIMSE) to a PACS: C-ECHO; a Study Root C-FIND at study or series level\n"
     "(a series-level query needs --study; names may use * and ?, dates are DICOM ranges);\n"
     "C-GET of a study or a series into DIR/STUDY/SERIES/SOP.dcm (file names from the UIDs\n"
@@ -49,7 +53,7 @@ constexpr const char* kUsage =
 core::Result<imaging::PacsClient> clientOf(CommandLine& cl) {
   const auto nodeText = cl.value("--node");
   if (!nodeText) return core::makeError(core::ErrorCode::InvalidArgument, "--node is required");
-  auto node = imaging::DicomNode::parse(*nodeText);
+  auto node = imaging::resolveNode(*nodeText);
   if (!node.ok()) return node.error();
   imaging::AssociationSettings settings;
   settings.ourAeTitle = cl.value("--aet").value_or("VIGIE");
@@ -63,6 +67,16 @@ core::Result<imaging::PacsClient> clientOf(CommandLine& cl) {
     return core::makeError(core::ErrorCode::InvalidArgument, "--timeout: seconds, above 0");
   }
   return imaging::PacsClient(node.value(), settings);
+}
+
+int listNodes() {
+  const auto file = imaging::defaultNodesFile();
+  auto nodes = imaging::readNodes(file);
+  if (!nodes.ok()) return fail(nodes.error().message);
+  for (const auto& named : nodes.value())
+    std::printf("%-16s %s\n", named.name.c_str(), named.node.describe().c_str());
+  std::printf("%zu nodes in %s\n", nodes.value().size(), file.c_str());
+  return 0;
 }
 
 int echo(const imaging::PacsClient& client) {
@@ -267,8 +281,10 @@ int runPacs(const std::vector<std::string>& args) {
        "--modality", "--accession", "--study", "--series", "--out", "--port", "--dest"},
       {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
-  if (cl.positional().empty()) return usage("pacs needs echo, find, get, move or store", kUsage);
+  if (cl.positional().empty())
+    return usage("pacs needs echo, find, get, move, store or nodes", kUsage);
   const std::string verb = cl.positional().front();
+  if (verb == "nodes") return listNodes();
   auto client = clientOf(cl);
   if (!client.ok()) return usage(client.error().message, kUsage);
   if (verb == "echo") return echo(client.value());

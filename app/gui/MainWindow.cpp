@@ -4,6 +4,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCheckBox>
+#include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -25,6 +26,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -311,6 +313,10 @@ void MainWindow::buildFileMenu() {
         QFileDialog::getExistingDirectory(this, tr("Export the review into a folder"));
     if (!dir.isEmpty()) exportReview(dir);
   });
+  QAction* sendToPacs =
+      actions_->add(file, tr("&Send review to PACS"), QKeySequence(),
+                    tr("Export the review (SR + SEG) and send it to the PACS (C-STORE)"));
+  connect(sendToPacs, &QAction::triggered, this, &MainWindow::sendReviewToPacs);
   file->addSeparator();
   QAction* quit = actions_->add(file, tr("&Quit"), QKeySequence::Quit, tr("Quit"));
   connect(quit, &QAction::triggered, qApp, &QApplication::quit);
@@ -916,6 +922,30 @@ void MainWindow::exportReview(const QString& folder) {
   statusBar()->showMessage(tr("Exporting the review as DICOM ..."));
   exporter_.exportStudy(session_.studyPath(), session_.seriesUid(), session_.storeFile(),
                         session_.reader(), folder);
+}
+
+void MainWindow::sendReviewToPacs() {
+  const QString node = QSettings().value("pacs/node").toString();
+  if (node.isEmpty()) {
+    problems_->report(tr("No PACS chosen yet: File > Query/Retrieve names it"));
+    Q_EMIT reviewExportFailed(tr("No PACS chosen"));
+    return;
+  }
+  if (!session_.hasStudy() || !session_.isOpen()) {
+    Q_EMIT reviewExportFailed(tr("Open a study and a review store first"));
+    return;
+  }
+  const QString outbox = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
+                         "/vigie/outbox/" +
+                         QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
+  // Leaving the machine is audited, by study UID and node (no names).
+  auto logged =
+      session_.audit("review sent to PACS", "study " + session_.studyUid() + " to " + node);
+  if (!logged.ok()) problems_->report(logged.error());
+  statusBar()->showMessage(tr("Exporting the review and sending it to %1 ...").arg(node));
+  exporter_.exportStudy(session_.studyPath(), session_.seriesUid(), session_.storeFile(),
+                        session_.reader(), outbox, node,
+                        QSettings().value("pacs/aet", "VIGIE").toString());
 }
 
 void MainWindow::showStoredRun() {

@@ -96,6 +96,9 @@ class MainWindow : public QMainWindow {
   /// Opens (or creates) the review store where the reader's decisions go, as
   /// `reader`. Without one, Confirm and Reject are disabled and say why.
   void openReviewStore(const QString& file, const QString& reader);
+  /// Exports the review (SR + SEG, as exportReview) into Vigie's outbox and
+  /// sends it by C-STORE to the PACS chosen in File > Query/Retrieve.
+  void sendReviewToPacs();
   /// Records the reader's decision on the selected finding at once (durable
   /// before the table shows it); false, with the reason in the Problems list,
   /// when it could not be saved.

@@ -1,5 +1,6 @@
 #include "PacsQueryDialog.h"
 
+#include <QCompleter>
 #include <QDir>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -31,7 +32,7 @@ const std::pair<const char*, const char*> kColumns[] = {
 };
 
 core::Result<imaging::PacsClient> clientFor(const QString& nodeText, const QString& aeTitle) {
-  auto node = imaging::DicomNode::parse(nodeText.trimmed().toStdString());
+  auto node = imaging::resolveNode(nodeText.trimmed().toStdString());
   if (!node.ok()) return node.error();
   imaging::AssociationSettings settings;
   settings.ourAeTitle = aeTitle.trimmed().isEmpty() ? "VIGIE" : aeTitle.trimmed().toStdString();
@@ -44,7 +45,12 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   setWindowTitle(tr("Query/Retrieve from a PACS"));
   QSettings settings;
   node_ = new QLineEdit(settings.value("pacs/node").toString(), this);
-  node_->setPlaceholderText("ORTHANC@pacs.hospital.org:4242");
+  node_->setPlaceholderText(tr("ORTHANC@pacs.hospital.org:4242, or a configured node's name"));
+  // The site's configured nodes (the nodes file), offered by name.
+  QStringList names;
+  if (auto nodes = imaging::readNodes(imaging::defaultNodesFile()); nodes.ok())
+    for (const auto& named : nodes.value()) names << QString::fromStdString(named.name);
+  node_->setCompleter(new QCompleter(names, node_));
   ourAeTitle_ = new QLineEdit(settings.value("pacs/aet", "VIGIE").toString(), this);
   patientName_ = new QLineEdit(this);
   patientName_->setPlaceholderText(tr("DOE^J*  (* and ? match anything)"));
@@ -54,7 +60,7 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   modality_ = new QLineEdit(this);
   modality_->setPlaceholderText("CT, OP ...");
   auto* form = new QFormLayout;
-  form->addRow(tr("PACS (AE title@host:port)"), node_);
+  form->addRow(tr("PACS (AET@host:port or name)"), node_);
   form->addRow(tr("Vigie's AE title"), ourAeTitle_);
   form->addRow(tr("Patient name"), patientName_);
   form->addRow(tr("Patient ID"), patientId_);

@@ -4,6 +4,7 @@
 #include "SeriesChoice.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
+#include "vigie/imaging/net/PacsClient.h"
 
 namespace vigie::app {
 namespace {
@@ -24,18 +25,38 @@ core::Result<ReviewExport> exportOnWorker(const std::string& studyPath,
   return exportReview(source.value(), *store.value(), reader, outDir, VIGIE_VERSION);
 }
 
+/// Sends what the export wrote to the node; a message saying what went wrong, else empty.
+std::string sendToPacs(const ReviewExport& e, const std::string& node,
+                       const std::string& ourAeTitle) {
+  auto resolved = imaging::resolveNode(node);
+  if (!resolved.ok()) return resolved.error().message;
+  imaging::AssociationSettings settings;
+  settings.ourAeTitle = ourAeTitle;
+  std::vector<std::filesystem::path> files = {e.report};
+  if (!e.segmentation.empty()) files.push_back(e.segmentation);
+  auto stored = imaging::PacsClient(resolved.value(), settings).store(files);
+  if (!stored.ok()) return stored.error().message;
+  std::string problems;
+  for (const auto& p : stored.value().problems) problems += (problems.empty() ? "" : "; ") + p;
+  return problems;
+}
+
 }  // namespace
 
 ReviewExporter::ReviewExporter(QObject* parent) : QObject(parent) {}
 
 void ReviewExporter::exportStudy(const QString& studyPath, const QString& seriesUid,
                                  const QString& storeFile, const QString& reader,
-                                 const QString& outDir) {
+                                 const QString& outDir, const QString& sendTo,
+                                 const QString& ourAeTitle) {
   job_.start([this, studyPath = studyPath.toStdString(), seriesUid = seriesUid.toStdString(),
               storeFile = storeFile.toStdString(), reader = reader.toStdString(),
-              outDir = outDir.toStdString()](const auto& token) {
+              outDir = outDir.toStdString(), sendTo = sendTo.toStdString(),
+              ourAeTitle = ourAeTitle.toStdString()](const auto& token) {
     auto result = exportOnWorker(studyPath, seriesUid, storeFile, reader, outDir);
-    token.post([this, result = std::move(result)] {
+    const std::string sendProblem =
+        result.ok() && !sendTo.empty() ? sendToPacs(result.value(), sendTo, ourAeTitle) : "";
+    token.post([this, result = std::move(result), sendTo, sendProblem] {
       job_.finished();
       if (!result.ok()) {
         Q_EMIT failed(QString::fromStdString(result.error().message));
@@ -46,6 +67,12 @@ void ReviewExporter::exportStudy(const QString& studyPath, const QString& series
                             .arg(e.findings)
                             .arg(e.accepted)
                             .arg(QString::fromStdString(e.report.parent_path().string()));
+      if (!sendTo.empty() && !sendProblem.empty()) {
+        Q_EMIT failed(summary + "; sending to " + QString::fromStdString(sendTo) +
+                      " failed: " + QString::fromStdString(sendProblem));
+        return;
+      }
+      if (!sendTo.empty()) summary += " and sent to " + QString::fromStdString(sendTo);
       Q_EMIT exported(summary);
     });
   });

@@ -16,8 +16,11 @@ class ReviewExporter : public QObject {
   explicit ReviewExporter(QObject* parent = nullptr);
 
   /// `studyPath` is what was opened; `seriesUid` picks the series in it.
+  /// With a `sendTo` node (AET@HOST:PORT or a configured name), the SR and
+  /// SEG are then sent to it by C-STORE, as `ourAeTitle`.
   void exportStudy(const QString& studyPath, const QString& seriesUid, const QString& storeFile,
-                   const QString& reader, const QString& outDir);
+                   const QString& reader, const QString& outDir, const QString& sendTo = {},
+                   const QString& ourAeTitle = "VIGIE");
   bool busy() const { return job_.busy(); }
 
  Q_SIGNALS:

@@ -918,4 +918,18 @@ void MainWindowTest::retrievesAStudyFromAPacs() {
   QVERIFY(QFileInfo(vigie::app::PacsQueryDialog::cacheFolder() + "/" + studyUid).isDir());
   QTest::qWait(300);  // the views' first paint
   window.grab().save(artefactDir() + "/vigie-pacs-retrieved.png");
+
+  // The review goes back to the PACS it came from: a finding the reader adds
+  // becomes the SR and the SEG.
+  QTemporaryDir storeDir;
+  window.openReviewStore(storeDir.filePath("review.sqlite"), "pacs-test");
+  const auto volume = window.viewport(SlicePlane::Axial)->volume();
+  QVERIFY(window.addFinding(volume->geometry().indexToPhysical({32, 32, 10}), 6.0, "from PACS"));
+  QSignalSpy sent(&window, &MainWindow::reviewExported);
+  QSignalSpy failed(&window, &MainWindow::reviewExportFailed);
+  window.sendReviewToPacs();
+  QVERIFY2(sent.wait(60000),
+           failed.isEmpty() ? "nothing sent" : qPrintable(failed.front().at(0).toString()));
+  QVERIFY2(sent.front().at(0).toString().contains("sent to " + node),
+           qPrintable(sent.front().at(0).toString()));
 }

@@ -156,6 +156,16 @@ def main():
 
         echo = run(cli, "pacs", "echo", "--node", node)
         check(echo.returncode == 0 and "answered" in echo.stdout, "C-ECHO: " + echo.stdout.strip())
+        nodes = os.path.join(work, "nodes.json")
+        with open(nodes, "w") as f:
+            json.dump({"nodes": [{"name": "archive", "aet": "ORTHANC", "host": "127.0.0.1",
+                                  "port": port}]}, f)
+        os.environ["VIGIE_NODES"] = nodes
+        by_name = run(cli, "pacs", "echo", "--node", "archive")
+        listed = run(cli, "pacs", "nodes")
+        del os.environ["VIGIE_NODES"]
+        check(by_name.returncode == 0 and "archive" in listed.stdout and node in listed.stdout,
+              "a node named in the nodes file ($VIGIE_NODES) answers by its name")
 
         studies = run(cli, "pacs", "find", "--node", node, "--json")
         matches = json.loads(studies.stdout) if studies.returncode == 0 else []
@@ -216,7 +226,11 @@ def main():
                                  env=env, timeout=240)
             check(gui.returncode == 0 and "PASS   : MainWindowTest::retrievesAStudyFromAPacs"
                   in gui.stdout, "the GUI's Query/Retrieve finds, retrieves and opens the study: "
-                  + (gui.stdout + gui.stderr)[-600:].strip())
+                  + (gui.stdout + gui.stderr)[-1500:].strip())
+            after = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/statistics").read())
+            check(after["CountInstances"] == slices + 2,
+                  "the GUI sent the review's SR and SEG back to the PACS: "
+                  f"{after['CountInstances']} instances")
         bad_uid = run(cli, "pacs", "get", "--node", node, "--study", "../../etc", "--out", cache)
         check(bad_uid.returncode == 1 and "not a DICOM UID" in bad_uid.stderr,
               "a study UID that is not a UID is refused")

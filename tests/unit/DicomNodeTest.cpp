@@ -73,3 +73,26 @@ TEST(CacheFolder, NamesFilesFromUidsOnlyAndNeverWritesOver) {
   kept >> text;
   EXPECT_EQ(text, "first");
 }
+
+TEST(DicomNode, ResolvesNamesFromTheNodesFileAndNamesItsMistakes) {
+  vigie::test::TestFolder dir("nodes-file");
+  const auto file = dir / "nodes.json";
+  std::ofstream(file) << R"({"nodes": [{"name": "pacs", "aet": "ORTHANC", "host": "10.0.0.5",
+                                        "port": 4242}]})";
+  auto named = imaging::resolveNode("pacs", file);
+  ASSERT_TRUE(named.ok()) << named.error().message;
+  EXPECT_EQ(named.value().describe(), "ORTHANC@10.0.0.5:4242");
+  auto direct = imaging::resolveNode("A@h:104", file);
+  ASSERT_TRUE(direct.ok());
+  auto unknown = imaging::resolveNode("archive", file);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find(file.string()), std::string::npos);
+
+  std::ofstream(file) << R"({"nodes": [{"name": "pacs", "aet": "ORTHANC", "host": "x"}]})";
+  auto broken = imaging::readNodes(file);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("nodes[0]"), std::string::npos);
+  auto none = imaging::readNodes(dir / "absent.json");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value().empty());
+}

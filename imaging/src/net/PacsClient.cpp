@@ -8,7 +8,10 @@
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scu.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -264,6 +267,57 @@ core::Result<DicomNode> DicomNode::parse(const std::string& text) {
 
 std::string DicomNode::describe() const {
   return aeTitle + "@" + host + ":" + std::to_string(port);
+}
+
+std::filesystem::path defaultNodesFile() {
+  if (const char* file = std::getenv("VIGIE_NODES"); file && *file) return file;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "vigie" / "nodes.json";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home ? home : ".") / ".config" / "vigie" / "nodes.json";
+}
+
+core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return std::vector<NamedNode>{};
+  std::ifstream in(file);
+  const nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("nodes") ||
+      !json["nodes"].is_array()) {
+    return core::makeError(core::ErrorCode::ParseError,
+                           file.string() + ": not a nodes file ({\"nodes\": [...]})");
+  }
+  std::vector<NamedNode> nodes;
+  for (std::size_t i = 0; i < json["nodes"].size(); ++i) {
+    const auto& entry = json["nodes"][i];
+    const std::string where = file.string() + ": nodes[" + std::to_string(i) + "]";
+    if (!entry.is_object() || !entry.value("name", nlohmann::json()).is_string() ||
+        !entry.value("aet", nlohmann::json()).is_string() ||
+        !entry.value("host", nlohmann::json()).is_string() ||
+        !entry.value("port", nlohmann::json()).is_number_integer()) {
+      return core::makeError(core::ErrorCode::ParseError,
+                             where + ": needs name, aet, host (text) and port (a number)");
+    }
+    auto node =
+        DicomNode::parse(entry["aet"].get<std::string>() + "@" + entry["host"].get<std::string>() +
+                         ":" + std::to_string(entry["port"].get<long long>()));
+    if (!node.ok())
+      return core::makeError(core::ErrorCode::ParseError, where + ": " + node.error().message);
+    nodes.push_back({entry["name"].get<std::string>(), node.value()});
+  }
+  return nodes;
+}
+
+core::Result<DicomNode> resolveNode(const std::string& text,
+                                    const std::filesystem::path& nodesFile) {
+  if (text.find('@') != std::string::npos) return DicomNode::parse(text);
+  auto nodes = readNodes(nodesFile);
+  if (!nodes.ok()) return nodes.error();
+  for (const auto& named : nodes.value())
+    if (named.name == text) return named.node;
+  return core::makeError(
+      core::ErrorCode::NotFound,
+      "'" + text + "': neither AET@HOST:PORT nor a node of " + nodesFile.string());
 }
 
 PacsClient::PacsClient(DicomNode node, AssociationSettings settings)

@@ -23,6 +23,25 @@ struct DicomNode {
   std::string describe() const;  ///< "AET@HOST:PORT"
 };
 
+/// A node the site configured once, by name, in a nodes file:
+///   {"nodes": [{"name": "pacs", "aet": "ORTHANC", "host": "pacs.local", "port": 4242}]}
+struct NamedNode {
+  std::string name;
+  DicomNode node;
+};
+
+/// The nodes file: $VIGIE_NODES when set, else $XDG_CONFIG_HOME/vigie/nodes.json
+/// (~/.config/vigie/nodes.json).
+std::filesystem::path defaultNodesFile();
+
+/// The nodes of a nodes file (none when it does not exist); errors name the
+/// file and the entry that is wrong.
+core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file);
+
+/// "AET@HOST:PORT", or the name of a node in `nodesFile`.
+core::Result<DicomNode> resolveNode(const std::string& text,
+                                    const std::filesystem::path& nodesFile = defaultNodesFile());
+
 /// Who Vigie is on the association, and how long it waits.
 struct AssociationSettings {
   std::string ourAeTitle = "VIGIE";
