@@ -111,12 +111,14 @@ class VigieScp : public DcmSCP {
     DcmFileFormat format(dataset);
     const OFCondition saved = format.saveFile(file.c_str(), dataset->getOriginalXfer());
     if (saved.bad()) {
+      std::error_code ec;
+      std::filesystem::remove(file, ec);  // the name reserved for it, or a partial file
       ++report.refusedObjects;
       report.problems.push_back(file.string() + ": cannot write: " + saved.text());
       return kOutOfResources;
     }
-    std::error_code ec;
-    used_ += std::filesystem::file_size(file, ec);
+    std::error_code sizeError;
+    used_ += std::filesystem::file_size(file, sizeError);
     if (onReceived_) onReceived_(file);
     return STATUS_Success;
   }
