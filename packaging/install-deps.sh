@@ -28,6 +28,9 @@ PACKAGES=(
   dcm2niix time
   # a real PACS for the network tests, started by the tests themselves
   orthanc
+  # a one-node Slurm cluster (with munge) for the batch job-array test, also
+  # started by the test itself on loopback with its own configuration
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "../common/CommandLine.h"
@@ -21,6 +22,7 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/Transcoder.h"
+#include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/ItkSeriesReader.h"
 #include "vigie/imaging/preprocess/FundusPreprocess.h"
 #include "vigie/imaging/synthetic/ChestCtPhantom.h"
@@ -485,13 +487,134 @@ void benchConvert(const std::filesystem::path& dir, double volumeMb, long long r
   std::filesystem::remove_all(out, ec);
 }
 
+/// Costs of several fresh runs taken together: wall time and faults add up,
+/// the peak is the largest.
+ChildRun addedUp(const std::vector<ChildRun>& runs) {
+  ChildRun total;
+  total.ok = true;
+  total.wallSeconds = 0;
+  for (const auto& r : runs) {
+    total.ok = total.ok && r.exitCode == 0;
+    total.wallSeconds += r.wallSeconds;
+    total.minorFaults += r.minorFaults;
+    total.kernelSeconds += r.kernelSeconds;
+    total.peakRssMb = std::max(total.peakRssMb, r.peakRssMb);
+    if (r.exitCode != 0) total.output = r.output;
+  }
+  return total;
+}
+
+/// One kind of input (photographs or CT studies) through one `vigie-cli
+/// analyze` per item, as a script without batch would, then through `batch`
+/// with 1 and with 2 jobs; each a fresh process.
+bool benchBatchKind(const std::string& self, const std::string& model,
+                    const std::vector<std::filesystem::path>& items,
+                    const std::filesystem::path& input, const std::filesystem::path& work,
+                    const char* unit, double perUnit) {
+  std::vector<ChildRun> loop;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    loop.push_back(runMeasured({self, "analyze", items[i].string(), "--model", model, "--out",
+                                (work / "loop" / std::to_string(i)).string()}));
+  struct Row {
+    std::string name;
+    ChildRun run;
+  };
+  std::vector<Row> rows = {{"one `vigie-cli analyze` per item (baseline)", addedUp(loop)}};
+  for (int jobs : {1, 2}) {
+    rows.push_back({"vigie-cli batch --jobs " + std::to_string(jobs),
+                    runMeasured({self, "batch", "--input", input.string(), "--model", model,
+                                 "--out", (work / ("jobs-" + std::to_string(jobs))).string(),
+                                 "--jobs", std::to_string(jobs)})});
+  }
+  for (auto& row : rows) {
+    row.run.ok = row.run.ok || row.run.exitCode == 0;
+    if (!row.run.ok) {
+      std::fprintf(stderr, "vigie-cli: bench batch: %s failed: %s\n", row.name.c_str(),
+                   row.run.output.c_str());
+      return false;
+    }
+  }
+  const double n = static_cast<double>(items.size());
+  std::printf("%-46s %9s %14s %13s %10s %10s\n", "", "wall", unit, "minor faults", "kernel",
+              "peak RSS");
+  for (const auto& row : rows)
+    std::printf("%-46s %8.1f s %14.2f %13ld %8.1f s %7.0f MB\n", row.name.c_str(),
+                row.run.wallSeconds, n / row.run.wallSeconds * perUnit, row.run.minorFaults,
+                row.run.kernelSeconds, row.run.peakRssMb);
+  std::printf("ratio: batch is %.2fx the baseline's throughput with 1 job, %.2fx with 2 jobs\n",
+              rows[0].run.wallSeconds / rows[1].run.wallSeconds,
+              rows[0].run.wallSeconds / rows[2].run.wallSeconds);
+  return true;
+}
+
+int runBenchBatch(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli bench batch [--smoke] [--model BUNDLE] [--fundus-model BUNDLE]\n"
+      "                             [--photographs N] [--studies N] [--keep DIR]\n"
+      "Throughput of vigie-cli batch: N synthetic 768x768 fundus photographs, each as PNG,\n"
+      "JPEG and DICOM (3N files; default N 16; 8 of 256x256 with --smoke) through the DR\n"
+      "model, and N synthetic 512x512x160 CT\n"
+      "studies (default 3; 2 of 128x128x64 with --smoke) through the CT model, each way in\n"
+      "fresh processes: one vigie-cli analyze per item (the baseline: a script without\n"
+      "batch), then batch with --jobs 1 and --jobs 2. Prints photographs per second and\n"
+      "studies per hour, minor page faults, kernel time and peak memory.\n";
+  CommandLine cl(args, {"--model", "--fundus-model", "--photographs", "--studies", "--keep"},
+                 {"--smoke", "--help"});
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
+  const bool smoke = cl.has("--smoke");
+  const auto photographs = cl.integer("--photographs", smoke ? 8 : 16);
+  const auto studies = cl.integer("--studies", smoke ? 2 : 3);
+  if (!photographs || !studies || *photographs < 1 || *studies < 1)
+    return usage("--photographs and --studies take a positive number", kUsage);
+  const std::string ctModel = cl.value("--model").value_or(VIGIE_MODELS_DIR "/ct-nodule-synth");
+  const std::string fundusModel =
+      cl.value("--fundus-model").value_or(VIGIE_MODELS_DIR "/fundus-dr");
+  const std::filesystem::path dir = cl.value("--keep").value_or(
+      (std::filesystem::temp_directory_path() / ("vigie-bench-batch-" + std::to_string(::getpid())))
+          .string());
+  std::error_code ec;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+
+  const auto photos = dir / "photographs";
+  const auto made =
+      runMeasured({self, "synth", "fundus", "--out", photos.string(), "--count",
+                   std::to_string(*photographs), "--seed", "40", "--size", smoke ? "256" : "768"});
+  if (made.exitCode != 0) return fail("bench batch: " + made.output);
+  const auto photoFiles = imaging::listPhotographs(photos);
+  std::printf("bench batch: %zu fundus photographs (%s px), model %s, %u cores\n",
+              photoFiles.size(), smoke ? "256" : "768", fundusModel.c_str(),
+              std::thread::hardware_concurrency());
+  if (!benchBatchKind(self, fundusModel, photoFiles, photos, dir / "fundus-results",
+                      "photographs/s", 1.0))
+    return 1;
+
+  const auto cts = dir / "ct";
+  const auto madeCt =
+      runMeasured({self, "synth", "ct", "--out", cts.string(), "--count", std::to_string(*studies),
+                   "--seed", "50", "--size", smoke ? "128x128x64" : "512x512x160", "--spacing",
+                   smoke ? "2.5x2.5x2.5" : "0.7x0.7x1.25"});
+  if (madeCt.exitCode != 0) return fail("bench batch: " + madeCt.output);
+  std::vector<std::filesystem::path> studyFolders;
+  for (const auto& entry : std::filesystem::directory_iterator(cts, ec))
+    if (entry.is_directory()) studyFolders.push_back(entry.path());
+  std::sort(studyFolders.begin(), studyFolders.end());
+  std::printf("\n%zu CT studies (%s), model %s\n", studyFolders.size(),
+              smoke ? "128x128x64" : "512x512x160 at 0.7x0.7x1.25 mm", ctModel.c_str());
+  if (!benchBatchKind(self, ctModel, studyFolders, cts, dir / "ct-results", "studies/hour", 3600.0))
+    return 1;
+  if (!cl.value("--keep")) std::filesystem::remove_all(dir, ec);
+  return 0;
+}
+
 int runBench(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "infer") return runBenchInfer({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "batch") return runBenchBatch({args.begin() + 1, args.end()});
   if (args.size() == 3 && args[0] == "memory") return measureLoaderMemory(args[1], args[2]);
   if (args.size() == 4 && args[0] == "infer-once") return inferOnce(args[1], args[2], args[3]);
   constexpr const char* kUsage =
       "usage: vigie-cli bench load [--smoke] [--runs N] [--keep DIR]\n"
       "       vigie-cli bench infer --help\n"
+      "       vigie-cli bench batch --help\n"
       "Generates a 400-slice 512x512 CT series (64 slices of 256x256 with --smoke) and measures\n"
       "scan + load into a HU volume against two baselines in the same run: reading the files'\n"
       "bytes, and ITK's ImageSeriesReader + GDCMImageIO (the usual C++ way); median of N runs\n"

@@ -18,6 +18,7 @@ int runConvert(const std::vector<std::string>& args);
 int runDecode(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runAnalyze(const std::vector<std::string>& args);
+int runBatch(const std::vector<std::string>& args);
 int runBundle(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runReview(const std::vector<std::string>& args);

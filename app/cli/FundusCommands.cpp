@@ -47,7 +47,9 @@ const char* heatmapSourceName(inference::HeatmapSource source) {
   return "none";
 }
 
-nlohmann::json describe(const FundusAnalysis& a) {
+}  // namespace
+
+nlohmann::json describeFundusAnalysis(const FundusAnalysis& a) {
   const auto& p = a.prediction;
   nlohmann::json lesions = nlohmann::json::array();
   for (const auto& l : a.lesions) {
@@ -65,6 +67,8 @@ nlohmann::json describe(const FundusAnalysis& a) {
           {"heatmap_source", heatmapSourceName(p.heatmapSource)},
           {"lesions", lesions}};
 }
+
+namespace {
 
 /// Runs the model over photographs in chunks; `each` gets every result with
 /// the photograph it was read from.
@@ -105,7 +109,7 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
       files, session, {},
       [&](const std::filesystem::path& file, const FundusAnalysis& a,
           const core::Image2D&) -> core::Status {
-        nlohmann::json entry = describe(a);
+        nlohmann::json entry = describeFundusAnalysis(a);
         entry["file"] = file.string();
         if (!a.heatmap.empty()) {
           const std::string name = files.size() == 1 ? "heatmap.png" : heatmapName(file);

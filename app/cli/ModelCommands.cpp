@@ -64,6 +64,86 @@ int importMonaiBundle(CommandLine& cl, const char* usageText) {
 
 }  // namespace
 
+core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
+                                            const imaging::DicomSeriesEntry& series,
+                                            const CtAnalysis& a,
+                                            const inference::InferenceSession& session,
+                                            double loadSeconds) {
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) return core::makeError(core::ErrorCode::IoError, out.string() + ": " + ec.message());
+  auto written = imaging::writeNiftiProbabilities(a.heatmap, out / "heatmap.nii.gz");
+  if (!written.ok()) return written.error();
+  if (!a.label.empty()) {
+    // A segmentation model's label, as 0/1 voxels in the series' geometry.
+    core::CtVolume label(a.label.geometry(), core::Uninitialised{});
+    std::copy(a.label.data(), a.label.data() + a.label.voxelCount(), label.data());
+    auto labelWritten = imaging::writeNifti(label, out / "label.nii.gz");
+    if (!labelWritten.ok()) return labelWritten.error();
+  }
+  const auto& manifest = session.manifest();
+  auto source = imaging::describeSourceSeries(series);
+  if (!source.ok()) return source.error();
+  imaging::ProducerIdentity producer{manifest.id, manifest.name, manifest.version, VIGIE_VERSION};
+  auto seg = imaging::writeProbabilitySegmentation(source.value(), a.heatmap, producer,
+                                                   out / "heatmap-seg.dcm");
+  if (!seg.ok())
+    std::fprintf(stderr, "vigie-cli: no heatmap SEG: %s\n", seg.error().message.c_str());
+
+  const auto& device = session.device();
+  nlohmann::json report;
+  report["findings"] = nlohmann::json::array();
+  for (const auto& f : a.findings) {
+    nlohmann::json finding = {{"id", f.id},
+                              {"score", f.score},
+                              {"center_mm", toJson(f.centerMm)},
+                              {"diameter_mm", f.diameterMm}};
+    if (f.uncalibratedScore) finding["uncalibrated_score"] = *f.uncalibratedScore;
+    report["findings"].push_back(std::move(finding));
+  }
+  report["model"] = describeModel(manifest);
+  report["device"] = device.name;
+  report["cpu_threads"] = device.cpuThreads;
+  report["optimised_for_inference"] = session.optimised();
+  report["threshold"] = a.threshold;
+  report["scores_calibrated"] = manifest.candidateCalibration.has_value();
+  report["lung_mask"] = describeLungMask(a);
+  if (manifest.monai) {
+    report["monai_bundle"] = {{"name", manifest.monai->bundleName},
+                              {"version", manifest.monai->bundleVersion}};
+    if (a.fromBoxes) report["heatmap_kind"] = "boxes drawn as ellipsoids filled with their score";
+  }
+  if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {
+    report["label"] = "label.nii.gz";
+    report["label_volume_ml"] = a.labelVolumeMl;
+    if (!manifest.labels.empty() && manifest.monai &&
+        manifest.monai->channel < static_cast<int>(manifest.labels.size()))
+      report["label_name"] = manifest.labels[manifest.monai->channel];
+  }
+  if (a.candidatesClassified) {
+    // The scores above are the classifier's; the heatmap's peaks chose the candidates.
+    report["candidate_classifier"] = {{"finding_threshold", a.findingThreshold},
+                                      {"candidates_below_it", a.belowFindingThreshold}};
+  }
+  const auto& g = a.heatmap.geometry();
+  report["series"] = {{"study_uid", series.studyInstanceUid},
+                      {"series_uid", series.seriesInstanceUid},
+                      {"size", {g.size.i, g.size.j, g.size.k}},
+                      {"spacing_mm", toJson(g.spacing)}};
+  report["coordinates"] = "LPS patient coordinates, mm";
+  report["heatmap"] = "heatmap.nii.gz";
+  if (seg.ok()) report["heatmap_seg"] = "heatmap-seg.dcm";
+  report["timing_s"] = {{"load", loadSeconds},
+                        {"resample", a.resampleSeconds},
+                        {"inference", a.inferenceSeconds},
+                        {"postprocess", a.postprocessSeconds},
+                        {"lung_mask", a.lungMaskSeconds},
+                        {"candidate_classifier", a.classifierSeconds}};
+  if (auto written = writeJsonFile(out, "findings.json", report); !written.ok())
+    return written.error();
+  return report;
+}
+
 int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli analyze PATH --model BUNDLE --out DIR [--series UID] [--cpu] [--threads "
@@ -124,28 +204,9 @@ int runAnalyze(const std::vector<std::string>& args) {
   if (!analysis.ok()) return fail(analysis.error().message);
   const CtAnalysis& a = analysis.value();
 
-  std::error_code ec;
-  std::filesystem::create_directories(*out, ec);
-  if (ec) return fail(*out + ": " + ec.message());
-  auto written =
-      imaging::writeNiftiProbabilities(a.heatmap, std::filesystem::path(*out) / "heatmap.nii.gz");
-  if (!written.ok()) return fail(written.error().message);
-  if (!a.label.empty()) {
-    // A segmentation model's label, as 0/1 voxels in the series' geometry.
-    core::CtVolume label(a.label.geometry(), core::Uninitialised{});
-    std::copy(a.label.data(), a.label.data() + a.label.voxelCount(), label.data());
-    auto labelWritten = imaging::writeNifti(label, std::filesystem::path(*out) / "label.nii.gz");
-    if (!labelWritten.ok()) return fail(labelWritten.error().message);
-  }
+  auto results = writeCtResults(*out, *chosen, a, *session.value(), loadSeconds);
+  if (!results.ok()) return fail(results.error().message);
   const auto& manifest = bundle.value().manifest();
-  auto source = imaging::describeSourceSeries(*chosen);
-  if (!source.ok()) return fail(source.error().message);
-  imaging::ProducerIdentity producer{manifest.id, manifest.name, manifest.version, VIGIE_VERSION};
-  auto seg = imaging::writeProbabilitySegmentation(source.value(), a.heatmap, producer,
-                                                   std::filesystem::path(*out) / "heatmap-seg.dcm");
-  if (!seg.ok())
-    std::fprintf(stderr, "vigie-cli: no heatmap SEG: %s\n", seg.error().message.c_str());
-
   const auto& device = session.value()->device();
   if (auto storeFile = cl.value("--store")) {
     auto store = core::ReviewStore::open(*storeFile);
@@ -164,58 +225,6 @@ int runAnalyze(const std::vector<std::string>& args) {
     auto recorded = store.value()->recordModelRun(run);
     if (!recorded.ok()) return fail(recorded.error().message);
   }
-  nlohmann::json report;
-  report["findings"] = nlohmann::json::array();
-  for (const auto& f : a.findings) {
-    nlohmann::json finding = {{"id", f.id},
-                              {"score", f.score},
-                              {"center_mm", toJson(f.centerMm)},
-                              {"diameter_mm", f.diameterMm}};
-    if (f.uncalibratedScore) finding["uncalibrated_score"] = *f.uncalibratedScore;
-    report["findings"].push_back(std::move(finding));
-  }
-  report["model"] = describeModel(bundle.value().manifest());
-  report["device"] = device.name;
-  report["cpu_threads"] = device.cpuThreads;
-  report["optimised_for_inference"] = session.value()->optimised();
-  report["threshold"] = a.threshold;
-  report["scores_calibrated"] = bundle.value().manifest().candidateCalibration.has_value();
-  report["lung_mask"] = describeLungMask(a);
-  if (manifest.monai) {
-    report["monai_bundle"] = {{"name", manifest.monai->bundleName},
-                              {"version", manifest.monai->bundleVersion}};
-    if (a.fromBoxes) report["heatmap_kind"] = "boxes drawn as ellipsoids filled with their score";
-  }
-  if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {
-    report["label"] = "label.nii.gz";
-    report["label_volume_ml"] = a.labelVolumeMl;
-    if (!manifest.labels.empty() && manifest.monai &&
-        manifest.monai->channel < static_cast<int>(manifest.labels.size()))
-      report["label_name"] = manifest.labels[manifest.monai->channel];
-  }
-  if (a.candidatesClassified) {
-    // The scores above are the classifier's; the heatmap's peaks chose the candidates.
-    report["candidate_classifier"] = {{"finding_threshold", a.findingThreshold},
-                                      {"candidates_below_it", a.belowFindingThreshold}};
-  }
-  const auto& g = a.heatmap.geometry();
-  report["series"] = {{"study_uid", chosen->studyInstanceUid},
-                      {"series_uid", chosen->seriesInstanceUid},
-                      {"size", {g.size.i, g.size.j, g.size.k}},
-                      {"spacing_mm", toJson(g.spacing)}};
-  report["coordinates"] = "LPS patient coordinates, mm";
-  report["heatmap"] = "heatmap.nii.gz";
-  if (seg.ok()) report["heatmap_seg"] = "heatmap-seg.dcm";
-  report["timing_s"] = {{"load", loadSeconds},
-                        {"resample", a.resampleSeconds},
-                        {"inference", a.inferenceSeconds},
-                        {"postprocess", a.postprocessSeconds},
-                        {"lung_mask", a.lungMaskSeconds},
-                        {"candidate_classifier", a.classifierSeconds}};
-  std::ofstream file(std::filesystem::path(*out) / "findings.json", std::ios::trunc);
-  file << report.dump(2) << '\n';
-  file.close();
-  if (!file) return fail(*out + "/findings.json: cannot write");
   if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {
     std::printf("segmentation: %.1f ml labelled by %s on %s in %.1f s; results in %s\n",
                 a.labelVolumeMl, manifest.id.c_str(), device.name.c_str(), a.inferenceSeconds,

@@ -4,12 +4,15 @@
 // the device the user asked for, and how it describes it in its JSON output
 // (so that findings.json files from the CT and the fundus paths say the same).
 
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "../common/CtAnalysis.h"
+#include "../common/FundusAnalysis.h"
+#include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
 #include "vigie/inference/ModelManifest.h"
@@ -57,5 +60,19 @@ inline nlohmann::json describeLungMask(const CtAnalysis& a) {
   if (!a.lungMaskProblem.empty()) j["problem"] = a.lungMaskProblem;
   return j;
 }
+
+/// Writes what `vigie-cli analyze` leaves for a CT series into `out` (created
+/// when missing): heatmap.nii.gz, label.nii.gz for a segmentation model,
+/// heatmap-seg.dcm (a warning, not a failure, when the SEG cannot be made) and
+/// findings.json, whose content it returns.
+core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
+                                            const imaging::DicomSeriesEntry& series,
+                                            const CtAnalysis& a,
+                                            const inference::InferenceSession& session,
+                                            double loadSeconds);
+
+/// findings.json's entry for one photograph: grade, referable probability,
+/// gradability, quality and lesion regions.
+nlohmann::json describeFundusAnalysis(const FundusAnalysis& a);
 
 }  // namespace vigie::app::cli

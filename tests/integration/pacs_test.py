@@ -2,7 +2,7 @@
 """vigie-cli pacs against a real PACS: Debian's Orthanc, started here on free
 loopback ports with a temporary configuration and storage, stopped at the end.
 
-    pacs_test.py VIGIE_CLI WORK_DIR [--gui VIGIE_GUI_TESTS]
+    pacs_test.py VIGIE_CLI WORK_DIR [--gui VIGIE_GUI_TESTS] [--models TEST_MODELS]
 
 Checks: C-STORE of a synthetic CT series, C-ECHO, C-FIND at study and series
 level (text and JSON), C-GET of the study and of the series into a cache that
@@ -11,8 +11,13 @@ refused with a message naming the node, a series-level query without its
 study refused before any network use, and a stopped PACS reported within the
 timeout instead of a hang. With --gui, the GUI's Query/Retrieve dialog is
 driven against the same PACS (the Qt Test `retrievesAStudyFromAPacs`, under
-Xvfb). Exit 77 (skipped) when Orthanc is not installed.
+Xvfb). With --models, batch screening from the PACS: `vigie-cli batch --pacs`
+finds the study by query, retrieves it, analyses it with the test CT model and
+sends its SR and SEG back (--send-to), where a C-FIND then finds them; a rerun
+has nothing to do, and a query matching nothing is not an error. Exit 77
+(skipped) when Orthanc is not installed.
 """
+import csv
 import json
 import os
 import shutil
@@ -22,20 +27,9 @@ import sys
 import time
 import urllib.request
 
+from checks import FAILURES, check, free_port
+
 ORTHANC = "/usr/sbin/Orthanc"
-FAILURES = []
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def check(condition, what):
-    print(("ok     " if condition else "FAILED ") + what, flush=True)
-    if not condition:
-        FAILURES.append(what)
 
 
 def run(cli, *args, timeout=120):
@@ -123,9 +117,58 @@ def check_listener(cli, work, study_dir, slices):
     check("quota" in err, "the listener says the quota was reached")
 
 
+def check_batch(cli, work, node, http, study_uid, models):
+    """Batch screening straight from the PACS, results sent back to it."""
+    before = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/statistics").read())
+    out = os.path.join(work, "batch")
+    args = ["batch", "--pacs", node, "--query", "modality=CT", "--model",
+            os.path.join(models, "blob3d-bundle"), "--out", out, "--timeout", "5"]
+    # First the results' destination is down: analysed, not sent, exit 1.
+    nowhere = f"NOBODY@127.0.0.1:{free_port()}"
+    undelivered = run(cli, *args, "--send-to", nowhere, timeout=300)
+    with open(os.path.join(out, "summary.csv"), newline="") as f:
+        first = list(csv.DictReader(f))
+    check(undelivered.returncode == 1 and len(first) == 1 and first[0]["status"] == "ok"
+          and nowhere in first[0]["sent"] and "not sent" in undelivered.stdout,
+          "with the destination down the study is analysed, not sent, and the run says so: "
+          + (first[0]["sent"] if first else undelivered.stderr.strip()[-300:]))
+    args += ["--send-to", node]
+    batch = run(cli, *args, timeout=300)
+    rows = []
+    if os.path.isfile(os.path.join(out, "summary.csv")):
+        with open(os.path.join(out, "summary.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+    check(batch.returncode == 0 and len(rows) == 1 and rows[0]["key"] == study_uid
+          and rows[0]["status"] == "ok" and rows[0]["sent"] == "yes"
+          and "sent again: yes" in batch.stdout and "0 to do" in batch.stdout,
+          "batch --pacs retrieved and analysed the study; the next run sends it, not redoes it: "
+          + (batch.stdout + batch.stderr).strip()[-400:])
+    folder = os.path.join(out, rows[0]["folder"]) if rows else out
+    check(os.path.isfile(os.path.join(folder, "sr.dcm"))
+          and not os.path.exists(os.path.join(folder, "images")),
+          "its folder keeps the results, not the retrieved images")
+    after = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/statistics").read())
+    check(after["CountInstances"] == before["CountInstances"] + 2,
+          "the PACS now holds the SR and the SEG too: "
+          f"{before['CountInstances']} -> {after['CountInstances']} instances")
+    series = run(cli, "pacs", "find", "--node", node, "--level", "series", "--study", study_uid,
+                 "--json")
+    modalities = sorted(m.get("Modality", "") for m in json.loads(series.stdout or "[]"))
+    check(modalities == ["CT", "SEG", "SR"], f"a query finds them in the study: {modalities}")
+    again = run(cli, *args, timeout=300)
+    check(again.returncode == 0 and "nothing to do" in again.stdout,
+          "a rerun has nothing to do: " + again.stdout.strip()[-200:])
+    none = run(cli, "batch", "--pacs", node, "--query", "patient-name=NOBODY*", "--model",
+               os.path.join(models, "blob3d-bundle"), "--out", os.path.join(work, "batch-none"))
+    check(none.returncode == 0 and "matches no study" in none.stdout,
+          "a query matching nothing is nothing to do")
+
+
 def main():
     cli, work = sys.argv[1], sys.argv[2]
-    gui_tests = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--gui" else None
+    options = dict(zip(sys.argv[3::2], sys.argv[4::2]))
+    gui_tests = options.get("--gui")
+    models = options.get("--models")
     if not os.path.exists(ORTHANC):
         print("Orthanc is not installed (apt-get install orthanc): skipped")
         return 77
@@ -231,6 +274,8 @@ def main():
             check(after["CountInstances"] == slices + 2,
                   "the GUI sent the review's SR and SEG back to the PACS: "
                   f"{after['CountInstances']} instances")
+        if models:
+            check_batch(cli, work, node, http, study_uid, models)
         bad_uid = run(cli, "pacs", "get", "--node", node, "--study", "../../etc", "--out", cache)
         check(bad_uid.returncode == 1 and "not a DICOM UID" in bad_uid.stderr,
               "a study UID that is not a UID is refused")
