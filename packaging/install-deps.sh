@@ -19,6 +19,8 @@ PACKAGES=(
   libtorch-dev python3 python3-torch python3-numpy python3-pil
   # storage and data formats
   libsqlite3-dev nlohmann-json3-dev libminizip-dev
+  # DICOMweb client (HTTP and HTTPS)
+  libcurl4-openssl-dev
   # tests: GoogleTest, an X server for GUI tests, DCMTK's command-line tools,
   # dicom3tools' dciodvfy, the independent checker of our DICOM output, and
   # pydicom's test files decoded by GDCM, the independent decoder
@@ -26,8 +28,9 @@ PACKAGES=(
   # benchmarks: dcm2niix, the baseline of `bench load`'s conversion, and GNU
   # time, which measures each child's peak memory from a small parent
   dcm2niix time
-  # a real PACS for the network tests, started by the tests themselves
-  orthanc
+  # a real PACS for the network tests, started by the tests themselves, with
+  # its DICOMweb plugin
+  orthanc orthanc-dicomweb
   # a one-node Slurm cluster (with munge) for the batch job-array test, also
   # started by the test itself on loopback with its own configuration
   slurmctld slurmd slurm-client munge

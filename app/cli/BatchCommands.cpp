@@ -34,7 +34,7 @@
 #include "vigie/imaging/dicom/SourceSeries.h"
 #include "vigie/imaging/fundus/ImageFile.h"
 #include "vigie/imaging/fundus/Photograph.h"
-#include "vigie/imaging/net/PacsClient.h"
+#include "vigie/imaging/net/ArchiveClient.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
 
@@ -89,11 +89,11 @@ struct BatchItem {
 /// What the run was asked to do, once parsed.
 struct BatchSettings {
   fs::path input, out;
-  std::optional<imaging::DicomNode> pacs;  ///< studies come from there (C-FIND, C-GET)
-  bool keepImages = false;                 ///< a PACS study's images stay in its folder
-  bool photographs = false;                ///< a fundus model
+  std::optional<std::string> pacs;  ///< studies come from this archive (query, retrieve)
+  bool keepImages = false;          ///< a PACS study's images stay in its folder
+  bool photographs = false;         ///< a fundus model
   CtAnalysisOptions ct;
-  std::optional<imaging::DicomNode> sendTo;
+  std::optional<std::string> sendTo;  ///< the archive results go to
   imaging::AssociationSettings association;
 };
 
@@ -115,8 +115,9 @@ std::vector<BatchItem> ctStudies(const imaging::DicomScanResult& scan) {
 /// study by study, when a worker takes the item).
 core::Result<std::vector<BatchItem>> pacsStudies(const BatchSettings& settings,
                                                  const imaging::PacsQuery& query) {
-  imaging::PacsClient pacs(*settings.pacs, settings.association);
-  auto matches = pacs.find(query);
+  auto archive = imaging::openArchive(*settings.pacs, settings.association);
+  if (!archive.ok()) return archive.error();
+  auto matches = archive.value()->find(query);
   if (!matches.ok()) return matches.error();
   std::vector<BatchItem> items;
   for (const auto& match : matches.value()) {
@@ -193,8 +194,9 @@ std::string sendResults(const fs::path& folder, const BatchSettings& settings) {
   for (const char* name : {"sr.dcm", "heatmap-seg.dcm"})
     if (fs::exists(folder / name)) files.push_back(folder / name);
   if (files.empty()) return "no DICOM results to send";
-  imaging::PacsClient pacs(*settings.sendTo, settings.association);
-  auto stored = pacs.store(files);
+  auto archive = imaging::openArchive(*settings.sendTo, settings.association);
+  if (!archive.ok()) return archive.error().message;
+  auto stored = archive.value()->store(files);
   if (!stored.ok()) return stored.error().message;
   if (stored.value().stored != static_cast<int>(files.size()))
     return std::to_string(stored.value().stored) + " of " + std::to_string(files.size()) +
@@ -299,8 +301,9 @@ class BatchWorker {
   std::optional<std::string> retrieve(const BatchItem& item, imaging::DicomScanResult& scan,
                                       SummaryRow& row) {
     const fs::path images = workFolder(item) / "images";
-    imaging::PacsClient pacs(*settings_.pacs, settings_.association);
-    auto got = pacs.get(item.key, std::nullopt, images, {}, &gStopRequested);
+    auto archive = imaging::openArchive(*settings_.pacs, settings_.association);
+    if (!archive.ok()) return archive.error().message;
+    auto got = archive.value()->get(item.key, std::nullopt, images, {}, &gStopRequested);
     if (!got.ok()) {
       if (got.error().code == core::ErrorCode::Cancelled) return std::string(kCancelled);
       return got.error().message;
@@ -583,11 +586,13 @@ constexpr const char* kUsage =
     "SLURM_ARRAY_TASK_COUNT say the same (an sbatch --array job). merge joins the tasks'\n"
     "summaries into one, one row per study or photograph (see docs/batch-slurm.sbatch).\n"
     "--jobs N analyses N items at a time, each with its own model session and (unless\n"
-    "--threads) 1/N of the cores. --send-to NODE (AET@HOST:PORT or a name from the nodes\n"
-    "file) sends each study's SR and SEG by C-STORE as it finishes.\n"
-    "--pacs NODE takes the studies a study-level C-FIND matches (--query patient-id=,\n"
-    "patient-name=, date=FROM-TO, modality=, accession=, study=; all of them without)\n"
-    "and retrieves each by C-GET into its folder when its turn comes; the images are\n"
+    "--threads) 1/N of the cores. --send-to NODE (AET@HOST:PORT, a DICOMweb URL or a name\n"
+    "from the nodes file) sends each study's SR and SEG (C-STORE or STOW-RS) as it\n"
+    "finishes.\n"
+    "--pacs NODE takes the studies a study-level query matches (C-FIND, or QIDO-RS when\n"
+    "NODE is a DICOMweb URL; --query patient-id=, patient-name=, date=FROM-TO, modality=,\n"
+    "accession=, study=; all of them without) and retrieves each (C-GET or WADO-RS) into\n"
+    "its folder when its turn comes; the images are\n"
     "deleted after the analysis unless --keep-images. A fundus model then grades every\n"
     "photograph of the study (the row: its worst grade). --timeout S bounds every network\n"
     "wait (default 30 s).\n";
@@ -836,9 +841,10 @@ std::optional<int> readSettings(CommandLine& cl, BatchSettings& settings) {
   for (auto [option, node] :
        {std::pair{"--send-to", &settings.sendTo}, std::pair{"--pacs", &settings.pacs}}) {
     if (auto text = cl.value(option)) {
-      auto resolved = imaging::resolveNode(*text);
-      if (!resolved.ok()) return fail(resolved.error().message);
-      *node = resolved.value();
+      // Checked now (a name in the nodes file, a URL's form), used later.
+      auto archive = imaging::openArchive(*text, settings.association);
+      if (!archive.ok()) return fail(archive.error().message);
+      *node = *text;
     }
   }
   std::error_code ec;
@@ -877,8 +883,7 @@ int runBatch(const std::vector<std::string>& args) {
         "--send-to sends CT studies' SR and SEG; a fundus model's batch results are "
         "JSON and PNG (vigie-cli export writes a fundus series' SR)",
         kUsage);
-  const std::string source =
-      settings.pacs ? "the studies " + *cl.value("--pacs") + " finds" : settings.input.string();
+  const std::string source = settings.pacs ? *settings.pacs + " (query)" : settings.input.string();
   BatchRun run(settings);
   if (auto listed = run.listItems(query.value()); !listed.ok()) return fail(listed.error().message);
   if (run.total() == 0 && settings.pacs) {

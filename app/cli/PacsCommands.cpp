@@ -34,9 +34,12 @@ constexpr const char* kUsage =
     "                            [--port P] | --dest AET\n"
     "       vigie-cli pacs store --node AET@HOST:PORT FILE|DIR...\n"
     "       vigie-cli pacs nodes\n"
-    "--node is AET@HOST:PORT or the name of a node in the nodes file ($VIGIE_NODES, else\n"
-    "~/.config/vigie/nodes.json: {\"nodes\": [{\"name\", \"aet\", \"host\", \"port\"}]}),\n"
-    "which `pacs nodes` lists.\n"
+    "--node is AET@HOST:PORT, a DICOMweb service's base URL (http(s)://HOST/dicom-web;\n"
+    "user:password@HOST for HTTP basic authentication), or the name of a node in the nodes\n"
+    "file ($VIGIE_NODES, else ~/.config/vigie/nodes.json: {\"nodes\": [{\"name\", \"aet\",\n"
+    "\"host\", \"port\"} or {\"name\", \"url\"}]}), which `pacs nodes` lists.\n"
+    "Over DICOMweb, echo, find, get and store are QIDO-RS, WADO-RS and STOW-RS (HTTPS\n"
+    "certificates checked against the system's authorities); move is DIMSE only.\n"
     "Talks DICOM (DIMSE) to a PACS: C-ECHO; a Study Root C-FIND at study or series level\n"
     "(a series-level query needs --study; names may use * and ?, dates are DICOM ranges);\n"
     "C-GET of a study or a series into DIR/STUDY/SERIES/SOP.dcm (file names from the UIDs\n"
@@ -50,11 +53,8 @@ constexpr const char* kUsage =
     "default 60 s a message, 10 s to connect). Exit code 0 on success, 1 when the PACS\n"
     "refused or failed.\n";
 
-core::Result<imaging::PacsClient> clientOf(CommandLine& cl) {
-  const auto nodeText = cl.value("--node");
-  if (!nodeText) return core::makeError(core::ErrorCode::InvalidArgument, "--node is required");
-  auto node = imaging::resolveNode(*nodeText);
-  if (!node.ok()) return node.error();
+/// Vigie's AE title and the timeouts, from --aet and --timeout.
+core::Result<imaging::AssociationSettings> settingsOf(CommandLine& cl) {
   imaging::AssociationSettings settings;
   settings.ourAeTitle = cl.value("--aet").value_or("VIGIE");
   if (settings.ourAeTitle.empty() || settings.ourAeTitle.size() > 16)
@@ -66,7 +66,30 @@ core::Result<imaging::PacsClient> clientOf(CommandLine& cl) {
   } else {
     return core::makeError(core::ErrorCode::InvalidArgument, "--timeout: seconds, above 0");
   }
-  return imaging::PacsClient(node.value(), settings);
+  return settings;
+}
+
+/// The archive --node names, over DIMSE or DICOMweb.
+core::Result<std::unique_ptr<imaging::ArchiveClient>> archiveOf(CommandLine& cl) {
+  const auto nodeText = cl.value("--node");
+  if (!nodeText) return core::makeError(core::ErrorCode::InvalidArgument, "--node is required");
+  auto settings = settingsOf(cl);
+  if (!settings.ok()) return settings.error();
+  return imaging::openArchive(*nodeText, settings.value());
+}
+
+/// A DIMSE node, for what only DIMSE does (C-MOVE).
+core::Result<imaging::PacsClient> dimseClientOf(CommandLine& cl) {
+  const auto nodeText = cl.value("--node");
+  if (!nodeText) return core::makeError(core::ErrorCode::InvalidArgument, "--node is required");
+  if (nodeText->rfind("http://", 0) == 0 || nodeText->rfind("https://", 0) == 0)
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "pacs move is DIMSE only; over DICOMweb, pacs get retrieves");
+  auto node = imaging::resolveNode(*nodeText);
+  if (!node.ok()) return node.error();
+  auto settings = settingsOf(cl);
+  if (!settings.ok()) return settings.error();
+  return imaging::PacsClient(node.value(), settings.value());
 }
 
 int listNodes() {
@@ -74,19 +97,20 @@ int listNodes() {
   auto nodes = imaging::readNodes(file);
   if (!nodes.ok()) return fail(nodes.error().message);
   for (const auto& named : nodes.value())
-    std::printf("%-16s %s\n", named.name.c_str(), named.node.describe().c_str());
+    std::printf("%-16s %s\n", named.name.c_str(),
+                named.url.empty() ? named.node.describe().c_str() : named.url.c_str());
   std::printf("%zu nodes in %s\n", nodes.value().size(), file.c_str());
   return 0;
 }
 
-int echo(const imaging::PacsClient& client) {
+int echo(const imaging::ArchiveClient& client) {
   auto answered = client.echo();
   if (!answered.ok()) return fail(answered.error().message);
-  std::printf("%s answered the C-ECHO\n", client.node().describe().c_str());
+  std::printf("%s answered\n", client.describe().c_str());
   return 0;
 }
 
-int find(const imaging::PacsClient& client, CommandLine& cl) {
+int find(const imaging::ArchiveClient& client, CommandLine& cl) {
   imaging::PacsQuery query;
   const std::string level = cl.value("--level").value_or("study");
   if (level != "study" && level != "series") return usage("--level is study or series", kUsage);
@@ -136,7 +160,7 @@ int find(const imaging::PacsClient& client, CommandLine& cl) {
   return 0;
 }
 
-int get(const imaging::PacsClient& client, CommandLine& cl) {
+int get(const imaging::ArchiveClient& client, CommandLine& cl) {
   const auto study = cl.value("--study");
   const auto out = cl.value("--out");
   if (!study || !out) return usage("pacs get needs --study and --out", kUsage);
@@ -234,7 +258,7 @@ int move(const imaging::PacsClient& client, CommandLine& cl, const std::string& 
   return failedAny ? 1 : 0;
 }
 
-int store(const imaging::PacsClient& client, CommandLine& cl) {
+int store(const imaging::ArchiveClient& client, CommandLine& cl) {
   std::vector<std::filesystem::path> files;
   std::set<std::filesystem::path> named;  // given by the user, not found in a folder
   // The first positional argument is the verb, "store".
@@ -258,7 +282,7 @@ int store(const imaging::PacsClient& client, CommandLine& cl) {
   if (!report.ok()) return fail(report.error().message);
   const auto& r = report.value();
   std::printf("stored %d of %zu DICOM files on %s", r.stored, files.size() - r.notDicom.size(),
-              client.node().describe().c_str());
+              client.describe().c_str());
   if (!r.notDicom.empty())
     std::printf(" (%zu files that are not DICOM left out)", r.notDicom.size());
   std::printf("\n");
@@ -285,14 +309,19 @@ int runPacs(const std::vector<std::string>& args) {
     return usage("pacs needs echo, find, get, move, store or nodes", kUsage);
   const std::string verb = cl.positional().front();
   if (verb == "nodes") return listNodes();
-  auto client = clientOf(cl);
+  if (verb == "move") {
+    auto client = dimseClientOf(cl);
+    if (!client.ok()) return usage(client.error().message, kUsage);
+    return move(client.value(), cl, cl.value("--aet").value_or("VIGIE"));
+  }
+  if (verb != "echo" && verb != "find" && verb != "get" && verb != "store")
+    return usage("unknown pacs command '" + verb + "'", kUsage);
+  auto client = archiveOf(cl);
   if (!client.ok()) return usage(client.error().message, kUsage);
-  if (verb == "echo") return echo(client.value());
-  if (verb == "find") return find(client.value(), cl);
-  if (verb == "get") return get(client.value(), cl);
-  if (verb == "store") return store(client.value(), cl);
-  if (verb == "move") return move(client.value(), cl, cl.value("--aet").value_or("VIGIE"));
-  return usage("unknown pacs command '" + verb + "'", kUsage);
+  if (verb == "echo") return echo(*client.value());
+  if (verb == "find") return find(*client.value(), cl);
+  if (verb == "get") return get(*client.value(), cl);
+  return store(*client.value(), cl);
 }
 
 namespace {

@@ -15,7 +15,7 @@
 #include <QVBoxLayout>
 #include <variant>
 
-#include "vigie/imaging/net/PacsClient.h"
+#include "vigie/imaging/net/ArchiveClient.h"
 
 namespace vigie::app {
 namespace {
@@ -31,12 +31,12 @@ const std::pair<const char*, const char*> kColumns[] = {
     {"Images", "NumberOfStudyRelatedInstances"},
 };
 
-core::Result<imaging::PacsClient> clientFor(const QString& nodeText, const QString& aeTitle) {
-  auto node = imaging::resolveNode(nodeText.trimmed().toStdString());
-  if (!node.ok()) return node.error();
+/// The archive the user named: AET@HOST:PORT, a DICOMweb URL or a configured node's name.
+core::Result<std::unique_ptr<imaging::ArchiveClient>> clientFor(const QString& nodeText,
+                                                                const QString& aeTitle) {
   imaging::AssociationSettings settings;
   settings.ourAeTitle = aeTitle.trimmed().isEmpty() ? "VIGIE" : aeTitle.trimmed().toStdString();
-  return imaging::PacsClient(node.value(), settings);
+  return imaging::openArchive(nodeText.trimmed().toStdString(), settings);
 }
 
 }  // namespace
@@ -45,7 +45,9 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   setWindowTitle(tr("Query/Retrieve from a PACS"));
   QSettings settings;
   node_ = new QLineEdit(settings.value("pacs/node").toString(), this);
-  node_->setPlaceholderText(tr("ORTHANC@pacs.hospital.org:4242, or a configured node's name"));
+  node_->setPlaceholderText(
+      tr("ORTHANC@pacs.hospital.org:4242, https://pacs.hospital.org/dicom-web, or a "
+         "configured node's name"));
   // The site's configured nodes (the nodes file), offered by name.
   QStringList names;
   if (auto nodes = imaging::readNodes(imaging::defaultNodesFile()); nodes.ok())
@@ -152,8 +154,9 @@ void PacsQueryDialog::search() {
   query.modality = modality_->text().trimmed().toStdString();
   progress_->setRange(0, 0);  // busy, no count yet
   setBusy(true, tr("Searching %1 ...").arg(node_->text().trimmed()));
-  job_.start([this, client = client.value(), query](const auto& token) {
-    auto found = client.find(query);
+  std::shared_ptr<imaging::ArchiveClient> archive = std::move(client.value());
+  job_.start([this, archive, query](const auto& token) {
+    auto found = archive->find(query);
     token.post([this, found = std::move(found)] {
       job_.finished();
       results_->setSortingEnabled(false);
@@ -200,7 +203,8 @@ void PacsQueryDialog::retrieve() {
   const QString cache = cacheFolder();
   progress_->setRange(0, 0);
   setBusy(true, tr("Retrieving study %1 ...").arg(studyUid));
-  job_.start([this, client = client.value(), studyUid, cache](const auto& token) {
+  std::shared_ptr<imaging::ArchiveClient> archive = std::move(client.value());
+  job_.start([this, archive, studyUid, cache](const auto& token) {
     auto onProgress = [this, token](int done, int total) {
       token.post([this, done, total] {
         progress_->setRange(0, total);
@@ -209,8 +213,8 @@ void PacsQueryDialog::retrieve() {
                                    : tr("Retrieving: %1 objects").arg(done));
       });
     };
-    auto report = client.get(studyUid.toStdString(), std::nullopt, cache.toStdString(), onProgress,
-                             &token.flag());
+    auto report = archive->get(studyUid.toStdString(), std::nullopt, cache.toStdString(),
+                               onProgress, &token.flag());
     token.post(
         [this, report = std::move(report), studyUid, cache] {
           job_.finished();

@@ -4,7 +4,7 @@
 #include "SeriesChoice.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
-#include "vigie/imaging/net/PacsClient.h"
+#include "vigie/imaging/net/ArchiveClient.h"
 
 namespace vigie::app {
 namespace {
@@ -28,13 +28,13 @@ core::Result<ReviewExport> exportOnWorker(const std::string& studyPath,
 /// Sends what the export wrote to the node; a message saying what went wrong, else empty.
 std::string sendToPacs(const ReviewExport& e, const std::string& node,
                        const std::string& ourAeTitle) {
-  auto resolved = imaging::resolveNode(node);
-  if (!resolved.ok()) return resolved.error().message;
   imaging::AssociationSettings settings;
   settings.ourAeTitle = ourAeTitle;
+  auto archive = imaging::openArchive(node, settings);
+  if (!archive.ok()) return archive.error().message;
   std::vector<std::filesystem::path> files = {e.report};
   if (!e.segmentation.empty()) files.push_back(e.segmentation);
-  auto stored = imaging::PacsClient(resolved.value(), settings).store(files);
+  auto stored = archive.value()->store(files);
   if (!stored.ok()) return stored.error().message;
   std::string problems;
   for (const auto& p : stored.value().problems) problems += (problems.empty() ? "" : "; ") + p;

@@ -14,7 +14,12 @@ driven against the same PACS (the Qt Test `retrievesAStudyFromAPacs`, under
 Xvfb). With --models, batch screening from the PACS: `vigie-cli batch --pacs`
 finds the study by query, retrieves it, analyses it with the test CT model and
 sends its SR and SEG back (--send-to), where a C-FIND then finds them; a rerun
-has nothing to do, and a query matching nothing is not an error. Exit 77
+has nothing to do, and a query matching nothing is not an error. Then the same
+archive over DICOMweb (Debian's orthanc-dicomweb plugin): QIDO-RS at both
+levels, WADO-RS of a series and of the study (nothing written over), STOW-RS of
+a series, a DICOMweb node by name, C-MOVE refused for it, a service that is
+down named without its password, batch screening over DICOMweb, and a
+hostile service's corrupt and cut-off parts. Exit 77
 (skipped) when Orthanc is not installed.
 """
 import csv
@@ -30,6 +35,7 @@ import urllib.request
 from checks import FAILURES, check, free_port
 
 ORTHANC = "/usr/sbin/Orthanc"
+DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
 
 
 def run(cli, *args, timeout=120):
@@ -61,7 +67,9 @@ def start_orthanc(work, ours):
         "DicomAlwaysAllowGet": False,
         "DicomAlwaysAllowMove": False,
         "DicomModalities": {"vigie": ["VIGIE", "127.0.0.1", ours]},
-        "Plugins": [],
+        # Debian's orthanc-dicomweb: the same archive over QIDO-RS, WADO-RS, STOW-RS.
+        "Plugins": [DICOMWEB_PLUGIN] if os.path.exists(DICOMWEB_PLUGIN) else [],
+        "DicomWeb": {"Enable": True, "Root": "/dicom-web/"},
     }
     path = os.path.join(work, "orthanc.json")
     with open(path, "w") as f:
@@ -115,6 +123,143 @@ def check_listener(cli, work, study_dir, slices):
     check(over.returncode == 1 and "A700" in over.stderr and kept <= 1024 * 1024,
           f"past its 1 MiB quota the listener refuses objects (A700); {kept} bytes kept")
     check("quota" in err, "the listener says the quota was reached")
+
+
+def stats(http):
+    return json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/statistics").read())
+
+
+def check_dicomweb(cli, work, http, study_uid, series_uid, slices, info, models):
+    """The same archive over DICOMweb (Orthanc's plugin): QIDO-RS, WADO-RS, STOW-RS."""
+    check(os.path.exists(DICOMWEB_PLUGIN),
+          "Orthanc's DICOMweb plugin is installed (apt-get install orthanc-dicomweb)")
+    web = f"http://127.0.0.1:{http}/dicom-web"
+    echo = run(cli, "pacs", "echo", "--node", web)
+    check(echo.returncode == 0 and "answered" in echo.stdout,
+          "DICOMweb: the service answers: " + (echo.stdout + echo.stderr).strip())
+    found = run(cli, "pacs", "find", "--node", web, "--json")
+    matches = json.loads(found.stdout) if found.returncode == 0 else []
+    check(any(m["study_uid"] == study_uid for m in matches),
+          "QIDO-RS at study level finds the study: " + found.stderr.strip())
+    nobody = run(cli, "pacs", "find", "--node", web, "--patient-name", "NOBODY*")
+    check(nobody.returncode == 0 and "0 matches" in nobody.stdout, "QIDO-RS: a query matching nothing")
+    series = run(cli, "pacs", "find", "--node", web, "--level", "series", "--study", study_uid,
+                 "--json")
+    series_matches = json.loads(series.stdout) if series.returncode == 0 else []
+    check(any(m["series_uid"] == series_uid and m.get("Modality") == "CT" for m in series_matches),
+          "QIDO-RS at series level finds the CT series")
+    cache = os.path.join(work, "web-cache")
+    got = run(cli, "pacs", "get", "--node", web, "--study", study_uid, "--series", series_uid,
+              "--out", cache)
+    placed = os.path.join(cache, study_uid, series_uid)
+    check(got.returncode == 0 and f"retrieved {slices} objects" in got.stdout
+          and os.path.isdir(placed) and len(os.listdir(placed)) == slices,
+          "WADO-RS of the series: one file per object under STUDY/SERIES: "
+          + (got.stdout + got.stderr).strip()[-300:])
+    retrieved = json.loads(run(cli, "info", placed, "--json").stdout or "{}")
+    check(retrieved.get("series") and retrieved["series"][0]["volume"]["size"]
+          == info["series"][0]["volume"]["size"], "the series retrieved over DICOMweb reads as the same volume")
+    whole = run(cli, "pacs", "get", "--node", web, "--study", study_uid, "--out", cache)
+    check(whole.returncode == 0 and len(os.listdir(placed)) == slices,
+          "retrieving the whole study again writes over nothing: " + whole.stderr.strip()[-300:])
+    check(not [n for n in os.listdir(cache) if n.startswith(".vigie-")],
+          "no download left behind in the cache")
+    bad = run(cli, "pacs", "get", "--node", web, "--study", "../../etc", "--out", cache)
+    check(bad.returncode == 1 and "not a DICOM UID" in bad.stderr,
+          "a study UID that is not a UID is refused before any request")
+
+    other = os.path.join(work, "web-study")
+    run(cli, "synth", "ct", "--out", other, "--count", "1", "--seed", "77", "--size", "48x48x16",
+        "--nodules", "0")
+    before = stats(http)["CountInstances"]
+    stored = run(cli, "pacs", "store", "--node", web, other)
+    check(stored.returncode == 0 and "stored 16 of 16" in stored.stdout
+          and stats(http)["CountInstances"] == before + 16,
+          "STOW-RS of a series: " + (stored.stdout + stored.stderr).strip()[-300:])
+    not_dicom = run(cli, "pacs", "store", "--node", web, os.path.join(other, "case_000",
+                                                                      "truth.json"))
+    check(not_dicom.returncode == 1 and "not a DICOM file" in not_dicom.stderr,
+          "STOW-RS: a named file that is not DICOM is an error")
+
+    nodes = os.path.join(work, "web-nodes.json")
+    with open(nodes, "w") as f:
+        json.dump({"nodes": [{"name": "cloud", "url": web + "/"}]}, f)
+    by_name = subprocess.run([cli, "pacs", "echo", "--node", "cloud"], capture_output=True,
+                             text=True, env=dict(os.environ, VIGIE_NODES=nodes), timeout=60)
+    check(by_name.returncode == 0, "a DICOMweb node by its name in the nodes file")
+    moved = subprocess.run([cli, "pacs", "move", "--node", "cloud", "--study", study_uid,
+                            "--out", cache], capture_output=True, text=True,
+                           env=dict(os.environ, VIGIE_NODES=nodes), timeout=60)
+    check(moved.returncode == 2 and "DIMSE" in moved.stderr, "C-MOVE to a DICOMweb node is refused")
+    closed = f"http://doctor:secret@127.0.0.1:{free_port()}/dicom-web"
+    down = run(cli, "pacs", "echo", "--node", closed, "--timeout", "5", timeout=60)
+    check(down.returncode == 1 and "127.0.0.1" in down.stderr and "secret" not in down.stderr
+          and down.seconds < 20,
+          "a service that is down is an error naming it, without its password: "
+          + down.stderr.strip())
+    named = run(cli, "pacs", "find", "--node", closed, "--patient-name", "DOE^JANE",
+                "--timeout", "5", timeout=60)
+    check(named.returncode == 1 and "DOE" not in named.stderr,
+          "nor the patient's name it was asked for: " + named.stderr.strip())
+    if models:
+        before = stats(http)["CountInstances"]
+        out = os.path.join(work, "web-batch")
+        batch = run(cli, "batch", "--pacs", web, "--query", "modality=CT", "--query",
+                    "study=" + study_uid, "--model", os.path.join(models, "blob3d-bundle"),
+                    "--out", out, "--send-to", web, timeout=300)
+        rows = []
+        if os.path.isfile(os.path.join(out, "summary.csv")):
+            with open(os.path.join(out, "summary.csv"), newline="") as f:
+                rows = list(csv.DictReader(f))
+        check(batch.returncode == 0 and len(rows) == 1 and rows[0]["sent"] == "yes"
+              and stats(http)["CountInstances"] == before + 2,
+              "batch over DICOMweb: QIDO-RS, WADO-RS, analysis, SR and SEG sent by STOW-RS: "
+              + (batch.stdout + batch.stderr).strip()[-400:])
+
+
+def check_hostile_dicomweb(cli, work, study_dir):
+    """A DICOMweb service that sends a corrupt part and then breaks off: what
+    was whole is kept, the rest reported, nothing written outside the cache."""
+    import http.server
+    import threading
+    first = sorted(os.path.join(d, n) for d, _, names in os.walk(study_dir) for n in names
+                   if n.endswith(".dcm"))[0]
+    with open(first, "rb") as f:
+        good = f.read()
+
+    class Hostile(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            boundary = "xyz"
+            body = (b"--xyz\r\nContent-Type: application/dicom\r\n\r\n" + good
+                    + b"\r\n--xyz\r\nContent-Type: application/dicom\r\n\r\n"
+                    + b"\x00" * 200 + b"not DICOM at all"
+                    + b"\r\n--xyz\r\nContent-Type: application/dicom\r\n\r\n" + good[:500])
+            self.send_response(200)
+            self.send_header("Content-Type",
+                             f'multipart/related; type="application/dicom"; boundary="{boundary}"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Hostile)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        cache = os.path.join(work, "hostile-cache")
+        got = run(cli, "pacs", "get", "--node", f"http://127.0.0.1:{server.server_port}/dicom-web",
+                  "--study", "1.2.3", "--out", cache)
+        files = [os.path.join(d, n) for d, _, names in os.walk(cache) for n in names]
+        check(got.returncode == 1 and "part 2 is not a DICOM object" in got.stderr
+              and "cut off after 2 whole parts" in got.stderr
+              and "retrieved 1 objects" in got.stdout and len(files) == 1
+              and os.path.commonpath([cache, files[0]]) == cache,
+              "a corrupt part is reported, the whole one kept, the cut-off one dropped: "
+              + (got.stdout + got.stderr).strip()[-300:])
+    finally:
+        server.shutdown()
 
 
 def check_batch(cli, work, node, http, study_uid, models):
@@ -276,6 +421,7 @@ def main():
                   f"{after['CountInstances']} instances")
         if models:
             check_batch(cli, work, node, http, study_uid, models)
+        check_dicomweb(cli, work, http, study_uid, series_uid, slices, info, models)
         bad_uid = run(cli, "pacs", "get", "--node", node, "--study", "../../etc", "--out", cache)
         check(bad_uid.returncode == 1 and "not a DICOM UID" in bad_uid.stderr,
               "a study UID that is not a UID is refused")
@@ -284,6 +430,7 @@ def main():
         orthanc.wait(timeout=30)
 
     check_listener(cli, work, study_dir, slices)
+    check_hostile_dicomweb(cli, work, study_dir)
     # A peer that takes the connection and never answers: an error, not a hang.
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

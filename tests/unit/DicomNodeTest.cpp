@@ -6,6 +6,7 @@
 
 #include "../../imaging/src/net/CacheFolder.h"
 #include "TestFolder.h"
+#include "vigie/imaging/net/DicomWebClient.h"
 #include "vigie/imaging/net/PacsClient.h"
 
 using namespace vigie;
@@ -95,4 +96,55 @@ TEST(DicomNode, ResolvesNamesFromTheNodesFileAndNamesItsMistakes) {
   auto none = imaging::readNodes(dir / "absent.json");
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none.value().empty());
+}
+
+TEST(DicomNode, ADicomWebServiceIsNamedByItsUrlOrInTheNodesFile) {
+  vigie::test::TestFolder dir("web-nodes");
+  const auto file = dir / "nodes.json";
+  std::ofstream(file)
+      << R"({"nodes": [{"name": "cloud", "url": "https://a:b@pacs.example/dicom-web/"},
+                                        {"name": "pacs", "aet": "ORTHANC", "host": "h", "port": 4242}]})";
+  auto nodes = imaging::readNodes(file);
+  ASSERT_TRUE(nodes.ok()) << nodes.error().message;
+  ASSERT_EQ(nodes.value().size(), 2u);
+  EXPECT_EQ(nodes.value()[0].url, "https://a:b@pacs.example/dicom-web/");
+  EXPECT_TRUE(nodes.value()[1].url.empty());
+
+  imaging::AssociationSettings settings;
+  auto byName = imaging::openArchive("cloud", settings, file);
+  ASSERT_TRUE(byName.ok()) << byName.error().message;
+  // The password never shows in what Vigie prints or logs; the trailing / goes.
+  EXPECT_EQ(byName.value()->describe(), "https://pacs.example/dicom-web");
+  auto dimse = imaging::openArchive("pacs", settings, file);
+  ASSERT_TRUE(dimse.ok());
+  EXPECT_EQ(dimse.value()->describe(), "ORTHANC@h:4242");
+  auto direct = imaging::openArchive("http://127.0.0.1:8042/dicom-web", settings, file);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(direct.value()->describe(), "http://127.0.0.1:8042/dicom-web");
+
+  // Where only DIMSE will do (C-MOVE, the listener), a DICOMweb name is refused, saying why.
+  auto asDimse = imaging::resolveNode("cloud", file);
+  ASSERT_FALSE(asDimse.ok());
+  EXPECT_NE(asDimse.error().message.find("DICOMweb"), std::string::npos);
+
+  for (const std::string bad : {"https://", "http://host name/x", "ftp://host/dicom-web"}) {
+    auto parsed = imaging::DicomWebNode::parse(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+  }
+}
+
+TEST(DicomNode, ADicomWebRequestRefusesAnythingButAUidInItsPath) {
+  imaging::DicomWebClient client(
+      imaging::DicomWebNode::parse("http://127.0.0.1:9/dicom-web").value());
+  vigie::test::TestFolder dir("web-get");
+  for (const std::string uid : {"../../etc", "1.2/3", "1.2.3?x=1"}) {
+    auto got = client.get(uid, std::nullopt, dir.path());
+    ASSERT_FALSE(got.ok()) << uid;
+    EXPECT_NE(got.error().message.find("not a DICOM UID"), std::string::npos) << uid;
+  }
+  imaging::PacsQuery query;
+  query.level = imaging::QueryLevel::Series;
+  auto found = client.find(query);
+  ASSERT_FALSE(found.ok());
+  EXPECT_NE(found.error().message.find("Study Instance UID"), std::string::npos);
 }

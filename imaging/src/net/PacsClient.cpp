@@ -18,6 +18,7 @@
 
 #include "../dicom/DcmtkSetup.h"
 #include "CacheFolder.h"
+#include "NetSupport.h"
 
 namespace vigie::imaging {
 namespace {
@@ -49,11 +50,7 @@ const OFList<OFString>& uncompressed() {
   return syntaxes;
 }
 
-std::string text(DcmItem* item, const DcmTagKey& tag) {
-  OFString value;
-  if (item && item->findAndGetOFStringArray(tag, value).good()) return value.c_str();
-  return {};
-}
+using internal::text;
 
 /// DCMTK's SCU with Vigie's rules for what a PACS sends: file names from the
 /// UIDs (checked), nothing written over, progress and cancel between objects.
@@ -291,19 +288,27 @@ core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file
   for (std::size_t i = 0; i < json["nodes"].size(); ++i) {
     const auto& entry = json["nodes"][i];
     const std::string where = file.string() + ": nodes[" + std::to_string(i) + "]";
+    if (entry.is_object() && entry.value("name", nlohmann::json()).is_string() &&
+        entry.value("url", nlohmann::json()).is_string()) {
+      // A DICOMweb service: its base URL, checked when it is used.
+      nodes.push_back({entry["name"].get<std::string>(), {}, entry["url"].get<std::string>()});
+      continue;
+    }
     if (!entry.is_object() || !entry.value("name", nlohmann::json()).is_string() ||
         !entry.value("aet", nlohmann::json()).is_string() ||
         !entry.value("host", nlohmann::json()).is_string() ||
         !entry.value("port", nlohmann::json()).is_number_integer()) {
       return core::makeError(core::ErrorCode::ParseError,
-                             where + ": needs name, aet, host (text) and port (a number)");
+                             where +
+                                 ": needs name, and aet, host (text) and port (a number) "
+                                 "or url (a DICOMweb service)");
     }
     auto node =
         DicomNode::parse(entry["aet"].get<std::string>() + "@" + entry["host"].get<std::string>() +
                          ":" + std::to_string(entry["port"].get<long long>()));
     if (!node.ok())
       return core::makeError(core::ErrorCode::ParseError, where + ": " + node.error().message);
-    nodes.push_back({entry["name"].get<std::string>(), node.value()});
+    nodes.push_back({entry["name"].get<std::string>(), node.value(), {}});
   }
   return nodes;
 }
@@ -313,8 +318,14 @@ core::Result<DicomNode> resolveNode(const std::string& text,
   if (text.find('@') != std::string::npos) return DicomNode::parse(text);
   auto nodes = readNodes(nodesFile);
   if (!nodes.ok()) return nodes.error();
-  for (const auto& named : nodes.value())
-    if (named.name == text) return named.node;
+  for (const auto& named : nodes.value()) {
+    if (named.name != text) continue;
+    if (!named.url.empty())
+      return core::makeError(core::ErrorCode::InvalidArgument,
+                             "'" + text + "' is a DICOMweb service (" + named.url +
+                                 "): this needs a DIMSE node (AET@HOST:PORT)");
+    return named.node;
+  }
   return core::makeError(
       core::ErrorCode::NotFound,
       "'" + text + "': neither AET@HOST:PORT nor a node of " + nodesFile.string());

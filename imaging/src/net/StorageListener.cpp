@@ -11,6 +11,7 @@
 
 #include "../dicom/DcmtkSetup.h"
 #include "CacheFolder.h"
+#include "NetSupport.h"
 
 namespace vigie::imaging {
 namespace {
@@ -18,11 +19,7 @@ namespace {
 constexpr Uint16 kOutOfResources = 0xA700;
 constexpr Uint16 kCannotUnderstand = 0xC000;
 
-std::string text(DcmItem* item, const DcmTagKey& tag) {
-  OFString value;
-  if (item && item->findAndGetOFString(tag, value).good()) return value.c_str();
-  return {};
-}
+using internal::text;
 
 std::uint64_t folderBytes(const std::filesystem::path& folder) {
   std::uint64_t bytes = 0;

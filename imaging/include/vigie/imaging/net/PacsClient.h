@@ -1,117 +1,27 @@
 #pragma once
 
-#include <atomic>
-#include <filesystem>
-#include <functional>
-#include <map>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include "vigie/core/Result.h"
+#include "vigie/imaging/net/ArchiveClient.h"
 
 namespace vigie::imaging {
-
-/// A DICOM application entity on the network: a PACS, a modality, a viewer.
-struct DicomNode {
-  std::string aeTitle;
-  std::string host;
-  int port = 104;
-
-  /// "AET@HOST:PORT" (the form `--node` takes); errors say what is wrong.
-  static core::Result<DicomNode> parse(const std::string& text);
-  std::string describe() const;  ///< "AET@HOST:PORT"
-};
-
-/// A node the site configured once, by name, in a nodes file:
-///   {"nodes": [{"name": "pacs", "aet": "ORTHANC", "host": "pacs.local", "port": 4242}]}
-struct NamedNode {
-  std::string name;
-  DicomNode node;
-};
-
-/// The nodes file: $VIGIE_NODES when set, else $XDG_CONFIG_HOME/vigie/nodes.json
-/// (~/.config/vigie/nodes.json).
-std::filesystem::path defaultNodesFile();
-
-/// The nodes of a nodes file (none when it does not exist); errors name the
-/// file and the entry that is wrong.
-core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file);
-
-/// "AET@HOST:PORT", or the name of a node in `nodesFile`.
-core::Result<DicomNode> resolveNode(const std::string& text,
-                                    const std::filesystem::path& nodesFile = defaultNodesFile());
-
-/// Who Vigie is on the association, and how long it waits.
-struct AssociationSettings {
-  std::string ourAeTitle = "VIGIE";
-  int connectTimeoutSeconds = 10;  ///< TCP connection and association negotiation
-  int dimseTimeoutSeconds = 60;    ///< each message; a silent peer fails after this
-};
-
-enum class QueryLevel { Study, Series };
-
-/// A Study Root C-FIND: empty fields match everything. Dates are DICOM
-/// ranges ("20240101-20240131", "20240101-", a single date).
-struct PacsQuery {
-  QueryLevel level = QueryLevel::Study;
-  std::string patientId;
-  std::string patientName;  ///< wildcards * and ? as DICOM allows
-  std::string studyDate;
-  std::string modality;  ///< Modalities in Study (study level) or Modality (series level)
-  std::string accessionNumber;
-  std::string studyUid;  ///< required at series level (Study Root)
-};
-
-/// One C-FIND match: the attributes asked for, by keyword ("PatientName",
-/// "StudyInstanceUID", "NumberOfStudyRelatedInstances" ...), as text.
-using PacsMatch = std::map<std::string, std::string>;
-
-struct RetrieveReport {
-  std::vector<std::filesystem::path> received;  ///< files written, in arrival order
-  int completed = 0;                            ///< the PACS's counts, from its final response
-  int failed = 0;
-  int warnings = 0;
-  std::vector<std::string> problems;  ///< each naming the object and what went wrong
-};
-
-struct MoveReport {
-  int completed = 0;  ///< the PACS's counts, from its final response
-  int failed = 0;
-  int warnings = 0;
-  std::vector<std::string> problems;
-};
-
-struct StoreReport {
-  int stored = 0;
-  std::vector<std::filesystem::path> notDicom;  ///< files left out: not DICOM
-  std::vector<std::string> problems;            ///< each naming the file and the PACS's status
-};
-
-/// Called as objects arrive or leave: (done, total; total 0 when unknown).
-using TransferProgress = std::function<void(int done, int total)>;
 
 /// Talks to one PACS over DIMSE (DCMTK's dcmnet): C-ECHO, Study Root C-FIND at
 /// study and series level, C-GET into a cache folder, C-STORE. Each call opens
 /// its own association and releases it; every wait has a timeout, so a peer
 /// that stops answering is an error, never a hang. Errors name the node and
 /// what it said (refused association, rejected AE title, a status code).
-class PacsClient {
+class PacsClient : public ArchiveClient {
  public:
   PacsClient(DicomNode node, AssociationSettings settings = {});
 
-  core::Status echo() const;
-  core::Result<std::vector<PacsMatch>> find(const PacsQuery& query) const;
-  /// Retrieves a study (or one of its series) by C-GET. Files are written
-  /// under `cacheFolder`/STUDY/SERIES/SOP.dcm, named from the UIDs only when
-  /// they are well-formed UIDs (else from a hash), so an object cannot write
-  /// outside the folder; an object whose file already exists with other
-  /// bytes is kept beside it and reported, never written over.
+  std::string describe() const override { return node_.describe(); }
+  core::Status echo() const override;
+  core::Result<std::vector<PacsMatch>> find(const PacsQuery& query) const override;
+  /// Retrieves by C-GET (see ArchiveClient::get).
   core::Result<RetrieveReport> get(const std::string& studyUid,
                                    const std::optional<std::string>& seriesUid,
                                    const std::filesystem::path& cacheFolder,
                                    const TransferProgress& progress = {},
-                                   const std::atomic<bool>* cancel = nullptr) const;
+                                   const std::atomic<bool>* cancel = nullptr) const override;
   /// Asks the PACS to send a study (or one of its series) to the AE title
   /// `destination` (C-MOVE): the PACS must know that title's host and port,
   /// and a storage SCP (StorageListener) must be listening there.
@@ -121,7 +31,7 @@ class PacsClient {
   /// Sends DICOM files (their own transfer syntax, else uncompressed); files
   /// that are not DICOM are listed in the report and not sent.
   core::Result<StoreReport> store(const std::vector<std::filesystem::path>& files,
-                                  const TransferProgress& progress = {}) const;
+                                  const TransferProgress& progress = {}) const override;
 
   const DicomNode& node() const { return node_; }
 

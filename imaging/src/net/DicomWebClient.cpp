@@ -1,0 +1,539 @@
+#include "vigie/imaging/net/DicomWebClient.h"
+
+#include <curl/curl.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
+#include <dcmtk/dcmdata/dctag.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "CacheFolder.h"
+#include "NetSupport.h"
+
+namespace vigie::imaging {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A JSON answer larger than this is refused: a query's matches, not images.
+constexpr std::size_t kMaxJsonBytes = 64u << 20;
+/// STOW-RS sends this many files per request, so that one request's body
+/// stays small and a failure names a small batch.
+constexpr std::size_t kFilesPerStore = 64;
+
+void initialiseCurlOnce() {
+  static const bool initialised = [] {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return true;
+  }();
+  (void)initialised;
+}
+
+/// A boundary no DICOM file is likely to hold.
+std::string newBoundary() {
+  std::random_device random;
+  char text[48];
+  std::snprintf(text, sizeof text, "vigie-%08x%08x%08x", random(), random(), random());
+  return text;
+}
+
+struct HttpAnswer {
+  long status = 0;
+  std::string contentType;
+};
+
+/// Where a response's body goes: into text (bounded) or into a file.
+struct BodySink {
+  std::string* text = nullptr;
+  std::FILE* file = nullptr;
+  bool tooLarge = false;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+size_t receive(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t bytes = size * count;
+  if (sink->file) return std::fwrite(data, 1, bytes, sink->file);
+  if (sink->text->size() + bytes > kMaxJsonBytes) {
+    sink->tooLarge = true;
+    return 0;  // ends the transfer
+  }
+  sink->text->append(data, bytes);
+  return bytes;
+}
+
+int checkCancel(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* sink = static_cast<BodySink*>(user);
+  return sink->cancel && sink->cancel->load() ? 1 : 0;
+}
+
+/// One HTTP request; the handle and header list freed with it.
+class HttpRequest {
+ public:
+  HttpRequest(const DicomWebNode& node, const std::string& url) : node_(node), url_(url) {
+    initialiseCurlOnce();
+    curl_ = curl_easy_init();
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, static_cast<long>(node.connectTimeoutSeconds));
+    // A transfer that moves less than a byte a second for the stall time
+    // fails; a large study that keeps coming does not.
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, static_cast<long>(node.stallTimeoutSeconds));
+    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_USERAGENT, "Vigie");
+  }
+  ~HttpRequest() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+  HttpRequest(const HttpRequest&) = delete;
+  HttpRequest& operator=(const HttpRequest&) = delete;
+
+  void header(const std::string& line) { headers_ = curl_slist_append(headers_, line.c_str()); }
+
+  /// A POST whose body is read from `body` (`size` bytes).
+  void postFrom(std::FILE* body, curl_off_t size) {
+    curl_easy_setopt(curl_, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl_, CURLOPT_READDATA, body);
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, size);
+  }
+
+  core::Result<HttpAnswer> perform(BodySink& sink) {
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, receive);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, checkCancel);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &sink);
+    const CURLcode code = curl_easy_perform(curl_);
+    if (code == CURLE_ABORTED_BY_CALLBACK)
+      return core::makeError(core::ErrorCode::Cancelled, describeUrl() + ": cancelled");
+    if (sink.tooLarge)
+      return core::makeError(core::ErrorCode::ParseError,
+                             describeUrl() + ": the answer is larger than a query's should be");
+    if (code != CURLE_OK)
+      return core::makeError(core::ErrorCode::IoError,
+                             describeUrl() + ": " + curl_easy_strerror(code));
+    HttpAnswer answer;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &answer.status);
+    const char* type = nullptr;
+    if (curl_easy_getinfo(curl_, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type)
+      answer.contentType = type;
+    return answer;
+  }
+
+  /// The URL as messages show it: no password, and no query (it may hold a
+  /// patient's name or ID, which messages never repeat).
+  std::string describeUrl() const {
+    DicomWebNode shown = node_;
+    shown.baseUrl = url_.substr(0, url_.find('?'));
+    return "DICOMweb " + shown.describe();
+  }
+
+ private:
+  const DicomWebNode& node_;
+  std::string url_;
+  CURL* curl_ = nullptr;
+  curl_slist* headers_ = nullptr;
+};
+
+core::Error httpError(const HttpRequest& request, long status, const std::string& body) {
+  std::string said = body.substr(0, 200);
+  for (char& c : said)
+    if (c == '\n' || c == '\r') c = ' ';
+  return core::makeError(status == 404 ? core::ErrorCode::NotFound : core::ErrorCode::IoError,
+                         request.describeUrl() + ": HTTP " + std::to_string(status) +
+                             (said.empty() ? "" : " (" + said + ")"));
+}
+
+/// One DICOM JSON value as text: strings as they are, numbers as written,
+/// person names by their alphabetic form; several values joined by '\'.
+std::string valueText(const nlohmann::json& attribute) {
+  if (!attribute.is_object() || !attribute.contains("Value") || !attribute["Value"].is_array())
+    return {};
+  std::string text;
+  for (const auto& value : attribute["Value"]) {
+    std::string one;
+    if (value.is_string())
+      one = value.get<std::string>();
+    else if (value.is_number())
+      one = value.dump();
+    else if (value.is_object() && value.contains("Alphabetic") && value["Alphabetic"].is_string())
+      one = value["Alphabetic"].get<std::string>();
+    else
+      continue;  // a sequence's items: not a match's text
+    text += (text.empty() ? "" : "\\") + one;
+  }
+  return text;
+}
+
+/// A DICOM JSON object ({"0020000D": {"vr": "UI", "Value": [...]}}) as a
+/// match keyed by DICOM keyword, as the DIMSE client gives it.
+PacsMatch matchOf(const nlohmann::json& object) {
+  PacsMatch match;
+  for (const auto& [tagText, attribute] : object.items()) {
+    unsigned group = 0, element = 0;
+    if (tagText.size() != 8 || std::sscanf(tagText.c_str(), "%4x%4x", &group, &element) != 2)
+      continue;
+    DcmTag tag(DcmTagKey(static_cast<Uint16>(group), static_cast<Uint16>(element)));
+    const char* name = tag.getTagName();
+    const std::string keyword =
+        name && std::strcmp(name, DcmTag_ERROR_TagName) != 0 ? name : tagText;
+    const std::string text = valueText(attribute);
+    if (!text.empty()) match[keyword] = text;
+  }
+  return match;
+}
+
+/// `text` %-encoded for a URL's query.
+std::string escape(const std::string& text) {
+  initialiseCurlOnce();
+  char* escaped = curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size()));
+  std::string result = escaped ? escaped : "";
+  curl_free(escaped);
+  return result;
+}
+
+/// The boundary parameter of a multipart Content-Type, quoted or not.
+std::string boundaryOf(const std::string& contentType) {
+  const auto at = contentType.find("boundary=");
+  if (at == std::string::npos) return {};
+  std::string value = contentType.substr(at + 9);
+  if (!value.empty() && value[0] == '"') {
+    const auto end = value.find('"', 1);
+    return end == std::string::npos ? std::string() : value.substr(1, end - 1);
+  }
+  return value.substr(0, value.find_first_of("; \t"));
+}
+
+/// A file mapped into memory for reading; unmapped and closed with it.
+class MappedFile {
+ public:
+  explicit MappedFile(const fs::path& file) {
+    fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat info {};
+    if (fd_ < 0 || ::fstat(fd_, &info) != 0 || info.st_size == 0) return;
+    size_ = static_cast<std::size_t>(info.st_size);
+    void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (mapped != MAP_FAILED) data_ = static_cast<const char*>(mapped);
+  }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  const char* data() const { return data_; }
+  std::size_t size() const { return data_ ? size_ : 0; }
+
+ private:
+  int fd_ = -1;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// The whole bodies of a multipart/related message: (offset, length) in
+/// `message`; `complete` tells whether its closing delimiter came.
+std::vector<std::pair<std::size_t, std::size_t>> multipartBodies(std::string_view message,
+                                                                 const std::string& boundary,
+                                                                 bool& complete) {
+  std::vector<std::pair<std::size_t, std::size_t>> bodies;
+  const std::string delimiter = "--" + boundary;
+  complete = false;
+  std::size_t at = message.find(delimiter);
+  while (at != std::string_view::npos) {
+    std::size_t cursor = at + delimiter.size();
+    if (message.substr(cursor, 2) == "--") {  // the closing delimiter
+      complete = true;
+      break;
+    }
+    const std::size_t headersEnd = message.find("\r\n\r\n", cursor);
+    if (headersEnd == std::string_view::npos) break;
+    const std::size_t body = headersEnd + 4;
+    const std::size_t next = message.find("\r\n" + delimiter, body);
+    if (next == std::string_view::npos) break;  // truncated: the part is not whole
+    bodies.emplace_back(body, next - body);
+    at = next + 2;
+  }
+  return bodies;
+}
+
+/// Whether the file is a DICOM Part 10 file (preamble and "DICM"): what
+/// STOW-RS carries.
+bool isPart10(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[4] = {};
+  in.seekg(128);
+  return in.read(magic, 4) && std::memcmp(magic, "DICM", 4) == 0;
+}
+
+/// Removes a scratch file however the function leaves.
+struct ScratchFile {
+  fs::path path;
+  ~ScratchFile() {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+};
+
+fs::path scratchName(const fs::path& folder, const char* what) {
+  static std::atomic<unsigned> counter{0};
+  return folder / (std::string(".vigie-") + what + "-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(counter++) + ".part");
+}
+
+}  // namespace
+
+core::Result<DicomWebNode> DicomWebNode::parse(const std::string& url) {
+  const bool web = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+  if (!web || url.find("://") + 3 >= url.size() ||
+      url.find_first_of(" \t\r\n") != std::string::npos)
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "'" + url + "': a DICOMweb service is http(s)://HOST[:PORT]/PATH");
+  DicomWebNode node;
+  node.baseUrl = url;
+  while (!node.baseUrl.empty() && node.baseUrl.back() == '/') node.baseUrl.pop_back();
+  return node;
+}
+
+std::string DicomWebNode::describe() const {
+  const auto scheme = baseUrl.find("://");
+  if (scheme == std::string::npos) return baseUrl;
+  const auto hostStart = scheme + 3;
+  const auto pathStart = baseUrl.find('/', hostStart);
+  const auto at = baseUrl.rfind('@', pathStart == std::string::npos ? baseUrl.size() : pathStart);
+  if (at == std::string::npos || at < hostStart) return baseUrl;
+  return baseUrl.substr(0, hostStart) + baseUrl.substr(at + 1);  // no user:password
+}
+
+core::Status DicomWebClient::echo() const {
+  HttpRequest request(node_, node_.baseUrl + "/studies?limit=1");
+  request.header("Accept: application/dicom+json");
+  std::string body;
+  BodySink sink{&body};
+  auto answer = request.perform(sink);
+  if (!answer.ok()) return answer.error();
+  if (answer.value().status != 200 && answer.value().status != 204)
+    return httpError(request, answer.value().status, body);
+  return {};
+}
+
+core::Result<std::vector<PacsMatch>> DicomWebClient::find(const PacsQuery& query) const {
+  const bool series = query.level == QueryLevel::Series;
+  if (series && query.studyUid.empty())
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "a series-level query needs the study's Study Instance UID");
+  if (!query.studyUid.empty() && !internal::isPlainUid(query.studyUid))
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "'" + query.studyUid + "': not a DICOM UID");
+  std::string url = node_.baseUrl + "/studies";
+  std::vector<std::pair<std::string, std::string>> keys;
+  if (series) {
+    url += "/" + query.studyUid + "/series";
+    keys = {{"Modality", query.modality}};
+    for (const char* field : {"SeriesNumber", "SeriesDescription", "NumberOfSeriesRelatedInstances",
+                              "StudyInstanceUID"})
+      keys.emplace_back("includefield", field);
+  } else {
+    keys = {{"PatientID", query.patientId},
+            {"PatientName", query.patientName},
+            {"StudyDate", query.studyDate},
+            {"ModalitiesInStudy", query.modality},
+            {"AccessionNumber", query.accessionNumber},
+            {"StudyInstanceUID", query.studyUid}};
+    for (const char* field : {"StudyDescription", "NumberOfStudyRelatedSeries",
+                              "NumberOfStudyRelatedInstances", "ModalitiesInStudy"})
+      keys.emplace_back("includefield", field);
+  }
+  char separator = '?';
+  for (const auto& [key, value] : keys) {
+    if (value.empty()) continue;
+    url += separator + key + "=" + escape(value);
+    separator = '&';
+  }
+  HttpRequest request(node_, url);
+  request.header("Accept: application/dicom+json");
+  std::string body;
+  BodySink sink{&body};
+  auto answer = request.perform(sink);
+  if (!answer.ok()) return answer.error();
+  if (answer.value().status == 204) return std::vector<PacsMatch>{};
+  if (answer.value().status != 200) return httpError(request, answer.value().status, body);
+  const nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_array())
+    return core::makeError(core::ErrorCode::ParseError,
+                           request.describeUrl() + ": the answer is not a DICOM JSON list");
+  std::vector<PacsMatch> matches;
+  for (const auto& object : json) {
+    if (!object.is_object()) continue;
+    PacsMatch match = matchOf(object);
+    // A service may leave out what the path already says.
+    if (series && !match.count("StudyInstanceUID")) match["StudyInstanceUID"] = query.studyUid;
+    matches.push_back(std::move(match));
+  }
+  return matches;
+}
+
+core::Result<RetrieveReport> DicomWebClient::get(const std::string& studyUid,
+                                                 const std::optional<std::string>& seriesUid,
+                                                 const fs::path& cacheFolder,
+                                                 const TransferProgress& progress,
+                                                 const std::atomic<bool>* cancel) const {
+  for (const std::string* uid : {&studyUid, seriesUid ? &*seriesUid : nullptr}) {
+    if (uid && !internal::isPlainUid(*uid))
+      return core::makeError(core::ErrorCode::InvalidArgument, "'" + *uid + "': not a DICOM UID");
+  }
+  std::error_code ec;
+  fs::create_directories(cacheFolder, ec);
+  if (ec)
+    return core::makeError(core::ErrorCode::IoError, cacheFolder.string() + ": " + ec.message());
+  // The answer goes to disk first, then part by part into the cache: a study
+  // of any size never sits in memory.
+  ScratchFile download{scratchName(cacheFolder, "wado")};
+  std::FILE* file = std::fopen(download.path.c_str(), "wb");
+  if (!file)
+    return core::makeError(core::ErrorCode::IoError, download.path.string() + ": cannot write");
+  std::string url = node_.baseUrl + "/studies/" + studyUid;
+  if (seriesUid) url += "/series/" + *seriesUid;
+  HttpRequest request(node_, url);
+  request.header("Accept: multipart/related; type=\"application/dicom\"");
+  BodySink sink{nullptr, file, false, cancel};
+  auto answer = request.perform(sink);
+  const bool written = std::fclose(file) == 0;
+  if (!answer.ok()) return answer.error();
+  if (!written)
+    return core::makeError(core::ErrorCode::IoError, download.path.string() + ": cannot write");
+  if (answer.value().status != 200) {
+    std::ifstream in(download.path);
+    std::string said(200, '\0');
+    in.read(said.data(), 200);
+    said.resize(static_cast<std::size_t>(in.gcount()));
+    return httpError(request, answer.value().status, said);
+  }
+  const std::string boundary = boundaryOf(answer.value().contentType);
+  if (boundary.empty())
+    return core::makeError(core::ErrorCode::ParseError, request.describeUrl() +
+                                                            ": the answer is not multipart (" +
+                                                            answer.value().contentType + ")");
+  MappedFile message(download.path);
+  const std::string_view view(message.data() ? message.data() : "", message.size());
+  bool complete = false;
+  const auto bodies = multipartBodies(view, boundary, complete);
+  internal::CacheFolder cache(cacheFolder);
+  RetrieveReport report;
+  int part = 0;
+  for (const auto& [offset, length] : bodies) {
+    ++part;
+    DcmInputBufferStream stream;
+    stream.setBuffer(message.data() + offset, static_cast<offile_off_t>(length));
+    stream.setEos();
+    DcmFileFormat format;
+    format.transferInit();
+    const OFCondition read = format.read(stream);
+    format.transferEnd();
+    DcmDataset* dataset = format.getDataset();
+    const std::string sop = internal::text(dataset, DCM_SOPInstanceUID);
+    if (read.bad() || sop.empty()) {
+      ++report.failed;
+      report.problems.push_back(request.describeUrl() + ": part " + std::to_string(part) +
+                                " is not a DICOM object" +
+                                (read.bad() ? std::string(" (") + read.text() + ")" : ""));
+      continue;
+    }
+    const fs::path target = cache.place(internal::text(dataset, DCM_StudyInstanceUID),
+                                        internal::text(dataset, DCM_SeriesInstanceUID), sop);
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
+    out.write(message.data() + offset, static_cast<std::streamsize>(length));
+    out.close();
+    if (!out) {
+      ++report.failed;
+      report.problems.push_back(target.string() + ": cannot write");
+      continue;
+    }
+    ++report.completed;
+    if (progress) progress(report.completed, static_cast<int>(bodies.size()));
+  }
+  for (auto& problem : cache.settle()) report.problems.push_back(std::move(problem));
+  report.received = cache.received();
+  if (!complete)
+    report.problems.push_back(request.describeUrl() + ": the answer was cut off after " +
+                              std::to_string(bodies.size()) + " whole parts");
+  return report;
+}
+
+core::Result<StoreReport> DicomWebClient::store(const std::vector<fs::path>& files,
+                                                const TransferProgress& progress) const {
+  StoreReport report;
+  std::vector<fs::path> dicom;
+  for (const auto& file : files) (isPart10(file) ? dicom : report.notDicom).push_back(file);
+  for (std::size_t first = 0; first < dicom.size(); first += kFilesPerStore) {
+    const std::size_t last = std::min(first + kFilesPerStore, dicom.size());
+    // The body (each file a part) is written to a scratch file and streamed.
+    ScratchFile body{scratchName(fs::temp_directory_path(), "stow")};
+    const std::string boundary = newBoundary();
+    {
+      std::ofstream out(body.path, std::ios::binary | std::ios::trunc);
+      for (std::size_t i = first; i < last; ++i) {
+        std::ifstream in(dicom[i], std::ios::binary);
+        out << "--" << boundary << "\r\nContent-Type: application/dicom\r\n\r\n"
+            << in.rdbuf() << "\r\n";
+      }
+      out << "--" << boundary << "--\r\n";
+      out.close();
+      if (!out)
+        return core::makeError(core::ErrorCode::IoError, body.path.string() + ": cannot write");
+    }
+    std::FILE* in = std::fopen(body.path.c_str(), "rb");
+    if (!in) return core::makeError(core::ErrorCode::IoError, body.path.string() + ": cannot read");
+    HttpRequest request(node_, node_.baseUrl + "/studies");
+    request.header("Content-Type: multipart/related; type=\"application/dicom\"; boundary=" +
+                   boundary);
+    request.header("Accept: application/dicom+json");
+    request.postFrom(in, static_cast<curl_off_t>(fs::file_size(body.path)));
+    std::string answerText;
+    BodySink sink{&answerText};
+    auto answer = request.perform(sink);
+    std::fclose(in);
+    if (!answer.ok()) return answer.error();
+    const long status = answer.value().status;
+    // 200: all stored; 202: some; 409: none. Each says which in DICOM JSON.
+    if (status != 200 && status != 202 && status != 409)
+      return httpError(request, status, answerText);
+    const nlohmann::json json = nlohmann::json::parse(answerText, nullptr, false);
+    const auto sequence = [&](const char* tag) {
+      return json.is_object() && json.contains(tag) && json[tag].contains("Value") &&
+                     json[tag]["Value"].is_array()
+                 ? json[tag]["Value"]
+                 : nlohmann::json::array();
+    };
+    const std::size_t referenced = sequence("00081199").size();
+    // A service that answers 200 with no body stored them all.
+    report.stored +=
+        static_cast<int>(status == 200 && !json.is_object() ? last - first : referenced);
+    for (const auto& failed : sequence("00081198")) {
+      const PacsMatch item = failed.is_object() ? matchOf(failed) : PacsMatch{};
+      const auto sop = item.find("ReferencedSOPInstanceUID");
+      const auto reason = item.find("FailureReason");
+      report.problems.push_back(
+          describe() + ": did not store " + (sop == item.end() ? "an object" : sop->second) +
+          (reason == item.end() ? "" : " (failure reason " + reason->second + ")"));
+    }
+    if (status == 409 && sequence("00081198").empty())
+      report.problems.push_back(describe() + ": stored none of " + std::to_string(last - first) +
+                                " objects (HTTP 409)");
+    if (progress) progress(static_cast<int>(last), static_cast<int>(dicom.size()));
+  }
+  return report;
+}
+
+}  // namespace vigie::imaging
