@@ -31,6 +31,8 @@ PACKAGES=(
   # a real PACS for the network tests, started by the tests themselves, with
   # its DICOMweb plugin
   orthanc orthanc-dicomweb
+  # certificates for the DICOM-over-TLS test
+  openssl
   # a one-node Slurm cluster (with munge) for the batch job-array test, also
   # started by the test itself on loopback with its own configuration
   slurmctld slurmd slurm-client munge

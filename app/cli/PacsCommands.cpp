@@ -38,6 +38,10 @@ constexpr const char* kUsage =
     "user:password@HOST for HTTP basic authentication), or the name of a node in the nodes\n"
     "file ($VIGIE_NODES, else ~/.config/vigie/nodes.json: {\"nodes\": [{\"name\", \"aet\",\n"
     "\"host\", \"port\"} or {\"name\", \"url\"}]}), which `pacs nodes` lists.\n"
+    "--tls-ca FILE [--tls-cert FILE --tls-key FILE] talks DICOM over TLS (BCP 195): the\n"
+    "PACS's certificate must be signed by an authority in FILE (PEM); Vigie's certificate\n"
+    "and key go to a PACS that asks for one (a nodes-file entry may carry the same as\n"
+    "\"tls\": {\"ca\", \"certificate\", \"key\"}). C-MOVE's storage SCP does not do TLS.\n"
     "Over DICOMweb, echo, find, get and store are QIDO-RS, WADO-RS and STOW-RS (HTTPS\n"
     "certificates checked against the system's authorities); move is DIMSE only.\n"
     "Talks DICOM (DIMSE) to a PACS: C-ECHO; a Study Root C-FIND at study or series level\n"
@@ -65,6 +69,18 @@ core::Result<imaging::AssociationSettings> settingsOf(CommandLine& cl) {
         std::min<int>(settings.connectTimeoutSeconds, static_cast<int>(*timeout));
   } else {
     return core::makeError(core::ErrorCode::InvalidArgument, "--timeout: seconds, above 0");
+  }
+  if (auto ca = cl.value("--tls-ca")) {
+    settings.tls.enabled = true;
+    settings.tls.trustedCertificates = *ca;
+    settings.tls.certificate = cl.value("--tls-cert").value_or("");
+    settings.tls.privateKey = cl.value("--tls-key").value_or("");
+    if (settings.tls.certificate.empty() != settings.tls.privateKey.empty())
+      return core::makeError(core::ErrorCode::InvalidArgument,
+                             "--tls-cert and --tls-key go together");
+  } else if (cl.value("--tls-cert") || cl.value("--tls-key")) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "--tls-cert and --tls-key need --tls-ca (the authorities to trust)");
   }
   return settings;
 }
@@ -299,11 +315,11 @@ int store(const imaging::ArchiveClient& client, CommandLine& cl) {
 }  // namespace
 
 int runPacs(const std::vector<std::string>& args) {
-  CommandLine cl(
-      args,
-      {"--node", "--aet", "--timeout", "--level", "--patient-id", "--patient-name", "--date",
-       "--modality", "--accession", "--study", "--series", "--out", "--port", "--dest"},
-      {"--json", "--help"});
+  CommandLine cl(args,
+                 {"--node", "--aet", "--timeout", "--level", "--patient-id", "--patient-name",
+                  "--date", "--modality", "--accession", "--study", "--series", "--out", "--port",
+                  "--dest", "--tls-ca", "--tls-cert", "--tls-key"},
+                 {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().empty())
     return usage("pacs needs echo, find, get, move, store or nodes", kUsage);

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 #include <variant>
 
+#include "PacsNodesDialog.h"
 #include "vigie/imaging/net/ArchiveClient.h"
 
 namespace vigie::app {
@@ -48,11 +49,7 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   node_->setPlaceholderText(
       tr("ORTHANC@pacs.hospital.org:4242, https://pacs.hospital.org/dicom-web, or a "
          "configured node's name"));
-  // The site's configured nodes (the nodes file), offered by name.
-  QStringList names;
-  if (auto nodes = imaging::readNodes(imaging::defaultNodesFile()); nodes.ok())
-    for (const auto& named : nodes.value()) names << QString::fromStdString(named.name);
-  node_->setCompleter(new QCompleter(names, node_));
+  offerConfiguredNodes();
   ourAeTitle_ = new QLineEdit(settings.value("pacs/aet", "VIGIE").toString(), this);
   patientName_ = new QLineEdit(this);
   patientName_->setPlaceholderText(tr("DOE^J*  (* and ? match anything)"));
@@ -62,7 +59,7 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   modality_ = new QLineEdit(this);
   modality_->setPlaceholderText("CT, OP ...");
   auto* form = new QFormLayout;
-  form->addRow(tr("PACS (AET@host:port or name)"), node_);
+  form->addRow(tr("PACS (AET@host:port, DICOMweb URL or name)"), node_);
   form->addRow(tr("Vigie's AE title"), ourAeTitle_);
   form->addRow(tr("Patient name"), patientName_);
   form->addRow(tr("Patient ID"), patientId_);
@@ -97,6 +94,9 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   buttons->addWidget(retrieveButton_);
   buttons->addWidget(cancelButton_);
   buttons->addStretch();
+  auto* nodesButton = new QPushButton(tr("&Nodes..."), this);
+  nodesButton->setToolTip(tr("The site's PACS and DICOMweb nodes, by name"));
+  buttons->addWidget(nodesButton);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
   layout->addLayout(buttons);
@@ -105,6 +105,11 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   layout->addWidget(status_);
   resize(820, 520);
 
+  connect(nodesButton, &QPushButton::clicked, this, [this] {
+    PacsNodesDialog nodes(QString(), this);
+    connect(&nodes, &PacsNodesDialog::saved, this, &PacsQueryDialog::offerConfiguredNodes);
+    nodes.exec();
+  });
   connect(searchButton_, &QPushButton::clicked, this, &PacsQueryDialog::search);
   connect(retrieveButton_, &QPushButton::clicked, this, &PacsQueryDialog::retrieve);
   connect(cancelButton_, &QPushButton::clicked, this, &PacsQueryDialog::cancel);
@@ -112,6 +117,15 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
     retrieveButton_->setEnabled(!job_.busy() && !results_->selectedItems().isEmpty());
   });
   connect(results_, &QTableWidget::cellDoubleClicked, this, [this](int, int) { retrieve(); });
+}
+
+void PacsQueryDialog::offerConfiguredNodes() {
+  // The site's configured nodes (the nodes file), offered by name.
+  QStringList names;
+  if (auto nodes = imaging::readNodes(imaging::defaultNodesFile()); nodes.ok())
+    for (const auto& named : nodes.value()) names << QString::fromStdString(named.name);
+  delete node_->completer();
+  node_->setCompleter(new QCompleter(names, node_));
 }
 
 QString PacsQueryDialog::cacheFolder() {

@@ -13,10 +13,11 @@ class QTableWidget;
 
 namespace vigie::app {
 
-/// File > Query/Retrieve: finds studies on a PACS (C-FIND at study level: name,
-/// ID, date range, modality) and retrieves the one chosen (C-GET) into
-/// Vigie's cache, with progress and Cancel, off the GUI thread; then asks
-/// for it to be opened. The node and Vigie's AE title are remembered.
+/// File > Query/Retrieve: finds studies on a PACS (C-FIND, or QIDO-RS for a
+/// DICOMweb node, at study level: name, ID, date range, modality) and
+/// retrieves the one chosen (C-GET or WADO-RS) into Vigie's cache, with
+/// progress and Cancel, off the GUI thread; then asks for it to be opened.
+/// The node and Vigie's AE title are remembered.
 /// GUI thread only.
 class PacsQueryDialog : public QDialog {
   Q_OBJECT
@@ -26,7 +27,7 @@ class PacsQueryDialog : public QDialog {
   /// Where retrieved studies go: $XDG_CACHE_HOME/vigie/pacs (~/.cache/vigie/pacs).
   static QString cacheFolder();
 
-  void setNode(const QString& node);  ///< AET@HOST:PORT
+  void setNode(const QString& node);  ///< AET@HOST:PORT, a DICOMweb URL or a node's name
   void setPatientName(const QString& pattern);
   void search();
   int resultCount() const;
@@ -45,6 +46,8 @@ class PacsQueryDialog : public QDialog {
 
  private:
   void setBusy(bool busy, const QString& status);
+  /// The node field completes the names in the nodes file (read again after an edit).
+  void offerConfiguredNodes();
 
   QLineEdit* node_ = nullptr;
   QLineEdit* ourAeTitle_ = nullptr;

@@ -19,7 +19,11 @@ archive over DICOMweb (Debian's orthanc-dicomweb plugin): QIDO-RS at both
 levels, WADO-RS of a series and of the study (nothing written over), STOW-RS of
 a series, a DICOMweb node by name, C-MOVE refused for it, a service that is
 down named without its password, batch screening over DICOMweb, and a
-hostile service's corrupt and cut-off parts. Exit 77
+hostile service's corrupt and cut-off parts. Last, DICOM over TLS against a
+second Orthanc that requires it and a client certificate (certificates made
+by openssl here): echo, store, find, get, a node configured for TLS in the
+nodes file; a plain connection, no client certificate, an untrusted server
+certificate and a key that is not the certificate's all refused. Exit 77
 (skipped) when Orthanc is not installed.
 """
 import csv
@@ -45,7 +49,7 @@ def run(cli, *args, timeout=120):
     return result
 
 
-def start_orthanc(work, ours):
+def start_orthanc(work, ours, tls=None):
     http, dicom = free_port(), free_port()
     storage = os.path.join(work, "orthanc-storage")
     os.makedirs(storage, exist_ok=True)
@@ -70,6 +74,7 @@ def start_orthanc(work, ours):
         # Debian's orthanc-dicomweb: the same archive over QIDO-RS, WADO-RS, STOW-RS.
         "Plugins": [DICOMWEB_PLUGIN] if os.path.exists(DICOMWEB_PLUGIN) else [],
         "DicomWeb": {"Enable": True, "Root": "/dicom-web/"},
+        **(tls or {}),
     }
     path = os.path.join(work, "orthanc.json")
     with open(path, "w") as f:
@@ -215,6 +220,84 @@ def check_dicomweb(cli, work, http, study_uid, series_uid, slices, info, models)
               and stats(http)["CountInstances"] == before + 2,
               "batch over DICOMweb: QIDO-RS, WADO-RS, analysis, SR and SEG sent by STOW-RS: "
               + (batch.stdout + batch.stderr).strip()[-400:])
+
+
+def make_certificates(folder):
+    """A test authority, Orthanc's and Vigie's certificates signed by it, and a
+    stranger authority nobody trusts (openssl, EC keys)."""
+    os.makedirs(folder, exist_ok=True)
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+
+    for ca in ("ca", "stranger-ca"):
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", f"{ca}.key", "-out", f"{ca}.crt", "-days", "2",
+                "-subj", f"/CN=Vigie test {ca}")
+    for name in ("orthanc", "vigie"):
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}")
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", f"{name}.crt", "-days", "2")
+    return {n: os.path.join(folder, n) for n in os.listdir(folder)}
+
+
+def check_tls(cli, work, study_dir, slices, study_uid):
+    """DICOM over TLS against an Orthanc that requires it (and Vigie's certificate)."""
+    certs = make_certificates(os.path.join(work, "tls"))
+    tls_work = os.path.join(work, "orthanc-tls")
+    os.makedirs(tls_work, exist_ok=True)
+    orthanc, _, port = start_orthanc(tls_work, free_port(), tls={
+        "DicomTlsEnabled": True, "DicomTlsCertificate": certs["orthanc.crt"],
+        "DicomTlsPrivateKey": certs["orthanc.key"],
+        "DicomTlsTrustedCertificates": certs["ca.crt"],
+        "DicomTlsRemoteCertificateRequired": True})
+    node = f"ORTHANC@127.0.0.1:{port}"
+    ours = ["--tls-ca", certs["ca.crt"], "--tls-cert", certs["vigie.crt"], "--tls-key",
+            certs["vigie.key"]]
+    try:
+        echo = run(cli, "pacs", "echo", "--node", node, *ours, "--timeout", "10", timeout=60)
+        check(echo.returncode == 0 and "(TLS) answered" in echo.stdout,
+              "TLS: C-ECHO with our certificate: " + (echo.stdout + echo.stderr).strip())
+        stored = run(cli, "pacs", "store", "--node", node, *ours, study_dir)
+        check(stored.returncode == 0 and f"stored {slices} of" in stored.stdout,
+              "TLS: C-STORE of the series: " + (stored.stdout + stored.stderr).strip()[-300:])
+        found = run(cli, "pacs", "find", "--node", node, *ours, "--json")
+        check(found.returncode == 0 and study_uid in found.stdout, "TLS: C-FIND finds it")
+        cache = os.path.join(work, "tls-cache")
+        got = run(cli, "pacs", "get", "--node", node, *ours, "--study", study_uid, "--out", cache)
+        check(got.returncode == 0 and f"retrieved {slices} objects" in got.stdout,
+              "TLS: C-GET of the study: " + (got.stdout + got.stderr).strip()[-300:])
+        nodes = os.path.join(work, "tls-nodes.json")
+        with open(nodes, "w") as f:
+            json.dump({"nodes": [{"name": "secure", "aet": "ORTHANC", "host": "127.0.0.1",
+                                  "port": port, "tls": {"ca": "tls/ca.crt",
+                                                        "certificate": "tls/vigie.crt",
+                                                        "key": "tls/vigie.key"}}]}, f)
+        by_name = subprocess.run([cli, "pacs", "echo", "--node", "secure"], capture_output=True,
+                                 text=True, env=dict(os.environ, VIGIE_NODES=nodes), timeout=60)
+        check(by_name.returncode == 0, "TLS: a node whose TLS the nodes file configures: "
+              + by_name.stderr.strip())
+        plain = run(cli, "pacs", "echo", "--node", node, "--timeout", "5", timeout=60)
+        check(plain.returncode == 1 and plain.seconds < 30,
+              "TLS: a plain connection to it fails: " + plain.stderr.strip())
+        no_cert = run(cli, "pacs", "echo", "--node", node, "--tls-ca", certs["ca.crt"],
+                      "--timeout", "5", timeout=60)
+        check(no_cert.returncode == 1 and "TLS" in no_cert.stderr,
+              "TLS: without our certificate the PACS refuses us: " + no_cert.stderr.strip())
+        stranger = run(cli, "pacs", "echo", "--node", node, "--tls-ca", certs["stranger-ca.crt"],
+                       "--tls-cert", certs["vigie.crt"], "--tls-key", certs["vigie.key"],
+                       "--timeout", "5", timeout=60)
+        check(stranger.returncode == 1 and "TLS" in stranger.stderr,
+              "TLS: a PACS whose certificate no trusted authority signed is refused: "
+              + stranger.stderr.strip())
+        wrong_key = run(cli, "pacs", "echo", "--node", node, "--tls-ca", certs["ca.crt"],
+                        "--tls-cert", certs["vigie.crt"], "--tls-key", certs["orthanc.key"])
+        check(wrong_key.returncode == 1 and "is not the key of" in wrong_key.stderr,
+              "TLS: a key that is not the certificate's is named: " + wrong_key.stderr.strip())
+    finally:
+        orthanc.terminate()
+        orthanc.wait(timeout=30)
 
 
 def check_hostile_dicomweb(cli, work, study_dir):
@@ -431,6 +514,7 @@ def main():
 
     check_listener(cli, work, study_dir, slices)
     check_hostile_dicomweb(cli, work, study_dir)
+    check_tls(cli, work, study_dir, slices, study_uid)
     # A peer that takes the connection and never answers: an error, not a hang.
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

@@ -32,7 +32,7 @@ TEST(DicomNode, RefusesMalformedNodesSayingWhy) {
 
 TEST(PacsClient, RefusesRequestsItCannotMakeBeforeConnecting) {
   // Port 9 (discard) on loopback: nothing must even be tried.
-  const imaging::PacsClient client({"PACS", "127.0.0.1", 9});
+  const imaging::PacsClient client(imaging::DicomNode::parse("PACS@127.0.0.1:9").value());
   imaging::PacsQuery series;
   series.level = imaging::QueryLevel::Series;
   auto found = client.find(series);
@@ -147,4 +147,29 @@ TEST(DicomNode, ADicomWebRequestRefusesAnythingButAUidInItsPath) {
   auto found = client.find(query);
   ASSERT_FALSE(found.ok());
   EXPECT_NE(found.error().message.find("Study Instance UID"), std::string::npos);
+}
+
+TEST(DicomNode, TlsInTheNodesFileNamesItsFilesBesideTheFile) {
+  vigie::test::TestFolder dir("tls-nodes");
+  const auto file = dir / "nodes.json";
+  std::ofstream(file) << R"({"nodes": [{"name": "secure", "aet": "PACS", "host": "h", "port": 2762,
+      "tls": {"ca": "certs/ca.pem", "certificate": "/etc/vigie/me.pem", "key": "me.key"}}]})";
+  auto node = imaging::resolveNode("secure", file);
+  ASSERT_TRUE(node.ok()) << node.error().message;
+  EXPECT_TRUE(node.value().tls.enabled);
+  EXPECT_EQ(node.value().tls.trustedCertificates, (dir / "certs/ca.pem").string());
+  EXPECT_EQ(node.value().tls.certificate, "/etc/vigie/me.pem");
+  EXPECT_EQ(node.value().tls.privateKey, (dir / "me.key").string());
+  EXPECT_EQ(node.value().describe(), "PACS@h:2762 (TLS)");
+
+  for (const char* tls : {R"({"certificate": "a.pem", "key": "a.key"})",  // no authority
+                          R"({"ca": "ca.pem", "certificate": "a.pem"})",   // a certificate, no key
+                          R"("yes")"}) {
+    std::ofstream(file) << R"({"nodes": [{"name": "s", "aet": "P", "host": "h", "port": 1, "tls": )"
+                        << tls << "}]}";
+    auto broken = imaging::readNodes(file);
+    ASSERT_FALSE(broken.ok()) << tls;
+    EXPECT_NE(broken.error().message.find("nodes[0]: tls needs ca"), std::string::npos)
+        << broken.error().message;
+  }
 }

@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scu.h>
+#include <dcmtk/dcmtls/tlslayer.h>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <set>
 
 #include "../dicom/DcmtkSetup.h"
@@ -52,9 +54,15 @@ const OFList<OFString>& uncompressed() {
 
 using internal::text;
 
+/// DcmSCU with its TLS hook reachable (DCMTK keeps it protected, for DcmTLSSCU).
+class Scu : public DcmSCU {
+ public:
+  OFCondition secureWith(DcmTransportLayer* layer) { return useSecureConnection(layer); }
+};
+
 /// DCMTK's SCU with Vigie's rules for what a PACS sends: file names from the
 /// UIDs (checked), nothing written over, progress and cancel between objects.
-class VigieScu : public DcmSCU {
+class VigieScu : public Scu {
  public:
   VigieScu(std::filesystem::path cache, const TransferProgress& progress,
            const std::atomic<bool>* cancel)
@@ -99,7 +107,7 @@ class VigieScu : public DcmSCU {
 /// An association with the node: configured, network up, negotiated.
 class Association {
  public:
-  Association(DcmSCU& scu, const DicomNode& node, const AssociationSettings& settings)
+  Association(Scu& scu, const DicomNode& node, const AssociationSettings& settings)
       : scu_(scu), node_(node) {
     scu.setAETitle(settings.ourAeTitle.c_str());
     scu.setPeerAETitle(node.aeTitle.c_str());
@@ -120,8 +128,17 @@ class Association {
 
   core::Status open() {
     OFCondition status = scu_.initNetwork();
+    if (status.good() && node_.tls.enabled) {
+      auto secured = secure();
+      if (!secured.ok()) return secured;
+    }
     if (status.good()) status = scu_.negotiateAssociation();
-    if (status.bad()) return failure("association refused or not answered", status);
+    if (status.bad())
+      return failure(node_.tls.enabled ? "association refused or not answered over TLS (is the "
+                                         "peer's certificate signed by the trusted authorities, "
+                                         "and does it accept ours?)"
+                                       : "association refused or not answered",
+                     status);
     return {};
   }
 
@@ -138,14 +155,41 @@ class Association {
     return id;
   }
 
+  /// The TLS layer the association runs over (BCP 195 profile; the peer's
+  /// certificate required and checked against the trusted authorities).
+  core::Status secure() {
+    const TlsSettings& tls = node_.tls;
+    auto problem = [&](const std::string& what) {
+      return core::makeError(core::ErrorCode::InvalidArgument, node_.describe() + ": TLS: " + what);
+    };
+    tls_ = std::make_unique<DcmTLSTransportLayer>(NET_REQUESTOR, nullptr, OFTrue);
+    if (tls.trustedCertificates.empty()) return problem("no trusted authorities given");
+    if (tls_->addTrustedCertificateFile(tls.trustedCertificates.c_str(), DCF_Filetype_PEM).bad())
+      return problem(tls.trustedCertificates + ": not a readable PEM certificate file");
+    if (!tls.certificate.empty()) {
+      if (tls_->setPrivateKeyFile(tls.privateKey.c_str(), DCF_Filetype_PEM).bad())
+        return problem(tls.privateKey + ": not a readable PEM private key");
+      if (tls_->setCertificateFile(tls.certificate.c_str(), DCF_Filetype_PEM).bad())
+        return problem(tls.certificate + ": not a readable PEM certificate");
+      if (!tls_->checkPrivateKeyMatchesCertificate())
+        return problem(tls.privateKey + " is not the key of " + tls.certificate);
+    }
+    if (tls_->setTLSProfile(TSP_Profile_BCP195).bad() || tls_->activateCipherSuites().bad())
+      return problem("the BCP 195 cipher suites are not available");
+    tls_->setCertificateVerification(DCV_requireCertificate);
+    if (scu_.secureWith(tls_.get()).bad()) return problem("cannot use the TLS layer");
+    return {};
+  }
+
   core::Status failure(const std::string& what, const OFCondition& status) const {
     return core::makeError(core::ErrorCode::IoError,
                            node_.describe() + ": " + what + ": " + status.text());
   }
 
  private:
-  DcmSCU& scu_;
+  Scu& scu_;
   const DicomNode& node_;
+  std::unique_ptr<DcmTLSTransportLayer> tls_;  ///< lives as long as the association
 };
 
 std::string statusText(Uint16 status) {
@@ -263,7 +307,7 @@ core::Result<DicomNode> DicomNode::parse(const std::string& text) {
 }
 
 std::string DicomNode::describe() const {
-  return aeTitle + "@" + host + ":" + std::to_string(port);
+  return aeTitle + "@" + host + ":" + std::to_string(port) + (tls.enabled ? " (TLS)" : "");
 }
 
 std::filesystem::path defaultNodesFile() {
@@ -273,6 +317,31 @@ std::filesystem::path defaultNodesFile() {
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home ? home : ".") / ".config" / "vigie" / "nodes.json";
 }
+
+namespace {
+
+/// A nodes-file entry's "tls": {"ca": FILE, "certificate": FILE, "key": FILE}
+/// (certificate and key optional, together), names relative to `folder`.
+core::Result<TlsSettings> tlsOf(const nlohmann::json& tls, const std::filesystem::path& folder) {
+  const auto file = [&](const char* key) -> std::string {
+    if (!tls.contains(key) || !tls[key].is_string()) return {};
+    const std::filesystem::path name = tls[key].get<std::string>();
+    return (name.is_absolute() ? name : folder / name).string();
+  };
+  TlsSettings settings;
+  settings.enabled = true;
+  settings.trustedCertificates = file("ca");
+  settings.certificate = file("certificate");
+  settings.privateKey = file("key");
+  if (!tls.is_object() || settings.trustedCertificates.empty() ||
+      settings.certificate.empty() != settings.privateKey.empty())
+    return core::makeError(core::ErrorCode::ParseError,
+                           "tls needs ca (the authorities' PEM file), and certificate and key "
+                           "together or neither");
+  return settings;
+}
+
+}  // namespace
 
 core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file) {
   std::error_code ec;
@@ -308,9 +377,49 @@ core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file
                          ":" + std::to_string(entry["port"].get<long long>()));
     if (!node.ok())
       return core::makeError(core::ErrorCode::ParseError, where + ": " + node.error().message);
+    if (entry.contains("tls")) {
+      auto tls = tlsOf(entry["tls"], file.parent_path());
+      if (!tls.ok())
+        return core::makeError(core::ErrorCode::ParseError, where + ": " + tls.error().message);
+      node.value().tls = tls.value();
+    }
     nodes.push_back({entry["name"].get<std::string>(), node.value(), {}});
   }
   return nodes;
+}
+
+core::Status writeNodes(const std::filesystem::path& file, const std::vector<NamedNode>& nodes) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& named : nodes) {
+    nlohmann::json entry = {{"name", named.name}};
+    if (!named.url.empty()) {
+      entry["url"] = named.url;
+    } else {
+      entry["aet"] = named.node.aeTitle;
+      entry["host"] = named.node.host;
+      entry["port"] = named.node.port;
+      if (named.node.tls.enabled) {
+        entry["tls"] = {{"ca", named.node.tls.trustedCertificates}};
+        if (!named.node.tls.certificate.empty()) {
+          entry["tls"]["certificate"] = named.node.tls.certificate;
+          entry["tls"]["key"] = named.node.tls.privateKey;
+        }
+      }
+    }
+    list.push_back(std::move(entry));
+  }
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  const std::filesystem::path partial = file.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::trunc);
+    out << nlohmann::json{{"nodes", list}}.dump(2) << '\n';
+    out.close();
+    if (!out) return core::makeError(core::ErrorCode::IoError, partial.string() + ": cannot write");
+  }
+  std::filesystem::rename(partial, file, ec);
+  if (ec) return core::makeError(core::ErrorCode::IoError, file.string() + ": " + ec.message());
+  return {};
 }
 
 core::Result<DicomNode> resolveNode(const std::string& text,
@@ -332,11 +441,13 @@ core::Result<DicomNode> resolveNode(const std::string& text,
 }
 
 PacsClient::PacsClient(DicomNode node, AssociationSettings settings)
-    : node_(std::move(node)), settings_(std::move(settings)) {}
+    : node_(std::move(node)), settings_(std::move(settings)) {
+  if (settings_.tls.enabled) node_.tls = settings_.tls;
+}
 
 core::Status PacsClient::echo() const {
   internal::ensureDcmtkReady();
-  DcmSCU scu;
+  Scu scu;
   scu.addPresentationContext(UID_VerificationSOPClass, uncompressed());
   Association association(scu, node_, settings_);
   auto opened = association.open();
@@ -354,7 +465,7 @@ core::Result<std::vector<PacsMatch>> PacsClient::find(const PacsQuery& query) co
                            "a series-level query needs the Study Instance UID (Study Root)");
   }
   internal::ensureDcmtkReady();
-  DcmSCU scu;
+  Scu scu;
   scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, uncompressed());
   Association association(scu, node_, settings_);
   auto opened = association.open();
@@ -440,7 +551,7 @@ core::Result<MoveReport> PacsClient::move(const std::string& studyUid,
                                           const std::string& destination) const {
   if (auto checked = checkRetrieveUids(studyUid, seriesUid); !checked.ok()) return checked.error();
   internal::ensureDcmtkReady();
-  DcmSCU scu;
+  Scu scu;
   scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed());
   Association association(scu, node_, settings_);
   auto opened = association.open();
@@ -498,7 +609,7 @@ core::Result<StoreReport> PacsClient::store(const std::vector<std::filesystem::p
     return core::makeError(core::ErrorCode::Unsupported,
                            "more than 60 kinds of object in one sending; send them in parts");
   }
-  DcmSCU scu;
+  Scu scu;
   for (const auto& [sopClass, syntax] : contexts) {
     OFList<OFString> own;
     own.push_back(syntax.c_str());

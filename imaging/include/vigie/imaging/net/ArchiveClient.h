@@ -18,11 +18,22 @@
 
 namespace vigie::imaging {
 
+/// DICOM over TLS (DCMTK's dcmtls, the BCP 195 profile): the peer's
+/// certificate must chain to `trustedCertificates`; Vigie shows its own
+/// certificate when the peer asks for one.
+struct TlsSettings {
+  bool enabled = false;
+  std::string trustedCertificates;  ///< PEM file of the authorities Vigie trusts
+  std::string certificate;          ///< Vigie's certificate (PEM), optional
+  std::string privateKey;           ///< its private key (PEM, unencrypted), with certificate
+};
+
 /// A DICOM application entity on the network: a PACS, a modality, a viewer.
 struct DicomNode {
   std::string aeTitle;
   std::string host;
   int port = 104;
+  TlsSettings tls;  ///< off unless the nodes file or the command line turns it on
 
   /// "AET@HOST:PORT" (the form `--node` takes); errors say what is wrong.
   static core::Result<DicomNode> parse(const std::string& text);
@@ -31,7 +42,10 @@ struct DicomNode {
 
 /// A node the site configured once, by name, in a nodes file:
 ///   {"nodes": [{"name": "pacs", "aet": "ORTHANC", "host": "pacs.local", "port": 4242},
+///              {"name": "secure", "aet": "PACS", "host": "h", "port": 2762,
+///               "tls": {"ca": "ca.pem", "certificate": "vigie.pem", "key": "vigie.key"}},
 ///              {"name": "cloud", "url": "https://pacs.example.org/dicom-web"}]}
+/// Relative TLS file names are relative to the nodes file's folder.
 /// A DICOMweb node has a URL and no DIMSE address.
 struct NamedNode {
   std::string name;
@@ -47,6 +61,11 @@ std::filesystem::path defaultNodesFile();
 /// file and the entry that is wrong.
 core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file);
 
+/// Writes `nodes` as a nodes file (beside it first, then renamed over it, so
+/// a reader never sees half a file), creating its folder. TLS file names are
+/// written as given.
+core::Status writeNodes(const std::filesystem::path& file, const std::vector<NamedNode>& nodes);
+
 /// "AET@HOST:PORT", or the name of a node in `nodesFile`.
 core::Result<DicomNode> resolveNode(const std::string& text,
                                     const std::filesystem::path& nodesFile = defaultNodesFile());
@@ -54,6 +73,7 @@ core::Result<DicomNode> resolveNode(const std::string& text,
 /// Who Vigie is on the association, and how long it waits.
 struct AssociationSettings {
   std::string ourAeTitle = "VIGIE";
+  TlsSettings tls;                 ///< when enabled, replaces the node's own TLS settings
   int connectTimeoutSeconds = 10;  ///< TCP connection and association negotiation
   int dimseTimeoutSeconds = 60;    ///< each message; a silent peer fails after this
 };
