@@ -30,6 +30,7 @@ constexpr const char* kUsage =
     "                            [--patient-name NAME] [--date FROM-TO] [--modality M]\n"
     "                            [--accession A] [--study UID] [--json]\n"
     "       vigie-cli pacs get   --node AET@HOST:PORT --study UID [--series UID] --out DIR\n"
+    "                            [--quota-mb N]\n"
     "       vigie-cli pacs move  --node AET@HOST:PORT --study UID [--series UID] --out DIR\n"
     "                            [--port P] | --dest AET\n"
     "       vigie-cli pacs store --node AET@HOST:PORT FILE|DIR...\n"
@@ -51,7 +52,9 @@ constexpr const char* kUsage =
     "breaks); C-MOVE of the same to Vigie's own storage SCP, listening on --port (default\n"
     "11112) for the PACS's calls only while the move lasts (the PACS must know Vigie's AE\n"
     "title with this host and port), or with --dest to another node the PACS knows;\n"
-    "C-STORE of DICOM files (folders searched recursively).\n"
+    "C-STORE of DICOM files (folders searched recursively). get --quota-mb N takes no more\n"
+    "objects once DIR holds N MB (what it held before included): what came stays, the\n"
+    "study is reported partial (exit 1).\n"
     "Vigie's AE title is\n"
     "--aet (default VIGIE), which the PACS must know. Every wait times out (--timeout:\n"
     "default 60 s a message, 10 s to connect). Exit code 0 on success, 1 when the PACS\n"
@@ -69,6 +72,12 @@ core::Result<imaging::AssociationSettings> settingsOf(CommandLine& cl) {
         std::min<int>(settings.connectTimeoutSeconds, static_cast<int>(*timeout));
   } else {
     return core::makeError(core::ErrorCode::InvalidArgument, "--timeout: seconds, above 0");
+  }
+  if (cl.value("--quota-mb")) {
+    const auto quota = cl.integer("--quota-mb", 0);
+    if (!quota || *quota < 1)
+      return core::makeError(core::ErrorCode::InvalidArgument, "--quota-mb: megabytes, above 0");
+    settings.cacheQuotaBytes = static_cast<std::uint64_t>(*quota) * 1024 * 1024;
   }
   if (auto ca = cl.value("--tls-ca")) {
     settings.tls.enabled = true;
@@ -318,7 +327,7 @@ int runPacs(const std::vector<std::string>& args) {
   CommandLine cl(args,
                  {"--node", "--aet", "--timeout", "--level", "--patient-id", "--patient-name",
                   "--date", "--modality", "--accession", "--study", "--series", "--out", "--port",
-                  "--dest", "--tls-ca", "--tls-cert", "--tls-key"},
+                  "--dest", "--tls-ca", "--tls-cert", "--tls-key", "--quota-mb"},
                  {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().empty())

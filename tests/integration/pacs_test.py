@@ -18,7 +18,8 @@ has nothing to do, and a query matching nothing is not an error. Then the same
 archive over DICOMweb (Debian's orthanc-dicomweb plugin): QIDO-RS at both
 levels, WADO-RS of a series and of the study (nothing written over), STOW-RS of
 a series, a DICOMweb node by name, C-MOVE refused for it, a service that is
-down named without its password, batch screening over DICOMweb, and a
+down named without its password, batch screening over DICOMweb, a
+retrieval cache quota (C-GET and WADO-RS stop at it, keeping what came), and a
 hostile service's corrupt and cut-off parts. Last, DICOM over TLS against a
 second Orthanc that requires it and a client certificate (certificates made
 by openssl here): echo, store, find, get, a node configured for TLS in the
@@ -345,6 +346,37 @@ def check_hostile_dicomweb(cli, work, study_dir):
         server.shutdown()
 
 
+def folder_bytes(folder):
+    return sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(folder)
+               for n in names)
+
+
+def check_quota(cli, work, node, http):
+    """A retrieval that would pass the cache's quota stops there, over DIMSE and
+    DICOMweb, keeping what came; a later retrieval without it completes."""
+    big = os.path.join(work, "quota-study")
+    run(cli, "synth", "ct", "--out", big, "--count", "1", "--seed", "91", "--size", "256x256x24",
+        "--nodules", "0")
+    info = json.loads(run(cli, "info", big, "--json").stdout)
+    big_uid = info["series"][0]["study_uid"]
+    stored = run(cli, "pacs", "store", "--node", node, big)
+    check(stored.returncode == 0, "a 3 MB series stored for the quota test")
+    web = f"http://127.0.0.1:{http}/dicom-web"
+    for how, archive in (("C-GET", node), ("WADO-RS", web)):
+        cache = os.path.join(work, "quota-cache-" + how)
+        got = run(cli, "pacs", "get", "--node", archive, "--study", big_uid, "--out", cache,
+                  "--quota-mb", "1")
+        files = [n for _, _, names in os.walk(cache) for n in names]
+        check(got.returncode == 1 and "quota of 1 MB is reached" in got.stderr
+              and 0 < len(files) < 24 and folder_bytes(cache) <= (1 << 20) + 140000,
+              f"{how} stops at a 1 MB quota: {len(files)} files, {folder_bytes(cache)} bytes: "
+              + got.stderr.strip()[-200:])
+        rest = run(cli, "pacs", "get", "--node", archive, "--study", big_uid, "--out", cache)
+        files = [n for _, _, names in os.walk(cache) for n in names]
+        check(rest.returncode == 0 and len(files) == 24,
+              f"{how} without the quota completes the study, nothing twice: {len(files)} files")
+
+
 def check_batch(cli, work, node, http, study_uid, models):
     """Batch screening straight from the PACS, results sent back to it."""
     before = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/statistics").read())
@@ -505,6 +537,7 @@ def main():
         if models:
             check_batch(cli, work, node, http, study_uid, models)
         check_dicomweb(cli, work, http, study_uid, series_uid, slices, info, models)
+        check_quota(cli, work, node, http)
         bad_uid = run(cli, "pacs", "get", "--node", node, "--study", "../../etc", "--out", cache)
         check(bad_uid.returncode == 1 and "not a DICOM UID" in bad_uid.stderr,
               "a study UID that is not a UID is refused")

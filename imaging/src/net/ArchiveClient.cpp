@@ -16,6 +16,7 @@ core::Result<std::unique_ptr<ArchiveClient>> webArchive(const std::string& url,
   if (!node.ok()) return node.error();
   node.value().connectTimeoutSeconds = settings.connectTimeoutSeconds;
   node.value().stallTimeoutSeconds = settings.dimseTimeoutSeconds;
+  node.value().cacheQuotaBytes = settings.cacheQuotaBytes;
   return std::unique_ptr<ArchiveClient>(std::make_unique<DicomWebClient>(node.value()));
 }
 

@@ -77,4 +77,20 @@ std::vector<std::filesystem::path> CacheFolder::received() const {
   return files;
 }
 
+std::uint64_t folderBytes(const std::filesystem::path& folder) {
+  std::uint64_t bytes = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) bytes += it->file_size(ec);
+  }
+  return bytes;
+}
+
+std::string quotaReached(std::uint64_t quotaBytes, std::size_t objects) {
+  return "the cache's quota of " + std::to_string(quotaBytes / (1024 * 1024)) +
+         " MB is reached: retrieval stopped after " + std::to_string(objects) +
+         " objects (the study is partial)";
+}
+
 }  // namespace vigie::imaging::internal

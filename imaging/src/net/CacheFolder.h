@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -32,6 +33,12 @@ class CacheFolder {
   std::vector<std::filesystem::path> placed_;
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> duplicates_;
 };
+
+/// The bytes the files under `folder` hold (0 when it does not exist).
+std::uint64_t folderBytes(const std::filesystem::path& folder);
+
+/// "the cache's quota of N MB is reached ...": what a retrieval reports.
+std::string quotaReached(std::uint64_t quotaBytes, std::size_t objects);
 
 /// A UID as DICOM defines it: digits and dots, at most 64 characters.
 bool isPlainUid(const std::string& uid);

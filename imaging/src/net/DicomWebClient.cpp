@@ -57,12 +57,22 @@ struct BodySink {
   std::FILE* file = nullptr;
   bool tooLarge = false;
   const std::atomic<bool>* cancel = nullptr;
+  std::uint64_t limit = 0;  ///< a file sink stops taking bytes past this (0: no limit)
+  std::uint64_t received = 0;
+  bool overLimit = false;
 };
 
 size_t receive(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<BodySink*>(user);
   const size_t bytes = size * count;
-  if (sink->file) return std::fwrite(data, 1, bytes, sink->file);
+  if (sink->file) {
+    if (sink->limit > 0 && sink->received + bytes > sink->limit) {
+      sink->overLimit = true;
+      return 0;  // ends the transfer; what came is parsed
+    }
+    sink->received += bytes;
+    return std::fwrite(data, 1, bytes, sink->file);
+  }
   if (sink->text->size() + bytes > kMaxJsonBytes) {
     sink->tooLarge = true;
     return 0;  // ends the transfer
@@ -121,7 +131,7 @@ class HttpRequest {
     if (sink.tooLarge)
       return core::makeError(core::ErrorCode::ParseError,
                              describeUrl() + ": the answer is larger than a query's should be");
-    if (code != CURLE_OK)
+    if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && sink.overLimit))
       return core::makeError(core::ErrorCode::IoError,
                              describeUrl() + ": " + curl_easy_strerror(code));
     HttpAnswer answer;
@@ -397,6 +407,15 @@ core::Result<RetrieveReport> DicomWebClient::get(const std::string& studyUid,
   fs::create_directories(cacheFolder, ec);
   if (ec)
     return core::makeError(core::ErrorCode::IoError, cacheFolder.string() + ": " + ec.message());
+  // The quota counts what the cache held before; the download stops once
+  // what it brings could not fit.
+  const std::uint64_t quota = node_.cacheQuotaBytes;
+  const std::uint64_t used = quota > 0 ? internal::folderBytes(cacheFolder) : 0;
+  if (quota > 0 && used >= quota) {
+    RetrieveReport full;
+    full.problems.push_back(describe() + ": " + internal::quotaReached(quota, 0));
+    return full;
+  }
   // The answer goes to disk first, then part by part into the cache: a study
   // of any size never sits in memory.
   ScratchFile download{scratchName(cacheFolder, "wado")};
@@ -407,7 +426,7 @@ core::Result<RetrieveReport> DicomWebClient::get(const std::string& studyUid,
   if (seriesUid) url += "/series/" + *seriesUid;
   HttpRequest request(node_, url);
   request.header("Accept: multipart/related; type=\"application/dicom\"");
-  BodySink sink{nullptr, file, false, cancel};
+  BodySink sink{nullptr, file, false, cancel, quota > 0 ? quota - used : 0};
   auto answer = request.perform(sink);
   const bool written = std::fclose(file) == 0;
   if (!answer.ok()) return answer.error();
@@ -432,7 +451,13 @@ core::Result<RetrieveReport> DicomWebClient::get(const std::string& studyUid,
   internal::CacheFolder cache(cacheFolder);
   RetrieveReport report;
   int part = 0;
+  std::uint64_t placed = 0;  // bytes written into the cache
+  bool quotaReached = sink.overLimit;
   for (const auto& [offset, length] : bodies) {
+    if (quota > 0 && used + placed + length > quota) {
+      quotaReached = true;
+      break;
+    }
     ++part;
     DcmInputBufferStream stream;
     stream.setBuffer(message.data() + offset, static_cast<offile_off_t>(length));
@@ -461,11 +486,15 @@ core::Result<RetrieveReport> DicomWebClient::get(const std::string& studyUid,
       continue;
     }
     ++report.completed;
+    placed += length;
     if (progress) progress(report.completed, static_cast<int>(bodies.size()));
   }
   for (auto& problem : cache.settle()) report.problems.push_back(std::move(problem));
   report.received = cache.received();
-  if (!complete)
+  if (quotaReached)
+    report.problems.push_back(describe() + ": " +
+                              internal::quotaReached(quota, report.received.size()));
+  else if (!complete)
     report.problems.push_back(request.describeUrl() + ": the answer was cut off after " +
                               std::to_string(bodies.size()) + " whole parts");
   return report;

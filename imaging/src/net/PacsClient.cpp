@@ -71,19 +71,35 @@ class VigieScu : public Scu {
   internal::CacheFolder cache;
   int expected = 0;  ///< from the C-GET responses' remaining + completed counts
 
+  /// Objects are refused (Out of Resources) once the cache holds `quotaBytes`
+  /// (0: no limit), counting what it held before.
+  void limitTo(std::uint64_t quotaBytes) {
+    quota_ = quotaBytes;
+    if (quota_ > 0) used_ = internal::folderBytes(cache.root());
+  }
+  bool quotaReached() const { return quotaReached_; }
+
  protected:
   OFString createStorageFilename(DcmDataset* dataset) override {
-    return cache
-        .place(text(dataset, DCM_StudyInstanceUID), text(dataset, DCM_SeriesInstanceUID),
-               text(dataset, DCM_SOPInstanceUID))
-        .c_str();
+    lastFile_ =
+        cache.place(text(dataset, DCM_StudyInstanceUID), text(dataset, DCM_SeriesInstanceUID),
+                    text(dataset, DCM_SOPInstanceUID));
+    return lastFile_.c_str();
   }
 
   OFCondition handleSTORERequest(const T_ASC_PresentationContextID presID,
                                  DcmDataset* incomingObject, OFBool& continueCGETSession,
                                  Uint16& cStoreReturnStatus) override {
+    if (quota_ > 0 && used_ >= quota_) {
+      cStoreReturnStatus = STATUS_STORE_Refused_OutOfResources;
+      continueCGETSession = OFFalse;
+      quotaReached_ = true;
+      return EC_Normal;
+    }
     OFCondition status =
         DcmSCU::handleSTORERequest(presID, incomingObject, continueCGETSession, cStoreReturnStatus);
+    std::error_code ec;
+    if (quota_ > 0) used_ += std::filesystem::file_size(lastFile_, ec);
     ++arrived_;
     if (progress_) progress_(arrived_, expected);
     if (cancel_ && *cancel_) continueCGETSession = OFFalse;
@@ -102,6 +118,9 @@ class VigieScu : public Scu {
   TransferProgress progress_;
   const std::atomic<bool>* cancel_;
   int arrived_ = 0;
+  std::uint64_t quota_ = 0, used_ = 0;
+  bool quotaReached_ = false;
+  std::filesystem::path lastFile_;
 };
 
 /// An association with the node: configured, network up, negotiated.
@@ -505,6 +524,7 @@ core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
   }
   internal::ensureDcmtkReady();
   VigieScu scu(cacheFolder, progress, cancel);
+  scu.limitTo(settings_.cacheQuotaBytes);
   scu.setStorageDir(cacheFolder.c_str());
   scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, uncompressed());
   // C-GET brings the objects back on this association: Vigie must offer to
@@ -527,6 +547,12 @@ core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
   const Uint16 final = tallyResponses(responses, report);
   for (auto& problem : scu.cache.settle()) report.problems.push_back(std::move(problem));
   report.received = scu.cache.received();
+  if (scu.quotaReached()) {
+    report.problems.push_back(
+        node_.describe() + ": " +
+        internal::quotaReached(settings_.cacheQuotaBytes, report.received.size()));
+    return report;
+  }
   if (cancel && *cancel) {
     report.problems.push_back(node_.describe() + ": retrieval cancelled after " +
                               std::to_string(report.received.size()) + " objects");

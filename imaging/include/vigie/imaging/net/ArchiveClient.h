@@ -6,6 +6,7 @@
 // archives (AET@HOST:PORT, a URL, or a name in the nodes file).
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -76,6 +77,9 @@ struct AssociationSettings {
   TlsSettings tls;                 ///< when enabled, replaces the node's own TLS settings
   int connectTimeoutSeconds = 10;  ///< TCP connection and association negotiation
   int dimseTimeoutSeconds = 60;    ///< each message; a silent peer fails after this
+  /// Retrieval takes no more objects once the cache folder holds this many
+  /// bytes (0: no limit); what arrived before stays, and the report says so.
+  std::uint64_t cacheQuotaBytes = 0;
 };
 
 enum class QueryLevel { Study, Series };

@@ -9,7 +9,8 @@ namespace vigie::imaging {
 struct DicomWebNode {
   std::string baseUrl;  ///< e.g. https://pacs.example.org/dicom-web (no trailing /)
   int connectTimeoutSeconds = 10;
-  int stallTimeoutSeconds = 60;  ///< a transfer that moves no byte for this long fails
+  int stallTimeoutSeconds = 60;       ///< a transfer that moves no byte for this long fails
+  std::uint64_t cacheQuotaBytes = 0;  ///< as AssociationSettings::cacheQuotaBytes
 
   /// "http(s)://..." as given; errors say what is wrong.
   static core::Result<DicomWebNode> parse(const std::string& url);
