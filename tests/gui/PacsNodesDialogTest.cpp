@@ -9,6 +9,21 @@
 
 using vigie::app::PacsNodesDialog;
 
+namespace {
+
+/// A new row for a DICOM node: name, AE title, host and port.
+int addDimseRow(PacsNodesDialog& dialog, const QString& name, const QString& aeTitle,
+                const QString& host, const QString& port) {
+  const int row = dialog.addRow();
+  dialog.setCell(row, PacsNodesDialog::Name, name);
+  dialog.setCell(row, PacsNodesDialog::AeTitle, aeTitle);
+  dialog.setCell(row, PacsNodesDialog::Host, host);
+  dialog.setCell(row, PacsNodesDialog::Port, port);
+  return row;
+}
+
+}  // namespace
+
 class PacsNodesDialogTest : public QObject {
   Q_OBJECT
 
@@ -19,16 +34,8 @@ class PacsNodesDialogTest : public QObject {
     {
       PacsNodesDialog dialog(file);
       QCOMPARE(dialog.rowCount(), 0);
-      const int dimse = dialog.addRow();
-      dialog.setCell(dimse, PacsNodesDialog::Name, "archive");
-      dialog.setCell(dimse, PacsNodesDialog::AeTitle, "ORTHANC");
-      dialog.setCell(dimse, PacsNodesDialog::Host, "pacs.local");
-      dialog.setCell(dimse, PacsNodesDialog::Port, "4242");
-      const int secure = dialog.addRow();
-      dialog.setCell(secure, PacsNodesDialog::Name, "secure");
-      dialog.setCell(secure, PacsNodesDialog::AeTitle, "PACS");
-      dialog.setCell(secure, PacsNodesDialog::Host, "10.0.0.9");
-      dialog.setCell(secure, PacsNodesDialog::Port, "2762");
+      addDimseRow(dialog, "archive", "ORTHANC", "pacs.local", "4242");
+      const int secure = addDimseRow(dialog, "secure", "PACS", "10.0.0.9", "2762");
       dialog.setCell(secure, PacsNodesDialog::TlsCa, "/etc/vigie/ca.pem");
       const int web = dialog.addRow();
       dialog.setCell(web, PacsNodesDialog::Name, "cloud");
@@ -61,11 +68,7 @@ class PacsNodesDialogTest : public QObject {
     QTemporaryDir dir;
     const QString file = dir.filePath("nodes.json");
     PacsNodesDialog dialog(file);
-    const int good = dialog.addRow();
-    dialog.setCell(good, PacsNodesDialog::Name, "archive");
-    dialog.setCell(good, PacsNodesDialog::AeTitle, "ORTHANC");
-    dialog.setCell(good, PacsNodesDialog::Host, "h");
-    dialog.setCell(good, PacsNodesDialog::Port, "4242");
+    addDimseRow(dialog, "archive", "ORTHANC", "h", "4242");
     const int bad = dialog.addRow();
     dialog.setCell(bad, PacsNodesDialog::Name, "archive");
     QVERIFY(!dialog.save());
@@ -106,11 +109,7 @@ class PacsNodesDialogTest : public QObject {
   void testingANodeThatIsDownSaysSo() {
     QTemporaryDir dir;
     PacsNodesDialog dialog(dir.filePath("nodes.json"));
-    const int row = dialog.addRow();
-    dialog.setCell(row, PacsNodesDialog::Name, "down");
-    dialog.setCell(row, PacsNodesDialog::AeTitle, "NOBODY");
-    dialog.setCell(row, PacsNodesDialog::Host, "127.0.0.1");
-    dialog.setCell(row, PacsNodesDialog::Port, "9");  // discard: nobody listens
+    const int row = addDimseRow(dialog, "down", "NOBODY", "127.0.0.1", "9");  // nobody listens
     QSignalSpy tested(&dialog, &PacsNodesDialog::tested);
     dialog.test(row);
     QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 30000);

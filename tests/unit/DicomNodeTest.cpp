@@ -163,7 +163,7 @@ TEST(DicomNode, TlsInTheNodesFileNamesItsFilesBesideTheFile) {
   EXPECT_EQ(node.value().describe(), "PACS@h:2762 (TLS)");
 
   for (const char* tls : {R"({"certificate": "a.pem", "key": "a.key"})",  // no authority
-                          R"({"ca": "ca.pem", "certificate": "a.pem"})",   // a certificate, no key
+                          R"({"ca": "ca.pem", "certificate": "a.pem"})",  // a certificate, no key
                           R"("yes")"}) {
     std::ofstream(file) << R"({"nodes": [{"name": "s", "aet": "P", "host": "h", "port": 1, "tls": )"
                         << tls << "}]}";
