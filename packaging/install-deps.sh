@@ -36,6 +36,8 @@ PACKAGES=(
   # a one-node Slurm cluster (with munge) for the batch job-array test, also
   # started by the test itself on loopback with its own configuration
   slurmctld slurmd slurm-client munge
+  # the independent cross-check of reader statistics (Cohen's kappa)
+  python3-sklearn
 )
 
 missing=()

@@ -93,7 +93,9 @@ struct BatchSettings {
   bool keepImages = false;          ///< a PACS study's images stay in its folder
   bool photographs = false;         ///< a fundus model
   CtAnalysisOptions ct;
-  std::optional<std::string> sendTo;  ///< the archive results go to
+  std::optional<std::string> sendTo;       ///< the archive results go to
+  std::optional<fs::path> storeFile;       ///< the review store each item is recorded in
+  std::string reader = "vigie-cli batch";  ///< who the store says ran the model
   imaging::AssociationSettings association;
 };
 
@@ -208,8 +210,11 @@ std::string sendResults(const fs::path& folder, const BatchSettings& settings) {
 /// session on the model (sessions are not shared between threads).
 class BatchWorker {
  public:
-  BatchWorker(const BatchSettings& settings, std::unique_ptr<inference::InferenceSession> session)
-      : settings_(settings), session_(std::move(session)) {}
+  /// `store`: this worker's own connection to the review store (one per
+  /// thread), or null without --store.
+  BatchWorker(const BatchSettings& settings, std::unique_ptr<inference::InferenceSession> session,
+              std::unique_ptr<core::ReviewStore> store)
+      : settings_(settings), session_(std::move(session)), store_(std::move(store)) {}
 
   /// Analyses `items` (one CT study, or a few photographs run through the
   /// network together) and returns one row each; an item cancelled by a stop
@@ -340,6 +345,17 @@ class BatchWorker {
     auto written = writeCtResults(workFolder(item), series, a, *session_, loadSeconds);
     if (!written.ok()) return written.error().message;
     if (auto sr = writeReport(item, series, a); !sr.ok()) return sr.error().message;
+    if (store_) {
+      // Where a reader opens it from the worklist: the input's folder, or
+      // the kept images of a retrieved study (none: retrieve it again).
+      std::string source;
+      if (item.series && !series.images.empty())
+        source = series.images.front().file.parent_path().string();
+      else if (settings_.keepImages)
+        source = (settings_.out / item.folder / "images").string();
+      auto recorded = recordCtRun({*store_, settings_.reader}, series, source, a, *session_);
+      if (!recorded.ok()) return "review store: " + recorded.error().message;
+    }
     row["findings"] = std::to_string(a.findings.size());
     double maxScore = 0;
     for (const auto& f : a.findings) maxScore = std::max(maxScore, f.score);
@@ -407,7 +423,7 @@ class BatchWorker {
       SummaryRow row = startRow(item, "photograph");
       row["file"] = item.photograph.string();
       std::string failure = chunkFailure;
-      if (failure.empty()) failure = writePhotograph(item, results[i], row);
+      if (failure.empty()) failure = writePhotograph(item, results[i], row, each);
       rows.emplace_back(readable[i], finish(item, std::move(row), failure, each));
     }
     return rows;
@@ -448,6 +464,10 @@ class BatchWorker {
         entry["heatmap"] = name;
       }
       images.push_back(std::move(entry));
+      if (store_) {
+        auto recorded = recordFundusRun({*store_, settings_.reader}, files[i], a, *session_, 0.0);
+        if (!recorded.ok()) return "review store: " + recorded.error().message;
+      }
       const auto& p = a.prediction;
       worstGrade = std::max(worstGrade, p.grade);
       highest = std::max(highest, p.referableProbability);
@@ -471,7 +491,8 @@ class BatchWorker {
   }
 
   /// Writes one photograph's findings.json and heatmap; the reason when it failed.
-  std::string writePhotograph(const BatchItem& item, const FundusAnalysis& a, SummaryRow& row) {
+  std::string writePhotograph(const BatchItem& item, const FundusAnalysis& a, SummaryRow& row,
+                              double seconds) {
     const fs::path work = workFolder(item);
     std::error_code ec;
     fs::remove_all(work, ec);
@@ -488,6 +509,11 @@ class BatchWorker {
     report["device"] = session_->device().name;
     if (auto written = writeJsonFile(work, "findings.json", report); !written.ok())
       return written.error().message;
+    if (store_) {
+      auto recorded =
+          recordFundusRun({*store_, settings_.reader}, item.photograph, a, *session_, seconds);
+      if (!recorded.ok()) return "review store: " + recorded.error().message;
+    }
     const auto& p = a.prediction;
     row["grade"] = std::to_string(p.grade);
     row["referable_probability"] = number(p.referableProbability);
@@ -500,6 +526,7 @@ class BatchWorker {
 
   const BatchSettings& settings_;
   std::unique_ptr<inference::InferenceSession> session_;
+  std::unique_ptr<core::ReviewStore> store_;  ///< null without --store
 };
 
 /// What the main thread shows and keeps while the workers run.
@@ -570,7 +597,7 @@ class BatchProgress {
 constexpr const char* kUsage =
     "usage: vigie-cli batch --input DIR --model BUNDLE --out DIR [--shard I/N] [--jobs N]\n"
     "                       [--threads N] [--cpu] [--threshold T] [--lung-mask on|off]\n"
-    "                       [--send-to NODE] [--aet OURS] [--timeout S]\n"
+    "                       [--send-to NODE] [--aet OURS] [--timeout S] [--store PATH]\n"
     "       vigie-cli batch --pacs NODE [--query KEY=VALUE]... [--keep-images] --model ...\n"
     "       vigie-cli batch merge DIR... --out DIR\n"
     "Runs the model over every CT study (the largest CT series of each) or, for a fundus\n"
@@ -595,7 +622,10 @@ constexpr const char* kUsage =
     "its folder when its turn comes; the images are\n"
     "deleted after the analysis unless --keep-images. A fundus model then grades every\n"
     "photograph of the study (the row: its worst grade). --timeout S bounds every network\n"
-    "wait (default 30 s).\n";
+    "wait (default 30 s).\n"
+    "--store PATH puts every study or photograph analysed in this run on that review store's\n"
+    "worklist with the model's answer (the AI triage of `vigie-cli worklist`); --reader NAME\n"
+    "is who the store says ran it (default \"vigie-cli batch\").\n";
 
 int runMerge(CommandLine& cl) {
   const auto out = cl.value("--out");
@@ -838,6 +868,8 @@ std::optional<int> readSettings(CommandLine& cl, BatchSettings& settings) {
   settings.association.connectTimeoutSeconds = static_cast<int>(*timeout);
   settings.association.dimseTimeoutSeconds = static_cast<int>(*timeout);
   if (auto aet = cl.value("--aet")) settings.association.ourAeTitle = *aet;
+  if (auto store = cl.value("--store")) settings.storeFile = fs::path(*store);
+  if (auto reader = cl.value("--reader")) settings.reader = *reader;
   for (auto [option, node] :
        {std::pair{"--send-to", &settings.sendTo}, std::pair{"--pacs", &settings.pacs}}) {
     if (auto text = cl.value(option)) {
@@ -855,10 +887,11 @@ std::optional<int> readSettings(CommandLine& cl, BatchSettings& settings) {
 }  // namespace
 
 int runBatch(const std::vector<std::string>& args) {
-  CommandLine cl(args,
-                 {"--input", "--pacs", "--query", "--model", "--out", "--shard", "--jobs",
-                  "--threads", "--threshold", "--lung-mask", "--send-to", "--aet", "--timeout"},
-                 {"--cpu", "--keep-images", "--help"});
+  CommandLine cl(
+      args,
+      {"--input", "--pacs", "--query", "--model", "--out", "--shard", "--jobs", "--threads",
+       "--threshold", "--lung-mask", "--send-to", "--aet", "--timeout", "--store", "--reader"},
+      {"--cpu", "--keep-images", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (!cl.positional().empty() && cl.positional()[0] == "merge") return runMerge(cl);
   if (!cl.positional().empty())
@@ -918,7 +951,14 @@ int runBatch(const std::vector<std::string>& args) {
   for (std::size_t j = 0; j < std::min(jobCount, run.toDo()); ++j) {
     auto session = openSession(bundle.value(), cl.has("--cpu"), threadsEach);
     if (!session.ok()) return fail(session.error().message);
-    workers.push_back(std::make_unique<BatchWorker>(settings, std::move(session.value())));
+    std::unique_ptr<core::ReviewStore> store;
+    if (settings.storeFile) {
+      auto opened = core::ReviewStore::open(*settings.storeFile);
+      if (!opened.ok()) return fail(opened.error().message);
+      store = std::move(opened.value());
+    }
+    workers.push_back(
+        std::make_unique<BatchWorker>(settings, std::move(session.value()), std::move(store)));
   }
   return run.execute(std::move(workers));
 }

@@ -27,10 +27,14 @@ int runExport(const std::vector<std::string>& args);
 int runDeid(const std::vector<std::string>& args);
 int runPacs(const std::vector<std::string>& args);
 int runListen(const std::vector<std::string>& args);
+int runWorklist(const std::vector<std::string>& args);
 
 // Pieces of commands that live in their own files.
 int runEvalDr(const std::vector<std::string>& args);
+int runReviewStats(const std::vector<std::string>& args);
+struct StoreTarget;
+/// `store`: where each photograph and the model's answer are recorded; may be null.
 int analyzeFundus(const std::string& path, const std::string& outDir,
-                  inference::InferenceSession& session);
+                  inference::InferenceSession& session, const StoreTarget* store);
 
 }  // namespace vigie::app::cli

@@ -22,28 +22,6 @@
 namespace vigie::app::cli {
 namespace {
 
-core::Result<std::vector<TruthNodule>> readTruth(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) return core::makeError(core::ErrorCode::NotFound, file.string() + ": cannot open");
-  const auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.contains("nodules") || !j["nodules"].is_array()) {
-    return core::makeError(core::ErrorCode::ParseError,
-                           file.string() + ": expected {\"nodules\": [...]}");
-  }
-  std::vector<TruthNodule> truth;
-  for (const auto& n : j["nodules"]) {
-    if (!n.contains("center_mm") || n["center_mm"].size() != 3 || !n.contains("diameter_mm")) {
-      return core::makeError(core::ErrorCode::ParseError,
-                             file.string() + ": a nodule needs center_mm and diameter_mm");
-    }
-    truth.push_back({{n["center_mm"][0].get<double>(), n["center_mm"][1].get<double>(),
-                      n["center_mm"][2].get<double>()},
-                     n["diameter_mm"].get<double>(),
-                     n.value("type", std::string("unknown"))});
-  }
-  return truth;
-}
-
 // Subgroups of the breakdown (function pointers: computeFroc takes a plain predicate).
 bool atLeast4mm(const TruthNodule& t) { return t.diameterMm >= 4.0; }
 bool size3to4(const TruthNodule& t) { return t.diameterMm < 4.0; }
@@ -146,7 +124,7 @@ int runEval(const std::vector<std::string>& args) {
   nlohmann::json perCase = nlohmann::json::array();
   double seconds = 0;
   for (const auto& dir : cases) {
-    auto truth = readTruth(dir / "truth.json");
+    auto truth = readTruthNodules(dir / "truth.json");
     if (!truth.ok()) return fail(truth.error().message);
     auto scan = imaging::DicomScanner().scan(dir);
     if (!scan.ok()) return fail(scan.error().message);

@@ -97,7 +97,7 @@ core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
 }  // namespace
 
 int analyzeFundus(const std::string& path, const std::string& outDir,
-                  inference::InferenceSession& session) {
+                  inference::InferenceSession& session, const StoreTarget* store) {
   const auto files = imaging::listPhotographs(path);
   if (files.empty()) return fail(path + ": no photographs (PNG, JPEG, TIFF or DICOM)");
   std::error_code ec;
@@ -118,6 +118,11 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
           entry["heatmap"] = name;
         }
         images.push_back(entry);
+        if (store) {
+          auto recorded = recordFundusRun(*store, file, a, session,
+                                          secondsSince(start) / static_cast<double>(images.size()));
+          if (!recorded.ok()) return recorded;
+        }
         std::printf("%s: grade %d, referable %.2f%s, quality %.2f%s, %zu lesion regions\n",
                     file.filename().c_str(), a.prediction.grade, a.prediction.referableProbability,
                     a.prediction.referable ? " (refer)" : "", a.prediction.qualityScore,

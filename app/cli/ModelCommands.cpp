@@ -9,6 +9,7 @@
 #include "../common/CommandLine.h"
 #include "../common/CtAnalysis.h"
 #include "../common/SeriesChoice.h"
+#include "../reading/CaseRegistration.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "ModelSupport.h"
@@ -144,6 +145,57 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
   return report;
 }
 
+core::Status recordCtRun(const StoreTarget& target, const imaging::DicomSeriesEntry& series,
+                         const std::string& source, const CtAnalysis& a,
+                         const inference::InferenceSession& session) {
+  auto registered = target.store.registerCase(
+      ctCase(series, std::filesystem::absolute(source).lexically_normal().string(), target.reader));
+  if (!registered.ok()) return registered.error();
+  const auto& manifest = session.manifest();
+  core::ModelRun run;
+  run.studyUid = series.studyInstanceUid;
+  run.seriesUid = series.seriesInstanceUid;
+  run.bundleId = manifest.id;
+  run.bundleVersion = manifest.version;
+  run.weightsSha256 = manifest.weightsSha256;
+  run.device = session.device().name;
+  run.durationSeconds = a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds +
+                        a.lungMaskSeconds + a.classifierSeconds;
+  run.reader = target.reader;
+  run.findings = a.findings;
+  auto recorded = target.store.recordModelRun(run);
+  if (!recorded.ok()) return recorded.error();
+  return {};
+}
+
+core::Status recordFundusRun(const StoreTarget& target, const std::filesystem::path& file,
+                             const FundusAnalysis& a, const inference::InferenceSession& session,
+                             double seconds) {
+  auto record = photographCase(file, target.reader);
+  if (!record.ok()) return record.error();
+  auto registered = target.store.registerCase(record.value());
+  if (!registered.ok()) return registered.error();
+  const auto& manifest = session.manifest();
+  const auto& p = a.prediction;
+  core::FundusAiResult result;
+  result.imageUid = record.value().caseUid;
+  result.bundleId = manifest.id;
+  result.bundleVersion = manifest.version;
+  result.weightsSha256 = manifest.weightsSha256;
+  result.device = session.device().name;
+  result.durationSeconds = seconds;
+  result.grade = p.grade;
+  result.referableProbability = p.referableProbability;
+  result.referable = p.referable;
+  result.gradable = p.gradable;
+  result.qualityScore = p.qualityScore;
+  result.lesions = static_cast<int>(a.lesions.size());
+  result.reader = target.reader;
+  auto recorded = target.store.recordFundusAiResult(result);
+  if (!recorded.ok()) return recorded.error();
+  return {};
+}
+
 int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli analyze PATH --model BUNDLE --out DIR [--series UID] [--cpu] [--threads "
@@ -161,8 +213,9 @@ int runAnalyze(const std::vector<std::string>& args) {
       "A MONAI bundle (folder, zip or exported model.ts) is imported on the fly into the user's\n"
       "cache: a detector's boxes become the findings (the heatmap draws them), a segmentation\n"
       "model writes its channel's probability as the heatmap and its label as DIR/label.nii.gz.\n"
-      "With --store, the run and its findings are recorded in that review store (for review\n"
-      "decide and export).\n";
+      "With --store, the study (or each photograph) goes on that review store's worklist and\n"
+      "the run with its findings is recorded (for review decide, export and the worklist's\n"
+      "triage); --reader names who ran it (default vigie-cli).\n";
   CommandLine cl(args,
                  {"--model", "--out", "--series", "--threads", "--threshold", "--lung-mask",
                   "--store", "--reader"},
@@ -182,8 +235,16 @@ int runAnalyze(const std::vector<std::string>& args) {
   if (!bundle.ok()) return fail(bundle.error().message);
   auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
   if (!session.ok()) return fail(session.error().message);
+  std::unique_ptr<core::ReviewStore> store;
+  if (auto storeFile = cl.value("--store")) {
+    auto opened = core::ReviewStore::open(*storeFile);
+    if (!opened.ok()) return fail(opened.error().message);
+    store = std::move(opened.value());
+  }
+  std::optional<StoreTarget> target;
+  if (store) target.emplace(StoreTarget{*store, cl.value("--reader").value_or("vigie-cli")});
   if (bundle.value().manifest().task == inference::ModelManifest::Task::FundusDrScreening)
-    return analyzeFundus(cl.positional()[0], *out, *session.value());
+    return analyzeFundus(cl.positional()[0], *out, *session.value(), target ? &*target : nullptr);
 
   auto start = std::chrono::steady_clock::now();
   auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
@@ -208,21 +269,8 @@ int runAnalyze(const std::vector<std::string>& args) {
   if (!results.ok()) return fail(results.error().message);
   const auto& manifest = bundle.value().manifest();
   const auto& device = session.value()->device();
-  if (auto storeFile = cl.value("--store")) {
-    auto store = core::ReviewStore::open(*storeFile);
-    if (!store.ok()) return fail(store.error().message);
-    core::ModelRun run;
-    run.studyUid = chosen->studyInstanceUid;
-    run.seriesUid = chosen->seriesInstanceUid;
-    run.bundleId = manifest.id;
-    run.bundleVersion = manifest.version;
-    run.weightsSha256 = manifest.weightsSha256;
-    run.device = device.name;
-    run.durationSeconds = a.resampleSeconds + a.inferenceSeconds + a.postprocessSeconds +
-                          a.lungMaskSeconds + a.classifierSeconds;
-    run.reader = cl.value("--reader").value_or("vigie-cli");
-    run.findings = a.findings;
-    auto recorded = store.value()->recordModelRun(run);
+  if (target) {
+    auto recorded = recordCtRun(*target, *chosen, cl.positional()[0], a, *session.value());
     if (!recorded.ok()) return fail(recorded.error().message);
   }
   if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {

@@ -12,6 +12,7 @@
 
 #include "../common/CtAnalysis.h"
 #include "../common/FundusAnalysis.h"
+#include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -74,5 +75,23 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
 /// findings.json's entry for one photograph: grade, referable probability,
 /// gradability, quality and lesion regions.
 nlohmann::json describeFundusAnalysis(const FundusAnalysis& a);
+
+/// Where a model command records what it found (--store): the review store
+/// and who ran the model. The worklist then lists the study or photograph.
+struct StoreTarget {
+  core::ReviewStore& store;
+  std::string reader;
+};
+
+/// Registers the CT study `series` is in (found under `source`) and records
+/// the run with its findings.
+core::Status recordCtRun(const StoreTarget& target, const imaging::DicomSeriesEntry& series,
+                         const std::string& source, const CtAnalysis& a,
+                         const inference::InferenceSession& session);
+
+/// Registers the photograph `file` and records the model's answer on it.
+core::Status recordFundusRun(const StoreTarget& target, const std::filesystem::path& file,
+                             const FundusAnalysis& a, const inference::InferenceSession& session,
+                             double seconds);
 
 }  // namespace vigie::app::cli

@@ -83,6 +83,41 @@ nlohmann::json toJson(const core::Measurement& m) {
           {"recorded_at", m.recordedAt}};
 }
 
+nlohmann::json toJson(const core::CaseRecord& c) {
+  return {{"case_uid", c.caseUid},
+          {"kind", core::toString(c.kind)},
+          {"modality", c.modality},
+          {"patient_name", c.patientName},
+          {"patient_id", c.patientId},
+          {"study_date", c.studyDate},
+          {"source", c.source},
+          {"registered_by", c.registeredBy},
+          {"registered_at", c.registeredAt}};
+}
+
+nlohmann::json toJson(const core::FundusAiResult& r) {
+  return {{"id", r.id},
+          {"image_uid", r.imageUid},
+          {"bundle_id", r.bundleId},
+          {"bundle_version", r.bundleVersion},
+          {"weights_sha256", r.weightsSha256},
+          {"device", r.device},
+          {"duration_s", r.durationSeconds},
+          {"grade", r.grade},
+          {"referable_probability", r.referableProbability},
+          {"referable", r.referable},
+          {"gradable", r.gradable},
+          {"quality_score", r.qualityScore},
+          {"lesions", r.lesions},
+          {"reader", r.reader},
+          {"recorded_at", r.recordedAt}};
+}
+
+nlohmann::json toJson(const core::CaseEvent& e) {
+  return {{"id", e.id},       {"case_uid", e.caseUid}, {"kind", core::toString(e.kind)},
+          {"value", e.value}, {"actor", e.actor},      {"recorded_at", e.recordedAt}};
+}
+
 /// Fills in what every verb that records a finding decision shares.
 std::optional<std::string> readGeometry(CommandLine& cl, core::Decision& d) {
   if (auto centre = cl.value("--center")) {
@@ -116,12 +151,16 @@ int runReview(const std::vector<std::string>& args) {
       "       vigie-cli review list --study UID [--json]\n"
       "       vigie-cli review grades --image UID [--json]\n"
       "       vigie-cli review export --json\n"
+      "       vigie-cli review stats --reference PATH [--reader NAME] [--json] (see its --help)\n"
       "  (all take --store PATH; default $XDG_DATA_HOME/vigie/review.sqlite)\n"
       "decide records one reader decision on a model finding (centre in LPS mm for edit);\n"
       "add records a finding the model missed (it gets the next id from 1001); grade records a\n"
       "reader's ICDR grade (0-4) of a fundus image. These print nothing: exit code 0 means the\n"
       "record is on disk. list and grades show the history; export writes the whole store\n"
-      "(model runs, decisions, fundus grades, measurements) as JSON, a backup.\n";
+      "(model runs, decisions, fundus grades and lesion marks, measurements, the worklist's\n"
+      "cases, fundus model results and case events) as JSON, a backup.\n";
+  if (!args.empty() && args[0] == "stats")
+    return runReviewStats(std::vector<std::string>(args.begin() + 1, args.end()));
   CommandLine cl(args,
                  {"--store", "--study", "--finding", "--decision", "--reader", "--note", "--center",
                   "--diameter", "--category", "--image", "--grade"},
@@ -219,6 +258,12 @@ int runReview(const std::vector<std::string>& args) {
     auto grades = store.value()->allFundusGrades();
     auto measurements = store.value()->allMeasurements();
     auto marks = store.value()->allFundusLesionMarks();
+    auto cases = store.value()->cases();
+    auto fundusResults = store.value()->allFundusAiResults();
+    auto events = store.value()->allCaseEvents();
+    if (!cases.ok()) return fail(cases.error().message);
+    if (!fundusResults.ok()) return fail(fundusResults.error().message);
+    if (!events.ok()) return fail(events.error().message);
     if (!decisions.ok()) return fail(decisions.error().message);
     if (!marks.ok()) return fail(marks.error().message);
     if (!runs.ok()) return fail(runs.error().message);
@@ -235,6 +280,12 @@ int runReview(const std::vector<std::string>& args) {
     for (const auto& g : grades.value()) out["fundus_grades"].push_back(toJson(g));
     for (const auto& m : measurements.value()) out["measurements"].push_back(toJson(m));
     for (const auto& m : marks.value()) out["fundus_lesion_marks"].push_back(toJson(m));
+    out["cases"] = nlohmann::json::array();
+    for (const auto& c : cases.value()) out["cases"].push_back(toJson(c));
+    out["fundus_ai_results"] = nlohmann::json::array();
+    for (const auto& r : fundusResults.value()) out["fundus_ai_results"].push_back(toJson(r));
+    out["case_events"] = nlohmann::json::array();
+    for (const auto& e : events.value()) out["case_events"].push_back(toJson(e));
     std::cout << out.dump(2) << '\n';
     return 0;
   }

@@ -1,6 +1,8 @@
 #include "NoduleEvaluation.h"
 
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace vigie::app {
 namespace {
@@ -110,6 +112,35 @@ double falsePositivesPerScan(const std::vector<ScanResult>& scans, double thresh
       falsePositives += !e.truePositive && e.score >= threshold;
   }
   return scans.empty() ? 0.0 : double(falsePositives) / double(scans.size());
+}
+
+core::Result<std::vector<TruthNodule>> readTruthNodules(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return core::makeError(core::ErrorCode::NotFound, file.string() + ": cannot open");
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.contains("nodules") || !j["nodules"].is_array()) {
+    return core::makeError(core::ErrorCode::ParseError,
+                           file.string() + ": expected {\"nodules\": [...]}");
+  }
+  std::vector<TruthNodule> truth;
+  for (const auto& n : j["nodules"]) {
+    const bool wellFormed = n.is_object() && n.contains("center_mm") && n["center_mm"].is_array() &&
+                            n["center_mm"].size() == 3 &&
+                            std::all_of(n["center_mm"].begin(), n["center_mm"].end(),
+                                        [](const auto& v) { return v.is_number(); }) &&
+                            n.contains("diameter_mm") && n["diameter_mm"].is_number();
+    if (!wellFormed) {
+      return core::makeError(
+          core::ErrorCode::ParseError,
+          file.string() + ": a nodule needs center_mm [x, y, z] and diameter_mm");
+    }
+    const auto type = n.find("type");
+    truth.push_back({{n["center_mm"][0].get<double>(), n["center_mm"][1].get<double>(),
+                      n["center_mm"][2].get<double>()},
+                     n["diameter_mm"].get<double>(),
+                     type != n.end() && type->is_string() ? type->get<std::string>() : "unknown"});
+  }
+  return truth;
 }
 
 }  // namespace vigie::app

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "vigie/core/Finding.h"
+#include "vigie/core/Result.h"
 #include "vigie/core/Vec3.h"
 
 namespace vigie::app {
@@ -61,5 +63,10 @@ double sensitivityAtThreshold(const std::vector<ScanResult>& scans, double thres
 /// False positives per scan at a fixed score threshold (findings that hit no
 /// nodule; further hits on a nodule are not false positives).
 double falsePositivesPerScan(const std::vector<ScanResult>& scans, double threshold);
+
+/// The reference nodules of a truth.json ({"nodules": [{"center_mm": [x, y,
+/// z], "diameter_mm": d, "type": ...}]}, Vigie's synthetic format); the error
+/// names the file and the problem.
+core::Result<std::vector<TruthNodule>> readTruthNodules(const std::filesystem::path& file);
 
 }  // namespace vigie::app

@@ -54,7 +54,12 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
 
   auto* form = new QFormLayout;
   grade_ = new QComboBox(this);
+  grade_->setObjectName("fundusReaderGrade");
   for (const char* name : kGradeNames) grade_->addItem(name);
+  // No grade until the reader chooses one: a pre-selected "no DR" is saved
+  // by a hurried click.
+  grade_->setPlaceholderText("choose a grade");
+  grade_->setCurrentIndex(-1);
   gradable_ = new QCheckBox("gradable", this);
   gradable_->setChecked(true);
   note_ = new QLineEdit(this);
@@ -63,6 +68,10 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
   form->addRow("Note", note_);
   layout->addLayout(form);
   auto* save = new QPushButton("Save my grade", this);
+  save->setObjectName("fundusSaveGrade");
+  save->setEnabled(false);
+  connect(grade_, &QComboBox::currentIndexChanged, save,
+          [save](int index) { save->setEnabled(index >= 0); });
   agree_ = new QPushButton("Agree with the model", this);
   agree_->setEnabled(false);
   layout->addWidget(save);
@@ -78,6 +87,7 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
   showLesionMarkCount(0);
   layout->addStretch(1);
   connect(save, &QPushButton::clicked, this, [this] {
+    if (grade_->currentIndex() < 0) return;
     Q_EMIT gradeSubmitted(grade_->currentIndex(), gradable_->isChecked(), note_->text());
   });
   connect(agree_, &QPushButton::clicked, this, [this] {
@@ -100,6 +110,7 @@ void FundusAssessmentPanel::clearModelResult() {
   modelCard_->setEnabled(false);
   model_->setText("No model has run on this photograph.");
   note_->clear();
+  grade_->setCurrentIndex(-1);  // each photograph's grade starts empty
 }
 
 void FundusAssessmentPanel::showModelResult(const FundusResult& r) {

@@ -61,8 +61,41 @@ void FundusReviewController::runModel() {
   grader_.run(photograph, bundle_);
 }
 
+void FundusReviewController::registerPhotograph(const QString& photograph) {
+  if (photograph.isEmpty() || !session_->isOpen()) return;
+  core::CaseRecord record;
+  record.caseUid = photograph.toStdString();
+  record.kind = core::CaseKind::Fundus;
+  record.modality = "OP";
+  record.source = viewer_->currentFile().toStdString();
+  if (auto registered = session_->registerCase(record); !registered.ok()) {
+    problems_->report(registered.error());
+    return;
+  }
+  Q_EMIT photographRegistered();
+}
+
 void FundusReviewController::showModelResult(const FundusResult& result) {
   viewer_->showModelResult(result);
+  if (session_->isOpen() && !viewer_->currentIdentity().isEmpty()) {
+    // The model's answer goes to the store, for the worklist's triage and
+    // the readers' statistics.
+    const auto& p = result.prediction;
+    core::FundusAiResult answer;
+    answer.imageUid = viewer_->currentIdentity().toStdString();
+    answer.bundleId = result.modelId.toStdString();
+    answer.bundleVersion = result.modelVersion.toStdString();
+    answer.device = result.device.toStdString();
+    answer.durationSeconds = result.seconds;
+    answer.grade = p.grade;
+    answer.referableProbability = p.referableProbability;
+    answer.referable = p.referable;
+    answer.gradable = p.gradable;
+    answer.qualityScore = p.qualityScore;
+    answer.lesions = static_cast<int>(result.lesionRegions);
+    if (auto recorded = session_->recordFundusAiResult(answer); !recorded.ok())
+      problems_->report(recorded.error());
+  }
   // The photograph by its store key only: no names, no file paths.
   auto logged =
       session_->audit("model run", QString("photograph %1: model %2 %3 on %4, grade %5")
@@ -121,6 +154,7 @@ void FundusReviewController::showStoredLesionMarks(const QString& photograph) {
 }
 
 void FundusReviewController::showStored(const QString& photograph) {
+  registerPhotograph(photograph);
   showStoredLesionMarks(photograph);
   auto grades = session_->fundusGrades(photograph);
   if (!grades.ok()) {

@@ -40,11 +40,15 @@ class FundusReviewController : public QObject {
   void modelFinished();
   void modelFailed(const QString& message);
   void gradeSaved();
+  /// A photograph shown for the first time is now on the worklist.
+  void photographRegistered();
   void lesionMarksSaved();
 
  private:
   void showModelResult(const FundusResult& result);
   void showStoredLesionMarks(const QString& photograph);
+  /// Puts the photograph shown on the worklist (once; later calls change nothing).
+  void registerPhotograph(const QString& photograph);
 
   FundusViewer* viewer_;
   ReviewSession* session_;

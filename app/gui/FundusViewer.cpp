@@ -291,6 +291,7 @@ void FundusViewer::showPhotograph(int row) {
   }
   auto identity = imaging::photographIdentity(path.toStdString());
   identity_ = identity.ok() ? QString::fromStdString(identity.value()) : QString();
+  file_ = QFileInfo(path).absoluteFilePath();
   if (!identity.ok()) Q_EMIT problem(QString::fromStdString(identity.error().message));
   original_ = std::make_shared<const core::Image2D>(std::move(image.value()));
   caption_->setText(QString("%1  %2 x %3")

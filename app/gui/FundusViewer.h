@@ -51,6 +51,8 @@ class FundusViewer : public QWidget {
   std::shared_ptr<const core::Image2D> currentPhotograph() const { return original_; }
   /// Its identity in the review store (see photographIdentity).
   const QString& currentIdentity() const { return identity_; }
+  /// The file it was read from.
+  const QString& currentFile() const { return file_; }
   /// Shows a model's result on the current photograph: heatmap and panel.
   void showModelResult(const FundusResult& result);
   FundusAssessmentPanel* assessment() const { return assessment_; }
@@ -108,6 +110,7 @@ class FundusViewer : public QWidget {
   QCheckBox* showHeatmap_ = nullptr;
   FundusAssessmentPanel* assessment_ = nullptr;
   QString identity_;
+  QString file_;
   QCheckBox* green_ = nullptr;
   QCheckBox* contrast_ = nullptr;
   QLabel* caption_ = nullptr;

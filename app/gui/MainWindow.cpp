@@ -45,6 +45,7 @@
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
 #include "VolumeRenderView.h"
+#include "WorklistPanel.h"
 
 namespace vigie::app {
 namespace {
@@ -164,6 +165,19 @@ void MainWindow::buildLayout() {
   studyDock->setWidget(panel);
   studyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::LeftDockWidgetArea, studyDock);
+  // The worklist: every case the review store knows, in AI triage order.
+  worklist_ = new WorklistPanel(&session_, this);
+  auto* worklistDock = new QDockWidget(tr("Worklist"), this);
+  worklistDock->setObjectName("worklistDock");
+  worklistDock->setWidget(worklist_);
+  worklistDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::LeftDockWidgetArea, worklistDock);
+  tabifyDockWidget(studyDock, worklistDock);
+  studyDock->raise();
+  connect(worklist_, &WorklistPanel::openRequested, this,
+          [this](const QString& source, const QString&) { openAnything(source); });
+  connect(worklist_, &WorklistPanel::problem, this,
+          [this](const QString& message) { problems_->report(message); });
   grid->setRowStretch(0, 1);
   grid->setRowStretch(1, 1);
   grid->setColumnStretch(0, 1);
@@ -184,6 +198,10 @@ void MainWindow::buildLayout() {
   connect(fundusReview_, &FundusReviewController::gradeSaved, this, &MainWindow::fundusGradeSaved);
   connect(fundusReview_, &FundusReviewController::lesionMarksSaved, this,
           &MainWindow::lesionMarksSaved);
+  // The worklist follows what the reader and the model record.
+  for (auto signal : {&FundusReviewController::modelFinished, &FundusReviewController::gradeSaved,
+                      &FundusReviewController::photographRegistered})
+    connect(fundusReview_, signal, worklist_, &WorklistPanel::refresh);
   setCentralWidget(tabs_);
 
   progress_ = new QProgressBar(this);
@@ -253,6 +271,7 @@ void MainWindow::buildMenus() {
   describeViewGestures();
   buildAiMenu();
   buildMeasureMenu();
+  buildWorklistMenu();
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   QAction* keys =
@@ -265,6 +284,28 @@ void MainWindow::buildMenus() {
         tr("Vigie: AI-assisted reading of medical images.\n"
            "Demo studies and reference models are synthetic and not for clinical use."));
   });
+}
+
+void MainWindow::buildWorklistMenu() {
+  QMenu* menu = menuBar()->addMenu(tr("&Worklist"));
+  QAction* next = actions_->add(menu, tr("&Next case"), QKeySequence(Qt::SHIFT | Qt::Key_N),
+                                tr("Worklist: open the next case in the list's order"));
+  connect(next, &QAction::triggered, this, [this] { worklist_->step(+1); });
+  QAction* previous = actions_->add(menu, tr("&Previous case"), QKeySequence(Qt::SHIFT | Qt::Key_P),
+                                    tr("Worklist: open the previous case"));
+  connect(previous, &QAction::triggered, this, [this] { worklist_->step(-1); });
+  QAction* mine = actions_->add(menu, tr("&Assign the selected case to me"));
+  connect(mine, &QAction::triggered, worklist_, &WorklistPanel::assignSelectedToMe);
+  QAction* read = actions_->add(menu, tr("Mark the selected case &read"),
+                                QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                                tr("Worklist: the selected case is read"));
+  connect(read, &QAction::triggered, this,
+          [this] { worklist_->setSelectedState(core::ReadingState::Read); });
+  QAction* reviewed = actions_->add(menu, tr("Mark the selected case &trainer-reviewed"));
+  connect(reviewed, &QAction::triggered, this,
+          [this] { worklist_->setSelectedState(core::ReadingState::TrainerReviewed); });
+  QAction* refresh = actions_->add(menu, tr("Re&fresh"));
+  connect(refresh, &QAction::triggered, worklist_, &WorklistPanel::refresh);
 }
 
 void MainWindow::buildFileMenu() {
@@ -658,6 +699,10 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   // The audit names the study by UID only: no patient names or IDs.
   auto logged = session_.audit("study opened", "study " + study.studyUid);
   if (!logged.ok()) problems_->report(logged.error());
+  core::CaseRecord record = study.caseRecord;
+  record.source = QFileInfo(study.path).absoluteFilePath().toStdString();
+  if (auto registered = session_.registerCase(record); !registered.ok())
+    problems_->report(registered.error());
   modelFindings_.clear();
   findings_->clear();
   for (auto* v : viewports_) {
@@ -817,6 +862,7 @@ void MainWindow::openReviewStore(const QString& file, const QString& reader) {
     problems_->report(QString::fromStdString(opened.error().message) +
                       tr(" (decisions cannot be saved)"));
   }
+  worklist_->refresh();
 }
 
 bool MainWindow::record(core::Decision d) {
@@ -973,6 +1019,7 @@ void MainWindow::showStoredRun() {
 }
 
 void MainWindow::refreshReview() {
+  worklist_->refresh();
   if (!volume_) return;
   std::vector<core::Decision> history;
   auto decisions = session_.decisions();

@@ -27,6 +27,7 @@ namespace vigie::app {
 
 class ActionRegistry;
 class FindingsPanel;
+class WorklistPanel;
 class FundusReviewController;
 class FundusViewer;
 class PacsQueryDialog;
@@ -156,6 +157,7 @@ class MainWindow : public QMainWindow {
   void buildViewMenu();
   void buildAiMenu();
   void buildMeasureMenu();
+  void buildWorklistMenu();
   /// The keys and gestures the views handle themselves, for the keyboard help.
   void describeViewGestures();
   void buildLayout();
@@ -195,6 +197,7 @@ class MainWindow : public QMainWindow {
   ActionRegistry* actions_ = nullptr;
   ProblemReporter* problems_ = nullptr;
   FundusReviewController* fundusReview_ = nullptr;
+  WorklistPanel* worklist_ = nullptr;
   bool runModelBeforeScreenshot_ = false;
   FindingsPanel* findings_ = nullptr;
   QTabWidget* tabs_ = nullptr;

@@ -99,4 +99,33 @@ core::Result<std::vector<core::FundusLesionMark>> ReviewSession::fundusLesionMar
   return store_->fundusLesionMarks(photograph.toStdString());
 }
 
+core::Status ReviewSession::registerCase(core::CaseRecord record) {
+  if (!store_) return {};
+  record.registeredBy = reader_.toStdString();
+  auto registered = store_->registerCase(std::move(record));
+  if (!registered.ok()) return registered.error();
+  return {};
+}
+
+core::Status ReviewSession::recordFundusAiResult(core::FundusAiResult result) {
+  if (!store_) return noStore("model result");
+  result.reader = reader_.toStdString();
+  auto recorded = store_->recordFundusAiResult(std::move(result));
+  if (!recorded.ok()) return recorded.error();
+  return {};
+}
+
+core::Status ReviewSession::recordCaseEvent(core::CaseEvent event) {
+  if (!store_) return noStore("worklist change");
+  event.actor = reader_.toStdString();
+  auto recorded = store_->recordCaseEvent(std::move(event));
+  if (!recorded.ok()) return recorded.error();
+  return {};
+}
+
+core::Result<ReviewRecords> ReviewSession::reviewRecords() const {
+  if (!store_) return ReviewRecords{};
+  return readReviewRecords(*store_);
+}
+
 }  // namespace vigie::app

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "ReviewRecords.h"
 #include "vigie/core/Result.h"
 #include "vigie/core/ReviewStore.h"
 
@@ -46,6 +47,15 @@ class ReviewSession {
   core::Result<std::int64_t> recordFundusLesionMark(core::FundusLesionMark mark);
   core::Result<std::vector<core::FundusLesionMark>> fundusLesionMarks(
       const QString& photograph) const;
+
+  /// Puts a study or photograph on the worklist (registered by the reader);
+  /// succeeds without a store, as there is no worklist to put it on.
+  core::Status registerCase(core::CaseRecord record);
+  core::Status recordFundusAiResult(core::FundusAiResult result);
+  /// An assignment, reading state or priority of a case, by the reader.
+  core::Status recordCaseEvent(core::CaseEvent event);
+  /// Everything the worklist is built from (nothing without a store).
+  core::Result<ReviewRecords> reviewRecords() const;
 
  private:
   /// The error every write returns when no store is open.

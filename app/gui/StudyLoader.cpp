@@ -1,5 +1,7 @@
 #include "StudyLoader.h"
 
+#include "CaseRegistration.h"
+
 #include <algorithm>
 #include <functional>
 #include <variant>
@@ -154,6 +156,7 @@ void describeSeries(const imaging::DicomSeriesEntry& series, LoadedStudy& study)
   study.studyUid = QString::fromStdString(series.studyInstanceUid);
   study.seriesUid = QString::fromStdString(series.seriesInstanceUid);
   study.patientText = patientTextOf(series.images.front());
+  study.caseRecord = ctCase(series, {}, {});
   study.shown = {study.seriesUid, series.stack};
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "BackgroundJob.h"
+#include "vigie/core/CaseRecords.h"
 #include "vigie/core/Volume.h"
 
 namespace vigie::imaging {
@@ -53,6 +54,7 @@ struct LoadedStudy {
   QString studyUid;                   ///< Study Instance UID: the key of the reader's decisions
   QString seriesUid;                  ///< Series Instance UID of the loaded series
   QString patientText;                ///< "NAME (ID), study YYYY-MM-DD", for the views' corner only
+  core::CaseRecord caseRecord;        ///< the study as the worklist keeps it (no source yet)
   QString summary;                    ///< series, geometry, files: for the study panel
   QStringList problems;               ///< unreadable files and warnings, each naming the file
   std::vector<SeriesCard> catalogue;  ///< every series found, in scan order

@@ -142,6 +142,67 @@ const char* const kMigrations[] = {
     CREATE TRIGGER measurements_append_only_update BEFORE UPDATE ON measurements
       BEGIN SELECT RAISE(ABORT, 'measurements are append-only'); END;
     )sql",
+    // Version 5: the worklist. The cases the store knows of (first
+    // registration kept), the fundus model's answers, and each case's
+    // assignments, reading states and priorities as an append-only history.
+    // Studies already reviewed are registered as CT cases, photographs
+    // already graded as fundus cases, so that they are on the worklist.
+    R"sql(
+    CREATE TABLE cases (
+      case_uid TEXT PRIMARY KEY,
+      kind TEXT NOT NULL CHECK (kind IN ('ct', 'fundus')),
+      modality TEXT NOT NULL,
+      patient_name TEXT NOT NULL,
+      patient_id TEXT NOT NULL,
+      study_date TEXT NOT NULL,
+      source TEXT NOT NULL,
+      registered_by TEXT NOT NULL,
+      registered_at TEXT NOT NULL);
+    CREATE TABLE fundus_ai_results (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      image_uid TEXT NOT NULL,
+      bundle_id TEXT NOT NULL,
+      bundle_version TEXT NOT NULL,
+      weights_sha256 TEXT NOT NULL,
+      device TEXT NOT NULL,
+      duration_s REAL NOT NULL,
+      grade INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 4),
+      referable_probability REAL NOT NULL,
+      referable INTEGER NOT NULL CHECK (referable IN (0, 1)),
+      gradable INTEGER NOT NULL CHECK (gradable IN (0, 1)),
+      quality REAL NOT NULL,
+      lesions INTEGER NOT NULL,
+      reader TEXT NOT NULL REFERENCES readers(name),
+      recorded_at TEXT NOT NULL);
+    CREATE INDEX fundus_ai_results_by_image ON fundus_ai_results(image_uid);
+    CREATE TABLE case_events (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      case_uid TEXT NOT NULL REFERENCES cases(case_uid),
+      kind TEXT NOT NULL CHECK (kind IN ('assign', 'state', 'priority')),
+      value TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      recorded_at TEXT NOT NULL);
+    CREATE INDEX case_events_by_case ON case_events(case_uid);
+    CREATE TRIGGER cases_append_only_update BEFORE UPDATE ON cases
+      BEGIN SELECT RAISE(ABORT, 'cases are append-only'); END;
+    CREATE TRIGGER cases_append_only_delete BEFORE DELETE ON cases
+      BEGIN SELECT RAISE(ABORT, 'cases are append-only'); END;
+    CREATE TRIGGER fundus_ai_results_append_only_update BEFORE UPDATE ON fundus_ai_results
+      BEGIN SELECT RAISE(ABORT, 'fundus model results are append-only'); END;
+    CREATE TRIGGER fundus_ai_results_append_only_delete BEFORE DELETE ON fundus_ai_results
+      BEGIN SELECT RAISE(ABORT, 'fundus model results are append-only'); END;
+    CREATE TRIGGER case_events_append_only_update BEFORE UPDATE ON case_events
+      BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
+    CREATE TRIGGER case_events_append_only_delete BEFORE DELETE ON case_events
+      BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
+    INSERT OR IGNORE INTO cases (case_uid, kind, modality, patient_name, patient_id, study_date,
+                                 source, registered_by, registered_at)
+      SELECT study_uid, 'ct', 'CT', '', '', '', '', 'migration', first_seen FROM studies;
+    INSERT OR IGNORE INTO cases (case_uid, kind, modality, patient_name, patient_id, study_date,
+                                 source, registered_by, registered_at)
+      SELECT image_uid, 'fundus', 'OP', '', '', '', '', 'migration', MIN(recorded_at)
+      FROM fundus_grades GROUP BY image_uid;
+    )sql",
 };
 
 }  // namespace

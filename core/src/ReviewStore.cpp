@@ -11,12 +11,11 @@
 #include <sstream>
 
 #include "ReviewSchema.h"
+#include "ReviewStoreImpl.h"
 #include "SqliteStatement.h"
 #include "vigie/core/Sha256.h"
 
 namespace vigie::core {
-
-using review::Statement;
 
 const char* toString(DecisionKind kind) {
   switch (kind) {
@@ -42,7 +41,7 @@ std::optional<DecisionKind> decisionKindFromString(const std::string& text) {
   return std::nullopt;
 }
 
-namespace {
+namespace review {
 
 const std::string kGenesisHash(64, '0');
 
@@ -70,6 +69,10 @@ std::string chainHash(const std::string& previous, const std::string& at, const 
   return Sha256::hex(text.str());
 }
 
+}  // namespace review
+
+namespace {
+
 std::string pointsToText(const std::vector<Vec3>& points) {
   std::ostringstream text;
   text.precision(17);  // round-trips a double
@@ -87,164 +90,6 @@ std::vector<Vec3> pointsFromText(const std::string& text) {
 }
 
 }  // namespace
-
-struct ReviewStore::Impl {
-  sqlite3* db = nullptr;
-  std::string file;
-  int version = 0;
-
-  ~Impl() { sqlite3_close(db); }
-
-  Error sqlError(const std::string& what) const {
-    return makeError(ErrorCode::IoError, file + ": " + what + ": " + sqlite3_errmsg(db));
-  }
-
-  Status exec(const char* sql, const std::string& what) {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      const std::string text = message ? message : "unknown error";
-      sqlite3_free(message);
-      return makeError(ErrorCode::IoError, file + ": " + what + ": " + text);
-    }
-    return {};
-  }
-
-  /// Undoes the open transaction after a failure. Its own outcome is not
-  /// reported: the failure that led here is, and SQLite may already have
-  /// rolled back by itself (then ROLLBACK says "no transaction", harmlessly).
-  void rollback() { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
-
-  /// Runs `body` in one write transaction: all of it is durable when this
-  /// returns success, none of it otherwise.
-  Status inTransaction(const std::string& what, const std::function<Status()>& body) {
-    auto status = exec("BEGIN IMMEDIATE", "starting " + what);
-    if (!status.ok()) return status;
-    status = body();
-    if (!status.ok()) {
-      rollback();
-      return status;
-    }
-    return exec("COMMIT", "committing " + what);
-  }
-
-  /// Runs an INSERT whose values `bindValues` binds; reports `what` on failure.
-  Result<std::int64_t> insert(const char* sql, const std::string& what,
-                              const std::function<void(Statement&)>& bindValues) {
-    Statement statement(db, sql);
-    if (!statement.ok()) return sqlError(what);
-    bindValues(statement);
-    if (statement.step() != SQLITE_DONE) return sqlError(what);
-    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db));
-  }
-
-  /// Records that a reader, a study and a series exist (first sight only).
-  Status noteParticipants(const std::string& reader, const std::string& studyUid,
-                          const std::string& seriesUid) {
-    const std::string now = utcNow();
-    auto once = [&](const char* sql, const std::string& a, const std::string& b) -> Status {
-      auto done = insert(sql, "recording who and what", [&](Statement& st) {
-        st.bind(1, a);
-        st.bind(2, b);
-      });
-      if (!done.ok()) return done.error();
-      return {};
-    };
-    Status status;
-    if (!reader.empty())
-      status = once("INSERT OR IGNORE INTO readers (name, first_seen) VALUES (?, ?)", reader, now);
-    if (status.ok() && !studyUid.empty())
-      status = once("INSERT OR IGNORE INTO studies (study_uid, first_seen) VALUES (?, ?)", studyUid,
-                    now);
-    if (status.ok() && !seriesUid.empty()) {
-      Statement st(db,
-                   "INSERT OR IGNORE INTO series (series_uid, study_uid, first_seen) VALUES (?, ?, "
-                   "?)");
-      if (!st.ok()) return sqlError("recording a series");
-      st.bind(1, seriesUid);
-      st.bind(2, studyUid);
-      st.bind(3, now);
-      if (st.step() != SQLITE_DONE) return sqlError("recording a series");
-    }
-    return status;
-  }
-
-  /// Appends an audit entry inside the caller's transaction.
-  Status appendAudit(const std::string& actor, const std::string& action,
-                     const std::string& detail) {
-    std::string previous = kGenesisHash;
-    {
-      Statement last(db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
-      if (!last.ok()) return sqlError("reading the audit log");
-      if (last.step() == SQLITE_ROW) previous = last.text(0);
-    }
-    const std::string at = utcNow();
-    Statement insert(db,
-                     "INSERT INTO audit (recorded_at, actor, action, detail, previous_hash, hash) "
-                     "VALUES (?, ?, ?, ?, ?, ?)");
-    if (!insert.ok()) return sqlError("writing the audit log");
-    insert.bind(1, at);
-    insert.bind(2, actor);
-    insert.bind(3, action);
-    insert.bind(4, detail);
-    insert.bind(5, previous);
-    insert.bind(6, chainHash(previous, at, actor, action, detail));
-    if (insert.step() != SQLITE_DONE) return sqlError("writing the audit log");
-    return {};
-  }
-
-  /// The schema version the store records; 0 for a new store (no row). A
-  /// store that cannot say is an error, never version 0: migrating a store
-  /// from scratch over its own tables would fail half-way or, worse, not.
-  Result<int> storedSchemaVersion() const {
-    Statement read(db, "SELECT version FROM schema_version");
-    if (!read.ok()) return sqlError("reading the schema version");
-    const int rc = read.step();
-    if (rc == SQLITE_DONE) return 0;
-    if (rc != SQLITE_ROW) return sqlError("reading the schema version");
-    if (sqlite3_column_type(read.get(), 0) != SQLITE_INTEGER || read.integer(0) < 1) {
-      return makeError(ErrorCode::ParseError, file + ": the review store's schema version is '" +
-                                                  read.text(0) +
-                                                  "', not a version number: is this a Vigie "
-                                                  "review store?");
-    }
-    return static_cast<int>(read.integer(0));
-  }
-
-  Result<std::vector<Decision>> query(const char* sql, const std::string* studyUid) const {
-    Statement select(db, sql);
-    if (!select.ok()) return sqlError("reading decisions");
-    if (studyUid) select.bind(1, *studyUid);
-    std::vector<Decision> out;
-    int rc;
-    while ((rc = select.step()) == SQLITE_ROW) {
-      sqlite3_stmt* s = select.get();
-      Decision d;
-      d.id = sqlite3_column_int64(s, 0);
-      d.studyUid = select.text(1);
-      d.findingId = sqlite3_column_int(s, 2);
-      d.kind = decisionKindFromString(select.text(3)).value_or(DecisionKind::Annotate);
-      d.reader = select.text(4);
-      d.recordedAt = select.text(5);
-      d.note = select.text(6);
-      if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
-        d.centerMm = Vec3{sqlite3_column_double(s, 7), sqlite3_column_double(s, 8),
-                          sqlite3_column_double(s, 9)};
-      }
-      if (sqlite3_column_type(s, 10) != SQLITE_NULL) d.diameterMm = sqlite3_column_double(s, 10);
-      d.category = select.text(11);
-      if (!select.isNull(12)) d.previousDecisionId = select.integer(12);
-      out.push_back(std::move(d));
-    }
-    if (rc != SQLITE_DONE) return sqlError("reading decisions");
-    return out;
-  }
-
-  // Readers shared by the per-study (or per-image) and whole-store queries;
-  // a null key means every row.
-  Result<std::vector<ModelRun>> modelRuns(const std::string* studyUid, bool latestOnly) const;
-  Result<std::vector<FundusGrade>> fundusGrades(const std::string* imageUid) const;
-  Result<std::vector<Measurement>> measurements(const std::string* studyUid) const;
-};
 
 ReviewStore::ReviewStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ReviewStore::~ReviewStore() = default;
@@ -377,12 +222,11 @@ Result<std::int64_t> ReviewStore::recordDecision(Decision d) {
 }
 
 Result<std::vector<Decision>> ReviewStore::decisions(const std::string& studyUid) const {
-  return impl_->query((std::string(kDecisionColumns) + "WHERE study_uid = ? ORDER BY id").c_str(),
-                      &studyUid);
+  return impl_->query(std::string(kDecisionColumns) + "WHERE study_uid = ? ORDER BY id", &studyUid);
 }
 
 Result<std::vector<Decision>> ReviewStore::allDecisions() const {
-  return impl_->query((std::string(kDecisionColumns) + "ORDER BY id").c_str(), nullptr);
+  return impl_->query(std::string(kDecisionColumns) + "ORDER BY id", nullptr);
 }
 
 Result<std::int64_t> ReviewStore::recordModelRun(ModelRun run) {
@@ -443,41 +287,38 @@ Result<std::vector<ModelRun>> ReviewStore::Impl::modelRuns(const std::string* st
       "duration_s, reader, recorded_at FROM model_runs ";
   if (studyUid) sql += "WHERE study_uid = ? ";
   sql += latestOnly ? "ORDER BY id DESC LIMIT 1" : "ORDER BY id";
-  Statement select(db, sql.c_str());
-  if (!select.ok()) return sqlError("reading model runs");
-  if (studyUid) select.bind(1, *studyUid);
-  std::vector<ModelRun> runs;
-  int rc;
-  while ((rc = select.step()) == SQLITE_ROW) {
-    ModelRun run;
-    run.id = select.integer(0);
-    run.studyUid = select.text(1);
-    run.seriesUid = select.text(2);
-    run.bundleId = select.text(3);
-    run.bundleVersion = select.text(4);
-    run.weightsSha256 = select.text(5);
-    run.device = select.text(6);
-    run.durationSeconds = select.real(7);
-    run.reader = select.text(8);
-    run.recordedAt = select.text(9);
-    runs.push_back(std::move(run));
-  }
-  if (rc != SQLITE_DONE) return sqlError("reading model runs");
+  auto read = selectRows<ModelRun>(sql, "reading model runs", keyBinder(studyUid),
+                                   [](const Statement& row) {
+                                     ModelRun run;
+                                     run.id = row.integer(0);
+                                     run.studyUid = row.text(1);
+                                     run.seriesUid = row.text(2);
+                                     run.bundleId = row.text(3);
+                                     run.bundleVersion = row.text(4);
+                                     run.weightsSha256 = row.text(5);
+                                     run.device = row.text(6);
+                                     run.durationSeconds = row.real(7);
+                                     run.reader = row.text(8);
+                                     run.recordedAt = row.text(9);
+                                     return run;
+                                   });
+  if (!read.ok()) return read.error();
+  std::vector<ModelRun> runs = std::move(read.value());
   for (ModelRun& run : runs) {
-    Statement findings(db,
-                       "SELECT finding_id, score, center_x, center_y, center_z, diameter_mm FROM "
-                       "model_findings WHERE run_id = ? ORDER BY finding_id");
-    if (!findings.ok()) return sqlError("reading model findings");
-    findings.bind(1, run.id);
-    while ((rc = findings.step()) == SQLITE_ROW) {
-      Finding f;
-      f.id = static_cast<int>(findings.integer(0));
-      f.score = findings.real(1);
-      f.centerMm = {findings.real(2), findings.real(3), findings.real(4)};
-      f.diameterMm = findings.real(5);
-      run.findings.push_back(f);
-    }
-    if (rc != SQLITE_DONE) return sqlError("reading model findings");
+    auto findings = selectRows<Finding>(
+        "SELECT finding_id, score, center_x, center_y, center_z, diameter_mm FROM "
+        "model_findings WHERE run_id = ? ORDER BY finding_id",
+        "reading model findings", [&](Statement& st) { st.bind(1, run.id); },
+        [](const Statement& row) {
+          Finding f;
+          f.id = static_cast<int>(row.integer(0));
+          f.score = row.real(1);
+          f.centerMm = {row.real(2), row.real(3), row.real(4)};
+          f.diameterMm = row.real(5);
+          return f;
+        });
+    if (!findings.ok()) return findings.error();
+    run.findings = std::move(findings.value());
   }
   return runs;
 }
@@ -535,25 +376,19 @@ Result<std::vector<FundusGrade>> ReviewStore::Impl::fundusGrades(
       "fundus_grades ";
   if (imageUid) sql += "WHERE image_uid = ? ";
   sql += "ORDER BY id";
-  Statement select(db, sql.c_str());
-  if (!select.ok()) return sqlError("reading fundus grades");
-  if (imageUid) select.bind(1, *imageUid);
-  std::vector<FundusGrade> out;
-  int rc;
-  while ((rc = select.step()) == SQLITE_ROW) {
-    FundusGrade g;
-    g.id = select.integer(0);
-    g.imageUid = select.text(1);
-    g.studyUid = select.text(2);
-    g.reader = select.text(3);
-    g.grade = static_cast<int>(select.integer(4));
-    g.gradable = select.integer(5) != 0;
-    g.note = select.text(6);
-    g.recordedAt = select.text(7);
-    out.push_back(std::move(g));
-  }
-  if (rc != SQLITE_DONE) return sqlError("reading fundus grades");
-  return out;
+  return selectRows<FundusGrade>(sql, "reading fundus grades", keyBinder(imageUid),
+                                 [](const Statement& row) {
+                                   FundusGrade g;
+                                   g.id = row.integer(0);
+                                   g.imageUid = row.text(1);
+                                   g.studyUid = row.text(2);
+                                   g.reader = row.text(3);
+                                   g.grade = static_cast<int>(row.integer(4));
+                                   g.gradable = row.integer(5) != 0;
+                                   g.note = row.text(6);
+                                   g.recordedAt = row.text(7);
+                                   return g;
+                                 });
 }
 
 Result<std::vector<FundusGrade>> ReviewStore::fundusGrades(const std::string& imageUid) const {
@@ -645,27 +480,21 @@ Result<std::vector<FundusLesionMark>> ReviewStore::lesionMarks(const std::string
       "fundus_lesion_marks ";
   if (imageUid) sql += "WHERE image_uid = ? ";
   sql += "ORDER BY id";
-  Statement select(impl_->db, sql.c_str());
-  if (!select.ok()) return impl_->sqlError("reading lesion marks");
-  if (imageUid) select.bind(1, *imageUid);
-  std::vector<FundusLesionMark> out;
-  int rc;
-  while ((rc = select.step()) == SQLITE_ROW) {
-    FundusLesionMark m;
-    m.id = select.integer(0);
-    m.imageUid = select.text(1);
-    m.reader = select.text(2);
-    m.lesion = select.text(3);
-    m.x = select.real(4);
-    m.y = select.real(5);
-    m.radius = select.real(6);
-    if (!select.isNull(7)) m.withdraws = select.integer(7);
-    m.note = select.text(8);
-    m.recordedAt = select.text(9);
-    out.push_back(std::move(m));
-  }
-  if (rc != SQLITE_DONE) return impl_->sqlError("reading lesion marks");
-  return out;
+  return impl_->selectRows<FundusLesionMark>(sql, "reading lesion marks", Impl::keyBinder(imageUid),
+                                             [](const Statement& row) {
+                                               FundusLesionMark m;
+                                               m.id = row.integer(0);
+                                               m.imageUid = row.text(1);
+                                               m.reader = row.text(2);
+                                               m.lesion = row.text(3);
+                                               m.x = row.real(4);
+                                               m.y = row.real(5);
+                                               m.radius = row.real(6);
+                                               if (!row.isNull(7)) m.withdraws = row.integer(7);
+                                               m.note = row.text(8);
+                                               m.recordedAt = row.text(9);
+                                               return m;
+                                             });
 }
 
 Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
@@ -708,28 +537,22 @@ Result<std::vector<Measurement>> ReviewStore::Impl::measurements(
       "plane FROM measurements ";
   if (studyUid) sql += "WHERE study_uid = ? ";
   sql += "ORDER BY id";
-  Statement select(db, sql.c_str());
-  if (!select.ok()) return sqlError("reading measurements");
-  if (studyUid) select.bind(1, *studyUid);
-  std::vector<Measurement> out;
-  int rc;
-  while ((rc = select.step()) == SQLITE_ROW) {
-    Measurement m;
-    m.id = select.integer(0);
-    m.studyUid = select.text(1);
-    m.seriesUid = select.text(2);
-    m.reader = select.text(3);
-    m.kind = select.text(4);
-    m.pointsMm = pointsFromText(select.text(5));
-    m.value = select.real(6);
-    m.unit = select.text(7);
-    m.note = select.text(8);
-    m.recordedAt = select.text(9);
-    m.plane = slicePlaneFromString(select.text(10));
-    out.push_back(std::move(m));
-  }
-  if (rc != SQLITE_DONE) return sqlError("reading measurements");
-  return out;
+  return selectRows<Measurement>(sql, "reading measurements", keyBinder(studyUid),
+                                 [](const Statement& row) {
+                                   Measurement m;
+                                   m.id = row.integer(0);
+                                   m.studyUid = row.text(1);
+                                   m.seriesUid = row.text(2);
+                                   m.reader = row.text(3);
+                                   m.kind = row.text(4);
+                                   m.pointsMm = pointsFromText(row.text(5));
+                                   m.value = row.real(6);
+                                   m.unit = row.text(7);
+                                   m.note = row.text(8);
+                                   m.recordedAt = row.text(9);
+                                   m.plane = slicePlaneFromString(row.text(10));
+                                   return m;
+                                 });
 }
 
 Result<std::vector<Measurement>> ReviewStore::measurements(const std::string& studyUid) const {

@@ -29,6 +29,7 @@
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
 #include "VolumeRenderView.h"
+#include "WorklistPanel.h"
 #include "vigie/core/RegionStatistics.h"
 #include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
 
@@ -268,7 +269,8 @@ void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {
   QCOMPARE(all.value()[0].reader, std::string("dr.test"));
   const auto chain = direct.value()->verifyAuditChain();
   QVERIFY(chain.ok() && chain.value().intact);
-  QCOMPARE(chain.value().entries, std::size_t{4});  // study opened, model run, two decisions
+  // Study opened, case registered (the worklist), model run, two decisions.
+  QCOMPARE(chain.value().entries, std::size_t{5});
 
   // Close and reopen: the stored run and the decisions are there at once,
   // and still after running the model again.
@@ -416,6 +418,12 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
     vigie::app::FundusViewer* viewer = window.fundusViewer();
     viewer->selectPhotograph(3);  // fundus_001.dcm: a DICOM photograph, keyed by its UID
     QVERIFY(viewer->currentIdentity().startsWith("2.25."));
+    // The reader's grade starts empty, and cannot be saved empty.
+    auto* gradeBox = window.findChild<QComboBox*>("fundusReaderGrade");
+    auto* saveGrade = window.findChild<QPushButton*>("fundusSaveGrade");
+    QVERIFY(gradeBox && saveGrade);
+    QCOMPARE(gradeBox->currentIndex(), -1);
+    QVERIFY(!saveGrade->isEnabled());
     QSignalSpy finished(&window, &MainWindow::fundusModelFinished);
     window.runFundusModel();
     QVERIFY(finished.wait(60000));
@@ -450,6 +458,16 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
     QVERIFY(QMetaObject::invokeMethod(viewer->assessment(), "gradeSubmitted", Q_ARG(int, 3),
                                       Q_ARG(bool, true), Q_ARG(QString, "venous beading")));
     QCOMPARE(saved.count(), 1);
+    QVERIFY(saveGrade->isEnabled());
+
+    // The worklist lists the photograph with the model's answer, read.
+    auto* worklist = window.findChild<vigie::app::WorklistPanel*>();
+    QVERIFY(worklist);
+    const int row = worklist->shownCases().indexOf(viewer->currentIdentity());
+    QVERIFY(row >= 0);
+    QVERIFY(worklist->cellText(row, "AI") != "-");
+    QCOMPARE(worklist->cellText(row, "State"), QString("read"));
+    QCOMPARE(worklist->cellText(row, "Readers"), QString("dr.eye"));
   }
   auto direct = vigie::core::ReviewStore::open(store.toStdString());
   QVERIFY(direct.ok());

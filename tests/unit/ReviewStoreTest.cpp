@@ -44,7 +44,7 @@ TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
   test::TestFolder dir("review");
   auto store = ReviewStore::open(dir / "review.sqlite");
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 4);
+  EXPECT_EQ(store.value()->schemaVersion(), 5);
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
   ASSERT_TRUE(
@@ -382,8 +382,10 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
   test::TestFolder dir("review-migrate-plane");
   const auto file = dir / "review.sqlite";
   ASSERT_TRUE(ReviewStore::open(file).ok());
-  // Back to version 3: no plane column, the plane only at the start of the note.
+  // Back to version 3: no plane column, the plane only at the start of the
+  // note, and no worklist tables (version 5).
   ASSERT_EQ(rawExec(file,
+                    "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
                     "ALTER TABLE measurements DROP COLUMN plane;"
                     "UPDATE schema_version SET version = 3;"
                     "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, "
@@ -395,7 +397,7 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 4);
+  EXPECT_EQ(store.value()->schemaVersion(), 5);
   const auto back = store.value()->measurements("1.2.3").value();
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].plane, core::SlicePlane::Coronal);
@@ -424,7 +426,7 @@ TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 4);
+  EXPECT_EQ(store.value()->schemaVersion(), 5);
   const auto history = store.value()->decisions("1.2.3").value();
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].reader, "dr.old");
@@ -433,4 +435,125 @@ TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 4, DecisionKind::Confirm, "dr.new")).ok());
   EXPECT_EQ(*store.value()->decisions("1.2.3").value()[1].previousDecisionId, history[0].id);
+}
+
+namespace {
+
+core::CaseRecord ctCaseRecord(const std::string& uid) {
+  core::CaseRecord c;
+  c.caseUid = uid;
+  c.kind = core::CaseKind::Ct;
+  c.modality = "CT";
+  c.patientName = "DOE^JANE";
+  c.source = "/data/" + uid;
+  c.registeredBy = "dr.a";
+  return c;
+}
+
+}  // namespace
+
+TEST(ReviewStore, RegistersACaseOnceAndKeepsTheFirstRegistration) {
+  test::TestFolder dir("review-cases");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_TRUE(store.value()->registerCase(ctCaseRecord("1.2.3")).value());
+  auto again = ctCaseRecord("1.2.3");
+  again.source = "/elsewhere";
+  EXPECT_FALSE(store.value()->registerCase(again).value());
+  const auto cases = store.value()->cases().value();
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].source, "/data/1.2.3");
+  EXPECT_EQ(cases[0].patientName, "DOE^JANE");
+  EXPECT_FALSE(cases[0].registeredAt.empty());
+  EXPECT_FALSE(store.value()->registerCase(core::CaseRecord{}).ok());
+}
+
+TEST(ReviewStore, CaseEventsNeedAKnownCaseAndAValueTheWorklistUnderstands) {
+  test::TestFolder dir("review-case-events");
+  const auto file = dir / "review.sqlite";
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(store.value()->registerCase(ctCaseRecord("1.2.3")).ok());
+  using Kind = core::CaseEventKind;
+  EXPECT_TRUE(store.value()->recordCaseEvent({0, "1.2.3", Kind::Assign, "dr.b", "dr.a", ""}).ok());
+  EXPECT_TRUE(store.value()->recordCaseEvent({0, "1.2.3", Kind::State, "read", "dr.b", ""}).ok());
+  EXPECT_TRUE(
+      store.value()->recordCaseEvent({0, "1.2.3", Kind::Priority, "stat", "dr.a", ""}).ok());
+  auto unknownCase = store.value()->recordCaseEvent({0, "9.9", Kind::State, "read", "dr.b", ""});
+  ASSERT_FALSE(unknownCase.ok());
+  EXPECT_NE(unknownCase.error().message.find("9.9"), std::string::npos);
+  auto badState = store.value()->recordCaseEvent({0, "1.2.3", Kind::State, "done", "dr.b", ""});
+  ASSERT_FALSE(badState.ok());
+  EXPECT_NE(badState.error().message.find("'done'"), std::string::npos);
+  EXPECT_FALSE(store.value()->recordCaseEvent({0, "1.2.3", Kind::Priority, "soon", "x", ""}).ok());
+  const auto events = store.value()->allCaseEvents().value();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, Kind::Assign);
+  EXPECT_EQ(events[0].value, "dr.b");
+  EXPECT_EQ(events[2].value, "stat");
+  // Append-only, like every record, and audited.
+  EXPECT_NE(rawExec(file, "UPDATE case_events SET value = 'unread'"), SQLITE_OK);
+  EXPECT_NE(rawExec(file, "DELETE FROM cases"), SQLITE_OK);
+  EXPECT_NE(rawExec(file, "UPDATE cases SET patient_name = 'X'"), SQLITE_OK);
+  const auto check = store.value()->verifyAuditChain().value();
+  EXPECT_TRUE(check.intact);
+  EXPECT_EQ(check.entries, 4u);  // the registration and three events
+}
+
+TEST(ReviewStore, KeepsTheFundusModelsAnswers) {
+  test::TestFolder dir("review-fundus-ai");
+  const auto file = dir / "review.sqlite";
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok());
+  core::FundusAiResult r;
+  r.imageUid = "sha256:ab";
+  r.bundleId = "fundus-dr";
+  r.bundleVersion = "0.2.0";
+  r.device = "cpu";
+  r.grade = 3;
+  r.referableProbability = 0.91;
+  r.referable = true;
+  r.gradable = true;
+  r.qualityScore = 0.8;
+  r.lesions = 4;
+  r.reader = "vigie-cli";
+  ASSERT_TRUE(store.value()->recordFundusAiResult(r).ok());
+  const auto back = store.value()->allFundusAiResults().value();
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].grade, 3);
+  EXPECT_DOUBLE_EQ(back[0].referableProbability, 0.91);
+  EXPECT_TRUE(back[0].referable);
+  EXPECT_EQ(back[0].lesions, 4);
+  r.grade = 7;
+  EXPECT_FALSE(store.value()->recordFundusAiResult(r).ok());
+  EXPECT_NE(rawExec(file, "DELETE FROM fundus_ai_results"), SQLITE_OK);
+}
+
+TEST(ReviewStore, MigrationToVersionFivePutsReviewedStudiesAndGradedPhotographsOnTheWorklist) {
+  test::TestFolder dir("review-migrate-cases");
+  const auto file = dir / "review.sqlite";
+  {
+    auto store = ReviewStore::open(file);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(
+        store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
+    core::FundusGrade g;
+    g.imageUid = "sha256:cd";
+    g.reader = "dr.a";
+    g.grade = 2;
+    ASSERT_TRUE(store.value()->recordFundusGrade(g).ok());
+  }
+  // Back to version 4: no worklist tables.
+  ASSERT_EQ(rawExec(file,
+                    "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
+                    "UPDATE schema_version SET version = 4;"),
+            SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(store.value()->schemaVersion(), 5);
+  const auto cases = store.value()->cases().value();
+  ASSERT_EQ(cases.size(), 2u);
+  std::set<std::string> kinds;
+  for (const auto& c : cases) kinds.insert(c.caseUid + " " + core::toString(c.kind));
+  EXPECT_EQ(kinds, (std::set<std::string>{"1.2.3 ct", "sha256:cd fundus"}));
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vigie/core/CaseRecords.h"
 #include "vigie/core/Finding.h"
 #include "vigie/core/Result.h"
 #include "vigie/core/SlicePlane.h"
@@ -159,6 +160,22 @@ class ReviewStore {
   Result<std::int64_t> recordMeasurement(Measurement measurement);
   Result<std::vector<Measurement>> measurements(const std::string& studyUid) const;
   Result<std::vector<Measurement>> allMeasurements() const;
+
+  /// Registers a case for the worklist; true when it is new, false when the
+  /// store already had it (the first registration stands).
+  Result<bool> registerCase(CaseRecord record);
+  /// Every registered case, oldest registration first.
+  Result<std::vector<CaseRecord>> cases() const;
+
+  Result<std::int64_t> recordFundusAiResult(FundusAiResult result);
+  /// Every fundus model answer, oldest first.
+  Result<std::vector<FundusAiResult>> allFundusAiResults() const;
+
+  /// Records an assignment, a reading state or a priority of a registered
+  /// case; the value is checked (a state or priority the store knows).
+  Result<std::int64_t> recordCaseEvent(CaseEvent event);
+  /// Every case event, oldest first.
+  Result<std::vector<CaseEvent>> allCaseEvents() const;
 
   /// Appends an audit entry (e.g. "study opened", "model run", "export").
   /// `detail` must not contain patient names or IDs.

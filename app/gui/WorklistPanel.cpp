@@ -1,0 +1,300 @@
+#include "WorklistPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <chrono>
+
+#include "ReviewSession.h"
+
+namespace vigie::app {
+namespace {
+
+const QStringList kColumns = {"#",        "Lane",     "AI",     "Findings", "State",
+                              "Priority", "Modality", "Date",   "Patient",  "Assigned",
+                              "Readers",  "Disagree", "Waiting"};
+
+/// The filter box's entries, in order.
+enum Filter { All, Flagged, AwaitingAi, AiNormal, Done, Unread, Disagreements, Mine };
+
+/// A cell that sorts by its sort key (Qt::UserRole), not its text: ranks,
+/// scores and priorities sort as numbers.
+class SortedItem : public QTableWidgetItem {
+ public:
+  SortedItem(const QString& text, const QVariant& key) : QTableWidgetItem(text) {
+    setData(Qt::UserRole, key);
+    setFlags(flags() & ~Qt::ItemIsEditable);
+  }
+  bool operator<(const QTableWidgetItem& other) const override {
+    const QVariant a = data(Qt::UserRole), b = other.data(Qt::UserRole);
+    if (a.typeId() == QMetaType::QString || b.typeId() == QMetaType::QString)
+      return a.toString() < b.toString();
+    return a.toDouble() < b.toDouble();
+  }
+};
+
+QString laneText(WorklistLane lane) {
+  switch (lane) {
+    case WorklistLane::Flagged:
+      return QObject::tr("flagged");
+    case WorklistLane::AwaitingAi:
+      return QObject::tr("awaiting AI");
+    case WorklistLane::AiNormal:
+      return QObject::tr("AI-normal");
+    case WorklistLane::Done:
+      return QObject::tr("done");
+  }
+  return {};
+}
+
+}  // namespace
+
+WorklistPanel::WorklistPanel(ReviewSession* session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+  auto* layout = new QVBoxLayout(this);
+  auto* controls = new QHBoxLayout;
+  filter_ = new QComboBox(this);
+  filter_->setObjectName("worklistFilter");
+  filter_->addItems({tr("All cases"), tr("Flagged by the AI"), tr("Awaiting the AI"),
+                     tr("AI-normal"), tr("Done"), tr("Unread"), tr("Reader/AI disagreements"),
+                     tr("Assigned to me")});
+  hideNames_ = new QCheckBox(tr("Hide names"), this);
+  hideNames_->setObjectName("worklistHideNames");
+  auto* refreshButton = new QPushButton(tr("Refresh"), this);
+  auto* mine = new QPushButton(tr("Assign to me"), this);
+  auto* read = new QPushButton(tr("Mark read"), this);
+  // Two short rows: the dock shares its side with the study panel and must
+  // not widen it.
+  controls->addWidget(filter_, 1);
+  controls->addWidget(hideNames_);
+  layout->addLayout(controls);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(mine);
+  buttons->addWidget(read);
+  buttons->addWidget(refreshButton);
+  buttons->addStretch(1);
+  layout->addLayout(buttons);
+  table_ = new QTableWidget(0, kColumns.size(), this);
+  table_->setObjectName("worklistTable");
+  table_->setHorizontalHeaderLabels(kColumns);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->verticalHeader()->setVisible(false);
+  table_->horizontalHeader()->setSectionsMovable(true);
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(0, Qt::AscendingOrder);
+  table_->setMinimumWidth(200);
+  table_->setSizeAdjustPolicy(QAbstractScrollArea::AdjustIgnored);
+  layout->addWidget(table_, 1);
+  count_ = new QLabel(this);
+  count_->setObjectName("worklistCount");
+  layout->addWidget(count_);
+
+  connect(filter_, &QComboBox::currentIndexChanged, this, &WorklistPanel::rebuildRows);
+  connect(hideNames_, &QCheckBox::toggled, this, &WorklistPanel::rebuildRows);
+  connect(refreshButton, &QPushButton::clicked, this, &WorklistPanel::refresh);
+  connect(mine, &QPushButton::clicked, this, &WorklistPanel::assignSelectedToMe);
+  connect(read, &QPushButton::clicked, this,
+          [this] { setSelectedState(core::ReadingState::Read); });
+  connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { openRow(row); });
+  auto* header = table_->horizontalHeader();
+  connect(header, &QHeaderView::sectionMoved, this, &WorklistPanel::rememberLayout);
+  connect(header, &QHeaderView::sectionResized, this, &WorklistPanel::rememberLayout);
+  connect(header, &QHeaderView::sortIndicatorChanged, this, &WorklistPanel::rememberLayout);
+}
+
+WorklistPanel::~WorklistPanel() = default;
+
+int WorklistPanel::column(const QString& name) const { return kColumns.indexOf(name); }
+
+QString WorklistPanel::layoutKey() const {
+  return "worklist/columns/" + (session_->reader().isEmpty() ? "-" : session_->reader());
+}
+
+void WorklistPanel::rememberLayout() {
+  if (restoring_ || restoredFor_ != session_->reader()) return;
+  QSettings().setValue(layoutKey(), table_->horizontalHeader()->saveState());
+}
+
+void WorklistPanel::restoreLayout() {
+  restoredFor_ = session_->reader();
+  const QByteArray state = QSettings().value(layoutKey()).toByteArray();
+  fittedColumns_ = !state.isEmpty();  // a reader's own widths are kept
+  if (state.isEmpty()) return;
+  restoring_ = true;
+  table_->horizontalHeader()->restoreState(state);
+  restoring_ = false;
+}
+
+void WorklistPanel::refresh() {
+  if (restoredFor_ != session_->reader()) restoreLayout();
+  auto records = session_->reviewRecords();
+  if (!records.ok()) {
+    Q_EMIT problem(QString::fromStdString(records.error().message));
+    return;
+  }
+  entries_ = buildWorklist(records.value(), std::chrono::system_clock::now());
+  rebuildRows();
+}
+
+void WorklistPanel::setFilterIndex(int index) { filter_->setCurrentIndex(index); }
+void WorklistPanel::setNamesHidden(bool hidden) { hideNames_->setChecked(hidden); }
+
+bool WorklistPanel::passesFilter(const WorklistEntry& e) const {
+  switch (filter_->currentIndex()) {
+    case Flagged:
+      return e.lane == WorklistLane::Flagged;
+    case AwaitingAi:
+      return e.lane == WorklistLane::AwaitingAi;
+    case AiNormal:
+      return e.lane == WorklistLane::AiNormal;
+    case Done:
+      return e.lane == WorklistLane::Done;
+    case Unread:
+      return e.state == core::ReadingState::Unread;
+    case Disagreements:
+      return e.disagreement;
+    case Mine:
+      return e.assignedReader == session_->reader().toStdString();
+    default:
+      return true;
+  }
+}
+
+void WorklistPanel::rebuildRows() {
+  const QString selected = selectedCase();
+  const int sortColumn = table_->horizontalHeader()->sortIndicatorSection();
+  const Qt::SortOrder sortOrder = table_->horizontalHeader()->sortIndicatorOrder();
+  table_->setSortingEnabled(false);  // rows go in whole, then sort once
+  table_->setRowCount(0);
+  int rank = 0;
+  for (const auto& e : entries_) {
+    ++rank;
+    if (!passesFilter(e)) continue;
+    const int row = table_->rowCount();
+    table_->insertRow(row);
+    auto put = [&](const QString& name, const QString& text, const QVariant& key) {
+      table_->setItem(row, column(name), new SortedItem(text, key));
+    };
+    put("#", QString::number(rank), rank);
+    table_->item(row, 0)->setData(Qt::UserRole + 1, QString::fromStdString(e.record.caseUid));
+    table_->item(row, 0)->setData(Qt::UserRole + 2, QString::fromStdString(e.record.source));
+    put("Lane", laneText(e.lane), static_cast<int>(e.lane));
+    put("AI", e.analysed ? QString::number(e.suspicion, 'f', 2) : "-",
+        e.analysed ? e.suspicion : -1.0);
+    const QString findings =
+        e.aiGrade ? tr("grade %1").arg(*e.aiGrade) : QString::number(e.aiFindings);
+    put("Findings", findings, e.aiFindings);
+    put("State", QString(core::toString(e.state)), static_cast<int>(e.state));
+    put("Priority", QString(core::toString(e.priority)), static_cast<int>(e.priority));
+    put("Modality", QString::fromStdString(e.record.modality),
+        QString::fromStdString(e.record.modality));
+    QString date = QString::fromStdString(e.record.studyDate);
+    if (date.size() == 8) date = date.left(4) + "-" + date.mid(4, 2) + "-" + date.mid(6, 2);
+    put("Date", date, date);
+    const QString patient =
+        hideNames_->isChecked() ? tr("(hidden)") : QString::fromStdString(e.record.patientName);
+    put("Patient", patient, patient);
+    put("Assigned", QString::fromStdString(e.assignedReader),
+        QString::fromStdString(e.assignedReader));
+    QStringList readers;
+    for (const auto& r : e.readers) readers << QString::fromStdString(r);
+    put("Readers", readers.join(", "), readers.join(", "));
+    put("Disagree", e.disagreement ? tr("yes") : QString(), e.disagreement ? 1 : 0);
+    table_->item(row, column("Disagree"))->setToolTip(QString::fromStdString(e.disagreementDetail));
+    put("Waiting", QString::number(e.waitingHours, 'f', 1) + " h", e.waitingHours);
+  }
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(sortColumn, sortOrder);
+  if (!fittedColumns_ && table_->rowCount() > 0) {
+    // Once, to what the first rows need; the reader's resizing is remembered.
+    restoring_ = true;
+    table_->resizeColumnsToContents();
+    restoring_ = false;
+    fittedColumns_ = true;
+  }
+  for (int row = 0; row < table_->rowCount(); ++row) {
+    if (table_->item(row, 0)->data(Qt::UserRole + 1).toString() == selected) {
+      table_->selectRow(row);
+      break;
+    }
+  }
+  count_->setText(tr("%1 of %2 cases").arg(table_->rowCount()).arg(entries_.size()));
+}
+
+QStringList WorklistPanel::shownCases() const {
+  QStringList uids;
+  for (int row = 0; row < table_->rowCount(); ++row)
+    uids << table_->item(row, 0)->data(Qt::UserRole + 1).toString();
+  return uids;
+}
+
+QString WorklistPanel::selectedCase() const {
+  const auto rows = table_->selectionModel()->selectedRows();
+  if (rows.isEmpty()) return {};
+  return table_->item(rows.front().row(), 0)->data(Qt::UserRole + 1).toString();
+}
+
+QString WorklistPanel::cellText(int row, const QString& name) const {
+  const auto* item = table_->item(row, column(name));
+  return item ? item->text() : QString();
+}
+
+void WorklistPanel::openRow(int row) {
+  if (row < 0 || row >= table_->rowCount()) return;
+  table_->selectRow(row);
+  const QString source = table_->item(row, 0)->data(Qt::UserRole + 2).toString();
+  const QString uid = table_->item(row, 0)->data(Qt::UserRole + 1).toString();
+  if (source.isEmpty()) {
+    Q_EMIT problem(
+        tr("The case %1 has no local copy to open (retrieve it from the PACS)").arg(uid));
+    return;
+  }
+  Q_EMIT openRequested(source, uid);
+}
+
+void WorklistPanel::step(int direction) {
+  if (table_->rowCount() == 0) return;
+  const auto rows = table_->selectionModel()->selectedRows();
+  const int current = rows.isEmpty() ? -1 : rows.front().row();
+  const int next = current < 0 ? (direction > 0 ? 0 : table_->rowCount() - 1) : current + direction;
+  if (next < 0 || next >= table_->rowCount()) return;  // the ends do not wrap
+  openRow(next);
+}
+
+void WorklistPanel::assignSelectedToMe() {
+  const QString uid = selectedCase();
+  if (uid.isEmpty()) return;
+  core::CaseEvent event;
+  event.caseUid = uid.toStdString();
+  event.kind = core::CaseEventKind::Assign;
+  event.value = session_->reader().toStdString();
+  if (auto recorded = session_->recordCaseEvent(event); !recorded.ok()) {
+    Q_EMIT problem(QString::fromStdString(recorded.error().message));
+    return;
+  }
+  refresh();
+}
+
+void WorklistPanel::setSelectedState(core::ReadingState state) {
+  const QString uid = selectedCase();
+  if (uid.isEmpty()) return;
+  core::CaseEvent event;
+  event.caseUid = uid.toStdString();
+  event.kind = core::CaseEventKind::State;
+  event.value = core::toString(state);
+  if (auto recorded = session_->recordCaseEvent(event); !recorded.ok()) {
+    Q_EMIT problem(QString::fromStdString(recorded.error().message));
+    return;
+  }
+  refresh();
+}
+
+}  // namespace vigie::app

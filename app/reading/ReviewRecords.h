@@ -1,0 +1,23 @@
+#pragma once
+
+#include <vector>
+
+#include "vigie/core/Result.h"
+#include "vigie/core/ReviewStore.h"
+
+namespace vigie::app {
+
+/// The review store's records, read once, for the views built from all of
+/// them (the worklist, reader statistics). Each list is oldest first.
+struct ReviewRecords {
+  std::vector<core::CaseRecord> cases;
+  std::vector<core::ModelRun> modelRuns;
+  std::vector<core::FundusAiResult> fundusResults;
+  std::vector<core::Decision> decisions;
+  std::vector<core::FundusGrade> grades;
+  std::vector<core::CaseEvent> events;
+};
+
+core::Result<ReviewRecords> readReviewRecords(const core::ReviewStore& store);
+
+}  // namespace vigie::app

@@ -1,0 +1,212 @@
+// The review store's worklist part: registered cases, the fundus model's
+// answers and each case's append-only history of assignments, reading
+// states and priorities.
+#include <cmath>
+
+#include "ReviewStoreImpl.h"
+
+namespace vigie::core {
+namespace {
+
+/// Why an event's value is not one the worklist understands; empty when it is.
+std::string invalidEventValue(const CaseEvent& event) {
+  switch (event.kind) {
+    case CaseEventKind::Assign:
+      return {};  // a reader's name, or empty: unassigned
+    case CaseEventKind::State:
+      return readingStateFromString(event.value)
+                 ? std::string()
+                 : "'" + event.value +
+                       "' is not a reading state (unread, in-progress, read, trainer-reviewed)";
+    case CaseEventKind::Priority:
+      return clinicalPriorityFromString(event.value)
+                 ? std::string()
+                 : "'" + event.value + "' is not a priority (routine, urgent, stat)";
+  }
+  return "unknown event";
+}
+
+}  // namespace
+
+Result<bool> ReviewStore::registerCase(CaseRecord record) {
+  if (record.caseUid.empty() || record.registeredBy.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "a case needs a UID and who registers it");
+  }
+  record.registeredAt = utcNow();
+  bool added = false;
+  auto status = impl_->inTransaction("a case", [&]() -> Status {
+    auto inserted = impl_->insert(
+        "INSERT OR IGNORE INTO cases (case_uid, kind, modality, patient_name, patient_id, "
+        "study_date, source, registered_by, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "registering a case", [&](Statement& st) {
+          st.bind(1, record.caseUid);
+          st.bind(2, std::string(toString(record.kind)));
+          st.bind(3, record.modality);
+          st.bind(4, record.patientName);
+          st.bind(5, record.patientId);
+          st.bind(6, record.studyDate);
+          st.bind(7, record.source);
+          st.bind(8, record.registeredBy);
+          st.bind(9, record.registeredAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    added = sqlite3_changes(impl_->db) == 1;
+    if (!added) return {};
+    // The audit names the kind only: no patient, no path.
+    return impl_->appendAudit(record.registeredBy, "case registered",
+                              std::string(toString(record.kind)) + " " + record.modality);
+  });
+  if (!status.ok()) return status.error();
+  return added;
+}
+
+Result<std::vector<CaseRecord>> ReviewStore::cases() const {
+  return impl_->selectRows<CaseRecord>(
+      "SELECT case_uid, kind, modality, patient_name, patient_id, study_date, source, "
+      "registered_by, registered_at FROM cases ORDER BY registered_at, case_uid",
+      "reading cases", nullptr, [](const Statement& row) {
+        CaseRecord c;
+        c.caseUid = row.text(0);
+        c.kind = caseKindFromString(row.text(1)).value_or(CaseKind::Ct);
+        c.modality = row.text(2);
+        c.patientName = row.text(3);
+        c.patientId = row.text(4);
+        c.studyDate = row.text(5);
+        c.source = row.text(6);
+        c.registeredBy = row.text(7);
+        c.registeredAt = row.text(8);
+        return c;
+      });
+}
+
+Result<std::int64_t> ReviewStore::recordFundusAiResult(FundusAiResult r) {
+  if (r.imageUid.empty() || r.bundleId.empty() || r.reader.empty()) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a fundus model result needs an image, a bundle id and a reader");
+  }
+  if (r.grade < 0 || r.grade > 4 || !std::isfinite(r.referableProbability) ||
+      !std::isfinite(r.qualityScore)) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a fundus model result needs a grade 0 to 4 and finite probabilities");
+  }
+  r.recordedAt = utcNow();
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a fundus model result", [&]() -> Status {
+    if (auto s = impl_->noteParticipants(r.reader, "", ""); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO fundus_ai_results (image_uid, bundle_id, bundle_version, weights_sha256, "
+        "device, duration_s, grade, referable_probability, referable, gradable, quality, lesions, "
+        "reader, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "recording a fundus model result", [&](Statement& st) {
+          st.bind(1, r.imageUid);
+          st.bind(2, r.bundleId);
+          st.bind(3, r.bundleVersion);
+          st.bind(4, r.weightsSha256);
+          st.bind(5, r.device);
+          st.bind(6, r.durationSeconds);
+          st.bind(7, static_cast<std::int64_t>(r.grade));
+          st.bind(8, r.referableProbability);
+          st.bind(9, static_cast<std::int64_t>(r.referable ? 1 : 0));
+          st.bind(10, static_cast<std::int64_t>(r.gradable ? 1 : 0));
+          st.bind(11, r.qualityScore);
+          st.bind(12, static_cast<std::int64_t>(r.lesions));
+          st.bind(13, r.reader);
+          st.bind(14, r.recordedAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    return impl_->appendAudit(r.reader, "model run",
+                              r.bundleId + " " + r.bundleVersion + " on " + r.device + ": grade " +
+                                  std::to_string(r.grade) + " (fundus result " +
+                                  std::to_string(id) + ")");
+  });
+  if (!status.ok()) return status.error();
+  return id;
+}
+
+Result<std::vector<FundusAiResult>> ReviewStore::allFundusAiResults() const {
+  return impl_->selectRows<FundusAiResult>(
+      "SELECT id, image_uid, bundle_id, bundle_version, weights_sha256, device, duration_s, grade, "
+      "referable_probability, referable, gradable, quality, lesions, reader, recorded_at FROM "
+      "fundus_ai_results ORDER BY id",
+      "reading fundus model results", nullptr, [](const Statement& row) {
+        FundusAiResult r;
+        r.id = row.integer(0);
+        r.imageUid = row.text(1);
+        r.bundleId = row.text(2);
+        r.bundleVersion = row.text(3);
+        r.weightsSha256 = row.text(4);
+        r.device = row.text(5);
+        r.durationSeconds = row.real(6);
+        r.grade = static_cast<int>(row.integer(7));
+        r.referableProbability = row.real(8);
+        r.referable = row.integer(9) != 0;
+        r.gradable = row.integer(10) != 0;
+        r.qualityScore = row.real(11);
+        r.lesions = static_cast<int>(row.integer(12));
+        r.reader = row.text(13);
+        r.recordedAt = row.text(14);
+        return r;
+      });
+}
+
+Result<std::int64_t> ReviewStore::recordCaseEvent(CaseEvent event) {
+  if (event.caseUid.empty() || event.actor.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "a case event needs a case UID and an actor");
+  }
+  if (auto problem = invalidEventValue(event); !problem.empty())
+    return makeError(ErrorCode::InvalidArgument, problem);
+  event.recordedAt = utcNow();
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a case event", [&]() -> Status {
+    {
+      Statement known(impl_->db, "SELECT 1 FROM cases WHERE case_uid = ?");
+      if (!known.ok()) return impl_->sqlError("finding a case");
+      known.bind(1, event.caseUid);
+      const int rc = known.step();
+      if (rc == SQLITE_DONE) {
+        return makeError(ErrorCode::NotFound, "no case " + event.caseUid +
+                                                  " in the review store (register it first: "
+                                                  "open, analyse or add it to the worklist)");
+      }
+      if (rc != SQLITE_ROW) return impl_->sqlError("finding a case");
+    }
+    if (auto s = impl_->noteParticipants(event.actor, "", ""); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO case_events (case_uid, kind, value, actor, recorded_at) VALUES (?, ?, ?, ?, "
+        "?)",
+        "recording a case event", [&](Statement& st) {
+          st.bind(1, event.caseUid);
+          st.bind(2, std::string(toString(event.kind)));
+          st.bind(3, event.value);
+          st.bind(4, event.actor);
+          st.bind(5, event.recordedAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    const std::string value = event.kind == CaseEventKind::Assign
+                                  ? (event.value.empty() ? "unassigned" : "to " + event.value)
+                                  : event.value;
+    return impl_->appendAudit(event.actor, std::string("case ") + toString(event.kind),
+                              value + " (event " + std::to_string(id) + ")");
+  });
+  if (!status.ok()) return status.error();
+  return id;
+}
+
+Result<std::vector<CaseEvent>> ReviewStore::allCaseEvents() const {
+  return impl_->selectRows<CaseEvent>(
+      "SELECT id, case_uid, kind, value, actor, recorded_at FROM case_events ORDER BY id",
+      "reading case events", nullptr, [](const Statement& row) {
+        CaseEvent e;
+        e.id = row.integer(0);
+        e.caseUid = row.text(1);
+        e.kind = caseEventKindFromString(row.text(2)).value_or(CaseEventKind::State);
+        e.value = row.text(3);
+        e.actor = row.text(4);
+        e.recordedAt = row.text(5);
+        return e;
+      });
+}
+
+}  // namespace vigie::core

@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""The worklist and reader statistics end to end, on synthetic studies with
+known truth and simulated readers.
+
+    reading_test.py VIGIE_CLI TEST_MODELS WORK_DIR
+
+- Synthetic photographs are batch-analysed and synthetic CT studies analysed
+  with --store: every one is on the worklist with the model's answer, in
+  triage order (lanes flagged, awaiting-ai, ai-normal, done; the flagged lane
+  by AI score to two decimals, then clinical priority, then waiting time);
+  assignment, reading states, priorities and `worklist next` behave as the
+  README says, each change in the case's history; bad values are refused.
+- Three simulated readers grade the photographs and one reads the CT
+  studies (through `review grade` and `review decide/add`); `review stats
+  --json` is checked against figures computed here independently: Wilson
+  intervals from the formula, Cohen's kappa and quadratic-weighted kappa
+  from python3-sklearn, CT sensitivity and false positives per case from
+  the truth.json files with our own hit test.
+- `--reader` shows the others as anonymised peers (no name leaks); the
+  MRMC exports (iMRMC input, FROC CSVs) have the counts they should.
+"""
+import csv
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+from checks import FAILURES, check
+
+try:
+    from sklearn.metrics import cohen_kappa_score
+except ImportError:  # pragma: no cover - install-deps.sh installs it
+    cohen_kappa_score = None
+
+
+def run(cli, *args):
+    return subprocess.run([cli, *args], capture_output=True, text=True, timeout=600)
+
+
+def run_ok(cli, *args):
+    result = run(cli, *args)
+    if result.returncode != 0:
+        print(result.stdout, result.stderr)
+        raise SystemExit(f"vigie-cli {' '.join(args)} failed ({result.returncode})")
+    return result
+
+
+def sha256_identity(path):
+    with open(path, "rb") as f:
+        return "sha256:" + hashlib.sha256(f.read()).hexdigest()
+
+
+def wilson(successes, trials):
+    z = 1.959963984540054
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    return p, max(0.0, centre - half), min(1.0, centre + half)
+
+
+def close(a, b, tolerance=1e-9):
+    return a is not None and b is not None and abs(a - b) <= tolerance
+
+
+LANES = ["flagged", "awaiting-ai", "ai-normal", "done"]
+
+
+def check_worklist(cli, store):
+    entries = json.loads(run_ok(cli, "worklist", "--store", store, "--json").stdout)
+    check(len(entries) == 30 * 3 + 3,
+          f"the worklist has every photograph (PNG, JPEG, DICOM) and CT study ({len(entries)})")
+    keys = {"study_uid", "modality", "max_score", "state", "assigned_reader", "lane", "priority"}
+    check(all(keys <= set(e) for e in entries), "each entry has the documented keys")
+    check(all(e["ai_status"] == "done" for e in entries), "every case has the AI's answer")
+    lanes = [LANES.index(e["lane"]) for e in entries]
+    check(lanes == sorted(lanes), "lanes in triage order")
+    flagged = [round(e["max_score"], 2) for e in entries if e["lane"] == "flagged"]
+    check(flagged and flagged == sorted(flagged, reverse=True),
+          "the flagged lane by AI score, highest first")
+
+    # Priority breaks a tie of scores: the later of two tied cases made stat
+    # goes first.
+    tied = {}
+    for e in entries:
+        if e["lane"] == "flagged":
+            tied.setdefault(round(e["max_score"], 2), []).append(e)
+    pair = next((group for group in tied.values() if len(group) >= 2), None)
+    check(pair is not None, "two flagged cases share a score (to test the tie-breaker)")
+    if pair:
+        first, later = pair[0], pair[-1]
+        run_ok(cli, "worklist", "priority", "--store", store, "--study", later["study_uid"],
+               "--priority", "stat", "--reader", "trainer")
+        order = [e["study_uid"]
+                 for e in json.loads(run_ok(cli, "worklist", "--store", store, "--json").stdout)]
+        check(order.index(later["study_uid"]) < order.index(first["study_uid"]),
+              "a stat case goes before a routine one of the same score")
+
+    fifo = json.loads(run_ok(cli, "worklist", "--store", store, "--sort", "fifo", "--json").stdout)
+    times = [e["registered_at"] for e in fifo]
+    check(times == sorted(times), "--sort fifo lists by arrival")
+
+    # Assignment and next.
+    top = entries[0]["study_uid"]
+    run_ok(cli, "worklist", "assign", "--store", store, "--study", top, "--reader", "bob",
+           "--by", "trainer")
+    bobs = json.loads(run_ok(cli, "worklist", "--store", store, "--reader", "bob",
+                             "--json").stdout)
+    check([e["study_uid"] for e in bobs] == [top], "--reader lists the cases assigned to bob")
+    nxt = json.loads(run_ok(cli, "worklist", "next", "--store", store, "--reader", "alice",
+                            "--json").stdout)
+    check(nxt and nxt["study_uid"] != top, "next skips a case assigned to someone else")
+    check(nxt and nxt["patient"] == "", "next --json hides the patient")
+    nxt = json.loads(run_ok(cli, "worklist", "next", "--store", store, "--reader", "bob",
+                            "--json").stdout)
+    check(nxt and nxt["study_uid"] == top,
+          "next gives bob the case assigned to him before the unassigned ones")
+
+    run_ok(cli, "worklist", "state", "--store", store, "--study", top, "--state", "read",
+           "--reader", "bob")
+    after = {e["study_uid"]: e for e in
+             json.loads(run_ok(cli, "worklist", "--store", store, "--json").stdout)}
+    check(after[top]["state"] == "read" and after[top]["lane"] == "done",
+          "a case set read moves to the done lane")
+    history = json.loads(run_ok(cli, "worklist", "history", "--store", store, "--study", top,
+                                "--json").stdout)
+    check([h["kind"] for h in history] == ["assign", "state"] and history[0]["actor"] == "trainer",
+          "the case's history keeps the assignment and the state, with who made them")
+
+    bad = run(cli, "worklist", "state", "--store", store, "--study", top, "--state", "finished",
+              "--reader", "bob")
+    check(bad.returncode == 1 and "not a reading state" in bad.stderr,
+          "an unknown reading state is refused, saying why")
+    bad = run(cli, "worklist", "assign", "--store", store, "--study", "1.2.3.4", "--reader", "x")
+    check(bad.returncode == 1 and "1.2.3.4" in bad.stderr, "an unknown case is refused, named")
+    deid = run_ok(cli, "worklist", "--store", store, "--deidentify").stdout
+    check("PHANTOM" not in deid, "--deidentify hides patient names in the table")
+    again = run_ok(cli, "worklist", "add", "--store", store, os.path.dirname(
+        json.loads(run_ok(cli, "worklist", "--store", store, "--kind", "ct",
+                          "--json").stdout)[0]["source"]))
+    check("0 new" in again.stdout, "adding a study already listed changes nothing")
+
+
+def grade_readers(cli, store, fundus):
+    """Three readers grade the PNG photographs; returns their final grades."""
+    truth = json.load(open(os.path.join(fundus, "truth.json")))["images"]
+    finals = {"alice": {}, "bob": {}, "carol": {}}
+    for i, image in enumerate(truth):
+        uid = sha256_identity(os.path.join(fundus, image["file"]))
+        grade = image["grade"]
+        plan = {
+            "alice": (min(4, grade + 1) if i % 5 == 0 else grade, True),
+            "bob": (max(0, grade - 1) if i % 3 == 0 else grade, i != 4),
+            "carol": ((grade + i) % 5, True),
+        }
+        for reader, (g, gradable) in plan.items():
+            if reader == "alice" and i % 4 == 0:
+                # A first grade she then revises: only the latest counts.
+                run_ok(cli, "review", "grade", "--store", store, "--image", uid, "--grade",
+                       str((g + 2) % 5), "--reader", reader)
+            args = ["review", "grade", "--store", store, "--image", uid, "--grade", str(g),
+                    "--reader", reader]
+            if not gradable:
+                args.append("--ungradable")
+            run_ok(cli, *args)
+            finals[reader][uid] = (g, gradable, image["grade"], image.get("gradable", True))
+    return finals
+
+
+def expected_fundus(reads):
+    tp = fn = tn = fp = agree = 0
+    pairs = []
+    for g, gradable, ref, ref_gradable in reads.values():
+        agree += gradable == ref_gradable
+        if ref_gradable:
+            referred = (not gradable) or g >= 2
+            if ref >= 2:
+                tp, fn = tp + referred, fn + (not referred)
+            else:
+                fp, tn = fp + referred, tn + (not referred)
+        if gradable and ref_gradable:
+            pairs.append((g, ref))
+    return tp, fn, tn, fp, agree, pairs
+
+
+def check_fundus_stats(cli, store, fundus, finals):
+    stats = json.loads(run_ok(cli, "review", "stats", "--store", store, "--reference", fundus,
+                              "--json", "--resamples", "500").stdout)
+    by_reader = {r["reader"]: r for r in stats["readers"]}
+    check(set(by_reader) == {"alice", "bob", "carol"}, "every fundus reader has figures")
+    for reader, reads in finals.items():
+        figures = by_reader.get(reader)
+        if not figures:
+            continue
+        tp, fn, tn, fp, agree, pairs = expected_fundus(reads)
+        sens = figures["referable_sensitivity"]
+        p, low, high = wilson(tp, tp + fn)
+        check(close(sens["value"], p) and close(sens["ci95"][0], low) and
+              close(sens["ci95"][1], high) and sens["n"] == tp + fn,
+              f"{reader}: referable sensitivity {p:.3f} ({low:.3f}-{high:.3f}) and its Wilson "
+              "interval")
+        spec = figures["referable_specificity"]
+        p, low, high = wilson(tn, tn + fp)
+        check(close(spec["value"], p) and close(spec["ci95"][0], low) and
+              close(spec["ci95"][1], high), f"{reader}: specificity {p:.3f} and its interval")
+        gradability = figures["gradability_agreement"]
+        check(close(gradability["value"], agree / len(reads)),
+              f"{reader}: gradability agreement {agree}/{len(reads)}")
+        if cohen_kappa_score:
+            raters, reference = [a for a, _ in pairs], [b for _, b in pairs]
+            kappa = cohen_kappa_score(raters, reference, labels=list(range(5)))
+            qwk = cohen_kappa_score(raters, reference, labels=list(range(5)),
+                                    weights="quadratic")
+            k, q = figures["kappa"], figures["quadratic_weighted_kappa"]
+            check(close(k["value"], kappa, 1e-9) and k["ci95"][0] <= kappa <= k["ci95"][1],
+                  f"{reader}: kappa {kappa:.4f} as sklearn's, inside its bootstrap interval")
+            check(close(q["value"], qwk, 1e-9) and q["ci95"][0] <= qwk <= q["ci95"][1],
+                  f"{reader}: quadratic-weighted kappa {qwk:.4f} as sklearn's")
+        else:
+            check(False, "python3-sklearn is installed for the kappa cross-check")
+        check(len(figures["photographs"]) == len(reads),
+              f"{reader}: every graded photograph is in the drill-down")
+    alice = by_reader.get("alice", {})
+    check(alice.get("seconds_per_case", {}).get("n", 0) >= 1,
+          "time per case from a reader's first to last record")
+    check(stats["ai"]["referable_sensitivity"]["n"] > 0,
+          "the AI's figures on the same photographs are reported beside the readers'")
+
+    peers = run_ok(cli, "review", "stats", "--store", store, "--reference", fundus, "--reader",
+                   "alice", "--json", "--resamples", "200").stdout
+    parsed = json.loads(peers)
+    check([r["reader"] for r in parsed["readers"]] == ["alice", "peer 1", "peer 2"],
+          "--reader alice: her figures, then anonymised peers")
+    check("bob" not in peers and "carol" not in peers, "no peer's name in the peer comparison")
+    nobody = run(cli, "review", "stats", "--store", store, "--reference", fundus, "--reader",
+                 "nobody")
+    check(nobody.returncode == 1 and "nobody" in nobody.stderr,
+          "a reader who read nothing is an error that names them")
+    missing = run(cli, "review", "stats", "--store", store, "--reference", "/nonexistent/ref")
+    check(missing.returncode == 1 and "/nonexistent/ref" in missing.stderr,
+          "a missing reference is an error that names it")
+
+
+def read_ct(cli, store, ct_root):
+    """dave reads each CT study: confirms the AI's first finding, rejects the
+    second, moves the third onto a nodule and adds the last nodule."""
+    export = json.loads(run_ok(cli, "review", "export", "--json", "--store", store).stdout)
+    runs = {}
+    for r in export["model_runs"]:
+        runs[r["study_uid"]] = r
+    expected = {"nodules": 0, "hits": 0, "fps": [], "confirmed": 0, "rejected": 0, "edited": 0,
+                "ai": 0, "marks": 0}
+    for case in sorted(os.listdir(ct_root)):
+        folder = os.path.join(ct_root, case)
+        truth = json.load(open(os.path.join(folder, "truth.json")))["nodules"]
+        info = json.loads(run_ok(cli, "info", folder, "--json").stdout)
+        study = info["series"][0]["study_uid"]
+        findings = runs[study]["findings"]
+        marks = []
+        calls = {}
+        if len(findings) > 0:
+            calls[findings[0]["id"]] = ("confirm", findings[0]["center_mm"])
+        if len(findings) > 1:
+            calls[findings[1]["id"]] = ("reject", None)
+        if len(findings) > 2 and truth:
+            calls[findings[2]["id"]] = ("edit", truth[0]["center_mm"])
+        for fid, (kind, centre) in calls.items():
+            args = ["review", "decide", "--store", store, "--study", study, "--finding", str(fid),
+                    "--decision", kind, "--reader", "dave"]
+            if kind == "edit":
+                args += ["--center", ",".join(str(c) for c in centre)]
+            run_ok(cli, *args)
+            if centre:
+                marks.append(centre)
+            expected[{"confirm": "confirmed", "reject": "rejected", "edit": "edited"}[kind]] += 1
+        expected["ai"] += len(findings)
+        # The last nodule, or a point far from any when the case has none.
+        added = truth[-1]["center_mm"] if truth else [500.0, 500.0, 500.0]
+        run_ok(cli, "review", "add", "--store", store, "--study", study, "--center",
+               ",".join(str(c) for c in added), "--diameter", "5", "--reader", "dave")
+        marks.append(added)
+        hit = [False] * len(truth)
+        fps = 0
+        for m in marks:
+            on = [i for i, n in enumerate(truth)
+                  if math.dist(m, n["center_mm"]) <= n["diameter_mm"] / 2]
+            if on:
+                hit[on[0]] = True
+            else:
+                fps += 1
+        expected["nodules"] += len(truth)
+        expected["marks"] += len(marks)
+        expected["hits"] += sum(hit)
+        expected["fps"].append(fps)
+    return expected
+
+
+def check_ct_stats(cli, store, ct_root, expected, mrmc):
+    stats = json.loads(run_ok(cli, "review", "stats", "--store", store, "--reference", ct_root,
+                              "--json", "--mrmc-out", mrmc).stdout)
+    dave = next((r for r in stats["readers"] if r["reader"] == "dave"), None)
+    check(dave is not None, "the CT reader has figures")
+    if not dave:
+        return
+    p, low, high = wilson(expected["hits"], expected["nodules"])
+    sens = dave["sensitivity"]
+    check(close(sens["value"], p) and close(sens["ci95"][0], low) and
+          close(sens["ci95"][1], high),
+          f"CT sensitivity {expected['hits']}/{expected['nodules']} with its Wilson interval")
+    fp = sum(expected["fps"]) / len(expected["fps"])
+    check(close(dave["fp_per_case"]["value"], fp) and dave["fp_per_case"]["n"] == 3,
+          f"false positives per case {fp:.2f} over 3 cases")
+    check(dave["froc_point"]["sensitivity"] == sens["value"],
+          "the reader's FROC point is their sensitivity and false-positive rate")
+    check(close(dave["confirm_rate"]["value"], expected["confirmed"] / expected["ai"]) and
+          close(dave["reject_rate"]["value"], expected["rejected"] / expected["ai"]) and
+          close(dave["edit_rate"]["value"], expected["edited"] / expected["ai"]),
+          "confirm, reject and edit rates of the AI's findings")
+    check(dave["added"] == 3, "each added finding counted")
+    check(len(stats["ai"]["froc"]) > 0 and stats["ai"]["ct_cases"],
+          "the AI's FROC curve on the same cases")
+
+    with open(os.path.join(mrmc, "ct-froc-marks.csv")) as f:
+        rows = list(csv.DictReader(f))
+    check(sum(r["reader"] == "dave" for r in rows) == expected["marks"],
+          f"the FROC marks file has the reader's {expected['marks']} marks")
+    check(sum(r["reader"] == "dave" and r["type"] == "NL" for r in rows) == sum(expected["fps"]),
+          "the reader's non-lesion marks are their false positives")
+    check(any(r["reader"] == "AI" for r in rows), "the AI's marks are in the FROC file too")
+    with open(os.path.join(mrmc, "ct-froc-truth.csv")) as f:
+        truth_rows = list(csv.DictReader(f))
+    check(sum(r["lesion"] != "0" for r in truth_rows) == expected["nodules"],
+          "the FROC truth file lists every nodule")
+
+
+def check_imrmc(cli, store, fundus, finals, mrmc):
+    run_ok(cli, "review", "stats", "--store", store, "--reference", fundus, "--mrmc-out", mrmc)
+    lines = open(os.path.join(mrmc, "fundus-referable.imrmc")).read().splitlines()
+    header = dict(line.split(": ") for line in lines if line[:3] in ("NR:", "N0:", "N1:", "NM:"))
+    data = lines[lines.index("BEGIN DATA:") + 1:]
+    truth_rows = [r.split(",") for r in data if r.startswith("-1,")]
+    gradable_refs = {uid: ref for uid, (_, _, ref, ref_ok) in finals["alice"].items() if ref_ok}
+    check(header.get("NR") == "3", "iMRMC: three readers")
+    check(int(header.get("N0", -1)) + int(header.get("N1", -1)) == len(gradable_refs) and
+          len(truth_rows) == len(gradable_refs),
+          "iMRMC: one truth row per reference-gradable photograph, N0 + N1 of them")
+    check(int(header.get("N1", -1)) == sum(ref >= 2 for ref in gradable_refs.values()),
+          "iMRMC: N1 counts the referable photographs")
+    reads = [r for r in data if r and not r.startswith("-1,")]
+    check(len(reads) == 3 * len(gradable_refs), "iMRMC: one score row per reader and case")
+
+
+def main():
+    cli, models, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    store = os.path.join(work, "review.sqlite")
+    fundus, ct = os.path.join(work, "fundus"), os.path.join(work, "ct")
+    run_ok(cli, "synth", "fundus", "--out", fundus, "--count", "30", "--seed", "7", "--size", "256")
+    run_ok(cli, "synth", "ct", "--out", ct, "--count", "3", "--seed", "5", "--size", "96x96x48",
+           "--nodules", "3")
+    run_ok(cli, "batch", "--input", fundus, "--model", os.path.join(models, "fundus-bundle"),
+           "--out", os.path.join(work, "batch"), "--store", store, "--reader", "screening")
+    for case in sorted(os.listdir(ct)):
+        run_ok(cli, "analyze", os.path.join(ct, case), "--model",
+               os.path.join(models, "blob3d-bundle"), "--out", os.path.join(work, "ai", case),
+               "--store", store)
+    check_worklist(cli, store)
+    finals = grade_readers(cli, store, fundus)
+    check_fundus_stats(cli, store, fundus, finals)
+    expected = read_ct(cli, store, ct)
+    check_ct_stats(cli, store, ct, expected, os.path.join(work, "mrmc-ct"))
+    check_imrmc(cli, store, fundus, finals, os.path.join(work, "mrmc-fundus"))
+    disagreements = json.loads(run_ok(cli, "worklist", "--store", store, "--disagreement",
+                                      "--json").stdout)
+    check(disagreements and all(e["disagreement"] for e in disagreements) and
+          any(e["kind"] == "ct" for e in disagreements),
+          "--disagreement lists the cases where a reader and the AI differ (a rejected CT "
+          "finding among them)")
+    audit = run(cli, "audit", "verify", "--store", store)
+    check(audit.returncode == 0, "the audit chain is intact after all of it")
+    print(f"{len(FAILURES)} failures")
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

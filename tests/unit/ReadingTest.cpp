@@ -1,0 +1,267 @@
+// The reading service: agreement statistics, the worklist's triage order,
+// reading states and disagreement, and the reference readers are judged by.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "Agreement.h"
+#include "ReaderStatistics.h"
+#include "ReadingReference.h"
+#include "TestFolder.h"
+#include "Worklist.h"
+
+using namespace vigie;
+using namespace vigie::app;
+
+TEST(Agreement, WilsonIntervalMatchesTheFormulaAndStaysInsideZeroToOne) {
+  // 8 of 10: Wilson 95 % interval 0.490-0.943 (Newcombe 1998's worked values).
+  const auto e = wilsonProportion(8, 10);
+  EXPECT_DOUBLE_EQ(e.value, 0.8);
+  EXPECT_NEAR(e.low, 0.4902, 1e-4);
+  EXPECT_NEAR(e.high, 0.9433, 1e-4);
+  const auto none = wilsonProportion(0, 10);
+  EXPECT_DOUBLE_EQ(none.low, 0.0);
+  EXPECT_GT(none.high, 0.0);  // 0 of 10 does not mean 0 %
+  const auto all = wilsonProportion(10, 10);
+  EXPECT_DOUBLE_EQ(all.high, 1.0);
+  EXPECT_LT(all.low, 1.0);
+  EXPECT_FALSE(wilsonProportion(0, 0).defined());
+}
+
+TEST(Agreement, KappaOfATextbookTable) {
+  // Two raters, two categories: 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no.
+  // p_o = 0.70, p_e = 0.5 * 0.6 + 0.5 * 0.4 = 0.50, kappa = 0.40.
+  RatingPairs pairs;
+  for (int i = 0; i < 20; ++i) pairs.emplace_back(1, 1);
+  for (int i = 0; i < 5; ++i) pairs.emplace_back(1, 0);
+  for (int i = 0; i < 10; ++i) pairs.emplace_back(0, 1);
+  for (int i = 0; i < 15; ++i) pairs.emplace_back(0, 0);
+  EXPECT_NEAR(cohenKappa(pairs, 2), 0.40, 1e-12);
+  // With two categories the quadratic weights are the unit weights.
+  EXPECT_NEAR(quadraticWeightedKappa(pairs, 2), 0.40, 1e-12);
+}
+
+TEST(Agreement, QuadraticKappaForgivesNearMissesMoreThanFarOnes) {
+  RatingPairs near, far;
+  for (int g = 0; g < 5; ++g) {
+    for (int i = 0; i < 4; ++i) near.emplace_back(g, g);
+    near.emplace_back(g, std::min(4, g + 1));
+    for (int i = 0; i < 4; ++i) far.emplace_back(g, g);
+    far.emplace_back(g, (g + 3) % 5);
+  }
+  EXPECT_GT(quadraticWeightedKappa(near, 5), quadraticWeightedKappa(far, 5));
+  EXPECT_NEAR(cohenKappa(RatingPairs{{2, 2}, {3, 3}}, 5), 1.0, 1e-12);
+  // One category only: no chance agreement to correct for, kappa undefined.
+  EXPECT_TRUE(std::isnan(cohenKappa(RatingPairs{{1, 1}, {1, 1}}, 5)));
+  EXPECT_TRUE(std::isnan(cohenKappa(RatingPairs{{1, 7}}, 5)));  // out of range: not a kappa
+}
+
+TEST(Agreement, BootstrapIntervalIsReproducibleAndContainsTheEstimate) {
+  RatingPairs pairs;
+  for (int i = 0; i < 60; ++i) pairs.emplace_back(i % 5, (i % 7 == 0) ? (i + 1) % 5 : i % 5);
+  const auto a = kappaEstimate(pairs, 5, true, 500, 42);
+  const auto b = kappaEstimate(pairs, 5, true, 500, 42);
+  EXPECT_DOUBLE_EQ(a.low, b.low);
+  EXPECT_DOUBLE_EQ(a.high, b.high);
+  EXPECT_LE(a.low, a.value);
+  EXPECT_GE(a.high, a.value);
+  EXPECT_EQ(a.n, 60u);
+  EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2.0);
+  EXPECT_DOUBLE_EQ(median({4, 1, 2, 3}), 2.5);
+}
+
+namespace {
+
+core::CaseRecord caseOf(const std::string& uid, core::CaseKind kind, const std::string& at) {
+  core::CaseRecord c;
+  c.caseUid = uid;
+  c.kind = kind;
+  c.modality = kind == core::CaseKind::Ct ? "CT" : "OP";
+  c.registeredAt = at;
+  c.registeredBy = "test";
+  return c;
+}
+
+core::ModelRun runOn(const std::string& study, std::vector<double> scores) {
+  core::ModelRun run;
+  run.studyUid = study;
+  int id = 0;
+  for (double s : scores) {
+    core::Finding f;
+    f.id = ++id;
+    f.score = s;
+    run.findings.push_back(f);
+  }
+  return run;
+}
+
+core::FundusAiResult fundusAnswer(const std::string& image, double p, bool gradable = true) {
+  core::FundusAiResult r;
+  r.imageUid = image;
+  r.referableProbability = p;
+  r.referable = p >= 0.5;
+  r.gradable = gradable;
+  r.grade = p >= 0.5 ? 2 : 0;
+  return r;
+}
+
+std::vector<std::string> order(const std::vector<WorklistEntry>& entries) {
+  std::vector<std::string> uids;
+  for (const auto& e : entries) uids.push_back(e.record.caseUid);
+  return uids;
+}
+
+const auto kNow = *parseStoreTime("2026-12-01T12:00:00.000Z");
+
+}  // namespace
+
+TEST(Worklist, TriageOrderIsLaneThenSuspicionThenPriorityThenWaiting) {
+  ReviewRecords r;
+  r.cases = {caseOf("ct-low", core::CaseKind::Ct, "2026-12-01T08:00:00.000Z"),
+             caseOf("ct-high", core::CaseKind::Ct, "2026-12-01T09:00:00.000Z"),
+             caseOf("ct-tie-old", core::CaseKind::Ct, "2026-12-01T07:00:00.000Z"),
+             caseOf("ct-tie-stat", core::CaseKind::Ct, "2026-12-01T10:00:00.000Z"),
+             caseOf("ct-normal", core::CaseKind::Ct, "2026-12-01T06:00:00.000Z"),
+             caseOf("eye-waiting", core::CaseKind::Fundus, "2026-12-01T05:00:00.000Z"),
+             caseOf("eye-referable", core::CaseKind::Fundus, "2026-12-01T11:00:00.000Z"),
+             caseOf("eye-read", core::CaseKind::Fundus, "2026-12-01T04:00:00.000Z")};
+  r.modelRuns = {runOn("ct-low", {0.61}), runOn("ct-high", {0.97, 0.4}),
+                 runOn("ct-tie-old", {0.803}), runOn("ct-tie-stat", {0.801}),
+                 runOn("ct-normal", {})};
+  r.fundusResults = {fundusAnswer("eye-referable", 0.9), fundusAnswer("eye-read", 0.1)};
+  core::FundusGrade grade;
+  grade.imageUid = "eye-read";
+  grade.reader = "dr.a";
+  grade.grade = 0;
+  r.grades = {grade};
+  r.events = {{1, "ct-tie-stat", core::CaseEventKind::Priority, "stat", "dr.t", ""}};
+  const auto entries = buildWorklist(r, kNow);
+  EXPECT_EQ(order(entries),
+            (std::vector<std::string>{"ct-high", "eye-referable", "ct-tie-stat", "ct-tie-old",
+                                      "ct-low", "eye-waiting", "ct-normal", "eye-read"}));
+  EXPECT_EQ(entries[0].lane, WorklistLane::Flagged);
+  EXPECT_DOUBLE_EQ(entries[0].suspicion, 0.97);
+  EXPECT_EQ(entries[0].aiFindings, 2);
+  EXPECT_EQ(entries[5].lane, WorklistLane::AwaitingAi);
+  EXPECT_EQ(entries[6].lane, WorklistLane::AiNormal);
+  EXPECT_EQ(entries[7].state, core::ReadingState::Read);  // a graded photograph is read
+  EXPECT_EQ(entries[7].lane, WorklistLane::Done);
+  EXPECT_NEAR(entries[5].waitingHours, 7.0, 1e-9);
+
+  auto byFifo = entries;
+  ASSERT_TRUE(sortWorklist(byFifo, "fifo", false).ok());
+  EXPECT_EQ(byFifo.front().record.caseUid, "eye-read");
+  auto bad = entries;
+  auto refused = sortWorklist(bad, "colour", false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("score"), std::string::npos);  // names the columns
+}
+
+TEST(Worklist, StatesDisagreementsAssignmentsAndTheNextCase) {
+  ReviewRecords r;
+  r.cases = {caseOf("ct-1", core::CaseKind::Ct, "2026-12-01T08:00:00.000Z"),
+             caseOf("ct-2", core::CaseKind::Ct, "2026-12-01T09:00:00.000Z"),
+             caseOf("eye-1", core::CaseKind::Fundus, "2026-12-01T10:00:00.000Z")};
+  r.modelRuns = {runOn("ct-1", {0.9, 0.8}), runOn("ct-2", {0.7})};
+  r.fundusResults = {fundusAnswer("eye-1", 0.2)};
+  core::Decision reject;
+  reject.studyUid = "ct-1";
+  reject.findingId = 2;
+  reject.kind = core::DecisionKind::Reject;
+  reject.reader = "dr.a";
+  r.decisions = {reject};
+  core::FundusGrade grade;
+  grade.imageUid = "eye-1";
+  grade.reader = "dr.b";
+  grade.grade = 3;  // referable; the AI said not
+  r.grades = {grade};
+  r.events = {{1, "ct-2", core::CaseEventKind::Assign, "dr.c", "dr.t", ""}};
+  const auto entries = buildWorklist(r, kNow);
+  std::map<std::string, WorklistEntry> by;
+  for (const auto& e : entries) by[e.record.caseUid] = e;
+  EXPECT_EQ(by["ct-1"].state, core::ReadingState::InProgress);
+  EXPECT_TRUE(by["ct-1"].disagreement);
+  EXPECT_NE(by["ct-1"].disagreementDetail.find("rejected 1"), std::string::npos);
+  EXPECT_TRUE(by["eye-1"].disagreement);
+  EXPECT_FALSE(by["ct-2"].disagreement);
+  EXPECT_EQ(by["ct-2"].assignedReader, "dr.c");
+
+  EXPECT_EQ(nextCaseFor(entries, "dr.c")->record.caseUid, "ct-2");  // assigned first
+  EXPECT_EQ(nextCaseFor(entries, "dr.a")->record.caseUid, "ct-1");  // not ct-2: dr.c's
+  WorklistFilter filter;
+  filter.disagreementOnly = true;
+  filter.kind = core::CaseKind::Ct;
+  std::vector<std::string> selected;
+  for (const auto& e : entries)
+    if (matches(e, filter)) selected.push_back(e.record.caseUid);
+  EXPECT_EQ(selected, std::vector<std::string>{"ct-1"});
+  filter = {};
+  filter.reader = "dr.a";  // read by
+  EXPECT_TRUE(matches(by["ct-1"], filter));
+  EXPECT_FALSE(matches(by["ct-2"], filter));
+}
+
+TEST(ReaderStatistics, CountsAReadersMarksAgainstTheNodules) {
+  ReviewRecords r;
+  r.cases = {caseOf("ct-1", core::CaseKind::Ct, "2026-12-01T08:00:00.000Z")};
+  core::ModelRun run = runOn("ct-1", {0.9, 0.8, 0.7});
+  run.findings[0].centerMm = {0, 0, 0};     // on nodule 1
+  run.findings[1].centerMm = {50, 50, 50};  // nowhere
+  run.findings[2].centerMm = {30, 0, 0};    // nowhere; the reader moves it onto nodule 2
+  r.modelRuns = {run};
+  auto decide = [](int finding, core::DecisionKind kind) {
+    core::Decision d;
+    d.studyUid = "ct-1";
+    d.findingId = finding;
+    d.kind = kind;
+    d.reader = "dr.a";
+    d.recordedAt = "2026-12-01T09:00:00.000Z";
+    return d;
+  };
+  auto edit = decide(3, core::DecisionKind::Edit);
+  edit.centerMm = core::Vec3{10, 10, 10};
+  r.decisions = {decide(1, core::DecisionKind::Confirm), decide(2, core::DecisionKind::Reject),
+                 edit};
+  ReadingReference reference;
+  reference.ctStudies["ct-1"] = {
+      {{0, 0, 0}, 6, "solid"}, {{10, 10, 10}, 4, "solid"}, {{-40, 0, 0}, 5, "ground-glass"}};
+  reference.ctNames["ct-1"] = "case_000";
+  StatisticsOptions options;
+  options.resamples = 200;
+  const auto stats = computeReadingStatistics(r, reference, options);
+  ASSERT_EQ(stats.readers.size(), 1u);
+  const auto& a = stats.readers[0];
+  ASSERT_EQ(a.ctCases.size(), 1u);
+  EXPECT_EQ(a.ctCases[0].hits, 2u);
+  EXPECT_EQ(a.ctCases[0].falsePositives, 0u);
+  EXPECT_EQ(a.ctCases[0].missedLesions, std::vector<int>{3});
+  EXPECT_NEAR(a.sensitivity.value, 2.0 / 3.0, 1e-12);
+  EXPECT_EQ(a.ctCases[0].confirmed, 1u);
+  EXPECT_EQ(a.ctCases[0].rejected, 1u);
+  EXPECT_EQ(a.ctCases[0].edited, 1u);
+  // The AI: one hit, two false positives, at its scores.
+  EXPECT_EQ(stats.ai.ctCases[0].hits, 1u);
+  EXPECT_EQ(stats.ai.ctCases[0].falsePositives, 2u);
+  EXPECT_EQ(stats.aiFroc.nodules, 3u);
+}
+
+TEST(ReadingReference, RefusesWhatIsNotAReferenceNamingTheFile) {
+  test::TestFolder dir("reading-reference");
+  auto missing = loadReadingReference(dir / "nothing");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("nothing"), std::string::npos);
+  auto empty = loadReadingReference(dir.path());
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("no reference"), std::string::npos);
+  std::ofstream(dir / "truth.json") << "{\"images\": [{\"file\": \"gone.png\", \"grade\": 2}]}";
+  auto gone = loadReadingReference(dir.path());
+  ASSERT_FALSE(gone.ok());
+  EXPECT_NE(gone.error().message.find("gone.png"), std::string::npos);
+  std::ofstream(dir / "truth.json") << "{\"images\": [{\"file\": 3}]}";
+  EXPECT_FALSE(loadReadingReference(dir.path()).ok());
+  std::ofstream(dir / "truth.json") << "not json";
+  auto broken = loadReadingReference(dir.path());
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("truth.json"), std::string::npos);
+}
