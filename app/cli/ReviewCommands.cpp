@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "../reading/DoubleReading.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "vigie/core/ReviewStore.h"
@@ -118,6 +119,20 @@ nlohmann::json toJson(const core::CaseEvent& e) {
           {"value", e.value}, {"actor", e.actor},      {"recorded_at", e.recordedAt}};
 }
 
+/// Whether the double-reading policy hides an image's grades from a reader.
+core::Result<bool> gradesHiddenFor(const core::ReviewStore& store, const std::string& image,
+                                   const std::vector<core::FundusGrade>& grades,
+                                   const std::string& reader) {
+  auto settings = store.siteSettings();
+  if (!settings.ok()) return settings.error();
+  auto answers = store.fundusAiResults(image);
+  if (!answers.ok()) return answers.error();
+  const auto policy = policyFromSettings(settings.value());
+  const auto status =
+      gradingStatus(grades, answers.value().empty() ? nullptr : &answers.value().back(), policy);
+  return gradesHiddenFrom(status, reader, policy);
+}
+
 /// Fills in what every verb that records a finding decision shares.
 std::optional<std::string> readGeometry(CommandLine& cl, core::Decision& d) {
   if (auto centre = cl.value("--center")) {
@@ -149,25 +164,34 @@ int runReview(const std::vector<std::string>& args) {
       "       vigie-cli review grade --image UID --grade 0-4 --reader NAME [--ungradable]\n"
       "                              [--study UID] [--note TEXT]\n"
       "       vigie-cli review list --study UID [--json]\n"
-      "       vigie-cli review grades --image UID [--json]\n"
+      "       vigie-cli review grades --image UID [--reader NAME] [--json]\n"
       "       vigie-cli review export --json\n"
       "       vigie-cli review stats --reference PATH [--reader NAME] [--json] (see its --help)\n"
+      "       vigie-cli review case --study UID [--reference PATH] [--json] (see its --help)\n"
+      "       vigie-cli review comment --study UID [--finding ID] --text TEXT --reader NAME\n"
       "  (all take --store PATH; default $XDG_DATA_HOME/vigie/review.sqlite)\n"
       "decide records one reader decision on a model finding (centre in LPS mm for edit);\n"
       "add records a finding the model missed (it gets the next id from 1001); grade records a\n"
       "reader's ICDR grade (0-4) of a fundus image. These print nothing: exit code 0 means the\n"
-      "record is on disk. list and grades show the history; export writes the whole store\n"
-      "(model runs, decisions, fundus grades and lesion marks, measurements, the worklist's\n"
-      "cases, fundus model results and case events) as JSON, a backup.\n";
+      "record is on disk. list and grades show the history (grades --reader: as that reader\n"
+      "may see them, hidden while their blind second reading is due). export writes the\n"
+      "whole store (model runs, decisions, fundus grades and lesion marks, measurements, the\n"
+      "worklist's cases, fundus model results, case events, site settings and comments) as\n"
+      "JSON, a backup.\n";
   if (!args.empty() && args[0] == "stats")
     return runReviewStats(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "case")
+    return runReviewCase(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "comment")
+    return runReviewComment(std::vector<std::string>(args.begin() + 1, args.end()));
   CommandLine cl(args,
                  {"--store", "--study", "--finding", "--decision", "--reader", "--note", "--center",
                   "--diameter", "--category", "--image", "--grade"},
                  {"--json", "--ungradable", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1)
-    return usage("review needs decide, add, grade, list, grades or export", kUsage);
+    return usage("review needs decide, add, grade, list, grades, export, stats, case or comment",
+                 kUsage);
   const std::string verb = cl.positional()[0];
   auto store = openStore(cl);
   if (!store.ok()) return fail(store.error().message);
@@ -239,6 +263,16 @@ int runReview(const std::vector<std::string>& args) {
     if (!image) return usage("grades needs --image UID", kUsage);
     auto grades = store.value()->fundusGrades(*image);
     if (!grades.ok()) return fail(grades.error().message);
+    if (auto reader = cl.value("--reader")) {
+      // As that reader may see them: blind while their second reading is due.
+      auto hidden = gradesHiddenFor(*store.value(), *image, grades.value(), *reader);
+      if (!hidden.ok()) return fail(hidden.error().message);
+      if (hidden.value()) {
+        std::cerr << "vigie-cli: second reading: " << grades.value().size()
+                  << " grade(s) hidden until " << *reader << " grades this photograph\n";
+        grades.value().clear();
+      }
+    }
     if (cl.has("--json")) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& g : grades.value()) out.push_back(toJson(g));
@@ -284,6 +318,21 @@ int runReview(const std::vector<std::string>& args) {
     for (const auto& c : cases.value()) out["cases"].push_back(toJson(c));
     out["fundus_ai_results"] = nlohmann::json::array();
     for (const auto& r : fundusResults.value()) out["fundus_ai_results"].push_back(toJson(r));
+    auto settings = store.value()->siteSettings();
+    if (!settings.ok()) return fail(settings.error().message);
+    out["site_settings"] = settings.value();
+    auto comments = store.value()->allComments();
+    if (!comments.ok()) return fail(comments.error().message);
+    out["comments"] = nlohmann::json::array();
+    for (const auto& c : comments.value()) {
+      out["comments"].push_back(
+          {{"id", c.id},
+           {"case_uid", c.caseUid},
+           {"finding_id", c.findingId ? nlohmann::json(*c.findingId) : nlohmann::json()},
+           {"text", c.text},
+           {"author", c.author},
+           {"recorded_at", c.recordedAt}});
+    }
     out["case_events"] = nlohmann::json::array();
     for (const auto& e : events.value()) out["case_events"].push_back(toJson(e));
     std::cout << out.dump(2) << '\n';

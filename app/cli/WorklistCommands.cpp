@@ -14,9 +14,9 @@ namespace vigie::app::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: vigie-cli worklist [list] [--state S] [--reader NAME] [--modality M] [--kind "
-    "ct|fundus]\n"
-    "                                 [--lane L] [--min-score X] [--disagreement]\n"
+    "usage: vigie-cli worklist [list] [--state S] [--reader NAME] [--modality M]\n"
+    "                                 [--kind ct|fundus] [--lane L] [--stage S]\n"
+    "                                 [--min-score X] [--disagreement]\n"
     "                                 [--from YYYYMMDD] [--to YYYYMMDD] [--sort COLUMN [--desc]]\n"
     "                                 [--limit N] [--deidentify] [--json]\n"
     "       vigie-cli worklist add PATH [--priority routine|urgent|stat] [--reader NAME]\n"
@@ -25,6 +25,8 @@ constexpr const char* kUsage =
     "       vigie-cli worklist priority --study UID --priority P --reader NAME\n"
     "       vigie-cli worklist next --reader NAME [--json]\n"
     "       vigie-cli worklist history --study UID [--json]\n"
+    "       vigie-cli worklist policy [--double-reading off|abnormal|all]\n"
+    "                                 [--agree-on referral|grade] [--reader NAME]\n"
     "  (all take --store PATH; default $XDG_DATA_HOME/vigie/review.sqlite)\n"
     "The worklist is every study and photograph the review store knows (opened in the GUI,\n"
     "analysed with --store, batch-analysed with --store, or added here), in triage order:\n"
@@ -38,34 +40,46 @@ constexpr const char* kUsage =
     "selects the cases assigned to or read by NAME; next prints the reader's next case: the\n"
     "first in triage order assigned to them, else the first unassigned one (never a read\n"
     "case). --deidentify hides patient names and\n"
-    "IDs. Every change is appended to the case's history (never edited) and audited.\n";
+    "IDs. Every change is appended to the case's history (never edited) and audited.\n"
+    "policy sets (or, without options, shows) the site's double reading of photographs:\n"
+    "abnormal sends to a second, blind grader every photograph the primary grader or the AI\n"
+    "saw any retinopathy on, or could not grade; all sends every one; when the two disagree\n"
+    "(on the referral, or with --agree-on grade on the grade) a third reader arbitrates and\n"
+    "their grade is final. --stage primary|second-read|arbitration|final lists photographs\n"
+    "at that stage (arbitration: the arbitration queue).\n";
 
 nlohmann::json optionalNumber(bool present, double value) {
   return present ? nlohmann::json(value) : nlohmann::json();
 }
 
 nlohmann::json toJson(const WorklistEntry& e, bool deidentify) {
-  return {{"study_uid", e.record.caseUid},
-          {"kind", core::toString(e.record.kind)},
-          {"modality", e.record.modality},
-          {"patient", deidentify ? "" : e.record.patientName},
-          {"patient_id", deidentify ? "" : e.record.patientId},
-          {"study_date", e.record.studyDate},
-          {"source", e.record.source},
-          {"registered_at", e.record.registeredAt},
-          {"ai_status", e.analysed ? "done" : "none"},
-          {"max_score", optionalNumber(e.analysed, e.suspicion)},
-          {"findings", e.aiFindings},
-          {"ai_grade", e.aiGrade ? nlohmann::json(*e.aiGrade) : nlohmann::json()},
-          {"ai_flagged", e.aiFlagged},
-          {"state", core::toString(e.state)},
-          {"assigned_reader", e.assignedReader},
-          {"priority", core::toString(e.priority)},
-          {"disagreement", e.disagreement},
-          {"disagreement_detail", e.disagreementDetail},
-          {"readers", e.readers},
-          {"waiting_hours", e.waitingHours},
-          {"lane", toString(e.lane)}};
+  return {
+      {"study_uid", e.record.caseUid},
+      {"kind", core::toString(e.record.kind)},
+      {"modality", e.record.modality},
+      {"patient", deidentify ? "" : e.record.patientName},
+      {"patient_id", deidentify ? "" : e.record.patientId},
+      {"study_date", e.record.studyDate},
+      {"source", e.record.source},
+      {"registered_at", e.record.registeredAt},
+      {"ai_status", e.analysed ? "done" : "none"},
+      {"max_score", optionalNumber(e.analysed, e.suspicion)},
+      {"findings", e.aiFindings},
+      {"ai_grade", e.aiGrade ? nlohmann::json(*e.aiGrade) : nlohmann::json()},
+      {"ai_flagged", e.aiFlagged},
+      {"state", core::toString(e.state)},
+      {"assigned_reader", e.assignedReader},
+      {"priority", core::toString(e.priority)},
+      {"disagreement", e.disagreement},
+      {"disagreement_detail", e.disagreementDetail},
+      {"readers", e.readers},
+      {"waiting_hours", e.waitingHours},
+      {"lane", toString(e.lane)},
+      {"stage", e.grading ? nlohmann::json(toString(e.grading->stage)) : nlohmann::json()},
+      {"final_grade", e.grading && e.grading->finalGrade ? nlohmann::json(*e.grading->finalGrade)
+                                                         : nlohmann::json()},
+      {"primary_reader", e.grading ? e.grading->primaryReader : ""},
+      {"secondary_reader", e.grading ? e.grading->secondaryReader : ""}};
 }
 
 void printTable(const std::vector<WorklistEntry>& entries, bool deidentify) {
@@ -77,8 +91,12 @@ void printTable(const std::vector<WorklistEntry>& entries, bool deidentify) {
     if (e.analysed) std::snprintf(score, sizeof score, "%.2f", e.suspicion);
     std::string patient = deidentify ? "(hidden)" : e.record.patientName;
     if (patient.size() > 18) patient = patient.substr(0, 17) + "~";
+    // A photograph awaiting its second reading or arbitration says so.
+    const bool awaiting = e.grading && (e.grading->stage == GradingStage::Secondary ||
+                                        e.grading->stage == GradingStage::Arbitration);
+    const char* state = awaiting ? toString(e.grading->stage) : core::toString(e.state);
     std::printf("%-4d %-11s %-5s %-16s %-8s %-4s %-8s %-18s %-10s %-4s %s\n", ++index,
-                toString(e.lane), score, core::toString(e.state), core::toString(e.priority),
+                toString(e.lane), score, state, core::toString(e.priority),
                 e.record.modality.c_str(),
                 e.record.studyDate.empty() ? "-" : e.record.studyDate.c_str(), patient.c_str(),
                 e.assignedReader.empty() ? "-" : e.assignedReader.c_str(),
@@ -112,6 +130,12 @@ std::optional<std::string> readFilter(CommandLine& cl, WorklistFilter& filter) {
   if (auto lane = cl.value("--lane")) {
     filter.lane = worklistLaneFromString(*lane);
     if (!filter.lane) return "--lane takes flagged, awaiting-ai, ai-normal or done";
+  }
+  if (auto stage = cl.value("--stage")) {
+    for (auto s : {GradingStage::Primary, GradingStage::Secondary, GradingStage::Arbitration,
+                   GradingStage::Final})
+      if (*stage == toString(s)) filter.stage = s;
+    if (!filter.stage) return "--stage takes primary, second-read, arbitration or final";
   }
   if (auto kind = cl.value("--kind")) {
     filter.kind = core::caseKindFromString(*kind);
@@ -232,6 +256,33 @@ int nextCase(CommandLine& cl, const core::ReviewStore& store) {
   return 0;
 }
 
+int sitePolicy(CommandLine& cl, core::ReviewStore& store) {
+  auto settings = store.siteSettings();
+  if (!settings.ok()) return fail(settings.error().message);
+  DoubleReadingPolicy policy = policyFromSettings(settings.value());
+  if (cl.has("--double-reading") || cl.has("--agree-on")) {
+    const auto reader = cl.value("--reader");
+    if (!reader) return usage("policy needs --reader NAME to change it (it is audited)", kUsage);
+    if (auto when = cl.value("--double-reading")) {
+      auto parsed = secondReadingFromString(*when);
+      if (!parsed) return usage("--double-reading takes off, abnormal or all", kUsage);
+      policy.when = *parsed;
+    }
+    if (auto agreement = cl.value("--agree-on")) {
+      if (*agreement != "referral" && *agreement != "grade")
+        return usage("--agree-on takes referral or grade", kUsage);
+      policy.onGrade = *agreement == "grade";
+    }
+    for (const auto& [key, value] : settingsOf(policy)) {
+      if (auto set = store.setSiteSetting(key, value, *reader); !set.ok())
+        return fail(set.error().message);
+    }
+  }
+  std::printf("double reading: %s; graders agree on the %s\n", toString(policy.when),
+              policy.onGrade ? "grade" : "referral");
+  return 0;
+}
+
 int caseHistory(CommandLine& cl, const core::ReviewStore& store) {
   const auto study = cl.value("--study");
   if (!study) return usage("history needs --study UID", kUsage);
@@ -260,7 +311,8 @@ int caseHistory(CommandLine& cl, const core::ReviewStore& store) {
 int runWorklist(const std::vector<std::string>& args) {
   CommandLine cl(args,
                  {"--store", "--state", "--reader", "--modality", "--kind", "--lane", "--min-score",
-                  "--from", "--to", "--sort", "--limit", "--priority", "--study", "--by"},
+                  "--from", "--to", "--sort", "--limit", "--priority", "--study", "--by", "--stage",
+                  "--double-reading", "--agree-on"},
                  {"--disagreement", "--desc", "--deidentify", "--json", "--unassign", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   const std::string verb = cl.positional().empty() ? "list" : cl.positional()[0];
@@ -274,6 +326,7 @@ int runWorklist(const std::vector<std::string>& args) {
     return recordEvent(cl, *store.value(), verb);
   if (verb == "next") return nextCase(cl, *store.value());
   if (verb == "history") return caseHistory(cl, *store.value());
+  if (verb == "policy") return sitePolicy(cl, *store.value());
   return usage("unknown worklist verb '" + verb + "'", kUsage);
 }
 

@@ -167,6 +167,18 @@ void FundusReviewController::showStored(const QString& photograph) {
     viewer_->assessment()->showStoredGrade({});
     return;
   }
+  auto hidden = session_->gradesHidden(photograph, grades.value());
+  if (!hidden.ok()) {
+    problems_->report(hidden.error(), tr("The recorded grade could NOT be read (see Problems)"));
+    viewer_->assessment()->showStoredGrade(tr("The recorded grade could not be read."));
+    return;
+  }
+  if (hidden.value()) {
+    // Blind second reading: the first grade stays hidden until this reader has graded.
+    viewer_->assessment()->showStoredGrade(
+        tr("Second reading: the earlier grade is hidden until you have graded this photograph."));
+    return;
+  }
   const core::FundusGrade& g = grades.value().back();
   viewer_->assessment()->showStoredGrade(
       tr("Recorded: grade %1%2 by %3 at %4%5 (%6 grade(s) in the history)")
@@ -175,7 +187,13 @@ void FundusReviewController::showStored(const QString& photograph) {
           .arg(QString::fromStdString(g.reader), QString::fromStdString(g.recordedAt))
           .arg(g.note.empty() ? QString() : ": " + QString::fromStdString(g.note))
           .arg(grades.value().size()));
-  viewer_->assessment()->setReaderGrade(g.grade, g.gradable);
+  // The form starts from the reader's own last grade, never from someone else's.
+  const std::string me = session_->reader().toStdString();
+  for (auto mine = grades.value().rbegin(); mine != grades.value().rend(); ++mine) {
+    if (mine->reader != me) continue;
+    viewer_->assessment()->setReaderGrade(mine->grade, mine->gradable);
+    break;
+  }
 }
 
 }  // namespace vigie::app

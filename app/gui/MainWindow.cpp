@@ -201,7 +201,7 @@ void MainWindow::buildLayout() {
   // The worklist follows what the reader and the model record.
   for (auto signal : {&FundusReviewController::modelFinished, &FundusReviewController::gradeSaved,
                       &FundusReviewController::photographRegistered})
-    connect(fundusReview_, signal, worklist_, &WorklistPanel::refresh);
+    connect(fundusReview_, signal, worklist_, &WorklistPanel::storeChanged);
   setCentralWidget(tabs_);
 
   progress_ = new QProgressBar(this);
@@ -862,7 +862,7 @@ void MainWindow::openReviewStore(const QString& file, const QString& reader) {
     problems_->report(QString::fromStdString(opened.error().message) +
                       tr(" (decisions cannot be saved)"));
   }
-  worklist_->refresh();
+  worklist_->storeChanged();
 }
 
 bool MainWindow::record(core::Decision d) {
@@ -1019,7 +1019,7 @@ void MainWindow::showStoredRun() {
 }
 
 void MainWindow::refreshReview() {
-  worklist_->refresh();
+  worklist_->storeChanged();
   if (!volume_) return;
   std::vector<core::Decision> history;
   auto decisions = session_.decisions();

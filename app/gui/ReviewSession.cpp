@@ -1,5 +1,7 @@
 #include "ReviewSession.h"
 
+#include "DoubleReading.h"
+
 namespace vigie::app {
 
 core::Status ReviewSession::open(const QString& file, const QString& reader) {
@@ -121,6 +123,19 @@ core::Status ReviewSession::recordCaseEvent(core::CaseEvent event) {
   auto recorded = store_->recordCaseEvent(std::move(event));
   if (!recorded.ok()) return recorded.error();
   return {};
+}
+
+core::Result<bool> ReviewSession::gradesHidden(const QString& photograph,
+                                               const std::vector<core::FundusGrade>& grades) const {
+  if (!store_) return false;
+  auto settings = store_->siteSettings();
+  if (!settings.ok()) return settings.error();
+  auto answers = store_->fundusAiResults(photograph.toStdString());
+  if (!answers.ok()) return answers.error();
+  const auto policy = policyFromSettings(settings.value());
+  const auto status =
+      gradingStatus(grades, answers.value().empty() ? nullptr : &answers.value().back(), policy);
+  return gradesHiddenFrom(status, reader_.toStdString(), policy);
 }
 
 core::Result<ReviewRecords> ReviewSession::reviewRecords() const {

@@ -54,6 +54,10 @@ class ReviewSession {
   core::Status recordFundusAiResult(core::FundusAiResult result);
   /// An assignment, reading state or priority of a case, by the reader.
   core::Status recordCaseEvent(core::CaseEvent event);
+  /// Whether the site's double reading hides a photograph's `grades` from
+  /// the reader now (a blind second reading of it is theirs to give).
+  core::Result<bool> gradesHidden(const QString& photograph,
+                                  const std::vector<core::FundusGrade>& grades) const;
   /// Everything the worklist is built from (nothing without a store).
   core::Result<ReviewRecords> reviewRecords() const;
 

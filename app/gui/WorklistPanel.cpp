@@ -21,7 +21,18 @@ const QStringList kColumns = {"#",        "Lane",     "AI",     "Findings", "Sta
                               "Readers",  "Disagree", "Waiting"};
 
 /// The filter box's entries, in order.
-enum Filter { All, Flagged, AwaitingAi, AiNormal, Done, Unread, Disagreements, Mine };
+enum Filter {
+  All,
+  Flagged,
+  AwaitingAi,
+  AiNormal,
+  Done,
+  Unread,
+  Disagreements,
+  Mine,
+  AwaitingSecondReading,
+  ArbitrationQueue
+};
 
 /// A cell that sorts by its sort key (Qt::UserRole), not its text: ranks,
 /// scores and priorities sort as numbers.
@@ -63,7 +74,8 @@ WorklistPanel::WorklistPanel(ReviewSession* session, QWidget* parent)
   filter_->setObjectName("worklistFilter");
   filter_->addItems({tr("All cases"), tr("Flagged by the AI"), tr("Awaiting the AI"),
                      tr("AI-normal"), tr("Done"), tr("Unread"), tr("Reader/AI disagreements"),
-                     tr("Assigned to me")});
+                     tr("Assigned to me"), tr("Awaiting a second reading"),
+                     tr("Arbitration queue")});
   hideNames_ = new QCheckBox(tr("Hide names"), this);
   hideNames_->setObjectName("worklistHideNames");
   auto* refreshButton = new QPushButton(tr("Refresh"), this);
@@ -141,7 +153,20 @@ void WorklistPanel::refresh() {
     return;
   }
   entries_ = buildWorklist(records.value(), std::chrono::system_clock::now());
+  stale_ = false;
   rebuildRows();
+}
+
+void WorklistPanel::storeChanged() {
+  if (isVisible())
+    refresh();
+  else
+    stale_ = true;
+}
+
+void WorklistPanel::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (stale_) refresh();
 }
 
 void WorklistPanel::setFilterIndex(int index) { filter_->setCurrentIndex(index); }
@@ -163,6 +188,10 @@ bool WorklistPanel::passesFilter(const WorklistEntry& e) const {
       return e.disagreement;
     case Mine:
       return e.assignedReader == session_->reader().toStdString();
+    case AwaitingSecondReading:
+      return e.grading && e.grading->stage == GradingStage::Secondary;
+    case ArbitrationQueue:
+      return e.grading && e.grading->stage == GradingStage::Arbitration;
     default:
       return true;
   }
@@ -192,7 +221,11 @@ void WorklistPanel::rebuildRows() {
     const QString findings =
         e.aiGrade ? tr("grade %1").arg(*e.aiGrade) : QString::number(e.aiFindings);
     put("Findings", findings, e.aiFindings);
-    put("State", QString(core::toString(e.state)), static_cast<int>(e.state));
+    // A photograph awaiting its second reading or arbitration says so.
+    const bool awaiting = e.grading && (e.grading->stage == GradingStage::Secondary ||
+                                        e.grading->stage == GradingStage::Arbitration);
+    put("State", awaiting ? QString(toString(e.grading->stage)) : QString(core::toString(e.state)),
+        static_cast<int>(e.state));
     put("Priority", QString(core::toString(e.priority)), static_cast<int>(e.priority));
     put("Modality", QString::fromStdString(e.record.modality),
         QString::fromStdString(e.record.modality));

@@ -31,6 +31,10 @@ class WorklistPanel : public QWidget {
 
   /// Reads the store again, keeping the filter, sort and selected case.
   void refresh();
+  /// The store changed: refresh now if the list is on screen, else when it
+  /// is next shown (reading a large store on every decision would make the
+  /// reader wait for a list they are not looking at).
+  void storeChanged();
   /// Selects and opens the next (+1) or previous (-1) case in the list's
   /// current order; from the first case when none is selected.
   void step(int direction);
@@ -54,6 +58,7 @@ class WorklistPanel : public QWidget {
   void problem(const QString& message);
 
  private:
+  void showEvent(QShowEvent* event) override;
   void rebuildRows();
   bool passesFilter(const WorklistEntry& e) const;
   void openRow(int row);
@@ -70,7 +75,9 @@ class WorklistPanel : public QWidget {
   std::vector<WorklistEntry> entries_;  ///< triage order
   QString restoredFor_;                 ///< the reader whose layout is in place
   bool restoring_ = false;
-  bool fittedColumns_ = false;  ///< the columns have their widths (fitted, or the reader's)
+  bool fittedColumns_ = false;
+  bool stale_ = true;  ///< the store changed since the rows were built  ///< the columns have their
+                       ///< widths (fitted, or the reader's)
 };
 
 }  // namespace vigie::app

@@ -26,6 +26,14 @@ bool inPeriod(const std::string& recordedAt, const StatisticsOptions& options) {
 struct FindingCalls {
   std::map<int, const core::Decision*> call;  ///< confirm, reject, edit or add
   std::set<int> annotated;
+
+  /// Takes the next decision (they come oldest first: the last call stands).
+  void note(const core::Decision& d) {
+    if (d.kind == core::DecisionKind::Annotate)
+      annotated.insert(d.findingId);
+    else
+      call[d.findingId] = &d;
+  }
 };
 
 /// Judges marks against a case's nodules: hits, misses, false positives.
@@ -198,11 +206,7 @@ std::map<std::string, ReaderActivity> gatherActivity(const ReviewRecords& record
   for (const auto& d : records.decisions) {
     if (!inPeriod(d.recordedAt, options)) continue;
     auto& a = byReader[d.reader];
-    auto& calls = a.ctCalls[d.studyUid];
-    if (d.kind == core::DecisionKind::Annotate)
-      calls.annotated.insert(d.findingId);
-    else
-      calls.call[d.findingId] = &d;
+    a.ctCalls[d.studyUid].note(d);
     a.ctCasesTouched.insert(d.studyUid);
     a.timesByCase[d.studyUid].push_back(d.recordedAt);
   }
@@ -314,6 +318,14 @@ ReaderFigures aiFigures(const ReviewRecords& records,
 }
 
 }  // namespace
+
+std::vector<core::Finding> readerMarksOn(const core::ModelRun* run,
+                                         const std::vector<core::Decision>& decisions) {
+  FindingCalls calls;
+  for (const auto& d : decisions) calls.note(d);
+  CtCaseRead ignored;
+  return readerMarks(run, calls, ignored);
+}
 
 ReadingStatistics computeReadingStatistics(const ReviewRecords& records,
                                            const ReadingReference& reference,

@@ -73,6 +73,12 @@ struct ReadingStatistics {
   std::size_t ctReferenceCases = 0, referencePhotographs = 0;
 };
 
+/// A reader's marks on a CT case, as the statistics count them, from the
+/// case's latest model run (may be null) and that reader's decisions on it
+/// (oldest first).
+std::vector<core::Finding> readerMarksOn(const core::ModelRun* run,
+                                         const std::vector<core::Decision>& decisions);
+
 /// Readers and AI against the reference. A CT reader's marks are the AI's
 /// findings they confirmed, annotated or edited (an edit moves the mark)
 /// and the findings they added; rejected and undecided findings are not

@@ -18,7 +18,8 @@ core::Result<ReviewRecords> readReviewRecords(const core::ReviewStore& store) {
   for (auto status :
        {take(store.cases(), r.cases), take(store.allModelRuns(), r.modelRuns),
         take(store.allFundusAiResults(), r.fundusResults), take(store.allDecisions(), r.decisions),
-        take(store.allFundusGrades(), r.grades), take(store.allCaseEvents(), r.events)}) {
+        take(store.allFundusGrades(), r.grades), take(store.allCaseEvents(), r.events),
+        take(store.siteSettings(), r.settings), take(store.allComments(), r.comments)}) {
     if (!status.ok()) return status.error();
   }
   return r;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "vigie/core/Result.h"
@@ -16,6 +18,8 @@ struct ReviewRecords {
   std::vector<core::Decision> decisions;
   std::vector<core::FundusGrade> grades;
   std::vector<core::CaseEvent> events;
+  std::map<std::string, std::string> settings;  ///< the site settings in force
+  std::vector<core::CaseComment> comments;
 };
 
 core::Result<ReviewRecords> readReviewRecords(const core::ReviewStore& store);

@@ -18,6 +18,7 @@ struct CaseHistory {
   const core::FundusAiResult* latestFundus = nullptr;
   std::map<int, const core::Decision*> latestDecisionPerFinding;
   const core::FundusGrade* latestGrade = nullptr;
+  std::vector<core::FundusGrade> grades;  ///< oldest first
   std::vector<std::string> readers;
   std::optional<ReadingState> stateEvent;
   std::string assignedReader;
@@ -42,6 +43,7 @@ std::map<std::string, CaseHistory> gatherHistories(const ReviewRecords& r) {
   for (const auto& g : r.grades) {
     auto& h = byCase[g.imageUid];
     h.latestGrade = &g;
+    h.grades.push_back(g);
     h.noteReader(g.reader);
   }
   for (const auto& e : r.events) {
@@ -104,10 +106,14 @@ void describeFundusAi(const CaseHistory& h, WorklistEntry& e) {
   }
 }
 
-ReadingState stateOf(const core::CaseRecord& record, const CaseHistory& h) {
+ReadingState stateOf(const core::CaseRecord& record, const CaseHistory& h,
+                     const std::optional<GradingStatus>& grading) {
   if (h.stateEvent) return *h.stateEvent;
-  if (record.kind == core::CaseKind::Fundus)
-    return h.latestGrade ? ReadingState::Read : ReadingState::Unread;
+  if (record.kind == core::CaseKind::Fundus) {
+    if (!h.latestGrade) return ReadingState::Unread;
+    const bool final = !grading || grading->stage == GradingStage::Final;
+    return final ? ReadingState::Read : ReadingState::InProgress;
+  }
   return h.latestDecisionPerFinding.empty() ? ReadingState::Unread : ReadingState::InProgress;
 }
 
@@ -156,8 +162,10 @@ std::optional<std::chrono::system_clock::time_point> parseStoreTime(const std::s
 std::vector<WorklistEntry> buildWorklist(const ReviewRecords& records,
                                          std::chrono::system_clock::time_point now) {
   const auto histories = gatherHistories(records);
+  const DoubleReadingPolicy policy = policyFromSettings(records.settings);
   static const CaseHistory kNone;
   std::vector<WorklistEntry> entries;
+  entries.reserve(records.cases.size());
   for (const auto& record : records.cases) {
     const auto found = histories.find(record.caseUid);
     const CaseHistory& h = found == histories.end() ? kNone : found->second;
@@ -167,7 +175,9 @@ std::vector<WorklistEntry> buildWorklist(const ReviewRecords& records,
       describeFundusAi(h, e);
     else
       describeCtAi(h, e);
-    e.state = stateOf(record, h);
+    if (record.kind == core::CaseKind::Fundus && policy.when != SecondReading::Off)
+      e.grading = gradingStatus(h.grades, h.latestFundus, policy);
+    e.state = stateOf(record, h, e.grading);
     e.assignedReader = h.assignedReader;
     e.priority = h.priority;
     e.readers = h.readers;
@@ -200,6 +210,7 @@ bool matches(const WorklistEntry& e, const WorklistFilter& f) {
   if (f.modality && e.record.modality != *f.modality) return false;
   if (f.kind && e.record.kind != *f.kind) return false;
   if (f.lane && e.lane != *f.lane) return false;
+  if (f.stage && (!e.grading || e.grading->stage != *f.stage)) return false;
   if (!f.fromDate.empty() && (e.record.studyDate.empty() || e.record.studyDate < f.fromDate))
     return false;
   if (!f.toDate.empty() && (e.record.studyDate.empty() || e.record.studyDate > f.toDate))
@@ -275,6 +286,7 @@ const WorklistEntry* nextCaseFor(const std::vector<WorklistEntry>& triaged,
   for (const bool assignedOnly : {true, false}) {
     for (const auto& e : triaged) {
       if (e.lane == WorklistLane::Done) continue;
+      if (e.grading && !e.grading->mayGrade(reader)) continue;
       if (assignedOnly ? e.assignedReader != reader : !e.assignedReader.empty()) continue;
       return &e;
     }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "DoubleReading.h"
 #include "ReviewRecords.h"
 #include "vigie/core/CaseRecords.h"
 #include "vigie/core/Result.h"
@@ -36,12 +37,17 @@ struct WorklistEntry {
   std::string disagreementDetail;    ///< what differs, in words
   std::vector<std::string> readers;  ///< who recorded a decision or grade, first first
   double waitingHours = 0.0;         ///< since it was registered
+  /// A photograph's grading under the site's double-reading policy; unset
+  /// for CT studies and when the site has no double reading.
+  std::optional<GradingStatus> grading;
   WorklistLane lane = WorklistLane::AwaitingAi;
 };
 
 /// Every registered case as an entry, in triage order. The reading state is
 /// the latest state event's; without one, a CT study with decisions is in
-/// progress and a graded photograph is read. The latest model run (or
+/// progress and a graded photograph is read (with double reading: read once
+/// its grading is final, in progress while a second reading or an
+/// arbitration is awaited). The latest model run (or
 /// fundus result) is the AI's answer.
 std::vector<WorklistEntry> buildWorklist(const ReviewRecords& records,
                                          std::chrono::system_clock::time_point now);
@@ -62,7 +68,8 @@ struct WorklistFilter {
   std::optional<std::string> modality;
   std::optional<core::CaseKind> kind;
   std::optional<WorklistLane> lane;
-  std::string fromDate, toDate;  ///< study date range, YYYYMMDD, inclusive; empty: open
+  std::optional<GradingStage> stage;  ///< photographs at this grading stage
+  std::string fromDate, toDate;       ///< study date range, YYYYMMDD, inclusive; empty: open
 };
 bool matches(const WorklistEntry& entry, const WorklistFilter& filter);
 
@@ -76,7 +83,8 @@ core::Status sortWorklist(std::vector<WorklistEntry>& entries, const std::string
                           bool descending);
 
 /// The next case for a reader: the first in triage order of those assigned
-/// to them, then of the unassigned ones; never a read case.
+/// to them, then of the unassigned ones; never a read case, nor a second
+/// reading of their own grade, nor an arbitration between them and another.
 const WorklistEntry* nextCaseFor(const std::vector<WorklistEntry>& triaged,
                                  const std::string& reader);
 

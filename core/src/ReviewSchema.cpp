@@ -203,6 +203,33 @@ const char* const kMigrations[] = {
       SELECT image_uid, 'fundus', 'OP', '', '', '', '', 'migration', MIN(recorded_at)
       FROM fundus_grades GROUP BY image_uid;
     )sql",
+    // Version 6: the site's settings (e.g. its double-reading policy), an
+    // append-only history in which the latest value of a key is in force;
+    // and trainers' comments on a case or one of its findings.
+    R"sql(
+    CREATE TABLE site_settings (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      recorded_at TEXT NOT NULL);
+    CREATE TRIGGER site_settings_append_only_update BEFORE UPDATE ON site_settings
+      BEGIN SELECT RAISE(ABORT, 'site settings are append-only'); END;
+    CREATE TRIGGER site_settings_append_only_delete BEFORE DELETE ON site_settings
+      BEGIN SELECT RAISE(ABORT, 'site settings are append-only'); END;
+    CREATE TABLE case_comments (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      case_uid TEXT NOT NULL REFERENCES cases(case_uid),
+      finding_id INTEGER,
+      text TEXT NOT NULL,
+      author TEXT NOT NULL REFERENCES readers(name),
+      recorded_at TEXT NOT NULL);
+    CREATE INDEX case_comments_by_case ON case_comments(case_uid);
+    CREATE TRIGGER case_comments_append_only_update BEFORE UPDATE ON case_comments
+      BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
+    CREATE TRIGGER case_comments_append_only_delete BEFORE DELETE ON case_comments
+      BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
+    )sql",
 };
 
 }  // namespace

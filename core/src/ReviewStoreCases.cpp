@@ -125,29 +125,42 @@ Result<std::int64_t> ReviewStore::recordFundusAiResult(FundusAiResult r) {
 }
 
 Result<std::vector<FundusAiResult>> ReviewStore::allFundusAiResults() const {
-  return impl_->selectRows<FundusAiResult>(
+  return fundusAiResults(nullptr);
+}
+
+Result<std::vector<FundusAiResult>> ReviewStore::fundusAiResults(
+    const std::string& imageUid) const {
+  return fundusAiResults(&imageUid);
+}
+
+Result<std::vector<FundusAiResult>> ReviewStore::fundusAiResults(
+    const std::string* imageUid) const {
+  std::string sql =
       "SELECT id, image_uid, bundle_id, bundle_version, weights_sha256, device, duration_s, grade, "
       "referable_probability, referable, gradable, quality, lesions, reader, recorded_at FROM "
-      "fundus_ai_results ORDER BY id",
-      "reading fundus model results", nullptr, [](const Statement& row) {
-        FundusAiResult r;
-        r.id = row.integer(0);
-        r.imageUid = row.text(1);
-        r.bundleId = row.text(2);
-        r.bundleVersion = row.text(3);
-        r.weightsSha256 = row.text(4);
-        r.device = row.text(5);
-        r.durationSeconds = row.real(6);
-        r.grade = static_cast<int>(row.integer(7));
-        r.referableProbability = row.real(8);
-        r.referable = row.integer(9) != 0;
-        r.gradable = row.integer(10) != 0;
-        r.qualityScore = row.real(11);
-        r.lesions = static_cast<int>(row.integer(12));
-        r.reader = row.text(13);
-        r.recordedAt = row.text(14);
-        return r;
-      });
+      "fundus_ai_results ";
+  if (imageUid) sql += "WHERE image_uid = ? ";
+  sql += "ORDER BY id";
+  return impl_->selectRows<FundusAiResult>(sql, "reading fundus model results",
+                                           Impl::keyBinder(imageUid), [](const Statement& row) {
+                                             FundusAiResult r;
+                                             r.id = row.integer(0);
+                                             r.imageUid = row.text(1);
+                                             r.bundleId = row.text(2);
+                                             r.bundleVersion = row.text(3);
+                                             r.weightsSha256 = row.text(4);
+                                             r.device = row.text(5);
+                                             r.durationSeconds = row.real(6);
+                                             r.grade = static_cast<int>(row.integer(7));
+                                             r.referableProbability = row.real(8);
+                                             r.referable = row.integer(9) != 0;
+                                             r.gradable = row.integer(10) != 0;
+                                             r.qualityScore = row.real(11);
+                                             r.lesions = static_cast<int>(row.integer(12));
+                                             r.reader = row.text(13);
+                                             r.recordedAt = row.text(14);
+                                             return r;
+                                           });
 }
 
 Result<std::int64_t> ReviewStore::recordCaseEvent(CaseEvent event) {
@@ -159,18 +172,7 @@ Result<std::int64_t> ReviewStore::recordCaseEvent(CaseEvent event) {
   event.recordedAt = utcNow();
   std::int64_t id = 0;
   auto status = impl_->inTransaction("a case event", [&]() -> Status {
-    {
-      Statement known(impl_->db, "SELECT 1 FROM cases WHERE case_uid = ?");
-      if (!known.ok()) return impl_->sqlError("finding a case");
-      known.bind(1, event.caseUid);
-      const int rc = known.step();
-      if (rc == SQLITE_DONE) {
-        return makeError(ErrorCode::NotFound, "no case " + event.caseUid +
-                                                  " in the review store (register it first: "
-                                                  "open, analyse or add it to the worklist)");
-      }
-      if (rc != SQLITE_ROW) return impl_->sqlError("finding a case");
-    }
+    if (auto known = impl_->requireCase(event.caseUid); !known.ok()) return known;
     if (auto s = impl_->noteParticipants(event.actor, "", ""); !s.ok()) return s;
     auto inserted = impl_->insert(
         "INSERT INTO case_events (case_uid, kind, value, actor, recorded_at) VALUES (?, ?, ?, ?, "
@@ -206,6 +208,79 @@ Result<std::vector<CaseEvent>> ReviewStore::allCaseEvents() const {
         e.actor = row.text(4);
         e.recordedAt = row.text(5);
         return e;
+      });
+}
+
+Status ReviewStore::setSiteSetting(const std::string& key, const std::string& value,
+                                   const std::string& actor) {
+  if (key.empty() || actor.empty())
+    return makeError(ErrorCode::InvalidArgument, "a site setting needs a key and an actor");
+  return impl_->inTransaction("a site setting", [&]() -> Status {
+    if (auto s = impl_->noteParticipants(actor, "", ""); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO site_settings (key, value, actor, recorded_at) VALUES (?, ?, ?, ?)",
+        "recording a site setting", [&](Statement& st) {
+          st.bind(1, key);
+          st.bind(2, value);
+          st.bind(3, actor);
+          st.bind(4, utcNow());
+        });
+    if (!inserted.ok()) return inserted.error();
+    return impl_->appendAudit(actor, "site setting", key + " = " + value);
+  });
+}
+
+Result<std::map<std::string, std::string>> ReviewStore::siteSettings() const {
+  auto rows = impl_->selectRows<std::pair<std::string, std::string>>(
+      "SELECT key, value FROM site_settings ORDER BY id", "reading site settings", nullptr,
+      [](const Statement& row) { return std::make_pair(row.text(0), row.text(1)); });
+  if (!rows.ok()) return rows.error();
+  std::map<std::string, std::string> inForce;
+  for (auto& [key, value] : rows.value()) inForce[key] = value;  // the latest wins
+  return inForce;
+}
+
+Result<std::int64_t> ReviewStore::recordComment(CaseComment comment) {
+  if (comment.caseUid.empty() || comment.author.empty() || comment.text.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "a comment needs a case UID, text and an author");
+  }
+  comment.recordedAt = utcNow();
+  std::int64_t id = 0;
+  auto status = impl_->inTransaction("a comment", [&]() -> Status {
+    if (auto known = impl_->requireCase(comment.caseUid); !known.ok()) return known;
+    if (auto s = impl_->noteParticipants(comment.author, "", ""); !s.ok()) return s;
+    auto inserted = impl_->insert(
+        "INSERT INTO case_comments (case_uid, finding_id, text, author, recorded_at) VALUES (?, ?, "
+        "?, ?, ?)",
+        "recording a comment", [&](Statement& st) {
+          st.bind(1, comment.caseUid);
+          st.bind(2, comment.findingId ? std::optional<std::int64_t>(*comment.findingId)
+                                       : std::nullopt);
+          st.bind(3, comment.text);
+          st.bind(4, comment.author);
+          st.bind(5, comment.recordedAt);
+        });
+    if (!inserted.ok()) return inserted.error();
+    id = inserted.value();
+    // The audit says that a comment was made, not what it says.
+    return impl_->appendAudit(comment.author, "comment", "comment " + std::to_string(id));
+  });
+  if (!status.ok()) return status.error();
+  return id;
+}
+
+Result<std::vector<CaseComment>> ReviewStore::allComments() const {
+  return impl_->selectRows<CaseComment>(
+      "SELECT id, case_uid, finding_id, text, author, recorded_at FROM case_comments ORDER BY id",
+      "reading comments", nullptr, [](const Statement& row) {
+        CaseComment c;
+        c.id = row.integer(0);
+        c.caseUid = row.text(1);
+        if (!row.isNull(2)) c.findingId = static_cast<int>(row.integer(2));
+        c.text = row.text(3);
+        c.author = row.text(4);
+        c.recordedAt = row.text(5);
+        return c;
       });
 }
 

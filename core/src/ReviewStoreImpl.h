@@ -113,6 +113,21 @@ struct ReviewStore::Impl {
     return status;
   }
 
+  /// Fails, naming the UID, unless the case is registered.
+  Status requireCase(const std::string& caseUid) const {
+    Statement known(db, "SELECT 1 FROM cases WHERE case_uid = ?");
+    if (!known.ok()) return sqlError("finding a case");
+    known.bind(1, caseUid);
+    const int rc = known.step();
+    if (rc == SQLITE_ROW) return {};
+    if (rc == SQLITE_DONE) {
+      return makeError(ErrorCode::NotFound, "no case " + caseUid +
+                                                " in the review store (register it first: open, "
+                                                "analyse or add it to the worklist)");
+    }
+    return sqlError("finding a case");
+  }
+
   /// Appends an audit entry inside the caller's transaction.
   Status appendAudit(const std::string& actor, const std::string& action,
                      const std::string& detail) {

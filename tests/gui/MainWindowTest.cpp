@@ -2,6 +2,7 @@
 #include <QColor>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -460,9 +461,13 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
     QCOMPARE(saved.count(), 1);
     QVERIFY(saveGrade->isEnabled());
 
-    // The worklist lists the photograph with the model's answer, read.
+    // The worklist lists the photograph with the model's answer, read: it
+    // catches up when its dock comes to the front.
     auto* worklist = window.findChild<vigie::app::WorklistPanel*>();
-    QVERIFY(worklist);
+    auto* worklistDock = window.findChild<QDockWidget*>("worklistDock");
+    QVERIFY(worklist && worklistDock);
+    worklistDock->raise();
+    QTRY_VERIFY(worklist->isVisible());
     const int row = worklist->shownCases().indexOf(viewer->currentIdentity());
     QVERIFY(row >= 0);
     QVERIFY(worklist->cellText(row, "AI") != "-");
@@ -484,6 +489,20 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
   again.fundusViewer()->selectPhotograph(3);
   auto* stored = again.findChild<QLabel*>("fundusStoredGrade");
   QVERIFY(stored && stored->text().contains("Recorded: grade 3"));
+  QCOMPARE(again.findChild<QComboBox*>("fundusReaderGrade")->currentIndex(), 3);  // their own
+
+  // With double reading, a second grader does not see the first grade, and
+  // their form starts empty.
+  QVERIFY(direct.value()->setSiteSetting("double_reading", "abnormal", "dr.lead").ok());
+  MainWindow second;
+  second.openReviewStore(store, "dr.second");
+  second.show();
+  QVERIFY(second.openPhotographs(VIGIE_DEMO_DIR "/fundus") > 0);
+  second.fundusViewer()->selectPhotograph(3);
+  auto* blind = second.findChild<QLabel*>("fundusStoredGrade");
+  QVERIFY2(blind && blind->text().contains("hidden") && !blind->text().contains("grade 3"),
+           qPrintable(blind ? blind->text() : QString()));
+  QCOMPARE(second.findChild<QComboBox*>("fundusReaderGrade")->currentIndex(), -1);
 }
 
 /// Fraction of pixels in the measurement colour (yellow: red and green high,

@@ -489,7 +489,7 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_EQ(verify.exitCode, 0) << verify.output;
   const CliRun backup = runCli("review export --json" + c.store);
   const auto json = nlohmann::json::parse(backup.output);
-  EXPECT_EQ(json["schema_version"], 5);
+  EXPECT_EQ(json["schema_version"], 6);
   ASSERT_EQ(json["model_runs"].size(), 1u);
   // The worklist's part of the store is in the backup too: analyze --store
   // registered the study.
@@ -497,6 +497,8 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_EQ(json["cases"][0]["kind"], "ct");
   EXPECT_TRUE(json["case_events"].is_array());
   EXPECT_TRUE(json["fundus_ai_results"].is_array());
+  EXPECT_TRUE(json["comments"].is_array());
+  EXPECT_TRUE(json["site_settings"].is_object());
   EXPECT_EQ(json["model_runs"][0]["findings"].size(), c.findings.size());
   EXPECT_EQ(json["decisions"][1]["finding_id"], 1001);
 }

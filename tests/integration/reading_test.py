@@ -18,6 +18,14 @@ known truth and simulated readers.
   the truth.json files with our own hit test.
 - `--reader` shows the others as anonymised peers (no name leaks); the
   MRMC exports (iMRMC input, FROC CSVs) have the counts they should.
+- The trainer's view (`review case`) of a CT study shows the model's
+  findings, the reader's calls and the reference side by side, with the
+  misses and the trainer's comments (`review comment`).
+- Double reading (`worklist policy --double-reading abnormal`): an abnormal
+  primary grade sends the photograph to a second grader who cannot see it
+  (`review grades --reader`), never back to the primary grader (`worklist
+  next`); agreement makes the grading final, disagreement puts it in the
+  arbitration queue, and the arbiter's grade is final.
 """
 import csv
 import hashlib
@@ -335,6 +343,48 @@ def check_ct_stats(cli, store, ct_root, expected, mrmc):
           "the FROC truth file lists every nodule")
 
 
+def check_case_review(cli, store, ct_root):
+    folder = os.path.join(ct_root, sorted(os.listdir(ct_root))[0])
+    study = json.loads(run_ok(cli, "info", folder, "--json").stdout)["series"][0]["study_uid"]
+    truth = json.load(open(os.path.join(folder, "truth.json")))["nodules"]
+    run_ok(cli, "review", "comment", "--store", store, "--study", study, "--finding", "2",
+           "--text", "was this rejection right?", "--reader", "trainer")
+    run_ok(cli, "review", "comment", "--store", store, "--study", study, "--text",
+           "teaching case", "--reader", "trainer")
+    review = json.loads(run_ok(cli, "review", "case", "--store", store, "--study", study,
+                               "--reference", ct_root, "--json").stdout)
+    check(review["readers"] == ["dave"] and review["has_reference"],
+          "review case: the case's readers and its reference")
+    ai = [f for f in review["findings"] if f["source"] == "ai"]
+    own = [f for f in review["findings"] if f["source"] == "reader"]
+    check(len(own) == 1 and own[0]["added_by"] == "dave", "the reader's own finding is listed")
+    calls = {f["finding_id"]: f["calls"][0]["call"] for f in ai}
+    check(calls.get(1) == "confirm" and calls.get(2) == "reject",
+          "each AI finding with the reader's call on it")
+    second = next((f for f in ai if f["finding_id"] == 2), None)
+    check(second is not None and [c["text"] for c in second["comments"]] ==
+          ["was this rejection right?"], "a comment on a finding is shown with it")
+    check([c["text"] for c in review["comments"]] == ["teaching case"],
+          "a comment on the case is shown with the case")
+    for f in ai:
+        expected = next((i + 1 for i, n in enumerate(truth)
+                         if math.dist(f["center_mm"], n["center_mm"]) <= n["diameter_mm"] / 2), 0)
+        if f["lesion"] != expected:
+            check(False, f"AI finding {f['finding_id']} is placed on the right nodule")
+            break
+    else:
+        check(True, "every AI finding is placed on its reference nodule (or none)")
+    check(len(review["lesions"]) == len(truth) and
+          all(lesion["found_by"] == ["dave"] or lesion["missed_by"] == ["dave"]
+              for lesion in review["lesions"]),
+          "each reference nodule says whether the reader found or missed it")
+    text = run_ok(cli, "review", "case", "--store", store, "--study", study, "--reference",
+                  ct_root).stdout
+    check("nodule 1" in text and "comment by trainer" in text, "the text view says the same")
+    unknown = run(cli, "review", "case", "--store", store, "--study", "9.9.9")
+    check(unknown.returncode == 1 and "9.9.9" in unknown.stderr, "an unknown case is named")
+
+
 def check_imrmc(cli, store, fundus, finals, mrmc):
     run_ok(cli, "review", "stats", "--store", store, "--reference", fundus, "--mrmc-out", mrmc)
     lines = open(os.path.join(mrmc, "fundus-referable.imrmc")).read().splitlines()
@@ -350,6 +400,71 @@ def check_imrmc(cli, store, fundus, finals, mrmc):
           "iMRMC: N1 counts the referable photographs")
     reads = [r for r in data if r and not r.startswith("-1,")]
     check(len(reads) == 3 * len(gradable_refs), "iMRMC: one score row per reader and case")
+
+
+def check_double_reading(cli, work):
+    store = os.path.join(work, "double.sqlite")
+    photos = os.path.join(work, "double-photos")
+    run_ok(cli, "synth", "fundus", "--out", photos, "--count", "3", "--seed", "11", "--size", "128")
+    run_ok(cli, "worklist", "add", photos, "--store", store)
+    refused = run(cli, "worklist", "policy", "--store", store, "--double-reading", "sometimes",
+                  "--reader", "lead")
+    check(refused.returncode == 2, "an unknown double-reading policy is refused")
+    shown = run_ok(cli, "worklist", "policy", "--store", store, "--double-reading", "abnormal",
+                   "--reader", "lead").stdout
+    check("double reading: abnormal" in shown, "the site's double-reading policy is set")
+    pngs = sorted(f for f in os.listdir(photos) if f.endswith(".png") and "lesions" not in f)
+    uids = [sha256_identity(os.path.join(photos, f)) for f in pngs]
+    normal, disputed, agreed = uids
+
+    def grade(uid, reader, value):
+        run_ok(cli, "review", "grade", "--store", store, "--image", uid, "--grade", str(value),
+               "--reader", reader)
+
+    def entries(*options):
+        listed = json.loads(run_ok(cli, "worklist", "--store", store, "--json", *options).stdout)
+        return {e["study_uid"]: e for e in listed}
+
+    grade(normal, "alice", 0)
+    grade(disputed, "alice", 3)
+    grade(agreed, "alice", 2)
+    now = entries()
+    check(now[normal]["stage"] == "final" and now[normal]["state"] == "read",
+          "a photograph graded normal (and not flagged by the AI) is final at once")
+    check(now[disputed]["stage"] == "second-read" and now[disputed]["state"] == "in-progress",
+          "an abnormal grade sends the photograph to a second reading")
+    second = entries("--stage", "second-read")
+    check(set(second) == {disputed, agreed}, "--stage second-read lists what awaits a second grader")
+    nxt = json.loads(run_ok(cli, "worklist", "next", "--store", store, "--reader", "alice",
+                            "--json").stdout)
+    check(nxt is None or nxt["study_uid"] not in (disputed, agreed),
+          "the primary grader is never given their own photograph to second-read")
+    blind = run(cli, "review", "grades", "--store", store, "--image", disputed, "--reader", "bob",
+                "--json")
+    check(blind.returncode == 0 and json.loads(blind.stdout) == [] and "hidden" in blind.stderr,
+          "the second grader does not see the first grade")
+    own = json.loads(run_ok(cli, "review", "grades", "--store", store, "--image", disputed,
+                            "--reader", "alice", "--json").stdout)
+    check(len(own) == 1 and own[0]["grade"] == 3, "the primary grader sees their own grade")
+
+    grade(disputed, "bob", 0)
+    grade(agreed, "bob", 3)
+    now = entries()
+    check(now[agreed]["stage"] == "final" and now[agreed]["final_grade"] == 3,
+          "two graders who agree on the referral: final, the more severe grade")
+    check(now[disputed]["stage"] == "arbitration", "a disagreement goes to arbitration")
+    check(set(entries("--stage", "arbitration")) == {disputed}, "the arbitration queue")
+    for reader in ("alice", "bob"):
+        nxt = json.loads(run_ok(cli, "worklist", "next", "--store", store, "--reader", reader,
+                                "--json").stdout)
+        check(nxt is None or nxt["study_uid"] != disputed,
+              f"{reader}, one of the two graders, is not given the arbitration")
+    grade(disputed, "carol", 2)
+    now = entries()
+    check(now[disputed]["stage"] == "final" and now[disputed]["final_grade"] == 2 and
+          now[disputed]["state"] == "read", "the arbiter's grade is final")
+    audit = run(cli, "audit", "verify", "--store", store)
+    check(audit.returncode == 0, "the double-reading store's audit chain is intact")
 
 
 def main():
@@ -373,6 +488,8 @@ def main():
     expected = read_ct(cli, store, ct)
     check_ct_stats(cli, store, ct, expected, os.path.join(work, "mrmc-ct"))
     check_imrmc(cli, store, fundus, finals, os.path.join(work, "mrmc-fundus"))
+    check_case_review(cli, store, ct)
+    check_double_reading(cli, work)
     disagreements = json.loads(run_ok(cli, "worklist", "--store", store, "--disagreement",
                                       "--json").stdout)
     check(disagreements and all(e["disagreement"] for e in disagreements) and

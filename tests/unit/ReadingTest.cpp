@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "Agreement.h"
+#include "CaseReview.h"
+#include "DoubleReading.h"
 #include "ReaderStatistics.h"
 #include "ReadingReference.h"
 #include "TestFolder.h"
@@ -114,6 +116,17 @@ std::vector<std::string> order(const std::vector<WorklistEntry>& entries) {
 
 const auto kNow = *parseStoreTime("2026-12-01T12:00:00.000Z");
 
+/// A reader's decision on a finding of study "ct-1".
+core::Decision decisionOn(const std::string& reader, int finding, core::DecisionKind kind) {
+  core::Decision d;
+  d.studyUid = "ct-1";
+  d.findingId = finding;
+  d.kind = kind;
+  d.reader = reader;
+  d.recordedAt = "2026-12-01T09:00:00.000Z";
+  return d;
+}
+
 }  // namespace
 
 TEST(Worklist, TriageOrderIsLaneThenSuspicionThenPriorityThenWaiting) {
@@ -211,13 +224,7 @@ TEST(ReaderStatistics, CountsAReadersMarksAgainstTheNodules) {
   run.findings[2].centerMm = {30, 0, 0};    // nowhere; the reader moves it onto nodule 2
   r.modelRuns = {run};
   auto decide = [](int finding, core::DecisionKind kind) {
-    core::Decision d;
-    d.studyUid = "ct-1";
-    d.findingId = finding;
-    d.kind = kind;
-    d.reader = "dr.a";
-    d.recordedAt = "2026-12-01T09:00:00.000Z";
-    return d;
+    return decisionOn("dr.a", finding, kind);
   };
   auto edit = decide(3, core::DecisionKind::Edit);
   edit.centerMm = core::Vec3{10, 10, 10};
@@ -264,4 +271,133 @@ TEST(ReadingReference, RefusesWhatIsNotAReferenceNamingTheFile) {
   auto broken = loadReadingReference(dir.path());
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.error().message.find("truth.json"), std::string::npos);
+}
+
+namespace {
+
+core::FundusGrade gradeBy(const std::string& reader, int grade, bool gradable = true) {
+  core::FundusGrade g;
+  g.imageUid = "eye";
+  g.reader = reader;
+  g.grade = grade;
+  g.gradable = gradable;
+  return g;
+}
+
+}  // namespace
+
+TEST(DoubleReading, AbnormalPhotographsGoToASecondBlindGraderThenToArbitration) {
+  DoubleReadingPolicy policy;
+  policy.when = SecondReading::Abnormal;
+  // No retinopathy for the grader or the AI: the first grade is final.
+  auto normal = gradingStatus({gradeBy("a", 0)}, nullptr, policy);
+  EXPECT_EQ(normal.stage, GradingStage::Final);
+  EXPECT_EQ(*normal.finalGrade, 0);
+  // The AI saw something: a second reading, blind for anyone but the first.
+  auto aiAbnormal = fundusAnswer("eye", 0.9);
+  auto second = gradingStatus({gradeBy("a", 0)}, &aiAbnormal, policy);
+  EXPECT_EQ(second.stage, GradingStage::Secondary);
+  EXPECT_FALSE(second.mayGrade("a"));
+  EXPECT_TRUE(second.mayGrade("b"));
+  EXPECT_TRUE(gradesHiddenFrom(second, "b", policy));
+  EXPECT_FALSE(gradesHiddenFrom(second, "a", policy));
+  // They agree on the referral (both refer): final, the more severe grade.
+  auto agreed = gradingStatus({gradeBy("a", 2), gradeBy("b", 3)}, nullptr, policy);
+  EXPECT_EQ(agreed.stage, GradingStage::Final);
+  EXPECT_EQ(*agreed.finalGrade, 3);
+  // They disagree: arbitration by a third reader, whose grade is final.
+  auto disputed = gradingStatus({gradeBy("a", 1), gradeBy("b", 3)}, nullptr, policy);
+  EXPECT_EQ(disputed.stage, GradingStage::Arbitration);
+  EXPECT_FALSE(disputed.mayGrade("a"));
+  EXPECT_FALSE(disputed.mayGrade("b"));
+  EXPECT_FALSE(gradesHiddenFrom(disputed, "c", policy));  // the arbiter sees both
+  auto arbitrated =
+      gradingStatus({gradeBy("a", 1), gradeBy("b", 3), gradeBy("c", 2)}, nullptr, policy);
+  EXPECT_EQ(arbitrated.stage, GradingStage::Final);
+  EXPECT_EQ(arbitrated.arbiter, "c");
+  EXPECT_EQ(*arbitrated.finalGrade, 2);
+  // On the grade: 2 and 3 are a disagreement.
+  policy.onGrade = true;
+  EXPECT_EQ(gradingStatus({gradeBy("a", 2), gradeBy("b", 3)}, nullptr, policy).stage,
+            GradingStage::Arbitration);
+  // An ungradable photograph is abnormal; a revised grade replaces the first.
+  policy.onGrade = false;
+  EXPECT_EQ(gradingStatus({gradeBy("a", 0, false)}, nullptr, policy).stage,
+            GradingStage::Secondary);
+  EXPECT_EQ(gradingStatus({gradeBy("a", 1), gradeBy("a", 0)}, nullptr, policy).stage,
+            GradingStage::Final);
+}
+
+TEST(DoubleReading, TheWorklistKeepsPhotographsInProgressUntilTheirGradingIsFinal) {
+  ReviewRecords r;
+  r.cases = {caseOf("eye", core::CaseKind::Fundus, "2026-12-01T08:00:00.000Z")};
+  r.fundusResults = {fundusAnswer("eye", 0.9)};
+  r.grades = {gradeBy("a", 3)};
+  r.settings = settingsOf({SecondReading::Abnormal, false});
+  auto entries = buildWorklist(r, kNow);
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_TRUE(entries[0].grading);
+  EXPECT_EQ(entries[0].grading->stage, GradingStage::Secondary);
+  EXPECT_EQ(entries[0].state, core::ReadingState::InProgress);
+  EXPECT_EQ(nextCaseFor(entries, "a"), nullptr);  // not a second reading of their own grade
+  EXPECT_NE(nextCaseFor(entries, "b"), nullptr);
+  r.grades.push_back(gradeBy("b", 2));
+  entries = buildWorklist(r, kNow);
+  EXPECT_EQ(entries[0].grading->stage, GradingStage::Final);
+  EXPECT_EQ(entries[0].state, core::ReadingState::Read);
+  EXPECT_EQ(entries[0].lane, WorklistLane::Done);
+  // Off: the first grade reads the photograph, as before.
+  r.settings = settingsOf({SecondReading::Off, false});
+  r.grades = {gradeBy("a", 3)};
+  entries = buildWorklist(r, kNow);
+  EXPECT_FALSE(entries[0].grading);
+  EXPECT_EQ(entries[0].state, core::ReadingState::Read);
+}
+
+TEST(CaseReview, PutsTheModelEachReaderAndTheReferenceSideBySide) {
+  ReviewRecords r;
+  r.cases = {caseOf("ct-1", core::CaseKind::Ct, "2026-12-01T08:00:00.000Z")};
+  core::ModelRun run = runOn("ct-1", {0.9, 0.8});
+  run.findings[0].centerMm = {0, 0, 0};     // on nodule 1
+  run.findings[1].centerMm = {50, 50, 50};  // on none
+  r.modelRuns = {run};
+  const auto& decide = decisionOn;
+  auto added = decide("dr.b", 1001, core::DecisionKind::Add);
+  added.centerMm = core::Vec3{20, 0, 0};  // on nodule 2
+  added.diameterMm = 4;
+  r.decisions = {decide("dr.a", 1, core::DecisionKind::Confirm),
+                 decide("dr.b", 1, core::DecisionKind::Reject),
+                 decide("dr.a", 2, core::DecisionKind::Reject), added};
+  core::CaseComment comment;
+  comment.caseUid = "ct-1";
+  comment.findingId = 1;
+  comment.text = "look again";
+  comment.author = "trainer";
+  r.comments = {comment};
+  ReadingReference reference;
+  reference.ctStudies["ct-1"] = {{{0, 0, 0}, 6, "solid"}, {{20, 0, 0}, 5, "solid"}};
+  reference.ctNames["ct-1"] = "case_000";
+
+  auto review = reviewCase(r, &reference, "ct-1");
+  ASSERT_TRUE(review.ok());
+  const CaseReview& c = review.value();
+  EXPECT_EQ(c.readers, (std::vector<std::string>{"dr.a", "dr.b"}));
+  ASSERT_EQ(c.findings.size(), 3u);
+  EXPECT_EQ(c.findings[0].lesion, 1);
+  EXPECT_EQ(c.findings[0].calls[0].call, "confirm");
+  EXPECT_EQ(c.findings[0].calls[1].call, "reject");
+  EXPECT_TRUE(c.findings[0].disputed);  // split, and a nodule rejected
+  EXPECT_EQ(c.findings[0].comments.size(), 1u);
+  EXPECT_EQ(c.findings[1].lesion, 0);
+  EXPECT_FALSE(c.findings[1].disputed);  // rejected, and on no nodule: right
+  EXPECT_FALSE(c.findings[2].fromAi);
+  EXPECT_EQ(c.findings[2].addedBy, "dr.b");
+  EXPECT_EQ(c.findings[2].lesion, 2);
+  ASSERT_EQ(c.lesions.size(), 2u);
+  EXPECT_TRUE(c.lesions[0].foundByAi);
+  EXPECT_EQ(c.lesions[0].foundBy, std::vector<std::string>{"dr.a"});
+  EXPECT_EQ(c.lesions[0].missedBy, std::vector<std::string>{"dr.b"});
+  EXPECT_FALSE(c.lesions[1].foundByAi);
+  EXPECT_EQ(c.lesions[1].foundBy, std::vector<std::string>{"dr.b"});
+  EXPECT_FALSE(reviewCase(r, &reference, "unknown").ok());
 }

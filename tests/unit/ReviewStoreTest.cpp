@@ -44,7 +44,7 @@ TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
   test::TestFolder dir("review");
   auto store = ReviewStore::open(dir / "review.sqlite");
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 5);
+  EXPECT_EQ(store.value()->schemaVersion(), 6);
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
   ASSERT_TRUE(
@@ -383,8 +383,9 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
   const auto file = dir / "review.sqlite";
   ASSERT_TRUE(ReviewStore::open(file).ok());
   // Back to version 3: no plane column, the plane only at the start of the
-  // note, and no worklist tables (version 5).
+  // note, and no worklist tables (versions 5 and 6).
   ASSERT_EQ(rawExec(file,
+                    "DROP TABLE case_comments; DROP TABLE site_settings;"
                     "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
                     "ALTER TABLE measurements DROP COLUMN plane;"
                     "UPDATE schema_version SET version = 3;"
@@ -397,7 +398,7 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 5);
+  EXPECT_EQ(store.value()->schemaVersion(), 6);
   const auto back = store.value()->measurements("1.2.3").value();
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].plane, core::SlicePlane::Coronal);
@@ -426,7 +427,7 @@ TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 5);
+  EXPECT_EQ(store.value()->schemaVersion(), 6);
   const auto history = store.value()->decisions("1.2.3").value();
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].reader, "dr.old");
@@ -543,17 +544,63 @@ TEST(ReviewStore, MigrationToVersionFivePutsReviewedStudiesAndGradedPhotographsO
     g.grade = 2;
     ASSERT_TRUE(store.value()->recordFundusGrade(g).ok());
   }
-  // Back to version 4: no worklist tables.
+  // Back to version 4: no worklist tables, no site settings.
   ASSERT_EQ(rawExec(file,
+                    "DROP TABLE case_comments; DROP TABLE site_settings;"
                     "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
                     "UPDATE schema_version SET version = 4;"),
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 5);
+  EXPECT_EQ(store.value()->schemaVersion(), 6);
   const auto cases = store.value()->cases().value();
   ASSERT_EQ(cases.size(), 2u);
   std::set<std::string> kinds;
   for (const auto& c : cases) kinds.insert(c.caseUid + " " + core::toString(c.kind));
   EXPECT_EQ(kinds, (std::set<std::string>{"1.2.3 ct", "sha256:cd fundus"}));
+}
+
+TEST(ReviewStore, SiteSettingsKeepTheirHistoryAndTheLatestValueIsInForce) {
+  test::TestFolder dir("review-settings");
+  const auto file = dir / "review.sqlite";
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE(store.value()->siteSettings().value().empty());
+  ASSERT_TRUE(store.value()->setSiteSetting("double_reading", "all", "dr.lead").ok());
+  ASSERT_TRUE(store.value()->setSiteSetting("double_reading", "abnormal", "dr.lead").ok());
+  EXPECT_EQ(store.value()->siteSettings().value().at("double_reading"), "abnormal");
+  EXPECT_FALSE(store.value()->setSiteSetting("", "x", "dr.lead").ok());
+  EXPECT_NE(rawExec(file, "UPDATE site_settings SET value = 'off'"), SQLITE_OK);
+  EXPECT_EQ(store.value()->verifyAuditChain().value().entries, 2u);
+}
+
+TEST(ReviewStore, KeepsTrainersCommentsOnCasesAndFindings) {
+  test::TestFolder dir("review-comments");
+  const auto file = dir / "review.sqlite";
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok());
+  core::CaseComment c;
+  c.caseUid = "1.2.3";
+  c.text = "a classic juxta-pleural nodule";
+  c.author = "dr.trainer";
+  EXPECT_FALSE(store.value()->recordComment(c).ok());  // not a registered case
+  ASSERT_TRUE(store.value()->registerCase(ctCaseRecord("1.2.3")).ok());
+  ASSERT_TRUE(store.value()->recordComment(c).ok());
+  c.findingId = 2;
+  ASSERT_TRUE(store.value()->recordComment(c).ok());
+  const auto all = store.value()->allComments().value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_FALSE(all[0].findingId.has_value());
+  EXPECT_EQ(*all[1].findingId, 2);
+  EXPECT_NE(rawExec(file, "DELETE FROM case_comments"), SQLITE_OK);
+  // The audit says a comment was made, not what it says.
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM audit WHERE detail LIKE '%juxta%'", -1, &st,
+                     nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }

@@ -74,4 +74,14 @@ struct CaseEvent {
   std::string recordedAt;  ///< set by the store
 };
 
+/// A trainer's comment on a case, or on one of its findings, append-only.
+struct CaseComment {
+  std::int64_t id = 0;  ///< set by the store
+  std::string caseUid;
+  std::optional<int> findingId;  ///< unset: on the whole case
+  std::string text;
+  std::string author;
+  std::string recordedAt;  ///< set by the store
+};
+
 }  // namespace vigie::core

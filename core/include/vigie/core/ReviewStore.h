@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -170,12 +171,24 @@ class ReviewStore {
   Result<std::int64_t> recordFundusAiResult(FundusAiResult result);
   /// Every fundus model answer, oldest first.
   Result<std::vector<FundusAiResult>> allFundusAiResults() const;
+  /// The model's answers on one photograph, oldest first.
+  Result<std::vector<FundusAiResult>> fundusAiResults(const std::string& imageUid) const;
 
   /// Records an assignment, a reading state or a priority of a registered
   /// case; the value is checked (a state or priority the store knows).
   Result<std::int64_t> recordCaseEvent(CaseEvent event);
   /// Every case event, oldest first.
   Result<std::vector<CaseEvent>> allCaseEvents() const;
+
+  /// Records a comment on a registered case (or one of its findings).
+  Result<std::int64_t> recordComment(CaseComment comment);
+  /// Every comment, oldest first.
+  Result<std::vector<CaseComment>> allComments() const;
+
+  /// Sets a site setting (a new entry: the history stays), audited.
+  Status setSiteSetting(const std::string& key, const std::string& value, const std::string& actor);
+  /// The settings in force: each key's latest value.
+  Result<std::map<std::string, std::string>> siteSettings() const;
 
   /// Appends an audit entry (e.g. "study opened", "model run", "export").
   /// `detail` must not contain patient names or IDs.
@@ -187,6 +200,8 @@ class ReviewStore {
  private:
   /// The marks of one image, or of all (nullptr), oldest first.
   Result<std::vector<FundusLesionMark>> lesionMarks(const std::string* imageUid) const;
+  /// The fundus model's answers on one photograph, or all (nullptr).
+  Result<std::vector<FundusAiResult>> fundusAiResults(const std::string* imageUid) const;
   struct Impl;
   explicit ReviewStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

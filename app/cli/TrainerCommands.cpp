@@ -1,0 +1,218 @@
+// vigie-cli review case and review comment: one case as a trainer reviews
+// it (the model, each reader, the reference, side by side) and the
+// trainer's comments.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "../reading/CaseReview.h"
+#include "CliCommands.h"
+#include "CliSupport.h"
+
+namespace vigie::app::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: vigie-cli review case --study UID [--reference PATH] [--json] [--store PATH]\n"
+    "       vigie-cli review comment --study UID [--finding ID] --text TEXT --reader NAME\n"
+    "                                [--store PATH]\n"
+    "case shows one case (a CT study, or a photograph by its store UID) as a trainer reviews\n"
+    "it: every finding of the model's latest run and every finding a reader added, with each\n"
+    "reader's call (confirm, reject, edit, annotate, add, or none) and, with a reference (as\n"
+    "review stats takes), the nodule it lies on; DISPUTED where readers' calls differ or go\n"
+    "against the reference; then each reference nodule and who found or MISSED it. For a\n"
+    "photograph: the model's answer, every grade, the reference grade and the double-reading\n"
+    "stage. The comments on the case and on each finding follow. comment records a\n"
+    "trainer's comment on the case, or on one finding with --finding (append-only, audited).\n";
+
+nlohmann::json toJson(const core::CaseComment& c) {
+  return {{"id", c.id},
+          {"finding_id", c.findingId ? nlohmann::json(*c.findingId) : nlohmann::json()},
+          {"text", c.text},
+          {"author", c.author},
+          {"recorded_at", c.recordedAt}};
+}
+
+nlohmann::json commentsJson(const std::vector<core::CaseComment>& comments) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : comments) out.push_back(toJson(c));
+  return out;
+}
+
+nlohmann::json toJson(const CaseReview& r) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : r.findings) {
+    nlohmann::json calls = nlohmann::json::array();
+    for (const auto& c : f.calls) {
+      calls.push_back({{"reader", c.reader},
+                       {"call", c.call.empty() ? nlohmann::json() : nlohmann::json(c.call)},
+                       {"center_mm", c.centerMm ? cli::toJson(*c.centerMm) : nlohmann::json()},
+                       {"lesion", c.lesion < 0 ? nlohmann::json() : nlohmann::json(c.lesion)},
+                       {"note", c.note}});
+    }
+    findings.push_back({{"finding_id", f.findingId},
+                        {"source", f.fromAi ? "ai" : "reader"},
+                        {"added_by", f.addedBy},
+                        {"score", f.fromAi ? nlohmann::json(f.score) : nlohmann::json()},
+                        {"center_mm", cli::toJson(f.centerMm)},
+                        {"diameter_mm", f.diameterMm},
+                        {"lesion", f.lesion < 0 ? nlohmann::json() : nlohmann::json(f.lesion)},
+                        {"calls", calls},
+                        {"disputed", f.disputed},
+                        {"comments", commentsJson(f.comments)}});
+  }
+  nlohmann::json lesions = nlohmann::json::array();
+  for (const auto& l : r.lesions) {
+    lesions.push_back({{"lesion", l.lesion},
+                       {"center_mm", cli::toJson(l.nodule.centerMm)},
+                       {"diameter_mm", l.nodule.diameterMm},
+                       {"type", l.nodule.type},
+                       {"found_by_ai", l.foundByAi},
+                       {"found_by", l.foundBy},
+                       {"missed_by", l.missedBy}});
+  }
+  nlohmann::json grades = nlohmann::json::array();
+  for (const auto& g : r.grades) {
+    grades.push_back({{"reader", g.reader},
+                      {"grade", g.grade},
+                      {"gradable", g.gradable},
+                      {"note", g.note},
+                      {"recorded_at", g.recordedAt}});
+  }
+  nlohmann::json out = {{"case_uid", r.record.caseUid},
+                        {"kind", core::toString(r.record.kind)},
+                        {"readers", r.readers},
+                        {"has_reference", r.hasReference},
+                        {"findings", findings},
+                        {"lesions", lesions},
+                        {"grades", grades},
+                        {"comments", commentsJson(r.comments)}};
+  if (r.fundusAi) {
+    out["ai"] = {{"grade", r.fundusAi->grade},
+                 {"referable_probability", r.fundusAi->referableProbability},
+                 {"referable", r.fundusAi->referable},
+                 {"gradable", r.fundusAi->gradable}};
+  }
+  if (r.referenceGrade)
+    out["reference"] = {{"grade", r.referenceGrade->grade},
+                        {"gradable", r.referenceGrade->gradable}};
+  if (r.grading) {
+    out["stage"] = toString(r.grading->stage);
+    out["final_grade"] =
+        r.grading->finalGrade ? nlohmann::json(*r.grading->finalGrade) : nlohmann::json();
+  }
+  return out;
+}
+
+void printComments(const std::vector<core::CaseComment>& comments, const char* indent) {
+  for (const auto& c : comments)
+    std::printf("%scomment by %s (%s): %s\n", indent, c.author.c_str(), c.recordedAt.c_str(),
+                c.text.c_str());
+}
+
+void printCt(const CaseReview& r) {
+  for (const auto& f : r.findings) {
+    std::string where = f.lesion < 0    ? ""
+                        : f.lesion == 0 ? "  on no nodule"
+                                        : "  on nodule " + std::to_string(f.lesion);
+    if (f.fromAi)
+      std::printf("AI finding %d (score %.2f, %.1f mm)%s", f.findingId, f.score, f.diameterMm,
+                  where.c_str());
+    else
+      std::printf("%s's finding %d (%.1f mm)%s", f.addedBy.c_str(), f.findingId, f.diameterMm,
+                  where.c_str());
+    for (const auto& c : f.calls) {
+      std::printf("  %s: %s", c.reader.c_str(), c.call.empty() ? "-" : c.call.c_str());
+      if (c.call == "edit" && c.lesion >= 0 && c.lesion != f.lesion)
+        std::printf(c.lesion ? " (moved onto nodule %d)" : " (moved off the nodule)", c.lesion);
+    }
+    std::printf("%s\n", f.disputed ? "  << DISPUTED" : "");
+    printComments(f.comments, "    ");
+  }
+  for (const auto& l : r.lesions) {
+    std::printf("nodule %d (%.1f mm %s): AI %s", l.lesion, l.nodule.diameterMm,
+                l.nodule.type.c_str(), l.foundByAi ? "found it" : "MISSED it");
+    for (const auto& who : l.foundBy) std::printf("; %s found it", who.c_str());
+    for (const auto& who : l.missedBy) std::printf("; %s MISSED it", who.c_str());
+    std::printf("\n");
+  }
+}
+
+void printPhotograph(const CaseReview& r) {
+  if (r.fundusAi)
+    std::printf("AI: grade %d, referable p = %.2f%s%s\n", r.fundusAi->grade,
+                r.fundusAi->referableProbability, r.fundusAi->referable ? " (refer)" : "",
+                r.fundusAi->gradable ? "" : ", ungradable");
+  for (const auto& g : r.grades)
+    std::printf("%s: grade %d%s (%s)%s%s\n", g.reader.c_str(), g.grade,
+                g.gradable ? "" : ", ungradable", g.recordedAt.c_str(), g.note.empty() ? "" : ": ",
+                g.note.c_str());
+  if (r.referenceGrade)
+    std::printf("reference: grade %d%s\n", r.referenceGrade->grade,
+                r.referenceGrade->gradable ? "" : ", ungradable");
+  if (r.grading)
+    std::printf("double reading: %s%s\n", toString(r.grading->stage),
+                r.grading->finalGrade
+                    ? (", final grade " + std::to_string(*r.grading->finalGrade)).c_str()
+                    : "");
+}
+
+}  // namespace
+
+int runReviewCase(const std::vector<std::string>& args) {
+  CommandLine cl(args, {"--store", "--study", "--reference"}, {"--json", "--help"});
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
+  const auto study = cl.value("--study");
+  if (!study) return usage("case needs --study UID", kUsage);
+  std::optional<ReadingReference> reference;
+  if (auto path = cl.value("--reference")) {
+    auto loaded = loadReadingReference(*path);
+    if (!loaded.ok()) return fail(loaded.error().message);
+    reference = std::move(loaded.value());
+  }
+  auto store = openStore(cl);
+  if (!store.ok()) return fail(store.error().message);
+  auto records = readReviewRecords(*store.value());
+  if (!records.ok()) return fail(records.error().message);
+  auto review = reviewCase(records.value(), reference ? &*reference : nullptr, *study);
+  if (!review.ok()) return fail(review.error().message);
+  const CaseReview& r = review.value();
+  if (cl.has("--json")) {
+    std::cout << toJson(r).dump(2) << '\n';
+    return 0;
+  }
+  std::string readers;
+  for (const auto& name : r.readers) readers += (readers.empty() ? "" : ", ") + name;
+  std::printf("case %s (%s)%s; read by %s\n", r.record.caseUid.c_str(),
+              core::toString(r.record.kind), r.hasReference ? ", with a reference" : "",
+              readers.empty() ? "nobody yet" : readers.c_str());
+  if (r.record.kind == core::CaseKind::Fundus)
+    printPhotograph(r);
+  else
+    printCt(r);
+  printComments(r.comments, "");
+  return 0;
+}
+
+int runReviewComment(const std::vector<std::string>& args) {
+  CommandLine cl(args, {"--store", "--study", "--finding", "--text", "--reader"}, {"--help"});
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
+  const auto study = cl.value("--study"), text = cl.value("--text"), reader = cl.value("--reader");
+  if (!study || !text || !reader)
+    return usage("comment needs --study, --text and --reader", kUsage);
+  core::CaseComment comment;
+  comment.caseUid = *study;
+  comment.text = *text;
+  comment.author = *reader;
+  if (cl.has("--finding")) {
+    const auto finding = cl.integer("--finding", -1);
+    if (!finding || *finding < 0) return usage("--finding needs a finding id", kUsage);
+    comment.findingId = static_cast<int>(*finding);
+  }
+  auto store = openStore(cl);
+  if (!store.ok()) return fail(store.error().message);
+  auto recorded = store.value()->recordComment(comment);
+  return recorded.ok() ? 0 : fail(recorded.error().message);
+}
+
+}  // namespace vigie::app::cli
