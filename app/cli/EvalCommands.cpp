@@ -75,9 +75,9 @@ core::Status writeCandidates(const std::filesystem::path& file,
 int runEval(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "dr") return runEvalDr(args);
   constexpr const char* kUsage =
-      "usage: vigie-cli eval nodules --data DIR --model BUNDLE --out DIR [--cpu] [--threads N]\n"
-      "                              [--lung-mask on|off]\n"
-      "       vigie-cli eval dr --data DIR --model BUNDLE --out DIR (see eval dr --help)\n"
+      "usage: vigie-cli eval nodules --data DIR --out DIR [--model BUNDLE|ID] [--cpu]\n"
+      "                              [--threads N] [--lung-mask on|off]\n"
+      "       vigie-cli eval dr --data DIR --out DIR [--model BUNDLE|ID] (see eval dr --help)\n"
       "Runs a CT detection bundle over every case under DIR (folders with a DICOM series and a\n"
       "truth.json in the synthetic format) and writes DIR/metrics.json and DIR/froc.png: FROC as "
       "in\n"
@@ -94,14 +94,16 @@ int runEval(const std::vector<std::string>& args) {
   if (cl.positional().size() != 1 || cl.positional()[0] != "nodules") {
     return usage("eval needs 'nodules' or 'dr'", kUsage);
   }
-  const auto data = cl.value("--data"), model = cl.value("--model"), out = cl.value("--out");
-  if (!data || !model || !out) return usage("eval nodules needs --data, --model and --out", kUsage);
+  const auto data = cl.value("--data"), out = cl.value("--out");
+  if (!data || !out) return usage("eval nodules needs --data and --out", kUsage);
+  auto model = namedOrReferenceModel(cl.value("--model"), kReferenceCtModel);
+  if (!model.ok()) return fail(model.error().message);
   const auto threads = cl.integer("--threads", 0);
   if (!threads) return usage(cl.error(), kUsage);
   const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
   if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
 
-  auto bundle = inference::ModelBundle::open(*model);
+  auto bundle = inference::ModelBundle::open(model.value());
   if (!bundle.ok()) return fail(bundle.error().message);
   auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
   if (!session.ok()) return fail(session.error().message);

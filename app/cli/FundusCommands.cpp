@@ -248,7 +248,7 @@ nlohmann::json lesionMapJson(const LesionMapEvaluation& e) {
 
 int runEvalDr(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
-      "usage: vigie-cli eval dr --data DIR --model BUNDLE --out DIR [--labels CSV]\n"
+      "usage: vigie-cli eval dr --data DIR --out DIR [--model BUNDLE|ID] [--labels CSV]\n"
       "                         [--bootstrap N] [--seed S] [--cpu] [--threads N]\n"
       "Runs a fundus DR bundle over a labelled set of photographs and writes OUT/metrics.json,\n"
       "OUT/predictions.csv, OUT/roc.png and OUT/reliability.png.\n"
@@ -268,19 +268,21 @@ int runEvalDr(const std::vector<std::string>& args) {
                  {"--data", "--model", "--out", "--threads", "--labels", "--bootstrap", "--seed"},
                  {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
-  const auto data = cl.value("--data"), model = cl.value("--model"), out = cl.value("--out");
-  if (!data || !model || !out) return usage("eval dr needs --data, --model and --out", kUsage);
+  const auto data = cl.value("--data"), out = cl.value("--out");
+  if (!data || !out) return usage("eval dr needs --data and --out", kUsage);
+  auto model = namedOrReferenceModel(cl.value("--model"), kReferenceFundusModel);
+  if (!model.ok()) return fail(model.error().message);
   const auto threads = cl.integer("--threads", 0);
   const auto resamples = cl.integer("--bootstrap", 2000);
   const auto seed = cl.integer("--seed", 1);
   if (!threads || !resamples || !seed) return usage(cl.error(), kUsage);
   if (*resamples < 0 || *resamples > 1000000)
     return usage("--bootstrap must be 0 to 1000000", kUsage);
-  auto bundle = inference::ModelBundle::open(*model);
+  auto bundle = inference::ModelBundle::open(model.value());
   if (!bundle.ok()) return fail(bundle.error().message);
   const inference::ModelManifest& manifest = bundle.value().manifest();
   if (manifest.task != inference::ModelManifest::Task::FundusDrScreening)
-    return fail(*model + ": not a fundus-dr-screening model");
+    return fail(model.value().string() + ": not a fundus-dr-screening model");
   auto reference = cl.value("--labels") ? readLabelledSet(*cl.value("--labels"), *data)
                                         : readSyntheticTruth(*data);
   if (!reference.ok()) return fail(reference.error().message);

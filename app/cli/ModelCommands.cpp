@@ -1,4 +1,5 @@
 // vigie-cli analyze, and vigie-cli bundle create|info.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/SegmentationWriter.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
+#include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/NiftiWriter.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -145,6 +147,34 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
   return report;
 }
 
+core::Result<std::filesystem::path> namedOrReferenceModel(const std::optional<std::string>& named,
+                                                          const char* reference) {
+  if (named) return resolveModel(*named, VIGIE_MODELS_DIR);
+  auto folder = resolveModel(reference, VIGIE_MODELS_DIR);
+  if (folder.ok())
+    std::fprintf(stderr,
+                 "vigie-cli: no --model: the shipped reference model %s (synthetic and real "
+                 "training data, not for clinical use)\n",
+                 folder.value().string().c_str());
+  return folder;
+}
+
+const char* referenceModelFor(const std::filesystem::path& path) {
+  const auto photographs = imaging::listPhotographs(path);
+  const bool plainPictures =
+      std::any_of(photographs.begin(), photographs.end(),
+                  [](const std::filesystem::path& f) { return f.extension() != ".dcm"; });
+  if (plainPictures) return kReferenceFundusModel;
+  if (photographs.empty()) return kReferenceCtModel;
+  // DICOM files only: photographs unless a CT series is among them.
+  auto scan = imaging::DicomScanner().scan(path);
+  if (!scan.ok()) return kReferenceCtModel;  // the CT path reports the problem
+  const bool ct =
+      std::any_of(scan.value().series.begin(), scan.value().series.end(),
+                  [](const imaging::DicomSeriesEntry& s) { return s.modality == "CT"; });
+  return ct ? kReferenceCtModel : kReferenceFundusModel;
+}
+
 core::Status recordCtRun(const StoreTarget& target, const imaging::DicomSeriesEntry& series,
                          const std::string& source, const CtAnalysis& a,
                          const inference::InferenceSession& session) {
@@ -198,16 +228,19 @@ core::Status recordFundusRun(const StoreTarget& target, const std::filesystem::p
 
 int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
-      "usage: vigie-cli analyze PATH --model BUNDLE --out DIR [--series UID] [--cpu] [--threads "
-      "N]\n"
-      "                         [--threshold T] [--lung-mask on|off] [--store PATH --reader NAME]\n"
+      "usage: vigie-cli analyze PATH --out DIR [--model BUNDLE|ID] [--series UID] [--cpu]\n"
+      "                         [--threads N] [--threshold T] [--lung-mask on|off]\n"
+      "                         [--store PATH --reader NAME]\n"
+      "--model is a bundle (folder, zip, MONAI bundle) or the id of an installed one\n"
+      "(vigie-ct-nodule-synth, vigie-fundus-dr); without it, the shipped reference model for\n"
+      "what PATH holds: the DR model for photographs, the nodule model for CT.\n"
       "A fundus model (task fundus-dr-screening) runs over the photograph(s) at PATH (PNG,\n"
       "JPEG, TIFF or DICOM; a file or a folder) and writes DIR/findings.json (grade, referable\n"
       "probability, gradability, lesions) and the lesion heatmap(s) as PNG.\n"
       "Runs a CT detection model bundle over the largest CT series under PATH (or --series) and\n"
-      "writes DIR/findings.json, DIR/heatmap.nii.gz (the probability map in the series' "
-      "geometry)\n"
-      "and DIR/heatmap-seg.dcm (the same map as a fractional DICOM SEG on the source slices).\n"
+      "writes DIR/findings.json, DIR/heatmap.nii.gz (the probability map in the series'\n"
+      "geometry) and DIR/heatmap-seg.dcm (the same map as a fractional DICOM SEG on the source "
+      "slices).\n"
       "--lung-mask on|off keeps candidates to the lung fields, or not, whatever the manifest's\n"
       "input.lung_mask says.\n"
       "A MONAI bundle (folder, zip or exported model.ts) is imported on the fly into the user's\n"
@@ -222,16 +255,17 @@ int runAnalyze(const std::vector<std::string>& args) {
                  {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("analyze needs one PATH", kUsage);
-  const auto model = cl.value("--model");
   const auto out = cl.value("--out");
-  if (!model || !out) return usage("analyze needs --model BUNDLE and --out DIR", kUsage);
+  if (!out) return usage("analyze needs --out DIR", kUsage);
+  auto model = namedOrReferenceModel(cl.value("--model"), referenceModelFor(cl.positional()[0]));
+  if (!model.ok()) return fail(model.error().message);
   const auto threads = cl.integer("--threads", 0);
   const auto threshold = cl.number("--threshold", -1.0);
   if (!threads || !threshold) return usage(cl.error(), kUsage);
   const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
   if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
 
-  auto bundle = openOrImportBundle(*model, defaultImportedBundleCache());
+  auto bundle = openOrImportBundle(model.value(), defaultImportedBundleCache());
   if (!bundle.ok()) return fail(bundle.error().message);
   auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
   if (!session.ok()) return fail(session.error().message);

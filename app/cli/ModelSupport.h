@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "../common/BundleOpening.h"
 #include "../common/CtAnalysis.h"
 #include "../common/FundusAnalysis.h"
 #include "vigie/core/ReviewStore.h"
@@ -75,6 +76,16 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
 /// findings.json's entry for one photograph: grade, referable probability,
 /// gradability, quality and lesion regions.
 nlohmann::json describeFundusAnalysis(const FundusAnalysis& a);
+
+/// The model a command runs: the one named by --model (a path, or an
+/// installed bundle's id), else the shipped reference bundle `reference`
+/// (kReferenceCtModel, kReferenceFundusModel), said on stderr.
+core::Result<std::filesystem::path> namedOrReferenceModel(const std::optional<std::string>& named,
+                                                          const char* reference);
+
+/// The shipped reference bundle for what PATH holds: the DR model for
+/// photographs (and no CT series), else the CT model.
+const char* referenceModelFor(const std::filesystem::path& path);
 
 /// Where a model command records what it found (--store): the review store
 /// and who ran the model. The worklist then lists the study or photograph.

@@ -1,7 +1,11 @@
 #include "BundleOpening.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "vigie/core/Sha256.h"
 #include "vigie/inference/MonaiImport.h"
@@ -32,7 +36,38 @@ std::string cacheKey(const fs::path& source) {
   return core::Sha256::hex(absolute.string() + "|" + std::to_string(ticks)).substr(0, 16);
 }
 
+/// The id a bundle's manifest gives; empty when it cannot be read.
+std::string manifestId(const fs::path& folder) {
+  std::ifstream in(folder / "manifest.json");
+  if (!in) return {};
+  const auto manifest = nlohmann::json::parse(in, nullptr, false);
+  if (manifest.is_discarded() || !manifest.is_object()) return {};
+  const auto id = manifest.find("id");
+  return id != manifest.end() && id->is_string() ? id->get<std::string>() : std::string();
+}
+
 }  // namespace
+
+core::Result<fs::path> resolveModel(const std::string& nameOrPath, const fs::path& modelsDir) {
+  std::error_code ec;
+  if (fs::exists(nameOrPath, ec)) return fs::path(nameOrPath);
+  std::vector<std::pair<fs::path, std::string>> installed;
+  for (const auto& entry : fs::directory_iterator(modelsDir, ec)) {
+    if (!entry.is_directory(ec) || !fs::exists(entry.path() / "manifest.json", ec)) continue;
+    installed.emplace_back(entry.path(), manifestId(entry.path()));
+  }
+  std::sort(installed.begin(), installed.end());
+  std::string ids;
+  for (const auto& [folder, id] : installed) {
+    if (id == nameOrPath || folder.filename() == nameOrPath) return folder;
+    if (!id.empty()) ids += (ids.empty() ? "" : ", ") + id;
+  }
+  return core::makeError(core::ErrorCode::NotFound,
+                         nameOrPath +
+                             ": no such file or folder, and no installed model has that "
+                             "id (installed in " +
+                             modelsDir.string() + ": " + (ids.empty() ? "none" : ids) + ")");
+}
 
 core::Result<inference::ModelBundle> openOrImportBundle(const fs::path& path,
                                                         const fs::path& cache) {

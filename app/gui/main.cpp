@@ -1,36 +1,23 @@
 // vigie: the reading workstation.
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSurfaceFormat>
 #include <algorithm>
 #include <cstdio>
 
+#include "BundleOpening.h"
 #include "GuiBench.h"
 #include "MainWindow.h"
 
 namespace {
 
-/// A bundle given as a path (a folder or a zip of one), or the id (or folder
-/// name) of one of the bundles shipped in the models folder. Empty when there
-/// is none.
+/// A bundle given as a path (a folder, a zip, a MONAI bundle), or the id (or
+/// folder name) of one of the bundles shipped in the models folder; what
+/// vigie-cli accepts too. Empty when there is none.
 QString resolveBundle(const QString& nameOrPath) {
-  if (QFileInfo(nameOrPath + "/manifest.json").exists()) return nameOrPath;
-  if (QFileInfo(nameOrPath).isFile() && nameOrPath.endsWith(".zip", Qt::CaseInsensitive))
-    return nameOrPath;
-  const QDir models(QStringLiteral(VIGIE_MODELS_DIR));
-  for (const QString& entry : models.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-    const QString folder = models.filePath(entry);
-    QFile manifest(folder + "/manifest.json");
-    if (!manifest.open(QIODevice::ReadOnly)) continue;
-    const QJsonObject json = QJsonDocument::fromJson(manifest.readAll()).object();
-    if (entry == nameOrPath || json.value("id").toString() == nameOrPath) return folder;
-  }
-  return {};
+  auto resolved = vigie::app::resolveModel(nameOrPath.toStdString(), VIGIE_MODELS_DIR);
+  return resolved.ok() ? QString::fromStdString(resolved.value().string()) : QString();
 }
 
 }  // namespace

@@ -709,6 +709,47 @@ TEST(Cli, AnalyzesFundusPhotographsAndEvaluatesADrModel) {
   EXPECT_NE(wrongModel.output.find("not a fundus-dr-screening model"), std::string::npos);
 }
 
+// Without --model, analyze runs the shipped reference model for what PATH
+// holds; --model also takes an installed bundle's id; a name that is
+// neither is refused, listing the installed ids.
+TEST(Cli, AnalyzeChoosesTheShippedModelForPhotographsAndCtWhenNoneIsNamed) {
+  vigie::test::TestFolder dir("cli-default-model");
+  ASSERT_EQ(
+      runCli("synth fundus --out " + (dir / "photos").string() + " --count 1 --size 256").exitCode,
+      0);
+  ASSERT_EQ(
+      runCli("synth ct --out " + (dir / "ct").string() + " --count 1 --size 64x64x32 --nodules 1")
+          .exitCode,
+      0);
+  auto modelOf = [&](const std::string& out) {
+    std::ifstream file(dir / out / "findings.json");
+    return nlohmann::json::parse(file)["model"]["id"].get<std::string>();
+  };
+  const CliRun photo = runCli("analyze " + (dir / "photos" / "fundus_000.png").string() +
+                              " --out " + (dir / "photo").string());
+  ASSERT_EQ(photo.exitCode, 0) << photo.output;
+  EXPECT_EQ(modelOf("photo"), "vigie-fundus-dr");
+  EXPECT_NE(photo.output.find("not for clinical use"), std::string::npos) << photo.output;
+  // A DICOM photograph is a photograph too.
+  const CliRun dicomPhoto = runCli("analyze " + (dir / "photos" / "fundus_000.dcm").string() +
+                                   " --out " + (dir / "dicom-photo").string());
+  ASSERT_EQ(dicomPhoto.exitCode, 0) << dicomPhoto.output;
+  EXPECT_EQ(modelOf("dicom-photo"), "vigie-fundus-dr");
+  const CliRun ct =
+      runCli("analyze " + (dir / "ct" / "case_000").string() + " --out " + (dir / "scan").string());
+  ASSERT_EQ(ct.exitCode, 0) << ct.output;
+  EXPECT_EQ(modelOf("scan"), "vigie-ct-nodule-synth");
+  const CliRun byId = runCli("analyze " + (dir / "photos" / "fundus_000.png").string() +
+                             " --model vigie-fundus-dr --out " + (dir / "by-id").string());
+  ASSERT_EQ(byId.exitCode, 0) << byId.output;
+  EXPECT_EQ(modelOf("by-id"), "vigie-fundus-dr");
+  const CliRun unknown = runCli("analyze " + (dir / "photos" / "fundus_000.png").string() +
+                                " --model no-such-model --out " + (dir / "x").string());
+  EXPECT_EQ(unknown.exitCode, 1);
+  EXPECT_NE(unknown.output.find("no-such-model"), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("vigie-ct-nodule-synth"), std::string::npos) << unknown.output;
+}
+
 TEST(Cli, EvaluatesADrModelOnALabelledSetWithLesionMasks) {
   // A "real" set as users bring one: photographs, a labels CSV with referable
   // only (no grades) and an expert mask (a binary PGM with one 20-pixel
