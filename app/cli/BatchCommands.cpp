@@ -25,6 +25,7 @@
 #include "../common/CtAnalysis.h"
 #include "../common/FundusAnalysis.h"
 #include "../common/SeriesChoice.h"
+#include "../reading/CaseRegistration.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "ModelSupport.h"
@@ -349,8 +350,8 @@ class BatchWorker {
       // Where a reader opens it from the worklist: the input's folder, or
       // the kept images of a retrieved study (none: retrieve it again).
       std::string source;
-      if (item.series && !series.images.empty())
-        source = series.images.front().file.parent_path().string();
+      if (item.series)
+        source = caseSource(series, settings_.input);
       else if (settings_.keepImages)
         source = (settings_.out / item.folder / "images").string();
       auto recorded = recordCtRun({*store_, settings_.reader}, series, source, a, *session_);

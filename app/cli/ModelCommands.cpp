@@ -178,8 +178,7 @@ const char* referenceModelFor(const std::filesystem::path& path) {
 core::Status recordCtRun(const StoreTarget& target, const imaging::DicomSeriesEntry& series,
                          const std::string& source, const CtAnalysis& a,
                          const inference::InferenceSession& session) {
-  auto registered = target.store.registerCase(
-      ctCase(series, std::filesystem::absolute(source).lexically_normal().string(), target.reader));
+  auto registered = target.store.registerCase(ctCase(series, source, target.reader));
   if (!registered.ok()) return registered.error();
   const auto& manifest = session.manifest();
   core::ModelRun run;
@@ -304,7 +303,8 @@ int runAnalyze(const std::vector<std::string>& args) {
   const auto& manifest = bundle.value().manifest();
   const auto& device = session.value()->device();
   if (target) {
-    auto recorded = recordCtRun(*target, *chosen, cl.positional()[0], a, *session.value());
+    auto recorded =
+        recordCtRun(*target, *chosen, caseSource(*chosen, cl.positional()[0]), a, *session.value());
     if (!recorded.ok()) return fail(recorded.error().message);
   }
   if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {

@@ -94,8 +94,8 @@ struct StoreTarget {
   std::string reader;
 };
 
-/// Registers the CT study `series` is in (found under `source`) and records
-/// the run with its findings.
+/// Registers the CT study `series` is in (`source`: where it opens from, see
+/// caseSource; may be empty) and records the run with its findings.
 core::Status recordCtRun(const StoreTarget& target, const imaging::DicomSeriesEntry& series,
                          const std::string& source, const CtAnalysis& a,
                          const inference::InferenceSession& session);

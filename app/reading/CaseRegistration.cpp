@@ -35,6 +35,21 @@ core::CaseRecord ctCase(const imaging::DicomSeriesEntry& series, const std::stri
   return record;
 }
 
+std::string caseSource(const imaging::DicomSeriesEntry& series, const fs::path& root) {
+  std::error_code ec;
+  const fs::path base = fs::absolute(root, ec).lexically_normal();
+  if (fs::is_directory(base, ec) && !series.images.empty()) {
+    const fs::path folder =
+        fs::absolute(series.images.front().file.parent_path(), ec).lexically_normal();
+    // Only a folder inside what the user named: never a scratch folder a
+    // zip was unpacked into.
+    const fs::path inside = folder.lexically_relative(base);
+    const bool under = !inside.empty() && *inside.begin() != "..";
+    if (under && fs::is_directory(folder, ec)) return folder.string();
+  }
+  return base.string();
+}
+
 core::Result<core::CaseRecord> photographCase(const fs::path& file,
                                               const std::string& registeredBy) {
   auto identity = imaging::photographIdentity(file);
@@ -66,7 +81,6 @@ core::Result<FoundCases> findCases(const fs::path& path, const std::string& regi
   FoundCases found;
   auto scan = imaging::DicomScanner().scan(path);
   if (!scan.ok()) return scan.error();
-  const std::string source = fs::absolute(path).lexically_normal().string();
   std::set<std::string> studies;
   for (const auto& series : scan.value().series) {
     if (isPhotographModality(series.modality)) {
@@ -82,7 +96,7 @@ core::Result<FoundCases> findCases(const fs::path& path, const std::string& regi
       }
     } else if (series.modality == "CT") {
       if (studies.insert(series.studyInstanceUid).second)
-        found.cases.push_back(ctCase(series, source, registeredBy));
+        found.cases.push_back(ctCase(series, caseSource(series, path), registeredBy));
     } else {
       found.skipped.push_back(series.images.empty()
                                   ? series.seriesInstanceUid

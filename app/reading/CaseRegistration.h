@@ -17,6 +17,12 @@ namespace vigie::app {
 core::CaseRecord ctCase(const imaging::DicomSeriesEntry& series, const std::string& source,
                         const std::string& registeredBy);
 
+/// Where a CT study found under `root` opens from: the folder of its
+/// series when `root` is a folder holding it (so that a folder of many
+/// studies opens the right one), else `root` itself (a zip, a DICOMDIR, a
+/// file: what the user named).
+std::string caseSource(const imaging::DicomSeriesEntry& series, const std::filesystem::path& root);
+
 /// The worklist's record of a photograph file (DICOM or not); its UID is its
 /// identity in the store (imaging::photographIdentity).
 core::Result<core::CaseRecord> photographCase(const std::filesystem::path& file,

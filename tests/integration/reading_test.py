@@ -483,6 +483,13 @@ def main():
                os.path.join(models, "blob3d-bundle"), "--out", os.path.join(work, "ai", case),
                "--store", store)
     check_worklist(cli, store)
+    # A folder of several studies added at once: each opens from its own folder.
+    several = os.path.join(work, "several.sqlite")
+    run_ok(cli, "worklist", "add", ct, "--store", several)
+    sources = sorted(e["source"] for e in
+                     json.loads(run_ok(cli, "worklist", "--store", several, "--json").stdout))
+    check(sources == sorted(os.path.abspath(os.path.join(ct, c)) for c in os.listdir(ct)),
+          "a folder of studies added at once: each study opens from its own folder")
     finals = grade_readers(cli, store, fundus)
     check_fundus_stats(cli, store, fundus, finals)
     expected = read_ct(cli, store, ct)
