@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "../reading/MrmcExport.h"
 #include "../reading/ReaderStatistics.h"
@@ -29,6 +30,17 @@ constexpr const char* kUsage =
     "proportions, percentile bootstrap over cases (--resamples, default 2000, seeded) for\n"
     "kappas, false positives per case and time. With --reader, the other readers appear as\n"
     "anonymised peers. --mrmc-out writes an iMRMC input and FROC CSVs (see the README).\n";
+
+/// A date as YYYY-MM-DD (how the store's times begin), from YYYY-MM-DD or
+/// YYYYMMDD; nothing when it is neither.
+std::optional<std::string> isoDay(const std::string& text) {
+  std::string digits;
+  for (char c : text)
+    if (c != '-') digits += c;
+  if (digits.size() != 8 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
+}
 
 nlohmann::json toJson(const Estimate& e) {
   auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
@@ -126,8 +138,13 @@ int runReviewStats(const std::vector<std::string>& args) {
   if (!referencePath) return usage("stats needs --reference PATH", kUsage);
   StatisticsOptions options;
   options.reader = cl.value("--reader");
-  options.fromDate = cl.value("--from").value_or("");
-  options.toDate = cl.value("--to").value_or("");
+  for (auto [option, into] : {std::pair{"--from", &options.fromDate}, {"--to", &options.toDate}}) {
+    if (auto text = cl.value(option)) {
+      auto day = isoDay(*text);
+      if (!day) return usage(std::string(option) + " takes a date, YYYY-MM-DD or YYYYMMDD", kUsage);
+      *into = *day;
+    }
+  }
   const auto resamples = cl.integer("--resamples", options.resamples);
   if (!resamples || *resamples < 100 || *resamples > 100000)
     return usage("--resamples takes 100 to 100000", kUsage);

@@ -246,6 +246,13 @@ def check_fundus_stats(cli, store, fundus, finals):
                  "nobody")
     check(nobody.returncode == 1 and "nobody" in nobody.stderr,
           "a reader who read nothing is an error that names them")
+    baddate = run(cli, "review", "stats", "--store", store, "--reference", fundus, "--from",
+                  "last week")
+    check(baddate.returncode == 2 and "--from" in baddate.stderr, "a date that is not one is refused")
+    future = run(cli, "review", "stats", "--store", store, "--reference", fundus, "--from",
+                 "20991231", "--json")
+    check(future.returncode == 0 and json.loads(future.stdout)["readers"] == [],
+          "--from as YYYYMMDD selects by the day the reads were recorded (none after 2099)")
     missing = run(cli, "review", "stats", "--store", store, "--reference", "/nonexistent/ref")
     check(missing.returncode == 1 and "/nonexistent/ref" in missing.stderr,
           "a missing reference is an error that names it")
