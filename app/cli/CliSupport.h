@@ -54,6 +54,27 @@ inline double secondsSince(std::chrono::steady_clock::time_point start) {
 
 inline nlohmann::json toJson(const core::Vec3& v) { return {v.x, v.y, v.z}; }
 
+/// A date as DICOM writes it (YYYYMMDD), from YYYYMMDD or YYYY-MM-DD;
+/// nothing when it is neither.
+inline std::optional<std::string> dicomDate(const std::string& text) {
+  std::string digits;
+  for (char c : text)
+    if (c != '-') digits += c;
+  if (digits.size() != 8 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return digits;
+}
+
+/// A trainer's comment as every JSON output writes it.
+inline nlohmann::json toJson(const core::CaseComment& c) {
+  return {{"id", c.id},
+          {"case_uid", c.caseUid},
+          {"finding_id", c.findingId ? nlohmann::json(*c.findingId) : nlohmann::json()},
+          {"text", c.text},
+          {"author", c.author},
+          {"recorded_at", c.recordedAt}};
+}
+
 /// The review store the command works on: --store, or the per-user default.
 inline core::Result<std::unique_ptr<core::ReviewStore>> openStore(const CommandLine& cl) {
   return core::ReviewStore::open(

@@ -324,15 +324,7 @@ int runReview(const std::vector<std::string>& args) {
     auto comments = store.value()->allComments();
     if (!comments.ok()) return fail(comments.error().message);
     out["comments"] = nlohmann::json::array();
-    for (const auto& c : comments.value()) {
-      out["comments"].push_back(
-          {{"id", c.id},
-           {"case_uid", c.caseUid},
-           {"finding_id", c.findingId ? nlohmann::json(*c.findingId) : nlohmann::json()},
-           {"text", c.text},
-           {"author", c.author},
-           {"recorded_at", c.recordedAt}});
-    }
+    for (const auto& c : comments.value()) out["comments"].push_back(toJson(c));
     out["case_events"] = nlohmann::json::array();
     for (const auto& e : events.value()) out["case_events"].push_back(toJson(e));
     std::cout << out.dump(2) << '\n';

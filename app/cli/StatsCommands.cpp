@@ -31,17 +31,6 @@ constexpr const char* kUsage =
     "kappas, false positives per case and time. With --reader, the other readers appear as\n"
     "anonymised peers. --mrmc-out writes an iMRMC input and FROC CSVs (see the README).\n";
 
-/// A date as YYYY-MM-DD (how the store's times begin), from YYYY-MM-DD or
-/// YYYYMMDD; nothing when it is neither.
-std::optional<std::string> isoDay(const std::string& text) {
-  std::string digits;
-  for (char c : text)
-    if (c != '-') digits += c;
-  if (digits.size() != 8 || digits.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
-}
-
 nlohmann::json toJson(const Estimate& e) {
   auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   return {{"value", number(e.value)}, {"ci95", {number(e.low), number(e.high)}}, {"n", e.n}};
@@ -140,7 +129,9 @@ int runReviewStats(const std::vector<std::string>& args) {
   options.reader = cl.value("--reader");
   for (auto [option, into] : {std::pair{"--from", &options.fromDate}, {"--to", &options.toDate}}) {
     if (auto text = cl.value(option)) {
-      auto day = isoDay(*text);
+      auto day = dicomDate(*text);
+      // As the store's times begin: YYYY-MM-DD.
+      if (day) day = day->substr(0, 4) + "-" + day->substr(4, 2) + "-" + day->substr(6, 2);
       if (!day) return usage(std::string(option) + " takes a date, YYYY-MM-DD or YYYYMMDD", kUsage);
       *into = *day;
     }

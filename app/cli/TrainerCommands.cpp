@@ -25,14 +25,6 @@ constexpr const char* kUsage =
     "stage. The comments on the case and on each finding follow. comment records a\n"
     "trainer's comment on the case, or on one finding with --finding (append-only, audited).\n";
 
-nlohmann::json toJson(const core::CaseComment& c) {
-  return {{"id", c.id},
-          {"finding_id", c.findingId ? nlohmann::json(*c.findingId) : nlohmann::json()},
-          {"text", c.text},
-          {"author", c.author},
-          {"recorded_at", c.recordedAt}};
-}
-
 nlohmann::json commentsJson(const std::vector<core::CaseComment>& comments) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : comments) out.push_back(toJson(c));

@@ -105,16 +105,6 @@ void printTable(const std::vector<WorklistEntry>& entries, bool deidentify) {
   if (entries.empty()) std::printf("(no cases)\n");
 }
 
-/// A date as YYYYMMDD, from YYYYMMDD or YYYY-MM-DD; nothing when it is neither.
-std::optional<std::string> dicomDate(const std::string& text) {
-  std::string digits;
-  for (char c : text)
-    if (c != '-') digits += c;
-  if (digits.size() != 8 || digits.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return digits;
-}
-
 core::Result<std::vector<WorklistEntry>> currentWorklist(const core::ReviewStore& store) {
   auto records = readReviewRecords(store);
   if (!records.ok()) return records.error();

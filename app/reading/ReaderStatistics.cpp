@@ -149,11 +149,12 @@ void summariseCt(ReaderFigures& f, const StatisticsOptions& options) {
       bootstrapInterval(fps.size(), meanOf, options.resamples, options.seed);
 }
 
-PhotographRead judgePhotograph(const std::string& uid, int grade, bool gradable,
+/// `referred`: whether the read refers the patient (a reader: grade 2 or
+/// more, or ungradable; the model: its operating threshold's call).
+PhotographRead judgePhotograph(const std::string& uid, int grade, bool gradable, bool referred,
                                const ReferenceGrade& reference) {
   PhotographRead read{uid, reference.name, grade, gradable, reference, ""};
   if (reference.gradable) {
-    const bool referred = !gradable || grade >= 2;
     const bool referable = reference.grade >= 2;
     read.outcome = referable ? (referred ? "TP" : "FN") : (referred ? "FP" : "TN");
   }
@@ -259,7 +260,9 @@ ReaderFigures figuresOf(const std::string& name, const ReaderActivity& activity,
   for (const auto& [uid, grade] : activity.latestGrade) {
     const auto ref = reference.photographs.find(uid);
     if (ref == reference.photographs.end() || !ref->second.gradeKnown) continue;
-    f.photographs.push_back(judgePhotograph(uid, grade->grade, grade->gradable, ref->second));
+    const bool referred = !grade->gradable || grade->grade >= 2;
+    f.photographs.push_back(
+        judgePhotograph(uid, grade->grade, grade->gradable, referred, ref->second));
   }
   std::vector<double> seconds;
   for (const auto& [uid, times] : activity.timesByCase) {
@@ -302,13 +305,9 @@ ReaderFigures aiFigures(const ReviewRecords& records,
     const auto ref = reference.photographs.find(uid);
     if (ref == reference.photographs.end() || !ref->second.gradeKnown) continue;
     // The model's referral is its operating threshold's call, not its grade.
-    PhotographRead read = judgePhotograph(uid, result->grade, result->gradable, ref->second);
-    if (ref->second.gradable) {
-      const bool referred = result->referable || !result->gradable;
-      const bool referable = ref->second.grade >= 2;
-      read.outcome = referable ? (referred ? "TP" : "FN") : (referred ? "FP" : "TN");
-    }
-    f.photographs.push_back(std::move(read));
+    const bool referred = result->referable || !result->gradable;
+    f.photographs.push_back(
+        judgePhotograph(uid, result->grade, result->gradable, referred, ref->second));
   }
   summariseCt(f, options);
   f.confirmRate = f.rejectRate = f.editRate = Estimate{kNaN, kNaN, kNaN, 0};
