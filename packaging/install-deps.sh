@@ -12,6 +12,8 @@ PACKAGES=(
   clang libclang-rt-14-dev
   # GUI and rendering
   qt6-base-dev libqt6opengl6-dev libgl-dev libvtk9-dev
+  # the reader statistics' charts
+  qt6-charts-dev
   # imaging
   libinsighttoolkit5-dev libdcmtk-dev libopencv-dev libopenjp2-7-dev
   libcharls-dev zlib1g-dev
@@ -38,6 +40,9 @@ PACKAGES=(
   slurmctld slurmd slurm-client munge
   # the independent cross-check of reader statistics (Cohen's kappa)
   python3-sklearn
+  # teaching files: their HTML opened in a real browser (headless Chromium),
+  # their PDF rendered to PNG (pdftoppm) and read back as text (pdftotext)
+  chromium poppler-utils
 )
 
 missing=()

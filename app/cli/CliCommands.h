@@ -24,6 +24,7 @@ int runEval(const std::vector<std::string>& args);
 int runReview(const std::vector<std::string>& args);
 int runAudit(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
+int runTeach(const std::vector<std::string>& args);
 int runDeid(const std::vector<std::string>& args);
 int runPacs(const std::vector<std::string>& args);
 int runListen(const std::vector<std::string>& args);

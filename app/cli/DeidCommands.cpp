@@ -43,6 +43,33 @@ int reportDeidentification(const imaging::DeidentificationReport& r,
   return r.unreadable.empty() ? 0 : 1;
 }
 
+int deidentifyWithSeries(
+    const imaging::Deidentifier& deidentifier,
+    const std::vector<std::pair<std::filesystem::path, std::filesystem::path>>& objects,
+    const imaging::SourceSeries& series, const std::filesystem::path& seriesDir,
+    imaging::DeidentificationReport& report) {
+  int exit = 0;
+  for (const auto& [from, to] : objects) {
+    if (from.empty()) continue;
+    auto status = deidentifier.deidentifyFile(from, to, &report);
+    if (!status.ok()) {
+      exit = fail(status.error().message);
+      continue;
+    }
+    std::printf("wrote %s\n", to.string().c_str());
+  }
+  for (const auto& slice : series.slices) {
+    const auto to = seriesDir / (deidentifier.replacementUid(slice.sopInstanceUid) + ".dcm");
+    auto status = deidentifier.deidentifyFile(slice.file, to, &report);
+    if (!status.ok()) {
+      report.unreadable.push_back({slice.file, status.error().message});
+      continue;
+    }
+    ++report.files;
+  }
+  return exit;
+}
+
 int runDeid(const std::vector<std::string>& args) {
   const std::string usageText =
       std::string(

@@ -92,30 +92,11 @@ int runExport(const std::vector<std::string>& args) {
 
   const imaging::Deidentifier deidentifier(deidOptions(cl));
   imaging::DeidentificationReport report;
-  int exit = 0;
-  for (const auto& [from, to] :
-       std::vector<std::pair<std::filesystem::path, std::filesystem::path>>{
-           {e.report, outDir / "sr.dcm"}, {e.segmentation, outDir / "seg-nodules.dcm"}}) {
-    if (from.empty()) continue;
-    auto status = deidentifier.deidentifyFile(from, to, &report);
-    if (!status.ok()) {
-      exit = fail(status.error().message);
-      continue;
-    }
-    std::printf("wrote %s\n", to.string().c_str());
-  }
+  const int exit = deidentifyWithSeries(
+      deidentifier, {{e.report, outDir / "sr.dcm"}, {e.segmentation, outDir / "seg-nodules.dcm"}},
+      source.value(), outDir / "series", report);
   std::error_code ec;
   std::filesystem::remove_all(writeDir, ec);
-  for (const auto& slice : source.value().slices) {
-    const auto to =
-        outDir / "series" / (deidentifier.replacementUid(slice.sopInstanceUid) + ".dcm");
-    auto status = deidentifier.deidentifyFile(slice.file, to, &report);
-    if (!status.ok()) {
-      report.unreadable.push_back({slice.file, status.error().message});
-      continue;
-    }
-    ++report.files;
-  }
   auto logged = store.value()->audit(reader, "de-identification",
                                      "export of " + std::to_string(report.files) + " files");
   if (!logged.ok()) return fail(logged.error().message);

@@ -8,6 +8,7 @@
 #include "../reading/CaseReview.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "TrainerSupport.h"
 
 namespace vigie::app::cli {
 namespace {
@@ -151,24 +152,30 @@ void printPhotograph(const CaseReview& r) {
 
 }  // namespace
 
+core::Result<OpenedCase> openCaseReview(const CommandLine& cl, const std::string& caseUid) {
+  std::optional<ReadingReference> reference;
+  if (auto path = cl.value("--reference")) {
+    auto loaded = loadReadingReference(*path);
+    if (!loaded.ok()) return loaded.error();
+    reference = std::move(loaded.value());
+  }
+  auto store = openStore(cl);
+  if (!store.ok()) return store.error();
+  auto records = readReviewRecords(*store.value());
+  if (!records.ok()) return records.error();
+  auto review = reviewCase(records.value(), reference ? &*reference : nullptr, caseUid);
+  if (!review.ok()) return review.error();
+  return OpenedCase{std::move(store.value()), std::move(review.value())};
+}
+
 int runReviewCase(const std::vector<std::string>& args) {
   CommandLine cl(args, {"--store", "--study", "--reference"}, {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   const auto study = cl.value("--study");
   if (!study) return usage("case needs --study UID", kUsage);
-  std::optional<ReadingReference> reference;
-  if (auto path = cl.value("--reference")) {
-    auto loaded = loadReadingReference(*path);
-    if (!loaded.ok()) return fail(loaded.error().message);
-    reference = std::move(loaded.value());
-  }
-  auto store = openStore(cl);
-  if (!store.ok()) return fail(store.error().message);
-  auto records = readReviewRecords(*store.value());
-  if (!records.ok()) return fail(records.error().message);
-  auto review = reviewCase(records.value(), reference ? &*reference : nullptr, *study);
-  if (!review.ok()) return fail(review.error().message);
-  const CaseReview& r = review.value();
+  auto opened = openCaseReview(cl, *study);
+  if (!opened.ok()) return fail(opened.error().message);
+  const CaseReview& r = opened.value().review;
   if (cl.has("--json")) {
     std::cout << toJson(r).dump(2) << '\n';
     return 0;

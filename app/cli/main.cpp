@@ -73,6 +73,8 @@ const Command kCommands[] = {
      "the reading list in AI triage order; assignment and reading states"},
     {"export", VIGIE_MODEL_COMMAND(cli::runExport), "export PATH --out DIR",
      "a reviewed study as DICOM: TID 1500 SR and nodule SEG"},
+    {"teach", VIGIE_MODEL_COMMAND(cli::runTeach), "teach export --study UID --out DIR",
+     "a case as a de-identified teaching file: DICOM, key images, HTML, PDF"},
     {"pacs", cli::runPacs, "pacs echo|find|get|move|store --node N",
      "query a PACS, retrieve from it, send to it (DICOM DIMSE)"},
     {"listen", cli::runListen, "listen --out DIR --allow AET",

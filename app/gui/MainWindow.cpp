@@ -41,6 +41,7 @@
 #include "PacsQueryDialog.h"
 #include "PlanarImageView.h"
 #include "ProblemReporter.h"
+#include "ReaderStatisticsDialog.h"
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
@@ -306,6 +307,23 @@ void MainWindow::buildWorklistMenu() {
           [this] { worklist_->setSelectedState(core::ReadingState::TrainerReviewed); });
   QAction* refresh = actions_->add(menu, tr("Re&fresh"));
   connect(refresh, &QAction::triggered, worklist_, &WorklistPanel::refresh);
+  menu->addSeparator();
+  QAction* statistics =
+      actions_->add(menu, tr("Reader &statistics..."), QKeySequence(),
+                    tr("Readers and the AI against a reference, with intervals and charts"));
+  connect(statistics, &QAction::triggered, this, [this] {
+    statisticsDialog()->show();
+    statisticsDialog()->raise();
+  });
+}
+
+ReaderStatisticsDialog* MainWindow::statisticsDialog() {
+  if (!statisticsDialog_) {
+    statisticsDialog_ = new ReaderStatisticsDialog(&session_, this);
+    connect(statisticsDialog_, &ReaderStatisticsDialog::openRequested, this,
+            [this](const QString& source, const QString&) { openAnything(source); });
+  }
+  return statisticsDialog_;
 }
 
 void MainWindow::buildFileMenu() {

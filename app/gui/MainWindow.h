@@ -31,6 +31,7 @@ class WorklistPanel;
 class FundusReviewController;
 class FundusViewer;
 class PacsQueryDialog;
+class ReaderStatisticsDialog;
 class PlanarImageView;
 class ProblemReporter;
 class SliceViewport;
@@ -88,6 +89,9 @@ class MainWindow : public QMainWindow {
   PlanarImageView* planarView() const { return planarView_; }
   /// File > Query/Retrieve (made on first use); a retrieved study opens in the views.
   PacsQueryDialog* pacsDialog();
+  /// Worklist > Reader statistics (made on first use); a case double-clicked
+  /// in its drill-down opens in the views.
+  ReaderStatisticsDialog* statisticsDialog();
   void showCtTab();
   void showFundusTab();
   /// Like screenshotAndQuit for the Fundus tab: with `fundusBundle` set, the
@@ -204,6 +208,7 @@ class MainWindow : public QMainWindow {
   FundusViewer* fundus_ = nullptr;
   PlanarImageView* planarView_ = nullptr;
   PacsQueryDialog* pacsDialog_ = nullptr;
+  ReaderStatisticsDialog* statisticsDialog_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};

@@ -33,27 +33,14 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import sys
 
-from checks import FAILURES, check
+from checks import FAILURES, check, run, run_ok
 
 try:
     from sklearn.metrics import cohen_kappa_score
 except ImportError:  # pragma: no cover - install-deps.sh installs it
     cohen_kappa_score = None
-
-
-def run(cli, *args):
-    return subprocess.run([cli, *args], capture_output=True, text=True, timeout=600)
-
-
-def run_ok(cli, *args):
-    result = run(cli, *args)
-    if result.returncode != 0:
-        print(result.stdout, result.stderr)
-        raise SystemExit(f"vigie-cli {' '.join(args)} failed ({result.returncode})")
-    return result
 
 
 def sha256_identity(path):

@@ -337,6 +337,38 @@ TEST(Deidentifier, OptionsKeepDatesAndPatientCharacteristics) {
   EXPECT_EQ(codes, (std::vector<std::string>{"113100", "113104", "113106", "113108"}));
 }
 
+TEST(Deidentifier, AFreeTextCleanerRewritesTextValuesInSequencesToo) {
+  SourceFixture fx;
+  {
+    DcmFileFormat format;
+    ASSERT_TRUE(format.loadFile(fx.source.slices[0].file.c_str()).good());
+    DcmDataset* ds = format.getDataset();
+    DcmItem* item = nullptr;
+    ds->findOrCreateSequenceItem(DCM_ContentSequence, item, -2);
+    item->putAndInsertString(DCM_ValueType, "TEXT");
+    item->putAndInsertString(DCM_TextValue, "reader dave saw Jane's nodule");
+    ds->putAndInsertString(DCM_PatientComments, "ask dave");  // the profile removes it
+    ASSERT_TRUE(format.saveFile(fx.source.slices[0].file.c_str(), EXS_LittleEndianExplicit).good());
+  }
+  imaging::DeidentificationOptions options;
+  options.cleanFreeText = [](const std::string& text) {
+    std::string out = text;
+    for (const std::string name : {"dave", "Jane"})
+      for (auto at = out.find(name); at != std::string::npos; at = out.find(name))
+        out.replace(at, name.size(), "[removed]");
+    return out;
+  };
+  const auto out = fx.dir / "cleaned.dcm";
+  imaging::DeidentificationReport report;
+  ASSERT_TRUE(
+      imaging::Deidentifier(options).deidentifyFile(fx.source.slices[0].file, out, &report).ok());
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(out.c_str()).good());
+  EXPECT_EQ(allValues(format.getDataset(), DCM_TextValue),
+            std::vector<std::string>{"reader [removed] saw [removed]'s nodule"});
+  EXPECT_TRUE(allValues(format.getDataset(), DCM_PatientComments).empty());
+}
+
 TEST(Deidentifier, TheSameKeyGivesTheSameUidsAndAnotherKeyOthers) {
   imaging::DeidentificationOptions a, b;
   a.key = "k1";

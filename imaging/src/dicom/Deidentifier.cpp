@@ -268,6 +268,14 @@ class ProfileApplier {
       if (isStructuredContentValue(tag)) return setDummy(tag, vr, element);
       return remove(item, element);
     }
+    if ((vr == EVR_LT || vr == EVR_ST || vr == EVR_UT) && options_.cleanFreeText) {
+      const std::string text = currentString(element);
+      const std::string cleaned = options_.cleanFreeText(text);
+      if (cleaned != text) {
+        element->putString(cleaned.c_str());
+        ++report_.emptiedOrReplaced;
+      }
+    }
   }
 
   /// Dates and times inside SR content items are type 1 there; they get

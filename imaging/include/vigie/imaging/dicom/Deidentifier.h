@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct DeidentificationOptions {
   /// run (a study de-identified in two sittings stays linked); empty means a
   /// fresh random key, so nothing links back to the original.
   std::string key;
+  /// When set, every free-text value (VR LT, ST or UT: an SR's TEXT items,
+  /// a reader's note, comments the profile keeps) is replaced by what this
+  /// returns for it: a caller that knows the names and numbers to remove (a
+  /// teaching file's export) removes them from free text too, which the
+  /// profile alone cannot.
+  std::function<std::string(const std::string&)> cleanFreeText;
 };
 
 /// What a de-identification run did.

@@ -1,0 +1,277 @@
+#include "TeachingRendering.h"
+
+#include <QGuiApplication>
+#include <QImage>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QTextDocument>
+#include <QUrl>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <system_error>
+
+#include "vigie/core/SliceImage.h"
+
+namespace vigie::app {
+
+namespace {
+
+QtMessageHandler previousHandler = nullptr;
+
+/// Qt's complaint that a command-line session has no XDG_RUNTIME_DIR is
+/// noise to a user exporting a file; everything else goes through.
+void quietHandler(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  if (message.startsWith(QStringLiteral("QStandardPaths: XDG_RUNTIME_DIR"))) return;
+  if (previousHandler) previousHandler(type, context, message);
+}
+
+}  // namespace
+
+struct OffscreenPainting::Application {
+  int argc = 1;
+  char name[16] = "vigie-cli";
+  char* argv[2] = {name, nullptr};
+  std::unique_ptr<QGuiApplication> app;
+};
+
+OffscreenPainting::OffscreenPainting() {
+  if (QGuiApplication::instance()) return;
+  // A terminal, a batch node or CI has no display; painting needs none.
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  previousHandler = qInstallMessageHandler(quietHandler);
+  application_ = std::make_unique<Application>();
+  application_->app = std::make_unique<QGuiApplication>(application_->argc, application_->argv);
+}
+
+OffscreenPainting::~OffscreenPainting() {
+  if (!application_) return;
+  application_.reset();
+  qInstallMessageHandler(previousHandler);
+}
+
+namespace {
+
+QString qs(const std::string& text) { return QString::fromStdString(text); }
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+/// Something a key image shows: a finding or a missed reference nodule.
+struct Mark {
+  enum class Kind { Model, Reader, MissedNodule } kind = Kind::Model;
+  int number = 0;  ///< finding id, or reference nodule number
+  core::Vec3 centerMm;
+  double diameterMm = 0.0;
+  std::string caption;
+};
+
+QColor colourOf(Mark::Kind kind) {
+  switch (kind) {
+    case Mark::Kind::Model:
+      return QColor(255, 215, 0);
+    case Mark::Kind::Reader:
+      return QColor(0, 220, 255);
+    case Mark::Kind::MissedNodule:
+      return QColor(60, 220, 60);
+  }
+  return Qt::white;
+}
+
+std::vector<Mark> marksOf(const CaseReview& review) {
+  std::vector<Mark> marks;
+  for (const auto& f : review.findings) {
+    Mark m{f.fromAi ? Mark::Kind::Model : Mark::Kind::Reader,
+           f.findingId,
+           f.centerMm,
+           f.diameterMm,
+           {}};
+    m.caption = "Finding " + std::to_string(f.findingId) + " (" +
+                (f.fromAi ? "model, score " + fixed(f.score, 2) : "added by " + f.addedBy) + ", " +
+                fixed(f.diameterMm, 1) + " mm)";
+    for (const auto& call : f.calls) m.caption += "; " + call.reader + ": " + describeCall(call);
+    if (f.lesion > 0) m.caption += "; on reference nodule " + std::to_string(f.lesion);
+    if (f.lesion == 0) m.caption += "; on no reference nodule";
+    if (f.disputed) m.caption += "; disputed";
+    marks.push_back(std::move(m));
+  }
+  for (const auto& l : review.lesions) {
+    if (l.foundByAi) continue;
+    Mark m{Mark::Kind::MissedNodule, l.lesion, l.nodule.centerMm, l.nodule.diameterMm, {}};
+    m.caption = "Reference nodule " + std::to_string(l.lesion) + " (" +
+                fixed(l.nodule.diameterMm, 1) + " mm" +
+                (l.nodule.type.empty() ? "" : ", " + l.nodule.type) + "), missed by the model";
+    marks.push_back(std::move(m));
+  }
+  return marks;
+}
+
+/// Where voxels of an axial slice land on its rendered, scaled image.
+struct AxialMapping {
+  const core::VolumeGeometry& geometry;
+  double pixelMm;  ///< renderSlice's square pixel
+  double scale;    ///< rendered pixels to key-image pixels
+
+  std::size_t sliceOf(const core::Vec3& centerMm) const {
+    const double k = std::round(geometry.physicalToIndex(centerMm).z);
+    return static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(geometry.size.k) - 1.0));
+  }
+  QPointF pointOf(const core::Vec3& centerMm) const {
+    const auto index = geometry.physicalToIndex(centerMm);
+    return {(index.x + 0.5) * geometry.spacing.x / pixelMm * scale,
+            (index.y + 0.5) * geometry.spacing.y / pixelMm * scale};
+  }
+  double radiusOf(double diameterMm) const {
+    return std::max(8.0, (0.5 * diameterMm / pixelMm) * scale + 5.0);
+  }
+};
+
+QImage renderAxial(const core::CtVolume& volume, std::size_t k, double scale) {
+  const core::Image2D grey =
+      core::renderSlice(volume, core::SlicePlane::Axial, k, core::HuWindow::lung());
+  QImage image(grey.pixels.data(), grey.width, grey.height, grey.width, QImage::Format_Grayscale8);
+  return image.convertToFormat(QImage::Format_RGB32)
+      .scaled(static_cast<int>(std::lround(grey.width * scale)),
+              static_cast<int>(std::lround(grey.height * scale)), Qt::IgnoreAspectRatio,
+              Qt::SmoothTransformation);
+}
+
+void drawMark(QPainter& painter, const AxialMapping& mapping, const Mark& mark, bool emphasised) {
+  const QPointF at = mapping.pointOf(mark.centerMm);
+  const double radius = mapping.radiusOf(mark.diameterMm);
+  QPen pen(colourOf(mark.kind), emphasised ? 2.5 : 1.2);
+  if (mark.kind == Mark::Kind::MissedNodule) pen.setStyle(Qt::DashLine);
+  painter.setPen(pen);
+  painter.setBrush(Qt::NoBrush);
+  painter.drawEllipse(at, radius, radius);
+  QFont font = painter.font();
+  font.setPixelSize(emphasised ? 16 : 12);
+  font.setBold(emphasised);
+  painter.setFont(font);
+  const QString label = (mark.kind == Mark::Kind::MissedNodule ? QStringLiteral("N") : QString()) +
+                        QString::number(mark.number);
+  painter.drawText(at + QPointF(radius * 0.75 + 2, -radius * 0.75 - 2), label);
+}
+
+core::Status saveImage(const QImage& image, const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  if (!image.save(qs(file.string()), "PNG"))
+    return core::makeError(core::ErrorCode::IoError, file.string() + ": cannot write the image");
+  return {};
+}
+
+}  // namespace
+
+core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volume,
+                                                     const CaseReview& review, bool unknown,
+                                                     const std::filesystem::path& packageDir) {
+  if (volume.empty())
+    return core::makeError(core::ErrorCode::InvalidArgument, "the CT volume is empty");
+  const auto& g = volume.geometry();
+  const double pixelMm = std::min(g.spacing.x, g.spacing.y);
+  const double widthPx = g.size.i * g.spacing.x / pixelMm;
+  // Small volumes are enlarged so that marks and labels stay legible.
+  const AxialMapping mapping{g, pixelMm, std::max(1.0, std::ceil(384.0 / widthPx))};
+
+  std::vector<Mark> marks = marksOf(review);
+  if (marks.size() > kMaxKeyImages) marks.resize(kMaxKeyImages);
+  std::vector<KeyImage> images;
+  if (unknown) {
+    // The slices alone, each once, in the order of the stack: neither marks
+    // nor the model's ranking give the answer away.
+    std::vector<std::size_t> slices;
+    for (const auto& m : marks) slices.push_back(mapping.sliceOf(m.centerMm));
+    std::sort(slices.begin(), slices.end());
+    slices.erase(std::unique(slices.begin(), slices.end()), slices.end());
+    for (std::size_t n = 0; n < slices.size(); ++n) {
+      const std::string name = "images/slice-" + std::to_string(n + 1) + ".png";
+      auto saved = saveImage(renderAxial(volume, slices[n], mapping.scale), packageDir / name);
+      if (!saved.ok()) return saved.error();
+      images.push_back({name, "Axial slice " + std::to_string(slices[n] + 1) + " of " +
+                                  std::to_string(g.size.k) + " (lung window)"});
+    }
+    return images;
+  }
+  for (const auto& subject : marks) {
+    const std::size_t k = mapping.sliceOf(subject.centerMm);
+    QImage image = renderAxial(volume, k, mapping.scale);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    for (const auto& other : marks) {
+      const bool isSubject = &other == &subject;
+      // Another mark is drawn where its sphere crosses this slice.
+      const double reachSlices = 0.5 * other.diameterMm / g.spacing.z + 0.5;
+      const double offset = std::abs(g.physicalToIndex(other.centerMm).z - static_cast<double>(k));
+      if (isSubject || offset <= reachSlices) drawMark(painter, mapping, other, isSubject);
+    }
+    painter.end();
+    const std::string name =
+        std::string("images/") +
+        (subject.kind == Mark::Kind::MissedNodule ? "reference-nodule-" : "finding-") +
+        std::to_string(subject.number) + ".png";
+    auto saved = saveImage(image, packageDir / name);
+    if (!saved.ok()) return saved.error();
+    images.push_back({name, subject.caption + "; axial slice " + std::to_string(k + 1) + " of " +
+                                std::to_string(g.size.k) + " (lung window)"});
+  }
+  return images;
+}
+
+core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
+                                               const std::filesystem::path& packageDir) {
+  if (photograph.empty() || (photograph.channels != 1 && photograph.channels != 3))
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "the photograph has no grey or RGB pixels");
+  const QImage::Format format =
+      photograph.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8;
+  QImage image(photograph.pixels.data(), photograph.width, photograph.height,
+               photograph.width * photograph.channels, format);
+  QImage shown = image.copy();
+  if (std::max(shown.width(), shown.height()) > 1024)
+    shown = shown.scaled(1024, 1024, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+  const std::string name = "images/photograph.png";
+  auto saved = saveImage(shown, packageDir / name);
+  if (!saved.ok()) return saved.error();
+  return KeyImage{name, "The photograph (" + std::to_string(photograph.width) + " x " +
+                            std::to_string(photograph.height) + " pixels)"};
+}
+
+core::Status writeTeachingPdf(const std::string& html, const std::vector<KeyImage>& images,
+                              const std::filesystem::path& packageDir,
+                              const std::filesystem::path& pdf) {
+  QTextDocument document;
+  QFont font(QStringLiteral("DejaVu Sans"));
+  font.setPointSizeF(10);
+  document.setDefaultFont(font);
+  // Qt's rich text finds images among the document's resources by the name
+  // the page gives them.
+  for (const auto& image : images) {
+    QImage loaded(qs((packageDir / image.file).string()));
+    if (loaded.isNull())
+      return core::makeError(core::ErrorCode::IoError,
+                             (packageDir / image.file).string() + ": cannot read the key image");
+    document.addResource(QTextDocument::ImageResource, QUrl(qs(image.file)), loaded);
+  }
+  document.setHtml(qs(html));
+
+  QPdfWriter writer(qs(pdf.string()));
+  writer.setPageSize(QPageSize(QPageSize::A4));
+  // QTextDocument::print adds 2 cm margins of its own.
+  writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout::Millimeter);
+  writer.setResolution(150);
+  writer.setCreator(QStringLiteral("Vigie"));
+  writer.setTitle(QStringLiteral("Teaching file"));
+  document.print(&writer);
+  if (!std::filesystem::exists(pdf) || std::filesystem::file_size(pdf) == 0)
+    return core::makeError(core::ErrorCode::IoError, pdf.string() + ": cannot write the PDF");
+  return {};
+}
+
+}  // namespace vigie::app

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "TeachingPage.h"
+#include "vigie/core/Image2D.h"
+#include "vigie/core/Result.h"
+#include "vigie/core/Volume.h"
+
+namespace vigie::app {
+
+/// Qt's painting (images with text, PDF) without a screen, for the command
+/// line: while it lives, a QGuiApplication on the offscreen platform, unless
+/// the program already has one.
+class OffscreenPainting {
+ public:
+  OffscreenPainting();
+  ~OffscreenPainting();
+  OffscreenPainting(const OffscreenPainting&) = delete;
+  OffscreenPainting& operator=(const OffscreenPainting&) = delete;
+
+ private:
+  struct Application;
+  std::unique_ptr<Application> application_;
+};
+
+/// At most this many key images per case: a teaching file is read, not
+/// scrolled.
+inline constexpr std::size_t kMaxKeyImages = 12;
+
+/// Writes a CT case's key images into `packageDir`/images: for each finding
+/// (the model's, then the readers' own) and each reference nodule the model
+/// missed, the axial slice through its centre in a lung window, the finding
+/// circled and numbered (yellow: the model's; cyan: a reader's; green: a
+/// reference nodule the model missed), the other marks on that slice drawn
+/// thinner. `unknown` (a quiz): the same slices once each, in order, unmarked.
+/// `review` is a teachingView. Needs an OffscreenPainting (or a GUI).
+core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volume,
+                                                     const CaseReview& review, bool unknown,
+                                                     const std::filesystem::path& packageDir);
+
+/// Writes a photograph as the case's key image (images/photograph.png, at
+/// most 1024 pixels across), re-encoded so that none of its file's metadata
+/// (EXIF, DICOM attributes) follows it.
+core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
+                                               const std::filesystem::path& packageDir);
+
+/// Prints the summary to a PDF (A4), its images read from `packageDir`.
+core::Status writeTeachingPdf(const std::string& html, const std::vector<KeyImage>& images,
+                              const std::filesystem::path& packageDir,
+                              const std::filesystem::path& pdf);
+
+}  // namespace vigie::app
