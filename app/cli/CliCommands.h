@@ -35,6 +35,7 @@ int runEvalDr(const std::vector<std::string>& args);
 int runReviewStats(const std::vector<std::string>& args);
 int runReviewCase(const std::vector<std::string>& args);
 int runReviewComment(const std::vector<std::string>& args);
+int runReviewImportSr(const std::vector<std::string>& args);
 struct StoreTarget;
 /// `store`: where each photograph and the model's answer are recorded; may be null.
 int analyzeFundus(const std::string& path, const std::string& outDir,

@@ -169,6 +169,7 @@ int runReview(const std::vector<std::string>& args) {
       "       vigie-cli review stats --reference PATH [--reader NAME] [--json] (see its --help)\n"
       "       vigie-cli review case --study UID [--reference PATH] [--json] (see its --help)\n"
       "       vigie-cli review comment --study UID [--finding ID] --text TEXT --reader NAME\n"
+      "       vigie-cli review import-sr SR|DIR... --into DIR [--replace] (see its --help)\n"
       "  (all take --store PATH; default $XDG_DATA_HOME/vigie/review.sqlite)\n"
       "decide records one reader decision on a model finding (centre in LPS mm for edit);\n"
       "add records a finding the model missed (it gets the next id from 1001); grade records a\n"
@@ -184,14 +185,17 @@ int runReview(const std::vector<std::string>& args) {
     return runReviewCase(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "comment")
     return runReviewComment(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "import-sr")
+    return runReviewImportSr(std::vector<std::string>(args.begin() + 1, args.end()));
   CommandLine cl(args,
                  {"--store", "--study", "--finding", "--decision", "--reader", "--note", "--center",
                   "--diameter", "--category", "--image", "--grade"},
                  {"--json", "--ungradable", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1)
-    return usage("review needs decide, add, grade, list, grades, export, stats, case or comment",
-                 kUsage);
+    return usage(
+        "review needs decide, add, grade, list, grades, export, stats, case, comment or import-sr",
+        kUsage);
   const std::string verb = cl.positional()[0];
   auto store = openStore(cl);
   if (!store.ok()) return fail(store.error().message);

@@ -1,7 +1,9 @@
 // vigie-cli review case and review comment: one case as a trainer reviews
 // it (the model, each reader, the reference, side by side) and the
 // trainer's comments.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +11,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "TrainerSupport.h"
+#include "vigie/imaging/dicom/MeasurementReportReader.h"
 
 namespace vigie::app::cli {
 namespace {
@@ -191,6 +194,74 @@ int runReviewCase(const std::vector<std::string>& args) {
     printCt(r);
   printComments(r.comments, "");
   return 0;
+}
+
+namespace {
+
+constexpr const char* kImportUsage =
+    "usage: vigie-cli review import-sr SR|DIR... --into DIR [--replace]\n"
+    "Files experts' structured reports (DICOM TID 1500 Measurement Reports: a read exported\n"
+    "by `vigie-cli export`, or by another tool) as a reference for `review stats`, `review\n"
+    "case` and `teach export` (--reference DIR): each report is read, its nodules listed (a\n"
+    "measurement group with a centre and a diameter or long axis; not those Vigie's\n"
+    "decision codes call rejected or unreviewed), and copied to DIR/STUDY_UID.dcm. One\n"
+    "report per study: a second for the same study is refused unless --replace. Files that\n"
+    "are not structured reports are refused with the reason; the rest are filed.\n";
+
+std::vector<std::filesystem::path> reportFiles(const std::filesystem::path& path) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return {path};
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path, ec))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+int runReviewImportSr(const std::vector<std::string>& args) {
+  CommandLine cl(args, {"--into"}, {"--replace", "--help"});
+  if (auto exit = helpOrUsageError(cl, kImportUsage)) return *exit;
+  const auto into = cl.value("--into");
+  if (!into || cl.positional().empty())
+    return usage("import-sr needs reports (files or folders) and --into DIR", kImportUsage);
+  const std::filesystem::path dir(*into);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(dir.string() + ": " + ec.message());
+  int exit = 0;
+  std::size_t filed = 0;
+  for (const auto& argument : cl.positional()) {
+    for (const auto& file : reportFiles(argument)) {
+      auto report = imaging::readNoduleReport(file);
+      if (!report.ok()) {
+        exit = fail(report.error().message);
+        continue;
+      }
+      const auto& r = report.value();
+      const auto target = dir / (r.studyUid + ".dcm");
+      if (std::filesystem::exists(target) && !cl.has("--replace") &&
+          !std::filesystem::equivalent(target, file, ec)) {
+        exit = fail(file.string() + ": study " + r.studyUid +
+                    " already has a reference report in " + dir.string() + " (--replace)");
+        continue;
+      }
+      if (!std::filesystem::equivalent(target, file, ec))
+        std::filesystem::copy_file(file, target, std::filesystem::copy_options::overwrite_existing,
+                                   ec);
+      if (ec) {
+        exit = fail(target.string() + ": " + ec.message());
+        continue;
+      }
+      ++filed;
+      std::printf("study %s: %zu nodule%s (%zu not accepted, %zu other groups) from %s\n",
+                  r.studyUid.c_str(), r.nodules.size(), r.nodules.size() == 1 ? "" : "s",
+                  r.notAccepted, r.otherGroups, file.string().c_str());
+    }
+  }
+  std::printf("%zu report%s filed in %s\n", filed, filed == 1 ? "" : "s", dir.string().c_str());
+  return exit;
 }
 
 int runReviewComment(const std::vector<std::string>& args) {

@@ -67,7 +67,7 @@ const Command kCommands[] = {
     {"batch", VIGIE_MODEL_COMMAND(cli::runBatch),
      "batch --input DIR --model BUNDLE --out DIR | batch merge",
      "a model over many studies or photographs: resumable, shardable (Slurm)"},
-    {"review", cli::runReview, "review decide|add|grade|list|export|stats|case",
+    {"review", cli::runReview, "review decide|add|grade|list|export|stats|case|import-sr",
      "record and read reader decisions; readers' statistics"},
     {"worklist", cli::runWorklist, "worklist [list|add|assign|state|next]",
      "the reading list in AI triage order; assignment and reading states"},

@@ -35,6 +35,7 @@
 #include <algorithm>
 
 #include "ActionRegistry.h"
+#include "BlindRead.h"
 #include "FindingsPanel.h"
 #include "FundusReviewController.h"
 #include "FundusViewer.h"
@@ -42,6 +43,7 @@
 #include "PlanarImageView.h"
 #include "ProblemReporter.h"
 #include "ReaderStatisticsDialog.h"
+#include "ReadingReference.h"
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
@@ -521,6 +523,17 @@ void MainWindow::buildAiMenu() {
       addFinding(dialog.centre(), dialog.diameter(), dialog.note());
   });
   ai->addSeparator();
+  educationalAction_ =
+      actions_->add(ai, tr("Ed&ucational mode: read blind"), QKeySequence(),
+                    tr("Hide the AI and the other readers' marks until you reveal them; then "
+                       "your read is scored against the reference"));
+  educationalAction_->setCheckable(true);
+  connect(educationalAction_, &QAction::toggled, this, &MainWindow::setEducationalMode);
+  revealAction_ = actions_->add(ai, tr("Re&veal the AI and the reference"), QKeySequence(),
+                                tr("Educational mode: show the AI and score your read"));
+  revealAction_->setEnabled(false);
+  connect(revealAction_, &QAction::triggered, this, [this] { revealBlindRead(); });
+  ai->addSeparator();
   QAction* heatmap = actions_->add(ai, tr("Show &heatmap"), QKeySequence(Qt::Key_H),
                                    tr("Show or hide the AI heatmap"));
   heatmap->setCheckable(true);
@@ -731,6 +744,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   volumeView_->setVolume(study.volume);
   browser_->setCatalogue(study.catalogue, study.shown);
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
+  revealed_ = false;  // a new case is read blind in educational mode
   showStoredRun();
   showStoredMeasurements();
   updateCrosshairs();
@@ -1016,6 +1030,14 @@ void MainWindow::showStoredRun() {
   // A study reviewed before comes back with its last model run's findings
   // and every decision, without running the model again (the heatmap is not
   // stored: Ctrl+M shows it).
+  if (blindReading_ && !revealed_) {
+    modelFindings_.clear();
+    findings_->showModel(tr("Educational mode: the AI and the other readers' marks are hidden. "
+                            "Mark what you see (AI > Add a finding), then AI > Reveal."),
+                         false);
+    refreshReview();
+    return;
+  }
   auto run = session_.latestModelRun();
   auto decisions = session_.decisions();
   if (!run.ok() || !decisions.ok()) {
@@ -1046,6 +1068,13 @@ void MainWindow::refreshReview() {
   } else {
     history = std::move(decisions.value());
   }
+  if (blindReading_ && !revealed_) {
+    // A blind read sees only the reader's own marks.
+    const std::string me = session_.reader().toStdString();
+    history.erase(std::remove_if(history.begin(), history.end(),
+                                 [&](const core::Decision& d) { return d.reader != me; }),
+                  history.end());
+  }
   const auto reviewed = core::applyDecisions(modelFindings_, history);
   findings_->showReview(reviewed, volume_->geometry());
   // The 3D overview: green what the reader accepted, grey what they
@@ -1060,10 +1089,80 @@ void MainWindow::refreshReview() {
   volumeView_->setMarkers(markers);
 }
 
+void MainWindow::setEducationalMode(bool on) {
+  {
+    const QSignalBlocker quiet(educationalAction_);
+    educationalAction_->setChecked(on);
+  }
+  if (blindReading_ == on) return;
+  blindReading_ = on;
+  revealed_ = false;
+  revealAction_->setEnabled(on);
+  runModelAction_->setEnabled(!on);
+  if (on) {
+    for (auto* v : viewports_) v->setOverlay(nullptr);
+    findings_->clear();
+  }
+  if (volume_) showStoredRun();
+}
+
+QString MainWindow::revealBlindRead() {
+  if (!blindReading_ || !volume_ || !session_.isOpen()) return {};
+  revealed_ = true;
+  showStoredRun();
+  auto run = session_.latestModelRun();
+  auto decisions = session_.decisions();
+  if (!run.ok() || !decisions.ok()) {
+    problems_->report(!run.ok() ? run.error() : decisions.error());
+    return {};
+  }
+  std::vector<core::Decision> mine;
+  for (const auto& d : decisions.value())
+    if (d.reader == session_.reader().toStdString()) mine.push_back(d);
+  const core::ModelRun* ai = run.value() ? &*run.value() : nullptr;
+  const auto marks = readerMarksOn(ai, mine);
+  // The reference: the study's own folder (a synthetic case's truth.json),
+  // else the folder last chosen for reader statistics (experts' reports).
+  std::optional<std::vector<TruthNodule>> nodules;
+  for (const QString& path :
+       {session_.studyPath(), QSettings().value("reading/reference").toString()}) {
+    if (path.isEmpty() || nodules) continue;
+    auto reference = loadReadingReference(path.toStdString());
+    if (!reference.ok()) continue;
+    auto found = reference.value().ctStudies.find(session_.studyUid().toStdString());
+    if (found != reference.value().ctStudies.end()) nodules = found->second;
+  }
+  QString text;
+  if (!nodules) {
+    text =
+        tr("The AI's findings are shown. No reference knows this case (a truth.json beside "
+           "it, or experts' reports filed with `vigie-cli review import-sr` and chosen in "
+           "Worklist > Reader statistics), so the read is not scored.");
+  } else {
+    const auto score =
+        scoreBlindRead(marks, ai ? std::optional(ai->findings) : std::nullopt, *nodules);
+    text = QString::fromStdString(describeBlindRead(score));
+    auto logged = session_.audit(
+        "educational read revealed",
+        QString("study %1: %2 of %3 found, %4 false positives")
+            .arg(session_.studyUid())
+            .arg(score.reader.hits)
+            .arg(score.reader.nodules)
+            .arg(score.reader.falsePositives));
+    if (!logged.ok()) problems_->report(logged.error());
+  }
+  statusBar()->showMessage(text, 30000);
+  auto* box =
+      new QMessageBox(QMessageBox::Information, tr("Your read"), text, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+  return text;
+}
+
 void MainWindow::setModelBusy(bool busy) {
   progress_->setVisible(busy);
   cancelButton_->setVisible(busy);
-  runModelAction_->setEnabled(!busy);
+  runModelAction_->setEnabled(!busy && !blindReading_);
 }
 
 void MainWindow::showModelRun(const ModelRun& run) {

@@ -112,6 +112,18 @@ class MainWindow : public QMainWindow {
   bool editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
   /// Attaches a note and a category to the selected finding (Annotate).
   bool annotateSelected(const QString& note, const QString& category);
+  /// Educational mode (AI > Educational mode): the AI's findings, its
+  /// heatmap and the other readers' marks stay hidden, and the model cannot
+  /// run, while the reader reads the case blind and marks what they see
+  /// (Add); revealBlindRead then shows the AI and scores the read.
+  void setEducationalMode(bool on);
+  bool educationalMode() const { return blindReading_; }
+  /// Shows the AI's stored findings and scores the reader's marks, and the
+  /// AI's, against the case's reference (the study folder's truth.json, or
+  /// the reference folder last used for reader statistics); the score is
+  /// shown, audited (counts only) and returned; empty when there is nothing
+  /// to reveal (not in educational mode, no study).
+  QString revealBlindRead();
   /// Records a finding the model missed (Add); it joins the table.
   bool addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
   /// The point the three views meet at (their slices' intersection), LPS mm.
@@ -209,6 +221,10 @@ class MainWindow : public QMainWindow {
   PlanarImageView* planarView_ = nullptr;
   PacsQueryDialog* pacsDialog_ = nullptr;
   ReaderStatisticsDialog* statisticsDialog_ = nullptr;
+  QAction* educationalAction_ = nullptr;
+  QAction* revealAction_ = nullptr;
+  bool blindReading_ = false;  ///< educational mode is on
+  bool revealed_ = false;      ///< ... and the open case was revealed
   QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};

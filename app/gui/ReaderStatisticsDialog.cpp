@@ -17,6 +17,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QSettings>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -128,7 +129,9 @@ ReaderStatisticsDialog::ReaderStatisticsDialog(ReviewSession* session, QWidget* 
     : QDialog(parent), session_(session), job_(this) {
   setWindowTitle(tr("Reader statistics"));
   reference_ = new QLineEdit(this);
-  reference_->setPlaceholderText(tr("a labels CSV, a truth folder, or CT case folders"));
+  reference_->setPlaceholderText(
+      tr("a labels CSV, a truth folder, CT case folders, or experts' reports (import-sr)"));
+  reference_->setText(QSettings().value(QStringLiteral("reading/reference")).toString());
   auto* folder = new QPushButton(tr("Folder..."), this);
   auto* csv = new QPushButton(tr("Labels CSV..."), this);
   connect(folder, &QPushButton::clicked, this, [this] {
@@ -246,6 +249,9 @@ void ReaderStatisticsDialog::compute() {
     return;
   }
   records_ = records.value();
+  // Remembered: the next session starts from it, and educational mode
+  // scores a blind read against it.
+  QSettings().setValue(QStringLiteral("reading/reference"), path);
   status_->setText(tr("Computing..."));
   job_.start([this, records = records_, path = path.toStdString(), options](const auto& token) {
     auto reference = loadReadingReference(path);

@@ -36,29 +36,16 @@ struct FindingCalls {
   }
 };
 
-/// Judges marks against a case's nodules: hits, misses, false positives.
+/// Judges marks against a case's nodules into `read` (whose identity and
+/// calls on the AI's findings are already there).
 void judgeMarks(const std::vector<core::Finding>& marks, const std::vector<TruthNodule>& nodules,
                 CtCaseRead& read) {
-  read.nodules = nodules.size();
-  std::vector<bool> hit(nodules.size(), false);
-  for (const auto& mark : marks) {
-    CtMark judged{mark.score, 0};
-    for (std::size_t n = 0; n < nodules.size(); ++n) {
-      if (hits(mark, nodules[n])) {
-        judged.lesion = static_cast<int>(n) + 1;
-        hit[n] = true;
-        break;
-      }
-    }
-    if (judged.lesion == 0) ++read.falsePositives;
-    read.marks.push_back(judged);
-  }
-  for (std::size_t n = 0; n < nodules.size(); ++n) {
-    if (hit[n])
-      ++read.hits;
-    else
-      read.missedLesions.push_back(static_cast<int>(n) + 1);
-  }
+  CtCaseRead judged = judgeCtMarks(marks, nodules);
+  read.nodules = judged.nodules;
+  read.hits = judged.hits;
+  read.falsePositives = judged.falsePositives;
+  read.missedLesions = std::move(judged.missedLesions);
+  read.marks = std::move(judged.marks);
 }
 
 /// A reader's marks on a case from their calls on the AI's findings and
@@ -317,6 +304,32 @@ ReaderFigures aiFigures(const ReviewRecords& records,
 }
 
 }  // namespace
+
+CtCaseRead judgeCtMarks(const std::vector<core::Finding>& marks,
+                        const std::vector<TruthNodule>& nodules) {
+  CtCaseRead read;
+  read.nodules = nodules.size();
+  std::vector<bool> hit(nodules.size(), false);
+  for (const auto& mark : marks) {
+    CtMark judged{mark.score, 0};
+    for (std::size_t n = 0; n < nodules.size(); ++n) {
+      if (hits(mark, nodules[n])) {
+        judged.lesion = static_cast<int>(n) + 1;
+        hit[n] = true;
+        break;
+      }
+    }
+    if (judged.lesion == 0) ++read.falsePositives;
+    read.marks.push_back(judged);
+  }
+  for (std::size_t n = 0; n < nodules.size(); ++n) {
+    if (hit[n])
+      ++read.hits;
+    else
+      read.missedLesions.push_back(static_cast<int>(n) + 1);
+  }
+  return read;
+}
 
 std::vector<core::Finding> readerMarksOn(const core::ModelRun* run,
                                          const std::vector<core::Decision>& decisions) {

@@ -73,6 +73,13 @@ struct ReadingStatistics {
   std::size_t ctReferenceCases = 0, referencePhotographs = 0;
 };
 
+/// Judges marks on a CT case against its reference nodules: a mark hits a
+/// nodule when its centre lies within the nodule's radius (the first it
+/// hits, in the reference's order); hits, missed nodules (1-based), false
+/// positives, each mark's nodule.
+CtCaseRead judgeCtMarks(const std::vector<core::Finding>& marks,
+                        const std::vector<TruthNodule>& nodules);
+
 /// A reader's marks on a CT case, as the statistics count them, from the
 /// case's latest model run (may be null) and that reader's decisions on it
 /// (oldest first).

@@ -6,6 +6,7 @@
 
 #include "DrLabels.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/MeasurementReportReader.h"
 #include "vigie/imaging/fundus/Photograph.h"
 
 namespace vigie::app {
@@ -82,6 +83,24 @@ core::Status readCtCase(const fs::path& folder, ReadingReference& reference) {
   return {};
 }
 
+/// An expert's structured report (as `review import-sr` files them): the
+/// nodules it stands behind are the reference of its study. A DICOM file
+/// that is not a report is not a reference, and is passed over.
+core::Status readExpertReport(const fs::path& file, ReadingReference& reference) {
+  auto report = imaging::readNoduleReport(file);
+  if (!report.ok())
+    return report.error().code == core::ErrorCode::Unsupported ? core::Status() : report.error();
+  const std::string& study = report.value().studyUid;
+  if (reference.ctStudies.count(study))
+    return problem(file,
+                   "a second reference for study " + study + " (one expert report per study)");
+  auto& nodules = reference.ctStudies[study];
+  for (const auto& n : report.value().nodules)
+    nodules.push_back({n.centerMm, n.diameterMm, "reported"});
+  reference.ctNames[study] = file.stem().string();
+  return {};
+}
+
 core::Status readFolder(const fs::path& folder, ReadingReference& reference) {
   const fs::path truthFile = folder / "truth.json";
   std::error_code ec;
@@ -93,15 +112,21 @@ core::Status readFolder(const fs::path& folder, ReadingReference& reference) {
       return readFundusTruth(folder, truth, reference);
     return readCtCase(folder, reference);
   }
-  std::vector<fs::path> cases;
+  std::vector<fs::path> cases, reports;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     if (entry.is_directory() && fs::exists(entry.path() / "truth.json"))
       cases.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".dcm")
+      reports.push_back(entry.path());
   }
   if (ec) return core::makeError(core::ErrorCode::IoError, folder.string() + ": " + ec.message());
   std::sort(cases.begin(), cases.end());
+  std::sort(reports.begin(), reports.end());
   for (const auto& dir : cases) {
     if (auto read = readFolder(dir, reference); !read.ok()) return read;
+  }
+  for (const auto& file : reports) {
+    if (auto read = readExpertReport(file, reference); !read.ok()) return read;
   }
   return {};
 }
@@ -119,8 +144,9 @@ core::Result<ReadingReference> loadReadingReference(const fs::path& path) {
   if (reference.ctStudies.empty() && reference.photographs.empty())
     return core::makeError(core::ErrorCode::NotFound,
                            path.string() +
-                               ": no reference here (a labels CSV, a folder with a truth.json, or "
-                               "case folders with one each)");
+                               ": no reference here (a labels CSV, a folder with a truth.json, "
+                               "case folders with one each, or expert reports filed by `review "
+                               "import-sr`)");
   return reference;
 }
 

@@ -32,7 +32,10 @@ struct ReadingReference {
 ///   grade, gradable; the PNG, JPEG and DICOM copies of each photograph all
 ///   get its reference);
 /// - a synthetic CT case folder (truth.json and the DICOM series), or a
-///   folder of such case folders: each case by its series' Study Instance UID.
+///   folder of such case folders: each case by its series' Study Instance UID;
+/// - in that folder, experts' structured reports (*.dcm, TID 1500, as
+///   `review import-sr` files them): the nodules each stands behind are the
+///   reference of its study (type "reported"); one report per study.
 /// Errors name the file and the problem; a path with no reference at all
 /// is an error.
 core::Result<ReadingReference> loadReadingReference(const std::filesystem::path& path);

@@ -7,6 +7,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -81,6 +84,7 @@ class MainWindowTest : public QObject {
   void reportsAFolderWithoutDicom();
   void runsAModelAndShowsItsHeatmapAndFindings();
   void keepsConfirmAndRejectAcrossSessions();
+  void readsBlindThenRevealsAndScoresTheRead();
   void editsAnnotatesAddsAndExportsAsDicom();
   void cancelsAModelRun();
   void showsFundusPhotographsRedFreeAndEnhanced();
@@ -237,6 +241,50 @@ bool runTestModel(MainWindow& window) {
   QSignalSpy finished(&window, &MainWindow::modelFinished);
   window.runModel();
   return finished.wait(120000);
+}
+
+void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  int aiFindings = 0;
+  {
+    // A senior reader ran the model and confirmed a finding.
+    MainWindow window;
+    window.openReviewStore(store, "dr.senior");
+    QVERIFY(showDemoCt(window));
+    QVERIFY(runTestModel(window));
+    aiFindings = window.findingsPanel()->findingCount();
+    QVERIFY(aiFindings >= 1);
+    window.findingsPanel()->select(0);
+    QVERIFY(window.decideSelected(vigie::core::DecisionKind::Confirm));
+  }
+  QFile truthFile(VIGIE_DEMO_DIR "/ct/truth.json");
+  QVERIFY(truthFile.open(QIODevice::ReadOnly));
+  const QJsonArray nodules = QJsonDocument::fromJson(truthFile.readAll())["nodules"].toArray();
+  QVERIFY(!nodules.isEmpty());
+  const QJsonArray centre = nodules[0].toObject()["center_mm"].toArray();
+
+  // The resident reads blind: neither the AI nor the senior's mark shows,
+  // and the model cannot run.
+  MainWindow window;
+  window.openReviewStore(store, "resident");
+  window.setEducationalMode(true);
+  QVERIFY(showDemoCt(window));
+  QCOMPARE(window.findingsPanel()->findingCount(), 0);
+  QVERIFY(window.addFinding({centre[0].toDouble(), centre[1].toDouble(), centre[2].toDouble()},
+                            nodules[0].toObject()["diameter_mm"].toDouble()));
+  QCOMPARE(window.findingsPanel()->findingCount(), 1);
+
+  // Revealed: the AI's findings join the resident's, and the read is scored.
+  const QString text = window.revealBlindRead();
+  QVERIFY2(text.startsWith(QString("You found 1 of %1 nodule").arg(nodules.size())),
+           qPrintable(text));
+  QVERIFY2(text.contains("The AI found"), qPrintable(text));
+  QCOMPARE(window.findingsPanel()->findingCount(), aiFindings + 1);
+  QVERIFY(window.grab().save(artefactDir() + "/vigie-educational-reveal.png"));
+  window.setEducationalMode(false);
+  QVERIFY(!window.educationalMode());
+  QVERIFY(window.revealBlindRead().isEmpty());  // nothing to reveal outside the mode
 }
 
 void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QListWidget>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -110,6 +111,12 @@ class ReaderStatisticsDialogTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName("vigie-tests");
+    QCoreApplication::setApplicationName("reader-statistics-test");
+    QSettings().clear();
+  }
+
   void showsEachReaderAgainstTheReferenceAndDrillsDownToTheCases() {
     QTemporaryDir dir;
     const Fixture fx = makeFixture(dir);
@@ -179,6 +186,7 @@ class ReaderStatisticsDialogTest : public QObject {
     QVERIFY(session.open(dir.filePath("review.sqlite"), "trainer").ok());
     ReaderStatisticsDialog dialog(&session);
     QSignalSpy failed(&dialog, &ReaderStatisticsDialog::failed);
+    dialog.setReference("");
     dialog.compute();  // no reference chosen
     QCOMPARE(failed.count(), 1);
     dialog.setReference(dir.filePath("missing"));

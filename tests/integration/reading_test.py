@@ -18,6 +18,9 @@ known truth and simulated readers.
   the truth.json files with our own hit test.
 - `--reader` shows the others as anonymised peers (no name leaks); the
   MRMC exports (iMRMC input, FROC CSVs) have the counts they should.
+- An expert's read exported as an SR and filed by `review import-sr` is a
+  reference `review stats` takes; what is not a report, or a second report
+  for a study, is refused.
 - The trainer's view (`review case`) of a CT study shows the model's
   findings, the reader's calls and the reference side by side, with the
   misses and the trainer's comments (`review comment`).
@@ -299,6 +302,36 @@ def read_ct(cli, store, ct_root):
     return expected
 
 
+def check_expert_reference(cli, store, ct_root, work):
+    """An expert's read, exported as an SR and filed by `review import-sr`,
+    is the reference readers are judged against: the expert against their
+    own report finds every nodule with no false positive."""
+    case = os.path.join(ct_root, sorted(os.listdir(ct_root))[0])
+    exported = os.path.join(work, "expert-export")
+    run_ok(cli, "export", case, "--out", exported, "--store", store, "--reader", "dave")
+    references = os.path.join(work, "expert-references")
+    filed = run_ok(cli, "review", "import-sr", os.path.join(exported, "sr.dcm"), "--into",
+                   references)
+    nodules = int(filed.stdout.split(": ")[1].split(" ")[0])
+    check(nodules >= 1 and "1 report filed" in filed.stdout,
+          f"import-sr files the expert's report with its {nodules} nodules")
+    stats = json.loads(run_ok(cli, "review", "stats", "--store", store, "--reference",
+                              references, "--json").stdout)
+    dave = next((r for r in stats["readers"] if r["reader"] == "dave"), None)
+    check(dave is not None and dave["sensitivity"]["value"] == 1.0 and
+          dave["sensitivity"]["n"] == nodules and dave["fp_per_case"]["value"] == 0.0,
+          "judged against their own imported report, the expert finds every nodule, no FP")
+    again = run(cli, "review", "import-sr", os.path.join(exported, "seg-nodules.dcm"),
+                os.path.join(exported, "sr.dcm"), "--into", references)
+    check(again.returncode == 1 and "not a structured report" in again.stderr,
+          "import-sr refuses what is not a structured report, naming it")
+    other = os.path.join(work, "expert-export-2")
+    run_ok(cli, "export", case, "--out", other, "--store", store, "--reader", "dave")
+    second = run(cli, "review", "import-sr", os.path.join(other, "sr.dcm"), "--into", references)
+    check(second.returncode == 1 and "already has a reference" in second.stderr,
+          "a second report for the same study is refused without --replace")
+
+
 def check_ct_stats(cli, store, ct_root, expected, mrmc):
     stats = json.loads(run_ok(cli, "review", "stats", "--store", store, "--reference", ct_root,
                               "--json", "--mrmc-out", mrmc).stdout)
@@ -490,6 +523,7 @@ def main():
     check_ct_stats(cli, store, ct, expected, os.path.join(work, "mrmc-ct"))
     check_imrmc(cli, store, fundus, finals, os.path.join(work, "mrmc-fundus"))
     check_case_review(cli, store, ct)
+    check_expert_reference(cli, store, ct, work)
     check_double_reading(cli, work)
     disagreements = json.loads(run_ok(cli, "worklist", "--store", store, "--disagreement",
                                       "--json").stdout)

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <set>
 
 #include "TestFolder.h"
@@ -19,6 +20,7 @@
 #include "vigie/imaging/dicom/Deidentifier.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/FundusReportWriter.h"
+#include "vigie/imaging/dicom/MeasurementReportReader.h"
 #include "vigie/imaging/dicom/MeasurementReportWriter.h"
 #include "vigie/imaging/dicom/SegmentationWriter.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
@@ -140,6 +142,54 @@ TEST(MeasurementReport, IsATid1500ComprehensiveSrWithOneGroupPerFinding) {
   EXPECT_FLOAT_EQ(x, 1.5f);
   EXPECT_FLOAT_EQ(y, -2.0f);
   EXPECT_FLOAT_EQ(z, -4.0f);
+}
+
+TEST(MeasurementReport, ReadsBackAsTheNodulesItsReaderStandsBehind) {
+  SourceFixture fx;
+  imaging::CtMeasurementReport report;
+  report.producer = producer();
+  report.exportingReader = "dr.a";
+  report.findings = {finding(1, core::ReviewState::Confirmed, {1.5, -2.0, -4.0}, 6.0, 0.93),
+                     finding(2, core::ReviewState::Rejected, {5.0, 3.0, 2.0}, 4.0, 0.71),
+                     finding(3, core::ReviewState::Pending, {7.0, 3.0, 2.0}, 4.0, 0.55),
+                     finding(4, core::ReviewState::Edited, {-3.0, 1.0, 2.0}, 8.5, 0.60),
+                     finding(1001, core::ReviewState::Added, {-6.0, 4.0, 0.0}, 3.5, {})};
+  imaging::ReaderMeasurement length;
+  length.id = 7;
+  length.reader = "dr.a";
+  length.a = {0, 0, 0};
+  length.b = {10, 0, 0};
+  length.value = 10.0;
+  report.measurements = {length};
+  const auto file = fx.dir / "expert.dcm";
+  auto uid = imaging::writeCtMeasurementReport(fx.source, report, file);
+  ASSERT_TRUE(uid.ok()) << uid.error().message;
+
+  auto read = imaging::readNoduleReport(file);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read.value().studyUid, fx.source.studyUid);
+  EXPECT_EQ(read.value().sopInstanceUid, uid.value());
+  ASSERT_EQ(read.value().nodules.size(), 3u);  // confirmed, edited, added
+  EXPECT_EQ(read.value().notAccepted, 2u);     // rejected, pending
+  EXPECT_EQ(read.value().otherGroups, 1u);     // the length
+  const auto& first = read.value().nodules[0];
+  EXPECT_NEAR(first.centerMm.x, 1.5, 1e-4);
+  EXPECT_NEAR(first.centerMm.y, -2.0, 1e-4);
+  EXPECT_NEAR(first.centerMm.z, -4.0, 1e-4);
+  EXPECT_DOUBLE_EQ(first.diameterMm, 6.0);
+  EXPECT_EQ(first.trackingId, "Vigie finding 1");
+  EXPECT_DOUBLE_EQ(read.value().nodules[1].diameterMm, 8.5);
+  EXPECT_EQ(read.value().nodules[2].trackingId, "Vigie finding 1001");
+
+  // Not a report, not DICOM: errors that name the file.
+  auto image = imaging::readNoduleReport(fx.source.slices[0].file);
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.error().code, core::ErrorCode::Unsupported);
+  EXPECT_NE(image.error().message.find(fx.source.slices[0].file.string()), std::string::npos);
+  std::ofstream(fx.dir / "junk.dcm") << "not dicom";
+  auto junk = imaging::readNoduleReport(fx.dir / "junk.dcm");
+  ASSERT_FALSE(junk.ok());
+  EXPECT_NE(junk.error().message.find("junk.dcm"), std::string::npos);
 }
 
 TEST(NoduleSegmentation, HasOneSegmentPerAcceptedFindingOnTheSourceSlices) {

@@ -1,0 +1,145 @@
+#include "vigie/imaging/dicom/MeasurementReportReader.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+
+#include <optional>
+#include <sstream>
+
+#include "DcmtkSetup.h"
+
+namespace vigie::imaging {
+namespace {
+
+bool isCode(const DSRCodedEntryValue& code, const char* value, const char* scheme) {
+  return code.getCodeValue() == value && code.getCodingSchemeDesignator() == scheme;
+}
+
+/// What one measurement group holds, as the report is walked.
+struct Group {
+  std::optional<core::Vec3> center;
+  std::optional<double> diameterMm;
+  std::string decision;  ///< Vigie's 99VIGIE decision code value, when present
+  std::string trackingId;
+};
+
+/// The centre an SCOORD3D gives: its point, or the mean of its points.
+std::optional<core::Vec3> centreOf(DSRSpatialCoordinates3DValue& coordinates) {
+  const auto& points = coordinates.getGraphicDataList();
+  const std::size_t count = points.getNumberOfItems();
+  if (count == 0) return std::nullopt;
+  core::Vec3 sum;
+  for (std::size_t n = 1; n <= count; ++n) {
+    Float32 x = 0, y = 0, z = 0;
+    if (points.getItem(n, x, y, z).bad()) return std::nullopt;
+    sum = sum + core::Vec3{x, y, z};
+  }
+  return sum * (1.0 / static_cast<double>(count));
+}
+
+/// A size in mm from a NUM item in mm or cm; none for other units.
+std::optional<double> millimetres(const DSRNumericMeasurementValue& value) {
+  double number = 0.0;
+  std::istringstream text(value.getNumericValue().c_str());
+  text.imbue(std::locale::classic());
+  if (!(text >> number) || number <= 0.0) return std::nullopt;
+  const auto& unit = value.getMeasurementUnit();
+  if (isCode(unit, "mm", "UCUM")) return number;
+  if (isCode(unit, "cm", "UCUM")) return number * 10.0;
+  return std::nullopt;
+}
+
+void take(DSRContentItem& item, Group& group) {
+  const DSRCodedEntryValue& concept = item.getConceptName();
+  switch (item.getValueType()) {
+    case DSRTypes::VT_SCoord3D:
+      // The Center (DCM 111010) wins over a region the group also has.
+      if (!group.center || isCode(concept, "111010", "DCM"))
+        if (auto* coordinates = item.getSpatialCoordinates3DPtr())
+          if (auto centre = centreOf(*coordinates)) group.center = centre;
+      break;
+    case DSRTypes::VT_Num:
+      if (isCode(concept, "81827009", "SCT") || isCode(concept, "103339001", "DCM") ||
+          isCode(concept, "G-D7FE", "SRT"))
+        if (auto size = millimetres(item.getNumericValue())) group.diameterMm = size;
+      break;
+    case DSRTypes::VT_Code:
+      if (isCode(concept, "decision", "99VIGIE"))
+        group.decision = item.getCodeValue().getCodeValue().c_str();
+      break;
+    case DSRTypes::VT_Text:
+      if (isCode(concept, "112039", "DCM")) group.trackingId = item.getStringValue().c_str();
+      break;
+    default:
+      break;
+  }
+}
+
+void close(std::optional<Group>& group, NoduleReport& report) {
+  if (!group) return;
+  if (!group->center || !group->diameterMm) {
+    ++report.otherGroups;
+  } else if (group->decision == "rejected" || group->decision == "pending") {
+    ++report.notAccepted;
+  } else {
+    report.nodules.push_back({*group->center, *group->diameterMm, group->trackingId});
+  }
+  group.reset();
+}
+
+core::Result<NoduleReport> readUnguarded(const std::filesystem::path& file) {
+  DcmFileFormat format;
+  // Values over 64 KB (an image's pixels, when a folder of slices is searched
+  // for reports) stay on disk unless asked for.
+  constexpr Uint32 kMaxLoadedValue = 64 * 1024;
+  if (format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValue).bad())
+    return core::makeError(core::ErrorCode::ParseError, file.string() + ": not a DICOM file");
+  DcmDataset* dataset = format.getDataset();
+  OFString sopClass, study, instance;
+  dataset->findAndGetOFString(DCM_SOPClassUID, sopClass);
+  dataset->findAndGetOFString(DCM_StudyInstanceUID, study);
+  dataset->findAndGetOFString(DCM_SOPInstanceUID, instance);
+  if (DSRTypes::sopClassUIDToDocumentType(sopClass) == DSRTypes::DT_invalid)
+    return core::makeError(core::ErrorCode::Unsupported,
+                           file.string() + ": not a structured report");
+  DSRDocument document;
+  if (auto read = document.read(*dataset); read.bad())
+    return core::makeError(
+        core::ErrorCode::ParseError,
+        file.string() + ": the structured report cannot be read (" + read.text() + ")");
+  if (study.empty())
+    return core::makeError(core::ErrorCode::ParseError,
+                           file.string() + ": the report names no study");
+  NoduleReport report;
+  report.studyUid = study.c_str();
+  report.sopInstanceUid = instance.c_str();
+  DSRDocumentTree& tree = document.getTree();
+  if (tree.gotoRoot() == 0) return report;
+  // Depth first: a group runs until an item at its own level or above.
+  std::optional<Group> group;
+  std::size_t groupLevel = 0;
+  do {
+    DSRContentItem& item = tree.getCurrentContentItem();
+    const std::size_t level = tree.getLevel();
+    if (group && level <= groupLevel) close(group, report);
+    if (item.getValueType() == DSRTypes::VT_Container &&
+        isCode(item.getConceptName(), "125007", "DCM")) {
+      group.emplace();
+      groupLevel = level;
+    } else if (group) {
+      take(item, *group);
+    }
+  } while (tree.iterate() != 0);
+  close(group, report);
+  return report;
+}
+
+}  // namespace
+
+core::Result<NoduleReport> readNoduleReport(const std::filesystem::path& file) {
+  internal::ensureDcmtkReady();
+  return internal::guardAgainstDcmtkExceptions(file.string(), [&] { return readUnguarded(file); });
+}
+
+}  // namespace vigie::imaging
