@@ -1142,13 +1142,12 @@ QString MainWindow::revealBlindRead() {
     const auto score =
         scoreBlindRead(marks, ai ? std::optional(ai->findings) : std::nullopt, *nodules);
     text = QString::fromStdString(describeBlindRead(score));
-    auto logged = session_.audit(
-        "educational read revealed",
-        QString("study %1: %2 of %3 found, %4 false positives")
-            .arg(session_.studyUid())
-            .arg(score.reader.hits)
-            .arg(score.reader.nodules)
-            .arg(score.reader.falsePositives));
+    auto logged = session_.audit("educational read revealed",
+                                 QString("study %1: %2 of %3 found, %4 false positives")
+                                     .arg(session_.studyUid())
+                                     .arg(score.reader.hits)
+                                     .arg(score.reader.nodules)
+                                     .arg(score.reader.falsePositives));
     if (!logged.ok()) problems_->report(logged.error());
   }
   statusBar()->showMessage(text, 30000);
