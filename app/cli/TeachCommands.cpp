@@ -137,10 +137,13 @@ core::Status packageCt(const TeachRequest& request, core::ReviewStore& store,
   if (!request.unknown) {
     auto exported =
         exportReview(source.value(), store, request.reader, identifiedDir, VIGIE_VERSION);
-    if (!exported.ok()) return exported.error();
-    objects = {{exported.value().report, dir / "dicom" / "sr.dcm"},
-               {exported.value().segmentation, dir / "dicom" / "seg-nodules.dcm"}};
-    package.model = exported.value().model;
+    if (exported.ok()) {
+      objects = {{exported.value().report, dir / "dicom" / "sr.dcm"},
+                 {exported.value().segmentation, dir / "dicom" / "seg-nodules.dcm"}};
+      package.model = exported.value().model;
+    } else if (exported.error().code != core::ErrorCode::NotFound) {
+      return exported.error();
+    }  // NotFound: nobody read it and the AI never ran (a normal case): no SR to add
   }
   imaging::DeidentificationReport report;
   const int failed =

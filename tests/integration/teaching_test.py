@@ -208,6 +208,19 @@ def check_ct(cli, models, work, store):
         check(is_not_blank(shot, work, expect_yellow=False),
               "headless Chromium shows the quiz without marks")
 
+    # A case nobody read and the AI never ran on (a normal scan, say) still
+    # makes a teaching file: the series, the page, no SR.
+    fresh_store = os.path.join(work, "fresh.sqlite")
+    run_ok(cli, "worklist", "add", case, "--store", fresh_store)
+    unread = os.path.join(work, "teaching-unread")
+    run_ok(cli, "teach", "export", "--store", fresh_store, "--study", study, "--out", unread,
+           "--history", "A normal scan.")
+    unread_html = open(os.path.join(unread, "index.html"), encoding="utf-8").read()
+    check(len(glob.glob(os.path.join(unread, "dicom", "series", "*.dcm"))) == 48 and
+          not os.path.exists(os.path.join(unread, "dicom", "sr.dcm")) and
+          "A normal scan." in unread_html and "The model found nothing" in unread_html,
+          "an unread case without a model run makes a teaching file without an SR")
+
     # Refusals: nothing is written over, nothing is left behind.
     again = run(cli, "teach", "export", "--store", store, "--study", study, "--out", package)
     check(again.returncode != 0 and "not empty" in again.stderr,
