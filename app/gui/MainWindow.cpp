@@ -17,6 +17,7 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
@@ -522,6 +523,13 @@ void MainWindow::buildAiMenu() {
     if (dialog.exec() == QDialog::Accepted)
       addFinding(dialog.centre(), dialog.diameter(), dialog.note());
   });
+  QAction* commentFinding =
+      actions_->add(ai, tr("Co&mment on the selected finding..."), QKeySequence(),
+                    tr("A trainer's comment on the selected finding"));
+  connect(commentFinding, &QAction::triggered, this, [this] { askForComment(true); });
+  QAction* commentStudy = actions_->add(ai, tr("Comment on the &study..."), QKeySequence(),
+                                        tr("A trainer's comment on the whole study"));
+  connect(commentStudy, &QAction::triggered, this, [this] { askForComment(false); });
   ai->addSeparator();
   educationalAction_ =
       actions_->add(ai, tr("Ed&ucational mode: read blind"), QKeySequence(),
@@ -1087,6 +1095,39 @@ void MainWindow::refreshReview() {
     markers.push_back({f.centerMm, f.diameterMm, colour});
   }
   volumeView_->setMarkers(markers);
+}
+
+void MainWindow::askForComment(bool onSelectedFinding) {
+  if (onSelectedFinding && !findings_->selectedFinding()) {
+    problems_->report(tr("Select a finding to comment on it."));
+    return;
+  }
+  bool ok = false;
+  const QString text = QInputDialog::getMultiLineText(
+      this, tr("Trainer's comment"),
+      onSelectedFinding ? tr("Comment on the selected finding:") : tr("Comment on the study:"),
+      QString(), &ok);
+  if (ok) commentOnStudy(text, onSelectedFinding);
+}
+
+bool MainWindow::commentOnStudy(const QString& text, bool onSelectedFinding) {
+  std::optional<int> findingId;
+  if (onSelectedFinding) {
+    const auto finding = findings_->selectedFinding();
+    if (!finding) {
+      problems_->report(tr("Select a finding to comment on it."));
+      return false;
+    }
+    findingId = finding->id;
+  }
+  auto recorded = session_.recordComment(text, findingId);
+  if (!recorded.ok()) {
+    problems_->report(recorded.error());
+    return false;
+  }
+  statusBar()->showMessage(tr("Comment saved"), 5000);
+  worklist_->storeChanged();
+  return true;
 }
 
 void MainWindow::setEducationalMode(bool on) {

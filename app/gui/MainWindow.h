@@ -124,6 +124,10 @@ class MainWindow : public QMainWindow {
   /// shown, audited (counts only) and returned; empty when there is nothing
   /// to reveal (not in educational mode, no study).
   QString revealBlindRead();
+  /// Records a trainer's comment on the open study, or on the selected
+  /// finding (`onSelectedFinding`); false, with the reason in the Problems
+  /// list, when it could not be saved. `review case` and teaching files show it.
+  bool commentOnStudy(const QString& text, bool onSelectedFinding);
   /// Records a finding the model missed (Add); it joins the table.
   bool addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
   /// The point the three views meet at (their slices' intersection), LPS mm.
@@ -196,6 +200,8 @@ class MainWindow : public QMainWindow {
   /// The selected finding, or a hint in the status bar when none is.
   std::optional<core::ReviewedFinding> selectedOrHint();
   void setModelBusy(bool busy);
+  /// Asks for a trainer's comment (AI > Comment ...) and records it.
+  void askForComment(bool onSelectedFinding);
   /// Lists and draws the open study's stored measurements.
   void showStoredMeasurements();
   /// Redraws the crosshair of every view where the other two cut it.

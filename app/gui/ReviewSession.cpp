@@ -125,6 +125,22 @@ core::Status ReviewSession::recordCaseEvent(core::CaseEvent event) {
   return {};
 }
 
+core::Status ReviewSession::recordComment(const QString& text, std::optional<int> findingId) {
+  if (!store_) return noStore("comment");
+  if (studyUid_.isEmpty())
+    return core::makeError(core::ErrorCode::InvalidArgument, "no study is open to comment on");
+  if (text.trimmed().isEmpty())
+    return core::makeError(core::ErrorCode::InvalidArgument, "an empty comment is not recorded");
+  core::CaseComment comment;
+  comment.caseUid = studyUid_.toStdString();
+  comment.findingId = findingId;
+  comment.text = text.trimmed().toStdString();
+  comment.author = reader_.toStdString();
+  auto recorded = store_->recordComment(std::move(comment));
+  if (!recorded.ok()) return recorded.error();
+  return {};
+}
+
 core::Result<bool> ReviewSession::gradesHidden(const QString& photograph,
                                                const std::vector<core::FundusGrade>& grades) const {
   if (!store_) return false;

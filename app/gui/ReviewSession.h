@@ -54,6 +54,9 @@ class ReviewSession {
   core::Status recordFundusAiResult(core::FundusAiResult result);
   /// An assignment, reading state or priority of a case, by the reader.
   core::Status recordCaseEvent(core::CaseEvent event);
+  /// A trainer's comment on the open study, or on one of its findings
+  /// (append-only, audited; the text is not written to the audit log).
+  core::Status recordComment(const QString& text, std::optional<int> findingId);
   /// Whether the site's double reading hides a photograph's `grades` from
   /// the reader now (a blind second reading of it is theirs to give).
   core::Result<bool> gradesHidden(const QString& photograph,

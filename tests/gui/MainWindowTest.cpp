@@ -84,7 +84,7 @@ class MainWindowTest : public QObject {
   void reportsAFolderWithoutDicom();
   void runsAModelAndShowsItsHeatmapAndFindings();
   void keepsConfirmAndRejectAcrossSessions();
-  void readsBlindThenRevealsAndScoresTheRead();
+  void readsBlindThenRevealsAndScoresTheRead();  // and a trainer's comments
   void editsAnnotatesAddsAndExportsAsDicom();
   void cancelsAModelRun();
   void showsFundusPhotographsRedFreeAndEnhanced();
@@ -257,6 +257,22 @@ void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
     QVERIFY(aiFindings >= 1);
     window.findingsPanel()->select(0);
     QVERIFY(window.decideSelected(vigie::core::DecisionKind::Confirm));
+    // The senior comments as a trainer: on the finding, on the study; an
+    // empty comment is refused.
+    QVERIFY(window.commentOnStudy("a classic solid nodule", true));
+    QVERIFY(window.commentOnStudy("a good teaching case", false));
+    QVERIFY(!window.commentOnStudy("   ", false));
+  }
+  {
+    auto direct = vigie::core::ReviewStore::open(store.toStdString());
+    QVERIFY(direct.ok());
+    auto comments = direct.value()->allComments();
+    QVERIFY(comments.ok());
+    QCOMPARE(comments.value().size(), std::size_t{2});
+    QVERIFY(comments.value()[0].findingId.has_value());
+    QCOMPARE(comments.value()[0].text, std::string("a classic solid nodule"));
+    QVERIFY(!comments.value()[1].findingId.has_value());
+    QCOMPARE(comments.value()[1].author, std::string("dr.senior"));
   }
   QFile truthFile(VIGIE_DEMO_DIR "/ct/truth.json");
   QVERIFY(truthFile.open(QIODevice::ReadOnly));
