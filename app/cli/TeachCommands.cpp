@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/ReviewExport.h"
+#include "../common/TextFormat.h"
 #include "../reading/CaseReview.h"
 #include "../teaching/TeachingRendering.h"
 #include "../teaching/TeachingText.h"
@@ -88,16 +89,10 @@ const imaging::DicomSeriesEntry* studySeries(const imaging::DicomScanResult& sca
   return chosen;
 }
 
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 std::string acquisitionOf(const core::VolumeGeometry& g) {
   return "Chest CT: " + std::to_string(g.size.k) + " axial images of " + std::to_string(g.size.i) +
-         " x " + std::to_string(g.size.j) + " pixels, " + fixed(g.spacing.x, 2) + " x " +
-         fixed(g.spacing.y, 2) + " mm, " + fixed(g.spacing.z, 2) + " mm apart.";
+         " x " + std::to_string(g.size.j) + " pixels, " + formatFixed(g.spacing.x, 2) + " x " +
+         formatFixed(g.spacing.y, 2) + " mm, " + formatFixed(g.spacing.z, 2) + " mm apart.";
 }
 
 /// What the export puts in the package, for teaching-file.json.

@@ -1,18 +1,12 @@
 #include "BlindRead.h"
 
-#include <cstdio>
+#include "TextFormat.h"
 
 namespace vigie::app {
 namespace {
 
 std::string plural(std::size_t count, const char* one, const char* many) {
   return std::to_string(count) + " " + (count == 1 ? one : many);
-}
-
-std::string fixed(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", value);
-  return text;
 }
 
 }  // namespace
@@ -38,9 +32,8 @@ std::string describeBlindRead(const BlindReadScore& score) {
       const int lesion = r.missedLesions[i];
       const TruthNodule& n = score.reference[static_cast<std::size_t>(lesion - 1)];
       text += std::string(i == 0 ? " " : "; ") + "nodule " + std::to_string(lesion) + " (" +
-              fixed(n.diameterMm) + " mm" + (n.type.empty() ? "" : " " + n.type) + " at " +
-              fixed(n.centerMm.x) + ", " + fixed(n.centerMm.y) + ", " + fixed(n.centerMm.z) +
-              " mm)";
+              formatFixed(n.diameterMm, 1) + " mm" + (n.type.empty() ? "" : " " + n.type) + " at " +
+              formatPointMm(n.centerMm) + " mm)";
     }
     text += ".";
   }

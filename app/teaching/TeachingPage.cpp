@@ -1,15 +1,9 @@
 #include "TeachingPage.h"
 
-#include <cstdio>
+#include "TextFormat.h"
 
 namespace vigie::app {
 namespace {
-
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
 
 const char* icdrName(int grade) {
   static const char* const names[] = {"no apparent retinopathy", "mild non-proliferative DR",
@@ -84,9 +78,8 @@ void writeCtFindings(HtmlWriter& html, const CaseReview& r) {
     for (const auto& f : r.findings) {
       std::vector<std::string> cells = {
           std::to_string(f.findingId),
-          f.fromAi ? "AI, score " + fixed(f.score, 2) : "added by " + f.addedBy,
-          fixed(f.diameterMm, 1) + " mm",
-          fixed(f.centerMm.x, 1) + ", " + fixed(f.centerMm.y, 1) + ", " + fixed(f.centerMm.z, 1)};
+          f.fromAi ? "AI, score " + formatFixed(f.score, 2) : "added by " + f.addedBy,
+          formatFixed(f.diameterMm, 1) + " mm", formatPointMm(f.centerMm)};
       std::vector<std::string> classes(cells.size());
       for (const auto& call : f.calls) {
         cells.push_back(describeCall(call));
@@ -111,8 +104,8 @@ void writeCtFindings(HtmlWriter& html, const CaseReview& r) {
       std::string found, missed;
       for (const auto& who : l.foundBy) found += (found.empty() ? "" : ", ") + who;
       for (const auto& who : l.missedBy) missed += (missed.empty() ? "" : ", ") + who;
-      html.row({std::to_string(l.lesion), fixed(l.nodule.diameterMm, 1) + " mm", l.nodule.type,
-                l.foundByAi ? "found" : "missed", found.empty() ? "-" : found,
+      html.row({std::to_string(l.lesion), formatFixed(l.nodule.diameterMm, 1) + " mm",
+                l.nodule.type, l.foundByAi ? "found" : "missed", found.empty() ? "-" : found,
                 missed.empty() ? "-" : missed},
                "td",
                {"", "", "", l.foundByAi ? "" : "disputed", "", missed.empty() ? "" : "disputed"});
@@ -125,7 +118,7 @@ void writeFundusFindings(HtmlWriter& html, const CaseReview& r) {
   if (r.fundusAi) {
     html.element("p", "Model: grade " + gradeText(r.fundusAi->grade, r.fundusAi->gradable) +
                           "; referable-DR probability " +
-                          fixed(r.fundusAi->referableProbability, 2) +
+                          formatFixed(r.fundusAi->referableProbability, 2) +
                           (r.fundusAi->referable ? " (refer)" : " (do not refer)") + ".");
   } else {
     html.element("p", "The model has not assessed this photograph.");
@@ -158,7 +151,7 @@ void writeDiagnosis(HtmlWriter& html, const TeachingPage& page) {
     for (std::size_t i = 0; i < r.lesions.size(); ++i) {
       const auto& n = r.lesions[i].nodule;
       text += (i == 0 ? "" : "; ") + std::string("nodule ") + std::to_string(r.lesions[i].lesion) +
-              ", " + fixed(n.diameterMm, 1) + " mm" + (n.type.empty() ? "" : ", " + n.type);
+              ", " + formatFixed(n.diameterMm, 1) + " mm" + (n.type.empty() ? "" : ", " + n.type);
     }
     if (!r.lesions.empty()) text += ".";
     html.element("p", text);
@@ -202,8 +195,8 @@ std::string describeCall(const ReaderCall& call) {
   if (call.call.empty()) return "-";
   std::string text = call.call;
   if (call.call == "edit" && call.centerMm)
-    text += " (moved to " + fixed(call.centerMm->x, 1) + ", " + fixed(call.centerMm->y, 1) + ", " +
-            fixed(call.centerMm->z, 1) + ")";
+    text += " (moved to " + formatFixed(call.centerMm->x, 1) + ", " +
+            formatFixed(call.centerMm->y, 1) + ", " + formatFixed(call.centerMm->z, 1) + ")";
   if (!call.note.empty()) text += ": " + call.note;
   return text;
 }

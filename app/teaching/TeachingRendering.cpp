@@ -10,10 +10,10 @@
 #include <QUrl>
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <system_error>
 
+#include "TextFormat.h"
 #include "vigie/core/SliceImage.h"
 
 namespace vigie::app {
@@ -57,12 +57,6 @@ namespace {
 
 QString qs(const std::string& text) { return QString::fromStdString(text); }
 
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 /// Something a key image shows: a finding or a missed reference nodule.
 struct Mark {
   enum class Kind { Model, Reader, MissedNodule } kind = Kind::Model;
@@ -93,8 +87,8 @@ std::vector<Mark> marksOf(const CaseReview& review) {
            f.diameterMm,
            {}};
     m.caption = "Finding " + std::to_string(f.findingId) + " (" +
-                (f.fromAi ? "model, score " + fixed(f.score, 2) : "added by " + f.addedBy) + ", " +
-                fixed(f.diameterMm, 1) + " mm)";
+                (f.fromAi ? "model, score " + formatFixed(f.score, 2) : "added by " + f.addedBy) +
+                ", " + formatFixed(f.diameterMm, 1) + " mm)";
     for (const auto& call : f.calls) m.caption += "; " + call.reader + ": " + describeCall(call);
     if (f.lesion > 0) m.caption += "; on reference nodule " + std::to_string(f.lesion);
     if (f.lesion == 0) m.caption += "; on no reference nodule";
@@ -105,7 +99,7 @@ std::vector<Mark> marksOf(const CaseReview& review) {
     if (l.foundByAi) continue;
     Mark m{Mark::Kind::MissedNodule, l.lesion, l.nodule.centerMm, l.nodule.diameterMm, {}};
     m.caption = "Reference nodule " + std::to_string(l.lesion) + " (" +
-                fixed(l.nodule.diameterMm, 1) + " mm" +
+                formatFixed(l.nodule.diameterMm, 1) + " mm" +
                 (l.nodule.type.empty() ? "" : ", " + l.nodule.type) + "), missed by the model";
     marks.push_back(std::move(m));
   }
