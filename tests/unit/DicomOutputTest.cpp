@@ -190,6 +190,10 @@ TEST(MeasurementReport, ReadsBackAsTheNodulesItsReaderStandsBehind) {
   auto junk = imaging::readNoduleReport(fx.dir / "junk.dcm");
   ASSERT_FALSE(junk.ok());
   EXPECT_NE(junk.error().message.find("junk.dcm"), std::string::npos);
+  auto missing = imaging::readNoduleReport(fx.dir / "missing.dcm");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, core::ErrorCode::NotFound);
+  EXPECT_NE(missing.error().message.find("missing.dcm: no such file"), std::string::npos);
 }
 
 TEST(NoduleSegmentation, HasOneSegmentPerAcceptedFindingOnTheSourceSlices) {

@@ -89,6 +89,9 @@ void close(std::optional<Group>& group, NoduleReport& report) {
 }
 
 core::Result<NoduleReport> readUnguarded(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    return core::makeError(core::ErrorCode::NotFound, file.string() + ": no such file");
   DcmFileFormat format;
   // Values over 64 KB (an image's pixels, when a folder of slices is searched
   // for reports) stay on disk unless asked for.
