@@ -10,7 +10,7 @@ PRESET ?= dev
 BUILD := build/$(PRESET)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test fuzz deps build demo models models-ct calibrate-ct models-fundus eval-ct eval-fundus clean format
+.PHONY: run test deb fuzz deps build demo models models-ct calibrate-ct models-fundus eval-ct eval-fundus clean format
 
 deps:
 	$(SUDO) bash packaging/install-deps.sh
@@ -28,6 +28,14 @@ run: demo
 test: build
 	ctest --preset $(PRESET)
 	$(MAKE) fuzz
+
+# The Debian package of this build (CPack; cmake/VigiePackaging.cmake):
+# prints the path of vigie_<version>_amd64.deb. Install it with
+# apt install ./build/dev/packages/vigie_<version>_amd64.deb
+deb: build
+	rm -rf $(BUILD)/packages
+	cd $(BUILD) && cpack -G DEB
+	@echo "Debian package: $$(ls $(abspath $(BUILD))/packages/vigie_*_amd64.deb)"
 
 # libFuzzer on the DICOM reader, FUZZ_SECONDS long (a crash, a sanitizer
 # report, a hang or a runaway allocation fails it; the input is kept in

@@ -14,6 +14,9 @@ PACKAGES=(
   qt6-base-dev libqt6opengl6-dev libgl-dev libvtk9-dev
   # the reader statistics' charts
   qt6-charts-dev
+  # the window in French and English: lrelease and lupdate, and Qt's own
+  # translations (standard buttons, file dialogs)
+  qt6-l10n-tools qt6-translations-l10n
   # imaging
   libinsighttoolkit5-dev libdcmtk-dev libopencv-dev libopenjp2-7-dev
   libcharls-dev zlib1g-dev
@@ -43,6 +46,9 @@ PACKAGES=(
   # teaching files: their HTML opened in a real browser (headless Chromium),
   # their PDF rendered to PNG (pdftoppm) and read back as text (pdftotext)
   chromium poppler-utils
+  # the Debian package (make deb): lintian, and the validators of its desktop
+  # entry and AppStream metadata
+  lintian desktop-file-utils appstream
 )
 
 missing=()

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../common/CommandLine.h"
+#include "../common/InstallLayout.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
@@ -369,9 +370,10 @@ int runBenchInfer(const std::vector<std::string>& args) {
   if (!only.empty() && only != "ct" && only != "fundus")
     return usage("--only takes ct or fundus", kUsage);
   const std::string fundusModel =
-      cl.value("--fundus-model").value_or(VIGIE_MODELS_DIR "/fundus-dr");
+      cl.value("--fundus-model").value_or((modelsDirectory() / "fundus-dr").string());
   if (only == "fundus") return benchFundus(fundusModel, smoke, *runs);
-  const std::string model = cl.value("--model").value_or(VIGIE_MODELS_DIR "/ct-nodule-synth");
+  const std::string model =
+      cl.value("--model").value_or((modelsDirectory() / "ct-nodule-synth").string());
   auto bundle = inference::ModelBundle::open(model);
   if (!bundle.ok()) return fail(bundle.error().message);
   const auto& m = bundle.value().manifest();
@@ -566,9 +568,10 @@ int runBenchBatch(const std::vector<std::string>& args) {
   const auto studies = cl.integer("--studies", smoke ? 2 : 3);
   if (!photographs || !studies || *photographs < 1 || *studies < 1)
     return usage("--photographs and --studies take a positive number", kUsage);
-  const std::string ctModel = cl.value("--model").value_or(VIGIE_MODELS_DIR "/ct-nodule-synth");
+  const std::string ctModel =
+      cl.value("--model").value_or((modelsDirectory() / "ct-nodule-synth").string());
   const std::string fundusModel =
-      cl.value("--fundus-model").value_or(VIGIE_MODELS_DIR "/fundus-dr");
+      cl.value("--fundus-model").value_or((modelsDirectory() / "fundus-dr").string());
   const std::filesystem::path dir = cl.value("--keep").value_or(
       (std::filesystem::temp_directory_path() / ("vigie-bench-batch-" + std::to_string(::getpid())))
           .string());

@@ -9,6 +9,7 @@
 #include "../common/BundleOpening.h"
 #include "../common/CommandLine.h"
 #include "../common/CtAnalysis.h"
+#include "../common/InstallLayout.h"
 #include "../common/SeriesChoice.h"
 #include "../reading/CaseRegistration.h"
 #include "CliCommands.h"
@@ -149,8 +150,8 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
 
 core::Result<std::filesystem::path> namedOrReferenceModel(const std::optional<std::string>& named,
                                                           const char* reference) {
-  if (named) return resolveModel(*named, VIGIE_MODELS_DIR);
-  auto folder = resolveModel(reference, VIGIE_MODELS_DIR);
+  if (named) return resolveModel(*named, modelsDirectory());
+  auto folder = resolveModel(reference, modelsDirectory());
   if (folder.ok())
     std::fprintf(stderr,
                  "vigie-cli: no --model: the shipped reference model %s (synthetic and real "

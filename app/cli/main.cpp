@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/InstallLayout.h"
 #include "CliCommands.h"
 #if VIGIE_CLI_WITH_MODELS
 #include "vigie/inference/ComputeDevice.h"
@@ -29,6 +30,7 @@ int printVersion(const std::vector<std::string>&) {
   std::printf("vigie-cli %s\nLibTorch %s, CUDA %s (%d devices), %d CPU threads\n", VIGIE_VERSION,
               runtime.torchVersion.c_str(), runtime.cudaAvailable ? "available" : "not available",
               runtime.cudaDeviceCount, runtime.cpuThreads);
+  std::printf("Models: %s\n", vigie::app::modelsDirectory().c_str());
   return 0;
 }
 // A command that needs the inference runtime: run here.
@@ -84,7 +86,7 @@ const Command kCommands[] = {
     {"bench", VIGIE_MODEL_COMMAND(cli::runBench), "bench load|infer|batch [--smoke]",
      "measure CT loading, model inference or batch throughput against a baseline"},
     {"version", VIGIE_MODEL_COMMAND(printVersion), "version",
-     "print the version and the inference runtime"},
+     "print the version, the inference runtime and where the models are"},
 };
 
 void printHelp(std::ostream& out) {
@@ -102,13 +104,11 @@ void printHelp(std::ostream& out) {
          "Synthetic data and models are not for clinical use.\n";
 }
 
-/// Replaces this process with vigie-cli-full (next to this executable), with
-/// the same arguments; returns only when that fails.
+/// Replaces this process with vigie-cli-full (beside this executable in the
+/// build tree, in libexec/vigie/ when installed), with the same arguments;
+/// returns only when that fails.
 int runInFullExecutable(char** argv) {
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::filesystem::path full =
-      (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "vigie-cli-full";
+  const std::filesystem::path full = vigie::app::companionExecutable("vigie-cli-full");
   argv[0] = const_cast<char*>(full.c_str());
   ::execv(full.c_str(), argv);
   std::cerr << "vigie-cli: '" << argv[1] << "' runs models and needs " << full.string() << ": "

@@ -1,5 +1,6 @@
 #include "FindingsPanel.h"
 
+#include "DisplayNames.h"
 #include "ModelCardDialog.h"
 
 #include <QCheckBox>
@@ -64,36 +65,36 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   qRegisterMetaType<core::Finding>();
   qRegisterMetaType<core::ReviewedFinding>();
   auto* layout = new QVBoxLayout(this);
-  model_ = new QLabel("No model has run on this study.\nAI > Run nodule model (Ctrl+M).", this);
+  model_ = new QLabel(tr("No model has run on this study.\nAI > Run nodule model (Ctrl+M)."), this);
   model_->setWordWrap(true);
   layout->addWidget(model_);
-  modelCardButton_ = new QPushButton("Model card", this);
+  modelCardButton_ = new QPushButton(tr("Model card"), this);
   modelCardButton_->setObjectName("ctModelCardButton");
   modelCardButton_->setToolTip(
-      "What the model is for, what it was trained and evaluated on, its limits");
+      tr("What the model is for, what it was trained and evaluated on, its limits"));
   modelCardButton_->setEnabled(false);
   layout->addWidget(modelCardButton_, 0, Qt::AlignLeft);
   connect(modelCardButton_, &QPushButton::clicked, this,
           [this] { showModelCard(this, modelName_, modelCard_); });
 
   auto* controls = new QHBoxLayout;
-  overlayToggle_ = new QCheckBox("Heatmap (H)", this);
+  overlayToggle_ = new QCheckBox(tr("Heatmap (H)"), this);
   overlayToggle_->setChecked(true);
   opacity_ = new QSlider(Qt::Horizontal, this);
   opacity_->setRange(0, 100);
   opacity_->setValue(70);
-  opacity_->setToolTip("Heatmap opacity");
+  opacity_->setToolTip(tr("Heatmap opacity"));
   colours_ = new QComboBox(this);
   colours_->setObjectName("heatmapColours");
-  colours_->addItem("Yellow to red", static_cast<int>(OverlayColours::YellowRed));
-  colours_->addItem("Rainbow", static_cast<int>(OverlayColours::Rainbow));
-  colours_->addItem("Green", static_cast<int>(OverlayColours::Green));
-  colours_->setToolTip("Heatmap colour map");
+  colours_->addItem(tr("Yellow to red"), static_cast<int>(OverlayColours::YellowRed));
+  colours_->addItem(tr("Rainbow"), static_cast<int>(OverlayColours::Rainbow));
+  colours_->addItem(tr("Green"), static_cast<int>(OverlayColours::Green));
+  colours_->setToolTip(tr("Heatmap colour map"));
   controls->addWidget(overlayToggle_);
   controls->addWidget(colours_, 1);
   layout->addLayout(controls);
   auto* opacityRow = new QHBoxLayout;
-  opacityRow->addWidget(new QLabel("Opacity", this));
+  opacityRow->addWidget(new QLabel(tr("Opacity"), this));
   opacityRow->addWidget(opacity_, 1);
   layout->addLayout(opacityRow);
   connect(overlayToggle_, &QCheckBox::toggled, this, &FindingsPanel::overlayVisibilityChanged);
@@ -105,8 +106,9 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
 
   table_ = new QTableWidget(0, kColumns, this);
   table_->setObjectName("findingsTable");
-  table_->setHorizontalHeaderLabels(
-      {"#", "Score", "Decision", "Diam. (mm)", "Slice", "Note", "x (mm)", "y (mm)", "z (mm)"});
+  table_->setHorizontalHeaderLabels({tr("#"), tr("Score"), tr("Decision"), tr("Diam. (mm)"),
+                                     tr("Slice"), tr("Note"), tr("x (mm)"), tr("y (mm)"),
+                                     tr("z (mm)")});
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -128,7 +130,7 @@ void FindingsPanel::showModel(const QString& description, bool clinicalUse, cons
   modelName_ = description.section('\n', 0, 0);
   modelCardButton_->setEnabled(!card.isEmpty());
   QString html = description.toHtmlEscaped().replace("\n", "<br>");
-  if (!clinicalUse) html += "<br><b style='color:#b00'>Not for clinical use.</b>";
+  if (!clinicalUse) html += "<br><b style='color:#b00'>" + tr("Not for clinical use.") + "</b>";
   model_->setTextFormat(Qt::RichText);
   model_->setText(html);
 }
@@ -142,13 +144,15 @@ void FindingsPanel::showReview(const std::vector<core::ReviewedFinding>& finding
   table_->setSortingEnabled(false);
   table_->clearContents();
   table_->setRowCount(static_cast<int>(findings.size()));
+  //: In the Score column: a finding a reader added (no AI score).
+  const QString byReader = tr("reader");
   for (int r = 0; r < static_cast<int>(findings.size()); ++r) {
     const core::ReviewedFinding& f = findings[r];
     auto* id = numberItem(f.id, 0);
     id->setData(Qt::UserRole, QVariant::fromValue(f));
     table_->setItem(r, kId, id);
     table_->setItem(r, kScore,
-                    f.modelScore ? numberItem(*f.modelScore, 3) : new QTableWidgetItem("reader"));
+                    f.modelScore ? numberItem(*f.modelScore, 3) : new QTableWidgetItem(byReader));
     table_->setItem(r, kDiameter, numberItem(f.diameterMm, 1));
     table_->setItem(r, kX, numberItem(f.centerMm.x, 1));
     table_->setItem(r, kY, numberItem(f.centerMm.y, 1));
@@ -156,12 +160,13 @@ void FindingsPanel::showReview(const std::vector<core::ReviewedFinding>& finding
     table_->setItem(r, kSlice,
                     numberItem(std::lround(geometry.physicalToIndex(f.centerMm).z) + 1, 0));
     auto* decision = new QTableWidgetItem(
-        f.state == core::ReviewState::Pending ? QString() : QString(core::toString(f.state)));
+        f.state == core::ReviewState::Pending ? QString() : DisplayNames::reviewState(f.state));
     decision->setForeground(decisionColour(f.state));
     table_->setItem(r, kDecision, decision);
     QString note = QString::fromStdString(f.note);
     if (!f.category.empty())
-      note = QString("[%1] %2").arg(QString::fromStdString(f.category), note);
+      note = QString("[%1] %2").arg(
+          DisplayNames::findingCategory(QString::fromStdString(f.category)), note);
     table_->setItem(r, kNote, new QTableWidgetItem(note));
   }
   table_->setSortingEnabled(true);
@@ -192,7 +197,7 @@ QString FindingsPanel::decision(int findingId) const {
 void FindingsPanel::clear() {
   findings_.clear();
   table_->setRowCount(0);
-  model_->setText("No model has run on this study.\nAI > Run nodule model (Ctrl+M).");
+  model_->setText(tr("No model has run on this study.\nAI > Run nodule model (Ctrl+M)."));
 }
 
 void FindingsPanel::select(int row) {

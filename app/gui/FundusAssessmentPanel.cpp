@@ -14,29 +14,36 @@
 namespace vigie::app {
 namespace {
 
-const char* const kGradeNames[] = {"0 - no apparent retinopathy", "1 - mild NPDR",
-                                   "2 - moderate NPDR", "3 - severe NPDR", "4 - proliferative DR"};
+// The diabetic retinopathy grades (International Clinical DR scale); NPDR:
+// non-proliferative diabetic retinopathy.
+const char* const kGradeNames[] = {
+    QT_TRANSLATE_NOOP("vigie::app::FundusAssessmentPanel", "0 - no apparent retinopathy"),
+    QT_TRANSLATE_NOOP("vigie::app::FundusAssessmentPanel", "1 - mild NPDR"),
+    QT_TRANSLATE_NOOP("vigie::app::FundusAssessmentPanel", "2 - moderate NPDR"),
+    QT_TRANSLATE_NOOP("vigie::app::FundusAssessmentPanel", "3 - severe NPDR"),
+    QT_TRANSLATE_NOOP("vigie::app::FundusAssessmentPanel", "4 - proliferative DR")};
 
 /// What the overlay shows: the model's lesion map, or (for a model without
 /// one) an occlusion map, which marks what weighs on the score, not lesions.
 QString heatmapLine(inference::HeatmapSource source, std::size_t regions) {
   switch (source) {
     case inference::HeatmapSource::Model:
-      return QString("%1 lesion regions").arg(regions);
+      return FundusAssessmentPanel::tr("%n lesion regions", nullptr, static_cast<int>(regions));
     case inference::HeatmapSource::Occlusion:
-      return QString("Overlay: occlusion map (no lesion output); %1 regions weigh most")
-          .arg(regions);
+      return FundusAssessmentPanel::tr(
+          "Overlay: occlusion map (no lesion output); %n regions weigh most", nullptr,
+          static_cast<int>(regions));
     case inference::HeatmapSource::None:
       break;
   }
-  return "No heatmap";
+  return FundusAssessmentPanel::tr("No heatmap");
 }
 
 }  // namespace
 
 FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
-  auto* run = new QPushButton("Run DR model (Ctrl+M)", this);
+  auto* run = new QPushButton(tr("Run DR model (Ctrl+M)"), this);
   layout->addWidget(run);
   connect(run, &QPushButton::clicked, this, &FundusAssessmentPanel::runModelRequested);
   model_ = new QLabel(this);
@@ -44,9 +51,10 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
   model_->setTextFormat(Qt::RichText);
   model_->setObjectName("fundusModelResult");
   layout->addWidget(model_);
-  modelCard_ = new QPushButton("Model card", this);
+  modelCard_ = new QPushButton(tr("Model card"), this);
   modelCard_->setObjectName("fundusModelCardButton");
-  modelCard_->setToolTip("What the model is for, what it was trained and evaluated on, its limits");
+  modelCard_->setToolTip(
+      tr("What the model is for, what it was trained and evaluated on, its limits"));
   layout->addWidget(modelCard_, 0, Qt::AlignLeft);
   connect(modelCard_, &QPushButton::clicked, this, [this] {
     if (lastResult_) showModelCard(this, lastResult_->modelName, lastResult_->modelCard);
@@ -55,24 +63,26 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
   auto* form = new QFormLayout;
   grade_ = new QComboBox(this);
   grade_->setObjectName("fundusReaderGrade");
-  for (const char* name : kGradeNames) grade_->addItem(name);
+  for (const char* name : kGradeNames) grade_->addItem(tr(name));
   // No grade until the reader chooses one: a pre-selected "no DR" is saved
   // by a hurried click.
-  grade_->setPlaceholderText("choose a grade");
+  grade_->setPlaceholderText(tr("choose a grade"));
   grade_->setCurrentIndex(-1);
-  gradable_ = new QCheckBox("gradable", this);
+  //: The photograph can be graded (its quality is good enough).
+  gradable_ = new QCheckBox(tr("gradable"), this);
   gradable_->setChecked(true);
   note_ = new QLineEdit(this);
-  form->addRow("Your grade", grade_);
-  form->addRow("Image", gradable_);
-  form->addRow("Note", note_);
+  form->addRow(tr("Your grade"), grade_);
+  //: The label of the "gradable" check box: the photograph's quality.
+  form->addRow(tr("Image"), gradable_);
+  form->addRow(tr("Note"), note_);
   layout->addLayout(form);
-  auto* save = new QPushButton("Save my grade", this);
+  auto* save = new QPushButton(tr("Save my grade"), this);
   save->setObjectName("fundusSaveGrade");
   save->setEnabled(false);
   connect(grade_, &QComboBox::currentIndexChanged, save,
           [save](int index) { save->setEnabled(index >= 0); });
-  agree_ = new QPushButton("Agree with the model", this);
+  agree_ = new QPushButton(tr("Agree with the model"), this);
   agree_->setEnabled(false);
   layout->addWidget(save);
   layout->addWidget(agree_);
@@ -100,7 +110,7 @@ FundusAssessmentPanel::FundusAssessmentPanel(QWidget* parent) : QWidget(parent) 
 }
 
 void FundusAssessmentPanel::showModelRunning() {
-  model_->setText("Running the DR model ...");
+  model_->setText(tr("Running the DR model ..."));
   agree_->setEnabled(false);
 }
 
@@ -108,7 +118,7 @@ void FundusAssessmentPanel::clearModelResult() {
   lastResult_.reset();
   agree_->setEnabled(false);
   modelCard_->setEnabled(false);
-  model_->setText("No model has run on this photograph.");
+  model_->setText(tr("No model has run on this photograph."));
   note_->clear();
   grade_->setCurrentIndex(-1);  // each photograph's grade starts empty
 }
@@ -116,35 +126,37 @@ void FundusAssessmentPanel::clearModelResult() {
 void FundusAssessmentPanel::showModelResult(const FundusResult& r) {
   lastResult_ = r;
   const auto& p = r.prediction;
-  QString html = QString(
-                     "<b>%1</b> %2<br>Grade <b>%3</b> (%4%)<br>Referable DR: <b>%5</b> (p = %6)<br>"
-                     "Image quality: %7 (%8)<br>%9<br><small>%10, %11 s</small>")
+  //: %1 %2: the model and its version; %3: the DR grade; %4: its probability in percent;
+  //: %5: yes or no; %6: the probability of referable DR; %7: gradable or UNGRADABLE;
+  //: %8: the quality score; %9: the heatmap's line; %10: the device; %11: seconds.
+  QString html = tr("<b>%1</b> %2<br>Grade <b>%3</b> (%4%)<br>Referable DR: <b>%5</b> (p = %6)<br>"
+                    "Image quality: %7 (%8)<br>%9<br><small>%10, %11 s</small>")
                      .arg(r.modelId.toHtmlEscaped(), r.modelVersion.toHtmlEscaped())
-                     .arg(QString(kGradeNames[p.grade]).toHtmlEscaped())
+                     .arg(tr(kGradeNames[p.grade]).toHtmlEscaped())
                      .arg(100.0 * p.gradeProbabilities[p.grade], 0, 'f', 0)
-                     .arg(p.referable ? "yes" : "no")
+                     .arg(p.referable ? tr("yes") : tr("no"))
                      .arg(p.referableProbability, 0, 'f', 2)
-                     .arg(p.gradable ? "gradable" : "UNGRADABLE")
+                     .arg(p.gradable ? tr("gradable") : tr("UNGRADABLE"))
                      .arg(p.qualityScore, 0, 'f', 2)
                      .arg(heatmapLine(p.heatmapSource, r.lesionRegions))
                      .arg(r.device.toHtmlEscaped())
                      .arg(r.seconds, 0, 'f', 2);
-  if (!r.clinicalUse) html += "<br><b style='color:#b00'>Not for clinical use.</b>";
+  if (!r.clinicalUse) html += "<br><b style='color:#b00'>" + tr("Not for clinical use.") + "</b>";
   model_->setText(html);
   agree_->setEnabled(true);
   modelCard_->setEnabled(!r.modelCard.isEmpty());
 }
 
 void FundusAssessmentPanel::showStoredGrade(const QString& text) {
-  stored_->setText(text.isEmpty() ? QString("No grade recorded for this photograph.") : text);
+  stored_->setText(text.isEmpty() ? tr("No grade recorded for this photograph.") : text);
 }
 
 void FundusAssessmentPanel::showLesionMarkCount(int count) {
-  marks_->setText(count == 0 ? QString("No lesion marks (M, then click on the photograph).")
-                             : QString("%1 lesion mark%2 by the reader (right-click one with M "
-                                       "on to remove it).")
-                                   .arg(count)
-                                   .arg(count == 1 ? "" : "s"));
+  marks_->setText(
+      count == 0   ? tr("No lesion marks (M, then click on the photograph).")
+      : count == 1 ? tr("1 lesion mark by the reader (right-click one with M on to remove it).")
+                   : tr("%n lesion marks by the reader (right-click one with M on to remove it).",
+                        nullptr, count));
 }
 
 void FundusAssessmentPanel::setReaderGrade(int grade, bool gradable) {

@@ -16,8 +16,9 @@ core::Result<FundusResult> grade(const core::Image2D& photograph, const QString&
   if (!bundle.ok()) return bundle.error();
   const auto& m = bundle.value().manifest();
   if (m.task != inference::ModelManifest::Task::FundusDrScreening)
-    return core::makeError(core::ErrorCode::InvalidArgument,
-                           bundleFolder.toStdString() + ": not a fundus-dr-screening model");
+    return core::makeError(
+        core::ErrorCode::InvalidArgument,
+        FundusGrader::tr("%1: not a fundus-dr-screening model").arg(bundleFolder).toStdString());
   auto session = inference::InferenceSession::create(bundle.value());
   if (!session.ok()) return session.error();
   auto analysis = analyseFundus({photograph}, *session.value(), &cancel);

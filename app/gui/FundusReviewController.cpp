@@ -180,13 +180,39 @@ void FundusReviewController::showStored(const QString& photograph) {
     return;
   }
   const core::FundusGrade& g = grades.value().back();
-  viewer_->assessment()->showStoredGrade(
-      tr("Recorded: grade %1%2 by %3 at %4%5 (%6 grade(s) in the history)")
-          .arg(g.grade)
-          .arg(g.gradable ? QString() : tr(", ungradable"))
-          .arg(QString::fromStdString(g.reader), QString::fromStdString(g.recordedAt))
-          .arg(g.note.empty() ? QString() : ": " + QString::fromStdString(g.note))
-          .arg(grades.value().size()));
+  const int history = static_cast<int>(grades.value().size());
+  const QString reader = QString::fromStdString(g.reader);
+  const QString when = QString::fromStdString(g.recordedAt);
+  const QString note = QString::fromStdString(g.note);
+  // A whole sentence for each case: gradable or not, with a note or not.
+  QString recorded;
+  if (g.gradable && note.isEmpty()) {
+    //: %1: the DR grade; %2: the reader; %3: when; %n: the grades recorded for the photograph.
+    recorded = tr("Recorded: grade %1 by %2 at %3 (%n grade(s) in the history)", nullptr, history)
+                   .arg(g.grade)
+                   .arg(reader, when);
+  } else if (g.gradable) {
+    //: %1: the DR grade; %2: the reader; %3: when; %4: the reader's note; %n: the grades
+    //: recorded for the photograph.
+    recorded =
+        tr("Recorded: grade %1 by %2 at %3: %4 (%n grade(s) in the history)", nullptr, history)
+            .arg(g.grade)
+            .arg(reader, when, note);
+  } else if (note.isEmpty()) {
+    //: %1: the DR grade; %2: the reader; %3: when; %n: the grades recorded for the photograph.
+    recorded = tr("Recorded: grade %1, ungradable by %2 at %3 (%n grade(s) in the history)",
+                  nullptr, history)
+                   .arg(g.grade)
+                   .arg(reader, when);
+  } else {
+    //: %1: the DR grade; %2: the reader; %3: when; %4: the reader's note; %n: the grades
+    //: recorded for the photograph.
+    recorded = tr("Recorded: grade %1, ungradable by %2 at %3: %4 (%n grade(s) in the history)",
+                  nullptr, history)
+                   .arg(g.grade)
+                   .arg(reader, when, note);
+  }
+  viewer_->assessment()->showStoredGrade(recorded);
   // The form starts from the reader's own last grade, never from someone else's.
   const std::string me = session_->reader().toStdString();
   for (auto mine = grades.value().rbegin(); mine != grades.value().rend(); ++mine) {

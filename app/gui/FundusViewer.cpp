@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "DisplayNames.h"
 #include "FundusAssessmentPanel.h"
 #include "QtImages.h"
 #include "vigie/imaging/fundus/FundusEnhancement.h"
@@ -58,24 +59,24 @@ FundusViewer::FundusViewer(QWidget* parent) : QWidget(parent) {
 
   auto* right = new QVBoxLayout;
   auto* controls = new QHBoxLayout;
-  green_ = new QCheckBox("Green channel (G)", this);
+  green_ = new QCheckBox(tr("Green channel (G)"), this);
   green_->setShortcut(QKeySequence(Qt::Key_G));
-  contrast_ = new QCheckBox("Contrast, CLAHE (E)", this);
+  contrast_ = new QCheckBox(tr("Contrast, CLAHE (E)"), this);
   contrast_->setShortcut(QKeySequence(Qt::Key_E));
-  showHeatmap_ = new QCheckBox("Lesion heatmap (L)", this);
+  showHeatmap_ = new QCheckBox(tr("Lesion heatmap (L)"), this);
   showHeatmap_->setShortcut(QKeySequence(Qt::Key_L));
   showHeatmap_->setChecked(true);
   caption_ = new QLabel(this);
-  gridToggle_ = new QCheckBox("Grid (V)", this);
+  gridToggle_ = new QCheckBox(tr("Grid (V)"), this);
   gridToggle_->setShortcut(QKeySequence(Qt::Key_V));
-  markToggle_ = new QCheckBox("Mark lesions (M):", this);
+  markToggle_ = new QCheckBox(tr("Mark lesions (M):"), this);
   markToggle_->setShortcut(QKeySequence(Qt::Key_M));
   markToggle_->setToolTip(
-      "Click on the photograph to mark a lesion; right-click a mark to remove it");
+      tr("Click on the photograph to mark a lesion; right-click a mark to remove it"));
   markKind_ = new QComboBox(this);
   markKind_->setObjectName("lesionKind");
   for (const QString& kind : lesionKinds())
-    markKind_->addItem(QString(kind).replace('_', ' '), kind);
+    markKind_->addItem(DisplayNames::lesionKind(kind), kind);
   controls->addWidget(gridToggle_);
   controls->addWidget(green_);
   controls->addWidget(contrast_);
@@ -181,7 +182,7 @@ void FundusViewer::makeThumbnails() {
           if (!thumbnail.isNull())
             cell->setIcon(QIcon(QPixmap::fromImage(thumbnail)));
           else
-            cell->setText(cell->text() + "\n(unreadable)");
+            cell->setText(tr("%1\n(unreadable)").arg(cell->text()));
         }
         ++thumbnails_;
       });
@@ -246,7 +247,7 @@ void FundusViewer::showLesionMarks(const std::vector<core::FundusLesionMark>& ma
     auto* item = scene_->addEllipse(m.x + 0.5 - m.radius, m.y + 0.5 - m.radius, 2 * m.radius,
                                     2 * m.radius, pen);
     item->setZValue(2);
-    item->setToolTip(QString(kind).replace('_', ' '));
+    item->setToolTip(DisplayNames::lesionKind(kind));
     markItems_.emplace_back(m.id, item);
   }
 }
@@ -294,10 +295,9 @@ void FundusViewer::showPhotograph(int row) {
   file_ = QFileInfo(path).absoluteFilePath();
   if (!identity.ok()) Q_EMIT problem(QString::fromStdString(identity.error().message));
   original_ = std::make_shared<const core::Image2D>(std::move(image.value()));
-  caption_->setText(QString("%1  %2 x %3")
-                        .arg(list_->item(row)->text())
-                        .arg(original_->width)
-                        .arg(original_->height));
+  //: The photograph's file name, then its width x height in pixels.
+  caption_->setText(
+      tr("%1  %2 x %3").arg(list_->item(row)->text()).arg(original_->width).arg(original_->height));
   heatmap_->setPixmap(QPixmap());  // the previous photograph's
   showLesionMarks({});             // the store's marks for this one follow photographShown
   assessment_->clearModelResult();

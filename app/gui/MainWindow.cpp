@@ -37,9 +37,11 @@
 
 #include "ActionRegistry.h"
 #include "BlindRead.h"
+#include "DisplayNames.h"
 #include "FindingsPanel.h"
 #include "FundusReviewController.h"
 #include "FundusViewer.h"
+#include "InterfaceLanguage.h"
 #include "PacsQueryDialog.h"
 #include "PlanarImageView.h"
 #include "ProblemReporter.h"
@@ -48,6 +50,7 @@
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
+#include "TextFormat.h"
 #include "VolumeRenderView.h"
 #include "WorklistPanel.h"
 
@@ -69,6 +72,56 @@ const Preset kPresets[] = {
      Qt::Key_4},
 };
 
+/// What the reveal of a blind read tells the reader, in their language, e.g.
+/// "You found 2 of 3 nodules, with 1 false positive. Missed: nodule 3 (6.2 mm
+/// solid at -40.1, 12.0, 88.5 mm). The AI found 3 of 3, with 4 false positives."
+QString describeRead(const BlindReadScore& score) {
+  const auto nodules = [](std::size_t n) {
+    return n == 1 ? MainWindow::tr("1 nodule")
+                  : MainWindow::tr("%n nodules", nullptr, static_cast<int>(n));
+  };
+  const auto falsePositives = [](std::size_t n) {
+    return n == 1 ? MainWindow::tr("1 false positive")
+                  : MainWindow::tr("%n false positives", nullptr, static_cast<int>(n));
+  };
+  const CtCaseRead& r = score.reader;
+  QStringList sentences;
+  //: %1: how many of the case's nodules the reader found; %2: "3 nodules"; %3: "1 false positive".
+  sentences << MainWindow::tr("You found %1 of %2, with %3.")
+                   .arg(r.hits)
+                   .arg(nodules(r.nodules), falsePositives(r.falsePositives));
+  if (!r.missedLesions.empty()) {
+    QStringList missed;
+    for (const int lesion : r.missedLesions) {
+      const TruthNodule& n = score.reference[static_cast<std::size_t>(lesion - 1)];
+      const QString diameter = QString::fromStdString(formatFixed(n.diameterMm, 1));
+      const QString centre = QString::fromStdString(formatPointMm(n.centerMm));
+      if (n.type.empty()) {
+        //: %1: the nodule's number; %2: its diameter; %3: its centre (x, y, z).
+        missed << MainWindow::tr("nodule %1 (%2 mm at %3 mm)").arg(lesion).arg(diameter, centre);
+      } else {
+        //: %1: the nodule's number; %2: its diameter; %3: its type (solid ...);
+        //: %4: its centre (x, y, z).
+        missed << MainWindow::tr("nodule %1 (%2 mm %3 at %4 mm)")
+                      .arg(lesion)
+                      .arg(diameter, DisplayNames::noduleType(n.type), centre);
+      }
+    }
+    //: %1: the nodules the reader missed, separated by "; ".
+    sentences << MainWindow::tr("Missed: %1.").arg(missed.join(QStringLiteral("; ")));
+  }
+  if (score.ai) {
+    //: %1 of %2: nodules the AI found of the case's; %3: "4 false positives".
+    sentences << MainWindow::tr("The AI found %1 of %2, with %3.")
+                     .arg(score.ai->hits)
+                     .arg(score.ai->nodules)
+                     .arg(falsePositives(score.ai->falsePositives));
+  } else {
+    sentences << MainWindow::tr("The AI has not run on this case.");
+  }
+  return sentences.join(QLatin1Char(' '));
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -89,7 +142,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this](const QImage& slice, double pixelAspect, int slices) {
             viewport(core::SlicePlane::Axial)
                 ->showPreview(slice, pixelAspect,
-                              QString("Axial, middle slice\nloading %1 slices ...").arg(slices));
+                              tr("Axial, middle slice\nloading %n slices ...", nullptr, slices));
             Q_EMIT previewShown();
           });
   connect(&exporter_, &ReviewExporter::exported, this, [this](const QString& summary) {
@@ -97,7 +150,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     Q_EMIT reviewExported(summary);
   });
   connect(&exporter_, &ReviewExporter::failed, this, [this](const QString& message) {
-    problems_->report("Export: " + message, tr("The export failed (see Problems)"));
+    problems_->report(tr("Export: %1").arg(message), tr("The export failed (see Problems)"));
     Q_EMIT reviewExportFailed(message);
   });
   connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
@@ -107,12 +160,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     progressShown_.start();
     progress_->setMaximum(100);
     progress_->setValue(percent);
-    statusBar()->showMessage(QString("Running the model: %1 ...").arg(stage));
+    statusBar()->showMessage(
+        tr("Running the model: %1 ...").arg(DisplayNames::analysisStage(stage)));
   });
   connect(&runner_, &ModelRunner::finished, this, &MainWindow::showModelRun);
   connect(&runner_, &ModelRunner::cancelled, this, [this] {
     setModelBusy(false);
-    statusBar()->showMessage("Model run cancelled", 5000);
+    statusBar()->showMessage(tr("Model run cancelled"), 5000);
   });
   connect(&runner_, &ModelRunner::failed, this, [this](const QString& message) {
     setModelBusy(false);
@@ -150,7 +204,7 @@ void MainWindow::buildLayout() {
   panel->setMinimumWidth(250);  // room for a thumbnail and the series' name
   auto* panelLayout = new QVBoxLayout(panel);
   panelLayout->setContentsMargins(4, 4, 4, 4);
-  studySummary_ = new QLabel("No study open.\nFile > Open folder (Ctrl+O).", panel);
+  studySummary_ = new QLabel(tr("No study open.\nFile > Open folder (Ctrl+O)."), panel);
   studySummary_->setWordWrap(true);
   studySummary_->setTextFormat(Qt::RichText);
   browser_ = new StudyBrowser(panel);
@@ -160,11 +214,11 @@ void MainWindow::buildLayout() {
   problemList_->setObjectName("problemList");
   problems_ = new ProblemReporter(problemList_, statusBar(), this);
   panelLayout->addWidget(studySummary_);
-  panelLayout->addWidget(new QLabel("Series (double-click to show):", panel));
+  panelLayout->addWidget(new QLabel(tr("Series (double-click to show):"), panel));
   panelLayout->addWidget(browser_, 2);
-  panelLayout->addWidget(new QLabel("Problems:", panel));
+  panelLayout->addWidget(new QLabel(tr("Problems:"), panel));
   panelLayout->addWidget(problemList_, 1);
-  auto* studyDock = new QDockWidget("Study", this);
+  auto* studyDock = new QDockWidget(tr("Study"), this);
   studyDock->setObjectName("studyDock");
   studyDock->setWidget(panel);
   studyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
@@ -188,12 +242,12 @@ void MainWindow::buildLayout() {
   grid->setColumnStretch(1, 1);
   // CT reading and fundus photographs side by side, as tabs.
   tabs_ = new QTabWidget(this);
-  tabs_->addTab(central, "CT");
+  tabs_->addTab(central, tr("CT"));
   fundus_ = new FundusViewer(tabs_);
-  tabs_->addTab(fundus_, "Fundus");
+  tabs_->addTab(fundus_, tr("Fundus"));
   planarView_ = new PlanarImageView(tabs_);
   planarView_->setObjectName("planarView");
-  tabs_->addTab(planarView_, "Images");
+  tabs_->addTab(planarView_, tr("Images"));
   fundusReview_ = new FundusReviewController(fundus_, &session_, problems_, statusBar(), this);
   connect(fundusReview_, &FundusReviewController::modelFinished, this,
           &MainWindow::fundusModelFinished);
@@ -212,7 +266,7 @@ void MainWindow::buildLayout() {
   progress_->setMaximumWidth(240);
   progress_->setVisible(false);
   statusBar()->addPermanentWidget(progress_);
-  cancelButton_ = new QPushButton("Cancel", this);
+  cancelButton_ = new QPushButton(tr("Cancel"), this);
   cancelButton_->setVisible(false);
   statusBar()->addPermanentWidget(cancelButton_);
   // The bar keeps its height when the progress bar and Cancel appear: a
@@ -222,21 +276,21 @@ void MainWindow::buildLayout() {
   connect(cancelButton_, &QPushButton::clicked, this, [this] {
     runner_.cancel();
     setModelBusy(false);
-    statusBar()->showMessage("Model run cancelled", 5000);
+    statusBar()->showMessage(tr("Model run cancelled"), 5000);
   });
 
   findings_ = new FindingsPanel(this);
-  QDockWidget* dock = addCtDock("AI findings", "findingsDock", findings_);
+  QDockWidget* dock = addCtDock(tr("AI findings"), "findingsDock", findings_);
   connect(findings_, &FindingsPanel::findingSelected, this, [this](const core::Finding& f) {
     for (auto* v : viewports_) v->showMarker(f.centerMm, f.diameterMm);
-    statusBar()->showMessage(QString("Finding %1: score %2, %3 mm")
+    statusBar()->showMessage(tr("Finding %1: score %2, %3 mm")
                                  .arg(f.id)
                                  .arg(f.score, 0, 'f', 2)
                                  .arg(f.diameterMm, 0, 'f', 1),
                              5000);
   });
   measurements_ = new MeasurementsPanel(this);
-  tabifyDockWidget(dock, addCtDock("Measurements", "measurementsDock", measurements_));
+  tabifyDockWidget(dock, addCtDock(tr("Measurements"), "measurementsDock", measurements_));
   dock->raise();
   connect(measurements_, &MeasurementsPanel::measurementSelected, this,
           [this](const core::Measurement& m) {
@@ -432,6 +486,33 @@ void MainWindow::buildViewMenu() {
     renderingPresets->addAction(a);
     connect(a, &QAction::triggered, this, [this, p = preset] { volumeView_->setPreset(p); });
   }
+  view->addSeparator();
+  buildLanguageMenu(view);
+}
+
+void MainWindow::buildLanguageMenu(QMenu* view) {
+  // Each language named in itself, so a reader lost in the other one finds theirs.
+  QMenu* menu = view->addMenu(tr("&Language"));
+  auto* choices = new QActionGroup(menu);
+  const QString saved = InterfaceLanguage::saved();
+  QStringList languages{QString()};  // the system's
+  languages << InterfaceLanguage::available();
+  for (const QString& language : languages) {
+    QAction* a = menu->addAction(language.isEmpty() ? tr("System language")
+                                                    : InterfaceLanguage::nativeName(language));
+    a->setCheckable(true);
+    a->setChecked(language == saved);
+    choices->addAction(a);
+    connect(a, &QAction::triggered, this, [this, language] {
+      InterfaceLanguage::save(language);
+      // Every widget would have to re-read its texts to switch now; a
+      // restart is what the reader's choice costs instead.
+      QMessageBox::information(
+          this, tr("Language"),
+          tr("Vigie will start in %1 next time.")
+              .arg(InterfaceLanguage::nativeName(InterfaceLanguage::choose(language))));
+    });
+  }
 }
 
 void MainWindow::describeViewGestures() {
@@ -594,10 +675,10 @@ QDockWidget* MainWindow::addCtDock(const QString& title, const QString& name, QW
 
 void MainWindow::setMeasureTool(SliceViewport::Tool tool) {
   for (auto* v : viewports_) v->setTool(tool);
-  const char* what = tool == SliceViewport::Tool::Length ? "Length: left drag in a view"
-                     : tool == SliceViewport::Tool::CircleRoi
-                         ? "Circular ROI: left drag from its centre"
-                         : "Window/level on left drag";
+  const QString what = tool == SliceViewport::Tool::Length ? tr("Length: left drag in a view")
+                       : tool == SliceViewport::Tool::CircleRoi
+                           ? tr("Circular ROI: left drag from its centre")
+                           : tr("Window/level on left drag");
   statusBar()->showMessage(what, 5000);
 }
 
@@ -614,9 +695,8 @@ bool MainWindow::recordMeasurement(const DrawnMeasurement& drawn, int slice) {
   m.seriesUid = session_.seriesUid().toStdString();
   m.reader = session_.reader().toStdString();
   showMeasurement(m, true);
-  statusBar()->showMessage(m.kind == "length"
-                               ? QString("Length %1 mm saved").arg(m.value, 0, 'f', 1)
-                               : QString("ROI mean %1 HU saved").arg(m.value, 0, 'f', 1),
+  statusBar()->showMessage(m.kind == "length" ? tr("Length %1 mm saved").arg(m.value, 0, 'f', 1)
+                                              : tr("ROI mean %1 HU saved").arg(m.value, 0, 'f', 1),
                            5000);
   return true;
 }
@@ -641,7 +721,7 @@ void MainWindow::showStoredMeasurements() {
 void MainWindow::openPath(const QString& path, const SeriesKey& series) {
   progress_->setValue(0);
   progress_->setVisible(true);
-  statusBar()->showMessage(QString("Loading %1 ...").arg(path));
+  statusBar()->showMessage(tr("Loading %1 ...").arg(path));
   loader_.load(path, series);
 }
 
@@ -651,21 +731,21 @@ void MainWindow::applyWindow(core::HuWindow window) {
 
 void MainWindow::askWindow() {
   QDialog dialog(this);
-  dialog.setWindowTitle("Window and level");
+  dialog.setWindowTitle(tr("Window and level"));
   auto* form = new QFormLayout(&dialog);
   auto* width = new QDoubleSpinBox(&dialog);
   width->setRange(1, 10000);
   width->setDecimals(0);
-  width->setSuffix(" HU");
+  width->setSuffix(tr(" HU"));
   auto* level = new QDoubleSpinBox(&dialog);
   level->setRange(-2000, 4000);
   level->setDecimals(0);
-  level->setSuffix(" HU");
+  level->setSuffix(tr(" HU"));
   const core::HuWindow current = viewports_[0]->window();
   width->setValue(current.width);
   level->setValue(current.center);
-  form->addRow("Width", width);
-  form->addRow("Level (centre)", level);
+  form->addRow(tr("Width"), width);
+  form->addRow(tr("Level (centre)"), level);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
   connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -758,7 +838,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   updateCrosshairs();
   studySummary_->setText(study.summary);
   statusBar()->showMessage(tr("Loaded %1").arg(study.path), 5000);
-  setWindowTitle(QString("Vigie - %1").arg(study.seriesDescription));
+  setWindowTitle(tr("Vigie - %1").arg(study.seriesDescription));
   Q_EMIT studyShown();
   if (runModelBeforeScreenshot_) {
     runModel();
@@ -866,6 +946,11 @@ void MainWindow::screenshotAndQuit(const QString& file, const QString& runModelB
   }
 }
 
+void MainWindow::screenshotNowAndQuit(const QString& file) {
+  pendingScreenshot_ = file;
+  QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+}
+
 void MainWindow::runFundusModel() { fundusReview_->runModel(); }
 
 void MainWindow::setFundusModelBundle(const QString& folder) { fundusReview_->setBundle(folder); }
@@ -884,23 +969,23 @@ void MainWindow::runModel() {
     return;
   }
   if (!volume_) {
-    statusBar()->showMessage("Open a CT study first", 5000);
+    statusBar()->showMessage(tr("Open a CT study first"), 5000);
     return;
   }
   if (modelBundle_.isEmpty()) {
-    statusBar()->showMessage("Choose a model bundle first (AI > Choose model bundle)", 5000);
+    statusBar()->showMessage(tr("Choose a model bundle first (AI > Choose model bundle)"), 5000);
     return;
   }
   setModelBusy(true);
-  statusBar()->showMessage("Running the model ...");
+  statusBar()->showMessage(tr("Running the model ..."));
   runner_.run(volume_, modelBundle_);
 }
 
 void MainWindow::openReviewStore(const QString& file, const QString& reader) {
   auto opened = session_.open(file, reader);
   if (!opened.ok()) {
-    problems_->report(QString::fromStdString(opened.error().message) +
-                      tr(" (decisions cannot be saved)"));
+    problems_->report(
+        tr("%1 (decisions cannot be saved)").arg(QString::fromStdString(opened.error().message)));
   }
   worklist_->storeChanged();
 }
@@ -914,17 +999,22 @@ bool MainWindow::record(core::Decision d) {
   }
   // Shown only now that it is on disk, and as the store has it.
   refreshReview();
-  statusBar()->showMessage(
-      QString("Finding %1: %2 (saved)")
-          .arg(d.findingId == 0 ? QString("new") : QString::number(d.findingId))
-          .arg(core::toString(d.kind)),
-      5000);
+  const QString decision = DisplayNames::decision(d.kind);
+  QString message;
+  if (d.findingId == 0) {
+    //: %1: the reader's decision (add) on the finding they added.
+    message = tr("Finding new: %1 (saved)").arg(decision);
+  } else {
+    //: %1: the finding's number; %2: the reader's decision (confirm, reject, ...).
+    message = tr("Finding %1: %2 (saved)").arg(d.findingId).arg(decision);
+  }
+  statusBar()->showMessage(message, 5000);
   return true;
 }
 
 std::optional<core::ReviewedFinding> MainWindow::selectedOrHint() {
   auto finding = findings_->selectedFinding();
-  if (!finding) statusBar()->showMessage("Select a finding first (N / P)", 5000);
+  if (!finding) statusBar()->showMessage(tr("Select a finding first (N / P)"), 5000);
   return finding;
 }
 
@@ -1057,8 +1147,9 @@ void MainWindow::showStoredRun() {
     const core::ModelRun& r = *run.value();
     modelFindings_ = r.findings;
     findings_->showModel(
-        QString("%1 %2, run by %3 at %4 (stored; Ctrl+M runs it again and shows "
-                "the heatmap)")
+        //: %1 %2: the model and its version; %3: the reader; %4: when.
+        tr("%1 %2, run by %3 at %4 (stored; Ctrl+M runs it again and shows "
+           "the heatmap)")
             .arg(QString::fromStdString(r.bundleId), QString::fromStdString(r.bundleVersion),
                  QString::fromStdString(r.reader), QString::fromStdString(r.recordedAt)),
         false);
@@ -1182,7 +1273,7 @@ QString MainWindow::revealBlindRead() {
   } else {
     const auto score =
         scoreBlindRead(marks, ai ? std::optional(ai->findings) : std::nullopt, *nodules);
-    text = QString::fromStdString(describeBlindRead(score));
+    text = describeRead(score);
     auto logged = session_.audit("educational read revealed",
                                  QString("study %1: %2 of %3 found, %4 false positives")
                                      .arg(session_.studyUid())
@@ -1208,10 +1299,12 @@ void MainWindow::setModelBusy(bool busy) {
 void MainWindow::showModelRun(const ModelRun& run) {
   setModelBusy(false);
   for (auto* v : viewports_) v->setOverlay(run.heatmap);
-  findings_->showModel(QString("%1 %2 (%3)\nRan on %4 in %5 s: %6 findings.\n%7")
+  //: %1 %2 (%3): the model's name, version and id; %4: the device it ran on (cpu, cuda ...);
+  //: %5: seconds; %6: the model's intended use.
+  findings_->showModel(tr("%1 %2 (%3)\nRan on %4 in %5 s: %n findings.\n%6", nullptr,
+                          static_cast<int>(run.findings.size()))
                            .arg(run.modelName, run.modelVersion, run.modelId, run.device)
                            .arg(run.seconds, 0, 'f', 1)
-                           .arg(run.findings.size())
                            .arg(run.intendedUse),
                        run.clinicalUse, run.modelCard);
   modelFindings_ = run.findings;
@@ -1229,11 +1322,11 @@ void MainWindow::showModelRun(const ModelRun& run) {
     if (!logged.ok()) problems_->report(logged.error());
   }
   refreshReview();
-  statusBar()->showMessage(QString("%1 findings from %2 in %3 s")
-                               .arg(run.findings.size())
-                               .arg(run.modelId)
-                               .arg(run.seconds, 0, 'f', 1),
-                           10000);
+  statusBar()->showMessage(
+      tr("%n findings from %1 in %2 s", nullptr, static_cast<int>(run.findings.size()))
+          .arg(run.modelId)
+          .arg(run.seconds, 0, 'f', 1),
+      10000);
   Q_EMIT modelFinished();
   if (!pendingScreenshot_.isEmpty()) {
     findings_->select(0);

@@ -19,6 +19,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QListWidget;
+class QMenu;
 class QProgressBar;
 class QPushButton;
 class QTabWidget;
@@ -70,6 +71,8 @@ class MainWindow : public QMainWindow {
   /// if loading or writing failed. With `runModel` set, the model runs first
   /// and the screenshot shows its heatmap and first finding.
   void screenshotAndQuit(const QString& file, const QString& runModel = {});
+  /// The window as it is (no study to wait for) to `file`, then quit.
+  void screenshotNowAndQuit(const QString& file);
 
   /// The model bundle folder that "Run nodule model" uses.
   void setModelBundle(const QString& folder) { modelBundle_ = folder; }
@@ -175,6 +178,7 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void buildFileMenu();
   void buildViewMenu();
+  void buildLanguageMenu(QMenu* view);
   void buildAiMenu();
   void buildMeasureMenu();
   void buildWorklistMenu();

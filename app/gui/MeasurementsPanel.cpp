@@ -11,8 +11,11 @@ namespace {
 
 QString label(const core::Measurement& m) {
   const QString note = QString::fromStdString(m.note);
-  if (m.kind == "length") return QString("Length %1 mm (%2)").arg(m.value, 0, 'f', 1).arg(note);
-  return QString("ROI %1").arg(note);
+  // The note is the store's (English, as exports carry it): only the words around it translate.
+  if (m.kind == "length")
+    return MeasurementsPanel::tr("Length %1 mm (%2)").arg(m.value, 0, 'f', 1).arg(note);
+  //: A circular region of interest's measurement; %1: its statistics.
+  return MeasurementsPanel::tr("ROI %1").arg(note);
 }
 
 }  // namespace
@@ -60,7 +63,7 @@ std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored) {
 
 MeasurementsPanel::MeasurementsPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
-  auto* hint = new QLabel("D: length, O: circular ROI (mean/SD HU), Esc: window/level", this);
+  auto* hint = new QLabel(tr("D: length, O: circular ROI (mean/SD HU), Esc: window/level"), this);
   hint->setWordWrap(true);
   layout->addWidget(hint);
   list_ = new QListWidget(this);

@@ -1,5 +1,6 @@
 #include "ModelCardDialog.h"
 
+#include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QPlainTextEdit>
@@ -11,7 +12,8 @@ void showModelCard(QWidget* parent, const QString& modelName, const QString& car
   auto* dialog = new QDialog(parent);
   dialog->setObjectName("modelCardDialog");
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  dialog->setWindowTitle("Model card: " + modelName);
+  dialog->setWindowTitle(
+      QCoreApplication::translate("vigie::app::ModelCardDialog", "Model card: %1").arg(modelName));
   auto* layout = new QVBoxLayout(dialog);
   auto* text = new QPlainTextEdit(card, dialog);
   text->setObjectName("modelCardText");

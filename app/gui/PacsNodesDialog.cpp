@@ -16,14 +16,14 @@ namespace vigie::app {
 namespace {
 
 constexpr const char* kHeadings[PacsNodesDialog::Columns] = {
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "Name"),
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "AE title"),
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "Host"),
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "Port"),
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "DICOMweb URL"),
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "TLS authorities (PEM)"),
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "TLS certificate"),
-    QT_TRANSLATE_NOOP("PacsNodesDialog", "TLS key")};
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "Name"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "AE title"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "Host"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "Port"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "DICOMweb URL"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "TLS authorities (PEM)"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "TLS certificate"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "TLS key")};
 
 }  // namespace
 

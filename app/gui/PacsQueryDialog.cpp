@@ -23,13 +23,16 @@ namespace {
 
 /// The result table's columns: (heading, the match's keyword).
 const std::pair<const char*, const char*> kColumns[] = {
-    {"Date", "StudyDate"},
-    {"Patient", "PatientName"},
-    {"ID", "PatientID"},
-    {"Modalities", "ModalitiesInStudy"},
-    {"Description", "StudyDescription"},
-    {"Series", "NumberOfStudyRelatedSeries"},
-    {"Images", "NumberOfStudyRelatedInstances"},
+    {QT_TRANSLATE_NOOP("vigie::app::PacsQueryDialog", "Date"), "StudyDate"},
+    {QT_TRANSLATE_NOOP("vigie::app::PacsQueryDialog", "Patient"), "PatientName"},
+    //: The patient's ID.
+    {QT_TRANSLATE_NOOP("vigie::app::PacsQueryDialog", "ID"), "PatientID"},
+    {QT_TRANSLATE_NOOP("vigie::app::PacsQueryDialog", "Modalities"), "ModalitiesInStudy"},
+    {QT_TRANSLATE_NOOP("vigie::app::PacsQueryDialog", "Description"), "StudyDescription"},
+    //: The number of series in the study.
+    {QT_TRANSLATE_NOOP("vigie::app::PacsQueryDialog", "Series"), "NumberOfStudyRelatedSeries"},
+    //: The number of images in the study.
+    {QT_TRANSLATE_NOOP("vigie::app::PacsQueryDialog", "Images"), "NumberOfStudyRelatedInstances"},
 };
 
 /// The archive the user named: AET@HOST:PORT, a DICOMweb URL or a configured node's name.
@@ -57,7 +60,7 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   dates_ = new QLineEdit(this);
   dates_->setPlaceholderText(tr("20250101-20251231, or one day"));
   modality_ = new QLineEdit(this);
-  modality_->setPlaceholderText("CT, OP ...");
+  modality_->setPlaceholderText(tr("CT, OP ..."));
   auto* form = new QFormLayout;
   form->addRow(tr("PACS (AET@host:port, DICOMweb URL or name)"), node_);
   form->addRow(tr("Vigie's AE title"), ourAeTitle_);
@@ -199,7 +202,7 @@ void PacsQueryDialog::search() {
       results_->setSortingEnabled(true);
       results_->resizeColumnsToContents();
       const int found = results_->rowCount();
-      setBusy(false, found == 1 ? tr("1 study found") : tr("%1 studies found").arg(found));
+      setBusy(false, found == 1 ? tr("1 study found") : tr("%n studies found", nullptr, found));
       Q_EMIT searchFinished(found, {});
     });
   });
@@ -223,8 +226,8 @@ void PacsQueryDialog::retrieve() {
       token.post([this, done, total] {
         progress_->setRange(0, total);
         progress_->setValue(done);
-        status_->setText(total > 0 ? tr("Retrieving: %1 of %2 objects").arg(done).arg(total)
-                                   : tr("Retrieving: %1 objects").arg(done));
+        status_->setText(total > 0 ? tr("Retrieving: %1 of %n objects", nullptr, total).arg(done)
+                                   : tr("Retrieving: %n objects", nullptr, done));
       });
     };
     auto report = archive->get(studyUid.toStdString(), std::nullopt, cache.toStdString(),
@@ -239,8 +242,14 @@ void PacsQueryDialog::retrieve() {
           }
           QStringList problems;
           for (const auto& p : report.value().problems) problems << QString::fromStdString(p);
-          setBusy(false, tr("%1 objects retrieved").arg(report.value().received.size()) +
-                             (problems.isEmpty() ? QString() : "; " + problems.join("; ")));
+          const int received = static_cast<int>(report.value().received.size());
+          if (problems.isEmpty()) {
+            setBusy(false, tr("%n objects retrieved", nullptr, received));
+          } else {
+            //: %1: what went wrong, separated by "; ".
+            setBusy(false,
+                    tr("%n objects retrieved; %1", nullptr, received).arg(problems.join("; ")));
+          }
           if (report.value().received.empty()) {
             Q_EMIT retrieveFailed(status_->text());
             return;

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "DisplayNames.h"
 #include "QtImages.h"
 #include "vigie/imaging/dicom/PlanarImage.h"
 
@@ -69,27 +70,33 @@ QString measurementLabel(const imaging::PlanarImage& image, QPointF from, QPoint
   const double dy = to.y() - from.y();
   if (!usableSpacing(image.spacing)) {
     const double pixels = std::hypot(dx, dy);
-    return QString("%1 px").arg(pixels, 0, 'f', pixels < 10.0 ? 1 : 0);
+    //: A length in pixels (the image is not calibrated).
+    return PlanarImageView::tr("%1 px").arg(pixels, 0, 'f', pixels < 10.0 ? 1 : 0);
   }
   const double mm = std::hypot(dx * image.spacing.columnMm, dy * image.spacing.rowMm);
-  return QString("%1 %2").arg(mm, 0, 'f', 1).arg(QString::fromStdString(image.spacing.unitLabel()));
+  return QString("%1 %2").arg(mm, 0, 'f', 1).arg(DisplayNames::spacingUnit(image.spacing.source));
 }
 
 QString spacingSourceText(const imaging::PlanarSpacing& spacing) {
-  if (!usableSpacing(spacing)) return "not calibrated";
-  const QString steps =
-      QString("%1 × %2 mm").arg(spacing.rowMm, 0, 'g', 4).arg(spacing.columnMm, 0, 'g', 4);
+  if (!usableSpacing(spacing)) return PlanarImageView::tr("not calibrated");
+  //: The pixel spacing: between rows × between columns.
+  const QString steps = PlanarImageView::tr("%1 × %2 mm")
+                            .arg(spacing.rowMm, 0, 'g', 4)
+                            .arg(spacing.columnMm, 0, 'g', 4);
   switch (spacing.source) {
     case imaging::SpacingSource::Patient:
-      return "calibrated: Pixel Spacing " + steps;
+      //: %1: the pixel spacing (Pixel Spacing is the DICOM attribute's name).
+      return PlanarImageView::tr("calibrated: Pixel Spacing %1").arg(steps);
     case imaging::SpacingSource::Detector:
-      return "at the detector (Imager Pixel Spacing) " + steps;
+      //: %1: the pixel spacing (Imager Pixel Spacing is the DICOM attribute's name).
+      return PlanarImageView::tr("at the detector (Imager Pixel Spacing) %1").arg(steps);
     case imaging::SpacingSource::UltrasoundRegion:
-      return "ultrasound region " + steps;
+      //: %1: the pixel spacing of the ultrasound region.
+      return PlanarImageView::tr("ultrasound region %1").arg(steps);
     case imaging::SpacingSource::None:
       break;
   }
-  return "not calibrated";
+  return PlanarImageView::tr("not calibrated");
 }
 
 /// White text with a black shadow: legible over both bright bone and black air.
@@ -226,7 +233,9 @@ void PlanarCanvas::paintEvent(QPaintEvent*) {
   const imaging::PlanarImage* image = view_->current();
   if (!image || !hasPixels(*image)) {
     painter.setPen(QColor(150, 150, 150));
-    painter.drawText(rect(), Qt::AlignCenter, image ? "Image without pixels" : "No image");
+    painter.drawText(
+        rect(), Qt::AlignCenter,
+        image ? PlanarImageView::tr("Image without pixels") : PlanarImageView::tr("No image"));
     return;
   }
   const Placement at = placement(*image);
@@ -277,8 +286,9 @@ void PlanarCanvas::drawCorners(QPainter& painter, const imaging::PlanarImage& im
     topLeft << modality + description;
   drawShadowedText(painter, box, Qt::AlignLeft | Qt::AlignTop, topLeft.join('\n'));
   if (view_->imageCount() > 1) {
-    drawShadowedText(painter, box, Qt::AlignRight | Qt::AlignTop,
-                     QString("image %1 / %2").arg(view_->image() + 1).arg(view_->imageCount()));
+    drawShadowedText(
+        painter, box, Qt::AlignRight | Qt::AlignTop,
+        PlanarImageView::tr("image %1 / %2").arg(view_->image() + 1).arg(view_->imageCount()));
   }
   drawShadowedText(painter, box, Qt::AlignLeft | Qt::AlignBottom, bottomLeftText(image));
   drawShadowedText(painter, box, Qt::AlignRight | Qt::AlignBottom,
@@ -288,15 +298,20 @@ void PlanarCanvas::drawCorners(QPainter& painter, const imaging::PlanarImage& im
 QString PlanarCanvas::bottomLeftText(const imaging::PlanarImage& image) const {
   QStringList lines;
   if (!image.colour) {
-    lines << QString("W %1 / %2")
+    //: The display window: its centre / its width.
+    lines << PlanarImageView::tr("W %1 / %2")
                  .arg(formatValue(view_->windowCenter()), formatValue(view_->windowWidth()));
   }
   if (hovering_) {
     const double value = image.valueAt(view_->frame(), hoverPixel_.x(), hoverPixel_.y());
     const QString shown =
-        image.colour ? QString("luminance %1").arg(formatValue(value))
+        image.colour ? PlanarImageView::tr("luminance %1").arg(formatValue(value))
                      : (formatValue(value) + ' ' + QString::fromStdString(image.units)).trimmed();
-    lines << QString("%1 at (%2, %3)").arg(shown).arg(hoverPixel_.x()).arg(hoverPixel_.y());
+    //: %1: the value under the mouse; (%2, %3): the pixel's column and row.
+    lines << PlanarImageView::tr("%1 at (%2, %3)")
+                 .arg(shown)
+                 .arg(hoverPixel_.x())
+                 .arg(hoverPixel_.y());
   }
   return lines.join('\n');
 }
@@ -424,8 +439,8 @@ PlanarImageView::PlanarImageView(QWidget* parent) : QWidget(parent) {
   bar->setContentsMargins(4, 2, 4, 2);
   playButton_ = new QToolButton(controls_);
   playButton_->setObjectName("planarPlay");
-  playButton_->setText("Play");
-  playButton_->setToolTip("Play or pause the cine loop (Space)");
+  playButton_->setText(tr("Play"));
+  playButton_->setToolTip(tr("Play or pause the cine loop (Space)"));
   // Keys belong to the canvas: a focused button or slider would take Space and arrows.
   playButton_->setFocusPolicy(Qt::NoFocus);
   frameSlider_ = new QSlider(Qt::Horizontal, controls_);
@@ -435,8 +450,9 @@ PlanarImageView::PlanarImageView(QWidget* parent) : QWidget(parent) {
   frameLabel_->setObjectName("planarFrameLabel");
   imageChooser_ = new QSpinBox(controls_);
   imageChooser_->setObjectName("planarImageChooser");
-  imageChooser_->setPrefix("image ");
-  imageChooser_->setToolTip("Image of the series (Up/Down, PageUp/PageDown)");
+  //: Before the image's number in the series: "image 3 / 12".
+  imageChooser_->setPrefix(tr("image "));
+  imageChooser_->setToolTip(tr("Image of the series (Up/Down, PageUp/PageDown)"));
   bar->addWidget(playButton_);
   bar->addWidget(frameSlider_, 1);
   bar->addWidget(frameLabel_);
@@ -597,7 +613,8 @@ QImage PlanarImageView::snapshot() {
 }
 
 QString PlanarImageView::frameLabelText() const {
-  return QString("frame %1 / %2 · %3 fps")
+  //: %1 / %2: the frame shown and the frames; %3: frames per second.
+  return tr("frame %1 / %2 · %3 fps")
       .arg(frame_ + 1)
       .arg(frameCount())
       .arg(formatRate(framesPerSecond()));
@@ -608,7 +625,7 @@ void PlanarImageView::syncControls() {
   const bool series = imageCount() > 1;
   controls_->setVisible(cine || series);
   playButton_->setVisible(cine);
-  playButton_->setText(playing() ? "Pause" : "Play");
+  playButton_->setText(playing() ? tr("Pause") : tr("Play"));
   frameSlider_->setVisible(cine);
   frameSlider_->setEnabled(cine);
   frameLabel_->setVisible(cine);

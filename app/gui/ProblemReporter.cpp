@@ -28,7 +28,8 @@ void ProblemReporter::replace(const QStringList& problems) {
 void ProblemReporter::redraw() {
   list_->clear();
   list_->addItems(problems_);
-  if (problems_.isEmpty()) list_->addItem("none");
+  //: The Problems list when there is no problem.
+  if (problems_.isEmpty()) list_->addItem(tr("none"));
 }
 
 }  // namespace vigie::app

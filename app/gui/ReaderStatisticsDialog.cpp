@@ -27,6 +27,7 @@
 #include <functional>
 #include <iterator>
 
+#include "DisplayNames.h"
 #include "ReviewSession.h"
 
 namespace vigie::app {
@@ -34,7 +35,7 @@ namespace {
 
 /// A figure of a reader, how the table names it, and the cases behind it.
 struct Column {
-  const char* name;
+  const char* name;  ///< in English: the key tests and drill-downs use; the heading translates it
   std::function<const Estimate&(const ReaderFigures&)> figure;
   bool ct;  ///< drills down to CT cases (else to photographs)
   /// Photographs behind the figure, by referral outcome; empty: all.
@@ -43,40 +44,48 @@ struct Column {
 
 const std::vector<Column>& columns() {
   static const std::vector<Column> all = {
-      {"CT sensitivity",
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "CT sensitivity"),
        [](const ReaderFigures& f) -> const Estimate& { return f.sensitivity; },
        true,
        {}},
-      {"FP / case",
+      //: False positives per CT case.
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "FP / case"),
        [](const ReaderFigures& f) -> const Estimate& { return f.fpPerCase; },
        true,
        {}},
-      {"Confirm rate",
+      //: The share of the AI's findings the reader confirmed.
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Confirm rate"),
        [](const ReaderFigures& f) -> const Estimate& { return f.confirmRate; },
        true,
        {}},
-      {"Reject rate",
+      //: The share of the AI's findings the reader rejected (not a nodule).
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Reject rate"),
        [](const ReaderFigures& f) -> const Estimate& { return f.rejectRate; },
        true,
        {}},
-      {"Referable sensitivity",
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Referable sensitivity"),
        [](const ReaderFigures& f) -> const Estimate& { return f.referableSensitivity; },
        false,
        {"TP", "FN"}},
-      {"Referable specificity",
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Referable specificity"),
        [](const ReaderFigures& f) -> const Estimate& { return f.referableSpecificity; },
        false,
        {"TN", "FP"}},
-      {"Kappa", [](const ReaderFigures& f) -> const Estimate& { return f.kappa; }, false, {}},
-      {"Weighted kappa",
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Kappa"),
+       [](const ReaderFigures& f) -> const Estimate& { return f.kappa; },
+       false,
+       {}},
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Weighted kappa"),
        [](const ReaderFigures& f) -> const Estimate& { return f.quadraticKappa; },
        false,
        {}},
-      {"Gradability",
+      //: Agreement with the reference on whether a photograph can be graded.
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Gradability"),
        [](const ReaderFigures& f) -> const Estimate& { return f.gradabilityAgreement; },
        false,
        {}},
-      {"Time / case",
+      //: Reading time per case.
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Time / case"),
        [](const ReaderFigures& f) -> const Estimate& { return f.secondsPerCase; },
        false,
        {}},
@@ -87,7 +96,8 @@ const std::vector<Column>& columns() {
 QString estimateText(const Estimate& e, bool seconds) {
   if (!e.defined()) return QStringLiteral("-");
   const int decimals = seconds ? 0 : 2;
-  return QStringLiteral("%1 (%2-%3), n %4")
+  //: A figure with its 95 % interval (low-high) and the number of cases it stands on.
+  return ReaderStatisticsDialog::tr("%1 (%2-%3), n %4")
       .arg(e.value, 0, 'f', decimals)
       .arg(e.low, 0, 'f', decimals)
       .arg(e.high, 0, 'f', decimals)
@@ -273,9 +283,9 @@ void ReaderStatisticsDialog::compute() {
 
 void ReaderStatisticsDialog::showStatistics(ReadingStatistics statistics) {
   statistics_ = std::move(statistics);
-  status_->setText(tr("%1 readers; %2 CT reference cases, %3 reference photographs. Intervals: "
-                      "95 % (Wilson for proportions, bootstrap over cases otherwise).")
-                       .arg(statistics_->readers.size())
+  status_->setText(tr("%n readers; %1 CT reference cases, %2 reference photographs. Intervals: "
+                      "95 % (Wilson for proportions, bootstrap over cases otherwise).",
+                      nullptr, static_cast<int>(statistics_->readers.size()))
                        .arg(statistics_->ctReferenceCases)
                        .arg(statistics_->referencePhotographs));
   fillTable();
@@ -433,15 +443,26 @@ void ReaderStatisticsDialog::drillDown(int row, const QString& column) {
   const Column& figure = columns()[static_cast<std::size_t>(c)];
   if (figure.ct) {
     for (const auto& read : f->ctCases) {
-      QString text = tr("%1: %2 of %3 nodules found, %4 false positives")
-                         .arg(QString::fromStdString(read.name.empty() ? read.caseUid : read.name))
-                         .arg(read.hits)
-                         .arg(read.nodules)
-                         .arg(read.falsePositives);
-      if (!read.missedLesions.empty()) {
+      const QString name = QString::fromStdString(read.name.empty() ? read.caseUid : read.name);
+      const int nodules = static_cast<int>(read.nodules);
+      QString text;
+      if (read.missedLesions.empty()) {
+        //: %1: the case; %2: the nodules the reader found, of %n; %3: false positives.
+        text = tr("%1: %2 of %n nodules found, %3 false positives", nullptr, nodules)
+                   .arg(name)
+                   .arg(read.hits)
+                   .arg(read.falsePositives);
+      } else {
         QStringList missed;
         for (int lesion : read.missedLesions) missed << QString::number(lesion);
-        text += tr("; missed nodule %1").arg(missed.join(", "));
+        //: %1: the case; %2: the nodules the reader found, of %n; %3: false positives;
+        //: %4: the numbers of the nodules missed, separated by ", ".
+        text =
+            tr("%1: %2 of %n nodules found, %3 false positives; missed nodule %4", nullptr, nodules)
+                .arg(name)
+                .arg(read.hits)
+                .arg(read.falsePositives)
+                .arg(missed.join(", "));
       }
       auto* item = new QListWidgetItem(text, drill_);
       item->setData(Qt::UserRole, QString::fromStdString(read.caseUid));
@@ -451,14 +472,20 @@ void ReaderStatisticsDialog::drillDown(int row, const QString& column) {
   for (const auto& read : f->photographs) {
     const QString outcome = QString::fromStdString(read.outcome);
     if (!figure.outcomes.isEmpty() && !figure.outcomes.contains(outcome)) continue;
-    QString text = tr("%1: grade %2, reference %3")
-                       .arg(QString::fromStdString(read.name.empty() ? read.caseUid : read.name))
-                       .arg(read.gradable ? QString::number(read.grade) : tr("ungradable"))
-                       .arg(read.reference.gradable
-                                ? (read.reference.gradeKnown ? QString::number(read.reference.grade)
-                                                             : tr("gradable"))
-                                : tr("ungradable"));
-    if (!outcome.isEmpty()) text += QStringLiteral(" (%1)").arg(outcome);
+    const QString name = QString::fromStdString(read.name.empty() ? read.caseUid : read.name);
+    const QString grade = read.gradable ? QString::number(read.grade) : tr("ungradable");
+    const QString reference =
+        read.reference.gradable
+            ? (read.reference.gradeKnown ? QString::number(read.reference.grade) : tr("gradable"))
+            : tr("ungradable");
+    const QString text =
+        outcome.isEmpty()
+            //: %1: the photograph; %2: the reader's grade; %3: the reference's grade.
+            ? tr("%1: grade %2, reference %3").arg(name, grade, reference)
+            //: %1: the photograph; %2: the reader's grade; %3: the reference's grade;
+            //: %4: the referral outcome (TP, FN, TN, FP).
+            : tr("%1: grade %2, reference %3 (%4)")
+                  .arg(name, grade, reference, DisplayNames::referralOutcome(outcome));
     auto* item = new QListWidgetItem(text, drill_);
     item->setData(Qt::UserRole, QString::fromStdString(read.caseUid));
   }

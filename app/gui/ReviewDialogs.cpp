@@ -1,10 +1,13 @@
 #include "ReviewDialogs.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLineEdit>
+
+#include "DisplayNames.h"
 
 namespace vigie::app {
 namespace {
@@ -13,7 +16,7 @@ QDoubleSpinBox* millimetres(double value, double minimum, QWidget* parent) {
   auto* box = new QDoubleSpinBox(parent);
   box->setRange(minimum, 2000.0);
   box->setDecimals(1);
-  box->setSuffix(" mm");
+  box->setSuffix(QCoreApplication::translate("vigie::app::FindingDialog", " mm"));
   box->setValue(value);
   return box;
 }
@@ -37,11 +40,11 @@ FindingDialog::FindingDialog(const QString& title, const core::Vec3& centreMm, d
   z_ = millimetres(centreMm.z, -2000.0, this);
   diameter_ = millimetres(diameterMm, 0.5, this);
   note_ = new QLineEdit(this);
-  form->addRow("Centre x (right to left)", x_);
-  form->addRow("Centre y (front to back)", y_);
-  form->addRow("Centre z (feet to head)", z_);
-  form->addRow("Diameter", diameter_);
-  form->addRow("Note", note_);
+  form->addRow(tr("Centre x (right to left)"), x_);
+  form->addRow(tr("Centre y (front to back)"), y_);
+  form->addRow(tr("Centre z (feet to head)"), z_);
+  form->addRow(tr("Diameter"), diameter_);
+  form->addRow(tr("Note"), note_);
   addButtons(this, form);
 }
 
@@ -50,19 +53,25 @@ double FindingDialog::diameter() const { return diameter_->value(); }
 QString FindingDialog::note() const { return note_->text(); }
 
 AnnotationDialog::AnnotationDialog(const QString& currentNote, QWidget* parent) : QDialog(parent) {
-  setWindowTitle("Annotate finding");
+  setWindowTitle(tr("Annotate finding"));
   auto* form = new QFormLayout(this);
   note_ = new QLineEdit(currentNote, this);
   category_ = new QComboBox(this);
   category_->setEditable(true);  // the reader may name their own
-  category_->addItems({"", "benign (calcified)", "suspicious", "indeterminate", "follow-up",
-                       "artefact", "teaching case"});
-  form->addRow("Note", note_);
-  form->addRow("Category", category_);
+  // Shown translated; the store keeps the English category (category()).
+  for (const QString& category : DisplayNames::findingCategories())
+    category_->addItem(DisplayNames::findingCategory(category), category);
+  form->addRow(tr("Note"), note_);
+  form->addRow(tr("Category"), category_);
   addButtons(this, form);
 }
 
 QString AnnotationDialog::note() const { return note_->text(); }
-QString AnnotationDialog::category() const { return category_->currentText(); }
+QString AnnotationDialog::category() const {
+  // One of the usual categories as the store names it; else what the reader typed.
+  const QString text = category_->currentText();
+  const QVariant stored = category_->itemData(category_->findText(text));
+  return stored.isValid() ? stored.toString() : text;
+}
 
 }  // namespace vigie::app

@@ -17,7 +17,9 @@ core::Result<ReviewExport> exportOnWorker(const std::string& studyPath,
   if (!scan.ok()) return scan.error();
   const auto* series = chooseSeries(scan.value(), seriesUid);
   if (!series)
-    return core::makeError(core::ErrorCode::NotFound, studyPath + ": the series is gone");
+    return core::makeError(core::ErrorCode::NotFound, ReviewExporter::tr("%1: the series is gone")
+                                                          .arg(QString::fromStdString(studyPath))
+                                                          .toStdString());
   auto source = imaging::describeSourceSeries(*series);
   if (!source.ok()) return source.error();
   auto store = core::ReviewStore::open(storeFile);  // one connection per thread
@@ -63,17 +65,30 @@ void ReviewExporter::exportStudy(const QString& studyPath, const QString& series
         return;
       }
       const ReviewExport& e = result.value();
-      QString summary = QString("Exported %1 findings (%2 accepted) to %3")
-                            .arg(e.findings)
-                            .arg(e.accepted)
-                            .arg(QString::fromStdString(e.report.parent_path().string()));
+      const int findings = static_cast<int>(e.findings);
+      const QString folder = QString::fromStdString(e.report.parent_path().string());
+      const QString node = QString::fromStdString(sendTo);
       if (!sendTo.empty() && !sendProblem.empty()) {
-        Q_EMIT failed(summary + "; sending to " + QString::fromStdString(sendTo) +
-                      " failed: " + QString::fromStdString(sendProblem));
+        //: %1: findings accepted by the readers, of %n; %2: the folder; %3: the PACS;
+        //: %4: what went wrong.
+        Q_EMIT failed(tr("Exported %n findings (%1 accepted) to %2; sending to %3 failed: %4",
+                         nullptr, findings)
+                          .arg(e.accepted)
+                          .arg(folder, node, QString::fromStdString(sendProblem)));
         return;
       }
-      if (!sendTo.empty()) summary += " and sent to " + QString::fromStdString(sendTo);
-      Q_EMIT exported(summary);
+      if (sendTo.empty()) {
+        //: %1: findings accepted by the readers, of %n; %2: the folder.
+        Q_EMIT exported(tr("Exported %n findings (%1 accepted) to %2", nullptr, findings)
+                            .arg(e.accepted)
+                            .arg(folder));
+      } else {
+        //: %1: findings accepted by the readers, of %n; %2: the folder; %3: the PACS.
+        Q_EMIT exported(
+            tr("Exported %n findings (%1 accepted) to %2 and sent to %3", nullptr, findings)
+                .arg(e.accepted)
+                .arg(folder, node));
+      }
     });
   });
 }

@@ -22,9 +22,8 @@ void ReviewSession::setStudy(const QString& path, const QString& studyUid,
   seriesUid_ = seriesUid;
 }
 
-core::Error ReviewSession::noStore(const char* what) const {
-  return core::makeError(core::ErrorCode::InvalidArgument,
-                         std::string("No review store is open: the ") + what + " was not saved");
+core::Error ReviewSession::noStore(const QString& message) const {
+  return core::makeError(core::ErrorCode::InvalidArgument, message.toStdString());
 }
 
 core::Status ReviewSession::audit(const QString& action, const QString& detail) {
@@ -33,7 +32,7 @@ core::Status ReviewSession::audit(const QString& action, const QString& detail) 
 }
 
 core::Result<std::int64_t> ReviewSession::recordDecision(core::Decision decision) {
-  if (!store_) return noStore("decision");
+  if (!store_) return noStore(tr("No review store is open: the decision was not saved"));
   decision.studyUid = studyUid_.toStdString();
   decision.reader = reader_.toStdString();
   return store_->recordDecision(std::move(decision));
@@ -45,7 +44,7 @@ core::Result<std::vector<core::Decision>> ReviewSession::decisions() const {
 }
 
 core::Status ReviewSession::recordModelRun(core::ModelRun run) {
-  if (!store_) return noStore("model run");
+  if (!store_) return noStore(tr("No review store is open: the model run was not saved"));
   run.studyUid = studyUid_.toStdString();
   run.seriesUid = seriesUid_.toStdString();
   run.reader = reader_.toStdString();
@@ -60,7 +59,7 @@ core::Result<std::optional<core::ModelRun>> ReviewSession::latestModelRun() cons
 }
 
 core::Result<std::int64_t> ReviewSession::recordMeasurement(core::Measurement measurement) {
-  if (!store_) return noStore("measurement");
+  if (!store_) return noStore(tr("No review store is open: the measurement was not saved"));
   measurement.studyUid = studyUid_.toStdString();
   measurement.seriesUid = seriesUid_.toStdString();
   measurement.reader = reader_.toStdString();
@@ -78,7 +77,7 @@ core::Result<std::vector<core::Measurement>> ReviewSession::measurements() const
 }
 
 core::Result<std::int64_t> ReviewSession::recordFundusGrade(core::FundusGrade grade) {
-  if (!store_) return noStore("grade");
+  if (!store_) return noStore(tr("No review store is open: the grade was not saved"));
   grade.reader = reader_.toStdString();
   return store_->recordFundusGrade(std::move(grade));
 }
@@ -90,7 +89,7 @@ core::Result<std::vector<core::FundusGrade>> ReviewSession::fundusGrades(
 }
 
 core::Result<std::int64_t> ReviewSession::recordFundusLesionMark(core::FundusLesionMark mark) {
-  if (!store_) return noStore("lesion mark");
+  if (!store_) return noStore(tr("No review store is open: the lesion mark was not saved"));
   mark.reader = reader_.toStdString();
   return store_->recordFundusLesionMark(std::move(mark));
 }
@@ -110,7 +109,7 @@ core::Status ReviewSession::registerCase(core::CaseRecord record) {
 }
 
 core::Status ReviewSession::recordFundusAiResult(core::FundusAiResult result) {
-  if (!store_) return noStore("model result");
+  if (!store_) return noStore(tr("No review store is open: the model result was not saved"));
   result.reader = reader_.toStdString();
   auto recorded = store_->recordFundusAiResult(std::move(result));
   if (!recorded.ok()) return recorded.error();
@@ -118,7 +117,7 @@ core::Status ReviewSession::recordFundusAiResult(core::FundusAiResult result) {
 }
 
 core::Status ReviewSession::recordCaseEvent(core::CaseEvent event) {
-  if (!store_) return noStore("worklist change");
+  if (!store_) return noStore(tr("No review store is open: the worklist change was not saved"));
   event.actor = reader_.toStdString();
   auto recorded = store_->recordCaseEvent(std::move(event));
   if (!recorded.ok()) return recorded.error();
@@ -126,11 +125,13 @@ core::Status ReviewSession::recordCaseEvent(core::CaseEvent event) {
 }
 
 core::Status ReviewSession::recordComment(const QString& text, std::optional<int> findingId) {
-  if (!store_) return noStore("comment");
+  if (!store_) return noStore(tr("No review store is open: the comment was not saved"));
   if (studyUid_.isEmpty())
-    return core::makeError(core::ErrorCode::InvalidArgument, "no study is open to comment on");
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           tr("no study is open to comment on").toStdString());
   if (text.trimmed().isEmpty())
-    return core::makeError(core::ErrorCode::InvalidArgument, "an empty comment is not recorded");
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           tr("an empty comment is not recorded").toStdString());
   core::CaseComment comment;
   comment.caseUid = studyUid_.toStdString();
   comment.findingId = findingId;

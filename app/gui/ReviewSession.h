@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <memory>
 #include <optional>
@@ -16,6 +17,8 @@ namespace vigie::app {
 /// reader and the study; without a store each write fails with a message
 /// that says so, and reads give nothing (a reader may look without recording).
 class ReviewSession {
+  Q_DECLARE_TR_FUNCTIONS(vigie::app::ReviewSession)
+
  public:
   /// Opens (or creates) the store `file` for `reader`. On failure no store is open.
   core::Status open(const QString& file, const QString& reader);
@@ -66,7 +69,8 @@ class ReviewSession {
 
  private:
   /// The error every write returns when no store is open.
-  core::Error noStore(const char* what) const;
+  /// `message`: what was not saved, and that no store is open.
+  core::Error noStore(const QString& message) const;
 
   std::unique_ptr<core::ReviewStore> store_;
   QString storeFile_;

@@ -2,6 +2,7 @@
 
 #include <QPainter>
 
+#include "DisplayNames.h"
 #include "VtkImages.h"
 
 #include <vtkActor.h>
@@ -73,13 +74,6 @@ vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColours map) {
   }
   table->Build();
   return table;
-}
-
-/// "Axial", "Coronal", "Sagittal": the plane's word, capitalised for the corner text.
-QString planeName(core::SlicePlane plane) {
-  QString name = core::toString(plane);
-  name[0] = name[0].toUpper();
-  return name;
 }
 
 }  // namespace
@@ -429,28 +423,35 @@ void SliceViewport::updateAnnotation() {
       plane_ == core::SlicePlane::Axial ? p.z : (plane_ == core::SlicePlane::Coronal ? p.y : p.x);
   const char* axis =
       plane_ == core::SlicePlane::Axial ? "z" : (plane_ == core::SlicePlane::Coronal ? "y" : "x");
-  const QString lowerLeft = QString("%1 %2/%3\n%4 = %5 mm")
-                                .arg(planeName(plane_))
+  //: %1: the plane (Axial ...); %2/%3: the slice and the slices; %4 = %5: the axis (x, y or z)
+  //: and the slice's position on it.
+  const QString lowerLeft = tr("%1 %2/%3\n%4 = %5 mm")
+                                .arg(DisplayNames::plane(plane_))
                                 .arg(slice_ + 1)
                                 .arg(sliceCount())
                                 .arg(axis)
                                 .arg(position, 0, 'f', 1);
   const QString lowerRight =
-      QString("W %1  L %2").arg(window_.width, 0, 'f', 0).arg(window_.center, 0, 'f', 0);
+      //: The display window: W its width, L its level (centre), in HU.
+      tr("W %1  L %2").arg(window_.width, 0, 'f', 0).arg(window_.center, 0, 'f', 0);
   annotations_.setCorner(ViewAnnotations::LowerLeft, lowerLeft);
   annotations_.setCorner(ViewAnnotations::LowerRight, lowerRight);
   annotations_.setCorner(ViewAnnotations::UpperLeft, caption_);
   annotations_.setCorner(ViewAnnotations::UpperRight, cornerText_);
-  // Orientation labels on the edges (what lies beyond each side of the image).
-  const char* labels[4] = {"A", "P", "R", "L"};  // top, bottom, left, right
+  // Orientation labels on the edges (what lies beyond each side of the image),
+  // in the reader's language: French films mark the patient's right D, left G.
+  const QString anterior = tr("A", "anterior"), posterior = tr("P", "posterior");
+  const QString right = tr("R", "the patient's right"), left = tr("L", "the patient's left");
+  const QString superior = tr("S", "superior"), inferior = tr("I", "inferior");
+  QString labels[4] = {anterior, posterior, right, left};  // top, bottom, left, right
   if (plane_ == core::SlicePlane::Coronal) {
-    labels[0] = "S";
-    labels[1] = "I";
+    labels[0] = superior;
+    labels[1] = inferior;
   } else if (plane_ == core::SlicePlane::Sagittal) {
-    labels[0] = "S";
-    labels[1] = "I";
-    labels[2] = "A";
-    labels[3] = "P";
+    labels[0] = superior;
+    labels[1] = inferior;
+    labels[2] = anterior;
+    labels[3] = posterior;
   }
   annotations_.setEdge(ViewAnnotations::Top, labels[0]);
   annotations_.setEdge(ViewAnnotations::Bottom, labels[1]);
@@ -491,8 +492,8 @@ void SliceViewport::paintOverlay(QPainter& painter) {
   }
   painter.setPen(QColor(150, 150, 150));
   painter.drawText(rect(), Qt::AlignCenter,
-                   QString("%1\nNo study open: File > Open folder (Ctrl+O),\nor drop one here")
-                       .arg(planeName(plane_)));
+                   tr("%1\nNo study open: File > Open folder (Ctrl+O),\nor drop one here")
+                       .arg(DisplayNames::plane(plane_)));
 }
 
 void SliceViewport::zoomBy(double factor) {

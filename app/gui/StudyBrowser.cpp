@@ -45,21 +45,26 @@ void StudyBrowser::setCatalogue(const std::vector<SeriesCard>& cards, const Seri
     patient->setText(0, card.patient);
     QTreeWidgetItem* study = childWithKey(patient, this, card.studyUid);
     int seriesInStudy = study->childCount() + 1;
-    study->setText(0, QString("Study %1 (%2 series)")
-                          .arg(card.studyDate.isEmpty() ? "without date" : card.studyDate)
-                          .arg(seriesInStudy));
+    if (card.studyDate.isEmpty()) {
+      study->setText(0, tr("Study without date (%n series)", nullptr, seriesInStudy));
+    } else {
+      //: %1: the study's date (YYYY-MM-DD).
+      study->setText(0, tr("Study %1 (%n series)", nullptr, seriesInStudy).arg(card.studyDate));
+    }
     auto* row = new QTreeWidgetItem(study);
     row->setData(0, kCardRole, static_cast<int>(i));
-    row->setText(0, QString("%1\n%2, %3 %4")
-                        .arg(card.description.isEmpty() ? "(no description)" : card.description,
-                             card.modality)
-                        .arg(card.images)
-                        .arg(card.planar ? (card.images == 1 ? "image (2D)" : "frames (2D)")
-                                         : (card.images == 1 ? "image" : "slices")));
+    // The series' description, then its modality and how many images it has.
+    const QString text =
+        card.planar ? (card.images == 1 ? tr("%1\n%2, 1 image (2D)")
+                                        : tr("%1\n%2, %n frames (2D)", nullptr, card.images))
+                    : (card.images == 1 ? tr("%1\n%2, 1 image")
+                                        : tr("%1\n%2, %n slices", nullptr, card.images));
+    row->setText(0, text.arg(card.description.isEmpty() ? tr("(no description)") : card.description,
+                             card.modality));
     if (!card.thumbnail.isNull()) row->setIcon(0, QIcon(QPixmap::fromImage(card.thumbnail)));
-    row->setToolTip(0, card.planar     ? "Double-click to show these images in the 2D view"
-                       : card.loadable ? "Double-click to show this series"
-                                       : "A single slice: nothing to stack into a volume");
+    row->setToolTip(0, card.planar     ? tr("Double-click to show these images in the 2D view")
+                       : card.loadable ? tr("Double-click to show this series")
+                                       : tr("A single slice: nothing to stack into a volume"));
     if (!card.loadable) row->setDisabled(true);
     if (card.key == shown) {
       QFont bold = row->font(0);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <variant>
 
+#include "DisplayNames.h"
 #include "QtImages.h"
 #include "vigie/core/SliceImage.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
@@ -146,7 +147,8 @@ std::vector<SeriesCard> catalogueOf(const imaging::DicomScanResult& result,
 QString patientTextOf(const imaging::DicomImageHeader& first) {
   QString date = QString::fromStdString(first.studyDate);
   if (date.size() == 8) date = date.left(4) + "-" + date.mid(4, 2) + "-" + date.mid(6, 2);
-  return QString("%1 (%2)\nstudy %3")
+  //: The views' corner: the patient's name (ID), then the study's date.
+  return StudyLoader::tr("%1 (%2)\nstudy %3")
       .arg(QString::fromStdString(first.patientName).replace('^', ' ').trimmed(),
            QString::fromStdString(first.patientId), date);
 }
@@ -184,9 +186,9 @@ std::variant<LoadedStudy, QString> loadPlanarStudy(
     }
     onProgress(static_cast<int>(i + 1), static_cast<int>(order.size()));
   }
-  if (cancel) return QString("%1: loading cancelled").arg(path);
+  if (cancel) return StudyLoader::tr("%1: loading cancelled").arg(path);
   if (study.planarImages.empty()) {
-    return study.problems.isEmpty() ? QString("%1: no image could be read").arg(path)
+    return study.problems.isEmpty() ? StudyLoader::tr("%1: no image could be read").arg(path)
                                     : study.problems.front();
   }
   const auto& first = *study.planarImages.front();
@@ -195,17 +197,20 @@ std::variant<LoadedStudy, QString> loadPlanarStudy(
     study.seriesDescription = QString::fromStdString(first.description);
   int frames = 0;
   for (const auto& image : study.planarImages) frames += image->frames;
+  //: The study panel's summary of a 2D series: %1 its description; %2 its modality; %n its
+  //: images; %3 their frames; %4 x %5 the image's size; %6 its calibration; %7 why it is shown
+  //: as 2D images; %8 the series found in the folder.
   study.summary =
-      QString(
-          "<b>%1</b><br>Modality %2, %3 image(s), %4 frame(s)<br>%5 x %6 pixels, %7<br>"
-          "shown as 2D images: %8<br>%9 series in folder")
+      StudyLoader::tr(
+          "<b>%1</b><br>Modality %2, %n image(s), %3 frame(s)<br>%4 x %5 pixels, %6<br>"
+          "shown as 2D images: %7<br>%8 series in folder",
+          nullptr, static_cast<int>(study.planarImages.size()))
           .arg(study.seriesDescription.toHtmlEscaped())
           .arg(QString::fromStdString(series.modality))
-          .arg(study.planarImages.size())
           .arg(frames)
           .arg(first.columns)
           .arg(first.rows)
-          .arg(QString::fromStdString(first.spacing.unitLabel()))
+          .arg(DisplayNames::spacingUnit(first.spacing.source))
           .arg(QString::fromStdString(result.displayMessage(imaging::presentationOf(series).reason))
                    .toHtmlEscaped())
           .arg(result.series.size());
@@ -241,15 +246,16 @@ std::variant<LoadedStudy, QString> loadStudy(
   }
   if (wanted.empty() && !chosen) chosen = largestPlanar;
   if (!wanted.empty() && !chosen)
-    return QString("%1: series %2 is not there any more").arg(path, wanted.seriesUid);
+    return StudyLoader::tr("%1: series %2 is not there any more").arg(path, wanted.seriesUid);
   if (chosen && !imaging::presentationOf(*chosen).volume)
     return loadPlanarStudy(path, *chosen, result, cancel, onProgress);
   if (!wanted.empty() && sliceCount(*chosen) < 2) {
-    return QString("%1: series %2 has a single image; a volume needs two or more slices")
+    return StudyLoader::tr("%1: series %2 has a single image; a volume needs two or more slices")
         .arg(path, wanted.seriesUid);
   }
   if (!chosen) {
-    return QString(
+    //: %1: the file or folder opened; %2: the series found; %3, %4: the files skipped.
+    return StudyLoader::tr(
                "%1: nothing to show: no volume of two or more slices and no 2D images (%2 series, "
                "%3 unreadable files, %4 "
                "non-DICOM files)")
@@ -272,12 +278,15 @@ std::variant<LoadedStudy, QString> loadStudy(
   study.path = path;
   describeSeries(*chosen, study);
   const auto& g = loaded.value().volume.geometry();
-  study.summary = QString(
-                      "<b>%1</b><br>Modality %2, %3 images<br>%4 x %5 x %6 voxels<br>"
-                      "spacing %7 x %8 x %9 mm<br>%10 series in folder")
+  //: The study panel's summary of a CT series: %1 its description; %2 its modality; %n its
+  //: images; %3 x %4 x %5 the volume's size; %6 x %7 x %8 its voxel spacing; %9 the series
+  //: found in the folder.
+  study.summary = StudyLoader::tr(
+                      "<b>%1</b><br>Modality %2, %n images<br>%3 x %4 x %5 voxels<br>"
+                      "spacing %6 x %7 x %8 mm<br>%9 series in folder",
+                      nullptr, static_cast<int>(chosen->images.size()))
                       .arg(study.seriesDescription.toHtmlEscaped())
                       .arg(QString::fromStdString(chosen->modality))
-                      .arg(chosen->images.size())
                       .arg(g.size.i)
                       .arg(g.size.j)
                       .arg(g.size.k)

@@ -95,11 +95,14 @@ TransferPoints transferPointsOf(VolumeRenderView::Preset preset) {
 QString VolumeRenderView::presetName(Preset preset) {
   switch (preset) {
     case Preset::SoftTissue:
-      return "Soft tissue";
+      //: A 3D rendering preset.
+      return tr("Soft tissue");
     case Preset::Bone:
-      return "Bone";
+      //: A 3D rendering preset.
+      return tr("Bone");
     case Preset::Lungs:
-      return "Lungs";
+      //: A 3D rendering preset.
+      return tr("Lungs");
   }
   return {};
 }
@@ -135,7 +138,7 @@ VolumeRenderView::VolumeRenderView(QWidget* parent)
   property->SetDiffuse(0.7);
   property->SetSpecular(0.2);
   actor_->SetProperty(property);
-  caption_.setCorner(ViewAnnotations::UpperLeft, "3D");
+  caption_.setCorner(ViewAnnotations::UpperLeft, tr("3D"));
   // Warm-up: a blank 2x2x2 volume, so the window's first paint (at
   // start-up) compiles the ray-casting shaders, not the study's first frame.
   image_ = blankImage<vtkShortArray>(-1024);
@@ -173,7 +176,7 @@ void VolumeRenderView::setVolume(std::shared_ptr<const core::CtVolume> volume) {
   renderer_->RemoveVolume(actor_);
   image_ = nullptr;
   mapper_->RemoveAllInputs();
-  caption_.setCorner(ViewAnnotations::UpperLeft, volume ? "3D: preparing..." : "3D");
+  caption_.setCorner(ViewAnnotations::UpperLeft, volume ? tr("3D: preparing...") : tr("3D"));
   requestRender();
   if (!volume) {
     preparation_.cancel();
@@ -222,11 +225,14 @@ void VolumeRenderView::applyPreset() {
   actor_->GetProperty()->SetScalarOpacity(opacityFunction);
   actor_->GetProperty()->SetColor(colourFunction);
 
-  QString text = "3D: " + presetName(preset_);
+  QString text = tr("3D: %1").arg(presetName(preset_));
   if (rendered_ && source_ && rendered_ != source_) {
-    text += QString(" (shown on a %1 mm grid)").arg(rendered_->geometry().spacing.x, 0, 'f', 1);
+    //: %1: the 3D rendering preset; %2: the spacing of the coarser grid rendered.
+    text = tr("3D: %1 (shown on a %2 mm grid)")
+               .arg(presetName(preset_))
+               .arg(rendered_->geometry().spacing.x, 0, 'f', 1);
   }
-  if (source_ && !rendered_) text = "3D: preparing...";
+  if (source_ && !rendered_) text = tr("3D: preparing...");
   caption_.setCorner(ViewAnnotations::UpperLeft, text);
   requestRender();
 }

@@ -11,14 +11,40 @@
 #include <QVBoxLayout>
 #include <chrono>
 
+#include "DisplayNames.h"
 #include "ReviewSession.h"
 
 namespace vigie::app {
 namespace {
 
-const QStringList kColumns = {"#",        "Lane",     "AI",     "Findings", "State",
-                              "Priority", "Modality", "Date",   "Patient",  "Assigned",
-                              "Readers",  "Disagree", "Waiting"};
+/// The columns, in English: the names the code and tests look them up by; the
+/// headings translate them.
+const char* const kColumnNames[] = {
+    //: The case's rank in the AI's triage order.
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "#"),
+    //: The worklist's triage lane (flagged, awaiting AI, AI-normal, done).
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Lane"),
+    //: The AI's suspicion score.
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "AI"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Findings"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "State"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Priority"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Modality"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Date"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Patient"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Assigned"),
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Readers"),
+    //: The readers, or a reader and the AI, disagree on the case.
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Disagree"),
+    //: How long the case has waited, in hours.
+    QT_TRANSLATE_NOOP("vigie::app::WorklistPanel", "Waiting"),
+};
+
+const QStringList kColumns = [] {
+  QStringList names;
+  for (const char* name : kColumnNames) names << QString::fromUtf8(name);
+  return names;
+}();
 
 /// The filter box's entries, in order.
 enum Filter {
@@ -53,13 +79,17 @@ class SortedItem : public QTableWidgetItem {
 QString laneText(WorklistLane lane) {
   switch (lane) {
     case WorklistLane::Flagged:
-      return QObject::tr("flagged");
+      //: A worklist lane: the AI flagged the case.
+      return WorklistPanel::tr("flagged");
     case WorklistLane::AwaitingAi:
-      return QObject::tr("awaiting AI");
+      //: A worklist lane: the AI has not run on the case yet.
+      return WorklistPanel::tr("awaiting AI");
     case WorklistLane::AiNormal:
-      return QObject::tr("AI-normal");
+      //: A worklist lane: the AI found nothing.
+      return WorklistPanel::tr("AI-normal");
     case WorklistLane::Done:
-      return QObject::tr("done");
+      //: A worklist lane: the case is read.
+      return WorklistPanel::tr("done");
   }
   return {};
 }
@@ -80,6 +110,7 @@ WorklistPanel::WorklistPanel(ReviewSession* session, QWidget* parent)
   hideNames_->setObjectName("worklistHideNames");
   auto* refreshButton = new QPushButton(tr("Refresh"), this);
   auto* mine = new QPushButton(tr("Assign to me"), this);
+  //: Marks the selected case as read (past participle).
   auto* read = new QPushButton(tr("Mark read"), this);
   // Two short rows: the dock shares its side with the study panel and must
   // not widen it.
@@ -94,7 +125,9 @@ WorklistPanel::WorklistPanel(ReviewSession* session, QWidget* parent)
   layout->addLayout(buttons);
   table_ = new QTableWidget(0, kColumns.size(), this);
   table_->setObjectName("worklistTable");
-  table_->setHorizontalHeaderLabels(kColumns);
+  QStringList headings;
+  for (const char* name : kColumnNames) headings << tr(name);
+  table_->setHorizontalHeaderLabels(headings);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->verticalHeader()->setVisible(false);
@@ -224,9 +257,11 @@ void WorklistPanel::rebuildRows() {
     // A photograph awaiting its second reading or arbitration says so.
     const bool awaiting = e.grading && (e.grading->stage == GradingStage::Secondary ||
                                         e.grading->stage == GradingStage::Arbitration);
-    put("State", awaiting ? QString(toString(e.grading->stage)) : QString(core::toString(e.state)),
+    put("State",
+        awaiting ? DisplayNames::gradingStage(e.grading->stage)
+                 : DisplayNames::readingState(e.state),
         static_cast<int>(e.state));
-    put("Priority", QString(core::toString(e.priority)), static_cast<int>(e.priority));
+    put("Priority", DisplayNames::priority(e.priority), static_cast<int>(e.priority));
     put("Modality", QString::fromStdString(e.record.modality),
         QString::fromStdString(e.record.modality));
     QString date = QString::fromStdString(e.record.studyDate);
@@ -242,7 +277,8 @@ void WorklistPanel::rebuildRows() {
     put("Readers", readers.join(", "), readers.join(", "));
     put("Disagree", e.disagreement ? tr("yes") : QString(), e.disagreement ? 1 : 0);
     table_->item(row, column("Disagree"))->setToolTip(QString::fromStdString(e.disagreementDetail));
-    put("Waiting", QString::number(e.waitingHours, 'f', 1) + " h", e.waitingHours);
+    //: Hours the case has waited.
+    put("Waiting", tr("%1 h").arg(QString::number(e.waitingHours, 'f', 1)), e.waitingHours);
   }
   table_->setSortingEnabled(true);
   table_->sortByColumn(sortColumn, sortOrder);
@@ -259,7 +295,9 @@ void WorklistPanel::rebuildRows() {
       break;
     }
   }
-  count_->setText(tr("%1 of %2 cases").arg(table_->rowCount()).arg(entries_.size()));
+  //: %1: the cases the filter shows, of %n.
+  count_->setText(
+      tr("%1 of %n cases", nullptr, static_cast<int>(entries_.size())).arg(table_->rowCount()));
 }
 
 QStringList WorklistPanel::shownCases() const {

@@ -8,6 +8,8 @@
 
 #include "BundleOpening.h"
 #include "GuiBench.h"
+#include "InstallLayout.h"
+#include "InterfaceLanguage.h"
 #include "MainWindow.h"
 
 namespace {
@@ -16,7 +18,7 @@ namespace {
 /// folder name) of one of the bundles shipped in the models folder; what
 /// vigie-cli accepts too. Empty when there is none.
 QString resolveBundle(const QString& nameOrPath) {
-  auto resolved = vigie::app::resolveModel(nameOrPath.toStdString(), VIGIE_MODELS_DIR);
+  auto resolved = vigie::app::resolveModel(nameOrPath.toStdString(), vigie::app::modelsDirectory());
   return resolved.ok() ? QString::fromStdString(resolved.value().string()) : QString();
 }
 
@@ -74,14 +76,33 @@ int main(int argc, char** argv) {
   QCommandLineOption reader(
       "reader", "The reader's name recorded with each decision (default: $USER).", "name");
   parser.addOption(reader);
+  QCommandLineOption language(
+      "language",
+      "The window's language, en or fr (default: the one chosen in View > Language, else "
+      "the system's).",
+      "code");
+  parser.addOption(language);
   parser.process(app);
+  if (parser.isSet(language) &&
+      !vigie::app::InterfaceLanguage::available().contains(parser.value(language))) {
+    std::fprintf(stderr, "vigie: --language %s: not one of %s\n",
+                 qPrintable(parser.value(language)),
+                 qPrintable(vigie::app::InterfaceLanguage::available().join(", ")));
+    return 2;
+  }
+  const QString chosenLanguage = vigie::app::InterfaceLanguage::choose(parser.value(language));
+  if (!vigie::app::InterfaceLanguage::install(app, chosenLanguage))
+    std::fprintf(stderr, "vigie: no translation for '%s' built in; the window stays in English\n",
+                 qPrintable(chosenLanguage));
 
+  // Without a path: the demo study when run from a build tree that has one;
+  // an installed vigie (the desktop menu) starts empty, File > Open to read.
   QString path = parser.positionalArguments().value(0);
-  if (path.isEmpty()) path = QStringLiteral(VIGIE_DEMO_DIR "/ct");
-  if (!QFileInfo::exists(path)) {
-    std::fprintf(
-        stderr, "vigie: %s: no such file or folder%s\n", qPrintable(path),
-        parser.positionalArguments().isEmpty() ? " (build the demo study: make demo)" : "");
+  const bool demo = path.isEmpty() && !vigie::app::runningInstalled() &&
+                    QFileInfo::exists(QStringLiteral(VIGIE_DEMO_DIR "/ct"));
+  if (demo) path = QStringLiteral(VIGIE_DEMO_DIR "/ct");
+  if (!path.isEmpty() && !QFileInfo::exists(path)) {
+    std::fprintf(stderr, "vigie: %s: no such file or folder\n", qPrintable(path));
     return 1;
   }
 
@@ -98,6 +119,12 @@ int main(int argc, char** argv) {
       parser.isSet(model) ? parser.value(model) : QStringLiteral("vigie-ct-nodule-synth")));
   window.setFundusModelBundle(resolveBundle(
       parser.isSet(fundusModel) ? parser.value(fundusModel) : QStringLiteral("vigie-fundus-dr")));
+  if (path.isEmpty() &&
+      (parser.isSet(bench) || (parser.isSet(runModel) && !parser.isSet(fundus)))) {
+    std::fprintf(stderr, "vigie: --%s needs a study to open (no PATH given)\n",
+                 parser.isSet(bench) ? "bench" : "run-model");
+    return 1;
+  }
   if (parser.isSet(bench)) {
     vigie::app::GuiBenchOptions options;
     options.ctPath = path;
@@ -125,22 +152,23 @@ int main(int argc, char** argv) {
     }
     return app.exec();
   }
-  if (parser.isSet(screenshot)) {
+  if (parser.isSet(screenshot) && path.isEmpty()) {
+    window.screenshotNowAndQuit(parser.value(screenshot));
+  } else if (parser.isSet(screenshot)) {
     QString bundle;
     if (parser.isSet(runModel)) {
       bundle = resolveBundle(parser.value(runModel));
       if (bundle.isEmpty()) {
         std::fprintf(stderr, "vigie: no model bundle '%s' (a folder, or an id under %s)\n",
-                     qPrintable(parser.value(runModel)), VIGIE_MODELS_DIR);
+                     qPrintable(parser.value(runModel)), vigie::app::modelsDirectory().c_str());
         return 1;
       }
     }
     window.screenshotAndQuit(parser.value(screenshot), bundle);
   }
-  window.openPath(path);
+  if (!path.isEmpty()) window.openPath(path);
   // The demo study's photographs go to the Fundus tab (the CT tab stays in front).
-  if (parser.positionalArguments().isEmpty() &&
-      QFileInfo::exists(QStringLiteral(VIGIE_DEMO_DIR "/fundus"))) {
+  if (demo && QFileInfo::exists(QStringLiteral(VIGIE_DEMO_DIR "/fundus"))) {
     window.openPhotographs(QStringLiteral(VIGIE_DEMO_DIR "/fundus"));
     window.showCtTab();
   }

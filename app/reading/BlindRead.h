@@ -23,9 +23,4 @@ BlindReadScore scoreBlindRead(const std::vector<core::Finding>& marks,
                               const std::optional<std::vector<core::Finding>>& aiFindings,
                               const std::vector<TruthNodule>& reference);
 
-/// What the reveal tells the reader, e.g. "You found 2 of 3 nodules, with 1
-/// false positive; missed: nodule 3 (6.2 mm at -40.1, 12.0, 88.5 mm). The
-/// AI found 3 of 3, with 4 false positives."
-std::string describeBlindRead(const BlindReadScore& score);
-
 }  // namespace vigie::app
