@@ -3,7 +3,7 @@
 # in /usr/libexec/vigie), the reference model bundles, the desktop
 # entry, AppStream metadata, icon, manual pages, copyright and changelog.
 # The installed programs find their models and helper from their own
-# location (app/common/InstallLayout.h), so the package is relocatable.
+# location (app/workflows/InstallLayout.h), so the package is relocatable.
 
 set(VIGIE_PACKAGING_DIR ${PROJECT_SOURCE_DIR}/packaging)
 set(VIGIE_APP_ID org.vigie.Vigie)

@@ -19,15 +19,15 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "../common/BatchPlan.h"
-#include "../common/BundleOpening.h"
-#include "../common/CommandLine.h"
-#include "../common/CtAnalysis.h"
-#include "../common/FundusAnalysis.h"
-#include "../common/SeriesChoice.h"
 #include "../reading/CaseRegistration.h"
+#include "../workflows/BatchPlan.h"
+#include "../workflows/BundleOpening.h"
+#include "../workflows/CtAnalysis.h"
+#include "../workflows/FundusAnalysis.h"
+#include "../workflows/SeriesChoice.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "CommandLine.h"
 #include "ModelSupport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"

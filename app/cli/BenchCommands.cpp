@@ -15,10 +15,10 @@
 #include <thread>
 #include <vector>
 
-#include "../common/CommandLine.h"
-#include "../common/InstallLayout.h"
+#include "../workflows/InstallLayout.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "CommandLine.h"
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "../common/CommandLine.h"
+#include "CommandLine.h"
 
 #include "vigie/core/Result.h"
 #include "vigie/core/ReviewStore.h"

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "../common/CommandLine.h"
+#include "CommandLine.h"
 #include "vigie/imaging/dicom/Deidentifier.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
 

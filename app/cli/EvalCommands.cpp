@@ -6,11 +6,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "../common/CommandLine.h"
-#include "../common/CtAnalysis.h"
-#include "../common/NoduleEvaluation.h"
+#include "../evaluation/NoduleEvaluation.h"
+#include "../workflows/CtAnalysis.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "CommandLine.h"
 #include "ModelSupport.h"
 #include "ReliabilityReport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "../common/ReviewExport.h"
-#include "../common/SeriesChoice.h"
+#include "../workflows/ReviewExport.h"
+#include "../workflows/SeriesChoice.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "DeidSupport.h"

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "../common/DrEvaluation.h"
-#include "../common/DrLabels.h"
-#include "../common/FundusAnalysis.h"
-#include "../common/LesionMapEvaluation.h"
+#include "../evaluation/DrEvaluation.h"
+#include "../evaluation/DrLabels.h"
+#include "../evaluation/LesionMapEvaluation.h"
+#include "../workflows/FundusAnalysis.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "ModelSupport.h"

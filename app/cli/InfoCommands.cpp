@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "../common/CommandLine.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "CommandLine.h"
 #include "vigie/core/SliceImage.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"

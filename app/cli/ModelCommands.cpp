@@ -6,14 +6,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "../common/BundleOpening.h"
-#include "../common/CommandLine.h"
-#include "../common/CtAnalysis.h"
-#include "../common/InstallLayout.h"
-#include "../common/SeriesChoice.h"
 #include "../reading/CaseRegistration.h"
+#include "../workflows/BundleOpening.h"
+#include "../workflows/CtAnalysis.h"
+#include "../workflows/InstallLayout.h"
+#include "../workflows/SeriesChoice.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "CommandLine.h"
 #include "ModelSupport.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"

@@ -10,9 +10,9 @@
 #include <optional>
 #include <string>
 
-#include "../common/BundleOpening.h"
-#include "../common/CtAnalysis.h"
-#include "../common/FundusAnalysis.h"
+#include "../workflows/BundleOpening.h"
+#include "../workflows/CtAnalysis.h"
+#include "../workflows/FundusAnalysis.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/inference/InferenceSession.h"

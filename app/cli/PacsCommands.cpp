@@ -15,9 +15,9 @@
 #include <set>
 #include <thread>
 
-#include "../common/CommandLine.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "CommandLine.h"
 #include "vigie/imaging/net/PacsClient.h"
 #include "vigie/imaging/net/StorageListener.h"
 

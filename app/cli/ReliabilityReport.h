@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "../common/Reliability.h"
+#include "../evaluation/Reliability.h"
 #include "vigie/core/Result.h"
 
 namespace vigie::app::cli {

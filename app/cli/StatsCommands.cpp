@@ -29,7 +29,8 @@ constexpr const char* kUsage =
     "the median time per case (first to last record). 95 % intervals: Wilson for\n"
     "proportions, percentile bootstrap over cases (--resamples, default 2000, seeded) for\n"
     "kappas, false positives per case and time. With --reader, the other readers appear as\n"
-    "anonymised peers. --mrmc-out writes an iMRMC input and FROC CSVs (see the README).\n";
+    "anonymised peers. --mrmc-out writes an iMRMC input and FROC CSVs (see "
+    "docs/reading-service.md).\n";
 
 nlohmann::json toJson(const Estimate& e) {
   auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };

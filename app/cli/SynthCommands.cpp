@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "../common/CommandLine.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
+#include "CommandLine.h"
 #include "vigie/core/SeededRandom.h"
 #include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
 

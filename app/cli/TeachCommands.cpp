@@ -4,11 +4,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "../common/ReviewExport.h"
-#include "../common/TextFormat.h"
 #include "../reading/CaseReview.h"
 #include "../teaching/TeachingRendering.h"
 #include "../teaching/TeachingText.h"
+#include "../workflows/ReviewExport.h"
+#include "../workflows/TextFormat.h"
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "DeidSupport.h"

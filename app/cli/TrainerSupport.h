@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "../common/CommandLine.h"
 #include "../reading/CaseReview.h"
+#include "CommandLine.h"
 #include "vigie/core/Result.h"
 #include "vigie/core/ReviewStore.h"
 

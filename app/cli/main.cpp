@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "../common/InstallLayout.h"
+#include "../workflows/InstallLayout.h"
 #include "CliCommands.h"
 #if VIGIE_CLI_WITH_MODELS
 #include "vigie/inference/ComputeDevice.h"

@@ -17,7 +17,6 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
@@ -36,7 +35,7 @@
 #include <algorithm>
 
 #include "ActionRegistry.h"
-#include "BlindRead.h"
+#include "CtReviewController.h"
 #include "DisplayNames.h"
 #include "FindingsPanel.h"
 #include "FundusReviewController.h"
@@ -46,11 +45,9 @@
 #include "PlanarImageView.h"
 #include "ProblemReporter.h"
 #include "ReaderStatisticsDialog.h"
-#include "ReadingReference.h"
 #include "ReviewDialogs.h"
 #include "SliceViewport.h"
 #include "StudyBrowser.h"
-#include "TextFormat.h"
 #include "VolumeRenderView.h"
 #include "WorklistPanel.h"
 
@@ -72,62 +69,13 @@ const Preset kPresets[] = {
      Qt::Key_4},
 };
 
-/// What the reveal of a blind read tells the reader, in their language, e.g.
-/// "You found 2 of 3 nodules, with 1 false positive. Missed: nodule 3 (6.2 mm
-/// solid at -40.1, 12.0, 88.5 mm). The AI found 3 of 3, with 4 false positives."
-QString describeRead(const BlindReadScore& score) {
-  const auto nodules = [](std::size_t n) {
-    return n == 1 ? MainWindow::tr("1 nodule")
-                  : MainWindow::tr("%n nodules", nullptr, static_cast<int>(n));
-  };
-  const auto falsePositives = [](std::size_t n) {
-    return n == 1 ? MainWindow::tr("1 false positive")
-                  : MainWindow::tr("%n false positives", nullptr, static_cast<int>(n));
-  };
-  const CtCaseRead& r = score.reader;
-  QStringList sentences;
-  //: %1: how many of the case's nodules the reader found; %2: "3 nodules"; %3: "1 false positive".
-  sentences << MainWindow::tr("You found %1 of %2, with %3.")
-                   .arg(r.hits)
-                   .arg(nodules(r.nodules), falsePositives(r.falsePositives));
-  if (!r.missedLesions.empty()) {
-    QStringList missed;
-    for (const int lesion : r.missedLesions) {
-      const TruthNodule& n = score.reference[static_cast<std::size_t>(lesion - 1)];
-      const QString diameter = QString::fromStdString(formatFixed(n.diameterMm, 1));
-      const QString centre = QString::fromStdString(formatPointMm(n.centerMm));
-      if (n.type.empty()) {
-        //: %1: the nodule's number; %2: its diameter; %3: its centre (x, y, z).
-        missed << MainWindow::tr("nodule %1 (%2 mm at %3 mm)").arg(lesion).arg(diameter, centre);
-      } else {
-        //: %1: the nodule's number; %2: its diameter; %3: its type (solid ...);
-        //: %4: its centre (x, y, z).
-        missed << MainWindow::tr("nodule %1 (%2 mm %3 at %4 mm)")
-                      .arg(lesion)
-                      .arg(diameter, DisplayNames::noduleType(n.type), centre);
-      }
-    }
-    //: %1: the nodules the reader missed, separated by "; ".
-    sentences << MainWindow::tr("Missed: %1.").arg(missed.join(QStringLiteral("; ")));
-  }
-  if (score.ai) {
-    //: %1 of %2: nodules the AI found of the case's; %3: "4 false positives".
-    sentences << MainWindow::tr("The AI found %1 of %2, with %3.")
-                     .arg(score.ai->hits)
-                     .arg(score.ai->nodules)
-                     .arg(falsePositives(score.ai->falsePositives));
-  } else {
-    sentences << MainWindow::tr("The AI has not run on this case.");
-  }
-  return sentences.join(QLatin1Char(' '));
-}
-
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle("Vigie");
   setAcceptDrops(true);  // a folder or file dropped on the window opens it
   buildLayout();
+  buildReview();
   buildMenus();
   connect(&loader_, &StudyLoader::progress, this, [this](int done, int total) {
     // A few updates a second: each repaint of the status bar recomposes the
@@ -320,6 +268,29 @@ void MainWindow::buildLayout() {
   connect(findings_, &FindingsPanel::overlayOpacityChanged, this, [this](double opacity) {
     for (auto* v : viewports_) v->setOverlayOpacity(opacity);
   });
+}
+
+void MainWindow::buildReview() {
+  review_ = new CtReviewController(&session_, findings_, problems_, this);
+  connect(review_, &CtReviewController::status, statusBar(), &QStatusBar::showMessage);
+  connect(review_, &CtReviewController::storeChanged, worklist_, &WorklistPanel::storeChanged);
+  connect(review_, &CtReviewController::findingMoved, this,
+          [this](const core::Vec3& centreMm, double diameterMm) {
+            for (auto* v : viewports_) v->showMarker(centreMm, diameterMm);
+          });
+  connect(review_, &CtReviewController::reviewShown, this,
+          [this](const std::vector<core::ReviewedFinding>& reviewed) {
+            // The 3D overview: green what the reader accepted, grey what they
+            // rejected, yellow what waits for a decision.
+            std::vector<VolumeMarker> markers;
+            for (const auto& f : reviewed) {
+              const QColor colour = f.acceptedByReader()                     ? QColor(60, 200, 90)
+                                    : f.state == core::ReviewState::Rejected ? QColor(140, 140, 140)
+                                                                             : QColor(250, 210, 40);
+              markers.push_back({f.centerMm, f.diameterMm, colour});
+            }
+            volumeView_->setMarkers(markers);
+          });
 }
 
 void MainWindow::buildMenus() {
@@ -580,7 +551,7 @@ void MainWindow::buildAiMenu() {
                                 QKeySequence(Qt::CTRL | Qt::Key_E),
                                 tr("Edit the selected finding's centre and diameter"));
   connect(edit, &QAction::triggered, this, [this] {
-    const auto finding = selectedOrHint();
+    const auto finding = review_->selectedOrHint();
     if (!finding) return;
     FindingDialog dialog(tr("Edit finding %1").arg(finding->id), finding->centerMm,
                          finding->diameterMm, this);
@@ -590,7 +561,7 @@ void MainWindow::buildAiMenu() {
   QAction* annotate = actions_->add(ai, tr("&Annotate finding..."), QKeySequence(Qt::Key_A),
                                     tr("Annotate the selected finding (note, category)"));
   connect(annotate, &QAction::triggered, this, [this] {
-    const auto finding = selectedOrHint();
+    const auto finding = review_->selectedOrHint();
     if (!finding) return;
     AnnotationDialog dialog(QString::fromStdString(finding->note), this);
     if (dialog.exec() == QDialog::Accepted) annotateSelected(dialog.note(), dialog.category());
@@ -607,10 +578,10 @@ void MainWindow::buildAiMenu() {
   QAction* commentFinding =
       actions_->add(ai, tr("Co&mment on the selected finding..."), QKeySequence(),
                     tr("A trainer's comment on the selected finding"));
-  connect(commentFinding, &QAction::triggered, this, [this] { askForComment(true); });
+  connect(commentFinding, &QAction::triggered, this, [this] { review_->askForComment(true); });
   QAction* commentStudy = actions_->add(ai, tr("Comment on the &study..."), QKeySequence(),
                                         tr("A trainer's comment on the whole study"));
-  connect(commentStudy, &QAction::triggered, this, [this] { askForComment(false); });
+  connect(commentStudy, &QAction::triggered, this, [this] { review_->askForComment(false); });
   ai->addSeparator();
   educationalAction_ =
       actions_->add(ai, tr("Ed&ucational mode: read blind"), QKeySequence(),
@@ -822,8 +793,6 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   record.source = QFileInfo(study.path).absoluteFilePath().toStdString();
   if (auto registered = session_.registerCase(record); !registered.ok())
     problems_->report(registered.error());
-  modelFindings_.clear();
-  findings_->clear();
   for (auto* v : viewports_) {
     v->setVolume(study.volume, study.seriesDescription);
     v->setCornerText(study.patientText);
@@ -832,8 +801,7 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   volumeView_->setVolume(study.volume);
   browser_->setCatalogue(study.catalogue, study.shown);
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
-  revealed_ = false;  // a new case is read blind in educational mode
-  showStoredRun();
+  review_->openCase(study.volume->geometry());
   showStoredMeasurements();
   updateCrosshairs();
   studySummary_->setText(study.summary);
@@ -990,77 +958,18 @@ void MainWindow::openReviewStore(const QString& file, const QString& reader) {
   worklist_->storeChanged();
 }
 
-bool MainWindow::record(core::Decision d) {
-  if (!session_.hasStudy()) return false;
-  auto saved = session_.recordDecision(d);
-  if (!saved.ok()) {
-    problems_->report(saved.error(), tr("The decision was NOT saved (see Problems)"));
-    return false;
-  }
-  // Shown only now that it is on disk, and as the store has it.
-  refreshReview();
-  const QString decision = DisplayNames::decision(d.kind);
-  QString message;
-  if (d.findingId == 0) {
-    //: %1: the reader's decision (add) on the finding they added.
-    message = tr("Finding new: %1 (saved)").arg(decision);
-  } else {
-    //: %1: the finding's number; %2: the reader's decision (confirm, reject, ...).
-    message = tr("Finding %1: %2 (saved)").arg(d.findingId).arg(decision);
-  }
-  statusBar()->showMessage(message, 5000);
-  return true;
-}
-
-std::optional<core::ReviewedFinding> MainWindow::selectedOrHint() {
-  auto finding = findings_->selectedFinding();
-  if (!finding) statusBar()->showMessage(tr("Select a finding first (N / P)"), 5000);
-  return finding;
-}
-
-bool MainWindow::decideSelected(core::DecisionKind kind) {
-  const auto finding = selectedOrHint();
-  if (!finding) return false;
-  core::Decision d;
-  d.findingId = finding->id;
-  d.kind = kind;
-  return record(d);
-}
+bool MainWindow::decideSelected(core::DecisionKind kind) { return review_->decideSelected(kind); }
 
 bool MainWindow::editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note) {
-  const auto finding = selectedOrHint();
-  if (!finding || diameterMm <= 0) return false;
-  core::Decision d;
-  d.findingId = finding->id;
-  d.kind = core::DecisionKind::Edit;
-  d.centerMm = centreMm;
-  d.diameterMm = diameterMm;
-  d.note = note.toStdString();
-  if (!record(d)) return false;
-  for (auto* v : viewports_) v->showMarker(centreMm, diameterMm);  // the marker follows the edit
-  return true;
+  return review_->editSelected(centreMm, diameterMm, note);
 }
 
 bool MainWindow::annotateSelected(const QString& note, const QString& category) {
-  const auto finding = selectedOrHint();
-  if (!finding) return false;
-  core::Decision d;
-  d.findingId = finding->id;
-  d.kind = core::DecisionKind::Annotate;
-  d.note = note.toStdString();
-  d.category = category.toStdString();
-  return record(d);
+  return review_->annotateSelected(note, category);
 }
 
 bool MainWindow::addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note) {
-  if (!volume_ || diameterMm <= 0) return false;
-  core::Decision d;
-  d.findingId = 0;  // the store numbers the reader's findings from 1001
-  d.kind = core::DecisionKind::Add;
-  d.centerMm = centreMm;
-  d.diameterMm = diameterMm;
-  d.note = note.toStdString();
-  return record(d);
+  return volume_ && review_->addFinding(centreMm, diameterMm, note);
 }
 
 void MainWindow::goToPoint(const core::Vec3& pointMm) {
@@ -1124,101 +1033,8 @@ void MainWindow::sendReviewToPacs() {
                         QSettings().value("pacs/aet", "VIGIE").toString());
 }
 
-void MainWindow::showStoredRun() {
-  // A study reviewed before comes back with its last model run's findings
-  // and every decision, without running the model again (the heatmap is not
-  // stored: Ctrl+M shows it).
-  if (blindReading_ && !revealed_) {
-    modelFindings_.clear();
-    findings_->showModel(tr("Educational mode: the AI and the other readers' marks are hidden. "
-                            "Mark what you see (AI > Add a finding), then AI > Reveal."),
-                         false);
-    refreshReview();
-    return;
-  }
-  auto run = session_.latestModelRun();
-  auto decisions = session_.decisions();
-  if (!run.ok() || !decisions.ok()) {
-    problems_->report(!run.ok() ? run.error() : decisions.error());
-    return;
-  }
-  if (!run.value() && decisions.value().empty()) return;
-  if (run.value()) {
-    const core::ModelRun& r = *run.value();
-    modelFindings_ = r.findings;
-    findings_->showModel(
-        //: %1 %2: the model and its version; %3: the reader; %4: when.
-        tr("%1 %2, run by %3 at %4 (stored; Ctrl+M runs it again and shows "
-           "the heatmap)")
-            .arg(QString::fromStdString(r.bundleId), QString::fromStdString(r.bundleVersion),
-                 QString::fromStdString(r.reader), QString::fromStdString(r.recordedAt)),
-        false);
-  }
-  refreshReview();
-}
-
-void MainWindow::refreshReview() {
-  worklist_->storeChanged();
-  if (!volume_) return;
-  std::vector<core::Decision> history;
-  auto decisions = session_.decisions();
-  if (!decisions.ok()) {
-    problems_->report(decisions.error());
-  } else {
-    history = std::move(decisions.value());
-  }
-  if (blindReading_ && !revealed_) {
-    // A blind read sees only the reader's own marks.
-    const std::string me = session_.reader().toStdString();
-    history.erase(std::remove_if(history.begin(), history.end(),
-                                 [&](const core::Decision& d) { return d.reader != me; }),
-                  history.end());
-  }
-  const auto reviewed = core::applyDecisions(modelFindings_, history);
-  findings_->showReview(reviewed, volume_->geometry());
-  // The 3D overview: green what the reader accepted, grey what they
-  // rejected, yellow what waits for a decision.
-  std::vector<VolumeMarker> markers;
-  for (const auto& f : reviewed) {
-    const QColor colour = f.acceptedByReader()                     ? QColor(60, 200, 90)
-                          : f.state == core::ReviewState::Rejected ? QColor(140, 140, 140)
-                                                                   : QColor(250, 210, 40);
-    markers.push_back({f.centerMm, f.diameterMm, colour});
-  }
-  volumeView_->setMarkers(markers);
-}
-
-void MainWindow::askForComment(bool onSelectedFinding) {
-  if (onSelectedFinding && !findings_->selectedFinding()) {
-    problems_->report(tr("Select a finding to comment on it."));
-    return;
-  }
-  bool ok = false;
-  const QString text = QInputDialog::getMultiLineText(
-      this, tr("Trainer's comment"),
-      onSelectedFinding ? tr("Comment on the selected finding:") : tr("Comment on the study:"),
-      QString(), &ok);
-  if (ok) commentOnStudy(text, onSelectedFinding);
-}
-
 bool MainWindow::commentOnStudy(const QString& text, bool onSelectedFinding) {
-  std::optional<int> findingId;
-  if (onSelectedFinding) {
-    const auto finding = findings_->selectedFinding();
-    if (!finding) {
-      problems_->report(tr("Select a finding to comment on it."));
-      return false;
-    }
-    findingId = finding->id;
-  }
-  auto recorded = session_.recordComment(text, findingId);
-  if (!recorded.ok()) {
-    problems_->report(recorded.error());
-    return false;
-  }
-  statusBar()->showMessage(tr("Comment saved"), 5000);
-  worklist_->storeChanged();
-  return true;
+  return review_->commentOnStudy(text, onSelectedFinding);
 }
 
 void MainWindow::setEducationalMode(bool on) {
@@ -1226,107 +1042,28 @@ void MainWindow::setEducationalMode(bool on) {
     const QSignalBlocker quiet(educationalAction_);
     educationalAction_->setChecked(on);
   }
-  if (blindReading_ == on) return;
-  blindReading_ = on;
-  revealed_ = false;
+  if (review_->educationalMode() == on) return;
   revealAction_->setEnabled(on);
   runModelAction_->setEnabled(!on);
-  if (on) {
+  if (on)
     for (auto* v : viewports_) v->setOverlay(nullptr);
-    findings_->clear();
-  }
-  if (volume_) showStoredRun();
+  review_->setEducationalMode(on);
 }
 
-QString MainWindow::revealBlindRead() {
-  if (!blindReading_ || !volume_ || !session_.isOpen()) return {};
-  revealed_ = true;
-  showStoredRun();
-  auto run = session_.latestModelRun();
-  auto decisions = session_.decisions();
-  if (!run.ok() || !decisions.ok()) {
-    problems_->report(!run.ok() ? run.error() : decisions.error());
-    return {};
-  }
-  std::vector<core::Decision> mine;
-  for (const auto& d : decisions.value())
-    if (d.reader == session_.reader().toStdString()) mine.push_back(d);
-  const core::ModelRun* ai = run.value() ? &*run.value() : nullptr;
-  const auto marks = readerMarksOn(ai, mine);
-  // The reference: the study's own folder (a synthetic case's truth.json),
-  // else the folder last chosen for reader statistics (experts' reports).
-  std::optional<std::vector<TruthNodule>> nodules;
-  for (const QString& path :
-       {session_.studyPath(), QSettings().value("reading/reference").toString()}) {
-    if (path.isEmpty() || nodules) continue;
-    auto reference = loadReadingReference(path.toStdString());
-    if (!reference.ok()) continue;
-    auto found = reference.value().ctStudies.find(session_.studyUid().toStdString());
-    if (found != reference.value().ctStudies.end()) nodules = found->second;
-  }
-  QString text;
-  if (!nodules) {
-    text =
-        tr("The AI's findings are shown. No reference knows this case (a truth.json beside "
-           "it, or experts' reports filed with `vigie-cli review import-sr` and chosen in "
-           "Worklist > Reader statistics), so the read is not scored.");
-  } else {
-    const auto score =
-        scoreBlindRead(marks, ai ? std::optional(ai->findings) : std::nullopt, *nodules);
-    text = describeRead(score);
-    auto logged = session_.audit("educational read revealed",
-                                 QString("study %1: %2 of %3 found, %4 false positives")
-                                     .arg(session_.studyUid())
-                                     .arg(score.reader.hits)
-                                     .arg(score.reader.nodules)
-                                     .arg(score.reader.falsePositives));
-    if (!logged.ok()) problems_->report(logged.error());
-  }
-  statusBar()->showMessage(text, 30000);
-  auto* box =
-      new QMessageBox(QMessageBox::Information, tr("Your read"), text, QMessageBox::Ok, this);
-  box->setAttribute(Qt::WA_DeleteOnClose);
-  box->open();
-  return text;
-}
+bool MainWindow::educationalMode() const { return review_->educationalMode(); }
+
+QString MainWindow::revealBlindRead() { return volume_ ? review_->revealBlindRead() : QString(); }
 
 void MainWindow::setModelBusy(bool busy) {
   progress_->setVisible(busy);
   cancelButton_->setVisible(busy);
-  runModelAction_->setEnabled(!busy && !blindReading_);
+  runModelAction_->setEnabled(!busy && !review_->educationalMode());
 }
 
 void MainWindow::showModelRun(const ModelRun& run) {
   setModelBusy(false);
   for (auto* v : viewports_) v->setOverlay(run.heatmap);
-  //: %1 %2 (%3): the model's name, version and id; %4: the device it ran on (cpu, cuda ...);
-  //: %5: seconds; %6: the model's intended use.
-  findings_->showModel(tr("%1 %2 (%3)\nRan on %4 in %5 s: %n findings.\n%6", nullptr,
-                          static_cast<int>(run.findings.size()))
-                           .arg(run.modelName, run.modelVersion, run.modelId, run.device)
-                           .arg(run.seconds, 0, 'f', 1)
-                           .arg(run.intendedUse),
-                       run.clinicalUse, run.modelCard);
-  modelFindings_ = run.findings;
-  if (session_.isOpen()) {
-    // The run and its findings go to the store (with the audit entry), so
-    // that decisions and DICOM exports refer to exactly what was shown.
-    core::ModelRun record;
-    record.bundleId = run.modelId.toStdString();
-    record.bundleVersion = run.modelVersion.toStdString();
-    record.weightsSha256 = run.weightsSha256.toStdString();
-    record.device = run.device.toStdString();
-    record.durationSeconds = run.seconds;
-    record.findings = run.findings;
-    auto logged = session_.recordModelRun(record);
-    if (!logged.ok()) problems_->report(logged.error());
-  }
-  refreshReview();
-  statusBar()->showMessage(
-      tr("%n findings from %1 in %2 s", nullptr, static_cast<int>(run.findings.size()))
-          .arg(run.modelId)
-          .arg(run.seconds, 0, 'f', 1),
-      10000);
+  review_->showModelRun(run);
   Q_EMIT modelFinished();
   if (!pendingScreenshot_.isEmpty()) {
     findings_->select(0);

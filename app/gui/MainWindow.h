@@ -27,6 +27,7 @@ class QTabWidget;
 namespace vigie::app {
 
 class ActionRegistry;
+class CtReviewController;
 class FindingsPanel;
 class WorklistPanel;
 class FundusReviewController;
@@ -46,9 +47,9 @@ class VolumeRenderView;
 /// study panel's list (ProblemReporter), never to a pile of dialogs.
 ///
 /// It lays the window out and wires its parts; the jobs live elsewhere: the
-/// store, reader and open study in ReviewSession, the Fundus tab's reading in
-/// FundusReviewController, every command and its keyboard help in
-/// ActionRegistry.
+/// store, reader and open study in ReviewSession, the CT findings' review in
+/// CtReviewController, the Fundus tab's reading in FundusReviewController,
+/// every command and its keyboard help in ActionRegistry.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -120,7 +121,7 @@ class MainWindow : public QMainWindow {
   /// run, while the reader reads the case blind and marks what they see
   /// (Add); revealBlindRead then shows the AI and scores the read.
   void setEducationalMode(bool on);
-  bool educationalMode() const { return blindReading_; }
+  bool educationalMode() const;
   /// Shows the AI's stored findings and scores the reader's marks, and the
   /// AI's, against the case's reference (the study folder's truth.json, or
   /// the reference folder last used for reader statistics); the score is
@@ -195,17 +196,9 @@ class MainWindow : public QMainWindow {
   void setSingleView(bool single);
   void takeScreenshot();
   void showModelRun(const ModelRun& run);
-  void showStoredRun();
-  /// Redraws the findings table (and the 3D view's spheres) from the store:
-  /// the model's findings with every decision applied (the store is the
-  /// truth, not the table).
-  void refreshReview();
-  bool record(core::Decision decision);
-  /// The selected finding, or a hint in the status bar when none is.
-  std::optional<core::ReviewedFinding> selectedOrHint();
+  /// The CT findings' review (CtReviewController), wired to the views.
+  void buildReview();
   void setModelBusy(bool busy);
-  /// Asks for a trainer's comment (AI > Comment ...) and records it.
-  void askForComment(bool onSelectedFinding);
   /// Lists and draws the open study's stored measurements.
   void showStoredMeasurements();
   /// Redraws the crosshair of every view where the other two cut it.
@@ -217,12 +210,12 @@ class MainWindow : public QMainWindow {
   ReviewSession session_;
   std::shared_ptr<const core::CtVolume> volume_;
   MeasurementsPanel* measurements_ = nullptr;
-  std::vector<core::Finding> modelFindings_;  ///< of the model run shown
   ReviewExporter exporter_;
   QString modelBundle_;
   ActionRegistry* actions_ = nullptr;
   ProblemReporter* problems_ = nullptr;
   FundusReviewController* fundusReview_ = nullptr;
+  CtReviewController* review_ = nullptr;
   WorklistPanel* worklist_ = nullptr;
   bool runModelBeforeScreenshot_ = false;
   FindingsPanel* findings_ = nullptr;
@@ -233,8 +226,6 @@ class MainWindow : public QMainWindow {
   ReaderStatisticsDialog* statisticsDialog_ = nullptr;
   QAction* educationalAction_ = nullptr;
   QAction* revealAction_ = nullptr;
-  bool blindReading_ = false;  ///< educational mode is on
-  bool revealed_ = false;      ///< ... and the open case was revealed
   QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
   std::array<SliceViewport*, 3> viewports_{};

@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
 <context>
+    <name>vigie::app::CtReviewController</name>
+    <message numerus="yes">
+        <source>%n nodules</source>
+        <translation>
+            <numerusform>%n nodule</numerusform>
+            <numerusform>%n nodules</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n false positives</source>
+        <translation>
+            <numerusform>%n false positive</numerusform>
+            <numerusform>%n false positives</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2 (%3)
+Ran on %4 in %5 s: %n findings.
+%6</source>
+        <extracomment>%1 %2 (%3): the model&apos;s name, version and id; %4: the device it ran on (cpu, cuda ...); %5: seconds; %6: the model&apos;s intended use.</extracomment>
+        <translation>
+            <numerusform>%1 %2 (%3)
+Ran on %4 in %5 s: %n finding.
+%6</numerusform>
+            <numerusform>%1 %2 (%3)
+Ran on %4 in %5 s: %n findings.
+%6</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n findings from %1 in %2 s</source>
+        <translation>
+            <numerusform>%n finding from %1 in %2 s</numerusform>
+            <numerusform>%n findings from %1 in %2 s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>vigie::app::FundusAssessmentPanel</name>
     <message numerus="yes">
         <source>%n lesion regions</source>
@@ -63,20 +101,6 @@
 <context>
     <name>vigie::app::MainWindow</name>
     <message numerus="yes">
-        <source>%n nodules</source>
-        <translation>
-            <numerusform>%n nodule</numerusform>
-            <numerusform>%n nodules</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n false positives</source>
-        <translation>
-            <numerusform>%n false positive</numerusform>
-            <numerusform>%n false positives</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>Axial, middle slice
 loading %n slices ...</source>
         <translation>
@@ -84,27 +108,6 @@ loading %n slices ...</source>
 loading %n slice ...</numerusform>
             <numerusform>Axial, middle slice
 loading %n slices ...</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 %2 (%3)
-Ran on %4 in %5 s: %n findings.
-%6</source>
-        <extracomment>%1 %2 (%3): the model&apos;s name, version and id; %4: the device it ran on (cpu, cuda ...); %5: seconds; %6: the model&apos;s intended use.</extracomment>
-        <translation>
-            <numerusform>%1 %2 (%3)
-Ran on %4 in %5 s: %n finding.
-%6</numerusform>
-            <numerusform>%1 %2 (%3)
-Ran on %4 in %5 s: %n findings.
-%6</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n findings from %1 in %2 s</source>
-        <translation>
-            <numerusform>%n finding from %1 in %2 s</numerusform>
-            <numerusform>%n findings from %1 in %2 s</numerusform>
         </translation>
     </message>
 </context>

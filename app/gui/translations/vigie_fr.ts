@@ -32,6 +32,136 @@
     </message>
 </context>
 <context>
+    <name>vigie::app::CtReviewController</name>
+    <message>
+        <source>1 nodule</source>
+        <translation>1 nodule</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n nodules</source>
+        <translation>
+            <numerusform>%n nodule</numerusform>
+            <numerusform>%n nodules</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>1 false positive</source>
+        <translation>1 faux positif</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n false positives</source>
+        <translation>
+            <numerusform>%n faux positif</numerusform>
+            <numerusform>%n faux positifs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>You found %1 of %2, with %3.</source>
+        <extracomment>%1: how many of the case&apos;s nodules the reader found; %2: &quot;3 nodules&quot;; %3: &quot;1 false positive&quot;.</extracomment>
+        <translation>Vous avez trouvé %1 sur %2, avec %3.</translation>
+    </message>
+    <message>
+        <source>nodule %1 (%2 mm at %3 mm)</source>
+        <extracomment>%1: the nodule&apos;s number; %2: its diameter; %3: its centre (x, y, z).</extracomment>
+        <translation>nodule %1 (%2 mm, centre en %3 mm)</translation>
+    </message>
+    <message>
+        <source>nodule %1 (%2 mm %3 at %4 mm)</source>
+        <extracomment>%1: the nodule&apos;s number; %2: its diameter; %3: its type (solid ...); %4: its centre (x, y, z).</extracomment>
+        <translation>nodule %1 (%2 mm, %3, centre en %4 mm)</translation>
+    </message>
+    <message>
+        <source>Missed: %1.</source>
+        <extracomment>%1: the nodules the reader missed, separated by &quot;; &quot;.</extracomment>
+        <translation>Manqués : %1.</translation>
+    </message>
+    <message>
+        <source>The AI found %1 of %2, with %3.</source>
+        <extracomment>%1 of %2: nodules the AI found of the case&apos;s; %3: &quot;4 false positives&quot;.</extracomment>
+        <translation>L&apos;IA a trouvé %1 sur %2, avec %3.</translation>
+    </message>
+    <message>
+        <source>The AI has not run on this case.</source>
+        <translation>L&apos;IA n&apos;a pas été exécutée sur ce cas.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2 (%3)
+Ran on %4 in %5 s: %n findings.
+%6</source>
+        <extracomment>%1 %2 (%3): the model&apos;s name, version and id; %4: the device it ran on (cpu, cuda ...); %5: seconds; %6: the model&apos;s intended use.</extracomment>
+        <translation>
+            <numerusform>%1 %2 (%3)
+Exécuté sur %4 en %5 s : %n anomalie.
+%6</numerusform>
+            <numerusform>%1 %2 (%3)
+Exécuté sur %4 en %5 s : %n anomalies.
+%6</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n findings from %1 in %2 s</source>
+        <translation>
+            <numerusform>%n anomalie détectée par %1 en %2 s</numerusform>
+            <numerusform>%n anomalies détectées par %1 en %2 s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Educational mode: the AI and the other readers&apos; marks are hidden. Mark what you see (AI &gt; Add a finding), then AI &gt; Reveal.</source>
+        <translation>Mode pédagogique : l&apos;IA et les marquages des autres lecteurs sont masqués. Marquez ce que vous voyez (IA &gt; Ajouter une anomalie), puis IA &gt; Révéler.</translation>
+    </message>
+    <message>
+        <source>%1 %2, run by %3 at %4 (stored; Ctrl+M runs it again and shows the heatmap)</source>
+        <extracomment>%1 %2: the model and its version; %3: the reader; %4: when.</extracomment>
+        <translation>%1 %2, exécuté par %3 le %4 (enregistré ; Ctrl+M le relance et affiche la carte de chaleur)</translation>
+    </message>
+    <message>
+        <source>The decision was NOT saved (see Problems)</source>
+        <translation>La décision n&apos;a PAS été enregistrée (voir Problèmes)</translation>
+    </message>
+    <message>
+        <source>Finding new: %1 (saved)</source>
+        <extracomment>%1: the reader&apos;s decision (add) on the finding they added.</extracomment>
+        <translation>Nouvelle anomalie : décision «&#xa0;%1&#xa0;» (enregistrée)</translation>
+    </message>
+    <message>
+        <source>Finding %1: %2 (saved)</source>
+        <extracomment>%1: the finding&apos;s number; %2: the reader&apos;s decision (confirm, reject, ...).</extracomment>
+        <translation>Anomalie %1 : décision «&#xa0;%2&#xa0;» (enregistrée)</translation>
+    </message>
+    <message>
+        <source>Select a finding first (N / P)</source>
+        <translation>Sélectionnez d&apos;abord une anomalie (N / P)</translation>
+    </message>
+    <message>
+        <source>Select a finding to comment on it.</source>
+        <translation>Sélectionnez une anomalie pour la commenter.</translation>
+    </message>
+    <message>
+        <source>Trainer&apos;s comment</source>
+        <translation>Commentaire du formateur</translation>
+    </message>
+    <message>
+        <source>Comment on the selected finding:</source>
+        <translation>Commentaire sur l&apos;anomalie sélectionnée :</translation>
+    </message>
+    <message>
+        <source>Comment on the study:</source>
+        <translation>Commentaire sur l&apos;examen :</translation>
+    </message>
+    <message>
+        <source>Comment saved</source>
+        <translation>Commentaire enregistré</translation>
+    </message>
+    <message>
+        <source>The AI&apos;s findings are shown. No reference knows this case (a truth.json beside it, or experts&apos; reports filed with `vigie-cli review import-sr` and chosen in Worklist &gt; Reader statistics), so the read is not scored.</source>
+        <translation>Les anomalies de l&apos;IA sont affichées. Aucune référence ne couvre ce cas (un truth.json à côté de lui, ou des comptes rendus d&apos;experts importés avec `vigie-cli review import-sr` et choisis dans Liste de travail &gt; Statistiques des lecteurs) : la lecture n&apos;est donc pas évaluée.</translation>
+    </message>
+    <message>
+        <source>Your read</source>
+        <translation>Votre lecture</translation>
+    </message>
+</context>
+<context>
     <name>vigie::app::DisplayNames</name>
     <message>
         <source>confirm</source>
@@ -674,57 +804,6 @@ IA &gt; Lancer le modèle de nodules (Ctrl+M).</translation>
         <source>Soft tissue</source>
         <translation>Tissus mous</translation>
     </message>
-    <message>
-        <source>1 nodule</source>
-        <translation>1 nodule</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n nodules</source>
-        <translation>
-            <numerusform>%n nodule</numerusform>
-            <numerusform>%n nodules</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>1 false positive</source>
-        <translation>1 faux positif</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n false positives</source>
-        <translation>
-            <numerusform>%n faux positif</numerusform>
-            <numerusform>%n faux positifs</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>You found %1 of %2, with %3.</source>
-        <extracomment>%1: how many of the case&apos;s nodules the reader found; %2: &quot;3 nodules&quot;; %3: &quot;1 false positive&quot;.</extracomment>
-        <translation>Vous avez trouvé %1 sur %2, avec %3.</translation>
-    </message>
-    <message>
-        <source>nodule %1 (%2 mm at %3 mm)</source>
-        <extracomment>%1: the nodule&apos;s number; %2: its diameter; %3: its centre (x, y, z).</extracomment>
-        <translation>nodule %1 (%2 mm, centre en %3 mm)</translation>
-    </message>
-    <message>
-        <source>nodule %1 (%2 mm %3 at %4 mm)</source>
-        <extracomment>%1: the nodule&apos;s number; %2: its diameter; %3: its type (solid ...); %4: its centre (x, y, z).</extracomment>
-        <translation>nodule %1 (%2 mm, %3, centre en %4 mm)</translation>
-    </message>
-    <message>
-        <source>Missed: %1.</source>
-        <extracomment>%1: the nodules the reader missed, separated by &quot;; &quot;.</extracomment>
-        <translation>Manqués : %1.</translation>
-    </message>
-    <message>
-        <source>The AI found %1 of %2, with %3.</source>
-        <extracomment>%1 of %2: nodules the AI found of the case&apos;s; %3: &quot;4 false positives&quot;.</extracomment>
-        <translation>L&apos;IA a trouvé %1 sur %2, avec %3.</translation>
-    </message>
-    <message>
-        <source>The AI has not run on this case.</source>
-        <translation>L&apos;IA n&apos;a pas été exécutée sur ce cas.</translation>
-    </message>
     <message numerus="yes">
         <source>Axial, middle slice
 loading %n slices ...</source>
@@ -1364,24 +1443,6 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <translation>%1 (les décisions ne peuvent pas être enregistrées)</translation>
     </message>
     <message>
-        <source>The decision was NOT saved (see Problems)</source>
-        <translation>La décision n&apos;a PAS été enregistrée (voir Problèmes)</translation>
-    </message>
-    <message>
-        <source>Finding new: %1 (saved)</source>
-        <extracomment>%1: the reader&apos;s decision (add) on the finding they added.</extracomment>
-        <translation>Nouvelle anomalie : décision «&#xa0;%1&#xa0;» (enregistrée)</translation>
-    </message>
-    <message>
-        <source>Finding %1: %2 (saved)</source>
-        <extracomment>%1: the finding&apos;s number; %2: the reader&apos;s decision (confirm, reject, ...).</extracomment>
-        <translation>Anomalie %1 : décision «&#xa0;%2&#xa0;» (enregistrée)</translation>
-    </message>
-    <message>
-        <source>Select a finding first (N / P)</source>
-        <translation>Sélectionnez d&apos;abord une anomalie (N / P)</translation>
-    </message>
-    <message>
         <source>Open a study and a review store first</source>
         <translation>Ouvrez d&apos;abord un examen et une base de relecture</translation>
     </message>
@@ -1400,64 +1461,6 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
     <message>
         <source>Exporting the review and sending it to %1 ...</source>
         <translation>Export de la relecture et envoi vers %1 ...</translation>
-    </message>
-    <message>
-        <source>Educational mode: the AI and the other readers&apos; marks are hidden. Mark what you see (AI &gt; Add a finding), then AI &gt; Reveal.</source>
-        <translation>Mode pédagogique : l&apos;IA et les marquages des autres lecteurs sont masqués. Marquez ce que vous voyez (IA &gt; Ajouter une anomalie), puis IA &gt; Révéler.</translation>
-    </message>
-    <message>
-        <source>%1 %2, run by %3 at %4 (stored; Ctrl+M runs it again and shows the heatmap)</source>
-        <extracomment>%1 %2: the model and its version; %3: the reader; %4: when.</extracomment>
-        <translation>%1 %2, exécuté par %3 le %4 (enregistré ; Ctrl+M le relance et affiche la carte de chaleur)</translation>
-    </message>
-    <message>
-        <source>Select a finding to comment on it.</source>
-        <translation>Sélectionnez une anomalie pour la commenter.</translation>
-    </message>
-    <message>
-        <source>Trainer&apos;s comment</source>
-        <translation>Commentaire du formateur</translation>
-    </message>
-    <message>
-        <source>Comment on the selected finding:</source>
-        <translation>Commentaire sur l&apos;anomalie sélectionnée :</translation>
-    </message>
-    <message>
-        <source>Comment on the study:</source>
-        <translation>Commentaire sur l&apos;examen :</translation>
-    </message>
-    <message>
-        <source>Comment saved</source>
-        <translation>Commentaire enregistré</translation>
-    </message>
-    <message>
-        <source>The AI&apos;s findings are shown. No reference knows this case (a truth.json beside it, or experts&apos; reports filed with `vigie-cli review import-sr` and chosen in Worklist &gt; Reader statistics), so the read is not scored.</source>
-        <translation>Les anomalies de l&apos;IA sont affichées. Aucune référence ne couvre ce cas (un truth.json à côté de lui, ou des comptes rendus d&apos;experts importés avec `vigie-cli review import-sr` et choisis dans Liste de travail &gt; Statistiques des lecteurs) : la lecture n&apos;est donc pas évaluée.</translation>
-    </message>
-    <message>
-        <source>Your read</source>
-        <translation>Votre lecture</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 %2 (%3)
-Ran on %4 in %5 s: %n findings.
-%6</source>
-        <extracomment>%1 %2 (%3): the model&apos;s name, version and id; %4: the device it ran on (cpu, cuda ...); %5: seconds; %6: the model&apos;s intended use.</extracomment>
-        <translation>
-            <numerusform>%1 %2 (%3)
-Exécuté sur %4 en %5 s : %n anomalie.
-%6</numerusform>
-            <numerusform>%1 %2 (%3)
-Exécuté sur %4 en %5 s : %n anomalies.
-%6</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n findings from %1 in %2 s</source>
-        <translation>
-            <numerusform>%n anomalie détectée par %1 en %2 s</numerusform>
-            <numerusform>%n anomalies détectées par %1 en %2 s</numerusform>
-        </translation>
     </message>
     <message>
         <source>&amp;Language</source>
