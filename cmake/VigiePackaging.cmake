@@ -1,6 +1,6 @@
 # What `make deb` installs and how CPack packs it: vigie_<version>_amd64.deb
-# with both programs (vigie-cli-full, which vigie-cli hands model commands to,
-# in /usr/libexec/vigie), the reference model bundles, the desktop
+# with both programs (vigie-cli-imaging and vigie-cli-full, which vigie-cli
+# hands commands to, in /usr/libexec/vigie), the reference model bundles, the desktop
 # entry, AppStream metadata, icon, manual pages, copyright and changelog.
 # The installed programs find their models and helper from their own
 # location (app/workflows/InstallLayout.h), so the package is relocatable.
@@ -9,7 +9,7 @@ set(VIGIE_PACKAGING_DIR ${PROJECT_SOURCE_DIR}/packaging)
 set(VIGIE_APP_ID org.vigie.Vigie)
 
 install(TARGETS vigie vigie-cli RUNTIME DESTINATION bin)
-install(TARGETS vigie-cli-full RUNTIME DESTINATION libexec/vigie)
+install(TARGETS vigie-cli-imaging vigie-cli-full RUNTIME DESTINATION libexec/vigie)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/resources/models/ DESTINATION share/vigie/models)
 install(FILES ${VIGIE_PACKAGING_DIR}/deb/${VIGIE_APP_ID}.desktop DESTINATION share/applications)
 install(FILES ${VIGIE_PACKAGING_DIR}/deb/${VIGIE_APP_ID}.metainfo.xml DESTINATION share/metainfo)

@@ -609,15 +609,80 @@ int runBenchBatch(const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace {
+
+/// One program's row of bench startup: `review decide` in it, fresh each run.
+struct StartupRow {
+  const char* program;
+  const char* what;
+  std::optional<ChildRun> run;
+};
+
+}  // namespace
+
+/// vigie-cli review decide, one decision written to a store, in a fresh
+/// process each run: in vigie-cli (the store's program), against the same
+/// command in vigie-cli-imaging (what vigie-cli was before it was split) and
+/// in vigie-cli-full (the single program before that).
+int runBenchStartup(const std::vector<std::string>& args) {
+  constexpr const char* kUsage =
+      "usage: vigie-cli bench startup [--smoke] [--runs N]\n"
+      "Times vigie-cli review decide (one decision written to a new store) in a fresh process\n"
+      "each run, median of N (default 21; 5 with --smoke): in vigie-cli, the program of the\n"
+      "store's commands, against two baselines in the same run, the same command in\n"
+      "vigie-cli-imaging (the imaging toolkits loaded: what vigie-cli was before) and in\n"
+      "vigie-cli-full (LibTorch loaded too); with each one's minor page faults and peak\n"
+      "memory. The goal: under 100 ms in vigie-cli.\n";
+  CommandLine cl(args, {"--runs"}, {"--smoke", "--help"});
+  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
+  if (!cl.positional().empty()) return usage("bench startup takes no arguments", kUsage);
+  const auto runs = cl.integer("--runs", cl.has("--smoke") ? 5 : 21);
+  if (!runs || *runs < 1) return usage("--runs must be a positive integer", kUsage);
+  const std::filesystem::path work = std::filesystem::temp_directory_path() /
+                                     ("vigie-bench-startup-" + std::to_string(::getpid()));
+  std::error_code ec;
+  std::filesystem::create_directories(work, ec);
+  std::vector<StartupRow> rows = {
+      {"vigie-cli", "the store's program", std::nullopt},
+      {"vigie-cli-imaging", "baseline: imaging toolkits loaded", std::nullopt},
+      {"vigie-cli-full", "baseline: LibTorch loaded too", std::nullopt}};
+  for (auto& row : rows) {
+    const std::filesystem::path program = companionExecutable(row.program);
+    const std::string store = (work / (std::string(row.program) + ".sqlite")).string();
+    row.run = medianWallRun(*runs, {program.string(), "review", "decide", "--store", store,
+                                    "--study", "1.2.826.0.1.3680043.10.1071.1", "--finding", "1",
+                                    "--decision", "confirm", "--reader", "bench"});
+    if (!row.run) {
+      std::filesystem::remove_all(work, ec);
+      return fail(std::string("bench startup: ") + row.program + " review decide failed");
+    }
+  }
+  std::filesystem::remove_all(work, ec);
+  std::printf("review decide, fresh process each, median of %lld:\n", *runs);
+  std::printf("  %-20s %-36s %9s %13s %10s\n", "program", "", "wall", "minor faults", "peak RSS");
+  for (const auto& row : rows)
+    std::printf("  %-20s %-36s %6.0f ms %13ld %7.0f MB\n", row.program, row.what,
+                row.run->wallSeconds * 1e3, row.run->minorFaults, row.run->peakRssMb);
+  const double store = rows[0].run->wallSeconds;
+  std::printf(
+      "ratio: vigie-cli is %.1fx faster than vigie-cli-imaging, %.1fx than vigie-cli-full\n",
+      rows[1].run->wallSeconds / store, rows[2].run->wallSeconds / store);
+  std::printf("goal: under 100 ms in vigie-cli: %s (%.0f ms)\n", store < 0.1 ? "met" : "not met",
+              store * 1e3);
+  return 0;
+}
+
 int runBench(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "infer") return runBenchInfer({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "batch") return runBenchBatch({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "startup") return runBenchStartup({args.begin() + 1, args.end()});
   if (args.size() == 3 && args[0] == "memory") return measureLoaderMemory(args[1], args[2]);
   if (args.size() == 4 && args[0] == "infer-once") return inferOnce(args[1], args[2], args[3]);
   constexpr const char* kUsage =
       "usage: vigie-cli bench load [--smoke] [--runs N] [--keep DIR]\n"
       "       vigie-cli bench infer --help\n"
       "       vigie-cli bench batch --help\n"
+      "       vigie-cli bench startup --help\n"
       "Generates a 400-slice 512x512 CT series (64 slices of 256x256 with --smoke) and measures\n"
       "scan + load into a HU volume against two baselines in the same run: reading the files'\n"
       "bytes, and ITK's ImageSeriesReader + GDCMImageIO (the usual C++ way); median of N runs\n"

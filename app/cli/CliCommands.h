@@ -11,6 +11,13 @@ namespace vigie::app::cli {
 
 /// Each command takes the arguments after its name and returns the process
 /// exit code: 0 success, 1 failure (message on stderr), 2 usage error.
+///
+/// Or, in the store's program (vigie-cli), kHandToImagingProgram, before
+/// doing anything, for a request that needs the imaging toolkits (worklist
+/// add scans folders; review stats, case and import-sr read references):
+/// main() then execs vigie-cli-imaging with the same arguments.
+constexpr int kHandToImagingProgram = -1000;
+
 int runSynth(const std::vector<std::string>& args);
 int runDemo(const std::vector<std::string>& args);
 int runInfo(const std::vector<std::string>& args);

@@ -151,7 +151,47 @@ std::optional<std::string> readGeometry(CommandLine& cl, core::Decision& d) {
   return std::nullopt;
 }
 
+constexpr const char* kCommentUsage =
+    "usage: vigie-cli review comment --study UID [--finding ID] --text TEXT --reader NAME\n"
+    "                                [--store PATH]\n"
+    "Records a trainer's comment on the case, or on one finding with --finding (append-only,\n"
+    "audited); review case and teaching files show it.\n";
+
+/// review's verbs that read a reference (DICOM SRs, labels CSVs, truth
+/// files): in the imaging program; the store's program hands them on.
+int runReferenceVerb(const std::vector<std::string>& args) {
+#if VIGIE_CLI_TIER >= 1
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "stats") return runReviewStats(rest);
+  if (args[0] == "case") return runReviewCase(rest);
+  return runReviewImportSr(rest);
+#else
+  return kHandToImagingProgram;
+#endif
+}
+
 }  // namespace
+
+int runReviewComment(const std::vector<std::string>& args) {
+  CommandLine cl(args, {"--store", "--study", "--finding", "--text", "--reader"}, {"--help"});
+  if (auto exit = helpOrUsageError(cl, kCommentUsage)) return *exit;
+  const auto study = cl.value("--study"), text = cl.value("--text"), reader = cl.value("--reader");
+  if (!study || !text || !reader)
+    return usage("comment needs --study, --text and --reader", kCommentUsage);
+  core::CaseComment comment;
+  comment.caseUid = *study;
+  comment.text = *text;
+  comment.author = *reader;
+  if (cl.has("--finding")) {
+    const auto finding = cl.integer("--finding", -1);
+    if (!finding || *finding < 0) return usage("--finding needs a finding id", kCommentUsage);
+    comment.findingId = static_cast<int>(*finding);
+  }
+  auto store = openStore(cl);
+  if (!store.ok()) return fail(store.error().message);
+  auto recorded = store.value()->recordComment(comment);
+  return recorded.ok() ? 0 : fail(recorded.error().message);
+}
 
 int runReview(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
@@ -179,14 +219,10 @@ int runReview(const std::vector<std::string>& args) {
       "whole store (model runs, decisions, fundus grades and lesion marks, measurements, the\n"
       "worklist's cases, fundus model results, case events, site settings and comments) as\n"
       "JSON, a backup.\n";
-  if (!args.empty() && args[0] == "stats")
-    return runReviewStats(std::vector<std::string>(args.begin() + 1, args.end()));
-  if (!args.empty() && args[0] == "case")
-    return runReviewCase(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && (args[0] == "stats" || args[0] == "case" || args[0] == "import-sr"))
+    return runReferenceVerb(args);
   if (!args.empty() && args[0] == "comment")
     return runReviewComment(std::vector<std::string>(args.begin() + 1, args.end()));
-  if (!args.empty() && args[0] == "import-sr")
-    return runReviewImportSr(std::vector<std::string>(args.begin() + 1, args.end()));
   CommandLine cl(args,
                  {"--store", "--study", "--finding", "--decision", "--reader", "--note", "--center",
                   "--diameter", "--category", "--image", "--grade"},

@@ -1,6 +1,7 @@
-// vigie-cli review case and review comment: one case as a trainer reviews
-// it (the model, each reader, the reference, side by side) and the
-// trainer's comments.
+// vigie-cli review case and review import-sr: one case as a trainer reviews
+// it (the model, each reader, the reference, side by side), and experts'
+// reports filed as a reference. In vigie-cli-imaging and vigie-cli-full
+// (they read DICOM SRs); review comment is the store's (ReviewCommands.cpp).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -18,16 +19,13 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: vigie-cli review case --study UID [--reference PATH] [--json] [--store PATH]\n"
-    "       vigie-cli review comment --study UID [--finding ID] --text TEXT --reader NAME\n"
-    "                                [--store PATH]\n"
     "case shows one case (a CT study, or a photograph by its store UID) as a trainer reviews\n"
     "it: every finding of the model's latest run and every finding a reader added, with each\n"
     "reader's call (confirm, reject, edit, annotate, add, or none) and, with a reference (as\n"
     "review stats takes), the nodule it lies on; DISPUTED where readers' calls differ or go\n"
     "against the reference; then each reference nodule and who found or MISSED it. For a\n"
     "photograph: the model's answer, every grade, the reference grade and the double-reading\n"
-    "stage. The comments on the case and on each finding follow. comment records a\n"
-    "trainer's comment on the case, or on one finding with --finding (append-only, audited).\n";
+    "stage. The comments on the case and on each finding follow (review comment adds one).\n";
 
 nlohmann::json commentsJson(const std::vector<core::CaseComment>& comments) {
   nlohmann::json out = nlohmann::json::array();
@@ -262,27 +260,6 @@ int runReviewImportSr(const std::vector<std::string>& args) {
   }
   std::printf("%zu report%s filed in %s\n", filed, filed == 1 ? "" : "s", dir.string().c_str());
   return exit;
-}
-
-int runReviewComment(const std::vector<std::string>& args) {
-  CommandLine cl(args, {"--store", "--study", "--finding", "--text", "--reader"}, {"--help"});
-  if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
-  const auto study = cl.value("--study"), text = cl.value("--text"), reader = cl.value("--reader");
-  if (!study || !text || !reader)
-    return usage("comment needs --study, --text and --reader", kUsage);
-  core::CaseComment comment;
-  comment.caseUid = *study;
-  comment.text = *text;
-  comment.author = *reader;
-  if (cl.has("--finding")) {
-    const auto finding = cl.integer("--finding", -1);
-    if (!finding || *finding < 0) return usage("--finding needs a finding id", kUsage);
-    comment.findingId = static_cast<int>(*finding);
-  }
-  auto store = openStore(cl);
-  if (!store.ok()) return fail(store.error().message);
-  auto recorded = store.value()->recordComment(comment);
-  return recorded.ok() ? 0 : fail(recorded.error().message);
 }
 
 }  // namespace vigie::app::cli

@@ -175,6 +175,9 @@ int listWorklist(CommandLine& cl, const core::ReviewStore& store) {
   return 0;
 }
 
+#if VIGIE_CLI_TIER >= 1
+/// worklist add scans a folder for studies and photographs (DICOM and image
+/// files): in the imaging program; the store's program hands it on.
 int addToWorklist(CommandLine& cl, core::ReviewStore& store) {
   if (cl.positional().size() != 2) return usage("worklist add needs one PATH", kUsage);
   std::optional<core::ClinicalPriority> priority;
@@ -202,6 +205,7 @@ int addToWorklist(CommandLine& cl, core::ReviewStore& store) {
   std::printf("%zu cases found, %zu new on the worklist\n", found.value().cases.size(), added);
   return 0;
 }
+#endif
 
 /// assign, state and priority: one event on one case.
 int recordEvent(CommandLine& cl, core::ReviewStore& store, const std::string& verb) {
@@ -308,10 +312,15 @@ int runWorklist(const std::vector<std::string>& args) {
   const std::string verb = cl.positional().empty() ? "list" : cl.positional()[0];
   if (verb != "add" && cl.positional().size() > 1)
     return usage("worklist " + verb + " takes no PATH", kUsage);
+#if VIGIE_CLI_TIER < 1
+  if (verb == "add") return kHandToImagingProgram;
+#endif
   auto store = openStore(cl);
   if (!store.ok()) return fail(store.error().message);
   if (verb == "list") return listWorklist(cl, *store.value());
+#if VIGIE_CLI_TIER >= 1
   if (verb == "add") return addToWorklist(cl, *store.value());
+#endif
   if (verb == "assign" || verb == "state" || verb == "priority")
     return recordEvent(cl, *store.value(), verb);
   if (verb == "next") return nextCase(cl, *store.value());

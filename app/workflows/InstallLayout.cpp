@@ -39,10 +39,12 @@ bool runningInstalled() {
 }
 
 fs::path companionExecutable(const std::string& name) {
-  const fs::path bin = executableDirectory();
+  const fs::path helpers = installPrefix() / "libexec" / "vigie";
   std::error_code ec;
-  if (const fs::path beside = bin / name; fs::exists(beside, ec)) return beside;
-  return (bin / ".." / "libexec" / "vigie" / name).lexically_normal();
+  for (const fs::path& candidate :
+       {executableDirectory() / name, helpers / name, installPrefix() / "bin" / name})
+    if (fs::exists(candidate, ec)) return candidate;
+  return helpers / name;  // where the package puts it, for the error message
 }
 
 }  // namespace vigie::app

@@ -21,8 +21,9 @@ std::filesystem::path modelsDirectory();
 /// may use what the build made, such as the demo study.
 bool runningInstalled();
 
-/// A helper program of Vigie's: beside the running executable (build tree),
-/// else in the package's <bin>/../libexec/vigie/.
+/// Another of Vigie's programs: beside the running executable (build tree),
+/// else in the package's <prefix>/libexec/vigie/ (the helpers) or
+/// <prefix>/bin/ (vigie-cli itself).
 std::filesystem::path companionExecutable(const std::string& name);
 
 }  // namespace vigie::app
