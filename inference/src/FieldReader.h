@@ -64,7 +64,9 @@ inline core::Result<json> parseJsonObject(const std::string& text, const std::st
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only syntax errors: a number too large for a double is out_of_range
+    // (found by fuzz.ModelBundle).
     return core::makeError(core::ErrorCode::ParseError, source + ": not valid JSON: " + e.what());
   }
   if (!root.is_object())

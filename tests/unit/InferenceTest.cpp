@@ -109,6 +109,10 @@ TEST(ModelManifest, NamesTheFileAndFieldAtFault) {
   auto notJson = ModelManifest::parse("{ nope", "m.json");
   ASSERT_FALSE(notJson.ok());
   EXPECT_NE(notJson.error().message.find("m.json: not valid JSON"), std::string::npos);
+  // A number no double holds is an error too, never an exception (fuzz.ModelBundle found it).
+  auto overflow = ModelManifest::parse("{\"id\": 6666666666666666E666666666666}", "m.json");
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_NE(overflow.error().message.find("m.json: not valid JSON"), std::string::npos);
 }
 
 TEST(ModelBundle, RefusesWeightsWhoseChecksumChanged) {
