@@ -278,15 +278,15 @@ class BatchWorker {
       fs::remove_all(workFolder(item), ec);
       std::optional<std::string> failure;
       if (item.series) {
-        failure = analyseStudy(item, *item.series, row);
+        failure = analyzeStudy(item, *item.series, row);
       } else {
         imaging::DicomScanResult retrieved;
         failure = retrieve(item, retrieved, row);
         if (!failure && settings_.photographs) {
-          failure = analysePhotographStudy(item, row);
+          failure = analyzePhotographStudy(item, row);
         } else if (!failure) {
           const auto* series = chooseSeries(retrieved, std::nullopt, "CT");
-          failure = series ? analyseStudy(item, *series, row)
+          failure = series ? analyzeStudy(item, *series, row)
                            : std::string("no CT series in the study as retrieved");
         }
         if (!settings_.keepImages) fs::remove_all(workFolder(item) / "images", ec);
@@ -329,7 +329,7 @@ class BatchWorker {
 
   /// Loads, analyses and writes one study into its work folder; the reason
   /// when it failed.
-  std::optional<std::string> analyseStudy(const BatchItem& item,
+  std::optional<std::string> analyzeStudy(const BatchItem& item,
                                           const imaging::DicomSeriesEntry& series,
                                           SummaryRow& row) {
     row["series_uid"] = series.seriesInstanceUid;
@@ -337,7 +337,7 @@ class BatchWorker {
     auto loaded = imaging::CtVolumeLoader().load(series);
     if (!loaded.ok()) return loaded.error().message;
     const double loadSeconds = secondsSince(loadStart);
-    auto analysis = analyseCt(loaded.value().volume, *session_, settings_.ct, {}, &gStopRequested);
+    auto analysis = analyzeCt(loaded.value().volume, *session_, settings_.ct, {}, &gStopRequested);
     if (!analysis.ok()) {
       if (analysis.error().code == core::ErrorCode::Cancelled) return std::string(kCancelled);
       return analysis.error().message;
@@ -408,12 +408,12 @@ class BatchWorker {
     std::vector<FundusAnalysis> results;
     std::string chunkFailure;
     if (!photos.empty()) {
-      auto analysed = analyseFundus(photos, *session_, &gStopRequested);
-      if (!analysed.ok() && analysed.error().code == core::ErrorCode::Cancelled) return rows;
-      if (analysed.ok())
-        results = std::move(analysed.value());
+      auto analyzed = analyzeFundus(photos, *session_, &gStopRequested);
+      if (!analyzed.ok() && analyzed.error().code == core::ErrorCode::Cancelled) return rows;
+      if (analyzed.ok())
+        results = std::move(analyzed.value());
       else
-        chunkFailure = analysed.error().message;
+        chunkFailure = analyzed.error().message;
     }
     const double each = secondsSince(start) / static_cast<double>(which.size());
     for (const auto& [index, reason] : unreadable)
@@ -434,7 +434,7 @@ class BatchWorker {
   /// findings.json with an entry (and a heatmap) per photograph; the row has
   /// the study's worst grade, highest referable probability and lowest
   /// quality, so that a screening list sorts the study by its worst eye.
-  std::optional<std::string> analysePhotographStudy(const BatchItem& item, SummaryRow& row) {
+  std::optional<std::string> analyzePhotographStudy(const BatchItem& item, SummaryRow& row) {
     const fs::path work = workFolder(item);
     const auto files = imaging::listPhotographs(work / "images");
     if (files.empty()) return std::string("no photographs in the study as retrieved");
@@ -444,10 +444,10 @@ class BatchWorker {
       if (!photo.ok()) return photo.error().message;
       photos.push_back(std::move(photo.value()));
     }
-    auto analysed = analyseFundus(photos, *session_, &gStopRequested);
-    if (!analysed.ok()) {
-      if (analysed.error().code == core::ErrorCode::Cancelled) return std::string(kCancelled);
-      return analysed.error().message;
+    auto analyzed = analyzeFundus(photos, *session_, &gStopRequested);
+    if (!analyzed.ok()) {
+      if (analyzed.error().code == core::ErrorCode::Cancelled) return std::string(kCancelled);
+      return analyzed.error().message;
     }
     nlohmann::json images = nlohmann::json::array();
     int worstGrade = 0;
@@ -455,7 +455,7 @@ class BatchWorker {
     bool allGradable = true, anyReferable = false;
     std::size_t lesions = 0;
     for (std::size_t i = 0; i < files.size(); ++i) {
-      const FundusAnalysis& a = analysed.value()[i];
+      const FundusAnalysis& a = analyzed.value()[i];
       nlohmann::json entry = describeFundusAnalysis(a);
       entry["file"] = files[i].lexically_relative(work).generic_string();
       if (!a.heatmap.empty()) {

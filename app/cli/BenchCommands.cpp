@@ -249,7 +249,7 @@ int benchFundus(const std::string& model, bool smoke, long long runs) {
   auto session = inference::InferenceSession::create(bundle.value());
   if (!session.ok()) return fail(session.error().message);
   const int count = smoke ? 4 : 32;
-  imaging::FundusInputSpec spec{m.targetSize[0], m.targetSize[1], m.colourMean, m.colourSd,
+  imaging::FundusInputSpec spec{m.targetSize[0], m.targetSize[1], m.colorMean, m.colorSd,
                                 m.cropFieldOfView};
   std::vector<core::Image2D> photos;
   for (int i = 0; i < count; ++i) {

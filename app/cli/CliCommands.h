@@ -45,7 +45,7 @@ int runReviewComment(const std::vector<std::string>& args);
 int runReviewImportSr(const std::vector<std::string>& args);
 struct StoreTarget;
 /// `store`: where each photograph and the model's answer are recorded; may be null.
-int analyzeFundus(const std::string& path, const std::string& outDir,
-                  inference::InferenceSession& session, const StoreTarget* store);
+int runAnalyzeFundus(const std::string& path, const std::string& outDir,
+                     inference::InferenceSession& session, const StoreTarget* store);
 
 }  // namespace vigie::app::cli

@@ -138,7 +138,7 @@ int runEval(const std::vector<std::string>& args) {
     options.thresholdOverride = 0.05;
     options.findingThresholdOverride = 0.0;
     options.lungMask = LungMaskUse::Always;
-    auto analysis = analyseCt(loaded.value().volume, *session.value(), options);
+    auto analysis = analyzeCt(loaded.value().volume, *session.value(), options);
     if (!analysis.ok()) return fail(dir.string() + ": " + analysis.error().message);
     const CtAnalysis& a = analysis.value();
     const double caseSeconds = a.inferenceSeconds + a.resampleSeconds + a.postprocessSeconds +

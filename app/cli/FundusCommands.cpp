@@ -73,7 +73,7 @@ namespace {
 /// Runs the model over photographs in chunks; `each` gets every result with
 /// the photograph it was read from.
 template <typename Each>
-core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
+core::Status analyzeFiles(const std::vector<std::filesystem::path>& files,
                           inference::InferenceSession& session,
                           const inference::FundusExplanationOptions& explanation, Each each) {
   for (std::size_t first = 0; first < files.size(); first += kChunk) {
@@ -84,7 +84,7 @@ core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
       if (!photo.ok()) return photo.error();
       photos.push_back(std::move(photo.value()));
     }
-    auto results = analyseFundus(photos, session, nullptr, explanation);
+    auto results = analyzeFundus(photos, session, nullptr, explanation);
     if (!results.ok()) return results.error();
     for (std::size_t i = 0; i < n; ++i) {
       auto status = each(files[first + i], results.value()[i], photos[i]);
@@ -96,8 +96,8 @@ core::Status analyseFiles(const std::vector<std::filesystem::path>& files,
 
 }  // namespace
 
-int analyzeFundus(const std::string& path, const std::string& outDir,
-                  inference::InferenceSession& session, const StoreTarget* store) {
+int runAnalyzeFundus(const std::string& path, const std::string& outDir,
+                     inference::InferenceSession& session, const StoreTarget* store) {
   const auto files = imaging::listPhotographs(path);
   if (files.empty()) return fail(path + ": no photographs (PNG, JPEG, TIFF or DICOM)");
   std::error_code ec;
@@ -105,7 +105,7 @@ int analyzeFundus(const std::string& path, const std::string& outDir,
   if (ec) return fail(outDir + ": " + ec.message());
   const auto start = std::chrono::steady_clock::now();
   nlohmann::json images = nlohmann::json::array();
-  auto status = analyseFiles(
+  auto status = analyzeFiles(
       files, session, {},
       [&](const std::filesystem::path& file, const FundusAnalysis& a,
           const core::Image2D&) -> core::Status {
@@ -179,8 +179,8 @@ core::Result<DrReference> readSyntheticTruth(const std::filesystem::path& data) 
   return ref;
 }
 
-core::Result<DrReference> readLabelledSet(const std::filesystem::path& csv,
-                                          const std::filesystem::path& data) {
+core::Result<DrReference> readLabeledSet(const std::filesystem::path& csv,
+                                         const std::filesystem::path& data) {
   auto labels = readDrLabels(csv, data);
   if (!labels.ok()) return labels.error();
   DrReference ref;
@@ -283,7 +283,7 @@ int runEvalDr(const std::vector<std::string>& args) {
   const inference::ModelManifest& manifest = bundle.value().manifest();
   if (manifest.task != inference::ModelManifest::Task::FundusDrScreening)
     return fail(model.value().string() + ": not a fundus-dr-screening model");
-  auto reference = cl.value("--labels") ? readLabelledSet(*cl.value("--labels"), *data)
+  auto reference = cl.value("--labels") ? readLabeledSet(*cl.value("--labels"), *data)
                                         : readSyntheticTruth(*data);
   if (!reference.ok()) return fail(reference.error().message);
   DrReference& ref = reference.value();
@@ -297,7 +297,7 @@ int runEvalDr(const std::vector<std::string>& args) {
   // maps: they would cost 225 forward passes a photograph).
   inference::FundusExplanationOptions noOcclusion;
   noOcclusion.occlusionWhenNoHeatmap = false;
-  auto status = analyseFiles(
+  auto status = analyzeFiles(
       ref.files, *session.value(), noOcclusion,
       [&](const std::filesystem::path&, const FundusAnalysis& a,
           const core::Image2D& photo) -> core::Status {

@@ -221,7 +221,7 @@ core::Result<imaging::PlanarImage> loadPlanarFrames(const imaging::DicomSeriesEn
     auto next = imaging::loadPlanarImage(images[i]->file);
     const bool fits = next.ok() && next.value().rows == stacked.rows &&
                       next.value().columns == stacked.columns &&
-                      next.value().colour == stacked.colour;
+                      next.value().color == stacked.color;
     if (!fits) {
       warn(scan.displayName(images[i]->file) + ": left out (" +
            (next.ok() ? std::string("not the size or kind of the first image")

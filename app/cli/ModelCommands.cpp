@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "../reading/CaseRegistration.h"
 #include "../workflows/BundleOpening.h"
@@ -80,7 +81,7 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
   if (!written.ok()) return written.error();
   if (!a.label.empty()) {
     // A segmentation model's label, as 0/1 voxels in the series' geometry.
-    core::CtVolume label(a.label.geometry(), core::Uninitialised{});
+    core::CtVolume label(a.label.geometry(), core::Uninitialized{});
     std::copy(a.label.data(), a.label.data() + a.label.voxelCount(), label.data());
     auto labelWritten = imaging::writeNifti(label, out / "label.nii.gz");
     if (!labelWritten.ok()) return labelWritten.error();
@@ -93,6 +94,14 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
                                                    out / "heatmap-seg.dcm");
   if (!seg.ok())
     std::fprintf(stderr, "vigie-cli: no heatmap SEG: %s\n", seg.error().message.c_str());
+  std::optional<core::Result<imaging::WrittenSegmentation>> labelSeg;
+  if (!a.label.empty()) {
+    // The label as a binary SEG too, which a PACS viewer shows as an outline.
+    labelSeg = imaging::writeLabelSegmentation(source.value(), a.label, a.labelName, producer,
+                                               out / "label-seg.dcm");
+    if (!labelSeg->ok())
+      std::fprintf(stderr, "vigie-cli: no label SEG: %s\n", labelSeg->error().message.c_str());
+  }
 
   const auto& device = session.device();
   nlohmann::json report;
@@ -108,7 +117,7 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
   report["model"] = describeModel(manifest);
   report["device"] = device.name;
   report["cpu_threads"] = device.cpuThreads;
-  report["optimised_for_inference"] = session.optimised();
+  report["optimised_for_inference"] = session.optimized();
   report["threshold"] = a.threshold;
   report["scores_calibrated"] = manifest.candidateCalibration.has_value();
   report["lung_mask"] = describeLungMask(a);
@@ -120,10 +129,10 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
   if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {
     report["label"] = "label.nii.gz";
     report["label_volume_ml"] = a.labelVolumeMl;
-    if (!manifest.labels.empty() && manifest.monai &&
-        manifest.monai->channel < static_cast<int>(manifest.labels.size()))
-      report["label_name"] = manifest.labels[manifest.monai->channel];
+    if (!a.labelName.empty()) report["label_name"] = a.labelName;
+    if (labelSeg && labelSeg->ok()) report["label_seg"] = "label-seg.dcm";
   }
+  if (!a.runNotes.empty()) report["run_notes"] = a.runNotes;
   if (a.candidatesClassified) {
     // The scores above are the classifier's; the heatmap's peaks chose the candidates.
     report["candidate_classifier"] = {{"finding_threshold", a.findingThreshold},
@@ -230,7 +239,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli analyze PATH --out DIR [--model BUNDLE|ID] [--series UID] [--cpu]\n"
       "                         [--threads N] [--threshold T] [--lung-mask on|off]\n"
-      "                         [--store PATH --reader NAME]\n"
+      "                         [--store PATH --reader NAME] [--memory-budget MB]\n"
       "--model is a bundle (folder, zip, MONAI bundle) or the id of an installed one\n"
       "(vigie-ct-nodule-synth, vigie-fundus-dr); without it, the shipped reference model for\n"
       "what PATH holds: the DR model for photographs, the nodule model for CT.\n"
@@ -245,13 +254,15 @@ int runAnalyze(const std::vector<std::string>& args) {
       "input.lung_mask says.\n"
       "A MONAI bundle (folder, zip or exported model.ts) is imported on the fly into the user's\n"
       "cache: a detector's boxes become the findings (the heatmap draws them), a segmentation\n"
-      "model writes its channel's probability as the heatmap and its label as DIR/label.nii.gz.\n"
+      "model writes its channel's probability as the heatmap and its label as DIR/label.nii.gz\n"
+      "and DIR/label-seg.dcm (a binary DICOM SEG). A detector's windows shrink to fit\n"
+      "--memory-budget MB (default: half the memory available), measured on a small window.\n"
       "With --store, the study (or each photograph) goes on that review store's worklist and\n"
       "the run with its findings is recorded (for review decide, export and the worklist's\n"
       "triage); --reader names who ran it (default vigie-cli).\n";
   CommandLine cl(args,
                  {"--model", "--out", "--series", "--threads", "--threshold", "--lung-mask",
-                  "--store", "--reader"},
+                  "--store", "--reader", "--memory-budget"},
                  {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("analyze needs one PATH", kUsage);
@@ -261,13 +272,15 @@ int runAnalyze(const std::vector<std::string>& args) {
   if (!model.ok()) return fail(model.error().message);
   const auto threads = cl.integer("--threads", 0);
   const auto threshold = cl.number("--threshold", -1.0);
-  if (!threads || !threshold) return usage(cl.error(), kUsage);
+  const auto memoryBudget = cl.integer("--memory-budget", 0);
+  if (!threads || !threshold || !memoryBudget) return usage(cl.error(), kUsage);
+  if (*memoryBudget < 0) return usage("--memory-budget takes megabytes (> 0)", kUsage);
   const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
   if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
 
   auto bundle = openOrImportBundle(model.value(), defaultImportedBundleCache());
   if (!bundle.ok()) return fail(bundle.error().message);
-  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads);
+  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads, *memoryBudget);
   if (!session.ok()) return fail(session.error().message);
   std::unique_ptr<core::ReviewStore> store;
   if (auto storeFile = cl.value("--store")) {
@@ -278,7 +291,8 @@ int runAnalyze(const std::vector<std::string>& args) {
   std::optional<StoreTarget> target;
   if (store) target.emplace(StoreTarget{*store, cl.value("--reader").value_or("vigie-cli")});
   if (bundle.value().manifest().task == inference::ModelManifest::Task::FundusDrScreening)
-    return analyzeFundus(cl.positional()[0], *out, *session.value(), target ? &*target : nullptr);
+    return runAnalyzeFundus(cl.positional()[0], *out, *session.value(),
+                            target ? &*target : nullptr);
 
   auto start = std::chrono::steady_clock::now();
   auto scan = imaging::DicomScanner().scan(cl.positional()[0]);
@@ -295,7 +309,7 @@ int runAnalyze(const std::vector<std::string>& args) {
   CtAnalysisOptions options;
   options.thresholdOverride = *threshold;
   options.lungMask = *lungMask;
-  auto analysis = analyseCt(loaded.value().volume, *session.value(), options);
+  auto analysis = analyzeCt(loaded.value().volume, *session.value(), options);
   if (!analysis.ok()) return fail(analysis.error().message);
   const CtAnalysis& a = analysis.value();
 
@@ -308,6 +322,7 @@ int runAnalyze(const std::vector<std::string>& args) {
         recordCtRun(*target, *chosen, caseSource(*chosen, cl.positional()[0]), a, *session.value());
     if (!recorded.ok()) return fail(recorded.error().message);
   }
+  for (const auto& note : a.runNotes) std::printf("note: %s\n", note.c_str());
   if (manifest.task == inference::ModelManifest::Task::CtSegmentation) {
     std::printf("segmentation: %.1f ml labelled by %s on %s in %.1f s; results in %s\n",
                 a.labelVolumeMl, manifest.id.c_str(), device.name.c_str(), a.inferenceSeconds,

@@ -135,10 +135,10 @@ core::Result<bool> gradesHiddenFor(const core::ReviewStore& store, const std::st
 
 /// Fills in what every verb that records a finding decision shares.
 std::optional<std::string> readGeometry(CommandLine& cl, core::Decision& d) {
-  if (auto centre = cl.value("--center")) {
+  if (auto center = cl.value("--center")) {
     core::Vec3 c;
     char tail = 0;
-    if (std::sscanf(centre->c_str(), "%lf,%lf,%lf%c", &c.x, &c.y, &c.z, &tail) != 3) {
+    if (std::sscanf(center->c_str(), "%lf,%lf,%lf%c", &c.x, &c.y, &c.z, &tail) != 3) {
       return "--center expects X,Y,Z in mm (LPS)";
     }
     d.centerMm = c;

@@ -62,8 +62,8 @@ nlohmann::json toJson(const WorklistEntry& e, bool deidentify) {
       {"study_date", e.record.studyDate},
       {"source", e.record.source},
       {"registered_at", e.record.registeredAt},
-      {"ai_status", e.analysed ? "done" : "none"},
-      {"max_score", optionalNumber(e.analysed, e.suspicion)},
+      {"ai_status", e.analyzed ? "done" : "none"},
+      {"max_score", optionalNumber(e.analyzed, e.suspicion)},
       {"findings", e.aiFindings},
       {"ai_grade", e.aiGrade ? nlohmann::json(*e.aiGrade) : nlohmann::json()},
       {"ai_flagged", e.aiFlagged},
@@ -88,7 +88,7 @@ void printTable(const std::vector<WorklistEntry>& entries, bool deidentify) {
   int index = 0;
   for (const auto& e : entries) {
     char score[16] = "-";
-    if (e.analysed) std::snprintf(score, sizeof score, "%.2f", e.suspicion);
+    if (e.analyzed) std::snprintf(score, sizeof score, "%.2f", e.suspicion);
     std::string patient = deidentify ? "(hidden)" : e.record.patientName;
     if (patient.size() > 18) patient = patient.substr(0, 17) + "~";
     // A photograph awaiting its second reading or arbitration says so.

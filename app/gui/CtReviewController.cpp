@@ -41,18 +41,18 @@ QString describeRead(const BlindReadScore& score) {
     for (const int lesion : r.missedLesions) {
       const TruthNodule& n = score.reference[static_cast<std::size_t>(lesion - 1)];
       const QString diameter = QString::fromStdString(formatFixed(n.diameterMm, 1));
-      const QString centre = QString::fromStdString(formatPointMm(n.centerMm));
+      const QString center = QString::fromStdString(formatPointMm(n.centerMm));
       if (n.type.empty()) {
         //: %1: the nodule's number; %2: its diameter; %3: its centre (x, y, z).
         missed << CtReviewController::tr("nodule %1 (%2 mm at %3 mm)")
                       .arg(lesion)
-                      .arg(diameter, centre);
+                      .arg(diameter, center);
       } else {
         //: %1: the nodule's number; %2: its diameter; %3: its type (solid ...);
         //: %4: its centre (x, y, z).
         missed << CtReviewController::tr("nodule %1 (%2 mm %3 at %4 mm)")
                       .arg(lesion)
-                      .arg(diameter, DisplayNames::noduleType(n.type), centre);
+                      .arg(diameter, DisplayNames::noduleType(n.type), center);
       }
     }
     //: %1: the nodules the reader missed, separated by "; ".
@@ -91,12 +91,19 @@ void CtReviewController::openCase(const core::VolumeGeometry& geometry) {
 void CtReviewController::showModelRun(const ModelRun& run) {
   //: %1 %2 (%3): the model's name, version and id; %4: the device it ran on (cpu, cuda ...);
   //: %5: seconds; %6: the model's intended use.
-  findings_->showModel(tr("%1 %2 (%3)\nRan on %4 in %5 s: %n findings.\n%6", nullptr,
-                          static_cast<int>(run.findings.size()))
-                           .arg(run.modelName, run.modelVersion, run.modelId, run.device)
-                           .arg(run.seconds, 0, 'f', 1)
-                           .arg(run.intendedUse),
-                       run.clinicalUse, run.modelCard);
+  QString description = tr("%1 %2 (%3)\nRan on %4 in %5 s: %n findings.\n%6", nullptr,
+                           static_cast<int>(run.findings.size()))
+                            .arg(run.modelName, run.modelVersion, run.modelId, run.device)
+                            .arg(DisplayNames::number(run.seconds, 1))
+                            .arg(run.intendedUse);
+  if (run.labelVolumeMl >= 0) {
+    //: A segmentation model's result. %1: the structure (spleen ...); %2: its volume.
+    description += "\n" + tr("%1: %2 ml segmented")
+                              .arg(run.labelName.isEmpty() ? tr("Label") : run.labelName)
+                              .arg(DisplayNames::number(run.labelVolumeMl, 1));
+  }
+  for (const QString& note : run.notes) description += "\n" + note;
+  findings_->showModel(description, run.clinicalUse, run.modelCard);
   modelFindings_ = run.findings;
   if (session_->isOpen()) {
     // The run and its findings go to the store (with the audit entry), so
@@ -114,7 +121,7 @@ void CtReviewController::showModelRun(const ModelRun& run) {
   refreshReview();
   Q_EMIT status(tr("%n findings from %1 in %2 s", nullptr, static_cast<int>(run.findings.size()))
                     .arg(run.modelId)
-                    .arg(run.seconds, 0, 'f', 1),
+                    .arg(DisplayNames::number(run.seconds, 1)),
                 10000);
 }
 
@@ -210,18 +217,18 @@ bool CtReviewController::decideSelected(core::DecisionKind kind) {
   return record(d);
 }
 
-bool CtReviewController::editSelected(const core::Vec3& centreMm, double diameterMm,
+bool CtReviewController::editSelected(const core::Vec3& centerMm, double diameterMm,
                                       const QString& note) {
   const auto finding = selectedOrHint();
   if (!finding || diameterMm <= 0) return false;
   core::Decision d;
   d.findingId = finding->id;
   d.kind = core::DecisionKind::Edit;
-  d.centerMm = centreMm;
+  d.centerMm = centerMm;
   d.diameterMm = diameterMm;
   d.note = note.toStdString();
   if (!record(d)) return false;
-  Q_EMIT findingMoved(centreMm, diameterMm);  // the marker follows the edit
+  Q_EMIT findingMoved(centerMm, diameterMm);  // the marker follows the edit
   return true;
 }
 
@@ -236,13 +243,13 @@ bool CtReviewController::annotateSelected(const QString& note, const QString& ca
   return record(d);
 }
 
-bool CtReviewController::addFinding(const core::Vec3& centreMm, double diameterMm,
+bool CtReviewController::addFinding(const core::Vec3& centerMm, double diameterMm,
                                     const QString& note) {
   if (!geometry_ || diameterMm <= 0) return false;
   core::Decision d;
   d.findingId = 0;  // the store numbers the reader's findings from 1001
   d.kind = core::DecisionKind::Add;
-  d.centerMm = centreMm;
+  d.centerMm = centerMm;
   d.diameterMm = diameterMm;
   d.note = note.toStdString();
   return record(d);

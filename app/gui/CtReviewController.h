@@ -44,11 +44,11 @@ class CtReviewController : public QObject {
   /// could not be saved.
   bool decideSelected(core::DecisionKind kind);
   /// Moves the selected finding's centre and/or changes its diameter (Edit).
-  bool editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
+  bool editSelected(const core::Vec3& centerMm, double diameterMm, const QString& note = {});
   /// Attaches a note and a category to the selected finding (Annotate).
   bool annotateSelected(const QString& note, const QString& category);
   /// Records a finding the model missed (Add); it joins the table.
-  bool addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
+  bool addFinding(const core::Vec3& centerMm, double diameterMm, const QString& note = {});
   /// The selected finding, or a hint in the status bar when none is.
   std::optional<core::ReviewedFinding> selectedOrHint();
 
@@ -75,7 +75,7 @@ class CtReviewController : public QObject {
   /// The findings as the reader's decisions leave them, to draw.
   void reviewShown(const std::vector<core::ReviewedFinding>& findings);
   /// An edit moved the selected finding: its marker follows it.
-  void findingMoved(const core::Vec3& centreMm, double diameterMm);
+  void findingMoved(const core::Vec3& centerMm, double diameterMm);
   /// Something was written to the store (the worklist refreshes).
   void storeChanged();
 

@@ -1,8 +1,16 @@
 #include "DisplayNames.h"
 
+#include <QLocale>
+
 #include "vigie/imaging/dicom/PlanarImage.h"
 
 namespace vigie::app {
+
+QString DisplayNames::number(double value, int precision, char format) {
+  QLocale locale;  // the window's language's (InterfaceLanguage), or the system's
+  locale.setNumberOptions(locale.numberOptions() | QLocale::OmitGroupSeparator);
+  return locale.toString(value, format, precision);
+}
 
 QString DisplayNames::decision(core::DecisionKind kind) {
   switch (kind) {

@@ -25,6 +25,10 @@ class DisplayNames {
   Q_DECLARE_TR_FUNCTIONS(vigie::app::DisplayNames)
 
  public:
+  /// A number as the window's language writes it ("2,4" in French, "2.4" in
+  /// English; no thousands separator): `precision` decimals with format
+  /// 'f', significant digits with 'g'. InterfaceLanguage sets the locale.
+  static QString number(double value, int precision, char format = 'f');
   /// A reader's decision on a finding: "confirm", "reject", "edit", "annotate", "add".
   static QString decision(core::DecisionKind kind);
   /// Where the review left a finding: "pending", "confirmed", "rejected", "edited", "added".

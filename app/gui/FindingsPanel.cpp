@@ -12,6 +12,7 @@
 #include <QSlider>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 Q_DECLARE_METATYPE(vigie::core::Finding)
@@ -35,7 +36,7 @@ QTableWidgetItem* numberItem(double value, int decimals) {
   return item;
 }
 
-QColor decisionColour(core::ReviewState state) {
+QColor decisionColor(core::ReviewState state) {
   switch (state) {
     case core::ReviewState::Rejected:
       return QColor(180, 0, 0);
@@ -66,6 +67,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   qRegisterMetaType<core::ReviewedFinding>();
   auto* layout = new QVBoxLayout(this);
   model_ = new QLabel(tr("No model has run on this study.\nAI > Run nodule model (Ctrl+M)."), this);
+  model_->setObjectName("modelDescription");
   model_->setWordWrap(true);
   layout->addWidget(model_);
   modelCardButton_ = new QPushButton(tr("Model card"), this);
@@ -84,22 +86,22 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
   opacity_->setRange(0, 100);
   opacity_->setValue(70);
   opacity_->setToolTip(tr("Heatmap opacity"));
-  colours_ = new QComboBox(this);
-  colours_->setObjectName("heatmapColours");
-  colours_->addItem(tr("Yellow to red"), static_cast<int>(OverlayColours::YellowRed));
-  colours_->addItem(tr("Rainbow"), static_cast<int>(OverlayColours::Rainbow));
-  colours_->addItem(tr("Green"), static_cast<int>(OverlayColours::Green));
-  colours_->setToolTip(tr("Heatmap colour map"));
+  colors_ = new QComboBox(this);
+  colors_->setObjectName("heatmapColours");
+  colors_->addItem(tr("Yellow to red"), static_cast<int>(OverlayColors::YellowRed));
+  colors_->addItem(tr("Rainbow"), static_cast<int>(OverlayColors::Rainbow));
+  colors_->addItem(tr("Green"), static_cast<int>(OverlayColors::Green));
+  colors_->setToolTip(tr("Heatmap colour map"));
   controls->addWidget(overlayToggle_);
-  controls->addWidget(colours_, 1);
+  controls->addWidget(colors_, 1);
   layout->addLayout(controls);
   auto* opacityRow = new QHBoxLayout;
   opacityRow->addWidget(new QLabel(tr("Opacity"), this));
   opacityRow->addWidget(opacity_, 1);
   layout->addLayout(opacityRow);
   connect(overlayToggle_, &QCheckBox::toggled, this, &FindingsPanel::overlayVisibilityChanged);
-  connect(colours_, &QComboBox::currentIndexChanged, this, [this] {
-    Q_EMIT overlayColoursChanged(static_cast<OverlayColours>(colours_->currentData().toInt()));
+  connect(colors_, &QComboBox::currentIndexChanged, this, [this] {
+    Q_EMIT overlayColorsChanged(static_cast<OverlayColors>(colors_->currentData().toInt()));
   });
   connect(opacity_, &QSlider::valueChanged, this,
           [this](int v) { Q_EMIT overlayOpacityChanged(v / 100.0); });
@@ -133,6 +135,8 @@ void FindingsPanel::showModel(const QString& description, bool clinicalUse, cons
   if (!clinicalUse) html += "<br><b style='color:#b00'>" + tr("Not for clinical use.") + "</b>";
   model_->setTextFormat(Qt::RichText);
   model_->setText(html);
+  // A dock does not always grow a wrapped label to its new height: say it.
+  model_->setMinimumHeight(model_->heightForWidth(std::max(model_->width(), 200)));
 }
 
 void FindingsPanel::showReview(const std::vector<core::ReviewedFinding>& findings,
@@ -161,7 +165,7 @@ void FindingsPanel::showReview(const std::vector<core::ReviewedFinding>& finding
                     numberItem(std::lround(geometry.physicalToIndex(f.centerMm).z) + 1, 0));
     auto* decision = new QTableWidgetItem(
         f.state == core::ReviewState::Pending ? QString() : DisplayNames::reviewState(f.state));
-    decision->setForeground(decisionColour(f.state));
+    decision->setForeground(decisionColor(f.state));
     table_->setItem(r, kDecision, decision);
     QString note = QString::fromStdString(f.note);
     if (!f.category.empty())

@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "OverlayColours.h"
+#include "OverlayColors.h"
 #include "vigie/core/Finding.h"
 #include "vigie/core/ReviewOutcome.h"
 #include "vigie/core/VolumeGeometry.h"
@@ -54,7 +54,7 @@ class FindingsPanel : public QWidget {
   void findingSelected(const vigie::core::Finding& finding);
   void overlayVisibilityChanged(bool visible);
   void overlayOpacityChanged(double opacity);
-  void overlayColoursChanged(vigie::app::OverlayColours colours);
+  void overlayColorsChanged(vigie::app::OverlayColors colors);
 
  private:
   QLabel* model_ = nullptr;
@@ -62,7 +62,7 @@ class FindingsPanel : public QWidget {
   QString modelCard_, modelName_;
   QCheckBox* overlayToggle_ = nullptr;
   QSlider* opacity_ = nullptr;
-  QComboBox* colours_ = nullptr;
+  QComboBox* colors_ = nullptr;
   QTableWidget* table_ = nullptr;
   std::vector<core::ReviewedFinding> findings_;
 };

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "DisplayNames.h"
 #include "ModelCardDialog.h"
 
 namespace vigie::app {
@@ -133,14 +134,14 @@ void FundusAssessmentPanel::showModelResult(const FundusResult& r) {
                     "Image quality: %7 (%8)<br>%9<br><small>%10, %11 s</small>")
                      .arg(r.modelId.toHtmlEscaped(), r.modelVersion.toHtmlEscaped())
                      .arg(tr(kGradeNames[p.grade]).toHtmlEscaped())
-                     .arg(100.0 * p.gradeProbabilities[p.grade], 0, 'f', 0)
+                     .arg(DisplayNames::number(100.0 * p.gradeProbabilities[p.grade], 0))
                      .arg(p.referable ? tr("yes") : tr("no"))
-                     .arg(p.referableProbability, 0, 'f', 2)
+                     .arg(DisplayNames::number(p.referableProbability, 2))
                      .arg(p.gradable ? tr("gradable") : tr("UNGRADABLE"))
-                     .arg(p.qualityScore, 0, 'f', 2)
+                     .arg(DisplayNames::number(p.qualityScore, 2))
                      .arg(heatmapLine(p.heatmapSource, r.lesionRegions))
                      .arg(r.device.toHtmlEscaped())
-                     .arg(r.seconds, 0, 'f', 2);
+                     .arg(DisplayNames::number(r.seconds, 2));
   if (!r.clinicalUse) html += "<br><b style='color:#b00'>" + tr("Not for clinical use.") + "</b>";
   model_->setText(html);
   agree_->setEnabled(true);

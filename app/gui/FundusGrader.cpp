@@ -21,7 +21,7 @@ core::Result<FundusResult> grade(const core::Image2D& photograph, const QString&
         FundusGrader::tr("%1: not a fundus-dr-screening model").arg(bundleFolder).toStdString());
   auto session = inference::InferenceSession::create(bundle.value());
   if (!session.ok()) return session.error();
-  auto analysis = analyseFundus({photograph}, *session.value(), &cancel);
+  auto analysis = analyzeFundus({photograph}, *session.value(), &cancel);
   if (!analysis.ok()) return analysis.error();
   FundusResult r;
   r.prediction = std::move(analysis.value()[0].prediction);

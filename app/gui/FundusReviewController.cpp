@@ -2,6 +2,7 @@
 
 #include <QStatusBar>
 
+#include "DisplayNames.h"
 #include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
 #include "ProblemReporter.h"
@@ -105,7 +106,7 @@ void FundusReviewController::showModelResult(const FundusResult& result) {
   if (!logged.ok()) problems_->report(logged.error());
   statusBar_->showMessage(tr("DR model: grade %1, referable p = %2")
                               .arg(result.prediction.grade)
-                              .arg(result.prediction.referableProbability, 0, 'f', 2),
+                              .arg(DisplayNames::number(result.prediction.referableProbability, 2)),
                           10000);
   Q_EMIT modelFinished();
 }

@@ -32,7 +32,7 @@ constexpr int kThumbnailSide = 160;
 
 /// How each lesion kind is drawn: the colours readers know from grading
 /// atlases (red lesions red, exudates yellow, cotton-wool spots white).
-QColor markColour(const QString& kind) {
+QColor markColor(const QString& kind) {
   if (kind == "microaneurysm") return QColor(255, 60, 60);
   if (kind == "haemorrhage") return QColor(255, 140, 0);
   if (kind == "hard_exudate") return QColor(255, 235, 40);
@@ -220,8 +220,8 @@ void FundusViewer::clickAt(const QPointF& pixel, bool remove) {
     // The newest mark under the click goes first.
     for (auto it = markItems_.rbegin(); it != markItems_.rend(); ++it) {
       const QRectF r = it->second->rect();
-      const QPointF centre = r.center() - QPointF(0.5, 0.5);
-      if (std::hypot(pixel.x() - centre.x(), pixel.y() - centre.y()) <= 0.5 * r.width() + 2) {
+      const QPointF center = r.center() - QPointF(0.5, 0.5);
+      if (std::hypot(pixel.x() - center.x(), pixel.y() - center.y()) <= 0.5 * r.width() + 2) {
         Q_EMIT lesionMarkWithdrawn(identity_, it->first);
         return;
       }
@@ -242,7 +242,7 @@ void FundusViewer::showLesionMarks(const std::vector<core::FundusLesionMark>& ma
   for (const auto& m : marks) {
     const QString kind = QString::fromStdString(m.lesion);
     // Scene coordinates put pixel (0,0)'s centre at (0.5, 0.5).
-    QPen pen(markColour(kind), 2);
+    QPen pen(markColor(kind), 2);
     pen.setCosmetic(true);  // two screen pixels wide at any zoom
     auto* item = scene_->addEllipse(m.x + 0.5 - m.radius, m.y + 0.5 - m.radius, 2 * m.radius,
                                     2 * m.radius, pen);

@@ -35,6 +35,14 @@ void InterfaceLanguage::save(const QString& language) {
 }
 
 bool InterfaceLanguage::install(QCoreApplication& app, const QString& language) {
+  // Numbers as the reader writes them ("2,4 mm" in French): the system's own
+  // conventions when it speaks the window's language, else the language's.
+  // No thousands separator: "1500 HU" reads better in a corner than "1 500".
+  QLocale numbers = QLocale::system().language() == QLocale(language).language()
+                        ? QLocale::system()
+                        : QLocale(language);
+  numbers.setNumberOptions(QLocale::OmitGroupSeparator);
+  QLocale::setDefault(numbers);
   // Qt's own strings first, so that Vigie's take precedence where both
   // translate the same text (translators installed later are asked first).
   auto* qt = new QTranslator(&app);

@@ -6,35 +6,26 @@
 #include <QCheckBox>
 #include <QDateTime>
 #include <QDialog>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
-#include <QGridLayout>
-#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableWidget>
-#include <QTimer>
 #include <QVBoxLayout>
-#include <algorithm>
 
 #include "ActionRegistry.h"
+#include "CtReadingController.h"
 #include "CtReviewController.h"
 #include "DisplayNames.h"
 #include "FindingsPanel.h"
@@ -46,7 +37,9 @@
 #include "ProblemReporter.h"
 #include "ReaderStatisticsDialog.h"
 #include "ReviewDialogs.h"
+#include "ScreenshotDriver.h"
 #include "SliceViewport.h"
+#include "StatusProgress.h"
 #include "StudyBrowser.h"
 #include "VolumeRenderView.h"
 #include "WorklistPanel.h"
@@ -77,22 +70,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   buildLayout();
   buildReview();
   buildMenus();
-  connect(&loader_, &StudyLoader::progress, this, [this](int done, int total) {
-    // A few updates a second: each repaint of the status bar recomposes the
-    // whole window with its GL views, tens of milliseconds on software OpenGL.
-    if (done < total && progressShown_.isValid() && progressShown_.elapsed() < 250) return;
-    progressShown_.start();
-    progress_->setMaximum(total);
-    progress_->setValue(done);
-  });
+  screenshots_ = new ScreenshotDriver(this);
+  connect(&loader_, &StudyLoader::progress, progress_, &StatusProgress::update);
   connect(&loader_, &StudyLoader::loaded, this, &MainWindow::showStudy);
   connect(&loader_, &StudyLoader::preview, this,
           [this](const QImage& slice, double pixelAspect, int slices) {
-            viewport(core::SlicePlane::Axial)
-                ->showPreview(slice, pixelAspect,
-                              tr("Axial, middle slice\nloading %n slices ...", nullptr, slices));
+            reading_->showPreview(slice, pixelAspect, slices);
             Q_EMIT previewShown();
           });
+  connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
   connect(&exporter_, &ReviewExporter::exported, this, [this](const QString& summary) {
     statusBar()->showMessage(summary, 10000);
     Q_EMIT reviewExported(summary);
@@ -101,13 +87,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     problems_->report(tr("Export: %1").arg(message), tr("The export failed (see Problems)"));
     Q_EMIT reviewExportFailed(message);
   });
-  connect(&loader_, &StudyLoader::failed, this, &MainWindow::showFailure);
   connect(&runner_, &ModelRunner::progress, this, [this](int percent, const QString& stage) {
-    // As for loading: a few repaints a second, not one per tile.
-    if (percent < 100 && progressShown_.isValid() && progressShown_.elapsed() < 250) return;
-    progressShown_.start();
-    progress_->setMaximum(100);
-    progress_->setValue(percent);
+    progress_->update(percent, 100);
     statusBar()->showMessage(
         tr("Running the model: %1 ...").arg(DisplayNames::analysisStage(stage)));
   });
@@ -120,10 +101,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setModelBusy(false);
     problems_->report(message, tr("The model could not run (see the Problems list)"));
     Q_EMIT modelFailed(message);
-    if (!pendingScreenshot_.isEmpty()) {
-      qCritical("vigie: %s", qPrintable(message));
-      QApplication::exit(1);
-    }
   });
   resize(1280, 900);
 }
@@ -131,22 +108,39 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() = default;
 
 void MainWindow::buildLayout() {
-  auto* central = new QWidget(this);
-  auto* grid = new QGridLayout(central);
-  grid->setContentsMargins(2, 2, 2, 2);
-  grid->setSpacing(2);
-  const core::SlicePlane planes[] = {core::SlicePlane::Axial, core::SlicePlane::Coronal,
-                                     core::SlicePlane::Sagittal};
-  for (int v = 0; v < 3; ++v) {
-    viewports_[v] = new SliceViewport(planes[v], central);
-    connect(viewports_[v], &SliceViewport::windowEdited, this, &MainWindow::applyWindow);
-  }
-  grid->addWidget(viewports_[0], 0, 0);
-  grid->addWidget(viewports_[1], 0, 1);
-  grid->addWidget(viewports_[2], 1, 0);
-  volumeView_ = new VolumeRenderView(central);
-  grid->addWidget(volumeView_, 1, 1);
+  // The Problems list comes first: every part reports into it.
+  problemList_ = new QListWidget(this);
+  problemList_->setObjectName("problemList");
+  problems_ = new ProblemReporter(problemList_, statusBar(), this);
+  reading_ = new CtReadingController(&session_, problems_, this);
+  connect(reading_, &CtReadingController::status, statusBar(), &QStatusBar::showMessage);
+  // CT reading, fundus photographs and 2D images side by side, as tabs.
+  tabs_ = new QTabWidget(this);
+  tabs_->addTab(reading_->views(), tr("CT"));
+  fundus_ = new FundusViewer(tabs_);
+  tabs_->addTab(fundus_, tr("Fundus"));
+  planarView_ = new PlanarImageView(tabs_);
+  planarView_->setObjectName("planarView");
+  tabs_->addTab(planarView_, tr("Images"));
+  setCentralWidget(tabs_);
+  buildStudyDocks();
+  fundusReview_ = new FundusReviewController(fundus_, &session_, problems_, statusBar(), this);
+  connect(fundusReview_, &FundusReviewController::modelFinished, this,
+          &MainWindow::fundusModelFinished);
+  connect(fundusReview_, &FundusReviewController::modelFailed, this,
+          &MainWindow::fundusModelFailed);
+  connect(fundusReview_, &FundusReviewController::gradeSaved, this, &MainWindow::fundusGradeSaved);
+  connect(fundusReview_, &FundusReviewController::lesionMarksSaved, this,
+          &MainWindow::lesionMarksSaved);
+  // The worklist follows what the reader and the model record.
+  for (auto signal : {&FundusReviewController::modelFinished, &FundusReviewController::gradeSaved,
+                      &FundusReviewController::photographRegistered})
+    connect(fundusReview_, signal, worklist_, &WorklistPanel::storeChanged);
+  buildProgress();
+  buildCtDocks();
+}
 
+void MainWindow::buildStudyDocks() {
   // The study panel: what is open, every series found, and the problems.
   auto* panel = new QWidget(this);
   panel->setMinimumWidth(250);  // room for a thumbnail and the series' name
@@ -158,9 +152,7 @@ void MainWindow::buildLayout() {
   browser_ = new StudyBrowser(panel);
   connect(browser_, &StudyBrowser::seriesActivated, this,
           [this](const SeriesKey& key) { openPath(session_.studyPath(), key); });
-  problemList_ = new QListWidget(panel);
-  problemList_->setObjectName("problemList");
-  problems_ = new ProblemReporter(problemList_, statusBar(), this);
+  problemList_->setParent(panel);
   panelLayout->addWidget(studySummary_);
   panelLayout->addWidget(new QLabel(tr("Series (double-click to show):"), panel));
   panelLayout->addWidget(browser_, 2);
@@ -184,113 +176,46 @@ void MainWindow::buildLayout() {
           [this](const QString& source, const QString&) { openAnything(source); });
   connect(worklist_, &WorklistPanel::problem, this,
           [this](const QString& message) { problems_->report(message); });
-  grid->setRowStretch(0, 1);
-  grid->setRowStretch(1, 1);
-  grid->setColumnStretch(0, 1);
-  grid->setColumnStretch(1, 1);
-  // CT reading and fundus photographs side by side, as tabs.
-  tabs_ = new QTabWidget(this);
-  tabs_->addTab(central, tr("CT"));
-  fundus_ = new FundusViewer(tabs_);
-  tabs_->addTab(fundus_, tr("Fundus"));
-  planarView_ = new PlanarImageView(tabs_);
-  planarView_->setObjectName("planarView");
-  tabs_->addTab(planarView_, tr("Images"));
-  fundusReview_ = new FundusReviewController(fundus_, &session_, problems_, statusBar(), this);
-  connect(fundusReview_, &FundusReviewController::modelFinished, this,
-          &MainWindow::fundusModelFinished);
-  connect(fundusReview_, &FundusReviewController::modelFailed, this,
-          &MainWindow::fundusModelFailed);
-  connect(fundusReview_, &FundusReviewController::gradeSaved, this, &MainWindow::fundusGradeSaved);
-  connect(fundusReview_, &FundusReviewController::lesionMarksSaved, this,
-          &MainWindow::lesionMarksSaved);
-  // The worklist follows what the reader and the model record.
-  for (auto signal : {&FundusReviewController::modelFinished, &FundusReviewController::gradeSaved,
-                      &FundusReviewController::photographRegistered})
-    connect(fundusReview_, signal, worklist_, &WorklistPanel::storeChanged);
-  setCentralWidget(tabs_);
+}
 
-  progress_ = new QProgressBar(this);
-  progress_->setMaximumWidth(240);
-  progress_->setVisible(false);
-  statusBar()->addPermanentWidget(progress_);
-  cancelButton_ = new QPushButton(tr("Cancel"), this);
-  cancelButton_->setVisible(false);
-  statusBar()->addPermanentWidget(cancelButton_);
-  // The bar keeps its height when the progress bar and Cancel appear: a
-  // taller bar would resize every view, and each would render again at once.
-  statusBar()->setMinimumHeight(
-      std::max(cancelButton_->sizeHint().height(), progress_->sizeHint().height()) + 4);
-  connect(cancelButton_, &QPushButton::clicked, this, [this] {
+void MainWindow::buildProgress() {
+  progress_ = new StatusProgress(statusBar());
+  connect(progress_, &StatusProgress::cancelRequested, this, [this] {
     runner_.cancel();
     setModelBusy(false);
     statusBar()->showMessage(tr("Model run cancelled"), 5000);
   });
+}
 
+void MainWindow::buildCtDocks() {
   findings_ = new FindingsPanel(this);
   QDockWidget* dock = addCtDock(tr("AI findings"), "findingsDock", findings_);
   connect(findings_, &FindingsPanel::findingSelected, this, [this](const core::Finding& f) {
-    for (auto* v : viewports_) v->showMarker(f.centerMm, f.diameterMm);
+    reading_->showMarker(f.centerMm, f.diameterMm);
     statusBar()->showMessage(tr("Finding %1: score %2, %3 mm")
                                  .arg(f.id)
-                                 .arg(f.score, 0, 'f', 2)
-                                 .arg(f.diameterMm, 0, 'f', 1),
+                                 .arg(DisplayNames::number(f.score, 2))
+                                 .arg(DisplayNames::number(f.diameterMm, 1)),
                              5000);
   });
-  measurements_ = new MeasurementsPanel(this);
-  tabifyDockWidget(dock, addCtDock(tr("Measurements"), "measurementsDock", measurements_));
+  tabifyDockWidget(
+      dock, addCtDock(tr("Measurements"), "measurementsDock", reading_->measurementsPanel()));
   dock->raise();
-  connect(measurements_, &MeasurementsPanel::measurementSelected, this,
-          [this](const core::Measurement& m) {
-            const auto drawn = drawingOf(m);
-            if (!drawn || !volume_) return;
-            SliceViewport* view = viewport(drawn->plane);
-            const int axis = drawn->plane == core::SlicePlane::Axial     ? 2
-                             : drawn->plane == core::SlicePlane::Coronal ? 1
-                                                                         : 0;
-            view->setSlice(
-                static_cast<int>(std::lround(volume_->geometry().physicalToIndex(drawn->a)[axis])));
-          });
-  for (auto* v : viewports_) {
-    connect(v, &SliceViewport::sliceChanged, this, [this](int) { updateCrosshairs(); });
-    connect(v, &SliceViewport::pointPicked, this, &MainWindow::goToPoint);
-    connect(v, &SliceViewport::measurementDrawn, this,
-            [this, v](SliceViewport::Tool kind, core::Vec3 a, core::Vec3 b) {
-              recordMeasurement({kind, v->plane(), a, b}, v->slice());
-            });
-  }
-  connect(findings_, &FindingsPanel::overlayVisibilityChanged, this, [this](bool visible) {
-    for (auto* v : viewports_) v->setOverlayVisible(visible);
-  });
-  connect(findings_, &FindingsPanel::overlayColoursChanged, this, [this](OverlayColours colours) {
-    for (auto* v : viewports_) v->setOverlayColours(colours);
-  });
-  connect(findings_, &FindingsPanel::overlayOpacityChanged, this, [this](double opacity) {
-    for (auto* v : viewports_) v->setOverlayOpacity(opacity);
-  });
+  connect(findings_, &FindingsPanel::overlayVisibilityChanged, reading_,
+          &CtReadingController::setOverlayVisible);
+  connect(findings_, &FindingsPanel::overlayColorsChanged, reading_,
+          &CtReadingController::setOverlayColors);
+  connect(findings_, &FindingsPanel::overlayOpacityChanged, reading_,
+          &CtReadingController::setOverlayOpacity);
 }
 
 void MainWindow::buildReview() {
   review_ = new CtReviewController(&session_, findings_, problems_, this);
   connect(review_, &CtReviewController::status, statusBar(), &QStatusBar::showMessage);
   connect(review_, &CtReviewController::storeChanged, worklist_, &WorklistPanel::storeChanged);
-  connect(review_, &CtReviewController::findingMoved, this,
-          [this](const core::Vec3& centreMm, double diameterMm) {
-            for (auto* v : viewports_) v->showMarker(centreMm, diameterMm);
-          });
-  connect(review_, &CtReviewController::reviewShown, this,
-          [this](const std::vector<core::ReviewedFinding>& reviewed) {
-            // The 3D overview: green what the reader accepted, grey what they
-            // rejected, yellow what waits for a decision.
-            std::vector<VolumeMarker> markers;
-            for (const auto& f : reviewed) {
-              const QColor colour = f.acceptedByReader()                     ? QColor(60, 200, 90)
-                                    : f.state == core::ReviewState::Rejected ? QColor(140, 140, 140)
-                                                                             : QColor(250, 210, 40);
-              markers.push_back({f.centerMm, f.diameterMm, colour});
-            }
-            volumeView_->setMarkers(markers);
-          });
+  connect(review_, &CtReviewController::findingMoved, reading_, &CtReadingController::showMarker);
+  connect(review_, &CtReviewController::reviewShown, reading_,
+          &CtReadingController::showReviewedFindings);
 }
 
 void MainWindow::buildMenus() {
@@ -422,26 +347,21 @@ void MainWindow::buildViewMenu() {
   QAction* typed =
       actions_->add(view, tr("Set window and &level..."), QKeySequence(Qt::CTRL | Qt::Key_L),
                     tr("Type window width and level"));
-  connect(typed, &QAction::triggered, this, &MainWindow::askWindow);
+  connect(typed, &QAction::triggered, reading_, &CtReadingController::askWindow);
   view->addSeparator();
   QAction* single = actions_->add(view, tr("&Single view (1x1)"), QKeySequence(Qt::Key_F),
                                   tr("Single view (1x1) of the focused view, or back to 2x2"));
   single->setCheckable(true);
-  connect(single, &QAction::toggled, this, &MainWindow::setSingleView);
+  connect(single, &QAction::toggled, reading_, &CtReadingController::setSingleView);
   QAction* crosshair =
       actions_->add(view, tr("&Crosshair (where the views meet)"), QKeySequence(Qt::Key_T),
                     tr("Show or hide the crosshair where the views meet"));
   crosshair->setCheckable(true);
   crosshair->setChecked(true);
-  connect(crosshair, &QAction::toggled, this, [this](bool on) {
-    for (auto* v : viewports_) v->showCrosshair(on);
-  });
+  connect(crosshair, &QAction::toggled, reading_, &CtReadingController::showCrosshair);
   QAction* reset =
       actions_->add(view, tr("&Reset views"), QKeySequence(Qt::Key_R), tr("Reset views"));
-  connect(reset, &QAction::triggered, this, [this] {
-    for (auto* v : viewports_) v->resetCamera();
-    volumeView_->resetCamera();
-  });
+  connect(reset, &QAction::triggered, reading_, &CtReadingController::resetViews);
   QMenu* rendering = view->addMenu(tr("3D &rendering"));
   auto* renderingPresets = new QActionGroup(rendering);
   const std::pair<VolumeRenderView::Preset, Qt::Key> renderings[] = {
@@ -453,9 +373,9 @@ void MainWindow::buildViewMenu() {
     QAction* a =
         actions_->add(rendering, name, QKeySequence(key), tr("3D view: %1 rendering").arg(name));
     a->setCheckable(true);
-    a->setChecked(preset == volumeView_->preset());
+    a->setChecked(preset == volumeView()->preset());
     renderingPresets->addAction(a);
-    connect(a, &QAction::triggered, this, [this, p = preset] { volumeView_->setPreset(p); });
+    connect(a, &QAction::triggered, this, [this, p = preset] { volumeView()->setPreset(p); });
   }
   view->addSeparator();
   buildLanguageMenu(view);
@@ -556,7 +476,7 @@ void MainWindow::buildAiMenu() {
     FindingDialog dialog(tr("Edit finding %1").arg(finding->id), finding->centerMm,
                          finding->diameterMm, this);
     if (dialog.exec() == QDialog::Accepted)
-      editSelected(dialog.centre(), dialog.diameter(), dialog.note());
+      editSelected(dialog.center(), dialog.diameter(), dialog.note());
   });
   QAction* annotate = actions_->add(ai, tr("&Annotate finding..."), QKeySequence(Qt::Key_A),
                                     tr("Annotate the selected finding (note, category)"));
@@ -570,10 +490,10 @@ void MainWindow::buildAiMenu() {
       actions_->add(ai, tr("A&dd a finding where the views meet..."), QKeySequence(Qt::Key_Insert),
                     tr("Add a finding the model missed, where the three views meet"));
   connect(add, &QAction::triggered, this, [this] {
-    if (!volume_) return;
+    if (!reading_->hasVolume()) return;
     FindingDialog dialog(tr("Add a finding the model missed"), viewsIntersection(), 5.0, this);
     if (dialog.exec() == QDialog::Accepted)
-      addFinding(dialog.centre(), dialog.diameter(), dialog.note());
+      addFinding(dialog.center(), dialog.diameter(), dialog.note());
   });
   QAction* commentFinding =
       actions_->add(ai, tr("Co&mment on the selected finding..."), QKeySequence(),
@@ -620,17 +540,6 @@ void MainWindow::buildMeasureMenu() {
           [this] { setMeasureTool(SliceViewport::Tool::WindowLevel); });
 }
 
-void MainWindow::setSingleView(bool single) {
-  // The view with the keyboard focus fills the grid; axial when none has it.
-  QWidget* kept = viewports_[0];
-  for (auto* v : viewports_) {
-    if (v->hasFocus()) kept = v;
-  }
-  if (volumeView_->hasFocus()) kept = volumeView_;
-  for (auto* v : viewports_) v->setVisible(!single || v == kept);
-  volumeView_->setVisible(!single || volumeView_ == kept);
-}
-
 QDockWidget* MainWindow::addCtDock(const QString& title, const QString& name, QWidget* panel) {
   auto* dock = new QDockWidget(title, this);
   dock->setObjectName(name);
@@ -644,85 +553,23 @@ QDockWidget* MainWindow::addCtDock(const QString& title, const QString& name, QW
   return dock;
 }
 
-void MainWindow::setMeasureTool(SliceViewport::Tool tool) {
-  for (auto* v : viewports_) v->setTool(tool);
-  const QString what = tool == SliceViewport::Tool::Length ? tr("Length: left drag in a view")
-                       : tool == SliceViewport::Tool::CircleRoi
-                           ? tr("Circular ROI: left drag from its centre")
-                           : tr("Window/level on left drag");
-  statusBar()->showMessage(what, 5000);
-}
+void MainWindow::setMeasureTool(SliceViewport::Tool tool) { reading_->setMeasureTool(tool); }
 
 bool MainWindow::recordMeasurement(const DrawnMeasurement& drawn, int slice) {
-  if (!volume_) return false;
-  core::Measurement m = measure(drawn, *volume_, slice);
-  auto saved = session_.recordMeasurement(m);
-  if (!saved.ok()) {
-    problems_->report(saved.error(), tr("The measurement was NOT saved (see Problems)"));
-    return false;
-  }
-  m.id = saved.value();
-  m.studyUid = session_.studyUid().toStdString();
-  m.seriesUid = session_.seriesUid().toStdString();
-  m.reader = session_.reader().toStdString();
-  showMeasurement(m, true);
-  statusBar()->showMessage(m.kind == "length" ? tr("Length %1 mm saved").arg(m.value, 0, 'f', 1)
-                                              : tr("ROI mean %1 HU saved").arg(m.value, 0, 'f', 1),
-                           5000);
-  return true;
+  return reading_->recordMeasurement(drawn, slice);
 }
 
-void MainWindow::showMeasurement(const core::Measurement& stored, bool list) {
-  const auto drawn = drawingOf(stored);
-  if (!drawn) return;
-  viewport(drawn->plane)->addMeasurement(drawn->kind, drawn->a, drawn->b);
-  if (list) measurements_->add(stored);
-}
+MeasurementsPanel* MainWindow::measurementsPanel() const { return reading_->measurementsPanel(); }
 
-void MainWindow::showStoredMeasurements() {
-  measurements_->clear();
-  auto stored = session_.measurements();
-  if (!stored.ok()) {
-    problems_->report(stored.error());
-    return;
-  }
-  for (const auto& m : stored.value()) showMeasurement(m, true);
-}
+VolumeRenderView* MainWindow::volumeView() const { return reading_->volumeView(); }
 
 void MainWindow::openPath(const QString& path, const SeriesKey& series) {
-  progress_->setValue(0);
-  progress_->setVisible(true);
+  progress_->start(false);
   statusBar()->showMessage(tr("Loading %1 ...").arg(path));
   loader_.load(path, series);
 }
 
-void MainWindow::applyWindow(core::HuWindow window) {
-  for (auto* v : viewports_) v->setWindow(window);
-}
-
-void MainWindow::askWindow() {
-  QDialog dialog(this);
-  dialog.setWindowTitle(tr("Window and level"));
-  auto* form = new QFormLayout(&dialog);
-  auto* width = new QDoubleSpinBox(&dialog);
-  width->setRange(1, 10000);
-  width->setDecimals(0);
-  width->setSuffix(tr(" HU"));
-  auto* level = new QDoubleSpinBox(&dialog);
-  level->setRange(-2000, 4000);
-  level->setDecimals(0);
-  level->setSuffix(tr(" HU"));
-  const core::HuWindow current = viewports_[0]->window();
-  width->setValue(current.width);
-  level->setValue(current.center);
-  form->addRow(tr("Width"), width);
-  form->addRow(tr("Level (centre)"), level);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-  form->addRow(buttons);
-  if (dialog.exec() == QDialog::Accepted) applyWindow({level->value(), width->value()});
-}
+void MainWindow::applyWindow(core::HuWindow window) { reading_->applyWindow(window); }
 
 namespace {
 
@@ -780,10 +627,9 @@ void MainWindow::showStudy(const LoadedStudy& study) {
     showPlanarImages(study);
     return;
   }
-  progress_->setVisible(false);
+  progress_->stop();
   runner_.cancel();
   setModelBusy(false);
-  volume_ = study.volume;
   session_.setStudy(study.path, study.studyUid, study.seriesUid);
   problems_->replace(study.problems);
   // The audit names the study by UID only: no patient names or IDs.
@@ -793,27 +639,14 @@ void MainWindow::showStudy(const LoadedStudy& study) {
   record.source = QFileInfo(study.path).absoluteFilePath().toStdString();
   if (auto registered = session_.registerCase(record); !registered.ok())
     problems_->report(registered.error());
-  for (auto* v : viewports_) {
-    v->setVolume(study.volume, study.seriesDescription);
-    v->setCornerText(study.patientText);
-  }
-  volumeView_->setMarkers({});
-  volumeView_->setVolume(study.volume);
-  browser_->setCatalogue(study.catalogue, study.shown);
+  reading_->showVolume(study.volume, study.seriesDescription, study.patientText);
+  browser_->setCatalog(study.catalog, study.shown);
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
   review_->openCase(study.volume->geometry());
-  showStoredMeasurements();
-  updateCrosshairs();
   studySummary_->setText(study.summary);
   statusBar()->showMessage(tr("Loaded %1").arg(study.path), 5000);
   setWindowTitle(tr("Vigie - %1").arg(study.seriesDescription));
   Q_EMIT studyShown();
-  if (runModelBeforeScreenshot_) {
-    runModel();
-  } else if (!pendingScreenshot_.isEmpty()) {
-    // Give Qt a few event-loop turns to lay out and paint the GL views.
-    QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
-  }
 }
 
 /// A series without a volume (a scout, a dose report, a radiograph, an
@@ -821,29 +654,24 @@ void MainWindow::showStudy(const LoadedStudy& study) {
 /// the reader's session stay as they were, so a scout can be looked at
 /// beside the volume.
 void MainWindow::showPlanarImages(const LoadedStudy& study) {
-  progress_->setVisible(false);
-  for (auto* v : viewports_) v->clearPreview();
+  progress_->stop();
+  reading_->clearPreview();
   problems_->replace(study.problems);
   planarView_->setImages(study.planarImages, study.seriesDescription);
-  browser_->setCatalogue(study.catalogue, study.shown);
+  browser_->setCatalog(study.catalog, study.shown);
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
   studySummary_->setText(study.summary);
   tabs_->setCurrentWidget(planarView_);
   statusBar()->showMessage(tr("Loaded %1 (2D images)").arg(study.path), 5000);
   Q_EMIT studyShown();
-  if (!pendingScreenshot_.isEmpty()) QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
 }
 
 void MainWindow::showFailure(const QString& message) {
-  progress_->setVisible(false);
-  for (auto* v : viewports_) v->clearPreview();
+  progress_->stop();
+  reading_->clearPreview();
   problems_->replace({message});
   statusBar()->showMessage(tr("Could not open the study (see the Problems list)"));
   Q_EMIT studyFailed(message);
-  if (!pendingScreenshot_.isEmpty()) {
-    qCritical("vigie: %s", qPrintable(message));
-    QApplication::exit(1);
-  }
 }
 
 PacsQueryDialog* MainWindow::pacsDialog() {
@@ -874,50 +702,33 @@ int MainWindow::openPhotographs(const QString& folder) {
 void MainWindow::showCtTab() { tabs_->setCurrentIndex(0); }
 void MainWindow::showFundusTab() { tabs_->setCurrentWidget(fundus_); }
 
+MainWindow::Tab MainWindow::currentTab() const {
+  if (tabs_->currentWidget() == fundus_) return Tab::Fundus;
+  if (tabs_->currentWidget() == planarView_) return Tab::Images;
+  return Tab::Ct;
+}
+
 void MainWindow::screenshotFundusAndQuit(const QString& file, const QString& fundusBundle) {
-  pendingScreenshot_ = file;
   if (fundusBundle.isEmpty()) {
-    QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
+    screenshots_->now(file);
     return;
   }
   fundusReview_->setBundle(fundusBundle);
-  connect(this, &MainWindow::fundusModelFinished, this,
-          [this] { QTimer::singleShot(400, this, &MainWindow::takeScreenshot); });
-  connect(this, &MainWindow::fundusModelFailed, this, [](const QString& message) {
-    qCritical("vigie: %s", qPrintable(message));
-    QApplication::exit(1);
-  });
-  runFundusModel();
+  screenshots_->afterFundusModel(file);
 }
 
-bool MainWindow::hasStudy() const { return viewports_[0]->hasVolume(); }
+bool MainWindow::hasStudy() const { return reading_->hasVolume(); }
 
 SliceViewport* MainWindow::viewport(core::SlicePlane plane) const {
-  for (auto* v : viewports_) {
-    if (v->plane() == plane) return v;
-  }
-  return nullptr;
+  return reading_->viewport(plane);
 }
 
 void MainWindow::screenshotAndQuit(const QString& file, const QString& runModelBundle) {
-  pendingScreenshot_ = file;
-  if (!runModelBundle.isEmpty()) {
-    modelBundle_ = runModelBundle;
-    runModelBeforeScreenshot_ = true;
-  }
-  if (hasStudy()) {
-    if (runModelBeforeScreenshot_) {
-      runModel();
-    } else {
-      QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
-    }
-  }
+  if (!runModelBundle.isEmpty()) modelBundle_ = runModelBundle;
+  screenshots_->afterStudy(file, !runModelBundle.isEmpty());
 }
 
-void MainWindow::screenshotNowAndQuit(const QString& file) {
-  pendingScreenshot_ = file;
-  QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
-}
+void MainWindow::screenshotNowAndQuit(const QString& file) { screenshots_->now(file); }
 
 void MainWindow::runFundusModel() { fundusReview_->runModel(); }
 
@@ -926,17 +737,17 @@ void MainWindow::setFundusModelBundle(const QString& folder) { fundusReview_->se
 const QStringList& MainWindow::problems() const { return problems_->problems(); }
 
 void MainWindow::runModel() {
-  if (tabs_->currentWidget() == fundus_) {
+  if (currentTab() == Tab::Fundus) {
     runFundusModel();
     return;
   }
-  if (tabs_->currentWidget() == planarView_) {
+  if (currentTab() == Tab::Images) {
     statusBar()->showMessage(
         tr("No model reads 2D images yet: the CT tab's volume is what the nodule model reads"),
         5000);
     return;
   }
-  if (!volume_) {
+  if (!reading_->hasVolume()) {
     statusBar()->showMessage(tr("Open a CT study first"), 5000);
     return;
   }
@@ -946,7 +757,7 @@ void MainWindow::runModel() {
   }
   setModelBusy(true);
   statusBar()->showMessage(tr("Running the model ..."));
-  runner_.run(volume_, modelBundle_);
+  runner_.run(reading_->volume(), modelBundle_);
 }
 
 void MainWindow::openReviewStore(const QString& file, const QString& reader) {
@@ -960,44 +771,21 @@ void MainWindow::openReviewStore(const QString& file, const QString& reader) {
 
 bool MainWindow::decideSelected(core::DecisionKind kind) { return review_->decideSelected(kind); }
 
-bool MainWindow::editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note) {
-  return review_->editSelected(centreMm, diameterMm, note);
+bool MainWindow::editSelected(const core::Vec3& centerMm, double diameterMm, const QString& note) {
+  return review_->editSelected(centerMm, diameterMm, note);
 }
 
 bool MainWindow::annotateSelected(const QString& note, const QString& category) {
   return review_->annotateSelected(note, category);
 }
 
-bool MainWindow::addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note) {
-  return volume_ && review_->addFinding(centreMm, diameterMm, note);
+bool MainWindow::addFinding(const core::Vec3& centerMm, double diameterMm, const QString& note) {
+  return reading_->hasVolume() && review_->addFinding(centerMm, diameterMm, note);
 }
 
-void MainWindow::goToPoint(const core::Vec3& pointMm) {
-  if (!volume_) return;
-  const core::Vec3 index = volume_->geometry().physicalToIndex(pointMm);
-  viewport(core::SlicePlane::Sagittal)->setSlice(static_cast<int>(std::lround(index.x)));
-  viewport(core::SlicePlane::Coronal)->setSlice(static_cast<int>(std::lround(index.y)));
-  viewport(core::SlicePlane::Axial)->setSlice(static_cast<int>(std::lround(index.z)));
-  updateCrosshairs();
-}
+void MainWindow::goToPoint(const core::Vec3& pointMm) { reading_->goToPoint(pointMm); }
 
-void MainWindow::updateCrosshairs() {
-  if (!volume_) return;
-  const core::Vec3 meet = viewsIntersection();
-  for (auto* v : viewports_) v->setCrosshair(meet);
-}
-
-core::Vec3 MainWindow::viewsIntersection() const {
-  if (!volume_) return {};
-  const auto slice = [this](core::SlicePlane plane) {
-    const SliceViewport* v = viewport(plane);
-    return v ? static_cast<double>(v->slice()) : 0.0;
-  };
-  // Sagittal slices step along i, coronal along j, axial along k.
-  return volume_->geometry().indexToPhysical({slice(core::SlicePlane::Sagittal),
-                                              slice(core::SlicePlane::Coronal),
-                                              slice(core::SlicePlane::Axial)});
-}
+core::Vec3 MainWindow::viewsIntersection() const { return reading_->viewsIntersection(); }
 
 void MainWindow::exportReview(const QString& folder) {
   if (!session_.hasStudy() || !session_.isOpen()) {
@@ -1045,45 +833,31 @@ void MainWindow::setEducationalMode(bool on) {
   if (review_->educationalMode() == on) return;
   revealAction_->setEnabled(on);
   runModelAction_->setEnabled(!on);
-  if (on)
-    for (auto* v : viewports_) v->setOverlay(nullptr);
+  if (on) reading_->setHeatmap(nullptr);
   review_->setEducationalMode(on);
 }
 
 bool MainWindow::educationalMode() const { return review_->educationalMode(); }
 
-QString MainWindow::revealBlindRead() { return volume_ ? review_->revealBlindRead() : QString(); }
+QString MainWindow::revealBlindRead() {
+  return reading_->hasVolume() ? review_->revealBlindRead() : QString();
+}
 
 void MainWindow::setModelBusy(bool busy) {
-  progress_->setVisible(busy);
-  cancelButton_->setVisible(busy);
+  if (busy) {
+    progress_->start(true);
+  } else {
+    progress_->stop();
+  }
   runModelAction_->setEnabled(!busy && !review_->educationalMode());
 }
 
 void MainWindow::showModelRun(const ModelRun& run) {
   setModelBusy(false);
-  for (auto* v : viewports_) v->setOverlay(run.heatmap);
+  reading_->setHeatmap(run.heatmap);
+  reading_->clearMarker();  // the last run's selected finding
   review_->showModelRun(run);
   Q_EMIT modelFinished();
-  if (!pendingScreenshot_.isEmpty()) {
-    findings_->select(0);
-    QTimer::singleShot(400, this, &MainWindow::takeScreenshot);
-  }
-}
-
-void MainWindow::takeScreenshot() {
-  if (tabs_->currentWidget() != fundus_ && volumeView_->preparing()) {
-    // The 3D view belongs in the picture: wait for it to be ready.
-    connect(
-        volumeView_, &VolumeRenderView::volumeReady, this,
-        [this] { QTimer::singleShot(300, this, &MainWindow::takeScreenshot); },
-        Qt::SingleShotConnection);
-    return;
-  }
-  const QPixmap shot = grab();
-  const bool saved = !shot.isNull() && shot.save(pendingScreenshot_, "PNG");
-  if (!saved) qCritical("vigie: cannot write screenshot %s", qPrintable(pendingScreenshot_));
-  QApplication::exit(saved ? 0 : 1);
 }
 
 }  // namespace vigie::app

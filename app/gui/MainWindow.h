@@ -1,9 +1,7 @@
 #pragma once
 
-#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QString>
-#include <array>
 #include <optional>
 
 #include "MeasurementsPanel.h"
@@ -20,13 +18,12 @@ class QDockWidget;
 class QLabel;
 class QListWidget;
 class QMenu;
-class QProgressBar;
-class QPushButton;
 class QTabWidget;
 
 namespace vigie::app {
 
 class ActionRegistry;
+class CtReadingController;
 class CtReviewController;
 class FindingsPanel;
 class WorklistPanel;
@@ -36,20 +33,26 @@ class PacsQueryDialog;
 class ReaderStatisticsDialog;
 class PlanarImageView;
 class ProblemReporter;
+class ScreenshotDriver;
+class StatusProgress;
 class SliceViewport;
 class StudyBrowser;
 class VolumeRenderView;
 
-/// The reading window: axial, coronal and sagittal views of a CT series and
-/// its 3D rendering in a 2x2 grid, a study browser (every series found, with
-/// thumbnails), window presets, and loading in the background with progress
-/// in the status bar. Problems (unreadable files, uneven spacing) go to the
-/// study panel's list (ProblemReporter), never to a pile of dialogs.
+/// The reading window: the CT tab (axial, coronal and sagittal views and 3D
+/// in a 2x2 grid), the Fundus tab, the Images tab (2D images), a study
+/// browser (every series found, with thumbnails), the worklist, and loading
+/// in the background with progress in the status bar. Problems (unreadable
+/// files, uneven spacing) go to the study panel's list (ProblemReporter),
+/// never to a pile of dialogs.
 ///
-/// It lays the window out and wires its parts; the jobs live elsewhere: the
-/// store, reader and open study in ReviewSession, the CT findings' review in
-/// CtReviewController, the Fundus tab's reading in FundusReviewController,
-/// every command and its keyboard help in ActionRegistry.
+/// It lays the window out, builds the menus and wires the parts; the jobs
+/// live elsewhere: the store, reader and open study in ReviewSession, the CT
+/// views, crosshair and measurements in CtReadingController, the CT
+/// findings' review in CtReviewController, the Fundus tab's reading in
+/// FundusReviewController, every command and its keyboard help in
+/// ActionRegistry, progress in StatusProgress, `--screenshot` in
+/// ScreenshotDriver.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -98,6 +101,9 @@ class MainWindow : public QMainWindow {
   ReaderStatisticsDialog* statisticsDialog();
   void showCtTab();
   void showFundusTab();
+  enum class Tab { Ct, Fundus, Images };
+  /// The tab in front.
+  Tab currentTab() const;
   /// Like screenshotAndQuit for the Fundus tab: with `fundusBundle` set, the
   /// DR model runs on the photograph shown first.
   void screenshotFundusAndQuit(const QString& file, const QString& fundusBundle = {});
@@ -113,7 +119,7 @@ class MainWindow : public QMainWindow {
   /// when it could not be saved.
   bool decideSelected(core::DecisionKind kind);
   /// Moves the selected finding's centre and/or changes its diameter (Edit).
-  bool editSelected(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
+  bool editSelected(const core::Vec3& centerMm, double diameterMm, const QString& note = {});
   /// Attaches a note and a category to the selected finding (Annotate).
   bool annotateSelected(const QString& note, const QString& category);
   /// Educational mode (AI > Educational mode): the AI's findings, its
@@ -133,7 +139,7 @@ class MainWindow : public QMainWindow {
   /// list, when it could not be saved. `review case` and teaching files show it.
   bool commentOnStudy(const QString& text, bool onSelectedFinding);
   /// Records a finding the model missed (Add); it joins the table.
-  bool addFinding(const core::Vec3& centreMm, double diameterMm, const QString& note = {});
+  bool addFinding(const core::Vec3& centerMm, double diameterMm, const QString& note = {});
   /// The point the three views meet at (their slices' intersection), LPS mm.
   core::Vec3 viewsIntersection() const;
   /// Moves every view to the slice through `pointMm` (Ctrl+click in a view).
@@ -143,7 +149,7 @@ class MainWindow : public QMainWindow {
   void exportReview(const QString& folder);
 
   SliceViewport* viewport(core::SlicePlane plane) const;
-  VolumeRenderView* volumeView() const { return volumeView_; }
+  VolumeRenderView* volumeView() const;
   StudyBrowser* studyBrowser() const { return browser_; }
   /// What a left drag does in the CT views: window/level, or a measurement.
   void setMeasureTool(SliceViewport::Tool tool);
@@ -151,7 +157,7 @@ class MainWindow : public QMainWindow {
   /// and keeps it on screen; false, with the reason in Problems, when it
   /// could not be saved.
   bool recordMeasurement(const DrawnMeasurement& drawn, int slice);
-  MeasurementsPanel* measurementsPanel() const { return measurements_; }
+  MeasurementsPanel* measurementsPanel() const;
   bool hasStudy() const;
   const QStringList& problems() const;
   /// Every command of the window, with the keyboard help generated from them.
@@ -186,38 +192,35 @@ class MainWindow : public QMainWindow {
   /// The keys and gestures the views handle themselves, for the keyboard help.
   void describeViewGestures();
   void buildLayout();
+  /// The study panel (summary, series, problems) and the worklist, on the left.
+  void buildStudyDocks();
+  /// The CT views' panels (findings, measurements), on the right.
+  void buildCtDocks();
+  void buildProgress();
   /// A dock on the right that shows with the CT tab only.
   QDockWidget* addCtDock(const QString& title, const QString& name, QWidget* panel);
   void showStudy(const LoadedStudy& study);
   void showPlanarImages(const LoadedStudy& study);
   void rememberRecent(const QString& path);
-  void askWindow();
   void showFailure(const QString& message);
-  void setSingleView(bool single);
-  void takeScreenshot();
   void showModelRun(const ModelRun& run);
   /// The CT findings' review (CtReviewController), wired to the views.
   void buildReview();
   void setModelBusy(bool busy);
-  /// Lists and draws the open study's stored measurements.
-  void showStoredMeasurements();
-  /// Redraws the crosshair of every view where the other two cut it.
-  void updateCrosshairs();
-  void showMeasurement(const core::Measurement& stored, bool list);
 
   StudyLoader loader_;
   ModelRunner runner_;
   ReviewSession session_;
-  std::shared_ptr<const core::CtVolume> volume_;
-  MeasurementsPanel* measurements_ = nullptr;
   ReviewExporter exporter_;
   QString modelBundle_;
   ActionRegistry* actions_ = nullptr;
   ProblemReporter* problems_ = nullptr;
   FundusReviewController* fundusReview_ = nullptr;
+  CtReadingController* reading_ = nullptr;
   CtReviewController* review_ = nullptr;
+  StatusProgress* progress_ = nullptr;
+  ScreenshotDriver* screenshots_ = nullptr;
   WorklistPanel* worklist_ = nullptr;
-  bool runModelBeforeScreenshot_ = false;
   FindingsPanel* findings_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   FundusViewer* fundus_ = nullptr;
@@ -226,16 +229,10 @@ class MainWindow : public QMainWindow {
   ReaderStatisticsDialog* statisticsDialog_ = nullptr;
   QAction* educationalAction_ = nullptr;
   QAction* revealAction_ = nullptr;
-  QPushButton* cancelButton_ = nullptr;
   QAction* runModelAction_ = nullptr;
-  std::array<SliceViewport*, 3> viewports_{};
-  VolumeRenderView* volumeView_ = nullptr;
   StudyBrowser* browser_ = nullptr;
   QLabel* studySummary_ = nullptr;
   QListWidget* problemList_ = nullptr;
-  QProgressBar* progress_ = nullptr;
-  QElapsedTimer progressShown_;  ///< since the loading progress was last drawn
-  QString pendingScreenshot_;
 };
 
 }  // namespace vigie::app

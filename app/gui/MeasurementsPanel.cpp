@@ -4,6 +4,7 @@
 #include <QListWidget>
 #include <QVBoxLayout>
 
+#include "DisplayNames.h"
 #include "vigie/core/RegionStatistics.h"
 
 namespace vigie::app {
@@ -13,7 +14,9 @@ QString label(const core::Measurement& m) {
   const QString note = QString::fromStdString(m.note);
   // The note is the store's (English, as exports carry it): only the words around it translate.
   if (m.kind == "length")
-    return MeasurementsPanel::tr("Length %1 mm (%2)").arg(m.value, 0, 'f', 1).arg(note);
+    return MeasurementsPanel::tr("Length %1 mm (%2)")
+        .arg(DisplayNames::number(m.value, 1))
+        .arg(note);
   //: A circular region of interest's measurement; %1: its statistics.
   return MeasurementsPanel::tr("ROI %1").arg(note);
 }

@@ -40,7 +40,7 @@ WorkerResult runModel(const core::CtVolume& volume, const QString& bundleFolder,
     result.message = QString::fromStdString(session.error().message);
     return result;
   }
-  auto analysis = analyseCt(volume, *session.value(), {}, onProgress, &cancel);
+  auto analysis = analyzeCt(volume, *session.value(), {}, onProgress, &cancel);
   if (!analysis.ok()) {
     result.outcome =
         analysis.error().code == core::ErrorCode::Cancelled ? Outcome::Cancelled : Outcome::Failed;
@@ -52,6 +52,12 @@ WorkerResult runModel(const core::CtVolume& volume, const QString& bundleFolder,
   result.run.heatmap =
       std::make_shared<const core::FloatVolume>(std::move(analysis.value().heatmap));
   result.run.findings = std::move(analysis.value().findings);
+  if (!analysis.value().label.empty()) {
+    result.run.labelName = QString::fromStdString(analysis.value().labelName);
+    result.run.labelVolumeMl = analysis.value().labelVolumeMl;
+  }
+  for (const auto& note : analysis.value().runNotes)
+    result.run.notes << QString::fromStdString(note);
   result.run.modelId = QString::fromStdString(m.id);
   result.run.modelName = QString::fromStdString(m.name);
   result.run.modelVersion = QString::fromStdString(m.version);

@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -20,6 +21,12 @@ struct ModelRun {
   QString modelCard;  ///< inference::modelCardText of the bundle
   bool clinicalUse = false;
   double seconds = 0;
+  /// A segmentation model's structure ("spleen") and its volume; a negative
+  /// volume for a detection model.
+  QString labelName;
+  double labelVolumeMl = -1;
+  /// What the run decided on its own (e.g. windows shrunk to fit the memory).
+  QStringList notes;
 };
 
 /// Runs a CT model bundle over a volume on a worker thread (the GUI never

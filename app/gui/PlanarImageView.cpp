@@ -32,12 +32,12 @@ constexpr double kMinMeasureDrag = 3.0;
 /// whole width in about 200 pixels whatever the units (HU, Gy, raw counts).
 constexpr double kWindowDragRate = 1.0 / 200.0;
 constexpr int kOverlayMargin = 6;
-const QColor kMeasureColour(255, 220, 0);
+const QColor kMeasureColor(255, 220, 0);
 
 bool hasPixels(const imaging::PlanarImage& image) {
   if (image.rows <= 0 || image.columns <= 0 || image.frames <= 0) return false;
   const std::size_t samples = image.pixelsPerFrame() * static_cast<std::size_t>(image.frames);
-  return image.colour ? image.rgb.size() >= samples * 3 : image.values.size() >= samples;
+  return image.color ? image.rgb.size() >= samples * 3 : image.values.size() >= samples;
 }
 
 /// The spacing only counts when both steps are usable: a file with a zero
@@ -56,13 +56,13 @@ double pixelAspect(const imaging::PlanarImage& image) {
 /// Few digits for large values (HU, raw counts), significant ones for small
 /// (Gy, SUV), never exponents for the values an image holds.
 QString formatValue(double value) {
-  if (std::abs(value) >= 100.0) return QString::number(value, 'f', 0);
-  return QString::number(value, 'g', 4);
+  if (std::abs(value) >= 100.0) return DisplayNames::number(value, 0);
+  return DisplayNames::number(value, 4, 'g');
 }
 
 QString formatRate(double fps) {
   const bool whole = std::abs(fps - std::round(fps)) < 0.05;
-  return QString::number(fps, 'f', whole ? 0 : 1);
+  return DisplayNames::number(fps, whole ? 0 : 1);
 }
 
 QString measurementLabel(const imaging::PlanarImage& image, QPointF from, QPointF to) {
@@ -71,18 +71,20 @@ QString measurementLabel(const imaging::PlanarImage& image, QPointF from, QPoint
   if (!usableSpacing(image.spacing)) {
     const double pixels = std::hypot(dx, dy);
     //: A length in pixels (the image is not calibrated).
-    return PlanarImageView::tr("%1 px").arg(pixels, 0, 'f', pixels < 10.0 ? 1 : 0);
+    return PlanarImageView::tr("%1 px").arg(DisplayNames::number(pixels, pixels < 10.0 ? 1 : 0));
   }
   const double mm = std::hypot(dx * image.spacing.columnMm, dy * image.spacing.rowMm);
-  return QString("%1 %2").arg(mm, 0, 'f', 1).arg(DisplayNames::spacingUnit(image.spacing.source));
+  return QString("%1 %2")
+      .arg(DisplayNames::number(mm, 1))
+      .arg(DisplayNames::spacingUnit(image.spacing.source));
 }
 
 QString spacingSourceText(const imaging::PlanarSpacing& spacing) {
   if (!usableSpacing(spacing)) return PlanarImageView::tr("not calibrated");
   //: The pixel spacing: between rows × between columns.
   const QString steps = PlanarImageView::tr("%1 × %2 mm")
-                            .arg(spacing.rowMm, 0, 'g', 4)
-                            .arg(spacing.columnMm, 0, 'g', 4);
+                            .arg(DisplayNames::number(spacing.rowMm, 4, 'g'))
+                            .arg(DisplayNames::number(spacing.columnMm, 4, 'g'));
   switch (spacing.source) {
     case imaging::SpacingSource::Patient:
       //: %1: the pixel spacing (Pixel Spacing is the DICOM attribute's name).
@@ -217,8 +219,8 @@ Placement PlanarCanvas::placement(const imaging::PlanarImage& image) const {
   Placement at;
   at.sx = std::max(fitScale * zoom_, 1e-6);
   at.sy = at.sx * aspect;
-  const QPointF centre = QRectF(rect()).center() + pan_;
-  at.origin = centre - QPointF(image.columns * at.sx / 2.0, image.rows * at.sy / 2.0);
+  const QPointF center = QRectF(rect()).center() + pan_;
+  at.origin = center - QPointF(image.columns * at.sx / 2.0, image.rows * at.sy / 2.0);
   return at;
 }
 
@@ -259,7 +261,7 @@ void PlanarCanvas::drawMeasurement(QPainter& painter, const Placement& at) const
   const QPointF a = at.toWidget(from_);
   const QPointF b = at.toWidget(to_);
   painter.setRenderHint(QPainter::Antialiasing);
-  painter.setPen(QPen(kMeasureColour, 1.5));
+  painter.setPen(QPen(kMeasureColor, 1.5));
   painter.drawLine(a, b);
   for (const QPointF& end : {a, b}) painter.drawEllipse(end, 3.0, 3.0);
   // Beside the end point, but kept on the canvas when the end is at its edge.
@@ -269,7 +271,7 @@ void PlanarCanvas::drawMeasurement(QPainter& painter, const Placement& at) const
   corner.setY(std::clamp(corner.y(), 0.0, std::max(0.0, height() - box.height())));
   painter.setPen(Qt::black);
   painter.drawText(QRectF(corner + QPointF(1, 1), box.size()), Qt::AlignCenter, measureText_);
-  painter.setPen(kMeasureColour);
+  painter.setPen(kMeasureColor);
   painter.drawText(QRectF(corner, box.size()), Qt::AlignCenter, measureText_);
 }
 
@@ -297,7 +299,7 @@ void PlanarCanvas::drawCorners(QPainter& painter, const imaging::PlanarImage& im
 
 QString PlanarCanvas::bottomLeftText(const imaging::PlanarImage& image) const {
   QStringList lines;
-  if (!image.colour) {
+  if (!image.color) {
     //: The display window: its centre / its width.
     lines << PlanarImageView::tr("W %1 / %2")
                  .arg(formatValue(view_->windowCenter()), formatValue(view_->windowWidth()));
@@ -305,8 +307,8 @@ QString PlanarCanvas::bottomLeftText(const imaging::PlanarImage& image) const {
   if (hovering_) {
     const double value = image.valueAt(view_->frame(), hoverPixel_.x(), hoverPixel_.y());
     const QString shown =
-        image.colour ? PlanarImageView::tr("luminance %1").arg(formatValue(value))
-                     : (formatValue(value) + ' ' + QString::fromStdString(image.units)).trimmed();
+        image.color ? PlanarImageView::tr("luminance %1").arg(formatValue(value))
+                    : (formatValue(value) + ' ' + QString::fromStdString(image.units)).trimmed();
     //: %1: the value under the mouse; (%2, %3): the pixel's column and row.
     lines << PlanarImageView::tr("%1 at (%2, %3)")
                  .arg(shown)
@@ -343,7 +345,7 @@ void PlanarCanvas::mousePressEvent(QMouseEvent* event) {
     drag_ = Drag::Pan;
   } else if (event->button() == Qt::RightButton) {
     // Colour pixels are shown as they are: there is no window to set.
-    drag_ = image->colour ? Drag::None : Drag::Window;
+    drag_ = image->color ? Drag::None : Drag::Window;
     dragCenter_ = view_->windowCenter();
     dragWidth_ = view_->windowWidth();
   } else if (event->button() == Qt::LeftButton) {

@@ -98,18 +98,18 @@ QString estimateText(const Estimate& e, bool seconds) {
   const int decimals = seconds ? 0 : 2;
   //: A figure with its 95 % interval (low-high) and the number of cases it stands on.
   return ReaderStatisticsDialog::tr("%1 (%2-%3), n %4")
-      .arg(e.value, 0, 'f', decimals)
-      .arg(e.low, 0, 'f', decimals)
-      .arg(e.high, 0, 'f', decimals)
+      .arg(DisplayNames::number(e.value, decimals))
+      .arg(DisplayNames::number(e.low, decimals))
+      .arg(DisplayNames::number(e.high, decimals))
       .arg(e.n);
 }
 
 /// An interval drawn as a line segment beside its point, kept out of the legend.
-void addWhisker(QChart* chart, QPointF from, QPointF to, const QColor& colour) {
+void addWhisker(QChart* chart, QPointF from, QPointF to, const QColor& color) {
   auto* whisker = new QLineSeries;
   whisker->append(from);
   whisker->append(to);
-  whisker->setPen(QPen(colour, 1.5));
+  whisker->setPen(QPen(color, 1.5));
   chart->addSeries(whisker);
   for (auto* marker : chart->legend()->markers(whisker)) marker->setVisible(false);
 }
@@ -331,10 +331,10 @@ void ReaderStatisticsDialog::drawFroc() {
     maxFp = std::max(maxFp, p.falsePositivesPerScan);
   }
   chart->addSeries(ai);
-  std::size_t colour = 0;
+  std::size_t color = 0;
   for (const auto& reader : statistics_->readers) {
     if (!reader.sensitivity.defined() || !reader.fpPerCase.defined()) continue;
-    const QColor c = kPalette[colour++ % std::size(kPalette)];
+    const QColor c = kPalette[color++ % std::size(kPalette)];
     auto* point = new QScatterSeries;
     point->setName(QString::fromStdString(reader.reader));
     point->setColor(c);
@@ -373,7 +373,7 @@ void ReaderStatisticsDialog::drawAgreement() {
     QString name;
     const Estimate& (*of)(const ReaderFigures&);
     double offset;
-    QColor colour;
+    QColor color;
   };
   const Metric metrics[] = {
       {tr("referable sensitivity"),
@@ -397,7 +397,7 @@ void ReaderStatisticsDialog::drawAgreement() {
   for (const auto& metric : metrics) {
     auto* points = new QScatterSeries;
     points->setName(metric.name);
-    points->setColor(metric.colour);
+    points->setColor(metric.color);
     points->setMarkerSize(10);
     chart->addSeries(points);
     for (std::size_t i = 0; i < shown.size(); ++i) {
@@ -405,7 +405,7 @@ void ReaderStatisticsDialog::drawAgreement() {
       if (!e.defined()) continue;
       const double at = static_cast<double>(i) + metric.offset;
       points->append(at, e.value);
-      addWhisker(chart, {at, e.low}, {at, e.high}, metric.colour);
+      addWhisker(chart, {at, e.low}, {at, e.high}, metric.color);
     }
   }
   auto* y = new QValueAxis;

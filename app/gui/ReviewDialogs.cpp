@@ -12,7 +12,7 @@
 namespace vigie::app {
 namespace {
 
-QDoubleSpinBox* millimetres(double value, double minimum, QWidget* parent) {
+QDoubleSpinBox* millimeters(double value, double minimum, QWidget* parent) {
   auto* box = new QDoubleSpinBox(parent);
   box->setRange(minimum, 2000.0);
   box->setDecimals(1);
@@ -30,15 +30,15 @@ void addButtons(QDialog* dialog, QFormLayout* form) {
 
 }  // namespace
 
-FindingDialog::FindingDialog(const QString& title, const core::Vec3& centreMm, double diameterMm,
+FindingDialog::FindingDialog(const QString& title, const core::Vec3& centerMm, double diameterMm,
                              QWidget* parent)
     : QDialog(parent) {
   setWindowTitle(title);
   auto* form = new QFormLayout(this);
-  x_ = millimetres(centreMm.x, -2000.0, this);
-  y_ = millimetres(centreMm.y, -2000.0, this);
-  z_ = millimetres(centreMm.z, -2000.0, this);
-  diameter_ = millimetres(diameterMm, 0.5, this);
+  x_ = millimeters(centerMm.x, -2000.0, this);
+  y_ = millimeters(centerMm.y, -2000.0, this);
+  z_ = millimeters(centerMm.z, -2000.0, this);
+  diameter_ = millimeters(diameterMm, 0.5, this);
   note_ = new QLineEdit(this);
   form->addRow(tr("Centre x (right to left)"), x_);
   form->addRow(tr("Centre y (front to back)"), y_);
@@ -48,7 +48,7 @@ FindingDialog::FindingDialog(const QString& title, const core::Vec3& centreMm, d
   addButtons(this, form);
 }
 
-core::Vec3 FindingDialog::centre() const { return {x_->value(), y_->value(), z_->value()}; }
+core::Vec3 FindingDialog::center() const { return {x_->value(), y_->value(), z_->value()}; }
 double FindingDialog::diameter() const { return diameter_->value(); }
 QString FindingDialog::note() const { return note_->text(); }
 

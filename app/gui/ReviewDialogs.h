@@ -16,9 +16,9 @@ namespace vigie::app {
 class FindingDialog : public QDialog {
   Q_OBJECT
  public:
-  FindingDialog(const QString& title, const core::Vec3& centreMm, double diameterMm,
+  FindingDialog(const QString& title, const core::Vec3& centerMm, double diameterMm,
                 QWidget* parent = nullptr);
-  core::Vec3 centre() const;
+  core::Vec3 center() const;
   double diameter() const;
   QString note() const;
 

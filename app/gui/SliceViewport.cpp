@@ -48,7 +48,7 @@ int mapperOrientation(core::SlicePlane plane) {
 
 /// The heatmap's colours: transparent below 0.2, then along the map, more
 /// opaque as the probability rises.
-vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColours map) {
+vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColors map) {
   auto table = vtkSmartPointer<vtkLookupTable>::New();
   table->SetNumberOfTableValues(256);
   table->SetRange(0.0, 1.0);
@@ -57,17 +57,17 @@ vtkSmartPointer<vtkLookupTable> lookupTableOf(OverlayColours map) {
     const double alpha = v < 0.2 ? 0.0 : 0.35 + 0.6 * (v - 0.2) / 0.8;
     const double t = std::clamp((v - 0.2) / 0.8, 0.0, 1.0);
     switch (map) {
-      case OverlayColours::YellowRed:
+      case OverlayColors::YellowRed:
         table->SetTableValue(n, 1.0, 1.0 - 0.85 * v, 0.1 * (1 - v), alpha);
         break;
-      case OverlayColours::Rainbow: {
+      case OverlayColors::Rainbow: {
         // Hue from blue (240 degrees) to red (0).
         double rgb[3];
         vtkMath::HSVToRGB((1.0 - t) * 2.0 / 3.0, 1.0, 1.0, rgb, rgb + 1, rgb + 2);
         table->SetTableValue(n, rgb[0], rgb[1], rgb[2], alpha);
         break;
       }
-      case OverlayColours::Green:
+      case OverlayColors::Green:
         table->SetTableValue(n, 0.2 * t, 0.55 + 0.45 * t, 0.2 * t, alpha);
         break;
     }
@@ -107,7 +107,7 @@ SliceViewport::SliceViewport(core::SlicePlane plane, QWidget* parent)
 
   heatmapMapper_->SetOrientation(mapperOrientation(plane));
   heatmapActor_->SetMapper(heatmapMapper_);
-  heatmapActor_->GetProperty()->SetLookupTable(lookupTableOf(OverlayColours::YellowRed));
+  heatmapActor_->GetProperty()->SetLookupTable(lookupTableOf(OverlayColors::YellowRed));
   heatmapActor_->GetProperty()->UseLookupTableScalarRangeOn();
   heatmapActor_->GetProperty()->SetInterpolationTypeToLinear();
   heatmapActor_->GetProperty()->SetLayerNumber(1);
@@ -176,7 +176,7 @@ void SliceViewport::resetCamera() {
   if (!volume_) return;
   const auto& g = volume_->geometry();
   const core::Vec3 extent{g.size.i * g.spacing.x, g.size.j * g.spacing.y, g.size.k * g.spacing.z};
-  const core::Vec3 centre =
+  const core::Vec3 center =
       g.indexToPhysical({(g.size.i - 1) / 2.0, (g.size.j - 1) / 2.0, (g.size.k - 1) / 2.0});
   // Radiological convention: axial seen from the feet (patient's right on the
   // screen's left, anterior up); coronal from the front; sagittal from the
@@ -206,9 +206,9 @@ void SliceViewport::resetCamera() {
   vtkCamera* camera = renderer_->GetActiveCamera();
   camera->ParallelProjectionOn();
   const double distance = 1000.0;
-  camera->SetFocalPoint(centre.x, centre.y, centre.z);
-  camera->SetPosition(centre.x + towardsViewer.x * distance, centre.y + towardsViewer.y * distance,
-                      centre.z + towardsViewer.z * distance);
+  camera->SetFocalPoint(center.x, center.y, center.z);
+  camera->SetPosition(center.x + towardsViewer.x * distance, center.y + towardsViewer.y * distance,
+                      center.z + towardsViewer.z * distance);
   camera->SetViewUp(up.x, up.y, up.z);
   const double aspect = height() > 0 ? static_cast<double>(width()) / height() : 1.0;
   camera->SetParallelScale(0.5 * std::max(screenHeight, screenWidth / aspect) * 1.02);
@@ -261,8 +261,8 @@ void SliceViewport::setOverlayVisible(bool visible) {
   requestRender();
 }
 
-void SliceViewport::setOverlayColours(OverlayColours colours) {
-  heatmapActor_->GetProperty()->SetLookupTable(lookupTableOf(colours));
+void SliceViewport::setOverlayColors(OverlayColors colors) {
+  heatmapActor_->GetProperty()->SetLookupTable(lookupTableOf(colors));
   requestRender();
 }
 
@@ -430,10 +430,12 @@ void SliceViewport::updateAnnotation() {
                                 .arg(slice_ + 1)
                                 .arg(sliceCount())
                                 .arg(axis)
-                                .arg(position, 0, 'f', 1);
+                                .arg(DisplayNames::number(position, 1));
   const QString lowerRight =
       //: The display window: W its width, L its level (centre), in HU.
-      tr("W %1  L %2").arg(window_.width, 0, 'f', 0).arg(window_.center, 0, 'f', 0);
+      tr("W %1  L %2")
+          .arg(DisplayNames::number(window_.width, 0))
+          .arg(DisplayNames::number(window_.center, 0));
   annotations_.setCorner(ViewAnnotations::LowerLeft, lowerLeft);
   annotations_.setCorner(ViewAnnotations::LowerRight, lowerRight);
   annotations_.setCorner(ViewAnnotations::UpperLeft, caption_);

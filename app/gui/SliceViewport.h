@@ -7,7 +7,7 @@
 
 #include <vtkSmartPointer.h>
 
-#include "OverlayColours.h"
+#include "OverlayColors.h"
 #include "ViewAnnotations.h"
 #include "VtkOpenGLWidget.h"
 #include "vigie/core/SliceImage.h"
@@ -70,7 +70,7 @@ class SliceViewport : public VtkOpenGLWidget {
   void setOverlay(std::shared_ptr<const core::FloatVolume> heatmap);
   void setOverlayVisible(bool visible);
   void setOverlayOpacity(double opacity);  ///< 0..1
-  void setOverlayColours(OverlayColours colours);
+  void setOverlayColors(OverlayColors colors);
   bool overlayVisible() const { return overlayVisible_; }
 
   /// Moves to the slice through `pointMm` (LPS) and rings it with a circle

@@ -35,7 +35,7 @@ StudyBrowser::StudyBrowser(QWidget* parent) : QTreeWidget(parent) {
   });
 }
 
-void StudyBrowser::setCatalogue(const std::vector<SeriesCard>& cards, const SeriesKey& shown) {
+void StudyBrowser::setCatalog(const std::vector<SeriesCard>& cards, const SeriesKey& shown) {
   clear();
   cards_ = cards;
   shown_ = shown;

@@ -18,7 +18,7 @@ class StudyBrowser : public QTreeWidget {
  public:
   explicit StudyBrowser(QWidget* parent = nullptr);
 
-  void setCatalogue(const std::vector<SeriesCard>& cards, const SeriesKey& shown);
+  void setCatalog(const std::vector<SeriesCard>& cards, const SeriesKey& shown);
   /// The series rows, in tree order (patients and studies left out).
   int seriesCount() const { return static_cast<int>(cards_.size()); }
   const SeriesCard& card(int index) const { return cards_.at(static_cast<std::size_t>(index)); }

@@ -115,8 +115,8 @@ SlicePreview previewOf(const imaging::DicomSeriesEntry& series) {
   return {image, header.rowSpacing / header.columnSpacing};
 }
 
-std::vector<SeriesCard> catalogueOf(const imaging::DicomScanResult& result,
-                                    const std::atomic<bool>& cancel) {
+std::vector<SeriesCard> catalogOf(const imaging::DicomScanResult& result,
+                                  const std::atomic<bool>& cancel) {
   std::vector<SeriesCard> cards;
   for (const auto& s : result.series) {
     if (cancel) break;
@@ -218,7 +218,7 @@ std::variant<LoadedStudy, QString> loadPlanarStudy(
     study.problems << QString("%1: %2").arg(QString::fromStdString(u.file.string()),
                                             QString::fromStdString(u.reason));
   }
-  study.catalogue = catalogueOf(result, cancel);
+  study.catalog = catalogOf(result, cancel);
   return study;
 }
 
@@ -290,9 +290,9 @@ std::variant<LoadedStudy, QString> loadStudy(
                       .arg(g.size.i)
                       .arg(g.size.j)
                       .arg(g.size.k)
-                      .arg(g.spacing.x, 0, 'g', 3)
-                      .arg(g.spacing.y, 0, 'g', 3)
-                      .arg(g.spacing.z, 0, 'g', 3)
+                      .arg(DisplayNames::number(g.spacing.x, 3, 'g'))
+                      .arg(DisplayNames::number(g.spacing.y, 3, 'g'))
+                      .arg(DisplayNames::number(g.spacing.z, 3, 'g'))
                       .arg(result.series.size());
   for (const auto& u : result.unreadable) {
     study.problems << QString("%1: %2").arg(QString::fromStdString(u.file.string()),
@@ -301,7 +301,7 @@ std::variant<LoadedStudy, QString> loadStudy(
   for (const auto& w : loaded.value().warnings)
     study.problems << QString::fromStdString(result.displayMessage(w));
   study.volume = std::make_shared<const core::CtVolume>(std::move(loaded.value().volume));
-  study.catalogue = catalogueOf(result, cancel);
+  study.catalog = catalogOf(result, cancel);
   return study;
 }
 

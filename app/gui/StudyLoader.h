@@ -51,14 +51,14 @@ struct LoadedStudy {
   std::vector<std::shared_ptr<const imaging::PlanarImage>> planarImages;
   QString path;
   QString seriesDescription;
-  QString studyUid;                   ///< Study Instance UID: the key of the reader's decisions
-  QString seriesUid;                  ///< Series Instance UID of the loaded series
-  QString patientText;                ///< "NAME (ID), study YYYY-MM-DD", for the views' corner only
-  core::CaseRecord caseRecord;        ///< the study as the worklist keeps it (no source yet)
-  QString summary;                    ///< series, geometry, files: for the study panel
-  QStringList problems;               ///< unreadable files and warnings, each naming the file
-  std::vector<SeriesCard> catalogue;  ///< every series found, in scan order
-  SeriesKey shown;                    ///< the one loaded
+  QString studyUid;                 ///< Study Instance UID: the key of the reader's decisions
+  QString seriesUid;                ///< Series Instance UID of the loaded series
+  QString patientText;              ///< "NAME (ID), study YYYY-MM-DD", for the views' corner only
+  core::CaseRecord caseRecord;      ///< the study as the worklist keeps it (no source yet)
+  QString summary;                  ///< series, geometry, files: for the study panel
+  QStringList problems;             ///< unreadable files and warnings, each naming the file
+  std::vector<SeriesCard> catalog;  ///< every series found, in scan order
+  SeriesKey shown;                  ///< the one loaded
 };
 
 /// Scans a file or folder and loads its largest CT series (or the one asked

@@ -23,7 +23,7 @@ class ViewAnnotations {
   void setEdge(Edge edge, const QString& text) { edges_[edge] = text; }
   const QString& corner(Corner corner) const { return corners_[corner]; }
   const QString& edge(Edge edge) const { return edges_[edge]; }
-  void setColour(const QColor& colour) { colour_ = colour; }
+  void setColor(const QColor& color) { color_ = color; }
 
   /// Draws the text inside `area` (widget pixels), with a dark outline so it
   /// reads over bright and dark images alike.
@@ -32,7 +32,7 @@ class ViewAnnotations {
  private:
   std::array<QString, 4> corners_;
   std::array<QString, 4> edges_;
-  QColor colour_{242, 217, 77};
+  QColor color_{242, 217, 77};
 };
 
 }  // namespace vigie::app

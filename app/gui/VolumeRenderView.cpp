@@ -26,6 +26,7 @@
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
 
+#include "DisplayNames.h"
 #include "VtkImages.h"
 #include "vigie/imaging/preprocess/Resampler.h"
 
@@ -57,12 +58,12 @@ std::shared_ptr<const core::CtVolume> prepareForRendering(
 struct OpacityPoint {
   double hu, opacity;
 };
-struct ColourPoint {
+struct ColorPoint {
   double hu, r, g, b;
 };
 struct TransferPoints {
   std::vector<OpacityPoint> opacity;
-  std::vector<ColourPoint> colour;
+  std::vector<ColorPoint> color;
 };
 
 /// The opacity and colour over HU of each preset.
@@ -220,17 +221,17 @@ void VolumeRenderView::applyPreset() {
   const TransferPoints points = transferPointsOf(preset_);
   auto opacityFunction = vtkSmartPointer<vtkPiecewiseFunction>::New();
   for (const auto& p : points.opacity) opacityFunction->AddPoint(p.hu, p.opacity);
-  auto colourFunction = vtkSmartPointer<vtkColorTransferFunction>::New();
-  for (const auto& c : points.colour) colourFunction->AddRGBPoint(c.hu, c.r, c.g, c.b);
+  auto colorFunction = vtkSmartPointer<vtkColorTransferFunction>::New();
+  for (const auto& c : points.color) colorFunction->AddRGBPoint(c.hu, c.r, c.g, c.b);
   actor_->GetProperty()->SetScalarOpacity(opacityFunction);
-  actor_->GetProperty()->SetColor(colourFunction);
+  actor_->GetProperty()->SetColor(colorFunction);
 
   QString text = tr("3D: %1").arg(presetName(preset_));
   if (rendered_ && source_ && rendered_ != source_) {
     //: %1: the 3D rendering preset; %2: the spacing of the coarser grid rendered.
     text = tr("3D: %1 (shown on a %2 mm grid)")
                .arg(presetName(preset_))
-               .arg(rendered_->geometry().spacing.x, 0, 'f', 1);
+               .arg(DisplayNames::number(rendered_->geometry().spacing.x, 1));
   }
   if (source_ && !rendered_) text = tr("3D: preparing...");
   caption_.setCorner(ViewAnnotations::UpperLeft, text);
@@ -246,10 +247,10 @@ void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
     // VTK draws the volume along its index axes from the origin (as the
     // slice views do), so a patient point goes into that frame first: the
     // same point for an oblique series as for an axial one.
-    core::Vec3 at = m.centreMm;
+    core::Vec3 at = m.centerMm;
     if (source_) {
       const auto& g = source_->geometry();
-      const core::Vec3 index = g.physicalToIndex(m.centreMm);
+      const core::Vec3 index = g.physicalToIndex(m.centerMm);
       at = {g.origin.x + index.x * g.spacing.x, g.origin.y + index.y * g.spacing.y,
             g.origin.z + index.z * g.spacing.z};
     }
@@ -263,7 +264,7 @@ void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
     mapper->SetInputConnection(sphere->GetOutputPort());
     auto actor = vtkSmartPointer<vtkActor>::New();
     actor->SetMapper(mapper);
-    actor->GetProperty()->SetColor(m.colour.redF(), m.colour.greenF(), m.colour.blueF());
+    actor->GetProperty()->SetColor(m.color.redF(), m.color.greenF(), m.color.blueF());
     markerRenderer_->AddActor(actor);
     markerActors_.push_back(actor);
   }
@@ -272,16 +273,16 @@ void VolumeRenderView::setMarkers(const std::vector<VolumeMarker>& markers) {
 
 void VolumeRenderView::resetCamera() {
   vtkCamera* camera = renderer_->GetActiveCamera();
-  double centre[3] = {0, 0, 0};
+  double center[3] = {0, 0, 0};
   if (image_) {
     double bounds[6];
     image_->GetBounds(bounds);
-    for (int a = 0; a < 3; ++a) centre[a] = 0.5 * (bounds[2 * a] + bounds[2 * a + 1]);
+    for (int a = 0; a < 3; ++a) center[a] = 0.5 * (bounds[2 * a] + bounds[2 * a + 1]);
   }
   // Anterior view: the camera in front of the patient (-y in LPS), head up,
   // so the patient's right is on the screen's left as on a chest radiograph.
-  camera->SetFocalPoint(centre);
-  camera->SetPosition(centre[0], centre[1] - 1000.0, centre[2]);
+  camera->SetFocalPoint(center);
+  camera->SetPosition(center[0], center[1] - 1000.0, center[2]);
   camera->SetViewUp(0, 0, 1);
   renderer_->ResetCamera();
   camera->Zoom(1.4);  // ResetCamera fits the bounding sphere: the corners of a box are mostly air

@@ -22,9 +22,9 @@ namespace vigie::app {
 
 /// A sphere drawn in the 3D view: a finding, coloured by the reader's decision.
 struct VolumeMarker {
-  core::Vec3 centreMm;  ///< LPS
+  core::Vec3 centerMm;  ///< LPS
   double diameterMm = 0;
-  QColor colour;
+  QColor color;
 };
 
 /// The fourth view of the CT layout: a GPU ray-cast volume rendering of the

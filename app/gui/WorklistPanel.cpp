@@ -249,8 +249,8 @@ void WorklistPanel::rebuildRows() {
     table_->item(row, 0)->setData(Qt::UserRole + 1, QString::fromStdString(e.record.caseUid));
     table_->item(row, 0)->setData(Qt::UserRole + 2, QString::fromStdString(e.record.source));
     put("Lane", laneText(e.lane), static_cast<int>(e.lane));
-    put("AI", e.analysed ? QString::number(e.suspicion, 'f', 2) : "-",
-        e.analysed ? e.suspicion : -1.0);
+    put("AI", e.analyzed ? DisplayNames::number(e.suspicion, 2) : "-",
+        e.analyzed ? e.suspicion : -1.0);
     const QString findings =
         e.aiGrade ? tr("grade %1").arg(*e.aiGrade) : QString::number(e.aiFindings);
     put("Findings", findings, e.aiFindings);
@@ -278,7 +278,7 @@ void WorklistPanel::rebuildRows() {
     put("Disagree", e.disagreement ? tr("yes") : QString(), e.disagreement ? 1 : 0);
     table_->item(row, column("Disagree"))->setToolTip(QString::fromStdString(e.disagreementDetail));
     //: Hours the case has waited.
-    put("Waiting", tr("%1 h").arg(QString::number(e.waitingHours, 'f', 1)), e.waitingHours);
+    put("Waiting", tr("%1 h").arg(DisplayNames::number(e.waitingHours, 1)), e.waitingHours);
   }
   table_->setSortingEnabled(true);
   table_->sortByColumn(sortColumn, sortOrder);

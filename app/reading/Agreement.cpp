@@ -53,11 +53,11 @@ Estimate wilsonProportion(std::size_t successes, std::size_t trials) {
   const double n = static_cast<double>(trials);
   const double p = static_cast<double>(successes) / n;
   const double z2 = kZ95 * kZ95;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
   const double half = kZ95 * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
   e.value = p;
-  e.low = std::max(0.0, centre - half);
-  e.high = std::min(1.0, centre + half);
+  e.low = std::max(0.0, center - half);
+  e.high = std::min(1.0, center + half);
   return e;
 }
 

@@ -9,9 +9,9 @@ namespace vigie::app {
 namespace {
 
 /// The reference nodule a point lies on (1-based), 0 on none.
-int lesionAt(const core::Vec3& centre, const std::vector<TruthNodule>& nodules) {
+int lesionAt(const core::Vec3& center, const std::vector<TruthNodule>& nodules) {
   core::Finding probe;
-  probe.centerMm = centre;
+  probe.centerMm = center;
   for (std::size_t n = 0; n < nodules.size(); ++n)
     if (hits(probe, nodules[n])) return static_cast<int>(n) + 1;
   return 0;

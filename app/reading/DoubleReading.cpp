@@ -84,7 +84,7 @@ GradingStatus gradingStatus(const std::vector<core::FundusGrade>& grades,
   if (readers.empty()) return status;
   const core::FundusGrade& primary = *latest[readers[0]];
   status.primaryReader = primary.reader;
-  auto finalise = [&](const core::FundusGrade& g) {
+  auto finalize = [&](const core::FundusGrade& g) {
     status.stage = GradingStage::Final;
     status.finalGrade = g.grade;
     status.finalGradable = g.gradable;
@@ -95,7 +95,7 @@ GradingStatus gradingStatus(const std::vector<core::FundusGrade>& grades,
                             (abnormal(primary.grade, primary.gradable) || aiAbnormal));
   if (!needsSecond) {
     // Without double reading, the latest grade (whoever gave it) stands.
-    finalise(grades.back());
+    finalize(grades.back());
     return status;
   }
   if (readers.size() < 2) {
@@ -112,7 +112,7 @@ GradingStatus gradingStatus(const std::vector<core::FundusGrade>& grades,
     // The more severe of the two: a screening programme does not round down.
     const bool primaryWorse =
         !primary.gradable || (secondary.gradable && primary.grade >= secondary.grade);
-    finalise(primaryWorse ? primary : secondary);
+    finalize(primaryWorse ? primary : secondary);
     return status;
   }
   if (readers.size() < 3) {
@@ -121,7 +121,7 @@ GradingStatus gradingStatus(const std::vector<core::FundusGrade>& grades,
   }
   const core::FundusGrade& arbitration = *latest[readers[2]];
   status.arbiter = arbitration.reader;
-  finalise(arbitration);
+  finalize(arbitration);
   return status;
 }
 

@@ -102,7 +102,7 @@ std::vector<core::Finding> readerMarks(const core::ModelRun* run, const FindingC
 }
 
 /// The case-level figures of a set of CT reads.
-void summariseCt(ReaderFigures& f, const StatisticsOptions& options) {
+void summarizeCt(ReaderFigures& f, const StatisticsOptions& options) {
   std::size_t nodules = 0, hitsTotal = 0, ai = 0, confirmed = 0, rejected = 0, edited = 0;
   std::vector<double> fps;
   for (const auto& c : f.ctCases) {
@@ -148,7 +148,7 @@ PhotographRead judgePhotograph(const std::string& uid, int grade, bool gradable,
   return read;
 }
 
-void summariseFundus(ReaderFigures& f, const StatisticsOptions& options) {
+void summarizeFundus(ReaderFigures& f, const StatisticsOptions& options) {
   std::size_t tp = 0, fn = 0, tn = 0, fp = 0, gradabilityAgrees = 0;
   RatingPairs pairs;
   for (const auto& p : f.photographs) {
@@ -166,7 +166,7 @@ void summariseFundus(ReaderFigures& f, const StatisticsOptions& options) {
   f.quadraticKappa = kappaEstimate(pairs, kIcdrGrades, true, options.resamples, options.seed);
 }
 
-void summariseTimes(ReaderFigures& f, const std::vector<double>& seconds,
+void summarizeTimes(ReaderFigures& f, const std::vector<double>& seconds,
                     const StatisticsOptions& options) {
   f.secondsPerCase.n = seconds.size();
   f.secondsPerCase.value = median(seconds);
@@ -259,9 +259,9 @@ ReaderFigures figuresOf(const std::string& name, const ReaderActivity& activity,
     const double s = secondsBetween(*first, *last);
     if (std::isfinite(s)) seconds.push_back(s);
   }
-  summariseCt(f, options);
-  summariseFundus(f, options);
-  summariseTimes(f, seconds, options);
+  summarizeCt(f, options);
+  summarizeFundus(f, options);
+  summarizeTimes(f, seconds, options);
   return f;
 }
 
@@ -296,9 +296,9 @@ ReaderFigures aiFigures(const ReviewRecords& records,
     f.photographs.push_back(
         judgePhotograph(uid, result->grade, result->gradable, referred, ref->second));
   }
-  summariseCt(f, options);
+  summarizeCt(f, options);
   f.confirmRate = f.rejectRate = f.editRate = Estimate{kNaN, kNaN, kNaN, 0};
-  summariseFundus(f, options);
+  summarizeFundus(f, options);
   f.secondsPerCase = Estimate{kNaN, kNaN, kNaN, 0};
   return f;
 }

@@ -65,7 +65,7 @@ std::map<std::string, CaseHistory> gatherHistories(const ReviewRecords& r) {
 
 void describeCtAi(const CaseHistory& h, WorklistEntry& e) {
   if (!h.latestRun) return;
-  e.analysed = true;
+  e.analyzed = true;
   e.aiFindings = static_cast<int>(h.latestRun->findings.size());
   for (const auto& f : h.latestRun->findings) e.suspicion = std::max(e.suspicion, f.score);
   e.aiFlagged = e.aiFindings > 0;
@@ -87,7 +87,7 @@ void describeCtAi(const CaseHistory& h, WorklistEntry& e) {
 void describeFundusAi(const CaseHistory& h, WorklistEntry& e) {
   if (!h.latestFundus) return;
   const auto& ai = *h.latestFundus;
-  e.analysed = true;
+  e.analyzed = true;
   e.suspicion = ai.referableProbability;
   e.aiFindings = ai.lesions;
   e.aiGrade = ai.grade;
@@ -120,7 +120,7 @@ ReadingState stateOf(const core::CaseRecord& record, const CaseHistory& h,
 WorklistLane laneOf(const WorklistEntry& e) {
   if (e.state == ReadingState::Read || e.state == ReadingState::TrainerReviewed)
     return WorklistLane::Done;
-  if (!e.analysed) return WorklistLane::AwaitingAi;
+  if (!e.analyzed) return WorklistLane::AwaitingAi;
   return e.aiFlagged ? WorklistLane::Flagged : WorklistLane::AiNormal;
 }
 
@@ -201,7 +201,7 @@ bool triageBefore(const WorklistEntry& a, const WorklistEntry& b) {
 }
 
 bool matches(const WorklistEntry& e, const WorklistFilter& f) {
-  if (f.minSuspicion && !(e.analysed && e.suspicion >= *f.minSuspicion)) return false;
+  if (f.minSuspicion && !(e.analyzed && e.suspicion >= *f.minSuspicion)) return false;
   if (f.disagreementOnly && !e.disagreement) return false;
   if (f.state && e.state != *f.state) return false;
   if (f.reader && e.assignedReader != *f.reader &&

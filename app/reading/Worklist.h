@@ -21,7 +21,7 @@ std::optional<WorklistLane> worklistLaneFromString(const std::string& text);
 /// One case as the worklist shows it.
 struct WorklistEntry {
   core::CaseRecord record;
-  bool analysed = false;  ///< a model has run on it
+  bool analyzed = false;  ///< a model has run on it
   /// How suspicious the AI finds it: a CT study's highest finding score, a
   /// photograph's referable probability; 0 when not analysed.
   double suspicion = 0.0;

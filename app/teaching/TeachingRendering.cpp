@@ -66,7 +66,7 @@ struct Mark {
   std::string caption;
 };
 
-QColor colourOf(Mark::Kind kind) {
+QColor colorOf(Mark::Kind kind) {
   switch (kind) {
     case Mark::Kind::Model:
       return QColor(255, 215, 0);
@@ -127,26 +127,26 @@ struct AxialMapping {
 };
 
 QImage renderAxial(const core::CtVolume& volume, std::size_t k, double scale) {
-  const core::Image2D grey =
+  const core::Image2D gray =
       core::renderSlice(volume, core::SlicePlane::Axial, k, core::HuWindow::lung());
-  QImage image(grey.pixels.data(), grey.width, grey.height, grey.width, QImage::Format_Grayscale8);
+  QImage image(gray.pixels.data(), gray.width, gray.height, gray.width, QImage::Format_Grayscale8);
   return image.convertToFormat(QImage::Format_RGB32)
-      .scaled(static_cast<int>(std::lround(grey.width * scale)),
-              static_cast<int>(std::lround(grey.height * scale)), Qt::IgnoreAspectRatio,
+      .scaled(static_cast<int>(std::lround(gray.width * scale)),
+              static_cast<int>(std::lround(gray.height * scale)), Qt::IgnoreAspectRatio,
               Qt::SmoothTransformation);
 }
 
-void drawMark(QPainter& painter, const AxialMapping& mapping, const Mark& mark, bool emphasised) {
+void drawMark(QPainter& painter, const AxialMapping& mapping, const Mark& mark, bool emphasized) {
   const QPointF at = mapping.pointOf(mark.centerMm);
   const double radius = mapping.radiusOf(mark.diameterMm);
-  QPen pen(colourOf(mark.kind), emphasised ? 2.5 : 1.2);
+  QPen pen(colorOf(mark.kind), emphasized ? 2.5 : 1.2);
   if (mark.kind == Mark::Kind::MissedNodule) pen.setStyle(Qt::DashLine);
   painter.setPen(pen);
   painter.setBrush(Qt::NoBrush);
   painter.drawEllipse(at, radius, radius);
   QFont font = painter.font();
-  font.setPixelSize(emphasised ? 16 : 12);
-  font.setBold(emphasised);
+  font.setPixelSize(emphasized ? 16 : 12);
+  font.setBold(emphasized);
   painter.setFont(font);
   const QString label = (mark.kind == Mark::Kind::MissedNodule ? QStringLiteral("N") : QString()) +
                         QString::number(mark.number);

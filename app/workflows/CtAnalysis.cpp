@@ -80,9 +80,9 @@ core::Status classifyCandidates(const core::CtVolume& atModelSpacing,
                                 const CtAnalysisOptions& options, CtAnalysis& analysis,
                                 const std::atomic<bool>* cancel) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<core::Vec3> centres;
-  for (const auto& f : analysis.findings) centres.push_back(f.centerMm);
-  auto scores = session.classifyCandidates(atModelSpacing, centres, cancel);
+  std::vector<core::Vec3> centers;
+  for (const auto& f : analysis.findings) centers.push_back(f.centerMm);
+  auto scores = session.classifyCandidates(atModelSpacing, centers, cancel);
   if (!scores.ok()) return scores.error();
   analysis.findingThreshold = options.findingThresholdOverride >= 0
                                   ? options.findingThresholdOverride
@@ -108,14 +108,14 @@ core::FloatVolume boxEvidence(const core::VolumeGeometry& geometry,
   core::FloatVolume map(geometry, 0.0f);
   const auto& size = geometry.size;
   for (const auto& box : boxes) {
-    const core::Vec3 centre = geometry.physicalToIndex(box.centerMm);
+    const core::Vec3 center = geometry.physicalToIndex(box.centerMm);
     const double radiusMm = 0.5 * std::max({box.sizeMm[0], box.sizeMm[1], box.sizeMm[2]});
     std::array<long, 3> lo{}, hi{};
     for (int a = 0; a < 3; ++a) {
       const double r = radiusMm / geometry.spacing[a];
       const long n = static_cast<long>(a == 0 ? size.i : (a == 1 ? size.j : size.k));
-      lo[a] = std::max(0L, static_cast<long>(std::floor(centre[a] - r)));
-      hi[a] = std::min(n - 1, static_cast<long>(std::ceil(centre[a] + r)));
+      lo[a] = std::max(0L, static_cast<long>(std::floor(center[a] - r)));
+      hi[a] = std::min(n - 1, static_cast<long>(std::ceil(center[a] + r)));
     }
     // Semi-axes along the box's own sides (MONAI's array axes run R, A, S).
     for (long k = lo[2]; k <= hi[2]; ++k)
@@ -138,7 +138,7 @@ core::FloatVolume boxEvidence(const core::VolumeGeometry& geometry,
 
 /// A MONAI detection bundle: boxes at or above the threshold become findings
 /// (centre, diameter the mean of the box's sides).
-core::Status analyseWithMonaiDetector(const core::CtVolume& volume,
+core::Status analyzeWithMonaiDetector(const core::CtVolume& volume,
                                       inference::InferenceSession& session,
                                       const inference::InferenceProgress& progress,
                                       const std::atomic<bool>* cancel, CtAnalysis& analysis) {
@@ -146,6 +146,7 @@ core::Status analyseWithMonaiDetector(const core::CtVolume& volume,
   auto boxes = session.detectBoxes(volume, progress, cancel);
   if (!boxes.ok()) return boxes.error();
   analysis.inferenceSeconds = secondsSince(start);
+  analysis.runNotes = session.lastRunNotes();
   std::vector<inference::BoxDetection> kept;
   for (const auto& box : boxes.value()) {
     if (box.score < analysis.threshold) continue;
@@ -163,7 +164,7 @@ core::Status analyseWithMonaiDetector(const core::CtVolume& volume,
 }
 
 /// A model imported from a MONAI bundle, run MONAI's way on the series as loaded.
-core::Result<CtAnalysis> analyseWithMonai(const core::CtVolume& volume,
+core::Result<CtAnalysis> analyzeWithMonai(const core::CtVolume& volume,
                                           inference::InferenceSession& session,
                                           const CtAnalysisOptions& analysisOptions,
                                           const AnalysisProgress& progress,
@@ -176,7 +177,7 @@ core::Result<CtAnalysis> analyseWithMonai(const core::CtVolume& volume,
   if (m.task == inference::ModelManifest::Task::CtNoduleDetection) {
     analysis.threshold = analysisOptions.thresholdOverride >= 0 ? analysisOptions.thresholdOverride
                                                                 : m.threshold("candidate", 0.5);
-    if (auto s = analyseWithMonaiDetector(volume, session, windows, cancel, analysis); !s.ok())
+    if (auto s = analyzeWithMonaiDetector(volume, session, windows, cancel, analysis); !s.ok())
       return s.error();
     if (analysisOptions.lungMask == LungMaskUse::Always) keepToTheLungs(volume, analysis);
   } else {
@@ -184,12 +185,16 @@ core::Result<CtAnalysis> analyseWithMonai(const core::CtVolume& volume,
     auto segmented = session.segment(volume, windows, cancel);
     if (!segmented.ok()) return segmented.error();
     analysis.inferenceSeconds = secondsSince(start);
+    analysis.runNotes = session.lastRunNotes();
     analysis.heatmap = std::move(segmented.value().probability);
     analysis.label = std::move(segmented.value().label);
     std::size_t inside = 0;
     for (std::size_t n = 0; n < analysis.label.voxelCount(); ++n)
       inside += analysis.label.data()[n];
     analysis.labelVolumeMl = double(inside) * volume.geometry().voxelVolume() / 1000.0;
+    const int channel = m.monai ? m.monai->channel : -1;
+    if (channel >= 0 && channel < static_cast<int>(m.labels.size()))
+      analysis.labelName = m.labels[static_cast<std::size_t>(channel)];
     analysis.threshold = 0.5;
   }
   if (progress) progress(1.0, "done");
@@ -198,13 +203,13 @@ core::Result<CtAnalysis> analyseWithMonai(const core::CtVolume& volume,
 
 }  // namespace
 
-core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
+core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
                                    inference::InferenceSession& session,
                                    const CtAnalysisOptions& analysisOptions,
                                    const AnalysisProgress& progress,
                                    const std::atomic<bool>* cancel) {
   const auto& m = session.manifest();
-  if (m.monai) return analyseWithMonai(volume, session, analysisOptions, progress, cancel);
+  if (m.monai) return analyzeWithMonai(volume, session, analysisOptions, progress, cancel);
   if (m.task != inference::ModelManifest::Task::CtNoduleDetection) {
     return core::makeError(
         core::ErrorCode::InvalidArgument,

@@ -41,9 +41,15 @@ struct CtAnalysis {
   /// the structure's probability and there are no findings.
   core::Volume<std::uint8_t> label;
   double labelVolumeMl = 0;
+  /// What the label holds ("spleen"): the bundle's name for its channel;
+  /// empty when the bundle does not name its channels.
+  std::string labelName;
   /// A MONAI detector's boxes at or above the threshold, as findings; the
   /// heatmap then shows each box as an ellipsoid filled with its score.
   bool fromBoxes = false;
+  /// What the run decided on its own that a reader of the results should
+  /// know (e.g. a MONAI detector's windows shrunk to fit the memory).
+  std::vector<std::string> runNotes;
 };
 
 /// Whether candidates outside the lung fields are dropped.
@@ -73,7 +79,7 @@ using AnalysisProgress = std::function<void(double fraction, const char* stage)>
 /// A model imported from a MONAI bundle runs MONAI's way instead
 /// (InferenceSession::detectBoxes or segment) on the series as loaded.
 /// Blocks: call from a worker thread. Cancelled runs return ErrorCode::Cancelled.
-core::Result<CtAnalysis> analyseCt(const core::CtVolume& volume,
+core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
                                    inference::InferenceSession& session,
                                    const CtAnalysisOptions& options = {},
                                    const AnalysisProgress& progress = {},

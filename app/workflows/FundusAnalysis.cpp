@@ -2,15 +2,15 @@
 
 namespace vigie::app {
 
-core::Result<std::vector<FundusAnalysis>> analyseFundus(
+core::Result<std::vector<FundusAnalysis>> analyzeFundus(
     const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
     const std::atomic<bool>* cancel, const inference::FundusExplanationOptions& explanation) {
   const auto& m = session.manifest();
   imaging::FundusInputSpec spec;
   spec.width = m.targetSize[0];
   spec.height = m.targetSize[1];
-  spec.mean = m.colourMean;
-  spec.sd = m.colourSd;
+  spec.mean = m.colorMean;
+  spec.sd = m.colorSd;
   spec.cropFieldOfView = m.cropFieldOfView;
   std::vector<float> batch;
   std::vector<FundusAnalysis> out(photographs.size());

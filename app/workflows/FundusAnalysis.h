@@ -26,7 +26,7 @@ struct FundusAnalysis {
 /// photograph and its lesion regions (for a model without a heatmap, an
 /// occlusion map unless `explanation` says not). Blocks: call from a worker
 /// thread.
-core::Result<std::vector<FundusAnalysis>> analyseFundus(
+core::Result<std::vector<FundusAnalysis>> analyzeFundus(
     const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
     const std::atomic<bool>* cancel = nullptr,
     const inference::FundusExplanationOptions& explanation = {});

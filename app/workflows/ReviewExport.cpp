@@ -122,7 +122,7 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
     if (session) {
       auto photo = imaging::readPhotograph(image.file);
       if (!photo.ok()) return photo.error();
-      auto analysis = analyseFundus({photo.value()}, *session);
+      auto analysis = analyzeFundus({photo.value()}, *session);
       if (!analysis.ok()) return analysis.error();
       const auto& p = analysis.value().front().prediction;
       assessment.model = imaging::FundusModelAssessment{p.grade, p.referableProbability, p.gradable,

@@ -14,9 +14,9 @@ RegionStatistics circleStatistics(const CtVolume& volume, SlicePlane plane, std:
   const std::size_t sizes[3] = {g.size.i, g.size.j, g.size.k};
   const double spacing[3] = {g.spacing.x, g.spacing.y, g.spacing.z};
   if (index >= sizes[across] || radiusMm <= 0) return stats;
-  Vec3 centreIndex = g.physicalToIndex(centerMm);
-  centreIndex[across] = static_cast<double>(index);
-  const Vec3 centre = g.indexToPhysical(centreIndex);
+  Vec3 centerIndex = g.physicalToIndex(centerMm);
+  centerIndex[across] = static_cast<double>(index);
+  const Vec3 center = g.indexToPhysical(centerIndex);
 
   long lo[3], hi[3];
   for (int axis = 0; axis < 3; ++axis) {
@@ -25,16 +25,16 @@ RegionStatistics circleStatistics(const CtVolume& volume, SlicePlane plane, std:
       continue;
     }
     const double reach = radiusMm / spacing[axis] + 1.0;
-    lo[axis] = std::max(0L, static_cast<long>(std::floor(centreIndex[axis] - reach)));
+    lo[axis] = std::max(0L, static_cast<long>(std::floor(centerIndex[axis] - reach)));
     hi[axis] = std::min(static_cast<long>(sizes[axis]) - 1,
-                        static_cast<long>(std::ceil(centreIndex[axis] + reach)));
+                        static_cast<long>(std::ceil(centerIndex[axis] + reach)));
   }
   double sum = 0, sumSquares = 0;
   for (long k = lo[2]; k <= hi[2]; ++k)
     for (long j = lo[1]; j <= hi[1]; ++j)
       for (long i = lo[0]; i <= hi[0]; ++i) {
         const Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
-        if (distance(p, centre) > radiusMm) continue;
+        if (distance(p, center) > radiusMm) continue;
         const double hu = volume.at(std::size_t(i), std::size_t(j), std::size_t(k));
         if (stats.voxels == 0) stats.minHu = stats.maxHu = hu;
         stats.minHu = std::min(stats.minHu, hu);

@@ -86,8 +86,8 @@ Image2D renderSlice(const CtVolume& volume, SlicePlane plane, std::size_t index,
     if (flipV) v = (sizes[vAxis] - 1) - v;
     for (int x = 0; x < width; ++x) {
       const double u = (x + 0.5) * pixel / spacing[uAxis] - 0.5;
-      const double grey = (voxel(u, v) - lo) * scale;
-      *image.pixel(x, y) = static_cast<std::uint8_t>(std::clamp(std::lround(grey), 0L, 255L));
+      const double gray = (voxel(u, v) - lo) * scale;
+      *image.pixel(x, y) = static_cast<std::uint8_t>(std::clamp(std::lround(gray), 0L, 255L));
     }
   }
   return image;

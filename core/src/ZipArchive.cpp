@@ -31,10 +31,10 @@ bool isSafeMemberName(const std::string& name) {
 }
 
 std::filesystem::path memberPath(const std::string& name) {
-  std::string normalised = name;
-  for (char& c : normalised)
+  std::string normalized = name;
+  for (char& c : normalized)
     if (c == '\\') c = '/';
-  return std::filesystem::path(normalised).relative_path();
+  return std::filesystem::path(normalized).relative_path();
 }
 
 }  // namespace

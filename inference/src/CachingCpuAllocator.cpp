@@ -10,6 +10,7 @@
 #include <c10/core/CPUAllocator.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <new>
 #include <string>
@@ -18,6 +19,8 @@ namespace vigie::inference::internal {
 namespace {
 
 constexpr std::size_t kAlignment = 64;  // as c10's default CPU allocator: AVX-512 loads
+
+std::atomic<bool> gInstalled{false};
 
 std::size_t roundedUp(std::size_t bytes) {
   return (bytes + kAlignment - 1) / kAlignment * kAlignment;
@@ -39,8 +42,11 @@ void CachingCpuAllocator::install() {
     const char* choice = std::getenv("VIGIE_CPU_ALLOCATOR");
     if (choice && std::string(choice) == "system") return;
     c10::SetCPUAllocator(&instance(), /*priority=*/1);
+    gInstalled = true;
   });
 }
+
+bool CachingCpuAllocator::installed() { return gInstalled; }
 
 c10::DataPtr CachingCpuAllocator::allocate(std::size_t bytes) const {
   const std::size_t wanted = roundedUp(std::max<std::size_t>(bytes, 1));
@@ -52,6 +58,7 @@ c10::DataPtr CachingCpuAllocator::allocate(std::size_t bytes) const {
       if (fit != kept_.end() && fit->first <= wanted + wanted / 4) {
         block = fit->second;
         keptBytes_ -= fit->first;
+        countLive(fit->first);
         kept_.erase(fit);
         ++reused_;
       }
@@ -65,6 +72,7 @@ c10::DataPtr CachingCpuAllocator::allocate(std::size_t bytes) const {
     if (wanted >= kMinCachedBytes) {
       std::lock_guard<std::mutex> lock(mutex_);
       capacity_[block] = wanted;
+      countLive(wanted);
       ++anew_;
     }
   }
@@ -80,6 +88,7 @@ void CachingCpuAllocator::giveBack(void* block) const {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = capacity_.find(block);
     const std::size_t size = it == capacity_.end() ? 0 : it->second;
+    liveBytes_ -= size;
     if (size > 0 && keptBytes_ + size <= kMaxCachedBytes) {
       kept_.emplace(size, block);
       keptBytes_ += size;
@@ -114,6 +123,26 @@ std::size_t CachingCpuAllocator::reused() const {
 std::size_t CachingCpuAllocator::allocatedAnew() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return anew_;
+}
+
+void CachingCpuAllocator::countLive(std::size_t bytes) const {
+  liveBytes_ += bytes;
+  peakLiveBytes_ = std::max(peakLiveBytes_, liveBytes_);
+}
+
+std::size_t CachingCpuAllocator::liveBytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return liveBytes_;
+}
+
+std::size_t CachingCpuAllocator::peakLiveBytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return peakLiveBytes_;
+}
+
+void CachingCpuAllocator::resetPeak() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  peakLiveBytes_ = liveBytes_;
 }
 
 }  // namespace vigie::inference::internal

@@ -29,6 +29,9 @@ class CachingCpuAllocator final : public c10::Allocator {
   /// nothing. The environment variable VIGIE_CPU_ALLOCATOR=system keeps
   /// LibTorch's own (a baseline for benchmarks).
   static void install();
+  /// Whether LibTorch allocates CPU tensors through it (install() ran and
+  /// was not told to keep the system's).
+  static bool installed();
 
   c10::DataPtr allocate(std::size_t bytes) const override;
   c10::DeleterFnPtr raw_deleter() const override { return &deallocate; }
@@ -40,17 +43,27 @@ class CachingCpuAllocator final : public c10::Allocator {
   /// anew, since the process started: the hit rate of the reuse.
   std::size_t reused() const;
   std::size_t allocatedAnew() const;
+  /// Bytes of large blocks (1 MiB or more) held by live tensors now, and the
+  /// most held since resetPeak(): what a network's activations take, so that
+  /// a run can measure its memory on a small window before it plans the
+  /// large ones (small tensors are not counted).
+  std::size_t liveBytes() const;
+  std::size_t peakLiveBytes() const;
+  void resetPeak() const;
 
  private:
   CachingCpuAllocator() = default;
   static void deallocate(void* block);
   void giveBack(void* block) const;
+  /// A large block of `bytes` goes to a live tensor (the mutex held).
+  void countLive(std::size_t bytes) const;
 
   mutable std::mutex mutex_;
   mutable std::unordered_map<void*, std::size_t> capacity_;  ///< large blocks, live or kept
   mutable std::multimap<std::size_t, void*> kept_;           ///< freed blocks by capacity
   mutable std::size_t keptBytes_ = 0;
   mutable std::size_t reused_ = 0, anew_ = 0;
+  mutable std::size_t liveBytes_ = 0, peakLiveBytes_ = 0;
 };
 
 }  // namespace vigie::inference::internal

@@ -15,10 +15,10 @@ namespace {
 
 /// The cube of `volume` (HU) centred on the voxel nearest `centreMm`, as
 /// floats; voxels outside the volume are `air`. Size: `patch` (x, y, z).
-torch::Tensor cubeAround(const core::CtVolume& volume, const core::Vec3& centreMm,
+torch::Tensor cubeAround(const core::CtVolume& volume, const core::Vec3& centerMm,
                          const std::array<int, 3>& patch, std::int16_t air) {
   const auto& g = volume.geometry();
-  const core::Vec3 index = g.physicalToIndex(centreMm);
+  const core::Vec3 index = g.physicalToIndex(centerMm);
   const long start[3] = {std::lround(index.x) - patch[0] / 2, std::lround(index.y) - patch[1] / 2,
                          std::lround(index.z) - patch[2] / 2};
   const long size[3] = {static_cast<long>(g.size.i), static_cast<long>(g.size.j),
@@ -47,7 +47,7 @@ torch::Tensor cubeAround(const core::CtVolume& volume, const core::Vec3& centreM
 bool InferenceSession::hasCandidateClassifier() const { return impl_->classifier.has_value(); }
 
 core::Result<std::vector<double>> InferenceSession::classifyCandidates(
-    const core::CtVolume& volume, const std::vector<core::Vec3>& centresMm,
+    const core::CtVolume& volume, const std::vector<core::Vec3>& centersMm,
     const std::atomic<bool>* cancel) {
   const ModelManifest& m = impl_->manifest;
   if (!impl_->classifier || !m.candidateClassifier) {
@@ -56,21 +56,21 @@ core::Result<std::vector<double>> InferenceSession::classifyCandidates(
   }
   const CandidateClassifier& c = *m.candidateClassifier;
   std::vector<double> scores;
-  scores.reserve(centresMm.size());
+  scores.reserve(centersMm.size());
   try {
     torch::InferenceMode inferenceMode;
     const torch::Device device = internal::torchDevice(impl_->device);
     const auto air = static_cast<std::int16_t>(std::lround(m.intensityWindowHu[0]));
     const std::size_t batch = static_cast<std::size_t>(c.batchSize);
-    for (std::size_t first = 0; first < centresMm.size(); first += batch) {
+    for (std::size_t first = 0; first < centersMm.size(); first += batch) {
       if (cancel && *cancel)
         return core::makeError(core::ErrorCode::Cancelled, "inference cancelled");
-      const std::size_t count = std::min(batch, centresMm.size() - first);
+      const std::size_t count = std::min(batch, centersMm.size() - first);
       std::vector<torch::Tensor> cubes;
       for (std::size_t n = first; n < first + count; ++n)
-        cubes.push_back(cubeAround(volume, centresMm[n], c.patchSize, air));
+        cubes.push_back(cubeAround(volume, centersMm[n], c.patchSize, air));
       auto input = torch::stack(cubes).unsqueeze(1);  // [N, 1, z, y, x]
-      internal::normaliseIntensities(m, input);
+      internal::normalizeIntensities(m, input);
       torch::Tensor logits = impl_->classifier->forward({input.to(device)})
                                  .toTensor()
                                  .to(torch::kCPU, torch::kFloat32);

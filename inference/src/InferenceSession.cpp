@@ -45,10 +45,10 @@ torch::Tensor importanceMap(std::int64_t d, std::int64_t h, std::int64_t w) {
 
 namespace internal {
 
-double normaliseIntensities(const ModelManifest& m, torch::Tensor& hu) {
+double normalizeIntensities(const ModelManifest& m, torch::Tensor& hu) {
   const double lo = m.intensityWindowHu[0], hi = m.intensityWindowHu[1];
   hu.clamp_(lo, hi);
-  if (m.normalisation == ModelManifest::Normalisation::MinMax) {
+  if (m.normalization == ModelManifest::Normalization::MinMax) {
     hu.sub_(lo).div_(hi - lo);
     return 0.0;
   }
@@ -57,7 +57,7 @@ double normaliseIntensities(const ModelManifest& m, torch::Tensor& hu) {
 }
 
 core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torch::Device& device,
-                                             bool& optimised) {
+                                             bool& optimized) {
   torch::jit::Module module;
   try {
     module = torch::jit::load(file, device);
@@ -71,9 +71,9 @@ core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torc
     // reference model 0.1.0 (`bench infer`). A model that cannot be frozen
     // still runs, unoptimised.
     module = torch::jit::optimize_for_inference(module);
-    optimised = true;
+    optimized = true;
   } catch (const std::exception&) {
-    optimised = false;  // reported through optimised(), shown in findings.json
+    optimized = false;  // reported through optimised(), shown in findings.json
   }
   return module;
 }
@@ -90,7 +90,7 @@ InferenceSession::~InferenceSession() {
 
 const ModelManifest& InferenceSession::manifest() const { return impl_->manifest; }
 const ComputeDevice& InferenceSession::device() const { return impl_->device; }
-bool InferenceSession::optimised() const { return impl_->optimised; }
+bool InferenceSession::optimized() const { return impl_->optimized; }
 
 core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
     const ModelBundle& bundle, const SessionOptions& options) {
@@ -102,14 +102,15 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
   impl->device = selectDevice(options.preferCpu, options.cpuThreads);
   impl->overlap = std::clamp(options.overlap.value_or(impl->manifest.overlap), 0.0, 0.95);
   impl->batchSize = std::max(1, options.batchSize.value_or(impl->manifest.batchSize));
+  impl->memoryBudgetBytes = options.memoryBudgetBytes;
   const torch::Device target = internal::torchDevice(impl->device);
-  auto network = internal::loadNetwork(bundle.weightsPath().string(), target, impl->optimised);
+  auto network = internal::loadNetwork(bundle.weightsPath().string(), target, impl->optimized);
   if (!network.ok()) return network.error();
   impl->module = std::move(network.value());
   if (impl->manifest.candidateClassifier) {
-    bool classifierOptimised = false;
+    bool classifierOptimized = false;
     auto classifier =
-        internal::loadNetwork(bundle.classifierPath().string(), target, classifierOptimised);
+        internal::loadNetwork(bundle.classifierPath().string(), target, classifierOptimized);
     if (!classifier.ok()) return classifier.error();
     impl->classifier = std::move(classifier.value());
   }
@@ -135,7 +136,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     // Normalise once; from_blob wraps the volume's voxels without copying them.
     auto hu = torch::from_blob(const_cast<std::int16_t*>(volume.data()), {D, H, W}, torch::kInt16);
     auto input = hu.to(torch::kFloat32);
-    const double padValue = internal::normaliseIntensities(m, input);
+    const double padValue = internal::normalizeIntensities(m, input);
     // Pad with air (the window's low end) where the volume is smaller than a patch.
     const std::int64_t PD = std::max(D, pd), PH = std::max(H, ph), PW = std::max(W, pw);
     if (PD != D || PH != H || PW != W) {

@@ -145,7 +145,7 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
     }
     const std::string norm = r.text("input.intensity.normalise", false, "minmax");
     if (norm == "zscore") {
-      m.normalisation = Normalisation::ZScore;
+      m.normalization = Normalization::ZScore;
       m.mean = r.number("input.intensity.mean", true, 0.0);
       m.sd = r.number("input.intensity.sd", true, 1.0);
       if (!r.failed() && m.sd <= 0) r.fail("input.intensity.sd", "must be positive");
@@ -172,8 +172,8 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
     }
   } else {
     m.targetSize = r.numbers<int, 2>("input.target_size", true, m.targetSize, true);
-    m.colourMean = r.numbers<double, 3>("input.colour.mean", false, m.colourMean, false);
-    m.colourSd = r.numbers<double, 3>("input.colour.sd", false, m.colourSd, true);
+    m.colorMean = r.numbers<double, 3>("input.colour.mean", false, m.colorMean, false);
+    m.colorSd = r.numbers<double, 3>("input.colour.sd", false, m.colorSd, true);
     m.cropFieldOfView = r.boolean("input.crop_field_of_view", true);
   }
 
@@ -265,8 +265,8 @@ std::string ModelManifest::toJson() const {
     j["input"]["intensity"]["window_hu"] = intensityWindowHu;
     j["input"]["lung_mask"] = lungMask;
     j["input"]["intensity"]["normalise"] =
-        normalisation == Normalisation::ZScore ? "zscore" : "minmax";
-    if (normalisation == Normalisation::ZScore) {
+        normalization == Normalization::ZScore ? "zscore" : "minmax";
+    if (normalization == Normalization::ZScore) {
       j["input"]["intensity"]["mean"] = mean;
       j["input"]["intensity"]["sd"] = sd;
     }
@@ -278,7 +278,7 @@ std::string ModelManifest::toJson() const {
     }
   } else {
     j["input"]["target_size"] = targetSize;
-    j["input"]["colour"] = {{"mean", colourMean}, {"sd", colourSd}};
+    j["input"]["colour"] = {{"mean", colorMean}, {"sd", colorSd}};
     j["input"]["crop_field_of_view"] = cropFieldOfView;
   }
   j["output"]["kind"] = !heatmapOutput && !classScoresOutput ? "boxes"

@@ -106,12 +106,12 @@ core::Result<json> MonaiConfig::resolve(const json& value, const std::string& id
   // "$@id", "$not @id", "$(not @id)".
   ExpressionCursor cursor(text);
   cursor.consume('$');
-  const bool parenthesised = cursor.consume('(');
+  const bool parenthesized = cursor.consume('(');
   const bool negated = cursor.consumeWord("not");
   std::string reference;
   if (cursor.consume('@')) reference = cursor.identifier("#:");
-  const bool closed = !parenthesised || cursor.consume(')');
-  if (!reference.empty() && closed && cursor.atEnd() && (negated || !parenthesised)) {
+  const bool closed = !parenthesized || cursor.consume(')');
+  if (!reference.empty() && closed && cursor.atEnd() && (negated || !parenthesized)) {
     auto operand = lookup(reference, depth);
     if (!operand.ok() || !negated) return operand;
     if (!operand.value().is_boolean())

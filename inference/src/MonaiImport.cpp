@@ -111,7 +111,7 @@ std::optional<std::string> md5FromLargeFiles(const fs::path& yml, const std::str
 
 /// A licence file's first two non-blank lines ("Apache License Version 2.0,
 /// January 2004"), or nothing.
-std::string licenceHeading(const fs::path& file) {
+std::string licenseHeading(const fs::path& file) {
   std::ifstream in(file);
   std::string line, heading;
   for (int kept = 0; kept < 2 && std::getline(in, line);) {
@@ -157,7 +157,7 @@ core::Result<MonaiBundleFiles> readBundleFolder(const fs::path& folder) {
         folder.string() + ": no configs/metadata.json, and " + embedded.error().message);
   }
   files.expectedMd5 = md5FromLargeFiles(folder / "large_files.yml", "models/model.ts");
-  files.licence = licenceHeading(folder / "LICENSE");
+  files.license = licenseHeading(folder / "LICENSE");
   return files;
 }
 
@@ -249,8 +249,8 @@ core::Result<ModelBundle> importMonaiBundle(const fs::path& source, const fs::pa
   } else {
     notes.push_back("no md5 for models/model.ts in large_files.yml: integrity not checked");
   }
-  if (!f.licence.empty())
-    manifest.value().card.knownLimitations.push_back("Licence of the bundle: " + f.licence +
+  if (!f.license.empty())
+    manifest.value().card.knownLimitations.push_back("Licence of the bundle: " + f.license +
                                                      " (its LICENSE file)");
   auto sha = core::Sha256::hexOfFile(f.torchScript);
   if (!sha.ok()) return sha.error();

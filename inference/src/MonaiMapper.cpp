@@ -370,8 +370,8 @@ core::Result<ModelManifest> MonaiMapper::map(const MonaiImportOptions& options) 
       "Imported from a MONAI bundle: Vigie runs MONAI's pre- and post-processing as the "
       "bundle's inference.json states; the model itself is the bundle authors'.",
       "Not for clinical use unless the bundle's licence and intended use say so."};
-  const std::string licence = metadataText(metadata_, "copyright");
-  if (!licence.empty()) m.card.knownLimitations.push_back("Copyright: " + licence);
+  const std::string license = metadataText(metadata_, "copyright");
+  if (!license.empty()) m.card.knownLimitations.push_back("Copyright: " + license);
   if (m.task == ModelManifest::Task::CtSegmentation && p.channel >= int(m.labels.size()) &&
       !m.labels.empty())
     return config_.error("channel", "is " + std::to_string(p.channel) + " but the bundle has " +

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <numeric>
 
+#include "CachingCpuAllocator.h"
 #include "MonaiGrid.h"
 #include "SessionImpl.h"
+#include "WindowBudget.h"
 
 namespace vigie::inference {
 
@@ -246,11 +249,11 @@ void selectLevel(const torch::Tensor& logits, const torch::Tensor& deltas, int l
     for (int d = 0; d < 3; ++d) {
       const float shift = float(at[d] * stride[d]);
       const float lo = shift + anchor[d], hi = shift + anchor[d + 3];
-      const float width = hi - lo, centre = lo + 0.5f * width;
-      const float predictedCentre = code[d] * width + centre;
+      const float width = hi - lo, center = lo + 0.5f * width;
+      const float predictedCenter = code[d] * width + center;
       const float predictedWidth = std::exp(std::min(code[d + 3], maxLogSize)) * width;
-      box[d] = std::clamp(predictedCentre - 0.5f * predictedWidth, 0.0f, float(image[d]));
-      box[d + 3] = std::clamp(predictedCentre + 0.5f * predictedWidth, 0.0f, float(image[d]));
+      box[d] = std::clamp(predictedCenter - 0.5f * predictedWidth, 0.0f, float(image[d]));
+      box[d + 3] = std::clamp(predictedCenter + 0.5f * predictedWidth, 0.0f, float(image[d]));
       empty |= box[d + 3] - box[d] < 1.0f;
     }
     if (!empty) out.push_back({box, score[n], label});
@@ -325,7 +328,76 @@ core::Status forEachWindowBatch(torch::jit::Module& network, const torch::Tensor
   return {};
 }
 
+/// A detector's windows for one run: their size and how many go through
+/// the network at once.
+struct WindowPlan {
+  Shape3 window;
+  std::size_t batch = 1;
+};
+
+std::string gigabytes(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  return text;
+}
+
+/// The bundle's window and batch, unless the network's activations would
+/// not fit in the memory budget: then smaller windows (still tiling on every
+/// feature map's stride) and one at a time. The network's bytes per voxel
+/// are measured on one small window of zeros through the caching CPU
+/// allocator, so the plan holds for any network, RetinaNet or not. CPU only
+/// (a GPU's memory is its own); without the caching allocator nothing is
+/// measured and the bundle's plan stands.
+WindowPlan planDetectorWindows(torch::jit::Module& network, const ComputeDevice& device,
+                               std::optional<std::size_t> memoryBudget, const MonaiPipeline& p,
+                               const Shape3& window, std::size_t batch,
+                               std::vector<std::string>& notes) {
+  WindowPlan plan{window, batch};
+  const auto& allocator = internal::CachingCpuAllocator::instance();
+  if (device.isCuda() || !internal::CachingCpuAllocator::installed()) return plan;
+  const std::int64_t voxels = window[0] * window[1] * window[2];
+  constexpr std::int64_t kProbeVoxels = std::int64_t{1} << 20;
+  if (voxels * std::int64_t(batch) <= 4 * kProbeVoxels) return plan;  // small: never a problem
+  const std::optional<std::size_t> budget =
+      memoryBudget ? memoryBudget : internal::availableMemoryBytes();
+  if (!budget) return plan;
+  const double budgetBytes = memoryBudget ? double(*budget) : 0.5 * double(*budget);
+
+  const Shape3 probe = internal::capWindow(window, p.sizeDivisible, p.overlap, kProbeVoxels, 32);
+  const std::size_t before = allocator.liveBytes();
+  allocator.resetPeak();
+  network.forward({torch::zeros({1, 1, probe[0], probe[1], probe[2]})});
+  const double used = double(allocator.peakLiveBytes() - before);
+  // A quarter more than measured: workspaces and the blending maps' share.
+  const double perVoxel = 1.25 * used / double(probe[0] * probe[1] * probe[2]);
+  if (perVoxel <= 0) return plan;
+  const auto fits = static_cast<std::int64_t>(budgetBytes / perVoxel);
+  if (voxels * std::int64_t(batch) <= fits) return plan;
+  const std::string measured = " (" + std::to_string(std::lround(perVoxel)) +
+                               " bytes per voxel, measured); budget " + gigabytes(budgetBytes);
+  if (voxels <= fits) {
+    plan.batch = std::size_t(std::max<std::int64_t>(1, fits / voxels));
+    notes.push_back("windows " + std::to_string(plan.batch) + " at a time instead of " +
+                    std::to_string(batch) + " to stay within the memory budget" + measured);
+    return plan;
+  }
+  plan.window = internal::capWindow(window, p.sizeDivisible, p.overlap, fits);
+  plan.batch = 1;
+  const std::int64_t planned = plan.window[0] * plan.window[1] * plan.window[2];
+  notes.push_back(
+      "windows of " + internal::describeWindow(plan.window) + " instead of " +
+      internal::describeWindow(window) + " (" + gigabytes(double(voxels) * perVoxel) +
+      ") to stay within the memory budget" + measured +
+      (planned > fits ? "; the smallest window still needs " + gigabytes(double(planned) * perVoxel)
+                      : std::string()));
+  return plan;
+}
+
 }  // namespace
+
+const std::vector<std::string>& InferenceSession::lastRunNotes() const {
+  return impl_->lastRunNotes;
+}
 
 core::Result<std::vector<BoxDetection>> InferenceSession::detectBoxes(
     const core::CtVolume& scan, const InferenceProgress& progress,
@@ -333,6 +405,7 @@ core::Result<std::vector<BoxDetection>> InferenceSession::detectBoxes(
   const ModelManifest& m = impl_->manifest;
   if (auto s = checkMonaiRun(m, MonaiPipeline::Family::Detection, scan); !s.ok()) return s.error();
   const MonaiPipeline& p = *m.monai;
+  impl_->lastRunNotes.clear();
   try {
     torch::InferenceMode inferenceMode;
     const MonaiGrid grid = internal::monaiGrid(scan.geometry(), p);
@@ -347,13 +420,17 @@ core::Result<std::vector<BoxDetection>> InferenceSession::detectBoxes(
                          padded[1] > p.roiSize[1] || padded[2] > p.roiSize[2];
     for (int a = 0; a < 3; ++a)
       window[a] = sliding ? std::min<std::int64_t>(p.roiSize[a], padded[a]) : padded[a];
+    const WindowPlan plan =
+        planDetectorWindows(impl_->module, impl_->device, impl_->memoryBudgetBytes, p, window,
+                            std::size_t(std::max(1, p.swBatchSize)), impl_->lastRunNotes);
+    window = plan.window;
 
     const torch::Device device = internal::torchDevice(impl_->device);
     auto input = paddedGridInput(scan, grid, p, padded, {0, 0, 0}).to(device);
 
     const auto corners = windowCorners(padded, window, p.overlap);
     MapBlender blender(padded, window, p.gaussianBlending);
-    const std::size_t batch = static_cast<std::size_t>(std::max(1, p.swBatchSize));
+    const std::size_t batch = plan.batch;
     const std::size_t levels = p.featureMapScales.size();
     auto ran = forEachWindowBatch(
         impl_->module, input, corners, window, batch, progress, cancel,
@@ -381,9 +458,9 @@ core::Result<std::vector<BoxDetection>> InferenceSession::detectBoxes(
     std::vector<BoxDetection> detections;
     for (const auto& c : nonMaximumSuppression(std::move(candidates), p)) {
       BoxDetection d;
-      const core::Vec3 centre{(c.box[0] + c.box[3]) / 2.0, (c.box[1] + c.box[4]) / 2.0,
+      const core::Vec3 center{(c.box[0] + c.box[3]) / 2.0, (c.box[1] + c.box[4]) / 2.0,
                               (c.box[2] + c.box[5]) / 2.0};
-      d.centerMm = grid.toPatient(centre);
+      d.centerMm = grid.toPatient(center);
       for (int a = 0; a < 3; ++a) d.sizeMm[a] = double(c.box[a + 3] - c.box[a]) * grid.spacing[a];
       d.score = c.score;
       d.label = c.label;
@@ -402,6 +479,7 @@ core::Result<SegmentationResult> InferenceSession::segment(const core::CtVolume&
   if (auto s = checkMonaiRun(m, MonaiPipeline::Family::Segmentation, scan); !s.ok())
     return s.error();
   const MonaiPipeline& p = *m.monai;
+  impl_->lastRunNotes.clear();
   try {
     torch::InferenceMode inferenceMode;
     const MonaiGrid grid = internal::monaiGrid(scan.geometry(), p);
@@ -455,8 +533,8 @@ core::Result<SegmentationResult> InferenceSession::segment(const core::CtVolume&
                              .to(torch::kCPU)
                              .contiguous();
 
-    SegmentationResult result{core::FloatVolume(scan.geometry(), core::Uninitialised{}),
-                              core::Volume<std::uint8_t>(scan.geometry(), core::Uninitialised{})};
+    SegmentationResult result{core::FloatVolume(scan.geometry(), core::Uninitialized{}),
+                              core::Volume<std::uint8_t>(scan.geometry(), core::Uninitialized{})};
     internal::gridChannelsToScan(probabilities.data_ptr<float>(), channels, p.channel, p.softmax,
                                  grid, result.probability.data(), result.label.data());
     return result;

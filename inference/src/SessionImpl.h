@@ -21,7 +21,9 @@ struct InferenceSession::Impl {
   std::optional<torch::jit::Module> classifier;
   double overlap = 0.5;
   int batchSize = 2;
-  bool optimised = false;
+  bool optimized = false;
+  std::optional<std::size_t> memoryBudgetBytes;  ///< for a MONAI detector's windows
+  std::vector<std::string> lastRunNotes;
 };
 
 namespace internal {
@@ -43,12 +45,12 @@ inline torch::Device torchDevice(const ComputeDevice& device) {
 
 /// The manifest's intensity window and normalisation, applied in place to HU
 /// values; returns the value air (the window's low end) becomes, for padding.
-double normaliseIntensities(const ModelManifest& m, torch::Tensor& hu);
+double normalizeIntensities(const ModelManifest& m, torch::Tensor& hu);
 
 /// Loads a TorchScript file onto `device` and optimises it for inference
 /// when it can be frozen; `optimised` says whether it could.
 core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torch::Device& device,
-                                             bool& optimised);
+                                             bool& optimized);
 
 }  // namespace internal
 }  // namespace vigie::inference

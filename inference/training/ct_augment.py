@@ -157,16 +157,16 @@ def thick_slices(hu, rng, thickness_mm, noise_sd):
         frac = (z - i)[:, None, None]
         return edges[i] + frac * (edges[i + 1] - edges[i])
 
-    centres = np.arange(rng.uniform(0, width), nz + width, width)
-    lo, hi = np.clip(centres - width / 2, 0, nz), np.clip(centres + width / 2, 0, nz)
+    centers = np.arange(rng.uniform(0, width), nz + width, width)
+    lo, hi = np.clip(centers - width / 2, 0, nz), np.clip(centers + width / 2, 0, nz)
     span = np.maximum(hi - lo, 1e-6)[:, None, None]
     acquired = (integral(hi) - integral(lo)) / span
     if noise_sd > 0:
         acquired = acquired + slice_noise(acquired.shape, rng, noise_sd)
     # Back to the voxel centres (z + 0.5 in edge coordinates).
-    pos = np.clip(np.arange(nz) + 0.5, centres[0], centres[-1])
-    k = np.clip(np.searchsorted(centres, pos) - 1, 0, len(centres) - 2)
-    t = ((pos - centres[k]) / (centres[k + 1] - centres[k]))[:, None, None]
+    pos = np.clip(np.arange(nz) + 0.5, centers[0], centers[-1])
+    k = np.clip(np.searchsorted(centers, pos) - 1, 0, len(centers) - 2)
+    t = ((pos - centers[k]) / (centers[k + 1] - centers[k]))[:, None, None]
     return acquired[k] * (1 - t) + acquired[k + 1] * t
 
 

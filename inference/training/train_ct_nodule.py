@@ -34,7 +34,7 @@ MARGIN = 4  # voxels around a patch that domain randomisation may read
 WINDOW = 144
 
 
-def normalise(hu):
+def normalize(hu):
     lo, hi = WINDOW_HU
     return ((np.clip(hu, lo, hi) - lo) / (hi - lo)).astype(np.float32)
 
@@ -49,9 +49,9 @@ class PatchSampler:
         self.cases = cases
         self.rng = rng
 
-    def _corner(self, case, centre):
+    def _corner(self, case, center):
         shape = np.array(case.hu.shape)  # z, y, x
-        c = np.round(np.asarray(centre)[::-1]).astype(int) - PATCH // 2 - MARGIN
+        c = np.round(np.asarray(center)[::-1]).astype(int) - PATCH // 2 - MARGIN
         return np.clip(c, 0, shape - PATCH - 2 * MARGIN)
 
     def _random_voxel(self, case, accept, attempts=400):
@@ -88,8 +88,8 @@ class PatchSampler:
         so a 3 mm nodule still gets a target of a few voxels."""
         grid = ct_augment.index_grid((size,) * 3)
         mask = np.zeros((size,) * 3, dtype=bool)
-        for centre_mm, diameter, _ in case.nodules:
-            idx = case.to_index(centre_mm)[::-1] - corner  # z, y, x within the patch
+        for center_mm, diameter, _ in case.nodules:
+            idx = case.to_index(center_mm)[::-1] - corner  # z, y, x within the patch
             radius_vox = (0.5 * diameter + margin_mm) / case.spacing[::-1]
             if np.any(idx < -radius_vox - 1) or np.any(idx > size + radius_vox + 1):
                 continue
@@ -104,21 +104,21 @@ class PatchSampler:
             # Small nodules are the hard ones: draw them more often (weight 1/diameter).
             weights = np.array([1.0 / n[1] for n in case.nodules])
             pick = self.rng.choice(len(case.nodules), p=weights / weights.sum())
-            centre_mm, _, _ = case.nodules[pick]
-            centre = case.to_index(centre_mm) + self.rng.uniform(-10, 10, size=3)
+            center_mm, _, _ = case.nodules[pick]
+            center = case.to_index(center_mm) + self.rng.uniform(-10, 10, size=3)
         elif draw < 0.7:
-            centre = self._random_voxel(case, self._vessel_in_lung)
+            center = self._random_voxel(case, self._vessel_in_lung)
         elif draw < 0.85:
-            centre = self._random_voxel(case, self._lung_border)
+            center = self._random_voxel(case, self._lung_border)
         else:
-            centre = self._random_voxel(case, self._in_body)
-        corner = self._corner(case, centre)  # z, y, x of the patch with its margin
+            center = self._random_voxel(case, self._in_body)
+        corner = self._corner(case, center)  # z, y, x of the patch with its margin
         z, y, x = corner
         size = PATCH + 2 * MARGIN
         hu = case.hu[z : z + size, y : y + size, x : x + size]
         hu = ct_augment.randomise(hu, self._spheres(case, corner, size, 1.5), self.rng)
         inner = slice(MARGIN, MARGIN + PATCH)
-        image = normalise(hu[inner, inner, inner])
+        image = normalize(hu[inner, inner, inner])
         target = self._spheres(case, corner, size, 0.0)[inner, inner, inner].astype(np.float32)
         # Flips: the phantoms are not symmetric, but nodules look the same either way.
         for axis in range(3):
@@ -240,17 +240,17 @@ def main():
           f"spacing {cases[0].spacing} mm", flush=True)
     sampler = PatchSampler(cases, rng)
     model = NoduleUNet3d()
-    optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=args.iterations, eta_min=1e-4)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.iterations, eta_min=1e-4)
     start = time.time()
     running = None
     for iteration in range(1, args.iterations + 1):
         images, targets = sampler.batch(args.batch)
         model.train()
-        optimiser.zero_grad()
+        optimizer.zero_grad()
         loss = loss_fn(model(images), targets)
         loss.backward()
-        optimiser.step()
+        optimizer.step()
         schedule.step()
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         if iteration % 50 == 0 or iteration == args.iterations:

@@ -47,7 +47,7 @@ from vigie_data import package_bundle  # noqa: E402
 SIZE = 384
 MEAN = (0.5, 0.25, 0.1)  # the runtime's normalisation; the network standardises each photograph itself
 SD = (0.25, 0.15, 0.1)
-GREY_LEVEL_FOV = 20  # pixels above this (max over RGB) belong to the field of view
+GRAY_LEVEL_FOV = 20  # pixels above this (max over RGB) belong to the field of view
 MASK_LEVEL = 40  # IDRiD's masks are lossy JPEG: a lesion pixel is one above this
 # IDRiD mask suffix -> the network's lesion class (the phantom's numbering).
 # Painted in this order, so the smallest lesions win where masks overlap.
@@ -64,7 +64,7 @@ EVALUATION = ("Measured by make models-fundus with vigie-cli eval dr and recorde
 def field_of_view_box(rgb):
     """Bounding square of the bright field of view, as the C++ runtime finds it
     (threshold, then a 5-pixel opening so specks do not widen the box)."""
-    mask = Image.fromarray(((rgb.max(axis=2) > GREY_LEVEL_FOV) * 255).astype(np.uint8))
+    mask = Image.fromarray(((rgb.max(axis=2) > GRAY_LEVEL_FOV) * 255).astype(np.uint8))
     mask = np.asarray(mask.filter(ImageFilter.MinFilter(5)).filter(ImageFilter.MaxFilter(5))) > 0
     ys, xs = np.nonzero(mask)
     if len(xs) == 0 or xs.max() - xs.min() < rgb.shape[1] // 4 or ys.max() - ys.min() < rgb.shape[0] // 4:
@@ -117,8 +117,8 @@ def real_lesion_mask(folder, row, box):
     for column, label in REAL_LESIONS:
         if not row.get(column):
             continue
-        grey = np.asarray(Image.open(os.path.join(folder, row[column])).convert("RGB")).max(axis=2)
-        binary = Image.fromarray(((grey > MASK_LEVEL) * 255).astype(np.uint8))
+        gray = np.asarray(Image.open(os.path.join(folder, row[column])).convert("RGB")).max(axis=2)
+        binary = Image.fromarray(((gray > MASK_LEVEL) * 255).astype(np.uint8))
         share = np.asarray(crop_square(binary, box).resize((SIZE // 4, SIZE // 4), Image.BOX), dtype=np.float32) / 255
         out[share > 0.1] = label
     return out
@@ -136,7 +136,7 @@ def load_real(folder, csv_path):
     return np.stack(images), np.stack(masks), np.array(referable, dtype=np.float32)
 
 
-def normalise(raw01):
+def normalize(raw01):
     mean = torch.tensor(MEAN).view(1, 3, 1, 1)
     sd = torch.tensor(SD).view(1, 3, 1, 1)
     return (raw01 - mean) / sd
@@ -194,7 +194,7 @@ def train(net, synthetic, real, args, rng):
             gradable = torch.cat([sgradable, rgradable])
         else:
             x, m, gradable = sx, sm, sgradable
-        grade_logits, gradable_logit, _, lesion_logits = net(normalise(x))
+        grade_logits, gradable_logit, _, lesion_logits = net(normalize(x))
         loss_grade = F.cross_entropy(grade_logits[:n_synth], sgrade)
         pixel_loss = F.cross_entropy(lesion_logits, m, weight=lesion_weights, reduction="none")  # [N, h, w]
         per_image = pixel_loss.mean(dim=(1, 2))
@@ -225,7 +225,7 @@ def predict(net, images_uint8, batch=16):
     net.eval()
     referable, quality = [], []
     for b in range(0, len(images_uint8), batch):
-        x = normalise(torch.from_numpy(images_uint8[b:b + batch]).float() / 255.0)
+        x = normalize(torch.from_numpy(images_uint8[b:b + batch]).float() / 255.0)
         grade_logits, gradable_logit, _, _ = net(x)
         referable.append(referable_log_probability(grade_logits).exp())
         quality.append(torch.sigmoid(gradable_logit[:, 0]))

@@ -84,7 +84,7 @@ def check_image(cli, path, work, name, lossy):
     subprocess.run([cli, "convert", path, out.replace(".nii", ".png")], capture_output=True)
     ours = read_nifti(out)
     try:
-        reference, colour = pydicom_reference(path)
+        reference, color = pydicom_reference(path)
     except Exception as error:  # noqa: BLE001 - pydicom cannot decode every syntax
         return True, f"converted ({ours.shape}); pydicom cannot decode it to compare: {error}"
     if ours.size != reference.size:
@@ -94,10 +94,10 @@ def check_image(cli, path, work, name, lossy):
     b = reference.astype(np.float64).ravel()
     if lossy:
         diff = float(np.abs(a - b).mean())
-        return diff <= LOSSY_TOLERANCE, f"lossy, mean |diff| {diff:.2f} ({'RGB' if colour else 'grey'})"
+        return diff <= LOSSY_TOLERANCE, f"lossy, mean |diff| {diff:.2f} ({'RGB' if color else 'grey'})"
     worst = float(np.abs(a - b).max()) if a.size else 0.0
     scale = max(1.0, float(np.abs(b).max()))
-    return worst <= 1e-5 * scale, f"max |diff| {worst:.3g} ({'RGB' if colour else 'grey'})"
+    return worst <= 1e-5 * scale, f"max |diff| {worst:.3g} ({'RGB' if color else 'grey'})"
 
 
 def dcm2niix_converts(path):

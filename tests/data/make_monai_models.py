@@ -11,12 +11,17 @@ fixed weights and honour the bundles' contracts exactly:
                     input at index*stride is above 0.6 (a bright sphere's centre);
                     anchor 0 a little more than the others; the other levels never
                     fire; box regression is zero, so a box is its anchor.
+  HungryDetector    the PlantedDetector behind a 16-channel convolution at full
+                    resolution, as a real backbone's first stage: the same boxes,
+                    with memory per voxel of the order of a real network's (for
+                    measuring the window budget, docs/monai-bundles.md).
   TwoClassSegmenter [B,1,x,y,z] -> [B,2,x,y,z] logits; channel 1 is high where the
                     input is above 0.5 (bright), channel 0 its opposite.
 Bundles written (as `monai.bundle ckpt_export` writes model.ts: the configs
 embedded as the extra files metadata.json and inference.json):
   lung-detector/          configs/, models/model.ts, large_files.yml with its md5
   lung-detector-bad-md5/  the same with the real large_files.yml (another md5)
+  lung-detector-hungry/    the lung configs around HungryDetector
   lung-detector-windows.ts  model.ts alone, its embedded inference.json asking for
                     sliding windows of 64x64x32 (force_sliding_window true)
   spleen-segmenter/ and spleen-segmenter.zip
@@ -51,6 +56,19 @@ class PlantedDetector(torch.nn.Module):
             classification.append(logits)
             regression.append(torch.zeros_like(sampled).repeat(1, 18, 1, 1, 1))
         return {"classification": classification, "box_regression": regression}
+
+
+class HungryDetector(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.stem = torch.nn.Conv3d(1, 16, 3, padding=1)
+        self.planted = PlantedDetector()
+
+    def forward(self, x: torch.Tensor) -> Dict[str, List[torch.Tensor]]:
+        features = torch.relu(self.stem(x))
+        # Used, so that no optimiser drops it, and adding nothing to the input.
+        return self.planted(x + 0.0 * features.mean(dim=1, keepdim=True))
 
 
 class TwoClassSegmenter(torch.nn.Module):
@@ -101,6 +119,8 @@ def main():
     folder, model, metadata, inference = bundle_folder(out, "lung-detector", lung, PlantedDetector())
     write_large_files(folder, model)
     bundle_folder(out, "lung-detector-bad-md5", lung, PlantedDetector())
+    folder, model, _, _ = bundle_folder(out, "lung-detector-hungry", lung, HungryDetector())
+    write_large_files(folder, model)
 
     windows = json.loads(json.dumps(inference))
     windows["infer_patch_size"] = [64, 64, 32]

@@ -39,11 +39,11 @@ class Blob3d(torch.nn.Module):
         return 40.0 * (self.mean(x) - 0.55)
 
 
-class CentreDensity(torch.nn.Module):
+class CenterDensity(torch.nn.Module):
     def forward(self, x):
         d, h, w = x.shape[2] // 2, x.shape[3] // 2, x.shape[4] // 2
-        centre = x[:, :, d - 2 : d + 2, h - 2 : h + 2, w - 2 : w + 2].mean(dim=(2, 3, 4))
-        return 40.0 * (centre - 0.8)
+        center = x[:, :, d - 2 : d + 2, h - 2 : h + 2, w - 2 : w + 2].mean(dim=(2, 3, 4))
+        return 40.0 * (center - 0.8)
 
 
 class Fundus(torch.nn.Module):
@@ -124,11 +124,11 @@ def main():
     with open(os.path.join(bundle, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
 
-    torch.jit.script(CentreDensity()).save(os.path.join(out, "centre_density.pt"))
+    torch.jit.script(CenterDensity()).save(os.path.join(out, "centre_density.pt"))
     classified = os.path.join(out, "blob3d-classified-bundle")
     os.makedirs(classified, exist_ok=True)
     torch.jit.script(Blob3d()).save(os.path.join(classified, "model.pt"))
-    torch.jit.script(CentreDensity()).save(os.path.join(classified, "classifier.pt"))
+    torch.jit.script(CenterDensity()).save(os.path.join(classified, "classifier.pt"))
     with open(os.path.join(classified, "classifier.pt"), "rb") as f:
         classifier_digest = hashlib.sha256(f.read()).hexdigest()
     with open(os.path.join(classified, "model.pt"), "rb") as f:

@@ -83,6 +83,7 @@ class MainWindowTest : public QObject {
   void scrollsSlicesWithTheKeyboard();
   void reportsAFolderWithoutDicom();
   void runsAModelAndShowsItsHeatmapAndFindings();
+  void runsMonaiBundlesChosenDirectly();
   void keepsConfirmAndRejectAcrossSessions();
   void readsBlindThenRevealsAndScoresTheRead();  // and a trainer's comments
   void editsAnnotatesAddsAndExportsAsDicom();
@@ -223,9 +224,9 @@ void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   window.grab().save(artefactDir() + "/vigie-main-window-model.png");
   QVERIFY2(heatmapFraction(overlay) > 0.02, "no heatmap colours in the axial view");
   // Another colour map: the same regions turn green.
-  auto* colours = window.findChild<QComboBox*>("heatmapColours");
-  QVERIFY(colours);
-  colours->setCurrentIndex(colours->findText("Green"));
+  auto* colors = window.findChild<QComboBox*>("heatmapColours");
+  QVERIFY(colors);
+  colors->setCurrentIndex(colors->findText("Green"));
   const QImage green = axial->grabFramebuffer();
   green.save(artefactDir() + "/vigie-axial-heatmap-green.png");
   QVERIFY2(heatmapFraction(green) < 0.005, "the red map is still drawn");
@@ -233,6 +234,58 @@ void MainWindowTest::runsAModelAndShowsItsHeatmapAndFindings() {
   // Every finding is a sphere in the 3D view too.
   QCOMPARE(static_cast<int>(window.volumeView()->markerCount()),
            window.findingsPanel()->findingCount());
+}
+
+void MainWindowTest::runsMonaiBundlesChosenDirectly() {
+  // MONAI bundles as a reader downloads them (a folder, a zip), chosen
+  // directly: imported on the fly into the user's cache, run MONAI's way.
+  QTemporaryDir cache, folder;
+  qputenv("XDG_CACHE_HOME", cache.path().toUtf8());
+  vigie::imaging::ChestCtPhantomOptions options;
+  options.size = {128, 128, 60};
+  options.spacingMm = {2.5, 2.5, 4.0};
+  options.seed = 7;
+  options.noduleCount = 3;
+  QVERIFY(
+      vigie::imaging::writeSyntheticCtCase(options, folder.filePath("case").toStdString()).ok());
+  MainWindow window;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy shown(&window, &MainWindow::studyShown);
+  window.openPath(folder.filePath("case"));
+  QVERIFY(shown.wait(60000));
+  auto* description = window.findChild<QLabel*>("modelDescription");
+  QVERIFY(description);
+
+  // A RetinaNet-style detector: its boxes are the findings, drawn as ellipsoids.
+  QSignalSpy finished(&window, &MainWindow::modelFinished);
+  QSignalSpy failed(&window, &MainWindow::modelFailed);
+  window.setModelBundle(VIGIE_TEST_MODELS "/monai/lung-detector");
+  window.runModel();
+  QVERIFY(finished.wait(180000));
+  QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+  QVERIFY(window.findingsPanel()->findingCount() > 0);
+  QVERIFY2(description->text().contains("monai-lung-nodule-ct-detection"),
+           qPrintable(description->text()));
+  window.findingsPanel()->select(0);
+  QTest::qWait(200);
+  const QImage boxes = window.viewport(SlicePlane::Axial)->grabFramebuffer();
+  window.grab().save(artefactDir() + "/vigie-monai-detector.png");
+  QVERIFY2(heatmapFraction(boxes) > 0.001, "no box drawn on the axial slice of the finding");
+  QVERIFY(!QDir(cache.path()).isEmpty());  // imported once, into the cache
+
+  // A segmentation bundle as a zip: no findings, its structure and volume said.
+  window.setModelBundle(VIGIE_TEST_MODELS "/monai/spleen-segmenter.zip");
+  window.runModel();
+  QVERIFY(finished.wait(180000));
+  QVERIFY(failed.isEmpty());
+  QCOMPARE(window.findingsPanel()->findingCount(), 0);
+  QVERIFY2(
+      description->text().contains("spleen: ") && description->text().contains(" ml segmented"),
+      qPrintable(description->text()));
+  QTest::qWait(500);  // every view redrawn with the new heatmap
+  window.grab().save(artefactDir() + "/vigie-monai-segmenter.png");
+  qunsetenv("XDG_CACHE_HOME");
 }
 
 /// Runs the fixed-weight test model on the open study and waits for it.
@@ -278,7 +331,7 @@ void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
   QVERIFY(truthFile.open(QIODevice::ReadOnly));
   const QJsonArray nodules = QJsonDocument::fromJson(truthFile.readAll())["nodules"].toArray();
   QVERIFY(!nodules.isEmpty());
-  const QJsonArray centre = nodules[0].toObject()["center_mm"].toArray();
+  const QJsonArray center = nodules[0].toObject()["center_mm"].toArray();
 
   // The resident reads blind: neither the AI nor the senior's mark shows,
   // and the model cannot run.
@@ -287,7 +340,7 @@ void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
   window.setEducationalMode(true);
   QVERIFY(showDemoCt(window));
   QCOMPARE(window.findingsPanel()->findingCount(), 0);
-  QVERIFY(window.addFinding({centre[0].toDouble(), centre[1].toDouble(), centre[2].toDouble()},
+  QVERIFY(window.addFinding({center[0].toDouble(), center[1].toDouble(), center[2].toDouble()},
                             nodules[0].toObject()["diameter_mm"].toDouble()));
   QCOMPARE(window.findingsPanel()->findingCount(), 1);
 
@@ -438,10 +491,10 @@ void MainWindowTest::showsFundusPhotographsRedFreeAndEnhanced() {
 
   viewer->setGreenChannel(true);
   const auto& redFree = viewer->shownImage();
-  const std::uint8_t* centre = redFree.pixel(384, 384);
-  QCOMPARE(centre[0], centre[1]);
-  QCOMPARE(centre[2], centre[1]);
-  QCOMPARE(centre[1], original.pixel(384, 384)[1]);
+  const std::uint8_t* center = redFree.pixel(384, 384);
+  QCOMPARE(center[0], center[1]);
+  QCOMPARE(center[2], center[1]);
+  QCOMPARE(center[1], original.pixel(384, 384)[1]);
 
   viewer->setGreenChannel(false);
   viewer->setContrastEnhanced(true);
@@ -591,14 +644,14 @@ void MainWindowTest::measuresLengthsAndRegionsAndKeepsThem() {
     window.openReviewStore(store, "dr.test");
     QVERIFY(showDemoCt(window));
     SliceViewport* axial = window.viewport(SlicePlane::Axial);
-    const QPoint centre(axial->width() / 2, axial->height() / 2);
-    const QPoint from = centre - QPoint(40, 10), to = centre + QPoint(50, 30);
+    const QPoint center(axial->width() / 2, axial->height() / 2);
+    const QPoint from = center - QPoint(40, 10), to = center + QPoint(50, 30);
     const auto a = axial->pointAt(from), b = axial->pointAt(to);
 
     // A length, drawn with the mouse as a reader does.
     window.setMeasureTool(SliceViewport::Tool::Length);
     QTest::mousePress(axial, Qt::LeftButton, {}, from);
-    QTest::mouseMove(axial, centre);
+    QTest::mouseMove(axial, center);
     QTest::mouseMove(axial, to);
     QTest::mouseRelease(axial, Qt::LeftButton, {}, to);
     QCOMPARE(window.measurementsPanel()->count(), 1);
@@ -610,9 +663,9 @@ void MainWindowTest::measuresLengthsAndRegionsAndKeepsThem() {
 
     // A circular ROI in the middle of the chest: its mean is what the voxels say.
     window.setMeasureTool(SliceViewport::Tool::CircleRoi);
-    QTest::mousePress(axial, Qt::LeftButton, {}, centre);
-    QTest::mouseMove(axial, centre + QPoint(25, 0));
-    QTest::mouseRelease(axial, Qt::LeftButton, {}, centre + QPoint(25, 0));
+    QTest::mousePress(axial, Qt::LeftButton, {}, center);
+    QTest::mouseMove(axial, center + QPoint(25, 0));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, center + QPoint(25, 0));
     QCOMPARE(window.measurementsPanel()->count(), 2);
     const auto& roi = window.measurementsPanel()->at(1);
     QCOMPARE(roi.kind, std::string("roi"));

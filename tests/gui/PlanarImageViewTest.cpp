@@ -23,7 +23,7 @@ using Images = std::vector<std::shared_ptr<const PlanarImage>>;
 
 /// A grey cine: a diagonal gradient whose level moves with the frame, so
 /// that every frame renders differently.
-std::shared_ptr<PlanarImage> greyCine(int columns, int rows, int frames) {
+std::shared_ptr<PlanarImage> grayCine(int columns, int rows, int frames) {
   auto image = std::make_shared<PlanarImage>();
   image->modality = "XA";
   image->description = "Synthetic cine";
@@ -43,13 +43,13 @@ std::shared_ptr<PlanarImage> greyCine(int columns, int rows, int frames) {
   return image;
 }
 
-std::shared_ptr<PlanarImage> colourPicture() {
+std::shared_ptr<PlanarImage> colorPicture() {
   auto image = std::make_shared<PlanarImage>();
   image->modality = "OT";
   image->description = "Secondary capture";
   image->columns = 40;
   image->rows = 30;
-  image->colour = true;
+  image->color = true;
   image->rgb.resize(image->pixelsPerFrame() * 3);
   for (std::size_t p = 0; p < image->pixelsPerFrame(); ++p) {
     image->rgb[3 * p] = 220;
@@ -78,16 +78,16 @@ bool show(PlanarImageView& view) {
 class PlanarImageViewTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
-  void playsPausesAndMeasuresAGreyCineAtTheDetector();
+  void playsPausesAndMeasuresAGrayCineAtTheDetector();
   void stepsFramesWithTheKeyboard();
-  void showsAColourImageWithoutFrameControls();
+  void showsAColorImageWithoutFrameControls();
   void measuresInPixelsWhenUncalibrated();
   void choosesAmongTheImagesOfASeries();
   void drawsNoImageWhenEmpty();
 };
 
-void PlanarImageViewTest::playsPausesAndMeasuresAGreyCineAtTheDetector() {
-  auto image = greyCine(64, 48, 3);
+void PlanarImageViewTest::playsPausesAndMeasuresAGrayCineAtTheDetector() {
+  auto image = grayCine(64, 48, 3);
   image->spacing = {0.2, 0.2, SpacingSource::Detector};
   image->frameTimeMs = 40.0;
   PlanarImageView view;
@@ -146,7 +146,7 @@ void PlanarImageViewTest::playsPausesAndMeasuresAGreyCineAtTheDetector() {
 }
 
 void PlanarImageViewTest::stepsFramesWithTheKeyboard() {
-  auto image = greyCine(32, 32, 4);
+  auto image = grayCine(32, 32, 4);
   PlanarImageView view;
   QVERIFY(show(view));
   view.setImages({image}, "Keys");
@@ -167,10 +167,10 @@ void PlanarImageViewTest::stepsFramesWithTheKeyboard() {
   QVERIFY(!view.playing());
 }
 
-void PlanarImageViewTest::showsAColourImageWithoutFrameControls() {
+void PlanarImageViewTest::showsAColorImageWithoutFrameControls() {
   PlanarImageView view;
   QVERIFY(show(view));
-  view.setImages({colourPicture()}, "Colour");
+  view.setImages({colorPicture()}, "Colour");
   QCOMPARE(view.frameCount(), 1);
   auto* slider = view.findChild<QSlider*>("planarFrameSlider");
   QVERIFY(slider);
@@ -188,15 +188,15 @@ void PlanarImageViewTest::showsAColourImageWithoutFrameControls() {
 
 void PlanarImageViewTest::measuresInPixelsWhenUncalibrated() {
   PlanarImageView view;
-  view.setImages({greyCine(100, 100, 1)}, "Uncalibrated");
+  view.setImages({grayCine(100, 100, 1)}, "Uncalibrated");
   const QString length = view.measure(QPointF(0, 0), QPointF(30, 40));
   QVERIFY2(length.endsWith("px"), qPrintable(length));
   QCOMPARE(length, QString("50 px"));
 }
 
 void PlanarImageViewTest::choosesAmongTheImagesOfASeries() {
-  auto first = greyCine(32, 32, 1);
-  auto second = greyCine(48, 32, 2);
+  auto first = grayCine(32, 32, 1);
+  auto second = grayCine(48, 32, 2);
   second->windowCenter = 50.0;
   PlanarImageView view;
   QVERIFY(show(view));
@@ -231,7 +231,7 @@ void PlanarImageViewTest::drawsNoImageWhenEmpty() {
   view.play();
   QVERIFY(!view.playing());
   QVERIFY(!view.snapshot().isNull());
-  view.setImages({greyCine(16, 16, 2)}, "Then one");
+  view.setImages({grayCine(16, 16, 2)}, "Then one");
   view.clear();
   QVERIFY(!view.hasImages());
 }

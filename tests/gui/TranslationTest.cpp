@@ -17,6 +17,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,6 +31,7 @@
 #include "PacsQueryDialog.h"
 #include "ReaderStatisticsDialog.h"
 #include "ReviewSession.h"
+#include "SliceViewport.h"
 
 using vigie::app::MainWindow;
 
@@ -48,7 +50,7 @@ struct Message {
   bool finished = false;
 };
 
-QList<Message> readCatalogue(const QString& file) {
+QList<Message> readCatalog(const QString& file) {
   QFile in(file);
   if (!in.open(QIODevice::ReadOnly)) return {};
   QList<Message> messages;
@@ -152,6 +154,19 @@ struct Scene {
     return true;
   }
 
+  /// Draws a 12.5 mm length on the axial view; returns what the status bar
+  /// says of it ("Length 12.5 mm saved").
+  QString measureALength() {
+    using vigie::core::SlicePlane;
+    const vigie::core::Vec3 at = window.viewsIntersection();
+    const int slice = window.viewport(SlicePlane::Axial)->slice();
+    if (!window.recordMeasurement({vigie::app::SliceViewport::Tool::Length, SlicePlane::Axial, at,
+                                   at + vigie::core::Vec3{12.5, 0.0, 0.0}},
+                                  slice))
+      return {};
+    return window.statusBar()->currentMessage();
+  }
+
   QStringList texts() {
     QStringList all = textsOf({&window, &query, &nodes, &statistics});
     for (const auto& row : window.findChild<vigie::app::ActionRegistry*>()->helpRows())
@@ -205,7 +220,7 @@ class TranslationTest : public QObject {
 };
 
 void TranslationTest::everyMessageIsTranslated() {
-  const QList<Message> french = readCatalogue(VIGIE_TRANSLATIONS_DIR "/vigie_fr.ts");
+  const QList<Message> french = readCatalog(VIGIE_TRANSLATIONS_DIR "/vigie_fr.ts");
   QVERIFY(french.size() > 500);
   QStringList unfinished;
   for (const Message& m : french)
@@ -223,7 +238,7 @@ void TranslationTest::everyMessageIsTranslated() {
     inTranslation.sort();
     QVERIFY2(inSource == inTranslation, qPrintable(m.source + " -> " + m.translation));
   }
-  const QList<Message> english = readCatalogue(VIGIE_TRANSLATIONS_DIR "/vigie_en.ts");
+  const QList<Message> english = readCatalog(VIGIE_TRANSLATIONS_DIR "/vigie_en.ts");
   for (const Message& m : english) QVERIFY2(m.finished, qPrintable("English: " + m.source));
 }
 
@@ -235,6 +250,8 @@ void TranslationTest::theWindowSpeaksFrench() {
     QVERIFY(scene.open(dir.filePath("en.sqlite")));
     english = scene.texts();
     QVERIFY(english.contains("File"));
+    const QString length = scene.measureALength();
+    QVERIFY2(length.contains("12.5 mm"), qPrintable(length));
     scene.window.grab().save(artefactDir() + "/vigie-en.png");
   }
   QVERIFY(vigie::app::InterfaceLanguage::install(*qApp, "fr"));
@@ -243,6 +260,9 @@ void TranslationTest::theWindowSpeaksFrench() {
     Scene scene;
     QVERIFY(scene.open(dir.filePath("fr.sqlite")));
     french = scene.texts();
+    // Numbers as French writes them, with a decimal comma.
+    const QString length = scene.measureALength();
+    QVERIFY2(length.contains("12,5 mm"), qPrintable(length));
     scene.window.showCtTab();
     QTest::qWait(300);
     scene.window.grab().save(artefactDir() + "/vigie-fr.png");
@@ -254,7 +274,7 @@ void TranslationTest::theWindowSpeaksFrench() {
   // acronyms), and each English text (placeholders as wildcards) whose
   // French differs, to recognise it were it shown untranslated.
   QList<QRegularExpression> translatedAlike, englishOnly;
-  for (const Message& m : readCatalogue(VIGIE_TRANSLATIONS_DIR "/vigie_fr.ts")) {
+  for (const Message& m : readCatalog(VIGIE_TRANSLATIONS_DIR "/vigie_fr.ts")) {
     if (shown(m.translation) == shown(m.source)) {
       translatedAlike << patternOf(m.source);
     } else if (!m.source.contains('%') || wordsAround(m.source) >= 2) {
@@ -266,12 +286,12 @@ void TranslationTest::theWindowSpeaksFrench() {
   const QSet<QString> englishTexts(english.begin(), english.end());
   for (const QString& text : french) {
     if (sameInBothLanguages(text, translatedAlike)) continue;
-    bool fromTheCatalogue = false;
+    bool fromTheCatalog = false;
     for (const auto& source : englishOnly)
-      if (source.match(text).hasMatch()) fromTheCatalogue = true;
+      if (source.match(text).hasMatch()) fromTheCatalog = true;
     // An English catalogue text shown as is, or a text no tr() ever saw
     // (the same in the English window, and not the catalogue's own).
-    if (fromTheCatalogue || englishTexts.contains(text)) leftInEnglish << text;
+    if (fromTheCatalog || englishTexts.contains(text)) leftInEnglish << text;
   }
   leftInEnglish.removeDuplicates();
   QVERIFY2(leftInEnglish.isEmpty(), qPrintable("left in English: " + leftInEnglish.join(" | ")));

@@ -358,9 +358,9 @@ TEST(Cli, ReviewDecisionsAreDurableListedAndAudited) {
   EXPECT_EQ(decisions[1]["note"], "vessel");
   EXPECT_EQ(decisions[2]["center_mm"], nlohmann::json({1.0, 2.0, 3.0}));
 
-  const CliRun noCentre =
+  const CliRun noCenter =
       runCli("review decide --study 1.2.3 --finding 1 --decision edit --reader dr.a" + store);
-  EXPECT_EQ(noCentre.exitCode, 2);
+  EXPECT_EQ(noCenter.exitCode, 2);
   const CliRun badKind =
       runCli("review decide --study 1.2.3 --finding 1 --decision maybe --reader dr.a" + store);
   EXPECT_EQ(badKind.exitCode, 2);
@@ -415,11 +415,11 @@ struct ReviewedCase {
         runCli("synth ct --out " + dir.path().string() + " --size 96x96x40 --spacing 3.75x3.75x7.5")
             .exitCode,
         0);
-    const CliRun analysed =
+    const CliRun analyzed =
         runCli("analyze " + (dir / "case_000").string() +
                " --model " VIGIE_TEST_MODELS "/blob3d-bundle --cpu --reader dr.a --out " +
                (dir / "results").string() + store);
-    EXPECT_EQ(analysed.exitCode, 0) << analysed.output;
+    EXPECT_EQ(analyzed.exitCode, 0) << analyzed.output;
     std::ifstream file(dir / "results" / "findings.json");
     const auto report = nlohmann::json::parse(file);
     studyUid = report["series"]["study_uid"];
@@ -750,7 +750,7 @@ TEST(Cli, AnalyzeChoosesTheShippedModelForPhotographsAndCtWhenNoneIsNamed) {
   EXPECT_NE(unknown.output.find("vigie-ct-nodule-synth"), std::string::npos) << unknown.output;
 }
 
-TEST(Cli, EvaluatesADrModelOnALabelledSetWithLesionMasks) {
+TEST(Cli, EvaluatesADrModelOnALabeledSetWithLesionMasks) {
   // A "real" set as users bring one: photographs, a labels CSV with referable
   // only (no grades) and an expert mask (a binary PGM with one 20-pixel
   // square "haemorrhage"; the arithmetic is checked in the unit tests).
@@ -1036,6 +1036,11 @@ TEST(Cli, ImportsMonaiBundlesAndAnalyzesWithThem) {
   EXPECT_GT(segReport["label_volume_ml"].get<double>(), 0.0);
   EXPECT_TRUE(segReport["findings"].empty());
   EXPECT_TRUE(std::filesystem::exists(dir / "segmented" / "label.nii.gz"));
+  // The label as a binary SEG a PACS shows, named and coded as the structure.
+  ASSERT_EQ(segReport["label_seg"], "label-seg.dcm");
+  const CliRun labelSeg = runCli("info " + (dir / "segmented" / "label-seg.dcm").string());
+  EXPECT_EQ(labelSeg.exitCode, 0) << labelSeg.output;
+  EXPECT_NE(labelSeg.output.find("SEG"), std::string::npos) << labelSeg.output;
   EXPECT_FALSE(std::filesystem::is_empty(dir / "cache" / "vigie" / "monai-bundles"));
 
   const CliRun refused =

@@ -95,10 +95,10 @@ def check_unpacked_cli(root, work):
            "--size", "128x128x96", "--nodules", "2")
     case = os.path.join(study, "case_000")
     result = os.path.join(work, "analysis")
-    analysed = run(cli, "analyze", case, "--out", result)
-    print(analysed.stderr, end="")
-    check(analysed.returncode == 0, "analyze without --model runs from the unpacked files")
-    check(os.path.join(models, "ct-nodule-synth") in analysed.stderr,
+    analyzed = run(cli, "analyze", case, "--out", result)
+    print(analyzed.stderr, end="")
+    check(analyzed.returncode == 0, "analyze without --model runs from the unpacked files")
+    check(os.path.join(models, "ct-nodule-synth") in analyzed.stderr,
           "it names the shipped reference model it used")
     findings_file = os.path.join(result, "findings.json")
     check(os.path.isfile(findings_file), "findings.json written")
@@ -113,9 +113,9 @@ def image_fraction(png):
     """How much of a screenshot is the mid greys of CT tissue: the views of
     a study fill a good part of the window; an empty window has almost none."""
     from PIL import Image
-    grey = Image.open(png).convert("L")
-    histogram = grey.histogram()
-    return sum(histogram[61:200]) / (grey.width * grey.height)
+    gray = Image.open(png).convert("L")
+    histogram = gray.histogram()
+    return sum(histogram[61:200]) / (gray.width * gray.height)
 
 
 def check_unpacked_gui(root, work, case):

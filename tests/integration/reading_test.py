@@ -54,9 +54,9 @@ def sha256_identity(path):
 def wilson(successes, trials):
     z = 1.959963984540054
     p = successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    center = (p + z * z / (2 * trials)) / (1 + z * z / trials)
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+    return p, max(0.0, center - half), min(1.0, center + half)
 
 
 def close(a, b, tolerance=1e-9):
@@ -271,14 +271,14 @@ def read_ct(cli, store, ct_root):
             calls[findings[1]["id"]] = ("reject", None)
         if len(findings) > 2 and truth:
             calls[findings[2]["id"]] = ("edit", truth[0]["center_mm"])
-        for fid, (kind, centre) in calls.items():
+        for fid, (kind, center) in calls.items():
             args = ["review", "decide", "--store", store, "--study", study, "--finding", str(fid),
                     "--decision", kind, "--reader", "dave"]
             if kind == "edit":
-                args += ["--center", ",".join(str(c) for c in centre)]
+                args += ["--center", ",".join(str(c) for c in center)]
             run_ok(cli, *args)
-            if centre:
-                marks.append(centre)
+            if center:
+                marks.append(center)
             expected[{"confirm": "confirmed", "reject": "rejected", "edit": "edited"}[kind]] += 1
         expected["ai"] += len(findings)
         # The last nodule, or a point far from any when the case has none.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "../../inference/src/CachingCpuAllocator.h"
+#include "../../inference/src/WindowBudget.h"
 
 using vigie::inference::internal::CachingCpuAllocator;
 
@@ -39,6 +40,56 @@ TEST(CachingCpuAllocator, HandsAFreedLargeBlockToTheNextRequestOfItsSize) {
     ASSERT_NE(small.get(), nullptr);
   }
   EXPECT_EQ(allocator.cachedBytes(), 0u);
+}
+
+TEST(CachingCpuAllocator, CountsTheLargeBlocksLiveTensorsHoldAndTheirPeak) {
+  CachingCpuAllocator& allocator = CachingCpuAllocator::instance();
+  allocator.releaseCached();  // every block new, of exactly the size asked
+  const std::size_t before = allocator.liveBytes();
+  allocator.resetPeak();
+  {
+    auto a = allocator.allocate(4 << 20);
+    {
+      auto b = allocator.allocate(2 << 20);
+      EXPECT_EQ(allocator.liveBytes(), before + (6 << 20));
+    }
+    EXPECT_EQ(allocator.liveBytes(), before + (4 << 20));  // b is back (kept, not live)
+    auto small = allocator.allocate(1000);                 // small blocks are not counted
+    EXPECT_EQ(allocator.liveBytes(), before + (4 << 20));
+  }
+  EXPECT_EQ(allocator.liveBytes(), before);
+  EXPECT_EQ(allocator.peakLiveBytes(), before + (6 << 20));
+  allocator.resetPeak();
+  EXPECT_EQ(allocator.peakLiveBytes(), before);
+}
+
+TEST(WindowBudget, ShrinksTheLongestAxisFirstAndKeepsWindowsOnTheStride) {
+  using vigie::inference::internal::capWindow;
+  using Shape = vigie::inference::internal::WindowShape;
+  // The lung bundle's window, divisor 16 x 16 x 8, overlap 0.25.
+  const Shape full{512, 512, 192};
+  EXPECT_EQ(capWindow(full, {16, 16, 8}, 0.25, 512 * 512 * 192), full);  // fits: unchanged
+  const Shape capped = capWindow(full, {16, 16, 8}, 0.25, 256 * 256 * 192);
+  EXPECT_EQ(capped, (Shape{256, 256, 192}));
+  const Shape small = capWindow(full, {16, 16, 8}, 0.25, 128 * 128 * 96);
+  EXPECT_LE(small[0] * small[1] * small[2], 128 * 128 * 96);
+  for (int a = 0; a < 3; ++a) {
+    const int d = a == 2 ? 8 : 16;
+    EXPECT_EQ(small[a] % d, 0) << a;
+    EXPECT_EQ(static_cast<std::int64_t>(small[a] * 0.75) % d, 0) << a;  // MONAI's interval
+  }
+  // Never below the floor: past it the window stays larger than asked.
+  const Shape floor = capWindow(full, {16, 16, 8}, 0.25, 1000, 64);
+  EXPECT_EQ(floor, (Shape{64, 64, 64}));
+  // An axis already under the floor keeps its size.
+  EXPECT_EQ(capWindow(Shape{512, 512, 48}, {16, 16, 8}, 0.25, 64 * 64 * 48, 64),
+            (Shape{64, 64, 48}));
+}
+
+TEST(WindowBudget, KnowsWhatMemoryTheSystemHas) {
+  const auto available = vigie::inference::internal::availableMemoryBytes();
+  ASSERT_TRUE(available.has_value());
+  EXPECT_GT(*available, std::size_t{64} << 20);
 }
 
 TEST(CachingCpuAllocator, BecomesLibTorchsCpuAllocatorOnce) {

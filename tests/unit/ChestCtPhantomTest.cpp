@@ -29,10 +29,10 @@ ChestCtPhantomOptions smallOptions(std::uint64_t seed) {
 /// Calls visit(hu) for each voxel whose centre lies between `r0` and `r1` mm
 /// of `centre`.
 template <typename Visit>
-void forEachVoxelBetween(const core::CtVolume& v, const core::Vec3& centre, double r0, double r1,
+void forEachVoxelBetween(const core::CtVolume& v, const core::Vec3& center, double r0, double r1,
                          Visit visit) {
   const auto& g = v.geometry();
-  const core::Vec3 c = g.physicalToIndex(centre);
+  const core::Vec3 c = g.physicalToIndex(center);
   const int reach = static_cast<int>(std::ceil(r1 / std::min(g.spacing.x, g.spacing.z))) + 1;
   for (int dk = -reach; dk <= reach; ++dk)
     for (int dj = -reach; dj <= reach; ++dj)
@@ -42,16 +42,16 @@ void forEachVoxelBetween(const core::CtVolume& v, const core::Vec3& centre, doub
             k >= (long)g.size.k)
           continue;
         const double d =
-            core::distance(g.indexToPhysical({double(i), double(j), double(k)}), centre);
+            core::distance(g.indexToPhysical({double(i), double(j), double(k)}), center);
         if (d >= r0 && d <= r1) visit(v.at(i, j, k));
       }
 }
 
 /// Mean HU of the voxels whose centres lie between `r0` and `r1` mm of `centre`.
-double meanWithin(const core::CtVolume& v, const core::Vec3& centre, double r0, double r1) {
+double meanWithin(const core::CtVolume& v, const core::Vec3& center, double r0, double r1) {
   double sum = 0;
   int n = 0;
-  forEachVoxelBetween(v, centre, r0, r1, [&](std::int16_t hu) {
+  forEachVoxelBetween(v, center, r0, r1, [&](std::int16_t hu) {
     sum += hu;
     ++n;
   });
@@ -102,7 +102,7 @@ TEST(ChestCtPhantom, HasAirLungsSoftTissueAndBoneInHounsfieldUnits) {
               80);  // below the diaphragm
 }
 
-TEST(ChestCtPhantom, NodulesStandOutFromTheLungAtTheirTruthCentres) {
+TEST(ChestCtPhantom, NodulesStandOutFromTheLungAtTheirTruthCenters) {
   auto phantom = ChestCtPhantomGenerator(smallOptions(4)).generate();
   ASSERT_TRUE(phantom.ok());
   const auto& nodules = phantom.value().nodules;

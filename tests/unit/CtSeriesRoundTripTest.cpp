@@ -422,14 +422,14 @@ TEST(CtVolumeLoader, CorrectsGantryTilt) {
   g.size = {64, 64, 24};
   g.spacing = {1.0, 1.0, 2.5};
   g.origin = {-32.0, -32.0, 0.0};
-  const core::Vec3 centre{3.0, 4.0, 30.0};
+  const core::Vec3 center{3.0, 4.0, 30.0};
   core::CtVolume acquired(g);
   for (std::size_t k = 0; k < g.size.k; ++k)
     for (std::size_t j = 0; j < g.size.j; ++j)
       for (std::size_t i = 0; i < g.size.i; ++i) {
         const core::Vec3 p{g.origin.x + double(i), g.origin.y + double(j) + k * 2.5 * tilt,
                            g.origin.z + k * 2.5};
-        acquired.at(i, j, k) = core::distance(p, centre) < 9.0 ? 100 : -1000;
+        acquired.at(i, j, k) = core::distance(p, center) < 9.0 ? 100 : -1000;
       }
   TestFolder dir("tilt");
   auto files = imaging::CtSeriesWriter().write(acquired, dir.path());
@@ -465,7 +465,7 @@ TEST(CtVolumeLoader, CorrectsGantryTilt) {
         }
   ASSERT_GT(count, 100);
   const core::Vec3 found = sum * (1.0 / count);
-  EXPECT_NEAR(found.x, centre.x, 0.5);
-  EXPECT_NEAR(found.y, centre.y, 0.5);  // uncorrected, it would be off by ~11 mm
-  EXPECT_NEAR(found.z, centre.z, 0.8);
+  EXPECT_NEAR(found.x, center.x, 0.5);
+  EXPECT_NEAR(found.y, center.y, 0.5);  // uncorrected, it would be off by ~11 mm
+  EXPECT_NEAR(found.z, center.z, 0.8);
 }

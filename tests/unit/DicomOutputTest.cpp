@@ -56,12 +56,12 @@ struct SourceFixture {
   }
 };
 
-core::ReviewedFinding finding(int id, core::ReviewState state, core::Vec3 centre, double diameter,
+core::ReviewedFinding finding(int id, core::ReviewState state, core::Vec3 center, double diameter,
                               std::optional<double> score) {
   core::ReviewedFinding f;
   f.id = id;
   f.state = state;
-  f.centerMm = centre;
+  f.centerMm = center;
   f.diameterMm = diameter;
   f.modelScore = score;
   f.reader = state == core::ReviewState::Pending ? "" : "dr.a";
@@ -124,21 +124,21 @@ TEST(MeasurementReport, IsATid1500ComprehensiveSrWithOneGroupPerFinding) {
   EXPECT_EQ(templateId, "1500");
   std::size_t groups = 0;
   std::vector<std::string> decisions;
-  std::vector<DSRSpatialCoordinates3DValue> centres;
+  std::vector<DSRSpatialCoordinates3DValue> centers;
   do {
     DSRContentItem& item = tree.getCurrentContentItem();
     const std::string concept = item.getConceptName().getCodeValue().c_str();
     if (concept == "125007") ++groups;
     if (concept == "decision") decisions.push_back(item.getCodeValue().getCodeValue().c_str());
     if (item.getValueType() == DSRTypes::VT_SCoord3D)
-      centres.push_back(*item.getSpatialCoordinates3DPtr());
+      centers.push_back(*item.getSpatialCoordinates3DPtr());
   } while (tree.iterate());
   EXPECT_EQ(groups, 3u);
   EXPECT_EQ(decisions, (std::vector<std::string>{"confirmed", "rejected", "added"}));
-  ASSERT_EQ(centres.size(), 3u);
-  EXPECT_EQ(centres[0].getFrameOfReferenceUID(), fx.source.frameOfReferenceUid.c_str());
+  ASSERT_EQ(centers.size(), 3u);
+  EXPECT_EQ(centers[0].getFrameOfReferenceUID(), fx.source.frameOfReferenceUid.c_str());
   Float32 x = 0, y = 0, z = 0;
-  ASSERT_TRUE(centres[0].getGraphicDataList().getItem(1, x, y, z).good());
+  ASSERT_TRUE(centers[0].getGraphicDataList().getItem(1, x, y, z).good());
   EXPECT_FLOAT_EQ(x, 1.5f);
   EXPECT_FLOAT_EQ(y, -2.0f);
   EXPECT_FLOAT_EQ(z, -4.0f);
@@ -283,6 +283,63 @@ TEST(ProbabilitySegmentation, StoresTheHeatmapAsFractionalRleFramesWhereItIsNonZ
   EXPECT_EQ(pixels[5 * 32 + 10], 255);
   EXPECT_EQ(pixels[5 * 32 + 11], 128);
   EXPECT_EQ(pixels[32 * 24 + 2 * 32 + 2], 64);
+}
+
+TEST(LabelSegmentation, WritesTheLabelAsOneBinarySegmentCodedByItsName) {
+  SourceFixture fx;
+  core::Volume<std::uint8_t> label(fx.geometry, std::uint8_t{0});
+  label.at(10, 5, 3) = 1;
+  label.at(11, 5, 3) = 1;
+  label.at(2, 2, 12) = 1;
+  const auto file = fx.dir / "label.dcm";
+  auto seg = imaging::writeLabelSegmentation(fx.source, label, "spleen", producer(), file);
+  ASSERT_TRUE(seg.ok()) << seg.error().message;
+  EXPECT_EQ(seg.value().frames, 2u);  // slices 3 and 12 only
+
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(file.c_str()).good());
+  DcmDataset* ds = format.getDataset();
+  EXPECT_EQ(stringOf(ds, DCM_SegmentationType), "BINARY");
+  EXPECT_EQ(stringOf(ds, DCM_FrameOfReferenceUID), fx.source.frameOfReferenceUid);
+  DcmItem* segment = nullptr;
+  ASSERT_TRUE(ds->findAndGetSequenceItem(DCM_SegmentSequence, segment, 0).good());
+  EXPECT_EQ(stringOf(segment, DCM_SegmentLabel), "spleen");
+  EXPECT_EQ(stringOf(segment, DCM_SegmentAlgorithmType), "AUTOMATIC");
+  DcmItem* type = nullptr;
+  ASSERT_TRUE(
+      segment->findAndGetSequenceItem(DCM_SegmentedPropertyTypeCodeSequence, type, 0).good());
+  EXPECT_EQ(stringOf(type, DCM_CodeValue), "78961009");  // SNOMED CT: spleen
+  EXPECT_EQ(stringOf(type, DCM_CodingSchemeDesignator), "SCT");
+  const Uint8* bits = nullptr;
+  ASSERT_TRUE(ds->findAndGetUint8Array(DCM_PixelData, bits).good());
+  auto bit = [&](std::size_t frame, std::size_t i, std::size_t j) {
+    const std::size_t n = frame * 32 * 24 + j * 32 + i;
+    return (bits[n / 8] >> (n % 8)) & 1;
+  };
+  EXPECT_EQ(bit(0, 10, 5), 1);
+  EXPECT_EQ(bit(0, 11, 5), 1);
+  EXPECT_EQ(bit(0, 12, 5), 0);
+  EXPECT_EQ(bit(1, 2, 2), 1);
+
+  // A word Vigie has no SNOMED code for keeps the model's word, in a private scheme.
+  auto other = imaging::writeLabelSegmentation(fx.source, label, "left adrenal gland", producer(),
+                                               fx.dir / "other.dcm");
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  DcmFileFormat otherFormat;
+  ASSERT_TRUE(otherFormat.loadFile((fx.dir / "other.dcm").c_str()).good());
+  ASSERT_TRUE(
+      otherFormat.getDataset()->findAndGetSequenceItem(DCM_SegmentSequence, segment, 0).good());
+  ASSERT_TRUE(
+      segment->findAndGetSequenceItem(DCM_SegmentedPropertyTypeCodeSequence, type, 0).good());
+  EXPECT_EQ(stringOf(type, DCM_CodingSchemeDesignator), "99VIGIE");
+  EXPECT_EQ(stringOf(type, DCM_CodeMeaning), "left adrenal gland");
+
+  const core::Volume<std::uint8_t> empty(fx.geometry, std::uint8_t{0});
+  auto none =
+      imaging::writeLabelSegmentation(fx.source, empty, "spleen", producer(), fx.dir / "none.dcm");
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("none.dcm: the label is empty"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(fx.dir / "none.dcm"));
 }
 
 TEST(Deidentifier, LeavesNoIdentifyingAttributeAndKeepsPixelsAndGeometry) {

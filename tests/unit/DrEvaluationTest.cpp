@@ -31,7 +31,7 @@ TEST(DrEvaluation, PerfectAgreementGivesKappaOneAndAucOne) {
   EXPECT_EQ(m.confusion[3][3], 1);
 }
 
-TEST(DrEvaluation, AucCountsTiesAsOneHalfAndKappaPenalisesDistantGrades) {
+TEST(DrEvaluation, AucCountsTiesAsOneHalfAndKappaPenalizesDistantGrades) {
   // Positives score 0.8 and 0.4; negatives 0.4 and 0.2: pairs (P>N) = 3 of 4
   // plus one tie -> AUC = (3 + 0.5) / 4.
   const std::vector<DrCase> cases = {drCase(2, 2, 0.8), drCase(3, 0, 0.4), drCase(0, 0, 0.4),

@@ -71,17 +71,17 @@ TEST(FundusPhantom, GradesFollowTheIcdrLesionDefinitions) {
     EXPECT_GE(count(g1, FundusLesion::Microaneurysm), 1);
     EXPECT_EQ(count(g1, FundusLesion::Haemorrhage) + count(g1, FundusLesion::HardExudate) +
                   count(g1, FundusLesion::CottonWoolSpot) +
-                  count(g1, FundusLesion::Neovascularisation),
+                  count(g1, FundusLesion::Neovascularization),
               0);
     // Moderate: more than microaneurysms, fewer than 20 haemorrhages, no new vessels.
     EXPECT_GE(count(g2, FundusLesion::Haemorrhage) + count(g2, FundusLesion::HardExudate), 1);
     EXPECT_LT(count(g2, FundusLesion::Haemorrhage), 20);
-    EXPECT_EQ(count(g2, FundusLesion::Neovascularisation), 0);
+    EXPECT_EQ(count(g2, FundusLesion::Neovascularization), 0);
     // Severe: over 20 haemorrhages (spread over the four quadrants), no new vessels.
     EXPECT_GT(count(g3, FundusLesion::Haemorrhage), 20);
-    EXPECT_EQ(count(g3, FundusLesion::Neovascularisation), 0);
+    EXPECT_EQ(count(g3, FundusLesion::Neovascularization), 0);
     // Proliferative: new vessels.
-    EXPECT_GE(count(g4, FundusLesion::Neovascularisation), 1);
+    EXPECT_GE(count(g4, FundusLesion::Neovascularization), 1);
     EXPECT_FALSE(g1.referable());
     EXPECT_TRUE(g2.referable());
     EXPECT_TRUE(g4.referable());

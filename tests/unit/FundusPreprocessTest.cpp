@@ -37,7 +37,7 @@ TEST(FundusPreprocess, FindsTheCircularFieldOfView) {
   EXPECT_NEAR(fov.y + fov.side / 2.0, 100, 2);
 }
 
-TEST(FundusPreprocess, PreparesNormalisedChannelsOfTheCroppedDisc) {
+TEST(FundusPreprocess, PreparesNormalizedChannelsOfTheCroppedDisc) {
   imaging::FundusInputSpec spec;
   spec.width = spec.height = 32;
   spec.mean = {0.5, 0.25, 0.1};
@@ -53,8 +53,8 @@ TEST(FundusPreprocess, PreparesNormalisedChannelsOfTheCroppedDisc) {
   EXPECT_NEAR(at(1, 16, 16), (100 / 255.0 - 0.25) / 0.5, 1e-4);
   EXPECT_NEAR(at(2, 16, 16), (50 / 255.0 - 0.1) / 1.0, 1e-4);
   EXPECT_NEAR(at(0, 0, 0), (0.0 - 0.5) / 0.25, 1e-4);
-  auto grey = imaging::preparePhotograph(core::Image2D(10, 10, 1), spec);
-  EXPECT_FALSE(grey.ok());
+  auto gray = imaging::preparePhotograph(core::Image2D(10, 10, 1), spec);
+  EXPECT_FALSE(gray.ok());
 }
 
 TEST(FundusPreprocess, LaysTheHeatmapBackOverTheFieldOfViewAndFindsLesions) {

@@ -40,8 +40,8 @@ core::CtVolume lungWithSpheres(const std::vector<std::pair<core::Vec3, double>>&
     for (std::size_t j = 0; j < size.j; ++j)
       for (std::size_t i = 0; i < size.i; ++i) {
         const core::Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
-        for (const auto& [centre, radius] : spheres) {
-          if (core::distance(p, centre) <= radius) v.at(i, j, k) = 40;
+        for (const auto& [center, radius] : spheres) {
+          if (core::distance(p, center) <= radius) v.at(i, j, k) = 40;
         }
       }
   return v;
@@ -178,7 +178,7 @@ TEST(InferenceSession, FindsTwoSpheresWhereTheyAre) {
   auto session = blobSession();
   ASSERT_TRUE(session.ok()) << session.error().message;
   EXPECT_EQ(session.value()->device().name, "cpu");
-  EXPECT_TRUE(session.value()->optimised());
+  EXPECT_TRUE(session.value()->optimized());
   std::size_t lastDone = 0, total = 0;
   auto heatmap = session.value()->predictHeatmap(volume, [&](std::size_t done, std::size_t all) {
     lastDone = done;
@@ -292,16 +292,16 @@ TEST(CandidateClassifier, ScoresEachCandidateFromTheCubeAroundIt) {
     if (volume.data()[o] > 0) volume.data()[o] = 400;  // bone-dense: the classifier's "yes"
   // Seven candidates (more than the batch of 3): on the sphere, in the lung,
   // at a corner (the cube mostly outside: air) and far outside the volume.
-  const std::vector<core::Vec3> centres = {sphere,
+  const std::vector<core::Vec3> centers = {sphere,
                                            {0.0, 10.0, 115.0},
                                            volume.geometry().origin,
                                            {500.0, 500.0, 500.0},
                                            sphere + core::Vec3{1.0, 1.0, 0.0},
                                            {-40.0, -30.0, 110.0},
                                            sphere};
-  auto scores = session.value()->classifyCandidates(volume, centres);
+  auto scores = session.value()->classifyCandidates(volume, centers);
   ASSERT_TRUE(scores.ok()) << scores.error().message;
-  ASSERT_EQ(scores.value().size(), centres.size());
+  ASSERT_EQ(scores.value().size(), centers.size());
   for (std::size_t n : {0u, 4u, 6u}) EXPECT_GT(scores.value()[n], 0.99) << n;
   for (std::size_t n : {1u, 2u, 3u, 5u}) EXPECT_LT(scores.value()[n], 0.01) << n;
   EXPECT_TRUE(session.value()->classifyCandidates(volume, {}).value().empty());

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "TestFolder.h"
@@ -237,13 +238,13 @@ TEST(MonaiImport, ReadsFoldersZipsAndExportedTorchScriptAndChecksTheDownload) {
 }
 
 /// A scan of air with a bright sphere (400 HU, radius `radiusMm`) at `centre` (LPS mm).
-core::CtVolume scanWithSphere(const core::VolumeGeometry& g, const core::Vec3& centre,
+core::CtVolume scanWithSphere(const core::VolumeGeometry& g, const core::Vec3& center,
                               double radiusMm, std::int16_t inside, std::int16_t outside) {
   core::CtVolume v(g, outside);
   for (std::size_t k = 0; k < g.size.k; ++k)
     for (std::size_t j = 0; j < g.size.j; ++j)
       for (std::size_t i = 0; i < g.size.i; ++i)
-        if (core::distance(g.indexToPhysical({double(i), double(j), double(k)}), centre) <=
+        if (core::distance(g.indexToPhysical({double(i), double(j), double(k)}), center) <=
             radiusMm)
           v.at(i, j, k) = inside;
   return v;
@@ -357,8 +358,9 @@ TEST(MonaiPreprocessing, MatchesAReimplementationOfMonaiVoxelByVoxel) {
 
 class MonaiRuntime : public ::testing::Test {
  protected:
-  std::unique_ptr<inference::InferenceSession> import(const std::filesystem::path& source,
-                                                      const std::string& name) {
+  std::unique_ptr<inference::InferenceSession> import(
+      const std::filesystem::path& source, const std::string& name,
+      std::optional<std::size_t> memoryBudget = std::nullopt) {
     std::vector<std::string> notes;
     inference::MonaiImportOptions options;
     options.overrides["whether_raw_luna16"] = "true";
@@ -367,6 +369,7 @@ class MonaiRuntime : public ::testing::Test {
     if (!bundle.ok()) return nullptr;
     inference::SessionOptions cpu;
     cpu.preferCpu = true;
+    cpu.memoryBudgetBytes = memoryBudget;
     auto session = inference::InferenceSession::create(bundle.value(), cpu);
     EXPECT_TRUE(session.ok()) << session.error().message;
     return session.ok() ? std::move(session.value()) : nullptr;
@@ -407,6 +410,36 @@ TEST_F(MonaiRuntime, DetectorFindsThePlantedSphereWhereverTheScanIsStored) {
   }
 }
 
+TEST_F(MonaiRuntime, DetectorShrinksItsWindowsToFitTheMemoryBudget) {
+  // One pass over this scan's 208x208x104 padded grid is what the bundle
+  // asks; 16 MB is far less than that pass takes.
+  core::VolumeGeometry geometry;
+  geometry.size = {200, 200, 100};
+  geometry.spacing = {0.703125, 0.703125, 1.25};  // the bundle's own: no resampling
+  geometry.origin = {-70, -70, -60};
+  auto roomy = import(kFixtures / "lung-detector", "roomy");
+  auto tight = import(kFixtures / "lung-detector", "tight", std::size_t{16} << 20);
+  ASSERT_TRUE(roomy && tight);
+  const auto& pixdim = tight->manifest().monai->pixdim;
+  const core::Vec3 truth = monaiGridPoint(geometry, pixdim, {100, 104, 52});
+  const auto scan = scanWithSphere(geometry, truth, 2.5, 400, -1000);
+
+  auto asked = roomy->detectBoxes(scan);
+  ASSERT_TRUE(asked.ok()) << asked.error().message;
+  EXPECT_TRUE(roomy->lastRunNotes().empty());  // the machine has room for one pass
+
+  auto fitted = tight->detectBoxes(scan);
+  ASSERT_TRUE(fitted.ok()) << fitted.error().message;
+  ASSERT_EQ(tight->lastRunNotes().size(), 1u);
+  const std::string& note = tight->lastRunNotes().front();
+  EXPECT_NE(note.find("instead of 208x208x104"), std::string::npos) << note;
+  EXPECT_NE(note.find("bytes per voxel, measured"), std::string::npos) << note;
+  // The same sphere, found where it is, through many small windows.
+  ASSERT_FALSE(fitted.value().empty());
+  EXPECT_LE(core::distance(fitted.value().front().centerMm, truth), pixdim[2]);
+  EXPECT_NEAR(fitted.value().front().score, asked.value().front().score, 1e-3);
+}
+
 TEST_F(MonaiRuntime, SegmenterLabelsTheSphereOnTheScansOwnVoxels) {
   auto session = import(kFixtures / "spleen-segmenter", "spleen");
   ASSERT_TRUE(session);
@@ -419,10 +452,10 @@ TEST_F(MonaiRuntime, SegmenterLabelsTheSphereOnTheScansOwnVoxels) {
   int variant = 0;
   for (const auto& geometry : geometries) {
     SCOPED_TRACE("scan " + std::to_string(variant++));
-    const core::Vec3 centre = geometry.indexToPhysical(
+    const core::Vec3 center = geometry.indexToPhysical(
         {geometry.size.i * 0.6, geometry.size.j * 0.45, geometry.size.k * 0.5});
     const double radius = 12.0;
-    auto scan = scanWithSphere(geometry, centre, radius, 150, 0);
+    auto scan = scanWithSphere(geometry, center, radius, 150, 0);
     auto segmented = session->segment(scan);
     ASSERT_TRUE(segmented.ok()) << segmented.error().message;
     const auto& label = segmented.value().label;
@@ -436,7 +469,7 @@ TEST_F(MonaiRuntime, SegmenterLabelsTheSphereOnTheScansOwnVoxels) {
     const double truthMl = 4.0 / 3.0 * M_PI * radius * radius * radius / 1000.0;
     EXPECT_NEAR(ml, truthMl, 0.2 * truthMl);
     EXPECT_GT(double(agree) / double(scan.voxelCount()), 0.99);
-    const core::Vec3 c = geometry.physicalToIndex(centre);
+    const core::Vec3 c = geometry.physicalToIndex(center);
     EXPECT_GT(segmented.value().probability.at(std::size_t(std::lround(c.x)),
                                                std::size_t(std::lround(c.y)),
                                                std::size_t(std::lround(c.z))),

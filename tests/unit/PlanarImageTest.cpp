@@ -26,8 +26,8 @@ namespace {
 /// A secondary capture of `frames` grey frames (16-bit unsigned, value =
 /// column + 10 * row + 100 * frame) with no Image Position (Patient);
 /// `customise` adds or changes attributes before it is saved.
-std::filesystem::path writeGreyImage(const std::filesystem::path& file, int frames,
-                                     const std::function<void(DcmDataset&)>& customise = {}) {
+std::filesystem::path writeGrayImage(const std::filesystem::path& file, int frames,
+                                     const std::function<void(DcmDataset&)>& customize = {}) {
   DcmFileFormat format;
   DcmDataset* ds = format.getDataset();
   char uid[100];
@@ -50,7 +50,7 @@ std::filesystem::path writeGreyImage(const std::filesystem::path& file, int fram
     for (int r = 0; r < 4; ++r)
       for (int c = 0; c < 6; ++c) pixels.push_back(static_cast<Uint16>(c + 10 * r + 100 * f));
   ds->putAndInsertUint16Array(DCM_PixelData, pixels.data(), pixels.size());
-  if (customise) customise(*ds);
+  if (customize) customize(*ds);
   EXPECT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
   return file;
 }
@@ -59,7 +59,7 @@ std::filesystem::path writeGreyImage(const std::filesystem::path& file, int fram
 
 TEST(PlanarImage, ReadsAMultiFrameWithoutGeometryAsACineLoop) {
   TestFolder dir("planar-cine");
-  const auto file = writeGreyImage(dir / "cine.dcm", 3, [](DcmDataset& ds) {
+  const auto file = writeGrayImage(dir / "cine.dcm", 3, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_FrameTime, "33.3");
     ds.putAndInsertString(DCM_ImagerPixelSpacing, "0.2\\0.25");
     ds.putAndInsertString(DCM_WindowCenter, "150");
@@ -69,7 +69,7 @@ TEST(PlanarImage, ReadsAMultiFrameWithoutGeometryAsACineLoop) {
   ASSERT_TRUE(image.ok()) << image.error().message;
   const auto& i = image.value();
   EXPECT_EQ(i.frames, 3);
-  EXPECT_FALSE(i.colour);
+  EXPECT_FALSE(i.color);
   EXPECT_NEAR(i.frameTimeMs, 33.3, 1e-9);
   EXPECT_EQ(i.spacing.source, imaging::SpacingSource::Detector);
   EXPECT_EQ(i.spacing.unitLabel(), "mm at the detector");
@@ -89,7 +89,7 @@ TEST(PlanarImage, ReadsAMultiFrameWithoutGeometryAsACineLoop) {
 
 TEST(PlanarImage, AppliesRescaleAndRtDoseGridScaling) {
   TestFolder dir("planar-dose");
-  const auto file = writeGreyImage(dir / "dose.dcm", 2, [](DcmDataset& ds) {
+  const auto file = writeGrayImage(dir / "dose.dcm", 2, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_Modality, "RTDOSE");
     ds.putAndInsertString(DCM_SOPClassUID, UID_RTDoseStorage);
     ds.putAndInsertString(DCM_DoseUnits, "GY");
@@ -102,7 +102,7 @@ TEST(PlanarImage, AppliesRescaleAndRtDoseGridScaling) {
   // No window in the file: the range of the values.
   EXPECT_NEAR(image.value().windowCenter, (0 + 135) * 0.001 / 2, 1e-6);
 
-  const auto ct = writeGreyImage(dir / "ct.dcm", 1, [](DcmDataset& ds) {
+  const auto ct = writeGrayImage(dir / "ct.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_Modality, "CT");
     ds.putAndInsertString(DCM_RescaleSlope, "2");
     ds.putAndInsertString(DCM_RescaleIntercept, "-1024");
@@ -116,14 +116,14 @@ TEST(PlanarImage, AppliesRescaleAndRtDoseGridScaling) {
 TEST(PlanarImage, ShowsMonochrome1AndInversePresentationDarkForHighValues) {
   TestFolder dir("planar-invert");
   auto bright = [](const imaging::PlanarImage& i) { return i.render(0).pixels.back(); };
-  const auto mono1 = writeGreyImage(dir / "m1.dcm", 1, [](DcmDataset& ds) {
+  const auto mono1 = writeGrayImage(dir / "m1.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME1");
   });
   auto inverted = imaging::loadPlanarImage(mono1);
   ASSERT_TRUE(inverted.ok());
   EXPECT_TRUE(inverted.value().inverted);
   EXPECT_EQ(bright(inverted.value()), 0);  // the highest value, drawn black
-  const auto twice = writeGreyImage(dir / "m1-inverse.dcm", 1, [](DcmDataset& ds) {
+  const auto twice = writeGrayImage(dir / "m1-inverse.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME1");
     ds.putAndInsertString(DCM_PresentationLUTShape, "INVERSE");
   });
@@ -135,7 +135,7 @@ TEST(PlanarImage, ShowsMonochrome1AndInversePresentationDarkForHighValues) {
 
 TEST(PlanarImage, ShowsAVoiLutAsAWindowOverItsRangeAndSaysSo) {
   TestFolder dir("planar-voi-lut");
-  const auto file = writeGreyImage(dir / "cr.dcm", 1, [](DcmDataset& ds) {
+  const auto file = writeGrayImage(dir / "cr.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_Modality, "CR");
     DcmItem* lut = nullptr;
     ds.findOrCreateSequenceItem(DCM_VOILUTSequence, lut, -2);
@@ -155,7 +155,7 @@ TEST(PlanarImage, ShowsAVoiLutAsAWindowOverItsRangeAndSaysSo) {
 
 TEST(PlanarImage, CalibratesUltrasoundFromItsLargestRegion) {
   TestFolder dir("planar-us");
-  const auto file = writeGreyImage(dir / "us.dcm", 1, [](DcmDataset& ds) {
+  const auto file = writeGrayImage(dir / "us.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_Modality, "US");
     auto addRegion = [&ds](Uint32 x1, Uint32 y1, double deltaCm) {
       DcmItem* region = nullptr;
@@ -178,9 +178,9 @@ TEST(PlanarImage, CalibratesUltrasoundFromItsLargestRegion) {
   EXPECT_NEAR(image.value().spacing.columnMm, 0.3, 1e-9);
 }
 
-TEST(PlanarImage, MapsPaletteColourThroughItsTables) {
+TEST(PlanarImage, MapsPaletteColorThroughItsTables) {
   TestFolder dir("planar-palette");
-  const auto file = writeGreyImage(dir / "palette.dcm", 1, [](DcmDataset& ds) {
+  const auto file = writeGrayImage(dir / "palette.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_PhotometricInterpretation, "PALETTE COLOR");
     ds.putAndInsertUint16(DCM_BitsStored, 16);
     ds.putAndInsertUint16(DCM_HighBit, 15);
@@ -204,7 +204,7 @@ TEST(PlanarImage, MapsPaletteColourThroughItsTables) {
   });
   auto image = imaging::loadPlanarImage(file);
   ASSERT_TRUE(image.ok()) << image.error().message;
-  ASSERT_TRUE(image.value().colour);
+  ASSERT_TRUE(image.value().color);
   const std::uint8_t* pixel = image.value().frameRgb(0) + 3 * (2 * 6 + 3);  // stored 23
   EXPECT_EQ(pixel[0], 23);
   EXPECT_EQ(pixel[1], 0x80);
@@ -232,7 +232,7 @@ TEST(PlanarImage, RefusesFloatPixelDataNamingTheFile) {
 
 TEST(PlanarImage, WritesNiftiAsTwoDimensionsAndTimeWithoutOrientation) {
   TestFolder dir("planar-nifti");
-  const auto file = writeGreyImage(dir / "cine.dcm", 3, [](DcmDataset& ds) {
+  const auto file = writeGrayImage(dir / "cine.dcm", 3, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_FrameTime, "40");
     ds.putAndInsertString(DCM_PixelSpacing, "0.5\\0.5");
   });

@@ -185,9 +185,9 @@ TEST_F(KeyImages, CircleEachFindingOnItsSliceAndTheQuizShowsTheSlicesBare) {
   EXPECT_TRUE(hasYellow(marked)) << "the model's finding is circled in yellow";
   // The sphere is bright in a lung window at the finding's position.
   const double scale = marked.width() / 64.0;
-  const QColor atCentre =
+  const QColor atCenter =
       marked.pixelColor(int((center.x / 0.8 + 0.5) * scale), int((center.y / 0.8 + 0.5) * scale));
-  EXPECT_GT(atCentre.lightness(), 200);
+  EXPECT_GT(atCenter.lightness(), 200);
 
   auto bare = writeCtKeyImages(volume, review, true, dir_ / "quiz");
   ASSERT_TRUE(bare.ok());

@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
 <context>
+    <name>vigie::app::CtReadingController</name>
+    <message numerus="yes">
+        <source>Axial, middle slice
+loading %n slices ...</source>
+        <translation>
+            <numerusform>Axial, middle slice
+loading %n slice ...</numerusform>
+            <numerusform>Axial, middle slice
+loading %n slices ...</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>vigie::app::CtReviewController</name>
     <message numerus="yes">
         <source>%n nodules</source>
@@ -95,19 +108,6 @@ Ran on %4 in %5 s: %n findings.
         <translation>
             <numerusform>Recorded: grade %1, ungradable by %2 at %3: %4 (%n grade in the history)</numerusform>
             <numerusform>Recorded: grade %1, ungradable by %2 at %3: %4 (%n grades in the history)</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>vigie::app::MainWindow</name>
-    <message numerus="yes">
-        <source>Axial, middle slice
-loading %n slices ...</source>
-        <translation>
-            <numerusform>Axial, middle slice
-loading %n slice ...</numerusform>
-            <numerusform>Axial, middle slice
-loading %n slices ...</numerusform>
         </translation>
     </message>
 </context>

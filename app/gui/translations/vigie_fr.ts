@@ -32,6 +32,59 @@
     </message>
 </context>
 <context>
+    <name>vigie::app::CtReadingController</name>
+    <message numerus="yes">
+        <source>Axial, middle slice
+loading %n slices ...</source>
+        <translation>
+            <numerusform>Axial, coupe médiane
+chargement de %n coupe ...</numerusform>
+            <numerusform>Axial, coupe médiane
+chargement de %n coupes ...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Window and level</source>
+        <translation>Fenêtre et niveau</translation>
+    </message>
+    <message>
+        <source> HU</source>
+        <translation> UH</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Largeur</translation>
+    </message>
+    <message>
+        <source>Level (centre)</source>
+        <translation>Niveau (centre)</translation>
+    </message>
+    <message>
+        <source>Length: left drag in a view</source>
+        <translation>Longueur : glisser (bouton gauche) dans une vue</translation>
+    </message>
+    <message>
+        <source>Circular ROI: left drag from its centre</source>
+        <translation>ROI circulaire : glisser (bouton gauche) depuis son centre</translation>
+    </message>
+    <message>
+        <source>Window/level on left drag</source>
+        <translation>Fenêtre/niveau au glisser (bouton gauche)</translation>
+    </message>
+    <message>
+        <source>The measurement was NOT saved (see Problems)</source>
+        <translation>La mesure n&apos;a PAS été enregistrée (voir Problèmes)</translation>
+    </message>
+    <message>
+        <source>Length %1 mm saved</source>
+        <translation>Longueur %1 mm enregistrée</translation>
+    </message>
+    <message>
+        <source>ROI mean %1 HU saved</source>
+        <translation>ROI : moyenne %1 UH enregistrée</translation>
+    </message>
+</context>
+<context>
     <name>vigie::app::CtReviewController</name>
     <message>
         <source>1 nodule</source>
@@ -159,6 +212,15 @@ Exécuté sur %4 en %5 s : %n anomalies.
     <message>
         <source>Your read</source>
         <translation>Votre lecture</translation>
+    </message>
+    <message>
+        <source>%1: %2 ml segmented</source>
+        <extracomment>A segmentation model&apos;s result. %1: the structure (spleen ...); %2: its volume.</extracomment>
+        <translation>%1 : %2 ml segmentés</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Structure segmentée</translation>
     </message>
 </context>
 <context>
@@ -804,16 +866,6 @@ IA &gt; Lancer le modèle de nodules (Ctrl+M).</translation>
         <source>Soft tissue</source>
         <translation>Tissus mous</translation>
     </message>
-    <message numerus="yes">
-        <source>Axial, middle slice
-loading %n slices ...</source>
-        <translation>
-            <numerusform>Axial, coupe médiane
-chargement de %n coupe ...</numerusform>
-            <numerusform>Axial, coupe médiane
-chargement de %n coupes ...</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Export: %1</source>
         <translation>Export : %1</translation>
@@ -867,10 +919,6 @@ Fichier &gt; Ouvrir un dossier (Ctrl+O).</translation>
     <message>
         <source>Images</source>
         <translation>Images</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Annuler</translation>
     </message>
     <message>
         <source>AI findings</source>
@@ -1359,48 +1407,8 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <translation>Revenir au réglage fenêtre/niveau au glisser (bouton gauche)</translation>
     </message>
     <message>
-        <source>Length: left drag in a view</source>
-        <translation>Longueur : glisser (bouton gauche) dans une vue</translation>
-    </message>
-    <message>
-        <source>Circular ROI: left drag from its centre</source>
-        <translation>ROI circulaire : glisser (bouton gauche) depuis son centre</translation>
-    </message>
-    <message>
-        <source>Window/level on left drag</source>
-        <translation>Fenêtre/niveau au glisser (bouton gauche)</translation>
-    </message>
-    <message>
-        <source>The measurement was NOT saved (see Problems)</source>
-        <translation>La mesure n&apos;a PAS été enregistrée (voir Problèmes)</translation>
-    </message>
-    <message>
-        <source>Length %1 mm saved</source>
-        <translation>Longueur %1 mm enregistrée</translation>
-    </message>
-    <message>
-        <source>ROI mean %1 HU saved</source>
-        <translation>ROI : moyenne %1 UH enregistrée</translation>
-    </message>
-    <message>
         <source>Loading %1 ...</source>
         <translation>Chargement de %1 ...</translation>
-    </message>
-    <message>
-        <source>Window and level</source>
-        <translation>Fenêtre et niveau</translation>
-    </message>
-    <message>
-        <source> HU</source>
-        <translation> UH</translation>
-    </message>
-    <message>
-        <source>Width</source>
-        <translation>Largeur</translation>
-    </message>
-    <message>
-        <source>Level (centre)</source>
-        <translation>Niveau (centre)</translation>
     </message>
     <message>
         <source>Loaded %1</source>
@@ -2188,6 +2196,13 @@ ou déposez-en un ici</translation>
         <source>I</source>
         <comment>inferior</comment>
         <translation>I</translation>
+    </message>
+</context>
+<context>
+    <name>vigie::app::StatusProgress</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
     </message>
 </context>
 <context>

@@ -372,7 +372,7 @@ core::Result<LoadedCtVolume> CtVolumeLoader::load(const DicomSeriesEntry& series
   LoadedCtVolume loaded;
   loaded.warnings = plan.warnings;
   // Every voxel is written by a decoder below: no need to zero them first.
-  loaded.volume = core::CtVolume(plan.geometry, core::Uninitialised{});
+  loaded.volume = core::CtVolume(plan.geometry, core::Uninitialized{});
   std::mutex errorMutex;
   core::Status firstError;
   std::atomic<std::size_t> done{0};

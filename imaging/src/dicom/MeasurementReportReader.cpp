@@ -25,7 +25,7 @@ struct Group {
 };
 
 /// The centre an SCOORD3D gives: its point, or the mean of its points.
-std::optional<core::Vec3> centreOf(DSRSpatialCoordinates3DValue& coordinates) {
+std::optional<core::Vec3> centerOf(DSRSpatialCoordinates3DValue& coordinates) {
   const auto& points = coordinates.getGraphicDataList();
   const std::size_t count = points.getNumberOfItems();
   if (count == 0) return std::nullopt;
@@ -39,7 +39,7 @@ std::optional<core::Vec3> centreOf(DSRSpatialCoordinates3DValue& coordinates) {
 }
 
 /// A size in mm from a NUM item in mm or cm; none for other units.
-std::optional<double> millimetres(const DSRNumericMeasurementValue& value) {
+std::optional<double> millimeters(const DSRNumericMeasurementValue& value) {
   double number = 0.0;
   std::istringstream text(value.getNumericValue().c_str());
   text.imbue(std::locale::classic());
@@ -57,12 +57,12 @@ void take(DSRContentItem& item, Group& group) {
       // The Center (DCM 111010) wins over a region the group also has.
       if (!group.center || isCode(concept, "111010", "DCM"))
         if (auto* coordinates = item.getSpatialCoordinates3DPtr())
-          if (auto centre = centreOf(*coordinates)) group.center = centre;
+          if (auto center = centerOf(*coordinates)) group.center = center;
       break;
     case DSRTypes::VT_Num:
       if (isCode(concept, "81827009", "SCT") || isCode(concept, "103339001", "DCM") ||
           isCode(concept, "G-D7FE", "SRT"))
-        if (auto size = millimetres(item.getNumericValue())) group.diameterMm = size;
+        if (auto size = millimeters(item.getNumericValue())) group.diameterMm = size;
       break;
     case DSRTypes::VT_Code:
       if (isCode(concept, "decision", "99VIGIE"))

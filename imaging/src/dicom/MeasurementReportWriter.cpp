@@ -66,12 +66,12 @@ void addFinding(TreeBuilder& b, const SourceSeries& source, const CtMeasurementR
     b.uid(kContains, CODE_DCM_SourceSeriesForSegmentation, source.seriesUid);
   }
   b.leaf(kContains, DSRTypes::VT_SCoord3D, CODE_DCM_Center, [&](DSRContentItem& i) {
-    DSRSpatialCoordinates3DValue centre(DSRTypes::GT3_Point);
-    centre.getGraphicDataList().addItem(static_cast<Float32>(f.centerMm.x),
+    DSRSpatialCoordinates3DValue center(DSRTypes::GT3_Point);
+    center.getGraphicDataList().addItem(static_cast<Float32>(f.centerMm.x),
                                         static_cast<Float32>(f.centerMm.y),
                                         static_cast<Float32>(f.centerMm.z));
-    centre.setFrameOfReferenceUID(source.frameOfReferenceUid.c_str());
-    return i.setSpatialCoordinates3D(centre);
+    center.setFrameOfReferenceUID(source.frameOfReferenceUid.c_str());
+    return i.setSpatialCoordinates3D(center);
   });
   b.num(kContains, kDiameter, f.diameterMm, CODE_UCUM_Millimeter);
   if (f.modelScore) {

@@ -12,10 +12,12 @@
 #include <dcmtk/dcmseg/segment.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "DcmtkSetup.h"
 #include "DcmtkStatus.h"
@@ -32,6 +34,61 @@ std::string decimal(double value) {
 
 core::Status check(const OFCondition& condition, const std::string& where) {
   return internal::toStatus(condition, core::ErrorCode::Internal, where);
+}
+
+/// A coded concept: value, coding scheme, meaning (DICOM's code triplet).
+struct Code {
+  std::string value, scheme, meaning;
+};
+
+/// What a segment is: its category and type, and where in the body.
+struct SegmentCoding {
+  Code category, type;
+  std::optional<Code> region;
+};
+
+const Code kAnatomicalStructure{"91723000", "SCT", "Anatomical Structure"};
+const Code kAlteredStructure{"49755003", "SCT", "Morphologically Altered Structure"};
+
+SegmentCoding noduleCoding() {
+  return {kAlteredStructure, {"27925004", "SCT", "Nodule"}, Code{"39607008", "SCT", "Lung"}};
+}
+
+/// The structure a segmentation model's label names, coded with SNOMED CT
+/// where Vigie knows the word (the organs and lesions of MONAI's CT
+/// bundles); any other name gets a code of Vigie's own private scheme
+/// (99VIGIE, as DICOM allows) that keeps the model's word as its meaning.
+SegmentCoding labelCoding(const std::string& name) {
+  struct Known {
+    const char* word;
+    Code category, type;
+  };
+  static const Known known[] = {
+      {"spleen", kAnatomicalStructure, {"78961009", "SCT", "Spleen"}},
+      {"liver", kAnatomicalStructure, {"10200004", "SCT", "Liver"}},
+      {"kidney", kAnatomicalStructure, {"64033007", "SCT", "Kidney"}},
+      {"pancreas", kAnatomicalStructure, {"15776009", "SCT", "Pancreas"}},
+      {"lung", kAnatomicalStructure, {"39607008", "SCT", "Lung"}},
+      {"heart", kAnatomicalStructure, {"80891009", "SCT", "Heart"}},
+      {"nodule", kAlteredStructure, {"27925004", "SCT", "Nodule"}},
+      {"tumor", kAlteredStructure, {"108369006", "SCT", "Neoplasm"}},
+      {"tumour", kAlteredStructure, {"108369006", "SCT", "Neoplasm"}},
+  };
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const Known& k : known) {
+    if (lower == k.word) return {k.category, k.type, std::nullopt};
+  }
+  // A code value is at most 16 characters; the meaning keeps the whole word.
+  std::string value;
+  for (char c : lower) {
+    if (std::isalnum(static_cast<unsigned char>(c)) && value.size() < 16) value += c;
+  }
+  if (value.empty()) value = "label";
+  return {{"segment", "99VIGIE", "Segmented structure"},
+          {value, "99VIGIE", name.empty() ? "Label" : name},
+          std::nullopt};
 }
 
 /// One frame of a segment: the source slice it lies on and its pixels.
@@ -81,12 +138,15 @@ class SegmentationBuilder {
 
   core::Result<Uint16> addSegment(const std::string& label, DcmSegTypes::E_SegmentAlgoType type,
                                   const std::string& algorithm, const std::string& trackingId,
-                                  const std::string& trackingUid) {
+                                  const std::string& trackingUid,
+                                  const SegmentCoding& coding = noduleCoding()) {
     DcmSegment* raw = nullptr;
-    CodeSequenceMacro category("49755003", "SCT", "Morphologically Altered Structure");
-    CodeSequenceMacro nodule("27925004", "SCT", "Nodule");
+    CodeSequenceMacro category(coding.category.value.c_str(), coding.category.scheme.c_str(),
+                               coding.category.meaning.c_str());
+    CodeSequenceMacro what(coding.type.value.c_str(), coding.type.scheme.c_str(),
+                           coding.type.meaning.c_str());
     auto status =
-        check(DcmSegment::create(raw, label.c_str(), category, nodule, type, algorithm.c_str()),
+        check(DcmSegment::create(raw, label.c_str(), category, what, type, algorithm.c_str()),
               where_ + ": segment '" + label + "'");
     std::unique_ptr<DcmSegment> segment(raw);
     if (!status.ok()) return status.error();
@@ -96,8 +156,11 @@ class SegmentationBuilder {
         status = check(segment->setTrackingUID(trackingUid.c_str()), where_ + ": tracking UID");
       if (!status.ok()) return status.error();
     }
-    CodeSequenceMacro lung("39607008", "SCT", "Lung");
-    segment->getGeneralAnatomyCode().getAnatomicRegion() = lung;
+    if (coding.region) {
+      segment->getGeneralAnatomyCode().getAnatomicRegion() =
+          CodeSequenceMacro(coding.region->value.c_str(), coding.region->scheme.c_str(),
+                            coding.region->meaning.c_str());
+    }
     if (type != DcmSegTypes::SAT_MANUAL) {
       auto& algo = segment->getSegmentationAlgorithmIdentification();
       algo.getAlgorithmFamilyCode() = CodeSequenceMacro("123110", "DCM", "Artificial Intelligence");
@@ -220,14 +283,14 @@ class SegmentationBuilder {
 };
 
 /// The frames of a sphere on the source grid, one per slice it touches.
-std::vector<Frame> sphereFrames(const core::VolumeGeometry& g, const core::Vec3& centreMm,
+std::vector<Frame> sphereFrames(const core::VolumeGeometry& g, const core::Vec3& centerMm,
                                 double diameterMm) {
   const double radius = std::max(diameterMm / 2.0, 0.5 * g.spacing.x);
-  const core::Vec3 c = g.physicalToIndex(centreMm);
+  const core::Vec3 c = g.physicalToIndex(centerMm);
   const double ri = radius / g.spacing.x, rj = radius / g.spacing.y, rk = radius / g.spacing.z;
-  auto range = [](double centre, double r, std::size_t n) {
-    const double lo = std::max(0.0, std::ceil(centre - r));
-    const double hi = std::min(static_cast<double>(n) - 1.0, std::floor(centre + r));
+  auto range = [](double center, double r, std::size_t n) {
+    const double lo = std::max(0.0, std::ceil(center - r));
+    const double hi = std::min(static_cast<double>(n) - 1.0, std::floor(center + r));
     return std::pair<long, long>(static_cast<long>(lo), static_cast<long>(hi));
   };
   const auto [i0, i1] = range(c.x, ri, g.size.i);
@@ -250,6 +313,26 @@ std::vector<Frame> sphereFrames(const core::VolumeGeometry& g, const core::Vec3&
     if (any) frames.push_back(std::move(frame));
   }
   return frames;
+}
+
+/// Adds a frame for each source slice where `pixelOf` (a voxel -> the SEG's
+/// pixel) gives anything but 0; a slice the segment does not touch has none.
+template <typename Voxel, typename PixelOf>
+core::Status addSliceFrames(SegmentationBuilder& builder, Uint16 segment,
+                            const core::Volume<Voxel>& volume, PixelOf pixelOf) {
+  const std::size_t plane = volume.size().i * volume.size().j;
+  for (std::size_t k = 0; k < volume.size().k; ++k) {
+    Frame frame{k, std::vector<Uint8>(plane, 0)};
+    bool any = false;
+    const Voxel* p = volume.slice(k);
+    for (std::size_t n = 0; n < plane; ++n) {
+      frame.pixels[n] = pixelOf(p[n]);
+      any = any || frame.pixels[n] != 0;
+    }
+    if (!any) continue;
+    if (auto status = builder.addFrame(segment, frame); !status.ok()) return status;
+  }
+  return {};
 }
 
 core::Status checkSource(const SourceSeries& source, const std::string& where) {
@@ -321,25 +404,44 @@ core::Result<WrittenSegmentation> writeProbabilitySegmentation(const SourceSerie
   auto number = builder.addSegment("Nodule probability", DcmSegTypes::SAT_AUTOMATIC,
                                    producer.modelId, "", "");
   if (!number.ok()) return number.error();
-  const std::size_t plane = source.geometry.size.i * source.geometry.size.j;
-  for (std::size_t k = 0; k < source.geometry.size.k; ++k) {
-    Frame frame{k, std::vector<Uint8>(plane, 0)};
-    bool any = false;
-    const float* p = heatmap.slice(k);
-    for (std::size_t n = 0; n < plane; ++n) {
-      const float value = std::clamp(p[n], 0.0f, 1.0f) * 255.0f + 0.5f;
-      frame.pixels[n] = static_cast<Uint8>(value);
-      any = any || frame.pixels[n] != 0;
-    }
-    if (!any) continue;
-    status = builder.addFrame(number.value(), frame);
-    if (!status.ok()) return status.error();
-  }
+  status = addSliceFrames(builder, number.value(), heatmap, [](float p) {
+    return static_cast<Uint8>(std::clamp(p, 0.0f, 1.0f) * 255.0f + 0.5f);
+  });
+  if (!status.ok()) return status.error();
   if (builder.frames() == 0) {
     return core::makeError(core::ErrorCode::InvalidArgument,
                            where + ": the heatmap stays below 1/255 everywhere; nothing to write");
   }
   return builder.save(file, EXS_RLELossless);
+}
+
+core::Result<WrittenSegmentation> writeLabelSegmentation(const SourceSeries& source,
+                                                         const core::Volume<std::uint8_t>& label,
+                                                         const std::string& labelName,
+                                                         const ProducerIdentity& producer,
+                                                         const std::filesystem::path& file) {
+  internal::ensureDcmtkReady();
+  const std::string where = file.string();
+  if (auto s = checkSource(source, where); !s.ok()) return s.error();
+  if (!(label.size() == source.geometry.size)) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           where + ": the label is not on the source series' grid");
+  }
+  const std::string name = labelName.empty() ? "Label" : labelName;
+  SegmentationBuilder builder(source, producer, where);
+  auto status = builder.create(false, "LABEL", "Vigie model label: " + name);
+  if (!status.ok()) return status.error();
+  auto number = builder.addSegment(name, DcmSegTypes::SAT_AUTOMATIC, producer.modelId, "", "",
+                                   labelCoding(labelName));
+  if (!number.ok()) return number.error();
+  status = addSliceFrames(builder, number.value(), label,
+                          [](std::uint8_t p) { return static_cast<Uint8>(p != 0 ? 1 : 0); });
+  if (!status.ok()) return status.error();
+  if (builder.frames() == 0) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           where + ": the label is empty; nothing to write");
+  }
+  return builder.save(file, EXS_LittleEndianExplicit);
 }
 
 }  // namespace vigie::imaging

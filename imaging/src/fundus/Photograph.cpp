@@ -37,10 +37,10 @@ core::Result<core::Image2D> readDicomPhotograph(const std::filesystem::path& fil
   core::Image2D rgb(width, height, 3);
   if (image.isMonochrome()) {
     image.setMinMaxWindow();
-    const auto* grey = static_cast<const Uint8*>(image.getOutputData(8));
-    if (!grey) return core::makeError(core::ErrorCode::ParseError, file.string() + ": no pixels");
+    const auto* gray = static_cast<const Uint8*>(image.getOutputData(8));
+    if (!gray) return core::makeError(core::ErrorCode::ParseError, file.string() + ": no pixels");
     for (std::size_t n = 0; n < static_cast<std::size_t>(width) * height; ++n)
-      std::fill_n(rgb.pixels.data() + 3 * n, 3, grey[n]);
+      std::fill_n(rgb.pixels.data() + 3 * n, 3, gray[n]);
     return rgb;
   }
   const auto* data = static_cast<const Uint8*>(image.getOutputData(8, 0, 0));  // interleaved

@@ -21,12 +21,12 @@ core::Status writeCurvePlot(const CurvePlot& plot, const std::filesystem::path& 
     return kHeight - kBottom -
            static_cast<int>((y - plot.yMin) / (plot.yMax - plot.yMin) * (kHeight - kTop - kBottom));
   };
-  const cv::Scalar grey(200, 200, 200), black(0, 0, 0), blue(180, 90, 20), red(40, 40, 220);
+  const cv::Scalar gray(200, 200, 200), black(0, 0, 0), blue(180, 90, 20), red(40, 40, 220);
   const int font = cv::FONT_HERSHEY_SIMPLEX;
   // Grid and tick labels.
   for (int t = 0; t <= 5; ++t) {
     const double y = plot.yMin + t * (plot.yMax - plot.yMin) / 5;
-    cv::line(image, {kLeft, yOf(y)}, {kWidth - kRight, yOf(y)}, grey, 1);
+    cv::line(image, {kLeft, yOf(y)}, {kWidth - kRight, yOf(y)}, gray, 1);
     char label[16];
     std::snprintf(label, sizeof label, "%.1f", y);
     cv::putText(image, label, {kLeft - 40, yOf(y) + 5}, font, 0.45, black, 1, cv::LINE_AA);
@@ -38,7 +38,7 @@ core::Status writeCurvePlot(const CurvePlot& plot, const std::filesystem::path& 
     for (int t = 0; t <= 5; ++t) xTicks.push_back(plot.xMin + t * (plot.xMax - plot.xMin) / 5);
   }
   for (double x : xTicks) {
-    cv::line(image, {xOf(x), kTop}, {xOf(x), kHeight - kBottom}, grey, 1);
+    cv::line(image, {xOf(x), kTop}, {xOf(x), kHeight - kBottom}, gray, 1);
     char label[16];
     std::snprintf(label, sizeof label, x < 1 && plot.logX ? "1/%g" : "%g",
                   x < 1 && plot.logX ? 1 / x : x);
@@ -46,11 +46,11 @@ core::Status writeCurvePlot(const CurvePlot& plot, const std::filesystem::path& 
                 cv::LINE_AA);
   }
   cv::rectangle(image, {kLeft, kTop}, {kWidth - kRight, kHeight - kBottom}, black, 1);
-  const cv::Scalar darkGrey(150, 150, 150);
+  const cv::Scalar darkGray(150, 150, 150);
   for (std::size_t i = 1; i < plot.reference.size(); ++i) {
     const auto& a = plot.reference[i - 1];
     const auto& b = plot.reference[i];
-    cv::line(image, {xOf(a.first), yOf(a.second)}, {xOf(b.first), yOf(b.second)}, darkGrey, 1,
+    cv::line(image, {xOf(a.first), yOf(a.second)}, {xOf(b.first), yOf(b.second)}, darkGray, 1,
              cv::LINE_AA);
   }
   // The curve, as a step function through the points.

@@ -223,8 +223,8 @@ core::Status writeNiftiPlanar(const PlanarImage& image, const std::filesystem::p
   h.dim[3] = 1;
   h.dim[4] = static_cast<std::int16_t>(image.frames);
   h.dim[5] = h.dim[6] = h.dim[7] = 1;
-  h.datatype = image.colour ? kDatatypeRgb24 : kDatatypeFloat32;
-  h.bitpix = image.colour ? 24 : 32;
+  h.datatype = image.color ? kDatatypeRgb24 : kDatatypeFloat32;
+  h.bitpix = image.color ? 24 : 32;
   h.pixdim[0] = 1.0f;
   const bool mm = image.spacing.calibrated();
   h.pixdim[1] = static_cast<float>(mm ? image.spacing.columnMm : 1.0);
@@ -237,9 +237,9 @@ core::Status writeNiftiPlanar(const PlanarImage& image, const std::filesystem::p
   h.sformCode = 0;
   std::snprintf(h.descrip, sizeof h.descrip, "Vigie 2D, no patient geometry; spacing %s",
                 image.spacing.unitLabel().c_str());
-  const void* data = image.colour ? static_cast<const void*>(image.rgb.data())
-                                  : static_cast<const void*>(image.values.data());
-  const std::size_t bytes = image.colour ? image.rgb.size() : image.values.size() * sizeof(float);
+  const void* data = image.color ? static_cast<const void*>(image.rgb.data())
+                                 : static_cast<const void*>(image.values.data());
+  const std::size_t bytes = image.color ? image.rgb.size() : image.values.size() * sizeof(float);
   return writeNiftiFile(h, data, bytes, file);
 }
 

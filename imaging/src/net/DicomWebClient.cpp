@@ -30,12 +30,12 @@ constexpr std::size_t kMaxJsonBytes = 64u << 20;
 /// stays small and a failure names a small batch.
 constexpr std::size_t kFilesPerStore = 64;
 
-void initialiseCurlOnce() {
-  static const bool initialised = [] {
+void initializeCurlOnce() {
+  static const bool initialized = [] {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     return true;
   }();
-  (void)initialised;
+  (void)initialized;
 }
 
 /// A boundary no DICOM file is likely to hold.
@@ -90,7 +90,7 @@ int checkCancel(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 class HttpRequest {
  public:
   HttpRequest(const DicomWebNode& node, const std::string& url) : node_(node), url_(url) {
-    initialiseCurlOnce();
+    initializeCurlOnce();
     curl_ = curl_easy_init();
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
@@ -207,7 +207,7 @@ PacsMatch matchOf(const nlohmann::json& object) {
 
 /// `text` %-encoded for a URL's query.
 std::string escape(const std::string& text) {
-  initialiseCurlOnce();
+  initializeCurlOnce();
   char* escaped = curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size()));
   std::string result = escaped ? escaped : "";
   curl_free(escaped);

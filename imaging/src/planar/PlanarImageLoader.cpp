@@ -11,7 +11,7 @@
 #include <limits>
 
 #include "../dicom/DcmtkSetup.h"
-#include "ColourPixels.h"
+#include "ColorPixels.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
 #include "vigie/imaging/dicom/PlanarImage.h"
 
@@ -101,7 +101,7 @@ PlanarSpacing spacingOf(DcmDataset* ds, std::vector<std::string>& notes) {
   }
   DcmSequenceOfItems* regions = nullptr;
   if (ds->findAndGetSequence(DCM_SequenceOfUltrasoundRegions, regions).good() && regions) {
-    constexpr Uint16 kCentimetres = 3;
+    constexpr Uint16 kCentimeters = 3;
     double bestArea = 0;
     for (unsigned long r = 0; r < regions->card(); ++r) {
       DcmItem* region = regions->getItem(r);
@@ -115,7 +115,7 @@ PlanarSpacing spacingOf(DcmDataset* ds, std::vector<std::string>& notes) {
       region->findAndGetUint32(DCM_RegionLocationMaxX1, x1);
       region->findAndGetUint32(DCM_RegionLocationMaxY1, y1);
       const double area = (double(x1) - x0) * (double(y1) - y0);
-      if (unitsX == kCentimetres && unitsY == kCentimetres &&
+      if (unitsX == kCentimeters && unitsY == kCentimeters &&
           doubleOf(region, DCM_PhysicalDeltaX, dx) && doubleOf(region, DCM_PhysicalDeltaY, dy) &&
           dx > 0 && dy > 0 && area > bestArea) {
         bestArea = area;
@@ -186,7 +186,7 @@ SampleReader samplesOf(const DecodedPixels& d) {
           d.pixelRepresentation == 1};
 }
 
-void fillGrey(const DecodedPixels& d, const ModalityTransform& t, PlanarImage& image) {
+void fillGray(const DecodedPixels& d, const ModalityTransform& t, PlanarImage& image) {
   const SampleReader sample = samplesOf(d);
   image.values.resize(image.pixelsPerFrame() * static_cast<std::size_t>(image.frames));
   for (std::size_t p = 0; p < image.values.size(); ++p)
@@ -269,13 +269,13 @@ core::Result<PlanarImage> loadUnguarded(const std::filesystem::path& file) {
     }
     const ModalityTransform transform = modalityTransformOf(ds, image.modality, image.notes);
     image.units = transform.units;
-    fillGrey(d, transform, image);
+    fillGray(d, transform, image);
     chooseWindow(ds, image);
     image.inverted = d.photometric == "MONOCHROME1";
     if (stringOf(ds, DCM_PresentationLUTShape) == "INVERSE") image.inverted = !image.inverted;
     return image;
   }
-  image.colour = true;
+  image.color = true;
   auto rgb = internal::toRgb8(d, *ds, where);
   if (!rgb.ok()) return rgb.error();
   image.rgb = std::move(rgb.value());

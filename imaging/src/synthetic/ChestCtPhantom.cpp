@@ -174,7 +174,7 @@ class PhantomBuilder {
     drawVessels();
     ChestCtPhantom phantom;
     phantom.nodules = insertNodules();
-    phantom.volume = addNoiseAndQuantise();
+    phantom.volume = addNoiseAndQuantize();
     return phantom;
   }
 
@@ -214,14 +214,14 @@ class PhantomBuilder {
     const int count = rng.uniformInt(50, 400);
     const double zLow = thorax_.zAt(0.0), zHigh = thorax_.zAt(1.0);
     for (int n = 0; n < count; ++n) {
-      const Vec3 centre = randomLungPoint(rng);
+      const Vec3 center = randomLungPoint(rng);
       const double radius = rng.uniform(2.0, 9.0);
-      const double height = (centre.z - zLow) / std::max(zHigh - zLow, 1.0);
+      const double height = (center.z - zLow) / std::max(zHigh - zLow, 1.0);
       if (!rng.chance(0.25 + 0.75 * height)) continue;
       const Vec3 reach{radius + voxelSize_, radius + voxelSize_, radius + voxelSize_};
-      canvas_.forEachVoxelIn(centre - reach, centre + reach, [&](std::size_t o, const Vec3& p) {
+      canvas_.forEachVoxelIn(center - reach, center + reach, [&](std::size_t o, const Vec3& p) {
         if (canvas_.tissue[o] != internal::kLung) return;
-        const double c = coverage(distance(p, centre), radius, voxelSize_);
+        const double c = coverage(distance(p, center), radius, voxelSize_);
         if (c <= 0.0) return;
         canvas_.hu[o] =
             std::min(canvas_.hu[o], static_cast<float>(canvas_.hu[o] * (1 - c) - 985.0 * c));
@@ -571,7 +571,7 @@ class PhantomBuilder {
     return nodules;
   }
 
-  core::CtVolume addNoiseAndQuantise() {
+  core::CtVolume addNoiseAndQuantize() {
     const auto& g = canvas_.geometry;
     core::CtVolume volume(g);
     const double sd = options_.noiseSdHu;

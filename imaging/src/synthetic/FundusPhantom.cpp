@@ -23,7 +23,7 @@ const char* toString(FundusLesion lesion) {
       return "hard_exudate";
     case FundusLesion::CottonWoolSpot:
       return "cotton_wool_spot";
-    case FundusLesion::Neovascularisation:
+    case FundusLesion::Neovascularization:
       return "neovascularisation";
   }
   return "none";
@@ -71,15 +71,15 @@ class FundusPainter {
         rng_(core::SeededRandom::derive(options.seed, 0xF0)),
         image_(size_, size_, CV_32FC3),
         mask_(size_, size_, CV_8UC1, cv::Scalar(0)) {
-    centre_ = cv::Point2d(0.5 * size_, 0.5 * size_);
+    center_ = cv::Point2d(0.5 * size_, 0.5 * size_);
     fovRadius_ = 0.46 * size_;
     rightEye_ = rng_.chance(0.5);
     const double side =
         rightEye_ ? 1.0 : -1.0;  // the disc is nasal: right of centre for a right eye
-    disc_ = centre_ +
+    disc_ = center_ +
             cv::Point2d(side * rng_.uniform(0.25, 0.29) * size_, rng_.uniform(-0.03, 0.03) * size_);
     discRadius_ = rng_.uniform(0.065, 0.08) * size_;
-    macula_ = centre_ + cv::Point2d(-side * rng_.uniform(0.02, 0.05) * size_,
+    macula_ = center_ + cv::Point2d(-side * rng_.uniform(0.02, 0.05) * size_,
                                     rng_.uniform(-0.02, 0.02) * size_);
   }
 
@@ -101,7 +101,7 @@ class FundusPainter {
 
  private:
   double distanceToFovEdge(const cv::Point2d& p) const {
-    return fovRadius_ - cv::norm(p - centre_);
+    return fovRadius_ - cv::norm(p - center_);
   }
 
   void paintBackground() {
@@ -120,7 +120,7 @@ class FundusPainter {
     for (int y = 0; y < size_; ++y) {
       for (int x = 0; x < size_; ++x) {
         const cv::Point2d p(x, y);
-        const double r = cv::norm(p - centre_) / fovRadius_;
+        const double r = cv::norm(p - center_) / fovRadius_;
         const double vignette = 1.0 - 0.45 * std::pow(std::min(r, 1.0), 2.5);
         const double dm2 = std::pow(cv::norm(p - macula_), 2);
         const double macula = 1.0 - 0.32 * std::exp(-dm2 / (2 * maculaSigma * maculaSigma)) -
@@ -172,7 +172,7 @@ class FundusPainter {
     blendLayer(arteries, cv::Vec3f(165, 45, 28), 0.75);
   }
 
-  void blendLayer(const cv::Mat& layer, const cv::Vec3f& colour, double strength) {
+  void blendLayer(const cv::Mat& layer, const cv::Vec3f& color, double strength) {
     for (int y = 0; y < size_; ++y) {
       for (int x = 0; x < size_; ++x) {
         const float a = static_cast<float>(std::min(1.0, layer.at<float>(y, x) * strength));
@@ -180,7 +180,7 @@ class FundusPainter {
         cv::Vec3f& px = image_.at<cv::Vec3f>(y, x);
         // Darken towards the vessel colour in proportion to the local brightness.
         const float light = std::min(1.2f, (px[0] + 1) / 200.0f);
-        px = px * (1 - a) + colour * (a * light);
+        px = px * (1 - a) + color * (a * light);
       }
     }
   }
@@ -210,13 +210,13 @@ class FundusPainter {
       const double angle =
           quadrant >= 0 ? (quadrant + rng_.uniform()) * kPi / 2 : rng_.uniform(0, 2 * kPi);
       const double r = std::sqrt(rng_.uniform(0.0, 1.0)) * (fovRadius_ - margin);
-      const cv::Point2d p = centre_ + r * cv::Point2d(std::cos(angle), std::sin(angle));
+      const cv::Point2d p = center_ + r * cv::Point2d(std::cos(angle), std::sin(angle));
       if (cv::norm(p - disc_) > discRadius_ * 1.5) return p;
     }
     return macula_;
   }
 
-  void stamp(FundusLesion kind, const cv::Point2d& p, double radius, const cv::Vec3f& colour,
+  void stamp(FundusLesion kind, const cv::Point2d& p, double radius, const cv::Vec3f& color,
              double blurSigma, double opacity, bool irregular) {
     const int pad = static_cast<int>(std::ceil(radius * 2 + 3 * blurSigma)) + 2;
     cv::Mat shape(2 * pad + 1, 2 * pad + 1, CV_32FC1, cv::Scalar(0));
@@ -245,7 +245,7 @@ class FundusPainter {
         if (a <= 0.02f) continue;
         cv::Vec3f& px = image_.at<cv::Vec3f>(gy, gx);
         const float light = std::min(1.2f, (px[0] + 1) / 190.0f);
-        px = px * (1 - a) + colour * (a * light);
+        px = px * (1 - a) + color * (a * light);
         if (a > 0.3f) mask_.at<std::uint8_t>(gy, gx) = static_cast<std::uint8_t>(kind);
       }
     }
@@ -269,7 +269,7 @@ class FundusPainter {
       for (int x = 0; x < size_; ++x)
         if (layer.at<float>(y, x) > 0.3f)
           mask_.at<std::uint8_t>(y, x) =
-              static_cast<std::uint8_t>(FundusLesion::Neovascularisation);
+              static_cast<std::uint8_t>(FundusLesion::Neovascularization);
     blendLayer(layer, cv::Vec3f(150, 30, 25), 0.9);
   }
 
@@ -286,7 +286,7 @@ class FundusPainter {
                                                                       rng_.normal(0, discRadius_))
                                                 : lesionSite(0.1 * s);
       paintNeovascularTuft(site);
-      ++count(FundusLesion::Neovascularisation);
+      ++count(FundusLesion::Neovascularization);
     }
     for (int n = drawCount(plan.cottonWool); n > 0; --n) {
       stamp(FundusLesion::CottonWoolSpot, lesionSite(0.15 * s), rng_.uniform(0.012, 0.022) * s,
@@ -361,7 +361,7 @@ class FundusPainter {
   core::SeededRandom rng_;
   cv::Mat image_;
   cv::Mat mask_;
-  cv::Point2d centre_;
+  cv::Point2d center_;
   double fovRadius_ = 0;
   bool rightEye_ = true;
   cv::Point2d disc_;

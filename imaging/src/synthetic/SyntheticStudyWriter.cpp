@@ -90,7 +90,7 @@ core::Result<std::vector<FundusSetEntry>> writeSyntheticFundusSet(
                                  {"2", toString(FundusLesion::Haemorrhage)},
                                  {"3", toString(FundusLesion::HardExudate)},
                                  {"4", toString(FundusLesion::CottonWoolSpot)},
-                                 {"5", toString(FundusLesion::Neovascularisation)}};
+                                 {"5", toString(FundusLesion::Neovascularization)}};
   truth["images"] = nlohmann::json::array();
 
   std::vector<FundusSetEntry> entries;

@@ -10,7 +10,7 @@
 namespace vigie::core {
 
 /// Tag: make a Volume whose voxels the caller will all overwrite.
-struct Uninitialised {};
+struct Uninitialized {};
 
 /// One contiguous voxel buffer plus its geometry. Index order is i fastest,
 /// then j, then k (x-major, as DICOM rows and ITK/VTK buffers are laid out),
@@ -26,7 +26,7 @@ class Volume {
       : geometry_(geometry), voxels_(geometry.size.voxelCount(), fill) {}
   /// Voxels left unset, for a producer that writes every one of them (a
   /// loader): no time spent zeroing memory that is overwritten next.
-  Volume(const VolumeGeometry& geometry, Uninitialised)
+  Volume(const VolumeGeometry& geometry, Uninitialized)
       : geometry_(geometry), voxels_(geometry.size.voxelCount()) {}
 
   Volume(Volume&&) noexcept = default;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "vigie/core/Result.h"
@@ -19,6 +20,11 @@ struct SessionOptions {
   int cpuThreads = 0;             ///< LibTorch intra-op threads; 0 keeps the default
   std::optional<double> overlap;  ///< overrides the manifest's sliding-window overlap
   std::optional<int> batchSize;   ///< overrides the manifest's windows per batch
+  /// Memory a MONAI detector's windows may take on the CPU; without it, half
+  /// of what the system has available when the run starts. A run measures
+  /// its network's bytes per voxel on a small window first, then shrinks the
+  /// bundle's window (and batch) until they fit (lastRunNotes says so).
+  std::optional<std::size_t> memoryBudgetBytes;
 };
 
 /// Called with (windows done, windows in total), from the calling thread.
@@ -91,7 +97,7 @@ class InferenceSession {
   const ComputeDevice& device() const;
   /// Whether the model could be frozen and optimised for inference (conv/batch-norm
   /// folding, oneDNN on the CPU); models that cannot be still run, more slowly.
-  bool optimised() const;
+  bool optimized() const;
 
   /// 3D sliding-window inference over a CT volume that is already at the
   /// manifest's spacing: HU are clipped and normalised as the manifest says,
@@ -117,10 +123,14 @@ class InferenceSession {
                                            const InferenceProgress& progress = {},
                                            const std::atomic<bool>* cancel = nullptr);
 
+  /// What the last run decided on its own and a reader of its results
+  /// should know (e.g. windows shrunk to fit the memory budget); empty when
+  /// it ran as the bundle says.
+  const std::vector<std::string>& lastRunNotes() const;
   /// Whether the model has a second stage that rescores candidates.
   bool hasCandidateClassifier() const;
 
-  /// The candidate classifier's probability (0..1) that each of `centresMm`
+  /// The candidate classifier's probability (0..1) that each of `centersMm`
   /// (LPS) is a nodule, from the cube of `volume` (already at the manifest's
   /// spacing) around it: the cube's size is the classifier's patch size, its
   /// centre voxel the one nearest the candidate, its intensities normalised as
@@ -128,7 +138,7 @@ class InferenceSession {
   /// takes [N, 1, z, y, x] and returns one logit per cube ([N] or [N, 1]).
   /// An error when the model has no classifier.
   core::Result<std::vector<double>> classifyCandidates(const core::CtVolume& volume,
-                                                       const std::vector<core::Vec3>& centresMm,
+                                                       const std::vector<core::Vec3>& centersMm,
                                                        const std::atomic<bool>* cancel = nullptr);
 
   /// 2D inference for a fundus model on photographs already prepared as the

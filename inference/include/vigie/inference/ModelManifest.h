@@ -107,7 +107,7 @@ struct ModelManifest {
     CtSegmentation,     ///< CT -> a probability map and its label (MONAI segmentation bundles)
     FundusDrScreening,
   };
-  enum class Normalisation { MinMax, ZScore };
+  enum class Normalization { MinMax, ZScore };
   enum class Activation { None, Sigmoid, Softmax };
 
   int schemaVersion = 1;
@@ -124,7 +124,7 @@ struct ModelManifest {
   std::array<double, 3> spacingMm{1.0, 1.0, 1.0};           ///< x, y, z the model expects
   std::array<int, 3> patchSize{64, 64, 64};                 ///< x, y, z voxels per window
   std::array<double, 2> intensityWindowHu{-1000.0, 400.0};  ///< clipped to this range first
-  Normalisation normalisation = Normalisation::MinMax;      ///< MinMax maps the window to [0, 1]
+  Normalization normalization = Normalization::MinMax;      ///< MinMax maps the window to [0, 1]
   double mean = 0.0, sd = 1.0;                              ///< for ZScore, after clipping
   /// Keep candidates inside the lung fields (imaging::LungMask): the
   /// application applies it, since finding the lungs needs ITK.
@@ -133,8 +133,8 @@ struct ModelManifest {
   std::optional<CandidateClassifier> candidateClassifier;
   // Input, fundus (2D)
   std::array<int, 2> targetSize{512, 512};  ///< width, height
-  std::array<double, 3> colourMean{0.0, 0.0, 0.0};
-  std::array<double, 3> colourSd{1.0, 1.0, 1.0};
+  std::array<double, 3> colorMean{0.0, 0.0, 0.0};
+  std::array<double, 3> colorSd{1.0, 1.0, 1.0};
   bool cropFieldOfView = true;
   int channels = 1;
 

@@ -41,7 +41,7 @@ struct MonaiBundleFiles {
   std::string configSource;                ///< where the configs came from, for messages
   std::filesystem::path torchScript;       ///< models/model.ts, or the file the user named
   std::optional<std::string> expectedMd5;  ///< from large_files.yml, when it lists model.ts
-  std::string licence;                     ///< the heading of the bundle's LICENSE, if any
+  std::string license;                     ///< the heading of the bundle's LICENSE, if any
   std::vector<std::string> notes;          ///< what the reader did, for the user
 };
 

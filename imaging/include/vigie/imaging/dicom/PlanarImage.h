@@ -45,7 +45,7 @@ struct PlanarImage {
   int rows = 0;
   int columns = 0;
   int frames = 1;
-  bool colour = false;
+  bool color = false;
   std::vector<float> values;      ///< grey: frames x rows x columns, row-major
   std::vector<std::uint8_t> rgb;  ///< colour: frames x rows x columns x 3
   std::string units;              ///< of `values`: "HU", "Gy", "" when unknown

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -38,5 +39,16 @@ core::Result<WrittenSegmentation> writeProbabilitySegmentation(const SourceSerie
                                                                const core::FloatVolume& heatmap,
                                                                const ProducerIdentity& producer,
                                                                const std::filesystem::path& file);
+
+/// Writes a segmentation model's label (non-zero inside the structure, on
+/// the source series' grid) as a binary DICOM SEG with one segment named
+/// `labelName` ("spleen"), coded with SNOMED CT when Vigie knows the word.
+/// Slices the label does not touch carry no frame; an empty label is an
+/// error (nothing is written).
+core::Result<WrittenSegmentation> writeLabelSegmentation(const SourceSeries& source,
+                                                         const core::Volume<std::uint8_t>& label,
+                                                         const std::string& labelName,
+                                                         const ProducerIdentity& producer,
+                                                         const std::filesystem::path& file);
 
 }  // namespace vigie::imaging

@@ -16,7 +16,7 @@ enum class FundusLesion : std::uint8_t {
   Haemorrhage = 2,
   HardExudate = 3,
   CottonWoolSpot = 4,
-  Neovascularisation = 5,
+  Neovascularization = 5,
 };
 constexpr int kFundusLesionClasses = 6;
 const char* toString(FundusLesion lesion);  ///< "microaneurysm", ...

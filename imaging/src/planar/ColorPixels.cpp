@@ -1,4 +1,4 @@
-#include "ColourPixels.h"
+#include "ColorPixels.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcelem.h>
