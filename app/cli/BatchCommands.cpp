@@ -31,6 +31,7 @@
 #include "ModelSupport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/FundusReportWriter.h"
 #include "vigie/imaging/dicom/MeasurementReportWriter.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
 #include "vigie/imaging/fundus/ImageFile.h"
@@ -191,6 +192,12 @@ std::optional<SummaryRow> readStatus(const fs::path& folder) {
   }
 }
 
+/// Whether an item's results are DICOM and go to --send-to: a CT study's
+/// always; a photograph's only when it was DICOM (its SR), a PNG's never.
+bool sendsResults(const fs::path& folder, const BatchSettings& settings) {
+  return settings.sendTo && (!settings.photographs || fs::exists(folder / "sr.dcm"));
+}
+
 /// Sends the item's DICOM results (SR, SEG) to the node; "yes", or why not.
 std::string sendResults(const fs::path& folder, const BatchSettings& settings) {
   std::vector<fs::path> files;
@@ -247,7 +254,7 @@ class BatchWorker {
       fs::remove_all(work, ec);
     } else {
       row["status"] = "ok";
-      if (settings_.sendTo) row["sent"] = sendResults(work, settings_);
+      if (sendsResults(work, settings_)) row["sent"] = sendResults(work, settings_);
     }
     if (auto written = writeStatus(work, row); !written.ok()) {
       row["status"] = "failed";
@@ -362,6 +369,30 @@ class BatchWorker {
     for (const auto& f : a.findings) maxScore = std::max(maxScore, f.score);
     row["max_score"] = a.findings.empty() ? "" : number(maxScore);
     return std::nullopt;
+  }
+
+  /// The model's answer on a DICOM photograph as a DR screening SR (TID 1500,
+  /// the model's group only: no reader has graded it yet); false when the
+  /// photograph is not DICOM (a PNG or JPEG has no study to put an SR in).
+  core::Result<bool> writeFundusReportOf(const fs::path& photograph, const FundusAnalysis& a,
+                                         const fs::path& file) {
+    auto scan = imaging::DicomScanner().scan(photograph);
+    if (!scan.ok() || scan.value().series.empty()) return false;
+    auto source = imaging::describeSourceImages(scan.value().series.front());
+    if (!source.ok()) return source.error();
+    const auto& m = session_->manifest();
+    const auto& p = a.prediction;
+    imaging::FundusReport report;
+    report.producer = {m.id, m.name, m.version, VIGIE_VERSION};
+    report.exportingReader = "vigie-cli batch";
+    imaging::FundusImageAssessment image;
+    image.image = source.value().slices.front();
+    image.model =
+        imaging::FundusModelAssessment{p.grade, p.referableProbability, p.gradable, p.qualityScore};
+    report.images.push_back(std::move(image));
+    auto written = imaging::writeFundusReport(source.value(), report, file);
+    if (!written.ok()) return written.error();
+    return true;
   }
 
   /// The model's findings as a TID 1500 report, not yet reviewed: what a
@@ -508,6 +539,10 @@ class BatchWorker {
     }
     report["model"] = describeModel(session_->manifest());
     report["device"] = session_->device().name;
+    // A DICOM photograph's answer also goes out as DICOM: the DR screening SR.
+    auto sr = writeFundusReportOf(item.photograph, a, work / "sr.dcm");
+    if (!sr.ok()) return sr.error().message;
+    if (sr.value()) report["sr"] = "sr.dcm";
     if (auto written = writeJsonFile(work, "findings.json", report); !written.ok())
       return written.error().message;
     if (store_) {
@@ -599,12 +634,14 @@ constexpr const char* kUsage =
     "usage: vigie-cli batch --input DIR --model BUNDLE --out DIR [--shard I/N] [--jobs N]\n"
     "                       [--threads N] [--cpu] [--threshold T] [--lung-mask on|off]\n"
     "                       [--send-to NODE] [--aet OURS] [--timeout S] [--store PATH]\n"
+    "                       [--token-file FILE]\n"
     "       vigie-cli batch --pacs NODE [--query KEY=VALUE]... [--keep-images] --model ...\n"
     "       vigie-cli batch merge DIR... --out DIR\n"
     "Runs the model over every CT study (the largest CT series of each) or, for a fundus\n"
     "model, every photograph (PNG, JPEG, TIFF, DICOM) under --input, unattended. Each item\n"
     "gets a folder in --out (findings.json; for CT also heatmap.nii.gz, heatmap-seg.dcm and\n"
-    "sr.dcm, the findings as a TID 1500 report; for photographs heatmap.png) and a row in\n"
+    "sr.dcm, the findings as a TID 1500 report; for photographs heatmap.png, and for a\n"
+    "DICOM photograph sr.dcm, the model's DR screening report) and a row in\n"
     "--out/summary.csv. Rerun the same command to resume: finished items are skipped,\n"
     "failed ones tried again; Ctrl+C stops after the items under way (twice: at once),\n"
     "leaving only whole results. A failed item is logged with its reason and the run goes\n"
@@ -615,8 +652,8 @@ constexpr const char* kUsage =
     "summaries into one, one row per study or photograph (see docs/batch-slurm.sbatch).\n"
     "--jobs N analyses N items at a time, each with its own model session and (unless\n"
     "--threads) 1/N of the cores. --send-to NODE (AET@HOST:PORT, a DICOMweb URL or a name\n"
-    "from the nodes file) sends each study's SR and SEG (C-STORE or STOW-RS) as it\n"
-    "finishes.\n"
+    "from the nodes file) sends each study's SR and SEG, or a DICOM photograph's SR\n"
+    "(C-STORE or STOW-RS) as it finishes; --token-file FILE: a DICOMweb node's OAuth token.\n"
     "--pacs NODE takes the studies a study-level query matches (C-FIND, or QIDO-RS when\n"
     "NODE is a DICOMweb URL; --query patient-id=, patient-name=, date=FROM-TO, modality=,\n"
     "accession=, study=; all of them without) and retrieves each (C-GET or WADO-RS) into\n"
@@ -709,7 +746,7 @@ class BatchRun {
       const fs::path folder = settings_.out / all_[index].folder;
       auto status = readStatus(folder);
       const bool done = status && status->count("status") && status->at("status") == "ok";
-      if (done && settings_.sendTo && (*status)["sent"] != "yes") {
+      if (done && sendsResults(folder, settings_) && (*status)["sent"] != "yes") {
         // Finished but not delivered (the PACS was down): send it now, not redo it.
         (*status)["sent"] = sendResults(folder, settings_);
         if (auto written = writeStatus(folder, *status); !written.ok()) return written;
@@ -869,6 +906,7 @@ std::optional<int> readSettings(CommandLine& cl, BatchSettings& settings) {
   settings.association.connectTimeoutSeconds = static_cast<int>(*timeout);
   settings.association.dimseTimeoutSeconds = static_cast<int>(*timeout);
   if (auto aet = cl.value("--aet")) settings.association.ourAeTitle = *aet;
+  if (auto token = cl.value("--token-file")) settings.association.bearerTokenFile = *token;
   if (auto store = cl.value("--store")) settings.storeFile = fs::path(*store);
   if (auto reader = cl.value("--reader")) settings.reader = *reader;
   for (auto [option, node] :
@@ -888,11 +926,11 @@ std::optional<int> readSettings(CommandLine& cl, BatchSettings& settings) {
 }  // namespace
 
 int runBatch(const std::vector<std::string>& args) {
-  CommandLine cl(
-      args,
-      {"--input", "--pacs", "--query", "--model", "--out", "--shard", "--jobs", "--threads",
-       "--threshold", "--lung-mask", "--send-to", "--aet", "--timeout", "--store", "--reader"},
-      {"--cpu", "--keep-images", "--help"});
+  CommandLine cl(args,
+                 {"--input", "--pacs", "--query", "--model", "--out", "--shard", "--jobs",
+                  "--threads", "--threshold", "--lung-mask", "--send-to", "--aet", "--timeout",
+                  "--store", "--reader", "--token-file"},
+                 {"--cpu", "--keep-images", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (!cl.positional().empty() && cl.positional()[0] == "merge") return runMerge(cl);
   if (!cl.positional().empty())
@@ -912,11 +950,6 @@ int runBatch(const std::vector<std::string>& args) {
   if (!bundle.ok()) return fail(bundle.error().message);
   settings.photographs =
       bundle.value().manifest().task == inference::ModelManifest::Task::FundusDrScreening;
-  if (settings.photographs && settings.sendTo)
-    return usage(
-        "--send-to sends CT studies' SR and SEG; a fundus model's batch results are "
-        "JSON and PNG (vigie-cli export writes a fundus series' SR)",
-        kUsage);
   const std::string source = settings.pacs ? *settings.pacs + " (query)" : settings.input.string();
   BatchRun run(settings);
   if (auto listed = run.listItems(query.value()); !listed.ok()) return fail(listed.error().message);

@@ -42,9 +42,12 @@ constexpr const char* kUsage =
     "--tls-ca FILE [--tls-cert FILE --tls-key FILE] talks DICOM over TLS (BCP 195): the\n"
     "PACS's certificate must be signed by an authority in FILE (PEM); Vigie's certificate\n"
     "and key go to a PACS that asks for one (a nodes-file entry may carry the same as\n"
-    "\"tls\": {\"ca\", \"certificate\", \"key\"}). C-MOVE's storage SCP does not do TLS.\n"
+    "\"tls\": {\"ca\", \"certificate\", \"key\"}). C-MOVE to a TLS node listens over TLS.\n"
     "Over DICOMweb, echo, find, get and store are QIDO-RS, WADO-RS and STOW-RS (HTTPS\n"
     "certificates checked against the system's authorities); move is DIMSE only.\n"
+    "--token-file FILE sends the OAuth 2.0 access token in FILE (its first line) as\n"
+    "\"Authorization: Bearer\" with every DICOMweb request, read again for each request so that\n"
+    "a token renewer may rewrite it (a nodes-file entry may name it as \"token_file\").\n"
     "Talks DICOM (DIMSE) to a PACS: C-ECHO; a Study Root C-FIND at study or series level\n"
     "(a series-level query needs --study; names may use * and ?, dates are DICOM ranges);\n"
     "C-GET of a study or a series into DIR/STUDY/SERIES/SOP.dcm (file names from the UIDs\n"
@@ -59,6 +62,24 @@ constexpr const char* kUsage =
     "--aet (default VIGIE), which the PACS must know. Every wait times out (--timeout:\n"
     "default 60 s a message, 10 s to connect). Exit code 0 on success, 1 when the PACS\n"
     "refused or failed.\n";
+
+/// DICOM over TLS from --tls-ca, --tls-cert and --tls-key (off without --tls-ca).
+core::Result<imaging::TlsSettings> tlsOf(CommandLine& cl) {
+  imaging::TlsSettings tls;
+  if (auto ca = cl.value("--tls-ca")) {
+    tls.enabled = true;
+    tls.trustedCertificates = *ca;
+    tls.certificate = cl.value("--tls-cert").value_or("");
+    tls.privateKey = cl.value("--tls-key").value_or("");
+    if (tls.certificate.empty() != tls.privateKey.empty())
+      return core::makeError(core::ErrorCode::InvalidArgument,
+                             "--tls-cert and --tls-key go together");
+  } else if (cl.value("--tls-cert") || cl.value("--tls-key")) {
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           "--tls-cert and --tls-key need --tls-ca (the authorities to trust)");
+  }
+  return tls;
+}
 
 /// Vigie's AE title and the timeouts, from --aet and --timeout.
 core::Result<imaging::AssociationSettings> settingsOf(CommandLine& cl) {
@@ -79,18 +100,10 @@ core::Result<imaging::AssociationSettings> settingsOf(CommandLine& cl) {
       return core::makeError(core::ErrorCode::InvalidArgument, "--quota-mb: megabytes, above 0");
     settings.cacheQuotaBytes = static_cast<std::uint64_t>(*quota) * 1024 * 1024;
   }
-  if (auto ca = cl.value("--tls-ca")) {
-    settings.tls.enabled = true;
-    settings.tls.trustedCertificates = *ca;
-    settings.tls.certificate = cl.value("--tls-cert").value_or("");
-    settings.tls.privateKey = cl.value("--tls-key").value_or("");
-    if (settings.tls.certificate.empty() != settings.tls.privateKey.empty())
-      return core::makeError(core::ErrorCode::InvalidArgument,
-                             "--tls-cert and --tls-key go together");
-  } else if (cl.value("--tls-cert") || cl.value("--tls-key")) {
-    return core::makeError(core::ErrorCode::InvalidArgument,
-                           "--tls-cert and --tls-key need --tls-ca (the authorities to trust)");
-  }
+  auto tls = tlsOf(cl);
+  if (!tls.ok()) return tls.error();
+  settings.tls = tls.value();
+  if (auto token = cl.value("--token-file")) settings.bearerTokenFile = *token;
   return settings;
 }
 
@@ -244,6 +257,8 @@ int move(const imaging::PacsClient& client, CommandLine& cl, const std::string& 
   settings.aeTitle = ourAeTitle;
   settings.allowedCallers = {client.node().aeTitle};
   settings.folder = *out;
+  // Over TLS when the node is: the PACS connects back with its own certificate.
+  settings.tls = client.node().tls;
   std::atomic<bool> stop{false};
   std::atomic<int> arrived{0};
   core::Result<imaging::ListenerReport> listened = imaging::ListenerReport{};
@@ -327,7 +342,7 @@ int runPacs(const std::vector<std::string>& args) {
   CommandLine cl(args,
                  {"--node", "--aet", "--timeout", "--level", "--patient-id", "--patient-name",
                   "--date", "--modality", "--accession", "--study", "--series", "--out", "--port",
-                  "--dest", "--tls-ca", "--tls-cert", "--tls-key", "--quota-mb"},
+                  "--dest", "--tls-ca", "--tls-cert", "--tls-key", "--quota-mb", "--token-file"},
                  {"--json", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().empty())
@@ -361,14 +376,18 @@ int runListen(const std::vector<std::string>& args) {
   constexpr const char* kListenUsage =
       "usage: vigie-cli listen --out DIR --allow AET[,AET...] [--port P] [--aet OURS]\n"
       "                        [--quota-mb N] [--idle-exit S] [--timeout S]\n"
+      "                        [--tls-ca FILE --tls-cert FILE --tls-key FILE]\n"
       "A storage SCP: accepts C-ECHO and C-STORE on --port (default 11112) as --aet (default\n"
       "VIGIE) from the calling AE titles of --allow only, and writes each object into\n"
       "DIR/STUDY/SERIES/SOP.dcm (names from the UIDs only when they are UIDs; nothing written\n"
       "over). Past --quota-mb in DIR, objects are refused (status A700) rather than filling\n"
       "the disk. Runs until Ctrl+C (or SIGTERM), or --idle-exit seconds without a sender;\n"
-      "then lists what arrived and what was refused. Exit code 1 when anything was refused.\n";
+      "then lists what arrived and what was refused. Exit code 1 when anything was refused.\n"
+      "With --tls-ca, only DICOM over TLS (BCP 195): Vigie shows --tls-cert and a sender must\n"
+      "show a certificate from the authorities in --tls-ca.\n";
   CommandLine cl(args,
-                 {"--out", "--allow", "--port", "--aet", "--quota-mb", "--idle-exit", "--timeout"},
+                 {"--out", "--allow", "--port", "--aet", "--quota-mb", "--idle-exit", "--timeout",
+                  "--tls-ca", "--tls-cert", "--tls-key"},
                  {"--help"});
   if (auto exit = helpOrUsageError(cl, kListenUsage)) return *exit;
   const auto out = cl.value("--out");
@@ -393,10 +412,13 @@ int runListen(const std::vector<std::string>& args) {
   settings.quotaBytes = static_cast<std::uint64_t>(*quota) * 1024 * 1024;
   settings.idleSecondsToStop = static_cast<int>(*idle);
   settings.timeoutSeconds = static_cast<int>(*timeout);
+  auto tls = tlsOf(cl);
+  if (!tls.ok()) return usage(tls.error().message, kListenUsage);
+  settings.tls = tls.value();
   std::signal(SIGINT, stopListening);
   std::signal(SIGTERM, stopListening);
-  std::printf("listening as %s on port %d for %s\n", settings.aeTitle.c_str(), settings.port,
-              allow->c_str());
+  std::printf("listening as %s on port %d%s for %s\n", settings.aeTitle.c_str(), settings.port,
+              settings.tls.enabled ? " (TLS)" : "", allow->c_str());
   auto report = imaging::StorageListener(settings).run(
       gStopListening, [](const auto& file) { std::printf("received %s\n", file.c_str()); });
   if (!report.ok()) return fail(report.error().message);

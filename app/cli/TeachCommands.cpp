@@ -162,7 +162,7 @@ core::Status packageCt(const TeachRequest& request, core::ReviewStore& store,
   return {};
 }
 
-core::Status packagePhotograph(const TeachRequest& request,
+core::Status packagePhotograph(const TeachRequest& request, core::ReviewStore& store,
                                const imaging::Deidentifier& deidentifier,
                                IdentifyingText& identifying, const std::filesystem::path& dir,
                                Package& package) {
@@ -180,7 +180,14 @@ core::Status packagePhotograph(const TeachRequest& request,
   }
   auto photograph = imaging::readPhotograph(file);
   if (!photograph.ok()) return photograph.error();
-  auto image = writePhotographKeyImage(photograph.value(), dir);
+  // The readers' lesion marks on the key image, except in a quiz.
+  std::vector<core::FundusLesionMark> marks;
+  if (!request.unknown) {
+    auto history = store.fundusLesionMarks(request.review.record.caseUid);
+    if (!history.ok()) return history.error();
+    marks = core::lesionMarksInForce(history.value());
+  }
+  auto image = writePhotographKeyImage(photograph.value(), dir, marks);
   if (!image.ok()) return image.error();
   package.images.push_back(image.value());
   package.history = "Colour fundus photograph, " + std::to_string(photograph.value().width) +
@@ -235,7 +242,7 @@ int exportTeachingFile(const std::vector<std::string>& args) {
   const bool ct = record.kind == core::CaseKind::Ct;
   auto packaged =
       ct ? packageCt(request, *store, deidentifier, identifying, caseLabel, folder.path(), package)
-         : packagePhotograph(request, deidentifier, identifying, folder.path(), package);
+         : packagePhotograph(request, *store, deidentifier, identifying, folder.path(), package);
   if (!packaged.ok()) return fail(packaged.error().message);
 
   TeachingPage page;

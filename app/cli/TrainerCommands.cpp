@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "../reading/CaseReview.h"
 #include "CliCommands.h"
@@ -202,9 +203,11 @@ constexpr const char* kImportUsage =
     "by `vigie-cli export`, or by another tool) as a reference for `review stats`, `review\n"
     "case` and `teach export` (--reference DIR): each report is read, its nodules listed (a\n"
     "measurement group with a centre and a diameter or long axis; not those Vigie's\n"
-    "decision codes call rejected or unreviewed), and copied to DIR/STUDY_UID.dcm. One\n"
-    "report per study: a second for the same study is refused unless --replace. Files that\n"
-    "are not structured reports are refused with the reason; the rest are filed.\n";
+    "decision codes call rejected or unreviewed), and copied to DIR/STUDY_UID.dcm: one\n"
+    "report per CT study, a second refused unless --replace. A DR screening report (its\n"
+    "readers' grades of each DICOM photograph) goes to DIR/STUDY_UID_REPORT_UID.dcm: a\n"
+    "study may have one per photograph series, a photograph one reference grade. Files\n"
+    "that are not structured reports are refused with the reason; the rest are filed.\n";
 
 std::vector<std::filesystem::path> reportFiles(const std::filesystem::path& path) {
   std::vector<std::filesystem::path> files;
@@ -214,6 +217,22 @@ std::vector<std::filesystem::path> reportFiles(const std::filesystem::path& path
     if (entry.is_regular_file()) files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   return files;
+}
+
+/// A photograph `report` grades that a report already filed in `dir` grades
+/// too, if any.
+std::optional<std::string> alreadyGraded(const std::filesystem::path& dir,
+                                         const imaging::FundusGradeReport& report) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".dcm") continue;
+    auto filed = imaging::readFundusGradeReport(entry.path());
+    if (!filed.ok()) continue;
+    for (const auto& a : filed.value().grades)
+      for (const auto& b : report.grades)
+        if (a.imageUid == b.imageUid) return a.imageUid;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -238,7 +257,20 @@ int runReviewImportSr(const std::vector<std::string>& args) {
         continue;
       }
       const auto& r = report.value();
-      const auto target = dir / (r.studyUid + ".dcm");
+      auto grades = imaging::readFundusGradeReport(file);
+      const bool photographs = grades.ok() && !grades.value().grades.empty();
+      // A CT study has one expert report; a screening study has one per
+      // photograph series, each filed under its own SOP Instance UID, and a
+      // photograph may have only one reference grade.
+      const auto target =
+          dir / (photographs ? r.studyUid + "_" + r.sopInstanceUid + ".dcm" : r.studyUid + ".dcm");
+      if (photographs && !std::filesystem::exists(target)) {
+        if (auto twice = alreadyGraded(dir, grades.value())) {
+          exit = fail(file.string() + ": photograph " + *twice +
+                      " already has a reference grade in " + dir.string());
+          continue;
+        }
+      }
       if (std::filesystem::exists(target) && !cl.has("--replace") &&
           !std::filesystem::equivalent(target, file, ec)) {
         exit = fail(file.string() + ": study " + r.studyUid +
@@ -253,6 +285,13 @@ int runReviewImportSr(const std::vector<std::string>& args) {
         continue;
       }
       ++filed;
+      if (photographs) {
+        const auto& g = grades.value();
+        std::printf("study %s: %zu photograph grade%s (%zu other groups) from %s\n",
+                    g.studyUid.c_str(), g.grades.size(), g.grades.size() == 1 ? "" : "s",
+                    g.otherGroups, file.string().c_str());
+        continue;
+      }
       std::printf("study %s: %zu nodule%s (%zu not accepted, %zu other groups) from %s\n",
                   r.studyUid.c_str(), r.nodules.size(), r.nodules.size() == 1 ? "" : "s",
                   r.notAccepted, r.otherGroups, file.string().c_str());

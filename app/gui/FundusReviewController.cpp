@@ -1,11 +1,15 @@
 #include "FundusReviewController.h"
 
+#include <QMessageBox>
 #include <QStatusBar>
+#include <algorithm>
+#include <optional>
 
 #include "DisplayNames.h"
 #include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
 #include "ProblemReporter.h"
+#include "ReadingReference.h"
 #include "ReviewSession.h"
 
 namespace vigie::app {
@@ -22,7 +26,16 @@ FundusReviewController::FundusReviewController(FundusViewer* viewer, ReviewSessi
           [this](const QString& message) { problems_->report(message); });
   connect(viewer_, &FundusViewer::runModelRequested, this, &FundusReviewController::runModel);
   connect(viewer_, &FundusViewer::gradeSubmitted, this, &FundusReviewController::saveGrade);
-  connect(viewer_, &FundusViewer::photographShown, this, &FundusReviewController::showStored);
+  connect(viewer_, &FundusViewer::photographShown, this, [this](const QString& photograph) {
+    revealed_ = false;  // each photograph is read blind in educational mode
+    // Audited by its store key (a UID or a content hash, never a name): the
+    // reader statistics' time per photograph starts here.
+    if (session_->isOpen() && !photograph.isEmpty()) {
+      auto logged = session_->audit("photograph opened", "photograph " + photograph);
+      if (!logged.ok()) problems_->report(logged.error());
+    }
+    showStored(photograph);
+  });
   connect(viewer_, &FundusViewer::lesionMarked, this,
           [this](const QString& photograph, const QString& kind, double x, double y, double r) {
             core::FundusLesionMark mark;
@@ -55,6 +68,11 @@ void FundusReviewController::runModel() {
   }
   if (bundle_.isEmpty()) {
     statusBar_->showMessage(tr("No fundus model bundle is configured (--fundus-model)"), 5000);
+    return;
+  }
+  if (hidingOthers()) {
+    statusBar_->showMessage(
+        tr("Reading blind: grade the photograph, then AI > Reveal the AI and the reference"), 5000);
     return;
   }
   viewer_->assessment()->showModelRunning();
@@ -150,6 +168,12 @@ void FundusReviewController::showStoredLesionMarks(const QString& photograph) {
   } else {
     problems_->report(history.error());
   }
+  if (hidingOthers()) {
+    const std::string me = session_->reader().toStdString();
+    standing.erase(std::remove_if(standing.begin(), standing.end(),
+                                  [&](const auto& mark) { return mark.reader != me; }),
+                   standing.end());
+  }
   viewer_->showLesionMarks(standing);
   viewer_->assessment()->showLesionMarkCount(static_cast<int>(standing.size()));
 }
@@ -163,6 +187,14 @@ void FundusReviewController::showStored(const QString& photograph) {
     problems_->report(grades.error(), tr("The recorded grade could NOT be read (see Problems)"));
     viewer_->assessment()->showStoredGrade(tr("The recorded grade could not be read."));
     return;
+  }
+  if (hidingOthers()) {
+    // Reading blind: only the reader's own grades, as if nobody else had read it.
+    const std::string me = session_->reader().toStdString();
+    auto& all = grades.value();
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [&](const core::FundusGrade& g) { return g.reader != me; }),
+              all.end());
   }
   if (grades.value().empty()) {
     viewer_->assessment()->showStoredGrade({});
@@ -221,6 +253,92 @@ void FundusReviewController::showStored(const QString& photograph) {
     viewer_->assessment()->setReaderGrade(mine->grade, mine->gradable);
     break;
   }
+}
+
+void FundusReviewController::setBlindReading(bool on) {
+  if (blind_ == on) return;
+  blind_ = on;
+  revealed_ = false;
+  if (on) viewer_->clearModelResult();
+  if (!viewer_->currentIdentity().isEmpty()) showStored(viewer_->currentIdentity());
+}
+
+namespace {
+
+/// "grade 2, referable", "ungradable": a grade as the reveal says it.
+QString gradeSentence(int grade, bool gradable) {
+  if (!gradable) return FundusReviewController::tr("ungradable");
+  return grade >= 2 ? FundusReviewController::tr("grade %1, referable").arg(grade)
+                    : FundusReviewController::tr("grade %1, not referable").arg(grade);
+}
+
+}  // namespace
+
+QString FundusReviewController::revealBlindRead(const QStringList& referenceFolders) {
+  const QString photograph = viewer_->currentIdentity();
+  if (!blind_ || photograph.isEmpty() || !session_->isOpen()) return {};
+  revealed_ = true;
+  showStored(photograph);
+  auto grades = session_->fundusGrades(photograph);
+  auto answers = session_->fundusAiResults(photograph);
+  if (!grades.ok() || !answers.ok()) {
+    problems_->report(!grades.ok() ? grades.error() : answers.error());
+    return {};
+  }
+  std::optional<core::FundusGrade> mine;
+  for (const auto& g : grades.value())
+    if (g.reader == session_->reader().toStdString()) mine = g;
+  std::optional<ReferenceGrade> reference;
+  for (const QString& folder : referenceFolders) {
+    if (folder.isEmpty() || reference) continue;
+    auto loaded = loadReadingReference(folder.toStdString());
+    if (!loaded.ok()) continue;
+    auto found = loaded.value().photographs.find(photograph.toStdString());
+    if (found != loaded.value().photographs.end() && found->second.gradeKnown)
+      reference = found->second;
+  }
+  QStringList sentences;
+  sentences << (mine ? tr("Your grade: %1.").arg(gradeSentence(mine->grade, mine->gradable))
+                     : tr("You have not graded this photograph."));
+  QString agreement = QStringLiteral("no reference");
+  if (reference) {
+    sentences << tr("The reference: %1.").arg(gradeSentence(reference->grade, reference->gradable));
+    if (mine) {
+      // Referred as the reader statistics count it: ungradable, or grade 2 or more.
+      const bool mineReferred = !mine->gradable || mine->grade >= 2;
+      const bool referenceReferred = !reference->gradable || reference->grade >= 2;
+      const bool sameReferral = mineReferred == referenceReferred;
+      const bool sameGrade = mine->gradable == reference->gradable &&
+                             (!mine->gradable || mine->grade == reference->grade);
+      agreement = sameGrade ? "same grade" : sameReferral ? "same referral" : "different referral";
+      sentences << (sameGrade      ? tr("You agree with it exactly.")
+                    : sameReferral ? tr("You agree on referral, not on the grade.")
+                                   : tr("You disagree on referral."));
+    }
+  } else {
+    sentences << tr(
+        "No reference knows this photograph (a truth.json or labels beside it, or "
+        "the reference chosen in Worklist > Reader statistics).");
+  }
+  if (!answers.value().empty()) {
+    const auto& ai = answers.value().back();
+    sentences << tr("The AI: %1 (referable p = %2).")
+                     .arg(gradeSentence(ai.grade, ai.gradable))
+                     .arg(DisplayNames::number(ai.referableProbability, 2));
+  } else {
+    sentences << tr("The AI has not graded it yet: Run DR model shows its answer.");
+  }
+  // The photograph by its store key only, the outcome without the grades.
+  auto logged = session_->audit("educational read revealed",
+                                QString("photograph %1: %2").arg(photograph.left(24), agreement));
+  if (!logged.ok()) problems_->report(logged.error());
+  const QString text = sentences.join(' ');
+  statusBar_->showMessage(text, 30000);
+  auto* box =
+      new QMessageBox(QMessageBox::Information, tr("Your read"), text, QMessageBox::Ok, viewer_);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+  return text;
 }
 
 }  // namespace vigie::app

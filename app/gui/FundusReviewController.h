@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include "FundusGrader.h"
 #include "vigie/core/ReviewStore.h"
@@ -36,6 +37,19 @@ class FundusReviewController : public QObject {
   /// Shows the photograph's recorded grade and the lesion marks in force.
   void showStored(const QString& photograph);
 
+  /// Educational mode for photographs: the DR model's answer and the other
+  /// readers' grades and lesion marks stay hidden, and the model cannot run,
+  /// while the reader grades each photograph blind; revealBlindRead then
+  /// shows them and scores the grade against the reference.
+  void setBlindReading(bool on);
+  bool blindReading() const { return blind_; }
+  /// Shows what was hidden on the photograph in front and says how the
+  /// reader's grade compares with the reference (the first of
+  /// `referenceFolders` that knows the photograph) and with the AI's; the
+  /// text is shown, audited (agreement only) and returned; empty when there
+  /// is nothing to reveal.
+  QString revealBlindRead(const QStringList& referenceFolders);
+
  Q_SIGNALS:
   void modelFinished();
   void modelFailed(const QString& message);
@@ -54,8 +68,13 @@ class FundusReviewController : public QObject {
   ReviewSession* session_;
   ProblemReporter* problems_;
   QStatusBar* statusBar_;
+  /// Whether what others recorded on the photograph in front stays hidden.
+  bool hidingOthers() const { return blind_ && !revealed_; }
+
   FundusGrader grader_;
   QString bundle_;
+  bool blind_ = false;     ///< educational mode is on
+  bool revealed_ = false;  ///< ... and the photograph in front was revealed
 };
 
 }  // namespace vigie::app

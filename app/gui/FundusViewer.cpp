@@ -258,6 +258,11 @@ bool FundusViewer::heatmapShown() const {
   return showHeatmap_->isChecked() && !heatmap_->pixmap().isNull();
 }
 
+void FundusViewer::clearModelResult() {
+  heatmap_->setPixmap(QPixmap());
+  assessment_->clearModelResult();
+}
+
 void FundusViewer::showModelResult(const FundusResult& result) {
   assessment_->showModelResult(result);
   if (result.heatmap.empty()) {

@@ -55,6 +55,8 @@ class FundusViewer : public QWidget {
   const QString& currentFile() const { return file_; }
   /// Shows a model's result on the current photograph: heatmap and panel.
   void showModelResult(const FundusResult& result);
+  /// Takes the model's heatmap and answer off the screen (educational mode).
+  void clearModelResult();
   FundusAssessmentPanel* assessment() const { return assessment_; }
   bool heatmapShown() const;
 

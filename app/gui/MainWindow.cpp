@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include "ActionRegistry.h"
+#include "CaseReviewDialog.h"
 #include "CtReadingController.h"
 #include "CtReviewController.h"
 #include "DisplayNames.h"
@@ -268,6 +269,48 @@ void MainWindow::buildWorklistMenu() {
     statisticsDialog()->show();
     statisticsDialog()->raise();
   });
+  QAction* compare = actions_->add(
+      menu, tr("&Compare the readers on this case..."),
+      QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+      tr("Trainers: every reader's calls on the case in front, side by side with the AI and the "
+         "reference"));
+  connect(compare, &QAction::triggered, this, &MainWindow::compareReaders);
+}
+
+CaseReviewDialog* MainWindow::compareReaders() {
+  QString caseUid;
+  QStringList references;
+  if (currentTab() == Tab::Fundus) {
+    caseUid = fundus_->currentIdentity();
+    references << QFileInfo(fundus_->currentFile()).absolutePath();
+  } else if (session_.hasStudy()) {
+    caseUid = session_.studyUid();
+    references << session_.studyPath();
+  }
+  if (caseUid.isEmpty()) {
+    statusBar()->showMessage(tr("Open a study or a photograph first"), 5000);
+    return nullptr;
+  }
+  if (review_->educationalMode()) {
+    statusBar()->showMessage(
+        tr("Reading blind: the other readers' calls stay hidden (AI > Educational mode)"), 5000);
+    return nullptr;
+  }
+  // The reference last chosen for reader statistics (experts' reports), too.
+  references << QSettings().value("reading/reference").toString();
+  if (!caseReviewDialog_) {
+    caseReviewDialog_ = new CaseReviewDialog(&session_, this);
+    connect(caseReviewDialog_, &CaseReviewDialog::findingActivated, this,
+            [this](const core::Vec3& centerMm, double diameterMm) {
+              showCtTab();
+              goToPoint(centerMm);
+              reading_->showMarker(centerMm, diameterMm);
+            });
+  }
+  caseReviewDialog_->showCase(caseUid, references);
+  caseReviewDialog_->show();
+  caseReviewDialog_->raise();
+  return caseReviewDialog_;
 }
 
 ReaderStatisticsDialog* MainWindow::statisticsDialog() {
@@ -835,11 +878,17 @@ void MainWindow::setEducationalMode(bool on) {
   runModelAction_->setEnabled(!on);
   if (on) reading_->setHeatmap(nullptr);
   review_->setEducationalMode(on);
+  fundusReview_->setBlindReading(on);
 }
 
 bool MainWindow::educationalMode() const { return review_->educationalMode(); }
 
 QString MainWindow::revealBlindRead() {
+  if (currentTab() == Tab::Fundus) {
+    // The photographs' folder (a truth.json, labels), else the statistics' reference.
+    return fundusReview_->revealBlindRead({QFileInfo(fundus_->currentFile()).absolutePath(),
+                                           QSettings().value("reading/reference").toString()});
+  }
   return reading_->hasVolume() ? review_->revealBlindRead() : QString();
 }
 

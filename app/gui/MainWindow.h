@@ -23,6 +23,7 @@ class QTabWidget;
 namespace vigie::app {
 
 class ActionRegistry;
+class CaseReviewDialog;
 class CtReadingController;
 class CtReviewController;
 class FindingsPanel;
@@ -99,6 +100,11 @@ class MainWindow : public QMainWindow {
   /// Worklist > Reader statistics (made on first use); a case double-clicked
   /// in its drill-down opens in the views.
   ReaderStatisticsDialog* statisticsDialog();
+  /// Worklist > Compare the readers: the case in front (the CT study, or the
+  /// photograph in the Fundus tab) with every reader's calls side by side;
+  /// null, with the reason in the status bar, when there is none or the
+  /// reader reads blind (educational mode).
+  CaseReviewDialog* compareReaders();
   void showCtTab();
   void showFundusTab();
   enum class Tab { Ct, Fundus, Images };
@@ -125,14 +131,17 @@ class MainWindow : public QMainWindow {
   /// Educational mode (AI > Educational mode): the AI's findings, its
   /// heatmap and the other readers' marks stay hidden, and the model cannot
   /// run, while the reader reads the case blind and marks what they see
-  /// (Add); revealBlindRead then shows the AI and scores the read.
+  /// (Add); on photographs, the DR model's answer and the other readers'
+  /// grades and marks. revealBlindRead then shows the AI and scores the read.
   void setEducationalMode(bool on);
   bool educationalMode() const;
-  /// Shows the AI's stored findings and scores the reader's marks, and the
-  /// AI's, against the case's reference (the study folder's truth.json, or
-  /// the reference folder last used for reader statistics); the score is
-  /// shown, audited (counts only) and returned; empty when there is nothing
-  /// to reveal (not in educational mode, no study).
+  /// For the tab in front: shows the AI's stored findings and scores the
+  /// reader's marks, and the AI's, against the case's reference (the study
+  /// folder's truth.json, or the reference folder last used for reader
+  /// statistics); or, in the Fundus tab, compares the reader's grade with
+  /// the photograph's reference grade and the AI's. The text is shown,
+  /// audited (counts or agreement only) and returned; empty when there is
+  /// nothing to reveal (not in educational mode, nothing open).
   QString revealBlindRead();
   /// Records a trainer's comment on the open study, or on the selected
   /// finding (`onSelectedFinding`); false, with the reason in the Problems
@@ -227,6 +236,7 @@ class MainWindow : public QMainWindow {
   PlanarImageView* planarView_ = nullptr;
   PacsQueryDialog* pacsDialog_ = nullptr;
   ReaderStatisticsDialog* statisticsDialog_ = nullptr;
+  CaseReviewDialog* caseReviewDialog_ = nullptr;
   QAction* educationalAction_ = nullptr;
   QAction* revealAction_ = nullptr;
   QAction* runModelAction_ = nullptr;

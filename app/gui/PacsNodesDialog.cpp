@@ -21,6 +21,7 @@ constexpr const char* kHeadings[PacsNodesDialog::Columns] = {
     QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "Host"),
     QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "Port"),
     QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "DICOMweb URL"),
+    QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "OAuth token file (DICOMweb)"),
     QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "TLS authorities (PEM)"),
     QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "TLS certificate"),
     QT_TRANSLATE_NOOP("vigie::app::PacsNodesDialog", "TLS key")};
@@ -85,6 +86,7 @@ void PacsNodesDialog::load() {
     setCell(row, Name, QString::fromStdString(named.name));
     if (!named.url.empty()) {
       setCell(row, Url, QString::fromStdString(named.url));
+      setCell(row, TokenFile, QString::fromStdString(named.tokenFile.string()));
       continue;
     }
     setCell(row, AeTitle, QString::fromStdString(named.node.aeTitle));
@@ -141,7 +143,10 @@ bool PacsNodesDialog::save() {
       auto web = imaging::DicomWebNode::parse(cell(row, Url).toStdString());
       if (!web.ok()) return wrong(row, QString::fromStdString(web.error().message));
       named.url = cell(row, Url).toStdString();
+      named.tokenFile = cell(row, TokenFile).toStdString();
     } else {
+      if (!cell(row, TokenFile).isEmpty())
+        return wrong(row, tr("a token file goes with a DICOMweb URL"));
       auto node = imaging::DicomNode::parse(
           (cell(row, AeTitle) + "@" + cell(row, Host) + ":" + cell(row, Port)).toStdString());
       if (!node.ok()) return wrong(row, QString::fromStdString(node.error().message));

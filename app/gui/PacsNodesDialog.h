@@ -20,7 +20,7 @@ namespace vigie::app {
 class PacsNodesDialog : public QDialog {
   Q_OBJECT
  public:
-  enum Column { Name, AeTitle, Host, Port, Url, TlsCa, TlsCertificate, TlsKey, Columns };
+  enum Column { Name, AeTitle, Host, Port, Url, TokenFile, TlsCa, TlsCertificate, TlsKey, Columns };
 
   /// Edits `nodesFile` (the default nodes file when empty).
   explicit PacsNodesDialog(const QString& nodesFile = {}, QWidget* parent = nullptr);

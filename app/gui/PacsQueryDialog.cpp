@@ -10,9 +10,11 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <variant>
 
 #include "PacsNodesDialog.h"
@@ -37,9 +39,11 @@ const std::pair<const char*, const char*> kColumns[] = {
 
 /// The archive the user named: AET@HOST:PORT, a DICOMweb URL or a configured node's name.
 core::Result<std::unique_ptr<imaging::ArchiveClient>> clientFor(const QString& nodeText,
-                                                                const QString& aeTitle) {
+                                                                const QString& aeTitle,
+                                                                int cacheLimitMb = 0) {
   imaging::AssociationSettings settings;
   settings.ourAeTitle = aeTitle.trimmed().isEmpty() ? "VIGIE" : aeTitle.trimmed().toStdString();
+  settings.cacheQuotaBytes = static_cast<std::uint64_t>(std::max(cacheLimitMb, 0)) * 1024 * 1024;
   return imaging::openArchive(nodeText.trimmed().toStdString(), settings);
 }
 
@@ -54,6 +58,16 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
          "configured node's name"));
   offerConfiguredNodes();
   ourAeTitle_ = new QLineEdit(settings.value("pacs/aet", "VIGIE").toString(), this);
+  cacheLimit_ = new QSpinBox(this);
+  cacheLimit_->setObjectName("pacsCacheLimit");
+  cacheLimit_->setRange(0, 10'000'000);
+  cacheLimit_->setSuffix(tr(" MB"));
+  cacheLimit_->setSpecialValueText(tr("no limit"));
+  cacheLimit_->setValue(settings.value("pacs/cacheLimitMb", 0).toInt());
+  cacheLimit_->setToolTip(
+      tr("Retrieval stops once the cache folder holds this much: the disk does not fill up"));
+  connect(cacheLimit_, &QSpinBox::valueChanged, this,
+          [](int megabytes) { QSettings().setValue("pacs/cacheLimitMb", megabytes); });
   patientName_ = new QLineEdit(this);
   patientName_->setPlaceholderText(tr("DOE^J*  (* and ? match anything)"));
   patientId_ = new QLineEdit(this);
@@ -64,6 +78,7 @@ PacsQueryDialog::PacsQueryDialog(QWidget* parent) : QDialog(parent) {
   auto* form = new QFormLayout;
   form->addRow(tr("PACS (AET@host:port, DICOMweb URL or name)"), node_);
   form->addRow(tr("Vigie's AE title"), ourAeTitle_);
+  form->addRow(tr("Cache limit"), cacheLimit_);
   form->addRow(tr("Patient name"), patientName_);
   form->addRow(tr("Patient ID"), patientId_);
   form->addRow(tr("Study date"), dates_);
@@ -208,11 +223,15 @@ void PacsQueryDialog::search() {
   });
 }
 
+void PacsQueryDialog::setCacheLimitMb(int megabytes) { cacheLimit_->setValue(megabytes); }
+
+int PacsQueryDialog::cacheLimitMb() const { return cacheLimit_->value(); }
+
 void PacsQueryDialog::retrieve() {
   const auto selected = results_->selectionModel()->selectedRows();
   if (selected.isEmpty() || job_.busy()) return;
   const QString studyUid = studyUidAt(selected.front().row());
-  auto client = clientFor(node_->text(), ourAeTitle_->text());
+  auto client = clientFor(node_->text(), ourAeTitle_->text(), cacheLimit_->value());
   if (!client.ok()) {
     Q_EMIT retrieveFailed(QString::fromStdString(client.error().message));
     return;

@@ -7,6 +7,7 @@
 
 class QLabel;
 class QLineEdit;
+class QSpinBox;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
@@ -28,6 +29,11 @@ class PacsQueryDialog : public QDialog {
   static QString cacheFolder();
 
   void setNode(const QString& node);  ///< AET@HOST:PORT, a DICOMweb URL or a node's name
+  /// Retrieval stops taking objects once the cache holds this many MB (what
+  /// it held before included): what came stays and the study is reported
+  /// partial. 0: no limit. Remembered (QSettings "pacs/cacheLimitMb").
+  void setCacheLimitMb(int megabytes);
+  int cacheLimitMb() const;
   void setPatientName(const QString& pattern);
   void search();
   int resultCount() const;
@@ -51,6 +57,7 @@ class PacsQueryDialog : public QDialog {
 
   QLineEdit* node_ = nullptr;
   QLineEdit* ourAeTitle_ = nullptr;
+  QSpinBox* cacheLimit_ = nullptr;
   QLineEdit* patientName_ = nullptr;
   QLineEdit* patientId_ = nullptr;
   QLineEdit* dates_ = nullptr;

@@ -88,6 +88,12 @@ core::Result<std::vector<core::FundusGrade>> ReviewSession::fundusGrades(
   return store_->fundusGrades(photograph.toStdString());
 }
 
+core::Result<std::vector<core::FundusAiResult>> ReviewSession::fundusAiResults(
+    const QString& photograph) const {
+  if (!store_ || photograph.isEmpty()) return std::vector<core::FundusAiResult>{};
+  return store_->fundusAiResults(photograph.toStdString());
+}
+
 core::Result<std::int64_t> ReviewSession::recordFundusLesionMark(core::FundusLesionMark mark) {
   if (!store_) return noStore(tr("No review store is open: the lesion mark was not saved"));
   mark.reader = reader_.toStdString();

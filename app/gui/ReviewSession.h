@@ -55,6 +55,8 @@ class ReviewSession {
   /// succeeds without a store, as there is no worklist to put it on.
   core::Status registerCase(core::CaseRecord record);
   core::Status recordFundusAiResult(core::FundusAiResult result);
+  /// The DR model's answers recorded for a photograph, oldest first.
+  core::Result<std::vector<core::FundusAiResult>> fundusAiResults(const QString& photograph) const;
   /// An assignment, reading state or priority of a case, by the reader.
   core::Status recordCaseEvent(core::CaseEvent event);
   /// A trainer's comment on the open study, or on one of its findings

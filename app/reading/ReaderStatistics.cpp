@@ -186,7 +186,27 @@ struct ReaderActivity {
   std::set<std::string> ctCasesTouched;
   std::map<std::string, const core::FundusGrade*> latestGrade;
   std::map<std::string, std::vector<std::string>> timesByCase;
+  std::map<std::string, std::vector<std::string>> openedAt;  ///< by case, from the audit
 };
+
+/// The case an opening names: "study UID" or "photograph UID".
+std::string openedCase(const core::AuditEntry& opening) {
+  const auto space = opening.detail.find(' ');
+  return space == std::string::npos ? std::string() : opening.detail.substr(space + 1);
+}
+
+/// When the reader's work on a case began: their last opening of it at or
+/// before their first record on it (a case opened days ago and read today
+/// starts today), or the first record when the window never opened it (a
+/// read from the command line).
+std::string startOf(const std::vector<std::string>& records,
+                    const std::vector<std::string>& opened) {
+  const std::string& first = *std::min_element(records.begin(), records.end());
+  std::string start = first;
+  for (const auto& t : opened)
+    if (t <= first && (start == first || t > start)) start = t;
+  return start;
+}
 
 std::map<std::string, ReaderActivity> gatherActivity(const ReviewRecords& records,
                                                      const StatisticsOptions& options) {
@@ -209,6 +229,12 @@ std::map<std::string, ReaderActivity> gatherActivity(const ReviewRecords& record
     auto& a = byReader[e.actor];
     a.ctCasesTouched.insert(e.caseUid);
     a.timesByCase[e.caseUid].push_back(e.recordedAt);
+  }
+  for (const auto& o : records.openings) {
+    // Only a reader who recorded something has figures: an opening alone is no read.
+    const auto reader = byReader.find(o.actor);
+    if (reader != byReader.end() && inPeriod(o.recordedAt, options))
+      reader->second.openedAt[openedCase(o)].push_back(o.recordedAt);
   }
   return byReader;
 }
@@ -254,9 +280,13 @@ ReaderFigures figuresOf(const std::string& name, const ReaderActivity& activity,
   std::vector<double> seconds;
   for (const auto& [uid, times] : activity.timesByCase) {
     const bool inReference = reference.ctStudies.count(uid) || reference.photographs.count(uid);
-    if (!inReference || times.size() < 2) continue;
-    const auto [first, last] = std::minmax_element(times.begin(), times.end());
-    const double s = secondsBetween(*first, *last);
+    const auto opened = activity.openedAt.find(uid);
+    const std::vector<std::string> none;
+    const std::string start =
+        startOf(times, opened == activity.openedAt.end() ? none : opened->second);
+    const std::string& last = *std::max_element(times.begin(), times.end());
+    if (!inReference || start == last) continue;  // one record, never opened: no duration
+    const double s = secondsBetween(start, last);
     if (std::isfinite(s)) seconds.push_back(s);
   }
   summarizeCt(f, options);

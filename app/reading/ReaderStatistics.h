@@ -63,7 +63,10 @@ struct ReaderFigures {
   Estimate referableSensitivity, referableSpecificity;  ///< Wilson
   Estimate kappa, quadraticKappa;                       ///< ICDR grades, bootstrap
   Estimate gradabilityAgreement;                        ///< Wilson
-  Estimate secondsPerCase;  ///< median time from a reader's first to last record on a case
+  /// Median time a reader spent on a case: from their last opening of it in
+  /// the window (audited) before their first record on it, or from that
+  /// first record when they never opened it in the window, to their last record.
+  Estimate secondsPerCase;
 };
 
 struct ReadingStatistics {

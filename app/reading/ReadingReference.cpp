@@ -83,10 +83,30 @@ core::Status readCtCase(const fs::path& folder, ReadingReference& reference) {
   return {};
 }
 
+/// An expert's DR screening report: each photograph it grades gets the
+/// expert's grade as its reference.
+core::Status readExpertGrades(const fs::path& file, const imaging::FundusGradeReport& report,
+                              ReadingReference& reference) {
+  for (const auto& g : report.grades) {
+    if (reference.photographs.count(g.imageUid))
+      return problem(file, "a second reference grade for photograph " + g.imageUid);
+    ReferenceGrade& grade = reference.photographs[g.imageUid];
+    grade.grade = g.grade;
+    grade.gradeKnown = true;
+    grade.gradable = g.gradable;
+    grade.name = file.stem().string();
+  }
+  return {};
+}
+
 /// An expert's structured report (as `review import-sr` files them): the
-/// nodules it stands behind are the reference of its study. A DICOM file
-/// that is not a report is not a reference, and is passed over.
+/// nodules it stands behind are the reference of its study, the grades it
+/// gives are the reference of their photographs. A DICOM file that is not
+/// a report is not a reference, and is passed over.
 core::Status readExpertReport(const fs::path& file, ReadingReference& reference) {
+  auto grades = imaging::readFundusGradeReport(file);
+  if (grades.ok() && !grades.value().grades.empty())
+    return readExpertGrades(file, grades.value(), reference);
   auto report = imaging::readNoduleReport(file);
   if (!report.ok())
     return report.error().code == core::ErrorCode::Unsupported ? core::Status() : report.error();

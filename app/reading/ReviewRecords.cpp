@@ -22,6 +22,11 @@ core::Result<ReviewRecords> readReviewRecords(const core::ReviewStore& store) {
         take(store.siteSettings(), r.settings), take(store.allComments(), r.comments)}) {
     if (!status.ok()) return status.error();
   }
+  for (const char* action : {"study opened", "photograph opened"}) {
+    auto entries = store.auditEntries(action);
+    if (!entries.ok()) return entries.error();
+    r.openings.insert(r.openings.end(), entries.value().begin(), entries.value().end());
+  }
   return r;
 }
 

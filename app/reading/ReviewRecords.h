@@ -20,6 +20,9 @@ struct ReviewRecords {
   std::vector<core::CaseEvent> events;
   std::map<std::string, std::string> settings;  ///< the site settings in force
   std::vector<core::CaseComment> comments;
+  /// When a reader opened a case in the window (the audit's "study opened"
+  /// and "photograph opened" entries): where the time spent on it starts.
+  std::vector<core::AuditEntry> openings;
 };
 
 core::Result<ReviewRecords> readReviewRecords(const core::ReviewStore& store);

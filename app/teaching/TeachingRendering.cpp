@@ -218,8 +218,36 @@ core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volum
   return images;
 }
 
+namespace {
+
+/// The colour a lesion kind is circled in on a photograph's key image.
+QColor lesionColor(const std::string& kind) {
+  if (kind == "microaneurysm") return QColor(255, 230, 0);
+  if (kind == "haemorrhage") return QColor(0, 220, 255);
+  if (kind == "hard_exudate") return QColor(60, 255, 60);
+  if (kind == "cotton_wool_spot") return QColor(255, 120, 255);
+  if (kind == "neovascularisation") return QColor(255, 140, 0);
+  return QColor(255, 255, 255);
+}
+
+/// "3 microaneurysms, 1 haemorrhage marked": the marks by kind.
+std::string markCounts(const std::vector<core::FundusLesionMark>& marks) {
+  std::map<std::string, int> byKind;
+  for (const auto& m : marks) ++byKind[m.lesion];
+  std::string text;
+  for (const auto& [kind, count] : byKind) {
+    std::string words = kind;
+    std::replace(words.begin(), words.end(), '_', ' ');
+    text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + words;
+  }
+  return text;
+}
+
+}  // namespace
+
 core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
-                                               const std::filesystem::path& packageDir) {
+                                               const std::filesystem::path& packageDir,
+                                               const std::vector<core::FundusLesionMark>& marks) {
   if (photograph.empty() || (photograph.channels != 1 && photograph.channels != 3))
     return core::makeError(core::ErrorCode::InvalidArgument,
                            "the photograph has no grey or RGB pixels");
@@ -227,14 +255,28 @@ core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
       photograph.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8;
   QImage image(photograph.pixels.data(), photograph.width, photograph.height,
                photograph.width * photograph.channels, format);
-  QImage shown = image.copy();
+  QImage shown = image.convertToFormat(QImage::Format_RGB32);
   if (std::max(shown.width(), shown.height()) > 1024)
     shown = shown.scaled(1024, 1024, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+  if (!marks.empty()) {
+    // Marks are in the photograph's pixels (0,0 the centre of the top left one).
+    const double scale = double(shown.width()) / double(photograph.width);
+    QPainter painter(&shown);
+    painter.setRenderHint(QPainter::Antialiasing);
+    for (const auto& m : marks) {
+      painter.setPen(QPen(lesionColor(m.lesion), 2.0));
+      const QPointF center((m.x + 0.5) * scale, (m.y + 0.5) * scale);
+      const double radius = std::max(m.radius * scale, 4.0);
+      painter.drawEllipse(center, radius + 3.0, radius + 3.0);
+    }
+  }
   const std::string name = "images/photograph.png";
   auto saved = saveImage(shown, packageDir / name);
   if (!saved.ok()) return saved.error();
-  return KeyImage{name, "The photograph (" + std::to_string(photograph.width) + " x " +
-                            std::to_string(photograph.height) + " pixels)"};
+  std::string caption = "The photograph (" + std::to_string(photograph.width) + " x " +
+                        std::to_string(photograph.height) + " pixels)";
+  if (!marks.empty()) caption += "; lesions the readers marked: " + markCounts(marks);
+  return KeyImage{name, caption};
 }
 
 core::Status writeTeachingPdf(const std::string& html, const std::vector<KeyImage>& images,

@@ -8,6 +8,7 @@
 #include "TeachingPage.h"
 #include "vigie/core/Image2D.h"
 #include "vigie/core/Result.h"
+#include "vigie/core/ReviewStore.h"
 #include "vigie/core/Volume.h"
 
 namespace vigie::app {
@@ -44,9 +45,12 @@ core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volum
 
 /// Writes a photograph as the case's key image (images/photograph.png, at
 /// most 1024 pixels across), re-encoded so that none of its file's metadata
-/// (EXIF, DICOM attributes) follows it.
-core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
-                                               const std::filesystem::path& packageDir);
+/// (EXIF, DICOM attributes) follows it, with the readers' standing lesion
+/// marks circled in their kind's colour (none in a quiz: pass no marks); the
+/// caption counts them by kind.
+core::Result<KeyImage> writePhotographKeyImage(
+    const core::Image2D& photograph, const std::filesystem::path& packageDir,
+    const std::vector<core::FundusLesionMark>& marks = {});
 
 /// Prints the summary to a PDF (A4), its images read from `packageDir`.
 core::Status writeTeachingPdf(const std::string& html, const std::vector<KeyImage>& images,

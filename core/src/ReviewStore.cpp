@@ -569,6 +569,20 @@ Status ReviewStore::audit(const std::string& actor, const std::string& action,
                               [&] { return impl_->appendAudit(actor, action, detail); });
 }
 
+Result<std::vector<AuditEntry>> ReviewStore::auditEntries(const std::string& action) const {
+  return impl_->selectRows<AuditEntry>(
+      "SELECT id, recorded_at, actor, action, detail FROM audit WHERE action = ? ORDER BY id",
+      "reading the audit log", Impl::keyBinder(&action), [](const Statement& row) {
+        AuditEntry e;
+        e.id = row.integer(0);
+        e.recordedAt = row.text(1);
+        e.actor = row.text(2);
+        e.action = row.text(3);
+        e.detail = row.text(4);
+        return e;
+      });
+}
+
 Result<AuditCheck> ReviewStore::verifyAuditChain() const {
   Statement select(
       impl_->db,

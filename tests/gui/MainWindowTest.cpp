@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QSurfaceFormat>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +25,7 @@
 #include <QMenu>
 
 #include "ActionRegistry.h"
+#include "CaseReviewDialog.h"
 #include "FindingsPanel.h"
 #include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
@@ -86,6 +88,8 @@ class MainWindowTest : public QObject {
   void runsMonaiBundlesChosenDirectly();
   void keepsConfirmAndRejectAcrossSessions();
   void readsBlindThenRevealsAndScoresTheRead();  // and a trainer's comments
+  void comparesTheReadersOnTheCase();
+  void gradesAPhotographBlindThenReveals();
   void editsAnnotatesAddsAndExportsAsDicom();
   void cancelsAModelRun();
   void showsFundusPhotographsRedFreeAndEnhanced();
@@ -356,6 +360,62 @@ void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
   QVERIFY(window.revealBlindRead().isEmpty());  // nothing to reveal outside the mode
 }
 
+void MainWindowTest::comparesTheReadersOnTheCase() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  int findingId = 0;
+  vigie::core::Vec3 findingCenter;
+  // Two readers disagree on the AI's first finding; the second adds a comment.
+  for (const auto& [reader, kind] : {std::pair<const char*, vigie::core::DecisionKind>{
+                                         "ana", vigie::core::DecisionKind::Confirm},
+                                     {"ben", vigie::core::DecisionKind::Reject}}) {
+    MainWindow window;
+    window.openReviewStore(store, reader);
+    QVERIFY(showDemoCt(window));
+    if (findingId == 0) QVERIFY(runTestModel(window));
+    window.findingsPanel()->select(0);
+    const auto selected = window.findingsPanel()->selectedFinding();
+    QVERIFY(selected);
+    if (findingId != 0) QCOMPARE(selected->id, findingId);  // the stored run, the same finding
+    findingId = selected->id;
+    findingCenter = selected->centerMm;
+    QVERIFY(window.decideSelected(kind));
+  }
+  QFile truthFile(VIGIE_DEMO_DIR "/ct/truth.json");
+  QVERIFY(truthFile.open(QIODevice::ReadOnly));
+  const auto nodules = QJsonDocument::fromJson(truthFile.readAll())["nodules"].toArray().size();
+
+  // The trainer opens the case: both calls side by side, the row disputed,
+  // the reference nodules (the study's truth.json) with who found them.
+  MainWindow window;
+  window.openReviewStore(store, "tina");
+  QVERIFY(showDemoCt(window));
+  vigie::app::CaseReviewDialog* compare = window.compareReaders();
+  QVERIFY(compare);
+  QSignalSpy shown(compare, &vigie::app::CaseReviewDialog::shown);
+  QVERIFY(shown.wait(60000));
+  int row = -1;
+  for (int r = 0; r < compare->rowCount(); ++r)
+    if (compare->cellText(r, "Finding") == QString::number(findingId)) row = r;
+  QVERIFY(row >= 0);
+  QCOMPARE(compare->cellText(row, "ana"), QString("confirm"));
+  QCOMPARE(compare->cellText(row, "ben"), QString("reject"));
+  QVERIFY(compare->rowDisputed(row));
+  QVERIFY(compare->cellText(row, "From").startsWith("AI, score"));
+  QCOMPARE(compare->lesionCount(), static_cast<int>(nodules));
+  compare->grab().save(artefactDir() + "/vigie-compare-readers.png");
+
+  // Double-click the finding: the views go to it.
+  auto* table = compare->findChild<QTableWidget*>("caseReviewTable");
+  QVERIFY(table);
+  Q_EMIT table->cellDoubleClicked(row, 0);
+  QVERIFY(vigie::core::distance(window.viewsIntersection(), findingCenter) < 2.0);
+
+  // A resident reading blind does not see the others' calls.
+  window.setEducationalMode(true);
+  QVERIFY(window.compareReaders() == nullptr);
+}
+
 void MainWindowTest::keepsConfirmAndRejectAcrossSessions() {
   QTemporaryDir dir;
   const QString store = dir.filePath("review.sqlite");
@@ -620,6 +680,63 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
   QVERIFY2(blind && blind->text().contains("hidden") && !blind->text().contains("grade 3"),
            qPrintable(blind ? blind->text() : QString()));
   QCOMPARE(second.findChild<QComboBox*>("fundusReaderGrade")->currentIndex(), -1);
+}
+
+/// Submits `grade` for the photograph shown, as the Save button does.
+bool submitGrade(MainWindow& window, int grade) {
+  QSignalSpy saved(&window, &MainWindow::fundusGradeSaved);
+  auto* assessment = window.fundusViewer()->assessment();
+  assessment->setReaderGrade(grade, true);
+  return QMetaObject::invokeMethod(assessment, "gradeSubmitted", Q_ARG(int, grade),
+                                   Q_ARG(bool, true), Q_ARG(QString, QString())) &&
+         saved.count() == 1;
+}
+
+void MainWindowTest::gradesAPhotographBlindThenReveals() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("review.sqlite");
+  {
+    // A senior runs the DR model and grades the photograph.
+    MainWindow window;
+    window.openReviewStore(store, "dr.senior");
+    window.setFundusModelBundle(VIGIE_TEST_MODELS "/fundus-bundle");
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openPhotographs(VIGIE_DEMO_DIR "/fundus") > 0);
+    window.fundusViewer()->selectPhotograph(3);
+    QSignalSpy finished(&window, &MainWindow::fundusModelFinished);
+    window.runFundusModel();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(submitGrade(window, 4));
+  }
+  // A resident reads blind: neither the senior's grade nor the model shows,
+  // and the model does not run.
+  MainWindow window;
+  window.openReviewStore(store, "resident");
+  window.setFundusModelBundle(VIGIE_TEST_MODELS "/fundus-bundle");
+  window.setEducationalMode(true);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QVERIFY(window.openPhotographs(VIGIE_DEMO_DIR "/fundus") > 0);
+  window.fundusViewer()->selectPhotograph(3);
+  auto* stored = window.findChild<QLabel*>("fundusStoredGrade");
+  QVERIFY2(stored && !stored->text().contains("dr.senior"), qPrintable(stored->text()));
+  QSignalSpy finished(&window, &MainWindow::fundusModelFinished);
+  window.runFundusModel();
+  QVERIFY(!finished.wait(1500));
+  QVERIFY(!window.fundusViewer()->heatmapShown());
+  QVERIFY(submitGrade(window, 1));
+
+  // Revealed: the grade against the demo's reference and the AI's answer.
+  const QString text = window.revealBlindRead();
+  QVERIFY2(text.startsWith("Your grade: grade 1, not referable."), qPrintable(text));
+  QVERIFY2(text.contains("The reference: grade "), qPrintable(text));
+  QVERIFY2(text.contains("The AI: "), qPrintable(text));
+  window.grab().save(artefactDir() + "/vigie-fundus-educational-reveal.png");
+  // Now the model runs.
+  window.runFundusModel();
+  QVERIFY(finished.wait(60000));
+  QVERIFY(window.fundusViewer()->heatmapShown());
 }
 
 /// Fraction of pixels in the measurement colour (yellow: red and green high,
@@ -1064,6 +1181,10 @@ void MainWindowTest::retrievesAStudyFromAPacs() {
     if (dialog->studyUidAt(r) == studyUid) row = r;
   QVERIFY2(row >= 0, "the stored study is not among the results");
   dialog->selectRow(row);
+  // The cache limit is a setting the next session keeps (the limit itself is
+  // checked against Orthanc by the CLI's `pacs get --quota-mb`: same client).
+  dialog->setCacheLimitMb(500);
+  QCOMPARE(vigie::app::PacsQueryDialog().cacheLimitMb(), 500);
   dialog->grab().save(artefactDir() + "/vigie-pacs-query.png");
   QSignalSpy shown(&window, &MainWindow::studyShown);
   dialog->retrieve();

@@ -40,6 +40,7 @@ class PacsNodesDialogTest : public QObject {
       const int web = dialog.addRow();
       dialog.setCell(web, PacsNodesDialog::Name, "cloud");
       dialog.setCell(web, PacsNodesDialog::Url, "https://pacs.example.org/dicom-web");
+      dialog.setCell(web, PacsNodesDialog::TokenFile, "/run/user/1000/pacs-token");
       QSignalSpy saved(&dialog, &PacsNodesDialog::saved);
       QVERIFY2(dialog.save(), qPrintable(dialog.status()));
       QCOMPARE(saved.count(), 1);
@@ -55,6 +56,7 @@ class PacsNodesDialogTest : public QObject {
     QVERIFY(nodes.value()[1].node.tls.enabled);
     QCOMPARE(nodes.value()[1].node.tls.trustedCertificates, std::string("/etc/vigie/ca.pem"));
     QCOMPARE(nodes.value()[2].url, std::string("https://pacs.example.org/dicom-web"));
+    QCOMPARE(nodes.value()[2].tokenFile.string(), std::string("/run/user/1000/pacs-token"));
 
     // Opened again, the table shows the file; a row removed is gone once saved.
     PacsNodesDialog again(file);

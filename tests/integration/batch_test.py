@@ -83,6 +83,16 @@ def photographs_test(cli, models, work):
           "every other photograph is graded")
     check(all(os.path.isfile(os.path.join(out, rows[k]["folder"], "findings.json"))
               for k in good if k in rows), "each has its findings.json")
+    dicom = [k for k in good if k.endswith(".dcm") and k in rows]
+    check(dicom and all(os.path.isfile(os.path.join(out, rows[k]["folder"], "sr.dcm"))
+                        for k in dicom) and
+          not any(os.path.exists(os.path.join(out, rows[k]["folder"], "sr.dcm"))
+                  for k in good if k in rows and not k.endswith(".dcm")),
+          "a DICOM photograph's answer is also a DR screening SR (sr.dcm); a PNG's is not")
+    if dicom:
+        info = run(cli, "info", os.path.join(out, rows[dicom[0]]["folder"], "sr.dcm"))
+        check("Comprehensive3DSRStorage" in info.stdout,
+              "the batch's SR reads back as a structured report: " + info.stdout.strip()[-200:])
     check(len(set(r["folder"] for r in rows.values())) == len(rows)
           and all("/" not in r["folder"] and " " not in r["folder"] for r in rows.values()),
           "folders are distinct and plain (nested 'left eye/a b.png' included)")

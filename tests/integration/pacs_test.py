@@ -20,11 +20,14 @@ levels, WADO-RS of a series and of the study (nothing written over), STOW-RS of
 a series, a DICOMweb node by name, C-MOVE refused for it, a service that is
 down named without its password, batch screening over DICOMweb, a
 retrieval cache quota (C-GET and WADO-RS stop at it, keeping what came), and a
-hostile service's corrupt and cut-off parts. Last, DICOM over TLS against a
-second Orthanc that requires it and a client certificate (certificates made
-by openssl here): echo, store, find, get, a node configured for TLS in the
+hostile service's corrupt and cut-off parts, and a service behind OAuth (the
+bearer token from a file; a missing or refused one said so, never shown).
+Last, DICOM over TLS against a second Orthanc that requires it and a client
+certificate (certificates made by openssl here): echo, store, find, get,
+C-MOVE back into Vigie's listener over TLS, a node configured for TLS in the
 nodes file; a plain connection, no client certificate, an untrusted server
-certificate and a key that is not the certificate's all refused. Exit 77
+certificate and a key that is not the certificate's all refused; Vigie's own
+listener over TLS lets in a sender with a trusted certificate only. Exit 77
 (skipped) when Orthanc is not installed.
 """
 import csv
@@ -248,11 +251,15 @@ def check_tls(cli, work, study_dir, slices, study_uid):
     certs = make_certificates(os.path.join(work, "tls"))
     tls_work = os.path.join(work, "orthanc-tls")
     os.makedirs(tls_work, exist_ok=True)
-    orthanc, _, port = start_orthanc(tls_work, free_port(), tls={
+    move_port = free_port()
+    orthanc, _, port = start_orthanc(tls_work, move_port, tls={
         "DicomTlsEnabled": True, "DicomTlsCertificate": certs["orthanc.crt"],
         "DicomTlsPrivateKey": certs["orthanc.key"],
         "DicomTlsTrustedCertificates": certs["ca.crt"],
-        "DicomTlsRemoteCertificateRequired": True})
+        "DicomTlsRemoteCertificateRequired": True,
+        # Orthanc sends a C-MOVE's objects to Vigie over TLS too.
+        "DicomModalities": {"vigie": {"AET": "VIGIE", "Host": "127.0.0.1", "Port": move_port,
+                                      "UseDicomTls": True}}})
     node = f"ORTHANC@127.0.0.1:{port}"
     ours = ["--tls-ca", certs["ca.crt"], "--tls-cert", certs["vigie.crt"], "--tls-key",
             certs["vigie.key"]]
@@ -296,9 +303,49 @@ def check_tls(cli, work, study_dir, slices, study_uid):
                         "--tls-cert", certs["vigie.crt"], "--tls-key", certs["orthanc.key"])
         check(wrong_key.returncode == 1 and "is not the key of" in wrong_key.stderr,
               "TLS: a key that is not the certificate's is named: " + wrong_key.stderr.strip())
+        # C-MOVE over TLS: the PACS connects back to Vigie's own listener over TLS.
+        moved = run(cli, "pacs", "move", "--node", node, *ours, "--study", study_uid, "--out",
+                    os.path.join(work, "tls-moved"), "--port", str(move_port), timeout=120)
+        check(moved.returncode == 0 and f"moved {slices} objects" in moved.stdout,
+              "TLS: C-MOVE into Vigie's listener over TLS: "
+              + (moved.stdout + moved.stderr).strip()[-300:])
     finally:
         orthanc.terminate()
         orthanc.wait(timeout=30)
+    check_tls_listener(cli, work, study_dir, slices, certs)
+
+
+def check_tls_listener(cli, work, study_dir, slices, certs):
+    """vigie-cli listen over TLS: a sender with a certificate from the trusted
+    authority gets in; a plain connection, or one without a certificate, not."""
+    port = free_port()
+    inbox = os.path.join(work, "tls-inbox")
+    ours = ["--tls-ca", certs["ca.crt"], "--tls-cert", certs["vigie.crt"], "--tls-key",
+            certs["vigie.key"]]
+    listener = subprocess.Popen([cli, "listen", "--out", inbox, "--allow", "SENDER", "--port",
+                                 str(port), "--idle-exit", "4", *ours],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    node = f"VIGIE@127.0.0.1:{port}"
+    sent = run(cli, "pacs", "store", "--node", node, "--aet", "SENDER", *ours, study_dir)
+    check(sent.returncode == 0 and f"stored {slices} of {slices}" in sent.stdout,
+          "TLS listener: a series from a sender with a trusted certificate: "
+          + (sent.stdout + sent.stderr).strip()[-300:])
+    plain = run(cli, "pacs", "store", "--node", node, "--aet", "SENDER", "--timeout", "5",
+                study_dir, timeout=60)
+    check(plain.returncode == 1, "TLS listener: a plain connection is not let in")
+    no_cert = run(cli, "pacs", "store", "--node", node, "--aet", "SENDER", "--tls-ca",
+                  certs["ca.crt"], "--timeout", "5", study_dir, timeout=60)
+    check(no_cert.returncode == 1, "TLS listener: a sender without a certificate is not let in")
+    out, err = listener.communicate(timeout=60)
+    files = [f for root, _, names in os.walk(inbox) for f in names]
+    check("(TLS)" in out and len(files) == slices,
+          f"TLS listener: {len(files)} objects received over TLS, none over the plain attempts")
+    no_key = run(cli, "listen", "--out", inbox, "--allow", "SENDER", "--port", str(free_port()),
+                 "--tls-ca", certs["ca.crt"], "--idle-exit", "1")
+    check(no_key.returncode != 0 and "needs a certificate" in no_key.stderr,
+          "a TLS listener without its own certificate is refused, saying why: "
+          + no_key.stderr.strip())
 
 
 def check_hostile_dicomweb(cli, work, study_dir):
@@ -342,6 +389,65 @@ def check_hostile_dicomweb(cli, work, study_dir):
               and os.path.commonpath([cache, files[0]]) == cache,
               "a corrupt part is reported, the whole one kept, the cut-off one dropped: "
               + (got.stdout + got.stderr).strip()[-300:])
+    finally:
+        server.shutdown()
+
+
+def check_bearer_token(cli, work):
+    """A DICOMweb service behind OAuth: the token from --token-file or the node's
+    token_file goes as "Authorization: Bearer", read again for each request; a
+    missing or refused token is an error that says so, and never shows it."""
+    import http.server
+    import threading
+    token = "s3cret-token-42"
+    seen = []
+
+    class Guarded(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.headers.get("Authorization", ""))
+            if self.headers.get("Authorization") != "Bearer " + token:
+                self.send_response(401)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = b"[]"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/dicom+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Guarded)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/dicom-web"
+    token_file = os.path.join(work, "oauth-token")
+    try:
+        with open(token_file, "w") as f:
+            f.write(token + "\n")
+        ok = run(cli, "pacs", "echo", "--node", url, "--token-file", token_file)
+        check(ok.returncode == 0 and seen and seen[-1] == "Bearer " + token,
+              "DICOMweb with a bearer token from --token-file: " + (ok.stdout + ok.stderr).strip())
+        none = run(cli, "pacs", "echo", "--node", url)
+        check(none.returncode == 1 and "HTTP 401" in none.stderr and "token" in none.stderr,
+              "without a token the service's 401 says a token is wanted: " + none.stderr.strip())
+        with open(token_file, "w") as f:
+            f.write("expired-token\n")
+        refused = run(cli, "pacs", "find", "--node", url, "--token-file", token_file)
+        check(refused.returncode == 1 and "was refused" in refused.stderr
+              and "expired-token" not in refused.stderr,
+              "a refused token is named by its file, never shown: " + refused.stderr.strip())
+        with open(token_file, "w") as f:
+            f.write(token + "\n")
+        nodes = os.path.join(work, "oauth-nodes.json")
+        with open(nodes, "w") as f:
+            json.dump({"nodes": [{"name": "cloud", "url": url, "token_file": "oauth-token"}]}, f)
+        by_name = subprocess.run([cli, "pacs", "echo", "--node", "cloud"], capture_output=True,
+                                 text=True, env=dict(os.environ, VIGIE_NODES=nodes), timeout=60)
+        check(by_name.returncode == 0,
+              "a node's token_file (relative to the nodes file): " + by_name.stderr.strip())
     finally:
         server.shutdown()
 
@@ -547,6 +653,7 @@ def main():
 
     check_listener(cli, work, study_dir, slices)
     check_hostile_dicomweb(cli, work, study_dir)
+    check_bearer_token(cli, work)
     check_tls(cli, work, study_dir, slices, study_uid)
     # A peer that takes the connection and never answers: an error, not a hang.
     with socket.socket() as silent:

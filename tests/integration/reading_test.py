@@ -222,7 +222,7 @@ def check_fundus_stats(cli, store, fundus, finals):
               f"{reader}: every graded photograph is in the drill-down")
     alice = by_reader.get("alice", {})
     check(alice.get("seconds_per_case", {}).get("n", 0) >= 1,
-          "time per case from a reader's first to last record")
+          "time per case from a reader's first to last record (never opened in the window)")
     check(stats["ai"]["referable_sensitivity"]["n"] > 0,
           "the AI's figures on the same photographs are reported beside the readers'")
 
@@ -330,6 +330,58 @@ def check_expert_reference(cli, store, ct_root, work):
     second = run(cli, "review", "import-sr", os.path.join(other, "sr.dcm"), "--into", references)
     check(second.returncode == 1 and "already has a reference" in second.stderr,
           "a second report for the same study is refused without --replace")
+
+
+def check_expert_grades(cli, fundus, work):
+    """An expert's grades of DICOM photographs, exported as a DR screening SR
+    and filed by `review import-sr`, are those photographs' reference: the
+    expert judged against them agrees exactly, another reader as graded."""
+    import pydicom
+    store = os.path.join(work, "experts.sqlite")
+    photos = sorted(f for f in os.listdir(fundus) if f.endswith(".dcm"))[:6]
+    truth = {i["file"]: i for i in json.load(open(os.path.join(fundus, "truth.json")))["images"]}
+    expert = {}
+    for i, name in enumerate(photos):
+        uid = str(pydicom.dcmread(os.path.join(fundus, name), stop_before_pixels=True).SOPInstanceUID)
+        grade = truth.get(name, {}).get("grade", i % 5) if i % 2 == 0 else (i + 2) % 5
+        expert[uid] = grade
+        # finn first: the report carries each photograph's latest grade, the expert's.
+        run_ok(cli, "review", "grade", "--store", store, "--image", uid, "--grade", "0",
+               "--reader", "finn")
+        run_ok(cli, "review", "grade", "--store", store, "--image", uid, "--grade", str(grade),
+               "--reader", "erin")
+    # Each synthetic photograph is a series of its own: one report per series.
+    reports = []
+    for i, name in enumerate(photos):
+        series = str(pydicom.dcmread(os.path.join(fundus, name),
+                                     stop_before_pixels=True).SeriesInstanceUID)
+        exported = os.path.join(work, f"expert-grades-{i}")
+        run_ok(cli, "export", fundus, "--series", series, "--out", exported, "--store", store,
+               "--reader", "erin")
+        reports.append(os.path.join(exported, "sr.dcm"))
+    references = os.path.join(work, "expert-grade-references")
+    filed = run_ok(cli, "review", "import-sr", *reports, "--into", references)
+    check(filed.stdout.count("1 photograph grade ") == len(photos) and
+          f"{len(photos)} reports filed" in filed.stdout,
+          f"import-sr files the expert's {len(photos)} DR reports (one a series), one grade each")
+    other = os.path.join(work, "expert-grades-again")
+    run_ok(cli, "export", fundus, "--series", str(pydicom.dcmread(
+        os.path.join(fundus, photos[0]), stop_before_pixels=True).SeriesInstanceUID),
+        "--out", other, "--store", store, "--reader", "erin")
+    twice = run(cli, "review", "import-sr", os.path.join(other, "sr.dcm"), "--into", references)
+    check(twice.returncode == 1 and "already has a reference grade" in twice.stderr,
+          "a second report grading the same photograph is refused: " + twice.stderr.strip())
+    stats = json.loads(run_ok(cli, "review", "stats", "--store", store, "--reference",
+                              references, "--json", "--resamples", "200").stdout)
+    by_reader = {r["reader"]: r for r in stats["readers"]}
+    erin, finn = by_reader.get("erin"), by_reader.get("finn")
+    check(erin is not None and erin["kappa"]["value"] == 1.0 and
+          len(erin["photographs"]) == len(photos),
+          "judged against her own imported grades, the expert agrees exactly (kappa 1)")
+    referable = sum(1 for g in expert.values() if g >= 2)
+    check(finn is not None and referable > 0 and finn["referable_sensitivity"]["value"] == 0.0
+          and finn["referable_sensitivity"]["n"] == referable,
+          f"a reader who graded every photograph 0 misses the expert's {referable} referable")
 
 
 def check_ct_stats(cli, store, ct_root, expected, mrmc):
@@ -524,6 +576,7 @@ def main():
     check_imrmc(cli, store, fundus, finals, os.path.join(work, "mrmc-fundus"))
     check_case_review(cli, store, ct)
     check_expert_reference(cli, store, ct, work)
+    check_expert_grades(cli, fundus, work)
     check_double_reading(cli, work)
     disagreements = json.loads(run_ok(cli, "worklist", "--store", store, "--disagreement",
                                       "--json").stdout)

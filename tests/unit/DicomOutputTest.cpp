@@ -547,6 +547,20 @@ TEST(FundusReport, HasAModelAndAReaderGroupPerPhotograph) {
   EXPECT_EQ(sources, (std::vector<std::string>{photographs.slices[0].sopInstanceUid,
                                                photographs.slices[0].sopInstanceUid,
                                                photographs.slices[1].sopInstanceUid}));
+
+  // Read back as a reference: the reader's grade, not the model's answers.
+  auto read = imaging::readFundusGradeReport(file);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  ASSERT_EQ(read.value().grades.size(), 1u);
+  EXPECT_EQ(read.value().grades[0].imageUid, photographs.slices[0].sopInstanceUid);
+  EXPECT_EQ(read.value().grades[0].grade, 1);
+  EXPECT_TRUE(read.value().grades[0].gradable);
+  EXPECT_EQ(read.value().grades[0].observer, "dr.eye");
+  EXPECT_EQ(read.value().otherGroups, 2u);  // the model's two
+  // A nodule report holds no grade; the DR report no nodule.
+  auto nodules = imaging::readNoduleReport(file);
+  ASSERT_TRUE(nodules.ok());
+  EXPECT_TRUE(nodules.value().nodules.empty());
 }
 
 TEST(ProbabilitySegmentation, RefusesAHeatmapWithNothingInIt) {

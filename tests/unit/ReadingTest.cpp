@@ -253,6 +253,41 @@ TEST(ReaderStatistics, CountsAReadersMarksAgainstTheNodules) {
   EXPECT_EQ(stats.aiFroc.nodules, 3u);
 }
 
+TEST(ReaderStatistics, TimePerCaseStartsWhenTheReaderOpenedTheCase) {
+  ReviewRecords r;
+  r.cases = {caseOf("ct-1", core::CaseKind::Ct, "2026-11-30T08:00:00.000Z")};
+  r.modelRuns = {runOn("ct-1", {0.9})};
+  auto confirm = decisionOn("dr.a", 1, core::DecisionKind::Confirm);
+  confirm.recordedAt = "2026-12-01T09:00:30.000Z";
+  r.decisions = {confirm};
+  auto opening = [](const std::string& reader, const std::string& at) {
+    core::AuditEntry e;
+    e.actor = reader;
+    e.action = "study opened";
+    e.detail = "study ct-1";
+    e.recordedAt = at;
+    return e;
+  };
+  // Opened the day before (a look, no read), then 30 s before the decision;
+  // another reader's opening is not dr.a's, nor one after the decision.
+  r.openings = {
+      opening("dr.a", "2026-11-30T09:00:00.000Z"), opening("dr.a", "2026-12-01T09:00:00.000Z"),
+      opening("dr.b", "2026-12-01T08:59:00.000Z"), opening("dr.a", "2026-12-01T09:05:00.000Z")};
+  ReadingReference reference;
+  reference.ctStudies["ct-1"] = {{{0, 0, 0}, 6, "solid"}};
+  reference.ctNames["ct-1"] = "case_000";
+  StatisticsOptions options;
+  options.resamples = 50;
+  auto stats = computeReadingStatistics(r, reference, options);
+  ASSERT_EQ(stats.readers.size(), 1u);  // dr.b only opened it: no read, no figures
+  EXPECT_EQ(stats.readers[0].secondsPerCase.n, 1u);
+  EXPECT_NEAR(stats.readers[0].secondsPerCase.value, 30.0, 1e-9);
+  // Never opened in the window, one record: no duration to measure.
+  r.openings.clear();
+  stats = computeReadingStatistics(r, reference, options);
+  EXPECT_EQ(stats.readers[0].secondsPerCase.n, 0u);
+}
+
 TEST(ReadingReference, RefusesWhatIsNotAReferenceNamingTheFile) {
   test::TestFolder dir("reading-reference");
   auto missing = loadReadingReference(dir / "nothing");

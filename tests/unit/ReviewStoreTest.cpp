@@ -111,6 +111,13 @@ TEST(ReviewStore, AuditChainRevealsAnEditedOrDeletedEntry) {
     ASSERT_TRUE(check.ok());
     EXPECT_TRUE(check.value().intact);
     EXPECT_EQ(check.value().entries, 3u);
+    // One action's entries read back, for the reader statistics' time per case.
+    auto opened = store.value()->auditEntries("study opened");
+    ASSERT_TRUE(opened.ok());
+    ASSERT_EQ(opened.value().size(), 1u);
+    EXPECT_EQ(opened.value()[0].actor, "dr.a");
+    EXPECT_EQ(opened.value()[0].detail, "study 1.2");
+    EXPECT_FALSE(opened.value()[0].recordedAt.empty());
   }
   // A determined tamperer drops the guards and rewrites history.
   ASSERT_EQ(

@@ -220,6 +220,20 @@ TEST_F(KeyImages, APhotographIsReencodedAndThePagePrintsToPdf) {
   in.read(head.data(), 5);
   EXPECT_EQ(head, "%PDF-");
 
+  // The readers' lesion marks are circled in their kind's colour and counted.
+  core::FundusLesionMark mark;
+  mark.lesion = "microaneurysm";
+  mark.x = 800;
+  mark.y = 600;
+  mark.radius = 10;
+  auto marked = writePhotographKeyImage(photo, dir_ / "marked", {mark});
+  ASSERT_TRUE(marked.ok()) << marked.error().message;
+  EXPECT_NE(marked.value().caption.find("1 microaneurysm"), std::string::npos)
+      << marked.value().caption;
+  EXPECT_TRUE(
+      hasYellow(QImage(QString::fromStdString((dir_ / "marked" / marked.value().file).string()))));
+  EXPECT_FALSE(hasYellow(written));
+
   auto missing =
       writeTeachingPdf(teachingHtml(page), {{"images/none.png", ""}}, dir_, dir_ / "u.pdf");
   ASSERT_FALSE(missing.ok());

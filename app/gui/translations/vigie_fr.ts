@@ -32,6 +32,167 @@
     </message>
 </context>
 <context>
+    <name>vigie::app::CaseReviewDialog</name>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>ungradable</source>
+        <translation>ininterprétable</translation>
+    </message>
+    <message>
+        <source>Compare the readers</source>
+        <translation>Comparer les lecteurs</translation>
+    </message>
+    <message>
+        <source>Reading the case and its reference...</source>
+        <translation>Lecture du cas et de sa référence...</translation>
+    </message>
+    <message>
+        <source>%1, read by %2. %3</source>
+        <extracomment>%1: a CT study or a photograph; %2: the readers&apos; names; %3: whether a reference knows the case.</extracomment>
+        <translation>%1, lu par %2. %3</translation>
+    </message>
+    <message>
+        <source>Photograph</source>
+        <translation>Photographie</translation>
+    </message>
+    <message>
+        <source>CT study</source>
+        <translation>Examen TDM</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>personne pour l&apos;instant</translation>
+    </message>
+    <message>
+        <source>Judged against the reference.</source>
+        <translation>Comparé à la référence.</translation>
+    </message>
+    <message>
+        <source>No reference knows this case (a truth.json beside it, or experts&apos; reports chosen in Worklist &gt; Reader statistics).</source>
+        <translation>Aucune référence ne connaît ce cas (un truth.json à côté de lui, ou des comptes rendus d&apos;experts choisis dans Liste de travail &gt; Statistiques des lecteurs).</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Anomalie</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Origine</translation>
+    </message>
+    <message>
+        <source>Diam. (mm)</source>
+        <translation>Diam. (mm)</translation>
+    </message>
+    <message>
+        <source>Reference nodule</source>
+        <translation>Nodule de référence</translation>
+    </message>
+    <message>
+        <source>AI, score %1</source>
+        <translation>IA, score %1</translation>
+    </message>
+    <message>
+        <source>added by %1</source>
+        <translation>ajoutée par %1</translation>
+    </message>
+    <message>
+        <source>(moved onto nodule %1)</source>
+        <translation>(déplacée sur le nodule %1)</translation>
+    </message>
+    <message>
+        <source>(moved off the nodule)</source>
+        <translation>(déplacée hors du nodule)</translation>
+    </message>
+    <message>
+        <source>Disputed: the readers disagree, or a call goes against the reference</source>
+        <translation>Litigieux : les lecteurs sont en désaccord, ou une décision contredit la référence</translation>
+    </message>
+    <message>
+        <source>found</source>
+        <translation>trouvé</translation>
+    </message>
+    <message>
+        <source>MISSED</source>
+        <translation>MANQUÉ</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>AI</source>
+        <translation>IA</translation>
+    </message>
+    <message>
+        <source>Found by</source>
+        <translation>Trouvé par</translation>
+    </message>
+    <message>
+        <source>Missed by</source>
+        <translation>Manqué par</translation>
+    </message>
+    <message>
+        <source>p = %1</source>
+        <translation>p = %1</translation>
+    </message>
+    <message>
+        <source>(refer)</source>
+        <translation>(à adresser)</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Référence</translation>
+    </message>
+    <message>
+        <source>Final (%1)</source>
+        <translation>Final (%1)</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>Referable DR</source>
+        <translation>RD à adresser</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>%1 (%2) on %3: %4</source>
+        <extracomment>%1: who; %2: when; %3: on what (a finding, or the case); %4: the comment.</extracomment>
+        <translation>%1 (%2) sur %3 : %4</translation>
+    </message>
+    <message>
+        <source>the case</source>
+        <translation>le cas</translation>
+    </message>
+    <message>
+        <source>finding %1</source>
+        <translation>l&apos;anomalie %1</translation>
+    </message>
+    <message>
+        <source>No comments.</source>
+        <translation>Aucun commentaire.</translation>
+    </message>
+</context>
+<context>
     <name>vigie::app::CtReadingController</name>
     <message numerus="yes">
         <source>Axial, middle slice
@@ -809,6 +970,62 @@ IA &gt; Lancer le modèle de nodules (Ctrl+M).</translation>
             <numerusform>Enregistré : grade %1, ininterprétable, par %2 le %3 : %4 (%n grades dans l&apos;historique)</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Reading blind: grade the photograph, then AI &gt; Reveal the AI and the reference</source>
+        <translation>Lecture en aveugle : gradez la photographie, puis IA &gt; Révéler l&apos;IA et la référence</translation>
+    </message>
+    <message>
+        <source>ungradable</source>
+        <translation>ininterprétable</translation>
+    </message>
+    <message>
+        <source>grade %1, referable</source>
+        <translation>grade %1, à adresser</translation>
+    </message>
+    <message>
+        <source>grade %1, not referable</source>
+        <translation>grade %1, pas à adresser</translation>
+    </message>
+    <message>
+        <source>Your grade: %1.</source>
+        <translation>Votre grade : %1.</translation>
+    </message>
+    <message>
+        <source>You have not graded this photograph.</source>
+        <translation>Vous n&apos;avez pas gradé cette photographie.</translation>
+    </message>
+    <message>
+        <source>The reference: %1.</source>
+        <translation>La référence : %1.</translation>
+    </message>
+    <message>
+        <source>You agree with it exactly.</source>
+        <translation>Vous êtes exactement d&apos;accord avec elle.</translation>
+    </message>
+    <message>
+        <source>You agree on referral, not on the grade.</source>
+        <translation>Vous êtes d&apos;accord sur l&apos;adressage, pas sur le grade.</translation>
+    </message>
+    <message>
+        <source>You disagree on referral.</source>
+        <translation>Vous êtes en désaccord sur l&apos;adressage.</translation>
+    </message>
+    <message>
+        <source>No reference knows this photograph (a truth.json or labels beside it, or the reference chosen in Worklist &gt; Reader statistics).</source>
+        <translation>Aucune référence ne connaît cette photographie (un truth.json ou des étiquettes à côté d&apos;elle, ou la référence choisie dans Liste de travail &gt; Statistiques des lecteurs).</translation>
+    </message>
+    <message>
+        <source>The AI: %1 (referable p = %2).</source>
+        <translation>L&apos;IA : %1 (p (à adresser) = %2).</translation>
+    </message>
+    <message>
+        <source>The AI has not graded it yet: Run DR model shows its answer.</source>
+        <translation>L&apos;IA ne l&apos;a pas encore gradée : Lancer le modèle RD donne sa réponse.</translation>
+    </message>
+    <message>
+        <source>Your read</source>
+        <translation>Votre lecture</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::FundusViewer</name>
@@ -1486,6 +1703,22 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <source>Vigie will start in %1 next time.</source>
         <translation>Vigie s&apos;ouvrira en %1 au prochain démarrage.</translation>
     </message>
+    <message>
+        <source>&amp;Compare the readers on this case...</source>
+        <translation>&amp;Comparer les lecteurs sur ce cas...</translation>
+    </message>
+    <message>
+        <source>Trainers: every reader&apos;s calls on the case in front, side by side with the AI and the reference</source>
+        <translation>Formateurs : les décisions de chaque lecteur sur le cas affiché, côte à côte avec l&apos;IA et la référence</translation>
+    </message>
+    <message>
+        <source>Open a study or a photograph first</source>
+        <translation>Ouvrez d&apos;abord un examen ou une photographie</translation>
+    </message>
+    <message>
+        <source>Reading blind: the other readers&apos; calls stay hidden (AI &gt; Educational mode)</source>
+        <translation>Lecture en aveugle : les décisions des autres lecteurs restent masquées (IA &gt; Mode pédagogique)</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::MeasurementsPanel</name>
@@ -1613,6 +1846,14 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
     <message>
         <source>%1 answered</source>
         <translation>%1 a répondu</translation>
+    </message>
+    <message>
+        <source>OAuth token file (DICOMweb)</source>
+        <translation>Fichier du jeton OAuth (DICOMweb)</translation>
+    </message>
+    <message>
+        <source>a token file goes with a DICOMweb URL</source>
+        <translation>un fichier de jeton va avec une URL DICOMweb</translation>
     </message>
 </context>
 <context>
@@ -1763,6 +2004,22 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
     <message>
         <source>Cancelled</source>
         <translation>Annulé</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> Mo</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>sans limite</translation>
+    </message>
+    <message>
+        <source>Retrieval stops once the cache folder holds this much: the disk does not fill up</source>
+        <translation>La récupération s&apos;arrête quand le dossier cache atteint cette taille : le disque ne se remplit pas</translation>
+    </message>
+    <message>
+        <source>Cache limit</source>
+        <translation>Limite du cache</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
+#include <functional>
 #include <optional>
 #include <sstream>
 
@@ -18,11 +19,27 @@ bool isCode(const DSRCodedEntryValue& code, const char* value, const char* schem
 
 /// What one measurement group holds, as the report is walked.
 struct Group {
+  // A nodule's:
   std::optional<core::Vec3> center;
   std::optional<double> diameterMm;
   std::string decision;  ///< Vigie's 99VIGIE decision code value, when present
   std::string trackingId;
+  // A photograph's DR grade:
+  bool byDevice = false;  ///< the observer is a device (a model), not a person
+  std::string observer;   ///< the person observer's name
+  std::string imageUid;   ///< the image it measures (Source of Measurement)
+  std::optional<int> grade;
+  std::optional<bool> gradable;
 };
+
+/// The ICDR grade a Vigie grade code (99VIGIE "icdr-N") says.
+std::optional<int> icdrGradeOf(const DSRCodedEntryValue& code) {
+  const OFString& value = code.getCodeValue();
+  if (code.getCodingSchemeDesignator() != "99VIGIE" || value.size() != 6 ||
+      value.compare(0, 5, "icdr-") != 0 || value[5] < '0' || value[5] > '4')
+    return std::nullopt;
+  return value[5] - '0';
+}
 
 /// The centre an SCOORD3D gives: its point, or the mean of its points.
 std::optional<core::Vec3> centerOf(DSRSpatialCoordinates3DValue& coordinates) {
@@ -67,28 +84,41 @@ void take(DSRContentItem& item, Group& group) {
     case DSRTypes::VT_Code:
       if (isCode(concept, "decision", "99VIGIE"))
         group.decision = item.getCodeValue().getCodeValue().c_str();
+      if (isCode(concept, "121005", "DCM"))  // Observer Type: Device
+        group.byDevice = isCode(item.getCodeValue(), "121007", "DCM");
+      if (isCode(concept, "icdr-grade", "99VIGIE")) group.grade = icdrGradeOf(item.getCodeValue());
+      if (isCode(concept, "gradable", "99VIGIE"))
+        group.gradable = isCode(item.getCodeValue(), "373066001", "SCT");  // Yes
       break;
     case DSRTypes::VT_Text:
       if (isCode(concept, "112039", "DCM")) group.trackingId = item.getStringValue().c_str();
+      break;
+    case DSRTypes::VT_PName:
+      if (isCode(concept, "121008", "DCM")) {
+        group.observer = item.getStringValue().c_str();  // "family^given^...": trailing ^ dropped
+        while (!group.observer.empty() && group.observer.back() == '^') group.observer.pop_back();
+      }
+      break;
+    case DSRTypes::VT_Image:
+      if (isCode(concept, "121112", "DCM"))  // Source of Measurement
+        if (const auto* image = item.getImageReferencePtr())
+          group.imageUid = image->getSOPInstanceUID().c_str();
       break;
     default:
       break;
   }
 }
 
-void close(std::optional<Group>& group, NoduleReport& report) {
-  if (!group) return;
-  if (!group->center || !group->diameterMm) {
-    ++report.otherGroups;
-  } else if (group->decision == "rejected" || group->decision == "pending") {
-    ++report.notAccepted;
-  } else {
-    report.nodules.push_back({*group->center, *group->diameterMm, group->trackingId});
-  }
-  group.reset();
-}
+/// What a report is, whatever it measures.
+struct ReportHeader {
+  std::string studyUid;
+  std::string sopInstanceUid;
+};
 
-core::Result<NoduleReport> readUnguarded(const std::filesystem::path& file) {
+/// Reads `file` as a structured report and hands each of its measurement
+/// groups (TID 1501 containers), complete, to `onGroup`.
+core::Result<ReportHeader> walkMeasurementGroups(const std::filesystem::path& file,
+                                                 const std::function<void(const Group&)>& onGroup) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     return core::makeError(core::ErrorCode::NotFound, file.string() + ": no such file");
@@ -114,18 +144,19 @@ core::Result<NoduleReport> readUnguarded(const std::filesystem::path& file) {
   if (study.empty())
     return core::makeError(core::ErrorCode::ParseError,
                            file.string() + ": the report names no study");
-  NoduleReport report;
-  report.studyUid = study.c_str();
-  report.sopInstanceUid = instance.c_str();
+  const ReportHeader header{study.c_str(), instance.c_str()};
   DSRDocumentTree& tree = document.getTree();
-  if (tree.gotoRoot() == 0) return report;
+  if (tree.gotoRoot() == 0) return header;
   // Depth first: a group runs until an item at its own level or above.
   std::optional<Group> group;
   std::size_t groupLevel = 0;
   do {
     DSRContentItem& item = tree.getCurrentContentItem();
     const std::size_t level = tree.getLevel();
-    if (group && level <= groupLevel) close(group, report);
+    if (group && level <= groupLevel) {
+      onGroup(*group);
+      group.reset();
+    }
     if (item.getValueType() == DSRTypes::VT_Container &&
         isCode(item.getConceptName(), "125007", "DCM")) {
       group.emplace();
@@ -134,7 +165,40 @@ core::Result<NoduleReport> readUnguarded(const std::filesystem::path& file) {
       take(item, *group);
     }
   } while (tree.iterate() != 0);
-  close(group, report);
+  if (group) onGroup(*group);
+  return header;
+}
+
+core::Result<NoduleReport> readNodulesUnguarded(const std::filesystem::path& file) {
+  NoduleReport report;
+  auto header = walkMeasurementGroups(file, [&](const Group& group) {
+    if (!group.center || !group.diameterMm) {
+      ++report.otherGroups;
+    } else if (group.decision == "rejected" || group.decision == "pending") {
+      ++report.notAccepted;
+    } else {
+      report.nodules.push_back({*group.center, *group.diameterMm, group.trackingId});
+    }
+  });
+  if (!header.ok()) return header.error();
+  report.studyUid = header.value().studyUid;
+  report.sopInstanceUid = header.value().sopInstanceUid;
+  return report;
+}
+
+core::Result<FundusGradeReport> readGradesUnguarded(const std::filesystem::path& file) {
+  FundusGradeReport report;
+  auto header = walkMeasurementGroups(file, [&](const Group& group) {
+    if (group.byDevice || !group.grade || group.imageUid.empty()) {
+      ++report.otherGroups;
+    } else {
+      report.grades.push_back(
+          {group.imageUid, *group.grade, group.gradable.value_or(true), group.observer});
+    }
+  });
+  if (!header.ok()) return header.error();
+  report.studyUid = header.value().studyUid;
+  report.sopInstanceUid = header.value().sopInstanceUid;
   return report;
 }
 
@@ -142,7 +206,14 @@ core::Result<NoduleReport> readUnguarded(const std::filesystem::path& file) {
 
 core::Result<NoduleReport> readNoduleReport(const std::filesystem::path& file) {
   internal::ensureDcmtkReady();
-  return internal::guardAgainstDcmtkExceptions(file.string(), [&] { return readUnguarded(file); });
+  return internal::guardAgainstDcmtkExceptions(file.string(),
+                                               [&] { return readNodulesUnguarded(file); });
+}
+
+core::Result<FundusGradeReport> readFundusGradeReport(const std::filesystem::path& file) {
+  internal::ensureDcmtkReady();
+  return internal::guardAgainstDcmtkExceptions(file.string(),
+                                               [&] { return readGradesUnguarded(file); });
 }
 
 }  // namespace vigie::imaging

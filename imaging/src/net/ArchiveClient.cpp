@@ -10,13 +10,16 @@ bool isUrl(const std::string& text) {
   return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0;
 }
 
-core::Result<std::unique_ptr<ArchiveClient>> webArchive(const std::string& url,
-                                                        const AssociationSettings& settings) {
+core::Result<std::unique_ptr<ArchiveClient>> webArchive(
+    const std::string& url, const AssociationSettings& settings,
+    const std::filesystem::path& nodesTokenFile = {}) {
   auto node = DicomWebNode::parse(url);
   if (!node.ok()) return node.error();
   node.value().connectTimeoutSeconds = settings.connectTimeoutSeconds;
   node.value().stallTimeoutSeconds = settings.dimseTimeoutSeconds;
   node.value().cacheQuotaBytes = settings.cacheQuotaBytes;
+  node.value().tokenFile =
+      settings.bearerTokenFile.empty() ? nodesTokenFile : settings.bearerTokenFile;
   return std::unique_ptr<ArchiveClient>(std::make_unique<DicomWebClient>(node.value()));
 }
 
@@ -31,7 +34,8 @@ core::Result<std::unique_ptr<ArchiveClient>> openArchive(const std::string& text
     auto nodes = readNodes(nodesFile);
     if (!nodes.ok()) return nodes.error();
     for (const auto& named : nodes.value())
-      if (named.name == text && !named.url.empty()) return webArchive(named.url, settings);
+      if (named.name == text && !named.url.empty())
+        return webArchive(named.url, settings, named.tokenFile);
   }
   auto node = resolveNode(text, nodesFile);
   if (!node.ok()) return node.error();

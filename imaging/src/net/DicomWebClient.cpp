@@ -86,6 +86,25 @@ int checkCancel(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return sink->cancel && sink->cancel->load() ? 1 : 0;
 }
 
+/// The OAuth access token in `file`: its first line, without surrounding
+/// white space. Errors name the file, never the token.
+core::Result<std::string> readToken(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token))
+    return core::makeError(core::ErrorCode::IoError, file.string() + ": cannot read the token");
+  const auto first = token.find_first_not_of(" \t\r");
+  const auto last = token.find_last_not_of(" \t\r");
+  if (first == std::string::npos)
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           file.string() + ": the token is empty");
+  token = token.substr(first, last - first + 1);
+  if (token.find_first_of(" \t") != std::string::npos)
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           file.string() + ": not a bearer token (white space in it)");
+  return token;
+}
+
 /// One HTTP request; the handle and header list freed with it.
 class HttpRequest {
  public:
@@ -119,6 +138,11 @@ class HttpRequest {
   }
 
   core::Result<HttpAnswer> perform(BodySink& sink) {
+    if (!node_.tokenFile.empty()) {
+      auto token = readToken(node_.tokenFile);
+      if (!token.ok()) return token.error();
+      header("Authorization: Bearer " + token.value());
+    }
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, receive);
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
@@ -142,6 +166,8 @@ class HttpRequest {
     return answer;
   }
 
+  const std::filesystem::path& tokenFile() const { return node_.tokenFile; }
+
   /// The URL as messages show it: no password, and no query (it may hold a
   /// patient's name or ID, which messages never repeat).
   std::string describeUrl() const {
@@ -161,9 +187,15 @@ core::Error httpError(const HttpRequest& request, long status, const std::string
   std::string said = body.substr(0, 200);
   for (char& c : said)
     if (c == '\n' || c == '\r') c = ' ';
+  std::string hint;
+  if (status == 401)
+    hint = request.tokenFile().empty()
+               ? ": the service wants a token (--token-file, or the node's token_file)"
+               : ": the token in " + request.tokenFile().string() +
+                     " was refused (expired, or not for this service?)";
   return core::makeError(status == 404 ? core::ErrorCode::NotFound : core::ErrorCode::IoError,
                          request.describeUrl() + ": HTTP " + std::to_string(status) +
-                             (said.empty() ? "" : " (" + said + ")"));
+                             (said.empty() ? "" : " (" + said + ")") + hint);
 }
 
 /// One DICOM JSON value as text: strings as they are, numbers as written,

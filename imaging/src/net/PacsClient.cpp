@@ -21,6 +21,7 @@
 #include "../dicom/DcmtkSetup.h"
 #include "CacheFolder.h"
 #include "NetSupport.h"
+#include "TlsLayer.h"
 
 namespace vigie::imaging {
 namespace {
@@ -177,26 +178,12 @@ class Association {
   /// The TLS layer the association runs over (BCP 195 profile; the peer's
   /// certificate required and checked against the trusted authorities).
   core::Status secure() {
-    const TlsSettings& tls = node_.tls;
-    auto problem = [&](const std::string& what) {
-      return core::makeError(core::ErrorCode::InvalidArgument, node_.describe() + ": TLS: " + what);
-    };
-    tls_ = std::make_unique<DcmTLSTransportLayer>(NET_REQUESTOR, nullptr, OFTrue);
-    if (tls.trustedCertificates.empty()) return problem("no trusted authorities given");
-    if (tls_->addTrustedCertificateFile(tls.trustedCertificates.c_str(), DCF_Filetype_PEM).bad())
-      return problem(tls.trustedCertificates + ": not a readable PEM certificate file");
-    if (!tls.certificate.empty()) {
-      if (tls_->setPrivateKeyFile(tls.privateKey.c_str(), DCF_Filetype_PEM).bad())
-        return problem(tls.privateKey + ": not a readable PEM private key");
-      if (tls_->setCertificateFile(tls.certificate.c_str(), DCF_Filetype_PEM).bad())
-        return problem(tls.certificate + ": not a readable PEM certificate");
-      if (!tls_->checkPrivateKeyMatchesCertificate())
-        return problem(tls.privateKey + " is not the key of " + tls.certificate);
-    }
-    if (tls_->setTLSProfile(TSP_Profile_BCP195).bad() || tls_->activateCipherSuites().bad())
-      return problem("the BCP 195 cipher suites are not available");
-    tls_->setCertificateVerification(DCV_requireCertificate);
-    if (scu_.secureWith(tls_.get()).bad()) return problem("cannot use the TLS layer");
+    auto layer = internal::makeTlsLayer(node_.tls, /*acceptor=*/false, node_.describe());
+    if (!layer.ok()) return layer.error();
+    tls_ = std::move(layer.value());
+    if (scu_.secureWith(tls_.get()).bad())
+      return core::makeError(core::ErrorCode::InvalidArgument,
+                             node_.describe() + ": TLS: cannot use the TLS layer");
     return {};
   }
 
@@ -378,8 +365,16 @@ core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file
     const std::string where = file.string() + ": nodes[" + std::to_string(i) + "]";
     if (entry.is_object() && entry.value("name", nlohmann::json()).is_string() &&
         entry.value("url", nlohmann::json()).is_string()) {
-      // A DICOMweb service: its base URL, checked when it is used.
-      nodes.push_back({entry["name"].get<std::string>(), {}, entry["url"].get<std::string>()});
+      // A DICOMweb service: its base URL, checked when it is used, and the
+      // file its OAuth token is kept in, if it wants one.
+      NamedNode web{entry["name"].get<std::string>(), {}, entry["url"].get<std::string>(), {}};
+      if (entry.contains("token_file")) {
+        if (!entry["token_file"].is_string() || entry["token_file"].get<std::string>().empty())
+          return core::makeError(core::ErrorCode::ParseError,
+                                 where + ": token_file is the path of a file (text)");
+        web.tokenFile = file.parent_path() / entry["token_file"].get<std::string>();
+      }
+      nodes.push_back(std::move(web));
       continue;
     }
     if (!entry.is_object() || !entry.value("name", nlohmann::json()).is_string() ||
@@ -402,7 +397,7 @@ core::Result<std::vector<NamedNode>> readNodes(const std::filesystem::path& file
         return core::makeError(core::ErrorCode::ParseError, where + ": " + tls.error().message);
       node.value().tls = tls.value();
     }
-    nodes.push_back({entry["name"].get<std::string>(), node.value(), {}});
+    nodes.push_back({entry["name"].get<std::string>(), node.value(), {}, {}});
   }
   return nodes;
 }
@@ -413,6 +408,7 @@ core::Status writeNodes(const std::filesystem::path& file, const std::vector<Nam
     nlohmann::json entry = {{"name", named.name}};
     if (!named.url.empty()) {
       entry["url"] = named.url;
+      if (!named.tokenFile.empty()) entry["token_file"] = named.tokenFile.string();
     } else {
       entry["aet"] = named.node.aeTitle;
       entry["host"] = named.node.host;

@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 
 #include "../dicom/DcmtkSetup.h"
 #include "CacheFolder.h"
 #include "NetSupport.h"
+#include "TlsLayer.h"
 
 namespace vigie::imaging {
 namespace {
@@ -157,7 +159,15 @@ core::Result<ListenerReport> StorageListener::run(
                            settings_.folder.string() + ": cannot create: " + ec.message());
   }
   internal::ensureDcmtkReady();
+  const std::string where = settings_.aeTitle + " on port " + std::to_string(settings_.port);
+  std::unique_ptr<DcmTLSTransportLayer> tls;  // outlives the listening
+  if (settings_.tls.enabled) {
+    auto layer = internal::makeTlsLayer(settings_.tls, /*acceptor=*/true, where);
+    if (!layer.ok()) return layer.error();
+    tls = std::move(layer.value());
+  }
   VigieScp scp(settings_, stop, onReceived);
+  if (tls) scp.getConfig().setTransportLayer(tls.get());
   scp.setPort(static_cast<Uint16>(settings_.port));
   scp.setAETitle(settings_.aeTitle.c_str());
   // Non-blocking with a one-second timeout: the loop looks at `stop` and
@@ -175,9 +185,7 @@ core::Result<ListenerReport> StorageListener::run(
   scp.finish();
   if (status.bad() && status != NET_EC_StopAfterConnectionTimeout &&
       status != NET_EC_StopAfterAssociation) {
-    return core::makeError(core::ErrorCode::IoError, settings_.aeTitle + " on port " +
-                                                         std::to_string(settings_.port) +
-                                                         ": cannot listen: " + status.text());
+    return core::makeError(core::ErrorCode::IoError, where + ": cannot listen: " + status.text());
   }
   return scp.report;
 }

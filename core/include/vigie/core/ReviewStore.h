@@ -108,6 +108,15 @@ struct Measurement {
   std::string recordedAt;  ///< set by the store
 };
 
+/// One entry of the audit log.
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::string recordedAt;
+  std::string actor;
+  std::string action;  ///< e.g. "study opened"
+  std::string detail;  ///< e.g. "study 1.2.3"
+};
+
 /// Result of checking the audit log's hash chain.
 struct AuditCheck {
   std::size_t entries = 0;
@@ -194,6 +203,8 @@ class ReviewStore {
   /// `detail` must not contain patient names or IDs.
   Status audit(const std::string& actor, const std::string& action, const std::string& detail);
   Result<AuditCheck> verifyAuditChain() const;
+  /// The audit entries of one action ("study opened"), oldest first.
+  Result<std::vector<AuditEntry>> auditEntries(const std::string& action) const;
 
   int schemaVersion() const;
 

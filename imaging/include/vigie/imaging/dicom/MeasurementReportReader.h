@@ -38,4 +38,26 @@ struct NoduleReport {
 /// that cannot be read, a ParseError; both name the file.
 core::Result<NoduleReport> readNoduleReport(const std::filesystem::path& file);
 
+/// A reader's diabetic-retinopathy grade of one photograph in a report.
+struct ReportedGrade {
+  std::string imageUid;  ///< the photograph's SOP Instance UID
+  int grade = 0;         ///< ICDR 0-4
+  bool gradable = true;
+  std::string observer;  ///< the person observer's name, when given
+};
+
+/// The readers' grades of a DR screening report as Vigie writes it (TID 1500,
+/// `vigie-cli export` of photographs): each measurement group of a person
+/// observer with an ICDR grade and the photograph it measures (Source of
+/// Measurement). A device's group (the model's answer) is no reader's grade.
+struct FundusGradeReport {
+  std::string studyUid;
+  std::string sopInstanceUid;
+  std::vector<ReportedGrade> grades;
+  std::size_t otherGroups = 0;  ///< the model's groups and groups without a grade
+};
+
+/// Reads a DR screening report's grades; errors as readNoduleReport.
+core::Result<FundusGradeReport> readFundusGradeReport(const std::filesystem::path& file);
+
 }  // namespace vigie::imaging

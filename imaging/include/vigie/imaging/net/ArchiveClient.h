@@ -52,6 +52,9 @@ struct NamedNode {
   std::string name;
   DicomNode node;
   std::string url;  ///< a DICOMweb service's base URL; empty for a DIMSE node
+  /// A DICOMweb service's OAuth token file ("token_file", relative to the
+  /// nodes file); empty: no token.
+  std::filesystem::path tokenFile;
 };
 
 /// The nodes file: $VIGIE_NODES when set, else $XDG_CONFIG_HOME/vigie/nodes.json
@@ -74,9 +77,10 @@ core::Result<DicomNode> resolveNode(const std::string& text,
 /// Who Vigie is on the association, and how long it waits.
 struct AssociationSettings {
   std::string ourAeTitle = "VIGIE";
-  TlsSettings tls;                 ///< when enabled, replaces the node's own TLS settings
-  int connectTimeoutSeconds = 10;  ///< TCP connection and association negotiation
-  int dimseTimeoutSeconds = 60;    ///< each message; a silent peer fails after this
+  TlsSettings tls;                        ///< when enabled, replaces the node's own TLS settings
+  std::filesystem::path bearerTokenFile;  ///< DICOMweb: replaces the node's own token file
+  int connectTimeoutSeconds = 10;         ///< TCP connection and association negotiation
+  int dimseTimeoutSeconds = 60;           ///< each message; a silent peer fails after this
   /// Retrieval takes no more objects once the cache folder holds this many
   /// bytes (0: no limit); what arrived before stays, and the report says so.
   std::uint64_t cacheQuotaBytes = 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <filesystem>
+
 #include "vigie/imaging/net/ArchiveClient.h"
 
 namespace vigie::imaging {
@@ -11,6 +13,11 @@ struct DicomWebNode {
   int connectTimeoutSeconds = 10;
   int stallTimeoutSeconds = 60;       ///< a transfer that moves no byte for this long fails
   std::uint64_t cacheQuotaBytes = 0;  ///< as AssociationSettings::cacheQuotaBytes
+  /// A file holding an OAuth 2.0 access token, sent as "Authorization:
+  /// Bearer" with every request; read again for each request, so that the
+  /// program that renews the token can rewrite it while a batch runs. The
+  /// token is never printed.
+  std::filesystem::path tokenFile;
 
   /// "http(s)://..." as given; errors say what is wrong.
   static core::Result<DicomWebNode> parse(const std::string& url);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vigie/core/Result.h"
+#include "vigie/imaging/net/ArchiveClient.h"
 
 namespace vigie::imaging {
 
@@ -19,6 +20,9 @@ struct ListenerSettings {
   std::uint64_t quotaBytes = 0;             ///< refuse objects past this much in the folder; 0 none
   int idleSecondsToStop = 0;  ///< stop after this long without an association; 0 never
   int timeoutSeconds = 60;    ///< a sender silent this long is dropped
+  /// DICOM over TLS when enabled: Vigie's certificate and key (required for
+  /// a listener), and the authorities a sender's certificate must come from.
+  TlsSettings tls;
 };
 
 struct ListenerReport {
