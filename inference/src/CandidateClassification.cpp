@@ -13,7 +13,7 @@
 namespace vigie::inference {
 namespace {
 
-/// The cube of `volume` (HU) centred on the voxel nearest `centreMm`, as
+/// The cube of `volume` (HU) centred on the voxel nearest `centerMm`, as
 /// floats; voxels outside the volume are `air`. Size: `patch` (x, y, z).
 torch::Tensor cubeAround(const core::CtVolume& volume, const core::Vec3& centerMm,
                          const std::array<int, 3>& patch, std::int16_t air) {

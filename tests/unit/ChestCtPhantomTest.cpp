@@ -27,7 +27,7 @@ ChestCtPhantomOptions smallOptions(std::uint64_t seed) {
 }
 
 /// Calls visit(hu) for each voxel whose centre lies between `r0` and `r1` mm
-/// of `centre`.
+/// of `center`.
 template <typename Visit>
 void forEachVoxelBetween(const core::CtVolume& v, const core::Vec3& center, double r0, double r1,
                          Visit visit) {
@@ -47,7 +47,7 @@ void forEachVoxelBetween(const core::CtVolume& v, const core::Vec3& center, doub
       }
 }
 
-/// Mean HU of the voxels whose centres lie between `r0` and `r1` mm of `centre`.
+/// Mean HU of the voxels whose centres lie between `r0` and `r1` mm of `center`.
 double meanWithin(const core::CtVolume& v, const core::Vec3& center, double r0, double r1) {
   double sum = 0;
   int n = 0;

@@ -237,7 +237,7 @@ TEST(MonaiImport, ReadsFoldersZipsAndExportedTorchScriptAndChecksTheDownload) {
   EXPECT_NE(stateDict.error().message.find("ckpt_export"), std::string::npos);
 }
 
-/// A scan of air with a bright sphere (400 HU, radius `radiusMm`) at `centre` (LPS mm).
+/// A scan of air with a bright sphere (400 HU, radius `radiusMm`) at `center` (LPS mm).
 core::CtVolume scanWithSphere(const core::VolumeGeometry& g, const core::Vec3& center,
                               double radiusMm, std::int16_t inside, std::int16_t outside) {
   core::CtVolume v(g, outside);
