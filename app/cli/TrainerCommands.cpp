@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "../reading/CaseReview.h"
 #include "CliCommands.h"
@@ -219,20 +220,17 @@ std::vector<std::filesystem::path> reportFiles(const std::filesystem::path& path
   return files;
 }
 
-/// A photograph `report` grades that a report already filed in `dir` grades
-/// too, if any.
-std::optional<std::string> alreadyGraded(const std::filesystem::path& dir,
-                                         const imaging::FundusGradeReport& report) {
+/// The photographs the DR reports already filed in `dir` grade.
+std::set<std::string> gradedPhotographs(const std::filesystem::path& dir) {
+  std::set<std::string> graded;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".dcm") continue;
     auto filed = imaging::readFundusGradeReport(entry.path());
     if (!filed.ok()) continue;
-    for (const auto& a : filed.value().grades)
-      for (const auto& b : report.grades)
-        if (a.imageUid == b.imageUid) return a.imageUid;
+    for (const auto& g : filed.value().grades) graded.insert(g.imageUid);
   }
-  return std::nullopt;
+  return graded;
 }
 
 }  // namespace
@@ -249,24 +247,27 @@ int runReviewImportSr(const std::vector<std::string>& args) {
   if (ec) return fail(dir.string() + ": " + ec.message());
   int exit = 0;
   std::size_t filed = 0;
+  std::set<std::string> graded = gradedPhotographs(dir);
   for (const auto& argument : cl.positional()) {
     for (const auto& file : reportFiles(argument)) {
-      auto report = imaging::readNoduleReport(file);
+      auto report = imaging::readStructuredReport(file);
       if (!report.ok()) {
         exit = fail(report.error().message);
         continue;
       }
-      const auto& r = report.value();
-      auto grades = imaging::readFundusGradeReport(file);
-      const bool photographs = grades.ok() && !grades.value().grades.empty();
+      const auto& r = report.value().nodules;
+      const imaging::FundusGradeReport& grades = report.value().grades;
+      const bool photographs = !grades.grades.empty();
       // A CT study has one expert report; a screening study has one per
       // photograph series, each filed under its own SOP Instance UID, and a
       // photograph may have only one reference grade.
       const auto target =
           dir / (photographs ? r.studyUid + "_" + r.sopInstanceUid + ".dcm" : r.studyUid + ".dcm");
       if (photographs && !std::filesystem::exists(target)) {
-        if (auto twice = alreadyGraded(dir, grades.value())) {
-          exit = fail(file.string() + ": photograph " + *twice +
+        const auto twice = std::find_if(grades.grades.begin(), grades.grades.end(),
+                                        [&](const auto& g) { return graded.count(g.imageUid); });
+        if (twice != grades.grades.end()) {
+          exit = fail(file.string() + ": photograph " + twice->imageUid +
                       " already has a reference grade in " + dir.string());
           continue;
         }
@@ -286,7 +287,8 @@ int runReviewImportSr(const std::vector<std::string>& args) {
       }
       ++filed;
       if (photographs) {
-        const auto& g = grades.value();
+        const auto& g = grades;
+        for (const auto& grade : g.grades) graded.insert(grade.imageUid);
         std::printf("study %s: %zu photograph grade%s (%zu other groups) from %s\n",
                     g.studyUid.c_str(), g.grades.size(), g.grades.size() == 1 ? "" : "s",
                     g.otherGroups, file.string().c_str());

@@ -104,19 +104,18 @@ core::Status readExpertGrades(const fs::path& file, const imaging::FundusGradeRe
 /// gives are the reference of their photographs. A DICOM file that is not
 /// a report is not a reference, and is passed over.
 core::Status readExpertReport(const fs::path& file, ReadingReference& reference) {
-  auto grades = imaging::readFundusGradeReport(file);
-  if (grades.ok() && !grades.value().grades.empty())
-    return readExpertGrades(file, grades.value(), reference);
-  auto report = imaging::readNoduleReport(file);
-  if (!report.ok())
-    return report.error().code == core::ErrorCode::Unsupported ? core::Status() : report.error();
-  const std::string& study = report.value().studyUid;
+  auto read = imaging::readStructuredReport(file);
+  if (!read.ok())
+    return read.error().code == core::ErrorCode::Unsupported ? core::Status() : read.error();
+  if (!read.value().grades.grades.empty())
+    return readExpertGrades(file, read.value().grades, reference);
+  const imaging::NoduleReport& report = read.value().nodules;
+  const std::string& study = report.studyUid;
   if (reference.ctStudies.count(study))
     return problem(file,
                    "a second reference for study " + study + " (one expert report per study)");
   auto& nodules = reference.ctStudies[study];
-  for (const auto& n : report.value().nodules)
-    nodules.push_back({n.centerMm, n.diameterMm, "reported"});
+  for (const auto& n : report.nodules) nodules.push_back({n.centerMm, n.diameterMm, "reported"});
   reference.ctNames[study] = file.stem().string();
   return {};
 }

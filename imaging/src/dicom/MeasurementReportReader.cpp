@@ -169,51 +169,49 @@ core::Result<ReportHeader> walkMeasurementGroups(const std::filesystem::path& fi
   return header;
 }
 
-core::Result<NoduleReport> readNodulesUnguarded(const std::filesystem::path& file) {
-  NoduleReport report;
+/// Both readings from one walk over the report's groups.
+core::Result<StructuredReport> readUnguarded(const std::filesystem::path& file) {
+  StructuredReport report;
+  NoduleReport& nodules = report.nodules;
+  FundusGradeReport& grades = report.grades;
   auto header = walkMeasurementGroups(file, [&](const Group& group) {
     if (!group.center || !group.diameterMm) {
-      ++report.otherGroups;
+      ++nodules.otherGroups;
     } else if (group.decision == "rejected" || group.decision == "pending") {
-      ++report.notAccepted;
+      ++nodules.notAccepted;
     } else {
-      report.nodules.push_back({*group.center, *group.diameterMm, group.trackingId});
+      nodules.nodules.push_back({*group.center, *group.diameterMm, group.trackingId});
     }
-  });
-  if (!header.ok()) return header.error();
-  report.studyUid = header.value().studyUid;
-  report.sopInstanceUid = header.value().sopInstanceUid;
-  return report;
-}
-
-core::Result<FundusGradeReport> readGradesUnguarded(const std::filesystem::path& file) {
-  FundusGradeReport report;
-  auto header = walkMeasurementGroups(file, [&](const Group& group) {
     if (group.byDevice || !group.grade || group.imageUid.empty()) {
-      ++report.otherGroups;
+      ++grades.otherGroups;
     } else {
-      report.grades.push_back(
+      grades.grades.push_back(
           {group.imageUid, *group.grade, group.gradable.value_or(true), group.observer});
     }
   });
   if (!header.ok()) return header.error();
-  report.studyUid = header.value().studyUid;
-  report.sopInstanceUid = header.value().sopInstanceUid;
+  nodules.studyUid = grades.studyUid = header.value().studyUid;
+  nodules.sopInstanceUid = grades.sopInstanceUid = header.value().sopInstanceUid;
   return report;
 }
 
 }  // namespace
 
-core::Result<NoduleReport> readNoduleReport(const std::filesystem::path& file) {
+core::Result<StructuredReport> readStructuredReport(const std::filesystem::path& file) {
   internal::ensureDcmtkReady();
-  return internal::guardAgainstDcmtkExceptions(file.string(),
-                                               [&] { return readNodulesUnguarded(file); });
+  return internal::guardAgainstDcmtkExceptions(file.string(), [&] { return readUnguarded(file); });
+}
+
+core::Result<NoduleReport> readNoduleReport(const std::filesystem::path& file) {
+  auto report = readStructuredReport(file);
+  if (!report.ok()) return report.error();
+  return std::move(report.value().nodules);
 }
 
 core::Result<FundusGradeReport> readFundusGradeReport(const std::filesystem::path& file) {
-  internal::ensureDcmtkReady();
-  return internal::guardAgainstDcmtkExceptions(file.string(),
-                                               [&] { return readGradesUnguarded(file); });
+  auto report = readStructuredReport(file);
+  if (!report.ok()) return report.error();
+  return std::move(report.value().grades);
 }
 
 }  // namespace vigie::imaging

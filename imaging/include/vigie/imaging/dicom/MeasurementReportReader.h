@@ -60,4 +60,12 @@ struct FundusGradeReport {
 /// Reads a DR screening report's grades; errors as readNoduleReport.
 core::Result<FundusGradeReport> readFundusGradeReport(const std::filesystem::path& file);
 
+/// A report read once for what it may hold, nodules or photographs' grades
+/// (for a folder of reports of either kind); errors as readNoduleReport.
+struct StructuredReport {
+  NoduleReport nodules;
+  FundusGradeReport grades;
+};
+core::Result<StructuredReport> readStructuredReport(const std::filesystem::path& file);
+
 }  // namespace vigie::imaging
