@@ -316,8 +316,8 @@ int runConvert(const std::vector<std::string>& args) {
       "Images without patient geometry (radiographs, ultrasound, secondary captures, RT Dose,\n"
       "SEG, multi-frames whose frames cannot be placed) are written as 2D images: NIfTI with\n"
       "x along a row, y down the columns and the frames as time, no orientation (a warning\n"
-      "says so), float32 modality values or RGB; PNG of one frame (--frame, from 0; the file's\n"
-      "own window) or of every frame (--all-frames: OUT-0001.png, OUT-0002.png ...).\n";
+      "says so), float32 modality values or RGB; PNG of one frame (--frame, from 0; through\n"
+      "the file's own VOI LUT or window) or of every frame (--all-frames: OUT-0001.png ...).\n";
   CommandLine cl(args, {"--series", "--plane", "--slice", "--window", "--frame"},
                  {"--help", "--all-frames"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;

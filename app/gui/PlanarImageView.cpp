@@ -66,17 +66,19 @@ QString formatRate(double fps) {
 }
 
 QString measurementLabel(const imaging::PlanarImage& image, QPointF from, QPointF to) {
-  const double dx = to.x() - from.x();
-  const double dy = to.y() - from.y();
-  if (!usableSpacing(image.spacing)) {
-    const double pixels = std::hypot(dx, dy);
+  const imaging::PlanarLength length = image.length(from.x(), from.y(), to.x(), to.y());
+  if (length.source == imaging::SpacingSource::None) {
+    const QString pixels = DisplayNames::number(length.value, length.value < 10.0 ? 1 : 0);
+    if (length.outsideRegions) {
+      //: A length in pixels: its ends are not inside one calibrated ultrasound region.
+      return PlanarImageView::tr("%1 px (not within one ultrasound region)").arg(pixels);
+    }
     //: A length in pixels (the image is not calibrated).
-    return PlanarImageView::tr("%1 px").arg(DisplayNames::number(pixels, pixels < 10.0 ? 1 : 0));
+    return PlanarImageView::tr("%1 px").arg(pixels);
   }
-  const double mm = std::hypot(dx * image.spacing.columnMm, dy * image.spacing.rowMm);
   return QString("%1 %2")
-      .arg(DisplayNames::number(mm, 1))
-      .arg(DisplayNames::spacingUnit(image.spacing.source));
+      .arg(DisplayNames::number(length.value, 1))
+      .arg(DisplayNames::spacingUnit(length.source));
 }
 
 QString spacingSourceText(const imaging::PlanarSpacing& spacing) {
@@ -299,7 +301,12 @@ void PlanarCanvas::drawCorners(QPainter& painter, const imaging::PlanarImage& im
 
 QString PlanarCanvas::bottomLeftText(const imaging::PlanarImage& image) const {
   QStringList lines;
-  if (!image.color) {
+  if (!image.color && view_->showingFileVoiLut()) {
+    const QString explanation = QString::fromStdString(image.voiLut->explanation);
+    //: The image is drawn through the lookup table its file gives (%1: the table's name, may be
+    //: empty); VOI LUT is the DICOM term.
+    lines << PlanarImageView::tr("VOI LUT %1").arg(explanation).trimmed();
+  } else if (!image.color) {
     //: The display window: its centre / its width.
     lines << PlanarImageView::tr("W %1 / %2")
                  .arg(formatValue(view_->windowCenter()), formatValue(view_->windowWidth()));
@@ -543,25 +550,42 @@ void PlanarImageView::setFrame(int index) {
 
 void PlanarImageView::setWindow(double center, double width) {
   width = std::max(width, 1e-6);
-  if (center == windowCenter_ && width == windowWidth_) return;
+  if (center == windowCenter_ && width == windowWidth_ && !showingFileVoiLut()) return;
   windowCenter_ = center;
   windowWidth_ = width;
+  fileVoiLut_ = false;
   invalidateFrame();
   Q_EMIT windowChanged(windowCenter_, windowWidth_);
+}
+
+void PlanarImageView::restoreImageWindow() {
+  if (!hasImages()) return;
+  resetWindowToImage();
+  invalidateFrame();
+  Q_EMIT windowChanged(windowCenter_, windowWidth_);
+}
+
+bool PlanarImageView::showingFileVoiLut() const {
+  const imaging::PlanarImage* image = current();
+  return fileVoiLut_ && image && image->voiLut;
 }
 
 void PlanarImageView::resetWindowToImage() {
   const imaging::PlanarImage* image = current();
   windowCenter_ = image ? image->windowCenter : 0.0;
   windowWidth_ = image ? std::max(image->windowWidth, 1e-6) : 1.0;
+  fileVoiLut_ = true;
 }
 
 const QImage& PlanarImageView::renderedFrame() {
   if (frameStale_) {
     const imaging::PlanarImage* image = current();
-    frameImage_ = image && hasPixels(*image)
-                      ? toQImage(image->render(frame_, windowCenter_, windowWidth_))
-                      : QImage();
+    if (!image || !hasPixels(*image))
+      frameImage_ = QImage();
+    else if (showingFileVoiLut())
+      frameImage_ = toQImage(image->render(frame_));
+    else
+      frameImage_ = toQImage(image->render(frame_, windowCenter_, windowWidth_));
     frameStale_ = false;
   }
   return frameImage_;
@@ -671,6 +695,9 @@ void PlanarImageView::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_Down:
     case Qt::Key_PageDown:
       setImage(image_ + 1);
+      break;
+    case Qt::Key_R:
+      restoreImageWindow();
       break;
     default:
       QWidget::keyPressEvent(event);

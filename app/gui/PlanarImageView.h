@@ -32,7 +32,8 @@ class PlanarCanvas;
 /// (or Ctrl + left drag) pans; right drag sets the window (horizontal: width,
 /// vertical: centre); left drag measures a length.
 /// Keys: Space plays/pauses; Left/Right step a frame; Home/End go to the first
-/// and last frame; Up/PageUp and Down/PageDown go to the previous and next image.
+/// and last frame; Up/PageUp and Down/PageDown go to the previous and next
+/// image; R restores the image's own window (or VOI LUT).
 /// GUI thread only.
 class PlanarImageView : public QWidget {
   Q_OBJECT
@@ -65,6 +66,12 @@ class PlanarImageView : public QWidget {
   void setWindow(double center, double width);
   double windowCenter() const { return windowCenter_; }
   double windowWidth() const { return windowWidth_; }
+  /// Whether the image is drawn through its file's VOI LUT: from when it is
+  /// shown until the reader sets a window (the LUT's linear equivalent is
+  /// where that window starts).
+  bool showingFileVoiLut() const;
+  /// Back to the image's own window, or its VOI LUT when it has one (key R).
+  void restoreImageWindow();
 
   /// Cine: loops over the frames of the current image; no-op for one frame.
   void play();
@@ -113,6 +120,7 @@ class PlanarImageView : public QWidget {
   int frame_ = 0;
   double windowCenter_ = 0.0;
   double windowWidth_ = 1.0;
+  bool fileVoiLut_ = true;  ///< draw through the image's VOI LUT when it has one
   QImage frameImage_;       ///< cache of renderedFrame()
   bool frameStale_ = true;  ///< frame, window or image changed since frameImage_ was made
 

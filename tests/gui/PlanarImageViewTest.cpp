@@ -8,6 +8,7 @@
 #include <QSpinBox>
 #include <QTest>
 #include <QToolButton>
+#include <algorithm>
 #include <memory>
 
 #include "PlanarImageView.h"
@@ -84,6 +85,8 @@ class PlanarImageViewTest : public QObject {
   void measuresInPixelsWhenUncalibrated();
   void choosesAmongTheImagesOfASeries();
   void drawsNoImageWhenEmpty();
+  void drawsTheFilesVoiLutUntilAWindowIsSet();
+  void measuresUltrasoundWithinOneRegion();
 };
 
 void PlanarImageViewTest::playsPausesAndMeasuresAGrayCineAtTheDetector() {
@@ -234,6 +237,51 @@ void PlanarImageViewTest::drawsNoImageWhenEmpty() {
   view.setImages({grayCine(16, 16, 2)}, "Then one");
   view.clear();
   QVERIFY(!view.hasImages());
+}
+
+void PlanarImageViewTest::drawsTheFilesVoiLutUntilAWindowIsSet() {
+  // A flat image at 100 whose VOI LUT maps 100 to white; the linear
+  // equivalent window (centre 200, width 400) draws it dark grey.
+  auto image = grayCine(64, 48, 1);
+  std::fill(image->values.begin(), image->values.end(), 100.0f);
+  vigie::imaging::LookupTable lut;
+  lut.firstMapped = 0.0;
+  lut.bits = 8;
+  lut.entries.assign(400, 0);
+  std::fill(lut.entries.begin() + 50, lut.entries.end(), std::uint16_t{255});
+  lut.explanation = "HARD";
+  image->voiLut = lut;
+  PlanarImageView view;
+  QVERIFY(show(view));
+  view.setImages({image}, "VOI LUT");
+  QVERIFY(view.showingFileVoiLut());
+  QImage shot = view.snapshot();
+  const QColor throughLut = shot.pixelColor(shot.width() / 2, shot.height() / 2);
+  QVERIFY2(throughLut.value() > 240, qPrintable(throughLut.name()));
+  const QString artefacts = qEnvironmentVariable("VIGIE_TEST_ARTEFACTS");
+  if (!artefacts.isEmpty()) QVERIFY(shot.save(QDir(artefacts).filePath("planar-voi-lut.png")));
+
+  view.setWindow(view.windowCenter(), view.windowWidth());  // the reader takes the window
+  QVERIFY(!view.showingFileVoiLut());
+  shot = view.snapshot();
+  const QColor throughWindow = shot.pixelColor(shot.width() / 2, shot.height() / 2);
+  QVERIFY2(throughWindow.value() > 50 && throughWindow.value() < 90,
+           qPrintable(throughWindow.name()));
+  QTest::keyClick(&view, Qt::Key_R);  // back to the file's own presentation
+  QVERIFY(view.showingFileVoiLut());
+}
+
+void PlanarImageViewTest::measuresUltrasoundWithinOneRegion() {
+  auto image = grayCine(100, 60, 1);
+  image->modality = "US";
+  image->ultrasoundRegions = {{0, 0, 49, 59, 0.2, 0.2}, {50, 0, 99, 59, 0.1, 0.1}};
+  image->spacing = {0.2, 0.2, SpacingSource::UltrasoundRegion};
+  PlanarImageView view;
+  view.setImages({image}, "Two views");
+  QCOMPARE(view.measure(QPointF(10, 10), QPointF(40, 50)), QString("10.0 mm (ultrasound region)"));
+  QCOMPARE(view.measure(QPointF(60, 10), QPointF(90, 50)), QString("5.0 mm (ultrasound region)"));
+  QCOMPARE(view.measure(QPointF(10, 10), QPointF(90, 10)),
+           QString("80 px (not within one ultrasound region)"));
 }
 
 QTEST_MAIN(PlanarImageViewTest)

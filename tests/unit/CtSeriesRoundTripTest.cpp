@@ -1,6 +1,9 @@
 // The CT series writer, read back by DCMTK directly and by Vigie's scanner and loader.
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
@@ -295,6 +298,50 @@ TEST(DicomScanner, SurvivesTheInputsTheFuzzerFoundCrashing) {
   EXPECT_NE(decoded.error().message.find("record.dcm"), std::string::npos);
   auto photo = imaging::readPhotograph(file);
   EXPECT_FALSE(photo.ok());
+}
+
+TEST(PixelDecoder, RefusesAHeaderThatDeclaresMorePixelsThanItCouldHold) {
+  // The fuzzer's find: a 4 KB JPEG photograph whose header says 8064 x 65535
+  // colour pixels. DCMTK's decoder reserves the decoded frame (1.5 GB) from
+  // the header before reading the stream; every reader must refuse first.
+  TestFolder dir("oversized");
+  const auto file = dir / "huge.dcm";
+  {
+    DcmFileFormat format;
+    DcmDataset* ds = format.getDataset();
+    ds->putAndInsertString(DCM_SOPClassUID, UID_VLPhotographicImageStorage);
+    ds->putAndInsertString(DCM_SOPInstanceUID, "1.2.826.0.1.3680043.10.1391.99.1");
+    ds->putAndInsertString(DCM_StudyInstanceUID, "1.2.826.0.1.3680043.10.1391.99.2");
+    ds->putAndInsertString(DCM_SeriesInstanceUID, "1.2.826.0.1.3680043.10.1391.99.3");
+    ds->putAndInsertString(DCM_Modality, "XC");
+    ds->putAndInsertUint16(DCM_Rows, 65535);
+    ds->putAndInsertUint16(DCM_Columns, 8064);
+    ds->putAndInsertUint16(DCM_SamplesPerPixel, 3);
+    ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
+    ds->putAndInsertUint16(DCM_BitsAllocated, 8);
+    ds->putAndInsertUint16(DCM_BitsStored, 8);
+    ds->putAndInsertUint16(DCM_HighBit, 7);
+    ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+    ds->putAndInsertString(DCM_PhotometricInterpretation, "YBR_FULL_422");
+    auto* sequence = new DcmPixelSequence(DcmTag(DCM_PixelData, EVR_OB));
+    sequence->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));  // empty offset table
+    auto* fragment = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
+    const Uint8 jpeg[] = {0xFF, 0xD8, 0xFF, 0xD9};  // start and end of image, nothing between
+    fragment->putUint8Array(jpeg, sizeof jpeg);
+    sequence->insert(fragment);
+    auto* pixels = new DcmPixelData(DCM_PixelData);
+    pixels->putOriginalRepresentation(EXS_JPEGProcess1, nullptr, sequence);
+    ds->insert(pixels);
+    ASSERT_TRUE(format.saveFile(file.c_str(), EXS_JPEGProcess1).good());
+  }
+  auto expectRefusal = [](const auto& result) {
+    ASSERT_FALSE(result.ok());
+    const std::string& message = result.error().message;
+    EXPECT_NE(message.find("huge.dcm"), std::string::npos) << message;
+    EXPECT_NE(message.find("8064 x 65535 x 3 samples of 8 bits"), std::string::npos) << message;
+  };
+  expectRefusal(imaging::readPhotograph(file));
+  expectRefusal(imaging::decodeDicomPixels(file));
 }
 
 TEST(PixelDecoder, DescribesTheUncompressedPixelsItReturns) {

@@ -6,6 +6,7 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -133,49 +134,117 @@ TEST(PlanarImage, ShowsMonochrome1AndInversePresentationDarkForHighValues) {
   EXPECT_EQ(bright(upright.value()), 255);
 }
 
-TEST(PlanarImage, ShowsAVoiLutAsAWindowOverItsRangeAndSaysSo) {
+TEST(PlanarImage, DrawsTheFilesVoiLutCurveUntilTheReaderSetsAWindow) {
   TestFolder dir("planar-voi-lut");
   const auto file = writeGrayImage(dir / "cr.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_Modality, "CR");
     DcmItem* lut = nullptr;
     ds.findOrCreateSequenceItem(DCM_VOILUTSequence, lut, -2);
-    const Uint16 descriptor[3] = {4096, 0, 12};  // entries, first input value, bits
+    // 64 entries from input 10, declared 16 bits though each fits in 12 (as
+    // many CR files do): entry e is e * e, at most 3969.
+    const Uint16 descriptor[3] = {64, 10, 16};
     lut->putAndInsertUint16Array(DCM_LUTDescriptor, descriptor, 3);
-    std::vector<Uint16> curve(4096);
-    for (std::size_t e = 0; e < curve.size(); ++e) curve[e] = static_cast<Uint16>(e);
+    std::vector<Uint16> curve(64);
+    for (std::size_t e = 0; e < curve.size(); ++e) curve[e] = static_cast<Uint16>(e * e);
     lut->putAndInsertUint16Array(DCM_LUTData, curve.data(), curve.size());
+    lut->putAndInsertString(DCM_LUTExplanation, "SQUARE");
   });
-  auto image = imaging::loadPlanarImage(file);
-  ASSERT_TRUE(image.ok()) << image.error().message;
-  EXPECT_DOUBLE_EQ(image.value().windowCenter, 2048);
-  EXPECT_DOUBLE_EQ(image.value().windowWidth, 4096);
-  EXPECT_EQ(image.value().notes.back(),
-            "the file's VOI LUT is shown as a linear window over its range");
+  auto loaded = imaging::loadPlanarImage(file);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const imaging::PlanarImage& image = loaded.value();
+  ASSERT_TRUE(image.voiLut.has_value());
+  EXPECT_EQ(image.voiLut->bits, 12);
+  EXPECT_EQ(image.voiLut->explanation, "SQUARE");
+  // The linear equivalent, where a reader's own window starts.
+  EXPECT_DOUBLE_EQ(image.windowCenter, 42);
+  EXPECT_DOUBLE_EQ(image.windowWidth, 64);
+  const core::Image2D shown = image.render(0);
+  // Pixel (column 5, row 3) holds 35: entry 25, 625 of 4095.
+  EXPECT_EQ(shown.pixels[3 * 6 + 5], std::lround(625.0 / 4095.0 * 255.0));
+  EXPECT_EQ(shown.pixels[0], 0);  // below the table: its first entry
+  // Through a window, the same pixel is where the line puts it.
+  const core::Image2D windowed = image.render(0, image.windowCenter, image.windowWidth);
+  EXPECT_EQ(windowed.pixels[3 * 6 + 5], std::lround((35.0 - 10.0) / 64.0 * 255.0));
 }
+
+TEST(PlanarImage, AppliesTheModalityLutSequence) {
+  TestFolder dir("planar-modality-lut");
+  const auto file = writeGrayImage(dir / "xa.dcm", 1, [](DcmDataset& ds) {
+    ds.putAndInsertString(DCM_Modality, "XA");
+    DcmItem* lut = nullptr;
+    ds.findOrCreateSequenceItem(DCM_ModalityLUTSequence, lut, -2);
+    const Uint16 descriptor[3] = {30, 0, 16};  // inputs 0 to 29; 30 and above: the last entry
+    lut->putAndInsertUint16Array(DCM_LUTDescriptor, descriptor, 3);
+    std::vector<Uint16> table(30);
+    for (std::size_t e = 0; e < table.size(); ++e) table[e] = static_cast<Uint16>(1000 + 3 * e);
+    lut->putAndInsertUint16Array(DCM_LUTData, table.data(), table.size());
+    lut->putAndInsertString(DCM_ModalityLUTType, "OD");
+  });
+  auto loaded = imaging::loadPlanarImage(file);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const imaging::PlanarImage& image = loaded.value();
+  EXPECT_EQ(image.units, "OD");
+  EXPECT_DOUBLE_EQ(image.valueAt(0, 4, 1), 1000 + 3 * 14);  // stored 14
+  EXPECT_DOUBLE_EQ(image.valueAt(0, 5, 3), 1000 + 3 * 29);  // stored 35: past the table
+  for (const std::string& note : image.notes)
+    EXPECT_EQ(note.find("Modality LUT"), std::string::npos);
+}
+
+namespace {
+
+void addUltrasoundRegion(DcmDataset& ds, Uint32 x0, Uint32 x1, Uint32 y1, double deltaCm) {
+  DcmItem* region = nullptr;
+  ds.findOrCreateSequenceItem(DCM_SequenceOfUltrasoundRegions, region, -2);
+  region->putAndInsertUint32(DCM_RegionLocationMinX0, x0);
+  region->putAndInsertUint32(DCM_RegionLocationMinY0, 0);
+  region->putAndInsertUint32(DCM_RegionLocationMaxX1, x1);
+  region->putAndInsertUint32(DCM_RegionLocationMaxY1, y1);
+  region->putAndInsertUint16(DCM_PhysicalUnitsXDirection, 3);  // cm
+  region->putAndInsertUint16(DCM_PhysicalUnitsYDirection, 3);
+  region->putAndInsertFloat64(DCM_PhysicalDeltaX, deltaCm);
+  region->putAndInsertFloat64(DCM_PhysicalDeltaY, deltaCm);
+}
+
+}  // namespace
 
 TEST(PlanarImage, CalibratesUltrasoundFromItsLargestRegion) {
   TestFolder dir("planar-us");
   const auto file = writeGrayImage(dir / "us.dcm", 1, [](DcmDataset& ds) {
     ds.putAndInsertString(DCM_Modality, "US");
-    auto addRegion = [&ds](Uint32 x1, Uint32 y1, double deltaCm) {
-      DcmItem* region = nullptr;
-      ds.findOrCreateSequenceItem(DCM_SequenceOfUltrasoundRegions, region, -2);
-      region->putAndInsertUint32(DCM_RegionLocationMinX0, 0);
-      region->putAndInsertUint32(DCM_RegionLocationMinY0, 0);
-      region->putAndInsertUint32(DCM_RegionLocationMaxX1, x1);
-      region->putAndInsertUint32(DCM_RegionLocationMaxY1, y1);
-      region->putAndInsertUint16(DCM_PhysicalUnitsXDirection, 3);  // cm
-      region->putAndInsertUint16(DCM_PhysicalUnitsYDirection, 3);
-      region->putAndInsertFloat64(DCM_PhysicalDeltaX, deltaCm);
-      region->putAndInsertFloat64(DCM_PhysicalDeltaY, deltaCm);
-    };
-    addRegion(2, 2, 0.5);   // a small inset
-    addRegion(5, 3, 0.03);  // the B-mode image
+    addUltrasoundRegion(ds, 0, 2, 2, 0.5);   // a small inset
+    addUltrasoundRegion(ds, 0, 5, 3, 0.03);  // the B-mode image
   });
   auto image = imaging::loadPlanarImage(file);
   ASSERT_TRUE(image.ok()) << image.error().message;
   EXPECT_EQ(image.value().spacing.source, imaging::SpacingSource::UltrasoundRegion);
   EXPECT_NEAR(image.value().spacing.columnMm, 0.3, 1e-9);
+  EXPECT_EQ(image.value().ultrasoundRegions.size(), 2u);
+}
+
+TEST(PlanarImage, MeasuresUltrasoundInTheScaleOfTheRegionHoldingBothEnds) {
+  TestFolder dir("planar-us-regions");
+  const auto file = writeGrayImage(dir / "us.dcm", 1, [](DcmDataset& ds) {
+    ds.putAndInsertString(DCM_Modality, "US");
+    addUltrasoundRegion(ds, 0, 2, 3, 0.1);   // left view: 1 mm a pixel
+    addUltrasoundRegion(ds, 3, 5, 3, 0.05);  // right view: 0.5 mm a pixel
+    DcmItem* doppler = nullptr;              // a spectral strip: seconds and cm/s, not lengths
+    ds.findOrCreateSequenceItem(DCM_SequenceOfUltrasoundRegions, doppler, -2);
+    doppler->putAndInsertUint16(DCM_PhysicalUnitsXDirection, 4);
+    doppler->putAndInsertUint16(DCM_PhysicalUnitsYDirection, 7);
+  });
+  auto loaded = imaging::loadPlanarImage(file);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const imaging::PlanarImage& image = loaded.value();
+  ASSERT_EQ(image.ultrasoundRegions.size(), 2u);
+  const imaging::PlanarLength left = image.length(0.5, 0.5, 2.5, 0.5);
+  EXPECT_EQ(left.source, imaging::SpacingSource::UltrasoundRegion);
+  EXPECT_NEAR(left.value, 2.0, 1e-9);
+  const imaging::PlanarLength right = image.length(3.5, 0.5, 5.5, 2.5);
+  EXPECT_NEAR(right.value, std::hypot(1.0, 1.0), 1e-9);
+  const imaging::PlanarLength across = image.length(1.5, 0.5, 4.5, 0.5);
+  EXPECT_EQ(across.source, imaging::SpacingSource::None);
+  EXPECT_TRUE(across.outsideRegions);
+  EXPECT_NEAR(across.value, 3.0, 1e-9);  // pixels
 }
 
 TEST(PlanarImage, MapsPaletteColorThroughItsTables) {

@@ -2105,6 +2105,16 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
+    <message>
+        <source>%1 px (not within one ultrasound region)</source>
+        <extracomment>A length in pixels: its ends are not inside one calibrated ultrasound region.</extracomment>
+        <translation>%1 px (pas dans une même région échographique)</translation>
+    </message>
+    <message>
+        <source>VOI LUT %1</source>
+        <extracomment>The image is drawn through the lookup table its file gives (%1: the table&apos;s name, may be empty); VOI LUT is the DICOM term.</extracomment>
+        <translation>LUT VOI %1</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::ProblemReporter</name>

@@ -19,6 +19,7 @@
 
 #include "../ParallelFor.h"
 #include "DcmtkSetup.h"
+#include "DecodeLimits.h"
 #include "Jpeg2000.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
 
@@ -115,6 +116,7 @@ core::Status decodeFramesUnguarded(const DicomImageHeader& h,
     return core::makeError(core::ErrorCode::IoError, file + ": cannot read: " + status.text());
   }
   DcmDataset* ds = format.getDataset();
+  if (auto refused = internal::refuseOversizedImage(*ds, file)) return *refused;
   // JPEG 2000 goes through OpenJPEG (DCMTK has no codec for it).
   std::vector<std::uint8_t> jpeg2000;
   if (internal::isJpeg2000Syntax(h.transferSyntaxUid)) {

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "DcmtkSetup.h"
+#include "DecodeLimits.h"
 #include "DicomFileSniffer.h"
 #include "Jpeg2000.h"
 
@@ -65,6 +66,7 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   if (status.bad())
     return core::makeError(core::ErrorCode::ParseError, where + ": " + status.text());
   DcmDataset* ds = format.getDataset();
+  if (auto refused = internal::refuseOversizedImage(*ds, where)) return *refused;
   DecodedPixels out;
   const DcmXfer original(ds->getOriginalXfer());
   out.transferSyntax = original.getXferID();

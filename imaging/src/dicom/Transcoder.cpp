@@ -10,6 +10,7 @@
 
 #include "../ParallelFor.h"
 #include "DcmtkSetup.h"
+#include "DecodeLimits.h"
 
 namespace vigie::imaging {
 namespace {
@@ -31,6 +32,7 @@ core::Status transcodeOne(const std::filesystem::path& in, const std::filesystem
   if (status.bad())
     return core::makeError(core::ErrorCode::ParseError, in.string() + ": " + status.text());
   DcmDataset* ds = file.getDataset();
+  if (auto refused = internal::refuseOversizedImage(*ds, in.string())) return *refused;
   const E_TransferSyntax target =
       syntax == LosslessSyntax::JpegLs ? EXS_JPEGLSLossless : EXS_RLELossless;
   if (syntax == LosslessSyntax::JpegLs) {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "../dicom/DcmtkSetup.h"
+#include "../dicom/DecodeLimits.h"
 #include "../dicom/DicomFileSniffer.h"
 #include "vigie/core/Sha256.h"
 #include "vigie/imaging/fundus/ImageFile.h"
@@ -25,9 +26,15 @@ std::string lowerExtension(const std::filesystem::path& file) {
 
 core::Result<core::Image2D> readDicomPhotograph(const std::filesystem::path& file) {
   internal::ensureDcmtkReady();
+  DcmFileFormat format;
+  if (const OFCondition status = format.loadFile(file.string().c_str()); status.bad())
+    return core::makeError(core::ErrorCode::ParseError, file.string() + ": " + status.text());
+  DcmDataset* dataset = format.getDataset();
+  if (auto refused = internal::refuseOversizedImage(*dataset, file.string())) return *refused;
   // DicomImage applies the photometric interpretation (YBR to RGB, palette
-  // lookup) and decompresses with the registered codecs.
-  DicomImage image(file.string().c_str(), CIF_AcrNemaCompatibility);
+  // lookup) and decompresses with the registered codecs; a photograph is its
+  // first frame.
+  DicomImage image(dataset, dataset->getOriginalXfer(), CIF_AcrNemaCompatibility, 0, 1);
   if (image.getStatus() != EIS_Normal) {
     return core::makeError(core::ErrorCode::ParseError,
                            file.string() + ": " + DicomImage::getString(image.getStatus()));

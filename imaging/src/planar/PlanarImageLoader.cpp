@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include "../dicom/DcmtkSetup.h"
 #include "ColorPixels.h"
@@ -51,18 +52,78 @@ DcmItem* sharedGroup(DcmDataset* ds, const DcmTagKey& sequence) {
   return nullptr;
 }
 
+/// A LUT Descriptor and its LUT Data (PS3.3 C.11.1.1.1): entries (0 meaning
+/// 65536), the first input value mapped (in the pixels' representation:
+/// signed when they are) and the bits of an entry; 8-bit entries may come
+/// two to a 16-bit word. Nothing (and a note) when the table is unusable.
+std::optional<LookupTable> lookupTableOf(DcmItem* item, bool signedInput, const std::string& kind,
+                                         std::vector<std::string>& notes) {
+  DcmElement* descriptor = nullptr;
+  DcmElement* data = nullptr;
+  if (!item || item->findAndGetElement(DCM_LUTDescriptor, descriptor).bad() || !descriptor ||
+      item->findAndGetElement(DCM_LUTData, data).bad() || !data)
+    return std::nullopt;
+  Uint16 fields[3] = {0, 0, 0};
+  for (unsigned long i = 0; i < 3; ++i) {
+    Sint16 asSigned = 0;
+    if (descriptor->getUint16(fields[i], i).bad()) {
+      if (descriptor->getSint16(asSigned, i).bad()) {
+        notes.push_back("the file's " + kind + " has a malformed LUT Descriptor: not applied");
+        return std::nullopt;
+      }
+      fields[i] = static_cast<Uint16>(asSigned);
+    }
+  }
+  LookupTable table;
+  const std::size_t count = fields[0] == 0 ? 65536u : fields[0];
+  table.firstMapped = signedInput ? double(static_cast<Sint16>(fields[1])) : double(fields[1]);
+  const int declaredBits = fields[2];
+  Uint16* words = nullptr;
+  const std::size_t available = data->getLength() / 2;
+  if (declaredBits < 1 || declaredBits > 16 || data->getUint16Array(words).bad() || !words) {
+    notes.push_back("the file's " + kind + " cannot be read: not applied");
+    return std::nullopt;
+  }
+  if (available >= count) {
+    table.entries.assign(words, words + count);
+  } else if (declaredBits <= 8 && 2 * available >= count) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(words);
+    table.entries.assign(bytes, bytes + count);
+  } else {
+    notes.push_back("the file's " + kind + " is shorter than its descriptor: not applied");
+    return std::nullopt;
+  }
+  int usedBits = 1;
+  const std::uint16_t largest = *std::max_element(table.entries.begin(), table.entries.end());
+  while (usedBits < 16 && (largest >> usedBits) != 0) ++usedBits;
+  table.bits = usedBits < declaredBits ? std::max(usedBits, 8) : declaredBits;
+  table.bits = std::min(table.bits, declaredBits);
+  table.explanation = stringOf(item, DCM_LUTExplanation);
+  return table;
+}
+
 /// How stored values become the modality's: Rescale Slope/Intercept (top
 /// level, else the enhanced image's shared Pixel Value Transformation) and,
 /// for RT Dose, Dose Grid Scaling; with the units they then have.
 struct ModalityTransform {
   double slope = 1.0;
   double intercept = 0.0;
+  std::optional<LookupTable> lut;  ///< the Modality LUT Sequence's, in place of the rescale
   std::string units;
 };
 
 ModalityTransform modalityTransformOf(DcmDataset* ds, const std::string& modality,
-                                      std::vector<std::string>& notes) {
+                                      bool signedPixels, std::vector<std::string>& notes) {
   ModalityTransform t;
+  DcmItem* lutItem = nullptr;
+  if (ds->findAndGetSequenceItem(DCM_ModalityLUTSequence, lutItem, 0).good() && lutItem) {
+    t.lut = lookupTableOf(lutItem, signedPixels, "Modality LUT", notes);
+    if (t.lut) {
+      t.units = stringOf(lutItem, DCM_ModalityLUTType);
+      if (t.units == "US") t.units.clear();  // "unspecified"
+      return t;
+    }
+  }
   DcmItem* source = ds->tagExists(DCM_RescaleSlope) || ds->tagExists(DCM_RescaleIntercept)
                         ? ds
                         : sharedGroup(ds, DCM_PixelValueTransformationSequence);
@@ -78,14 +139,12 @@ ModalityTransform modalityTransformOf(DcmDataset* ds, const std::string& modalit
     const std::string units = stringOf(ds, DCM_DoseUnits);
     t.units = units == "GY" ? "Gy" : units == "RELATIVE" ? "%" : units;
   }
-  if (ds->tagExists(DCM_ModalityLUTSequence))
-    notes.push_back("the file's Modality LUT Sequence is not applied: stored values shown");
   return t;
 }
 
 /// Pixel Spacing (in the patient), else Imager Pixel Spacing (at the
-/// detector), else the largest ultrasound region calibrated in cm.
-PlanarSpacing spacingOf(DcmDataset* ds, std::vector<std::string>& notes) {
+/// detector); uncalibrated when neither.
+PlanarSpacing spacingOf(DcmDataset* ds) {
   PlanarSpacing s;
   DcmItem* measures =
       ds->tagExists(DCM_PixelSpacing) ? ds : sharedGroup(ds, DCM_PixelMeasuresSequence);
@@ -99,31 +158,50 @@ PlanarSpacing spacingOf(DcmDataset* ds, std::vector<std::string>& notes) {
     s.source = SpacingSource::Detector;
     return s;
   }
+  return s;
+}
+
+/// The regions of an ultrasound image calibrated in centimetres both ways
+/// (Doppler strips are in seconds and cm/s: not lengths).
+std::vector<UltrasoundRegion> ultrasoundRegionsOf(DcmDataset* ds) {
+  std::vector<UltrasoundRegion> found;
   DcmSequenceOfItems* regions = nullptr;
-  if (ds->findAndGetSequence(DCM_SequenceOfUltrasoundRegions, regions).good() && regions) {
-    constexpr Uint16 kCentimeters = 3;
-    double bestArea = 0;
-    for (unsigned long r = 0; r < regions->card(); ++r) {
-      DcmItem* region = regions->getItem(r);
-      Uint16 unitsX = 0, unitsY = 0;
-      Uint32 x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-      double dx = 0, dy = 0;
-      region->findAndGetUint16(DCM_PhysicalUnitsXDirection, unitsX);
-      region->findAndGetUint16(DCM_PhysicalUnitsYDirection, unitsY);
-      region->findAndGetUint32(DCM_RegionLocationMinX0, x0);
-      region->findAndGetUint32(DCM_RegionLocationMinY0, y0);
-      region->findAndGetUint32(DCM_RegionLocationMaxX1, x1);
-      region->findAndGetUint32(DCM_RegionLocationMaxY1, y1);
-      const double area = (double(x1) - x0) * (double(y1) - y0);
-      if (unitsX == kCentimeters && unitsY == kCentimeters &&
-          doubleOf(region, DCM_PhysicalDeltaX, dx) && doubleOf(region, DCM_PhysicalDeltaY, dy) &&
-          dx > 0 && dy > 0 && area > bestArea) {
-        bestArea = area;
-        s = {std::abs(dy) * 10.0, std::abs(dx) * 10.0, SpacingSource::UltrasoundRegion};
-      }
+  if (ds->findAndGetSequence(DCM_SequenceOfUltrasoundRegions, regions).bad() || !regions)
+    return found;
+  constexpr Uint16 kCentimeters = 3;
+  for (unsigned long r = 0; r < regions->card(); ++r) {
+    DcmItem* region = regions->getItem(r);
+    Uint16 unitsX = 0, unitsY = 0;
+    Uint32 x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    double dx = 0, dy = 0;
+    region->findAndGetUint16(DCM_PhysicalUnitsXDirection, unitsX);
+    region->findAndGetUint16(DCM_PhysicalUnitsYDirection, unitsY);
+    region->findAndGetUint32(DCM_RegionLocationMinX0, x0);
+    region->findAndGetUint32(DCM_RegionLocationMinY0, y0);
+    region->findAndGetUint32(DCM_RegionLocationMaxX1, x1);
+    region->findAndGetUint32(DCM_RegionLocationMaxY1, y1);
+    constexpr Uint32 kLargest = 65535;  // Rows and Columns are 16-bit
+    if (unitsX != kCentimeters || unitsY != kCentimeters || x1 < x0 || y1 < y0 || x1 > kLargest ||
+        y1 > kLargest || !doubleOf(region, DCM_PhysicalDeltaX, dx) ||
+        !doubleOf(region, DCM_PhysicalDeltaY, dy) || !(std::abs(dx) > 0) || !(std::abs(dy) > 0))
+      continue;
+    found.push_back({int(x0), int(y0), int(x1), int(y1), std::abs(dy) * 10.0, std::abs(dx) * 10.0});
+  }
+  return found;
+}
+
+/// The spacing that sets an ultrasound image's pixel aspect: its largest
+/// calibrated region's.
+PlanarSpacing largestRegionSpacing(const std::vector<UltrasoundRegion>& regions) {
+  PlanarSpacing s;
+  double bestArea = -1.0;
+  for (const UltrasoundRegion& region : regions) {
+    const double area =
+        (region.maxColumn - region.minColumn + 1.0) * (region.maxRow - region.minRow + 1.0);
+    if (area > bestArea) {
+      bestArea = area;
+      s = {region.rowMm, region.columnMm, SpacingSource::UltrasoundRegion};
     }
-    if (s.calibrated())
-      notes.push_back("calibrated from its largest ultrasound region: measure inside that region");
   }
   return s;
 }
@@ -189,13 +267,18 @@ SampleReader samplesOf(const DecodedPixels& d) {
 void fillGray(const DecodedPixels& d, const ModalityTransform& t, PlanarImage& image) {
   const SampleReader sample = samplesOf(d);
   image.values.resize(image.pixelsPerFrame() * static_cast<std::size_t>(image.frames));
+  if (t.lut) {
+    for (std::size_t p = 0; p < image.values.size(); ++p)
+      image.values[p] = static_cast<float>(t.lut->map(static_cast<double>(sample(p))));
+    return;
+  }
   for (std::size_t p = 0; p < image.values.size(); ++p)
     image.values[p] = static_cast<float>(static_cast<double>(sample(p)) * t.slope + t.intercept);
 }
 
 /// The file's first VOI window (top level, or the enhanced image's shared
 /// Frame VOI LUT), else the range of the values.
-void chooseWindow(DcmDataset* ds, PlanarImage& image) {
+void chooseWindow(DcmDataset* ds, bool signedPixels, PlanarImage& image) {
   DcmItem* voi = ds->tagExists(DCM_WindowCenter) ? ds : sharedGroup(ds, DCM_FrameVOILUTSequence);
   double center = 0, width = 0;
   if (doubleOf(voi, DCM_WindowCenter, center) && doubleOf(voi, DCM_WindowWidth, width) &&
@@ -204,18 +287,16 @@ void chooseWindow(DcmDataset* ds, PlanarImage& image) {
     image.windowWidth = width;
     return;
   }
-  // A VOI LUT (a curve, common in CR and DX) is drawn as the linear window
-  // over the range it maps: the same part of the values shown, a straight
-  // line in place of the curve. Said in the notes.
-  DcmItem* lut = nullptr;
-  if (ds->findAndGetSequenceItem(DCM_VOILUTSequence, lut, 0).good() && lut) {
-    double entries = 0, first = 0;
-    if (doubleOf(lut, DCM_LUTDescriptor, entries, 0) &&
-        doubleOf(lut, DCM_LUTDescriptor, first, 1)) {
-      if (entries <= 0) entries = 65536;
-      image.windowCenter = first + entries / 2.0;
+  // A VOI LUT (a curve, common in CR, DX and MG) is drawn as it is; its
+  // linear equivalent, the window over the range it maps, is where a reader
+  // who adjusts the window starts from.
+  DcmItem* lutItem = nullptr;
+  if (ds->findAndGetSequenceItem(DCM_VOILUTSequence, lutItem, 0).good() && lutItem) {
+    image.voiLut = lookupTableOf(lutItem, signedPixels, "VOI LUT", image.notes);
+    if (image.voiLut) {
+      const double entries = double(image.voiLut->entries.size());
+      image.windowCenter = image.voiLut->firstMapped + entries / 2.0;
       image.windowWidth = entries;
-      image.notes.push_back("the file's VOI LUT is shown as a linear window over its range");
       return;
     }
   }
@@ -255,7 +336,13 @@ core::Result<PlanarImage> loadUnguarded(const std::filesystem::path& file) {
   image.rows = d.rows;
   image.columns = d.columns;
   image.frames = d.frames;
-  image.spacing = spacingOf(ds, image.notes);
+  image.spacing = spacingOf(ds);
+  if (!image.spacing.calibrated()) {
+    image.ultrasoundRegions = ultrasoundRegionsOf(ds);
+    image.spacing = largestRegionSpacing(image.ultrasoundRegions);
+    if (!image.ultrasoundRegions.empty())
+      image.notes.push_back("calibrated per ultrasound region: a length is measured inside one");
+  }
   image.frameTimeMs = d.frames > 1 ? frameTimeOf(ds) : 0.0;
   if (!ds->tagExists(DCM_ImagePositionPatient))
     image.notes.insert(image.notes.begin(), "no patient geometry: shown as a 2D image");
@@ -267,10 +354,14 @@ core::Result<PlanarImage> loadUnguarded(const std::filesystem::path& file) {
                                                                std::to_string(d.bitsAllocated) +
                                                                " not supported (1, 8, 16 or 32)");
     }
-    const ModalityTransform transform = modalityTransformOf(ds, image.modality, image.notes);
+    const bool signedPixels = d.pixelRepresentation == 1;
+    const ModalityTransform transform =
+        modalityTransformOf(ds, image.modality, signedPixels, image.notes);
     image.units = transform.units;
     fillGray(d, transform, image);
-    chooseWindow(ds, image);
+    // The VOI LUT's input is the modality value: signed when the Modality
+    // LUT or the rescale can make it so.
+    chooseWindow(ds, signedPixels || transform.intercept < 0.0, image);
     image.inverted = d.photometric == "MONOCHROME1";
     if (stringOf(ds, DCM_PresentationLUTShape) == "INVERSE") image.inverted = !image.inverted;
     return image;
