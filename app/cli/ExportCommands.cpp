@@ -12,6 +12,7 @@
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/Deidentifier.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/SeriesPresentation.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
 
 namespace vigie::app::cli {
@@ -29,6 +30,9 @@ int runExport(const std::vector<std::string>& args) {
           "SEG of the findings the reader confirmed, edited or added. For a series of fundus\n"
           "photographs (DICOM OP, when PATH has no CT), DIR/sr.dcm holds the readers' grades\n"
           "(review grade) and, with --model BUNDLE, the DR model's assessment of each photograph.\n"
+          "For a series of 2D images (radiographs, ultrasound, a scout: --series, or the largest\n"
+          "series when PATH has neither), DIR/sr.dcm holds the readers' lengths on its images,\n"
+          "each on its image and frame.\n"
           "With --deidentify, the source series (DIR/series/) and the objects are de-identified\n"
           "together (DICOM PS3.15 Annex E), their references kept consistent:\n") +
       kDeidOptions;
@@ -49,10 +53,12 @@ int runExport(const std::vector<std::string>& args) {
   // A CT study by default; a study of fundus photographs (OP) when it has no CT.
   const auto* series = chooseSeries(scan.value(), cl.value("--series"));
   if (!series && !cl.value("--series")) series = chooseSeries(scan.value(), std::nullopt, "OP");
-  if (!series) return fail(cl.positional()[0] + ": no CT or ophthalmic photography series found");
+  if (!series && !cl.value("--series")) series = chooseSeries(scan.value(), std::nullopt, "");
+  if (!series) return fail(cl.positional()[0] + ": no image series found");
   const bool fundus = series->modality == "OP";
-  auto source =
-      fundus ? imaging::describeSourceImages(*series) : imaging::describeSourceSeries(*series);
+  const bool planar = !fundus && !imaging::presentationOf(*series).volume;
+  auto source = fundus || planar ? imaging::describeSourceImages(*series)
+                                 : imaging::describeSourceSeries(*series);
   if (!source.ok()) return fail(source.error().message);
   auto store = openStore(cl);
   if (!store.ok()) return fail(store.error().message);
@@ -73,12 +79,15 @@ int runExport(const std::vector<std::string>& args) {
     session = std::move(opened.value());
   }
   auto exported =
-      fundus ? exportFundusReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION,
-                                  session.get())
-             : exportReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION);
+      fundus   ? exportFundusReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION,
+                                    session.get())
+      : planar ? exportPlanarReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION)
+               : exportReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION);
   if (!exported.ok()) return fail(exported.error().message);
   const ReviewExport& e = exported.value();
-  if (fundus) {
+  if (planar) {
+    std::printf("%zu lengths on the series' 2D images\n", e.measurements);
+  } else if (fundus) {
     std::printf("%zu photographs, %zu graded by a reader\n", e.findings, e.accepted);
   } else {
     std::printf("%zu findings (%zu accepted by the reader) from %s; %zu measurements\n", e.findings,

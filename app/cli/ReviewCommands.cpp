@@ -71,17 +71,28 @@ nlohmann::json toJson(const core::FundusLesionMark& m) {
 nlohmann::json toJson(const core::Measurement& m) {
   nlohmann::json points = nlohmann::json::array();
   for (const auto& p : m.pointsMm) points.push_back(cli::toJson(p));
-  return {{"id", m.id},
-          {"study_uid", m.studyUid},
-          {"series_uid", m.seriesUid},
-          {"reader", m.reader},
-          {"kind", m.kind},
-          {"points_mm", points},
-          {"plane", m.plane ? nlohmann::json(core::toString(*m.plane)) : nlohmann::json()},
-          {"value", m.value},
-          {"unit", m.unit},
-          {"note", m.note},
-          {"recorded_at", m.recordedAt}};
+  nlohmann::json out = {
+      {"id", m.id},
+      {"study_uid", m.studyUid},
+      {"series_uid", m.seriesUid},
+      {"reader", m.reader},
+      {"kind", m.kind},
+      {"points_mm", points},
+      {"plane", m.plane ? nlohmann::json(core::toString(*m.plane)) : nlohmann::json()},
+      {"value", m.value},
+      {"unit", m.unit},
+      {"note", m.note},
+      {"recorded_at", m.recordedAt}};
+  if (m.image) {
+    // On a 2D image: which image and frame, and the points in its pixels.
+    nlohmann::json pixels = nlohmann::json::array();
+    for (const auto& p : m.pixelPoints) pixels.push_back({p.column, p.row});
+    out["image"] = {{"sop_class_uid", m.image->sopClassUid},
+                    {"sop_instance_uid", m.image->sopInstanceUid},
+                    {"frame", m.image->frame}};
+    out["points_px"] = pixels;
+  }
+  return out;
 }
 
 nlohmann::json toJson(const core::CaseRecord& c) {

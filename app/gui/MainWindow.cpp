@@ -35,6 +35,7 @@
 #include "InterfaceLanguage.h"
 #include "PacsQueryDialog.h"
 #include "PlanarImageView.h"
+#include "PlanarMeasurementRecorder.h"
 #include "ProblemReporter.h"
 #include "ReaderStatisticsDialog.h"
 #include "ReviewDialogs.h"
@@ -44,6 +45,7 @@
 #include "StudyBrowser.h"
 #include "VolumeRenderView.h"
 #include "WorklistPanel.h"
+#include "vigie/imaging/dicom/PlanarImage.h"
 
 namespace vigie::app {
 namespace {
@@ -123,6 +125,9 @@ void MainWindow::buildLayout() {
   planarView_ = new PlanarImageView(tabs_);
   planarView_->setObjectName("planarView");
   tabs_->addTab(planarView_, tr("Images"));
+  planarMeasurements_ = new PlanarMeasurementRecorder(planarView_, &session_, problems_, this);
+  connect(planarMeasurements_, &PlanarMeasurementRecorder::status, statusBar(),
+          &QStatusBar::showMessage);
   setCentralWidget(tabs_);
   buildStudyDocks();
   fundusReview_ = new FundusReviewController(fundus_, &session_, problems_, statusBar(), this);
@@ -701,6 +706,8 @@ void MainWindow::showPlanarImages(const LoadedStudy& study) {
   reading_->clearPreview();
   problems_->replace(study.problems);
   planarView_->setImages(study.planarImages, study.seriesDescription);
+  planarStudyPath_ = study.path;
+  planarMeasurements_->showStored();
   browser_->setCatalog(study.catalog, study.shown);
   rememberRecent(QFileInfo(study.path).absoluteFilePath());
   studySummary_->setText(study.summary);
@@ -831,13 +838,24 @@ void MainWindow::goToPoint(const core::Vec3& pointMm) { reading_->goToPoint(poin
 core::Vec3 MainWindow::viewsIntersection() const { return reading_->viewsIntersection(); }
 
 void MainWindow::exportReview(const QString& folder) {
-  if (!session_.hasStudy() || !session_.isOpen()) {
+  if (!session_.isOpen() || (!session_.hasStudy() && !shownPlanarSeries())) {
     Q_EMIT reviewExportFailed(tr("Open a study and a review store first"));
     return;
   }
   statusBar()->showMessage(tr("Exporting the review as DICOM ..."));
+  if (const auto planar = shownPlanarSeries()) {
+    exporter_.exportStudy(planar->first, planar->second, session_.storeFile(), session_.reader(),
+                          folder);
+    return;
+  }
   exporter_.exportStudy(session_.studyPath(), session_.seriesUid(), session_.storeFile(),
                         session_.reader(), folder);
+}
+
+std::optional<std::pair<QString, QString>> MainWindow::shownPlanarSeries() const {
+  const imaging::PlanarImage* image = planarView_->currentImage();
+  if (currentTab() != Tab::Images || !image || planarStudyPath_.isEmpty()) return std::nullopt;
+  return std::make_pair(planarStudyPath_, QString::fromStdString(image->seriesInstanceUid));
 }
 
 void MainWindow::sendReviewToPacs() {
@@ -847,7 +865,8 @@ void MainWindow::sendReviewToPacs() {
     Q_EMIT reviewExportFailed(tr("No PACS chosen"));
     return;
   }
-  if (!session_.hasStudy() || !session_.isOpen()) {
+  const auto planar = shownPlanarSeries();
+  if (!session_.isOpen() || (!session_.hasStudy() && !planar)) {
     Q_EMIT reviewExportFailed(tr("Open a study and a review store first"));
     return;
   }
@@ -855,11 +874,14 @@ void MainWindow::sendReviewToPacs() {
                          "/vigie/outbox/" +
                          QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
   // Leaving the machine is audited, by study UID and node (no names).
-  auto logged =
-      session_.audit("review sent to PACS", "study " + session_.studyUid() + " to " + node);
+  const QString studyUid =
+      planar ? QString::fromStdString(planarView_->currentImage()->studyInstanceUid)
+             : session_.studyUid();
+  auto logged = session_.audit("review sent to PACS", "study " + studyUid + " to " + node);
   if (!logged.ok()) problems_->report(logged.error());
   statusBar()->showMessage(tr("Exporting the review and sending it to %1 ...").arg(node));
-  exporter_.exportStudy(session_.studyPath(), session_.seriesUid(), session_.storeFile(),
+  exporter_.exportStudy(planar ? planar->first : session_.studyPath(),
+                        planar ? planar->second : session_.seriesUid(), session_.storeFile(),
                         session_.reader(), outbox, node,
                         QSettings().value("pacs/aet", "VIGIE").toString());
 }

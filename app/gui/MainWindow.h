@@ -3,6 +3,7 @@
 #include <QMainWindow>
 #include <QString>
 #include <optional>
+#include <utility>
 
 #include "MeasurementsPanel.h"
 #include "ModelRunner.h"
@@ -33,6 +34,7 @@ class FundusViewer;
 class PacsQueryDialog;
 class ReaderStatisticsDialog;
 class PlanarImageView;
+class PlanarMeasurementRecorder;
 class ProblemReporter;
 class ScreenshotDriver;
 class StatusProgress;
@@ -110,6 +112,9 @@ class MainWindow : public QMainWindow {
   enum class Tab { Ct, Fundus, Images };
   /// The tab in front.
   Tab currentTab() const;
+  /// The path opened and the series UID of the 2D series on screen, when the
+  /// Images tab is the one shown: what Export and Send act on there.
+  std::optional<std::pair<QString, QString>> shownPlanarSeries() const;
   /// Like screenshotAndQuit for the Fundus tab: with `fundusBundle` set, the
   /// DR model runs on the photograph shown first.
   void screenshotFundusAndQuit(const QString& file, const QString& fundusBundle = {});
@@ -234,6 +239,8 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   FundusViewer* fundus_ = nullptr;
   PlanarImageView* planarView_ = nullptr;
+  PlanarMeasurementRecorder* planarMeasurements_ = nullptr;
+  QString planarStudyPath_;  ///< what was opened to show the Images tab's series
   PacsQueryDialog* pacsDialog_ = nullptr;
   ReaderStatisticsDialog* statisticsDialog_ = nullptr;
   CaseReviewDialog* caseReviewDialog_ = nullptr;

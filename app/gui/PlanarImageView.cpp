@@ -33,6 +33,8 @@ constexpr double kMinMeasureDrag = 3.0;
 constexpr double kWindowDragRate = 1.0 / 200.0;
 constexpr int kOverlayMargin = 6;
 const QColor kMeasureColor(255, 220, 0);
+/// Lengths already in the review store: a cooler colour than the one being drawn.
+const QColor kStoredColor(120, 220, 255);
 
 bool hasPixels(const imaging::PlanarImage& image) {
   if (image.rows <= 0 || image.columns <= 0 || image.frames <= 0) return false;
@@ -195,6 +197,8 @@ class PlanarCanvas : public QWidget {
   void dragWindow(QPointF widget);
   void drawImage(QPainter& painter, const imaging::PlanarImage& image, const Placement& at);
   void drawMeasurement(QPainter& painter, const Placement& at) const;
+  void drawLength(QPainter& painter, const Placement& at, QPointF from, QPointF to,
+                  const QString& label, const QColor& color) const;
   void drawCorners(QPainter& painter, const imaging::PlanarImage& image) const;
   void drawNotes(QPainter& painter, const imaging::PlanarImage& image) const;
   QString bottomLeftText(const imaging::PlanarImage& image) const;
@@ -259,22 +263,32 @@ void PlanarCanvas::drawImage(QPainter& painter, const imaging::PlanarImage& imag
 }
 
 void PlanarCanvas::drawMeasurement(QPainter& painter, const Placement& at) const {
-  if (!measuring_) return;
-  const QPointF a = at.toWidget(from_);
-  const QPointF b = at.toWidget(to_);
+  const imaging::PlanarImage* image = view_->current();
+  for (const auto& stored : view_->storedLengths_) {
+    if (image && stored.sopInstanceUid == image->sopInstanceUid && stored.frame == view_->frame())
+      drawLength(painter, at, stored.fromPixel, stored.toPixel,
+                 measurementLabel(*image, stored.fromPixel, stored.toPixel), kStoredColor);
+  }
+  if (measuring_) drawLength(painter, at, from_, to_, measureText_, kMeasureColor);
+}
+
+void PlanarCanvas::drawLength(QPainter& painter, const Placement& at, QPointF from, QPointF to,
+                              const QString& label, const QColor& color) const {
+  const QPointF a = at.toWidget(from);
+  const QPointF b = at.toWidget(to);
   painter.setRenderHint(QPainter::Antialiasing);
-  painter.setPen(QPen(kMeasureColor, 1.5));
+  painter.setPen(QPen(color, 1.5));
   painter.drawLine(a, b);
   for (const QPointF& end : {a, b}) painter.drawEllipse(end, 3.0, 3.0);
   // Beside the end point, but kept on the canvas when the end is at its edge.
-  const QRectF box = painter.fontMetrics().boundingRect(measureText_).adjusted(-2, -2, 2, 2);
+  const QRectF box = painter.fontMetrics().boundingRect(label).adjusted(-2, -2, 2, 2);
   QPointF corner = b + QPointF(8, -8 - box.height());
   corner.setX(std::clamp(corner.x(), 0.0, std::max(0.0, width() - box.width())));
   corner.setY(std::clamp(corner.y(), 0.0, std::max(0.0, height() - box.height())));
   painter.setPen(Qt::black);
-  painter.drawText(QRectF(corner + QPointF(1, 1), box.size()), Qt::AlignCenter, measureText_);
-  painter.setPen(kMeasureColor);
-  painter.drawText(QRectF(corner, box.size()), Qt::AlignCenter, measureText_);
+  painter.drawText(QRectF(corner + QPointF(1, 1), box.size()), Qt::AlignCenter, label);
+  painter.setPen(color);
+  painter.drawText(QRectF(corner, box.size()), Qt::AlignCenter, label);
 }
 
 void PlanarCanvas::drawCorners(QPainter& painter, const imaging::PlanarImage& image) const {
@@ -396,9 +410,11 @@ void PlanarCanvas::dragWindow(QPointF widget) {
 
 void PlanarCanvas::mouseReleaseEvent(QMouseEvent* event) {
   const bool wasClick = QLineF(dragStart_, event->position()).length() < kMinMeasureDrag;
+  const bool measured = drag_ == Drag::Measure && !wasClick && measuring_;
   if (drag_ == Drag::Measure && wasClick) clearMeasurement();
   drag_ = Drag::None;
   event->accept();
+  if (measured) Q_EMIT view_->lengthDrawn(from_, to_);
 }
 
 void PlanarCanvas::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -627,7 +643,28 @@ double PlanarImageView::framesPerSecond() const {
 }
 
 QString PlanarImageView::measure(QPointF fromPixel, QPointF toPixel) {
-  return canvas_->setMeasurement(fromPixel, toPixel);
+  const QString label = canvas_->setMeasurement(fromPixel, toPixel);
+  if (!label.isEmpty()) Q_EMIT lengthDrawn(fromPixel, toPixel);
+  return label;
+}
+
+void PlanarImageView::setStoredLengths(std::vector<StoredLength> lengths) {
+  storedLengths_ = std::move(lengths);
+  canvas_->update();
+}
+
+void PlanarImageView::addStoredLength(StoredLength length) {
+  storedLengths_.push_back(std::move(length));
+  canvas_->update();
+}
+
+int PlanarImageView::storedLengthsShown() const {
+  const imaging::PlanarImage* image = current();
+  if (!image) return 0;
+  return static_cast<int>(
+      std::count_if(storedLengths_.begin(), storedLengths_.end(), [&](const StoredLength& stored) {
+        return stored.sopInstanceUid == image->sopInstanceUid && stored.frame == frame_;
+      }));
 }
 
 QString PlanarImageView::measurementText() const { return canvas_->measurementText(); }

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QWidget>
 #include <memory>
+#include <string>
 #include <vector>
 
 class QLabel;
@@ -83,9 +84,27 @@ class PlanarImageView : public QWidget {
   /// Shows a length measurement between two image points (pixel coordinates:
   /// columns, rows) and returns its label, e.g. "42.1 mm", "42.1 mm at the
   /// detector", "57 px" when uncalibrated; empty when no image is shown.
+  /// Emits lengthDrawn, as a reader's drag does when released.
   QString measure(QPointF fromPixel, QPointF toPixel);
   /// The label of the measurement on screen; empty when none.
   QString measurementText() const;
+
+  /// A length kept in the review store, drawn whenever its image and frame are shown.
+  struct StoredLength {
+    std::string sopInstanceUid;
+    int frame = 0;  ///< from 0, as frame()
+    QPointF fromPixel;
+    QPointF toPixel;
+  };
+  /// Replaces the stored lengths drawn (any images; those of the image and
+  /// frame on screen are drawn).
+  void setStoredLengths(std::vector<StoredLength> lengths);
+  void addStoredLength(StoredLength length);
+  /// How many stored lengths the image and frame on screen show.
+  int storedLengthsShown() const;
+
+  /// The image shown, null when none.
+  const imaging::PlanarImage* currentImage() const { return current(); }
 
   /// What the view shows now (a grab of the widget), for screenshot tests.
   QImage snapshot();
@@ -96,6 +115,8 @@ class PlanarImageView : public QWidget {
   void frameChanged(int frame);
   void imageChanged(int index);
   void windowChanged(double center, double width);
+  /// The reader drew a length on the image on screen (pixel coordinates), at frame().
+  void lengthDrawn(QPointF fromPixel, QPointF toPixel);
 
  protected:
   void keyPressEvent(QKeyEvent* event) override;
@@ -121,6 +142,7 @@ class PlanarImageView : public QWidget {
   double windowCenter_ = 0.0;
   double windowWidth_ = 1.0;
   bool fileVoiLut_ = true;  ///< draw through the image's VOI LUT when it has one
+  std::vector<StoredLength> storedLengths_;
   QImage frameImage_;       ///< cache of renderedFrame()
   bool frameStale_ = true;  ///< frame, window or image changed since frameImage_ was made
 

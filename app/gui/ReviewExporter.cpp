@@ -3,6 +3,7 @@
 #include "ReviewExport.h"
 #include "SeriesChoice.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/SeriesPresentation.h"
 #include "vigie/imaging/dicom/SourceSeries.h"
 #include "vigie/imaging/net/ArchiveClient.h"
 
@@ -20,10 +21,15 @@ core::Result<ReviewExport> exportOnWorker(const std::string& studyPath,
     return core::makeError(core::ErrorCode::NotFound, ReviewExporter::tr("%1: the series is gone")
                                                           .arg(QString::fromStdString(studyPath))
                                                           .toStdString());
-  auto source = imaging::describeSourceSeries(*series);
+  // A radiograph, an ultrasound loop or a scout: the lengths drawn on its images.
+  const bool planar = !imaging::presentationOf(*series).volume;
+  auto source =
+      planar ? imaging::describeSourceImages(*series) : imaging::describeSourceSeries(*series);
   if (!source.ok()) return source.error();
   auto store = core::ReviewStore::open(storeFile);  // one connection per thread
   if (!store.ok()) return store.error();
+  if (planar)
+    return exportPlanarReview(source.value(), *store.value(), reader, outDir, VIGIE_VERSION);
   return exportReview(source.value(), *store.value(), reader, outDir, VIGIE_VERSION);
 }
 
@@ -68,6 +74,20 @@ void ReviewExporter::exportStudy(const QString& studyPath, const QString& series
       const int findings = static_cast<int>(e.findings);
       const QString folder = QString::fromStdString(e.report.parent_path().string());
       const QString node = QString::fromStdString(sendTo);
+      if (e.planar) {
+        //: %1: the folder; %n: lengths drawn on 2D images (radiographs, ultrasound ...).
+        const QString written =
+            tr("Exported %n lengths on 2D images to %1", nullptr, int(e.measurements)).arg(folder);
+        if (!sendProblem.empty()) {
+          //: %1: what was exported; %2: the PACS; %3: what went wrong.
+          Q_EMIT failed(tr("%1; sending to %2 failed: %3")
+                            .arg(written, node, QString::fromStdString(sendProblem)));
+        } else {
+          //: %1: what was exported; %2: the PACS.
+          Q_EMIT exported(sendTo.empty() ? written : tr("%1 and sent to %2").arg(written, node));
+        }
+        return;
+      }
       if (!sendTo.empty() && !sendProblem.empty()) {
         //: %1: findings accepted by the readers, of %n; %2: the folder; %3: the PACS;
         //: %4: what went wrong.

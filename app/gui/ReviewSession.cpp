@@ -72,7 +72,24 @@ core::Result<std::vector<core::Measurement>> ReviewSession::measurements() const
   if (!all.ok()) return all.error();
   std::vector<core::Measurement> ofSeries;
   for (auto& m : all.value())
-    if (m.seriesUid == seriesUid_.toStdString()) ofSeries.push_back(std::move(m));
+    if (m.seriesUid == seriesUid_.toStdString() && !m.image) ofSeries.push_back(std::move(m));
+  return ofSeries;
+}
+
+core::Result<std::int64_t> ReviewSession::recordImageMeasurement(core::Measurement measurement) {
+  if (!store_) return noStore(tr("No review store is open: the measurement was not saved"));
+  measurement.reader = reader_.toStdString();
+  return store_->recordMeasurement(std::move(measurement));
+}
+
+core::Result<std::vector<core::Measurement>> ReviewSession::imageMeasurements(
+    const std::string& studyUid, const std::string& seriesUid) const {
+  if (!store_ || studyUid.empty()) return std::vector<core::Measurement>{};
+  auto all = store_->measurements(studyUid);
+  if (!all.ok()) return all.error();
+  std::vector<core::Measurement> ofSeries;
+  for (auto& m : all.value())
+    if (m.seriesUid == seriesUid && m.image) ofSeries.push_back(std::move(m));
   return ofSeries;
 }
 

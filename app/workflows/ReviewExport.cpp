@@ -8,6 +8,7 @@
 #include "vigie/core/ReviewOutcome.h"
 #include "vigie/imaging/dicom/FundusReportWriter.h"
 #include "vigie/imaging/dicom/MeasurementReportWriter.h"
+#include "vigie/imaging/dicom/PlanarMeasurementReportWriter.h"
 #include "vigie/imaging/dicom/SegmentationWriter.h"
 
 namespace vigie::app {
@@ -153,6 +154,40 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
                   "DICOM SR of " + std::to_string(result.findings) + " photographs (" +
                       std::to_string(result.accepted) + " graded by a reader, " +
                       std::to_string(marks) + " lesion marks, model " + result.model + ")");
+  if (!logged.ok()) return logged.error();
+  return result;
+}
+
+core::Result<ReviewExport> exportPlanarReview(const imaging::SourceSeries& images,
+                                              core::ReviewStore& store, const std::string& reader,
+                                              const std::filesystem::path& outDir,
+                                              const std::string& softwareVersion) {
+  auto measurements = store.measurements(images.studyUid);
+  if (!measurements.ok()) return measurements.error();
+  imaging::PlanarMeasurementReport report;
+  report.producer = {"none", "", "0", softwareVersion};
+  report.exportingReader = reader;
+  for (const auto& m : measurements.value()) {
+    if (m.seriesUid == images.seriesUid && m.image && m.kind == "length")
+      report.lengths.push_back(m);
+  }
+  if (report.lengths.empty()) {
+    return core::makeError(core::ErrorCode::NotFound,
+                           "nothing to export: the review store has no length on the images of "
+                           "series " +
+                               images.seriesUid);
+  }
+  if (auto made = makeFolder(outDir); !made.ok()) return made.error();
+  ReviewExport result;
+  result.report = outDir / "sr.dcm";
+  result.model = "none";
+  result.measurements = report.lengths.size();
+  result.planar = true;
+  auto sr = imaging::writePlanarMeasurementReport(images, report, result.report);
+  if (!sr.ok()) return sr.error();
+  auto logged =
+      store.audit(reader, "export",
+                  "DICOM SR of " + std::to_string(result.measurements) + " lengths on 2D images");
   if (!logged.ok()) return logged.error();
   return result;
 }

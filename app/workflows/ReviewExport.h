@@ -18,6 +18,7 @@ struct ReviewExport {
   std::size_t accepted = 0;            ///< confirmed, edited or added (segments in the SEG)
   std::string model;                   ///< "id version" of the model run reported, or "none"
   std::size_t measurements = 0;        ///< the readers' lengths and regions on the series
+  bool planar = false;                 ///< lengths on 2D images only (exportPlanarReview)
 };
 
 /// Writes a reviewed CT study as standard DICOM into `outDir`: the latest
@@ -41,5 +42,15 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
                                               const std::filesystem::path& outDir,
                                               const std::string& softwareVersion,
                                               inference::InferenceSession* session = nullptr);
+
+/// Writes the readers' lengths on the 2D images of a series (radiographs,
+/// ultrasound, a scout ...; `images` as describeSourceImages gives them) as a
+/// TID 1500 report (sr.dcm in `outDir`), each on its image and frame.
+/// Records an "export" audit entry. Fails when the store holds no length on
+/// these images.
+core::Result<ReviewExport> exportPlanarReview(const imaging::SourceSeries& images,
+                                              core::ReviewStore& store, const std::string& reader,
+                                              const std::filesystem::path& outDir,
+                                              const std::string& softwareVersion);
 
 }  // namespace vigie::app

@@ -230,6 +230,14 @@ const char* const kMigrations[] = {
     CREATE TRIGGER case_comments_append_only_delete BEFORE DELETE ON case_comments
       BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;
     )sql",
+    // Version 7: measurements on 2D images (radiographs, ultrasound, a
+    // scout): the image and frame they were drawn on; their points are then
+    // pixel coordinates, since such an image has no place in the patient.
+    R"sql(
+    ALTER TABLE measurements ADD COLUMN image_class TEXT;
+    ALTER TABLE measurements ADD COLUMN image_uid TEXT;
+    ALTER TABLE measurements ADD COLUMN frame INTEGER CHECK (frame IS NULL OR frame >= 1);
+    )sql",
 };
 
 }  // namespace

@@ -80,6 +80,13 @@ std::string pointsToText(const std::vector<Vec3>& points) {
   return text.str();
 }
 
+/// A 2D image's points in the same column as a volume's: (column, row, 0).
+std::string pointsToText(const std::vector<PixelPoint>& points) {
+  std::vector<Vec3> asVectors;
+  for (const PixelPoint& p : points) asVectors.push_back({p.column, p.row, 0.0});
+  return pointsToText(asVectors);
+}
+
 std::vector<Vec3> pointsFromText(const std::string& text) {
   std::vector<Vec3> points;
   std::istringstream in(text);
@@ -498,9 +505,15 @@ Result<std::vector<FundusLesionMark>> ReviewStore::lesionMarks(const std::string
 }
 
 Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
-  if (m.studyUid.empty() || m.reader.empty() || m.pointsMm.empty()) {
+  const bool onImage = m.image.has_value();
+  const bool hasPoints = onImage ? !m.pixelPoints.empty() : !m.pointsMm.empty();
+  if (m.studyUid.empty() || m.reader.empty() || !hasPoints) {
     return makeError(ErrorCode::InvalidArgument,
                      "a measurement needs a study UID, a reader and at least one point");
+  }
+  if (onImage && (m.image->sopInstanceUid.empty() || m.image->frame < 1)) {
+    return makeError(ErrorCode::InvalidArgument,
+                     "a measurement on a 2D image needs the image's UID and a frame from 1");
   }
   m.recordedAt = utcNow();
   std::int64_t id = 0;
@@ -508,18 +521,23 @@ Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
     if (auto s = impl_->noteParticipants(m.reader, m.studyUid, m.seriesUid); !s.ok()) return s;
     auto inserted = impl_->insert(
         "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, unit, "
-        "note, recorded_at, plane) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "note, recorded_at, plane, image_class, image_uid, frame) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "recording a measurement", [&](Statement& st) {
           st.bind(1, m.studyUid);
           st.bind(2, m.seriesUid);
           st.bind(3, m.reader);
           st.bind(4, m.kind);
-          st.bind(5, pointsToText(m.pointsMm));
+          st.bind(5, onImage ? pointsToText(m.pixelPoints) : pointsToText(m.pointsMm));
           st.bind(6, m.value);
           st.bind(7, m.unit);
           st.bind(8, m.note);
           st.bind(9, m.recordedAt);
           st.bind(10, m.plane ? std::optional<std::string>(toString(*m.plane)) : std::nullopt);
+          using Text = std::optional<std::string>;
+          st.bind(11, onImage ? Text(m.image->sopClassUid) : std::nullopt);
+          st.bind(12, onImage ? Text(m.image->sopInstanceUid) : std::nullopt);
+          st.bind(13, onImage ? std::optional<std::int64_t>(m.image->frame) : std::nullopt);
         });
     if (!inserted.ok()) return inserted.error();
     id = inserted.value();
@@ -534,25 +552,31 @@ Result<std::vector<Measurement>> ReviewStore::Impl::measurements(
     const std::string* studyUid) const {
   std::string sql =
       "SELECT id, study_uid, series_uid, reader, kind, points, value, unit, note, recorded_at, "
-      "plane FROM measurements ";
+      "plane, image_class, image_uid, frame FROM measurements ";
   if (studyUid) sql += "WHERE study_uid = ? ";
   sql += "ORDER BY id";
-  return selectRows<Measurement>(sql, "reading measurements", keyBinder(studyUid),
-                                 [](const Statement& row) {
-                                   Measurement m;
-                                   m.id = row.integer(0);
-                                   m.studyUid = row.text(1);
-                                   m.seriesUid = row.text(2);
-                                   m.reader = row.text(3);
-                                   m.kind = row.text(4);
-                                   m.pointsMm = pointsFromText(row.text(5));
-                                   m.value = row.real(6);
-                                   m.unit = row.text(7);
-                                   m.note = row.text(8);
-                                   m.recordedAt = row.text(9);
-                                   m.plane = slicePlaneFromString(row.text(10));
-                                   return m;
-                                 });
+  return selectRows<Measurement>(
+      sql, "reading measurements", keyBinder(studyUid), [](const Statement& row) {
+        Measurement m;
+        m.id = row.integer(0);
+        m.studyUid = row.text(1);
+        m.seriesUid = row.text(2);
+        m.reader = row.text(3);
+        m.kind = row.text(4);
+        const auto points = pointsFromText(row.text(5));
+        if (row.isNull(12)) {
+          m.pointsMm = points;
+        } else {
+          m.image = ImageReference{row.text(11), row.text(12), int(row.integer(13))};
+          for (const Vec3& p : points) m.pixelPoints.push_back({p.x, p.y});
+        }
+        m.value = row.real(6);
+        m.unit = row.text(7);
+        m.note = row.text(8);
+        m.recordedAt = row.text(9);
+        m.plane = slicePlaneFromString(row.text(10));
+        return m;
+      });
 }
 
 Result<std::vector<Measurement>> ReviewStore::measurements(const std::string& studyUid) const {

@@ -37,6 +37,7 @@
 #include "VolumeRenderView.h"
 #include "WorklistPanel.h"
 #include "vigie/core/RegionStatistics.h"
+#include "vigie/imaging/dicom/PlanarImage.h"
 #include "vigie/imaging/synthetic/SyntheticStudyWriter.h"
 
 using vigie::app::MainWindow;
@@ -1154,7 +1155,57 @@ void MainWindowTest::showsAScoutBesideTheCtVolume() {
   QCOMPARE(window.findChild<QTabWidget*>()->currentWidget(), window.planarView());
   QVERIFY(window.planarView()->hasImages());
   QCOMPARE(window.viewport(SlicePlane::Axial)->volume(), volume);
+
+  // A length drawn on the scout is kept in the review store, on its image
+  // and frame, and is there again when the scout is opened again.
+  QTemporaryDir storeDir;
+  const QString store = storeDir.filePath("review.sqlite");
+  window.openReviewStore(store, "dr.test");
+  const QString label = window.planarView()->measure(QPointF(10, 10), QPointF(40, 50));
+  QVERIFY(!label.isEmpty());
+  QCOMPARE(window.planarView()->storedLengthsShown(), 1);
   window.grab().save(artefactDir() + "/vigie-2d-beside-ct.png");
+  {
+    auto direct = vigie::core::ReviewStore::open(store.toStdString());
+    QVERIFY(direct.ok());
+    auto all = direct.value()->allMeasurements();
+    QVERIFY(all.ok());
+    QCOMPARE(all.value().size(), std::size_t(1));
+    const auto& m = all.value().front();
+    QVERIFY(m.image.has_value());
+    QCOMPARE(m.image->frame, 1);
+    QCOMPARE(QString::fromStdString(m.image->sopInstanceUid),
+             QString::fromStdString(window.planarView()->currentImage()->sopInstanceUid));
+    QCOMPARE(m.pixelPoints.size(), std::size_t(2));
+    QCOMPARE(m.reader, std::string("dr.test"));
+    const auto length = window.planarView()->currentImage()->length(10, 10, 40, 50);
+    QCOMPARE(m.value, length.value);
+    QCOMPARE(m.unit,
+             std::string(length.source == vigie::imaging::SpacingSource::None ? "px" : "mm"));
+  }
+  // Export on the Images tab writes the scout's lengths, not the CT's review.
+  QSignalSpy exported(&window, &MainWindow::reviewExported);
+  window.exportReview(storeDir.filePath("dicom"));
+  QVERIFY(exported.wait(30000));
+  // (The plural forms come with the interface language, not installed in these tests.)
+  QVERIFY2(exported.front().front().toString().startsWith("Exported 1 length"),
+           qPrintable(exported.front().front().toString()));
+  QVERIFY(QFile::exists(storeDir.filePath("dicom/sr.dcm")));
+
+  MainWindow again;
+  again.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&again));
+  again.openReviewStore(store, "dr.test");
+  QSignalSpy shownAgain(&again, &MainWindow::studyShown);
+  again.openPath(dir.path());
+  QVERIFY(shownAgain.wait(60000));
+  auto* browserAgain = again.studyBrowser();
+  for (int i = 0; i < browserAgain->seriesCount(); ++i)
+    if (browserAgain->card(i).planar) browserAgain->activate(i);
+  QVERIFY(shownAgain.wait(30000));
+  QCOMPARE(again.planarView()->storedLengthsShown(), 1);
+  again.planarView()->snapshot().save(artefactDir() + "/vigie-2d-stored-length.png");
+  QCOMPARE(again.viewport(SlicePlane::Axial)->measurementCount(), std::size_t(0));  // not the CT's
 }
 
 // File > Query/Retrieve against a real PACS: run by tests/integration/pacs_test.py

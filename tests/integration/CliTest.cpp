@@ -1,6 +1,7 @@
 // vigie-cli as users and scripts call it: real processes, real files.
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -489,7 +490,7 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_EQ(verify.exitCode, 0) << verify.output;
   const CliRun backup = runCli("review export --json" + c.store);
   const auto json = nlohmann::json::parse(backup.output);
-  EXPECT_EQ(json["schema_version"], 6);
+  EXPECT_EQ(json["schema_version"], 7);
   ASSERT_EQ(json["model_runs"].size(), 1u);
   // The worklist's part of the store is in the backup too: analyze --store
   // registered the study.
@@ -501,6 +502,87 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_TRUE(json["site_settings"].is_object());
   EXPECT_EQ(json["model_runs"][0]["findings"].size(), c.findings.size());
   EXPECT_EQ(json["decisions"][1]["finding_id"], 1001);
+}
+
+TEST(Cli, ExportWritesTheLengthsDrawnOn2dImagesOnTheirImageAndFrame) {
+  vigie::test::TestFolder dir("cli-export-2d");
+  // A two-frame ultrasound loop calibrated by one region of 0.02 cm a pixel.
+  const std::string study = "1.2.826.0.1.3680043.10.1391.77.1";
+  const std::string series = "1.2.826.0.1.3680043.10.1391.77.2";
+  const std::string instance = "1.2.826.0.1.3680043.10.1391.77.3";
+  {
+    DcmFileFormat format;
+    DcmDataset* ds = format.getDataset();
+    ds->putAndInsertString(DCM_SOPClassUID, UID_UltrasoundMultiframeImageStorage);
+    ds->putAndInsertString(DCM_SOPInstanceUID, instance.c_str());
+    ds->putAndInsertString(DCM_StudyInstanceUID, study.c_str());
+    ds->putAndInsertString(DCM_SeriesInstanceUID, series.c_str());
+    ds->putAndInsertString(DCM_Modality, "US");
+    ds->putAndInsertString(DCM_PatientName, "Doe^Jane");
+    ds->putAndInsertString(DCM_PatientID, "US-1");
+    ds->putAndInsertUint16(DCM_Rows, 32);
+    ds->putAndInsertUint16(DCM_Columns, 48);
+    ds->putAndInsertString(DCM_NumberOfFrames, "2");
+    ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+    ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+    ds->putAndInsertUint16(DCM_BitsAllocated, 8);
+    ds->putAndInsertUint16(DCM_BitsStored, 8);
+    ds->putAndInsertUint16(DCM_HighBit, 7);
+    ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+    std::vector<Uint8> pixels(2 * 32 * 48, 90);
+    ds->putAndInsertUint8Array(DCM_PixelData, pixels.data(), pixels.size());
+    DcmItem* region = nullptr;
+    ds->findOrCreateSequenceItem(DCM_SequenceOfUltrasoundRegions, region, -2);
+    region->putAndInsertUint32(DCM_RegionLocationMinX0, 0);
+    region->putAndInsertUint32(DCM_RegionLocationMinY0, 0);
+    region->putAndInsertUint32(DCM_RegionLocationMaxX1, 47);
+    region->putAndInsertUint32(DCM_RegionLocationMaxY1, 31);
+    region->putAndInsertUint16(DCM_PhysicalUnitsXDirection, 3);
+    region->putAndInsertUint16(DCM_PhysicalUnitsYDirection, 3);
+    region->putAndInsertFloat64(DCM_PhysicalDeltaX, 0.02);
+    region->putAndInsertFloat64(DCM_PhysicalDeltaY, 0.02);
+    std::filesystem::create_directories(dir / "us");
+    ASSERT_TRUE(
+        format.saveFile((dir / "us" / "loop.dcm").c_str(), EXS_LittleEndianExplicit).good());
+  }
+  const std::string store = " --store " + (dir / "review.sqlite").string();
+  const CliRun nothing =
+      runCli("export " + (dir / "us").string() + " --out " + (dir / "none").string() + store);
+  EXPECT_NE(nothing.exitCode, 0);
+  EXPECT_NE(nothing.output.find("no length on the images of series " + series), std::string::npos)
+      << nothing.output;
+  {
+    // A length as the Images tab records it: on the second frame.
+    auto opened = vigie::core::ReviewStore::open(dir / "review.sqlite");
+    ASSERT_TRUE(opened.ok());
+    vigie::core::Measurement length;
+    length.studyUid = study;
+    length.seriesUid = series;
+    length.reader = "dr.echo";
+    length.kind = "length";
+    length.image = vigie::core::ImageReference{UID_UltrasoundMultiframeImageStorage, instance, 2};
+    length.pixelPoints = {{4.5, 6.0}, {34.5, 6.0}};
+    length.value = 6.0;
+    length.unit = "mm";
+    length.note = "mm (ultrasound region)";
+    ASSERT_TRUE(opened.value()->recordMeasurement(length).ok());
+  }
+  const CliRun exported = runCli("export " + (dir / "us").string() + " --out " +
+                                 (dir / "dicom").string() + " --reader dr.echo" + store);
+  ASSERT_EQ(exported.exitCode, 0) << exported.output;
+  EXPECT_NE(exported.output.find("1 lengths on the series' 2D images"), std::string::npos)
+      << exported.output;
+  EXPECT_EQ(dciodvfyErrors(dir / "dicom" / "sr.dcm", "Comprehensive3DSR"), "");
+  const CliRun dump =
+      runTool(std::string(VIGIE_DSRDUMP) + " +Pl " + (dir / "dicom" / "sr.dcm").string());
+  EXPECT_EQ(dump.exitCode, 0) << dump.output;
+  for (const std::string& expected :
+       {std::string("NUM:(,,\"Length\")=\"6\" (mm"),
+        std::string("SCOORD:(,,\"Image Region\")=(POLYLINE,4.5/6,34.5/6)"),
+        std::string("selected from IMAGE:=(USm image,,2)"), std::string("\"dr.echo^\""),
+        std::string("\"mm (ultrasound region)\""), std::string("Doe^Jane")}) {
+    EXPECT_NE(dump.output.find(expected), std::string::npos) << expected << "\n" << dump.output;
+  }
 }
 
 TEST(Cli, ExportDeidentifiedKeepsEveryReferenceAndNoIdentity) {

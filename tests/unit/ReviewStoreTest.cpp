@@ -44,7 +44,7 @@ TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
   test::TestFolder dir("review");
   auto store = ReviewStore::open(dir / "review.sqlite");
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 6);
+  EXPECT_EQ(store.value()->schemaVersion(), 7);
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
   ASSERT_TRUE(
@@ -385,6 +385,39 @@ TEST(ReviewStore, KeepsMeasurementsWithTheirPointsExactly) {
   EXPECT_FALSE(store.value()->recordMeasurement(m).ok());
 }
 
+TEST(ReviewStore, KeepsALengthOnA2dImageWithItsImageAndFrame) {
+  test::TestFolder dir("review-measure-2d");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  core::Measurement m;
+  m.studyUid = "1.2.3";
+  m.seriesUid = "1.2.3.9";
+  m.reader = "dr.a";
+  m.kind = "length";
+  m.image = core::ImageReference{"1.2.840.10008.5.1.4.1.1.6.1", "1.2.3.9.1", 12};
+  m.pixelPoints = {{10.5, 20.25}, {110.125, 60.0}};
+  m.value = 42.1;
+  m.unit = "mm";
+  m.note = "mm (ultrasound region)";
+  ASSERT_TRUE(store.value()->recordMeasurement(m).ok());
+  const auto back = store.value()->measurements("1.2.3").value();
+  ASSERT_EQ(back.size(), 1u);
+  ASSERT_TRUE(back[0].image.has_value());
+  EXPECT_EQ(back[0].image->sopClassUid, "1.2.840.10008.5.1.4.1.1.6.1");
+  EXPECT_EQ(back[0].image->sopInstanceUid, "1.2.3.9.1");
+  EXPECT_EQ(back[0].image->frame, 12);
+  ASSERT_EQ(back[0].pixelPoints.size(), 2u);
+  EXPECT_EQ(back[0].pixelPoints[1].column, 110.125);
+  EXPECT_EQ(back[0].pixelPoints[0].row, 20.25);
+  EXPECT_TRUE(back[0].pointsMm.empty());
+  m.image->frame = 0;  // frames count from 1
+  EXPECT_FALSE(store.value()->recordMeasurement(m).ok());
+  m.image->frame = 1;
+  m.pixelPoints.clear();
+  EXPECT_FALSE(store.value()->recordMeasurement(m).ok());
+  EXPECT_NE(rawExec(dir / "review.sqlite", "UPDATE measurements SET frame = 2"), SQLITE_OK);
+}
+
 TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) {
   test::TestFolder dir("review-migrate-plane");
   const auto file = dir / "review.sqlite";
@@ -395,6 +428,9 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
                     "DROP TABLE case_comments; DROP TABLE site_settings;"
                     "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
                     "ALTER TABLE measurements DROP COLUMN plane;"
+                    "ALTER TABLE measurements DROP COLUMN image_class;"
+                    "ALTER TABLE measurements DROP COLUMN image_uid;"
+                    "ALTER TABLE measurements DROP COLUMN frame;"
                     "UPDATE schema_version SET version = 3;"
                     "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, "
                     "unit, note, recorded_at) VALUES "
@@ -405,12 +441,14 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 6);
+  EXPECT_EQ(store.value()->schemaVersion(), 7);
   const auto back = store.value()->measurements("1.2.3").value();
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].plane, core::SlicePlane::Coronal);
   EXPECT_EQ(back[0].note, "coronal: mean 40.0 HU, slice 7");  // the note itself is kept
   EXPECT_FALSE(back[1].plane.has_value());
+  EXPECT_FALSE(back[1].image.has_value());  // a volume's, as every measurement then was
+  EXPECT_EQ(back[1].pointsMm.size(), 2u);
   // Still append-only after the migration lifted its trigger for a moment.
   EXPECT_NE(rawExec(file, "UPDATE measurements SET plane = 'axial'"), SQLITE_OK);
 }
@@ -434,7 +472,7 @@ TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 6);
+  EXPECT_EQ(store.value()->schemaVersion(), 7);
   const auto history = store.value()->decisions("1.2.3").value();
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].reader, "dr.old");
@@ -551,15 +589,18 @@ TEST(ReviewStore, MigrationToVersionFivePutsReviewedStudiesAndGradedPhotographsO
     g.grade = 2;
     ASSERT_TRUE(store.value()->recordFundusGrade(g).ok());
   }
-  // Back to version 4: no worklist tables, no site settings.
+  // Back to version 4: no worklist tables, no site settings, no 2D measurements.
   ASSERT_EQ(rawExec(file,
                     "DROP TABLE case_comments; DROP TABLE site_settings;"
                     "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
+                    "ALTER TABLE measurements DROP COLUMN image_class;"
+                    "ALTER TABLE measurements DROP COLUMN image_uid;"
+                    "ALTER TABLE measurements DROP COLUMN frame;"
                     "UPDATE schema_version SET version = 4;"),
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 6);
+  EXPECT_EQ(store.value()->schemaVersion(), 7);
   const auto cases = store.value()->cases().value();
   ASSERT_EQ(cases.size(), 2u);
   std::set<std::string> kinds;

@@ -219,6 +219,14 @@ Ran on %4 in %5 s: %n findings.
             <numerusform>Exported %n findings (%1 accepted) to %2 and sent to %3</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Exported %n lengths on 2D images to %1</source>
+        <extracomment>%1: the folder; %n: lengths drawn on 2D images (radiographs, ultrasound ...).</extracomment>
+        <translation>
+            <numerusform>Exported %n length on 2D images to %1</numerusform>
+            <numerusform>Exported %n lengths on 2D images to %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::StudyBrowser</name>

@@ -2117,6 +2117,25 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
     </message>
 </context>
 <context>
+    <name>vigie::app::PlanarMeasurementRecorder</name>
+    <message>
+        <source>The length was NOT saved: %1 has no Study or SOP Instance UID</source>
+        <translation>La longueur n&apos;a PAS été enregistrée : %1 n&apos;a pas de Study ou de SOP Instance UID</translation>
+    </message>
+    <message>
+        <source>The length was NOT saved (see Problems)</source>
+        <translation>La longueur n&apos;a PAS été enregistrée (voir Problèmes)</translation>
+    </message>
+    <message>
+        <source>Length %1 %2 saved</source>
+        <translation>Longueur %1 %2 enregistrée</translation>
+    </message>
+    <message>
+        <source>px</source>
+        <translation>px</translation>
+    </message>
+</context>
+<context>
     <name>vigie::app::ProblemReporter</name>
     <message>
         <source>none</source>
@@ -2367,6 +2386,24 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
             <numerusform>%n anomalie exportée (acceptée : %1) vers %2 et envoyée à %3</numerusform>
             <numerusform>%n anomalies exportées (acceptées : %1) vers %2 et envoyées à %3</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n lengths on 2D images to %1</source>
+        <extracomment>%1: the folder; %n: lengths drawn on 2D images (radiographs, ultrasound ...).</extracomment>
+        <translation>
+            <numerusform>%n longueur sur des images 2D exportée vers %1</numerusform>
+            <numerusform>%n longueurs sur des images 2D exportées vers %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1; sending to %2 failed: %3</source>
+        <extracomment>%1: what was exported; %2: the PACS; %3: what went wrong.</extracomment>
+        <translation>%1 ; l&apos;envoi à %2 a échoué : %3</translation>
+    </message>
+    <message>
+        <source>%1 and sent to %2</source>
+        <extracomment>%1: what was exported; %2: the PACS.</extracomment>
+        <translation>%1 et envoyé à %2</translation>
     </message>
 </context>
 <context>

@@ -97,11 +97,7 @@ std::vector<core::Vec3> circleAsEllipse(const ReaderMeasurement& m) {
 }
 
 void addReaderMeasurement(TreeBuilder& b, const SourceSeries& source, const ReaderMeasurement& m) {
-  b.open(kContains, CODE_DCM_MeasurementGroup);
-  if (!m.reader.empty()) b.personObserver(m.reader);
-  b.text(kContains, CODE_DCM_TrackingIdentifier, "Vigie measurement " + std::to_string(m.id));
-  b.uid(kContains, CODE_DCM_TrackingUniqueIdentifier,
-        internal::uidFromText("vigie measurement " + source.studyUid + " " + std::to_string(m.id)));
+  b.openMeasurementGroup(m.reader, source.studyUid, m.id);
   const bool length = m.kind == ReaderMeasurement::Kind::Length;
   const std::vector<core::Vec3> points =
       length ? std::vector<core::Vec3>{m.a, m.b} : circleAsEllipse(m);

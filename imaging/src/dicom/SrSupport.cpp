@@ -22,6 +22,15 @@ std::string srNumber(double value) {
   return text;
 }
 
+void TreeBuilder::openMeasurementGroup(const std::string& reader, const std::string& studyUid,
+                                       std::int64_t id) {
+  open(kContains, CODE_DCM_MeasurementGroup);
+  if (!reader.empty()) personObserver(reader);
+  text(kContains, CODE_DCM_TrackingIdentifier, "Vigie measurement " + std::to_string(id));
+  uid(kContains, CODE_DCM_TrackingUniqueIdentifier,
+      uidFromText("vigie measurement " + studyUid + " " + std::to_string(id)));
+}
+
 Tid1500Document::Tid1500Document()
     : doc_(DSRTypes::DT_Comprehensive3DSR), builder_(doc_.getTree()) {}
 

@@ -7,6 +7,7 @@
 #include <dcmtk/dcmsr/codes/dcm.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -102,6 +103,13 @@ class TreeBuilder {
         },
         modifiers);
   }
+
+  /// Opens a measurement group for reader measurement `id` of a study: the
+  /// reader as person observer (when named) and the tracking identifiers
+  /// ("Vigie measurement N", and a UID derived from the study and N, the same
+  /// in every export). Close it with close().
+  void openMeasurementGroup(const std::string& reader, const std::string& studyUid,
+                            std::int64_t id);
 
   /// Observer Type = Person and Person Observer Name, as observation context.
   void personObserver(const std::string& reader) {

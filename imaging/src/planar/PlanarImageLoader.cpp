@@ -326,6 +326,7 @@ core::Result<PlanarImage> loadUnguarded(const std::filesystem::path& file) {
   image.file = file;
   image.sopClassUid = stringOf(ds, DCM_SOPClassUID);
   image.sopInstanceUid = stringOf(ds, DCM_SOPInstanceUID);
+  image.studyInstanceUid = stringOf(ds, DCM_StudyInstanceUID);
   image.seriesInstanceUid = stringOf(ds, DCM_SeriesInstanceUID);
   image.modality = stringOf(ds, DCM_Modality);
   image.description = stringOf(ds, DCM_SeriesDescription);

@@ -89,15 +89,33 @@ struct FundusLesionMark {
 /// order they were made (withdrawal entries themselves left out).
 std::vector<FundusLesionMark> lesionMarksInForce(const std::vector<FundusLesionMark>& history);
 
+/// The 2D image a measurement was drawn on: one frame of one DICOM image.
+struct ImageReference {
+  std::string sopClassUid;
+  std::string sopInstanceUid;
+  int frame = 1;  ///< from 1, as DICOM's Referenced Frame Number
+};
+
+/// A point on a 2D image: pixel coordinates, (0, 0) the top left corner of
+/// the top left pixel (as an SR's SCOORD).
+struct PixelPoint {
+  double column = 0.0;
+  double row = 0.0;
+};
+
 /// A reader's measurement on a series: a length (two points) or a region's
-/// statistics; append-only.
+/// statistics; append-only. On a volume its points are in the patient
+/// (`pointsMm`); on a 2D image without patient geometry (`image` set), in
+/// the image's pixels (`pixelPoints`).
 struct Measurement {
   std::int64_t id = 0;  ///< set by the store
   std::string studyUid;
   std::string seriesUid;
   std::string reader;
-  std::string kind;            ///< "length" or "roi"
-  std::vector<Vec3> pointsMm;  ///< LPS mm
+  std::string kind;                     ///< "length" or "roi"
+  std::vector<Vec3> pointsMm;           ///< LPS mm; empty for a measurement on a 2D image
+  std::optional<ImageReference> image;  ///< the 2D image it was drawn on
+  std::vector<PixelPoint> pixelPoints;  ///< with `image`
   /// The view it was drawn in (a circle lies in that view's slice); empty
   /// when it was made without one, or recorded before stores kept it and
   /// its note did not say.

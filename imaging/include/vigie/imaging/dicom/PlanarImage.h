@@ -78,6 +78,7 @@ struct PlanarImage {
   std::filesystem::path file;
   std::string sopClassUid;
   std::string sopInstanceUid;
+  std::string studyInstanceUid;
   std::string seriesInstanceUid;
   std::string modality;
   std::string description;  ///< Series Description, else the SOP class's name
