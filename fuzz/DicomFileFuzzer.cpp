@@ -13,6 +13,7 @@
 
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
+#include "vigie/imaging/dicom/MeasurementReportReader.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
 #include "vigie/imaging/dicom/PlanarImage.h"
 #include "vigie/imaging/dicom/SeriesPresentation.h"
@@ -54,5 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)decodeDicomPixels(inputFile());
   (void)loadPlanarImage(inputFile());
   (void)readPhotograph(inputFile());
+  // ...and what `review import-sr` does with an expert's report.
+  (void)readStructuredReport(inputFile());
   return 0;
 }
