@@ -83,6 +83,7 @@ nlohmann::json toJson(const core::Measurement& m) {
       {"unit", m.unit},
       {"note", m.note},
       {"recorded_at", m.recordedAt}};
+  if (m.withdraws) out["withdraws"] = *m.withdraws;
   if (m.image) {
     // On a 2D image: which image and frame, and the points in its pixels.
     nlohmann::json pixels = nlohmann::json::array();

@@ -658,6 +658,22 @@ void PlanarImageView::addStoredLength(StoredLength length) {
   canvas_->update();
 }
 
+std::optional<PlanarImageView::StoredLength> PlanarImageView::latestStoredLengthShown() const {
+  const imaging::PlanarImage* image = current();
+  if (!image) return std::nullopt;
+  for (auto it = storedLengths_.rbegin(); it != storedLengths_.rend(); ++it) {
+    if (it->sopInstanceUid == image->sopInstanceUid && it->frame == frame_) return *it;
+  }
+  return std::nullopt;
+}
+
+void PlanarImageView::removeStoredLength(std::int64_t id) {
+  storedLengths_.erase(std::remove_if(storedLengths_.begin(), storedLengths_.end(),
+                                      [&](const StoredLength& s) { return s.id == id; }),
+                       storedLengths_.end());
+  canvas_->clearMeasurement();  // the line just drawn may be the one withdrawn
+}
+
 int PlanarImageView::storedLengthsShown() const {
   const imaging::PlanarImage* image = current();
   if (!image) return 0;
@@ -735,6 +751,10 @@ void PlanarImageView::keyPressEvent(QKeyEvent* event) {
       break;
     case Qt::Key_R:
       restoreImageWindow();
+      break;
+    case Qt::Key_Delete:
+    case Qt::Key_Backspace:
+      Q_EMIT withdrawLengthRequested();
       break;
     default:
       QWidget::keyPressEvent(event);

@@ -4,7 +4,9 @@
 #include <QPointF>
 #include <QString>
 #include <QWidget>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +36,8 @@ class PlanarCanvas;
 /// vertical: centre); left drag measures a length.
 /// Keys: Space plays/pauses; Left/Right step a frame; Home/End go to the first
 /// and last frame; Up/PageUp and Down/PageDown go to the previous and next
-/// image; R restores the image's own window (or VOI LUT).
+/// image; R restores the image's own window (or VOI LUT); Delete (or
+/// Backspace) withdraws the latest stored length on the frame shown.
 /// GUI thread only.
 class PlanarImageView : public QWidget {
   Q_OBJECT
@@ -91,6 +94,7 @@ class PlanarImageView : public QWidget {
 
   /// A length kept in the review store, drawn whenever its image and frame are shown.
   struct StoredLength {
+    std::int64_t id = 0;  ///< the store's
     std::string sopInstanceUid;
     int frame = 0;  ///< from 0, as frame()
     QPointF fromPixel;
@@ -102,6 +106,9 @@ class PlanarImageView : public QWidget {
   void addStoredLength(StoredLength length);
   /// How many stored lengths the image and frame on screen show.
   int storedLengthsShown() const;
+  /// The stored length drawn last on the image and frame on screen, if any.
+  std::optional<StoredLength> latestStoredLengthShown() const;
+  void removeStoredLength(std::int64_t id);
 
   /// The image shown, null when none.
   const imaging::PlanarImage* currentImage() const { return current(); }
@@ -117,6 +124,9 @@ class PlanarImageView : public QWidget {
   void windowChanged(double center, double width);
   /// The reader drew a length on the image on screen (pixel coordinates), at frame().
   void lengthDrawn(QPointF fromPixel, QPointF toPixel);
+  /// The reader asked to withdraw the latest stored length of the image and
+  /// frame on screen (Delete or Backspace).
+  void withdrawLengthRequested();
 
  protected:
   void keyPressEvent(QKeyEvent* event) override;

@@ -71,7 +71,7 @@ core::Result<std::vector<core::Measurement>> ReviewSession::measurements() const
   auto all = store_->measurements(studyUid_.toStdString());
   if (!all.ok()) return all.error();
   std::vector<core::Measurement> ofSeries;
-  for (auto& m : all.value())
+  for (auto& m : core::measurementsInForce(all.value()))
     if (m.seriesUid == seriesUid_.toStdString() && !m.image) ofSeries.push_back(std::move(m));
   return ofSeries;
 }
@@ -88,7 +88,7 @@ core::Result<std::vector<core::Measurement>> ReviewSession::imageMeasurements(
   auto all = store_->measurements(studyUid);
   if (!all.ok()) return all.error();
   std::vector<core::Measurement> ofSeries;
-  for (auto& m : all.value())
+  for (auto& m : core::measurementsInForce(all.value()))
     if (m.seriesUid == seriesUid && m.image) ofSeries.push_back(std::move(m));
   return ofSeries;
 }

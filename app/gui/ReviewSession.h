@@ -42,13 +42,13 @@ class ReviewSession {
   core::Status recordModelRun(core::ModelRun run);
   core::Result<std::optional<core::ModelRun>> latestModelRun() const;
   core::Result<std::int64_t> recordMeasurement(core::Measurement measurement);
-  /// The open series' measurements on its volume.
+  /// The open series' standing measurements on its volume.
   core::Result<std::vector<core::Measurement>> measurements() const;
   /// A measurement on a 2D image (`image` set): kept under that image's own
   /// study and series, which a scout or a radiograph opened beside the CT
   /// need not share; by the reader.
   core::Result<std::int64_t> recordImageMeasurement(core::Measurement measurement);
-  /// The measurements on 2D images of a series, oldest first.
+  /// The standing measurements on 2D images of a series, oldest first.
   core::Result<std::vector<core::Measurement>> imageMeasurements(
       const std::string& studyUid, const std::string& seriesUid) const;
 

@@ -37,7 +37,7 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
   auto measurements = store.measurements(source.studyUid);
   if (!measurements.ok()) return measurements.error();
   std::vector<imaging::ReaderMeasurement> drawn;
-  for (const auto& m : measurements.value()) {
+  for (const auto& m : core::measurementsInForce(measurements.value())) {
     if (m.seriesUid != source.seriesUid || m.pointsMm.size() != 2) continue;
     imaging::ReaderMeasurement r;
     r.kind = m.kind == "length" ? imaging::ReaderMeasurement::Kind::Length
@@ -167,7 +167,7 @@ core::Result<ReviewExport> exportPlanarReview(const imaging::SourceSeries& image
   imaging::PlanarMeasurementReport report;
   report.producer = {"none", "", "0", softwareVersion};
   report.exportingReader = reader;
-  for (const auto& m : measurements.value()) {
+  for (const auto& m : core::measurementsInForce(measurements.value())) {
     if (m.seriesUid == images.seriesUid && m.image && m.kind == "length")
       report.lengths.push_back(m);
   }

@@ -233,10 +233,13 @@ const char* const kMigrations[] = {
     // Version 7: measurements on 2D images (radiographs, ultrasound, a
     // scout): the image and frame they were drawn on; their points are then
     // pixel coordinates, since such an image has no place in the patient.
+    // And withdrawn measurements: a row that withdraws an earlier one, so
+    // that the history stays.
     R"sql(
     ALTER TABLE measurements ADD COLUMN image_class TEXT;
     ALTER TABLE measurements ADD COLUMN image_uid TEXT;
     ALTER TABLE measurements ADD COLUMN frame INTEGER CHECK (frame IS NULL OR frame >= 1);
+    ALTER TABLE measurements ADD COLUMN withdraws INTEGER REFERENCES measurements(id);
     )sql",
 };
 

@@ -406,19 +406,29 @@ Result<std::vector<FundusGrade>> ReviewStore::allFundusGrades() const {
   return impl_->fundusGrades(nullptr);
 }
 
-std::vector<FundusLesionMark> lesionMarksInForce(const std::vector<FundusLesionMark>& history) {
-  std::vector<FundusLesionMark> standing;
+namespace {
+
+/// What an append-only history with withdrawals leaves standing: each entry
+/// not withdrawn, in order; the withdrawing entries themselves left out.
+template <typename Entry>
+std::vector<Entry> entriesInForce(const std::vector<Entry>& history) {
+  std::vector<Entry> standing;
   for (const auto& entry : history) {
     if (!entry.withdraws) {
       standing.push_back(entry);
       continue;
     }
-    standing.erase(
-        std::remove_if(standing.begin(), standing.end(),
-                       [&](const FundusLesionMark& m) { return m.id == *entry.withdraws; }),
-        standing.end());
+    standing.erase(std::remove_if(standing.begin(), standing.end(),
+                                  [&](const Entry& e) { return e.id == *entry.withdraws; }),
+                   standing.end());
   }
   return standing;
+}
+
+}  // namespace
+
+std::vector<FundusLesionMark> lesionMarksInForce(const std::vector<FundusLesionMark>& history) {
+  return entriesInForce(history);
 }
 
 Result<std::int64_t> ReviewStore::recordFundusLesionMark(FundusLesionMark m) {
@@ -504,6 +514,10 @@ Result<std::vector<FundusLesionMark>> ReviewStore::lesionMarks(const std::string
                                              });
 }
 
+std::vector<Measurement> measurementsInForce(const std::vector<Measurement>& history) {
+  return entriesInForce(history);
+}
+
 Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
   const bool onImage = m.image.has_value();
   const bool hasPoints = onImage ? !m.pixelPoints.empty() : !m.pointsMm.empty();
@@ -518,11 +532,23 @@ Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
   m.recordedAt = utcNow();
   std::int64_t id = 0;
   auto status = impl_->inTransaction("a measurement", [&]() -> Status {
+    if (m.withdraws) {
+      // Only a standing measurement of the same study can be withdrawn.
+      auto history = impl_->measurements(&m.studyUid);
+      if (!history.ok()) return history.error();
+      const auto standing = measurementsInForce(history.value());
+      if (std::none_of(standing.begin(), standing.end(),
+                       [&](const Measurement& s) { return s.id == *m.withdraws; })) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "measurement " + std::to_string(*m.withdraws) +
+                             " is not a standing measurement of this study");
+      }
+    }
     if (auto s = impl_->noteParticipants(m.reader, m.studyUid, m.seriesUid); !s.ok()) return s;
     auto inserted = impl_->insert(
         "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, unit, "
-        "note, recorded_at, plane, image_class, image_uid, frame) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "note, recorded_at, plane, image_class, image_uid, frame, withdraws) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "recording a measurement", [&](Statement& st) {
           st.bind(1, m.studyUid);
           st.bind(2, m.seriesUid);
@@ -538,9 +564,14 @@ Result<std::int64_t> ReviewStore::recordMeasurement(Measurement m) {
           st.bind(11, onImage ? Text(m.image->sopClassUid) : std::nullopt);
           st.bind(12, onImage ? Text(m.image->sopInstanceUid) : std::nullopt);
           st.bind(13, onImage ? std::optional<std::int64_t>(m.image->frame) : std::nullopt);
+          st.bind(14, m.withdraws);
         });
     if (!inserted.ok()) return inserted.error();
     id = inserted.value();
+    if (m.withdraws) {
+      return impl_->appendAudit(m.reader, "measurement withdrawn",
+                                "measurement " + std::to_string(*m.withdraws));
+    }
     return impl_->appendAudit(m.reader, "measurement",
                               m.kind + " (measurement " + std::to_string(id) + ")");
   });
@@ -552,7 +583,7 @@ Result<std::vector<Measurement>> ReviewStore::Impl::measurements(
     const std::string* studyUid) const {
   std::string sql =
       "SELECT id, study_uid, series_uid, reader, kind, points, value, unit, note, recorded_at, "
-      "plane, image_class, image_uid, frame FROM measurements ";
+      "plane, image_class, image_uid, frame, withdraws FROM measurements ";
   if (studyUid) sql += "WHERE study_uid = ? ";
   sql += "ORDER BY id";
   return selectRows<Measurement>(
@@ -575,6 +606,7 @@ Result<std::vector<Measurement>> ReviewStore::Impl::measurements(
         m.note = row.text(8);
         m.recordedAt = row.text(9);
         m.plane = slicePlaneFromString(row.text(10));
+        if (!row.isNull(14)) m.withdraws = row.integer(14);
         return m;
       });
 }

@@ -1205,6 +1205,19 @@ void MainWindowTest::showsAScoutBesideTheCtVolume() {
   QVERIFY(shownAgain.wait(30000));
   QCOMPARE(again.planarView()->storedLengthsShown(), 1);
   again.planarView()->snapshot().save(artefactDir() + "/vigie-2d-stored-length.png");
+
+  // Delete withdraws it: gone from the view and from what stands in the
+  // store, kept in the history.
+  QTest::keyClick(again.planarView()->findChild<QWidget*>("planarCanvas"), Qt::Key_Delete);
+  QCOMPARE(again.planarView()->storedLengthsShown(), 0);
+  {
+    auto direct = vigie::core::ReviewStore::open(store.toStdString());
+    QVERIFY(direct.ok());
+    const auto history = direct.value()->allMeasurements().value();
+    QCOMPARE(history.size(), std::size_t(2));
+    QVERIFY(history.back().withdraws.has_value());
+    QVERIFY(vigie::core::measurementsInForce(history).empty());
+  }
   QCOMPARE(again.viewport(SlicePlane::Axial)->measurementCount(), std::size_t(0));  // not the CT's
 }
 

@@ -385,10 +385,10 @@ TEST(ReviewStore, KeepsMeasurementsWithTheirPointsExactly) {
   EXPECT_FALSE(store.value()->recordMeasurement(m).ok());
 }
 
-TEST(ReviewStore, KeepsALengthOnA2dImageWithItsImageAndFrame) {
-  test::TestFolder dir("review-measure-2d");
-  auto store = ReviewStore::open(dir / "review.sqlite");
-  ASSERT_TRUE(store.ok());
+namespace {
+
+/// A length as the Images tab records it: on frame 12 of an ultrasound image.
+core::Measurement lengthOnAnImage() {
   core::Measurement m;
   m.studyUid = "1.2.3";
   m.seriesUid = "1.2.3.9";
@@ -399,6 +399,16 @@ TEST(ReviewStore, KeepsALengthOnA2dImageWithItsImageAndFrame) {
   m.value = 42.1;
   m.unit = "mm";
   m.note = "mm (ultrasound region)";
+  return m;
+}
+
+}  // namespace
+
+TEST(ReviewStore, KeepsALengthOnA2dImageWithItsImageAndFrame) {
+  test::TestFolder dir("review-measure-2d");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  core::Measurement m = lengthOnAnImage();
   ASSERT_TRUE(store.value()->recordMeasurement(m).ok());
   const auto back = store.value()->measurements("1.2.3").value();
   ASSERT_EQ(back.size(), 1u);
@@ -418,6 +428,34 @@ TEST(ReviewStore, KeepsALengthOnA2dImageWithItsImageAndFrame) {
   EXPECT_NE(rawExec(dir / "review.sqlite", "UPDATE measurements SET frame = 2"), SQLITE_OK);
 }
 
+TEST(ReviewStore, WithdrawsAMeasurementKeepingItsHistory) {
+  test::TestFolder dir("review-measure-withdraw");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  const core::Measurement m = lengthOnAnImage();
+  const auto first = store.value()->recordMeasurement(m);
+  const auto second = store.value()->recordMeasurement(m);
+  ASSERT_TRUE(first.ok() && second.ok());
+  core::Measurement withdrawal = m;
+  withdrawal.withdraws = first.value();
+  ASSERT_TRUE(store.value()->recordMeasurement(withdrawal).ok());
+  EXPECT_FALSE(store.value()->recordMeasurement(withdrawal).ok());  // already withdrawn
+  withdrawal.withdraws = 999;
+  EXPECT_FALSE(store.value()->recordMeasurement(withdrawal).ok());  // no such measurement
+  withdrawal.studyUid = "9.9.9";
+  withdrawal.withdraws = second.value();
+  EXPECT_FALSE(store.value()->recordMeasurement(withdrawal).ok());  // another study's
+  const auto history = store.value()->measurements("1.2.3").value();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[2].withdraws, first.value());
+  const auto standing = core::measurementsInForce(history);
+  ASSERT_EQ(standing.size(), 1u);
+  EXPECT_EQ(standing[0].id, second.value());
+  const auto withdrawn = store.value()->auditEntries("measurement withdrawn").value();
+  ASSERT_EQ(withdrawn.size(), 1u);
+  EXPECT_EQ(withdrawn[0].detail, "measurement " + std::to_string(first.value()));
+}
+
 TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) {
   test::TestFolder dir("review-migrate-plane");
   const auto file = dir / "review.sqlite";
@@ -431,6 +469,7 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
                     "ALTER TABLE measurements DROP COLUMN image_class;"
                     "ALTER TABLE measurements DROP COLUMN image_uid;"
                     "ALTER TABLE measurements DROP COLUMN frame;"
+                    "ALTER TABLE measurements DROP COLUMN withdraws;"
                     "UPDATE schema_version SET version = 3;"
                     "INSERT INTO measurements (study_uid, series_uid, reader, kind, points, value, "
                     "unit, note, recorded_at) VALUES "
@@ -596,6 +635,7 @@ TEST(ReviewStore, MigrationToVersionFivePutsReviewedStudiesAndGradedPhotographsO
                     "ALTER TABLE measurements DROP COLUMN image_class;"
                     "ALTER TABLE measurements DROP COLUMN image_uid;"
                     "ALTER TABLE measurements DROP COLUMN frame;"
+                    "ALTER TABLE measurements DROP COLUMN withdraws;"
                     "UPDATE schema_version SET version = 4;"),
             SQLITE_OK);
   auto store = ReviewStore::open(file);

@@ -2134,6 +2134,14 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <source>px</source>
         <translation>px</translation>
     </message>
+    <message>
+        <source>The length was NOT withdrawn (see Problems)</source>
+        <translation>La longueur n&apos;a PAS été retirée (voir Problèmes)</translation>
+    </message>
+    <message>
+        <source>Length withdrawn</source>
+        <translation>Longueur retirée</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::ProblemReporter</name>

@@ -116,6 +116,9 @@ struct Measurement {
   std::vector<Vec3> pointsMm;           ///< LPS mm; empty for a measurement on a 2D image
   std::optional<ImageReference> image;  ///< the 2D image it was drawn on
   std::vector<PixelPoint> pixelPoints;  ///< with `image`
+  /// Set on an entry that withdraws that measurement (of the same study; the
+  /// entry repeats what it withdraws).
+  std::optional<std::int64_t> withdraws;
   /// The view it was drawn in (a circle lies in that view's slice); empty
   /// when it was made without one, or recorded before stores kept it and
   /// its note did not say.
@@ -125,6 +128,10 @@ struct Measurement {
   std::string note;
   std::string recordedAt;  ///< set by the store
 };
+
+/// The measurements a history leaves standing: every one not withdrawn, in
+/// the order they were made (withdrawal entries themselves left out).
+std::vector<Measurement> measurementsInForce(const std::vector<Measurement>& history);
 
 /// One entry of the audit log.
 struct AuditEntry {
