@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "LookupTableReader.h"
+
 namespace vigie::imaging::internal {
 namespace {
 
@@ -53,52 +55,24 @@ struct Palette {
   }
 };
 
-/// A value of a lookup table descriptor, whose VR is US or SS by the pixel
-/// representation: read as text, so either works.
-bool descriptorValue(DcmItem& item, const DcmTagKey& descriptor, unsigned long index, long& out) {
-  OFString text;
-  if (item.findAndGetOFString(descriptor, text, index).bad() || text.empty()) return false;
-  char* end = nullptr;
-  out = std::strtol(text.c_str(), &end, 10);
-  return end && *end == '\0';
-}
-
 core::Result<Palette> paletteOf(DcmItem& item, const DcmTagKey& descriptor, const DcmTagKey& data,
-                                const std::string& where) {
-  long count = 0, first = 0, bits = 0;
-  if (!descriptorValue(item, descriptor, 0, count) ||
-      !descriptorValue(item, descriptor, 1, first) || !descriptorValue(item, descriptor, 2, bits)) {
+                                const char* color, const std::string& where) {
+  auto table =
+      readLookupTable(item, descriptor, data, false, std::string(color) + " palette", where);
+  if (!table.ok()) {
+    if (table.error().code != core::ErrorCode::NotFound) return table.error();
     const bool segmented = item.tagExists(DCM_SegmentedRedPaletteColorLookupTableData);
     return core::makeError(core::ErrorCode::Unsupported,
                            where + (segmented ? ": segmented palette colour tables not supported"
                                               : ": PALETTE COLOR without its lookup tables"));
   }
-  const std::size_t entries = count <= 0 ? 65536 : static_cast<std::size_t>(count);
-  DcmElement* element = nullptr;
-  Uint8* bytes = nullptr;
-  if (item.findAndGetElement(data, element).bad() || !element ||
-      element->getUint8Array(bytes).bad() || !bytes) {
-    Uint16* words = nullptr;
-    if (!element || element->getUint16Array(words).bad() || !words)
-      return core::makeError(core::ErrorCode::ParseError, where + ": palette colour data missing");
-    bytes = reinterpret_cast<Uint8*>(words);
-  }
-  const std::size_t length = element->getLength();
+  // 8-bit entries kept as they are, 16-bit ones reduced to their top byte.
   Palette palette;
-  palette.firstMapped = first;
-  palette.entries.resize(entries);
-  if (length >= 2 * entries) {
-    // A word per entry (little endian once read); 8-bit entries kept as they
-    // are, 16-bit ones reduced to their top byte.
-    for (std::size_t e = 0; e < entries; ++e) {
-      const unsigned word = bytes[2 * e] | (static_cast<unsigned>(bytes[2 * e + 1]) << 8);
-      palette.entries[e] = static_cast<std::uint8_t>(bits == 8 && word < 256 ? word : word >> 8);
-    }
-  } else if (bits == 8 && length >= entries) {
-    std::copy_n(bytes, entries, palette.entries.begin());  // packed two entries to a word
-  } else {
-    return core::makeError(core::ErrorCode::ParseError,
-                           where + ": palette colour data shorter than its descriptor says");
+  palette.firstMapped = static_cast<long>(table.value().firstMapped);
+  palette.entries.reserve(table.value().entries.size());
+  for (const std::uint16_t entry : table.value().entries) {
+    palette.entries.push_back(
+        static_cast<std::uint8_t>(table.value().bits == 8 && entry < 256 ? entry : entry >> 8));
   }
   return palette;
 }
@@ -106,13 +80,13 @@ core::Result<Palette> paletteOf(DcmItem& item, const DcmTagKey& descriptor, cons
 core::Result<std::vector<std::uint8_t>> fromPalette(const DecodedPixels& d, DcmItem& item,
                                                     const std::string& where) {
   auto red = paletteOf(item, DCM_RedPaletteColorLookupTableDescriptor,
-                       DCM_RedPaletteColorLookupTableData, where);
+                       DCM_RedPaletteColorLookupTableData, "red", where);
   if (!red.ok()) return red.error();
   auto green = paletteOf(item, DCM_GreenPaletteColorLookupTableDescriptor,
-                         DCM_GreenPaletteColorLookupTableData, where);
+                         DCM_GreenPaletteColorLookupTableData, "green", where);
   if (!green.ok()) return green.error();
   auto blue = paletteOf(item, DCM_BluePaletteColorLookupTableDescriptor,
-                        DCM_BluePaletteColorLookupTableData, where);
+                        DCM_BluePaletteColorLookupTableData, "blue", where);
   if (!blue.ok()) return blue.error();
   if (d.bitsAllocated != 8 && d.bitsAllocated != 16) {
     return core::makeError(

@@ -13,6 +13,7 @@
 
 #include "../dicom/DcmtkSetup.h"
 #include "ColorPixels.h"
+#include "LookupTableReader.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
 #include "vigie/imaging/dicom/PlanarImage.h"
 
@@ -52,52 +53,27 @@ DcmItem* sharedGroup(DcmDataset* ds, const DcmTagKey& sequence) {
   return nullptr;
 }
 
-/// A LUT Descriptor and its LUT Data (PS3.3 C.11.1.1.1): entries (0 meaning
-/// 65536), the first input value mapped (in the pixels' representation:
-/// signed when they are) and the bits of an entry; 8-bit entries may come
-/// two to a 16-bit word. Nothing (and a note) when the table is unusable.
+/// The item's LUT Descriptor and LUT Data as a table to draw or apply, its
+/// entries' width taken from the entries themselves when the descriptor
+/// overstates it (files that declare 16 bits for 12-bit entries). Nothing,
+/// and a note, when the table is unusable.
 std::optional<LookupTable> lookupTableOf(DcmItem* item, bool signedInput, const std::string& kind,
+                                         const std::string& where,
                                          std::vector<std::string>& notes) {
-  DcmElement* descriptor = nullptr;
-  DcmElement* data = nullptr;
-  if (!item || item->findAndGetElement(DCM_LUTDescriptor, descriptor).bad() || !descriptor ||
-      item->findAndGetElement(DCM_LUTData, data).bad() || !data)
-    return std::nullopt;
-  Uint16 fields[3] = {0, 0, 0};
-  for (unsigned long i = 0; i < 3; ++i) {
-    Sint16 asSigned = 0;
-    if (descriptor->getUint16(fields[i], i).bad()) {
-      if (descriptor->getSint16(asSigned, i).bad()) {
-        notes.push_back("the file's " + kind + " has a malformed LUT Descriptor: not applied");
-        return std::nullopt;
-      }
-      fields[i] = static_cast<Uint16>(asSigned);
-    }
-  }
-  LookupTable table;
-  const std::size_t count = fields[0] == 0 ? 65536u : fields[0];
-  table.firstMapped = signedInput ? double(static_cast<Sint16>(fields[1])) : double(fields[1]);
-  const int declaredBits = fields[2];
-  Uint16* words = nullptr;
-  const std::size_t available = data->getLength() / 2;
-  if (declaredBits < 1 || declaredBits > 16 || data->getUint16Array(words).bad() || !words) {
-    notes.push_back("the file's " + kind + " cannot be read: not applied");
+  if (!item) return std::nullopt;
+  auto read =
+      internal::readLookupTable(*item, DCM_LUTDescriptor, DCM_LUTData, signedInput, kind, where);
+  if (!read.ok()) {
+    if (read.error().code != core::ErrorCode::NotFound)
+      notes.push_back("the file's " + kind + " cannot be read: not applied");
     return std::nullopt;
   }
-  if (available >= count) {
-    table.entries.assign(words, words + count);
-  } else if (declaredBits <= 8 && 2 * available >= count) {
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(words);
-    table.entries.assign(bytes, bytes + count);
-  } else {
-    notes.push_back("the file's " + kind + " is shorter than its descriptor: not applied");
-    return std::nullopt;
-  }
+  LookupTable table = std::move(read.value());
+  if (table.entries.empty()) return std::nullopt;
   int usedBits = 1;
   const std::uint16_t largest = *std::max_element(table.entries.begin(), table.entries.end());
   while (usedBits < 16 && (largest >> usedBits) != 0) ++usedBits;
-  table.bits = usedBits < declaredBits ? std::max(usedBits, 8) : declaredBits;
-  table.bits = std::min(table.bits, declaredBits);
+  if (usedBits < table.bits) table.bits = std::max(usedBits, std::min(table.bits, 8));
   table.explanation = stringOf(item, DCM_LUTExplanation);
   return table;
 }
@@ -113,11 +89,12 @@ struct ModalityTransform {
 };
 
 ModalityTransform modalityTransformOf(DcmDataset* ds, const std::string& modality,
-                                      bool signedPixels, std::vector<std::string>& notes) {
+                                      bool signedPixels, const std::string& where,
+                                      std::vector<std::string>& notes) {
   ModalityTransform t;
   DcmItem* lutItem = nullptr;
   if (ds->findAndGetSequenceItem(DCM_ModalityLUTSequence, lutItem, 0).good() && lutItem) {
-    t.lut = lookupTableOf(lutItem, signedPixels, "Modality LUT", notes);
+    t.lut = lookupTableOf(lutItem, signedPixels, "Modality LUT", where, notes);
     if (t.lut) {
       t.units = stringOf(lutItem, DCM_ModalityLUTType);
       if (t.units == "US") t.units.clear();  // "unspecified"
@@ -292,7 +269,8 @@ void chooseWindow(DcmDataset* ds, bool signedPixels, PlanarImage& image) {
   // who adjusts the window starts from.
   DcmItem* lutItem = nullptr;
   if (ds->findAndGetSequenceItem(DCM_VOILUTSequence, lutItem, 0).good() && lutItem) {
-    image.voiLut = lookupTableOf(lutItem, signedPixels, "VOI LUT", image.notes);
+    image.voiLut =
+        lookupTableOf(lutItem, signedPixels, "VOI LUT", image.file.string(), image.notes);
     if (image.voiLut) {
       const double entries = double(image.voiLut->entries.size());
       image.windowCenter = image.voiLut->firstMapped + entries / 2.0;
@@ -357,7 +335,7 @@ core::Result<PlanarImage> loadUnguarded(const std::filesystem::path& file) {
     }
     const bool signedPixels = d.pixelRepresentation == 1;
     const ModalityTransform transform =
-        modalityTransformOf(ds, image.modality, signedPixels, image.notes);
+        modalityTransformOf(ds, image.modality, signedPixels, where, image.notes);
     image.units = transform.units;
     fillGray(d, transform, image);
     // The VOI LUT's input is the modality value: signed when the Modality
