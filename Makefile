@@ -53,10 +53,11 @@ CLI := $(BUILD)/app/vigie-cli
 models: models-ct models-fundus
 
 # The CT model learns from phantoms only, domain-randomised towards real scans
-# (inference/training/ct_augment.py). Its candidate scores are Platt-calibrated
-# and its operating threshold set on calibration phantoms (seed 8000) that
-# training never sees; eval-ct then measures it on held-out phantoms, on a
-# second phantom family, and on the real CT in ../shared (never trained on).
+# (inference/training/ct_augment.py). Its candidate scores are calibrated
+# (score, size and the image's shape around each candidate) and its operating
+# threshold set on calibration phantoms (seeds 8000, 8100) that training never
+# sees; eval-ct then measures it on held-out phantoms, on a second phantom
+# family, and on the real CT in ../shared (never trained on).
 CT_BUNDLE := resources/models/ct-nodule-synth
 REAL_CT ?= ../shared/data/ct-real-cptac-c3n00247
 CT_PHANTOM := --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8
@@ -68,16 +69,28 @@ models-ct: build
 	$(MAKE) calibrate-ct
 
 # Calibrates the shipped CT weights again (no training), then evaluates them
-# and records the figures in the manifest.
+# and records the figures in the manifest. The calibration weighs each
+# candidate's score, size and the image's shape around it (calibrate_ct.py
+# --shape), fitted on thin-slice phantoms like the training ones (seed 8000)
+# and on phantoms of 3 mm slices (seed 8100), all candidates down to a
+# heatmap score of 0.05.
+CT_SEARCH_FLOOR := 0.05
 calibrate-ct: build
-	rm -rf $(MODEL_DATA)/ct-calibration $(MODEL_DATA)/ct-calibration-result
+	rm -rf $(MODEL_DATA)/ct-calibration $(MODEL_DATA)/ct-calibration-result \
+	  $(MODEL_DATA)/ct-calibration-thick $(MODEL_DATA)/ct-calibration-thick-result
 	$(CLI) synth ct --out $(MODEL_DATA)/ct-calibration --count 12 --seed 8000 $(CT_PHANTOM)
+	$(CLI) synth ct --out $(MODEL_DATA)/ct-calibration-thick --count 6 --seed 8100 \
+	  --size 512x512x100 --spacing 0.7x0.7x3.0 --nodules 6
 	/usr/bin/python3 inference/training/calibrate_ct.py $(CT_BUNDLE)/manifest.json --strip
 	$(CLI) eval nodules --data $(MODEL_DATA)/ct-calibration --model $(CT_BUNDLE) \
-	  --out $(MODEL_DATA)/ct-calibration-result
+	  --out $(MODEL_DATA)/ct-calibration-result --floor $(CT_SEARCH_FLOOR)
+	$(CLI) eval nodules --data $(MODEL_DATA)/ct-calibration-thick --model $(CT_BUNDLE) \
+	  --out $(MODEL_DATA)/ct-calibration-thick-result --floor $(CT_SEARCH_FLOOR)
 	/usr/bin/python3 inference/training/calibrate_ct.py $(CT_BUNDLE)/manifest.json \
-	  $(MODEL_DATA)/ct-calibration-result/candidates.csv --scans 12 \
-	  --fitted-on "calibration phantoms (vigie-cli synth ct, seed 8000)"
+	  $(MODEL_DATA)/ct-calibration-result/candidates.csv \
+	  $(MODEL_DATA)/ct-calibration-thick-result/candidates.csv --scans 18 \
+	  --shape --search-floor $(CT_SEARCH_FLOOR) \
+	  --fitted-on "calibration phantoms (vigie-cli synth ct: 12 like the training ones, seed 8000; 6 of 3 mm slices, seed 8100)"
 	$(MAKE) eval-ct
 	/usr/bin/python3 inference/training/record_metrics.py $(CT_BUNDLE)/manifest.json \
 	  $(MODEL_DATA)/ct-eval-result/metrics.json cpm=all.cpm \

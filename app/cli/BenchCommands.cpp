@@ -318,10 +318,12 @@ int benchFundus(const std::string& model, bool smoke, long long runs) {
 namespace {
 
 /// The child side of bench infer (hidden command `bench infer-once MODEL RAW
-/// IxJxK`): a session on the bundle, then one heatmap of the int16 HU volume
-/// in RAW (x fastest, at the model's spacing); prints "seconds S", the
-/// inference alone.
-int inferOnce(const std::string& model, const std::string& raw, const std::string& size) {
+/// IxJxK [THREADS WINDOWS]`): a session on the bundle (THREADS intra-op
+/// threads shared by WINDOWS batches in flight; default every core, one),
+/// then one heatmap of the int16 HU volume in RAW (x fastest, at the model's
+/// spacing); prints "seconds S", the inference alone.
+int inferOnce(const std::string& model, const std::string& raw, const std::string& size,
+              int threads = 0, int parallelWindows = 1) {
   core::VolumeGeometry g;
   if (std::sscanf(size.c_str(), "%zux%zux%zu", &g.size.i, &g.size.j, &g.size.k) != 3)
     return fail("bench infer-once: size '" + size + "' is not IxJxK");
@@ -334,7 +336,10 @@ int inferOnce(const std::string& model, const std::string& raw, const std::strin
   if (!in.read(reinterpret_cast<char*>(volume.data()),
                static_cast<std::streamsize>(volume.voxelCount() * sizeof(std::int16_t))))
     return fail(raw + ": cannot read " + size + " int16 voxels");
-  auto session = inference::InferenceSession::create(bundle.value());
+  inference::SessionOptions options;
+  options.cpuThreads = threads;
+  options.parallelWindows = parallelWindows;
+  auto session = inference::InferenceSession::create(bundle.value(), options);
   if (!session.ok()) return fail(session.error().message);
   const auto start = std::chrono::steady_clock::now();
   auto heatmap = session.value()->predictHeatmap(volume);
@@ -345,11 +350,63 @@ int inferOnce(const std::string& model, const std::string& raw, const std::strin
 
 }  // namespace
 
+/// How the cores are spent: `threads` intra-op threads shared by `windows`
+/// batches in flight.
+struct ThreadLayout {
+  int threads;
+  int windows;
+};
+
+/// The layouts worth comparing on `cores` cores: one thread (how well the
+/// network's own threads scale), every core on one batch at a time (the
+/// default), then the cores split over 2, 4, ... batches in flight.
+std::vector<ThreadLayout> layoutsFor(int cores) {
+  std::vector<ThreadLayout> layouts;
+  if (cores > 1) layouts.push_back({1, 1});
+  layouts.push_back({cores, 1});
+  for (int windows = 2; windows <= cores; windows *= 2) layouts.push_back({cores, windows});
+  return layouts;
+}
+
+/// bench infer --layouts: each layout in a fresh process on the same voxels,
+/// against the default (every core on one batch at a time) in the same run.
+int benchLayouts(const std::vector<std::string>& child, double voxels, long long runs, int cores) {
+  std::printf("thread layouts on %d cores, each in a fresh process, median of %lld run(s):\n",
+              cores, runs);
+  std::printf("%-44s %10s %16s %12s %11s %12s %8s\n", "", "time", "speed", "minor faults", "kernel",
+              "peak RSS", "ratio");
+  const std::vector<ThreadLayout> layouts = layoutsFor(cores);
+  std::vector<ChildRun> runsOf;
+  double baseline = 0;
+  for (const ThreadLayout& layout : layouts) {
+    std::vector<std::string> argv = child;
+    argv.push_back(std::to_string(layout.threads));
+    argv.push_back(std::to_string(layout.windows));
+    runsOf.push_back(medianChildRun(runs, argv));
+    if (!runsOf.back().ok) return fail("bench infer --layouts failed: " + runsOf.back().output);
+    if (layout.threads == cores && layout.windows == 1) baseline = runsOf.back().seconds;
+  }
+  for (std::size_t n = 0; n < layouts.size(); ++n) {
+    const ThreadLayout& layout = layouts[n];
+    const ChildRun& run = runsOf[n];
+    const int each = std::max(1, layout.threads / layout.windows);
+    char name[64];
+    std::snprintf(name, sizeof name, "%d window%s at once x %d thread%s%s", layout.windows,
+                  layout.windows > 1 ? "s" : "", each, each > 1 ? "s" : "",
+                  layout.threads == cores && layout.windows == 1 ? " (default)" : "");
+    std::printf("%-44s %8.2f s %7.2f Mvoxel/s %12ld %9.2f s %9.0f MB %7.2fx\n", name, run.seconds,
+                voxels / run.seconds / 1e6, run.minorFaults, run.kernelSeconds, run.peakRssMb,
+                baseline / run.seconds);
+  }
+  std::printf("ratio: the default layout's time over each layout's (above 1: faster)\n");
+  return 0;
+}
+
 int runBenchInfer(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli bench infer [--smoke] [--model BUNDLE] [--fundus-model BUNDLE] [--runs "
       "N]\n"
-      "                             [--only ct|fundus]\n"
+      "                             [--only ct|fundus] [--layouts]\n"
       "Runs a CT model bundle (default: the reference nodule model) over a synthetic chest CT at\n"
       "the model's spacing (288x288x240 voxels, what a 512x512x300 CT at 0.7x0.7x1.0 mm becomes\n"
       "at 1.25 mm; 96^3 with --smoke) in three fresh processes on the same voxels: Vigie, Vigie\n"
@@ -360,8 +417,12 @@ int runBenchInfer(const std::vector<std::string>& args) {
       "faults, kernel time and peak resident memory, and the ratios; all use every CPU core.\n"
       "Then the fundus model (default: the reference DR model) over 32 synthetic 768x768\n"
       "photographs (4 with --smoke): Vigie's batched 2D path\n"
-      "against the same TorchScript file in a Python loop, in images/s.\n";
-  CommandLine cl(args, {"--model", "--fundus-model", "--runs", "--only"}, {"--smoke", "--help"});
+      "against the same TorchScript file in a Python loop, in images/s.\n"
+      "--layouts: the CT model only, over the cores spent in each way (one thread; every core\n"
+      "on one batch of windows at a time, the default and the baseline; the cores split over\n"
+      "2, 4, ... batches in flight: analyze --parallel-windows), each in a fresh process.\n";
+  CommandLine cl(args, {"--model", "--fundus-model", "--runs", "--only"},
+                 {"--smoke", "--layouts", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   const bool smoke = cl.has("--smoke");
   const auto runs = cl.integer("--runs", 1);
@@ -407,6 +468,11 @@ int runBenchInfer(const std::vector<std::string>& args) {
   const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   const std::vector<std::string> vigieChild = {self,  "bench",      "infer-once",
                                                model, raw.string(), size};
+  if (cl.has("--layouts")) {
+    const int exit = benchLayouts(vigieChild, voxels, *runs, device.cpuThreads);
+    std::filesystem::remove(raw, ec);
+    return exit;
+  }
   const ChildRun vigie = medianChildRun(*runs, vigieChild);
   const ChildRun vigieSystem = medianChildRun(*runs, vigieChild, {"VIGIE_CPU_ALLOCATOR=system"});
   char threads[16];
@@ -678,6 +744,9 @@ int runBench(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "startup") return runBenchStartup({args.begin() + 1, args.end()});
   if (args.size() == 3 && args[0] == "memory") return measureLoaderMemory(args[1], args[2]);
   if (args.size() == 4 && args[0] == "infer-once") return inferOnce(args[1], args[2], args[3]);
+  if (args.size() == 6 && args[0] == "infer-once")
+    return inferOnce(args[1], args[2], args[3], std::atoi(args[4].c_str()),
+                     std::atoi(args[5].c_str()));
   constexpr const char* kUsage =
       "usage: vigie-cli bench load [--smoke] [--runs N] [--keep DIR]\n"
       "       vigie-cli bench infer --help\n"

@@ -16,6 +16,8 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/io/CurvePlot.h"
+#include "vigie/imaging/preprocess/Resampler.h"
+#include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
 
@@ -47,22 +49,31 @@ nlohmann::json describeFroc(const FrocResult& froc) {
 
 /// One row per finding: the case, its score (and the uncalibrated one when
 /// the bundle calibrates), its diameter, whether it hits a nodule and that
-/// nodule's size;
-/// what a calibration is fitted to (inference/training/calibrate_ct.py).
+/// nodule's size, then the image's shape around it at each of `shapeScalesMm`
+/// (columns shape_<scale>mm_<l1|l2|l3|dot|line>); what a calibration is
+/// fitted to (inference/training/calibrate_ct.py).
 core::Status writeCandidates(const std::filesystem::path& file,
                              const std::vector<std::string>& caseNames,
-                             const std::vector<ScanResult>& scans) {
+                             const std::vector<ScanResult>& scans,
+                             const std::vector<double>& shapeScalesMm) {
   std::ofstream csv(file);
-  csv << "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm\n";
+  csv << "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm";
+  for (const double scale : shapeScalesMm)
+    for (const char* value : {"l1", "l2", "l3", "dot", "line"})
+      csv << ",shape_" << scale << "mm_" << value;
+  csv << '\n';
   csv.precision(9);  // scores near 1 must stay apart (0.9999997 is not 1)
   for (std::size_t s = 0; s < scans.size(); ++s) {
-    for (const core::Finding& f : scans[s].findings) {
+    for (std::size_t n = 0; n < scans[s].findings.size(); ++n) {
+      const core::Finding& f = scans[s].findings[n];
       const auto nodule = std::find_if(scans[s].truth.begin(), scans[s].truth.end(),
                                        [&](const TruthNodule& t) { return hits(f, t); });
       const bool onNodule = nodule != scans[s].truth.end();
       csv << caseNames[s] << ',' << f.score << ',' << f.uncalibratedScore.value_or(f.score) << ','
           << f.diameterMm << ',' << (onNodule ? 1 : 0) << ','
-          << (onNodule ? nodule->diameterMm : 0.0) << '\n';
+          << (onNodule ? nodule->diameterMm : 0.0);
+      for (const double value : scans[s].shapes.at(n)) csv << ',' << value;
+      csv << '\n';
     }
   }
   csv.flush();
@@ -76,7 +87,7 @@ int runEval(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "dr") return runEvalDr(args);
   constexpr const char* kUsage =
       "usage: vigie-cli eval nodules --data DIR --out DIR [--model BUNDLE|ID] [--cpu]\n"
-      "                              [--threads N] [--lung-mask on|off]\n"
+      "                              [--threads N] [--lung-mask on|off] [--floor P]\n"
       "       vigie-cli eval dr --data DIR --out DIR [--model BUNDLE|ID] (see eval dr --help)\n"
       "Runs a CT detection bundle over every case under DIR (folders with a DICOM series and a\n"
       "truth.json in the synthetic format) and writes DIR/metrics.json and DIR/froc.png: FROC as "
@@ -87,8 +98,10 @@ int runEval(const std::vector<std::string>& args) {
       "measured both ways in the same run (metrics.json: lung_mask); the main figures use it\n"
       "when the manifest (or --lung-mask on) says so. Also: the operating threshold's false\n"
       "positives per scan and sensitivity, the calibration of the candidates' scores (expected\n"
-      "calibration error; DIR/reliability.png) and every candidate in DIR/candidates.csv.\n";
-  CommandLine cl(args, {"--data", "--model", "--out", "--threads", "--lung-mask"},
+      "calibration error; DIR/reliability.png) and every candidate in DIR/candidates.csv.\n"
+      "--floor: the lowest candidate score listed (default 0.001): the FROC reaches 8 false\n"
+      "positives per scan only if the candidates go down that far.\n";
+  CommandLine cl(args, {"--data", "--model", "--out", "--threads", "--lung-mask", "--floor"},
                  {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "nodules") {
@@ -102,6 +115,9 @@ int runEval(const std::vector<std::string>& args) {
   if (!threads) return usage(cl.error(), kUsage);
   const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
   if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
+  const auto floor = cl.number("--floor", 0.001);
+  if (!floor || *floor <= 0 || *floor >= 1)
+    return usage("--floor takes a score between 0 and 1", kUsage);
 
   auto bundle = inference::ModelBundle::open(model.value());
   if (!bundle.ok()) return fail(bundle.error().message);
@@ -117,6 +133,14 @@ int runEval(const std::vector<std::string>& args) {
   if (ec) return fail(*data + ": " + ec.message());
   std::sort(cases.begin(), cases.end());
   if (cases.empty()) return fail(*data + ": no case folders with a truth.json");
+
+  const auto& manifest = bundle.value().manifest();
+  const core::Vec3 modelSpacing{manifest.spacingMm[0], manifest.spacingMm[1],
+                                manifest.spacingMm[2]};
+  const std::vector<double> shapeScalesMm =
+      manifest.candidateCalibration && manifest.candidateCalibration->usesShape()
+          ? manifest.candidateCalibration->shapeScalesMm
+          : inference::defaultShapeScalesMm();
 
   // Every case is analysed with the mask and scored both ways: with it (the
   // candidates inside the lungs) and without (those plus the ones it removed).
@@ -135,7 +159,7 @@ int runEval(const std::vector<std::string>& args) {
     if (!loaded.ok()) return fail(loaded.error().message);
     // Low thresholds: the FROC sweeps all operating points.
     CtAnalysisOptions options;
-    options.thresholdOverride = 0.05;
+    options.thresholdOverride = *floor;
     options.findingThresholdOverride = 0.0;
     options.lungMask = LungMaskUse::Always;
     auto analysis = analyzeCt(loaded.value().volume, *session.value(), options);
@@ -148,9 +172,20 @@ int runEval(const std::vector<std::string>& args) {
     all.insert(all.end(), a.outsideLungs.begin(), a.outsideLungs.end());
     std::sort(all.begin(), all.end(),
               [](const core::Finding& x, const core::Finding& y) { return x.score > y.score; });
+    // The shape around each candidate, measured as the calibration measures it:
+    // on the volume at the model's spacing.
+    auto atModelSpacing = imaging::resampleToSpacing(loaded.value().volume, modelSpacing);
+    if (!atModelSpacing.ok()) return fail(dir.string() + ": " + atModelSpacing.error().message);
+    auto shapesOf = [&](const std::vector<core::Finding>& findings) {
+      std::vector<std::vector<double>> shapes;
+      for (const auto& f : findings)
+        shapes.push_back(
+            inference::candidateShape(atModelSpacing.value(), f.centerMm, shapeScalesMm));
+      return shapes;
+    };
     caseNames.push_back(dir.filename().string());
-    withMask.push_back({a.findings, truth.value()});
-    withoutMask.push_back({all, truth.value()});
+    withMask.push_back({a.findings, truth.value(), shapesOf(a.findings)});
+    withoutMask.push_back({all, truth.value(), shapesOf(all)});
     removed += a.outsideLungs.size();
     unmasked += a.lungMaskApplied ? 0 : 1;
     perCase.push_back({{"case", dir.filename().string()},
@@ -205,7 +240,6 @@ int runEval(const std::vector<std::string>& args) {
       {"with_at_least_4mm", describeFroc(computeFroc(withMask, atLeast4mm))},
       {"without_at_least_4mm", describeFroc(computeFroc(withoutMask, atLeast4mm))}};
   metrics["cases"] = perCase;
-  const inference::ModelManifest& manifest = bundle.value().manifest();
   const double operating = manifest.threshold("candidate", 0.5);
   metrics["operating_threshold"] = {
       {"threshold", operating},
@@ -218,8 +252,8 @@ int runEval(const std::vector<std::string>& args) {
 
   if (auto written = writeJsonFile(*out, "metrics.json", metrics); !written.ok())
     return fail(written.error().message);
-  if (auto written =
-          writeCandidates(std::filesystem::path(*out) / "candidates.csv", caseNames, scans);
+  if (auto written = writeCandidates(std::filesystem::path(*out) / "candidates.csv", caseNames,
+                                     scans, shapeScalesMm);
       !written.ok())
     return fail(written.error().message);
   if (auto plotted =

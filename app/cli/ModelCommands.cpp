@@ -163,8 +163,8 @@ core::Result<std::filesystem::path> namedOrReferenceModel(const std::optional<st
   auto folder = resolveModel(reference, modelsDirectory());
   if (folder.ok())
     std::fprintf(stderr,
-                 "vigie-cli: no --model: the shipped reference model %s (synthetic and real "
-                 "training data, not for clinical use)\n",
+                 "vigie-cli: no --model: the shipped reference model %s (not for clinical "
+                 "use; vigie-cli bundle info says what it learnt from)\n",
                  folder.value().string().c_str());
   return folder;
 }
@@ -240,6 +240,7 @@ int runAnalyze(const std::vector<std::string>& args) {
       "usage: vigie-cli analyze PATH --out DIR [--model BUNDLE|ID] [--series UID] [--cpu]\n"
       "                         [--threads N] [--threshold T] [--lung-mask on|off]\n"
       "                         [--store PATH --reader NAME] [--memory-budget MB]\n"
+      "                         [--parallel-windows N]\n"
       "--model is a bundle (folder, zip, MONAI bundle) or the id of an installed one\n"
       "(vigie-ct-nodule-synth, vigie-fundus-dr); without it, the shipped reference model for\n"
       "what PATH holds: the DR model for photographs, the nodule model for CT.\n"
@@ -251,7 +252,9 @@ int runAnalyze(const std::vector<std::string>& args) {
       "geometry) and DIR/heatmap-seg.dcm (the same map as a fractional DICOM SEG on the source "
       "slices).\n"
       "--lung-mask on|off keeps candidates to the lung fields, or not, whatever the manifest's\n"
-      "input.lung_mask says.\n"
+      "input.lung_mask says. --parallel-windows N runs N batches of windows at once, the\n"
+      "--threads shared between them (default 1: every thread on one batch; bench infer\n"
+      "--layouts measures both).\n"
       "A MONAI bundle (folder, zip or exported model.ts) is imported on the fly into the user's\n"
       "cache: a detector's boxes become the findings (the heatmap draws them), a segmentation\n"
       "model writes its channel's probability as the heatmap and its label as DIR/label.nii.gz\n"
@@ -262,7 +265,7 @@ int runAnalyze(const std::vector<std::string>& args) {
       "triage); --reader names who ran it (default vigie-cli).\n";
   CommandLine cl(args,
                  {"--model", "--out", "--series", "--threads", "--threshold", "--lung-mask",
-                  "--store", "--reader", "--memory-budget"},
+                  "--store", "--reader", "--memory-budget", "--parallel-windows"},
                  {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1) return usage("analyze needs one PATH", kUsage);
@@ -273,14 +276,17 @@ int runAnalyze(const std::vector<std::string>& args) {
   const auto threads = cl.integer("--threads", 0);
   const auto threshold = cl.number("--threshold", -1.0);
   const auto memoryBudget = cl.integer("--memory-budget", 0);
-  if (!threads || !threshold || !memoryBudget) return usage(cl.error(), kUsage);
+  const auto parallelWindows = cl.integer("--parallel-windows", 1);
+  if (!threads || !threshold || !memoryBudget || !parallelWindows) return usage(cl.error(), kUsage);
+  if (*parallelWindows < 1) return usage("--parallel-windows takes a count (>= 1)", kUsage);
   if (*memoryBudget < 0) return usage("--memory-budget takes megabytes (> 0)", kUsage);
   const auto lungMask = lungMaskUse(cl.value("--lung-mask"));
   if (!lungMask) return usage("--lung-mask takes on or off", kUsage);
 
   auto bundle = openOrImportBundle(model.value(), defaultImportedBundleCache());
   if (!bundle.ok()) return fail(bundle.error().message);
-  auto session = openSession(bundle.value(), cl.has("--cpu"), *threads, *memoryBudget);
+  auto session =
+      openSession(bundle.value(), cl.has("--cpu"), *threads, *memoryBudget, *parallelWindows);
   if (!session.ok()) return fail(session.error().message);
   std::unique_ptr<core::ReviewStore> store;
   if (auto storeFile = cl.value("--store")) {

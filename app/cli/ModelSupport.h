@@ -33,14 +33,16 @@ inline nlohmann::json describeModel(const inference::ModelManifest& m) {
 }
 
 /// A session on the bundle at `folder`: the CPU only when `cpuOnly`, with
-/// `threads` intra-op threads (0 keeps LibTorch's default) and, when
-/// `memoryBudgetMb` > 0, that much memory for a MONAI detector's windows.
+/// `threads` intra-op threads (0 keeps LibTorch's default) shared by
+/// `parallelWindows` batches of windows in flight and, when `memoryBudgetMb`
+/// > 0, that much memory for a MONAI detector's windows.
 inline core::Result<std::unique_ptr<inference::InferenceSession>> openSession(
     const inference::ModelBundle& bundle, bool cpuOnly, long long threads,
-    long long memoryBudgetMb = 0) {
+    long long memoryBudgetMb = 0, long long parallelWindows = 1) {
   inference::SessionOptions options;
   options.preferCpu = cpuOnly;
   options.cpuThreads = static_cast<int>(threads);
+  options.parallelWindows = static_cast<int>(parallelWindows);
   if (memoryBudgetMb > 0)
     options.memoryBudgetBytes = static_cast<std::size_t>(memoryBudgetMb) * 1024 * 1024;
   return inference::InferenceSession::create(bundle, options);

@@ -22,6 +22,9 @@ struct TruthNodule {
 struct ScanResult {
   std::vector<core::Finding> findings;
   std::vector<TruthNodule> truth;
+  /// Per finding, when computed: the image's shape around it
+  /// (inference::candidateShape), for fitting a candidate calibration.
+  std::vector<std::vector<double>> shapes;
 };
 
 struct FrocPoint {

@@ -3,7 +3,13 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QWindow>
 #include <algorithm>
@@ -77,6 +83,33 @@ std::shared_ptr<core::FloatVolume> syntheticHeatmap(const core::CtVolume& ct) {
   return heat;
 }
 
+/// The baseline of the GUI's model run: the same bundle over the same study
+/// in `vigie-cli analyze` (beside this executable), a fresh process. Its
+/// analysis seconds (resampling, network, findings, lung mask: what the GUI's
+/// run does, the DICOM loading left out), or -1 when it could not run.
+double cliAnalysisSeconds(const QString& ctPath, const QString& bundle) {
+  // Installed, the two programs sit side by side; in a build tree, vigie-cli
+  // is one folder up from the GUI's.
+  const QString here = QCoreApplication::applicationDirPath();
+  const QString cli =
+      QFileInfo::exists(here + "/vigie-cli") ? here + "/vigie-cli" : here + "/../vigie-cli";
+  QTemporaryDir out;
+  if (!QFileInfo::exists(cli) || !out.isValid()) return -1;
+  QProcess process;
+  process.start(cli, {"analyze", ctPath, "--model", bundle, "--out", out.path()});
+  if (!process.waitForFinished(600000) || process.exitStatus() != QProcess::NormalExit ||
+      process.exitCode() != 0)
+    return -1;
+  QFile findings(out.filePath("findings.json"));
+  if (!findings.open(QIODevice::ReadOnly)) return -1;
+  const QJsonObject timing =
+      QJsonDocument::fromJson(findings.readAll()).object().value("timing_s").toObject();
+  double seconds = 0;
+  for (const QString& stage : timing.keys())
+    if (stage != "load") seconds += timing.value(stage).toDouble();
+  return seconds;
+}
+
 }  // namespace
 
 int runGuiBench(MainWindow& window, const GuiBenchOptions& options) {
@@ -111,14 +144,25 @@ int runGuiBench(MainWindow& window, const GuiBenchOptions& options) {
   if (!options.modelBundle.isEmpty()) {
     window.setModelBundle(options.modelBundle);
     watchdog.start();
+    QElapsedTimer modelRun;
+    modelRun.start();
     window.runModel();
     if (!waitFor(&window, &MainWindow::modelFinished, 600000)) {
       std::fprintf(stderr, "vigie --bench: the model did not finish\n");
       return 1;
     }
+    const double guiSeconds = modelRun.nsecsElapsed() / 1e9;
     watchdog.stop();
     std::printf("running %s: longest GUI freeze %.0f ms (%d over 100 ms)\n",
                 qPrintable(options.modelBundle), watchdog.longestGapMs(), watchdog.gapsOver());
+    const double cliSeconds = cliAnalysisSeconds(options.ctPath, options.modelBundle);
+    if (cliSeconds > 0)
+      std::printf(
+          "model run: GUI %.1f s (from Ctrl+M to the findings shown), vigie-cli analyze "
+          "%.1f s (its analysis, a fresh process): the GUI takes %.2fx\n",
+          guiSeconds, cliSeconds, guiSeconds / cliSeconds);
+    else
+      std::printf("model run: GUI %.1f s; vigie-cli analyze could not run beside it\n", guiSeconds);
   }
 
   // A standalone 512x512 axial view over the same volume.

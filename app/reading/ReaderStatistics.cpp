@@ -313,7 +313,7 @@ ReaderFigures aiFigures(const ReviewRecords& records,
     read.aiFindings = run->second->findings.size();
     judgeMarks(run->second->findings, nodules, read);
     f.ctCases.push_back(std::move(read));
-    scans.push_back({run->second->findings, nodules});
+    scans.push_back({run->second->findings, nodules, {}});
   }
   if (!scans.empty()) froc = computeFroc(scans);
   std::map<std::string, const core::FundusAiResult*> latest;

@@ -7,6 +7,7 @@
 
 #include "vigie/imaging/preprocess/LungMask.h"
 #include "vigie/imaging/preprocess/Resampler.h"
+#include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/FindingExtractor.h"
 
 namespace vigie::app {
@@ -47,25 +48,36 @@ void rankStrongestFirst(std::vector<core::Finding>& findings) {
 /// Finds the candidates of a calibrated bundle: the heatmap is searched at
 /// the lowest uncalibrated score that can reach the (calibrated) threshold,
 /// that of the largest blob the extractor can grow when the calibration
-/// weighs size; each candidate is then calibrated with its own diameter and
-/// kept if it reaches the threshold. A threshold above what the calibration
-/// can reach (its value at a score of 1) keeps nothing, though a saturated
-/// peak passes invert()'s.
+/// weighs size, or at the calibration's search floor when it weighs the
+/// image's shape too (which no score bound can foresee); each candidate is
+/// then calibrated with its own diameter (and the shape of `atModelSpacing`
+/// around it) and kept if it reaches the threshold. A threshold above what
+/// the calibration can reach (its value at a score of 1) keeps nothing,
+/// though a saturated peak passes invert()'s.
 std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap,
+                                                const core::CtVolume& atModelSpacing,
                                                 inference::FindingExtractorOptions options,
                                                 const inference::ScoreCalibration& calibration,
                                                 double threshold) {
-  const double largest = calibration.usesDiameter() ? inference::largestFindingDiameterMm(
-                                                          options, heatmap.geometry().spacing)
-                                                    : 1.0;
-  // A negative size weight would make the smallest blob the easiest one.
-  options.threshold =
-      std::min(calibration.invert(threshold, largest), calibration.invert(threshold, 1.0));
+  if (calibration.usesShape()) {
+    options.threshold = calibration.searchFloor;
+  } else {
+    const double largest = calibration.usesDiameter() ? inference::largestFindingDiameterMm(
+                                                            options, heatmap.geometry().spacing)
+                                                      : 1.0;
+    // A negative size weight would make the smallest blob the easiest one.
+    options.threshold =
+        std::min(calibration.invert(threshold, largest), calibration.invert(threshold, 1.0));
+  }
   std::vector<core::Finding> found = inference::extractFindings(heatmap, options);
   std::vector<core::Finding> kept;
   for (auto& finding : found) {
     finding.uncalibratedScore = finding.score;
-    finding.score = calibration.apply(finding.score, finding.diameterMm);
+    const std::vector<double> shape =
+        calibration.usesShape()
+            ? inference::candidateShape(atModelSpacing, finding.centerMm, calibration.shapeScalesMm)
+            : std::vector<double>{};
+    finding.score = calibration.apply(finding.score, finding.diameterMm, shape);
     if (finding.score >= threshold) kept.push_back(finding);
   }
   rankStrongestFirst(kept);
@@ -247,8 +259,8 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
                                                               : m.threshold("candidate", 0.5);
   // A calibrated bundle's threshold is a calibrated probability.
   if (m.candidateCalibration) {
-    analysis.findings = calibratedCandidates(analysis.heatmap, options, *m.candidateCalibration,
-                                             analysis.threshold);
+    analysis.findings = calibratedCandidates(analysis.heatmap, resampled.value(), options,
+                                             *m.candidateCalibration, analysis.threshold);
   } else {
     options.threshold = analysis.threshold;
     analysis.findings = inference::extractFindings(analysis.heatmap, options);

@@ -139,6 +139,20 @@ class FieldReader {
     return out;
   }
 
+  /// An array of at most `most` numbers (a bound: manifests come from users).
+  std::vector<double> numberList(const std::string& path, bool required, std::size_t most) {
+    std::vector<double> out;
+    const json* node = find(path, required);
+    if (!node) return out;
+    const std::string wanted = "an array of at most " + std::to_string(most) + " numbers";
+    if (!node->is_array() || node->size() > most) return fail(path, "must be " + wanted), out;
+    for (const auto& v : *node) {
+      if (!v.is_number()) return fail(path, "must be " + wanted), std::vector<double>{};
+      out.push_back(v.get<double>());
+    }
+    return out;
+  }
+
   std::vector<std::string> texts(const std::string& path) {
     std::vector<std::string> out;
     const json* node = find(path, false);

@@ -2,12 +2,14 @@
 
 #include "CachingCpuAllocator.h"
 #include "SessionImpl.h"
+#include "WindowWorkers.h"
 
 #include <torch/script.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <vector>
 
 namespace vigie::inference {
@@ -103,6 +105,7 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
   impl->overlap = std::clamp(options.overlap.value_or(impl->manifest.overlap), 0.0, 0.95);
   impl->batchSize = std::max(1, options.batchSize.value_or(impl->manifest.batchSize));
   impl->memoryBudgetBytes = options.memoryBudgetBytes;
+  impl->parallelWindows = std::max(1, options.parallelWindows);
   const torch::Device target = internal::torchDevice(impl->device);
   auto network = internal::loadNetwork(bundle.weightsPath().string(), target, impl->optimized);
   if (!network.ok()) return network.error();
@@ -162,9 +165,13 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
         for (auto x : windowStarts(PW, pw, impl_->overlap)) windows.push_back({z, y, x});
 
     const std::size_t batch = static_cast<std::size_t>(impl_->batchSize);
-    for (std::size_t first = 0; first < windows.size(); first += batch) {
-      if (cancel && *cancel)
-        return core::makeError(core::ErrorCode::Cancelled, "inference cancelled");
+    const std::size_t batches = (windows.size() + batch - 1) / batch;
+    // Each batch blends its windows into the shared sums under one lock: the
+    // network call, which takes nearly all the time, runs outside it.
+    std::mutex blending;
+    auto runBatch = [&](std::size_t index) -> core::Status {
+      torch::InferenceMode workerInferenceMode;  // per thread, like the mode above
+      const std::size_t first = index * batch;
       const std::size_t count = std::min(batch, windows.size() - first);
       std::vector<torch::Tensor> patches;
       for (std::size_t w = first; w < first + count; ++w) {
@@ -195,6 +202,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
           probability = output.select(1, output.size(1) - 1);
           break;
       }
+      std::lock_guard<std::mutex> lock(blending);
       for (std::size_t b = 0; b < count; ++b) {
         const Window& win = windows[first + b];
         accumulated.narrow(0, win.z, pd)
@@ -203,8 +211,21 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
             .add_(probability[b] * weights);
         weightSum.narrow(0, win.z, pd).narrow(1, win.y, ph).narrow(2, win.x, pw).add_(weights);
       }
-      if (progress) progress(first + count, windows.size());
-    }
+      return {};
+    };
+    const internal::WindowThreads threads =
+        impl_->device.isCuda() ? internal::WindowThreads{}
+                               : internal::planWindowThreads(impl_->device.cpuThreads,
+                                                             impl_->parallelWindows, batches);
+    auto ran = internal::runWindowJobs(
+        batches, threads, runBatch,
+        [&](std::size_t done) {
+          if (progress) progress(std::min(windows.size(), done * batch), windows.size());
+        },
+        cancel, "model " + m.id);
+    // Workers set their own thread counts; the process goes back to the session's.
+    if (threads.workers > 1) at::set_num_threads(impl_->device.cpuThreads);
+    if (!ran.ok()) return ran.error();
     auto heatmap = (accumulated / weightSum)
                        .narrow(0, 0, D)
                        .narrow(1, 0, H)

@@ -19,6 +19,14 @@ void describeCalibration(std::ostream& out, const char* what,
       << ", intercept " << number(c->intercept);
   if (c->usesDiameter())
     out << ", plus " << number(c->logDiameterSlope) << " x ln(candidate diameter in mm)";
+  if (c->usesShape()) {
+    out << ", plus " << c->shapeWeights.size()
+        << " weights on the image's shape around the candidate (Hessian eigenvalues, dot and "
+           "line measures at ";
+    for (std::size_t n = 0; n < c->shapeScalesMm.size(); ++n)
+      out << (n ? ", " : "") << number(c->shapeScalesMm[n]);
+    out << " mm)";
+  }
   out << ")";
   if (!c->fittedOn.empty()) out << ", fitted on " << c->fittedOn;
   out << ".\n";

@@ -8,6 +8,7 @@
 
 #include "FieldReader.h"
 #include "MonaiPipelineJson.h"
+#include "vigie/inference/CandidateShape.h"
 
 namespace vigie::inference {
 
@@ -36,10 +37,14 @@ double sizeTerm(const ScoreCalibration& c, double diameterMm) {
 
 }  // namespace
 
-double ScoreCalibration::apply(double probability, double diameterMm) const {
+double ScoreCalibration::apply(double probability, double diameterMm,
+                               const std::vector<double>& shape) const {
   // Scores of exactly 0 or 1 still map to a finite logit.
   const double p = std::clamp(probability, 1e-7, 1.0 - 1e-7);
-  const double z = slope * std::log(p / (1.0 - p)) + sizeTerm(*this, diameterMm) + intercept;
+  double z = slope * std::log(p / (1.0 - p)) + sizeTerm(*this, diameterMm) + intercept;
+  // A shape the caller did not compute counts as flat (all zeros).
+  for (std::size_t n = 0; n < shapeWeights.size() && n < shape.size(); ++n)
+    z += shapeWeights[n] * shape[n];
   return 1.0 / (1.0 + std::exp(-z));
 }
 
@@ -74,8 +79,10 @@ std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::stri
   if (!r.find(path, false)) return std::nullopt;
   if (!applies && !r.failed()) r.fail(path, std::string("applies to ") + taskName + " models only");
   const std::string method = r.text(path + ".method", true);
-  if (!r.failed() && method != "platt")
-    r.fail(path + ".method", "is '" + method + "'; this Vigie knows 'platt'");
+  const bool withShape = method == "platt-shape";
+  if (!r.failed() && method != "platt" && !(withShape && acceptsDiameter))
+    r.fail(path + ".method", "is '" + method + "'; this Vigie knows 'platt'" +
+                                 std::string(acceptsDiameter ? " and 'platt-shape'" : ""));
   ScoreCalibration c;
   c.slope = r.number(path + ".slope", true, 1.0);
   c.intercept = r.number(path + ".intercept", true, 0.0);
@@ -90,12 +97,40 @@ std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::stri
     if (!r.failed() && !std::isfinite(c.logDiameterSlope))
       r.fail(path + ".log_diameter_slope", "must be a finite number");
   }
+  if (withShape && !r.failed()) {
+    c.shapeScalesMm = r.numberList(path + ".shape_scales_mm", true, 8);
+    c.shapeWeights = r.numberList(path + ".shape_weights", true, 8 * kShapeValuesPerScale);
+    c.searchFloor = r.number(path + ".search_floor", true, 0.05);
+    const bool scalesValid =
+        !c.shapeScalesMm.empty() &&
+        std::all_of(c.shapeScalesMm.begin(), c.shapeScalesMm.end(),
+                    [](double s) { return std::isfinite(s) && s > 0 && s <= 20; });
+    if (!r.failed() && !scalesValid)
+      r.fail(path + ".shape_scales_mm", "must be scales in mm, each over 0 and up to 20");
+    const std::size_t expected = c.shapeScalesMm.size() * kShapeValuesPerScale;
+    if (!r.failed() && c.shapeWeights.size() != expected)
+      r.fail(path + ".shape_weights", "has " + std::to_string(c.shapeWeights.size()) +
+                                          " weights; " + std::to_string(c.shapeScalesMm.size()) +
+                                          " scales need " + std::to_string(expected));
+    if (!r.failed() && !std::all_of(c.shapeWeights.begin(), c.shapeWeights.end(),
+                                    [](double w) { return std::isfinite(w); }))
+      r.fail(path + ".shape_weights", "must be finite numbers");
+    if (!r.failed() && !(c.searchFloor > 0 && c.searchFloor < 1))
+      r.fail(path + ".search_floor", "must be a score between 0 and 1");
+  }
   return c;
 }
 
 json calibrationJson(const ScoreCalibration& c) {
-  json j = {{"method", "platt"}, {"slope", c.slope}, {"intercept", c.intercept}};
+  json j = {{"method", c.usesShape() ? "platt-shape" : "platt"},
+            {"slope", c.slope},
+            {"intercept", c.intercept}};
   if (c.usesDiameter()) j["log_diameter_slope"] = c.logDiameterSlope;
+  if (c.usesShape()) {
+    j["shape_scales_mm"] = c.shapeScalesMm;
+    j["shape_weights"] = c.shapeWeights;
+    j["search_floor"] = c.searchFloor;
+  }
   if (!c.fittedOn.empty()) j["fitted_on"] = c.fittedOn;
   return j;
 }

@@ -21,6 +21,7 @@ struct InferenceSession::Impl {
   std::optional<torch::jit::Module> classifier;
   double overlap = 0.5;
   int batchSize = 2;
+  int parallelWindows = 1;  ///< batches of windows in flight at once on the CPU
   bool optimized = false;
   std::optional<std::size_t> memoryBudgetBytes;  ///< for a MONAI detector's windows
   std::vector<std::string> lastRunNotes;

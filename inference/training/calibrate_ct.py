@@ -3,7 +3,8 @@
 threshold, from `vigie-cli eval nodules` run on calibration phantoms that no
 training step saw (their candidates.csv).
 
-    calibrate_ct.py MANIFEST CANDIDATES_CSV --scans N [--false-positives-per-scan F]
+    calibrate_ct.py MANIFEST CANDIDATES_CSV... --scans N [--false-positives-per-scan F]
+                    [--shape --search-floor S --ridge R]
     calibrate_ct.py MANIFEST --strip
 
 - calibration.candidate: Platt scaling of the heatmap peak score, with the
@@ -12,6 +13,18 @@ training step saw (their candidates.csv).
   0.9999+); Platt on the logit spreads them again. The size term is there
   because the peak alone under-rates masses: a large blob peaks lower than a
   small nodule, yet is rarely a false positive.
+- --shape (method "platt-shape"): the image's shape around each candidate as
+  further features (the shape_* columns: the scale-normalised Hessian's
+  eigenvalues and the dot and line measures at several scales, which vigie-cli
+  computes for every candidate). The peak score ranks a 4 mm nodule and a
+  vessel crossing alike; their shapes differ (a blob, a tube). Candidates are
+  then searched down to a heatmap score of S (search_floor), and the fit
+  only sees those, as the runtime will. The weights are pulled towards 0 with
+  a ridge worth R candidates (default 10): with a weak pull (1) the held-out
+  phantoms like the calibration ones gained most, but phantoms of other
+  slice thicknesses and the real scan lost (docs/reference-models.md).
+- Several CANDIDATES_CSV files (e.g. thin- and thick-slice calibration
+  phantoms) are fitted together; --scans counts the scans of all of them.
 - --strip removes the calibration and the operating threshold, so that
   `vigie-cli eval nodules` lists every candidate by its raw score (what the
   fit needs) instead of those a previous calibration keeps.
@@ -27,10 +40,14 @@ import json
 
 import numpy as np
 
-from calibration import apply_sized_platt, fit_sized_platt
+from calibration import apply_shape_platt, apply_sized_platt, fit_shape_platt, fit_sized_platt
+
+SHAPE_VALUES = ("l1", "l2", "l3", "dot", "line")
 
 
 def read_candidates(path):
+    """Raw scores, diameters, labels, the shape columns (candidates x values)
+    and the scales they were measured at (from the column names)."""
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows:
@@ -40,7 +57,12 @@ def read_candidates(path):
     raw = np.array([float(r["uncalibrated_score"]) for r in rows])
     diameters = np.array([float(r["diameter_mm"]) for r in rows])
     on_nodule = np.array([int(r["on_nodule"]) for r in rows])
-    return raw, diameters, on_nodule
+    columns = [c for c in rows[0] if c.startswith("shape_")]
+    scales = []
+    for c in columns[::len(SHAPE_VALUES)]:
+        scales.append(float(c[len("shape_"):c.index("mm_")]))
+    shape = np.array([[float(r[c]) for c in columns] for r in rows]) if columns else np.zeros((len(rows), 0))
+    return raw, diameters, on_nodule, shape, scales
 
 
 def operating_threshold(scores, on_nodule, scans, false_positives_per_scan):
@@ -71,11 +93,16 @@ def write_manifest(path, manifest):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("manifest")
-    parser.add_argument("candidates", nargs="?")
+    parser.add_argument("candidates", nargs="*")
     parser.add_argument("--strip", action="store_true", help="remove the candidate calibration and threshold")
     parser.add_argument("--scans", type=int, help="how many scans the candidates come from")
     parser.add_argument("--false-positives-per-scan", type=float, default=0.25)
     parser.add_argument("--fitted-on", default="calibration phantoms")
+    parser.add_argument("--shape", action="store_true", help="weigh the image's shape around each candidate")
+    parser.add_argument("--search-floor", type=float, default=0.05,
+                        help="with --shape: the lowest heatmap score searched (and fitted)")
+    parser.add_argument("--ridge", type=float, default=10.0,
+                        help="with --shape: the pull of the weights towards 0, in candidates")
     args = parser.parse_args()
 
     manifest = read_manifest(args.manifest)
@@ -90,25 +117,43 @@ def main():
     if not args.candidates or not args.scans:
         parser.error("CANDIDATES_CSV and --scans are needed to fit a calibration")
 
-    raw, diameters, on_nodule = read_candidates(args.candidates)
-    # Rounded before use, so the threshold is set with what the runtime applies.
-    slope, log_diameter_slope, intercept = (round(v, 4) for v in fit_sized_platt(raw, diameters, on_nodule))
-    calibrated = apply_sized_platt(raw, diameters, slope, log_diameter_slope, intercept)
+    parts = [read_candidates(path) for path in args.candidates]
+    scales = parts[0][4]
+    if any(part[4] != scales for part in parts):
+        raise SystemExit("the candidate files measured the shape at different scales")
+    raw, diameters, on_nodule, shape = (np.concatenate([part[i] for part in parts]) for i in range(4))
+    if args.shape:
+        if not scales:
+            raise SystemExit(f"{args.candidates[0]}: no shape_* columns (written by an older vigie-cli eval nodules)")
+        kept = raw >= args.search_floor
+        raw, diameters, on_nodule, shape = raw[kept], diameters[kept], on_nodule[kept], shape[kept]
+        slope, log_diameter_slope, shape_weights, intercept = fit_shape_platt(raw, diameters, shape, on_nodule,
+                                                                              ridge=args.ridge)
+        # Rounded before use, so the threshold is set with what the runtime applies.
+        slope, log_diameter_slope, intercept = (round(v, 4) for v in (slope, log_diameter_slope, intercept))
+        shape_weights = [float(f"{v:.6g}") for v in shape_weights]
+        calibrated = apply_shape_platt(raw, diameters, shape, slope, log_diameter_slope, shape_weights, intercept)
+    else:
+        slope, log_diameter_slope, intercept = (round(v, 4) for v in fit_sized_platt(raw, diameters, on_nodule))
+        calibrated = apply_sized_platt(raw, diameters, slope, log_diameter_slope, intercept)
     threshold = operating_threshold(calibrated, on_nodule, args.scans, args.false_positives_per_scan)
     # Round down, so the scan that set it stays at or under its target.
     threshold = float(np.floor(threshold * 1000) / 1000)
 
-    manifest.setdefault("calibration", {})["candidate"] = {
-        "method": "platt",
+    entry = {
+        "method": "platt-shape" if args.shape else "platt",
         "slope": slope,
         "log_diameter_slope": log_diameter_slope,
         "intercept": intercept,
         "fitted_on": f"{len(raw)} candidates ({int(on_nodule.sum())} on nodules) of {args.scans} {args.fitted_on}",
     }
+    if args.shape:
+        entry.update({"shape_scales_mm": scales, "shape_weights": shape_weights, "search_floor": args.search_floor})
+    manifest.setdefault("calibration", {})["candidate"] = entry
     manifest.setdefault("thresholds", {})["candidate"] = threshold
     write_manifest(args.manifest, manifest)
     saturated = int((raw >= 0.99999).sum())
-    print(f"{args.manifest}: Platt slope {slope:.4f}, log-diameter slope {log_diameter_slope:.4f}, "
+    print(f"{args.manifest}: {entry['method']} slope {slope:.4f}, log-diameter slope {log_diameter_slope:.4f}, "
           f"intercept {intercept:.4f} on {len(raw)} candidates ({int(on_nodule.sum())} on nodules, "
           f"{saturated} saturated); operating threshold {threshold:.3f} "
           f"(at most {args.false_positives_per_scan} false positives per calibration scan)")

@@ -248,7 +248,13 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
   std::ifstream candidates(dir / "eval" / "candidates.csv");
   std::string header, row;
   std::getline(candidates, header);
-  EXPECT_EQ(header, "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm");
+  // Then the image's shape around each candidate, at the default scales.
+  EXPECT_EQ(header.rfind("case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm,"
+                         "shape_1mm_l1,shape_1mm_l2,shape_1mm_l3,shape_1mm_dot,shape_1mm_line,",
+                         0),
+            0u)
+      << header;
+  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 5 + 20);
   ASSERT_TRUE(std::getline(candidates, row));
   EXPECT_EQ(row.rfind("case_00", 0), 0u) << row;
 }
@@ -304,6 +310,52 @@ TEST(Cli, ASizeAwareCalibrationScoresEachCandidateWithItsOwnDiameter) {
     EXPECT_NEAR(f["score"].get<double>(),
                 apply(f["uncalibrated_score"].get<double>(), f["diameter_mm"].get<double>()), 1e-6);
   }
+}
+
+TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
+  vigie::test::TestFolder dir("cli-shape-calibration");
+  ASSERT_EQ(runCli("synth ct --out " + (dir / "cases").string() +
+                   " --count 1 --size 96x96x40 --spacing 3.75x3.75x7.5 --seed 3")
+                .exitCode,
+            0);
+  const double slope = 0.5, logDiameterSlope = 0.3, intercept = -1.0, floor = 0.05;
+  const std::vector<double> weights{0.1, 0.2, 0.3, 0.5, -0.5, 0, 0, 0, 1.0, -1.0};
+  std::filesystem::copy(VIGIE_TEST_MODELS "/blob3d-bundle", dir / "shaped");
+  nlohmann::json manifest = nlohmann::json::parse(std::ifstream(dir / "shaped" / "manifest.json"));
+  manifest["calibration"]["candidate"] = {
+      {"method", "platt-shape"},       {"slope", slope},
+      {"intercept", intercept},        {"log_diameter_slope", logDiameterSlope},
+      {"shape_scales_mm", {2.0, 5.0}}, {"shape_weights", weights},
+      {"search_floor", floor}};
+  manifest["thresholds"]["candidate"] = 0.2;
+  std::ofstream(dir / "shaped" / "manifest.json") << manifest.dump(2);
+
+  const CliRun eval =
+      runCli("eval nodules --data " + (dir / "cases").string() + " --model " +
+             (dir / "shaped").string() + " --out " + (dir / "eval").string() + " --cpu");
+  ASSERT_EQ(eval.exitCode, 0) << eval.output;
+  // Each candidate's score is the calibration of its raw score, size and the
+  // shape values listed beside it: what calibrate_ct.py --shape fits.
+  std::ifstream candidates(dir / "eval" / "candidates.csv");
+  std::string header, row;
+  std::getline(candidates, header);
+  EXPECT_NE(header.find(",shape_2mm_l1,"), std::string::npos) << header;
+  EXPECT_NE(header.find(",shape_5mm_line"), std::string::npos) << header;
+  int rows = 0;
+  while (std::getline(candidates, row)) {
+    std::vector<double> v;
+    std::stringstream fields(row.substr(row.find(',') + 1));
+    for (std::string field; std::getline(fields, field, ',');) v.push_back(std::stod(field));
+    ASSERT_EQ(v.size(), 5u + weights.size()) << row;
+    const double raw = std::clamp(v[1], 1e-7, 1 - 1e-7);
+    EXPECT_GE(v[1], floor) << row;  // searched down to the floor, no further
+    double z = slope * std::log(raw / (1 - raw)) +
+               logDiameterSlope * std::log(std::max(v[2], 1.0)) + intercept;
+    for (std::size_t n = 0; n < weights.size(); ++n) z += weights[n] * v[5 + n];
+    EXPECT_NEAR(v[0], 1.0 / (1.0 + std::exp(-z)), 1e-5) << row;
+    ++rows;
+  }
+  EXPECT_GT(rows, 0);
 }
 
 TEST(Cli, BundleCreatePackagesAModelThatBundleInfoVerifies) {

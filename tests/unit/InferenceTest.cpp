@@ -2,12 +2,17 @@
 // fixed-weight TorchScript models written by tests/data/make_test_models.py.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
+#include "../../inference/src/WindowWorkers.h"
 #include "TestFolder.h"
 #include "ZipWriter.h"
+#include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/FindingExtractor.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -221,6 +226,116 @@ TEST(InferenceSession, GivesTheSameHeatmapWhateverTheBatchSize) {
         std::max(maxDifference, double(std::abs(h1.value().data()[n] - h4.value().data()[n])));
   }
   EXPECT_LT(maxDifference, 1e-5);
+}
+
+TEST(InferenceSession, GivesTheSameHeatmapWithWindowsInParallel) {
+  const core::CtVolume volume =
+      lungWithSpheres({{{0, 0, 140}, 6.0}, {{15, -10, 150}, 4.0}}, {48, 40, 44});
+  inference::SessionOptions serialOptions = withBatch(1), parallelOptions = withBatch(1);
+  serialOptions.cpuThreads = parallelOptions.cpuThreads = 2;
+  parallelOptions.parallelWindows = 2;
+  auto serial = blobSession(serialOptions);
+  auto parallel = blobSession(parallelOptions);
+  ASSERT_TRUE(serial.ok() && parallel.ok());
+  auto expected = serial.value()->predictHeatmap(volume);
+  // Progress comes from the calling thread, in order, up to every window.
+  const auto caller = std::this_thread::get_id();
+  bool fromCaller = true, inOrder = true;
+  std::size_t lastDone = 0, total = 0;
+  auto heatmap = parallel.value()->predictHeatmap(volume, [&](std::size_t done, std::size_t all) {
+    fromCaller = fromCaller && std::this_thread::get_id() == caller;
+    inOrder = inOrder && done > lastDone;
+    lastDone = done;
+    total = all;
+  });
+  ASSERT_TRUE(expected.ok() && heatmap.ok()) << heatmap.error().message;
+  EXPECT_TRUE(fromCaller);
+  EXPECT_TRUE(inOrder);
+  EXPECT_EQ(lastDone, total);
+  double maxDifference = 0;
+  for (std::size_t n = 0; n < volume.voxelCount(); ++n) {
+    maxDifference = std::max(
+        maxDifference, double(std::abs(expected.value().data()[n] - heatmap.value().data()[n])));
+  }
+  // Only the order in which windows are blended differs.
+  EXPECT_LT(maxDifference, 1e-5);
+  EXPECT_EQ(inference::extractFindings(heatmap.value(), {}).size(), 2u);
+}
+
+TEST(InferenceSession, WindowsInParallelStopWhenCancelled) {
+  const core::CtVolume volume = lungWithSpheres({}, {48, 48, 48});
+  inference::SessionOptions options = withBatch(1);
+  options.cpuThreads = 2;
+  options.parallelWindows = 2;
+  auto session = blobSession(options);
+  ASSERT_TRUE(session.ok());
+  // Cancelled before the run: no window runs, whichever thread looks first.
+  std::atomic<bool> cancel{true};
+  std::size_t calls = 0;
+  auto heatmap = session.value()->predictHeatmap(
+      volume, [&](std::size_t, std::size_t) { ++calls; }, &cancel);
+  ASSERT_FALSE(heatmap.ok());
+  EXPECT_EQ(heatmap.error().code, core::ErrorCode::Cancelled);
+  EXPECT_EQ(calls, 0u);
+}
+
+TEST(WindowWorkers, StopTakingJobsOnceCancelledAndSaySo) {
+  std::atomic<bool> cancel{false};
+  std::atomic<int> started{0};
+  auto job = [&](std::size_t index) -> core::Status {
+    ++started;
+    if (index == 1) cancel = true;  // the reader pressed Cancel meanwhile
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return {};
+  };
+  std::size_t lastDone = 0;
+  auto ran = inference::internal::runWindowJobs(
+      200, {2, 1}, job, [&](std::size_t done) { lastDone = done; }, &cancel, "model m");
+  ASSERT_FALSE(ran.ok());
+  EXPECT_EQ(ran.error().code, core::ErrorCode::Cancelled);
+  EXPECT_LT(started.load(), 200);
+  EXPECT_LT(lastDone, 200u);
+}
+
+TEST(WindowWorkers, ShareTheCoresAndNeverOutnumberThemOrTheBatches) {
+  using inference::internal::planWindowThreads;
+  EXPECT_EQ(planWindowThreads(2, 1, 27).workers, 1);
+  EXPECT_EQ(planWindowThreads(2, 1, 27).threadsEach, 2);
+  EXPECT_EQ(planWindowThreads(16, 4, 27).workers, 4);
+  EXPECT_EQ(planWindowThreads(16, 4, 27).threadsEach, 4);
+  EXPECT_EQ(planWindowThreads(2, 8, 27).workers, 2);  // no more than the cores
+  EXPECT_EQ(planWindowThreads(2, 8, 27).threadsEach, 1);
+  EXPECT_EQ(planWindowThreads(8, 4, 1).workers, 1);  // nor than the batches
+  EXPECT_EQ(planWindowThreads(8, 4, 1).threadsEach, 8);
+  EXPECT_EQ(planWindowThreads(0, 0, 0).workers, 1);
+}
+
+TEST(WindowWorkers, StopAtTheFirstErrorAndReportIt) {
+  std::atomic<int> started{0};
+  auto job = [&](std::size_t index) -> core::Status {
+    ++started;
+    if (index == 3) return core::makeError(core::ErrorCode::InvalidArgument, "window 3 failed");
+    if (index == 5) throw std::runtime_error("not reached in order");
+    return {};
+  };
+  auto serial = inference::internal::runWindowJobs(20, {1, 1}, job, {}, nullptr, "model m");
+  ASSERT_FALSE(serial.ok());
+  EXPECT_EQ(serial.error().message, "window 3 failed");
+  EXPECT_EQ(started.load(), 4);
+
+  started = 0;
+  auto thrown = [&](std::size_t index) -> core::Status {
+    ++started;
+    if (index == 2) throw std::runtime_error("bad tensor\nbacktrace");
+    // The others take a while, so that the failure stops the run long before
+    // they could all have been taken.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return {};
+  };
+  auto parallel = inference::internal::runWindowJobs(200, {2, 1}, thrown, {}, nullptr, "model m");
+  ASSERT_FALSE(parallel.ok());
+  EXPECT_EQ(parallel.error().message, "model m: bad tensor");
+  EXPECT_LT(started.load(), 200);
 }
 
 TEST(InferenceSession, PadsAVolumeSmallerThanAPatch) {
@@ -660,6 +775,84 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighTheCandidatesSizeAndOnlyThere) 
   EXPECT_EQ(fundus.error().message,
             "f: field 'calibration.referable.log_diameter_slope' applies to CT candidates only, "
             "which have a size");
+}
+
+TEST(ModelManifest, ACandidateCalibrationMayWeighTheImagesShapeAroundIt) {
+  auto insert = [&](const std::string& what) {
+    std::string text = readText(kModels / "blob3d-bundle" / "manifest.json");
+    const auto at = text.find('{');
+    return text.substr(0, at + 1) + what + text.substr(at + 1);
+  };
+  auto ct = ModelManifest::parse(
+      insert(R"("calibration": {"candidate": {"method": "platt-shape", "slope": 0.5,
+          "intercept": -2.0, "shape_scales_mm": [1.5, 3.0], "search_floor": 0.1,
+          "shape_weights": [0, 0, 0, 2.0, -1.0, 0, 0, 0, 0.5, 0]}},)"),
+      "ct");
+  ASSERT_TRUE(ct.ok()) << ct.error().message;
+  const inference::ScoreCalibration& c = *ct.value().candidateCalibration;
+  ASSERT_TRUE(c.usesShape());
+  EXPECT_DOUBLE_EQ(c.searchFloor, 0.1);
+  // Each shape value adds its weight times itself to the logit.
+  const std::vector<double> shape{9, 9, 9, 1.0, 0.5, 9, 9, 9, 2.0, 9};
+  const double p = 0.9;
+  const double z = 0.5 * std::log(p / (1 - p)) - 2.0 + 2.0 * 1.0 - 1.0 * 0.5 + 0.5 * 2.0;
+  EXPECT_NEAR(c.apply(p, 5.0, shape), 1.0 / (1.0 + std::exp(-z)), 1e-12);
+  auto again = ModelManifest::parse(ct.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().candidateCalibration->shapeWeights, c.shapeWeights);
+  EXPECT_EQ(again.value().candidateCalibration->shapeScalesMm, c.shapeScalesMm);
+  EXPECT_NE(inference::modelCardText(ct.value()).find("10 weights on the image's shape"),
+            std::string::npos);
+
+  auto wrongCount = ModelManifest::parse(
+      insert(R"("calibration": {"candidate": {"method": "platt-shape", "slope": 0.5,
+          "intercept": 0, "shape_scales_mm": [1.5], "search_floor": 0.1,
+          "shape_weights": [1, 2, 3]}},)"),
+      "m");
+  ASSERT_FALSE(wrongCount.ok());
+  EXPECT_EQ(wrongCount.error().message,
+            "m: field 'calibration.candidate.shape_weights' has 3 weights; 1 scales need 5");
+  auto noFloor = ModelManifest::parse(
+      insert(R"("calibration": {"candidate": {"method": "platt-shape", "slope": 0.5,
+          "intercept": 0, "shape_scales_mm": [1.5], "shape_weights": [1, 2, 3, 4, 5]}},)"),
+      "m");
+  ASSERT_FALSE(noFloor.ok());
+  EXPECT_EQ(noFloor.error().message, "m: field 'calibration.candidate.search_floor' is missing");
+}
+
+TEST(CandidateShape, TellsABlobFromATubeAndFromFlatLung) {
+  core::VolumeGeometry g;
+  g.size = {40, 40, 40};
+  g.spacing = {1.25, 1.25, 1.25};
+  core::CtVolume volume(g, -850);
+  const core::Vec3 blob{12.5, 12.5, 12.5}, tube{37.5, 37.5, 25.0};
+  for (std::size_t k = 0; k < 40; ++k)
+    for (std::size_t j = 0; j < 40; ++j)
+      for (std::size_t i = 0; i < 40; ++i) {
+        const core::Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
+        const double toTube = std::hypot(p.x - tube.x, p.y - tube.y);  // along z
+        if (core::distance(p, blob) <= 3.0 || toTube <= 1.5) volume.at(i, j, k) = 40;
+      }
+  const std::vector<double> scales{2.0};
+  const auto atBlob = inference::candidateShape(volume, blob, scales);
+  const auto atTube = inference::candidateShape(volume, tube, scales);
+  const auto inLung = inference::candidateShape(volume, {25.0, 37.5, 5.0}, scales);
+  ASSERT_EQ(atBlob.size(), std::size_t(inference::kShapeValuesPerScale));
+  // A blob curves down alike in every direction: three equal negative eigenvalues.
+  EXPECT_LT(atBlob[2], 0.0);
+  EXPECT_NEAR(atBlob[0], atBlob[2], 0.05 * std::abs(atBlob[0]));
+  EXPECT_GT(atBlob[3], 1.0);               // dot
+  EXPECT_LT(atBlob[4], 0.05 * atBlob[3]);  // barely a line
+  // A tube: two negative, one near zero (along it); a line, no dot.
+  EXPECT_LT(atTube[0], 0.0);
+  EXPECT_LT(atTube[1], 0.0);
+  EXPECT_LT(std::abs(atTube[2]), 0.05 * std::abs(atTube[0]));
+  EXPECT_GT(atTube[4], 10 * atTube[3]);
+  for (double v : inLung) EXPECT_NEAR(v, 0.0, 1e-9);
+  // Outside the volume, its border repeats: still finite, still the right count.
+  const auto outside = inference::candidateShape(volume, {-100, -100, -100}, {1.0, 4.0});
+  ASSERT_EQ(outside.size(), std::size_t(2 * inference::kShapeValuesPerScale));
+  for (double v : outside) EXPECT_TRUE(std::isfinite(v));
 }
 
 TEST(FundusPrediction, CalibrationMovesTheReferableProbabilityAndKeepsGradesSummingToOne) {

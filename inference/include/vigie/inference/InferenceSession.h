@@ -20,6 +20,10 @@ struct SessionOptions {
   int cpuThreads = 0;             ///< LibTorch intra-op threads; 0 keeps the default
   std::optional<double> overlap;  ///< overrides the manifest's sliding-window overlap
   std::optional<int> batchSize;   ///< overrides the manifest's windows per batch
+  /// Batches of windows run at once on the CPU, each network call on
+  /// cpuThreads / parallelWindows intra-op threads (`bench infer --layouts`
+  /// measures the choice). 1 runs them one after another, every thread on each.
+  int parallelWindows = 1;
   /// Memory a MONAI detector's windows may take on the CPU; without it, half
   /// of what the system has available when the run starts. A run measures
   /// its network's bytes per voxel on a small window first, then shrinks the

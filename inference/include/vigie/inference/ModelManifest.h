@@ -34,13 +34,22 @@ struct ScoreCalibration {
   double intercept = 0.0;
   double logDiameterSlope = 0.0;  ///< 0: the calibration ignores the candidate's size
   std::string fittedOn;           ///< what it was fitted on, for the model card
+  /// A CT candidate calibration may weigh how the image is shaped around the
+  /// candidate as well (method "platt-shape"): candidateShape at these
+  /// scales, one weight per value, added to the logit. Empty: it does not.
+  std::vector<double> shapeScalesMm;
+  std::vector<double> shapeWeights;
+  /// With shape weights the calibration cannot be inverted: candidates are
+  /// searched down to this heatmap score, then each is calibrated.
+  double searchFloor = 0.05;
 
   bool usesDiameter() const { return logDiameterSlope != 0.0; }
+  bool usesShape() const { return !shapeWeights.empty(); }
   /// For calibrations that do not use the diameter (the referable probability).
   double apply(double probability) const { return apply(probability, 1.0); }
-  double apply(double probability, double diameterMm) const;
+  double apply(double probability, double diameterMm, const std::vector<double>& shape = {}) const;
   /// The uncalibrated score whose calibrated value, for a candidate of
-  /// `diameterMm`, is `calibrated` (apply's inverse).
+  /// `diameterMm`, is `calibrated` (apply's inverse, without the shape term).
   double invert(double calibrated, double diameterMm = 1.0) const;
 };
 
