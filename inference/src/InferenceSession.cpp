@@ -59,11 +59,14 @@ double normalizeIntensities(const ModelManifest& m, torch::Tensor& hu) {
 }
 
 core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torch::Device& device,
-                                             bool& optimized) {
+                                             bool halfPrecision, bool& optimized) {
   torch::jit::Module module;
   try {
     module = torch::jit::load(file, device);
     module.eval();
+    // Before freezing, which turns the weights into constants that to() no
+    // longer reaches: half inputs need half weights.
+    if (halfPrecision) module.to(torch::kHalf);
   } catch (const std::exception& e) {
     return torchError(file + ": not a loadable TorchScript model", e);
   }
@@ -107,13 +110,17 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
   impl->memoryBudgetBytes = options.memoryBudgetBytes;
   impl->parallelWindows = std::max(1, options.parallelWindows);
   const torch::Device target = internal::torchDevice(impl->device);
-  auto network = internal::loadNetwork(bundle.weightsPath().string(), target, impl->optimized);
+  // The main network runs in half precision on a GPU when the bundle allows
+  // it (predictHeatmap and predictFundus then feed it half inputs).
+  const bool halfPrecision = impl->device.isCuda() && impl->manifest.fp16OnCuda;
+  auto network =
+      internal::loadNetwork(bundle.weightsPath().string(), target, halfPrecision, impl->optimized);
   if (!network.ok()) return network.error();
   impl->module = std::move(network.value());
   if (impl->manifest.candidateClassifier) {
     bool classifierOptimized = false;
     auto classifier =
-        internal::loadNetwork(bundle.classifierPath().string(), target, classifierOptimized);
+        internal::loadNetwork(bundle.classifierPath().string(), target, false, classifierOptimized);
     if (!classifier.ok()) return classifier.error();
     impl->classifier = std::move(classifier.value());
   }

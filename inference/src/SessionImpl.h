@@ -48,10 +48,11 @@ inline torch::Device torchDevice(const ComputeDevice& device) {
 /// values; returns the value air (the window's low end) becomes, for padding.
 double normalizeIntensities(const ModelManifest& m, torch::Tensor& hu);
 
-/// Loads a TorchScript file onto `device` and optimises it for inference
-/// when it can be frozen; `optimised` says whether it could.
+/// Loads a TorchScript file onto `device`, in half precision when
+/// `halfPrecision` (its inputs must then be half too), and optimises it for
+/// inference when it can be frozen; `optimised` says whether it could.
 core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torch::Device& device,
-                                             bool& optimized);
+                                             bool halfPrecision, bool& optimized);
 
 }  // namespace internal
 }  // namespace vigie::inference

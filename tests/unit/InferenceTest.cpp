@@ -13,6 +13,7 @@
 #include "TestFolder.h"
 #include "ZipWriter.h"
 #include "vigie/inference/CandidateShape.h"
+#include "vigie/inference/ComputeDevice.h"
 #include "vigie/inference/FindingExtractor.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -364,6 +365,44 @@ TEST(InferenceSession, StopsWhenCancelled) {
   ASSERT_FALSE(heatmap.ok());
   EXPECT_EQ(heatmap.error().code, core::ErrorCode::Cancelled);
   EXPECT_EQ(calls, 1u);
+}
+
+// Built against a CUDA LibTorch on a machine with a GPU (the inference-only
+// preset with Torch_DIR set), a session runs there, in half precision where
+// the manifest allows; the CPU build, and a machine without a GPU, skip this.
+TEST(InferenceSession, RunsOnTheGpuWhenThereIsOneAndAgreesWithTheCpu) {
+  const inference::RuntimeInfo runtime = inference::queryRuntime();
+  if (!runtime.cudaAvailable)
+    GTEST_SKIP() << "no CUDA device for LibTorch " << runtime.torchVersion;
+  const core::CtVolume volume = lungWithSpheres({{{0, 0, 140}, 6.0}}, {48, 40, 44});
+  auto cpu = blobSession();
+  auto bundle = ModelBundle::open(kModels / "blob3d-bundle");
+  ASSERT_TRUE(cpu.ok() && bundle.ok());
+  auto gpu = inference::InferenceSession::create(bundle.value());
+  ASSERT_TRUE(gpu.ok()) << gpu.error().message;
+  EXPECT_TRUE(gpu.value()->device().isCuda());
+  auto expected = cpu.value()->predictHeatmap(volume);
+  auto full = gpu.value()->predictHeatmap(volume);
+  ASSERT_TRUE(expected.ok() && full.ok()) << full.error().message;
+
+  test::TestFolder dir("bundle-fp16");
+  auto manifest = ModelManifest::load(kModels / "blob3d-bundle" / "manifest.json");
+  ASSERT_TRUE(manifest.ok());
+  manifest.value().fp16OnCuda = true;
+  auto halfBundle = ModelBundle::create(kModels / "blob3d.pt", manifest.value(), dir / "half");
+  ASSERT_TRUE(halfBundle.ok()) << halfBundle.error().message;
+  auto half = inference::InferenceSession::create(halfBundle.value());
+  ASSERT_TRUE(half.ok()) << half.error().message;
+  auto halved = half.value()->predictHeatmap(volume);
+  ASSERT_TRUE(halved.ok()) << halved.error().message;
+  double fullDifference = 0, halfDifference = 0;
+  for (std::size_t n = 0; n < volume.voxelCount(); ++n) {
+    const double reference = expected.value().data()[n];
+    fullDifference = std::max(fullDifference, std::abs(full.value().data()[n] - reference));
+    halfDifference = std::max(halfDifference, std::abs(halved.value().data()[n] - reference));
+  }
+  EXPECT_LT(fullDifference, 1e-4);
+  EXPECT_LT(halfDifference, 2e-2);  // half precision: close, not equal
 }
 
 TEST(InferenceSession, RefusesAModelWithTheWrongOutputShape) {
