@@ -22,6 +22,8 @@ CtReadingController::CtReadingController(ReviewSession* session, ProblemReporter
   measurements_ = new MeasurementsPanel(parent);
   connect(measurements_, &MeasurementsPanel::measurementSelected, this,
           &CtReadingController::goToMeasurement);
+  connect(measurements_, &MeasurementsPanel::withdrawRequested, this,
+          &CtReadingController::withdrawMeasurement);
 }
 
 void CtReadingController::buildViews() {
@@ -221,6 +223,21 @@ bool CtReadingController::recordMeasurement(const DrawnMeasurement& drawn, int s
                     ? tr("Length %1 mm saved").arg(DisplayNames::number(m.value, 1))
                     : tr("ROI mean %1 HU saved").arg(DisplayNames::number(m.value, 1)),
                 5000);
+  return true;
+}
+
+bool CtReadingController::withdrawMeasurement(const core::Measurement& standing) {
+  core::Measurement withdrawal = standing;  // the entry repeats what it withdraws
+  withdrawal.id = 0;
+  withdrawal.withdraws = standing.id;
+  auto saved = session_->recordMeasurement(withdrawal);
+  if (!saved.ok()) {
+    problems_->report(saved.error(), tr("The measurement was NOT withdrawn (see Problems)"));
+    return false;
+  }
+  for (auto* v : viewports_) v->clearMeasurements();
+  showStoredMeasurements();
+  Q_EMIT status(tr("Measurement withdrawn"), 5000);
   return true;
 }
 

@@ -82,6 +82,10 @@ class CtReadingController : public QObject {
   /// listed) and keeps it on screen; false, with the reason in Problems,
   /// when it could not be saved.
   bool recordMeasurement(const DrawnMeasurement& drawn, int slice);
+  /// Withdraws a standing measurement of the open study (an appended entry:
+  /// the store keeps the history and audits it) and shows what stands; false,
+  /// with the reason in Problems, when the store refused.
+  bool withdrawMeasurement(const core::Measurement& standing);
 
  Q_SIGNALS:
   /// A line for the status bar, for `timeoutMs` (0: until replaced).

@@ -468,11 +468,26 @@ void MainWindow::describeViewGestures() {
   actions_->describe(tr("3D view: left drag; right drag or wheel; middle drag"),
                      tr("Rotate; zoom; pan"));
   actions_->describe(tr("Double-click a series"), tr("Study panel: show that series"));
+  actions_->describe(tr("Measurements panel: Delete"),
+                     tr("Withdraw the selected measurement (the store keeps the history)"));
   actions_->describe(tr("G / E"), tr("Fundus tab: green channel / contrast enhancement (CLAHE)"));
   actions_->describe(tr("L"), tr("Fundus tab: show or hide the DR model's lesion heatmap"));
   actions_->describe(tr("V"), tr("Fundus tab: a grid of every photograph, or one photograph"));
   actions_->describe(tr("M"), tr("Fundus tab: mark lesions (click to mark, right-click a mark to "
                                  "remove it)"));
+  // The Images tab (2D: radiographs, ultrasound, photographs) handles its own
+  // keys and mouse, differently from the CT views: a left drag measures there.
+  actions_->describe(tr("Images tab: left drag; right drag; middle or Ctrl+left drag; wheel"),
+                     tr("Measure a length (saved); window and level; pan; zoom"));
+  actions_->describe(tr("Images tab: Space; Left / Right; Home / End"),
+                     tr("Play or pause a cine; previous / next frame; first / last frame"));
+  actions_->describe(tr("Images tab: Up / Down, Page Up / Page Down"),
+                     tr("Previous / next image of the series"));
+  actions_->describe(tr("Images tab: R; double-click"),
+                     tr("The file's own window again; fit the image to the view"));
+  actions_->describe(tr("Images tab: Delete or Backspace"),
+                     tr("Withdraw the latest length on the frame shown (the store keeps the "
+                        "history)"));
 }
 
 void MainWindow::buildAiMenu() {

@@ -1,7 +1,9 @@
 #include "MeasurementsPanel.h"
 
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 #include "DisplayNames.h"
@@ -70,15 +72,45 @@ MeasurementsPanel::MeasurementsPanel(QWidget* parent) : QWidget(parent) {
   hint->setWordWrap(true);
   layout->addWidget(hint);
   list_ = new QListWidget(this);
+  list_->installEventFilter(this);
   layout->addWidget(list_);
+  withdraw_ = new QPushButton(tr("Withdraw"), this);
+  withdraw_->setObjectName("withdrawMeasurement");
+  withdraw_->setToolTip(
+      tr("Withdraw the selected measurement (Delete): it leaves the views, the "
+         "list and the exports; the review store keeps it in its history"));
+  withdraw_->setEnabled(false);
+  layout->addWidget(withdraw_);
+  connect(withdraw_, &QPushButton::clicked, this, &MeasurementsPanel::withdrawSelected);
   connect(list_, &QListWidget::currentRowChanged, this, [this](int row) {
-    if (row >= 0 && row < count()) Q_EMIT measurementSelected(at(row));
+    const bool valid = row >= 0 && row < count();
+    withdraw_->setEnabled(valid);
+    if (valid) Q_EMIT measurementSelected(at(row));
   });
+}
+
+void MeasurementsPanel::select(int row) { list_->setCurrentRow(row); }
+
+void MeasurementsPanel::withdrawSelected() {
+  const int row = list_->currentRow();
+  if (row >= 0 && row < count()) Q_EMIT withdrawRequested(at(row));
+}
+
+bool MeasurementsPanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == list_ && event->type() == QEvent::KeyPress) {
+    const int key = static_cast<QKeyEvent*>(event)->key();
+    if (key == Qt::Key_Delete || key == Qt::Key_Backspace) {
+      withdrawSelected();
+      return true;
+    }
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 void MeasurementsPanel::clear() {
   measurements_.clear();
   list_->clear();
+  withdraw_->setEnabled(false);
 }
 
 void MeasurementsPanel::add(const core::Measurement& measurement) {

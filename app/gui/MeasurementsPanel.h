@@ -8,6 +8,7 @@
 #include "vigie/core/ReviewStore.h"
 
 class QListWidget;
+class QPushButton;
 
 namespace vigie::app {
 
@@ -27,6 +28,8 @@ core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& v
 std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored);
 
 /// The study's measurements, newest last; clicking one shows it in its view.
+/// The selected one can be withdrawn (Withdraw, or Delete in the list): the
+/// panel only asks, since the store keeps the history and says what stands.
 class MeasurementsPanel : public QWidget {
   Q_OBJECT
  public:
@@ -37,12 +40,20 @@ class MeasurementsPanel : public QWidget {
   const core::Measurement& at(int row) const {
     return measurements_.at(static_cast<std::size_t>(row));
   }
+  /// Selects a row, as a click does (-1: none).
+  void select(int row);
+  /// Asks for the selected measurement's withdrawal, as the button does.
+  void withdrawSelected();
 
  Q_SIGNALS:
   void measurementSelected(const vigie::core::Measurement& measurement);
+  void withdrawRequested(const vigie::core::Measurement& measurement);
 
  private:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
   QListWidget* list_ = nullptr;
+  QPushButton* withdraw_ = nullptr;
   std::vector<core::Measurement> measurements_;
 };
 

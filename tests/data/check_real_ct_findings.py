@@ -12,9 +12,9 @@ Exits 77 (skipped) when DATA_DIR is missing: the real data lives in
 """
 import json
 import math
-import os
-import subprocess
 import sys
+
+from real_data import run_on_real_data
 
 # Located by reading the scan (axial slice 32 of 99, z = -192 mm; LPS mm),
 # not from a model's output; docs/reference-models.md shows it.
@@ -27,12 +27,7 @@ def main():
     if len(args) < 5 or args[3] != "--":
         sys.exit(__doc__)
     data, findings_file, max_others, command = args[0], args[1], int(args[2]), args[4:]
-    if not os.path.isdir(data):
-        print(f"{data}: not here; skipped (the real data lives in ../shared/data)")
-        sys.exit(77)
-    run = subprocess.run(command)
-    if run.returncode != 0:
-        sys.exit(f"{' '.join(command)}: exit {run.returncode}")
+    run_on_real_data(data, command)
     with open(findings_file) as f:
         findings = json.load(f)["findings"]
     on_mass = [f for f in findings if math.dist(f["center_mm"], MASS_CENTER_MM) <= MASS_REACH_MM]

@@ -30,6 +30,7 @@
 #include "FundusAssessmentPanel.h"
 #include "FundusViewer.h"
 #include "MainWindow.h"
+#include "MeasurementsPanel.h"
 #include "PacsQueryDialog.h"
 #include "PlanarImageView.h"
 #include "SliceViewport.h"
@@ -800,13 +801,35 @@ void MainWindowTest::measuresLengthsAndRegionsAndKeepsThem() {
     shown.save(artefactDir() + "/vigie-axial-measurements.png");
     QVERIFY2(measurementFraction(shown) > 0.0005, "no measurement graphics in the axial view");
   }
-  // Saved before listed: reopened, both are back, listed and drawn.
-  MainWindow again;
-  again.openReviewStore(store, "dr.test");
-  QVERIFY(showDemoCt(again));
-  QCOMPARE(again.measurementsPanel()->count(), 2);
-  QCOMPARE(again.viewport(SlicePlane::Axial)->measurementCount(), std::size_t{2});
-  QVERIFY(std::abs(again.measurementsPanel()->at(0).value - length) < 1e-6);
+  {
+    // Saved before listed: reopened, both are back, listed and drawn.
+    MainWindow again;
+    again.openReviewStore(store, "dr.test");
+    QVERIFY(showDemoCt(again));
+    auto* panel = again.measurementsPanel();
+    QCOMPARE(panel->count(), 2);
+    QCOMPARE(again.viewport(SlicePlane::Axial)->measurementCount(), std::size_t{2});
+    QVERIFY(std::abs(panel->at(0).value - length) < 1e-6);
+
+    // The reader withdraws the length: selected in the list, then Delete.
+    auto* withdraw = panel->findChild<QPushButton*>("withdrawMeasurement");
+    QVERIFY(withdraw && !withdraw->isEnabled());  // nothing selected yet
+    panel->select(0);
+    QVERIFY(withdraw->isEnabled());
+    panel->grab().save(artefactDir() + "/vigie-measurements-panel.png");
+    QTest::keyClick(panel->findChild<QListWidget*>(), Qt::Key_Delete);
+    QCOMPARE(panel->count(), 1);
+    QCOMPARE(panel->at(0).kind, std::string("roi"));
+    QCOMPARE(again.viewport(SlicePlane::Axial)->measurementCount(), std::size_t{1});
+    QVERIFY(again.problems().isEmpty());
+  }
+  // Withdrawn for good: the next window shows only the ROI.
+  MainWindow third;
+  third.openReviewStore(store, "dr.test");
+  QVERIFY(showDemoCt(third));
+  QCOMPARE(third.measurementsPanel()->count(), 1);
+  QCOMPARE(third.measurementsPanel()->at(0).kind, std::string("roi"));
+  QCOMPARE(third.viewport(SlicePlane::Axial)->measurementCount(), std::size_t{1});
 }
 
 void MainWindowTest::linksTheViewsThroughAPickedPoint() {
@@ -1046,6 +1069,9 @@ void MainWindowTest::keyboardHelpListsEveryShortcutOfTheMenus() {
   QVERIFY(menuKeys.size() >= 25);
   QVERIFY(helpKeys.contains("Ctrl+M"));
   QVERIFY(helpKeys.contains("Ctrl+click"));  // a gesture the views handle themselves
+  // The Images tab's own keys, where a left drag measures instead of windowing.
+  QVERIFY(helpKeys.contains("Images tab: Delete or Backspace"));
+  QVERIFY(helpKeys.contains("Images tab: Space; Left / Right; Home / End"));
 }
 
 // Without a review store a reader's grade cannot be kept: the reader is told

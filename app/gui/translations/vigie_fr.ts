@@ -244,6 +244,14 @@ chargement de %n coupes ...</numerusform>
         <source>ROI mean %1 HU saved</source>
         <translation>ROI : moyenne %1 UH enregistrée</translation>
     </message>
+    <message>
+        <source>The measurement was NOT withdrawn (see Problems)</source>
+        <translation>La mesure n&apos;a PAS été retirée (voir Problèmes)</translation>
+    </message>
+    <message>
+        <source>Measurement withdrawn</source>
+        <translation>Mesure retirée</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::CtReviewController</name>
@@ -1719,6 +1727,54 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <source>Reading blind: the other readers&apos; calls stay hidden (AI &gt; Educational mode)</source>
         <translation>Lecture en aveugle : les décisions des autres lecteurs restent masquées (IA &gt; Mode pédagogique)</translation>
     </message>
+    <message>
+        <source>Images tab: left drag; right drag; middle or Ctrl+left drag; wheel</source>
+        <translation>Onglet Images : glisser (bouton gauche) ; glisser (bouton droit) ; glisser (bouton du milieu, ou Ctrl+gauche) ; molette</translation>
+    </message>
+    <message>
+        <source>Measure a length (saved); window and level; pan; zoom</source>
+        <translation>Mesurer une longueur (enregistrée) ; fenêtre et niveau ; déplacer ; zoomer</translation>
+    </message>
+    <message>
+        <source>Images tab: Space; Left / Right; Home / End</source>
+        <translation>Onglet Images : Espace ; Gauche / Droite ; Début / Fin</translation>
+    </message>
+    <message>
+        <source>Play or pause a cine; previous / next frame; first / last frame</source>
+        <translation>Lire ou mettre en pause un ciné ; image précédente / suivante ; première / dernière image</translation>
+    </message>
+    <message>
+        <source>Images tab: Up / Down, Page Up / Page Down</source>
+        <translation>Onglet Images : Haut / Bas, Page préc. / Page suiv.</translation>
+    </message>
+    <message>
+        <source>Previous / next image of the series</source>
+        <translation>Image précédente / suivante de la série</translation>
+    </message>
+    <message>
+        <source>Images tab: R; double-click</source>
+        <translation>Onglet Images : R ; double-clic</translation>
+    </message>
+    <message>
+        <source>The file&apos;s own window again; fit the image to the view</source>
+        <translation>Revenir à la fenêtre du fichier ; ajuster l&apos;image à la vue</translation>
+    </message>
+    <message>
+        <source>Images tab: Delete or Backspace</source>
+        <translation>Onglet Images : Suppr ou Retour arrière</translation>
+    </message>
+    <message>
+        <source>Withdraw the latest length on the frame shown (the store keeps the history)</source>
+        <translation>Retirer la dernière longueur de l&apos;image affichée (la base de relecture garde l&apos;historique)</translation>
+    </message>
+    <message>
+        <source>Measurements panel: Delete</source>
+        <translation>Panneau Mesures : Suppr</translation>
+    </message>
+    <message>
+        <source>Withdraw the selected measurement (the store keeps the history)</source>
+        <translation>Retirer la mesure sélectionnée (la base de relecture garde l&apos;historique)</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::MeasurementsPanel</name>
@@ -1734,6 +1790,14 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
     <message>
         <source>D: length, O: circular ROI (mean/SD HU), Esc: window/level</source>
         <translation>D : longueur, O : ROI circulaire (moyenne/écart-type UH), Esc : fenêtre/niveau</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Withdraw the selected measurement (Delete): it leaves the views, the list and the exports; the review store keeps it in its history</source>
+        <translation>Retirer la mesure sélectionnée (Suppr) : elle quitte les vues, la liste et les exports ; la base de relecture la garde dans son historique</translation>
     </message>
 </context>
 <context>

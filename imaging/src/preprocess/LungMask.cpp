@@ -13,6 +13,7 @@
 #include <set>
 
 #include "../itk/ItkVolume.h"
+#include "CentralAirway.h"
 #include "vigie/imaging/preprocess/Resampler.h"
 
 namespace vigie::imaging {
@@ -90,14 +91,12 @@ core::Result<LungMask> LungMask::segment(const core::CtVolume& ct, const LungMas
       return core::makeError(core::ErrorCode::InvalidArgument,
                              "no lung-sized air region inside the body (is this a chest CT?)");
 
-    auto mask = MaskImage::New();
-    mask->CopyInformation(&labels);
-    mask->SetRegions(labels.GetLargestPossibleRegion());
-    mask->Allocate();
+    core::Volume<std::uint8_t> lungAir(coarse.value().geometry(), std::uint8_t{0});
     const std::uint32_t* label = labels.GetBufferPointer();
-    std::uint8_t* out = mask->GetBufferPointer();
-    const std::size_t count = labels.GetLargestPossibleRegion().GetNumberOfPixels();
-    for (std::size_t n = 0; n < count; ++n) out[n] = lungs.count(label[n]) ? 1 : 0;
+    for (std::size_t n = 0; n < lungAir.voxelCount(); ++n)
+      lungAir.data()[n] = lungs.count(label[n]) ? 1 : 0;
+    if (options.leaveOutCentralAirway) internal::removeCentralAirway(lungAir, coarse.value());
+    auto mask = internal::wrapInItk(lungAir);
 
     // Closing takes in what the lung wraps around (vessels, wall-attached
     // nodules); filling takes in what it encloses; dilation adds the margin.

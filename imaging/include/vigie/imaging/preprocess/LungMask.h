@@ -15,10 +15,14 @@ struct LungMaskOptions {
   double minLungMl = 50.0;         ///< smaller air pockets (bowel gas) are not lungs
   double closingRadiusMm = 12.0;   ///< fills vessels and pleural nodules up to ~24 mm
   double marginMm = 4.0;           ///< grown outwards, so a wall-attached nodule's centre stays in
+  /// The trachea and the bronchi leaving the mediastinum are not lung: left
+  /// in, they join the lungs and the closing takes in the mediastinum.
+  bool leaveOutCentralAirway = true;
 };
 
 /// The lung fields of a chest CT: air-like voxels (below -400 HU) not
-/// connected to the air around the body, in components of lung size, closed
+/// connected to the air around the body, in components of lung size, less the
+/// trachea and central bronchi (traced from the top of the scan), closed
 /// and hole-filled so that vessels and nodules inside or on the wall of the
 /// lung belong to it, then grown by a margin. Computed with ITK on a coarse
 /// grid; used to keep nodule candidates to the lungs.
