@@ -4,46 +4,30 @@
 #include <cmath>
 #include <vector>
 
+#include <opencv2/imgproc.hpp>
+
 namespace vigie::imaging::internal {
 namespace {
 
-/// The 4-connected regions of one slice's pixels that are set.
+/// The 4-connected regions of one slice's set pixels (OpenCV, as the fundus
+/// lesion regions are found): per pixel its label (0: none, r + 1: region r),
+/// each region's area and its centroid along i.
 struct SliceRegions {
-  std::vector<int> label;  ///< per pixel: 0 for none, else 1 + the region's index
+  cv::Mat labels;  // CV_32S
   std::vector<std::size_t> area;
-  std::vector<double> meanI;  ///< the region's centroid along i
+  std::vector<double> meanI;
+  int at(std::size_t pixel) const { return labels.ptr<int>()[pixel]; }
 };
 
-SliceRegions labelSlice(const std::vector<std::uint8_t>& set, std::size_t ni, std::size_t nj) {
+SliceRegions labelSlice(std::vector<std::uint8_t>& set, std::size_t ni, std::size_t nj) {
   SliceRegions regions;
-  regions.label.assign(set.size(), 0);
-  std::vector<std::size_t> stack;
-  for (std::size_t start = 0; start < set.size(); ++start) {
-    if (!set[start] || regions.label[start]) continue;
-    const int id = static_cast<int>(regions.area.size()) + 1;
-    std::size_t area = 0;
-    double sumI = 0.0;
-    stack.assign(1, start);
-    regions.label[start] = id;
-    while (!stack.empty()) {
-      const std::size_t p = stack.back();
-      stack.pop_back();
-      ++area;
-      const std::size_t i = p % ni, j = p / ni;
-      sumI += static_cast<double>(i);
-      auto visit = [&](std::size_t q) {
-        if (set[q] && !regions.label[q]) {
-          regions.label[q] = id;
-          stack.push_back(q);
-        }
-      };
-      if (i > 0) visit(p - 1);
-      if (i + 1 < ni) visit(p + 1);
-      if (j > 0) visit(p - ni);
-      if (j + 1 < nj) visit(p + ni);
-    }
-    regions.area.push_back(area);
-    regions.meanI.push_back(sumI / static_cast<double>(area));
+  const cv::Mat mask(static_cast<int>(nj), static_cast<int>(ni), CV_8U, set.data());
+  cv::Mat stats, centroids;
+  const int count =
+      cv::connectedComponentsWithStats(mask, regions.labels, stats, centroids, 4, CV_32S);
+  for (int label = 1; label < count; ++label) {
+    regions.area.push_back(static_cast<std::size_t>(stats.at<int>(label, cv::CC_STAT_AREA)));
+    regions.meanI.push_back(centroids.at<double>(label, 0));
   }
   return regions;
 }
@@ -117,7 +101,8 @@ std::size_t removeCentralAirway(core::Volume<std::uint8_t>& lungAir, const core:
   std::vector<std::uint8_t> followed(plane, 0);  // the airway's section on the slice above
   for (std::size_t s = top; s < n.k; ++s) {
     const std::size_t k = headFirst[s];
-    const SliceRegions regions = labelSlice(lumenOf(k), n.i, n.j);
+    std::vector<std::uint8_t> lumen = lumenOf(k);
+    const SliceRegions regions = labelSlice(lumen, n.i, n.j);
     // A section larger than an airway's is a lung's: that branch ends there.
     std::vector<std::uint8_t> taken(regions.area.size(), 0);
     if (s == top) {
@@ -127,14 +112,14 @@ std::size_t removeCentralAirway(core::Volume<std::uint8_t>& lungAir, const core:
             std::abs(regions.meanI[r] - midlineI) * g.spacing.x <= options.maxMidlineOffsetMm;
     } else {
       for (std::size_t p = 0; p < plane; ++p) {
-        const int id = regions.label[p];
+        const int id = regions.at(p);
         if (id && followed[p] && regions.area[id - 1] <= maxPixels) taken[id - 1] = 1;
       }
     }
     bool anyFollowed = false;
     std::uint8_t* out = airway.data() + lungAir.offset(0, 0, k);
     for (std::size_t p = 0; p < plane; ++p) {
-      const int id = regions.label[p];
+      const int id = regions.at(p);
       followed[p] = id && taken[id - 1];
       out[p] = followed[p];
       anyFollowed = anyFollowed || followed[p];
