@@ -248,12 +248,17 @@ class BatchWorker {
     const fs::path work = workFolder(item);
     std::error_code ec;
     row["seconds"] = number(seconds);
+    const bool partial = row.count("status") && row.at("status") == kStatusPartial;
     if (!failure.empty()) {
-      row["status"] = "failed";
+      row["status"] = kStatusFailed;
       row["reason"] = failure;
       fs::remove_all(work, ec);
+    } else if (partial) {
+      // Results from part of a study stay for a look but are not sent: the
+      // rerun that retrieves the whole study redoes and sends them.
+      row["status"] = kStatusPartial;
     } else {
-      row["status"] = "ok";
+      row["status"] = kStatusOk;
       if (sendsResults(work, settings_)) row["sent"] = sendResults(work, settings_);
     }
     if (auto written = writeStatus(work, row); !written.ok()) {
@@ -310,7 +315,8 @@ class BatchWorker {
 
   /// C-GET of the item's study into its work folder's images/, then a scan
   /// of what arrived; the reason when nothing usable came. A partial
-  /// retrieval is analysed and said in the row's reason.
+  /// retrieval is analysed, said in the row's reason, and the row's status
+  /// made "partial" so that a rerun retrieves the study again.
   std::optional<std::string> retrieve(const BatchItem& item, imaging::DicomScanResult& scan,
                                       SummaryRow& row) {
     const fs::path images = workFolder(item) / "images";
@@ -322,10 +328,12 @@ class BatchWorker {
       return got.error().message;
     }
     if (got.value().received.empty()) return std::string("the PACS sent no objects");
-    if (got.value().failed > 0 || !got.value().problems.empty())
+    if (got.value().failed > 0 || !got.value().problems.empty()) {
+      row["status"] = kStatusPartial;
       row["reason"] = "partial retrieval: " + std::to_string(got.value().received.size()) +
                       " objects received, " + std::to_string(got.value().failed) + " failed" +
                       (got.value().problems.empty() ? "" : " (" + got.value().problems[0] + ")");
+    }
     auto scanned = imaging::DicomScanner().scan(images);
     if (!scanned.ok()) return scanned.error().message;
     scan = std::move(scanned.value());
@@ -371,26 +379,44 @@ class BatchWorker {
     return std::nullopt;
   }
 
-  /// The model's answer on a DICOM photograph as a DR screening SR (TID 1500,
-  /// the model's group only: no reader has graded it yet); false when the
-  /// photograph is not DICOM (a PNG or JPEG has no study to put an SR in).
-  core::Result<bool> writeFundusReportOf(const fs::path& photograph, const FundusAnalysis& a,
-                                         const fs::path& file) {
-    auto scan = imaging::DicomScanner().scan(photograph);
-    if (!scan.ok() || scan.value().series.empty()) return false;
-    auto source = imaging::describeSourceImages(scan.value().series.front());
-    if (!source.ok()) return source.error();
-    const auto& m = session_->manifest();
-    const auto& p = a.prediction;
+  /// The model's answers on DICOM photographs of one study as a DR screening
+  /// SR (TID 1500, the model's group only: no reader has graded them yet),
+  /// an entry per photograph, each referred to in its own series; false when
+  /// none is DICOM (a PNG or JPEG has no study to put an SR in, and is left
+  /// out).
+  core::Result<bool> writeFundusReportOf(
+      const std::vector<std::pair<fs::path, const FundusAnalysis*>>& graded, const fs::path& file) {
+    imaging::SourceSeries source;  // the study's photographs, whatever their series
     imaging::FundusReport report;
+    for (const auto& [photograph, a] : graded) {
+      auto scan = imaging::DicomScanner().scan(photograph);
+      if (!scan.ok() || scan.value().series.empty()) continue;
+      auto described = imaging::describeSourceImages(scan.value().series.front());
+      if (!described.ok()) return described.error();
+      const imaging::SourceSeries& one = described.value();
+      if (source.slices.empty()) {
+        source.studyUid = one.studyUid;
+        source.seriesUid = one.seriesUid;
+      } else if (one.studyUid != source.studyUid) {
+        return core::makeError(core::ErrorCode::InvalidArgument,
+                               photograph.string() + ": not in study " + source.studyUid +
+                                   " like the other photographs; one report is one study");
+      }
+      imaging::SourceSlice image = one.slices.front();
+      image.seriesUid = one.seriesUid;
+      source.slices.push_back(image);
+      const auto& p = a->prediction;
+      imaging::FundusImageAssessment assessment;
+      assessment.image = image;
+      assessment.model = imaging::FundusModelAssessment{p.grade, p.referableProbability, p.gradable,
+                                                        p.qualityScore};
+      report.images.push_back(std::move(assessment));
+    }
+    if (source.slices.empty()) return false;
+    const auto& m = session_->manifest();
     report.producer = {m.id, m.name, m.version, VIGIE_VERSION};
     report.exportingReader = "vigie-cli batch";
-    imaging::FundusImageAssessment image;
-    image.image = source.value().slices.front();
-    image.model =
-        imaging::FundusModelAssessment{p.grade, p.referableProbability, p.gradable, p.qualityScore};
-    report.images.push_back(std::move(image));
-    auto written = imaging::writeFundusReport(source.value(), report, file);
+    auto written = imaging::writeFundusReport(source, report, file);
     if (!written.ok()) return written.error();
     return true;
   }
@@ -511,6 +537,14 @@ class BatchWorker {
     nlohmann::json report = {{"images", images},
                              {"model", describeModel(session_->manifest())},
                              {"device", session_->device().name}};
+    // The study's answers also go out as DICOM (--send-to): one DR screening
+    // SR with an entry per photograph.
+    std::vector<std::pair<fs::path, const FundusAnalysis*>> graded;
+    for (std::size_t i = 0; i < files.size(); ++i)
+      graded.emplace_back(files[i], &analyzed.value()[i]);
+    auto sr = writeFundusReportOf(graded, work / "sr.dcm");
+    if (!sr.ok()) return sr.error().message;
+    if (sr.value()) report["sr"] = "sr.dcm";
     if (auto written = writeJsonFile(work, "findings.json", report); !written.ok())
       return written.error().message;
     row["grade"] = std::to_string(worstGrade);
@@ -540,7 +574,7 @@ class BatchWorker {
     report["model"] = describeModel(session_->manifest());
     report["device"] = session_->device().name;
     // A DICOM photograph's answer also goes out as DICOM: the DR screening SR.
-    auto sr = writeFundusReportOf(item.photograph, a, work / "sr.dcm");
+    auto sr = writeFundusReportOf({{item.photograph, &a}}, work / "sr.dcm");
     if (!sr.ok()) return sr.error().message;
     if (sr.value()) report["sr"] = "sr.dcm";
     if (auto written = writeJsonFile(work, "findings.json", report); !written.ok())
@@ -577,11 +611,17 @@ class BatchProgress {
   void itemFinished(const SummaryRow& row) {
     ++done_;
     ++doneThisRun_;
-    if (row.at("status") != "ok") ++failed_;
+    const std::string& status = row.at("status");
+    if (status == kStatusPartial)
+      ++partial_;
+    else if (status != kStatusOk)
+      ++failed_;
     const double elapsed = secondsSince(start_);
     const std::size_t left = total_ - done_;
     const double eta = elapsed / static_cast<double>(doneThisRun_) * static_cast<double>(left);
-    std::string what = row.at("status") == "ok" ? describe(row) : "FAILED: " + row.at("reason");
+    std::string what = status == kStatusOk        ? describe(row)
+                       : status == kStatusPartial ? "PARTIAL: " + row.at("reason")
+                                                  : "FAILED: " + row.at("reason");
     clearBar();
     std::printf("[%zu/%zu] %s: %s (%s s)%s\n", done_, total_, row.at("key").c_str(), what.c_str(),
                 row.at("seconds").c_str(), left ? (", ETA " + duration(eta)).c_str() : "");
@@ -594,6 +634,7 @@ class BatchProgress {
   }
 
   std::size_t failed() const { return failed_; }
+  std::size_t partial() const { return partial_; }
   std::size_t doneThisRun() const { return doneThisRun_; }
   double elapsed() const { return secondsSince(start_); }
 
@@ -625,7 +666,7 @@ class BatchProgress {
     std::fflush(stderr);
   }
 
-  std::size_t total_, done_, doneThisRun_ = 0, failed_ = 0;
+  std::size_t total_, done_, doneThisRun_ = 0, failed_ = 0, partial_ = 0;
   std::chrono::steady_clock::time_point start_;
   bool terminal_;
 };
@@ -635,7 +676,8 @@ constexpr const char* kUsage =
     "                       [--threads N] [--cpu] [--threshold T] [--lung-mask on|off]\n"
     "                       [--send-to NODE] [--aet OURS] [--timeout S] [--store PATH]\n"
     "                       [--token-file FILE]\n"
-    "       vigie-cli batch --pacs NODE [--query KEY=VALUE]... [--keep-images] --model ...\n"
+    "       vigie-cli batch --pacs NODE [--query KEY=VALUE]... [--keep-images] [--quota-mb N]\n"
+    "                       --model ...\n"
     "       vigie-cli batch merge DIR... --out DIR\n"
     "Runs the model over every CT study (the largest CT series of each) or, for a fundus\n"
     "model, every photograph (PNG, JPEG, TIFF, DICOM) under --input, unattended. Each item\n"
@@ -657,10 +699,13 @@ constexpr const char* kUsage =
     "--pacs NODE takes the studies a study-level query matches (C-FIND, or QIDO-RS when\n"
     "NODE is a DICOMweb URL; --query patient-id=, patient-name=, date=FROM-TO, modality=,\n"
     "accession=, study=; all of them without) and retrieves each (C-GET or WADO-RS) into\n"
-    "its folder when its turn comes; the images are\n"
+    "its folder when its turn comes (--quota-mb N: no more than N MB a study); the images are\n"
     "deleted after the analysis unless --keep-images. A fundus model then grades every\n"
-    "photograph of the study (the row: its worst grade). --timeout S bounds every network\n"
-    "wait (default 30 s).\n"
+    "photograph of the study (the row: its worst grade) and writes one DR screening sr.dcm\n"
+    "with an entry per DICOM photograph, which --send-to sends. --timeout S bounds every\n"
+    "network wait (default 30 s). A study of which only part came (the PACS stopped, the\n"
+    "quota) is analysed as it came, marked \"partial\" in summary.csv and not sent; a rerun\n"
+    "retrieves and analyses it again, and merge keeps an ok row over a partial one.\n"
     "--store PATH puts every study or photograph analysed in this run on that review store's\n"
     "worklist with the model's answer (the AI triage of `vigie-cli worklist`); --reader NAME\n"
     "is who the store says ran it (default \"vigie-cli batch\").\n";
@@ -690,11 +735,15 @@ int runMerge(CommandLine& cl) {
   if (auto written = writeSummary(fs::path(*out) / "summary.csv", merged); !written.ok())
     return fail(written.error().message);
   const auto failed = std::count_if(merged.begin(), merged.end(), [](const SummaryRow& r) {
-    return r.count("status") && r.at("status") != "ok";
+    return r.count("status") && r.at("status") != kStatusOk && r.at("status") != kStatusPartial;
+  });
+  const auto partial = std::count_if(merged.begin(), merged.end(), [](const SummaryRow& r) {
+    return r.count("status") && r.at("status") == kStatusPartial;
   });
   std::printf(
-      "%zu items from %zu summaries (%ld failed%s) in %s/summary.csv\n", merged.size(),
+      "%zu items from %zu summaries (%ld failed%s%s) in %s/summary.csv\n", merged.size(),
       summaries.size(), static_cast<long>(failed),
+      partial ? (", " + std::to_string(partial) + " partial").c_str() : "",
       duplicates ? (", " + std::to_string(duplicates) + " found twice: kept once").c_str() : "",
       out->c_str());
   return 0;
@@ -745,7 +794,8 @@ class BatchRun {
     for (std::size_t index : share_) {
       const fs::path folder = settings_.out / all_[index].folder;
       auto status = readStatus(folder);
-      const bool done = status && status->count("status") && status->at("status") == "ok";
+      // Only an ok item is done: a failed or partial one is tried again.
+      const bool done = status && isFinished(*status);
       if (done && sendsResults(folder, settings_) && (*status)["sent"] != "yes") {
         // Finished but not delivered (the PACS was down): send it now, not redo it.
         (*status)["sent"] = sendResults(folder, settings_);
@@ -808,7 +858,7 @@ class BatchRun {
                    "vigie-cli: batch stopped on request; run the same command again to resume\n");
       return 130;
     }
-    return progress.failed() || unsent() ? 1 : 0;
+    return progress.failed() || progress.partial() || unsent() ? 1 : 0;
   }
 
   std::size_t total() const { return all_.size(); }
@@ -864,11 +914,15 @@ class BatchRun {
     const std::size_t done = progress.doneThisRun();
     const std::size_t left = todo_.size() - done;
     std::printf(
-        "%zu done in %s (%s each)%s, %zu failed%s%s; summary in %s\n", done,
+        "%zu done in %s (%s each)%s, %zu failed%s%s%s; summary in %s\n", done,
         duration(progress.elapsed()).c_str(),
         done ? duration(progress.elapsed() / static_cast<double>(done)).c_str() : "-",
         left ? (", " + std::to_string(left) + " left").c_str() : "", progress.failed(),
         progress.failed() ? " (reasons in summary.csv)" : "",
+        progress.partial() ? (", " + std::to_string(progress.partial()) +
+                              " partial (not all of the study came; run again to retrieve it)")
+                                 .c_str()
+                           : "",
         unsent() ? (", " + std::to_string(unsent()) + " not sent (run again to send them)").c_str()
                  : "",
         summaryFile().c_str());
@@ -906,6 +960,13 @@ std::optional<int> readSettings(CommandLine& cl, BatchSettings& settings) {
   settings.association.connectTimeoutSeconds = static_cast<int>(*timeout);
   settings.association.dimseTimeoutSeconds = static_cast<int>(*timeout);
   if (auto aet = cl.value("--aet")) settings.association.ourAeTitle = *aet;
+  if (cl.value("--quota-mb")) {
+    // Each study's retrieval stops past it: the study is then partial.
+    const auto quota = cl.integer("--quota-mb", 0);
+    if (!pacsNode) return usage("--quota-mb goes with --pacs", kUsage);
+    if (!quota || *quota < 1) return usage("--quota-mb: megabytes, above 0", kUsage);
+    settings.association.cacheQuotaBytes = static_cast<std::uint64_t>(*quota) * 1024 * 1024;
+  }
   if (auto token = cl.value("--token-file")) settings.association.bearerTokenFile = *token;
   if (auto store = cl.value("--store")) settings.storeFile = fs::path(*store);
   if (auto reader = cl.value("--reader")) settings.reader = *reader;
@@ -929,7 +990,7 @@ int runBatch(const std::vector<std::string>& args) {
   CommandLine cl(args,
                  {"--input", "--pacs", "--query", "--model", "--out", "--shard", "--jobs",
                   "--threads", "--threshold", "--lung-mask", "--send-to", "--aet", "--timeout",
-                  "--store", "--reader", "--token-file"},
+                  "--store", "--reader", "--token-file", "--quota-mb"},
                  {"--cpu", "--keep-images", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (!cl.positional().empty() && cl.positional()[0] == "merge") return runMerge(cl);

@@ -229,6 +229,7 @@ core::Status recordFundusRun(const StoreTarget& target, const std::filesystem::p
   result.gradable = p.gradable;
   result.qualityScore = p.qualityScore;
   result.lesions = static_cast<int>(a.lesions.size());
+  result.lesionRegions = lesionRegionsToKeep(a.lesions);
   result.reader = target.reader;
   auto recorded = target.store.recordFundusAiResult(result);
   if (!recorded.ok()) return recorded.error();

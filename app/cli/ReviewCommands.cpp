@@ -108,7 +108,17 @@ nlohmann::json toJson(const core::CaseRecord& c) {
           {"registered_at", c.registeredAt}};
 }
 
+nlohmann::json toJson(const core::FundusAiLesionRegion& region) {
+  return {{"kind", region.kind},
+          {"center_x", region.centerX},
+          {"center_y", region.centerY},
+          {"radius", region.radius},
+          {"score", region.score}};
+}
+
 nlohmann::json toJson(const core::FundusAiResult& r) {
+  nlohmann::json regions = nlohmann::json::array();
+  for (const auto& region : r.lesionRegions) regions.push_back(toJson(region));
   return {{"id", r.id},
           {"image_uid", r.imageUid},
           {"bundle_id", r.bundleId},
@@ -122,6 +132,7 @@ nlohmann::json toJson(const core::FundusAiResult& r) {
           {"gradable", r.gradable},
           {"quality_score", r.qualityScore},
           {"lesions", r.lesions},
+          {"lesion_regions", regions},  // in the photograph's pixels
           {"reader", r.reader},
           {"recorded_at", r.recordedAt}};
 }

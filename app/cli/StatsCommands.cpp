@@ -19,17 +19,22 @@ constexpr const char* kUsage =
     "                              [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]\n"
     "                              [--mrmc-out DIR] [--resamples N]\n"
     "Each reader's reads in the review store against the reference at PATH: a labels CSV\n"
-    "(file, grade or referable, gradable), a folder with a synthetic fundus truth.json, or\n"
-    "synthetic CT case folders (truth.json and the DICOM series each).\n"
+    "(file, grade or referable, gradable), a folder with a synthetic fundus truth.json,\n"
+    "synthetic CT case folders (truth.json and the DICOM series each), or experts' structured\n"
+    "reports filed there by `review import-sr` (their nodules, or their grades of DICOM\n"
+    "photographs, are the reference of their studies).\n"
     "CT: sensitivity (nodules hit by the reader's marks: the AI findings confirmed, annotated\n"
     "or edited, and the findings added) and false positives per case, the reader's FROC point\n"
     "beside the AI's curve, and confirm/reject/edit rates of the AI's findings. Fundus:\n"
     "referable (ICDR >= 2) sensitivity and specificity (an ungradable read is a referral),\n"
     "Cohen's kappa and quadratic-weighted kappa of the grades, gradability agreement. Also\n"
-    "the median time per case (first to last record). 95 % intervals: Wilson for\n"
-    "proportions, percentile bootstrap over cases (--resamples, default 2000, seeded) for\n"
-    "kappas, false positives per case and time. With --reader, the other readers appear as\n"
-    "anonymised peers. --mrmc-out writes an iMRMC input and FROC CSVs (see "
+    "the median time per case: from the reader's audited opening of the case in the window\n"
+    "(\"study opened\", \"photograph opened\": the last one before their first record on it)\n"
+    "to their last record on it; from the first record when they never opened it there.\n"
+    "95 % intervals: Wilson for proportions, percentile bootstrap over cases (--resamples,\n"
+    "default 2000, seeded) for kappas, false positives per case and time. With --reader,\n"
+    "the other readers appear as anonymised peers. --mrmc-out writes iMRMC inputs (fundus\n"
+    "and CT, the readers and the AI as two modalities) and FROC tables for RJafroc (see\n"
     "docs/reading-service.md).\n";
 
 nlohmann::json toJson(const Estimate& e) {
@@ -38,6 +43,8 @@ nlohmann::json toJson(const Estimate& e) {
 }
 
 nlohmann::json toJson(const ReaderFigures& f) {
+  // A case's time, null where none was measured.
+  auto seconds = [](double s) { return std::isfinite(s) ? nlohmann::json(s) : nlohmann::json(); };
   nlohmann::json ctCases = nlohmann::json::array();
   for (const auto& c : f.ctCases) {
     ctCases.push_back({{"case_uid", c.caseUid},
@@ -51,7 +58,8 @@ nlohmann::json toJson(const ReaderFigures& f) {
                        {"rejected", c.rejected},
                        {"edited", c.edited},
                        {"undecided", c.undecided},
-                       {"added", c.added}});
+                       {"added", c.added},
+                       {"seconds", seconds(c.seconds)}});
   }
   nlohmann::json photographs = nlohmann::json::array();
   for (const auto& p : f.photographs) {
@@ -61,7 +69,8 @@ nlohmann::json toJson(const ReaderFigures& f) {
                            {"gradable", p.gradable},
                            {"reference_grade", p.reference.grade},
                            {"reference_gradable", p.reference.gradable},
-                           {"outcome", p.outcome}});
+                           {"outcome", p.outcome},
+                           {"seconds", seconds(p.seconds)}});
   }
   return {{"reader", f.reader},
           {"sensitivity", toJson(f.sensitivity)},

@@ -1,5 +1,6 @@
 // vigie-cli teach export: one reviewed case as a de-identified teaching file
 // (its DICOM, key images with the findings drawn, a summary as HTML and PDF).
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -31,10 +32,13 @@ const std::string kUsage =
         "a de-identified teaching file in DIR, a new folder:\n"
         "  dicom/              the series (DICOM PS3.15 Annex E, as `deid`), and for a CT study\n"
         "                      the review as sr.dcm (TID 1500: the model's findings and every\n"
-        "                      reader's decision) and seg-nodules.dcm; Vigie and any DICOM\n"
-        "                      viewer open it\n"
-        "  images/             key images: the axial slice through each finding and each\n"
-        "                      reference nodule the model missed, marked; or the photograph\n"
+        "                      reader's decision) and seg-nodules.dcm; for a DICOM photograph\n"
+        "                      photograph.dcm and the DR screening SR as sr.dcm (the latest\n"
+        "                      grade and lesion marks, the model's recorded answer); Vigie\n"
+        "                      and any DICOM viewer open it\n"
+        "  images/             key images: the slice through each finding and each reference\n"
+        "                      nodule the model missed, marked (in the plane the series was\n"
+        "                      acquired in, lettered R/L, A/P, S/I); or the photograph\n"
         "  index.html, teaching-file.pdf\n"
         "                      the summary in MIRC's sections: history, images, findings (the\n"
         "                      model's, each reader's calls, the reference: --reference as\n"
@@ -90,9 +94,10 @@ const imaging::DicomSeriesEntry* studySeries(const imaging::DicomScanResult& sca
 }
 
 std::string acquisitionOf(const core::VolumeGeometry& g) {
-  return "Chest CT: " + std::to_string(g.size.k) + " axial images of " + std::to_string(g.size.i) +
-         " x " + std::to_string(g.size.j) + " pixels, " + formatFixed(g.spacing.x, 2) + " x " +
-         formatFixed(g.spacing.y, 2) + " mm, " + formatFixed(g.spacing.z, 2) + " mm apart.";
+  return "Chest CT: " + std::to_string(g.size.k) + " " + acquisitionPlaneOf(g) + " images of " +
+         std::to_string(g.size.i) + " x " + std::to_string(g.size.j) + " pixels, " +
+         formatFixed(g.spacing.x, 2) + " x " + formatFixed(g.spacing.y, 2) + " mm, " +
+         formatFixed(g.spacing.z, 2) + " mm apart.";
 }
 
 /// What the export puts in the package, for teaching-file.json.
@@ -162,6 +167,40 @@ core::Status packageCt(const TeachRequest& request, core::ReviewStore& store,
   return {};
 }
 
+/// The readers' latest grade and lesion marks and the model's recorded answer
+/// as the DR screening SR (TID 1500) `export` writes, de-identified like the
+/// photograph beside it. A photograph nobody graded and no model ran on has
+/// none.
+core::Status writePhotographReport(const TeachRequest& request, core::ReviewStore& store,
+                                   const imaging::Deidentifier& deidentifier,
+                                   const imaging::DicomSeriesEntry& series,
+                                   const std::filesystem::path& dir, Package& package) {
+  auto described = imaging::describeSourceImages(series);
+  if (!described.ok()) return described.error();
+  // Only this photograph: its series may hold others the case is not about.
+  imaging::SourceSeries source = described.value();
+  const std::string& uid = request.review.record.caseUid;
+  source.slices.erase(std::remove_if(source.slices.begin(), source.slices.end(),
+                                     [&](const auto& s) { return s.sopInstanceUid != uid; }),
+                      source.slices.end());
+  if (source.slices.empty()) source.slices.push_back(described.value().slices.front());
+  const auto identifiedDir = dir / ".identified";
+  auto exported = exportFundusReview(source, store, request.reader, identifiedDir, VIGIE_VERSION,
+                                     nullptr, /*storedAiResults=*/true);
+  if (!exported.ok()) {
+    if (exported.error().code == core::ErrorCode::NotFound) return {};  // nothing to report
+    return exported.error();
+  }
+  const auto to = dir / "dicom" / "sr.dcm";
+  auto status = deidentifier.deidentifyFile(exported.value().report, to);
+  std::error_code ec;
+  std::filesystem::remove_all(identifiedDir, ec);
+  if (!status.ok()) return status.error();
+  package.dicom.push_back("dicom/sr.dcm");
+  package.model = exported.value().model;
+  return {};
+}
+
 core::Status packagePhotograph(const TeachRequest& request, core::ReviewStore& store,
                                const imaging::Deidentifier& deidentifier,
                                IdentifyingText& identifying, const std::filesystem::path& dir,
@@ -171,23 +210,33 @@ core::Status packagePhotograph(const TeachRequest& request, core::ReviewStore& s
   // only as the re-encoded key image (its metadata left behind).
   auto scan = imaging::DicomScanner().scan(file);
   if (scan.ok() && !scan.value().series.empty()) {
-    for (const auto& image : scan.value().series.front().images)
+    const auto& series = scan.value().series.front();
+    for (const auto& image : series.images)
       identifying.addPatient(image.patientName, image.patientId);
     const auto to = dir / "dicom" / "photograph.dcm";
     auto status = deidentifier.deidentifyFile(file, to);
     if (!status.ok()) return status.error();
     package.dicom.push_back("dicom/photograph.dcm");
+    if (!request.unknown) {
+      auto report = writePhotographReport(request, store, deidentifier, series, dir, package);
+      if (!report.ok()) return report.error();
+    }
   }
   auto photograph = imaging::readPhotograph(file);
   if (!photograph.ok()) return photograph.error();
-  // The readers' lesion marks on the key image, except in a quiz.
+  // The readers' lesion marks and the model's answer on the key image,
+  // except in a quiz.
   std::vector<core::FundusLesionMark> marks;
+  std::optional<core::FundusAiResult> model;
   if (!request.unknown) {
     auto history = store.fundusLesionMarks(request.review.record.caseUid);
     if (!history.ok()) return history.error();
     marks = core::lesionMarksInForce(history.value());
+    auto results = store.fundusAiResults(request.review.record.caseUid);
+    if (!results.ok()) return results.error();
+    if (!results.value().empty()) model = results.value().back();
   }
-  auto image = writePhotographKeyImage(photograph.value(), dir, marks);
+  auto image = writePhotographKeyImage(photograph.value(), dir, marks, model ? &*model : nullptr);
   if (!image.ok()) return image.error();
   package.images.push_back(image.value());
   package.history = "Colour fundus photograph, " + std::to_string(photograph.value().width) +

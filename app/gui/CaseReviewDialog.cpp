@@ -2,12 +2,17 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <optional>
 
 #include "DisplayNames.h"
 #include "ReadingReference.h"
@@ -18,6 +23,7 @@ namespace vigie::app {
 namespace {
 
 const QColor kDisputed(255, 215, 215);
+const QColor kFalsePositive(255, 236, 190);
 
 QString text(const std::string& s) { return QString::fromStdString(s); }
 
@@ -85,6 +91,20 @@ CaseReviewDialog::CaseReviewDialog(ReviewSession* session, QWidget* parent)
   splitter->setStretchFactor(1, 2);
   splitter->setStretchFactor(2, 1);
   layout->addWidget(splitter, 1);
+  auto* buttons = new QHBoxLayout;
+  auto* next = new QPushButton(tr("&Next to review"), this);
+  next->setObjectName("caseReviewNext");
+  next->setToolTip(tr("The next disputed finding or false positive; the views go to it"));
+  auto* onCase = new QPushButton(tr("Comment on the &case..."), this);
+  auto* onFinding = new QPushButton(tr("Comment on the selected &finding..."), this);
+  buttons->addWidget(next);
+  buttons->addStretch(1);
+  buttons->addWidget(onCase);
+  buttons->addWidget(onFinding);
+  layout->addLayout(buttons);
+  connect(next, &QPushButton::clicked, this, [this] { selectNextToReview(); });
+  connect(onCase, &QPushButton::clicked, this, [this] { askForComment(false); });
+  connect(onFinding, &QPushButton::clicked, this, [this] { askForComment(true); });
   connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
     if (row < 0 || row >= static_cast<int>(findings_.size())) return;
     const FindingReview& f = findings_[static_cast<std::size_t>(row)];
@@ -101,6 +121,8 @@ CaseReviewDialog::CaseReviewDialog(ReviewSession* session, QWidget* parent)
 CaseReviewDialog::~CaseReviewDialog() = default;
 
 void CaseReviewDialog::showCase(const QString& caseUid, const QStringList& referenceFolders) {
+  caseUid_ = caseUid;
+  referenceFolders_ = referenceFolders;
   auto records = session_->reviewRecords();
   if (!records.ok()) {
     summary_->setText(text(records.error().message));
@@ -151,6 +173,7 @@ void CaseReviewDialog::showReview(const CaseReview& review) {
                         "experts' reports chosen in Worklist > Reader statistics).")));
   findings_.clear();
   disputed_.clear();
+  falsePositive_.clear();
   if (photograph) {
     showPhotograph(review);
   } else {
@@ -184,15 +207,17 @@ void CaseReviewDialog::showCt(const CaseReview& review) {
     rows.push_back(row);
     findings_.push_back(f);
     disputed_.push_back(f.disputed);
+    falsePositive_.push_back(f.fromAi && f.lesion == 0);
   }
   fill(table_, columns, rows);
   for (int r = 0; r < table_->rowCount(); ++r) {
-    if (!disputed_[static_cast<std::size_t>(r)]) continue;
-    for (int c = 0; c < table_->columnCount(); ++c) {
-      table_->item(r, c)->setBackground(kDisputed);
-      table_->item(r, c)->setToolTip(
-          tr("Disputed: the readers disagree, or a call goes "
-             "against the reference"));
+    const auto i = static_cast<std::size_t>(r);
+    if (disputed_[i]) {
+      markRow(r, kDisputed,
+              tr("Disputed: the readers disagree, or a call goes against the reference"));
+    } else if (falsePositive_[i]) {
+      markRow(r, kFalsePositive,
+              tr("False positive: the AI's finding lies on no reference nodule"));
     }
   }
 
@@ -240,7 +265,32 @@ void CaseReviewDialog::showPhotograph(const CaseReview& review) {
     rows.push_back({tr("Final (%1)").arg(DisplayNames::gradingStage(review.grading->stage)),
                     QString::number(*review.grading->finalGrade), QString(), QString()});
   fill(table_, {tr("Who"), tr("Grade"), tr("Referable DR"), tr("Note")}, rows);
+  // A referral against the reference's is disputed; without a reference,
+  // against any other reader's or the AI's.
+  std::vector<std::optional<bool>> referrals;  // per row; unset: no referral said
+  if (review.fundusAi) referrals.push_back(review.fundusAi->referable);
+  for (const auto& g : review.grades)
+    referrals.push_back(g.gradable ? std::optional<bool>(g.grade >= 2) : std::nullopt);
+  const std::size_t calls = referrals.size();  // the AI's and the readers' rows
+  std::optional<bool> reference;
+  if (review.referenceGrade && review.referenceGrade->gradable)
+    reference = review.referenceGrade->grade >= 2;
   disputed_.assign(rows.size(), false);
+  falsePositive_.assign(rows.size(), false);
+  for (std::size_t r = 0; r < calls; ++r) {
+    if (!referrals[r]) continue;
+    if (reference) {
+      disputed_[r] = *referrals[r] != *reference;
+    } else {
+      for (std::size_t other = 0; other < calls; ++other)
+        if (referrals[other] && *referrals[other] != *referrals[r]) disputed_[r] = true;
+    }
+    if (disputed_[r])
+      markRow(static_cast<int>(r), kDisputed,
+              reference ? tr("Disputed: this referral goes against the reference grade's")
+                        : tr("Disputed: the readers, or a reader and the AI, disagree on "
+                             "referral"));
+  }
   lesionRows_.clear();
   lesions_->setVisible(false);
 }
@@ -256,6 +306,61 @@ void CaseReviewDialog::showComments(const CaseReview& review) {
   for (const FindingReview& f : review.findings)
     for (const auto& c : f.comments) add(c, tr("finding %1").arg(f.findingId));
   if (comments_->count() == 0) comments_->addItem(tr("No comments."));
+}
+
+void CaseReviewDialog::markRow(int row, const QColor& color, const QString& why) {
+  for (int c = 0; c < table_->columnCount(); ++c) {
+    if (QTableWidgetItem* item = table_->item(row, c)) {
+      item->setBackground(color);
+      item->setToolTip(why);
+    }
+  }
+}
+
+bool CaseReviewDialog::selectNextToReview() {
+  const int rows = static_cast<int>(disputed_.size());
+  const int from = table_->currentRow();
+  for (int step = 1; step <= rows; ++step) {
+    const int row = (std::max(from, -1) + step) % rows;
+    const auto i = static_cast<std::size_t>(row);
+    if (!disputed_[i] && !falsePositive_[i]) continue;
+    table_->selectRow(row);
+    table_->setCurrentCell(row, 0);
+    if (i < findings_.size())
+      Q_EMIT findingActivated(findings_[i].centerMm, findings_[i].diameterMm);
+    return true;
+  }
+  return false;
+}
+
+bool CaseReviewDialog::comment(const QString& text, bool onSelectedFinding) {
+  std::optional<int> finding;
+  if (onSelectedFinding) {
+    const int row = table_->currentRow();
+    if (row < 0 || row >= static_cast<int>(findings_.size())) {
+      summary_->setText(tr("Select a finding to comment on first"));
+      return false;
+    }
+    finding = findings_[static_cast<std::size_t>(row)].findingId;
+  }
+  auto recorded = session_->recordCommentOn(caseUid_, text, finding);
+  if (!recorded.ok()) {
+    //: %1: why the comment was not saved.
+    summary_->setText(
+        tr("The comment was NOT saved: %1").arg(QString::fromStdString(recorded.error().message)));
+    return false;
+  }
+  showCase(caseUid_, referenceFolders_);  // shown as the store has it now
+  return true;
+}
+
+void CaseReviewDialog::askForComment(bool onSelectedFinding) {
+  bool accepted = false;
+  const QString entered = QInputDialog::getMultiLineText(
+      this, onSelectedFinding ? tr("Comment on the finding") : tr("Comment on the case"),
+      tr("Your comment (the readers see it in the trainer's view and in teaching files):"), {},
+      &accepted);
+  if (accepted) comment(entered, onSelectedFinding);
 }
 
 int CaseReviewDialog::rowCount() const { return table_->rowCount(); }
@@ -276,6 +381,11 @@ QString CaseReviewDialog::cellText(int row, const QString& column) const {
 bool CaseReviewDialog::rowDisputed(int row) const {
   return row >= 0 && row < static_cast<int>(disputed_.size()) &&
          disputed_[static_cast<std::size_t>(row)];
+}
+
+bool CaseReviewDialog::rowFalsePositive(int row) const {
+  return row >= 0 && row < static_cast<int>(falsePositive_.size()) &&
+         falsePositive_[static_cast<std::size_t>(row)];
 }
 
 }  // namespace vigie::app

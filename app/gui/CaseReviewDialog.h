@@ -19,11 +19,14 @@ class ReviewSession;
 /// Worklist > Compare the readers: the open case as a trainer reviews it,
 /// every reader side by side (what `vigie-cli review case` prints). For a CT:
 /// each finding, the AI's and the readers' own, with every reader's call and
-/// the reference nodule it lies on, disputed rows marked; then each
-/// reference nodule with who found and who missed it. For a photograph: the
-/// AI's answer, every reader's grade and the reference grade. The trainers'
-/// comments below. Double-click a finding and the views go to it. The
-/// reference is read off the GUI thread (a folder of CT cases is scanned).
+/// the reference nodule it lies on, disputed rows and the AI's false
+/// positives marked; then each reference nodule with who found and who
+/// missed it. For a photograph: the AI's answer, every reader's grade and the
+/// reference grade, a referral that goes against the reference (or, without
+/// one, against the others) marked. The trainers' comments below, and
+/// buttons to add one on the case or the selected finding. Double-click a
+/// finding, or "Next to review", and the views go to it. The reference is
+/// read off the GUI thread (a folder of CT cases is scanned).
 class CaseReviewDialog : public QDialog {
   Q_OBJECT
  public:
@@ -41,6 +44,14 @@ class CaseReviewDialog : public QDialog {
   int lesionCount() const;
   QString cellText(int row, const QString& column) const;
   bool rowDisputed(int row) const;
+  /// An AI finding on no reference nodule (the reference's false positive).
+  bool rowFalsePositive(int row) const;
+  /// Selects the next disputed or false-positive row after the selected one
+  /// (wrapping), and the views go to it; false when there is none.
+  bool selectNextToReview();
+  /// Records a trainer's comment on the case shown, or on the selected
+  /// finding, and shows it; false, with the reason in the summary, if not.
+  bool comment(const QString& text, bool onSelectedFinding);
 
  Q_SIGNALS:
   void shown();
@@ -53,6 +64,10 @@ class CaseReviewDialog : public QDialog {
   void showCt(const CaseReview& review);
   void showPhotograph(const CaseReview& review);
   void showComments(const CaseReview& review);
+  /// Asks for a comment's text and records it (the buttons).
+  void askForComment(bool onSelectedFinding);
+  /// Colours and explains a row of the findings table.
+  void markRow(int row, const QColor& color, const QString& why);
 
   ReviewSession* session_;
   QLabel* summary_ = nullptr;
@@ -62,6 +77,9 @@ class CaseReviewDialog : public QDialog {
   std::vector<FindingReview> findings_;   ///< the CT rows shown, in order
   std::vector<LesionReview> lesionRows_;  ///< the reference nodules shown, in order
   std::vector<bool> disputed_;
+  std::vector<bool> falsePositive_;
+  QString caseUid_;  ///< the case shown
+  QStringList referenceFolders_;
   BackgroundJob<CaseReviewDialog> job_;
 };
 

@@ -184,6 +184,11 @@ void CtReadingController::clearMarker() {
   for (auto* v : viewports_) v->clearMarker();
 }
 
+void CtReadingController::showReferenceNodules(
+    const std::vector<std::pair<core::Vec3, double>>& nodules) {
+  for (SliceViewport* view : viewports_) view->showReferenceNodules(nodules);
+}
+
 void CtReadingController::showReviewedFindings(const std::vector<core::ReviewedFinding>& reviewed) {
   // Green what the reader accepted, grey what they rejected, yellow what
   // waits for a decision.
@@ -245,7 +250,7 @@ void CtReadingController::showMeasurement(const core::Measurement& stored) {
   const auto drawn = drawingOf(stored);
   if (!drawn) return;
   viewport(drawn->plane)->addMeasurement(drawn->kind, drawn->a, drawn->b);
-  measurements_->add(stored);
+  measurements_->add(stored, volume_.get());
 }
 
 void CtReadingController::showStoredMeasurements() {
@@ -261,12 +266,7 @@ void CtReadingController::showStoredMeasurements() {
 void CtReadingController::goToMeasurement(const core::Measurement& measurement) {
   const auto drawn = drawingOf(measurement);
   if (!drawn || !volume_) return;
-  const int axis = drawn->plane == core::SlicePlane::Axial     ? 2
-                   : drawn->plane == core::SlicePlane::Coronal ? 1
-                                                               : 0;
-  viewport(drawn->plane)
-      ->setSlice(
-          static_cast<int>(std::lround(volume_->geometry().physicalToIndex(drawn->a)[axis])));
+  viewport(drawn->plane)->setSlice(sliceThrough(drawn->a, drawn->plane, *volume_));
 }
 
 }  // namespace vigie::app

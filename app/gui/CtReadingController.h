@@ -4,6 +4,7 @@
 #include <QString>
 #include <array>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "MeasurementsPanel.h"
@@ -73,6 +74,8 @@ class CtReadingController : public QObject {
   /// A finding's marker in every slice view.
   void showMarker(const core::Vec3& centerMm, double diameterMm);
   void clearMarker();
+  /// Rings around reference nodules in every slice view (none: cleared).
+  void showReferenceNodules(const std::vector<std::pair<core::Vec3, double>>& nodules);
   /// The findings in 3D, coloured by the reader's decision.
   void showReviewedFindings(const std::vector<core::ReviewedFinding>& reviewed);
 

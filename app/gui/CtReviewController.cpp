@@ -13,7 +13,6 @@
 #include "ProblemReporter.h"
 #include "ReadingReference.h"
 #include "ReviewSession.h"
-#include "TextFormat.h"
 
 namespace vigie::app {
 namespace {
@@ -40,8 +39,8 @@ QString describeRead(const BlindReadScore& score) {
     QStringList missed;
     for (const int lesion : r.missedLesions) {
       const TruthNodule& n = score.reference[static_cast<std::size_t>(lesion - 1)];
-      const QString diameter = QString::fromStdString(formatFixed(n.diameterMm, 1));
-      const QString center = QString::fromStdString(formatPointMm(n.centerMm));
+      const QString diameter = DisplayNames::number(n.diameterMm, 1);
+      const QString center = DisplayNames::point(n.centerMm);
       if (n.type.empty()) {
         //: %1: the nodule's number; %2: its diameter; %3: its centre (x, y, z).
         missed << CtReviewController::tr("nodule %1 (%2 mm at %3 mm)")
@@ -332,6 +331,12 @@ QString CtReviewController::revealBlindRead() {
     const auto score =
         scoreBlindRead(marks, ai ? std::optional(ai->findings) : std::nullopt, *nodules);
     text = describeRead(score);
+    std::vector<std::pair<core::Vec3, double>> missed;
+    for (const int lesion : score.reader.missedLesions) {
+      const TruthNodule& n = score.reference[static_cast<std::size_t>(lesion - 1)];
+      missed.emplace_back(n.centerMm, n.diameterMm);
+    }
+    Q_EMIT missedNodulesRevealed(missed);
     auto logged = session_->audit("educational read revealed",
                                   QString("study %1: %2 of %3 found, %4 false positives")
                                       .arg(session_->studyUid())

@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QString>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "vigie/core/Finding.h"
@@ -76,6 +77,9 @@ class CtReviewController : public QObject {
   void reviewShown(const std::vector<core::ReviewedFinding>& findings);
   /// An edit moved the selected finding: its marker follows it.
   void findingMoved(const core::Vec3& centerMm, double diameterMm);
+  /// A blind read was revealed: the reference nodules the reader missed
+  /// (centre in LPS mm, diameter), to ring in the views.
+  void missedNodulesRevealed(const std::vector<std::pair<core::Vec3, double>>& nodules);
   /// Something was written to the store (the worklist refreshes).
   void storeChanged();
 

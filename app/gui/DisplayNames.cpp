@@ -12,6 +12,11 @@ QString DisplayNames::number(double value, int precision, char format) {
   return locale.toString(value, format, precision);
 }
 
+QString DisplayNames::point(const core::Vec3& p) {
+  const QString separator = QLocale().decimalPoint() == QLatin1String(",") ? " ; " : ", ";
+  return number(p.x, 1) + separator + number(p.y, 1) + separator + number(p.z, 1);
+}
+
 QString DisplayNames::decision(core::DecisionKind kind) {
   switch (kind) {
     case core::DecisionKind::Confirm:

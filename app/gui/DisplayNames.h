@@ -29,6 +29,10 @@ class DisplayNames {
   /// English; no thousands separator): `precision` decimals with format
   /// 'f', significant digits with 'g'. InterfaceLanguage sets the locale.
   static QString number(double value, int precision, char format = 'f');
+  /// A point's three coordinates (mm, one decimal) as the window's language
+  /// lists them: "-12.5, 30.0, 4.0" in English; in French, whose decimal
+  /// mark is the comma, "-12,5 ; 30,0 ; 4,0".
+  static QString point(const core::Vec3& p);
   /// A reader's decision on a finding: "confirm", "reject", "edit", "annotate", "add".
   static QString decision(core::DecisionKind kind);
   /// Where the review left a finding: "pending", "confirmed", "rejected", "edited", "added".

@@ -27,6 +27,7 @@ core::Result<FundusResult> grade(const core::Image2D& photograph, const QString&
   r.prediction = std::move(analysis.value()[0].prediction);
   r.heatmap = std::move(analysis.value()[0].heatmap);
   r.lesionRegions = analysis.value()[0].lesions.size();
+  r.lesionPlaces = lesionRegionsToKeep(analysis.value()[0].lesions);
   r.modelId = QString::fromStdString(m.id);
   r.modelName = QString::fromStdString(m.name);
   r.modelVersion = QString::fromStdString(m.version);

@@ -4,8 +4,10 @@
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <vector>
 
 #include "BackgroundJob.h"
+#include "vigie/core/CaseRecords.h"
 #include "vigie/core/Image2D.h"
 #include "vigie/inference/InferenceSession.h"
 
@@ -17,6 +19,8 @@ struct FundusResult {
   inference::FundusPrediction prediction;
   core::Image2D heatmap;  ///< 8-bit over the photograph; empty when the model has none
   std::size_t lesionRegions = 0;
+  /// Where they are, in the photograph's pixels, as the review store keeps them.
+  std::vector<core::FundusAiLesionRegion> lesionPlaces;
   QString modelId, modelName, modelVersion, intendedUse, device;
   QString modelCard;  ///< inference::modelCardText of the bundle
   bool clinicalUse = false;

@@ -112,6 +112,7 @@ void FundusReviewController::showModelResult(const FundusResult& result) {
     answer.gradable = p.gradable;
     answer.qualityScore = p.qualityScore;
     answer.lesions = static_cast<int>(result.lesionRegions);
+    answer.lesionRegions = result.lesionPlaces;
     if (auto recorded = session_->recordFundusAiResult(answer); !recorded.ok())
       problems_->report(recorded.error());
   }
@@ -168,7 +169,7 @@ void FundusReviewController::showStoredLesionMarks(const QString& photograph) {
   } else {
     problems_->report(history.error());
   }
-  if (hidingOthers()) {
+  if (othersHidden(photograph)) {
     const std::string me = session_->reader().toStdString();
     standing.erase(std::remove_if(standing.begin(), standing.end(),
                                   [&](const auto& mark) { return mark.reader != me; }),
@@ -176,6 +177,14 @@ void FundusReviewController::showStoredLesionMarks(const QString& photograph) {
   }
   viewer_->showLesionMarks(standing);
   viewer_->assessment()->showLesionMarkCount(static_cast<int>(standing.size()));
+}
+
+bool FundusReviewController::othersHidden(const QString& photograph) const {
+  if (hidingOthers()) return true;
+  auto grades = session_->fundusGrades(photograph);
+  if (!grades.ok()) return true;
+  auto hidden = session_->gradesHidden(photograph, grades.value());
+  return !hidden.ok() || hidden.value();
 }
 
 void FundusReviewController::showStored(const QString& photograph) {

@@ -49,6 +49,11 @@ class FundusReviewController : public QObject {
   /// text is shown, audited (agreement only) and returned; empty when there
   /// is nothing to reveal.
   QString revealBlindRead(const QStringList& referenceFolders);
+  /// Whether the reader must not see what the other readers recorded on
+  /// `photograph` (a store key): reading blind in educational mode, or a
+  /// blind second reading (or arbitration) the site's double reading asks of
+  /// them. When the store cannot tell, hidden.
+  bool othersHidden(const QString& photograph) const;
 
  Q_SIGNALS:
   void modelFinished();

@@ -4,9 +4,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCheckBox>
-#include <QDateTime>
 #include <QDialog>
-#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -19,13 +17,13 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
 #include "ActionRegistry.h"
 #include "CaseReviewDialog.h"
+#include "CtModelRun.h"
 #include "CtReadingController.h"
 #include "CtReviewController.h"
 #include "DisplayNames.h"
@@ -38,6 +36,7 @@
 #include "PlanarMeasurementRecorder.h"
 #include "ProblemReporter.h"
 #include "ReaderStatisticsDialog.h"
+#include "RecentStudies.h"
 #include "ReviewDialogs.h"
 #include "ScreenshotDriver.h"
 #include "SliceViewport.h"
@@ -90,18 +89,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     problems_->report(tr("Export: %1").arg(message), tr("The export failed (see Problems)"));
     Q_EMIT reviewExportFailed(message);
   });
-  connect(&runner_, &ModelRunner::progress, this, [this](int percent, const QString& stage) {
-    progress_->update(percent, 100);
-    statusBar()->showMessage(
-        tr("Running the model: %1 ...").arg(DisplayNames::analysisStage(stage)));
-  });
-  connect(&runner_, &ModelRunner::finished, this, &MainWindow::showModelRun);
-  connect(&runner_, &ModelRunner::cancelled, this, [this] {
-    setModelBusy(false);
-    statusBar()->showMessage(tr("Model run cancelled"), 5000);
-  });
-  connect(&runner_, &ModelRunner::failed, this, [this](const QString& message) {
-    setModelBusy(false);
+  connect(modelRun_, &CtModelRun::progress, progress_,
+          [this](int percent) { progress_->update(percent, 100); });
+  connect(modelRun_, &CtModelRun::status, statusBar(), &QStatusBar::showMessage);
+  connect(modelRun_, &CtModelRun::busyChanged, this, &MainWindow::setModelBusy);
+  connect(modelRun_, &CtModelRun::finished, this, &MainWindow::showModelRun);
+  connect(modelRun_, &CtModelRun::failed, this, [this](const QString& message) {
     problems_->report(message, tr("The model could not run (see the Problems list)"));
     Q_EMIT modelFailed(message);
   });
@@ -116,6 +109,7 @@ void MainWindow::buildLayout() {
   problemList_->setObjectName("problemList");
   problems_ = new ProblemReporter(problemList_, statusBar(), this);
   reading_ = new CtReadingController(&session_, problems_, this);
+  modelRun_ = new CtModelRun(this);
   connect(reading_, &CtReadingController::status, statusBar(), &QStatusBar::showMessage);
   // CT reading, fundus photographs and 2D images side by side, as tabs.
   tabs_ = new QTabWidget(this);
@@ -186,11 +180,7 @@ void MainWindow::buildStudyDocks() {
 
 void MainWindow::buildProgress() {
   progress_ = new StatusProgress(statusBar());
-  connect(progress_, &StatusProgress::cancelRequested, this, [this] {
-    runner_.cancel();
-    setModelBusy(false);
-    statusBar()->showMessage(tr("Model run cancelled"), 5000);
-  });
+  connect(progress_, &StatusProgress::cancelRequested, modelRun_, &CtModelRun::cancel);
 }
 
 void MainWindow::buildCtDocks() {
@@ -222,6 +212,8 @@ void MainWindow::buildReview() {
   connect(review_, &CtReviewController::findingMoved, reading_, &CtReadingController::showMarker);
   connect(review_, &CtReviewController::reviewShown, reading_,
           &CtReadingController::showReviewedFindings);
+  connect(review_, &CtReviewController::missedNodulesRevealed, reading_,
+          &CtReadingController::showReferenceNodules);
 }
 
 void MainWindow::buildMenus() {
@@ -282,17 +274,23 @@ void MainWindow::buildWorklistMenu() {
   connect(compare, &QAction::triggered, this, &MainWindow::compareReaders);
 }
 
-CaseReviewDialog* MainWindow::compareReaders() {
-  QString caseUid;
-  QStringList references;
+MainWindow::CaseInFront MainWindow::caseInFront() const {
+  CaseInFront shown;
   if (currentTab() == Tab::Fundus) {
-    caseUid = fundus_->currentIdentity();
-    references << QFileInfo(fundus_->currentFile()).absolutePath();
+    shown.uid = fundus_->currentIdentity();
+    shown.references << QFileInfo(fundus_->currentFile()).absolutePath();
   } else if (session_.hasStudy()) {
-    caseUid = session_.studyUid();
-    references << session_.studyPath();
+    shown.uid = session_.studyUid();
+    shown.references << session_.studyPath();
   }
-  if (caseUid.isEmpty()) {
+  // The reference last chosen for reader statistics (experts' reports), too.
+  shown.references << QSettings().value("reading/reference").toString();
+  return shown;
+}
+
+CaseReviewDialog* MainWindow::compareReaders() {
+  const CaseInFront shown = caseInFront();
+  if (shown.uid.isEmpty()) {
     statusBar()->showMessage(tr("Open a study or a photograph first"), 5000);
     return nullptr;
   }
@@ -301,8 +299,12 @@ CaseReviewDialog* MainWindow::compareReaders() {
         tr("Reading blind: the other readers' calls stay hidden (AI > Educational mode)"), 5000);
     return nullptr;
   }
-  // The reference last chosen for reader statistics (experts' reports), too.
-  references << QSettings().value("reading/reference").toString();
+  if (currentTab() == Tab::Fundus && fundusReview_->othersHidden(shown.uid)) {
+    statusBar()->showMessage(
+        tr("Second reading: the other grades stay hidden until you have graded this photograph"),
+        5000);
+    return nullptr;
+  }
   if (!caseReviewDialog_) {
     caseReviewDialog_ = new CaseReviewDialog(&session_, this);
     connect(caseReviewDialog_, &CaseReviewDialog::findingActivated, this,
@@ -312,7 +314,7 @@ CaseReviewDialog* MainWindow::compareReaders() {
               reading_->showMarker(centerMm, diameterMm);
             });
   }
-  caseReviewDialog_->showCase(caseUid, references);
+  caseReviewDialog_->showCase(shown.uid, shown.references);
   caseReviewDialog_->show();
   caseReviewDialog_->raise();
   return caseReviewDialog_;
@@ -501,19 +503,12 @@ void MainWindow::buildAiMenu() {
   connect(chooseModel, &QAction::triggered, this, [this] {
     // A bundle is a folder or a zip of one: the file dialog offers both, and
     // MONAI bundles (their configs/metadata.json, a zip, or an exported model.ts).
-    QFileDialog dialog(this,
-                       tr("Choose a model bundle (its manifest.json or zip; or a MONAI bundle)"),
-                       modelBundle_, tr("Model bundles (manifest.json metadata.json *.zip *.ts)"));
+    QFileDialog dialog(
+        this, tr("Choose a model bundle (its manifest.json or zip; or a MONAI bundle)"),
+        modelRun_->bundle(), tr("Model bundles (manifest.json metadata.json *.zip *.ts)"));
     dialog.setFileMode(QFileDialog::ExistingFile);
     if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
-    const QFileInfo chosen(dialog.selectedFiles().front());
-    if (chosen.fileName() == "manifest.json") {
-      modelBundle_ = chosen.absolutePath();
-    } else if (chosen.fileName() == "metadata.json" && chosen.dir().dirName() == "configs") {
-      modelBundle_ = QFileInfo(chosen.absolutePath()).absolutePath();  // the MONAI bundle's root
-    } else {
-      modelBundle_ = chosen.absoluteFilePath();
-    }
+    modelRun_->setBundle(CtModelRun::bundleForChosenFile(dialog.selectedFiles().front()));
   });
   ai->addSeparator();
   QAction* next = actions_->add(ai, tr("&Next finding"), QKeySequence(Qt::Key_N),
@@ -634,44 +629,16 @@ void MainWindow::openPath(const QString& path, const SeriesKey& series) {
 
 void MainWindow::applyWindow(core::HuWindow window) { reading_->applyWindow(window); }
 
-namespace {
-
-bool isPhotographFile(const QString& path) {
-  const QString suffix = QFileInfo(path).suffix().toLower();
-  return suffix == "png" || suffix == "jpg" || suffix == "jpeg" || suffix == "tif" ||
-         suffix == "tiff";
-}
-
-}  // namespace
-
 void MainWindow::openAnything(const QString& path) {
-  const QFileInfo info(path);
-  bool photographs = info.isFile() && isPhotographFile(path);
-  if (info.isDir()) {
-    // A folder of pictures and no DICOM is a set of photographs.
-    const QDir dir(path);
-    const auto pictures =
-        dir.entryList({"*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff"}, QDir::Files);
-    const auto dicom = dir.entryList({"*.dcm"}, QDir::Files);
-    photographs = !pictures.isEmpty() && dicom.isEmpty();
-  }
-  if (photographs) {
-    if (openPhotographs(path) > 0) rememberRecent(info.absoluteFilePath());
+  if (holdsPhotographs(path)) {
+    if (openPhotographs(path) > 0) RecentStudies::remember(QFileInfo(path).absoluteFilePath());
     return;
   }
   showCtTab();
   openPath(path);
 }
 
-QStringList MainWindow::recentPaths() const { return QSettings().value("recent").toStringList(); }
-
-void MainWindow::rememberRecent(const QString& path) {
-  QStringList recent = recentPaths();
-  recent.removeAll(path);
-  recent.prepend(path);
-  while (recent.size() > 8) recent.removeLast();
-  QSettings().setValue("recent", recent);
-}
+QStringList MainWindow::recentPaths() const { return RecentStudies::paths(); }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
   if (event->mimeData()->hasUrls() && event->mimeData()->urls().front().isLocalFile())
@@ -691,20 +658,16 @@ void MainWindow::showStudy(const LoadedStudy& study) {
     return;
   }
   progress_->stop();
-  runner_.cancel();
-  setModelBusy(false);
-  session_.setStudy(study.path, study.studyUid, study.seriesUid);
+  modelRun_->cancel();  // its findings would belong to the study before
   problems_->replace(study.problems);
-  // The audit names the study by UID only: no patient names or IDs.
-  auto logged = session_.audit("study opened", "study " + study.studyUid);
-  if (!logged.ok()) problems_->report(logged.error());
   core::CaseRecord record = study.caseRecord;
   record.source = QFileInfo(study.path).absoluteFilePath().toStdString();
-  if (auto registered = session_.registerCase(record); !registered.ok())
-    problems_->report(registered.error());
+  for (const core::Error& unrecorded :
+       session_.openStudy(study.path, study.studyUid, study.seriesUid, std::move(record)))
+    problems_->report(unrecorded);
   reading_->showVolume(study.volume, study.seriesDescription, study.patientText);
   browser_->setCatalog(study.catalog, study.shown);
-  rememberRecent(QFileInfo(study.path).absoluteFilePath());
+  RecentStudies::remember(QFileInfo(study.path).absoluteFilePath());
   review_->openCase(study.volume->geometry());
   studySummary_->setText(study.summary);
   statusBar()->showMessage(tr("Loaded %1").arg(study.path), 5000);
@@ -724,7 +687,7 @@ void MainWindow::showPlanarImages(const LoadedStudy& study) {
   planarStudyPath_ = study.path;
   planarMeasurements_->showStored();
   browser_->setCatalog(study.catalog, study.shown);
-  rememberRecent(QFileInfo(study.path).absoluteFilePath());
+  RecentStudies::remember(QFileInfo(study.path).absoluteFilePath());
   studySummary_->setText(study.summary);
   tabs_->setCurrentWidget(planarView_);
   statusBar()->showMessage(tr("Loaded %1 (2D images)").arg(study.path), 5000);
@@ -789,11 +752,15 @@ SliceViewport* MainWindow::viewport(core::SlicePlane plane) const {
 }
 
 void MainWindow::screenshotAndQuit(const QString& file, const QString& runModelBundle) {
-  if (!runModelBundle.isEmpty()) modelBundle_ = runModelBundle;
+  if (!runModelBundle.isEmpty()) modelRun_->setBundle(runModelBundle);
   screenshots_->afterStudy(file, !runModelBundle.isEmpty());
 }
 
 void MainWindow::screenshotNowAndQuit(const QString& file) { screenshots_->now(file); }
+
+void MainWindow::setModelBundle(const QString& folder) { modelRun_->setBundle(folder); }
+
+const QString& MainWindow::modelBundle() const { return modelRun_->bundle(); }
 
 void MainWindow::runFundusModel() { fundusReview_->runModel(); }
 
@@ -812,17 +779,7 @@ void MainWindow::runModel() {
         5000);
     return;
   }
-  if (!reading_->hasVolume()) {
-    statusBar()->showMessage(tr("Open a CT study first"), 5000);
-    return;
-  }
-  if (modelBundle_.isEmpty()) {
-    statusBar()->showMessage(tr("Choose a model bundle first (AI > Choose model bundle)"), 5000);
-    return;
-  }
-  setModelBusy(true);
-  statusBar()->showMessage(tr("Running the model ..."));
-  runner_.run(reading_->volume(), modelBundle_);
+  modelRun_->start(reading_->volume());
 }
 
 void MainWindow::openReviewStore(const QString& file, const QString& reader) {
@@ -853,18 +810,16 @@ void MainWindow::goToPoint(const core::Vec3& pointMm) { reading_->goToPoint(poin
 core::Vec3 MainWindow::viewsIntersection() const { return reading_->viewsIntersection(); }
 
 void MainWindow::exportReview(const QString& folder) {
-  if (!session_.isOpen() || (!session_.hasStudy() && !shownPlanarSeries())) {
-    Q_EMIT reviewExportFailed(tr("Open a study and a review store first"));
-    return;
-  }
   statusBar()->showMessage(tr("Exporting the review as DICOM ..."));
-  if (const auto planar = shownPlanarSeries()) {
-    exporter_.exportStudy(planar->first, planar->second, session_.storeFile(), session_.reader(),
-                          folder);
-    return;
-  }
-  exporter_.exportStudy(session_.studyPath(), session_.seriesUid(), session_.storeFile(),
-                        session_.reader(), folder);
+  exporter_.exportReview(session_, reviewedSeries(), folder);
+}
+
+ReviewedSeries MainWindow::reviewedSeries() const {
+  if (const auto planar = shownPlanarSeries())
+    return {planar->first, planar->second,
+            QString::fromStdString(planarView_->currentImage()->studyInstanceUid)};
+  if (!session_.hasStudy()) return {};
+  return {session_.studyPath(), session_.seriesUid(), session_.studyUid()};
 }
 
 std::optional<std::pair<QString, QString>> MainWindow::shownPlanarSeries() const {
@@ -874,31 +829,8 @@ std::optional<std::pair<QString, QString>> MainWindow::shownPlanarSeries() const
 }
 
 void MainWindow::sendReviewToPacs() {
-  const QString node = QSettings().value("pacs/node").toString();
-  if (node.isEmpty()) {
-    problems_->report(tr("No PACS chosen yet: File > Query/Retrieve names it"));
-    Q_EMIT reviewExportFailed(tr("No PACS chosen"));
-    return;
-  }
-  const auto planar = shownPlanarSeries();
-  if (!session_.isOpen() || (!session_.hasStudy() && !planar)) {
-    Q_EMIT reviewExportFailed(tr("Open a study and a review store first"));
-    return;
-  }
-  const QString outbox = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
-                         "/vigie/outbox/" +
-                         QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
-  // Leaving the machine is audited, by study UID and node (no names).
-  const QString studyUid =
-      planar ? QString::fromStdString(planarView_->currentImage()->studyInstanceUid)
-             : session_.studyUid();
-  auto logged = session_.audit("review sent to PACS", "study " + studyUid + " to " + node);
-  if (!logged.ok()) problems_->report(logged.error());
-  statusBar()->showMessage(tr("Exporting the review and sending it to %1 ...").arg(node));
-  exporter_.exportStudy(planar ? planar->first : session_.studyPath(),
-                        planar ? planar->second : session_.seriesUid(), session_.storeFile(),
-                        session_.reader(), outbox, node,
-                        QSettings().value("pacs/aet", "VIGIE").toString());
+  statusBar()->showMessage(tr("Exporting the review and sending it to the PACS ..."));
+  exporter_.sendToPacs(session_, reviewedSeries());
 }
 
 bool MainWindow::commentOnStudy(const QString& text, bool onSelectedFinding) {
@@ -923,8 +855,7 @@ bool MainWindow::educationalMode() const { return review_->educationalMode(); }
 QString MainWindow::revealBlindRead() {
   if (currentTab() == Tab::Fundus) {
     // The photographs' folder (a truth.json, labels), else the statistics' reference.
-    return fundusReview_->revealBlindRead({QFileInfo(fundus_->currentFile()).absolutePath(),
-                                           QSettings().value("reading/reference").toString()});
+    return fundusReview_->revealBlindRead(caseInFront().references);
   }
   return reading_->hasVolume() ? review_->revealBlindRead() : QString();
 }

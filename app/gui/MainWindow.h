@@ -25,6 +25,7 @@ namespace vigie::app {
 
 class ActionRegistry;
 class CaseReviewDialog;
+class CtModelRun;
 class CtReadingController;
 class CtReviewController;
 class FindingsPanel;
@@ -82,8 +83,8 @@ class MainWindow : public QMainWindow {
   void screenshotNowAndQuit(const QString& file);
 
   /// The model bundle folder that "Run nodule model" uses.
-  void setModelBundle(const QString& folder) { modelBundle_ = folder; }
-  const QString& modelBundle() const { return modelBundle_; }
+  void setModelBundle(const QString& folder);
+  const QString& modelBundle() const;
   /// The fundus DR bundle the Fundus tab runs.
   void setFundusModelBundle(const QString& folder);
   /// Runs the model for the tab in front: the CT model over the open CT, or
@@ -215,18 +216,27 @@ class MainWindow : public QMainWindow {
   QDockWidget* addCtDock(const QString& title, const QString& name, QWidget* panel);
   void showStudy(const LoadedStudy& study);
   void showPlanarImages(const LoadedStudy& study);
-  void rememberRecent(const QString& path);
   void showFailure(const QString& message);
   void showModelRun(const ModelRun& run);
+  /// The case in front (the CT study, or the photograph in the Fundus tab):
+  /// its store key and where its reference may be (its folder's truth.json
+  /// or labels, then the reference last chosen for reader statistics).
+  struct CaseInFront {
+    QString uid;
+    QStringList references;
+  };
+  CaseInFront caseInFront() const;
+  /// The series Export and Send act on: the 2D series on screen in the
+  /// Images tab, else the CT study; empty when neither is open.
+  ReviewedSeries reviewedSeries() const;
   /// The CT findings' review (CtReviewController), wired to the views.
   void buildReview();
   void setModelBusy(bool busy);
 
   StudyLoader loader_;
-  ModelRunner runner_;
   ReviewSession session_;
   ReviewExporter exporter_;
-  QString modelBundle_;
+  CtModelRun* modelRun_ = nullptr;
   ActionRegistry* actions_ = nullptr;
   ProblemReporter* problems_ = nullptr;
   FundusReviewController* fundusReview_ = nullptr;

@@ -5,6 +5,8 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 
 #include "DisplayNames.h"
 #include "vigie/core/RegionStatistics.h"
@@ -12,15 +14,38 @@
 namespace vigie::app {
 namespace {
 
-QString label(const core::Measurement& m) {
+/// The list's line for a measurement, in the reader's language: what the
+/// store's English note says, re-measured on `volume` (a circle's statistics
+/// come out the same: the same voxels); the note itself when there is no
+/// volume to measure on or the drawing is not one of ours.
+QString label(const core::Measurement& m, const core::CtVolume* volume) {
+  const auto drawn = drawingOf(m);
   const QString note = QString::fromStdString(m.note);
-  // The note is the store's (English, as exports carry it): only the words around it translate.
+  if (!drawn || !volume) {
+    if (m.kind == "length")
+      return MeasurementsPanel::tr("Length %1 mm (%2)")
+          .arg(DisplayNames::number(m.value, 1))
+          .arg(note);
+    //: A circular region of interest's measurement; %1: its statistics.
+    return MeasurementsPanel::tr("ROI %1").arg(note);
+  }
+  const int slice = sliceThrough(drawn->a, drawn->plane, *volume);
+  //: Where a measurement was drawn; %1: the view (Axial, Coronal, Sagittal); %2: the slice number.
+  const QString where =
+      MeasurementsPanel::tr("%1, slice %2").arg(DisplayNames::plane(drawn->plane)).arg(slice + 1);
   if (m.kind == "length")
     return MeasurementsPanel::tr("Length %1 mm (%2)")
         .arg(DisplayNames::number(m.value, 1))
-        .arg(note);
-  //: A circular region of interest's measurement; %1: its statistics.
-  return MeasurementsPanel::tr("ROI %1").arg(note);
+        .arg(where);
+  const double radius = core::distance(drawn->a, drawn->b);
+  const auto stats = core::circleStatistics(
+      *volume, drawn->plane, static_cast<std::size_t>(std::max(slice, 0)), drawn->a, radius);
+  //: A circular ROI; %1: where (view, slice); %2 mean, %3 SD, %4 min, %5 max (HU);
+  //: %6 its area; %7 its radius.
+  return MeasurementsPanel::tr("ROI %1: mean %2 HU, SD %3 HU, min %4, max %5, %6 mm², radius %7 mm")
+      .arg(where, DisplayNames::number(stats.meanHu, 1), DisplayNames::number(stats.sdHu, 1),
+           DisplayNames::number(stats.minHu, 0), DisplayNames::number(stats.maxHu, 0),
+           DisplayNames::number(stats.areaMm2, 1), DisplayNames::number(radius, 1));
 }
 
 }  // namespace
@@ -51,6 +76,14 @@ core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& v
                 stats.areaMm2, stats.voxels, radius, where.c_str());
   m.note = text;
   return m;
+}
+
+int sliceThrough(const core::Vec3& pointMm, core::SlicePlane plane, const core::CtVolume& volume) {
+  // The views' slices are the volume's index planes (axial: k, coronal: j, sagittal: i).
+  const int axis = plane == core::SlicePlane::Axial     ? 2
+                   : plane == core::SlicePlane::Coronal ? 1
+                                                        : 0;
+  return static_cast<int>(std::lround(volume.geometry().physicalToIndex(pointMm)[axis]));
 }
 
 std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored) {
@@ -113,9 +146,11 @@ void MeasurementsPanel::clear() {
   withdraw_->setEnabled(false);
 }
 
-void MeasurementsPanel::add(const core::Measurement& measurement) {
+void MeasurementsPanel::add(const core::Measurement& measurement, const core::CtVolume* volume) {
   measurements_.push_back(measurement);
-  list_->addItem(label(measurement));
+  list_->addItem(label(measurement, volume));
+  // The store's own words (English, as the exports carry them), on hover.
+  list_->item(list_->count() - 1)->setToolTip(QString::fromStdString(measurement.note));
 }
 
 int MeasurementsPanel::count() const { return static_cast<int>(measurements_.size()); }

@@ -24,6 +24,9 @@ struct DrawnMeasurement {
 /// the note. The note starts with the plane ("axial: ..."), which is how a
 /// stored measurement finds its view again.
 core::Measurement measure(const DrawnMeasurement& drawn, const core::CtVolume& volume, int slice);
+/// The slice of `plane` through `pointMm` (LPS): an index into the volume's
+/// slices along that plane's axis.
+int sliceThrough(const core::Vec3& pointMm, core::SlicePlane plane, const core::CtVolume& volume);
 /// The drawing back from a stored measurement; nothing if it is not one of ours.
 std::optional<DrawnMeasurement> drawingOf(const core::Measurement& stored);
 
@@ -35,7 +38,9 @@ class MeasurementsPanel : public QWidget {
  public:
   explicit MeasurementsPanel(QWidget* parent = nullptr);
   void clear();
-  void add(const core::Measurement& measurement);
+  /// Lists a measurement, described in the reader's language from what it
+  /// measures on `volume` (the study's CT; null: its stored note).
+  void add(const core::Measurement& measurement, const core::CtVolume* volume = nullptr);
   int count() const;
   const core::Measurement& at(int row) const {
     return measurements_.at(static_cast<std::size_t>(row));

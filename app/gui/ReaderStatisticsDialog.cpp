@@ -24,6 +24,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <iterator>
 
@@ -33,11 +34,18 @@
 namespace vigie::app {
 namespace {
 
+/// Which cases a figure stands on, for its drill-down.
+enum class Behind {
+  CtCases,
+  Photographs,
+  TimedCases,  ///< CT cases and photographs whose reading time was measured
+};
+
 /// A figure of a reader, how the table names it, and the cases behind it.
 struct Column {
   const char* name;  ///< in English: the key tests and drill-downs use; the heading translates it
   std::function<const Estimate&(const ReaderFigures&)> figure;
-  bool ct;  ///< drills down to CT cases (else to photographs)
+  Behind behind;
   /// Photographs behind the figure, by referral outcome; empty: all.
   QStringList outcomes;
 };
@@ -46,48 +54,53 @@ const std::vector<Column>& columns() {
   static const std::vector<Column> all = {
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "CT sensitivity"),
        [](const ReaderFigures& f) -> const Estimate& { return f.sensitivity; },
-       true,
+       Behind::CtCases,
        {}},
       //: False positives per CT case.
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "FP / case"),
        [](const ReaderFigures& f) -> const Estimate& { return f.fpPerCase; },
-       true,
+       Behind::CtCases,
        {}},
       //: The share of the AI's findings the reader confirmed.
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Confirm rate"),
        [](const ReaderFigures& f) -> const Estimate& { return f.confirmRate; },
-       true,
+       Behind::CtCases,
        {}},
       //: The share of the AI's findings the reader rejected (not a nodule).
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Reject rate"),
        [](const ReaderFigures& f) -> const Estimate& { return f.rejectRate; },
-       true,
+       Behind::CtCases,
+       {}},
+      //: The share of the AI's findings the reader edited (moved or resized).
+      {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Edit rate"),
+       [](const ReaderFigures& f) -> const Estimate& { return f.editRate; },
+       Behind::CtCases,
        {}},
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Referable sensitivity"),
        [](const ReaderFigures& f) -> const Estimate& { return f.referableSensitivity; },
-       false,
+       Behind::Photographs,
        {"TP", "FN"}},
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Referable specificity"),
        [](const ReaderFigures& f) -> const Estimate& { return f.referableSpecificity; },
-       false,
+       Behind::Photographs,
        {"TN", "FP"}},
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Kappa"),
        [](const ReaderFigures& f) -> const Estimate& { return f.kappa; },
-       false,
+       Behind::Photographs,
        {}},
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Weighted kappa"),
        [](const ReaderFigures& f) -> const Estimate& { return f.quadraticKappa; },
-       false,
+       Behind::Photographs,
        {}},
       //: Agreement with the reference on whether a photograph can be graded.
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Gradability"),
        [](const ReaderFigures& f) -> const Estimate& { return f.gradabilityAgreement; },
-       false,
+       Behind::Photographs,
        {}},
       //: Reading time per case.
       {QT_TRANSLATE_NOOP("vigie::app::ReaderStatisticsDialog", "Time / case"),
        [](const ReaderFigures& f) -> const Estimate& { return f.secondsPerCase; },
-       false,
+       Behind::TimedCases,
        {}},
   };
   return all;
@@ -310,7 +323,7 @@ void ReaderStatisticsDialog::fillTable() {
     const ReaderFigures& f = *figuresOfRow(row);
     names << QString::fromStdString(f.reader);
     for (std::size_t c = 0; c < columns().size(); ++c) {
-      const bool seconds = c + 1 == columns().size();
+      const bool seconds = columns()[c].behind == Behind::TimedCases;
       table_->setItem(row, static_cast<int>(c),
                       new QTableWidgetItem(estimateText(columns()[c].figure(f), seconds)));
     }
@@ -441,7 +454,21 @@ void ReaderStatisticsDialog::drillDown(int row, const QString& column) {
   const ReaderFigures* f = figuresOfRow(row);
   if (!f || c < 0) return;
   const Column& figure = columns()[static_cast<std::size_t>(c)];
-  if (figure.ct) {
+  if (figure.behind == Behind::TimedCases) {
+    auto addTimed = [this](const std::string& uid, const std::string& name, double seconds) {
+      if (!std::isfinite(seconds)) return;  // not measured: not behind the median
+      //: %1: the case or photograph; %2: the seconds the reader spent on it.
+      const QString text = tr("%1: %2 s")
+                               .arg(QString::fromStdString(name.empty() ? uid : name))
+                               .arg(DisplayNames::number(seconds, 0));
+      auto* item = new QListWidgetItem(text, drill_);
+      item->setData(Qt::UserRole, QString::fromStdString(uid));
+    };
+    for (const auto& read : f->ctCases) addTimed(read.caseUid, read.name, read.seconds);
+    for (const auto& read : f->photographs) addTimed(read.caseUid, read.name, read.seconds);
+    return;
+  }
+  if (figure.behind == Behind::CtCases) {
     for (const auto& read : f->ctCases) {
       const QString name = QString::fromStdString(read.name.empty() ? read.caseUid : read.name);
       const int nodules = static_cast<int>(read.nodules);

@@ -1,6 +1,11 @@
 #include "ReviewExporter.h"
 
+#include <QDateTime>
+#include <QSettings>
+#include <QStandardPaths>
+
 #include "ReviewExport.h"
+#include "ReviewSession.h"
 #include "SeriesChoice.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/SeriesPresentation.h"
@@ -34,8 +39,8 @@ core::Result<ReviewExport> exportOnWorker(const std::string& studyPath,
 }
 
 /// Sends what the export wrote to the node; a message saying what went wrong, else empty.
-std::string sendToPacs(const ReviewExport& e, const std::string& node,
-                       const std::string& ourAeTitle) {
+std::string storeOnNode(const ReviewExport& e, const std::string& node,
+                        const std::string& ourAeTitle) {
   imaging::AssociationSettings settings;
   settings.ourAeTitle = ourAeTitle;
   auto archive = imaging::openArchive(node, settings);
@@ -63,7 +68,7 @@ void ReviewExporter::exportStudy(const QString& studyPath, const QString& series
               ourAeTitle = ourAeTitle.toStdString()](const auto& token) {
     auto result = exportOnWorker(studyPath, seriesUid, storeFile, reader, outDir);
     const std::string sendProblem =
-        result.ok() && !sendTo.empty() ? sendToPacs(result.value(), sendTo, ourAeTitle) : "";
+        result.ok() && !sendTo.empty() ? storeOnNode(result.value(), sendTo, ourAeTitle) : "";
     token.post([this, result = std::move(result), sendTo, sendProblem] {
       job_.finished();
       if (!result.ok()) {
@@ -111,6 +116,40 @@ void ReviewExporter::exportStudy(const QString& studyPath, const QString& series
       }
     });
   });
+}
+
+void ReviewExporter::exportReview(const ReviewSession& session, const ReviewedSeries& series,
+                                  const QString& outDir) {
+  if (!session.isOpen() || series.studyPath.isEmpty()) {
+    Q_EMIT failed(tr("Open a study and a review store first"));
+    return;
+  }
+  exportStudy(series.studyPath, series.seriesUid, session.storeFile(), session.reader(), outDir);
+}
+
+void ReviewExporter::sendToPacs(ReviewSession& session, const ReviewedSeries& series) {
+  const QSettings settings;
+  const QString node = settings.value("pacs/node").toString();
+  if (node.isEmpty()) {
+    Q_EMIT failed(tr("No PACS chosen yet: File > Query/Retrieve names it"));
+    return;
+  }
+  if (!session.isOpen() || series.studyPath.isEmpty()) {
+    Q_EMIT failed(tr("Open a study and a review store first"));
+    return;
+  }
+  // Each send its own outbox folder: an earlier send's files are never resent.
+  const QString outbox = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
+                         "/vigie/outbox/" +
+                         QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
+  if (auto logged =
+          session.audit("review sent to PACS", "study " + series.studyUid + " to " + node);
+      !logged.ok()) {
+    Q_EMIT failed(QString::fromStdString(logged.error().message));
+    return;
+  }
+  exportStudy(series.studyPath, series.seriesUid, session.storeFile(), session.reader(), outbox,
+              node, settings.value("pacs/aet", "VIGIE").toString());
 }
 
 }  // namespace vigie::app

@@ -22,6 +22,18 @@ void ReviewSession::setStudy(const QString& path, const QString& studyUid,
   seriesUid_ = seriesUid;
 }
 
+std::vector<core::Error> ReviewSession::openStudy(const QString& path, const QString& studyUid,
+                                                  const QString& seriesUid,
+                                                  core::CaseRecord record) {
+  setStudy(path, studyUid, seriesUid);
+  std::vector<core::Error> unrecorded;
+  if (auto logged = audit("study opened", "study " + studyUid); !logged.ok())
+    unrecorded.push_back(logged.error());
+  if (auto registered = registerCase(std::move(record)); !registered.ok())
+    unrecorded.push_back(registered.error());
+  return unrecorded;
+}
+
 core::Error ReviewSession::noStore(const QString& message) const {
   return core::makeError(core::ErrorCode::InvalidArgument, message.toStdString());
 }
@@ -148,15 +160,23 @@ core::Status ReviewSession::recordCaseEvent(core::CaseEvent event) {
 }
 
 core::Status ReviewSession::recordComment(const QString& text, std::optional<int> findingId) {
-  if (!store_) return noStore(tr("No review store is open: the comment was not saved"));
-  if (studyUid_.isEmpty())
+  if (store_ && studyUid_.isEmpty())
     return core::makeError(core::ErrorCode::InvalidArgument,
                            tr("no study is open to comment on").toStdString());
+  return recordCommentOn(studyUid_, text, findingId);
+}
+
+core::Status ReviewSession::recordCommentOn(const QString& caseUid, const QString& text,
+                                            std::optional<int> findingId) {
+  if (!store_) return noStore(tr("No review store is open: the comment was not saved"));
+  if (caseUid.isEmpty())
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           tr("no case is open to comment on").toStdString());
   if (text.trimmed().isEmpty())
     return core::makeError(core::ErrorCode::InvalidArgument,
                            tr("an empty comment is not recorded").toStdString());
   core::CaseComment comment;
-  comment.caseUid = studyUid_.toStdString();
+  comment.caseUid = caseUid.toStdString();
   comment.findingId = findingId;
   comment.text = text.trimmed().toStdString();
   comment.author = reader_.toStdString();

@@ -32,6 +32,11 @@ class ReviewSession {
   const QString& studyPath() const { return studyPath_; }
   const QString& studyUid() const { return studyUid_; }
   const QString& seriesUid() const { return seriesUid_; }
+  /// Makes a loaded CT study the one on screen: its opening is audited (by
+  /// UID: no names or IDs) and it joins the worklist (`record`). What could
+  /// not be recorded, if anything; the study is open all the same.
+  std::vector<core::Error> openStudy(const QString& path, const QString& studyUid,
+                                     const QString& seriesUid, core::CaseRecord record);
 
   /// An audit entry by the reader; succeeds without a store (nothing to audit into).
   core::Status audit(const QString& action, const QString& detail);
@@ -69,6 +74,10 @@ class ReviewSession {
   /// A trainer's comment on the open study, or on one of its findings
   /// (append-only, audited; the text is not written to the audit log).
   core::Status recordComment(const QString& text, std::optional<int> findingId);
+  /// The same on any case the store knows: a CT study's UID or a
+  /// photograph's identity (the trainer's view comments on what it shows).
+  core::Status recordCommentOn(const QString& caseUid, const QString& text,
+                               std::optional<int> findingId);
   /// Whether the site's double reading hides a photograph's `grades` from
   /// the reader now (a blind second reading of it is theirs to give).
   core::Result<bool> gradesHidden(const QString& photograph,

@@ -156,6 +156,7 @@ void SliceViewport::setVolume(std::shared_ptr<const core::CtVolume> volume,
   setOverlay(nullptr);
   clearMarker();
   clearMeasurements();
+  clearReferenceNodules();
   for (auto& line : crosshair_) line->SetVisibility(false);
   crosshairPlaced_ = false;
   slice_ = -1;
@@ -225,6 +226,7 @@ void SliceViewport::setSlice(int index) {
   heatmapMapper_->SetSliceNumber(slice_);
   updateMarkerVisibility();
   updateMeasurementVisibility();
+  updateReferenceVisibility();
   renderer_->ResetCameraClippingRange();
   updateAnnotation();
   requestRender();
@@ -399,6 +401,39 @@ void SliceViewport::clearMeasurements() {
   for (const auto& m : measurements_) renderer_->RemoveActor(m.actor);
   measurements_.clear();
   requestRender();
+}
+
+void SliceViewport::showReferenceNodules(
+    const std::vector<std::pair<core::Vec3, double>>& centersAndDiameters) {
+  clearReferenceNodules();
+  if (!volume_) return;
+  const int axis = mapperOrientation(plane_);
+  for (const auto& [center, diameter] : centersAndDiameters) {
+    // A ring a little wider than the nodule, so that it frames it.
+    core::Vec3 rim = center;
+    rim[(axis + 1) % 3] += 0.5 * diameter + 2.0;
+    references_.push_back(makeGraphic(Tool::CircleRoi, center, rim));
+    references_.back().actor->GetProperty()->SetColor(0.95, 0.3, 0.95);
+    renderer_->AddActor(references_.back().actor);
+  }
+  updateReferenceVisibility();
+  requestRender();
+}
+
+void SliceViewport::clearReferenceNodules() {
+  for (const auto& r : references_) renderer_->RemoveActor(r.actor);
+  references_.clear();
+  requestRender();
+}
+
+void SliceViewport::updateReferenceVisibility() {
+  if (!volume_) return;
+  const int axis = mapperOrientation(plane_);
+  const double here = slicePosition()[axis];
+  for (const auto& r : references_) {
+    const double radius = core::distance(r.a, r.b) - 2.0;  // the nodule's own
+    r.actor->SetVisibility(std::abs(here - r.a[axis]) <= radius);
+  }
 }
 
 void SliceViewport::updateMeasurementVisibility() {

@@ -3,6 +3,7 @@
 #include <QImage>
 #include <array>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include <vtkSmartPointer.h>
@@ -93,6 +94,11 @@ class SliceViewport : public VtkOpenGLWidget {
   /// slices through `a`.
   void addMeasurement(Tool kind, const core::Vec3& a, const core::Vec3& b);
   void clearMeasurements();
+  /// Rings around reference nodules (a blind read's misses, when revealed),
+  /// in their own colour, on the slices that cut each nodule.
+  void showReferenceNodules(const std::vector<std::pair<core::Vec3, double>>& centersAndDiameters);
+  void clearReferenceNodules();
+  std::size_t referenceNoduleCount() const { return references_.size(); }
   std::size_t measurementCount() const { return measurements_.size(); }
   /// The patient position (LPS mm) under a pixel of this widget, on the
   /// current slice.
@@ -159,6 +165,9 @@ class SliceViewport : public VtkOpenGLWidget {
   };
   MeasurementGraphic makeGraphic(Tool kind, const core::Vec3& a, const core::Vec3& b) const;
   std::vector<MeasurementGraphic> measurements_;
+  /// Reference nodules' rings: `a` the centre, `b` a point on the sphere.
+  std::vector<MeasurementGraphic> references_;
+  void updateReferenceVisibility();
   MeasurementGraphic drawing_;  ///< the one being drawn, while the button is down
   Tool tool_ = Tool::WindowLevel;
   /// Made once and moved as slices change: scrolling must not rebuild actors.

@@ -2,6 +2,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateEdit>
+#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -117,6 +119,44 @@ WorklistPanel::WorklistPanel(ReviewSession* session, QWidget* parent)
   controls->addWidget(filter_, 1);
   controls->addWidget(hideNames_);
   layout->addLayout(controls);
+  // Refinements on top of the lane: the AI's score, a reader, the modality, dates.
+  auto* refine = new QHBoxLayout;
+  minScore_ = new QDoubleSpinBox(this);
+  minScore_->setObjectName("worklistMinScore");
+  minScore_->setRange(0.0, 1.0);
+  minScore_->setSingleStep(0.05);
+  minScore_->setDecimals(2);
+  //: The worklist's score filter, before the score ("AI >= 0.50").
+  minScore_->setPrefix(tr("AI >= "));
+  //: The worklist's score filter when it is off.
+  minScore_->setSpecialValueText(tr("Any AI score"));
+  readerShown_ = new QComboBox(this);
+  readerShown_->setObjectName("worklistReader");
+  readerShown_->addItem(tr("Any reader"), QString());
+  modalityShown_ = new QComboBox(this);
+  modalityShown_->setObjectName("worklistModality");
+  modalityShown_->addItem(tr("Any modality"), QString());
+  refine->addWidget(minScore_);
+  refine->addWidget(readerShown_, 1);
+  refine->addWidget(modalityShown_);
+  layout->addLayout(refine);
+  auto* dates = new QHBoxLayout;
+  datesShown_ = new QCheckBox(tr("Study date from"), this);
+  datesShown_->setObjectName("worklistDates");
+  fromDate_ = new QDateEdit(QDate::currentDate().addMonths(-1), this);
+  toDate_ = new QDateEdit(QDate::currentDate(), this);
+  for (QDateEdit* edit : {fromDate_, toDate_}) {
+    edit->setCalendarPopup(true);
+    edit->setDisplayFormat("yyyy-MM-dd");
+    edit->setEnabled(false);
+  }
+  dates->addWidget(datesShown_);
+  dates->addWidget(fromDate_);
+  //: Between the worklist's two study dates ("from 2026-11-01 to 2026-11-30").
+  dates->addWidget(new QLabel(tr("to"), this));
+  dates->addWidget(toDate_);
+  dates->addStretch(1);
+  layout->addLayout(dates);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(mine);
   buttons->addWidget(read);
@@ -144,6 +184,16 @@ WorklistPanel::WorklistPanel(ReviewSession* session, QWidget* parent)
 
   connect(filter_, &QComboBox::currentIndexChanged, this, &WorklistPanel::rebuildRows);
   connect(hideNames_, &QCheckBox::toggled, this, &WorklistPanel::rebuildRows);
+  connect(minScore_, &QDoubleSpinBox::valueChanged, this, &WorklistPanel::rebuildRows);
+  connect(readerShown_, &QComboBox::currentIndexChanged, this, &WorklistPanel::rebuildRows);
+  connect(modalityShown_, &QComboBox::currentIndexChanged, this, &WorklistPanel::rebuildRows);
+  connect(datesShown_, &QCheckBox::toggled, this, [this](bool on) {
+    fromDate_->setEnabled(on);
+    toDate_->setEnabled(on);
+    rebuildRows();
+  });
+  connect(fromDate_, &QDateEdit::dateChanged, this, &WorklistPanel::rebuildRows);
+  connect(toDate_, &QDateEdit::dateChanged, this, &WorklistPanel::rebuildRows);
   connect(refreshButton, &QPushButton::clicked, this, &WorklistPanel::refresh);
   connect(mine, &QPushButton::clicked, this, &WorklistPanel::assignSelectedToMe);
   connect(read, &QPushButton::clicked, this,
@@ -186,7 +236,11 @@ void WorklistPanel::refresh() {
     return;
   }
   entries_ = buildWorklist(records.value(), std::chrono::system_clock::now());
+  // A blind second reader must not learn the first grade from the list.
+  hideBlindGradesFrom(entries_, session_->reader().toStdString(),
+                      policyFromSettings(records.value().settings));
   stale_ = false;
+  offerReadersAndModalities();
   rebuildRows();
 }
 
@@ -204,6 +258,59 @@ void WorklistPanel::showEvent(QShowEvent* event) {
 
 void WorklistPanel::setFilterIndex(int index) { filter_->setCurrentIndex(index); }
 void WorklistPanel::setNamesHidden(bool hidden) { hideNames_->setChecked(hidden); }
+
+void WorklistPanel::setMinimumScore(double score) { minScore_->setValue(score); }
+
+void WorklistPanel::setReaderShown(const QString& reader) {
+  const int index = readerShown_->findData(reader);
+  readerShown_->setCurrentIndex(std::max(index, 0));
+}
+
+void WorklistPanel::setModalityShown(const QString& modality) {
+  const int index = modalityShown_->findData(modality);
+  modalityShown_->setCurrentIndex(std::max(index, 0));
+}
+
+void WorklistPanel::setStudyDates(const QDate& from, const QDate& to) {
+  if (from.isValid()) fromDate_->setDate(from);
+  if (to.isValid()) toDate_->setDate(to);
+  datesShown_->setChecked(from.isValid() || to.isValid());
+}
+
+void WorklistPanel::offerReadersAndModalities() {
+  auto offer = [](QComboBox* box, QStringList choices) {
+    choices.removeAll(QString());
+    choices.removeDuplicates();
+    choices.sort();
+    const QString chosen = box->currentData().toString();
+    const QSignalBlocker quiet(box);
+    while (box->count() > 1) box->removeItem(1);  // the first: any
+    for (const QString& choice : choices) box->addItem(choice, choice);
+    box->setCurrentIndex(std::max(box->findData(chosen), 0));
+  };
+  QStringList readers{session_->reader()}, modalities;
+  for (const WorklistEntry& e : entries_) {
+    readers << QString::fromStdString(e.assignedReader);
+    for (const auto& r : e.readers) readers << QString::fromStdString(r);
+    modalities << QString::fromStdString(e.record.modality);
+  }
+  offer(readerShown_, readers);
+  offer(modalityShown_, modalities);
+}
+
+WorklistFilter WorklistPanel::refinement() const {
+  WorklistFilter f;
+  if (minScore_->value() > 0) f.minSuspicion = minScore_->value();
+  if (const QString reader = readerShown_->currentData().toString(); !reader.isEmpty())
+    f.reader = reader.toStdString();
+  if (const QString modality = modalityShown_->currentData().toString(); !modality.isEmpty())
+    f.modality = modality.toStdString();
+  if (datesShown_->isChecked()) {
+    f.fromDate = fromDate_->date().toString("yyyyMMdd").toStdString();
+    f.toDate = toDate_->date().toString("yyyyMMdd").toStdString();
+  }
+  return f;
+}
 
 bool WorklistPanel::passesFilter(const WorklistEntry& e) const {
   switch (filter_->currentIndex()) {
@@ -231,6 +338,7 @@ bool WorklistPanel::passesFilter(const WorklistEntry& e) const {
 }
 
 void WorklistPanel::rebuildRows() {
+  const WorklistFilter refined = refinement();
   const QString selected = selectedCase();
   const int sortColumn = table_->horizontalHeader()->sortIndicatorSection();
   const Qt::SortOrder sortOrder = table_->horizontalHeader()->sortIndicatorOrder();
@@ -239,7 +347,7 @@ void WorklistPanel::rebuildRows() {
   int rank = 0;
   for (const auto& e : entries_) {
     ++rank;
-    if (!passesFilter(e)) continue;
+    if (!passesFilter(e) || !matches(e, refined)) continue;
     const int row = table_->rowCount();
     table_->insertRow(row);
     auto put = [&](const QString& name, const QString& text, const QVariant& key) {

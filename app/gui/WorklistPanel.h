@@ -10,6 +10,9 @@
 
 class QCheckBox;
 class QComboBox;
+class QDate;
+class QDateEdit;
+class QDoubleSpinBox;
 class QLabel;
 class QTableWidget;
 
@@ -19,7 +22,8 @@ class ReviewSession;
 
 /// The worklist dock: every study and photograph the review store knows, in
 /// triage order (the "#" column) or sorted on any column by clicking its
-/// header, filtered by lane, state, disagreement or "mine", with patient
+/// header, filtered by lane, state, disagreement or "mine", and further by
+/// the AI's score, a reader, the modality and the study date, with patient
 /// names hidden on request. Double-click, or Shift+N / Shift+P from the
 /// Worklist menu, opens a case. The column layout and sort are remembered
 /// per reader. Reads and writes go through the session (the reader's store).
@@ -45,6 +49,14 @@ class WorklistPanel : public QWidget {
   /// Selects the filter by its index in the filter box (tests, menus).
   void setFilterIndex(int index);
   void setNamesHidden(bool hidden);
+  /// Only cases the AI scored at least `score` (0: any).
+  void setMinimumScore(double score);
+  /// Only cases assigned to or read by `reader` (empty: any).
+  void setReaderShown(const QString& reader);
+  /// Only cases of `modality` ("CT", "OP" ...; empty: any).
+  void setModalityShown(const QString& modality);
+  /// Only studies dated from `from` to `to`, inclusive (null dates: any).
+  void setStudyDates(const QDate& from, const QDate& to);
 
   /// The case UIDs as listed, top to bottom.
   QStringList shownCases() const;
@@ -61,6 +73,10 @@ class WorklistPanel : public QWidget {
   void showEvent(QShowEvent* event) override;
   void rebuildRows();
   bool passesFilter(const WorklistEntry& e) const;
+  /// The score, reader, modality and date controls as the library's filter.
+  WorklistFilter refinement() const;
+  /// The reader and modality boxes offer what the list holds, keeping the choice.
+  void offerReadersAndModalities();
   void openRow(int row);
   void rememberLayout();
   void restoreLayout();
@@ -70,6 +86,12 @@ class WorklistPanel : public QWidget {
   ReviewSession* session_;
   QComboBox* filter_;
   QCheckBox* hideNames_;
+  QDoubleSpinBox* minScore_;
+  QComboBox* readerShown_;
+  QComboBox* modalityShown_;
+  QCheckBox* datesShown_;
+  QDateEdit* fromDate_;
+  QDateEdit* toDate_;
   QLabel* count_;
   QTableWidget* table_;
   std::vector<WorklistEntry> entries_;  ///< triage order

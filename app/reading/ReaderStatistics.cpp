@@ -250,11 +250,34 @@ double secondsBetween(const std::string& first, const std::string& last) {
   return std::chrono::duration<double>(*b - *a).count() + millis(last) - millis(first);
 }
 
+/// The time the reader spent on each case they worked on: from its start
+/// (see startOf) to their last record; cases with no measurable duration
+/// (one record, never opened) are left out.
+std::map<std::string, double> secondsOnEachCase(const ReaderActivity& activity) {
+  std::map<std::string, double> seconds;
+  const std::vector<std::string> none;
+  for (const auto& [uid, times] : activity.timesByCase) {
+    const auto opened = activity.openedAt.find(uid);
+    const std::string start =
+        startOf(times, opened == activity.openedAt.end() ? none : opened->second);
+    const std::string& last = *std::max_element(times.begin(), times.end());
+    if (start == last) continue;
+    const double s = secondsBetween(start, last);
+    if (std::isfinite(s)) seconds[uid] = s;
+  }
+  return seconds;
+}
+
 ReaderFigures figuresOf(const std::string& name, const ReaderActivity& activity,
                         const std::map<std::string, const core::ModelRun*>& latestRuns,
                         const ReadingReference& reference, const StatisticsOptions& options) {
   ReaderFigures f;
   f.reader = name;
+  const auto secondsByCase = secondsOnEachCase(activity);
+  auto secondsOn = [&](const std::string& uid) {
+    const auto found = secondsByCase.find(uid);
+    return found == secondsByCase.end() ? kNaN : found->second;
+  };
   for (const auto& uid : activity.ctCasesTouched) {
     const auto truth = reference.ctStudies.find(uid);
     if (truth == reference.ctStudies.end()) continue;
@@ -268,6 +291,7 @@ ReaderFigures figuresOf(const std::string& name, const ReaderActivity& activity,
         readerMarks(run == latestRuns.end() ? nullptr : run->second,
                     calls == activity.ctCalls.end() ? kNoCalls : calls->second, read);
     judgeMarks(marks, truth->second, read);
+    read.seconds = secondsOn(uid);
     f.ctCases.push_back(std::move(read));
   }
   for (const auto& [uid, grade] : activity.latestGrade) {
@@ -276,19 +300,13 @@ ReaderFigures figuresOf(const std::string& name, const ReaderActivity& activity,
     const bool referred = !grade->gradable || grade->grade >= 2;
     f.photographs.push_back(
         judgePhotograph(uid, grade->grade, grade->gradable, referred, ref->second));
+    f.photographs.back().seconds = secondsOn(uid);
   }
   std::vector<double> seconds;
-  for (const auto& [uid, times] : activity.timesByCase) {
-    const bool inReference = reference.ctStudies.count(uid) || reference.photographs.count(uid);
-    const auto opened = activity.openedAt.find(uid);
-    const std::vector<std::string> none;
-    const std::string start =
-        startOf(times, opened == activity.openedAt.end() ? none : opened->second);
-    const std::string& last = *std::max_element(times.begin(), times.end());
-    if (!inReference || start == last) continue;  // one record, never opened: no duration
-    const double s = secondsBetween(start, last);
-    if (std::isfinite(s)) seconds.push_back(s);
-  }
+  for (const auto& c : f.ctCases)
+    if (std::isfinite(c.seconds)) seconds.push_back(c.seconds);
+  for (const auto& p : f.photographs)
+    if (std::isfinite(p.seconds)) seconds.push_back(p.seconds);
   summarizeCt(f, options);
   summarizeFundus(f, options);
   summarizeTimes(f, seconds, options);
@@ -325,6 +343,7 @@ ReaderFigures aiFigures(const ReviewRecords& records,
     const bool referred = result->referable || !result->gradable;
     f.photographs.push_back(
         judgePhotograph(uid, result->grade, result->gradable, referred, ref->second));
+    f.photographs.back().referableProbability = result->referableProbability;
   }
   summarizeCt(f, options);
   f.confirmRate = f.rejectRate = f.editRate = Estimate{kNaN, kNaN, kNaN, 0};

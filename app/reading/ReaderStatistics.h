@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct CtCaseRead {
   std::vector<CtMark> marks;
   /// The AI's findings on the case and what this reader did with them.
   std::size_t aiFindings = 0, confirmed = 0, rejected = 0, edited = 0, undecided = 0, added = 0;
+  /// The time the reader spent on the case (as secondsPerCase measures it);
+  /// NaN when it could not be measured (one record, never opened) or for the AI.
+  double seconds = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One photograph as one reader (or the AI) graded it.
@@ -49,6 +53,11 @@ struct PhotographRead {
   /// reference calls the photograph ungradable. An ungradable read is a
   /// referral, as screening programmes treat it.
   std::string outcome;
+  /// The time the reader spent on the photograph; NaN as for CtCaseRead.
+  double seconds = std::numeric_limits<double>::quiet_NaN();
+  /// The model's calibrated referable probability (the AI's reads only; NaN
+  /// for a reader): its score in the MRMC export.
+  double referableProbability = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One reader's figures (or the AI's), each with its 95 % interval.
@@ -65,7 +74,8 @@ struct ReaderFigures {
   Estimate gradabilityAgreement;                        ///< Wilson
   /// Median time a reader spent on a case: from their last opening of it in
   /// the window (audited) before their first record on it, or from that
-  /// first record when they never opened it in the window, to their last record.
+  /// first record when they never opened it in the window, to their last
+  /// record. Each case's own time is in its CtCaseRead or PhotographRead.
   Estimate secondsPerCase;
 };
 

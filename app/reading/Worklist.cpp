@@ -192,6 +192,15 @@ std::vector<WorklistEntry> buildWorklist(const ReviewRecords& records,
   return entries;
 }
 
+void hideBlindGradesFrom(std::vector<WorklistEntry>& entries, const std::string& reader,
+                         const DoubleReadingPolicy& policy) {
+  for (WorklistEntry& e : entries) {
+    if (!e.grading || !gradesHiddenFrom(*e.grading, reader, policy)) continue;
+    e.disagreement = false;
+    e.disagreementDetail.clear();
+  }
+}
+
 bool triageBefore(const WorklistEntry& a, const WorklistEntry& b) {
   if (a.lane != b.lane) return a.lane < b.lane;
   if (a.lane == WorklistLane::Flagged && roundedScore(a.suspicion) != roundedScore(b.suspicion))
@@ -222,6 +231,12 @@ namespace {
 
 using Less = std::function<bool(const WorklistEntry&, const WorklistEntry&)>;
 
+std::string readerList(const WorklistEntry& e) {
+  std::string text;
+  for (const auto& reader : e.readers) text += (text.empty() ? "" : ", ") + reader;
+  return text;
+}
+
 /// A column's natural order (ascending); "triage" has none of its own.
 const std::vector<std::pair<std::string, Less>>& columnOrders() {
   static const std::vector<std::pair<std::string, Less>> kOrders = {
@@ -244,6 +259,13 @@ const std::vector<std::pair<std::string, Less>>& columnOrders() {
          return priorityRank(a.priority) < priorityRank(b.priority);
        }},
       {"waiting", [](const auto& a, const auto& b) { return a.waitingHours < b.waitingHours; }},
+      // The GUI's AI-status column: lane by lane, in the triage order's sequence.
+      {"lane", [](const auto& a, const auto& b) { return a.lane < b.lane; }},
+      // Agreement first; descending puts the disagreements on top.
+      {"disagreement",
+       [](const auto& a, const auto& b) { return !a.disagreement && b.disagreement; }},
+      // The GUI shows the readers as one text, "ann, bob": sorted as that text.
+      {"readers", [](const auto& a, const auto& b) { return readerList(a) < readerList(b); }},
   };
   return kOrders;
 }

@@ -52,6 +52,13 @@ struct WorklistEntry {
 std::vector<WorklistEntry> buildWorklist(const ReviewRecords& records,
                                          std::chrono::system_clock::time_point now);
 
+/// The worklist as `reader` may see it: a photograph whose earlier grades
+/// are hidden from them (a blind second reading, or an arbitration, they
+/// have yet to give: gradesHiddenFrom) loses its reader/AI disagreement,
+/// which would tell the first grade ("reader grade 3, AI not referable").
+void hideBlindGradesFrom(std::vector<WorklistEntry>& entries, const std::string& reader,
+                         const DoubleReadingPolicy& policy);
+
 /// The triage order: lane by lane (flagged, awaiting AI, AI-normal, done);
 /// within the flagged lane the most suspicious first (scores compared to two
 /// decimals, so that a 0.931 and a 0.934 tie), then the higher clinical
@@ -75,7 +82,9 @@ bool matches(const WorklistEntry& entry, const WorklistFilter& filter);
 
 /// The columns the list sorts on: "triage" (the default), "fifo" (oldest
 /// registration first), "score", "date", "state", "reader", "modality",
-/// "patient", "findings", "priority", "waiting".
+/// "patient", "findings", "priority", "waiting", "lane" (the AI status:
+/// flagged, awaiting AI, AI-normal, done), "disagreement" (agreeing first),
+/// "readers" (who read it, compared as the list "ann, bob" the GUI shows).
 const std::vector<std::string>& worklistSortColumns();
 /// Sorts by a column (stable: ties keep the triage order); an error names
 /// the columns there are when `column` is not one.

@@ -9,6 +9,7 @@
 #include <QTextDocument>
 #include <QUrl>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <system_error>
@@ -106,8 +107,9 @@ std::vector<Mark> marksOf(const CaseReview& review) {
   return marks;
 }
 
-/// Where voxels of an axial slice land on its rendered, scaled image.
-struct AxialMapping {
+/// Where voxels of a slice of the stack (voxel plane k) land on its
+/// rendered, scaled image.
+struct SliceMapping {
   const core::VolumeGeometry& geometry;
   double pixelMm;  ///< renderSlice's square pixel
   double scale;    ///< rendered pixels to key-image pixels
@@ -126,17 +128,49 @@ struct AxialMapping {
   }
 };
 
-QImage renderAxial(const core::CtVolume& volume, std::size_t k, double scale) {
+/// Writes the patient's directions at the middle of each edge: the image's
+/// columns run along the volume's i axis, its rows along j (renderSlice's
+/// voxel-plane "axial" view), whatever the patient plane that is.
+void drawOrientationLetters(QImage& image, const core::VolumeGeometry& g) {
+  const core::Vec3 right = g.direction[0], down = g.direction[1];
+  const core::Vec3 left{-right.x, -right.y, -right.z}, up{-down.x, -down.y, -down.z};
+  QPainter painter(&image);
+  painter.setRenderHint(QPainter::Antialiasing);
+  QFont font = painter.font();
+  font.setPixelSize(15);
+  font.setBold(true);
+  painter.setFont(font);
+  const int w = image.width(), h = image.height(), box = 22;
+  const std::pair<QRect, core::Vec3> edges[] = {
+      {QRect(2, h / 2 - box / 2, box, box), left},
+      {QRect(w - box - 2, h / 2 - box / 2, box, box), right},
+      {QRect(w / 2 - box / 2, 2, box, box), up},
+      {QRect(w / 2 - box / 2, h - box - 2, box, box), down}};
+  for (const auto& [rect, direction] : edges) {
+    const QString letter = qs(patientDirectionLetter(direction));
+    // A dark shadow keeps the white letter legible on bright tissue.
+    painter.setPen(Qt::black);
+    painter.drawText(rect.translated(1, 1), Qt::AlignCenter, letter);
+    painter.setPen(Qt::white);
+    painter.drawText(rect, Qt::AlignCenter, letter);
+  }
+}
+
+QImage renderStackSlice(const core::CtVolume& volume, std::size_t k, double scale) {
+  // SlicePlane::Axial is renderSlice's name for voxel plane k, not a claim
+  // about the patient: the caption and the letters say which plane it is.
   const core::Image2D gray =
       core::renderSlice(volume, core::SlicePlane::Axial, k, core::HuWindow::lung());
   QImage image(gray.pixels.data(), gray.width, gray.height, gray.width, QImage::Format_Grayscale8);
-  return image.convertToFormat(QImage::Format_RGB32)
-      .scaled(static_cast<int>(std::lround(gray.width * scale)),
-              static_cast<int>(std::lround(gray.height * scale)), Qt::IgnoreAspectRatio,
-              Qt::SmoothTransformation);
+  QImage shown = image.convertToFormat(QImage::Format_RGB32)
+                     .scaled(static_cast<int>(std::lround(gray.width * scale)),
+                             static_cast<int>(std::lround(gray.height * scale)),
+                             Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+  drawOrientationLetters(shown, volume.geometry());
+  return shown;
 }
 
-void drawMark(QPainter& painter, const AxialMapping& mapping, const Mark& mark, bool emphasized) {
+void drawMark(QPainter& painter, const SliceMapping& mapping, const Mark& mark, bool emphasized) {
   const QPointF at = mapping.pointOf(mark.centerMm);
   const double radius = mapping.radiusOf(mark.diameterMm);
   QPen pen(colorOf(mark.kind), emphasized ? 2.5 : 1.2);
@@ -163,6 +197,24 @@ core::Status saveImage(const QImage& image, const std::filesystem::path& file) {
 
 }  // namespace
 
+std::string patientDirectionLetter(const core::Vec3& d) {
+  const double ax = std::abs(d.x), ay = std::abs(d.y), az = std::abs(d.z);
+  if (ax >= ay && ax >= az) return d.x >= 0 ? "L" : "R";
+  if (ay >= az) return d.y >= 0 ? "P" : "A";
+  return d.z >= 0 ? "S" : "I";
+}
+
+std::string acquisitionPlaneOf(const core::VolumeGeometry& g) {
+  const core::Vec3& n = g.direction[2];
+  const double ax = std::abs(n.x), ay = std::abs(n.y), az = std::abs(n.z);
+  const double length = std::sqrt(ax * ax + ay * ay + az * az);
+  const double largest = std::max({ax, ay, az});
+  const std::string plane = az >= ax && az >= ay ? "axial" : ay >= ax ? "coronal" : "sagittal";
+  const double cos30Degrees = 0.8660254;  // further off, the slices belong to no plane
+  const bool oblique = length > 0 && largest / length < cos30Degrees;
+  return oblique ? "oblique " + plane : plane;
+}
+
 core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volume,
                                                      const CaseReview& review, bool unknown,
                                                      const std::filesystem::path& packageDir) {
@@ -172,7 +224,11 @@ core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volum
   const double pixelMm = std::min(g.spacing.x, g.spacing.y);
   const double widthPx = g.size.i * g.spacing.x / pixelMm;
   // Small volumes are enlarged so that marks and labels stay legible.
-  const AxialMapping mapping{g, pixelMm, std::max(1.0, std::ceil(384.0 / widthPx))};
+  const SliceMapping mapping{g, pixelMm, std::max(1.0, std::ceil(384.0 / widthPx))};
+  const std::string plane = acquisitionPlaneOf(g);
+  std::string capitalizedPlane = plane;
+  capitalizedPlane[0] =
+      static_cast<char>(std::toupper(static_cast<unsigned char>(capitalizedPlane[0])));
 
   std::vector<Mark> marks = marksOf(review);
   if (marks.size() > kMaxKeyImages) marks.resize(kMaxKeyImages);
@@ -186,16 +242,16 @@ core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volum
     slices.erase(std::unique(slices.begin(), slices.end()), slices.end());
     for (std::size_t n = 0; n < slices.size(); ++n) {
       const std::string name = "images/slice-" + std::to_string(n + 1) + ".png";
-      auto saved = saveImage(renderAxial(volume, slices[n], mapping.scale), packageDir / name);
+      auto saved = saveImage(renderStackSlice(volume, slices[n], mapping.scale), packageDir / name);
       if (!saved.ok()) return saved.error();
-      images.push_back({name, "Axial slice " + std::to_string(slices[n] + 1) + " of " +
-                                  std::to_string(g.size.k) + " (lung window)"});
+      images.push_back({name, capitalizedPlane + " slice " + std::to_string(slices[n] + 1) +
+                                  " of " + std::to_string(g.size.k) + " (lung window)"});
     }
     return images;
   }
   for (const auto& subject : marks) {
     const std::size_t k = mapping.sliceOf(subject.centerMm);
-    QImage image = renderAxial(volume, k, mapping.scale);
+    QImage image = renderStackSlice(volume, k, mapping.scale);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
     for (const auto& other : marks) {
@@ -212,8 +268,8 @@ core::Result<std::vector<KeyImage>> writeCtKeyImages(const core::CtVolume& volum
         std::to_string(subject.number) + ".png";
     auto saved = saveImage(image, packageDir / name);
     if (!saved.ok()) return saved.error();
-    images.push_back({name, subject.caption + "; axial slice " + std::to_string(k + 1) + " of " +
-                                std::to_string(g.size.k) + " (lung window)"});
+    images.push_back({name, subject.caption + "; " + plane + " slice " + std::to_string(k + 1) +
+                                " of " + std::to_string(g.size.k) + " (lung window)"});
   }
   return images;
 }
@@ -243,11 +299,26 @@ std::string markCounts(const std::vector<core::FundusLesionMark>& marks) {
   return text;
 }
 
+/// The caption's words on the model's lesion regions: how many, and where
+/// to look for them when the store kept their places; nothing when none.
+std::string modelRegionsCaption(const core::FundusAiResult& model) {
+  if (!model.lesionRegions.empty()) {
+    return "; AI lesion regions: " + std::to_string(model.lesionRegions.size()) + " (outlined in " +
+           kAiRegionColor.name + ")";
+  }
+  // No count: the model found none, or had no heatmap to find them on.
+  if (model.lesions <= 0) return {};
+  // Recorded before the store kept places: the key image can only say so.
+  return "; the model found " + std::to_string(model.lesions) + " lesion region" +
+         (model.lesions == 1 ? "" : "s") + " (their places are not kept)";
+}
+
 }  // namespace
 
 core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
                                                const std::filesystem::path& packageDir,
-                                               const std::vector<core::FundusLesionMark>& marks) {
+                                               const std::vector<core::FundusLesionMark>& marks,
+                                               const core::FundusAiResult* model) {
   if (photograph.empty() || (photograph.channels != 1 && photograph.channels != 3))
     return core::makeError(core::ErrorCode::InvalidArgument,
                            "the photograph has no grey or RGB pixels");
@@ -258,11 +329,26 @@ core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
   QImage shown = image.convertToFormat(QImage::Format_RGB32);
   if (std::max(shown.width(), shown.height()) > 1024)
     shown = shown.scaled(1024, 1024, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-  if (!marks.empty()) {
-    // Marks are in the photograph's pixels (0,0 the centre of the top left one).
+  const bool modelRegions = model && !model->lesionRegions.empty();
+  if (!marks.empty() || modelRegions) {
+    // Marks and regions are in the photograph's pixels (0,0 the centre of
+    // the top left one).
     const double scale = double(shown.width()) / double(photograph.width);
     QPainter painter(&shown);
     painter.setRenderHint(QPainter::Antialiasing);
+    if (modelRegions) {
+      // Drawn first, outside a reader's circle of the same place (radius +
+      // 6 against + 3), so that a mark on the same lesion stays visible.
+      QPen dashed(QColor(kAiRegionColor.red, kAiRegionColor.green, kAiRegionColor.blue), 2.0);
+      dashed.setStyle(Qt::DashLine);
+      painter.setPen(dashed);
+      painter.setBrush(Qt::NoBrush);
+      for (const auto& region : model->lesionRegions) {
+        const QPointF center((region.centerX + 0.5) * scale, (region.centerY + 0.5) * scale);
+        const double radius = std::max(region.radius * scale, 4.0) + 6.0;
+        painter.drawEllipse(center, radius, radius);
+      }
+    }
     for (const auto& m : marks) {
       painter.setPen(QPen(lesionColor(m.lesion), 2.0));
       const QPointF center((m.x + 0.5) * scale, (m.y + 0.5) * scale);
@@ -276,6 +362,7 @@ core::Result<KeyImage> writePhotographKeyImage(const core::Image2D& photograph,
   std::string caption = "The photograph (" + std::to_string(photograph.width) + " x " +
                         std::to_string(photograph.height) + " pixels)";
   if (!marks.empty()) caption += "; lesions the readers marked: " + markCounts(marks);
+  if (model) caption += modelRegionsCaption(*model);
   return KeyImage{name, caption};
 }
 

@@ -207,6 +207,22 @@ core::Result<std::vector<SummaryRow>> readSummary(const std::filesystem::path& f
   return rows;
 }
 
+bool isFinished(const SummaryRow& row) {
+  const auto status = row.find("status");
+  return status != row.end() && status->second == kStatusOk;
+}
+
+namespace {
+
+/// How much of an item a row says is done: ok above partial above the rest.
+int statusRank(const SummaryRow& row) {
+  const auto status = row.find("status");
+  if (status == row.end()) return 0;
+  return status->second == kStatusOk ? 2 : status->second == kStatusPartial ? 1 : 0;
+}
+
+}  // namespace
+
 std::vector<SummaryRow> mergeSummaries(const std::vector<std::vector<SummaryRow>>& summaries,
                                        const std::vector<std::string>& folderPrefix,
                                        std::size_t& duplicates) {
@@ -219,8 +235,7 @@ std::vector<SummaryRow> mergeSummaries(const std::vector<std::vector<SummaryRow>
       auto [it, inserted] = byKey.try_emplace(row["key"], row);
       if (inserted) continue;
       ++duplicates;
-      const bool keptOk = it->second["status"] == "ok";
-      if (!keptOk || row["status"] == "ok") it->second = std::move(row);
+      if (statusRank(row) >= statusRank(it->second)) it->second = std::move(row);
     }
   }
   std::vector<SummaryRow> rows;

@@ -61,9 +61,21 @@ core::Status writeSummary(const std::filesystem::path& file, const std::vector<S
 /// The error names the file and the line.
 core::Result<std::vector<SummaryRow>> readSummary(const std::filesystem::path& file);
 
+/// An item's status in summary.csv and its status.json: "ok" (done, skipped
+/// by a rerun), "partial" (analysed from part of its study, the rest not
+/// retrieved: a rerun retrieves and analyses it again, and its results are
+/// not sent) or "failed" (a rerun tries it again).
+inline constexpr const char* kStatusOk = "ok";
+inline constexpr const char* kStatusPartial = "partial";
+inline constexpr const char* kStatusFailed = "failed";
+
+/// Whether a rerun leaves the item with this row alone: only when it is "ok".
+bool isFinished(const SummaryRow& row);
+
 /// The rows of several summaries as one: one row per key, sorted by key. A
 /// key found in more than one (a task rerun into another folder) keeps its
-/// "ok" row over a failed one, and the later summary's among equals;
+/// "ok" row over a partial one and a partial one over a failed one, and the
+/// later summary's among equals;
 /// `duplicates` counts those keys. `folderPrefix[i]` is put before the folder
 /// column of summary i, so the joined summary's folders stay reachable from
 /// where it is written.

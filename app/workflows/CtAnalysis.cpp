@@ -207,7 +207,7 @@ core::Result<CtAnalysis> analyzeWithMonai(const core::CtVolume& volume,
     const int channel = m.monai ? m.monai->channel : -1;
     if (channel >= 0 && channel < static_cast<int>(m.labels.size()))
       analysis.labelName = m.labels[static_cast<std::size_t>(channel)];
-    analysis.threshold = 0.5;
+    analysis.threshold = m.threshold("label", 0.5);  // the bundle's AsDiscreted threshold
   }
   if (progress) progress(1.0, "done");
   return analysis;

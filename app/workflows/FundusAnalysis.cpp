@@ -1,6 +1,12 @@
 #include "FundusAnalysis.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace vigie::app {
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+}  // namespace
 
 core::Result<std::vector<FundusAnalysis>> analyzeFundus(
     const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
@@ -37,6 +43,23 @@ core::Result<std::vector<FundusAnalysis>> analyzeFundus(
     }
   }
   return out;
+}
+
+std::vector<core::FundusAiLesionRegion> lesionRegionsToKeep(
+    const std::vector<imaging::LesionRegion>& regions) {
+  std::vector<core::FundusAiLesionRegion> kept;
+  kept.reserve(regions.size());
+  for (const auto& r : regions) {
+    core::FundusAiLesionRegion region;
+    region.centerX = r.centerX;
+    region.centerY = r.centerY;
+    // A region is a blob of any shape; a circle of its area is what a
+    // reader's mark is too, so the two compare on the key image.
+    region.radius = std::sqrt(std::max(r.areaPx, 0) / kPi);
+    region.score = r.maxProbability;
+    kept.push_back(region);
+  }
+  return kept;
 }
 
 }  // namespace vigie::app

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <vector>
 
+#include "vigie/core/CaseRecords.h"
 #include "vigie/core/Image2D.h"
 #include "vigie/core/Result.h"
 #include "vigie/imaging/preprocess/FundusPreprocess.h"
@@ -30,5 +31,11 @@ core::Result<std::vector<FundusAnalysis>> analyzeFundus(
     const std::vector<core::Image2D>& photographs, inference::InferenceSession& session,
     const std::atomic<bool>* cancel = nullptr,
     const inference::FundusExplanationOptions& explanation = {});
+
+/// The lesion regions as the review store keeps them: in the photograph's
+/// pixels, in the same order, each "lesion" (the heatmap names no kind) with
+/// the radius of the circle of its area.
+std::vector<core::FundusAiLesionRegion> lesionRegionsToKeep(
+    const std::vector<imaging::LesionRegion>& regions);
 
 }  // namespace vigie::app

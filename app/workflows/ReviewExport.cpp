@@ -1,5 +1,7 @@
 #include "ReviewExport.h"
 
+#include <algorithm>
+
 #include "SliceNormal.h"
 
 #include "FundusAnalysis.h"
@@ -103,7 +105,8 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
                                               core::ReviewStore& store, const std::string& reader,
                                               const std::filesystem::path& outDir,
                                               const std::string& softwareVersion,
-                                              inference::InferenceSession* session) {
+                                              inference::InferenceSession* session,
+                                              bool storedAiResults) {
   imaging::FundusReport report;
   report.producer = {"none", "", "0", softwareVersion};
   if (session) {
@@ -128,6 +131,15 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
       const auto& p = analysis.value().front().prediction;
       assessment.model = imaging::FundusModelAssessment{p.grade, p.referableProbability, p.gradable,
                                                         p.qualityScore};
+    } else if (storedAiResults) {
+      auto results = store.fundusAiResults(image.sopInstanceUid);
+      if (!results.ok()) return results.error();
+      if (!results.value().empty()) {
+        const core::FundusAiResult& latest = results.value().back();
+        assessment.model = imaging::FundusModelAssessment{latest.grade, latest.referableProbability,
+                                                          latest.gradable, latest.qualityScore};
+        report.producer = {latest.bundleId, latest.bundleId, latest.bundleVersion, softwareVersion};
+      }
     }
     report.images.push_back(std::move(assessment));
   }
@@ -138,8 +150,11 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
     result.accepted += a.reader ? 1 : 0;
     marks += a.lesionMarks.size();
   }
-  result.model = session ? report.producer.modelId + " " + report.producer.modelVersion : "none";
-  if (result.accepted == 0 && marks == 0 && !session) {
+  const bool modelAnswers = std::any_of(report.images.begin(), report.images.end(),
+                                        [](const auto& a) { return a.model.has_value(); });
+  result.model =
+      modelAnswers ? report.producer.modelId + " " + report.producer.modelVersion : "none";
+  if (result.accepted == 0 && marks == 0 && !modelAnswers) {
     return core::makeError(core::ErrorCode::NotFound,
                            "nothing to export: no photograph of this series has a reader's grade "
                            "(vigie-cli review grade --image SOP_INSTANCE_UID ...) or lesion "

@@ -35,13 +35,16 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
 /// Writes a series of fundus photographs (DICOM OP) as a TID 1500 report
 /// (sr.dcm in `outDir`): per photograph, the latest grade a reader gave it in
 /// the store and, when `session` is given, the DR model's assessment (run
-/// now on each photograph). Records an "export" audit entry. Fails when
-/// there is neither a model nor a reader's grade to report.
+/// now on each photograph), or without one and with `storedAiResults`, the
+/// model's answer the store recorded when it ran (a teaching file reports
+/// what the readers saw, not a new run). Records an "export" audit entry.
+/// Fails when there is neither a model nor a reader's grade to report.
 core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photographs,
                                               core::ReviewStore& store, const std::string& reader,
                                               const std::filesystem::path& outDir,
                                               const std::string& softwareVersion,
-                                              inference::InferenceSession* session = nullptr);
+                                              inference::InferenceSession* session = nullptr,
+                                              bool storedAiResults = false);
 
 /// Writes the readers' lengths on the 2D images of a series (radiographs,
 /// ultrasound, a scout ...; `images` as describeSourceImages gives them) as a

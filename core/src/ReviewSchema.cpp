@@ -241,6 +241,25 @@ const char* const kMigrations[] = {
     ALTER TABLE measurements ADD COLUMN frame INTEGER CHECK (frame IS NULL OR frame >= 1);
     ALTER TABLE measurements ADD COLUMN withdraws INTEGER REFERENCES measurements(id);
     )sql",
+    // Version 8: where a fundus model found its lesion regions, one row per
+    // region of a result, written with the result and never changed. Results
+    // recorded before have no rows: their places were not kept.
+    R"sql(
+    CREATE TABLE fundus_ai_lesion_regions (
+      result_id INTEGER NOT NULL REFERENCES fundus_ai_results(id),
+      region INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      center_x REAL NOT NULL, center_y REAL NOT NULL,
+      radius REAL NOT NULL CHECK (radius >= 0),
+      score REAL NOT NULL,
+      PRIMARY KEY (result_id, region));
+    CREATE TRIGGER fundus_ai_lesion_regions_append_only_update
+      BEFORE UPDATE ON fundus_ai_lesion_regions
+      BEGIN SELECT RAISE(ABORT, 'fundus model results are append-only'); END;
+    CREATE TRIGGER fundus_ai_lesion_regions_append_only_delete
+      BEFORE DELETE ON fundus_ai_lesion_regions
+      BEGIN SELECT RAISE(ABORT, 'fundus model results are append-only'); END;
+    )sql",
 };
 
 }  // namespace

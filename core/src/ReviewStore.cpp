@@ -185,7 +185,9 @@ Result<std::int64_t> ReviewStore::recordDecision(Decision d) {
       if (!next.ok()) return impl_->sqlError("numbering an added finding");
       next.bind(1, d.studyUid);
       d.findingId = kFirstReaderFindingId;
-      if (next.step() == SQLITE_ROW && !next.isNull(0)) {
+      // MAX() always gives a row; anything else is a failure, not "no finding yet".
+      if (next.step() != SQLITE_ROW) return impl_->sqlError("numbering an added finding", next);
+      if (!next.isNull(0)) {
         d.findingId = std::max<int>(kFirstReaderFindingId, static_cast<int>(next.integer(0)) + 1);
       }
     }
@@ -195,8 +197,10 @@ Result<std::int64_t> ReviewStore::recordDecision(Decision d) {
       if (!previous.ok()) return impl_->sqlError("reading a finding's history");
       previous.bind(1, d.studyUid);
       previous.bind(2, static_cast<std::int64_t>(d.findingId));
-      if (previous.step() == SQLITE_ROW && !previous.isNull(0))
-        d.previousDecisionId = previous.integer(0);
+      // Read as "no row", a failure would cut the finding's history here.
+      if (previous.step() != SQLITE_ROW)
+        return impl_->sqlError("reading a finding's history", previous);
+      if (!previous.isNull(0)) d.previousDecisionId = previous.integer(0);
     }
     if (auto s = impl_->noteParticipants(d.reader, d.studyUid, ""); !s.ok()) return s;
     auto inserted = impl_->insert(
@@ -660,7 +664,7 @@ Result<AuditCheck> ReviewStore::verifyAuditChain() const {
     previous = select.text(6);
     ++check.entries;
   }
-  if (rc != SQLITE_DONE) return impl_->sqlError("reading the audit log");
+  if (rc != SQLITE_DONE) return impl_->sqlError("reading the audit log", select);
   return check;
 }
 

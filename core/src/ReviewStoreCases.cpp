@@ -2,6 +2,8 @@
 // answers and each case's append-only history of assignments, reading
 // states and priorities.
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include "ReviewStoreImpl.h"
 
@@ -24,6 +26,35 @@ std::string invalidEventValue(const CaseEvent& event) {
                  : "'" + event.value + "' is not a priority (routine, urgent, stat)";
   }
   return "unknown event";
+}
+
+/// Why a fundus result's lesion regions cannot be kept; empty when they can.
+std::string invalidLesionRegions(const FundusAiResult& r) {
+  if (!r.lesionRegions.empty() && r.lesions != static_cast<int>(r.lesionRegions.size())) {
+    return "a fundus model result counts " + std::to_string(r.lesions) + " lesion regions but " +
+           std::to_string(r.lesionRegions.size()) + " are given";
+  }
+  for (std::size_t i = 0; i < r.lesionRegions.size(); ++i) {
+    const FundusAiLesionRegion& region = r.lesionRegions[i];
+    const std::string which =
+        "lesion region " + std::to_string(i + 1) + " of a fundus model result";
+    if (region.kind.empty()) return which + " has no kind (\"lesion\" when the model names none)";
+    if (!std::isfinite(region.centerX) || !std::isfinite(region.centerY) ||
+        !std::isfinite(region.radius) || region.radius < 0 || !std::isfinite(region.score))
+      return which + " needs a finite centre, a radius of 0 or more and a finite score";
+  }
+  return {};
+}
+
+/// A region as its row in fundus_ai_lesion_regions gives it (after the result id).
+FundusAiLesionRegion lesionRegionFromRow(const Statement& row) {
+  FundusAiLesionRegion region;
+  region.kind = row.text(1);
+  region.centerX = row.real(2);
+  region.centerY = row.real(3);
+  region.radius = row.real(4);
+  region.score = row.real(5);
+  return region;
 }
 
 }  // namespace
@@ -89,6 +120,8 @@ Result<std::int64_t> ReviewStore::recordFundusAiResult(FundusAiResult r) {
     return makeError(ErrorCode::InvalidArgument,
                      "a fundus model result needs a grade 0 to 4 and finite probabilities");
   }
+  if (auto problem = invalidLesionRegions(r); !problem.empty())
+    return makeError(ErrorCode::InvalidArgument, problem);
   r.recordedAt = utcNow();
   std::int64_t id = 0;
   auto status = impl_->inTransaction("a fundus model result", [&]() -> Status {
@@ -115,6 +148,22 @@ Result<std::int64_t> ReviewStore::recordFundusAiResult(FundusAiResult r) {
         });
     if (!inserted.ok()) return inserted.error();
     id = inserted.value();
+    for (std::size_t i = 0; i < r.lesionRegions.size(); ++i) {
+      const FundusAiLesionRegion& region = r.lesionRegions[i];
+      auto kept = impl_->insert(
+          "INSERT INTO fundus_ai_lesion_regions (result_id, region, kind, center_x, center_y, "
+          "radius, score) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          "recording a fundus model's lesion region", [&](Statement& st) {
+            st.bind(1, id);
+            st.bind(2, static_cast<std::int64_t>(i));
+            st.bind(3, region.kind);
+            st.bind(4, region.centerX);
+            st.bind(5, region.centerY);
+            st.bind(6, region.radius);
+            st.bind(7, region.score);
+          });
+      if (!kept.ok()) return kept.error();
+    }
     return impl_->appendAudit(r.reader, "model run",
                               r.bundleId + " " + r.bundleVersion + " on " + r.device + ": grade " +
                                   std::to_string(r.grade) + " (fundus result " +
@@ -141,26 +190,46 @@ Result<std::vector<FundusAiResult>> ReviewStore::fundusAiResults(
       "fundus_ai_results ";
   if (imageUid) sql += "WHERE image_uid = ? ";
   sql += "ORDER BY id";
-  return impl_->selectRows<FundusAiResult>(sql, "reading fundus model results",
-                                           Impl::keyBinder(imageUid), [](const Statement& row) {
-                                             FundusAiResult r;
-                                             r.id = row.integer(0);
-                                             r.imageUid = row.text(1);
-                                             r.bundleId = row.text(2);
-                                             r.bundleVersion = row.text(3);
-                                             r.weightsSha256 = row.text(4);
-                                             r.device = row.text(5);
-                                             r.durationSeconds = row.real(6);
-                                             r.grade = static_cast<int>(row.integer(7));
-                                             r.referableProbability = row.real(8);
-                                             r.referable = row.integer(9) != 0;
-                                             r.gradable = row.integer(10) != 0;
-                                             r.qualityScore = row.real(11);
-                                             r.lesions = static_cast<int>(row.integer(12));
-                                             r.reader = row.text(13);
-                                             r.recordedAt = row.text(14);
-                                             return r;
-                                           });
+  auto results = impl_->selectRows<FundusAiResult>(
+      sql, "reading fundus model results", Impl::keyBinder(imageUid), [](const Statement& row) {
+        FundusAiResult r;
+        r.id = row.integer(0);
+        r.imageUid = row.text(1);
+        r.bundleId = row.text(2);
+        r.bundleVersion = row.text(3);
+        r.weightsSha256 = row.text(4);
+        r.device = row.text(5);
+        r.durationSeconds = row.real(6);
+        r.grade = static_cast<int>(row.integer(7));
+        r.referableProbability = row.real(8);
+        r.referable = row.integer(9) != 0;
+        r.gradable = row.integer(10) != 0;
+        r.qualityScore = row.real(11);
+        r.lesions = static_cast<int>(row.integer(12));
+        r.reader = row.text(13);
+        r.recordedAt = row.text(14);
+        return r;
+      });
+  if (!results.ok() || results.value().empty()) return results;
+  // The regions of the same results, in one read, given to each by its id.
+  std::string regionSql =
+      "SELECT g.result_id, g.kind, g.center_x, g.center_y, g.radius, g.score FROM "
+      "fundus_ai_lesion_regions g JOIN fundus_ai_results r ON r.id = g.result_id ";
+  if (imageUid) regionSql += "WHERE r.image_uid = ? ";
+  regionSql += "ORDER BY g.result_id, g.region";
+  using Keyed = std::pair<std::int64_t, FundusAiLesionRegion>;
+  auto regions = impl_->selectRows<Keyed>(regionSql, "reading fundus model lesion regions",
+                                          Impl::keyBinder(imageUid), [](const Statement& row) {
+                                            return Keyed{row.integer(0), lesionRegionFromRow(row)};
+                                          });
+  if (!regions.ok()) return regions.error();
+  std::map<std::int64_t, FundusAiResult*> byId;
+  for (auto& r : results.value()) byId[r.id] = &r;
+  for (auto& [resultId, region] : regions.value()) {
+    if (auto found = byId.find(resultId); found != byId.end())
+      found->second->lesionRegions.push_back(std::move(region));
+  }
+  return results;
 }
 
 Result<std::int64_t> ReviewStore::recordCaseEvent(CaseEvent event) {

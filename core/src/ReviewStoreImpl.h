@@ -40,8 +40,13 @@ struct ReviewStore::Impl {
 
   ~Impl() { sqlite3_close(db); }
 
+  /// A statement that could not be prepared (or another call on the connection).
   Error sqlError(const std::string& what) const {
     return makeError(ErrorCode::IoError, file + ": " + what + ": " + sqlite3_errmsg(db));
+  }
+  /// A statement whose step() failed, a failed bind included.
+  Error sqlError(const std::string& what, const Statement& failed) const {
+    return makeError(ErrorCode::IoError, file + ": " + what + ": " + failed.errorMessage());
   }
 
   Status exec(const char* sql, const std::string& what) {
@@ -78,7 +83,7 @@ struct ReviewStore::Impl {
     Statement statement(db, sql);
     if (!statement.ok()) return sqlError(what);
     bindValues(statement);
-    if (statement.step() != SQLITE_DONE) return sqlError(what);
+    if (statement.step() != SQLITE_DONE) return sqlError(what, statement);
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db));
   }
 
@@ -108,7 +113,7 @@ struct ReviewStore::Impl {
       st.bind(1, seriesUid);
       st.bind(2, studyUid);
       st.bind(3, now);
-      if (st.step() != SQLITE_DONE) return sqlError("recording a series");
+      if (st.step() != SQLITE_DONE) return sqlError("recording a series", st);
     }
     return status;
   }
@@ -125,7 +130,7 @@ struct ReviewStore::Impl {
                                                 " in the review store (register it first: open, "
                                                 "analyse or add it to the worklist)");
     }
-    return sqlError("finding a case");
+    return sqlError("finding a case", known);
   }
 
   /// Appends an audit entry inside the caller's transaction.
@@ -135,7 +140,13 @@ struct ReviewStore::Impl {
     {
       Statement last(db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
       if (!last.ok()) return sqlError("reading the audit log");
-      if (last.step() == SQLITE_ROW) previous = last.text(0);
+      // No row is an empty log, so the chain starts; a failed read must not
+      // be taken for one, or the chain would restart in the middle.
+      const int rc = last.step();
+      if (rc == SQLITE_ROW)
+        previous = last.text(0);
+      else if (rc != SQLITE_DONE)
+        return sqlError("reading the audit log", last);
     }
     const std::string at = utcNow();
     Statement insert(db,
@@ -148,7 +159,7 @@ struct ReviewStore::Impl {
     insert.bind(4, detail);
     insert.bind(5, previous);
     insert.bind(6, chainHash(previous, at, actor, action, detail));
-    if (insert.step() != SQLITE_DONE) return sqlError("writing the audit log");
+    if (insert.step() != SQLITE_DONE) return sqlError("writing the audit log", insert);
     return {};
   }
 
@@ -160,7 +171,7 @@ struct ReviewStore::Impl {
     if (!read.ok()) return sqlError("reading the schema version");
     const int rc = read.step();
     if (rc == SQLITE_DONE) return 0;
-    if (rc != SQLITE_ROW) return sqlError("reading the schema version");
+    if (rc != SQLITE_ROW) return sqlError("reading the schema version", read);
     if (sqlite3_column_type(read.get(), 0) != SQLITE_INTEGER || read.integer(0) < 1) {
       return makeError(ErrorCode::ParseError, file + ": the review store's schema version is '" +
                                                   read.text(0) +
@@ -208,7 +219,7 @@ struct ReviewStore::Impl {
     std::vector<Row> rows;
     int rc;
     while ((rc = select.step()) == SQLITE_ROW) rows.push_back(fromRow(select));
-    if (rc != SQLITE_DONE) return sqlError(what);
+    if (rc != SQLITE_DONE) return sqlError(what, select);
     return rows;
   }
 

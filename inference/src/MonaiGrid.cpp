@@ -144,8 +144,10 @@ void resampleOntoGrid(const core::CtVolume& scan, const MonaiGrid& grid, const M
   });
 }
 
-void gridChannelsToScan(const float* channels, int channelCount, int chosen, bool argmax,
-                        const MonaiGrid& grid, float* probability, std::uint8_t* label) {
+void gridChannelsToScan(const float* channels, int channelCount, int chosen,
+                        std::optional<float> threshold, const MonaiGrid& grid, float* probability,
+                        std::uint8_t* label) {
+  const bool argmax = !threshold;
   const auto& size = grid.source.size;
   // Scan axis a is grid axis w: the inverse of sourceIndex, one axis at a time.
   std::array<AxisSamples, 3> bySource;
@@ -192,7 +194,7 @@ void gridChannelsToScan(const float* channels, int channelCount, int chosen, boo
             const auto best = std::max_element(values.begin(), values.end()) - values.begin();
             label[offset] = best == chosen ? 1 : 0;
           } else {
-            label[offset] = values[chosen] > 0.5f ? 1 : 0;
+            label[offset] = values[chosen] >= *threshold ? 1 : 0;
           }
         }
       }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "vigie/core/Volume.h"
@@ -51,10 +52,11 @@ void resampleOntoGrid(const core::CtVolume& scan, const MonaiGrid& grid, const M
 /// Per-voxel channel maps on the grid ([channel][x][y][z]) back onto the
 /// scan's own voxels, trilinearly with border padding (MONAI's Invertd with
 /// bilinear interpolation): `probability` gets the chosen channel, `label` 1
-/// where it is the argmax (or, without argmax, where it is above 0.5). Both
-/// hold one value per scan voxel.
-void gridChannelsToScan(const float* channels, int channelCount, int chosen, bool argmax,
-                        const MonaiGrid& grid, float* probability, std::uint8_t* label);
+/// where it is the argmax over the channels or, given a `threshold`, where
+/// it is at or above it (MONAI's AsDiscrete). Both hold one value per scan voxel.
+void gridChannelsToScan(const float* channels, int channelCount, int chosen,
+                        std::optional<float> threshold, const MonaiGrid& grid, float* probability,
+                        std::uint8_t* label);
 
 /// MONAI's sliding-window placement along one axis (dense_patch_slices): the
 /// starts of windows of `roi` voxels over `size`, interval int(roi * (1 - overlap))

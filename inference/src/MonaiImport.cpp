@@ -169,6 +169,38 @@ fs::path bundleRootIn(const fs::path& root) {
   return children.size() == 1 && fs::is_directory(children.front()) ? children.front() : root;
 }
 
+/// Why LibTorch could not load a TorchScript file, for `shown`. An operator
+/// newer than this LibTorch is named with where the archive's code calls it
+/// (c10's message starts with a blank line and gives the call site further
+/// down); anything else by its first non-blank line.
+core::Error loadFailure(const std::string& shown, const std::string& what) {
+  const std::string version = TORCH_VERSION;
+  const std::string unknownOp = "Unknown builtin op: ";
+  if (const auto at = what.find(unknownOp); at != std::string::npos) {
+    const auto start = at + unknownOp.size();
+    std::string op = what.substr(start, what.find_first_of(" \n", start) - start);
+    while (!op.empty() && op.back() == '.') op.pop_back();
+    std::string site;
+    if (const auto file = what.find("File \""); file != std::string::npos) {
+      const auto end = what.find('\n', file);
+      site = what.substr(file + 6, end == std::string::npos ? end : end - file - 6);
+      if (const auto quote = site.find('"'); quote != std::string::npos) site.erase(quote, 1);
+      site = " (" + site + " in the archive)";
+    }
+    return core::makeError(core::ErrorCode::Unsupported,
+                           shown + ": calls operator " + op + site + ", which LibTorch " + version +
+                               " lacks (added in a later PyTorch); export the model with "
+                               "PyTorch 1.13 or use an earlier version of the bundle");
+  }
+  std::string line;
+  std::istringstream lines(what);
+  while (std::getline(lines, line) && line.find_first_not_of(" \t\r") == std::string::npos) {
+  }
+  return core::makeError(
+      core::ErrorCode::Unsupported,
+      shown + ": LibTorch " + version + " cannot load this TorchScript: " + line);
+}
+
 bool isTorchScriptName(const fs::path& p) {
   return p.extension() == ".ts" || p.extension() == ".pt";
 }
@@ -260,10 +292,7 @@ core::Result<ModelBundle> importMonaiBundle(const fs::path& source, const fs::pa
   try {
     torch::jit::load(f.torchScript.string(), torch::kCPU);
   } catch (const std::exception& e) {
-    return internal::torchError(shown + ": LibTorch " + std::string(TORCH_VERSION) +
-                                    " cannot load this TorchScript (an operator added in a later "
-                                    "PyTorch?)",
-                                e);
+    return loadFailure(shown, e.what());
   }
   return ModelBundle::create(f.torchScript, std::move(manifest.value()), outFolder);
 }

@@ -210,20 +210,100 @@ core::Status MonaiMapper::checkPostprocessing(const std::set<std::string>& known
   if (!transforms.ok()) return transforms.error();
   for (const auto& entry : transforms.value()) {
     if (entry.disabled) continue;
-    const std::string& name = entry.name;
-    const json& body = entry.body;
-    if (!known.count(name))
+    if (!known.count(entry.name))
       return config_.error(entry.where(), "is a post-processing step Vigie cannot run");
-    seen.insert(name);
-    if (name == "Activationsd") {
-      for (const char* key : {"softmax", "sigmoid"})
-        if (body.contains(key) && body[key] == json(true)) seen.insert(key);
-    }
-    if (name == "AsDiscreted" && body.contains("threshold"))
-      return config_.error(entry.where(), "thresholds; Vigie maps argmax only");
+    seen.insert(entry.name);
   }
   return core::Status{};
 }
+
+core::Result<bool> MonaiMapper::flag(const json& object, const std::string& id,
+                                     const std::string& key) const {
+  auto value = field(object, id, key, false);
+  if (!value.ok()) return value.error();
+  if (!value.value().is_boolean()) return config_.error(id + "#" + key, "must be true or false");
+  return value.value().get<bool>();
+}
+
+core::Status MonaiMapper::readLabelRule(MonaiPipeline& p) {
+  auto transforms = composeTransforms("postprocessing", /*optional=*/true);
+  if (!transforms.ok()) return transforms.error();
+  bool activated = false, argmax = false;
+  std::optional<double> threshold;
+  p.softmax = true;  // what MONAI's softmax bundles use; Activationsd says otherwise
+  for (const auto& entry : transforms.value()) {
+    if (entry.disabled) continue;
+    const json& body = entry.body;
+    const std::string where = entry.where();
+    if (entry.name == "Activationsd") {
+      if (body.contains("other") && !body["other"].is_null())
+        return config_.error(where,
+                             "applies a Python callable ('other'); Vigie applies softmax "
+                             "or sigmoid");
+      auto softmax = flag(body, entry.id, "softmax");
+      if (!softmax.ok()) return softmax.error();
+      auto sigmoid = flag(body, entry.id, "sigmoid");
+      if (!sigmoid.ok()) return sigmoid.error();
+      if (softmax.value() && sigmoid.value())
+        return config_.error(where, "applies both softmax and sigmoid; Vigie applies one of them");
+      if (!softmax.value() && !sigmoid.value()) continue;
+      if (activated) return config_.error(where, "is a second activation; Vigie applies one, once");
+      activated = true;
+      p.softmax = softmax.value();
+    } else if (entry.name == "AsDiscreted") {
+      // MONAI before 1.0 spelled the threshold differently; say what to write.
+      for (const char* old : {"threshold_values", "logit_thresh"})
+        if (body.contains(old))
+          return config_.error(
+              where, std::string("uses '") + old + "' (MONAI before 1.0); Vigie reads 'threshold'");
+      auto takesArgmax = flag(body, entry.id, "argmax");
+      if (!takesArgmax.ok()) return takesArgmax.error();
+      argmax = argmax || takesArgmax.value();
+      if (body.contains("threshold") && !body["threshold"].is_null()) {
+        auto t = number(body, entry.id, "threshold");
+        if (!t.ok()) return t.error();
+        if (!(t.value() > 0 && t.value() < 1))
+          return config_.error(entry.id + "#threshold",
+                               "is " + internal::describe(json(t.value())) +
+                                   "; Vigie thresholds probabilities, so it must be between 0 "
+                                   "and 1 (exclusive)");
+        if (!activated)
+          return config_.error(where,
+                               "thresholds the network's raw output (no Activationsd sigmoid or "
+                               "softmax before it); Vigie thresholds probabilities");
+        threshold = t.value();
+      }
+      if (argmax && threshold)
+        return config_.error(where,
+                             "takes the argmax and a threshold; Vigie makes the label one way "
+                             "(the argmax over the channels, or one channel thresholded)");
+    }
+  }
+  // Without AsDiscreted MONAI keeps probabilities: Vigie still needs a
+  // label, and takes the argmax after softmax, 0.5 after sigmoid.
+  if (threshold) {
+    p.labelThreshold = threshold;
+  } else if (!argmax && !p.softmax) {
+    p.labelThreshold = 0.5;
+  }
+  return core::Status{};
+}
+
+namespace {
+
+/// The network's output in metadata.json ("pred", else the first one), or null.
+const json* networkOutput(const json& metadata) {
+  if (!metadata.contains("network_data_format") || !metadata["network_data_format"].is_object())
+    return nullptr;
+  const json& format = metadata["network_data_format"];
+  if (!format.contains("outputs") || !format["outputs"].is_object() || format["outputs"].empty())
+    return nullptr;
+  const json& outputs = format["outputs"];
+  const json& output = outputs.contains("pred") ? outputs["pred"] : outputs.begin().value();
+  return output.is_object() ? &output : nullptr;
+}
+
+}  // namespace
 
 core::Status MonaiMapper::readSegmentation(MonaiPipeline& p, const MonaiImportOptions& options) {
   p.family = MonaiPipeline::Family::Segmentation;
@@ -260,16 +340,20 @@ core::Status MonaiMapper::readSegmentation(MonaiPipeline& p, const MonaiImportOp
                                    seen);
       !s.ok())
     return s;
-  p.softmax = !seen.count("sigmoid");
+  if (auto s = readLabelRule(p); !s.ok()) return s;
 
-  // The channel shown: the user's, or the first that is not the background.
-  const json* channels = nullptr;
-  if (metadata_.contains("network_data_format") &&
-      metadata_["network_data_format"].contains("outputs") &&
-      metadata_["network_data_format"]["outputs"].contains("pred") &&
-      metadata_["network_data_format"]["outputs"]["pred"].contains("channel_def"))
-    channels = &metadata_["network_data_format"]["outputs"]["pred"]["channel_def"];
-  p.channel = 1;
+  // The channel shown: the user's, or the first that channel_def does not
+  // call the background; without channel_def, 1 (0 for a one-channel output,
+  // a sigmoid's foreground).
+  const json* output = networkOutput(metadata_);
+  const json* channels =
+      output && output->contains("channel_def") ? &(*output)["channel_def"] : nullptr;
+  std::optional<int> outputChannels;
+  if (output && output->contains("num_channels") && (*output)["num_channels"].is_number_integer())
+    outputChannels = (*output)["num_channels"].get<int>();
+  else if (channels && channels->is_object() && !channels->empty())
+    outputChannels = static_cast<int>(channels->size());
+  p.channel = outputChannels == 1 ? 0 : 1;
   if (channels && channels->is_object()) {
     for (const auto& [key, label] : channels->items()) {
       if (label.is_string() && label.get<std::string>() != "background") {
@@ -279,6 +363,11 @@ core::Status MonaiMapper::readSegmentation(MonaiPipeline& p, const MonaiImportOp
     }
   }
   if (options.channel) p.channel = *options.channel;
+  if (outputChannels && (p.channel < 0 || p.channel >= *outputChannels))
+    return config_.error("channel", "is " + std::to_string(p.channel) +
+                                        " but metadata.json gives the network " +
+                                        std::to_string(*outputChannels) + " output channel" +
+                                        (*outputChannels == 1 ? "" : "s"));
   return core::Status{};
 }
 
@@ -346,7 +435,7 @@ core::Result<ModelManifest> MonaiMapper::map(const MonaiImportOptions& options) 
     // those at or above 0.5 unless they choose otherwise (analyze --threshold).
     m.thresholds["candidate"] = std::max(0.5, p.scoreThreshold);
   } else {
-    m.thresholds["label"] = 0.5;
+    m.thresholds["label"] = p.labelThreshold.value_or(0.5);
   }
   const json outputs =
       metadata_.value("network_data_format", json::object()).value("outputs", json::object());

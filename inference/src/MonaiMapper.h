@@ -52,13 +52,19 @@ class MonaiMapper {
   core::Status readDetector(MonaiPipeline& p);
   core::Status readDetectorOp(const std::string& id, const std::string& call, MonaiPipeline& p);
   core::Status readSegmentation(MonaiPipeline& p, const MonaiImportOptions& options);
+  /// Refuses post-processing steps outside `known`; `seen` gets those found.
   core::Status checkPostprocessing(const std::set<std::string>& known, std::set<std::string>& seen);
+  /// A segmentation's activation and label from Activationsd and AsDiscreted
+  /// (argmax, or a threshold on the chosen channel), refusing what mixes them.
+  core::Status readLabelRule(MonaiPipeline& p);
 
   /// `object[key]` resolved, or `fallback` when absent.
   core::Result<json> field(const json& object, const std::string& id, const std::string& key,
                            const json& fallback = nullptr) const;
   core::Result<double> number(const json& object, const std::string& id, const std::string& key,
                               std::optional<double> fallback = std::nullopt) const;
+  /// `object[key]` resolved as true or false; false when absent.
+  core::Result<bool> flag(const json& object, const std::string& id, const std::string& key) const;
   core::Result<std::array<double, 3>> triple(const json& value, const std::string& id) const;
   core::Error metadataError(const std::string& field, const std::string& problem) const {
     return core::makeError(core::ErrorCode::Unsupported,

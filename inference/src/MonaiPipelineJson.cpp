@@ -54,6 +54,21 @@ void readDetection(FieldReader& r, MonaiPipeline& p) {
   }
 }
 
+/// "label": "argmax", or a threshold in (0, 1). Manifests written before it
+/// existed took the argmax after softmax and 0.5 after sigmoid: so does its absence.
+void readLabelRule(FieldReader& r, MonaiPipeline& p) {
+  const std::string key = "monai.segmentation.label";
+  const json* label = r.find(key, false);
+  if (!label) {
+    if (!p.softmax) p.labelThreshold = 0.5;
+    return;
+  }
+  if (*label == json("argmax")) return;
+  if (!label->is_number() || !(label->get<double>() > 0 && label->get<double>() < 1))
+    return r.fail(key, "must be \"argmax\" or a threshold between 0 and 1");
+  p.labelThreshold = label->get<double>();
+}
+
 }  // namespace
 
 std::optional<MonaiPipeline> parseMonaiPipeline(FieldReader& r) {
@@ -105,6 +120,7 @@ std::optional<MonaiPipeline> parseMonaiPipeline(FieldReader& r) {
     p.channel = saturatedInt(r.number("monai.segmentation.channel", true, 1));
     if (!r.failed() && (p.channel < 0 || p.channel > 255))
       r.fail("monai.segmentation.channel", "must be 0 to 255");
+    readLabelRule(r, p);
   }
   return p;
 }
@@ -133,7 +149,9 @@ json monaiPipelineJson(const MonaiPipeline& p) {
         {"score_threshold", p.scoreThreshold},      {"topk_per_level", p.topkPerLevel},
         {"nms_threshold", p.nmsThreshold},          {"detections_per_image", p.detectionsPerImage}};
   } else {
-    j["segmentation"] = {{"activation", p.softmax ? "softmax" : "sigmoid"}, {"channel", p.channel}};
+    j["segmentation"] = {{"activation", p.softmax ? "softmax" : "sigmoid"},
+                         {"channel", p.channel},
+                         {"label", p.labelThreshold ? json(*p.labelThreshold) : json("argmax")}};
   }
   return j;
 }

@@ -328,8 +328,8 @@ core::Status forEachWindowBatch(torch::jit::Module& network, const torch::Tensor
   return {};
 }
 
-/// A detector's windows for one run: their size and how many go through
-/// the network at once.
+/// A bundle's windows for one run: their size and how many go through the
+/// network at once.
 struct WindowPlan {
   Shape3 window;
   std::size_t batch = 1;
@@ -341,29 +341,41 @@ std::string gigabytes(double bytes) {
   return text;
 }
 
+/// What a window may shrink to: each axis a multiple of `divisor`, and
+/// MONAI's interval between windows (int(size x (1 - overlap))) one too when
+/// the network's outputs are strided (a detector's feature maps).
+/// No axis goes below `floor` voxels (or its full size when smaller).
+struct WindowRules {
+  std::array<int, 3> divisor{1, 1, 1};
+  double tilingOverlap = 0.0;
+  std::int64_t floor = 64;
+};
+
 /// The bundle's window and batch, unless the network's activations would
-/// not fit in the memory budget: then smaller windows (still tiling on every
-/// feature map's stride) and one at a time. The network's bytes per voxel
-/// are measured on one small window of zeros through the caching CPU
-/// allocator, so the plan holds for any network, RetinaNet or not. CPU only
-/// (a GPU's memory is its own); without the caching allocator nothing is
-/// measured and the bundle's plan stands.
-WindowPlan planDetectorWindows(torch::jit::Module& network, const ComputeDevice& device,
-                               std::optional<std::size_t> memoryBudget, const MonaiPipeline& p,
-                               const Shape3& window, std::size_t batch,
-                               std::vector<std::string>& notes) {
+/// not fit in the memory budget: then fewer windows at a time and, when one
+/// window alone does not fit, smaller windows (within `rules`) one at a time.
+/// The network's bytes per voxel are measured on one small window of zeros
+/// through the caching CPU allocator, so the plan holds for any network.
+/// CPU only (a GPU's memory is its own); without the caching allocator
+/// nothing is measured and the bundle's plan stands. Without a budget the
+/// user set, small windows are not measured at all: half the machine's
+/// free memory holds them.
+WindowPlan planWindows(torch::jit::Module& network, const ComputeDevice& device,
+                       std::optional<std::size_t> memoryBudget, const WindowRules& rules,
+                       const Shape3& window, std::size_t batch, std::vector<std::string>& notes) {
   WindowPlan plan{window, batch};
   const auto& allocator = internal::CachingCpuAllocator::instance();
   if (device.isCuda() || !internal::CachingCpuAllocator::installed()) return plan;
   const std::int64_t voxels = window[0] * window[1] * window[2];
   constexpr std::int64_t kProbeVoxels = std::int64_t{1} << 20;
-  if (voxels * std::int64_t(batch) <= 4 * kProbeVoxels) return plan;  // small: never a problem
+  if (!memoryBudget && voxels * std::int64_t(batch) <= 4 * kProbeVoxels) return plan;
   const std::optional<std::size_t> budget =
       memoryBudget ? memoryBudget : internal::availableMemoryBytes();
   if (!budget) return plan;
   const double budgetBytes = memoryBudget ? double(*budget) : 0.5 * double(*budget);
 
-  const Shape3 probe = internal::capWindow(window, p.sizeDivisible, p.overlap, kProbeVoxels, 32);
+  const Shape3 probe =
+      internal::capWindow(window, rules.divisor, rules.tilingOverlap, kProbeVoxels, 32);
   const std::size_t before = allocator.liveBytes();
   allocator.resetPeak();
   network.forward({torch::zeros({1, 1, probe[0], probe[1], probe[2]})});
@@ -381,16 +393,31 @@ WindowPlan planDetectorWindows(torch::jit::Module& network, const ComputeDevice&
                     std::to_string(batch) + " to stay within the memory budget" + measured);
     return plan;
   }
-  plan.window = internal::capWindow(window, p.sizeDivisible, p.overlap, fits);
+  plan.window = internal::capWindow(window, rules.divisor, rules.tilingOverlap, fits, rules.floor);
   plan.batch = 1;
   const std::int64_t planned = plan.window[0] * plan.window[1] * plan.window[2];
   notes.push_back(
       "windows of " + internal::describeWindow(plan.window) + " instead of " +
       internal::describeWindow(window) + " (" + gigabytes(double(voxels) * perVoxel) +
+      (batch > 1 ? ", " + std::to_string(batch) + " at a time" : std::string()) +
       ") to stay within the memory budget" + measured +
       (planned > fits ? "; the smallest window still needs " + gigabytes(double(planned) * perVoxel)
                       : std::string()));
   return plan;
+}
+
+/// A segmentation window shrinks in steps that keep the power of two of the
+/// bundle's own window (up to 32): encoder-decoders such as UNet halve their
+/// input several times and need windows those halvings divide.
+WindowRules segmentationWindowRules(const std::array<int, 3>& roi) {
+  WindowRules rules;
+  rules.floor = 32;  // a network's deepest level still a few voxels wide
+  for (int a = 0; a < 3; ++a) {
+    int d = 1;
+    while (d < 32 && roi[a] > 0 && roi[a] % (2 * d) == 0) d *= 2;
+    rules.divisor[a] = d;
+  }
+  return rules;
 }
 
 }  // namespace
@@ -420,9 +447,10 @@ core::Result<std::vector<BoxDetection>> InferenceSession::detectBoxes(
                          padded[1] > p.roiSize[1] || padded[2] > p.roiSize[2];
     for (int a = 0; a < 3; ++a)
       window[a] = sliding ? std::min<std::int64_t>(p.roiSize[a], padded[a]) : padded[a];
-    const WindowPlan plan =
-        planDetectorWindows(impl_->module, impl_->device, impl_->memoryBudgetBytes, p, window,
-                            std::size_t(std::max(1, p.swBatchSize)), impl_->lastRunNotes);
+    // Windows start on every feature map's stride, so that their maps blend.
+    const WindowPlan plan = planWindows(
+        impl_->module, impl_->device, impl_->memoryBudgetBytes, {p.sizeDivisible, p.overlap, 64},
+        window, std::size_t(std::max(1, p.swBatchSize)), impl_->lastRunNotes);
     window = plan.window;
 
     const torch::Device device = internal::torchDevice(impl_->device);
@@ -492,12 +520,17 @@ core::Result<SegmentationResult> InferenceSession::segment(const core::CtVolume&
       before[a] = (padded[a] - image[a]) / 2;
       window[a] = p.roiSize[a];
     }
+    // The padding stays the bundle's; only the windows over it may shrink.
+    const WindowPlan plan = planWindows(
+        impl_->module, impl_->device, impl_->memoryBudgetBytes, segmentationWindowRules(p.roiSize),
+        window, std::size_t(std::max(1, p.swBatchSize)), impl_->lastRunNotes);
+    window = plan.window;
     const torch::Device device = internal::torchDevice(impl_->device);
     auto input = paddedGridInput(scan, grid, p, padded, before).to(device);
 
     const auto corners = windowCorners(padded, window, p.overlap);
     MapBlender blender(padded, window, p.gaussianBlending);
-    const std::size_t batch = static_cast<std::size_t>(std::max(1, p.swBatchSize));
+    const std::size_t batch = plan.batch;
     auto ran = forEachWindowBatch(
         impl_->module, input, corners, window, batch, progress, cancel,
         [&](const c10::IValue& output, std::size_t first, std::size_t count) -> core::Status {
@@ -535,7 +568,9 @@ core::Result<SegmentationResult> InferenceSession::segment(const core::CtVolume&
 
     SegmentationResult result{core::FloatVolume(scan.geometry(), core::Uninitialized{}),
                               core::Volume<std::uint8_t>(scan.geometry(), core::Uninitialized{})};
-    internal::gridChannelsToScan(probabilities.data_ptr<float>(), channels, p.channel, p.softmax,
+    std::optional<float> threshold;
+    if (p.labelThreshold) threshold = static_cast<float>(*p.labelThreshold);
+    internal::gridChannelsToScan(probabilities.data_ptr<float>(), channels, p.channel, threshold,
                                  grid, result.probability.data(), result.label.data());
     return result;
   } catch (const std::exception& e) {

@@ -17,6 +17,10 @@ fixed weights and honour the bundles' contracts exactly:
                     measuring the window budget, docs/monai-bundles.md).
   TwoClassSegmenter [B,1,x,y,z] -> [B,2,x,y,z] logits; channel 1 is high where the
                     input is above 0.5 (bright), channel 0 its opposite.
+  HungrySegmenter   the TwoClassSegmenter behind a 16-channel convolution at full
+                    resolution (for the segmentation path's window budget).
+  BinarySegmenter   [B,1,x,y,z] -> [B,1,x,y,z] logits 20 (input - 0.5), for a
+                    sigmoid: one channel, as binary-label bundles have.
 Bundles written (as `monai.bundle ckpt_export` writes model.ts: the configs
 embedded as the extra files metadata.json and inference.json):
   lung-detector/          configs/, models/model.ts, large_files.yml with its md5
@@ -25,7 +29,14 @@ embedded as the extra files metadata.json and inference.json):
   lung-detector-windows.ts  model.ts alone, its embedded inference.json asking for
                     sliding windows of 64x64x32 (force_sliding_window true)
   spleen-segmenter/ and spleen-segmenter.zip
+  spleen-segmenter-hungry/  the spleen configs around HungrySegmenter
+  binary-segmenter/ the spleen configs made binary: BinarySegmenter, Activationsd
+                    sigmoid then AsDiscreted threshold 0.4, one output channel and
+                    no channel_def in metadata.json
   no-configs.ts     a TorchScript file without embedded configs
+  new-operator.ts   an exported spleen model whose code calls
+                    aten::scaled_dot_product_attention (PyTorch 2.0), written by
+                    editing the archive's code, as LibTorch 1.13 cannot script it
 """
 import hashlib
 import json
@@ -77,6 +88,31 @@ class TwoClassSegmenter(torch.nn.Module):
         return torch.cat([-bright, bright], dim=1)
 
 
+class HungrySegmenter(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.stem = torch.nn.Conv3d(1, 16, 3, padding=1)
+        self.segmenter = TwoClassSegmenter()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = torch.relu(self.stem(x))
+        # Used, so that no optimiser drops it, and adding nothing to the input.
+        return self.segmenter(x + 0.0 * features.mean(dim=1, keepdim=True))
+
+
+class BinarySegmenter(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return 20.0 * (x - 0.5)
+
+
+class StandIn(torch.nn.Module):
+    """Whose saved code, torch.relu(x), is edited into a call of a newer operator."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x)
+
+
 def save(module, path, metadata, inference):
     scripted = torch.jit.script(module)
     extra = {"metadata.json": json.dumps(metadata), "inference.json": json.dumps(inference)}
@@ -88,16 +124,20 @@ def md5(path):
         return hashlib.md5(f.read()).hexdigest()
 
 
-def bundle_folder(out, name, source, module, inference=None):
+def bundle_folder(out, name, source, module, inference=None, metadata=None):
+    """A copy of the bundle `source` around `module`; configs given replace its own."""
     folder = os.path.join(out, name)
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(source, folder)
     for root, dirs, files in os.walk(folder):
         for n in dirs + files:
             os.chmod(os.path.join(root, n), 0o755 if n in dirs else 0o644)
+    for config, given in (("metadata.json", metadata), ("inference.json", inference)):
+        if given is not None:
+            with open(os.path.join(folder, "configs", config), "w") as f:
+                json.dump(given, f, indent=4)
     metadata = json.load(open(os.path.join(folder, "configs", "metadata.json")))
-    if inference is None:
-        inference = json.load(open(os.path.join(folder, "configs", "inference.json")))
+    inference = json.load(open(os.path.join(folder, "configs", "inference.json")))
     os.makedirs(os.path.join(folder, "models"), exist_ok=True)
     model = os.path.join(folder, "models", "model.ts")
     save(module, model, metadata, inference)
@@ -108,6 +148,47 @@ def write_large_files(folder, model):
     with open(os.path.join(folder, "large_files.yml"), "w") as f:
         f.write('large_files:\n- path: "models/model.ts"\n  url: "https://example.invalid/model.ts"\n'
                 '  hash_val: "%s"\n  hash_type: "md5"\n' % md5(model))
+
+
+def binary_configs(spleen):
+    """The spleen configs as a one-channel sigmoid bundle with its own threshold."""
+    metadata = json.load(open(os.path.join(spleen, "configs", "metadata.json")))
+    inference = json.load(open(os.path.join(spleen, "configs", "inference.json")))
+    metadata["name"] = "Binary CT segmentation"
+    pred = metadata["network_data_format"]["outputs"]["pred"]
+    pred["num_channels"] = 1
+    del pred["channel_def"]
+    for transform in inference["postprocessing"]["transforms"]:
+        if transform["_target_"] == "Activationsd":
+            transform.pop("softmax")
+            transform["sigmoid"] = True
+        if transform["_target_"] == "AsDiscreted":
+            transform.pop("argmax")
+            transform["threshold"] = 0.4
+    return metadata, inference
+
+
+def write_with_new_operator(path, metadata, inference):
+    """A TorchScript file calling aten::scaled_dot_product_attention, which
+    PyTorch 1.13 cannot script: a saved model's code, edited in the archive."""
+    scripted = path + ".tmp"
+    save(StandIn(), scripted, metadata, inference)
+    edited = False
+    with zipfile.ZipFile(scripted) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith(".debug_pkl"):
+                continue  # source ranges of the code before the edit
+            if info.filename.endswith("/code/__torch__.py"):
+                call = b"torch.relu(x)"
+                if call not in data:
+                    raise SystemExit("unexpected TorchScript code:\n" + data.decode())
+                data = data.replace(call, b"torch.scaled_dot_product_attention(x, x, x)")
+                edited = True
+            out.writestr(info.filename, data)
+    os.remove(scripted)
+    if not edited:
+        raise SystemExit("no code file in " + scripted)
 
 
 def main():
@@ -135,6 +216,15 @@ def main():
             for n in files:
                 full = os.path.join(root, n)
                 z.write(full, os.path.relpath(full, out))
+    folder, model, _, _ = bundle_folder(out, "spleen-segmenter-hungry", spleen, HungrySegmenter())
+    write_large_files(folder, model)
+
+    binary_metadata, binary_inference = binary_configs(spleen)
+    folder, model, _, _ = bundle_folder(out, "binary-segmenter", spleen, BinarySegmenter(),
+                                        binary_inference, binary_metadata)
+    write_large_files(folder, model)
+    write_with_new_operator(os.path.join(out, "new-operator.ts"), binary_metadata,
+                            binary_inference)
 
 
 if __name__ == "__main__":

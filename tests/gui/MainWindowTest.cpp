@@ -356,6 +356,10 @@ void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
            qPrintable(text));
   QVERIFY2(text.contains("The AI found"), qPrintable(text));
   QCOMPARE(window.findingsPanel()->findingCount(), aiFindings + 1);
+  // The nodules the resident missed are ringed in the views.
+  for (const auto plane : {SlicePlane::Axial, SlicePlane::Coronal, SlicePlane::Sagittal})
+    QCOMPARE(window.viewport(plane)->referenceNoduleCount(),
+             static_cast<std::size_t>(nodules.size() - 1));
   QVERIFY(window.grab().save(artefactDir() + "/vigie-educational-reveal.png"));
   window.setEducationalMode(false);
   QVERIFY(!window.educationalMode());
@@ -412,6 +416,33 @@ void MainWindowTest::comparesTheReadersOnTheCase() {
   QVERIFY(table);
   Q_EMIT table->cellDoubleClicked(row, 0);
   QVERIFY(vigie::core::distance(window.viewsIntersection(), findingCenter) < 2.0);
+
+  // "Next to review" steps through the disputed rows and the AI's false
+  // positives (marked apart), and the views follow.
+  int toReview = 0;
+  for (int r = 0; r < compare->rowCount(); ++r)
+    toReview += compare->rowDisputed(r) || compare->rowFalsePositive(r);
+  QVERIFY(toReview >= 1);
+  table->setCurrentCell(-1, -1);
+  QVERIFY(compare->selectNextToReview());
+  const int next = table->currentRow();
+  QVERIFY(compare->rowDisputed(next) || compare->rowFalsePositive(next));
+
+  // The trainer comments from the dialog, on the finding and on the case.
+  table->setCurrentCell(row, 0);
+  QVERIFY(compare->comment("Spiculated margin: a true nodule", true));
+  QVERIFY(shown.wait(60000));
+  QVERIFY(compare->comment("A good case for the residents", false));
+  QVERIFY(shown.wait(60000));
+  auto* comments = compare->findChild<QListWidget*>("caseReviewComments");
+  QVERIFY(comments);
+  QStringList lines;
+  for (int i = 0; i < comments->count(); ++i) lines << comments->item(i)->text();
+  QVERIFY2(
+      lines.join("\n").contains("finding " + QString::number(findingId) + ": Spiculated margin"),
+      qPrintable(lines.join(" | ")));
+  QVERIFY(lines.join("\n").contains("the case: A good case for the residents"));
+  QVERIFY(!compare->comment("   ", false));  // an empty comment is refused, and says so
 
   // A resident reading blind does not see the others' calls.
   window.setEducationalMode(true);
@@ -669,9 +700,31 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
   auto* stored = again.findChild<QLabel*>("fundusStoredGrade");
   QVERIFY(stored && stored->text().contains("Recorded: grade 3"));
   QCOMPARE(again.findChild<QComboBox*>("fundusReaderGrade")->currentIndex(), 3);  // their own
+  // The readers compared on the photograph; a trainer's comment on it.
+  {
+    vigie::app::CaseReviewDialog* compare = again.compareReaders();
+    QVERIFY(compare);
+    QSignalSpy shown(compare, &vigie::app::CaseReviewDialog::shown);
+    QVERIFY(shown.wait(30000));
+    QVERIFY(compare->rowCount() >= 2);  // the AI and dr.eye
+    QVERIFY(compare->comment("Venous beading: refer", false));
+    QVERIFY(shown.wait(30000));
+    auto comments = direct.value()->allComments();
+    QVERIFY(comments.ok());
+    QCOMPARE(comments.value().size(), std::size_t{1});
+    QCOMPARE(comments.value()[0].caseUid, again.fundusViewer()->currentIdentity().toStdString());
+    QCOMPARE(comments.value()[0].text, std::string("Venous beading: refer"));
+    compare->close();
+  }
+  // ... and marks a lesion on it.
+  again.fundusViewer()->setMarking(true);
+  again.fundusViewer()->setMarkKind("microaneurysm");
+  again.fundusViewer()->clickAt({200, 180});
+  QCOMPARE(again.fundusViewer()->lesionMarkCount(), std::size_t{1});
 
-  // With double reading, a second grader does not see the first grade, and
-  // their form starts empty.
+  // With double reading, a second grader does not see the first grade, nor
+  // the first grader's marks, nor the readers compared; their form starts
+  // empty.
   QVERIFY(direct.value()->setSiteSetting("double_reading", "abnormal", "dr.lead").ok());
   MainWindow second;
   second.openReviewStore(store, "dr.second");
@@ -682,6 +735,10 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
   QVERIFY2(blind && blind->text().contains("hidden") && !blind->text().contains("grade 3"),
            qPrintable(blind ? blind->text() : QString()));
   QCOMPARE(second.findChild<QComboBox*>("fundusReaderGrade")->currentIndex(), -1);
+  QCOMPARE(second.fundusViewer()->lesionMarkCount(), std::size_t{0});
+  QVERIFY(second.compareReaders() == nullptr);
+  // The first grader still sees their own marks and may compare.
+  QCOMPARE(again.fundusViewer()->lesionMarkCount(), std::size_t{1});
 }
 
 /// Submits `grade` for the photograph shown, as the Save button does.

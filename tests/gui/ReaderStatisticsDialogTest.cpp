@@ -10,6 +10,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <chrono>
+#include <thread>
 
 #include "ReaderStatisticsDialog.h"
 #include "ReviewSession.h"
@@ -33,8 +35,8 @@ QString artefactDir() {
 
 /// The reference (root/fundus: 8 photographs; root/case_000: a CT case with
 /// two or three nodules) and a store where dr.a grades every photograph as the truth
-/// does, dr.b calls every one grade 0, and dr.a reads the CT case: the AI's
-/// finding on nodule 1 confirmed, its false positive rejected.
+/// does, dr.b calls every one grade 0, and dr.a reads the CT case: opens it,
+/// then the AI's finding on nodule 1 confirmed, its false positive rejected.
 struct Fixture {
   QString root, store, ctStudy, ctFolder;
   int nodules = 0;
@@ -93,6 +95,10 @@ Fixture makeFixture(const QTemporaryDir& dir) {
   core::Finding elsewhere{2, 0.6, {500.0, 500.0, 500.0}, 5.0, std::nullopt};
   run.findings = {onNodule, elsewhere};
   if (!store->recordModelRun(run).ok()) qFatal("run not recorded");
+  // dr.a opens the study in the window, reads it for over a second, then
+  // decides: the time on the case runs from the audited opening.
+  if (!store->audit("dr.a", "study opened", "study " + c.caseUid).ok()) qFatal("not audited");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
   for (const auto& [finding, kind] :
        {std::pair{1, core::DecisionKind::Confirm}, std::pair{2, core::DecisionKind::Reject}}) {
     core::Decision d;
@@ -142,6 +148,18 @@ class ReaderStatisticsDialogTest : public QObject {
     QVERIFY2(dialog.cellText(1, "Referable sensitivity").startsWith("0.00"),
              qPrintable(dialog.cellText(1, "Referable sensitivity")));
     QCOMPARE(dialog.cellText(1, "CT sensitivity"), QString("-"));  // dr.b read no CT
+    // Of the AI's two findings dr.a confirmed one, rejected one, edited none.
+    QVERIFY2(dialog.cellText(0, "Edit rate").startsWith("0.00 (") &&
+                 dialog.cellText(0, "Edit rate").endsWith("n 2"),
+             qPrintable(dialog.cellText(0, "Edit rate")));
+    QVERIFY2(dialog.cellText(0, "Confirm rate").startsWith("0.50 ("),
+             qPrintable(dialog.cellText(0, "Confirm rate")));
+    // A CT reader's time per case: the CT case alone was measured (each
+    // photograph has a single grade and was never opened in the window).
+    const QString time = dialog.cellText(0, "Time / case");
+    QVERIFY2(time != "-" && time.endsWith("n 1") && time.section(' ', 0, 0).toInt() >= 1,
+             qPrintable(time));
+    QCOMPARE(dialog.cellText(1, "Time / case"), QString("-"));
 
     QVERIFY(dialog.chartSeries("FROC").contains("AI"));
     QVERIFY(dialog.chartSeries("FROC").contains("dr.a"));
@@ -151,6 +169,16 @@ class ReaderStatisticsDialogTest : public QObject {
     // Every figure drills down to the cases behind it.
     dialog.drillDown(0, "CT sensitivity");
     QCOMPARE(dialog.drillDownCases(), QStringList{fx.ctStudy});
+    dialog.drillDown(0, "Edit rate");
+    QCOMPARE(dialog.drillDownCases(), QStringList{fx.ctStudy});
+    dialog.drillDown(0, "Time / case");
+    QCOMPARE(dialog.drillDownCases(), QStringList{fx.ctStudy});
+    {
+      auto* cases = dialog.findChild<QListWidget*>("statisticsCases");
+      QVERIFY2(
+          cases->item(0)->text().startsWith("case_000: ") && cases->item(0)->text().endsWith(" s"),
+          qPrintable(cases->item(0)->text()));
+    }
     dialog.drillDown(1, "Referable sensitivity");
     const QStringList referable = dialog.drillDownCases();
     dialog.drillDown(1, "Referable specificity");

@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QRegularExpression>
@@ -122,7 +123,10 @@ QStringList textsOf(const QList<QWidget*>& roots) {
           for (int i = 0; i < header->count(); ++i)
             texts << header->model()->headerData(i, Qt::Horizontal).toString();
       } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
-        for (int i = 0; i < combo->count(); ++i) texts << combo->itemText(i);
+        // An item that shows its own value (a reader's name, a modality
+        // code offered by a filter) is data, not the window's words.
+        for (int i = 0; i < combo->count(); ++i)
+          if (combo->itemText(i) != combo->itemData(i).toString()) texts << combo->itemText(i);
       } else if (auto* edit = qobject_cast<QLineEdit*>(w)) {
         texts << edit->placeholderText();
       }
@@ -165,6 +169,20 @@ struct Scene {
                                   slice))
       return {};
     return window.statusBar()->currentMessage();
+  }
+
+  /// A circular ROI where the views meet; the Measurements panel's lines.
+  QStringList measureARegion() {
+    using vigie::core::SlicePlane;
+    const vigie::core::Vec3 at = window.viewsIntersection();
+    const int slice = window.viewport(SlicePlane::Axial)->slice();
+    window.recordMeasurement({vigie::app::SliceViewport::Tool::CircleRoi, SlicePlane::Axial, at,
+                              at + vigie::core::Vec3{6.0, 0.0, 0.0}},
+                             slice);
+    QStringList lines;
+    const auto* list = window.measurementsPanel()->findChild<QListWidget*>();
+    for (int row = 0; list && row < list->count(); ++row) lines << list->item(row)->text();
+    return lines;
   }
 
   QStringList texts() {
@@ -263,6 +281,14 @@ void TranslationTest::theWindowSpeaksFrench() {
     // Numbers as French writes them, with a decimal comma.
     const QString length = scene.measureALength();
     QVERIFY2(length.contains("12,5 mm"), qPrintable(length));
+    // The Measurements panel says it in French too (the store keeps English notes).
+    const QStringList lines = scene.measureARegion();
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(
+        lines[0].contains("12,5 mm") && lines[0].contains("coupe") && !lines[0].contains("slice"),
+        qPrintable(lines[0]));
+    QVERIFY2(lines[1].contains("moyenne") && lines[1].contains(",") && !lines[1].contains("mean"),
+             qPrintable(lines[1]));
     scene.window.showCtTab();
     QTest::qWait(300);
     scene.window.grab().save(artefactDir() + "/vigie-fr.png");

@@ -130,6 +130,61 @@ class WorklistPanelTest : public QObject {
     QCOMPARE(panel.shownCases(), (QStringList{"eye-referable", "ct-low"}));
   }
 
+  void refinesTheListByScoreReaderModalityAndDate() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath("review.sqlite");
+    fillStore(file);
+    {
+      auto store = core::ReviewStore::open(file.toStdString());
+      QVERIFY(store.ok());
+      core::CaseRecord older;
+      older.caseUid = "ct-older";
+      older.kind = core::CaseKind::Ct;
+      older.modality = "CT";
+      older.studyDate = "20261015";
+      older.source = "/studies/ct-older";
+      older.registeredBy = "intake";
+      QVERIFY(store.value()->registerCase(older).ok());
+    }
+    ReviewSession session;
+    QVERIFY(session.open(file, "dr.a").ok());
+    WorklistPanel panel(&session);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.refresh();
+    QCOMPARE(panel.shownCases().size(), 6);
+    panel.setMinimumScore(0.6);  // the AI's score at least 0.6
+    QCOMPARE(panel.shownCases(), (QStringList{"ct-high", "eye-referable"}));
+    panel.setModalityShown("OP");
+    QCOMPARE(panel.shownCases(), QStringList{"eye-referable"});
+    panel.setMinimumScore(0);
+    QCOMPARE(panel.shownCases(), (QStringList{"eye-referable", "eye-normal"}));
+    panel.setModalityShown({});
+    // A reader: the cases assigned to them (the box offers them once the store has them).
+    panel.setFilterIndex(0);
+    panel.setReaderShown("dr.b");
+    QCOMPARE(panel.shownCases().size(), 6);  // nobody is dr.b yet: the box stays on "any"
+    ReviewSession other;
+    QVERIFY(other.open(file, "dr.b").ok());
+    core::CaseEvent assign;
+    assign.caseUid = "ct-low";
+    assign.kind = core::CaseEventKind::Assign;
+    assign.value = "dr.b";
+    QVERIFY(other.recordCaseEvent(assign).ok());
+    panel.refresh();
+    panel.setReaderShown("dr.b");
+    QCOMPARE(panel.shownCases(), QStringList{"ct-low"});
+    panel.setReaderShown({});
+    // Study dates, inclusive.
+    panel.setStudyDates(QDate(2026, 10, 1), QDate(2026, 10, 31));
+    QCOMPARE(panel.shownCases(), QStringList{"ct-older"});
+    panel.setStudyDates(QDate(2026, 11, 30), QDate(2026, 11, 30));
+    QCOMPARE(panel.shownCases().size(), 5);
+    panel.setStudyDates({}, {});
+    QCOMPARE(panel.shownCases().size(), 6);
+    QVERIFY(panel.grab().save(artefactDir() + "/vigie-worklist-filters.png"));
+  }
+
   void remembersTheColumnLayoutPerReader() {
     QTemporaryDir dir;
     const QString file = dir.filePath("review.sqlite");

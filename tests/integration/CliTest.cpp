@@ -542,7 +542,7 @@ TEST(Cli, ExportWritesAReportAndSegmentationsThatAnIndependentCheckerAccepts) {
   EXPECT_EQ(verify.exitCode, 0) << verify.output;
   const CliRun backup = runCli("review export --json" + c.store);
   const auto json = nlohmann::json::parse(backup.output);
-  EXPECT_EQ(json["schema_version"], 7);
+  EXPECT_EQ(json["schema_version"], 8);
   ASSERT_EQ(json["model_runs"].size(), 1u);
   // The worklist's part of the store is in the backup too: analyze --store
   // registered the study.
@@ -812,6 +812,20 @@ TEST(Cli, AnalyzesFundusPhotographsAndEvaluatesADrModel) {
     EXPECT_TRUE(report.contains(key)) << key;
   EXPECT_EQ(report["model"]["id"], "test-fundus");
   EXPECT_TRUE(std::filesystem::exists(dir / "one" / "heatmap.png"));
+  // Recorded in a store, the answer keeps where its lesion regions are, and
+  // the JSON backup carries them.
+  const std::string store = " --store " + (dir / "review.sqlite").string();
+  const CliRun stored = runCli("analyze " + (dir / "photos" / "fundus_000.dcm").string() +
+                               " --model " VIGIE_TEST_MODELS "/fundus-bundle --out " +
+                               (dir / "stored").string() + store);
+  ASSERT_EQ(stored.exitCode, 0) << stored.output;
+  const auto backup = nlohmann::json::parse(runCli("review export --json" + store).output);
+  ASSERT_EQ(backup["fundus_ai_results"].size(), 1u);
+  const auto& answer = backup["fundus_ai_results"][0];
+  ASSERT_TRUE(answer["lesion_regions"].is_array());
+  EXPECT_EQ(answer["lesion_regions"].size(), answer["lesions"].get<std::size_t>());
+  for (const auto& region : answer["lesion_regions"])
+    EXPECT_GE(region["radius"].get<double>(), 0.0);
 
   const CliRun all =
       runCli("analyze " + (dir / "photos").string() +
@@ -1176,6 +1190,21 @@ TEST(Cli, ImportsMonaiBundlesAndAnalyzesWithThem) {
   EXPECT_EQ(labelSeg.exitCode, 0) << labelSeg.output;
   EXPECT_NE(labelSeg.output.find("SEG"), std::string::npos) << labelSeg.output;
   EXPECT_FALSE(std::filesystem::is_empty(dir / "cache" / "vigie" / "monai-bundles"));
+
+  // A one-channel sigmoid bundle (AsDiscreted threshold 0.4): its label as a SEG too.
+  ASSERT_EQ(
+      runCli("bundle import " + monai + "/binary-segmenter --out " + (dir / "binary").string())
+          .exitCode,
+      0);
+  const CliRun binary =
+      runCli("analyze " + (dir / "case_000").string() + " --model " + (dir / "binary").string() +
+             " --out " + (dir / "binary-analysis").string() + " --cpu");
+  ASSERT_EQ(binary.exitCode, 0) << binary.output;
+  std::ifstream binaryFile(dir / "binary-analysis" / "findings.json");
+  const auto binaryReport = nlohmann::json::parse(binaryFile);
+  EXPECT_GT(binaryReport["label_volume_ml"].get<double>(), 0.0);
+  EXPECT_EQ(binaryReport["label_seg"], "label-seg.dcm");
+  EXPECT_TRUE(std::filesystem::exists(dir / "binary-analysis" / "label-seg.dcm"));
 
   const CliRun refused =
       runCli("bundle import " + monai + "/lung-detector-bad-md5 --out " + (dir / "bad").string());

@@ -19,9 +19,21 @@ archive over DICOMweb (Debian's orthanc-dicomweb plugin): QIDO-RS at both
 levels, WADO-RS of a series and of the study (nothing written over), STOW-RS of
 a series, a DICOMweb node by name, C-MOVE refused for it, a service that is
 down named without its password, batch screening over DICOMweb, a
-retrieval cache quota (C-GET and WADO-RS stop at it, keeping what came), and a
-hostile service's corrupt and cut-off parts, and a service behind OAuth (the
+retrieval cache quota (C-GET, WADO-RS and C-MOVE stop at it, keeping what
+came; the moved study reported partial with its counts), `pacs store
+--deidentify` (queried back, the PACS holds no patient name or ID of the
+original; the files named unchanged), batch screening of a study of DICOM
+photographs with the fundus model (one DR screening SR, an entry per
+photograph, sent back), `pacs get --store` and `listen --store` putting what
+arrived on a review store's worklist, and a hostile service's corrupt and
+cut-off parts, and a service behind OAuth (the
 bearer token from a file; a missing or refused one said so, never shown).
+Faults: a PACS killed (SIGKILL) in the middle of a C-GET (the study said
+incomplete at once, what arrived kept whole; restarted on the same storage,
+the same get fetches only the missing objects, nothing twice); batch --pacs
+past a quota (the study "partial" in the summary, retried by a rerun); a
+corrupt object sent to `vigie-cli listen` by DCMTK's storescu (refused,
+named with its sender and SOP Instance UID; the next good one stored).
 Last, DICOM over TLS against a second Orthanc that requires it and a client
 certificate (certificates made by openssl here): echo, store, find, get,
 C-MOVE back into Vigie's listener over TLS, a node configured for TLS in the
@@ -31,12 +43,14 @@ listener over TLS lets in a sender with a trusted certificate only. Exit 77
 (skipped) when Orthanc is not installed.
 """
 import csv
+import hashlib
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -95,12 +109,23 @@ def start_orthanc(work, ours, tls=None):
     raise RuntimeError("Orthanc did not start; see " + log.name)
 
 
-def check_listener(cli, work, study_dir, slices):
-    """vigie-cli listen: who may send, where objects go, and the quota."""
+def check_worklist(cli, store, study_uid, folder, what):
+    """The review store's worklist lists the study, opening from inside `folder`."""
+    listed = run(cli, "worklist", "--store", store, "--json")
+    entries = json.loads(listed.stdout) if listed.returncode == 0 else []
+    mine = [e for e in entries if e["study_uid"] == study_uid]
+    check(len(mine) == 1 and mine[0]["source"].startswith(os.path.abspath(folder)),
+          what + ": " + json.dumps(mine or listed.stderr.strip()))
+
+
+def check_listener(cli, work, study_dir, slices, study_uid):
+    """vigie-cli listen: who may send, where objects go, the quota, and the
+    worklist what arrived goes on."""
     port = free_port()
     inbox = os.path.join(work, "inbox")
+    store = os.path.join(work, "listen-review.db")
     listener = subprocess.Popen([cli, "listen", "--out", inbox, "--allow", "SENDER,OTHER",
-                                 "--port", str(port), "--idle-exit", "3"],
+                                 "--port", str(port), "--idle-exit", "3", "--store", store],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     node = f"VIGIE@127.0.0.1:{port}"
@@ -116,6 +141,8 @@ def check_listener(cli, work, study_dir, slices):
     check(len(files) == slices, f"{len(files)} files: the same objects twice are kept once")
     check(listener.returncode == 1 and "1 associations and 0 objects refused" in out
           and "STRANGER" in err, "the listener ends when idle and reports the refused caller")
+    check("1 cases on the worklist" in out, "listen --store registers what arrived: " + out[-200:])
+    check_worklist(cli, store, study_uid, inbox, "a study received by the listener is on the worklist")
 
     big = os.path.join(work, "big")
     run(cli, "synth", "ct", "--out", big, "--count", "1", "--size", "256x256x24", "--nodules", "0")
@@ -132,6 +159,42 @@ def check_listener(cli, work, study_dir, slices):
     check(over.returncode == 1 and "A700" in over.stderr and kept <= 1024 * 1024,
           f"past its 1 MiB quota the listener refuses objects (A700); {kept} bytes kept")
     check("quota" in err, "the listener says the quota was reached")
+
+
+def check_corrupt_to_listener(cli, work, study_dir):
+    """vigie-cli listen sent a corrupt object (by DCMTK's storescu: a slice
+    whose Rows was changed so that its pixel data is too short): refused,
+    named with its sender and SOP Instance UID, nothing written; the
+    listener goes on and stores the good object sent next."""
+    if not shutil.which("storescu") or not shutil.which("dcmodify"):
+        print("skip   DCMTK's storescu or dcmodify is not installed: no corrupt object sent")
+        return
+    good = sorted(os.path.join(d, n) for d, _, names in os.walk(study_dir) for n in names
+                  if n.endswith(".dcm"))[0]
+    bad = os.path.join(work, "corrupt.dcm")
+    shutil.copy(good, bad)
+    subprocess.run(["dcmodify", "-nb", "-m", "Rows=512", bad], check=True, capture_output=True)
+    dump = subprocess.run(["dcmdump", "+P", "SOPInstanceUID", good], capture_output=True,
+                          text=True).stdout
+    sop = dump.split("[", 1)[1].split("]", 1)[0] if "[" in dump else "?"
+    port = free_port()
+    inbox = os.path.join(work, "corrupt-inbox")
+    listener = subprocess.Popen([cli, "listen", "--out", inbox, "--allow", "SENDER", "--port",
+                                 str(port), "--idle-exit", "3"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    sent = subprocess.run(["storescu", "-aet", "SENDER", "-aec", "VIGIE", "127.0.0.1", str(port),
+                           bad], capture_output=True, text=True, timeout=60)
+    check(sent.returncode != 0, "storescu is told the corrupt object was refused: "
+          + (sent.stdout + sent.stderr).strip()[-200:])
+    after = run(cli, "pacs", "store", "--node", f"VIGIE@127.0.0.1:{port}", "--aet", "SENDER", good)
+    out, err = listener.communicate(timeout=60)
+    files = [n for _, _, names in os.walk(inbox) for n in names]
+    check(f"object {sop} from 'SENDER' refused as corrupt" in err and "pixel data" in err,
+          "the listener names the corrupt object's sender and SOP Instance UID: " + err.strip())
+    check(after.returncode == 0 and files == [sop + ".dcm"] and "1 objects received" in out
+          and "1 objects refused" in out and listener.returncode == 1,
+          "the listener goes on and keeps the good object sent next, only it: " + out.strip())
 
 
 def stats(http):
@@ -457,9 +520,12 @@ def folder_bytes(folder):
                for n in names)
 
 
-def check_quota(cli, work, node, http):
-    """A retrieval that would pass the cache's quota stops there, over DIMSE and
-    DICOMweb, keeping what came; a later retrieval without it completes."""
+def check_quota(cli, work, node, http, ours, models=None):
+    """A retrieval that would pass the cache's quota stops there, over DIMSE
+    (C-GET, and C-MOVE into Vigie's listener) and DICOMweb, keeping what came;
+    a later retrieval without it completes. With models, batch --pacs with a
+    quota: the study analysed from what came is "partial" in the summary,
+    not sent, and a rerun without the quota retrieves and completes it."""
     big = os.path.join(work, "quota-study")
     run(cli, "synth", "ct", "--out", big, "--count", "1", "--seed", "91", "--size", "256x256x24",
         "--nodules", "0")
@@ -481,6 +547,199 @@ def check_quota(cli, work, node, http):
         files = [n for _, _, names in os.walk(cache) for n in names]
         check(rest.returncode == 0 and len(files) == 24,
               f"{how} without the quota completes the study, nothing twice: {len(files)} files")
+    # C-MOVE: the listener refuses objects past the quota (A700), the PACS
+    # counts them failed, and the study is reported partial with its counts.
+    moved_to = os.path.join(work, "quota-moved")
+    moved = run(cli, "pacs", "move", "--node", node, "--study", big_uid, "--out", moved_to,
+                "--port", str(ours), "--quota-mb", "1")
+    files = [n for _, _, names in os.walk(moved_to) for n in names]
+    check(moved.returncode == 1 and f"study {big_uid} is partial" in moved.stderr
+          and "quota" in moved.stderr and 0 < len(files) < 24
+          and folder_bytes(moved_to) <= 1 << 20,
+          f"C-MOVE stops at a 1 MB quota, keeping {len(files)} files "
+          f"({folder_bytes(moved_to)} bytes), the study said partial: "
+          + (moved.stdout + moved.stderr).strip()[-400:])
+    rest = run(cli, "pacs", "move", "--node", node, "--study", big_uid, "--out", moved_to,
+               "--port", str(ours))
+    files = [n for _, _, names in os.walk(moved_to) for n in names]
+    check(rest.returncode == 0 and "partial" not in rest.stderr and len(files) == 24,
+          f"C-MOVE without the quota completes the study, nothing twice: {len(files)} files: "
+          + rest.stderr.strip()[-300:])
+    if not models:
+        return
+    out = os.path.join(work, "batch-partial")
+    args = ["batch", "--pacs", node, "--query", f"study={big_uid}", "--model",
+            os.path.join(models, "blob3d-bundle"), "--out", out, "--timeout", "10"]
+
+    def summary():
+        with open(os.path.join(out, "summary.csv"), newline="") as f:
+            return list(csv.DictReader(f))
+    partial = run(cli, *args, "--quota-mb", "2", timeout=300)
+    rows = summary()
+    check(partial.returncode == 1 and len(rows) == 1 and rows[0]["status"] == "partial"
+          and "quota" in rows[0]["reason"] and "PARTIAL" in partial.stdout,
+          "batch --pacs past its quota: the study is partial in the summary: "
+          + json.dumps(rows) + (partial.stdout + partial.stderr).strip()[-300:])
+    rerun = run(cli, *args, timeout=300)
+    rows = summary()
+    check(rerun.returncode == 0 and len(rows) == 1 and rows[0]["status"] == "ok"
+          and "1 to do" in rerun.stdout,
+          "a rerun retries the partial study and completes it: " + json.dumps(rows)
+          + rerun.stdout.strip()[-300:])
+
+
+def dicom_files(folder):
+    return [os.path.join(d, n) for d, _, names in os.walk(folder) for n in names]
+
+
+def check_interrupted_get(cli, work, ours):
+    """The PACS killed in the middle of a C-GET: Vigie says the study is
+    incomplete within a bounded time and keeps what arrived, whole; once the
+    PACS is back (on the same storage) the same get fetches only what is
+    missing, and nothing is there twice."""
+    here = os.path.join(work, "interrupt")
+    os.makedirs(here, exist_ok=True)
+    series = os.path.join(here, "series")
+    slices = 120
+    run(cli, "synth", "ct", "--out", series, "--count", "1", "--seed", "23", "--size",
+        f"256x256x{slices}", "--nodules", "0")
+    info = json.loads(run(cli, "info", series, "--json").stdout)
+    uid = info["series"][0]["study_uid"]
+    orthanc, http, port = start_orthanc(here, ours)
+    node = f"ORTHANC@127.0.0.1:{port}"
+    cache = os.path.join(here, "cache")
+    try:
+        stored = run(cli, "pacs", "store", "--node", node, series)
+        check(stored.returncode == 0, f"{slices} slices stored for the interrupted C-GET")
+        started = time.monotonic()
+        get = subprocess.Popen([cli, "pacs", "get", "--node", node, "--study", uid, "--out", cache,
+                                "--timeout", "10"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while len(dicom_files(cache)) < 5 and get.poll() is None and time.monotonic() - started < 60:
+            time.sleep(0.005)
+        orthanc.kill()  # SIGKILL: no goodbye on the association
+        orthanc.wait(timeout=30)
+        out, err = get.communicate(timeout=60)
+        seconds = time.monotonic() - started
+        kept = dicom_files(cache)
+        check(get.returncode == 1 and f"study {uid} is incomplete" in err and seconds < 30,
+              f"a PACS killed during a C-GET: an error naming the study within {seconds:.1f} s: "
+              + err.strip()[-300:])
+        check(0 < len(kept) < slices, f"{len(kept)} of {slices} objects arrived before the kill")
+        readable = json.loads(run(cli, "info", cache, "--json").stdout or "{}")
+        check(readable.get("series") and readable["series"][0]["images"] == len(kept),
+              "every object kept after the interruption is a whole DICOM file")
+    finally:
+        if orthanc.poll() is None:
+            orthanc.kill()
+            orthanc.wait(timeout=30)
+
+    orthanc, http, port = start_orthanc(here, ours)  # the same storage folder
+    node = f"ORTHANC@127.0.0.1:{port}"
+    try:
+        before = stats(http)
+        check(before["CountInstances"] == slices, "the restarted PACS holds the whole study")
+        rest = run(cli, "pacs", "get", "--node", node, "--study", uid, "--out", cache)
+        files = dicom_files(cache)
+        sops = {os.path.basename(f) for f in files}
+        check(rest.returncode == 0 and len(files) == slices and len(sops) == slices,
+              f"the get again completes the study, nothing twice: {len(files)} files: "
+              + (rest.stdout + rest.stderr).strip()[-300:])
+        check(f"{len(kept)} objects of the study already here" in rest.stdout
+              and f"retrieved {slices - len(kept)} objects" in rest.stdout
+              and f"reports {slices - len(kept)} completed" in rest.stdout,
+              f"only the {slices - len(kept)} missing objects are fetched: " + rest.stdout.strip())
+        done = run(cli, "pacs", "get", "--node", node, "--study", uid, "--out", cache)
+        check(done.returncode == 0 and f"{slices} objects of the study already here" in done.stdout
+              and "retrieved 0 objects" in done.stdout,
+              "a study wholly here is not fetched again: " + done.stdout.strip())
+    finally:
+        orthanc.terminate()
+        orthanc.wait(timeout=30)
+
+
+def file_digests(folder):
+    return {os.path.join(d, n): hashlib.sha256(open(os.path.join(d, n), "rb").read()).hexdigest()
+            for d, _, names in os.walk(folder) for n in names}
+
+
+def check_deidentified_store(cli, work, node):
+    """pacs store --deidentify sends de-identified copies: the PACS, queried
+    back, holds a new study without the patient's name or ID; the files
+    named are left as they were."""
+    original = os.path.join(work, "deid-study")
+    run(cli, "synth", "ct", "--out", original, "--count", "1", "--seed", "61", "--size",
+        "32x32x16", "--nodules", "0")
+    info = json.loads(run(cli, "info", original, "--json").stdout)
+    patient = info["patients"][0]
+    original_uid = info["series"][0]["study_uid"]
+    before_digests = file_digests(original)
+    before = {m["study_uid"] for m in json.loads(run(cli, "pacs", "find", "--node", node,
+                                                     "--json").stdout or "[]")}
+    lone_key = run(cli, "pacs", "store", "--node", node, "--key", "secret", original)
+    check(lone_key.returncode == 2 and "--deidentify" in lone_key.stderr,
+          "--key without --deidentify is a usage error")
+    stored = run(cli, "pacs", "store", "--node", node, "--deidentify", "--key", "test key",
+                 original)
+    check(stored.returncode == 0 and "stored 16 of 16 de-identified" in stored.stdout,
+          "pacs store --deidentify sends the 16 de-identified slices: "
+          + (stored.stdout + stored.stderr).strip()[-300:])
+    after = json.loads(run(cli, "pacs", "find", "--node", node, "--json").stdout or "[]")
+    new = [m for m in after if m["study_uid"] not in before]
+    check(len(new) == 1 and new[0]["study_uid"] != original_uid
+          and new[0].get("PatientID", "") != patient["id"]
+          and "PHANTOM" not in new[0].get("PatientName", "")
+          and new[0].get("NumberOfStudyRelatedInstances") == "16",
+          "queried back, the PACS holds a new study without the patient's name or ID: "
+          + json.dumps([{k: m.get(k) for k in ("study_uid", "PatientName", "PatientID")}
+                        for m in new]))
+    check(original_uid not in before and original_uid not in {m["study_uid"] for m in after},
+          "the original study never reached the PACS")
+    check(file_digests(original) == before_digests, "the files named are left unchanged")
+    check(not [n for n in os.listdir(tempfile.gettempdir())
+               if n.startswith("vigie-deidentified-")],
+          "no de-identified copy is left in the temporary folder")
+
+
+def check_fundus_batch(cli, work, node, models):
+    """batch --pacs with a fundus model: a study of DICOM photographs (each in
+    its own series) retrieved, graded, and one DR screening SR with an entry
+    per photograph sent back to the PACS."""
+    photos = os.path.join(work, "fundus-study")
+    made = run(cli, "synth", "fundus", "--out", photos, "--count", "2", "--seed", "33",
+               "--size", "128")
+    check(made.returncode == 0, "synthetic DICOM photographs made: " + made.stderr.strip())
+    dicom = sorted(os.path.join(photos, n) for n in os.listdir(photos) if n.endswith(".dcm"))
+    info = json.loads(run(cli, "info", photos, "--json").stdout or "{}")
+    photo_uid = info["series"][0]["study_uid"] if info.get("series") else ""
+    stored = run(cli, "pacs", "store", "--node", node, *dicom)
+    check(stored.returncode == 0 and "stored 2 of 2" in stored.stdout,
+          "the two photographs stored: " + (stored.stdout + stored.stderr).strip()[-200:])
+    out = os.path.join(work, "fundus-batch")
+    batch = run(cli, "batch", "--pacs", node, "--query", "study=" + photo_uid, "--model",
+                os.path.join(models, "fundus-bundle"), "--out", out, "--send-to", node,
+                "--timeout", "10", timeout=300)
+    rows = []
+    if os.path.isfile(os.path.join(out, "summary.csv")):
+        with open(os.path.join(out, "summary.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+    check(batch.returncode == 0 and len(rows) == 1 and rows[0]["kind"] == "photograph-study"
+          and rows[0]["status"] == "ok" and rows[0]["sent"] == "yes",
+          "batch --pacs with a fundus model grades the study and sends its SR: "
+          + (batch.stdout + batch.stderr).strip()[-400:])
+    folder = os.path.join(out, rows[0]["folder"]) if rows else out
+    sr = os.path.join(folder, "sr.dcm")
+    check(os.path.isfile(sr), "the study's folder has the DR screening sr.dcm")
+    if os.path.isfile(sr) and shutil.which("dsrdump"):
+        dump = subprocess.run(["dsrdump", sr], capture_output=True, text=True, timeout=60)
+        check(dump.stdout.count("Vigie fundus image") == 2,
+              "one report with an entry per photograph: "
+              f"{dump.stdout.count('Vigie fundus image')} entries")
+    series = run(cli, "pacs", "find", "--node", node, "--level", "series", "--study", photo_uid,
+                 "--json")
+    modalities = sorted(m.get("Modality", "") for m in json.loads(series.stdout or "[]"))
+    check(modalities == ["OP", "OP", "SR"],
+          f"the PACS holds the SR beside the photographs: {modalities}")
 
 
 def check_batch(cli, work, node, http, study_uid, models):
@@ -606,6 +865,15 @@ def main():
                     "--out", cache)
         check(again.returncode == 0 and len(os.listdir(placed)) == slices,
               "retrieving the series again writes over nothing and adds nothing")
+        store = os.path.join(work, "review.db")
+        listed = run(cli, "pacs", "get", "--node", node, "--study", study_uid, "--out",
+                     os.path.join(work, "cache-store"), "--store", store)
+        check(listed.returncode == 0 and "1 cases on the worklist" in listed.stdout,
+              "pacs get --store registers the study: " + (listed.stdout + listed.stderr).strip())
+        check_worklist(cli, store, study_uid, os.path.join(work, "cache-store"),
+                       "a study retrieved by C-GET with --store is on the worklist")
+        refused = run(cli, "pacs", "find", "--node", node, "--store", store)
+        check(refused.returncode == 2, "--store is for get and move only")
 
         stranger = run(cli, "pacs", "find", "--node", node, "--aet", "STRANGER")
         check(stranger.returncode == 1 and node in stranger.stderr,
@@ -643,7 +911,10 @@ def main():
         if models:
             check_batch(cli, work, node, http, study_uid, models)
         check_dicomweb(cli, work, http, study_uid, series_uid, slices, info, models)
-        check_quota(cli, work, node, http)
+        check_quota(cli, work, node, http, ours, models)
+        check_deidentified_store(cli, work, node)
+        if models:
+            check_fundus_batch(cli, work, node, models)
         bad_uid = run(cli, "pacs", "get", "--node", node, "--study", "../../etc", "--out", cache)
         check(bad_uid.returncode == 1 and "not a DICOM UID" in bad_uid.stderr,
               "a study UID that is not a UID is refused")
@@ -651,7 +922,9 @@ def main():
         orthanc.terminate()
         orthanc.wait(timeout=30)
 
-    check_listener(cli, work, study_dir, slices)
+    check_interrupted_get(cli, work, ours)
+    check_listener(cli, work, study_dir, slices, study_uid)
+    check_corrupt_to_listener(cli, work, study_dir)
     check_hostile_dicomweb(cli, work, study_dir)
     check_bearer_token(cli, work)
     check_tls(cli, work, study_dir, slices, study_uid)

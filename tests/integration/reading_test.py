@@ -10,14 +10,15 @@ known truth and simulated readers.
   by AI score to two decimals, then clinical priority, then waiting time);
   assignment, reading states, priorities and `worklist next` behave as the
   README says, each change in the case's history; bad values are refused.
-- Three simulated readers grade the photographs and one reads the CT
+- Three simulated readers grade the photographs and two read the CT
   studies (through `review grade` and `review decide/add`); `review stats
   --json` is checked against figures computed here independently: Wilson
   intervals from the formula, Cohen's kappa and quadratic-weighted kappa
   from python3-sklearn, CT sensitivity and false positives per case from
   the truth.json files with our own hit test.
 - `--reader` shows the others as anonymised peers (no name leaks); the
-  MRMC exports (iMRMC input, FROC CSVs) have the counts they should.
+  MRMC exports (iMRMC inputs for fundus and CT with the AI as a second
+  modality, RJafroc's FROC tables) have the rows they should.
 - An expert's read exported as an SR and filed by `review import-sr` is a
   reference `review stats` takes; what is not a report, or a second report
   for a study, is refused.
@@ -36,6 +37,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import sys
 
 from checks import FAILURES, check, run, run_ok
@@ -422,6 +424,120 @@ def check_ct_stats(cli, store, ct_root, expected, mrmc):
           "the FROC truth file lists every nodule")
 
 
+def study_of(cli, folder):
+    return json.loads(run_ok(cli, "info", folder, "--json").stdout)["series"][0]["study_uid"]
+
+
+def check_second_ct_reader(cli, store, ct_root, dave_expected, mrmc):
+    """cora reads the CT studies too, confirming every AI finding: her figures,
+    her place among dave's anonymised peers and the CT MRMC files, each
+    against what is computed here from truth.json and the AI's findings."""
+    export = json.loads(run_ok(cli, "review", "export", "--json", "--store", store).stdout)
+    runs = {r["study_uid"]: r for r in export["model_runs"]}
+    nodules = hits = findings_total = 0
+    fps, case_truth, cora_scores, ai_scores, cora_fps = [], {}, {}, {}, 0
+    for case in sorted(os.listdir(ct_root)):
+        folder = os.path.join(ct_root, case)
+        truth = json.load(open(os.path.join(folder, "truth.json")))["nodules"]
+        study = study_of(cli, folder)
+        findings = runs[study]["findings"]
+        for f in findings:
+            run_ok(cli, "review", "decide", "--store", store, "--study", study, "--finding",
+                   str(f["id"]), "--decision", "confirm", "--reader", "cora")
+        if not findings:  # a reading state makes the case hers all the same
+            run_ok(cli, "worklist", "state", "--store", store, "--study", study, "--state",
+                   "read", "--reader", "cora")
+        hit = [False] * len(truth)
+        case_fps = 0
+        for f in findings:
+            on = [i for i, n in enumerate(truth)
+                  if math.dist(f["center_mm"], n["center_mm"]) <= n["diameter_mm"] / 2]
+            if on:
+                hit[on[0]] = True
+            else:
+                case_fps += 1
+        nodules += len(truth)
+        hits += sum(hit)
+        fps.append(case_fps)
+        findings_total += len(findings)
+        case_truth[study] = 1 if truth else 0
+        cora_scores[study] = 1.0 if findings else 0.0
+        ai_scores[study] = max((f["score"] for f in findings), default=0.0)
+    stats = json.loads(run_ok(cli, "review", "stats", "--store", store, "--reference", ct_root,
+                              "--json", "--mrmc-out", mrmc).stdout)
+    cora = next((r for r in stats["readers"] if r["reader"] == "cora"), None)
+    check(cora is not None, "the second CT reader has figures")
+    if not cora:
+        return
+    p, low, high = wilson(hits, nodules)
+    check(close(cora["sensitivity"]["value"], p) and close(cora["sensitivity"]["ci95"][0], low)
+          and close(cora["sensitivity"]["ci95"][1], high) and cora["sensitivity"]["n"] == nodules,
+          f"second reader: CT sensitivity {hits}/{nodules} with its Wilson interval")
+    check(close(cora["fp_per_case"]["value"], sum(fps) / len(fps)) and
+          cora["fp_per_case"]["n"] == len(fps),
+          f"second reader: false positives per case {sum(fps) / len(fps):.2f}")
+    check(findings_total > 0, "the AI found something on the CT studies")
+    if findings_total:
+        p, low, high = wilson(findings_total, findings_total)
+        check(close(cora["confirm_rate"]["value"], 1.0) and
+              close(cora["confirm_rate"]["ci95"][0], low) and
+              close(cora["reject_rate"]["value"], 0.0) and
+              close(cora["edit_rate"]["value"], 0.0) and cora["added"] == 0,
+              "second reader: every AI finding confirmed, none rejected")
+    timed = [c["seconds"] for c in cora["ct_cases"] if c["seconds"] is not None]
+    check(cora["seconds_per_case"]["n"] == len(timed) and
+          (not timed or close(cora["seconds_per_case"]["value"], statistics.median(timed))),
+          "second reader: the median time per case is the median of the cases' own times")
+
+    # Whoever else set a reading state on a CT study (the worklist's checks) counts too.
+    others = [r["reader"] for r in stats["readers"] if r["reader"] not in ("dave", "cora")]
+    peers = json.loads(run_ok(cli, "review", "stats", "--store", store, "--reference", ct_root,
+                              "--reader", "dave", "--json").stdout)["readers"]
+    as_peer = [r for r in peers[1:] if r["sensitivity"]["n"] == nodules and
+               close(r["sensitivity"]["value"], cora["sensitivity"]["value"]) and
+               close(r["fp_per_case"]["value"], cora["fp_per_case"]["value"]) and
+               close(r["confirm_rate"]["value"], 1.0)]
+    check([r["reader"] for r in peers] ==
+          ["dave"] + [f"peer {i + 1}" for i in range(len(others) + 1)] and as_peer and
+          "cora" not in json.dumps(peers),
+          "with --reader dave, the second CT reader is an anonymised peer with her figures")
+
+    ids = {r["reader"]: r["reader_id"] for r in csv.DictReader(open(os.path.join(mrmc,
+                                                                                  "readers.csv")))}
+    with open(os.path.join(mrmc, "ct-froc-truth.csv")) as f:
+        numbers = {r["case_uid"]: r["case"] for r in csv.DictReader(f)}
+    lines = open(os.path.join(mrmc, "ct-nodules.imrmc")).read().splitlines()
+    header = dict(line.split(": ") for line in lines if line[:3] in ("NR:", "N0:", "N1:", "NM:"))
+    ours = ("-1", ids["cora"], ids["dave"])
+    data = {row for row in lines[lines.index("BEGIN DATA:") + 1:] if row.split(",")[0] in ours}
+    expected_rows = {f"-1,{numbers[s]},0,{t}" for s, t in case_truth.items()}
+    for study, score in cora_scores.items():
+        expected_rows.add(f"{ids['cora']},{numbers[study]},READER,{score:g}")
+        # dave added a mark on every case: his score is 1 on each.
+        expected_rows.add(f"{ids['dave']},{numbers[study]},READER,1")
+        for reader in ("cora", "dave"):
+            expected_rows.add(f"{ids[reader]},{numbers[study]},AI,{ai_scores[study]:.10g}")
+    check(header.get("NR") == str(2 + len(others)) and header.get("NM") == "2" and
+          int(header.get("N1", -1)) == sum(case_truth.values()) and data == expected_rows,
+          "CT iMRMC: truth rows, each reader's case score and the AI's, as computed here")
+
+    def table(name):
+        with open(os.path.join(mrmc, name)) as f:
+            return list(csv.DictReader(f))
+    truth_table = table("ct-rjafroc-truth.csv")
+    check(sum(r["LesionID"] != "0" for r in truth_table) == nodules and
+          all(abs(sum(float(r["Weight"]) for r in truth_table if r["CaseID"] == c) - t) < 1e-9
+              for c, t in ((numbers[s], t) for s, t in case_truth.items())),
+          "RJafroc truth: every nodule, each abnormal case's weights summing to 1")
+    nl, ll = table("ct-rjafroc-nl.csv"), table("ct-rjafroc-ll.csv")
+    mine = lambda rows, reader: [r for r in rows if r["ReaderID"] == ids[reader] and
+                                 r["ModalityID"] == "READER"]
+    check(len(mine(nl, "cora")) == sum(fps) and len(mine(ll, "cora")) == hits and
+          len(mine(nl, "dave")) == sum(dave_expected["fps"]) and
+          len(mine(ll, "dave")) == dave_expected["hits"],
+          "RJafroc NL and LL: each reader's false positives and the nodules they found")
+
+
 def check_case_review(cli, store, ct_root):
     folder = os.path.join(ct_root, sorted(os.listdir(ct_root))[0])
     study = json.loads(run_ok(cli, "info", folder, "--json").stdout)["series"][0]["study_uid"]
@@ -477,8 +593,14 @@ def check_imrmc(cli, store, fundus, finals, mrmc):
           "iMRMC: one truth row per reference-gradable photograph, N0 + N1 of them")
     check(int(header.get("N1", -1)) == sum(ref >= 2 for ref in gradable_refs.values()),
           "iMRMC: N1 counts the referable photographs")
-    reads = [r for r in data if r and not r.startswith("-1,")]
-    check(len(reads) == 3 * len(gradable_refs), "iMRMC: one score row per reader and case")
+    reads = [r.split(",") for r in data if r and not r.startswith("-1,")]
+    check(sum(r[2] == "READER" for r in reads) == 3 * len(gradable_refs),
+          "iMRMC: one score row per reader and case")
+    # Every photograph was batch-analysed: the AI's probability under each reader's number.
+    ai = [r for r in reads if r[2] == "AI"]
+    check(header.get("NM") == "2" and len(ai) == 3 * len(gradable_refs) and
+          all(0.0 <= float(r[3]) <= 1.0 for r in ai),
+          "iMRMC: the AI as a second modality, its referable probability for each reader and case")
 
 
 def check_double_reading(cli, work):
@@ -576,6 +698,7 @@ def main():
     check_imrmc(cli, store, fundus, finals, os.path.join(work, "mrmc-fundus"))
     check_case_review(cli, store, ct)
     check_expert_reference(cli, store, ct, work)
+    check_second_ct_reader(cli, store, ct, expected, os.path.join(work, "mrmc-ct-2"))
     check_expert_grades(cli, fundus, work)
     check_double_reading(cli, work)
     disagreements = json.loads(run_ok(cli, "worklist", "--store", store, "--disagreement",

@@ -18,7 +18,12 @@ exported with `vigie-cli teach export`.
 - `--unknown` leaves out the findings, the diagnosis, the discussion, the SR
   and SEG and the marks.
 - A photograph's teaching file carries the model's answer, the grades and
-  the reference grade, and a re-encoded image without its file's metadata.
+  the reference grade, a re-encoded image without its file's metadata (the
+  model's lesion regions outlined on it and counted in its caption), and
+  the DR screening SR (the reader's grade, the model's recorded answer)
+  de-identified in the photograph's study; its HTML and PDF are looked at
+  as the CT package's are. Chromium missing is a failure, not a skip: the
+  test dependencies install it.
 - Bad requests (an unknown case, a folder that is not empty) are refused
   with a message, and leave nothing behind.
 """
@@ -62,7 +67,8 @@ def leaks(folder, secrets):
 
 
 def is_not_blank(png, work, expect_yellow):
-    """Whether an image shows something (many grey levels), and yellow marks."""
+    """Whether an image shows something (many grey levels), and yellow marks
+    (expect_yellow None: whichever)."""
     probe = subprocess.run(
         ["/usr/bin/python3", "-c",
          "import sys\nfrom PIL import Image\n"
@@ -76,12 +82,43 @@ def is_not_blank(png, work, expect_yellow):
         return False
     levels, yellow = (int(v) for v in probe.stdout.split())
     print(f"       {os.path.relpath(png, work)}: {levels} colours, {yellow} yellow pixels")
-    return levels > 50 and (yellow > 20) == expect_yellow
+    return levels > 50 and (expect_yellow is None or (yellow > 20) == expect_yellow)
+
+
+def ai_region_pixels(png):
+    """How many pixels of an image are the model's lesion region colour
+    (dashed violet, 150 90 255 as TeachingRendering.h's kAiRegionColor)."""
+    probe = subprocess.run(
+        ["/usr/bin/python3", "-c",
+         "import sys\nfrom PIL import Image\n"
+         "px = Image.open(sys.argv[1]).convert('RGB').getdata()\n"
+         "print(sum(1 for r, g, b in px\n"
+         "          if abs(r - 150) < 40 and abs(g - 90) < 40 and abs(b - 255) < 40))", png],
+        capture_output=True, text=True)
+    if probe.returncode != 0:
+        print(probe.stderr)
+        return -1
+    return int(probe.stdout)
+
+
+def top_level(dcm, tag):
+    """A DICOM file's top-level value of a tag ("0020,000d"), as dcmdump shows it."""
+    dump = subprocess.run(["dcmdump", dcm], capture_output=True, text=True).stdout
+    for line in dump.splitlines():
+        if line.startswith(f"({tag})") and "[" in line:
+            return line.split("[", 1)[1].split("]", 1)[0]
+    return None
 
 
 def screenshot_html(html, png):
+    """A headless Chromium screenshot of the page; None when none was made.
+    Chromium is a test dependency (packaging/install-deps.sh installs it):
+    its absence fails the test rather than skipping the browser check."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
+    check(chromium is not None,
+          "headless Chromium is installed (packaging/install-deps.sh installs the "
+          "`chromium` package; without it the HTML is not checked in a browser)")
+    if chromium is None:
         return None
     subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
                     "--hide-scrollbars", "--window-size=1100,1800", f"--screenshot={png}",
@@ -180,11 +217,8 @@ def check_ct(cli, models, work, store):
           ("" if not leaked else ": " + "; ".join(leaked[:5])))
 
     shot = screenshot_html(os.path.join(package, "index.html"), os.path.join(work, "ct-html.png"))
-    if shot is None:
-        print("skip   headless Chromium is not installed: the HTML is not checked in a browser")
-    else:
-        check(is_not_blank(shot, work, expect_yellow=True),
-              "headless Chromium shows the summary with the marked key images")
+    check(shot is not None and is_not_blank(shot, work, expect_yellow=True),
+          "headless Chromium shows the summary with the marked key images")
     page = render_pdf(os.path.join(package, "teaching-file.pdf"), os.path.join(work, "ct-pdf"))
     check(page is not None and is_not_blank(page, work, expect_yellow=True),
           "the PDF's first page renders (pdftoppm) with the marked key images")
@@ -204,9 +238,8 @@ def check_ct(cli, models, work, store):
     check(quiz_images and all(is_not_blank(i, work, expect_yellow=False) for i in quiz_images),
           "an unknown case's key images are the slices without marks")
     shot = screenshot_html(os.path.join(quiz, "index.html"), os.path.join(work, "quiz-html.png"))
-    if shot:
-        check(is_not_blank(shot, work, expect_yellow=False),
-              "headless Chromium shows the quiz without marks")
+    check(shot is not None and is_not_blank(shot, work, expect_yellow=False),
+          "headless Chromium shows the quiz without marks")
 
     # A case nobody read and the AI never ran on (a normal scan, say) still
     # makes a teaching file: the series, the page, no SR.
@@ -254,9 +287,52 @@ def check_photograph(cli, models, work, store):
     check(os.path.exists(os.path.join(package, "dicom", "photograph.dcm")) and
           os.path.exists(os.path.join(package, "images", "photograph.png")),
           "a DICOM photograph goes in de-identified, and as a re-encoded key image")
+    # The DR screening SR: the reader's grade and the model's recorded answer,
+    # de-identified like the photograph, and read back beside it.
+    sr = os.path.join(package, "dicom", "sr.dcm")
+    check(os.path.exists(sr), "the photograph's package holds the DR screening SR")
+    manifest = json.load(open(os.path.join(package, "teaching-file.json")))
+    check("dicom/sr.dcm" in manifest["dicom"], "the manifest lists the photograph's SR")
+    if os.path.exists(sr):
+        dump = subprocess.run(["dcmdump", "+U8", sr], capture_output=True, text=True).stdout
+        check("Person" in dump and "Device" in dump,
+              "the SR has a reader's (person) and the model's (device) observations")
+        photograph = os.path.join(package, "dicom", "photograph.dcm")
+        photo_study, photo_uid = top_level(photograph, "0020,000d"), top_level(photograph,
+                                                                               "0008,0018")
+        check(photo_study and top_level(sr, "0020,000d") == photo_study and
+              f"[{photo_uid}]" in dump,
+              "the SR is in the photograph's de-identified study and refers to it")
+    reopened = json.loads(run_ok(cli, "info", package, "--json").stdout)
+    check([d["modality"] for d in reopened["documents"]] == ["SR"],
+          "vigie-cli info finds the photograph's SR in the package")
+    # `analyze --store` kept where the model's lesion regions are: the key
+    # image outlines them (dashed violet) and the caption counts them (the
+    # worklist's `findings`); with none, neither says anything of them.
+    key = [i for i in manifest["key_images"] if i["file"] == "images/photograph.png"]
+    regions = entries[0]["findings"]
+    caption = key[0]["caption"] if key else ""
+    check(key and (f"AI lesion regions: {regions} (outlined in dashed violet)" in caption
+                   if regions else "lesion region" not in caption) and
+          "not kept" not in caption,
+          f"the key image's caption gives the model's lesion regions ({regions}): {caption}")
+    outlined = ai_region_pixels(os.path.join(package, "images", "photograph.png"))
+    print(f"       images/photograph.png: {outlined} pixels of the AI regions' colour")
+    check(outlined > 20 if regions else outlined == 0,
+          "the key image outlines the model's lesion regions where it found some, only then")
     leaked = leaks(package, ["PHANTOM^FUNDUS", "VIGIE-SYNTH", "20260101", *READERS, uid])
     check(not leaked, "nothing identifying in the photograph's package" +
           ("" if not leaked else ": " + "; ".join(leaked[:5])))
+
+    # Seen as the CT package is: in a real browser and as the PDF's first
+    # page, neither blank.
+    shot = screenshot_html(os.path.join(package, "index.html"),
+                           os.path.join(work, "fundus-html.png"))
+    check(shot is not None and is_not_blank(shot, work, expect_yellow=None),
+          "headless Chromium shows the photograph's summary with its key image")
+    page = render_pdf(os.path.join(package, "teaching-file.pdf"), os.path.join(work, "fundus-pdf"))
+    check(page is not None and is_not_blank(page, work, expect_yellow=None),
+          "the photograph's PDF renders (pdftoppm), not blank")
 
 
 def main():

@@ -148,5 +148,35 @@ TEST(BatchPlan, MergeKeepsOneRowPerKeyPreferringSuccess) {
   EXPECT_EQ(merged[2].at("folder"), "../shard-1/c");
 }
 
+TEST(BatchPlan, APartialItemIsRetriedAndMergedBetweenFailedAndOk) {
+  EXPECT_TRUE(isFinished({{"key", "a"}, {"status", "ok"}}));
+  EXPECT_FALSE(isFinished({{"key", "a"}, {"status", "partial"}}));  // a rerun retrieves it again
+  EXPECT_FALSE(isFinished({{"key", "a"}, {"status", "failed"}}));
+  EXPECT_FALSE(isFinished({{"key", "a"}}));
+
+  const std::vector<SummaryRow> first = {{{"key", "a"}, {"status", "partial"}, {"folder", "a"}},
+                                         {{"key", "b"}, {"status", "ok"}, {"folder", "b"}},
+                                         {{"key", "c"}, {"status", "partial"}, {"folder", "c"}}};
+  const std::vector<SummaryRow> second = {{{"key", "a"}, {"status", "failed"}, {"folder", "a"}},
+                                          {{"key", "b"}, {"status", "partial"}, {"folder", "b"}},
+                                          {{"key", "c"}, {"status", "ok"}, {"folder", "c"}}};
+  std::size_t duplicates = 0;
+  const auto merged = mergeSummaries({first, second}, {"s0", "s1"}, duplicates);
+  ASSERT_EQ(merged.size(), 3u);
+  EXPECT_EQ(merged[0].at("status"), "partial");  // a: partial beats a later failure
+  EXPECT_EQ(merged[0].at("folder"), "s0/a");
+  EXPECT_EQ(merged[1].at("status"), "ok");  // b: ok beats a later partial
+  EXPECT_EQ(merged[2].at("status"), "ok");  // c: the rerun completed it
+
+  // The status survives the summary file, so that `batch merge` carries it.
+  const auto dir = std::filesystem::temp_directory_path() / "vigie-batchplan-partial";
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(writeSummary(dir / "summary.csv", merged).ok());
+  const auto read = readSummary(dir / "summary.csv");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read.value()[0].at("status"), "partial");
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace vigie::app

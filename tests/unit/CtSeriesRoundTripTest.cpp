@@ -5,11 +5,14 @@
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcvrds.h>
+#include <dcmtk/dcmdata/dcvrlo.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include "TestFolder.h"
@@ -38,6 +41,33 @@ core::CtVolume rampVolume() {
       for (std::size_t i = 0; i < g.size.i; ++i)
         v.at(i, j, k) = static_cast<std::int16_t>(-1024 + 7 * i + 53 * j + 97 * k);
   return v;
+}
+
+/// Rewrites a DICOM file in place once `change` has edited its dataset.
+void rewriteDicom(const std::filesystem::path& file, const std::function<void(DcmDataset&)>& change,
+                  E_TransferSyntax syntax = EXS_LittleEndianExplicit) {
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(file.c_str()).good());
+  format.loadAllDataIntoMemory();  // it is written back to the same path
+  change(*format.getDataset());
+  ASSERT_TRUE(format.saveFile(file.c_str(), syntax).good());
+}
+
+/// Puts `element` (whose value may be malformed) in place of the attribute it names.
+void putRaw(DcmDataset& ds, DcmElement* element, const char* value) {
+  ASSERT_TRUE(element->putString(value).good());
+  ASSERT_TRUE(ds.insert(element, OFTrue).good());
+}
+
+/// Rescale Slope "abc": a decimal string (DS) that is not a number.
+void putUnreadableSlope(DcmDataset& ds) {
+  putRaw(ds, new DcmDecimalString(DcmTag(DCM_RescaleSlope)), "abc");
+}
+
+/// The loader's error, which must name the file and the attribute.
+std::string loadError(const imaging::DicomSeriesEntry& series) {
+  auto loaded = imaging::CtVolumeLoader().load(series);
+  return loaded.ok() ? std::string("loaded") : loaded.error().message;
 }
 
 std::string fileBytes(const std::filesystem::path& p) {
@@ -515,4 +545,93 @@ TEST(CtVolumeLoader, CorrectsGantryTilt) {
   EXPECT_NEAR(found.x, center.x, 0.5);
   EXPECT_NEAR(found.y, center.y, 0.5);  // uncorrected, it would be off by ~11 mm
   EXPECT_NEAR(found.z, center.z, 0.8);
+}
+
+TEST(CtVolumeLoader, RefusesARescaleSlopeThatIsNotANumberNamingTheFileAndTheAttribute) {
+  // Read with a bare findAndGetFloat64, "abc" left the slope at 1: the slice
+  // loaded with made-up HU and nothing said.
+  TestFolder dir("ct-bad-slope");
+  const core::CtVolume volume = rampVolume();
+  auto files = imaging::CtSeriesWriter().write(volume, dir / "bad");
+  ASSERT_TRUE(files.ok());
+  const auto bad = files.value()[5];
+  rewriteDicom(bad, putUnreadableSlope);
+  auto scan = imaging::DicomScanner().scan(dir / "bad");
+  ASSERT_TRUE(scan.ok());
+  // The file stays in its series, so that the series is not loaded without it.
+  ASSERT_EQ(scan.value().series.size(), 1u);
+  EXPECT_EQ(scan.value().series[0].images.size(), 12u);
+  EXPECT_TRUE(scan.value().unreadable.empty());
+  const std::string message = loadError(scan.value().series[0]);
+  EXPECT_NE(message.find(bad.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("RescaleSlope (0028,1053) is DS 'abc'"), std::string::npos) << message;
+
+  // The same series, valid, still loads exactly.
+  ASSERT_TRUE(imaging::CtSeriesWriter().write(volume, dir / "good").ok());
+  auto good = imaging::DicomScanner().scan(dir / "good");
+  ASSERT_TRUE(good.ok());
+  auto loaded = imaging::CtVolumeLoader().load(good.value().series.at(0));
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(0, std::memcmp(loaded.value().volume.data(), volume.data(), volume.voxelCount() * 2));
+}
+
+TEST(CtVolumeLoader, RefusesASliceChangedSinceTheScanWhoseRescaleCannotBeRead) {
+  // The decoder checks what it reads itself: here the file was rewritten
+  // (implicit VR, a bad slope) after a scan that found it valid.
+  TestFolder dir("ct-changed-slope");
+  auto files = imaging::CtSeriesWriter().write(rampVolume(), dir.path());
+  ASSERT_TRUE(files.ok());
+  auto scan = imaging::DicomScanner().scan(dir.path());
+  ASSERT_TRUE(scan.ok());
+  const auto changed = files.value()[2];
+  rewriteDicom(changed, putUnreadableSlope, EXS_LittleEndianImplicit);
+  const std::string message = loadError(scan.value().series.at(0));
+  EXPECT_NE(message.find(changed.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("RescaleSlope (0028,1053)"), std::string::npos) << message;
+}
+
+TEST(CtVolumeLoader, RefusesAPixelRepresentationThatCannotBeReadAndAMissingBitsAllocated) {
+  TestFolder dir("ct-bad-pixel-attributes");
+  auto files = imaging::CtSeriesWriter().write(rampVolume(), dir / "representation");
+  ASSERT_TRUE(files.ok());
+  // Pixel Representation stored as a long string (LO), not US.
+  const auto bad = files.value()[3];
+  rewriteDicom(bad, [](DcmDataset& ds) {
+    putRaw(ds, new DcmLongString(DcmTag(DCM_PixelRepresentation, EVR_LO)), "signed");
+  });
+  auto scan = imaging::DicomScanner().scan(dir / "representation");
+  ASSERT_TRUE(scan.ok());
+  std::string message = loadError(scan.value().series.at(0));
+  EXPECT_NE(message.find(bad.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("PixelRepresentation (0028,0103) is LO 'signed'"), std::string::npos)
+      << message;
+  auto decoded = imaging::decodeDicomPixels(bad);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_NE(decoded.error().message.find(bad.string() + ": PixelRepresentation (0028,0103)"),
+            std::string::npos)
+      << decoded.error().message;
+
+  // Bits Allocated is required: missing, it is named, not taken for 0 bits.
+  files = imaging::CtSeriesWriter().write(rampVolume(), dir / "allocation");
+  ASSERT_TRUE(files.ok());
+  const auto missing = files.value()[0];
+  rewriteDicom(missing, [](DcmDataset& ds) { ds.findAndDeleteElement(DCM_BitsAllocated); });
+  scan = imaging::DicomScanner().scan(dir / "allocation");
+  ASSERT_TRUE(scan.ok());
+  message = loadError(scan.value().series.at(0));
+  EXPECT_NE(message.find(missing.string() + ": missing BitsAllocated (0028,0100)"),
+            std::string::npos)
+      << message;
+  decoded = imaging::decodeDicomPixels(missing);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().message, missing.string() + ": missing BitsAllocated (0028,0100)");
+
+  // Pixel Representation absent has its documented default (unsigned).
+  files = imaging::CtSeriesWriter().write(rampVolume(), dir / "default");
+  ASSERT_TRUE(files.ok());
+  rewriteDicom(files.value()[0],
+               [](DcmDataset& ds) { ds.findAndDeleteElement(DCM_PixelRepresentation); });
+  scan = imaging::DicomScanner().scan(dir / "default");
+  ASSERT_TRUE(scan.ok());
+  EXPECT_EQ(loadError(scan.value().series.at(0)), "loaded");
 }

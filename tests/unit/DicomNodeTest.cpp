@@ -1,8 +1,12 @@
 // The parts of the PACS client that need no network: the node's form, and the
 // requests refused before any connection (a real PACS: tests/integration/pacs_test.py).
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <vector>
 
 #include "../../imaging/src/net/CacheFolder.h"
 #include "TestFolder.h"
@@ -73,6 +77,52 @@ TEST(CacheFolder, NamesFilesFromUidsOnlyAndNeverWritesOver) {
   std::string text;
   kept >> text;
   EXPECT_EQ(text, "first");
+}
+
+namespace {
+
+/// A small CT image object with these UIDs, 64x64 pixels, written as a file.
+void writeObject(const std::filesystem::path& file, const char* study, const char* series,
+                 const char* sop) {
+  DcmFileFormat format;
+  DcmDataset* data = format.getDataset();
+  data->putAndInsertString(DCM_SOPClassUID, UID_CTImageStorage);
+  data->putAndInsertString(DCM_SOPInstanceUID, sop);
+  data->putAndInsertString(DCM_StudyInstanceUID, study);
+  data->putAndInsertString(DCM_SeriesInstanceUID, series);
+  data->putAndInsertUint16(DCM_Rows, 64);
+  data->putAndInsertUint16(DCM_Columns, 64);
+  data->putAndInsertUint16(DCM_BitsAllocated, 16);
+  const std::vector<Uint16> pixels(64 * 64, 100);
+  data->putAndInsertUint16Array(DCM_PixelData, pixels.data(), pixels.size());
+  std::filesystem::create_directories(file.parent_path());
+  ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good()) << file;
+}
+
+}  // namespace
+
+TEST(CacheFolder, HoldsOnlyTheWholeObjectsOfTheStudyAsked) {
+  vigie::test::TestFolder dir("cache-held");
+  const auto series = dir.path() / "1.2.3" / "1.2.3.4";
+  writeObject(series / "1.2.3.4.1.dcm", "1.2.3", "1.2.3.4", "1.2.3.4.1");
+  writeObject(series / "1.2.3.4.2.dcm", "1.2.3", "1.2.3.4", "1.2.3.4.2");
+  writeObject(dir.path() / "1.2.3" / "1.2.3.5" / "1.2.3.5.1.dcm", "1.2.3", "1.2.3.5", "1.2.3.5.1");
+  // Cut off (a crash while it was written), and a name reserved but never written.
+  const auto cut = series / "1.2.3.4.2.dcm";
+  std::filesystem::resize_file(cut, std::filesystem::file_size(cut) / 2);
+  std::ofstream(series / "1.2.3.4.3.dcm");
+  // Another study's object, misfiled under this study's folder: not this study's.
+  writeObject(series / "9.9.dcm", "9.8.7", "1.2.3.4", "9.9");
+
+  imaging::internal::CacheFolder cache(dir.path());
+  const auto held = cache.heldInstances("1.2.3");
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held.at("1.2.3.4.1"), series / "1.2.3.4.1.dcm");
+  EXPECT_TRUE(held.count("1.2.3.5.1"));
+  const auto ofSeries = cache.heldInstances("1.2.3", "1.2.3.5");
+  ASSERT_EQ(ofSeries.size(), 1u);
+  EXPECT_TRUE(ofSeries.count("1.2.3.5.1"));
+  EXPECT_TRUE(cache.heldInstances("4.5.6").empty());  // nothing of a study never retrieved
 }
 
 TEST(DicomNode, ResolvesNamesFromTheNodesFileAndNamesItsMistakes) {

@@ -563,6 +563,39 @@ TEST(FundusReport, HasAModelAndAReaderGroupPerPhotograph) {
   EXPECT_TRUE(nodules.value().nodules.empty());
 }
 
+TEST(FundusReport, RefersToEachPhotographInItsOwnSeries) {
+  SourceFixture fx;  // two of its images stand for a study's photographs in two series
+  imaging::SourceSeries study = fx.source;
+  study.slices.resize(2);
+  study.slices[1].seriesUid = "1.2.826.0.1.3680043.10.9999.2";
+  imaging::FundusReport report;
+  report.producer = producer();
+  for (const auto& image : study.slices) {
+    imaging::FundusImageAssessment assessment;
+    assessment.image = image;
+    assessment.model = imaging::FundusModelAssessment{1, 0.2, true, 0.9};
+    report.images.push_back(assessment);
+  }
+  const auto file = fx.dir / "study-fundus-sr.dcm";
+  auto uid = imaging::writeFundusReport(study, report, file);
+  ASSERT_TRUE(uid.ok()) << uid.error().message;
+
+  DcmFileFormat format;
+  ASSERT_TRUE(format.loadFile(file.c_str()).good());
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(*format.getDataset()).good());
+  auto& evidence = doc.getCurrentRequestedProcedureEvidence();
+  OFString series;
+  ASSERT_TRUE(
+      evidence.gotoItem(study.slices[0].sopClassUid.c_str(), study.slices[0].sopInstanceUid.c_str())
+          .good());
+  EXPECT_EQ(evidence.getSeriesInstanceUID(series), OFString(study.seriesUid.c_str()));
+  ASSERT_TRUE(
+      evidence.gotoItem(study.slices[1].sopClassUid.c_str(), study.slices[1].sopInstanceUid.c_str())
+          .good());
+  EXPECT_EQ(evidence.getSeriesInstanceUID(series), OFString("1.2.826.0.1.3680043.10.9999.2"));
+}
+
 TEST(ProbabilitySegmentation, RefusesAHeatmapWithNothingInIt) {
   SourceFixture fx;
   core::FloatVolume empty(fx.geometry, 0.0f);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -130,6 +131,82 @@ TEST(MonaiImport, MapsTheSpleenSegmentationConfigs) {
   EXPECT_EQ(again.value().monai->channel, 1);
 }
 
+/// The spleen configs made binary as binary-label bundles are (one output
+/// channel, no channel_def; Activationsd sigmoid, AsDiscreted threshold
+/// 0.4), then `edit`ed: postprocessing#transforms#0 is the Activationsd,
+/// #2 the AsDiscreted.
+core::Result<ModelManifest> binaryManifest(const std::function<void(json&)>& edit = {},
+                                           const inference::MonaiImportOptions& options = {}) {
+  json metadata = json::parse(config("spleen_ct_segmentation", "metadata.json"));
+  json& pred = metadata["network_data_format"]["outputs"]["pred"];
+  pred["num_channels"] = 1;
+  pred.erase("channel_def");
+  json inference = json::parse(config("spleen_ct_segmentation", "inference.json"));
+  json& post = inference["postprocessing"]["transforms"];
+  post[0] = {{"_target_", "Activationsd"}, {"keys", "pred"}, {"sigmoid", true}};
+  post[2] = {{"_target_", "AsDiscreted"}, {"keys", "pred"}, {"threshold", 0.4}};
+  if (edit) edit(inference);
+  return inference::manifestFromMonaiConfigs(metadata.dump(), inference.dump(), "binary", options);
+}
+
+TEST(MonaiImport, MapsSigmoidThresholdBundlesAndRefusesLabelRulesItCannotHonor) {
+  auto m = binaryManifest();
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  const MonaiPipeline& p = *m.value().monai;
+  EXPECT_FALSE(p.softmax);
+  ASSERT_TRUE(p.labelThreshold);
+  EXPECT_DOUBLE_EQ(*p.labelThreshold, 0.4);
+  EXPECT_EQ(p.channel, 0);  // the one channel there is, without a channel_def
+  EXPECT_DOUBLE_EQ(m.value().threshold("label", 0.5), 0.4);
+  // The threshold survives writing the manifest and reading it back, and the
+  // spleen bundle's argmax does too.
+  auto roundTrip = [](ModelManifest manifest) {
+    manifest.weightsFile = "model.ts";
+    manifest.weightsSha256 = std::string(64, 'a');
+    return ModelManifest::parse(manifest.toJson(), "round-trip");
+  };
+  auto again = roundTrip(m.value());
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  ASSERT_TRUE(again.value().monai->labelThreshold);
+  EXPECT_DOUBLE_EQ(*again.value().monai->labelThreshold, 0.4);
+  EXPECT_FALSE(again.value().monai->softmax);
+  auto spleen = inference::manifestFromMonaiConfigs(
+      config("spleen_ct_segmentation", "metadata.json"),
+      config("spleen_ct_segmentation", "inference.json"), "spleen");
+  ASSERT_TRUE(spleen.ok()) << spleen.error().message;
+  EXPECT_FALSE(spleen.value().monai->labelThreshold);
+  auto spleenAgain = roundTrip(spleen.value());
+  ASSERT_TRUE(spleenAgain.ok()) << spleenAgain.error().message;
+  EXPECT_FALSE(spleenAgain.value().monai->labelThreshold);
+
+  const auto refusal = [](const core::Result<ModelManifest>& r) {
+    return r.ok() ? std::string("(imported)") : r.error().message;
+  };
+  const std::string both = refusal(
+      binaryManifest([](json& j) { j["postprocessing"]["transforms"][2]["argmax"] = true; }));
+  EXPECT_NE(both.find("postprocessing#transforms#2 (AsDiscreted)"), std::string::npos) << both;
+  EXPECT_NE(both.find("argmax and a threshold"), std::string::npos) << both;
+
+  const std::string outside = refusal(
+      binaryManifest([](json& j) { j["postprocessing"]["transforms"][2]["threshold"] = 1.5; }));
+  EXPECT_NE(outside.find("postprocessing#transforms#2#threshold"), std::string::npos) << outside;
+  EXPECT_NE(outside.find("between 0 and 1"), std::string::npos) << outside;
+
+  const std::string raw = refusal(
+      binaryManifest([](json& j) { j["postprocessing"]["transforms"][0]["sigmoid"] = false; }));
+  EXPECT_NE(raw.find("raw output"), std::string::npos) << raw;
+
+  const std::string twoActivations = refusal(
+      binaryManifest([](json& j) { j["postprocessing"]["transforms"][0]["softmax"] = true; }));
+  EXPECT_NE(twoActivations.find("postprocessing#transforms#0 (Activationsd)"), std::string::npos)
+      << twoActivations;
+
+  inference::MonaiImportOptions secondChannel;
+  secondChannel.channel = 1;
+  const std::string channel = refusal(binaryManifest({}, secondChannel));
+  EXPECT_NE(channel.find("1 output channel"), std::string::npos) << channel;
+}
+
 /// The lung config with one edit, as a user's bundle might have it.
 std::string editedLung(const std::function<void(json&)>& edit) {
   json j = json::parse(lungInference());
@@ -227,6 +304,16 @@ TEST(MonaiImport, ReadsFoldersZipsAndExportedTorchScriptAndChecksTheDownload) {
   auto bare = inference::importMonaiBundle(kFixtures / "no-configs.ts", out / "bare", notes);
   ASSERT_FALSE(bare.ok());
   EXPECT_NE(bare.error().message.find("no-configs.ts"), std::string::npos);
+
+  // An operator newer than LibTorch 1.13, named with the file and where its code calls it.
+  auto newer = inference::importMonaiBundle(kFixtures / "new-operator.ts", out / "newer", notes);
+  ASSERT_FALSE(newer.ok());
+  const std::string& refusal = newer.error().message;
+  EXPECT_NE(refusal.find("new-operator.ts: calls operator aten::scaled_dot_product_attention"),
+            std::string::npos)
+      << refusal;
+  EXPECT_NE(refusal.find("code/__torch__.py, line"), std::string::npos) << refusal;
+  EXPECT_FALSE(std::filesystem::exists(out / "newer"));
 
   // A bundle with the state dict only needs Python: say how to export it.
   std::filesystem::create_directories(out / "pt-only" / "models");
@@ -476,6 +563,76 @@ TEST_F(MonaiRuntime, SegmenterLabelsTheSphereOnTheScansOwnVoxels) {
               0.9f);
     EXPECT_LT(segmented.value().probability.at(0, 0, 0), 0.1f);
   }
+}
+
+TEST_F(MonaiRuntime, SigmoidSegmenterLabelsWhatItsThresholdKeeps) {
+  auto session = import(kFixtures / "binary-segmenter", "binary");
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->manifest().monai->channel, 0);
+  const core::VolumeGeometry geometry = scanGeometries().front();
+  const core::Vec3 bright = geometry.indexToPhysical({30, 48, 24});
+  const core::Vec3 dim = geometry.indexToPhysical({68, 48, 24});
+  const double radius = 10.0;
+  // 150 HU scales to 0.94, a probability near 1; 51 HU to 0.489, a
+  // probability of 0.44: labelled at the bundle's 0.4, as MONAI would, not
+  // at 0.5. Air (0 HU here) is near 0.
+  auto scan = scanWithSphere(geometry, bright, radius, 150, 0);
+  const auto withDim = scanWithSphere(geometry, dim, radius, 51, 0);
+  for (std::size_t n = 0; n < scan.voxelCount(); ++n)
+    if (withDim.data()[n] == 51) scan.data()[n] = 51;
+  auto segmented = session->segment(scan);
+  ASSERT_TRUE(segmented.ok()) << segmented.error().message;
+  const auto& label = segmented.value().label;
+  std::size_t agree = 0;
+  for (std::size_t n = 0; n < scan.voxelCount(); ++n)
+    agree += (label.data()[n] == 1) == (scan.data()[n] != 0);
+  EXPECT_GT(double(agree) / double(scan.voxelCount()), 0.99);
+  auto at = [&](const core::Vec3& p) {
+    const core::Vec3 c = geometry.physicalToIndex(p);
+    return std::array<std::size_t, 3>{std::size_t(std::lround(c.x)), std::size_t(std::lround(c.y)),
+                                      std::size_t(std::lround(c.z))};
+  };
+  const auto b = at(bright), d = at(dim);
+  EXPECT_EQ(label.at(b[0], b[1], b[2]), 1);
+  EXPECT_EQ(label.at(d[0], d[1], d[2]), 1);
+  EXPECT_EQ(label.at(0, 0, 0), 0);
+  EXPECT_NEAR(segmented.value().probability.at(d[0], d[1], d[2]), 0.444f, 0.01f);
+  EXPECT_GT(segmented.value().probability.at(b[0], b[1], b[2]), 0.99f);
+  EXPECT_LT(segmented.value().probability.at(0, 0, 0), 0.01f);
+}
+
+TEST_F(MonaiRuntime, SegmenterShrinksItsWindowsToFitTheMemoryBudget) {
+  // The bundle asks for four 96x96x96 windows at a time; 16 MB holds far
+  // fewer voxels of a 16-channel first stage.
+  core::VolumeGeometry geometry;
+  geometry.size = {120, 120, 60};
+  geometry.spacing = {1.5, 1.5, 2.0};  // the bundle's own
+  geometry.origin = {-90, -90, -60};
+  auto roomy = import(kFixtures / "spleen-segmenter-hungry", "roomy-segmenter");
+  auto tight =
+      import(kFixtures / "spleen-segmenter-hungry", "tight-segmenter", std::size_t{16} << 20);
+  ASSERT_TRUE(roomy && tight);
+  const auto scan = scanWithSphere(geometry, geometry.indexToPhysical({70, 50, 30}), 15.0, 150, 0);
+
+  auto asked = roomy->segment(scan);
+  ASSERT_TRUE(asked.ok()) << asked.error().message;
+  EXPECT_TRUE(roomy->lastRunNotes().empty());  // the machine has room for the bundle's plan
+
+  auto fitted = tight->segment(scan);
+  ASSERT_TRUE(fitted.ok()) << fitted.error().message;
+  ASSERT_EQ(tight->lastRunNotes().size(), 1u);
+  const std::string& note = tight->lastRunNotes().front();
+  EXPECT_NE(note.find("instead of 96x96x96"), std::string::npos) << note;
+  EXPECT_NE(note.find("4 at a time"), std::string::npos) << note;
+  EXPECT_NE(note.find("bytes per voxel, measured"), std::string::npos) << note;
+  // The same label through many small windows: the network is voxel-wise.
+  std::size_t differ = 0, inside = 0;
+  for (std::size_t n = 0; n < scan.voxelCount(); ++n) {
+    differ += asked.value().label.data()[n] != fitted.value().label.data()[n];
+    inside += fitted.value().label.data()[n];
+  }
+  EXPECT_EQ(differ, 0u);
+  EXPECT_GT(inside, 1000u);
 }
 
 TEST_F(MonaiRuntime, RefusesTheWrongFamilyAndEmptyScans) {

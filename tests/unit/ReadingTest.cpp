@@ -2,12 +2,14 @@
 // reading states and disagreement, and the reference readers are judged by.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
 #include "Agreement.h"
 #include "CaseReview.h"
 #include "DoubleReading.h"
+#include "MrmcExport.h"
 #include "ReaderStatistics.h"
 #include "ReadingReference.h"
 #include "TestFolder.h"
@@ -389,6 +391,30 @@ TEST(DoubleReading, TheWorklistKeepsPhotographsInProgressUntilTheirGradingIsFina
   EXPECT_EQ(entries[0].state, core::ReadingState::Read);
 }
 
+TEST(DoubleReading, TheSecondReaderSeesNoDisagreementThatWouldTellTheFirstGrade) {
+  ReviewRecords r;
+  r.cases = {caseOf("eye", core::CaseKind::Fundus, "2026-12-01T08:00:00.000Z")};
+  r.fundusResults = {fundusAnswer("eye", 0.1)};  // the AI: not referable
+  r.grades = {gradeBy("a", 3)};                  // the first reader: referable
+  const DoubleReadingPolicy policy{SecondReading::Abnormal, false};
+  r.settings = settingsOf(policy);
+  const auto everyone = buildWorklist(r, kNow);
+  ASSERT_TRUE(everyone[0].disagreement);
+  ASSERT_NE(everyone[0].disagreementDetail.find("reader grade 3"), std::string::npos);
+  auto seenByB = everyone;
+  hideBlindGradesFrom(seenByB, "b", policy);  // b owes the blind second reading
+  EXPECT_FALSE(seenByB[0].disagreement);
+  EXPECT_TRUE(seenByB[0].disagreementDetail.empty());
+  auto seenByA = everyone;
+  hideBlindGradesFrom(seenByA, "a", policy);  // a's own grade
+  EXPECT_TRUE(seenByA[0].disagreement);
+  // Once b has graded, the disagreement is theirs to see too.
+  r.grades.push_back(gradeBy("b", 3));
+  auto afterB = buildWorklist(r, kNow);
+  hideBlindGradesFrom(afterB, "b", policy);
+  EXPECT_TRUE(afterB[0].disagreement);
+}
+
 TEST(CaseReview, PutsTheModelEachReaderAndTheReferenceSideBySide) {
   ReviewRecords r;
   r.cases = {caseOf("ct-1", core::CaseKind::Ct, "2026-12-01T08:00:00.000Z")};
@@ -435,4 +461,213 @@ TEST(CaseReview, PutsTheModelEachReaderAndTheReferenceSideBySide) {
   EXPECT_FALSE(c.lesions[1].foundByAi);
   EXPECT_EQ(c.lesions[1].foundBy, std::vector<std::string>{"dr.b"});
   EXPECT_FALSE(reviewCase(r, &reference, "unknown").ok());
+}
+
+TEST(Worklist, SortsOnTheLaneTheDisagreementAndTheReadersAsTheGuiShowsThem) {
+  auto entry = [](const std::string& uid, WorklistLane lane, bool disagreement,
+                  std::vector<std::string> readers) {
+    WorklistEntry e;
+    e.record.caseUid = uid;
+    e.lane = lane;
+    e.disagreement = disagreement;
+    e.readers = std::move(readers);
+    return e;
+  };
+  const std::vector<WorklistEntry> entries = {
+      entry("done", WorklistLane::Done, true, {"zoe"}),
+      entry("normal", WorklistLane::AiNormal, false, {"ann", "bob"}),
+      entry("flagged", WorklistLane::Flagged, true, {}),
+      entry("awaiting", WorklistLane::AwaitingAi, false, {"ann"})};
+  for (const char* column : {"lane", "disagreement", "readers"})
+    EXPECT_NE(std::find(worklistSortColumns().begin(), worklistSortColumns().end(), column),
+              worklistSortColumns().end())
+        << column;
+
+  auto byLane = entries;
+  ASSERT_TRUE(sortWorklist(byLane, "lane", false).ok());
+  EXPECT_EQ(order(byLane), (std::vector<std::string>{"flagged", "awaiting", "normal", "done"}));
+  auto byDisagreement = entries;
+  ASSERT_TRUE(sortWorklist(byDisagreement, "disagreement", true).ok());
+  // Disagreements first, each group in triage order (the sort is stable).
+  EXPECT_EQ(order(byDisagreement),
+            (std::vector<std::string>{"flagged", "done", "awaiting", "normal"}));
+  auto byReaders = entries;
+  ASSERT_TRUE(sortWorklist(byReaders, "readers", false).ok());
+  // "" < "ann" < "ann, bob" < "zoe": the text the GUI's Readers column shows.
+  EXPECT_EQ(order(byReaders), (std::vector<std::string>{"flagged", "awaiting", "normal", "done"}));
+  ASSERT_TRUE(sortWorklist(byReaders, "readers", true).ok());
+  EXPECT_EQ(order(byReaders), (std::vector<std::string>{"done", "normal", "awaiting", "flagged"}));
+}
+
+namespace {
+
+/// The lines of a file written by the MRMC export.
+std::vector<std::string> linesOf(const std::filesystem::path& file) {
+  std::vector<std::string> lines;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+/// An iMRMC file's data rows: the lines after "BEGIN DATA:".
+std::vector<std::string> imrmcData(const std::filesystem::path& file) {
+  const auto lines = linesOf(file);
+  const auto begin = std::find(lines.begin(), lines.end(), "BEGIN DATA:");
+  if (begin == lines.end()) return {};
+  return {begin + 1, lines.end()};
+}
+
+bool hasLine(const std::vector<std::string>& lines, const std::string& line) {
+  return std::find(lines.begin(), lines.end(), line) != lines.end();
+}
+
+/// Two readers and the AI on three CT cases and two photographs, small
+/// enough to work the MRMC rows out by hand:
+/// - ct-1 (nodules 1 at the origin, 6 mm, and 2 at (10,10,10), 4 mm): the AI
+///   finds 1 (0.9), nothing (0.4) and 1 again (0.7); dr.a confirms the first,
+///   rejects the others and adds a mark on nodule 2; dr.b confirms the
+///   second (a false positive) and leaves the others undecided.
+/// - ct-2 (no nodule): the AI's one finding (0.3) dr.a rejects; dr.b never
+///   reads it.
+/// - ct-3: nobody reads it (the AI does, 0.8): in no reader-study file.
+/// - photographs p-1 (reference grade 3) and p-2 (grade 0): dr.a grades 2
+///   and 0, the AI says 0.8 and 0.1 referable.
+struct SmallReaderStudy {
+  ReviewRecords records;
+  ReadingReference reference;
+
+  SmallReaderStudy() {
+    core::ModelRun one = runOn("ct-1", {0.9, 0.4, 0.7});
+    one.findings[0].centerMm = {0, 0, 0};
+    one.findings[1].centerMm = {50, 50, 50};
+    one.findings[2].centerMm = {0.5, 0, 0};
+    core::ModelRun two = runOn("ct-2", {0.3});
+    core::ModelRun three = runOn("ct-3", {0.8});
+    records.modelRuns = {one, two, three};
+    auto decide = [](const std::string& reader, const std::string& study, int finding,
+                     core::DecisionKind kind) {
+      core::Decision d = decisionOn(reader, finding, kind);
+      d.studyUid = study;
+      return d;
+    };
+    auto added = decide("dr.a", "ct-1", 10, core::DecisionKind::Add);
+    added.centerMm = core::Vec3{10, 10, 10};
+    added.diameterMm = 4.0;
+    records.decisions = {decide("dr.a", "ct-1", 1, core::DecisionKind::Confirm),
+                         decide("dr.a", "ct-1", 2, core::DecisionKind::Reject),
+                         decide("dr.a", "ct-1", 3, core::DecisionKind::Reject),
+                         added,
+                         decide("dr.a", "ct-2", 1, core::DecisionKind::Reject),
+                         decide("dr.b", "ct-1", 2, core::DecisionKind::Confirm)};
+    for (const auto& [image, grade] : {std::pair{"p-1", 2}, std::pair{"p-2", 0}}) {
+      core::FundusGrade g;
+      g.imageUid = image;
+      g.reader = "dr.a";
+      g.grade = grade;
+      g.recordedAt = "2026-12-01T10:00:00.000Z";
+      records.grades.push_back(g);
+    }
+    records.fundusResults = {fundusAnswer("p-1", 0.8), fundusAnswer("p-2", 0.1)};
+    reference.ctStudies["ct-1"] = {{{0, 0, 0}, 6, "solid"}, {{10, 10, 10}, 4, "solid"}};
+    reference.ctStudies["ct-2"] = {};
+    reference.ctStudies["ct-3"] = {{{0, 0, 0}, 6, "solid"}};
+    for (const char* uid : {"ct-1", "ct-2", "ct-3"}) reference.ctNames[uid] = uid;
+    reference.photographs["p-1"] = ReferenceGrade{3, true, true, "p-1.png"};
+    reference.photographs["p-2"] = ReferenceGrade{0, true, true, "p-2.png"};
+  }
+};
+
+}  // namespace
+
+TEST(MrmcExport, CtImrmcRowsScoreEachCaseByTheReadersHighestMarkAndTheAiBesideThem) {
+  const SmallReaderStudy study;
+  StatisticsOptions options;
+  options.resamples = 100;
+  const auto stats = computeReadingStatistics(study.records, study.reference, options);
+  ASSERT_EQ(stats.readers.size(), 2u);
+  test::TestFolder folder("mrmc-ct");
+  ASSERT_TRUE(writeMrmcExport(stats, study.reference, folder.path()).ok());
+
+  // Reader 1 is dr.a, 2 dr.b; cases numbered in the reference's order, ct-3
+  // (read by nobody) left out. dr.a left marks on ct-1 (score 1) and none on
+  // ct-2 (0); dr.b a mark on ct-1. The AI's highest score: 0.9 on ct-1, 0.3 on
+  // ct-2, under each reader's number.
+  const auto lines = linesOf(folder / "ct-nodules.imrmc");
+  for (const char* header : {"NR: 2", "N0: 1", "N1: 1", "NM: 2"})
+    EXPECT_TRUE(hasLine(lines, header)) << header;
+  EXPECT_EQ(imrmcData(folder / "ct-nodules.imrmc"),
+            (std::vector<std::string>{"-1,1,0,1", "-1,2,0,0", "1,1,READER,1", "1,2,READER,0",
+                                      "1,1,AI,0.9", "1,2,AI,0.3", "2,1,READER,1", "2,1,AI,0.9",
+                                      "2,2,AI,0.3"}));
+  EXPECT_EQ(linesOf(folder / "readers.csv"),
+            (std::vector<std::string>{"reader_id,reader", "1,dr.a", "2,dr.b"}));
+
+  // Fundus: dr.a alone graded; the AI's referable probabilities beside.
+  const auto fundus = linesOf(folder / "fundus-referable.imrmc");
+  for (const char* header : {"NR: 1", "N0: 1", "N1: 1", "NM: 2"})
+    EXPECT_TRUE(hasLine(fundus, header)) << header;
+  EXPECT_EQ(imrmcData(folder / "fundus-referable.imrmc"),
+            (std::vector<std::string>{"-1,1,0,1", "-1,2,0,0", "1,1,READER,2", "1,2,READER,0",
+                                      "1,1,AI,0.8", "1,2,AI,0.1"}));
+}
+
+TEST(MrmcExport, RjafrocTablesHoldTheTruthTheNonLesionAndTheLesionLocalizations) {
+  const SmallReaderStudy study;
+  StatisticsOptions options;
+  options.resamples = 100;
+  const auto stats = computeReadingStatistics(study.records, study.reference, options);
+  test::TestFolder folder("mrmc-froc");
+  ASSERT_TRUE(writeMrmcExport(stats, study.reference, folder.path()).ok());
+
+  // ct-1's two nodules weigh half each; ct-2 is normal (lesion 0, weight 0).
+  EXPECT_EQ(linesOf(folder / "ct-rjafroc-truth.csv"),
+            (std::vector<std::string>{"CaseID,LesionID,Weight", "1,1,0.500000", "1,2,0.500000",
+                                      "2,0,0"}));
+  // Off every nodule: the AI's 0.4 on ct-1 and 0.3 on ct-2 (under each
+  // reader), dr.b's confirmation of the 0.4 finding (a reader's mark rates 1).
+  EXPECT_EQ(linesOf(folder / "ct-rjafroc-nl.csv"),
+            (std::vector<std::string>{"ReaderID,ModalityID,CaseID,NL_Rating", "1,AI,1,0.4",
+                                      "1,AI,2,0.3", "2,READER,1,1", "2,AI,1,0.4", "2,AI,2,0.3"}));
+  // On nodules: dr.a's confirmed finding (nodule 1) and added mark (nodule
+  // 2); the AI's 0.9 on nodule 1, its second mark there (0.7) not counted.
+  EXPECT_EQ(
+      linesOf(folder / "ct-rjafroc-ll.csv"),
+      (std::vector<std::string>{"ReaderID,ModalityID,CaseID,LesionID,LL_Rating", "1,READER,1,1,1",
+                                "1,READER,1,2,1", "1,AI,1,1,0.9", "2,AI,1,1,0.9"}));
+}
+
+TEST(MrmcExport, LesionWeightsOfThreeNodulesSumToOne) {
+  SmallReaderStudy study;
+  study.reference.ctStudies["ct-1"].push_back({{-40, 0, 0}, 5, "ground-glass"});
+  StatisticsOptions options;
+  options.resamples = 100;
+  const auto stats = computeReadingStatistics(study.records, study.reference, options);
+  test::TestFolder folder("mrmc-weights");
+  ASSERT_TRUE(writeMrmcExport(stats, study.reference, folder.path()).ok());
+  EXPECT_EQ(linesOf(folder / "ct-rjafroc-truth.csv"),
+            (std::vector<std::string>{"CaseID,LesionID,Weight", "1,1,0.333333", "1,2,0.333333",
+                                      "1,3,0.333334", "2,0,0"}));
+}
+
+TEST(ReaderStatistics, EachCaseKeepsTheTimeTheReaderSpentOnIt) {
+  SmallReaderStudy study;
+  // dr.a opens ct-1 at 09:00:00 and decides at 09:00:00 (decisionOn's time)
+  // and 09:00:45; ct-2 gets one record, never opened: no time.
+  study.records.decisions[3].recordedAt = "2026-12-01T09:00:45.500Z";
+  core::AuditEntry opened;
+  opened.actor = "dr.a";
+  opened.action = "study opened";
+  opened.detail = "study ct-1";
+  opened.recordedAt = "2026-12-01T08:59:50.000Z";
+  study.records.openings = {opened};
+  StatisticsOptions options;
+  options.resamples = 100;
+  const auto stats = computeReadingStatistics(study.records, study.reference, options);
+  const auto& a = stats.readers.at(0);
+  ASSERT_EQ(a.ctCases.size(), 2u);
+  EXPECT_NEAR(a.ctCases[0].seconds, 55.5, 1e-9);
+  EXPECT_TRUE(std::isnan(a.ctCases[1].seconds));
+  for (const auto& p : a.photographs) EXPECT_TRUE(std::isnan(p.seconds));  // one grade each
+  EXPECT_EQ(a.secondsPerCase.n, 1u);
+  EXPECT_NEAR(a.secondsPerCase.value, 55.5, 1e-9);
 }

@@ -6,9 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <random>
 #include <set>
 
+#include "../../core/src/SqliteStatement.h"
 #include "TestFolder.h"
 #include "vigie/core/ReviewStore.h"
 
@@ -44,7 +46,7 @@ TEST(ReviewStore, KeepsEveryDecisionWithItsHistory) {
   test::TestFolder dir("review");
   auto store = ReviewStore::open(dir / "review.sqlite");
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 7);
+  EXPECT_EQ(store.value()->schemaVersion(), 8);
   ASSERT_TRUE(
       store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr.a")).ok());
   ASSERT_TRUE(
@@ -171,6 +173,77 @@ TEST(ReviewStore, RefusesAStoreWhoseSchemaVersionIsNotANumber) {
   ASSERT_FALSE(unreadable.ok());
   EXPECT_NE(unreadable.error().message.find("schema"), std::string::npos)
       << unreadable.error().message;
+}
+
+TEST(SqliteStatement, AFailedBindIsReturnedByStepAndTheStatementDoesNotRun) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (a TEXT, b TEXT)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  {
+    core::review::Statement insert(db, "INSERT INTO t VALUES (?, ?)");
+    ASSERT_TRUE(insert.ok());
+    insert.bind(1, std::string("kept"));
+    insert.bind(3, std::string("no such parameter"));  // out of range: the failure to keep
+    insert.bind(2, std::string("bound after the failure"));
+    EXPECT_EQ(insert.step(), SQLITE_RANGE);
+    // What the store's error then says, though the later bind succeeded.
+    EXPECT_EQ(insert.errorMessage(), "column index out of range");
+  }
+  {
+    core::review::Statement count(db, "SELECT COUNT(*) FROM t");
+    EXPECT_EQ(count.step(), SQLITE_ROW);
+    EXPECT_EQ(count.integer(0), 0);  // nothing inserted with a value missing
+  }
+  sqlite3_close(db);
+}
+
+TEST(ReviewStore, AnAuditLogThatCannotBeReadIsAnErrorNotANewChain) {
+  // Read as an empty log, a failed read of the last entry would start the
+  // hash chain again in the middle of the log, and verification would then
+  // blame an honest entry. The audit table is put behind a view whose last
+  // hash fails to evaluate (an integer overflow), with a trigger that still
+  // lets entries be appended: only the read fails.
+  test::TestFolder dir("review-audit-unreadable");
+  const auto file = dir / "review.sqlite";
+  {
+    auto store = ReviewStore::open(file);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    ASSERT_TRUE(store.value()->audit("reader", "study opened", "first").ok());
+  }
+  ASSERT_EQ(rawExec(file,
+                    "ALTER TABLE audit RENAME TO audit_rows;"
+                    "CREATE VIEW audit AS SELECT id, recorded_at, actor, action, detail, "
+                    "previous_hash, CASE WHEN id > 0 THEN abs(-9223372036854775808) ELSE hash "
+                    "END AS hash FROM audit_rows;"
+                    "CREATE TRIGGER audit_append INSTEAD OF INSERT ON audit BEGIN "
+                    "INSERT INTO audit_rows (recorded_at, actor, action, detail, previous_hash, "
+                    "hash) VALUES (NEW.recorded_at, NEW.actor, NEW.action, NEW.detail, "
+                    "NEW.previous_hash, NEW.hash); END;"),
+            SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto audited = store.value()->audit("reader", "study opened", "second");
+  ASSERT_FALSE(audited.ok());
+  EXPECT_NE(audited.error().message.find("reading the audit log"), std::string::npos)
+      << audited.error().message;
+  EXPECT_NE(audited.error().message.find(file.string()), std::string::npos);
+  // A decision, audited in its own transaction, is refused whole.
+  auto decided = store.value()->recordDecision(decision("1.2.3", 1, DecisionKind::Confirm, "dr a"));
+  ASSERT_FALSE(decided.ok());
+  EXPECT_NE(decided.error().message.find("reading the audit log"), std::string::npos);
+  auto decisions = store.value()->decisions("1.2.3");
+  ASSERT_TRUE(decisions.ok());
+  EXPECT_TRUE(decisions.value().empty());
+  // Nothing was appended: the log still holds its one entry.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  {
+    core::review::Statement count(db, "SELECT COUNT(*) FROM audit_rows");
+    EXPECT_EQ(count.step(), SQLITE_ROW);
+    EXPECT_EQ(count.integer(0), 1);
+  }
+  sqlite3_close(db);
 }
 
 TEST(ReviewStore, LosesNoAcknowledgedDecisionWhenTheWriterIsKilled) {
@@ -464,6 +537,7 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
   // note, and no worklist tables (versions 5 and 6).
   ASSERT_EQ(rawExec(file,
                     "DROP TABLE case_comments; DROP TABLE site_settings;"
+                    "DROP TABLE fundus_ai_lesion_regions;"
                     "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
                     "ALTER TABLE measurements DROP COLUMN plane;"
                     "ALTER TABLE measurements DROP COLUMN image_class;"
@@ -480,7 +554,7 @@ TEST(ReviewStore, MigratesTheMeasurementPlaneOutOfTheNotesOfAVersionThreeStore) 
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 7);
+  EXPECT_EQ(store.value()->schemaVersion(), 8);
   const auto back = store.value()->measurements("1.2.3").value();
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[0].plane, core::SlicePlane::Coronal);
@@ -511,7 +585,7 @@ TEST(ReviewStore, MigratesAVersionOneStoreKeepingItsDecisions) {
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 7);
+  EXPECT_EQ(store.value()->schemaVersion(), 8);
   const auto history = store.value()->decisions("1.2.3").value();
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].reader, "dr.old");
@@ -614,6 +688,120 @@ TEST(ReviewStore, KeepsTheFundusModelsAnswers) {
   EXPECT_NE(rawExec(file, "DELETE FROM fundus_ai_results"), SQLITE_OK);
 }
 
+namespace {
+
+core::FundusAiResult fundusAnswer(const std::string& image) {
+  core::FundusAiResult r;
+  r.imageUid = image;
+  r.bundleId = "fundus-dr";
+  r.bundleVersion = "0.2.0";
+  r.device = "cpu";
+  r.grade = 2;
+  r.referableProbability = 0.7;
+  r.referable = true;
+  r.reader = "vigie-cli";
+  return r;
+}
+
+core::FundusAiLesionRegion lesionRegion(const std::string& kind, double x, double y, double radius,
+                                        double score) {
+  core::FundusAiLesionRegion region;
+  region.kind = kind;
+  region.centerX = x;
+  region.centerY = y;
+  region.radius = radius;
+  region.score = score;
+  return region;
+}
+
+}  // namespace
+
+TEST(ReviewStore, KeepsWhereTheFundusModelFoundItsLesionRegions) {
+  test::TestFolder dir("review-fundus-regions");
+  const auto file = dir / "review.sqlite";
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok());
+  auto r = fundusAnswer("sha256:ab");
+  r.lesionRegions = {lesionRegion("lesion", 120.25, 80.5, 6.5, 0.93),
+                     lesionRegion("microaneurysm", 10, 700.75, 1.5, 0.51)};
+  r.lesions = 2;
+  ASSERT_TRUE(store.value()->recordFundusAiResult(r).ok());
+  auto none = fundusAnswer("sha256:cd");  // a healthy photograph: no regions at all
+  ASSERT_TRUE(store.value()->recordFundusAiResult(none).ok());
+
+  const auto back = store.value()->fundusAiResults("sha256:ab").value();
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].lesions, 2);
+  ASSERT_EQ(back[0].lesionRegions.size(), 2u);  // strongest first, as recorded
+  EXPECT_EQ(back[0].lesionRegions[0].kind, "lesion");
+  EXPECT_DOUBLE_EQ(back[0].lesionRegions[0].centerX, 120.25);
+  EXPECT_DOUBLE_EQ(back[0].lesionRegions[0].centerY, 80.5);
+  EXPECT_DOUBLE_EQ(back[0].lesionRegions[0].radius, 6.5);
+  EXPECT_DOUBLE_EQ(back[0].lesionRegions[0].score, 0.93);
+  EXPECT_EQ(back[0].lesionRegions[1].kind, "microaneurysm");
+  EXPECT_DOUBLE_EQ(back[0].lesionRegions[1].centerY, 700.75);
+  const auto all = store.value()->allFundusAiResults().value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].lesionRegions.size(), 2u);
+  EXPECT_TRUE(all[1].lesionRegions.empty());
+  // Written once with the result: never changed, never removed.
+  EXPECT_NE(rawExec(file, "UPDATE fundus_ai_lesion_regions SET radius = 1"), SQLITE_OK);
+  EXPECT_NE(rawExec(file, "DELETE FROM fundus_ai_lesion_regions"), SQLITE_OK);
+}
+
+TEST(ReviewStore, RefusesLesionRegionsItCannotPlace) {
+  test::TestFolder dir("review-fundus-bad-regions");
+  auto store = ReviewStore::open(dir / "review.sqlite");
+  ASSERT_TRUE(store.ok());
+  auto r = fundusAnswer("sha256:ab");
+  r.lesionRegions = {lesionRegion("lesion", std::nan(""), 4, 2, 0.6)};
+  r.lesions = 1;
+  auto refused = store.value()->recordFundusAiResult(r);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("lesion region 1"), std::string::npos);
+  r.lesionRegions = {lesionRegion("lesion", 3, 4, 2, 0.6)};
+  r.lesions = 3;  // the count and the places disagree
+  EXPECT_FALSE(store.value()->recordFundusAiResult(r).ok());
+  r.lesions = 1;
+  r.lesionRegions[0].kind.clear();
+  EXPECT_FALSE(store.value()->recordFundusAiResult(r).ok());
+  EXPECT_TRUE(store.value()->allFundusAiResults().value().empty());  // nothing half-written
+}
+
+TEST(ReviewStore, OpensAVersionSevenStoreItsFundusResultsWithoutRegions) {
+  test::TestFolder dir("review-migrate-regions");
+  const auto file = dir / "review.sqlite";
+  {
+    auto store = ReviewStore::open(file);
+    ASSERT_TRUE(store.ok());
+    auto old = fundusAnswer("sha256:ab");
+    old.lesions = 3;  // counted, but a version 7 store kept no places
+    ASSERT_TRUE(store.value()->recordFundusAiResult(old).ok());
+  }
+  // Back to version 7: no lesion region table.
+  ASSERT_EQ(rawExec(file,
+                    "DROP TABLE fundus_ai_lesion_regions;"
+                    "UPDATE schema_version SET version = 7;"),
+            SQLITE_OK);
+  auto store = ReviewStore::open(file);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(store.value()->schemaVersion(), 8);
+  auto back = store.value()->fundusAiResults("sha256:ab").value();
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].lesions, 3);
+  EXPECT_TRUE(back[0].lesionRegions.empty());
+  // New results on the same photograph keep their places.
+  auto fresh = fundusAnswer("sha256:ab");
+  fresh.lesionRegions = {lesionRegion("lesion", 50, 60, 4, 0.8)};
+  fresh.lesions = 1;
+  ASSERT_TRUE(store.value()->recordFundusAiResult(fresh).ok());
+  back = store.value()->fundusAiResults("sha256:ab").value();
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_TRUE(back[0].lesionRegions.empty());
+  ASSERT_EQ(back[1].lesionRegions.size(), 1u);
+  EXPECT_DOUBLE_EQ(back[1].lesionRegions[0].centerX, 50);
+}
+
 TEST(ReviewStore, MigrationToVersionFivePutsReviewedStudiesAndGradedPhotographsOnTheWorklist) {
   test::TestFolder dir("review-migrate-cases");
   const auto file = dir / "review.sqlite";
@@ -631,6 +819,7 @@ TEST(ReviewStore, MigrationToVersionFivePutsReviewedStudiesAndGradedPhotographsO
   // Back to version 4: no worklist tables, no site settings, no 2D measurements.
   ASSERT_EQ(rawExec(file,
                     "DROP TABLE case_comments; DROP TABLE site_settings;"
+                    "DROP TABLE fundus_ai_lesion_regions;"
                     "DROP TABLE case_events; DROP TABLE fundus_ai_results; DROP TABLE cases;"
                     "ALTER TABLE measurements DROP COLUMN image_class;"
                     "ALTER TABLE measurements DROP COLUMN image_uid;"
@@ -640,7 +829,7 @@ TEST(ReviewStore, MigrationToVersionFivePutsReviewedStudiesAndGradedPhotographsO
             SQLITE_OK);
   auto store = ReviewStore::open(file);
   ASSERT_TRUE(store.ok()) << store.error().message;
-  EXPECT_EQ(store.value()->schemaVersion(), 7);
+  EXPECT_EQ(store.value()->schemaVersion(), 8);
   const auto cases = store.value()->cases().value();
   ASSERT_EQ(cases.size(), 2u);
   std::set<std::string> kinds;

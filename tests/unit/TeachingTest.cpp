@@ -5,6 +5,10 @@
 
 #include <QColor>
 #include <QImage>
+#include <QRect>
+#include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -131,11 +135,15 @@ TEST(TeachingPage, AnUnknownCaseWithholdsFindingsDiagnosisAndDiscussion) {
     EXPECT_EQ(html.find(hidden), std::string::npos) << hidden;
 }
 
-/// A 64 x 64 x 20 volume of lung-like air with one bright 8 mm sphere.
-core::CtVolume sphereVolume(const core::Vec3& centerMm) {
+/// A 64 x 64 x 20 volume of lung-like air with one bright 8 mm sphere,
+/// its slices axial unless `direction` says otherwise.
+core::CtVolume sphereVolume(const core::Vec3& centerMm,
+                            const std::array<core::Vec3, 3>& direction = {
+                                core::Vec3{1, 0, 0}, core::Vec3{0, 1, 0}, core::Vec3{0, 0, 1}}) {
   core::VolumeGeometry g;
   g.size = {64, 64, 20};
   g.spacing = {0.8, 0.8, 1.0};
+  g.direction = direction;
   core::CtVolume volume(g, static_cast<std::int16_t>(-850));
   for (std::size_t k = 0; k < g.size.k; ++k)
     for (std::size_t j = 0; j < g.size.j; ++j)
@@ -197,6 +205,71 @@ TEST_F(KeyImages, CircleEachFindingOnItsSliceAndTheQuizShowsTheSlicesBare) {
       hasYellow(QImage(QString::fromStdString((dir_ / "quiz" / bare.value()[0].file).string()))));
 }
 
+TEST(KeyImagePlanes, NameTheAcquisitionPlaneFromTheSliceNormal) {
+  core::VolumeGeometry g;
+  EXPECT_EQ(acquisitionPlaneOf(g), "axial");
+  g.direction = {core::Vec3{1, 0, 0}, core::Vec3{0, 0, -1}, core::Vec3{0, 1, 0}};
+  EXPECT_EQ(acquisitionPlaneOf(g), "coronal");
+  g.direction = {core::Vec3{0, 1, 0}, core::Vec3{0, 0, -1}, core::Vec3{-1, 0, 0}};
+  EXPECT_EQ(acquisitionPlaneOf(g), "sagittal");
+  // 37 degrees off the S-I axis: no plane's own.
+  g.direction = {core::Vec3{1, 0, 0}, core::Vec3{0, 0.8, -0.6}, core::Vec3{0, 0.6, 0.8}};
+  EXPECT_EQ(acquisitionPlaneOf(g), "oblique axial");
+  EXPECT_EQ(patientDirectionLetter({1, 0, 0}), "L");
+  EXPECT_EQ(patientDirectionLetter({-1, 0, 0}), "R");
+  EXPECT_EQ(patientDirectionLetter({0, 0.9, 0.1}), "P");
+  EXPECT_EQ(patientDirectionLetter({0, -1, 0}), "A");
+  EXPECT_EQ(patientDirectionLetter({0, 0, 1}), "S");
+  EXPECT_EQ(patientDirectionLetter({0.2, 0, -0.9}), "I");
+}
+
+/// Whether a region of the image holds pure white (the orientation letters).
+bool hasWhiteIn(const QImage& image, const QRect& region) {
+  for (int y = region.top(); y <= region.bottom(); ++y)
+    for (int x = region.left(); x <= region.right(); ++x)
+      if (image.pixelColor(x, y) == QColor(Qt::white)) return true;
+  return false;
+}
+
+TEST_F(KeyImages, ACoronalAcquisitionIsCalledCoronalAndLetteredOnItsEdges) {
+  // Coronal slices (DICOM's usual: rows along the patient's left, columns
+  // towards the feet, slices stacked towards the back): voxel plane k is a
+  // coronal plane, which the key image must not call axial.
+  const std::array<core::Vec3, 3> coronal = {core::Vec3{1, 0, 0}, core::Vec3{0, 0, -1},
+                                             core::Vec3{0, 1, 0}};
+  // Index (12.5, 20, 4): 10 mm left, 16 mm down, in the fifth slice.
+  const core::Vec3 center{10.0, 4.0, -16.0};
+  const auto volume = sphereVolume(center, coronal);
+  CaseReview review = teachingView(sampleCtReview(), IdentifyingText(), "2.25.42");
+  review.findings[0].centerMm = center;
+  review.lesions[0].nodule.centerMm = center;
+  auto images = writeCtKeyImages(volume, review, false, dir_);
+  ASSERT_TRUE(images.ok()) << images.error().message;
+  ASSERT_EQ(images.value().size(), 1u);
+  const std::string& caption = images.value()[0].caption;
+  EXPECT_NE(caption.find("coronal slice 5 of 20"), std::string::npos) << caption;
+  EXPECT_EQ(caption.find("axial"), std::string::npos) << caption;
+  const QImage marked(QString::fromStdString((dir_ / images.value()[0].file).string()));
+  ASSERT_FALSE(marked.isNull());
+  EXPECT_TRUE(hasYellow(marked)) << "the finding is still circled where it is";
+  const double scale = marked.width() / 64.0;
+  EXPECT_GT(marked.pixelColor(int((12.5 + 0.5) * scale), int((20 + 0.5) * scale)).lightness(), 200)
+      << "the sphere is at the finding's place on the coronal image";
+  // R on the left edge, L on the right, S at the top, I at the bottom: white
+  // letters in the middle of each edge, none in a corner.
+  const int w = marked.width(), h = marked.height();
+  EXPECT_TRUE(hasWhiteIn(marked, QRect(0, h / 2 - 12, 26, 24)));
+  EXPECT_TRUE(hasWhiteIn(marked, QRect(w - 26, h / 2 - 12, 26, 24)));
+  EXPECT_TRUE(hasWhiteIn(marked, QRect(w / 2 - 12, 0, 24, 26)));
+  EXPECT_TRUE(hasWhiteIn(marked, QRect(w / 2 - 12, h - 26, 24, 26)));
+  EXPECT_FALSE(hasWhiteIn(marked, QRect(0, 0, 26, 26)));
+
+  auto bare = writeCtKeyImages(volume, review, true, dir_ / "quiz");
+  ASSERT_TRUE(bare.ok());
+  ASSERT_EQ(bare.value().size(), 1u);
+  EXPECT_EQ(bare.value()[0].caption, "Coronal slice 5 of 20 (lung window)");
+}
+
 TEST_F(KeyImages, AnEmptyVolumeIsAnErrorNotACrash) {
   auto images = writeCtKeyImages(core::CtVolume(), sampleCtReview(), false, dir_);
   EXPECT_FALSE(images.ok());
@@ -238,6 +311,67 @@ TEST_F(KeyImages, APhotographIsReencodedAndThePagePrintsToPdf) {
       writeTeachingPdf(teachingHtml(page), {{"images/none.png", ""}}, dir_, dir_ / "u.pdf");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("none.png"), std::string::npos);
+}
+
+/// Whether the pixel is the model's lesion region colour (not a reader's kind).
+bool isAiRegionColor(const QColor& c) {
+  return std::abs(c.red() - kAiRegionColor.red) < 40 &&
+         std::abs(c.green() - kAiRegionColor.green) < 40 &&
+         std::abs(c.blue() - kAiRegionColor.blue) < 40;
+}
+
+/// How many pixels of the model's region colour lie in the square of
+/// `halfSide` around (x, y), in the key image's pixels.
+int aiRegionPixelsNear(const QImage& image, int x, int y, int halfSide) {
+  int count = 0;
+  for (int j = std::max(0, y - halfSide); j <= std::min(image.height() - 1, y + halfSide); ++j)
+    for (int i = std::max(0, x - halfSide); i <= std::min(image.width() - 1, x + halfSide); ++i)
+      if (isAiRegionColor(image.pixelColor(i, j))) ++count;
+  return count;
+}
+
+TEST_F(KeyImages, TheModelsLesionRegionsAreOutlinedInTheirOwnColorWhereTheModelFoundThem) {
+  core::Image2D photo(1600, 1200, 3, 90);  // shown at 1024 x 768: a scale of 0.64
+  core::FundusLesionMark mark;
+  mark.lesion = "haemorrhage";
+  mark.x = 400;
+  mark.y = 300;
+  mark.radius = 10;
+  core::FundusAiResult model;
+  core::FundusAiLesionRegion region;
+  region.centerX = 1200;
+  region.centerY = 900;
+  region.radius = 20;
+  model.lesionRegions = {region};
+  model.lesions = 1;
+  auto image = writePhotographKeyImage(photo, dir_, {mark}, &model);
+  ASSERT_TRUE(image.ok()) << image.error().message;
+  EXPECT_NE(image.value().caption.find("AI lesion regions: 1 (outlined in dashed violet)"),
+            std::string::npos)
+      << image.value().caption;
+  EXPECT_NE(image.value().caption.find("1 haemorrhage"), std::string::npos);
+  EXPECT_EQ(image.value().caption.find("not kept"), std::string::npos);
+  const QImage shown(QString::fromStdString((dir_ / image.value().file).string()));
+  ASSERT_FALSE(shown.isNull());
+  // The region's outline (radius 20 * 0.64 + 6 = 18.8 key-image pixels)
+  // around its centre (1200.5 * 0.64 = 768.3, 900.5 * 0.64 = 576.3) ...
+  EXPECT_GT(aiRegionPixelsNear(shown, 768, 576, 24), 20);
+  EXPECT_EQ(aiRegionPixelsNear(shown, 768, 576, 12), 0) << "an outline, the lesion left visible";
+  // ... and none around the reader's mark, which keeps its kind's colour.
+  EXPECT_EQ(aiRegionPixelsNear(shown, 256, 192, 30), 0);
+  EXPECT_EQ(aiRegionPixelsNear(shown, 100, 700, 60), 0);
+
+  // A result recorded before the store kept places: counted, not drawn.
+  core::FundusAiResult older;
+  older.lesions = 3;
+  auto counted = writePhotographKeyImage(photo, dir_ / "older", {}, &older);
+  ASSERT_TRUE(counted.ok()) << counted.error().message;
+  EXPECT_NE(counted.value().caption.find("the model found 3 lesion regions (their places are "
+                                         "not kept)"),
+            std::string::npos)
+      << counted.value().caption;
+  const QImage bare(QString::fromStdString((dir_ / "older" / counted.value().file).string()));
+  EXPECT_EQ(aiRegionPixelsNear(bare, 512, 384, 512), 0);
 }
 
 }  // namespace

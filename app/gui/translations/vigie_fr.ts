@@ -191,6 +191,78 @@
         <source>No comments.</source>
         <translation>Aucun commentaire.</translation>
     </message>
+    <message>
+        <source>&amp;Next to review</source>
+        <translation>Suivant à &amp;revoir</translation>
+    </message>
+    <message>
+        <source>The next disputed finding or false positive; the views go to it</source>
+        <translation>L&apos;anomalie litigieuse ou le faux positif suivant ; les vues s&apos;y placent</translation>
+    </message>
+    <message>
+        <source>Comment on the &amp;case...</source>
+        <translation>Commenter le &amp;cas...</translation>
+    </message>
+    <message>
+        <source>Comment on the selected &amp;finding...</source>
+        <translation>Commenter l&apos;&amp;anomalie sélectionnée...</translation>
+    </message>
+    <message>
+        <source>False positive: the AI&apos;s finding lies on no reference nodule</source>
+        <translation>Faux positif : l&apos;anomalie de l&apos;IA ne se trouve sur aucun nodule de référence</translation>
+    </message>
+    <message>
+        <source>Disputed: this referral goes against the reference grade&apos;s</source>
+        <translation>Litigieux : cette décision d&apos;adressage contredit celle du grade de référence</translation>
+    </message>
+    <message>
+        <source>Disputed: the readers, or a reader and the AI, disagree on referral</source>
+        <translation>Litigieux : les lecteurs, ou un lecteur et l&apos;IA, sont en désaccord sur l&apos;adressage</translation>
+    </message>
+    <message>
+        <source>Select a finding to comment on first</source>
+        <translation>Sélectionnez d&apos;abord une anomalie à commenter</translation>
+    </message>
+    <message>
+        <source>The comment was NOT saved: %1</source>
+        <extracomment>%1: why the comment was not saved.</extracomment>
+        <translation>Le commentaire n&apos;a PAS été enregistré : %1</translation>
+    </message>
+    <message>
+        <source>Comment on the finding</source>
+        <translation>Commentaire sur l&apos;anomalie</translation>
+    </message>
+    <message>
+        <source>Comment on the case</source>
+        <translation>Commentaire sur le cas</translation>
+    </message>
+    <message>
+        <source>Your comment (the readers see it in the trainer&apos;s view and in teaching files):</source>
+        <translation>Votre commentaire (les lecteurs le voient dans la vue du formateur et dans les dossiers pédagogiques) :</translation>
+    </message>
+</context>
+<context>
+    <name>vigie::app::CtModelRun</name>
+    <message>
+        <source>Running the model: %1 ...</source>
+        <translation>Exécution du modèle : %1 ...</translation>
+    </message>
+    <message>
+        <source>Model run cancelled</source>
+        <translation>Exécution du modèle annulée</translation>
+    </message>
+    <message>
+        <source>Open a CT study first</source>
+        <translation>Ouvrez d&apos;abord un examen TDM</translation>
+    </message>
+    <message>
+        <source>Choose a model bundle first (AI &gt; Choose model bundle)</source>
+        <translation>Choisissez d&apos;abord un paquet de modèle (IA &gt; Choisir un paquet de modèle)</translation>
+    </message>
+    <message>
+        <source>Running the model ...</source>
+        <translation>Exécution du modèle ...</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::CtReadingController</name>
@@ -1100,14 +1172,6 @@ IA &gt; Lancer le modèle de nodules (Ctrl+M).</translation>
         <translation>Échec de l&apos;export (voir Problèmes)</translation>
     </message>
     <message>
-        <source>Running the model: %1 ...</source>
-        <translation>Exécution du modèle : %1 ...</translation>
-    </message>
-    <message>
-        <source>Model run cancelled</source>
-        <translation>Exécution du modèle annulée</translation>
-    </message>
-    <message>
         <source>The model could not run (see the Problems list)</source>
         <translation>Le modèle n&apos;a pas pu être exécuté (voir la liste Problèmes)</translation>
     </message>
@@ -1660,40 +1724,12 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <translation>Aucun modèle ne lit encore les images 2D : le modèle de nodules lit le volume de l&apos;onglet TDM</translation>
     </message>
     <message>
-        <source>Open a CT study first</source>
-        <translation>Ouvrez d&apos;abord un examen TDM</translation>
-    </message>
-    <message>
-        <source>Choose a model bundle first (AI &gt; Choose model bundle)</source>
-        <translation>Choisissez d&apos;abord un paquet de modèle (IA &gt; Choisir un paquet de modèle)</translation>
-    </message>
-    <message>
-        <source>Running the model ...</source>
-        <translation>Exécution du modèle ...</translation>
-    </message>
-    <message>
         <source>%1 (decisions cannot be saved)</source>
         <translation>%1 (les décisions ne peuvent pas être enregistrées)</translation>
     </message>
     <message>
-        <source>Open a study and a review store first</source>
-        <translation>Ouvrez d&apos;abord un examen et une base de relecture</translation>
-    </message>
-    <message>
         <source>Exporting the review as DICOM ...</source>
         <translation>Export de la relecture en DICOM ...</translation>
-    </message>
-    <message>
-        <source>No PACS chosen yet: File &gt; Query/Retrieve names it</source>
-        <translation>Aucun PACS choisi : indiquez-le dans Fichier &gt; Interrogation/récupération PACS</translation>
-    </message>
-    <message>
-        <source>No PACS chosen</source>
-        <translation>Aucun PACS choisi</translation>
-    </message>
-    <message>
-        <source>Exporting the review and sending it to %1 ...</source>
-        <translation>Export de la relecture et envoi vers %1 ...</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -1775,6 +1811,14 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <source>Withdraw the selected measurement (the store keeps the history)</source>
         <translation>Retirer la mesure sélectionnée (la base de relecture garde l&apos;historique)</translation>
     </message>
+    <message>
+        <source>Second reading: the other grades stay hidden until you have graded this photograph</source>
+        <translation>Deuxième lecture : les autres gradations restent masquées tant que vous n&apos;avez pas gradé cette photographie</translation>
+    </message>
+    <message>
+        <source>Exporting the review and sending it to the PACS ...</source>
+        <translation>Export de la relecture et envoi au PACS ...</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::MeasurementsPanel</name>
@@ -1798,6 +1842,16 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
     <message>
         <source>Withdraw the selected measurement (Delete): it leaves the views, the list and the exports; the review store keeps it in its history</source>
         <translation>Retirer la mesure sélectionnée (Suppr) : elle quitte les vues, la liste et les exports ; la base de relecture la garde dans son historique</translation>
+    </message>
+    <message>
+        <source>%1, slice %2</source>
+        <extracomment>Where a measurement was drawn; %1: the view (Axial, Coronal, Sagittal); %2: the slice number.</extracomment>
+        <translation>%1, coupe %2</translation>
+    </message>
+    <message>
+        <source>ROI %1: mean %2 HU, SD %3 HU, min %4, max %5, %6 mm², radius %7 mm</source>
+        <extracomment>A circular ROI; %1: where (view, slice); %2 mean, %3 SD, %4 min, %5 max (HU); %6 its area; %7 its radius.</extracomment>
+        <translation>ROI %1 : moyenne %2 UH, écart-type %3 UH, min %4, max %5, %6 mm², rayon %7 mm</translation>
     </message>
 </context>
 <context>
@@ -2428,6 +2482,16 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <source>%1: the store does not say where this case&apos;s images are</source>
         <translation>%1 : la base de relecture n&apos;indique pas où se trouvent les images de ce cas</translation>
     </message>
+    <message>
+        <source>Edit rate</source>
+        <extracomment>The share of the AI&apos;s findings the reader edited (moved or resized).</extracomment>
+        <translation>Taux de modification</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <extracomment>%1: the case or photograph; %2: the seconds the reader spent on it.</extracomment>
+        <translation>%1 : %2 s</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::ReviewExporter</name>
@@ -2477,6 +2541,14 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
         <extracomment>%1: what was exported; %2: the PACS.</extracomment>
         <translation>%1 et envoyé à %2</translation>
     </message>
+    <message>
+        <source>Open a study and a review store first</source>
+        <translation>Ouvrez d&apos;abord un examen et une base de relecture</translation>
+    </message>
+    <message>
+        <source>No PACS chosen yet: File &gt; Query/Retrieve names it</source>
+        <translation>Aucun PACS choisi : indiquez-le dans Fichier &gt; Interrogation/récupération PACS</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::ReviewSession</name>
@@ -2519,6 +2591,10 @@ Les examens de démonstration et les modèles de référence sont synthétiques 
     <message>
         <source>an empty comment is not recorded</source>
         <translation>un commentaire vide n&apos;est pas enregistré</translation>
+    </message>
+    <message>
+        <source>no case is open to comment on</source>
+        <translation>aucun examen n&apos;est ouvert à commenter</translation>
     </message>
 </context>
 <context>
@@ -2889,6 +2965,33 @@ examen du %3</translation>
     <message>
         <source>The case %1 has no local copy to open (retrieve it from the PACS)</source>
         <translation>Le cas %1 n&apos;a pas de copie locale à ouvrir (récupérez-le depuis le PACS)</translation>
+    </message>
+    <message>
+        <source>AI &gt;= </source>
+        <extracomment>The worklist&apos;s score filter, before the score (&quot;AI &gt;= 0.50&quot;).</extracomment>
+        <translation>IA &gt;= </translation>
+    </message>
+    <message>
+        <source>Any AI score</source>
+        <extracomment>The worklist&apos;s score filter when it is off.</extracomment>
+        <translation>Tout score IA</translation>
+    </message>
+    <message>
+        <source>Any reader</source>
+        <translation>Tout lecteur</translation>
+    </message>
+    <message>
+        <source>Any modality</source>
+        <translation>Toute modalité</translation>
+    </message>
+    <message>
+        <source>Study date from</source>
+        <translation>Date de l&apos;examen du</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <extracomment>Between the worklist&apos;s two study dates (&quot;from 2026-11-01 to 2026-11-30&quot;).</extracomment>
+        <translation>au</translation>
     </message>
 </context>
 </TS>

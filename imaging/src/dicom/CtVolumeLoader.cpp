@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "../ParallelFor.h"
+#include "AttributeReader.h"
 #include "DcmtkSetup.h"
 #include "DecodeLimits.h"
 #include "Jpeg2000.h"
@@ -106,6 +107,10 @@ bool readUncompressedSliceDirectly(const DicomImageHeader& h, std::int16_t* out)
 /// Reads one file's pixels once and writes the frames asked for, as HU.
 core::Status decodeFramesUnguarded(const DicomImageHeader& h,
                                    const std::vector<FrameTarget>& targets) {
+  // The scan found an attribute of the pixels present but unreadable (a
+  // slope of "abc"): no value it could stand for is safe to show as HU.
+  if (!h.pixelProblem.empty())
+    return core::makeError(core::ErrorCode::ParseError, h.file.string() + ": " + h.pixelProblem);
   if (targets.size() == 1 && targets.front().frame == 0 &&
       readUncompressedSliceDirectly(h, targets.front().out))
     return {};
@@ -132,18 +137,20 @@ core::Status decodeFramesUnguarded(const DicomImageHeader& h,
                                  status.text());
     }
   }
-  Uint16 samples = 1, bitsAllocated = 0, bitsStored = 0, representation = 0;
-  ds->findAndGetUint16(DCM_SamplesPerPixel, samples);
-  ds->findAndGetUint16(DCM_BitsAllocated, bitsAllocated);
-  ds->findAndGetUint16(DCM_BitsStored, bitsStored);
-  ds->findAndGetUint16(DCM_PixelRepresentation, representation);
+  // Absent, the optional ones take their defaults (one grey sample, unsigned,
+  // every allocated bit stored, identity rescale); unreadable, they are errors.
+  internal::AttributeReader read(*ds, file);
+  const Uint16 samples = read.uint16(DCM_SamplesPerPixel, 1);
+  const Uint16 bitsAllocated = read.requiredUint16(DCM_BitsAllocated);
+  Uint16 bitsStored = read.uint16(DCM_BitsStored, 0);
+  const Uint16 representation = read.uint16(DCM_PixelRepresentation, 0);
+  Float64 topSlope = read.float64(DCM_RescaleSlope, 1.0);
+  const Float64 topIntercept = read.float64(DCM_RescaleIntercept, 0.0);
+  if (!read.ok()) return read.error();
   if (samples != 1) {
     return core::makeError(core::ErrorCode::Unsupported, file + ": colour image in a CT series");
   }
   if (bitsStored == 0 || bitsStored > bitsAllocated) bitsStored = bitsAllocated;
-  Float64 topSlope = 1.0, topIntercept = 0.0;
-  ds->findAndGetFloat64(DCM_RescaleSlope, topSlope);
-  ds->findAndGetFloat64(DCM_RescaleIntercept, topIntercept);
   if (topSlope == 0.0) topSlope = 1.0;
 
   const std::size_t pixels = static_cast<std::size_t>(h.rows) * h.columns;

@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "../ParallelFor.h"
+#include "AttributeReader.h"
 #include "DcmtkSetup.h"
 #include "DicomFileSniffer.h"
 #include "FastHeaderReader.h"
@@ -173,8 +174,9 @@ DcmItem* functionalGroup(DcmItem* perFrame, DcmItem* shared, const DcmTagKey& se
 /// Places the frames of a multi-frame image from its functional groups
 /// (Enhanced CT, MR, PET ...): position per frame, orientation and pixel
 /// spacing (usually shared), rescale (shared or per frame, else the
-/// top-level attributes). Frames that cannot all be placed in one orientation
-/// leave framePlanes empty and say why in framesProblem.
+/// top-level attributes, already in `h`). Frames that cannot all be placed in
+/// one orientation leave framePlanes empty and say why in framesProblem; a
+/// frame's rescale that cannot be read is its pixelProblem.
 void readFramePlanes(DcmDataset* ds, DicomImageHeader& h) {
   DcmItem* shared = nullptr;
   ds->findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0);
@@ -187,9 +189,6 @@ void readFramePlanes(DcmDataset* ds, DicomImageHeader& h) {
         std::to_string(h.frames) + " frames, so its frames cannot be placed";
     return;
   }
-  Float64 topSlope = 1.0, topIntercept = 0.0;
-  ds->findAndGetFloat64(DCM_RescaleSlope, topSlope);
-  ds->findAndGetFloat64(DCM_RescaleIntercept, topIntercept);
   std::vector<FramePlane> planes;
   for (unsigned long f = 0; f < perFrame->card(); ++f) {
     DcmItem* frame = perFrame->getItem(f);
@@ -225,11 +224,14 @@ void readFramePlanes(DcmDataset* ds, DicomImageHeader& h) {
           h.columnSpacing = spacing;
       }
     }
-    plane.rescaleSlope = topSlope;
-    plane.rescaleIntercept = topIntercept;
+    plane.rescaleSlope = h.rescaleSlope;
+    plane.rescaleIntercept = h.rescaleIntercept;
     if (DcmItem* rescale = functionalGroup(frame, shared, DCM_PixelValueTransformationSequence)) {
-      rescale->findAndGetFloat64(DCM_RescaleSlope, plane.rescaleSlope);
-      rescale->findAndGetFloat64(DCM_RescaleIntercept, plane.rescaleIntercept);
+      internal::AttributeReader read(*rescale, h.file.string());
+      plane.rescaleSlope = read.float64(DCM_RescaleSlope, h.rescaleSlope);
+      plane.rescaleIntercept = read.float64(DCM_RescaleIntercept, h.rescaleIntercept);
+      if (!read.ok() && h.pixelProblem.empty())
+        h.pixelProblem = "frame " + std::to_string(f + 1) + ": " + read.problem();
     }
     if (plane.rescaleSlope == 0.0) plane.rescaleSlope = 1.0;
     planes.push_back(plane);
@@ -273,9 +275,16 @@ FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
   h.patientId = getString(ds, DCM_PatientID);
   h.studyDate = getString(ds, DCM_StudyDate);
   h.transferSyntaxUid = DcmXfer(ds->getOriginalXfer()).getXferID();
-  Uint16 rows = 0, columns = 0;
-  ds->findAndGetUint16(DCM_Rows, rows);
-  ds->findAndGetUint16(DCM_Columns, columns);
+  // No Rows or Columns: not an image. Unreadable ones: a file that cannot
+  // even be sized, so it cannot join a series.
+  internal::AttributeReader size(*ds, file.string());
+  const Uint16 rows = size.uint16(DCM_Rows, 0);
+  const Uint16 columns = size.uint16(DCM_Columns, 0);
+  if (!size.ok()) {
+    outcome.kind = FileOutcome::Unreadable;
+    outcome.reason = size.problem();
+    return outcome;
+  }
   if (rows == 0 || columns == 0) {
     outcome.kind = FileOutcome::NotImage;  // SR, presentation state, DICOMDIR ...
     return outcome;
@@ -284,8 +293,11 @@ FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
   h.columns = columns;
   Sint32 number = 0;
   if (ds->findAndGetSint32(DCM_InstanceNumber, number).good()) h.instanceNumber = number;
-  Sint32 frames = 1;
-  if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 0) h.frames = frames;
+  // The attributes that make stored values into HU: a malformed one is kept
+  // as the image's pixelProblem (see DicomImageHeader), never replaced by a default.
+  internal::AttributeReader pixels(*ds, file.string());
+  const Sint32 frames = pixels.sint32(DCM_NumberOfFrames, 1);
+  if (frames > 0) h.frames = frames;
   h.hasPosition = getVec3(ds, DCM_ImagePositionPatient, 0, h.imagePosition);
   core::Vec3 row, column;
   if (getVec3(ds, DCM_ImageOrientationPatient, 0, row) &&
@@ -298,15 +310,14 @@ FileOutcome readHeaderUnguarded(const std::filesystem::path& file) {
     h.rowSpacing = spacing;
   if (ds->findAndGetFloat64(DCM_PixelSpacing, spacing, 1).good() && spacing > 0)
     h.columnSpacing = spacing;
-  Uint16 value = 0;
-  if (ds->findAndGetUint16(DCM_SamplesPerPixel, value).good()) h.samplesPerPixel = value;
-  if (ds->findAndGetUint16(DCM_BitsAllocated, value).good()) h.bitsAllocated = value;
-  if (ds->findAndGetUint16(DCM_BitsStored, value).good()) h.bitsStored = value;
-  if (ds->findAndGetUint16(DCM_PixelRepresentation, value).good()) h.pixelRepresentation = value;
-  Float64 rescale = 0;
-  if (ds->findAndGetFloat64(DCM_RescaleSlope, rescale).good() && rescale != 0.0)
-    h.rescaleSlope = rescale;
-  if (ds->findAndGetFloat64(DCM_RescaleIntercept, rescale).good()) h.rescaleIntercept = rescale;
+  h.samplesPerPixel = pixels.uint16(DCM_SamplesPerPixel, 1);
+  h.bitsAllocated = pixels.requiredUint16(DCM_BitsAllocated);
+  h.bitsStored = pixels.uint16(DCM_BitsStored, 0);
+  h.pixelRepresentation = pixels.uint16(DCM_PixelRepresentation, 0);
+  const Float64 slope = pixels.float64(DCM_RescaleSlope, 1.0);
+  if (slope != 0.0) h.rescaleSlope = slope;
+  h.rescaleIntercept = pixels.float64(DCM_RescaleIntercept, 0.0);
+  h.pixelProblem = pixels.problem();
   if (h.frames > 1) readFramePlanes(ds, h);
   outcome.kind = FileOutcome::Image;
   return outcome;

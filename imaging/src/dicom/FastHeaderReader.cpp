@@ -44,6 +44,7 @@ struct Element {
   std::uint32_t length = 0;
   bool sequence = false;   ///< SQ, or undefined length (a sequence or encapsulated data)
   bool unknownVr = false;  ///< explicit VR "UN": DCMTK keeps such values as raw bytes
+  char vr[2] = {0, 0};     ///< as written, for an explicit VR; zeros for an implicit one
   std::size_t value = 0;   ///< offset of the value in the buffer
 };
 
@@ -71,6 +72,8 @@ class Walker {
       return true;
     }
     const char a = bytes_[at + 4], b = bytes_[at + 5];
+    e.vr[0] = a;
+    e.vr[1] = b;
     e.unknownVr = a == 'U' && b == 'N';
     if (hasLongLength(a, b)) {
       if (at + 12 > bytes_.size()) return false;
@@ -214,7 +217,7 @@ std::optional<DicomImageHeader> readHeaderFast(const std::filesystem::path& file
   DicomImageHeader h;
   h.file = file;
   h.transferSyntaxUid = syntax;
-  bool pixelData = false, position = false, orientation = false;
+  bool pixelData = false, position = false, orientation = false, bitsAllocated = false;
   double values[6];
   std::uint32_t previous = 0;
   while (data.element(at, e)) {
@@ -285,8 +288,12 @@ std::optional<DicomImageHeader> readHeaderFast(const std::filesystem::path& file
       case tagOf(0x0028, 0x0100):
       case tagOf(0x0028, 0x0101):
       case tagOf(0x0028, 0x0103): {
-        if (e.length != 2) return std::nullopt;  // US, one value
+        // US, one value; anything else (another VR, empty, several values)
+        // is DCMTK's to read and, if malformed, to report.
+        if (e.length != 2 || (e.vr[0] != 0 && (e.vr[0] != 'U' || e.vr[1] != 'S')))
+          return std::nullopt;
         const int value = data.u16(e.value);
+        bitsAllocated = bitsAllocated || e.tag == tagOf(0x0028, 0x0100);
         if (e.tag == tagOf(0x0028, 0x0002)) h.samplesPerPixel = value;
         if (e.tag == tagOf(0x0028, 0x0010)) h.rows = value;
         if (e.tag == tagOf(0x0028, 0x0011)) h.columns = value;
@@ -296,19 +303,26 @@ std::optional<DicomImageHeader> readHeaderFast(const std::filesystem::path& file
         break;
       }
       case tagOf(0x0028, 0x0008): {
+        // DCMTK places frames, and reports a count that is not a number.
         long frames = 1;
-        if (integer(v, frames) && frames > 1) return std::nullopt;  // DCMTK places frames
+        if (!trimmed(v).empty() && (!integer(v, frames) || frames > 1)) return std::nullopt;
         break;
       }
       case tagOf(0x0028, 0x0030):
         if (decimals(v, 1, values) && values[0] > 0) h.rowSpacing = values[0];
         if (decimals(v, 2, values) && values[1] > 0) h.columnSpacing = values[1];
         break;
+      // A rescale that is not a number is DCMTK's to report (absent or
+      // empty, the identity stays).
       case tagOf(0x0028, 0x1052):
-        if (decimals(v, 1, values)) h.rescaleIntercept = values[0];
+        if (trimmed(v).empty()) break;
+        if (!decimals(v, 1, values)) return std::nullopt;
+        h.rescaleIntercept = values[0];
         break;
       case tagOf(0x0028, 0x1053):
-        if (decimals(v, 1, values) && values[0] != 0.0) h.rescaleSlope = values[0];
+        if (trimmed(v).empty()) break;
+        if (!decimals(v, 1, values)) return std::nullopt;
+        if (values[0] != 0.0) h.rescaleSlope = values[0];
         break;
       default:
         break;
@@ -316,7 +330,8 @@ std::optional<DicomImageHeader> readHeaderFast(const std::filesystem::path& file
     at = data.next(e, 0);
     if (at == 0) return std::nullopt;
   }
-  if (!pixelData || h.rows == 0 || h.columns == 0) return std::nullopt;
+  // No Bits Allocated: DCMTK's reading names it as missing.
+  if (!pixelData || h.rows == 0 || h.columns == 0 || !bitsAllocated) return std::nullopt;
   h.hasPosition = position;
   return h;
 }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "AttributeReader.h"
 #include "DcmtkSetup.h"
 #include "DecodeLimits.h"
 #include "DicomFileSniffer.h"
@@ -71,17 +72,21 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   const DcmXfer original(ds->getOriginalXfer());
   out.transferSyntax = original.getXferID();
   out.lossy = original.isEncapsulated() && original.isLossy();
-  Uint16 rows = 0, columns = 0, samples = 1, allocated = 0, stored = 0, representation = 0;
-  if (ds->findAndGetUint16(DCM_Rows, rows).bad() ||
-      ds->findAndGetUint16(DCM_Columns, columns).bad() ||
-      ds->findAndGetUint16(DCM_BitsAllocated, allocated).bad() || !ds->tagExists(DCM_PixelData)) {
+  if (!ds->tagExists(DCM_PixelData))
     return core::makeError(core::ErrorCode::ParseError, where + ": no image pixel data");
-  }
-  ds->findAndGetUint16(DCM_SamplesPerPixel, samples);
-  ds->findAndGetUint16(DCM_BitsStored, stored);
-  ds->findAndGetUint16(DCM_PixelRepresentation, representation);
-  Sint32 frames = 1;
-  if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
+  // An image's size and allocation are required; the others have defaults
+  // (one sample, all allocated bits stored, unsigned, one frame). Present
+  // but unreadable, any of them is an error naming it.
+  internal::AttributeReader read(*ds, where);
+  const Uint16 rows = read.requiredUint16(DCM_Rows);
+  const Uint16 columns = read.requiredUint16(DCM_Columns);
+  const Uint16 allocated = read.requiredUint16(DCM_BitsAllocated);
+  const Uint16 samples = read.uint16(DCM_SamplesPerPixel, 1);
+  const Uint16 stored = read.uint16(DCM_BitsStored, 0);
+  const Uint16 representation = read.uint16(DCM_PixelRepresentation, 0);
+  Sint32 frames = read.sint32(DCM_NumberOfFrames, 1);
+  if (!read.ok()) return read.error();
+  if (frames < 1) frames = 1;
   out.rows = rows;
   out.columns = columns;
   out.frames = frames;
@@ -90,11 +95,11 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   out.bitsStored = stored;
   out.pixelRepresentation = representation;
   if (internal::isJpeg2000Syntax(out.transferSyntax)) {
-    OFString photometric;
-    ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
+    const std::string photometric = read.string(DCM_PhotometricInterpretation, "");
+    if (!read.ok()) return read.error();
     // The codestream's colour transform is undone by the decoder.
-    out.photometric = photometric == "YBR_RCT" || photometric == "YBR_ICT" ? std::string("RGB")
-                                                                           : photometric.c_str();
+    out.photometric =
+        photometric == "YBR_RCT" || photometric == "YBR_ICT" ? std::string("RGB") : photometric;
     if (allocated != 8 && allocated != 16) {
       return core::makeError(
           core::ErrorCode::Unsupported,
@@ -126,13 +131,10 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
                                                              std::string(original.getXferName()) +
                                                              " (" + out.transferSyntax + ")");
   }
-  OFString photometric;
-  ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
-  out.photometric = photometric.c_str();
   // Read after decompression: a codec that changes the layout updates it.
-  Uint16 planar = 0;
-  if (samples > 1 && ds->findAndGetUint16(DCM_PlanarConfiguration, planar).good())
-    out.planarConfiguration = planar;
+  out.photometric = read.string(DCM_PhotometricInterpretation, "");
+  if (samples > 1) out.planarConfiguration = read.uint16(DCM_PlanarConfiguration, 0);
+  if (!read.ok()) return read.error();
 
   // YBR_FULL_422 stores two samples per pixel (the chroma pair is shared by
   // two neighbours), not three.
@@ -140,7 +142,12 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   const std::size_t expected =
       static_cast<std::size_t>(rows) * columns * storedSamples * frames * ((allocated + 7) / 8);
   DcmElement* pixels = nullptr;
-  ds->findAndGetElement(DCM_PixelData, pixels);
+  status = ds->findAndGetElement(DCM_PixelData, pixels);
+  if (status.bad()) {
+    return core::makeError(
+        core::ErrorCode::ParseError,
+        where + ": cannot read " + internal::attributeName(DCM_PixelData) + ": " + status.text());
+  }
   const std::uint8_t* data = nullptr;
   std::size_t length = 0;
   if (pixels && pixels->getTag().getEVR() == EVR_OW) {

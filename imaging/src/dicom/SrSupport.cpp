@@ -62,7 +62,8 @@ core::Status Tid1500Document::begin(const SourceSeries& source,
   }
   for (const SourceSlice& slice : source.slices) {
     status = toStatus(doc_.getCurrentRequestedProcedureEvidence().addItem(
-                          source.studyUid.c_str(), source.seriesUid.c_str(),
+                          source.studyUid.c_str(),
+                          (slice.seriesUid.empty() ? source.seriesUid : slice.seriesUid).c_str(),
                           slice.sopClassUid.c_str(), slice.sopInstanceUid.c_str()),
                       core::ErrorCode::Internal, where + ": evidence");
     if (!status.ok()) return status;

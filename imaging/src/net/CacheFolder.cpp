@@ -1,10 +1,15 @@
 #include "CacheFolder.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 
+#include "../dicom/DcmtkSetup.h"
+#include "NetSupport.h"
 #include "vigie/core/Sha256.h"
 
 namespace vigie::imaging::internal {
@@ -60,6 +65,14 @@ std::vector<std::string> CacheFolder::settle() {
     if (!std::filesystem::exists(again, ec)) continue;
     if (sameBytes(original, again)) {
       std::filesystem::remove(again, ec);  // the same object sent twice
+      // It did arrive: the copy already held stands for it (once), so that
+      // what was received still matches what the sender counted as sent.
+      const auto copy = std::find(placed_.begin(), placed_.end(), again);
+      if (copy == placed_.end()) continue;
+      if (std::find(placed_.begin(), placed_.end(), original) == placed_.end())
+        *copy = original;
+      else
+        placed_.erase(copy);
     } else {
       problems.push_back(again.string() + ": another object with the SOP Instance UID of " +
                          original.string() + "; both kept");
@@ -67,6 +80,30 @@ std::vector<std::string> CacheFolder::settle() {
   }
   duplicates_.clear();
   return problems;
+}
+
+std::map<std::string, std::filesystem::path> CacheFolder::heldInstances(
+    const std::string& studyUid, const std::string& seriesUid) const {
+  std::map<std::string, std::filesystem::path> held;
+  const auto folder = root_ / safeName(studyUid);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) return held;
+  ensureDcmtkReady();
+  for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->path().extension() != ".dcm") continue;
+    // Read whole: a file cut off by a crash while it was written must be
+    // fetched again, not taken for the object.
+    DcmFileFormat file;
+    if (file.loadFile(it->path().c_str()).bad()) continue;
+    DcmDataset* dataset = file.getDataset();
+    if (text(dataset, DCM_StudyInstanceUID) != studyUid ||
+        (!seriesUid.empty() && text(dataset, DCM_SeriesInstanceUID) != seriesUid))
+      continue;
+    const std::string sop = text(dataset, DCM_SOPInstanceUID);
+    if (!sop.empty()) held.emplace(sop, it->path());
+  }
+  return held;
 }
 
 std::vector<std::filesystem::path> CacheFolder::received() const {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,12 +22,19 @@ class CacheFolder {
   /// folders created too); noted for settle().
   std::filesystem::path place(const std::string& studyUid, const std::string& seriesUid,
                               const std::string& sopInstanceUid);
-  /// Resolves what arrived twice: an identical copy is removed, a different
-  /// object under a UID already held is kept and described in the result.
+  /// Resolves what arrived twice: an identical copy is removed (the file
+  /// already held then counts as received), a different object under a UID
+  /// already held is kept and described in the result.
   std::vector<std::string> settle();
-  /// The files written through place() that exist, in arrival order.
+  /// The files written through place() that exist, in arrival order (after
+  /// settle(), an identical copy's place taken by the file held before).
   std::vector<std::filesystem::path> received() const;
   const std::filesystem::path& root() const { return root_; }
+  /// The files of the objects of `studyUid` (of `seriesUid` only, when
+  /// given) already held under the folder, by SOP Instance UID; only files
+  /// DCMTK reads whole count (an empty or cut-off file is fetched again).
+  std::map<std::string, std::filesystem::path> heldInstances(
+      const std::string& studyUid, const std::string& seriesUid = "") const;
 
  private:
   std::filesystem::path root_;

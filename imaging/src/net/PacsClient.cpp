@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -71,6 +72,9 @@ class VigieScu : public Scu {
 
   internal::CacheFolder cache;
   int expected = 0;  ///< from the C-GET responses' remaining + completed counts
+  /// When several C-GET requests share the association (a resumed
+  /// retrieval), the total all of them bring; 0: each response's count.
+  int plannedTotal = 0;
 
   /// Objects are refused (Out of Resources) once the cache holds `quotaBytes`
   /// (0: no limit), counting what it held before.
@@ -109,7 +113,9 @@ class VigieScu : public Scu {
 
   OFCondition handleCGETResponse(const T_ASC_PresentationContextID presID,
                                  RetrieveResponse* response, OFBool& continueCGETSession) override {
-    if (response)
+    if (plannedTotal > 0)
+      expected = plannedTotal;
+    else if (response)
       expected = response->m_numberOfRemainingSubops + response->m_numberOfCompletedSubops +
                  response->m_numberOfFailedSubops + response->m_numberOfWarningSubops;
     return DcmSCU::handleCGETResponse(presID, response, continueCGETSession);
@@ -271,6 +277,61 @@ void putRetrieveKeys(DcmDataset& keys, const std::string& studyUid,
   if (seriesUid) keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid->c_str());
 }
 
+/// One C-GET of a retrieval: the study, one series, or some objects of one
+/// series (IMAGE level, a list of SOP Instance UIDs).
+struct GetRequest {
+  std::optional<std::string> seriesUid;
+  std::vector<std::string> sopInstanceUids;  ///< empty: the whole study or series
+};
+
+void putRetrieveKeys(DcmDataset& keys, const std::string& studyUid, const GetRequest& request) {
+  putRetrieveKeys(keys, studyUid, request.seriesUid);
+  if (request.sopInstanceUids.empty()) return;
+  std::string list;
+  for (const auto& uid : request.sopInstanceUids) list += (list.empty() ? "" : "\\") + uid;
+  keys.putAndInsertString(DCM_QueryRetrieveLevel, "IMAGE");
+  keys.putAndInsertString(DCM_SOPInstanceUID, list.c_str());
+}
+
+/// (series, SOP Instance UID) of each object of a study (of one series,
+/// when given), by a Study Root C-FIND at IMAGE level.
+using InstanceList = std::vector<std::pair<std::string, std::string>>;
+
+core::Result<InstanceList> listInstances(const DicomNode& node, const AssociationSettings& settings,
+                                         const std::string& studyUid,
+                                         const std::optional<std::string>& seriesUid);
+
+/// What a retrieval still needs once `held` is there: nothing when all of
+/// it is; a series wholly missing asked for at SERIES level; the missing
+/// objects of a series partly held at IMAGE level, a few hundred UIDs a
+/// request so that no request grows without bound.
+std::vector<GetRequest> missingRequests(const InstanceList& instances,
+                                        const std::map<std::string, std::filesystem::path>& held) {
+  constexpr std::size_t kUidsPerRequest = 200;
+  std::map<std::string, std::pair<std::size_t, std::vector<std::string>>> bySeries;
+  for (const auto& [series, sop] : instances) {
+    auto& [count, missing] = bySeries[series];
+    ++count;
+    if (!held.count(sop)) missing.push_back(sop);
+  }
+  std::vector<GetRequest> requests;
+  for (auto& [series, counted] : bySeries) {
+    auto& [count, missing] = counted;
+    if (missing.empty()) continue;
+    if (missing.size() == count) {
+      requests.push_back({series, {}});
+      continue;
+    }
+    for (std::size_t from = 0; from < missing.size(); from += kUidsPerRequest) {
+      const auto to = std::min(missing.size(), from + kUidsPerRequest);
+      requests.push_back({series,
+                          {missing.begin() + static_cast<std::ptrdiff_t>(from),
+                           missing.begin() + static_cast<std::ptrdiff_t>(to)}});
+    }
+  }
+  return requests;
+}
+
 /// The sub-operation counts of C-GET or C-MOVE responses (the largest seen)
 /// into `report`; the responses are freed. Returns the last status.
 template <typename Report>
@@ -284,6 +345,16 @@ Uint16 tallyResponses(OFList<RetrieveResponse*>& responses, Report& report) {
     delete response;
   }
   responses.clear();
+  return final;
+}
+
+/// The same for one of several requests: its counts are added to `report`'s.
+Uint16 addResponses(OFList<RetrieveResponse*>& responses, RetrieveReport& report) {
+  RetrieveReport one;
+  const Uint16 final = tallyResponses(responses, one);
+  report.completed += one.completed;
+  report.failed += one.failed;
+  report.warnings += one.warnings;
   return final;
 }
 
@@ -506,6 +577,48 @@ core::Result<std::vector<PacsMatch>> PacsClient::find(const PacsQuery& query) co
   return matches;
 }
 
+namespace {
+
+core::Result<InstanceList> listInstances(const DicomNode& node, const AssociationSettings& settings,
+                                         const std::string& studyUid,
+                                         const std::optional<std::string>& seriesUid) {
+  Scu scu;
+  scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, uncompressed());
+  Association association(scu, node, settings);
+  auto opened = association.open();
+  if (!opened.ok()) return opened.error();
+  auto context = association.context(UID_FINDStudyRootQueryRetrieveInformationModel);
+  if (!context.ok()) return context.error();
+  DcmDataset keys;
+  keys.putAndInsertString(DCM_QueryRetrieveLevel, "IMAGE");
+  keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+  keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid ? seriesUid->c_str() : "");
+  keys.putAndInsertString(DCM_SOPInstanceUID, "");
+  OFList<QRResponse*> responses;
+  const OFCondition status = scu.sendFINDRequest(context.value(), &keys, &responses);
+  InstanceList instances;
+  Uint16 final = 0;
+  bool complete = true;
+  for (QRResponse* response : responses) {
+    if (response->m_dataset) {
+      const std::string series = internal::text(response->m_dataset, DCM_SeriesInstanceUID);
+      const std::string sop = internal::text(response->m_dataset, DCM_SOPInstanceUID);
+      // A match without its UIDs cannot be asked for alone: the list is no use.
+      if (series.empty() || sop.empty()) complete = false;
+      instances.emplace_back(series, sop);
+    }
+    final = response->m_status;
+    delete response;
+  }
+  if (status.bad()) return association.failure("C-FIND at IMAGE level failed", status).error();
+  if (failed(final) || !complete)
+    return core::makeError(core::ErrorCode::Unsupported,
+                           node.describe() + ": no IMAGE-level C-FIND (" + statusText(final) + ")");
+  return instances;
+}
+
+}  // namespace
+
 core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
                                              const std::optional<std::string>& seriesUid,
                                              const std::filesystem::path& cacheFolder,
@@ -529,36 +642,66 @@ core::Result<RetrieveReport> PacsClient::get(const std::string& studyUid,
     scu.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], acceptedTransferSyntaxes(),
                                ASC_SC_ROLE_SCP);
   }
+  RetrieveReport report;
+  // Resuming: when the folder already holds objects of the study, the PACS
+  // lists the study's objects (IMAGE level) and only the missing ones are
+  // asked for. A PACS that does not answer at IMAGE level gets the whole
+  // study asked for; the copies of what was held are then dropped (settle).
+  // The files already held count as received (first), as identical copies
+  // settled do: the caller has the study's objects either way.
+  std::vector<GetRequest> requests{{seriesUid, {}}};
+  std::size_t heldCount = 0;
+  if (const auto held = scu.cache.heldInstances(studyUid, seriesUid.value_or("")); !held.empty()) {
+    if (auto listed = listInstances(node_, settings_, studyUid, seriesUid); listed.ok()) {
+      requests = missingRequests(listed.value(), held);
+      for (const auto& instance : listed.value())
+        if (const auto file = held.find(instance.second); file != held.end())
+          report.received.push_back(file->second);
+      heldCount = report.received.size();
+      report.alreadyHeld = static_cast<int>(heldCount);
+      scu.plannedTotal = static_cast<int>(listed.value().size() - heldCount);
+      if (requests.empty()) return report;  // everything is here already
+    }
+  }
   Association association(scu, node_, settings_);
   auto opened = association.open();
   if (!opened.ok()) return opened.error();
   auto context = association.context(UID_GETStudyRootQueryRetrieveInformationModel);
   if (!context.ok()) return context.error();
-  DcmDataset keys;
-  putRetrieveKeys(keys, studyUid, seriesUid);
-  OFList<RetrieveResponse*> responses;
-  const OFCondition status = scu.sendCGETRequest(context.value(), &keys, &responses);
-
-  RetrieveReport report;
-  const Uint16 final = tallyResponses(responses, report);
+  OFCondition status = EC_Normal;
+  Uint16 final = 0;
+  for (const auto& request : requests) {
+    DcmDataset keys;
+    putRetrieveKeys(keys, studyUid, request);
+    OFList<RetrieveResponse*> responses;
+    status = scu.sendCGETRequest(context.value(), &keys, &responses);
+    const Uint16 last = addResponses(responses, report);
+    if (failed(last) || final == 0) final = last;
+    if (status.bad() || scu.quotaReached() || (cancel && *cancel)) break;
+  }
   for (auto& problem : scu.cache.settle()) report.problems.push_back(std::move(problem));
-  report.received = scu.cache.received();
+  for (auto& file : scu.cache.received()) report.received.push_back(std::move(file));
+  const std::size_t fetched = report.received.size() - heldCount;
   if (scu.quotaReached()) {
-    report.problems.push_back(
-        node_.describe() + ": " +
-        internal::quotaReached(settings_.cacheQuotaBytes, report.received.size()));
+    report.problems.push_back(node_.describe() + ": " +
+                              internal::quotaReached(settings_.cacheQuotaBytes, fetched));
     return report;
   }
   if (cancel && *cancel) {
     report.problems.push_back(node_.describe() + ": retrieval cancelled after " +
-                              std::to_string(report.received.size()) + " objects");
+                              std::to_string(fetched) + " objects");
     return report;
   }
   if (status.bad()) {
-    // What arrived is kept and listed: a retry fetches the rest.
-    report.problems.push_back(node_.describe() + ": C-GET interrupted after " +
-                              std::to_string(report.received.size()) +
-                              " objects: " + status.text());
+    // What arrived is kept and listed: a retry fetches the rest only.
+    const int total = report.alreadyHeld + std::max(scu.expected, 0);
+    report.problems.push_back(
+        "study " + studyUid + " is incomplete: C-GET from " + node_.describe() +
+        " interrupted after " + std::to_string(fetched) + " objects" +
+        (scu.expected > 0 ? " (" + std::to_string(report.received.size()) + " of " +
+                                std::to_string(total) + " here)"
+                          : "") +
+        ": " + status.text() + "; what arrived is kept, and the same get fetches the rest");
     return report;
   }
   if (failed(final) || report.failed > 0) {

@@ -3,12 +3,15 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scp.h>
 
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "../dicom/DcmtkSetup.h"
 #include "CacheFolder.h"
@@ -23,13 +26,41 @@ constexpr Uint16 kCannotUnderstand = 0xC000;
 
 using internal::text;
 
-std::uint64_t folderBytes(const std::filesystem::path& folder) {
-  std::uint64_t bytes = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
-    if (it->is_regular_file(ec)) bytes += it->file_size(ec);
-  return bytes;
+/// Why a received object is not what it claims to be, or nothing when it
+/// is: UIDs that disagree with the C-STORE that carried it or are missing
+/// (they name its place in the folder), or uncompressed pixel data shorter
+/// than its rows, columns, samples, bits and frames say (cut off on the way
+/// or made wrong). A reader would fail on it later, far from its sender.
+std::optional<std::string> corruption(const T_DIMSE_C_StoreRQ& request, DcmDataset& dataset) {
+  const std::string sop = text(&dataset, DCM_SOPInstanceUID);
+  if (sop != request.AffectedSOPInstanceUID)
+    return "its SOP Instance UID ('" + sop + "') is not the one its C-STORE names";
+  if (text(&dataset, DCM_SOPClassUID) != request.AffectedSOPClassUID)
+    return "its SOP Class UID is not the one its C-STORE names";
+  if (text(&dataset, DCM_StudyInstanceUID).empty() || text(&dataset, DCM_SeriesInstanceUID).empty())
+    return "it has no Study or Series Instance UID";
+  DcmElement* pixels = nullptr;
+  if (dataset.findAndGetElement(DCM_PixelData, pixels).bad() || !pixels ||
+      DcmXfer(dataset.getOriginalXfer()).isEncapsulated())
+    return std::nullopt;
+  Uint16 rows = 0, columns = 0, samples = 1, bits = 0;
+  dataset.findAndGetUint16(DCM_Rows, rows);
+  dataset.findAndGetUint16(DCM_Columns, columns);
+  dataset.findAndGetUint16(DCM_SamplesPerPixel, samples);
+  dataset.findAndGetUint16(DCM_BitsAllocated, bits);
+  Sint32 frames = 1;
+  if (dataset.findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
+  const unsigned long long expected =
+      (static_cast<unsigned long long>(rows) * columns * std::max<Uint16>(samples, 1) *
+           static_cast<unsigned long long>(frames) * bits +
+       7) /
+      8;
+  const unsigned long long held = pixels->getLength();
+  if (held < expected)
+    return "its pixel data holds " + std::to_string(held) + " bytes where its " +
+           std::to_string(rows) + " rows, " + std::to_string(columns) + " columns and " +
+           std::to_string(frames) + " frames need " + std::to_string(expected) + " (cut off)";
+  return std::nullopt;
 }
 
 /// DCMTK's SCP with Vigie's rules: who may call, where objects go, the quota.
@@ -41,7 +72,7 @@ class VigieScp : public DcmSCP {
         stop_(stop),
         onReceived_(onReceived),
         cache_(settings.folder),
-        used_(folderBytes(settings.folder)),
+        used_(internal::folderBytes(settings.folder)),
         lastActivity_(std::chrono::steady_clock::now()) {}
 
   ListenerReport report;
@@ -74,7 +105,12 @@ class VigieScp : public DcmSCP {
     DcmDataset* dataset = nullptr;
     OFCondition status = receiveSTORERequest(request, context.presentationContextID, dataset);
     if (status.bad()) {
+      // A data set that does not parse: the association ends (DCMTK cannot
+      // answer it any more), the listener goes on with the next caller.
       delete dataset;
+      ++report.refusedObjects;
+      report.problems.push_back("object " + std::string(request.AffectedSOPInstanceUID) +
+                                " from '" + caller() + "' refused: unreadable: " + status.text());
       return status;
     }
     const Uint16 response = keep(request, dataset);
@@ -95,8 +131,22 @@ class VigieScp : public DcmSCP {
 
  private:
   /// Writes the object where the cache rules say; the C-STORE status.
+  std::string caller() const {
+    std::string aeTitle = getPeerAETitle().c_str();
+    aeTitle.erase(aeTitle.find_last_not_of(' ') + 1);
+    return aeTitle;
+  }
+
   Uint16 keep(const T_DIMSE_C_StoreRQ& request, DcmDataset* dataset) {
     const std::string sop = request.AffectedSOPInstanceUID;
+    if (const auto wrong = corruption(request, *dataset)) {
+      // Refused, not kept aside: the sender is told (Cannot Understand) and
+      // can send it again once it is mended.
+      ++report.refusedObjects;
+      report.problems.push_back("object " + sop + " from '" + caller() +
+                                "' refused as corrupt: " + *wrong);
+      return kCannotUnderstand;
+    }
     const unsigned long size = dataset->getLength(dataset->getOriginalXfer());
     if (settings_.quotaBytes > 0 && used_ + size > settings_.quotaBytes) {
       ++report.refusedObjects;

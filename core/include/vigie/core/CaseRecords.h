@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vigie::core {
 
@@ -29,6 +30,16 @@ struct CaseRecord {
   std::string registeredAt;  ///< UTC, ISO 8601; set by the store
 };
 
+/// Where a fundus model found a lesion on a photograph: a region of its
+/// heatmap, in the photograph's own pixels (0,0 the centre of the top left
+/// pixel), as the DR pipeline finds it (imaging::findLesionRegions).
+struct FundusAiLesionRegion {
+  std::string kind = "lesion";  ///< the model's lesion kind, when it names one
+  double centerX = 0.0, centerY = 0.0;
+  double radius = 0.0;  ///< pixels: the circle of the region's area
+  double score = 0.0;   ///< the heatmap's highest value in it, 0-1
+};
+
 /// A fundus model's answer on one photograph (a CT model's is a ModelRun).
 struct FundusAiResult {
   std::int64_t id = 0;   ///< set by the store
@@ -41,7 +52,10 @@ struct FundusAiResult {
   bool referable = false;             ///< at the bundle's operating threshold
   bool gradable = true;
   double qualityScore = 0.0;
-  int lesions = 0;         ///< lesion regions on the heatmap
+  int lesions = 0;  ///< lesion regions on the heatmap
+  /// Where they are, strongest first. Empty for results recorded before the
+  /// store kept places (schema version 8), although `lesions` counts them.
+  std::vector<FundusAiLesionRegion> lesionRegions;
   std::string reader;      ///< who started the run
   std::string recordedAt;  ///< set by the store
 };

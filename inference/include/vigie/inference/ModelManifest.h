@@ -85,9 +85,12 @@ struct MonaiPipeline {
   bool forceSlidingWindow = false;
 
   // Segmentation: softmax (or sigmoid) over the network's channels, this
-  // channel's probability as the heatmap, argmax as the label.
+  // channel's probability as the heatmap. The label is the argmax over the
+  // channels (MONAI's AsDiscreted argmax) or, with a threshold (AsDiscreted
+  // threshold, in (0, 1)), where this channel's probability is at or above it.
   bool softmax = true;
   int channel = 1;
+  std::optional<double> labelThreshold;
 
   // Detection (MONAI's RetinaNetDetector with AnchorGeneratorWithAnchorShape).
   std::array<int, 3> sizeDivisible{16, 16, 8};

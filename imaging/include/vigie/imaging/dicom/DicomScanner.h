@@ -55,6 +55,12 @@ struct DicomImageHeader {
   int pixelRepresentation = 0;  ///< 0 unsigned, 1 signed
   double rescaleSlope = 1.0;
   double rescaleIntercept = 0.0;
+  /// Set when an attribute of the pixels above is present but unreadable, or
+  /// a required one is missing (e.g. "RescaleSlope (0028,1053) is DS 'abc',
+  /// which cannot be read: ..."). The image stays in its series, so that
+  /// loading it fails with this reason instead of the series loading with a
+  /// slice missing or with a default standing in for the value.
+  std::string pixelProblem;
   /// A multi-frame image's frames (Enhanced CT/MR functional groups), one per
   /// frame; empty for a single-frame image, and for a multi-frame one whose
   /// frames cannot be placed (then `framesProblem` says why).

@@ -15,6 +15,9 @@ struct SourceSlice {
   std::filesystem::path file;
   std::string sopClassUid;
   std::string sopInstanceUid;
+  /// The image's own series when it is not the source's (a report on a
+  /// study's photographs, each in its series); empty: the source's series.
+  std::string seriesUid = {};
 };
 
 /// What a derived DICOM object needs to know about the CT series it was made

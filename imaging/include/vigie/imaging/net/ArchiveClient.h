@@ -105,11 +105,17 @@ struct PacsQuery {
 using PacsMatch = std::map<std::string, std::string>;
 
 struct RetrieveReport {
-  std::vector<std::filesystem::path> received;  ///< files written, in arrival order
-  int completed = 0;                            ///< the PACS's counts, from its final response
+  /// The study's files now here from this retrieval: those already held
+  /// (alreadyHeld of them, first), then those written, in arrival order.
+  std::vector<std::filesystem::path> received;
+  int completed = 0;  ///< the PACS's counts, from its final response
   int failed = 0;
   int warnings = 0;
   std::vector<std::string> problems;  ///< each naming the object and what went wrong
+  /// Objects of the study the folder already held (read whole, the SOP
+  /// Instance UIDs the archive lists), not fetched again: a retry after an
+  /// interrupted retrieval fetches only the rest.
+  int alreadyHeld = 0;
 };
 
 struct MoveReport {

@@ -28,7 +28,7 @@ struct ListenerSettings {
 struct ListenerReport {
   std::vector<std::filesystem::path> received;
   int refusedAssociations = 0;  ///< calling AE titles not allowed
-  int refusedObjects = 0;       ///< past the quota, or unwritable
+  int refusedObjects = 0;       ///< past the quota, unwritable, or corrupt
   std::vector<std::string> problems;
 };
 
