@@ -686,6 +686,11 @@ void MainWindowTest::gradesAPhotographWithTheModelAndTheReader() {
   }
   auto direct = vigie::core::ReviewStore::open(store.toStdString());
   QVERIFY(direct.ok());
+  // The model's answer is kept with where its lesion regions are.
+  const auto answers = direct.value()->allFundusAiResults();
+  QVERIFY(answers.ok() && !answers.value().empty());
+  for (const auto& answer : answers.value())
+    QCOMPARE(answer.lesionRegions.size(), static_cast<std::size_t>(answer.lesions));
   const auto grades = direct.value()->allFundusGrades().value();
   QCOMPARE(grades.size(), std::size_t{1});
   QCOMPARE(grades[0].grade, 3);

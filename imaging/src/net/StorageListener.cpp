@@ -130,13 +130,14 @@ class VigieScp : public DcmSCP {
   }
 
  private:
-  /// Writes the object where the cache rules say; the C-STORE status.
+  /// The calling AE title, without DICOM's padding.
   std::string caller() const {
     std::string aeTitle = getPeerAETitle().c_str();
     aeTitle.erase(aeTitle.find_last_not_of(' ') + 1);
     return aeTitle;
   }
 
+  /// Writes the object where the cache rules say; the C-STORE status.
   Uint16 keep(const T_DIMSE_C_StoreRQ& request, DcmDataset* dataset) {
     const std::string sop = request.AffectedSOPInstanceUID;
     if (const auto wrong = corruption(request, *dataset)) {
