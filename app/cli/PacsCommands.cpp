@@ -2,7 +2,6 @@
 // vigie-cli listen (a storage SCP).
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -23,6 +23,7 @@
 #include "CommandLine.h"
 #include "DeidSupport.h"
 #include "vigie/core/ReviewStore.h"
+#include "vigie/core/ZipArchive.h"
 #include "vigie/imaging/net/PacsClient.h"
 #include "vigie/imaging/net/StorageListener.h"
 
@@ -382,33 +383,6 @@ int move(const imaging::PacsClient& client, CommandLine& cl,
   return failedAny ? 1 : 0;
 }
 
-/// A private temporary folder (mode 0700), removed with everything in it
-/// when this goes.
-class TemporaryFolder {
- public:
-  TemporaryFolder() = default;
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-
-  core::Status create(const std::string& prefix) {
-    std::error_code ec;
-    std::string pattern = (std::filesystem::temp_directory_path(ec) / (prefix + "XXXXXX")).string();
-    if (ec || !::mkdtemp(pattern.data()))
-      return core::makeError(core::ErrorCode::IoError,
-                             pattern + ": cannot create a temporary folder");
-    path_ = pattern;
-    return {};
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 /// De-identifies the DICOM files under `paths` (files or folders) into
 /// `folder` with one Deidentifier, so that the copies refer consistently to
 /// each other (an SR to its series, a SEG to its slices); the copies to send.
@@ -471,12 +445,13 @@ int store(const imaging::ArchiveClient& client, CommandLine& cl) {
   if (files.empty()) return usage("pacs store needs files or folders to send", pacsUsage());
   std::sort(files.begin(), files.end());
   bool failedAny = false;
-  TemporaryFolder copies;
+  std::shared_ptr<const core::ScratchFolder> copies;  // private (0700), removed when done
   if (deidentify) {
     // The copies, not the user's files, are what is sent.
-    if (auto created = copies.create("vigie-deidentified-"); !created.ok())
-      return fail(created.error().message);
-    files = deidentifiedCopies(paths, cl, copies.path(), failedAny);
+    auto created = core::ScratchFolder::create("vigie-deidentified");
+    if (!created.ok()) return fail(created.error().message);
+    copies = created.value();
+    files = deidentifiedCopies(paths, cl, copies->path(), failedAny);
     named.clear();  // each named file that is not DICOM has been said already
     if (files.empty()) return fail("nothing to send: no DICOM file could be de-identified");
   }
