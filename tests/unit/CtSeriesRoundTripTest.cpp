@@ -14,12 +14,14 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <vector>
 
 #include "TestFolder.h"
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/dicom/PixelDecoder.h"
+#include "vigie/imaging/dicom/PlanarImage.h"
 #include "vigie/imaging/dicom/Transcoder.h"
 #include "vigie/imaging/fundus/Photograph.h"
 #include "vigie/imaging/io/ItkSeriesReader.h"
@@ -330,40 +332,51 @@ TEST(DicomScanner, SurvivesTheInputsTheFuzzerFoundCrashing) {
   EXPECT_FALSE(photo.ok());
 }
 
+/// Puts `stream` in place of a dataset's pixels as the one fragment of a JPEG
+/// Pixel Data, in the JPEG `syntax` given.
+void putJpegFragment(DcmDataset& ds, const std::vector<Uint8>& stream, E_TransferSyntax syntax) {
+  auto* sequence = new DcmPixelSequence(DcmTag(DCM_PixelData, EVR_OB));
+  sequence->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));  // empty offset table
+  auto* fragment = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
+  fragment->putUint8Array(stream.data(), static_cast<Uint32>(stream.size()));
+  sequence->insert(fragment);
+  auto* pixels = new DcmPixelData(DCM_PixelData);
+  pixels->putOriginalRepresentation(syntax, nullptr, sequence);
+  ds.insert(pixels, OFTrue);
+}
+
+/// A JPEG baseline colour photograph of `columns` x `rows` whose one
+/// fragment holds `stream`.
+void writeJpegPhotograph(const std::filesystem::path& file, Uint16 columns, Uint16 rows,
+                         const std::vector<Uint8>& stream) {
+  DcmFileFormat format;
+  DcmDataset* ds = format.getDataset();
+  ds->putAndInsertString(DCM_SOPClassUID, UID_VLPhotographicImageStorage);
+  ds->putAndInsertString(DCM_SOPInstanceUID, "1.2.826.0.1.3680043.10.1391.99.1");
+  ds->putAndInsertString(DCM_StudyInstanceUID, "1.2.826.0.1.3680043.10.1391.99.2");
+  ds->putAndInsertString(DCM_SeriesInstanceUID, "1.2.826.0.1.3680043.10.1391.99.3");
+  ds->putAndInsertString(DCM_Modality, "XC");
+  ds->putAndInsertUint16(DCM_Rows, rows);
+  ds->putAndInsertUint16(DCM_Columns, columns);
+  ds->putAndInsertUint16(DCM_SamplesPerPixel, 3);
+  ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
+  ds->putAndInsertUint16(DCM_BitsAllocated, 8);
+  ds->putAndInsertUint16(DCM_BitsStored, 8);
+  ds->putAndInsertUint16(DCM_HighBit, 7);
+  ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+  ds->putAndInsertString(DCM_PhotometricInterpretation, "YBR_FULL_422");
+  putJpegFragment(*ds, stream, EXS_JPEGProcess1);
+  ASSERT_TRUE(format.saveFile(file.c_str(), EXS_JPEGProcess1).good());
+}
+
 TEST(PixelDecoder, RefusesAHeaderThatDeclaresMorePixelsThanItCouldHold) {
   // The fuzzer's find: a 4 KB JPEG photograph whose header says 8064 x 65535
   // colour pixels. DCMTK's decoder reserves the decoded frame (1.5 GB) from
   // the header before reading the stream; every reader must refuse first.
   TestFolder dir("oversized");
   const auto file = dir / "huge.dcm";
-  {
-    DcmFileFormat format;
-    DcmDataset* ds = format.getDataset();
-    ds->putAndInsertString(DCM_SOPClassUID, UID_VLPhotographicImageStorage);
-    ds->putAndInsertString(DCM_SOPInstanceUID, "1.2.826.0.1.3680043.10.1391.99.1");
-    ds->putAndInsertString(DCM_StudyInstanceUID, "1.2.826.0.1.3680043.10.1391.99.2");
-    ds->putAndInsertString(DCM_SeriesInstanceUID, "1.2.826.0.1.3680043.10.1391.99.3");
-    ds->putAndInsertString(DCM_Modality, "XC");
-    ds->putAndInsertUint16(DCM_Rows, 65535);
-    ds->putAndInsertUint16(DCM_Columns, 8064);
-    ds->putAndInsertUint16(DCM_SamplesPerPixel, 3);
-    ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
-    ds->putAndInsertUint16(DCM_BitsAllocated, 8);
-    ds->putAndInsertUint16(DCM_BitsStored, 8);
-    ds->putAndInsertUint16(DCM_HighBit, 7);
-    ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
-    ds->putAndInsertString(DCM_PhotometricInterpretation, "YBR_FULL_422");
-    auto* sequence = new DcmPixelSequence(DcmTag(DCM_PixelData, EVR_OB));
-    sequence->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));  // empty offset table
-    auto* fragment = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
-    const Uint8 jpeg[] = {0xFF, 0xD8, 0xFF, 0xD9};  // start and end of image, nothing between
-    fragment->putUint8Array(jpeg, sizeof jpeg);
-    sequence->insert(fragment);
-    auto* pixels = new DcmPixelData(DCM_PixelData);
-    pixels->putOriginalRepresentation(EXS_JPEGProcess1, nullptr, sequence);
-    ds->insert(pixels);
-    ASSERT_TRUE(format.saveFile(file.c_str(), EXS_JPEGProcess1).good());
-  }
+  // Start and end of image, nothing between.
+  writeJpegPhotograph(file, 8064, 65535, {0xFF, 0xD8, 0xFF, 0xD9});
   auto expectRefusal = [](const auto& result) {
     ASSERT_FALSE(result.ok());
     const std::string& message = result.error().message;
@@ -372,6 +385,47 @@ TEST(PixelDecoder, RefusesAHeaderThatDeclaresMorePixelsThanItCouldHold) {
   };
   expectRefusal(imaging::readPhotograph(file));
   expectRefusal(imaging::decodeDicomPixels(file));
+}
+
+TEST(PixelDecoder, RefusesAJpegStreamThatWouldStallDcmtkInEveryReader) {
+  // The fuzzer's find in CI: DCMTK 3.6.7 walks a JPEG stream's markers to its
+  // frame header for the bit depth and never steps past a TEM marker
+  // (0xFF01), so a stream with one there hung every reader for ever. Each
+  // must refuse it, naming the file and the marker: the 2D and photograph
+  // readers, the CT volume loader (a lossless JPEG CT slice) and the
+  // transcoder.
+  const std::vector<Uint8> stallingStream = {0xFF, 0xD8, 0xFF, 0x01, 0xFF, 0xC0, 0x00,
+                                             0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01,
+                                             0x01, 0x11, 0x00, 0xFF, 0xD9};
+  TestFolder dir("jpeg-tem");
+  auto expectRefusal = [](const auto& result, const std::string& name) {
+    ASSERT_FALSE(result.ok()) << name;
+    const std::string& message = result.error().message;
+    EXPECT_NE(message.find(name), std::string::npos) << message;
+    EXPECT_NE(message.find("TEM marker"), std::string::npos) << message;
+  };
+  const auto photo = dir / "photo.dcm";
+  writeJpegPhotograph(photo, 1, 1, stallingStream);
+  expectRefusal(imaging::readPhotograph(photo), "photo.dcm");
+  expectRefusal(imaging::decodeDicomPixels(photo), "photo.dcm");
+  expectRefusal(imaging::loadPlanarImage(photo), "photo.dcm");
+  expectRefusal(
+      imaging::transcodeLossless({photo}, dir / "transcoded", imaging::LosslessSyntax::Rle),
+      "photo.dcm");
+
+  const auto series = dir / "ct";
+  imaging::ChestCtPhantomOptions o;
+  o.size = {64, 56, 24};
+  auto written = imaging::writeSyntheticCtCase(o, series);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  rewriteDicom(
+      series / "CT000002.dcm",
+      [&](DcmDataset& ds) { putJpegFragment(ds, stallingStream, EXS_JPEGProcess14SV1); },
+      EXS_JPEGProcess14SV1);
+  auto scan = imaging::DicomScanner().scan(series);
+  ASSERT_TRUE(scan.ok()) << scan.error().message;
+  ASSERT_EQ(scan.value().series.size(), 1u);
+  expectRefusal(imaging::CtVolumeLoader().load(scan.value().series[0]), "CT000002.dcm");
 }
 
 TEST(PixelDecoder, DescribesTheUncompressedPixelsItReturns) {

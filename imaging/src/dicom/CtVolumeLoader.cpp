@@ -121,7 +121,7 @@ core::Status decodeFramesUnguarded(const DicomImageHeader& h,
     return core::makeError(core::ErrorCode::IoError, file + ": cannot read: " + status.text());
   }
   DcmDataset* ds = format.getDataset();
-  if (auto refused = internal::refuseOversizedImage(*ds, file)) return *refused;
+  if (auto refused = internal::refuseBeforeDecoding(*ds, file)) return *refused;
   // JPEG 2000 goes through OpenJPEG (DCMTK has no codec for it).
   std::vector<std::uint8_t> jpeg2000;
   if (internal::isJpeg2000Syntax(h.transferSyntaxUid)) {

@@ -1,10 +1,13 @@
 #include "DecodeLimits.h"
 
+#include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcitem.h>
 
 #include <algorithm>
 #include <cstdint>
+
+#include "JpegMarkerWalk.h"
 
 namespace vigie::imaging::internal {
 namespace {
@@ -53,6 +56,11 @@ std::optional<core::Error> refuseOversizedImage(DcmItem& dataset, const std::str
                                megabytes(kMaxImageBytes) + " MB Vigie decodes per image");
   }
   return std::nullopt;
+}
+
+std::optional<core::Error> refuseBeforeDecoding(DcmDataset& dataset, const std::string& where) {
+  if (auto refused = refuseOversizedImage(dataset, where)) return refused;
+  return refuseJpegStreamThatStallsDcmtk(dataset, where);
 }
 
 }  // namespace vigie::imaging::internal

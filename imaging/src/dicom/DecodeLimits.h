@@ -5,6 +5,7 @@
 
 #include "vigie/core/Result.h"
 
+class DcmDataset;
 class DcmItem;
 
 namespace vigie::imaging::internal {
@@ -20,5 +21,9 @@ namespace vigie::imaging::internal {
 /// `where` and the sizes, or nothing when the image is within the limits or
 /// declares no pixels (whoever reads it next reports that).
 std::optional<core::Error> refuseOversizedImage(DcmItem& dataset, const std::string& where);
+
+/// Everything a reader checks before DCMTK decodes a loaded file: the sizes
+/// above, then a JPEG stream DCMTK would loop on (JpegMarkerWalk.h).
+std::optional<core::Error> refuseBeforeDecoding(DcmDataset& dataset, const std::string& where);
 
 }  // namespace vigie::imaging::internal

@@ -67,7 +67,7 @@ core::Result<DecodedPixels> decodeUnguarded(const std::filesystem::path& file) {
   if (status.bad())
     return core::makeError(core::ErrorCode::ParseError, where + ": " + status.text());
   DcmDataset* ds = format.getDataset();
-  if (auto refused = internal::refuseOversizedImage(*ds, where)) return *refused;
+  if (auto refused = internal::refuseBeforeDecoding(*ds, where)) return *refused;
   DecodedPixels out;
   const DcmXfer original(ds->getOriginalXfer());
   out.transferSyntax = original.getXferID();

@@ -32,7 +32,7 @@ core::Status transcodeOne(const std::filesystem::path& in, const std::filesystem
   if (status.bad())
     return core::makeError(core::ErrorCode::ParseError, in.string() + ": " + status.text());
   DcmDataset* ds = file.getDataset();
-  if (auto refused = internal::refuseOversizedImage(*ds, in.string())) return *refused;
+  if (auto refused = internal::refuseBeforeDecoding(*ds, in.string())) return *refused;
   const E_TransferSyntax target =
       syntax == LosslessSyntax::JpegLs ? EXS_JPEGLSLossless : EXS_RLELossless;
   if (syntax == LosslessSyntax::JpegLs) {

@@ -30,7 +30,7 @@ core::Result<core::Image2D> readDicomPhotograph(const std::filesystem::path& fil
   if (const OFCondition status = format.loadFile(file.string().c_str()); status.bad())
     return core::makeError(core::ErrorCode::ParseError, file.string() + ": " + status.text());
   DcmDataset* dataset = format.getDataset();
-  if (auto refused = internal::refuseOversizedImage(*dataset, file.string())) return *refused;
+  if (auto refused = internal::refuseBeforeDecoding(*dataset, file.string())) return *refused;
   // DicomImage applies the photometric interpretation (YBR to RGB, palette
   // lookup) and decompresses with the registered codecs; a photograph is its
   // first frame.
