@@ -59,8 +59,9 @@ constexpr const char* kUsageHead =
     "C-GET of a study or a series into DIR/STUDY/SERIES/SOP.dcm (file names from the UIDs\n"
     "only when they are UIDs; nothing written over; what arrived is kept when the transfer\n"
     "breaks, and a get of a study the folder partly holds lists the study's objects by an\n"
-    "IMAGE-level C-FIND and fetches only the missing ones, saying how many were already\n"
-    "here); C-MOVE of the same to Vigie's own storage SCP, listening on --port (default\n"
+    "IMAGE-level C-FIND (over DICOMweb, a QIDO-RS listing of its instances) and fetches\n"
+    "only the missing ones, saying how many were already here); C-MOVE of the same to Vigie's own "
+    "storage SCP, listening on --port (default\n"
     "11112) for the PACS's calls only while the move lasts (the PACS must know Vigie's AE\n"
     "title with this host and port), or with --dest to another node the PACS knows;\n"
     "C-STORE of DICOM files (folders searched recursively); store --deidentify sends\n"
@@ -70,7 +71,8 @@ constexpr const char* kUsageHead =
     "before included; move's listener refuses the rest with status A700): what came stays,\n"
     "the study is reported partial (exit 1). A move is also reported partial, naming the\n"
     "study and the counts, when fewer objects arrived than the PACS says it sent or it\n"
-    "reports failed ones.\n"
+    "reports failed ones; one that breaks off (the PACS gone) names the study incomplete\n"
+    "and keeps the whole objects that arrived (exit 1).\n"
     "get and move --store PATH put what arrived on that review store's worklist (each CT\n"
     "study once, each photograph), as `vigie-cli worklist add` does.\n"
     "Vigie's AE title is --aet (default VIGIE), which the PACS must know. Every wait times\n"
@@ -359,20 +361,33 @@ int move(const imaging::PacsClient& client, CommandLine& cl,
   stop = true;
   listener.join();
   std::fprintf(stderr, "\n");
-  if (!moved.ok()) return fail(moved.error().message);
   if (!listened.ok()) return fail(listened.error().message);
-  const auto& m = moved.value();
   const auto& l = listened.value();
-  std::printf("moved %zu objects into %s (the PACS reports %d completed, %d failed)\n",
-              l.received.size(), out->c_str(), m.completed, m.failed);
+  if (!moved.ok() && l.received.empty()) return fail(moved.error().message);
   bool failedAny = false;
-  if (const auto partial = partialStudy(*study, l.received.size(), m)) {
-    std::fprintf(stderr, "vigie-cli: %s\n", partial->c_str());
+  if (!moved.ok()) {
+    // The move broke off (the PACS went away, say) after objects came: they
+    // are whole (the listener writes an object once all of it is here) and
+    // kept; a move again brings the study, what is here kept once.
+    std::printf("moved %zu objects into %s before the C-MOVE broke off\n", l.received.size(),
+                out->c_str());
+    std::fprintf(stderr,
+                 "vigie-cli: study %s is incomplete: %s; the %zu objects that arrived are "
+                 "kept, and the same move brings the rest\n",
+                 study->c_str(), moved.error().message.c_str(), l.received.size());
     failedAny = true;
-  }
-  for (const auto& problem : m.problems) {
-    std::fprintf(stderr, "vigie-cli: %s\n", problem.c_str());
-    failedAny = true;
+  } else {
+    const auto& m = moved.value();
+    std::printf("moved %zu objects into %s (the PACS reports %d completed, %d failed)\n",
+                l.received.size(), out->c_str(), m.completed, m.failed);
+    if (const auto partial = partialStudy(*study, l.received.size(), m)) {
+      std::fprintf(stderr, "vigie-cli: %s\n", partial->c_str());
+      failedAny = true;
+    }
+    for (const auto& problem : m.problems) {
+      std::fprintf(stderr, "vigie-cli: %s\n", problem.c_str());
+      failedAny = true;
+    }
   }
   for (const auto& problem : l.problems) {
     std::fprintf(stderr, "vigie-cli: %s\n", problem.c_str());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "../reading/CaseReview.h"
@@ -33,9 +34,10 @@ const std::string kUsage =
         "  dicom/              the series (DICOM PS3.15 Annex E, as `deid`), and for a CT study\n"
         "                      the review as sr.dcm (TID 1500: the model's findings and every\n"
         "                      reader's decision) and seg-nodules.dcm; for a DICOM photograph\n"
-        "                      photograph.dcm and the DR screening SR as sr.dcm (the latest\n"
-        "                      grade and lesion marks, the model's recorded answer); Vigie\n"
-        "                      and any DICOM viewer open it\n"
+        "                      photograph.dcm and the DR screening SR as sr.dcm (every\n"
+        "                      reader's grade with their double-reading role, the final\n"
+        "                      grade with the lesion marks, the model's recorded answer);\n"
+        "                      Vigie and any DICOM viewer open it\n"
         "  images/             key images: the slice through each finding and each reference\n"
         "                      nodule the model missed, marked (in the plane the series was\n"
         "                      acquired in, lettered R/L, A/P, S/I); or the photograph\n"
@@ -167,10 +169,48 @@ core::Status packageCt(const TeachRequest& request, core::ReviewStore& store,
   return {};
 }
 
-/// The readers' latest grade and lesion marks and the model's recorded answer
-/// as the DR screening SR (TID 1500) `export` writes, de-identified like the
-/// photograph beside it. A photograph nobody graded and no model ran on has
-/// none.
+/// Whose grade is final when the double reading of a photograph is over, as
+/// gradingStatus decided it: the arbiter's; the one of two agreeing graders
+/// whose grade it took (the primary's on a tie, as it does); or, with one
+/// grader, the latest grade.
+std::string finalReaderOf(const GradingStatus& status,
+                          const std::vector<core::FundusGrade>& grades) {
+  if (!status.arbiter.empty()) return status.arbiter;
+  if (status.secondaryReader.empty()) return grades.empty() ? std::string() : grades.back().reader;
+  for (const std::string& name : {status.primaryReader, status.secondaryReader}) {
+    const auto latest = std::find_if(grades.rbegin(), grades.rend(),
+                                     [&](const auto& g) { return g.reader == name; });
+    if (latest != grades.rend() && latest->grade == status.finalGrade &&
+        latest->gradable == status.finalGradable)
+      return name;
+  }
+  return {};
+}
+
+/// The photograph's readers' roles under the site's double reading and whose
+/// grade is final, for its SR. A site that does not double-read (no
+/// grading status) has no roles, and the latest grade is final.
+std::map<std::string, FundusReadingRoles> readingRolesOf(const CaseReview& review) {
+  if (!review.grading) {
+    FundusReadingRoles single;
+    if (!review.grades.empty()) single.finalReader = review.grades.back().reader;
+    return {{review.record.caseUid, single}};
+  }
+  const GradingStatus& status = *review.grading;
+  FundusReadingRoles roles{status.primaryReader, status.secondaryReader, status.arbiter,
+                           std::nullopt};
+  if (status.stage == GradingStage::Final) {
+    std::string name = finalReaderOf(status, review.grades);
+    if (!name.empty()) roles.finalReader = std::move(name);
+  }
+  return {{review.record.caseUid, roles}};
+}
+
+/// Every reader's grade with their role, the final grade with the lesion
+/// marks, and the model's recorded answer as the DR screening SR (TID 1500)
+/// `export` writes, de-identified like the photograph beside it (the
+/// readers' names become the profile's dummy; their roles stay). A
+/// photograph nobody graded and no model ran on has none.
 core::Status writePhotographReport(const TeachRequest& request, core::ReviewStore& store,
                                    const imaging::Deidentifier& deidentifier,
                                    const imaging::DicomSeriesEntry& series,
@@ -185,8 +225,9 @@ core::Status writePhotographReport(const TeachRequest& request, core::ReviewStor
                       source.slices.end());
   if (source.slices.empty()) source.slices.push_back(described.value().slices.front());
   const auto identifiedDir = dir / ".identified";
-  auto exported = exportFundusReview(source, store, request.reader, identifiedDir, VIGIE_VERSION,
-                                     nullptr, /*storedAiResults=*/true);
+  auto exported =
+      exportFundusReview(source, store, request.reader, identifiedDir, VIGIE_VERSION, nullptr,
+                         /*storedAiResults=*/true, readingRolesOf(request.review));
   if (!exported.ok()) {
     if (exported.error().code == core::ErrorCode::NotFound) return {};  // nothing to report
     return exported.error();

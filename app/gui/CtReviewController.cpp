@@ -83,7 +83,8 @@ void CtReviewController::openCase(const core::VolumeGeometry& geometry) {
   geometry_ = geometry;
   modelFindings_.clear();
   findings_->clear();
-  revealed_ = false;  // a new case is read blind in educational mode
+  revealed_ = false;    // a new case is read blind in educational mode
+  revealJob_.cancel();  // a reveal asked for on the case left is dropped
   showStoredRun();
 }
 
@@ -291,36 +292,61 @@ void CtReviewController::setEducationalMode(bool on) {
   if (blindReading_ == on) return;
   blindReading_ = on;
   revealed_ = false;
+  revealJob_.cancel();  // a reveal asked for in the mode left is dropped
   if (on) findings_->clear();
   if (geometry_) showStoredRun();
 }
 
-QString CtReviewController::revealBlindRead() {
-  if (!blindReading_ || !geometry_ || !session_->isOpen()) return {};
+bool CtReviewController::revealBlindRead() {
+  if (!blindReading_ || !geometry_ || !session_->isOpen()) return false;
+  const QString study = session_->studyUid();
+  // The reference: the study's own folder (a synthetic case's truth.json),
+  // else the folder last chosen for reader statistics (experts' reports).
+  const QStringList folders{session_->studyPath(),
+                            QSettings().value("reading/reference").toString()};
+  Q_EMIT status(tr("Reading the reference to score your read ..."), 10000);
+  // Starting again cancels a reveal still reading: the reader sees one.
+  revealJob_.start([this, study, folders](const auto& token) {
+    // The first reference that knows the case; an unreadable one is skipped
+    // (a study folder without truth.json is no reference, not an error).
+    std::optional<std::vector<TruthNodule>> nodules;
+    for (const QString& path : folders) {
+      if (token.cancelled()) return;
+      if (path.isEmpty()) continue;
+      auto reference = loadReadingReference(path.toStdString());
+      if (!reference.ok()) continue;
+      auto found = reference.value().ctStudies.find(study.toStdString());
+      if (found != reference.value().ctStudies.end()) {
+        nodules = found->second;
+        break;
+      }
+    }
+    token.post([this, study, nodules] {
+      revealJob_.finished();
+      // The job is cancelled when the case or the mode changes; the store
+      // may have been closed meanwhile.
+      if (!blindReading_ || !geometry_ || !session_->isOpen() || session_->studyUid() != study)
+        return;
+      showReveal(nodules);
+    });
+  });
+  return true;
+}
+
+void CtReviewController::showReveal(const std::optional<std::vector<TruthNodule>>& nodules) {
   revealed_ = true;
   showStoredRun();
   auto run = session_->latestModelRun();
   auto decisions = session_->decisions();
   if (!run.ok() || !decisions.ok()) {
     problems_->report(!run.ok() ? run.error() : decisions.error());
-    return {};
+    return;
   }
   std::vector<core::Decision> mine;
   for (const auto& d : decisions.value())
     if (d.reader == session_->reader().toStdString()) mine.push_back(d);
   const core::ModelRun* ai = run.value() ? &*run.value() : nullptr;
   const auto marks = readerMarksOn(ai, mine);
-  // The reference: the study's own folder (a synthetic case's truth.json),
-  // else the folder last chosen for reader statistics (experts' reports).
-  std::optional<std::vector<TruthNodule>> nodules;
-  for (const QString& path :
-       {session_->studyPath(), QSettings().value("reading/reference").toString()}) {
-    if (path.isEmpty() || nodules) continue;
-    auto reference = loadReadingReference(path.toStdString());
-    if (!reference.ok()) continue;
-    auto found = reference.value().ctStudies.find(session_->studyUid().toStdString());
-    if (found != reference.value().ctStudies.end()) nodules = found->second;
-  }
   QString text;
   if (!nodules) {
     text =
@@ -350,7 +376,7 @@ QString CtReviewController::revealBlindRead() {
                               dialogParent_);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
-  return text;
+  Q_EMIT blindReadRevealed(text);
 }
 
 }  // namespace vigie::app

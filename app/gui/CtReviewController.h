@@ -2,10 +2,13 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "BackgroundJob.h"
+#include "NoduleEvaluation.h"
 #include "vigie/core/Finding.h"
 #include "vigie/core/ReviewOutcome.h"
 #include "vigie/core/ReviewStore.h"
@@ -65,10 +68,13 @@ class CtReviewController : public QObject {
   bool educationalMode() const { return blindReading_; }
   /// Shows the AI's stored findings and scores the reader's marks, and the
   /// AI's, against the case's reference (the study folder's truth.json, or
-  /// the reference folder last used for reader statistics); the score is
-  /// shown, audited (counts only) and returned; empty when there is nothing
-  /// to reveal.
-  QString revealBlindRead();
+  /// the reference folder last used for reader statistics). The reference is
+  /// read on a worker thread (a folder chosen for statistics can hold many
+  /// cases); then, on the GUI thread, the score is shown, audited (counts
+  /// only) and sent by blindReadRevealed. Dropped if another case opens or
+  /// the mode is left meanwhile; asked again before the answer, only the
+  /// last one is shown. False when there is nothing to reveal. GUI thread.
+  bool revealBlindRead();
 
  Q_SIGNALS:
   /// A line for the status bar, for `timeoutMs` (0: until replaced).
@@ -82,11 +88,15 @@ class CtReviewController : public QObject {
   void missedNodulesRevealed(const std::vector<std::pair<core::Vec3, double>>& nodules);
   /// Something was written to the store (the worklist refreshes).
   void storeChanged();
+  /// A blind read was revealed: the text shown to the reader.
+  void blindReadRevealed(const QString& text);
 
  private:
   void showStoredRun();
   void refreshReview();
   bool record(core::Decision decision);
+  /// The reveal of the open case, once its reference (if any knows it) is read.
+  void showReveal(const std::optional<std::vector<TruthNodule>>& nodules);
 
   ReviewSession* session_;
   FindingsPanel* findings_;
@@ -96,6 +106,8 @@ class CtReviewController : public QObject {
   std::vector<core::Finding> modelFindings_;      ///< of the model run shown
   bool blindReading_ = false;                     ///< educational mode is on
   bool revealed_ = false;                         ///< ... and the open case was revealed
+  /// Reads the reveal's reference; cancelled when the case or the mode changes.
+  BackgroundJob<CtReviewController> revealJob_{this};
 };
 
 }  // namespace vigie::app

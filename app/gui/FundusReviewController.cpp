@@ -27,7 +27,8 @@ FundusReviewController::FundusReviewController(FundusViewer* viewer, ReviewSessi
   connect(viewer_, &FundusViewer::runModelRequested, this, &FundusReviewController::runModel);
   connect(viewer_, &FundusViewer::gradeSubmitted, this, &FundusReviewController::saveGrade);
   connect(viewer_, &FundusViewer::photographShown, this, [this](const QString& photograph) {
-    revealed_ = false;  // each photograph is read blind in educational mode
+    revealed_ = false;    // each photograph is read blind in educational mode
+    revealJob_.cancel();  // a reveal asked for on the photograph left is dropped
     // Audited by its store key (a UID or a content hash, never a name): the
     // reader statistics' time per photograph starts here.
     if (session_->isOpen() && !photograph.isEmpty()) {
@@ -156,12 +157,13 @@ bool FundusReviewController::saveLesionMark(const QString& photograph,
     problems_->report(saved.error(), tr("The lesion mark was NOT saved (see Problems)"));
     return false;
   }
-  showStoredLesionMarks(photograph);  // drawn as the store has them, now that it is on disk
+  // Drawn as the store has them, now that it is on disk.
+  showStoredLesionMarks(photograph, othersHidden(photograph));
   Q_EMIT lesionMarksSaved();
   return true;
 }
 
-void FundusReviewController::showStoredLesionMarks(const QString& photograph) {
+void FundusReviewController::showStoredLesionMarks(const QString& photograph, bool othersHidden) {
   std::vector<core::FundusLesionMark> standing;
   auto history = session_->fundusLesionMarks(photograph);
   if (history.ok()) {
@@ -169,7 +171,7 @@ void FundusReviewController::showStoredLesionMarks(const QString& photograph) {
   } else {
     problems_->report(history.error());
   }
-  if (othersHidden(photograph)) {
+  if (othersHidden) {
     const std::string me = session_->reader().toStdString();
     standing.erase(std::remove_if(standing.begin(), standing.end(),
                                   [&](const auto& mark) { return mark.reader != me; }),
@@ -189,15 +191,11 @@ bool FundusReviewController::othersHidden(const QString& photograph) const {
 
 void FundusReviewController::showStored(const QString& photograph) {
   registerPhotograph(photograph);
-  showStoredLesionMarks(photograph);
+  // The grades and the double reading's status are read once, here: they
+  // decide both whose lesion marks are drawn (as othersHidden says) and what
+  // the recorded grade shows.
   auto grades = session_->fundusGrades(photograph);
-  if (!grades.ok()) {
-    // Not "no grade": the reader must know the history could not be read.
-    problems_->report(grades.error(), tr("The recorded grade could NOT be read (see Problems)"));
-    viewer_->assessment()->showStoredGrade(tr("The recorded grade could not be read."));
-    return;
-  }
-  if (hidingOthers()) {
+  if (grades.ok() && hidingOthers()) {
     // Reading blind: only the reader's own grades, as if nobody else had read it.
     const std::string me = session_->reader().toStdString();
     auto& all = grades.value();
@@ -205,17 +203,29 @@ void FundusReviewController::showStored(const QString& photograph) {
                              [&](const core::FundusGrade& g) { return g.reader != me; }),
               all.end());
   }
+  // Reading blind hides the others' marks whatever the status says, so it is
+  // asked there only when the reader's own grades are to be shown.
+  std::optional<core::Result<bool>> hidden;
+  if (grades.ok() && (!hidingOthers() || !grades.value().empty()))
+    hidden = session_->gradesHidden(photograph, grades.value());
+  // When the store cannot tell, hidden.
+  showStoredLesionMarks(photograph, hidingOthers() || !hidden || !hidden->ok() || hidden->value());
+  if (!grades.ok()) {
+    // Not "no grade": the reader must know the history could not be read.
+    problems_->report(grades.error(), tr("The recorded grade could NOT be read (see Problems)"));
+    viewer_->assessment()->showStoredGrade(tr("The recorded grade could not be read."));
+    return;
+  }
   if (grades.value().empty()) {
     viewer_->assessment()->showStoredGrade({});
     return;
   }
-  auto hidden = session_->gradesHidden(photograph, grades.value());
-  if (!hidden.ok()) {
-    problems_->report(hidden.error(), tr("The recorded grade could NOT be read (see Problems)"));
+  if (!hidden->ok()) {
+    problems_->report(hidden->error(), tr("The recorded grade could NOT be read (see Problems)"));
     viewer_->assessment()->showStoredGrade(tr("The recorded grade could not be read."));
     return;
   }
-  if (hidden.value()) {
+  if (hidden->value()) {
     // Blind second reading: the first grade stays hidden until this reader has graded.
     viewer_->assessment()->showStoredGrade(
         tr("Second reading: the earlier grade is hidden until you have graded this photograph."));
@@ -268,6 +278,7 @@ void FundusReviewController::setBlindReading(bool on) {
   if (blind_ == on) return;
   blind_ = on;
   revealed_ = false;
+  revealJob_.cancel();  // a reveal asked for in the mode left is dropped
   if (on) viewer_->clearModelResult();
   if (!viewer_->currentIdentity().isEmpty()) showStored(viewer_->currentIdentity());
 }
@@ -283,29 +294,51 @@ QString gradeSentence(int grade, bool gradable) {
 
 }  // namespace
 
-QString FundusReviewController::revealBlindRead(const QStringList& referenceFolders) {
+bool FundusReviewController::revealBlindRead(const QStringList& referenceFolders) {
   const QString photograph = viewer_->currentIdentity();
-  if (!blind_ || photograph.isEmpty() || !session_->isOpen()) return {};
+  if (!blind_ || photograph.isEmpty() || !session_->isOpen()) return false;
+  statusBar_->showMessage(tr("Reading the reference to score your grade ..."), 10000);
+  // Starting again cancels a reveal still reading: the reader sees one.
+  revealJob_.start([this, photograph, referenceFolders](const auto& token) {
+    // The first reference that knows the photograph's grade; an unreadable
+    // one is skipped (a photographs' folder without truth.json is no
+    // reference, not an error).
+    std::optional<ReferenceGrade> reference;
+    for (const QString& folder : referenceFolders) {
+      if (token.cancelled()) return;
+      if (folder.isEmpty()) continue;
+      auto loaded = loadReadingReference(folder.toStdString());
+      if (!loaded.ok()) continue;
+      auto found = loaded.value().photographs.find(photograph.toStdString());
+      if (found != loaded.value().photographs.end() && found->second.gradeKnown) {
+        reference = found->second;
+        break;
+      }
+    }
+    token.post([this, photograph, reference] {
+      revealJob_.finished();
+      // The job is cancelled when the photograph or the mode changes; the
+      // store may have been closed meanwhile.
+      if (!blind_ || viewer_->currentIdentity() != photograph || !session_->isOpen()) return;
+      showReveal(photograph, reference);
+    });
+  });
+  return true;
+}
+
+void FundusReviewController::showReveal(const QString& photograph,
+                                        const std::optional<ReferenceGrade>& reference) {
   revealed_ = true;
   showStored(photograph);
   auto grades = session_->fundusGrades(photograph);
   auto answers = session_->fundusAiResults(photograph);
   if (!grades.ok() || !answers.ok()) {
     problems_->report(!grades.ok() ? grades.error() : answers.error());
-    return {};
+    return;
   }
   std::optional<core::FundusGrade> mine;
   for (const auto& g : grades.value())
     if (g.reader == session_->reader().toStdString()) mine = g;
-  std::optional<ReferenceGrade> reference;
-  for (const QString& folder : referenceFolders) {
-    if (folder.isEmpty() || reference) continue;
-    auto loaded = loadReadingReference(folder.toStdString());
-    if (!loaded.ok()) continue;
-    auto found = loaded.value().photographs.find(photograph.toStdString());
-    if (found != loaded.value().photographs.end() && found->second.gradeKnown)
-      reference = found->second;
-  }
   QStringList sentences;
   sentences << (mine ? tr("Your grade: %1.").arg(gradeSentence(mine->grade, mine->gradable))
                      : tr("You have not graded this photograph."));
@@ -347,7 +380,7 @@ QString FundusReviewController::revealBlindRead(const QStringList& referenceFold
       new QMessageBox(QMessageBox::Information, tr("Your read"), text, QMessageBox::Ok, viewer_);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
-  return text;
+  Q_EMIT blindReadRevealed(text);
 }
 
 }  // namespace vigie::app

@@ -3,8 +3,11 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
+#include "BackgroundJob.h"
 #include "FundusGrader.h"
+#include "ReadingReference.h"
 #include "vigie/core/ReviewStore.h"
 
 class QStatusBar;
@@ -45,10 +48,14 @@ class FundusReviewController : public QObject {
   bool blindReading() const { return blind_; }
   /// Shows what was hidden on the photograph in front and says how the
   /// reader's grade compares with the reference (the first of
-  /// `referenceFolders` that knows the photograph) and with the AI's; the
-  /// text is shown, audited (agreement only) and returned; empty when there
-  /// is nothing to reveal.
-  QString revealBlindRead(const QStringList& referenceFolders);
+  /// `referenceFolders` that knows the photograph) and with the AI's. The
+  /// references are read on a worker thread (a folder chosen for statistics
+  /// can hold many); then, on the GUI thread, the text is shown, audited
+  /// (agreement only) and sent by blindReadRevealed. Dropped if the reader
+  /// moves to another photograph or leaves the mode meanwhile; asked again
+  /// before the answer, only the last one is shown. False when there is
+  /// nothing to reveal. GUI thread.
+  bool revealBlindRead(const QStringList& referenceFolders);
   /// Whether the reader must not see what the other readers recorded on
   /// `photograph` (a store key): reading blind in educational mode, or a
   /// blind second reading (or arbitration) the site's double reading asks of
@@ -62,10 +69,15 @@ class FundusReviewController : public QObject {
   /// A photograph shown for the first time is now on the worklist.
   void photographRegistered();
   void lesionMarksSaved();
+  /// A blind read was revealed: the text shown to the reader.
+  void blindReadRevealed(const QString& text);
 
  private:
   void showModelResult(const FundusResult& result);
-  void showStoredLesionMarks(const QString& photograph);
+  /// Draws the lesion marks in force; only the reader's own when `othersHidden`.
+  void showStoredLesionMarks(const QString& photograph, bool othersHidden);
+  /// The reveal of `photograph`, once its reference (if any knows it) is read.
+  void showReveal(const QString& photograph, const std::optional<ReferenceGrade>& reference);
   /// Puts the photograph shown on the worklist (once; later calls change nothing).
   void registerPhotograph(const QString& photograph);
 
@@ -80,6 +92,8 @@ class FundusReviewController : public QObject {
   QString bundle_;
   bool blind_ = false;     ///< educational mode is on
   bool revealed_ = false;  ///< ... and the photograph in front was revealed
+  /// Reads the reveal's reference; cancelled when the photograph or the mode changes.
+  BackgroundJob<FundusReviewController> revealJob_{this};
 };
 
 }  // namespace vigie::app

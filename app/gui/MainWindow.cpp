@@ -132,6 +132,8 @@ void MainWindow::buildLayout() {
   connect(fundusReview_, &FundusReviewController::gradeSaved, this, &MainWindow::fundusGradeSaved);
   connect(fundusReview_, &FundusReviewController::lesionMarksSaved, this,
           &MainWindow::lesionMarksSaved);
+  connect(fundusReview_, &FundusReviewController::blindReadRevealed, this,
+          &MainWindow::blindReadRevealed);
   // The worklist follows what the reader and the model record.
   for (auto signal : {&FundusReviewController::modelFinished, &FundusReviewController::gradeSaved,
                       &FundusReviewController::photographRegistered})
@@ -214,6 +216,7 @@ void MainWindow::buildReview() {
           &CtReadingController::showReviewedFindings);
   connect(review_, &CtReviewController::missedNodulesRevealed, reading_,
           &CtReadingController::showReferenceNodules);
+  connect(review_, &CtReviewController::blindReadRevealed, this, &MainWindow::blindReadRevealed);
 }
 
 void MainWindow::buildMenus() {
@@ -852,12 +855,12 @@ void MainWindow::setEducationalMode(bool on) {
 
 bool MainWindow::educationalMode() const { return review_->educationalMode(); }
 
-QString MainWindow::revealBlindRead() {
+bool MainWindow::revealBlindRead() {
   if (currentTab() == Tab::Fundus) {
     // The photographs' folder (a truth.json, labels), else the statistics' reference.
     return fundusReview_->revealBlindRead(caseInFront().references);
   }
-  return reading_->hasVolume() ? review_->revealBlindRead() : QString();
+  return reading_->hasVolume() && review_->revealBlindRead();
 }
 
 void MainWindow::setModelBusy(bool busy) {

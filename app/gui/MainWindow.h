@@ -145,10 +145,12 @@ class MainWindow : public QMainWindow {
   /// reader's marks, and the AI's, against the case's reference (the study
   /// folder's truth.json, or the reference folder last used for reader
   /// statistics); or, in the Fundus tab, compares the reader's grade with
-  /// the photograph's reference grade and the AI's. The text is shown,
-  /// audited (counts or agreement only) and returned; empty when there is
-  /// nothing to reveal (not in educational mode, nothing open).
-  QString revealBlindRead();
+  /// the photograph's reference grade and the AI's. The reference is read
+  /// on a worker thread; then the text is shown, audited (counts or
+  /// agreement only) and sent by blindReadRevealed, unless the case in front
+  /// or the mode changed meanwhile. False when there is nothing to reveal
+  /// (not in educational mode, nothing open).
+  bool revealBlindRead();
   /// Records a trainer's comment on the open study, or on the selected
   /// finding (`onSelectedFinding`); false, with the reason in the Problems
   /// list, when it could not be saved. `review case` and teaching files show it.
@@ -191,6 +193,8 @@ class MainWindow : public QMainWindow {
   void fundusGradeSaved();
   void lesionMarksSaved();
   void reviewExportFailed(const QString& message);
+  /// A blind read was revealed (revealBlindRead): the text shown to the reader.
+  void blindReadRevealed(const QString& text);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;

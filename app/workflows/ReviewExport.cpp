@@ -101,12 +101,43 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
   return result;
 }
 
-core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photographs,
-                                              core::ReviewStore& store, const std::string& reader,
-                                              const std::filesystem::path& outDir,
-                                              const std::string& softwareVersion,
-                                              inference::InferenceSession* session,
-                                              bool storedAiResults) {
+namespace {
+
+/// Each reader's latest grade of a photograph (readers in the order they
+/// first graded), with their role and whether it is final as `roles` says;
+/// without roles, neither is known (the site may double-read).
+std::vector<imaging::FundusReaderGrade> readerGradesOf(
+    const std::vector<core::FundusGrade>& history, const FundusReadingRoles* roles) {
+  std::vector<imaging::FundusReaderGrade> latest;
+  for (const auto& g : history) {
+    auto same = std::find_if(latest.begin(), latest.end(),
+                             [&](const auto& r) { return r.grade.reader == g.reader; });
+    if (same == latest.end())
+      latest.push_back({g, std::nullopt, std::nullopt});
+    else
+      same->grade = g;
+  }
+  if (!roles) return latest;
+  const std::string finalReader = roles->finalReader.value_or("");
+  for (auto& r : latest) {
+    const std::string& name = r.grade.reader;
+    if (!name.empty()) {
+      if (name == roles->primaryGrader) r.role = imaging::FundusReaderRole::PrimaryGrader;
+      if (name == roles->secondGrader) r.role = imaging::FundusReaderRole::SecondGrader;
+      if (name == roles->arbiter) r.role = imaging::FundusReaderRole::Arbiter;
+    }
+    r.isFinal = !finalReader.empty() && name == finalReader;
+  }
+  return latest;
+}
+
+}  // namespace
+
+core::Result<ReviewExport> exportFundusReview(
+    const imaging::SourceSeries& photographs, core::ReviewStore& store, const std::string& reader,
+    const std::filesystem::path& outDir, const std::string& softwareVersion,
+    inference::InferenceSession* session, bool storedAiResults,
+    const std::map<std::string, FundusReadingRoles>& rolesByImage) {
   imaging::FundusReport report;
   report.producer = {"none", "", "0", softwareVersion};
   if (session) {
@@ -119,7 +150,14 @@ core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photo
     if (!grades.ok()) return grades.error();
     imaging::FundusImageAssessment assessment;
     assessment.image = image;
+    const auto roles = rolesByImage.find(image.sopInstanceUid);
+    assessment.readerGrades =
+        readerGradesOf(grades.value(), roles == rolesByImage.end() ? nullptr : &roles->second);
+    // The grade in force: the final one, or while there is none yet the
+    // latest, as the report has always carried it.
     if (!grades.value().empty()) assessment.reader = grades.value().back();
+    for (const auto& r : assessment.readerGrades)
+      if (r.isFinal.value_or(false)) assessment.reader = r.grade;
     auto marks = store.fundusLesionMarks(image.sopInstanceUid);
     if (!marks.ok()) return marks.error();
     assessment.lesionMarks = core::lesionMarksInForce(marks.value());

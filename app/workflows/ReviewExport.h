@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "vigie/core/Result.h"
@@ -32,19 +34,34 @@ core::Result<ReviewExport> exportReview(const imaging::SourceSeries& source,
                                         const std::filesystem::path& outDir,
                                         const std::string& softwareVersion);
 
+/// Who read a photograph in which role under the site's double reading, and
+/// whose grade is final, as app/reading's gradingStatus decided it (the
+/// export knows no policy of its own). A site without double reading: no
+/// roles, and the latest grade's reader final.
+struct FundusReadingRoles {
+  std::string primaryGrader, secondGrader, arbiter;  ///< empty when nobody has that role
+  /// The reader whose latest grade is final; unset while a second reading
+  /// or an arbitration is awaited.
+  std::optional<std::string> finalReader;
+};
+
 /// Writes a series of fundus photographs (DICOM OP) as a TID 1500 report
-/// (sr.dcm in `outDir`): per photograph, the latest grade a reader gave it in
-/// the store and, when `session` is given, the DR model's assessment (run
-/// now on each photograph), or without one and with `storedAiResults`, the
-/// model's answer the store recorded when it ran (a teaching file reports
-/// what the readers saw, not a new run). Records an "export" audit entry.
-/// Fails when there is neither a model nor a reader's grade to report.
-core::Result<ReviewExport> exportFundusReview(const imaging::SourceSeries& photographs,
-                                              core::ReviewStore& store, const std::string& reader,
-                                              const std::filesystem::path& outDir,
-                                              const std::string& softwareVersion,
-                                              inference::InferenceSession* session = nullptr,
-                                              bool storedAiResults = false);
+/// (sr.dcm in `outDir`): per photograph, every reader's latest grade in the
+/// store, each with the reader's role and whether it is final when
+/// `rolesByImage` (keyed by SOP Instance UID) has the photograph (else
+/// neither is said), and the
+/// grade in force (the final one; without roles, or while it is not final
+/// yet, the latest) where the report has always had it; when `session` is
+/// given, the DR model's assessment (run now on each photograph), or without
+/// one and with `storedAiResults`, the model's answer the store recorded
+/// when it ran (a teaching file reports what the readers saw, not a new
+/// run). Records an "export" audit entry. Fails when there is neither a
+/// model nor a reader's grade to report.
+core::Result<ReviewExport> exportFundusReview(
+    const imaging::SourceSeries& photographs, core::ReviewStore& store, const std::string& reader,
+    const std::filesystem::path& outDir, const std::string& softwareVersion,
+    inference::InferenceSession* session = nullptr, bool storedAiResults = false,
+    const std::map<std::string, FundusReadingRoles>& rolesByImage = {});
 
 /// Writes the readers' lengths on the 2D images of a series (radiographs,
 /// ultrasound, a scout ...; `images` as describeSourceImages gives them) as a

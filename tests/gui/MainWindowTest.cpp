@@ -20,6 +20,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 #include <QAction>
 #include <QMenu>
@@ -302,6 +303,15 @@ bool runTestModel(MainWindow& window) {
   return finished.wait(120000);
 }
 
+/// Lets every job on the thread pool end and what it posts back to the GUI
+/// thread be delivered, so that a reveal that should have been dropped (or
+/// shown a second time) would have arrived by now.
+bool settleBackgroundJobs() {
+  if (!QThreadPool::globalInstance()->waitForDone(60000)) return false;
+  QCoreApplication::processEvents();
+  return true;
+}
+
 void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
   QTemporaryDir dir;
   const QString store = dir.filePath("review.sqlite");
@@ -350,8 +360,25 @@ void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
                             nodules[0].toObject()["diameter_mm"].toDouble()));
   QCOMPARE(window.findingsPanel()->findingCount(), 1);
 
-  // Revealed: the AI's findings join the resident's, and the read is scored.
-  const QString text = window.revealBlindRead();
+  // A reveal asked for, then the mode left (and taken again) before the
+  // reference is read, is dropped: the case is still read blind.
+  QSignalSpy revealed(&window, &MainWindow::blindReadRevealed);
+  QVERIFY(window.revealBlindRead());
+  window.setEducationalMode(false);
+  window.setEducationalMode(true);
+  QVERIFY(settleBackgroundJobs());
+  QCOMPARE(revealed.count(), 0);
+  QCOMPARE(window.findingsPanel()->findingCount(), 1);
+
+  // Revealed once the reference is read (off the GUI thread), shown once
+  // though asked twice: the AI's findings join the resident's, and the read
+  // is scored.
+  QVERIFY(window.revealBlindRead());
+  QVERIFY(window.revealBlindRead());
+  QVERIFY(revealed.wait(30000));
+  QVERIFY(settleBackgroundJobs());
+  QCOMPARE(revealed.count(), 1);
+  const QString text = revealed.at(0).at(0).toString();
   QVERIFY2(text.startsWith(QString("You found 1 of %1 nodule").arg(nodules.size())),
            qPrintable(text));
   QVERIFY2(text.contains("The AI found"), qPrintable(text));
@@ -363,7 +390,7 @@ void MainWindowTest::readsBlindThenRevealsAndScoresTheRead() {
   QVERIFY(window.grab().save(artefactDir() + "/vigie-educational-reveal.png"));
   window.setEducationalMode(false);
   QVERIFY(!window.educationalMode());
-  QVERIFY(window.revealBlindRead().isEmpty());  // nothing to reveal outside the mode
+  QVERIFY(!window.revealBlindRead());  // nothing to reveal outside the mode
 }
 
 void MainWindowTest::comparesTheReadersOnTheCase() {
@@ -791,8 +818,25 @@ void MainWindowTest::gradesAPhotographBlindThenReveals() {
   QVERIFY(!window.fundusViewer()->heatmapShown());
   QVERIFY(submitGrade(window, 1));
 
-  // Revealed: the grade against the demo's reference and the AI's answer.
-  const QString text = window.revealBlindRead();
+  // A reveal asked for on another photograph, left before its reference is
+  // read, is dropped.
+  QSignalSpy revealed(&window, &MainWindow::blindReadRevealed);
+  window.fundusViewer()->selectPhotograph(2);
+  QVERIFY(window.revealBlindRead());
+  window.fundusViewer()->selectPhotograph(3);
+  QVERIFY(settleBackgroundJobs());
+  QCOMPARE(revealed.count(), 0);
+  QVERIFY2(!stored->text().contains("dr.senior"), qPrintable(stored->text()));
+
+  // Revealed once the reference is read (off the GUI thread), shown once
+  // though asked twice: the grade against the demo's reference and the AI's
+  // answer.
+  QVERIFY(window.revealBlindRead());
+  QVERIFY(window.revealBlindRead());
+  QVERIFY(revealed.wait(30000));
+  QVERIFY(settleBackgroundJobs());
+  QCOMPARE(revealed.count(), 1);
+  const QString text = revealed.at(0).at(0).toString();
   QVERIFY2(text.startsWith("Your grade: grade 1, not referable."), qPrintable(text));
   QVERIFY2(text.contains("The reference: grade "), qPrintable(text));
   QVERIFY2(text.contains("The AI: "), qPrintable(text));

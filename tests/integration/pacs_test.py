@@ -16,7 +16,9 @@ finds the study by query, retrieves it, analyses it with the test CT model and
 sends its SR and SEG back (--send-to), where a C-FIND then finds them; a rerun
 has nothing to do, and a query matching nothing is not an error. Then the same
 archive over DICOMweb (Debian's orthanc-dicomweb plugin): QIDO-RS at both
-levels, WADO-RS of a series and of the study (nothing written over), STOW-RS of
+levels, WADO-RS of a series and of the study (nothing written over), a WADO-RS
+get after a broken transfer (files removed, one cut off) fetching only the
+missing instances (QIDO-RS listing) and then nothing, STOW-RS of
 a series, a DICOMweb node by name, C-MOVE refused for it, a service that is
 down named without its password, batch screening over DICOMweb, a
 retrieval cache quota (C-GET, WADO-RS and C-MOVE stop at it, keeping what
@@ -26,11 +28,15 @@ original; the files named unchanged), batch screening of a study of DICOM
 photographs with the fundus model (one DR screening SR, an entry per
 photograph, sent back), `pacs get --store` and `listen --store` putting what
 arrived on a review store's worklist, and a hostile service's corrupt and
-cut-off parts, and a service behind OAuth (the
+cut-off parts, one that cannot list instances (the whole study asked for
+again, the copy dropped), and a service behind OAuth (the
 bearer token from a file; a missing or refused one said so, never shown).
 Faults: a PACS killed (SIGKILL) in the middle of a C-GET (the study said
 incomplete at once, what arrived kept whole; restarted on the same storage,
-the same get fetches only the missing objects, nothing twice); batch --pacs
+the same get fetches only the missing objects, nothing twice); a PACS killed
+in the middle of a C-MOVE into Vigie's listener (the study said incomplete
+within seconds, the whole objects that came kept, nothing left listening);
+batch --pacs
 past a quota (the study "partial" in the summary, retried by a rerun); a
 corrupt object sent to `vigie-cli listen` by DCMTK's storescu (refused,
 named with its sender and SOP Instance UID; the next good one stored).
@@ -44,6 +50,7 @@ listener over TLS lets in a sender with a trusted certificate only. Exit 77
 """
 import csv
 import hashlib
+import http.server
 import json
 import os
 import shutil
@@ -51,6 +58,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -232,10 +240,36 @@ def check_dicomweb(cli, work, http, study_uid, series_uid, slices, info, models)
     check(retrieved.get("series") and retrieved["series"][0]["volume"]["size"]
           == info["series"][0]["volume"]["size"], "the series retrieved over DICOMweb reads as the same volume")
     whole = run(cli, "pacs", "get", "--node", web, "--study", study_uid, "--out", cache)
-    check(whole.returncode == 0 and len(os.listdir(placed)) == slices,
-          "retrieving the whole study again writes over nothing: " + whole.stderr.strip()[-300:])
+    check(whole.returncode == 0 and len(os.listdir(placed)) == slices
+          and f"{slices} objects of the study already here" in whole.stdout,
+          "retrieving the whole study again writes over nothing, the series not fetched again: "
+          + (whole.stdout + whole.stderr).strip()[-300:])
     check(not [n for n in os.listdir(cache) if n.startswith(".vigie-")],
           "no download left behind in the cache")
+    # A broken transfer, as it leaves the folder: four objects missing and
+    # one cut off while it was written. The same get lists the series
+    # (QIDO-RS) and fetches only those five, the whole one in place of the cut one.
+    names = os.listdir(placed)
+    lost = sorted(names)[:5]
+    for name in lost[:4]:
+        os.remove(os.path.join(placed, name))
+    os.truncate(os.path.join(placed, lost[4]), os.path.getsize(os.path.join(placed, lost[4])) // 2)
+    resumed = run(cli, "pacs", "get", "--node", web, "--study", study_uid, "--series", series_uid,
+                  "--out", cache)
+    files = dicom_files(placed)
+    check(resumed.returncode == 0
+          and f"{slices - 5} objects of the study already here" in resumed.stdout
+          and "retrieved 5 objects" in resumed.stdout and "reports 5 completed" in resumed.stdout,
+          "WADO-RS again after a broken transfer fetches only the 5 missing objects: "
+          + (resumed.stdout + resumed.stderr).strip()[-300:])
+    check(len(files) == slices and len(sop_instance_uids(files)) == slices
+          and sorted(os.listdir(placed)) == sorted(names),
+          f"the series is whole again, each object once, under its own name: {len(files)} files")
+    done = run(cli, "pacs", "get", "--node", web, "--study", study_uid, "--series", series_uid,
+               "--out", cache)
+    check(done.returncode == 0 and f"{slices} objects of the study already here" in done.stdout
+          and "retrieved 0 objects" in done.stdout and len(dicom_files(placed)) == slices,
+          "a series wholly here is not fetched again over DICOMweb: " + done.stdout.strip())
     bad = run(cli, "pacs", "get", "--node", web, "--study", "../../etc", "--out", cache)
     check(bad.returncode == 1 and "not a DICOM UID" in bad.stderr,
           "a study UID that is not a UID is refused before any request")
@@ -411,36 +445,45 @@ def check_tls_listener(cli, work, study_dir, slices, certs):
           + no_key.stderr.strip())
 
 
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A test service's request handler: no log lines, and answer() to reply."""
+
+    def answer(self, body, kind, status=200):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    """A test service on a free loopback port, served from a thread; shut it down when done."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def check_hostile_dicomweb(cli, work, study_dir):
     """A DICOMweb service that sends a corrupt part and then breaks off: what
     was whole is kept, the rest reported, nothing written outside the cache."""
-    import http.server
-    import threading
     first = sorted(os.path.join(d, n) for d, _, names in os.walk(study_dir) for n in names
                    if n.endswith(".dcm"))[0]
     with open(first, "rb") as f:
         good = f.read()
 
-    class Hostile(http.server.BaseHTTPRequestHandler):
+    class Hostile(QuietHandler):
         def do_GET(self):
             boundary = "xyz"
             body = (b"--xyz\r\nContent-Type: application/dicom\r\n\r\n" + good
                     + b"\r\n--xyz\r\nContent-Type: application/dicom\r\n\r\n"
                     + b"\x00" * 200 + b"not DICOM at all"
                     + b"\r\n--xyz\r\nContent-Type: application/dicom\r\n\r\n" + good[:500])
-            self.send_response(200)
-            self.send_header("Content-Type",
-                             f'multipart/related; type="application/dicom"; boundary="{boundary}"')
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.answer(body, f'multipart/related; type="application/dicom"; boundary="{boundary}"')
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Hostile)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve(Hostile)
     try:
         cache = os.path.join(work, "hostile-cache")
         got = run(cli, "pacs", "get", "--node", f"http://127.0.0.1:{server.server_port}/dicom-web",
@@ -455,36 +498,55 @@ def check_hostile_dicomweb(cli, work, study_dir):
     finally:
         server.shutdown()
 
+    # A service whose instance-level query answers what is not DICOM JSON:
+    # a get of a study the cache holds part of asks for the whole study, as
+    # the first get did, and the copy of what was held is dropped.
+    study_uid = json.loads(run(cli, "info", study_dir, "--json").stdout)["series"][0]["study_uid"]
+    asked = []
+
+    class NoInstanceList(QuietHandler):
+        def do_GET(self):
+            asked.append(self.path.split("?")[0])
+            if "/instances" in self.path:
+                self.answer(b"<html>not here</html>", "text/html")
+            else:
+                self.answer(b"--xyz\r\nContent-Type: application/dicom\r\n\r\n" + good
+                            + b"\r\n--xyz--\r\n",
+                            'multipart/related; type="application/dicom"; boundary=xyz')
+
+    server = serve(NoInstanceList)
+    try:
+        cache = os.path.join(work, "no-list-cache")
+        web = f"http://127.0.0.1:{server.server_port}/dicom-web"
+        first = run(cli, "pacs", "get", "--node", web, "--study", study_uid, "--out", cache)
+        again = run(cli, "pacs", "get", "--node", web, "--study", study_uid, "--out", cache)
+        whole = f"/dicom-web/studies/{study_uid}"
+        check(first.returncode == 0 and again.returncode == 0
+              and asked == [whole, whole + "/instances", whole]
+              and "already here" not in again.stdout and "retrieved 1 objects" in again.stdout
+              and len(dicom_files(cache)) == 1,
+              "a service that cannot list instances gets the whole study asked for again, the "
+              f"copy dropped: {asked} " + (again.stdout + again.stderr).strip()[-300:])
+    finally:
+        server.shutdown()
+
 
 def check_bearer_token(cli, work):
     """A DICOMweb service behind OAuth: the token from --token-file or the node's
     token_file goes as "Authorization: Bearer", read again for each request; a
     missing or refused token is an error that says so, and never shows it."""
-    import http.server
-    import threading
     token = "s3cret-token-42"
     seen = []
 
-    class Guarded(http.server.BaseHTTPRequestHandler):
+    class Guarded(QuietHandler):
         def do_GET(self):
             seen.append(self.headers.get("Authorization", ""))
             if self.headers.get("Authorization") != "Bearer " + token:
-                self.send_response(401)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = b"[]"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/dicom+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                self.answer(b"", "text/plain", status=401)
+            else:
+                self.answer(b"[]", "application/dicom+json")
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Guarded)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(Guarded)
     url = f"http://127.0.0.1:{server.server_port}/dicom-web"
     token_file = os.path.join(work, "oauth-token")
     try:
@@ -592,43 +654,76 @@ def dicom_files(folder):
     return [os.path.join(d, n) for d, _, names in os.walk(folder) for n in names]
 
 
+def sop_instance_uids(files):
+    """The SOP Instance UIDs the files hold (DCMTK's dcmdump), or their names
+    (the cache names each file by its object's UID) without it."""
+    if not shutil.which("dcmdump"):
+        return {os.path.basename(f) for f in files}
+    dump = subprocess.run(["dcmdump", "-q", "+P", "SOPInstanceUID", *files], capture_output=True,
+                          text=True, timeout=120).stdout
+    return {line.split("[", 1)[1].split("]", 1)[0] for line in dump.splitlines() if "[" in line}
+
+
+def fault_series(cli, here, slices):
+    """The large series the fault tests interrupt: stored in a PACS started
+    on `here`'s storage, it takes long enough to send to be cut in the
+    middle. Returns its study UID."""
+    series = os.path.join(here, "series")
+    run(cli, "synth", "ct", "--out", series, "--count", "1", "--seed", "23", "--size",
+        f"256x256x{slices}", "--nodules", "0")
+    return json.loads(run(cli, "info", series, "--json").stdout)["series"][0]["study_uid"]
+
+
+def kill_pacs_during(orthanc, transfer, folder, started, arrived=5):
+    """SIGKILLs the PACS (no goodbye on any association) once `arrived`
+    objects have come into `folder`, or the transfer has ended, or a minute
+    has passed; then waits for the transfer. Returns its stdout, its stderr
+    and the seconds since `started`."""
+    while (len(dicom_files(folder)) < arrived and transfer.poll() is None
+           and time.monotonic() - started < 60):
+        time.sleep(0.005)
+    orthanc.kill()
+    orthanc.wait(timeout=30)
+    out, err = transfer.communicate(timeout=60)
+    return out, err, time.monotonic() - started
+
+
+def check_kept_whole(cli, folder, slices, what):
+    """After an interruption: some objects, not all, kept, each a whole DICOM
+    file. Returns the files kept."""
+    kept = dicom_files(folder)
+    check(0 < len(kept) < slices, f"{what}: {len(kept)} of {slices} objects arrived before the kill")
+    readable = json.loads(run(cli, "info", folder, "--json").stdout or "{}")
+    check(readable.get("series") and readable["series"][0]["images"] == len(kept),
+          f"{what}: every object kept after the interruption is a whole DICOM file")
+    return kept
+
+
 def check_interrupted_get(cli, work, ours):
     """The PACS killed in the middle of a C-GET: Vigie says the study is
     incomplete within a bounded time and keeps what arrived, whole; once the
     PACS is back (on the same storage) the same get fetches only what is
-    missing, and nothing is there twice."""
+    missing, and nothing is there twice. Returns the folder of the PACS's
+    storage, which holds the study, and the study's UID and size."""
     here = os.path.join(work, "interrupt")
     os.makedirs(here, exist_ok=True)
-    series = os.path.join(here, "series")
     slices = 120
-    run(cli, "synth", "ct", "--out", series, "--count", "1", "--seed", "23", "--size",
-        f"256x256x{slices}", "--nodules", "0")
-    info = json.loads(run(cli, "info", series, "--json").stdout)
-    uid = info["series"][0]["study_uid"]
+    uid = fault_series(cli, here, slices)
     orthanc, http, port = start_orthanc(here, ours)
     node = f"ORTHANC@127.0.0.1:{port}"
     cache = os.path.join(here, "cache")
     try:
-        stored = run(cli, "pacs", "store", "--node", node, series)
+        stored = run(cli, "pacs", "store", "--node", node, os.path.join(here, "series"))
         check(stored.returncode == 0, f"{slices} slices stored for the interrupted C-GET")
         started = time.monotonic()
         get = subprocess.Popen([cli, "pacs", "get", "--node", node, "--study", uid, "--out", cache,
                                 "--timeout", "10"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        while len(dicom_files(cache)) < 5 and get.poll() is None and time.monotonic() - started < 60:
-            time.sleep(0.005)
-        orthanc.kill()  # SIGKILL: no goodbye on the association
-        orthanc.wait(timeout=30)
-        out, err = get.communicate(timeout=60)
-        seconds = time.monotonic() - started
-        kept = dicom_files(cache)
+        out, err, seconds = kill_pacs_during(orthanc, get, cache, started)
         check(get.returncode == 1 and f"study {uid} is incomplete" in err and seconds < 30,
               f"a PACS killed during a C-GET: an error naming the study within {seconds:.1f} s: "
               + err.strip()[-300:])
-        check(0 < len(kept) < slices, f"{len(kept)} of {slices} objects arrived before the kill")
-        readable = json.loads(run(cli, "info", cache, "--json").stdout or "{}")
-        check(readable.get("series") and readable["series"][0]["images"] == len(kept),
-              "every object kept after the interruption is a whole DICOM file")
+        kept = check_kept_whole(cli, cache, slices, "C-GET")
     finally:
         if orthanc.poll() is None:
             orthanc.kill()
@@ -656,6 +751,37 @@ def check_interrupted_get(cli, work, ours):
     finally:
         orthanc.terminate()
         orthanc.wait(timeout=30)
+    return here, uid, slices
+
+
+def check_interrupted_move(cli, ours, here, uid, slices):
+    """The PACS (on the storage of check_interrupted_get, which holds the
+    study) killed in the middle of a C-MOVE into Vigie's storage SCP: the
+    move ends within a bounded time, exit 1, the study said incomplete; the
+    objects that arrived are kept, whole; nothing is left listening."""
+    orthanc, _, port = start_orthanc(here, ours)
+    node = f"ORTHANC@127.0.0.1:{port}"
+    moved_to = os.path.join(here, "moved")
+    try:
+        started = time.monotonic()
+        move = subprocess.Popen([cli, "pacs", "move", "--node", node, "--study", uid, "--out",
+                                 moved_to, "--port", str(ours), "--timeout", "10"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out, err, seconds = kill_pacs_during(orthanc, move, moved_to, started)
+        check(move.returncode == 1 and f"study {uid} is incomplete" in err and seconds < 30,
+              f"a PACS killed during a C-MOVE: an error naming the study within {seconds:.1f} s: "
+              + (out + err).strip()[-400:])
+        kept = check_kept_whole(cli, moved_to, slices, "C-MOVE")
+        check(f"moved {len(kept)} objects" in out, "the move says how many objects it kept: "
+              + out.strip())
+        with socket.socket() as probe:
+            probe.settimeout(2)
+            check(probe.connect_ex(("127.0.0.1", ours)) != 0,
+                  "nothing is left listening on the move's port")
+    finally:
+        if orthanc.poll() is None:
+            orthanc.kill()
+            orthanc.wait(timeout=30)
 
 
 def file_digests(folder):
@@ -922,7 +1048,7 @@ def main():
         orthanc.terminate()
         orthanc.wait(timeout=30)
 
-    check_interrupted_get(cli, work, ours)
+    check_interrupted_move(cli, ours, *check_interrupted_get(cli, work, ours))
     check_listener(cli, work, study_dir, slices, study_uid)
     check_corrupt_to_listener(cli, work, study_dir)
     check_hostile_dicomweb(cli, work, study_dir)

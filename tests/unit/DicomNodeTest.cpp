@@ -125,6 +125,24 @@ TEST(CacheFolder, HoldsOnlyTheWholeObjectsOfTheStudyAsked) {
   EXPECT_TRUE(cache.heldInstances("4.5.6").empty());  // nothing of a study never retrieved
 }
 
+TEST(CacheFolder, AnObjectFetchedAgainTakesThePlaceOfTheFileACrashCutOff) {
+  vigie::test::TestFolder dir("cache-mended");
+  const auto cut = dir.path() / "1.2.3" / "1.2.3.4" / "1.2.3.4.1.dcm";
+  writeObject(cut, "1.2.3", "1.2.3.4", "1.2.3.4.1");
+  std::filesystem::resize_file(cut, std::filesystem::file_size(cut) / 2);
+  imaging::internal::CacheFolder cache(dir.path());
+  ASSERT_TRUE(cache.heldInstances("1.2.3").empty());  // not held: to be fetched again
+  const auto again = cache.place("1.2.3", "1.2.3.4", "1.2.3.4.1");
+  ASSERT_NE(again, cut);  // never written over while it comes
+  writeObject(again, "1.2.3", "1.2.3.4", "1.2.3.4.1");
+  EXPECT_TRUE(cache.settle().empty());
+  EXPECT_FALSE(std::filesystem::exists(again));
+  EXPECT_EQ(cache.received(), std::vector<std::filesystem::path>{cut});
+  const auto held = cache.heldInstances("1.2.3");
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held.at("1.2.3.4.1"), cut);
+}
+
 TEST(DicomNode, ResolvesNamesFromTheNodesFileAndNamesItsMistakes) {
   vigie::test::TestFolder dir("nodes-file");
   const auto file = dir / "nodes.json";

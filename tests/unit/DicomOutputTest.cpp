@@ -12,7 +12,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <ostream>
 #include <set>
+#include <tuple>
 
 #include "TestFolder.h"
 #include "vigie/imaging/dicom/CtSeriesWriter.h"
@@ -594,6 +596,221 @@ TEST(FundusReport, RefersToEachPhotographInItsOwnSeries) {
       evidence.gotoItem(study.slices[1].sopClassUid.c_str(), study.slices[1].sopInstanceUid.c_str())
           .good());
   EXPECT_EQ(evidence.getSeriesInstanceUID(series), OFString("1.2.826.0.1.3680043.10.9999.2"));
+}
+
+namespace {
+
+/// One reader's grade container of a DR screening report, as read back.
+struct ReadGrade {
+  std::string observer, role, grade, referable, isFinal, note, observedAt, source;
+  bool operator==(const ReadGrade& o) const {
+    return std::tie(observer, role, grade, referable, isFinal, note, observedAt, source) ==
+           std::tie(o.observer, o.role, o.grade, o.referable, o.isFinal, o.note, o.observedAt,
+                    o.source);
+  }
+};
+
+std::ostream& operator<<(std::ostream& out, const ReadGrade& g) {
+  return out << g.observer << " " << g.role << " " << g.grade << " referable " << g.referable
+             << " final " << g.isFinal << " '" << g.note << "' at " << g.observedAt << " of "
+             << g.source;
+}
+
+/// The containers of `concept` (code value) in a report, each read as a
+/// grade: its person observer and role, ICDR grade (and when it was given),
+/// referable status, final flag, comment and photograph.
+std::vector<ReadGrade> gradesIn(const std::filesystem::path& file, const std::string& concept) {
+  DcmFileFormat format;
+  EXPECT_TRUE(format.loadFile(file.c_str()).good());
+  DSRDocument doc;
+  EXPECT_TRUE(doc.read(*format.getDataset()).good());
+  DSRDocumentTree& tree = doc.getTree();
+  std::vector<ReadGrade> grades;
+  if (tree.gotoRoot() == 0) return grades;
+  std::size_t level = 0;  // of the container being read; 0 when none
+  do {
+    DSRContentItem& item = tree.getCurrentContentItem();
+    if (level && tree.getLevel() <= level) level = 0;
+    const DSRCodedEntryValue& name = item.getConceptName();
+    const std::string code = name.getCodeValue().c_str();
+    if (item.getValueType() == DSRTypes::VT_Container && code == concept) {
+      grades.emplace_back();
+      level = tree.getLevel();
+      continue;
+    }
+    if (!level) continue;
+    ReadGrade& g = grades.back();
+    const std::string value = item.getCodeValue().getCodeValue().c_str();
+    if (code == "121008") g.observer = item.getStringValue().c_str();
+    if (code == "121011") {
+      EXPECT_EQ(name.getCodingSchemeDesignator(), "DCM");
+      EXPECT_EQ(item.getCodeValue().getCodingSchemeDesignator(), "99VIGIE");
+      g.role = value;
+    }
+    if (code == "icdr-grade") {
+      g.grade = value;
+      g.observedAt = item.getObservationDateTime().c_str();
+    }
+    if (code == "referable-dr") g.referable = value;
+    if (code == "final-grade") g.isFinal = value;
+    if (code == "121106") g.note = item.getStringValue().c_str();
+    if (code == "121112") g.source = item.getImageReference().getSOPInstanceUID().c_str();
+  } while (tree.iterate());
+  return grades;
+}
+
+core::FundusGrade gradeBy(const std::string& reader, int icdr, const std::string& recordedAt,
+                          const std::string& note = "") {
+  core::FundusGrade g;
+  g.reader = reader;
+  g.grade = icdr;
+  g.recordedAt = recordedAt;
+  g.note = note;
+  return g;
+}
+
+/// A photograph double read: a primary and a second grader who disagree on
+/// referral, and the arbiter whose grade is final.
+imaging::FundusImageAssessment arbitratedPhotograph(const imaging::SourceSlice& image) {
+  imaging::FundusImageAssessment a;
+  a.image = image;
+  a.model = imaging::FundusModelAssessment{2, 0.64, true, 0.9};
+  const auto primary = gradeBy("dr.first", 1, "2026-03-01T09:30:00.250Z");
+  const auto second = gradeBy("dr.second", 3, "2026-03-02T10:00:00Z", "IRMA in two quadrants");
+  const auto arbiter = gradeBy("dr.arbiter", 2, "2026-03-03T11:15:00.000Z");
+  a.readerGrades = {{primary, imaging::FundusReaderRole::PrimaryGrader, false},
+                    {second, imaging::FundusReaderRole::SecondGrader, false},
+                    {arbiter, imaging::FundusReaderRole::Arbiter, true}};
+  a.reader = arbiter;
+  return a;
+}
+
+}  // namespace
+
+TEST(FundusReport, CarriesEveryReadersGradeWithTheirRoleAndTheFinalOne) {
+  SourceFixture fx;
+  imaging::SourceSeries photographs = fx.source;
+  photographs.slices.resize(1);
+  imaging::FundusReport report;
+  report.producer = producer();
+  report.exportingReader = "dr.arbiter";
+  report.images = {arbitratedPhotograph(photographs.slices[0])};
+  const auto file = fx.dir / "double-read-sr.dcm";
+  auto uid = imaging::writeFundusReport(photographs, report, file);
+  ASSERT_TRUE(uid.ok()) << uid.error().message;
+
+  const std::string yes = "373066001", no = "373067005",
+                    photo = photographs.slices[0].sopInstanceUid;
+  // Each reader's grade in its own container, observer and role first.
+  EXPECT_EQ(
+      gradesIn(file, "reader-grade"),
+      (std::vector<ReadGrade>{
+          {"dr.first^", "primary-grader", "icdr-1", no, no, "", "20260301093000.250+0000", photo},
+          {"dr.second^", "second-grader", "icdr-3", yes, no, "IRMA in two quadrants",
+           "20260302100000+0000", photo},
+          {"dr.arbiter^", "arbiter", "icdr-2", yes, yes, "", "20260303111500.000+0000", photo}}));
+  // The final grade where it has always been: the person's measurement group,
+  // now with the arbiter's role (the model's group has no person observer).
+  std::vector<ReadGrade> groups = gradesIn(file, "125007");
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[1], (ReadGrade{"dr.arbiter^", "arbiter", "icdr-2", yes, "", "", "", photo}));
+  // Vigie's own reader (review import-sr, reference grades) still finds one
+  // grade per photograph, the final one.
+  auto read = imaging::readFundusGradeReport(file);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  ASSERT_EQ(read.value().grades.size(), 1u);
+  EXPECT_EQ(read.value().grades[0].grade, 2);
+  EXPECT_EQ(read.value().grades[0].observer, "dr.arbiter");
+  EXPECT_EQ(read.value().otherGroups, 1u);  // the model's
+
+  // De-identified (as export --deidentify and teach export do): the readers'
+  // names and the times go, their roles, grades and the final flag stay.
+  const auto deidentified = fx.dir / "double-read-sr-deid.dcm";
+  ASSERT_TRUE(imaging::Deidentifier({}).deidentifyFile(file, deidentified).ok());
+  const auto anonymous = gradesIn(deidentified, "reader-grade");
+  ASSERT_EQ(anonymous.size(), 3u);
+  for (const auto& g : anonymous) {
+    EXPECT_EQ(g.observer, "ANONYMOUS^");
+    EXPECT_EQ(g.observedAt, "19000101000000");
+  }
+  EXPECT_EQ(anonymous[1].role, "second-grader");
+  EXPECT_EQ(anonymous[2].grade, "icdr-2");
+  EXPECT_EQ(anonymous[2].isFinal, yes);
+  std::ifstream bytes(deidentified, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(bytes)), {});
+  for (const char* name : {"dr.first", "dr.second", "dr.arbiter"})
+    EXPECT_EQ(content.find(name), std::string::npos) << name;
+}
+
+TEST(FundusReport, WithoutRolesOrOtherGradesHasNoReaderContainers) {
+  SourceFixture fx;
+  imaging::SourceSeries photographs = fx.source;
+  photographs.slices.resize(1);
+  imaging::FundusReport report;
+  report.producer = producer();
+  imaging::FundusImageAssessment a;
+  a.image = photographs.slices[0];
+  a.reader = gradeBy("dr.eye", 0, "2026-03-01T09:30:00Z");
+  report.images = {a};
+  const auto file = fx.dir / "single-sr.dcm";
+  ASSERT_TRUE(imaging::writeFundusReport(photographs, report, file).ok());
+  EXPECT_TRUE(gradesIn(file, "reader-grade").empty());
+  const auto groups = gradesIn(file, "125007");
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].observer, "dr.eye^");
+  EXPECT_EQ(groups[0].role, "");  // no double reading, no role
+
+  // One reader without a role: their container says who, and that the
+  // grade is final only when the caller knows it.
+  report.images[0].readerGrades = {{*a.reader, std::nullopt, true}};
+  ASSERT_TRUE(imaging::writeFundusReport(photographs, report, file).ok());
+  auto single = gradesIn(file, "reader-grade");
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single[0].observer, "dr.eye^");
+  EXPECT_EQ(single[0].role, "");
+  EXPECT_EQ(single[0].isFinal, "373066001");
+  report.images[0].readerGrades[0].isFinal.reset();
+  ASSERT_TRUE(imaging::writeFundusReport(photographs, report, file).ok());
+  single = gradesIn(file, "reader-grade");
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single[0].grade, "icdr-0");
+  EXPECT_EQ(single[0].isFinal, "");
+}
+
+TEST(FundusReport, RefusesTwoFinalGradesOrAFinalGradeNotInForce) {
+  SourceFixture fx;
+  imaging::SourceSeries photographs = fx.source;
+  photographs.slices.resize(1);
+  imaging::FundusReport report;
+  report.producer = producer();
+  report.images = {arbitratedPhotograph(photographs.slices[0])};
+  const auto file = fx.dir / "refused-sr.dcm";
+
+  report.images[0].readerGrades[0].isFinal = true;
+  auto twice = imaging::writeFundusReport(photographs, report, file);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, core::ErrorCode::InvalidArgument);
+  EXPECT_NE(twice.error().message.find(file.string()), std::string::npos);
+  EXPECT_NE(twice.error().message.find("two final grades, dr.first's and dr.arbiter's"),
+            std::string::npos)
+      << twice.error().message;
+
+  report.images[0].readerGrades[0].isFinal = false;
+  report.images[0].reader->grade = 3;  // not the arbiter's 2
+  auto mismatch = imaging::writeFundusReport(photographs, report, file);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.error().message.find("marked final but is not the grade in force"),
+            std::string::npos)
+      << mismatch.error().message;
+
+  report.images[0].reader->grade = 2;
+  report.images[0].readerGrades[1].grade.recordedAt = "yesterday";
+  auto when = imaging::writeFundusReport(photographs, report, file);
+  ASSERT_FALSE(when.ok());
+  EXPECT_NE(when.error().message.find("dr.second's grade was recorded at 'yesterday'"),
+            std::string::npos)
+      << when.error().message;
+  EXPECT_FALSE(std::filesystem::exists(file));
 }
 
 TEST(ProbabilitySegmentation, RefusesAHeatmapWithNothingInIt) {

@@ -463,6 +463,10 @@ Exécuté sur %4 en %5 s : %n anomalies.
         <source>Label</source>
         <translation>Structure segmentée</translation>
     </message>
+    <message>
+        <source>Reading the reference to score your read ...</source>
+        <translation>Lecture de la référence pour évaluer votre lecture ...</translation>
+    </message>
 </context>
 <context>
     <name>vigie::app::DisplayNames</name>
@@ -1105,6 +1109,10 @@ IA &gt; Lancer le modèle de nodules (Ctrl+M).</translation>
     <message>
         <source>Your read</source>
         <translation>Votre lecture</translation>
+    </message>
+    <message>
+        <source>Reading the reference to score your grade ...</source>
+        <translation>Lecture de la référence pour évaluer votre gradation ...</translation>
     </message>
 </context>
 <context>

@@ -26,6 +26,23 @@ const DSRCodedEntryValue kReferable = localCode("referable-dr", "Referable diabe
 const DSRCodedEntryValue kGradable = localCode("gradable", "Image gradable");
 const DSRCodedEntryValue kQualityScore = localCode("quality-score", "Image quality score");
 const DSRCodedEntryValue kLesion = localCode("fundus-lesion", "Fundus lesion");
+const DSRCodedEntryValue kReaderGrade = localCode("reader-grade", "Reader's grade");
+const DSRCodedEntryValue kFinalGrade = localCode("final-grade", "Final grade");
+const DSRCodedEntryValue kObserverRole(CODE_DCM_PersonObserverRoleInThisProcedure);
+
+/// The double-reading roles: PS3.16's performing roles (CID 7453, which may
+/// be extended) have none for them.
+DSRCodedEntryValue roleCode(FundusReaderRole role) {
+  switch (role) {
+    case FundusReaderRole::PrimaryGrader:
+      return localCode("primary-grader", "Primary grader");
+    case FundusReaderRole::SecondGrader:
+      return localCode("second-grader", "Second grader");
+    case FundusReaderRole::Arbiter:
+      break;
+  }
+  return localCode("arbiter", "Arbiter");
+}
 
 /// The lesion kinds a reader marks (the names the review store keeps).
 DSRCodedEntryValue lesionCode(const std::string& kind) {
@@ -53,6 +70,78 @@ DSRCodedEntryValue icdrGrade(int grade) {
 }
 
 const DSRCodedEntryValue& yesNo(bool value) { return value ? kYes : kNo; }
+
+/// The review store's time of a grade ("2026-03-01T09:30:00.250Z", UTC) as
+/// a DICOM DT ("20260301093000.250+0000"); empty when it has none, unset
+/// when it is not that form.
+std::optional<std::string> dicomDateTime(const std::string& iso) {
+  if (iso.empty()) return std::string();
+  auto digits = [&](std::size_t from, std::size_t count) {
+    if (from + count > iso.size()) return false;
+    for (std::size_t n = from; n < from + count; ++n)
+      if (iso[n] < '0' || iso[n] > '9') return false;
+    return true;
+  };
+  if (!digits(0, 4) || iso[4] != '-' || !digits(5, 2) || iso[7] != '-' || !digits(8, 2) ||
+      iso[10] != 'T' || !digits(11, 2) || iso[13] != ':' || !digits(14, 2) || iso[16] != ':' ||
+      !digits(17, 2))
+    return std::nullopt;
+  std::string dt = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2) +
+                   iso.substr(14, 2) + iso.substr(17, 2);
+  std::size_t at = 19;
+  if (at < iso.size() && iso[at] == '.') {
+    std::size_t end = at + 1;
+    while (end < iso.size() && iso[end] >= '0' && iso[end] <= '9') ++end;
+    if (end == at + 1 || end - at - 1 > 6) return std::nullopt;  // DT keeps 6 digits at most
+    dt += iso.substr(at, end - at);
+    at = end;
+  }
+  if (at < iso.size() && iso[at] == 'Z') ++at;
+  if (at != iso.size()) return std::nullopt;
+  return dt + "+0000";
+}
+
+std::string photographName(const FundusImageAssessment& a, int index) {
+  return "photograph " + std::to_string(index) + " (" + a.image.sopInstanceUid + ")";
+}
+
+/// A photograph's reader grades as the report needs them: at most one final,
+/// and that one the grade in force; each recorded time as a DICOM DT.
+core::Result<std::vector<std::string>> checkReaderGrades(const FundusImageAssessment& a,
+                                                         int index) {
+  std::vector<std::string> observedAt;
+  const FundusReaderGrade* inForce = nullptr;
+  for (const FundusReaderGrade& r : a.readerGrades) {
+    if (r.isFinal.value_or(false)) {
+      if (inForce)
+        return core::makeError(core::ErrorCode::InvalidArgument,
+                               photographName(a, index) + ": two final grades, " +
+                                   inForce->grade.reader + "'s and " + r.grade.reader + "'s");
+      inForce = &r;
+    }
+    auto dt = dicomDateTime(r.grade.recordedAt);
+    if (!dt)
+      return core::makeError(core::ErrorCode::InvalidArgument,
+                             photographName(a, index) + ": " + r.grade.reader +
+                                 "'s grade was recorded at '" + r.grade.recordedAt +
+                                 "', not a UTC time as YYYY-MM-DDTHH:MM:SS[.fff]Z");
+    observedAt.push_back(*dt);
+  }
+  if (inForce &&
+      (!a.reader || a.reader->reader != inForce->grade.reader ||
+       a.reader->grade != inForce->grade.grade || a.reader->gradable != inForce->grade.gradable))
+    return core::makeError(core::ErrorCode::InvalidArgument,
+                           photographName(a, index) + ": " + inForce->grade.reader +
+                               "'s grade is marked final but is not the grade in force");
+  return observedAt;
+}
+
+/// The role of the reader whose grade is in force, when the report knows it.
+std::optional<FundusReaderRole> finalRole(const FundusImageAssessment& a) {
+  for (const FundusReaderGrade& r : a.readerGrades)
+    if (r.isFinal.value_or(false)) return r.role;
+  return std::nullopt;
+}
 
 /// The items both groups of an image share: what is tracked and where (after
 /// the group's own observer context).
@@ -121,6 +210,8 @@ void addReaderGroup(TreeBuilder& b, const SourceSeries& source, const FundusImag
                     int index) {
   b.open(kContains, CODE_DCM_MeasurementGroup);
   b.personObserver(a.reader ? a.reader->reader : a.lesionMarks.front().reader);
+  if (auto role = a.reader ? finalRole(a) : std::nullopt)
+    b.code(internal::kObsContext, kObserverRole, roleCode(*role));
   describeImage(b, source, a.image, index);
   if (a.reader) {
     const core::FundusGrade& g = *a.reader;
@@ -133,11 +224,46 @@ void addReaderGroup(TreeBuilder& b, const SourceSeries& source, const FundusImag
   b.close();
 }
 
+/// One reader's grade in a container of its own: who gave it, in which role,
+/// whether it is final (when the caller knows), and when (the grade's
+/// Observation DateTime). Lesion marks stay in the group of the grade in
+/// force.
+void addReaderGrade(TreeBuilder& b, const SourceSeries& source, const FundusImageAssessment& a,
+                    const FundusReaderGrade& r, const std::string& observedAt, int index) {
+  const core::FundusGrade& g = r.grade;
+  b.open(kContains, kReaderGrade);
+  b.personObserver(g.reader);
+  if (r.role) b.code(internal::kObsContext, kObserverRole, roleCode(*r.role));
+  describeImage(b, source, a.image, index);
+  b.leaf(kContains, DSRTypes::VT_Code, kIcdrGrade, [&](DSRContentItem& i) {
+    OFCondition set = i.setCodeValue(icdrGrade(g.grade));
+    // Unchecked: DCMTK 3.6.7's DT check refuses the offset +0000 (UTC), which
+    // PS3.5 allows; dicomDateTime made the value and dciodvfy accepts it.
+    if (set.good() && !observedAt.empty())
+      set = i.setObservationDateTime(observedAt.c_str(), /*check=*/OFFalse);
+    return set;
+  });
+  b.code(kContains, kReferable, yesNo(g.grade >= 2));
+  b.code(kContains, kGradable, yesNo(g.gradable));
+  if (r.isFinal) b.code(kContains, kFinalGrade, yesNo(*r.isFinal));
+  if (!g.note.empty()) b.text(kContains, CODE_DCM_Comment, g.note);
+  b.close();
+}
+
 }  // namespace
 
 core::Result<std::string> writeFundusReport(const SourceSeries& source, const FundusReport& report,
                                             const std::filesystem::path& file) {
   internal::ensureDcmtkReady();
+  // Checked first, so that bad input leaves no file behind.
+  std::vector<std::vector<std::string>> observedAt;
+  int checked = 0;
+  for (const FundusImageAssessment& a : report.images) {
+    auto times = checkReaderGrades(a, ++checked);
+    if (!times.ok())
+      return core::makeError(times.error().code, file.string() + ": " + times.error().message);
+    observedAt.push_back(std::move(times.value()));
+  }
   internal::Tid1500Document doc;
   auto status = doc.begin(source, "Vigie review: diabetic retinopathy screening", report.producer,
                           report.exportingReader, kOphthalmicPhotography, file.string());
@@ -148,6 +274,9 @@ core::Result<std::string> writeFundusReport(const SourceSeries& source, const Fu
     ++index;
     if (a.model) addModelGroup(doc.builder(), source, a, report.producer, index);
     if (a.reader || !a.lesionMarks.empty()) addReaderGroup(doc.builder(), source, a, index);
+    for (std::size_t n = 0; n < a.readerGrades.size(); ++n)
+      addReaderGrade(doc.builder(), source, a, a.readerGrades[n],
+                     observedAt[static_cast<std::size_t>(index - 1)][n], index);
   }
   return doc.save(file);
 }

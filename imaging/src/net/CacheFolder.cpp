@@ -24,6 +24,14 @@ bool sameBytes(const std::filesystem::path& a, const std::filesystem::path& b) {
   return std::equal(std::istreambuf_iterator<char>(x), {}, std::istreambuf_iterator<char>(y), {});
 }
 
+/// Whether DCMTK reads the file whole: one cut off by a crash while it was
+/// written, or a name reserved and never written, holds no object.
+bool isWholeObject(const std::filesystem::path& file) {
+  ensureDcmtkReady();
+  DcmFileFormat format;
+  return format.loadFile(file.c_str()).good();
+}
+
 }  // namespace
 
 bool isPlainUid(const std::string& uid) {
@@ -63,10 +71,19 @@ std::vector<std::string> CacheFolder::settle() {
   std::error_code ec;
   for (const auto& [original, again] : duplicates_) {
     if (!std::filesystem::exists(again, ec)) continue;
-    if (sameBytes(original, again)) {
-      std::filesystem::remove(again, ec);  // the same object sent twice
-      // It did arrive: the copy already held stands for it (once), so that
-      // what was received still matches what the sender counted as sent.
+    const bool same = sameBytes(original, again);
+    // What a crash left half-written under the name is no object to keep:
+    // the whole one that came again takes its place (a retry's purpose).
+    bool mended = false;
+    if (!same && !isWholeObject(original) && isWholeObject(again)) {
+      std::filesystem::rename(again, original, ec);
+      mended = !ec;
+    }
+    if (same || mended) {
+      if (same) std::filesystem::remove(again, ec);  // the same object sent twice
+      // It did arrive: the file under the object's name stands for it
+      // (once), so that what was received still matches what the sender
+      // counted as sent.
       const auto copy = std::find(placed_.begin(), placed_.end(), again);
       if (copy == placed_.end()) continue;
       if (std::find(placed_.begin(), placed_.end(), original) == placed_.end())
@@ -93,7 +110,8 @@ std::map<std::string, std::filesystem::path> CacheFolder::heldInstances(
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file(ec) || it->path().extension() != ".dcm") continue;
     // Read whole: a file cut off by a crash while it was written must be
-    // fetched again, not taken for the object.
+    // fetched again (settle() then puts the whole object in its place), not
+    // taken for the object.
     DcmFileFormat file;
     if (file.loadFile(it->path().c_str()).bad()) continue;
     DcmDataset* dataset = file.getDataset();

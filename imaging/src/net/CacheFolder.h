@@ -23,7 +23,9 @@ class CacheFolder {
   std::filesystem::path place(const std::string& studyUid, const std::string& seriesUid,
                               const std::string& sopInstanceUid);
   /// Resolves what arrived twice: an identical copy is removed (the file
-  /// already held then counts as received), a different object under a UID
+  /// already held then counts as received); a file DCMTK cannot read whole
+  /// (cut off by a crash while it was written) is replaced by the whole
+  /// object that came again under its name; a different object under a UID
   /// already held is kept and described in the result.
   std::vector<std::string> settle();
   /// The files written through place() that exist, in arrival order (after

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 
 #include "CacheFolder.h"
 #include "NetSupport.h"
@@ -334,6 +335,194 @@ fs::path scratchName(const fs::path& folder, const char* what) {
                    std::to_string(counter++) + ".part");
 }
 
+/// The matches of a QIDO-RS query (`url`, the query in it), by keyword;
+/// none when the service answers 204 No Content. `where` is how messages
+/// name the request.
+core::Result<std::vector<PacsMatch>> qido(const DicomWebNode& node, const std::string& url,
+                                          std::string* where = nullptr) {
+  HttpRequest request(node, url);
+  if (where) *where = request.describeUrl();
+  request.header("Accept: application/dicom+json");
+  std::string body;
+  BodySink sink{&body};
+  auto answer = request.perform(sink);
+  if (!answer.ok()) return answer.error();
+  if (answer.value().status == 204) return std::vector<PacsMatch>{};
+  if (answer.value().status != 200) return httpError(request, answer.value().status, body);
+  const nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_array())
+    return core::makeError(core::ErrorCode::ParseError,
+                           request.describeUrl() + ": the answer is not a DICOM JSON list");
+  std::vector<PacsMatch> matches;
+  for (const auto& object : json)
+    if (object.is_object()) matches.push_back(matchOf(object));
+  return matches;
+}
+
+/// One object of a study, as a WADO-RS path names it.
+struct InstanceRef {
+  std::string seriesUid;
+  std::string sopInstanceUid;
+};
+
+/// The objects of a study (of one of its series, when given) the service
+/// lists by QIDO-RS at instance level. A service may answer in pages (a cap
+/// on the matches of one answer): the next page is asked from where the
+/// last ended, until a page brings nothing new (the end, or a service that
+/// ignores offset). Errors name the URL: a refusal (a service without
+/// instance-level queries), an answer that is not DICOM JSON, no instance
+/// at all (HTTP 204 or an empty list), or a UID that is not a UID (it would
+/// go into a URL and a file name).
+core::Result<std::vector<InstanceRef>> listInstances(const DicomWebNode& node,
+                                                     const std::string& studyUid,
+                                                     const std::optional<std::string>& seriesUid) {
+  std::string url = node.baseUrl + "/studies/" + studyUid;
+  if (seriesUid) url += "/series/" + *seriesUid;
+  url += "/instances?includefield=SeriesInstanceUID&includefield=SOPInstanceUID";
+  std::vector<InstanceRef> instances;
+  std::set<std::string> listed;
+  std::string where;
+  for (;;) {
+    const std::string page =
+        instances.empty() ? url : url + "&offset=" + std::to_string(instances.size());
+    auto matches = qido(node, page, &where);
+    if (!matches.ok()) return matches.error();
+    std::size_t added = 0;
+    for (const auto& match : matches.value()) {
+      const auto series = match.find("SeriesInstanceUID");
+      const auto sop = match.find("SOPInstanceUID");
+      // The path names the series when it is given: a service may leave it out.
+      const std::string seriesText =
+          series != match.end() ? series->second : seriesUid.value_or("");
+      const std::string sopText = sop != match.end() ? sop->second : "";
+      for (const std::string* uid : {&seriesText, &sopText}) {
+        if (!internal::isPlainUid(*uid))
+          return core::makeError(core::ErrorCode::ParseError,
+                                 where + ": lists an instance whose UID '" + uid->substr(0, 80) +
+                                     "' is not a DICOM UID");
+      }
+      if (listed.insert(sopText).second) {
+        instances.push_back({seriesText, sopText});
+        ++added;
+      }
+    }
+    if (added == 0) break;
+  }
+  if (instances.empty())
+    return core::makeError(core::ErrorCode::NotFound,
+                           where + ": lists no instance of study " + studyUid);
+  return instances;
+}
+
+/// A retrieval into a cache folder: the folder's rules, its quota (what
+/// the folder held before counts), and what came so far.
+struct Retrieval {
+  internal::CacheFolder cache;
+  std::uint64_t quota = 0;   ///< bytes; 0: no limit
+  std::uint64_t used = 0;    ///< bytes the folder held before
+  std::uint64_t placed = 0;  ///< bytes this retrieval wrote
+  bool quotaReached = false;
+  /// Objects the whole retrieval is to bring, for progress; 0: each
+  /// answer's parts.
+  int expected = 0;
+  const TransferProgress& progress;
+  RetrieveReport report;
+
+  Retrieval(const fs::path& folder, std::uint64_t quotaBytes, const TransferProgress& progress)
+      : cache(folder),
+        quota(quotaBytes),
+        used(quotaBytes > 0 ? internal::folderBytes(folder) : 0),
+        progress(progress) {}
+
+  bool full() const { return quota > 0 && used + placed >= quota; }
+  /// How much more the folder may take (0: no limit); only asked when not full().
+  std::uint64_t room() const { return quota > 0 ? quota - used - placed : 0; }
+};
+
+/// One WADO-RS request (`url`: a study, a series or one instance): the
+/// multipart answer goes to a scratch file beside the cache first, then
+/// part by part into the cache, so that a study of any size never sits in
+/// memory. The download stops once what it brings could not fit the quota.
+/// An error when the request fails (the network, an HTTP status, cancel)
+/// or the answer is not multipart; a part that is not DICOM, and an answer
+/// cut off, are problems in the report.
+core::Status fetchInto(const DicomWebNode& node, const std::string& url, Retrieval& retrieval,
+                       const std::atomic<bool>* cancel) {
+  RetrieveReport& report = retrieval.report;
+  ScratchFile download{scratchName(retrieval.cache.root(), "wado")};
+  std::FILE* file = std::fopen(download.path.c_str(), "wb");
+  if (!file)
+    return core::makeError(core::ErrorCode::IoError, download.path.string() + ": cannot write");
+  HttpRequest request(node, url);
+  request.header("Accept: multipart/related; type=\"application/dicom\"");
+  BodySink sink{nullptr, file, false, cancel, retrieval.room()};
+  auto answer = request.perform(sink);
+  const bool written = std::fclose(file) == 0;
+  if (!answer.ok()) return answer.error();
+  if (!written)
+    return core::makeError(core::ErrorCode::IoError, download.path.string() + ": cannot write");
+  if (answer.value().status != 200) {
+    std::ifstream in(download.path);
+    std::string said(200, '\0');
+    in.read(said.data(), 200);
+    said.resize(static_cast<std::size_t>(in.gcount()));
+    return httpError(request, answer.value().status, said);
+  }
+  const std::string boundary = boundaryOf(answer.value().contentType);
+  if (boundary.empty())
+    return core::makeError(core::ErrorCode::ParseError, request.describeUrl() +
+                                                            ": the answer is not multipart (" +
+                                                            answer.value().contentType + ")");
+  MappedFile message(download.path);
+  const std::string_view view(message.data() ? message.data() : "", message.size());
+  bool complete = false;
+  const auto bodies = multipartBodies(view, boundary, complete);
+  retrieval.quotaReached = retrieval.quotaReached || sink.overLimit;
+  const int total = retrieval.expected > 0 ? retrieval.expected : static_cast<int>(bodies.size());
+  int part = 0;
+  for (const auto& [offset, length] : bodies) {
+    if (retrieval.quota > 0 && retrieval.used + retrieval.placed + length > retrieval.quota) {
+      retrieval.quotaReached = true;
+      break;
+    }
+    ++part;
+    DcmInputBufferStream stream;
+    stream.setBuffer(message.data() + offset, static_cast<offile_off_t>(length));
+    stream.setEos();
+    DcmFileFormat format;
+    format.transferInit();
+    const OFCondition read = format.read(stream);
+    format.transferEnd();
+    DcmDataset* dataset = format.getDataset();
+    const std::string sop = internal::text(dataset, DCM_SOPInstanceUID);
+    if (read.bad() || sop.empty()) {
+      ++report.failed;
+      report.problems.push_back(request.describeUrl() + ": part " + std::to_string(part) +
+                                " is not a DICOM object" +
+                                (read.bad() ? std::string(" (") + read.text() + ")" : ""));
+      continue;
+    }
+    const fs::path target =
+        retrieval.cache.place(internal::text(dataset, DCM_StudyInstanceUID),
+                              internal::text(dataset, DCM_SeriesInstanceUID), sop);
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
+    out.write(message.data() + offset, static_cast<std::streamsize>(length));
+    out.close();
+    if (!out) {
+      ++report.failed;
+      report.problems.push_back(target.string() + ": cannot write");
+      continue;
+    }
+    ++report.completed;
+    retrieval.placed += length;
+    if (retrieval.progress) retrieval.progress(report.completed, total);
+  }
+  if (!complete && !retrieval.quotaReached)
+    report.problems.push_back(request.describeUrl() + ": the answer was cut off after " +
+                              std::to_string(bodies.size()) + " whole parts");
+  return {};
+}
+
 }  // namespace
 
 core::Result<DicomWebNode> DicomWebNode::parse(const std::string& url) {
@@ -403,26 +592,12 @@ core::Result<std::vector<PacsMatch>> DicomWebClient::find(const PacsQuery& query
     url += separator + key + "=" + escape(value);
     separator = '&';
   }
-  HttpRequest request(node_, url);
-  request.header("Accept: application/dicom+json");
-  std::string body;
-  BodySink sink{&body};
-  auto answer = request.perform(sink);
-  if (!answer.ok()) return answer.error();
-  if (answer.value().status == 204) return std::vector<PacsMatch>{};
-  if (answer.value().status != 200) return httpError(request, answer.value().status, body);
-  const nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
-  if (json.is_discarded() || !json.is_array())
-    return core::makeError(core::ErrorCode::ParseError,
-                           request.describeUrl() + ": the answer is not a DICOM JSON list");
-  std::vector<PacsMatch> matches;
-  for (const auto& object : json) {
-    if (!object.is_object()) continue;
-    PacsMatch match = matchOf(object);
-    // A service may leave out what the path already says.
-    if (series && !match.count("StudyInstanceUID")) match["StudyInstanceUID"] = query.studyUid;
-    matches.push_back(std::move(match));
-  }
+  auto matches = qido(node_, url);
+  if (!matches.ok()) return matches.error();
+  // A service may leave out what the path already says.
+  if (series)
+    for (auto& match : matches.value())
+      if (!match.count("StudyInstanceUID")) match["StudyInstanceUID"] = query.studyUid;
   return matches;
 }
 
@@ -439,96 +614,72 @@ core::Result<RetrieveReport> DicomWebClient::get(const std::string& studyUid,
   fs::create_directories(cacheFolder, ec);
   if (ec)
     return core::makeError(core::ErrorCode::IoError, cacheFolder.string() + ": " + ec.message());
-  // The quota counts what the cache held before; the download stops once
-  // what it brings could not fit.
-  const std::uint64_t quota = node_.cacheQuotaBytes;
-  const std::uint64_t used = quota > 0 ? internal::folderBytes(cacheFolder) : 0;
-  if (quota > 0 && used >= quota) {
-    RetrieveReport full;
-    full.problems.push_back(describe() + ": " + internal::quotaReached(quota, 0));
-    return full;
+  Retrieval retrieval(cacheFolder, node_.cacheQuotaBytes, progress);
+  RetrieveReport& report = retrieval.report;
+  if (retrieval.full()) {
+    report.problems.push_back(describe() + ": " + internal::quotaReached(retrieval.quota, 0));
+    return report;
   }
-  // The answer goes to disk first, then part by part into the cache: a study
-  // of any size never sits in memory.
-  ScratchFile download{scratchName(cacheFolder, "wado")};
-  std::FILE* file = std::fopen(download.path.c_str(), "wb");
-  if (!file)
-    return core::makeError(core::ErrorCode::IoError, download.path.string() + ": cannot write");
   std::string url = node_.baseUrl + "/studies/" + studyUid;
   if (seriesUid) url += "/series/" + *seriesUid;
-  HttpRequest request(node_, url);
-  request.header("Accept: multipart/related; type=\"application/dicom\"");
-  BodySink sink{nullptr, file, false, cancel, quota > 0 ? quota - used : 0};
-  auto answer = request.perform(sink);
-  const bool written = std::fclose(file) == 0;
-  if (!answer.ok()) return answer.error();
-  if (!written)
-    return core::makeError(core::ErrorCode::IoError, download.path.string() + ": cannot write");
-  if (answer.value().status != 200) {
-    std::ifstream in(download.path);
-    std::string said(200, '\0');
-    in.read(said.data(), 200);
-    said.resize(static_cast<std::size_t>(in.gcount()));
-    return httpError(request, answer.value().status, said);
+  // Resuming: when the folder already holds objects of the study, the
+  // service lists the study's objects (QIDO-RS) and only the missing ones
+  // are fetched, one WADO-RS request each. A service that does not list
+  // instances gets the whole study asked for, as a first retrieval does;
+  // the copies of what was held are then dropped (settle). The files
+  // already held count as received (first): the caller has the study's
+  // objects either way.
+  std::optional<std::vector<InstanceRef>> missing;
+  if (const auto held = retrieval.cache.heldInstances(studyUid, seriesUid.value_or(""));
+      !held.empty()) {
+    if (auto listed = listInstances(node_, studyUid, seriesUid); listed.ok()) {
+      missing.emplace();
+      for (const auto& instance : listed.value()) {
+        if (const auto file = held.find(instance.sopInstanceUid); file != held.end())
+          report.received.push_back(file->second);
+        else
+          missing->push_back(instance);
+      }
+      report.alreadyHeld = static_cast<int>(report.received.size());
+    }
   }
-  const std::string boundary = boundaryOf(answer.value().contentType);
-  if (boundary.empty())
-    return core::makeError(core::ErrorCode::ParseError, request.describeUrl() +
-                                                            ": the answer is not multipart (" +
-                                                            answer.value().contentType + ")");
-  MappedFile message(download.path);
-  const std::string_view view(message.data() ? message.data() : "", message.size());
-  bool complete = false;
-  const auto bodies = multipartBodies(view, boundary, complete);
-  internal::CacheFolder cache(cacheFolder);
-  RetrieveReport report;
-  int part = 0;
-  std::uint64_t placed = 0;  // bytes written into the cache
-  bool quotaReached = sink.overLimit;
-  for (const auto& [offset, length] : bodies) {
-    if (quota > 0 && used + placed + length > quota) {
-      quotaReached = true;
+  const std::size_t heldCount = report.received.size();
+  if (!missing) {
+    if (auto fetched = fetchInto(node_, url, retrieval, cancel); !fetched.ok())
+      return fetched.error();
+  } else {
+    retrieval.expected = static_cast<int>(missing->size());
+    for (const auto& instance : *missing) {
+      if (retrieval.full()) retrieval.quotaReached = true;
+      if (retrieval.quotaReached) break;
+      const std::string one = node_.baseUrl + "/studies/" + studyUid + "/series/" +
+                              instance.seriesUid + "/instances/" + instance.sopInstanceUid;
+      auto fetched = fetchInto(node_, one, retrieval, cancel);
+      if (fetched.ok()) continue;
+      const std::string after = std::to_string(retrieval.cache.received().size()) + " objects";
+      if (fetched.error().code == core::ErrorCode::NotFound) {
+        // Gone since it was listed: the others still come.
+        ++report.failed;
+        report.problems.push_back(fetched.error().message);
+        continue;
+      }
+      if (fetched.error().code == core::ErrorCode::Cancelled) {
+        report.problems.push_back(describe() + ": retrieval cancelled after " + after);
+        break;
+      }
+      // What arrived is kept and listed: a retry fetches the rest only.
+      report.problems.push_back("study " + studyUid + " is incomplete: WADO-RS interrupted after " +
+                                after + ": " + fetched.error().message +
+                                "; what arrived is kept, and the same get fetches the rest");
       break;
     }
-    ++part;
-    DcmInputBufferStream stream;
-    stream.setBuffer(message.data() + offset, static_cast<offile_off_t>(length));
-    stream.setEos();
-    DcmFileFormat format;
-    format.transferInit();
-    const OFCondition read = format.read(stream);
-    format.transferEnd();
-    DcmDataset* dataset = format.getDataset();
-    const std::string sop = internal::text(dataset, DCM_SOPInstanceUID);
-    if (read.bad() || sop.empty()) {
-      ++report.failed;
-      report.problems.push_back(request.describeUrl() + ": part " + std::to_string(part) +
-                                " is not a DICOM object" +
-                                (read.bad() ? std::string(" (") + read.text() + ")" : ""));
-      continue;
-    }
-    const fs::path target = cache.place(internal::text(dataset, DCM_StudyInstanceUID),
-                                        internal::text(dataset, DCM_SeriesInstanceUID), sop);
-    std::ofstream out(target, std::ios::binary | std::ios::trunc);
-    out.write(message.data() + offset, static_cast<std::streamsize>(length));
-    out.close();
-    if (!out) {
-      ++report.failed;
-      report.problems.push_back(target.string() + ": cannot write");
-      continue;
-    }
-    ++report.completed;
-    placed += length;
-    if (progress) progress(report.completed, static_cast<int>(bodies.size()));
   }
-  for (auto& problem : cache.settle()) report.problems.push_back(std::move(problem));
-  report.received = cache.received();
-  if (quotaReached)
-    report.problems.push_back(describe() + ": " +
-                              internal::quotaReached(quota, report.received.size()));
-  else if (!complete)
-    report.problems.push_back(request.describeUrl() + ": the answer was cut off after " +
-                              std::to_string(bodies.size()) + " whole parts");
+  for (auto& problem : retrieval.cache.settle()) report.problems.push_back(std::move(problem));
+  for (auto& file : retrieval.cache.received()) report.received.push_back(std::move(file));
+  if (retrieval.quotaReached)
+    report.problems.push_back(
+        describe() + ": " +
+        internal::quotaReached(retrieval.quota, report.received.size() - heldCount));
   return report;
 }
 

@@ -63,6 +63,13 @@ std::optional<std::string> corruption(const T_DIMSE_C_StoreRQ& request, DcmDatas
   return std::nullopt;
 }
 
+/// Whether a C-STORE's data set failed to arrive because the association
+/// broke (the peer aborted, released or vanished), not because it was wrong.
+bool associationBroke(const OFCondition& status) {
+  return status == DUL_PEERABORTEDASSOCIATION || status == DUL_PEERREQUESTEDRELEASE ||
+         (status.module() == OFM_dcmnet && status.code() == DIMSEC_READPDVFAILED);
+}
+
 /// DCMTK's SCP with Vigie's rules: who may call, where objects go, the quota.
 class VigieScp : public DcmSCP {
  public:
@@ -105,12 +112,20 @@ class VigieScp : public DcmSCP {
     DcmDataset* dataset = nullptr;
     OFCondition status = receiveSTORERequest(request, context.presentationContextID, dataset);
     if (status.bad()) {
+      delete dataset;
+      const std::string object =
+          "object " + std::string(request.AffectedSOPInstanceUID) + " from '" + caller() + "'";
+      if (associationBroke(status)) {
+        // The sender went away while it sent (killed, its network gone):
+        // nothing of the object is written, and nothing is refused.
+        report.problems.push_back(object + " cut off: the association broke while it came (" +
+                                  std::string(status.text()) + "); not kept");
+        return status;
+      }
       // A data set that does not parse: the association ends (DCMTK cannot
       // answer it any more), the listener goes on with the next caller.
-      delete dataset;
       ++report.refusedObjects;
-      report.problems.push_back("object " + std::string(request.AffectedSOPInstanceUID) +
-                                " from '" + caller() + "' refused: unreadable: " + status.text());
+      report.problems.push_back(object + " refused: unreadable: " + status.text());
       return status;
     }
     const Uint16 response = keep(request, dataset);

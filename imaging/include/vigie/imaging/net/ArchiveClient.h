@@ -108,7 +108,10 @@ struct RetrieveReport {
   /// The study's files now here from this retrieval: those already held
   /// (alreadyHeld of them, first), then those written, in arrival order.
   std::vector<std::filesystem::path> received;
-  int completed = 0;  ///< the PACS's counts, from its final response
+  /// The PACS's counts, from its final responses (DICOMweb: the objects
+  /// written, and the parts that were not objects or could not be written);
+  /// what was already held is in none of them.
+  int completed = 0;
   int failed = 0;
   int warnings = 0;
   std::vector<std::string> problems;  ///< each naming the object and what went wrong
@@ -150,7 +153,12 @@ class ArchiveClient {
   /// Retrieves a study (or one of its series) into `cacheFolder`/STUDY/SERIES/SOP.dcm,
   /// named from the UIDs only when they are well-formed UIDs (else a hash), so
   /// an object cannot write outside the folder; an object whose file already
-  /// exists with other bytes is kept beside it and reported, never written over.
+  /// exists with other bytes is kept beside it and reported, never written over
+  /// (unless it is a file cut off by a crash: the whole object takes its place).
+  /// When the folder already holds objects of the study, the archive lists the
+  /// study's objects (C-FIND at IMAGE level, QIDO-RS at instance level) and
+  /// only the missing ones are fetched; an archive that cannot list them
+  /// sends the whole study, and the identical copies are dropped.
   virtual core::Result<RetrieveReport> get(const std::string& studyUid,
                                            const std::optional<std::string>& seriesUid,
                                            const std::filesystem::path& cacheFolder,
