@@ -9,6 +9,7 @@
 #include "CliSupport.h"
 #include "DeidSupport.h"
 #include "ModelSupport.h"
+#include "ReadingRoles.h"
 #include "vigie/core/ReviewStore.h"
 #include "vigie/imaging/dicom/Deidentifier.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
@@ -78,9 +79,16 @@ int runExport(const std::vector<std::string>& args) {
     if (!opened.ok()) return fail(opened.error().message);
     session = std::move(opened.value());
   }
+  // Each grade's role and whether it is final, as the site's double reading has them.
+  std::map<std::string, FundusReadingRoles> roles;
+  if (fundus) {
+    auto found = readingRolesIn(*store.value(), source.value());
+    if (!found.ok()) return fail(found.error().message);
+    roles = std::move(found.value());
+  }
   auto exported =
       fundus   ? exportFundusReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION,
-                                    session.get())
+                                    session.get(), /*storedAiResults=*/false, roles)
       : planar ? exportPlanarReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION)
                : exportReview(source.value(), *store.value(), reader, writeDir, VIGIE_VERSION);
   if (!exported.ok()) return fail(exported.error().message);

@@ -14,6 +14,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 #include "DeidSupport.h"
+#include "ReadingRoles.h"
 #include "TrainerSupport.h"
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
@@ -169,41 +170,14 @@ core::Status packageCt(const TeachRequest& request, core::ReviewStore& store,
   return {};
 }
 
-/// Whose grade is final when the double reading of a photograph is over, as
-/// gradingStatus decided it: the arbiter's; the one of two agreeing graders
-/// whose grade it took (the primary's on a tie, as it does); or, with one
-/// grader, the latest grade.
-std::string finalReaderOf(const GradingStatus& status,
-                          const std::vector<core::FundusGrade>& grades) {
-  if (!status.arbiter.empty()) return status.arbiter;
-  if (status.secondaryReader.empty()) return grades.empty() ? std::string() : grades.back().reader;
-  for (const std::string& name : {status.primaryReader, status.secondaryReader}) {
-    const auto latest = std::find_if(grades.rbegin(), grades.rend(),
-                                     [&](const auto& g) { return g.reader == name; });
-    if (latest != grades.rend() && latest->grade == status.finalGrade &&
-        latest->gradable == status.finalGradable)
-      return name;
-  }
-  return {};
-}
-
 /// The photograph's readers' roles under the site's double reading and whose
-/// grade is final, for its SR. A site that does not double-read (no
-/// grading status) has no roles, and the latest grade is final.
-std::map<std::string, FundusReadingRoles> readingRolesOf(const CaseReview& review) {
-  if (!review.grading) {
-    FundusReadingRoles single;
-    if (!review.grades.empty()) single.finalReader = review.grades.back().reader;
-    return {{review.record.caseUid, single}};
-  }
-  const GradingStatus& status = *review.grading;
-  FundusReadingRoles roles{status.primaryReader, status.secondaryReader, status.arbiter,
-                           std::nullopt};
-  if (status.stage == GradingStage::Final) {
-    std::string name = finalReaderOf(status, review.grades);
-    if (!name.empty()) roles.finalReader = std::move(name);
-  }
-  return {{review.record.caseUid, roles}};
+/// grade is final, for its SR. A site that does not double-read has no
+/// grading status: no roles, and (as gradingStatus has it without a policy)
+/// the latest grade is final.
+std::map<std::string, FundusReadingRoles> rolesOfReviewedPhotograph(const CaseReview& review) {
+  const GradingStatus status =
+      review.grading ? *review.grading : gradingStatus(review.grades, nullptr, {});
+  return {{review.record.caseUid, readingRolesOf(status, review.grading.has_value())}};
 }
 
 /// Every reader's grade with their role, the final grade with the lesion
@@ -227,7 +201,7 @@ core::Status writePhotographReport(const TeachRequest& request, core::ReviewStor
   const auto identifiedDir = dir / ".identified";
   auto exported =
       exportFundusReview(source, store, request.reader, identifiedDir, VIGIE_VERSION, nullptr,
-                         /*storedAiResults=*/true, readingRolesOf(request.review));
+                         /*storedAiResults=*/true, rolesOfReviewedPhotograph(request.review));
   if (!exported.ok()) {
     if (exported.error().code == core::ErrorCode::NotFound) return {};  // nothing to report
     return exported.error();

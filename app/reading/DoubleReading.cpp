@@ -88,6 +88,7 @@ GradingStatus gradingStatus(const std::vector<core::FundusGrade>& grades,
     status.stage = GradingStage::Final;
     status.finalGrade = g.grade;
     status.finalGradable = g.gradable;
+    status.finalReader = g.reader;
   };
   const bool aiAbnormal = ai && (ai->referable || abnormal(ai->grade, ai->gradable));
   const bool needsSecond = policy.when == SecondReading::All ||

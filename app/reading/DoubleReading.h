@@ -41,6 +41,10 @@ struct GradingStatus {
   /// needed), the more severe of two that agree, or the arbiter's.
   std::optional<int> finalGrade;
   bool finalGradable = true;
+  /// Whose grade that is: the arbiter, the grader of the two whose grade was
+  /// taken (the primary on a tie), or without double reading whoever graded
+  /// last. Empty until the grading is final.
+  std::string finalReader;
   /// Whether `reader` may give the grade the stage waits for: a second
   /// grader is not the primary; an arbiter is neither of the two.
   bool mayGrade(const std::string& reader) const;

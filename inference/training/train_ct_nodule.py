@@ -17,6 +17,7 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
+from scipy import ndimage
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ct_augment  # noqa: E402
@@ -40,14 +41,19 @@ def normalize(hu):
 
 
 class PatchSampler:
-    """Positive patches around nodules, hard negatives on vessels and on the
-    lungs' borders, and random patches of the body; each drawn with a margin
+    """Positive patches around nodules, hard negatives on vessels, on the
+    lungs' borders and (once mined) where the network itself fired off the
+    nodules, and random patches of the body; each drawn with a margin
     (for thick-slice simulation), domain-randomised (ct_augment), then cut to
     PATCH."""
 
     def __init__(self, cases, rng):
         self.cases = cases
         self.rng = rng
+        self.mined = []  # (case index, x y z voxel index): the network's own false positives
+
+    def add_hard_negatives(self, mined):
+        self.mined.extend(mined)
 
     def _corner(self, case, center):
         shape = np.array(case.hu.shape)  # z, y, x
@@ -98,8 +104,12 @@ class PatchSampler:
         return mask
 
     def sample(self):
-        case = self.cases[self.rng.integers(len(self.cases))]
         draw = self.rng.random()
+        if self.mined and draw >= 0.45 and self.rng.random() < 0.4:
+            # A peak the part-trained network took for a nodule, a little off centre.
+            index, peak = self.mined[self.rng.integers(len(self.mined))]
+            return self._patch(self.cases[index], peak + self.rng.uniform(-3, 3, size=3))
+        case = self.cases[self.rng.integers(len(self.cases))]
         if draw < 0.45 and case.nodules:
             # Small nodules are the hard ones: draw them more often (weight 1/diameter).
             weights = np.array([1.0 / n[1] for n in case.nodules])
@@ -112,6 +122,9 @@ class PatchSampler:
             center = self._random_voxel(case, self._lung_border)
         else:
             center = self._random_voxel(case, self._in_body)
+        return self._patch(case, center)
+
+    def _patch(self, case, center):
         corner = self._corner(case, center)  # z, y, x of the patch with its margin
         z, y, x = corner
         size = PATCH + 2 * MARGIN
@@ -132,6 +145,66 @@ class PatchSampler:
         images = torch.from_numpy(np.stack([p[0] for p in pairs])[:, None])
         targets = torch.from_numpy(np.stack([p[1] for p in pairs])[:, None])
         return images, targets
+
+
+class HardNegativeMiner:
+    """Where the part-trained network fires off the nodules of its own training
+    phantoms: the vessel crossings, branchings and wall bumps that rank among
+    the false positives (a 3 mm nodule and a vessel crossing peaked alike in
+    0.4.x). Their patches are then drawn as negatives for the rest of the
+    training. Runs the whole volume in slabs along z, each with the context
+    the network sees either side."""
+
+    SLAB = 64
+    CONTEXT = 24  # voxels; the network sees about 22 either side
+
+    def __init__(self, threshold=0.3, peaks_per_case=30, clear_mm=4.0):
+        self.threshold = threshold
+        self.peaks_per_case = peaks_per_case
+        self.clear_mm = clear_mm
+
+    @torch.no_grad()
+    def heatmap(self, model, hu):
+        volume = torch.from_numpy(normalize(hu.astype(np.float32)))[None, None]
+        depth = volume.shape[2]
+        slabs = []
+        for start in range(0, depth, self.SLAB):
+            lo = max(start - self.CONTEXT, 0)
+            lo -= lo % 4
+            hi = min(start + self.SLAB + self.CONTEXT, depth)
+            slab = volume[:, :, lo:hi]
+            pads = [(-n) % 4 for n in slab.shape[2:]]  # the U-Net needs sizes divisible by 4
+            slab = F.pad(slab, (0, pads[2], 0, pads[1], 0, pads[0]), mode="replicate")
+            out = torch.sigmoid(model(slab))[0, 0]
+            slabs.append(out[start - lo : start - lo + min(self.SLAB, depth - start), : hu.shape[1], : hu.shape[2]])
+        return torch.cat(slabs).numpy()
+
+    def _clear_of_nodules(self, case, peak_xyz):
+        point = case.origin + peak_xyz * case.spacing
+        return all(np.linalg.norm(point - c) > 0.5 * d + self.clear_mm for c, d, _ in case.nodules)
+
+    def mine(self, model, cases, indices):
+        was_training = model.training
+        model.eval()
+        mined = []
+        for index in indices:
+            case = cases[index]
+            heat = self.heatmap(model, case.hu)
+            peaks = (heat == ndimage.maximum_filter(heat, size=7)) & (heat > self.threshold)
+            # Only where the runtime's lung mask could keep a candidate: lung in the neighbourhood.
+            lung_share = ndimage.uniform_filter((case.hu < -600).astype(np.float32), size=9)
+            zyx = np.argwhere(peaks & (lung_share > 0.15))
+            order = np.argsort(-heat[tuple(zyx.T)])
+            kept = 0
+            for z, y, x in zyx[order]:
+                xyz = np.array([x, y, z], dtype=float)
+                if self._clear_of_nodules(case, xyz):
+                    mined.append((index, xyz))
+                    kept += 1
+                    if kept == self.peaks_per_case:
+                        break
+        model.train(was_training)
+        return mined
 
 
 # What readers are told beside the numbers (the full card is the document).
@@ -171,6 +244,10 @@ def write_bundle(model, cases, args, seconds, final_loss):
     with torch.no_grad():
         traced = torch.jit.trace(model, example)
     spacing = [float(s) for s in cases[0].spacing]
+    mined_negatives = (
+        f"after {args.mine_at:.0%} of the iterations also on the network's own false-positive peaks in "
+        f"{min(args.mine_cases, len(cases))} of the training phantoms (HardNegativeMiner), "
+        if args.mine_at > 0 else "")
     manifest = {
         "schema_version": 1,
         "id": "vigie-ct-nodule-synth",
@@ -197,7 +274,7 @@ def write_bundle(model, cases, args, seconds, final_loss):
         "lobulated or spiculated, isolated or on a vessel, the chest wall or the diaphragm), each patch domain-randomised towards real scans (inference/training/ct_augment.py: extra vessel trees, "
         "contrast, parenchyma density, 1.5-4 mm slices, sharp or smooth kernel noise), hard negatives on vessels "
         "and on the lungs' borders, "
-        f"{args.iterations} iterations of batch {args.batch} on 32^3 patches, training seed {args.seed}, "
+        f"{mined_negatives}{args.iterations} iterations of batch {args.batch} on 32^3 patches, training seed {args.seed}, "
         f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}. "
         "No real CT was used for training.",
         "clinical_use": False,
@@ -216,11 +293,16 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-seed", default="see data folder")
     parser.add_argument("--threads", type=int, default=0)
+    # Off by default: mining at half-way lowered every figure (docs/reference-models.md, "Tried").
+    parser.add_argument("--mine-at", type=float, default=0.0,
+                        help="the share of the iterations after which hard negatives are mined (0: never)")
+    parser.add_argument("--mine-cases", type=int, default=20, help="how many training cases are mined")
     parser.add_argument("--smoke", action="store_true", help="a few iterations, to prove the recipe runs")
     args = parser.parse_args()
     if args.smoke:
         args.iterations = 6
         args.batch = 2
+        args.mine_cases = 1
 
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
@@ -237,9 +319,16 @@ def main():
     model = NoduleUNet3d()
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.iterations, eta_min=1e-4)
+    mine_after = round(args.mine_at * args.iterations) if args.mine_at > 0 else None
     start = time.time()
     running = None
     for iteration in range(1, args.iterations + 1):
+        if iteration - 1 == mine_after:
+            mined_from = np.linspace(0, len(cases) - 1, min(args.mine_cases, len(cases))).round().astype(int)
+            mined = HardNegativeMiner().mine(model, cases, mined_from)
+            sampler.add_hard_negatives(mined)
+            print(f"iteration {iteration}: {len(mined)} hard negatives mined from {len(mined_from)} cases "
+                  f"({time.time() - start:.0f} s)", flush=True)
         images, targets = sampler.batch(args.batch)
         model.train()
         optimizer.zero_grad()

@@ -361,6 +361,10 @@ def check_expert_grades(cli, fundus, work):
         run_ok(cli, "export", fundus, "--series", series, "--out", exported, "--store", store,
                "--reader", "erin")
         reports.append(os.path.join(exported, "sr.dcm"))
+    plain = reader_grades_in(reports[0])
+    check(plain == {("finn", None, "No"), ("erin", None, "Yes")},
+          f"without double reading, export's report gives each reader's grade, the latest final, "
+          f"and no roles: {plain}")
     references = os.path.join(work, "expert-grade-references")
     filed = run_ok(cli, "review", "import-sr", *reports, "--into", references)
     check(filed.stdout.count("1 photograph grade ") == len(photos) and
@@ -384,6 +388,53 @@ def check_expert_grades(cli, fundus, work):
     check(finn is not None and referable > 0 and finn["referable_sensitivity"]["value"] == 0.0
           and finn["referable_sensitivity"]["n"] == referable,
           f"a reader who graded every photograph 0 misses the expert's {referable} referable")
+
+
+def reader_grades_in(report):
+    """(reader, role, final) of each reader's grade in a DR screening SR; role
+    and final are code meanings, None where the report does not say."""
+    import pydicom
+
+    def meaning(item, attribute):
+        return str(item[attribute][0].CodeMeaning) if attribute in item else None
+
+    def walk(items):
+        for item in items:
+            yield item
+            yield from walk(item.get("ContentSequence", []))
+
+    found = set()
+    for item in walk(pydicom.dcmread(report).ContentSequence):
+        if meaning(item, "ConceptNameCodeSequence") != "Reader's grade":
+            continue
+        named = {meaning(c, "ConceptNameCodeSequence"): c for c in item.ContentSequence}
+        observer = named.get("Person Observer Name")
+        role = named.get("Person Observer's Role in this Procedure")
+        final = named.get("Final grade")
+        found.add((str(observer.PersonName).rstrip("^") if observer else None,
+                   meaning(role, "ConceptCodeSequence") if role else None,
+                   meaning(final, "ConceptCodeSequence") if final else None))
+    return found
+
+
+def check_export_roles(cli, fundus, work):
+    """`export` writes the double-reading roles and the final grade, as the
+    site's policy has them."""
+    import pydicom
+    store = os.path.join(work, "roles.sqlite")
+    first = os.path.join(fundus, sorted(f for f in os.listdir(fundus) if f.endswith(".dcm"))[0])
+    photo = pydicom.dcmread(first, stop_before_pixels=True)
+    run_ok(cli, "worklist", "policy", "--store", store, "--double-reading", "all",
+           "--reader", "lead")
+    for reader in ("alice", "bob"):  # they agree: the primary's grade is taken
+        run_ok(cli, "review", "grade", "--store", store, "--image", str(photo.SOPInstanceUID),
+               "--grade", "3", "--reader", reader)
+    exported = os.path.join(work, "roles-export")
+    run_ok(cli, "export", fundus, "--series", str(photo.SeriesInstanceUID), "--out", exported,
+           "--store", store, "--reader", "alice")
+    grades = reader_grades_in(os.path.join(exported, "sr.dcm"))
+    check(grades == {("alice", "Primary grader", "Yes"), ("bob", "Second grader", "No")},
+          f"export's report names the primary and second graders and the final grade: {grades}")
 
 
 def check_ct_stats(cli, store, ct_root, expected, mrmc):
@@ -700,6 +751,7 @@ def main():
     check_expert_reference(cli, store, ct, work)
     check_second_ct_reader(cli, store, ct, expected, os.path.join(work, "mrmc-ct-2"))
     check_expert_grades(cli, fundus, work)
+    check_export_roles(cli, fundus, work)
     check_double_reading(cli, work)
     disagreements = json.loads(run_ok(cli, "worklist", "--store", store, "--disagreement",
                                       "--json").stdout)

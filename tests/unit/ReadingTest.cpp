@@ -330,6 +330,7 @@ TEST(DoubleReading, AbnormalPhotographsGoToASecondBlindGraderThenToArbitration) 
   auto normal = gradingStatus({gradeBy("a", 0)}, nullptr, policy);
   EXPECT_EQ(normal.stage, GradingStage::Final);
   EXPECT_EQ(*normal.finalGrade, 0);
+  EXPECT_EQ(normal.finalReader, "a");
   // The AI saw something: a second reading, blind for anyone but the first.
   auto aiAbnormal = fundusAnswer("eye", 0.9);
   auto second = gradingStatus({gradeBy("a", 0)}, &aiAbnormal, policy);
@@ -342,9 +343,11 @@ TEST(DoubleReading, AbnormalPhotographsGoToASecondBlindGraderThenToArbitration) 
   auto agreed = gradingStatus({gradeBy("a", 2), gradeBy("b", 3)}, nullptr, policy);
   EXPECT_EQ(agreed.stage, GradingStage::Final);
   EXPECT_EQ(*agreed.finalGrade, 3);
+  EXPECT_EQ(agreed.finalReader, "b");  // whose grade was taken
   // They disagree: arbitration by a third reader, whose grade is final.
   auto disputed = gradingStatus({gradeBy("a", 1), gradeBy("b", 3)}, nullptr, policy);
   EXPECT_EQ(disputed.stage, GradingStage::Arbitration);
+  EXPECT_TRUE(disputed.finalReader.empty());
   EXPECT_FALSE(disputed.mayGrade("a"));
   EXPECT_FALSE(disputed.mayGrade("b"));
   EXPECT_FALSE(gradesHiddenFrom(disputed, "c", policy));  // the arbiter sees both
@@ -353,6 +356,9 @@ TEST(DoubleReading, AbnormalPhotographsGoToASecondBlindGraderThenToArbitration) 
   EXPECT_EQ(arbitrated.stage, GradingStage::Final);
   EXPECT_EQ(arbitrated.arbiter, "c");
   EXPECT_EQ(*arbitrated.finalGrade, 2);
+  EXPECT_EQ(arbitrated.finalReader, "c");
+  // Two agreeing on the same grade: the primary's is taken.
+  EXPECT_EQ(gradingStatus({gradeBy("a", 2), gradeBy("b", 2)}, nullptr, policy).finalReader, "a");
   // On the grade: 2 and 3 are a disagreement.
   policy.onGrade = true;
   EXPECT_EQ(gradingStatus({gradeBy("a", 2), gradeBy("b", 3)}, nullptr, policy).stage,
