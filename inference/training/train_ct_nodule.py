@@ -293,7 +293,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-seed", default="see data folder")
     parser.add_argument("--threads", type=int, default=0)
-    # Off by default: mining at half-way lowered every figure (docs/reference-models.md, "Tried").
+    # Off by default: one run mining at half-way did no better than the same recipe without it on
+    # the same machine, and added findings on the real CT (docs/reference-models.md, "Tried").
     parser.add_argument("--mine-at", type=float, default=0.0,
                         help="the share of the iterations after which hard negatives are mined (0: never)")
     parser.add_argument("--mine-cases", type=int, default=20, help="how many training cases are mined")
