@@ -78,8 +78,8 @@ CT_SEARCH_FLOOR := 0.05
 calibrate-ct: build
 	rm -rf $(MODEL_DATA)/ct-calibration $(MODEL_DATA)/ct-calibration-result \
 	  $(MODEL_DATA)/ct-calibration-thick $(MODEL_DATA)/ct-calibration-thick-result
-	$(CLI) synth ct --out $(MODEL_DATA)/ct-calibration --count 12 --seed 8000 $(CT_PHANTOM)
-	$(CLI) synth ct --out $(MODEL_DATA)/ct-calibration-thick --count 6 --seed 8100 \
+	$(CLI) synth ct --out $(MODEL_DATA)/ct-calibration --count 36 --seed 8000 $(CT_PHANTOM)
+	$(CLI) synth ct --out $(MODEL_DATA)/ct-calibration-thick --count 18 --seed 8100 \
 	  --size 512x512x100 --spacing 0.7x0.7x3.0 --nodules 6
 	/usr/bin/python3 inference/training/calibrate_ct.py $(CT_BUNDLE)/manifest.json --strip
 	$(CLI) eval nodules --data $(MODEL_DATA)/ct-calibration --model $(CT_BUNDLE) \
@@ -88,9 +88,9 @@ calibrate-ct: build
 	  --out $(MODEL_DATA)/ct-calibration-thick-result --floor $(CT_SEARCH_FLOOR)
 	/usr/bin/python3 inference/training/calibrate_ct.py $(CT_BUNDLE)/manifest.json \
 	  $(MODEL_DATA)/ct-calibration-result/candidates.csv \
-	  $(MODEL_DATA)/ct-calibration-thick-result/candidates.csv --scans 18 \
+	  $(MODEL_DATA)/ct-calibration-thick-result/candidates.csv --scans 54 \
 	  --shape --search-floor $(CT_SEARCH_FLOOR) \
-	  --fitted-on "calibration phantoms (vigie-cli synth ct: 12 like the training ones, seed 8000; 6 of 3 mm slices, seed 8100)"
+	  --fitted-on "calibration phantoms (vigie-cli synth ct: 36 like the training ones, seed 8000; 18 of 3 mm slices, seed 8100)"
 	$(MAKE) eval-ct
 	/usr/bin/python3 inference/training/record_metrics.py $(CT_BUNDLE)/manifest.json \
 	  $(MODEL_DATA)/ct-eval-result/metrics.json cpm=all.cpm \
