@@ -48,16 +48,19 @@ nlohmann::json describeFroc(const FrocResult& froc) {
 }
 
 /// One row per finding: the case, its score (and the uncalibrated one when
-/// the bundle calibrates), its diameter, whether it hits a nodule and that
-/// nodule's size, then the image's shape around it at each of `shapeScalesMm`
-/// (columns shape_<scale>mm_<l1|l2|l3|dot|line>); what a calibration is
-/// fitted to (inference/training/calibrate_ct.py).
+/// the bundle calibrates), its diameter, whether it hits a nodule, that
+/// nodule's size and its number in truth.json (from 1; 0 for none: nodules
+/// of one size in one scan stay apart), the finding's centre (LPS mm), then
+/// the image's shape around it at each of `shapeScalesMm` (columns
+/// shape_<scale>mm_<l1|l2|l3|dot|line>); what a calibration is fitted to
+/// (inference/training/calibrate_ct.py).
 core::Status writeCandidates(const std::filesystem::path& file,
                              const std::vector<std::string>& caseNames,
                              const std::vector<ScanResult>& scans,
                              const std::vector<double>& shapeScalesMm) {
   std::ofstream csv(file);
-  csv << "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm";
+  csv << "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm,nodule,"
+         "center_x_mm,center_y_mm,center_z_mm";
   for (const double scale : shapeScalesMm)
     for (const char* value : {"l1", "l2", "l3", "dot", "line"})
       csv << ",shape_" << scale << "mm_" << value;
@@ -71,7 +74,9 @@ core::Status writeCandidates(const std::filesystem::path& file,
       const bool onNodule = nodule != scans[s].truth.end();
       csv << caseNames[s] << ',' << f.score << ',' << f.uncalibratedScore.value_or(f.score) << ','
           << f.diameterMm << ',' << (onNodule ? 1 : 0) << ','
-          << (onNodule ? nodule->diameterMm : 0.0);
+          << (onNodule ? nodule->diameterMm : 0.0) << ','
+          << (onNodule ? nodule - scans[s].truth.begin() + 1 : 0) << ',' << f.centerMm.x << ','
+          << f.centerMm.y << ',' << f.centerMm.z;
       for (const double value : scans[s].shapes.at(n)) csv << ',' << value;
       csv << '\n';
     }

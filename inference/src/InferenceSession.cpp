@@ -147,11 +147,32 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     auto hu = torch::from_blob(const_cast<std::int16_t*>(volume.data()), {D, H, W}, torch::kInt16);
     auto input = hu.to(torch::kFloat32);
     const double padValue = internal::normalizeIntensities(m, input);
-    // Pad with air (the window's low end) where the volume is smaller than a patch.
-    const std::int64_t PD = std::max(D, pd), PH = std::max(H, ph), PW = std::max(W, pw);
+    // Each shifted pass tiles the volume with its windows moved towards the
+    // start: the volume sits that far into its padded copy.
+    const std::vector<std::array<int, 3>> shifts =
+        m.windowShifts.empty() ? std::vector<std::array<int, 3>>{{0, 0, 0}} : m.windowShifts;
+    std::int64_t SW = 0, SH = 0, SD = 0;
+    for (const auto& s : shifts) {
+      SW = std::max<std::int64_t>(SW, s[0]);
+      SH = std::max<std::int64_t>(SH, s[1]);
+      SD = std::max<std::int64_t>(SD, s[2]);
+    }
+    // Pad with air (the window's low end) where the volume is smaller than a
+    // patch; before it, by the largest shift, with copies of its first voxels:
+    // a body cut flat by air inside a window is what the network has never
+    // seen, and it fires on it.
+    const std::int64_t TD = std::max(D, pd), TH = std::max(H, ph), TW = std::max(W, pw);
+    const std::int64_t PD = TD + SD, PH = TH + SH, PW = TW + SW;
     if (PD != D || PH != H || PW != W) {
       auto padded = torch::full({PD, PH, PW}, padValue, torch::kFloat32);
-      padded.narrow(0, 0, D).narrow(1, 0, H).narrow(2, 0, W).copy_(input);
+      padded.narrow(0, SD, D).narrow(1, SH, H).narrow(2, SW, W).copy_(input);
+      const std::int64_t lead[3] = {SD, SH, SW};
+      for (int axis = 0; axis < 3; ++axis) {
+        if (lead[axis] == 0) continue;
+        padded.narrow(axis, 0, lead[axis])
+            .copy_(
+                padded.narrow(axis, lead[axis], 1).expand_as(padded.narrow(axis, 0, lead[axis])));
+      }
       input = padded;
     }
 
@@ -166,10 +187,21 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     struct Window {
       std::int64_t z, y, x;
     };
+    // A pass shifted by s moves every window s voxels towards the start but
+    // the last, which stays flush with the end: as many windows as one pass,
+    // and every voxel still covered.
+    auto startsShifted = [&](std::int64_t size, std::int64_t patch, std::int64_t padding,
+                             std::int64_t shift) {
+      std::vector<std::int64_t> starts = windowStarts(size, patch, impl_->overlap);
+      for (std::size_t n = 0; n + 1 < starts.size(); ++n) starts[n] += padding - shift;
+      starts.back() += padding;
+      return starts;
+    };
     std::vector<Window> windows;
-    for (auto z : windowStarts(PD, pd, impl_->overlap))
-      for (auto y : windowStarts(PH, ph, impl_->overlap))
-        for (auto x : windowStarts(PW, pw, impl_->overlap)) windows.push_back({z, y, x});
+    for (const auto& s : shifts)
+      for (auto z : startsShifted(TD, pd, SD, s[2]))
+        for (auto y : startsShifted(TH, ph, SH, s[1]))
+          for (auto x : startsShifted(TW, pw, SW, s[0])) windows.push_back({z, y, x});
 
     const std::size_t batch = static_cast<std::size_t>(impl_->batchSize);
     const std::size_t batches = (windows.size() + batch - 1) / batch;
@@ -234,9 +266,9 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     if (threads.workers > 1) at::set_num_threads(impl_->device.cpuThreads);
     if (!ran.ok()) return ran.error();
     auto heatmap = (accumulated / weightSum)
-                       .narrow(0, 0, D)
-                       .narrow(1, 0, H)
-                       .narrow(2, 0, W)
+                       .narrow(0, SD, D)
+                       .narrow(1, SH, H)
+                       .narrow(2, SW, W)
                        .to(torch::kCPU)
                        .contiguous();
     core::FloatVolume result(volume.geometry());

@@ -121,6 +121,30 @@ std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::stri
   return c;
 }
 
+constexpr std::size_t kMaxWindowShifts = 8;
+constexpr int kMaxWindowShiftVoxels = 15;
+
+/// inference.window_shifts: [[x, y, z], ...]; empty when it is not a list of
+/// 1 to kMaxWindowShifts such shifts, each a whole number of voxels from 0 to
+/// kMaxWindowShiftVoxels (one more pass per shift: a few, small ones).
+std::vector<std::array<int, 3>> readWindowShifts(const json& node) {
+  std::vector<std::array<int, 3>> shifts;
+  if (!node.is_array() || node.empty() || node.size() > kMaxWindowShifts) return {};
+  for (const json& shift : node) {
+    if (!shift.is_array() || shift.size() != 3) return {};
+    std::array<int, 3> voxels{};
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+      const json& v = shift[axis];
+      if (!v.is_number_integer() || v.get<long long>() < 0 ||
+          v.get<long long>() > kMaxWindowShiftVoxels)
+        return {};
+      voxels[axis] = v.get<int>();
+    }
+    shifts.push_back(voxels);
+  }
+  return shifts;
+}
+
 json calibrationJson(const ScoreCalibration& c) {
   json j = {{"method", c.usesShape() ? "platt-shape" : "platt"},
             {"slope", c.slope},
@@ -255,6 +279,19 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   m.overlap = r.number("inference.overlap", false, 0.5);
   if (!r.failed() && (m.overlap < 0 || m.overlap > 0.95))
     r.fail("inference.overlap", "must be between 0 and 0.95");
+  if (const json* shifts = r.find("inference.window_shifts", false)) {
+    m.windowShifts = readWindowShifts(*shifts);
+    if (!m.isCt())
+      r.fail("inference.window_shifts", "applies to CT models only (their sliding window)");
+    else if (m.monai)
+      r.fail("inference.window_shifts",
+             "does not apply to a model from a MONAI bundle, which runs MONAI's own inferer");
+    else if (m.windowShifts.empty())
+      r.fail("inference.window_shifts",
+             "must be a list of 1 to " + std::to_string(kMaxWindowShifts) +
+                 " shifts [x, y, z], each a whole number of voxels from 0 to " +
+                 std::to_string(kMaxWindowShiftVoxels));
+  }
   m.batchSize = internal::saturatedInt(r.number("inference.batch_size", false, 2));
   if (!r.failed() && (m.batchSize < 1 || m.batchSize > 256))
     r.fail("inference.batch_size", "must be 1 to 256");
@@ -326,6 +363,7 @@ std::string ModelManifest::toJson() const {
   j["output"]["labels"] = labels;
   j["thresholds"] = thresholds;
   j["inference"] = {{"overlap", overlap}, {"batch_size", batchSize}, {"fp16_on_cuda", fp16OnCuda}};
+  if (!windowShifts.empty()) j["inference"]["window_shifts"] = windowShifts;
   j["intended_use"] = intendedUse;
   j["training_data"] = trainingData;
   j["clinical_use"] = clinicalUse;

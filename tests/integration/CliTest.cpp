@@ -248,15 +248,40 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
   std::ifstream candidates(dir / "eval" / "candidates.csv");
   std::string header, row;
   std::getline(candidates, header);
-  // Then the image's shape around each candidate, at the default scales.
+  // Which nodule a candidate hits and where it lies, then the image's shape
+  // around it, at the default scales.
   EXPECT_EQ(header.rfind("case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm,"
+                         "nodule,center_x_mm,center_y_mm,center_z_mm,"
                          "shape_1mm_l1,shape_1mm_l2,shape_1mm_l3,shape_1mm_dot,shape_1mm_line,",
                          0),
             0u)
       << header;
-  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 5 + 20);
-  ASSERT_TRUE(std::getline(candidates, row));
-  EXPECT_EQ(row.rfind("case_00", 0), 0u) << row;
+  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 9 + 20);
+  const auto truth =
+      nlohmann::json::parse(std::ifstream(dir / "cases" / "case_000" / "truth.json"));
+  std::size_t rows = 0;
+  while (std::getline(candidates, row)) {
+    ++rows;
+    EXPECT_EQ(row.rfind("case_00", 0), 0u) << row;
+    // A hit names a nodule of truth.json, of the size the row gives; a miss names none.
+    std::vector<std::string> cells;
+    std::stringstream split(row);
+    for (std::string cell; std::getline(split, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 30u) << row;
+    const int nodule = std::stoi(cells[6]);
+    EXPECT_EQ(nodule > 0, cells[4] == "1") << row;
+    if (nodule > 0 && row.rfind("case_000,", 0) == 0) {
+      ASSERT_LE(nodule, int(truth["nodules"].size())) << row;
+      const auto& hit = truth["nodules"][nodule - 1];
+      EXPECT_NEAR(hit["diameter_mm"].get<double>(), std::stod(cells[5]), 1e-6) << row;
+      // The centre given lies within that nodule, as a hit must.
+      double squared = 0;
+      for (int axis = 0; axis < 3; ++axis)
+        squared += std::pow(std::stod(cells[7 + axis]) - hit["center_mm"][axis].get<double>(), 2);
+      EXPECT_LE(std::sqrt(squared), 0.5 * hit["diameter_mm"].get<double>() + 1e-6) << row;
+    }
+  }
+  EXPECT_GT(rows, 0u);
 }
 
 TEST(Cli, ASizeAwareCalibrationScoresEachCandidateWithItsOwnDiameter) {
@@ -346,12 +371,14 @@ TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
     std::vector<double> v;
     std::stringstream fields(row.substr(row.find(',') + 1));
     for (std::string field; std::getline(fields, field, ',');) v.push_back(std::stod(field));
-    ASSERT_EQ(v.size(), 5u + weights.size()) << row;
+    // Score, raw score, diameter, the nodule hit (3 values), the centre (3), then the shape.
+    constexpr std::size_t kShapeColumn = 9;
+    ASSERT_EQ(v.size(), kShapeColumn + weights.size()) << row;
     const double raw = std::clamp(v[1], 1e-7, 1 - 1e-7);
     EXPECT_GE(v[1], floor) << row;  // searched down to the floor, no further
     double z = slope * std::log(raw / (1 - raw)) +
                logDiameterSlope * std::log(std::max(v[2], 1.0)) + intercept;
-    for (std::size_t n = 0; n < weights.size(); ++n) z += weights[n] * v[5 + n];
+    for (std::size_t n = 0; n < weights.size(); ++n) z += weights[n] * v[kShapeColumn + n];
     EXPECT_NEAR(v[0], 1.0 / (1.0 + std::exp(-z)), 1e-5) << row;
     ++rows;
   }

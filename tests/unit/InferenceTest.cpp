@@ -2,6 +2,8 @@
 // fixed-weight TorchScript models written by tests/data/make_test_models.py.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -261,6 +263,101 @@ TEST(InferenceSession, GivesTheSameHeatmapWithWindowsInParallel) {
   // Only the order in which windows are blended differs.
   EXPECT_LT(maxDifference, 1e-5);
   EXPECT_EQ(inference::extractFindings(heatmap.value(), {}).size(), 2u);
+}
+
+namespace {
+
+/// A copy of the test bundle whose manifest adds `inferenceFields` (JSON
+/// members) to its "inference" object.
+std::filesystem::path blobBundleWith(const test::TestFolder& dir,
+                                     const std::string& inferenceFields) {
+  const auto copy = dir.path() / "bundle";
+  std::filesystem::copy(kModels / "blob3d-bundle", copy);
+  std::string text = readText(copy / "manifest.json");
+  const auto at = text.find("\"inference\"");
+  const auto brace = text.find('{', at);
+  text.insert(brace + 1, inferenceFields + ",");
+  std::ofstream(copy / "manifest.json") << text;
+  return copy;
+}
+
+}  // namespace
+
+TEST(InferenceSession, ShiftedPassesBlendIntoTheSameGridAndCostAPassEach) {
+  const core::Vec3 a{-10, 0, 140}, b{20, 30, 170};
+  const core::CtVolume volume = lungWithSpheres({{a, 5.0}, {b, 4.0}}, {48, 48, 48});
+  test::TestFolder dir("window-shifts");
+  auto bundle =
+      ModelBundle::open(blobBundleWith(dir, R"("window_shifts": [[0, 0, 0], [3, 2, 1]])"));
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  auto shifted = inference::InferenceSession::create(bundle.value(), cpuOnly());
+  auto plain = blobSession();
+  ASSERT_TRUE(shifted.ok() && plain.ok());
+  std::size_t total = 0;
+  auto heatmap =
+      shifted.value()->predictHeatmap(volume, [&](std::size_t, std::size_t all) { total = all; });
+  auto expected = plain.value()->predictHeatmap(volume);
+  ASSERT_TRUE(heatmap.ok() && expected.ok()) << heatmap.error().message;
+  EXPECT_EQ(total, 2u * 27u);  // each shift one more pass of the same 27 windows
+  ASSERT_EQ(heatmap.value().size(), volume.size());
+  // The test model is a local filter, the same wherever its window lies: a
+  // shifted pass gives the same map but where windows end (zero padding, at
+  // blend weights of about 1e-3) and on the volume's faces (copied voxels
+  // there). Blended back one voxel off, the spheres' steep edges would differ
+  // by nearly 1.
+  double maxDifference = 0;
+  for (std::size_t k = 1; k + 1 < 48; ++k)
+    for (std::size_t j = 1; j + 1 < 48; ++j)
+      for (std::size_t i = 1; i + 1 < 48; ++i)
+        maxDifference =
+            std::max(maxDifference,
+                     double(std::abs(heatmap.value().at(i, j, k) - expected.value().at(i, j, k))));
+  EXPECT_LT(maxDifference, 0.05);
+  const auto findings = inference::extractFindings(heatmap.value(), {});
+  ASSERT_EQ(findings.size(), 2u);
+  for (const core::Vec3& sphere : {a, b}) {
+    const double nearest = std::min(core::distance(findings[0].centerMm, sphere),
+                                    core::distance(findings[1].centerMm, sphere));
+    EXPECT_LT(nearest, 1.5);
+  }
+}
+
+TEST(ModelManifest, ReadsWindowShiftsAndRefusesOnesItCannotRun) {
+  auto parseWith = [](const std::filesystem::path& bundle, const std::string& fields) {
+    std::string text = readText(bundle / "manifest.json");
+    const auto at = text.find("\"inference\"");
+    text.insert(text.find('{', at) + 1, fields + ",");
+    return ModelManifest::parse(text, "m.json");
+  };
+  const auto ct = kModels / "blob3d-bundle";
+  auto two = parseWith(ct, R"("window_shifts": [[0, 0, 0], [2, 2, 2]])");
+  ASSERT_TRUE(two.ok()) << two.error().message;
+  ASSERT_EQ(two.value().windowShifts.size(), 2u);
+  EXPECT_EQ(two.value().windowShifts[1], (std::array<int, 3>{2, 2, 2}));
+  auto again = ModelManifest::parse(two.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().windowShifts, two.value().windowShifts);
+  auto none = ModelManifest::parse(readText(ct / "manifest.json"), "m.json");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value().windowShifts.empty());
+  EXPECT_FALSE(nlohmann::json::parse(none.value().toJson())["inference"].contains("window_shifts"));
+
+  const std::string expected =
+      "m.json: field 'inference.window_shifts' must be a list of 1 to 8 shifts [x, y, z], each a "
+      "whole number of voxels from 0 to 15";
+  for (const char* bad :
+       {R"([])", R"([[0, 0]])", R"([[0, 0, -1]])", R"([[0, 0, 16]])", R"([[0, 0, 1.5]])",
+        R"([[0, 0, "1"]])", R"("2")",
+        R"([[0,0,0],[1,0,0],[2,0,0],[3,0,0],[0,1,0],[0,2,0],[0,3,0],[1,1,1],[2,2,2]])"}) {
+    auto refused = parseWith(ct, std::string(R"("window_shifts": )") + bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message, expected) << bad;
+  }
+  auto fundus = parseWith(kModels / "fundus-bundle", R"("window_shifts": [[1, 1, 1]])");
+  ASSERT_FALSE(fundus.ok());
+  EXPECT_EQ(fundus.error().message,
+            "m.json: field 'inference.window_shifts' applies to CT models only (their sliding "
+            "window)");
 }
 
 TEST(InferenceSession, WindowsInParallelStopWhenCancelled) {

@@ -129,6 +129,20 @@ TEST(MonaiImport, MapsTheSpleenSegmentationConfigs) {
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(again.value().monai->roiSize, p.roiSize);
   EXPECT_EQ(again.value().monai->channel, 1);
+  // Vigie's shifted passes belong to its own sliding window, not MONAI's inferer.
+  auto shifted = ModelManifest::parse(
+      [&] {
+        auto copy = m.value();
+        copy.weightsFile = "model.ts";
+        copy.weightsSha256 = std::string(64, 'a');
+        copy.windowShifts = {{0, 0, 0}, {2, 2, 2}};
+        return copy.toJson();
+      }(),
+      "shifted");
+  ASSERT_FALSE(shifted.ok());
+  EXPECT_EQ(shifted.error().message,
+            "shifted: field 'inference.window_shifts' does not apply to a model from a MONAI "
+            "bundle, which runs MONAI's own inferer");
 }
 
 /// The spleen configs made binary as binary-label bundles are (one output

@@ -159,6 +159,12 @@ struct ModelManifest {
 
   // Running
   double overlap = 0.5;  ///< sliding-window overlap fraction, [0, 0.95]
+  /// A CT heatmap is the blend of one sliding-window pass per shift (x, y, z
+  /// voxels; the windows moved that far towards the volume's start). A
+  /// network that pools sees a small object differently at each of its
+  /// pooling grid's phases, and may miss it at one; passes at other phases
+  /// average that out, at one pass's time each. Empty: one pass, unshifted.
+  std::vector<std::array<int, 3>> windowShifts;
   int batchSize = 2;
   bool fp16OnCuda = false;
 
