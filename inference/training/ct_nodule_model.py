@@ -36,8 +36,32 @@ class Upsample(nn.Module):
         return F.interpolate(self.mix(x), scale_factor=2.0, mode="trilinear", align_corners=False)
 
 
+class AntiAliasedMaxPool(nn.Module):
+    """Halves the size like a 2x max pool, but without its aliasing: the max
+    over each 2x2x2 neighbourhood at every voxel, then a binomial blur
+    ([1, 2, 1] along each axis) kept at every second voxel (Zhang, "Making
+    convolutional networks shift-invariant again", ICML 2019). A plain max
+    pool made 0.4.4 see one 5.5 mm nodule at anything from 0.005 to 0.99
+    depending on where the pooling grid fell on it."""
+
+    def __init__(self, channels):
+        super().__init__()
+        taps = torch.tensor([1.0, 2.0, 1.0])
+        kernel = taps[:, None, None] * taps[None, :, None] * taps[None, None, :]
+        self.register_buffer("kernel", (kernel / kernel.sum()).expand(channels, 1, 3, 3, 3).clone())
+        self.channels = channels
+
+    def forward(self, x):
+        x = F.max_pool3d(F.pad(x, (0, 1, 0, 1, 0, 1), mode="replicate"), 2, stride=1)
+        x = F.pad(x, (1, 1, 1, 1, 1, 1), mode="replicate")
+        return F.conv3d(x, self.kernel, stride=2, groups=self.channels)
+
+
 class NoduleUNet3d(nn.Module):
-    def __init__(self, width=8):
+    """pool: "max" (plain 2x max pooling, models up to 0.4.4) or "blur"
+    (AntiAliasedMaxPool)."""
+
+    def __init__(self, width=8, pool="max"):
         super().__init__()
         self.enc1 = block(1, width)
         self.enc2 = block(width, 2 * width)
@@ -47,12 +71,17 @@ class NoduleUNet3d(nn.Module):
         self.up1 = Upsample(2 * width, width)
         self.dec1 = block(2 * width, width)
         self.head = nn.Conv3d(width, 1, 1)
-        self.pool = nn.MaxPool3d(2)
+        if pool == "max":
+            self.pool1 = self.pool2 = nn.MaxPool3d(2)
+        elif pool == "blur":
+            self.pool1, self.pool2 = AntiAliasedMaxPool(width), AntiAliasedMaxPool(2 * width)
+        else:
+            raise ValueError(f"pool must be 'max' or 'blur', not {pool!r}")
 
     def forward(self, x):
         e1 = self.enc1(x)
-        e2 = self.enc2(self.pool(e1))
-        b = self.bottom(self.pool(e2))
+        e2 = self.enc2(self.pool1(e1))
+        b = self.bottom(self.pool2(e2))
         d2 = self.dec2(torch.cat([self.up2(b), e2], dim=1))
         d1 = self.dec1(torch.cat([self.up1(d2), e1], dim=1))
         return self.head(d1)
