@@ -240,7 +240,7 @@ def write_bundle(net, args, description, calibration, seconds, final_loss):
         "schema_version": 1,
         "id": "vigie-fundus-dr",
         "name": "Vigie diabetic-retinopathy screening (reference model, not for clinical use)",
-        "version": "0.2.0",
+        "version": "0.3.0",
         "task": "fundus-dr-screening",
         "modality": "OP",
         "weights": {"file": "model.pt", "sha256": "0" * 64},
