@@ -75,17 +75,15 @@ def load_trained(bundle):
     return net.eval()
 
 
-def square_photo(rgb):
-    """The photograph cropped square around its field of view, at WORK_SIZE."""
-    img = crop_square(Image.fromarray(rgb), field_of_view_box(rgb))
-    return np.asarray(img.resize((WORK_SIZE, WORK_SIZE), Image.BOX if img.width > WORK_SIZE else Image.BILINEAR))
+def square_photo(rgb, size):
+    """8-bit RGB [H, W, 3] cropped square around its field of view and resized as the runtime does."""
+    return np.asarray(resize_photo(crop_square(Image.fromarray(rgb), field_of_view_box(rgb)), size), dtype=np.uint8)
 
 
 def as_runtime_sees(img01):
-    """[3, S, S] in 0..1 -> 8-bit, cropped to the field of view and resized as the runtime does."""
+    """[3, S, S] in 0..1 -> 8-bit [3, SIZE, SIZE], as the runtime would prepare it."""
     rgb = (img01.clamp(0, 1).permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
-    photo = resize_photo(crop_square(Image.fromarray(rgb), field_of_view_box(rgb)), SIZE)
-    return np.asarray(photo, dtype=np.uint8).transpose(2, 0, 1)
+    return square_photo(rgb, SIZE).transpose(2, 0, 1)
 
 
 def draw_variants(photos, count, rng):
@@ -93,7 +91,7 @@ def draw_variants(photos, count, rng):
     Returns the images as the runtime sees them, gradability labels and the fault's name."""
     images, gradable, kinds = [], [], []
     for rgb in photos:
-        base = torch.from_numpy(square_photo(rgb).copy()).permute(2, 0, 1).float() / 255.0
+        base = torch.from_numpy(square_photo(rgb, WORK_SIZE).copy()).permute(2, 0, 1).float() / 255.0
         for _ in range(count):
             x = base.flip(-1) if rng.random() < 0.5 else base
             x = camera(x.unsqueeze(0), rng)[0]
@@ -123,6 +121,9 @@ def gate_inputs(net, images_uint8, batch=16):
 
 def fit_gate(net, inputs, gradable, epochs, seed):
     """Full-batch training of the gate (scaler fixed from the inputs, then a small MLP)."""
+    if gradable.min() == gradable.max():
+        raise SystemExit(f"all {len(gradable)} examples are {'gradable' if gradable[0] > 0.5 else 'ungradable'}: "
+                         "the gate needs both; draw more (--variants) or from more photographs")
     torch.manual_seed(seed)
     scaler, first, last = net.gradable[0], net.gradable[1], net.gradable[3]
     scaler.mean.copy_(inputs.mean(dim=0))
@@ -236,7 +237,7 @@ def main():
     check_images, check_gradable, check_kinds = draw_variants(calibration_photos, 12, check_rng)
     report(f"calibration part ({len(calibration_photos)} photographs x 12 draws, never learnt from):",
                    quality_scores(net, gate_inputs(net, check_images)), check_gradable, check_kinds)
-    plain = np.stack([as_runtime_sees(torch.from_numpy(square_photo(rgb).copy()).permute(2, 0, 1).float() / 255.0)
+    plain = np.stack([as_runtime_sees(torch.from_numpy(square_photo(rgb, WORK_SIZE).copy()).permute(2, 0, 1).float() / 255.0)
                       for rgb in calibration_photos])
     plain_scores = quality_scores(net, gate_inputs(net, plain))
     print(f"calibration part as photographed: quality {plain_scores.min():.3f} at the lowest, "
