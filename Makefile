@@ -62,6 +62,9 @@ models: models-ct models-fundus
 # 2800 iterations: 4800 reached a held-out CPM of 0.868 (0.825), but 0.657 on
 # the second family (0.733) and 7 findings on the real CT (3); see
 # docs/reference-models.md, "the same recipe trained longer".
+# One network: the mean of two (average_ct_networks.py) measured better on the
+# phantoms but not on the real CT, at twice the time ("the mean of several
+# networks").
 CT_BUNDLE := resources/models/ct-nodule-synth
 REAL_CT ?= ../shared/data/ct-real-cptac-c3n00247
 CT_PHANTOM := --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8

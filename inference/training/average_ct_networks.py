@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Packages several trained CT nodule networks as one bundle whose network
+returns the mean of their heatmap logits (an ensemble).
+
+    average_ct_networks.py --out BUNDLE --vigie-cli PATH [--version V] MEMBER_BUNDLE...
+
+Why: the CT recipe's runs differ from one another more than any change tried
+to it (docs/reference-models.md): two runs of the same recipe with the same
+seed on two machines measured held-out CPMs of 0.825 and 0.757. Networks
+trained alike from different seeds make different mistakes, and the mean of
+their outputs keeps what they agree on. The runtime needs nothing new: the
+bundle holds one TorchScript module, like any other, and runs each window
+through every member, so inference takes as many times longer as there are
+members.
+
+Every member must be a CT nodule bundle with a sigmoid heatmap and the same
+input (spacing, patch, intensity window); the bundle written has no
+calibration and no operating threshold, since the mean's scores are not any
+member's (`make calibrate-ct` fits them).
+"""
+import argparse
+import json
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vigie_data import package_bundle  # noqa: E402
+
+
+class MeanOfLogits(torch.nn.Module):
+    """Runs one window through every member and averages their logits. The
+    logits, not the probabilities: a sigmoid of the mean logit is the
+    geometric mean of the members' odds, so one member's saturated 1.0 does
+    not carry a voxel alone."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = torch.nn.ModuleList(members)
+
+    def forward(self, x):
+        total = self.members[0](x)
+        for member in self.members[1:]:
+            total = total + member(x)
+        return total / len(self.members)
+
+
+def read_member(path):
+    """The member's manifest and TorchScript network, or SystemExit naming
+    the file and what is wrong with it."""
+    manifest_path = os.path.join(path, "manifest.json")
+    try:
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+    except (OSError, json.JSONDecodeError) as error:
+        raise SystemExit(f"{manifest_path}: not a readable bundle manifest ({error})")
+    if manifest.get("task") != "ct-nodule-detection":
+        raise SystemExit(f"{manifest_path}: task {manifest.get('task')!r}, not a CT nodule model")
+    if manifest.get("output", {}).get("heatmap_activation") != "sigmoid":
+        raise SystemExit(f"{manifest_path}: its heatmap is not a sigmoid of logits, so logits cannot be averaged")
+    weights = os.path.join(path, manifest.get("weights", {}).get("file", "model.pt"))
+    try:
+        network = torch.jit.load(weights, map_location="cpu").eval()
+    except (RuntimeError, ValueError, OSError) as error:
+        raise SystemExit(f"{weights}: not a TorchScript network ({str(error).splitlines()[0]})")
+    return manifest, network
+
+
+def check_same_input(manifests, paths):
+    """Every member must read windows the same way, or the mean mixes
+    networks that each see a different image."""
+    first = manifests[0]["input"]
+    for manifest, path in zip(manifests[1:], paths[1:]):
+        for key in ("spacing_mm", "patch_size", "intensity", "channels"):
+            if manifest["input"].get(key) != first.get(key):
+                raise SystemExit(f"{path}: input.{key} {manifest['input'].get(key)} differs from "
+                                 f"{paths[0]}'s {first.get(key)}; members must read the same windows")
+
+
+def ensemble_manifest(manifests, version):
+    manifest = json.loads(json.dumps(manifests[0]))
+    manifest.pop("calibration", None)
+    manifest.pop("metrics", None)
+    manifest["thresholds"] = {"candidate": 0.5}
+    manifest["version"] = version
+    members = " ".join(f"Network {i + 1}: {m.get('training_data', 'no training data given.')}"
+                       for i, m in enumerate(manifests))
+    manifest["training_data"] = (f"The mean of {len(manifests)} networks' heatmap logits, each trained by the same "
+                                 f"recipe from its own seed (inference/training/average_ct_networks.py). {members}")
+    return manifest
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("members", nargs="+", help="the trained CT bundles to average")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--vigie-cli", required=True)
+    parser.add_argument("--version", help="the bundle's version (default: the first member's)")
+    args = parser.parse_args()
+    if len(args.members) < 2:
+        parser.error("an average needs at least two member bundles")
+
+    manifests, networks = zip(*(read_member(path) for path in args.members))
+    check_same_input(manifests, args.members)
+    patch = manifests[0]["input"]["patch_size"]
+    example = torch.zeros(1, manifests[0]["input"].get("channels", 1), *patch)
+    ensemble = MeanOfLogits(list(networks)).eval()
+    with torch.no_grad():
+        traced = torch.jit.trace(ensemble, example)
+        # The traced module must be the mean it claims to be, on an image unlike the tracing one.
+        probe = torch.rand(example.shape, generator=torch.Generator().manual_seed(0))
+        expected = sum(network(probe) for network in networks) / len(networks)
+        largest = (traced(probe) - expected).abs().max().item()
+    if largest > 1e-4:
+        raise SystemExit(f"the traced average differs from the members' mean by {largest:g}; bundle not written")
+    package_bundle(traced, ensemble_manifest(manifests, args.version or manifests[0]["version"]), args.vigie_cli,
+                   args.out)
+    print(f"average_ct_networks: the mean of {len(networks)} networks written to {args.out} "
+          f"(checked against the members on a random window: largest difference {largest:.1e})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
