@@ -88,6 +88,13 @@ def ensemble_manifest(manifests, version):
                        for i, m in enumerate(manifests))
     manifest["training_data"] = (f"The mean of {len(manifests)} networks' heatmap logits, each trained by the same "
                                  f"recipe from its own seed (inference/training/average_ct_networks.py). {members}")
+    # The card is the first member's, and its limitations quote figures of one network: say so before them.
+    card = manifest.get("model_card")
+    if isinstance(card, dict):
+        card["known_limitations"] = [
+            f"This bundle is the mean of {len(manifests)} networks: the figures quoted below were measured on a "
+            "single network, not on this mean; its own come from make calibrate-ct and make eval-ct."
+        ] + list(card.get("known_limitations", []))
     return manifest
 
 
