@@ -125,12 +125,13 @@ eval-ct: build
 	$(CLI) analyze $(REAL_CT) --model $(CT_BUNDLE) --out $(MODEL_DATA)/ct-real-result
 
 # The DR model learns from synthetic phantoms and from the training part of
-# the real IDRiD photographs (../shared/data, never copied into the repository);
+# the real IDRiD photographs (../shared/data, never copied into the repository),
+# their lesions also carried onto other real eyes (lesion_transplant.py);
 # the split's test part is seen by no step before the last two evaluations.
 REAL_FUNDUS ?= ../shared/data/fundus-idrid-512
 SPLIT := inference/training/data
 FUNDUS_BUNDLE := resources/models/fundus-dr
-FUNDUS_VERSION := 0.3.0
+FUNDUS_VERSION := 0.4.0
 FUNDUS_SYNTHETIC := --count 1500 --seed 2000 --size 384
 models-fundus: build
 	rm -rf $(MODEL_DATA)/fundus-train

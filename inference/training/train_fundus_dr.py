@@ -23,6 +23,9 @@ backgrounds. Losses: the ICDR grade for synthetic photographs (cross-entropy),
 referable or not for real ones (IDRiD gives lesions, not grades: a photograph
 with lesions is referable, one without is grade 0), gradability (binary), and
 the lesion masks (per-pixel cross-entropy, so the heatmap shows lesions).
+A real photograph with DR is, 35 % of the time, shown as its own lesions
+carried onto another training eye without retinopathy (lesion_transplant.py),
+so the network learns the lesions rather than the 27 eyes that have them.
 Reproducible: fixed seeds, deterministic order, one process. The result is
 labelled not for clinical use in its manifest.
 """
@@ -42,6 +45,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from calibration import fit_platt  # noqa: E402
 from fundus_augment import DEGRADATIONS, camera, degrade, geometric  # noqa: E402
 from fundus_dr_model import ExportedFundusDrNet, FundusDrNet  # noqa: E402
+from lesion_transplant import transplant  # noqa: E402
 from vigie_data import package_bundle  # noqa: E402
 
 SIZE = 384
@@ -54,6 +58,7 @@ MASK_LEVEL = 40  # IDRiD's masks are lossy JPEG: a lesion pixel is one above thi
 REAL_LESIONS = (("mask_se", 4), ("mask_ex", 3), ("mask_he", 2), ("mask_ma", 1))
 REAL_SHARE = 10  # of each batch of 16; the rest synthetic
 UNGRADABLE_SHARE = 0.3  # of the real photographs in a batch
+TRANSPLANT_SHARE = 0.35  # of the real photographs with DR drawn: their lesions shown on another eye
 EVALUATION = ("Measured by make models-fundus with vigie-cli eval dr and recorded under metrics: real_* on the 50 "
               "held-out real photographs of the IDRiD split (inference/training/data/idrid-test.csv, 19 with DR), "
               "which no training step saw, with 95 % percentile-bootstrap intervals (*_ci_low, *_ci_high, 2000 "
@@ -111,29 +116,37 @@ def read_labels(csv_path):
 
 
 def real_lesion_mask(folder, row, box):
-    """The expert masks as one class map at the network's lesion resolution:
-    a cell is a lesion when a tenth of it is (microaneurysms are a few pixels)."""
+    """The expert masks as one class map at the network's lesion resolution
+    (a cell is a lesion when a tenth of it is: microaneurysms are a few
+    pixels), and every lesion pixel at the photograph's resolution, widened by
+    a pixel so a lesion carried elsewhere (lesion_transplant.py) takes its rim."""
     out = np.zeros((SIZE // 4, SIZE // 4), dtype=np.int64)
+    pixels = np.zeros((SIZE, SIZE), dtype=bool)
     for column, label in REAL_LESIONS:
         if not row.get(column):
             continue
         gray = np.asarray(Image.open(os.path.join(folder, row[column])).convert("RGB")).max(axis=2)
-        binary = Image.fromarray(((gray > MASK_LEVEL) * 255).astype(np.uint8))
-        share = np.asarray(crop_square(binary, box).resize((SIZE // 4, SIZE // 4), Image.BOX), dtype=np.float32) / 255
+        binary = crop_square(Image.fromarray(((gray > MASK_LEVEL) * 255).astype(np.uint8)), box)
+        share = np.asarray(binary.resize((SIZE // 4, SIZE // 4), Image.BOX), dtype=np.float32) / 255
         out[share > 0.1] = label
-    return out
+        pixels |= np.asarray(binary.resize((SIZE, SIZE), Image.BOX)) > 0
+    widened = Image.fromarray(pixels.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(3))
+    return out, np.asarray(widened) > 0
 
 
 def load_real(folder, csv_path):
-    """Photographs, lesion class maps and referable labels of one part of the split."""
-    images, masks, referable = [], [], []
+    """Photographs, lesion class maps, referable labels and lesion pixels of
+    one part of the split."""
+    images, masks, referable, lesion_pixels = [], [], [], []
     for row in read_labels(csv_path):
         rgb = Image.open(os.path.join(folder, row["file"])).convert("RGB")
         box = field_of_view_box(np.asarray(rgb))
         images.append(np.asarray(resize_photo(crop_square(rgb, box), SIZE), dtype=np.uint8).transpose(2, 0, 1))
-        masks.append(real_lesion_mask(folder, row, box))
+        classes, pixels = real_lesion_mask(folder, row, box)
+        masks.append(classes)
+        lesion_pixels.append(pixels)
         referable.append(float(row["referable"]))
-    return np.stack(images), np.stack(masks), np.array(referable, dtype=np.float32)
+    return np.stack(images), np.stack(masks), np.array(referable, dtype=np.float32), np.stack(lesion_pixels)
 
 
 def normalize(raw01):
@@ -146,14 +159,27 @@ def referable_log_probability(grade_logits):
     return torch.logsumexp(F.log_softmax(grade_logits, dim=1)[:, 2:], dim=1)
 
 
+def with_transplants(real, idx, rng):
+    """The drawn photographs [n, 3, S, S] in 0..1 and their class maps, where
+    each one with DR is, TRANSPLANT_SHARE of the time, shown as its lesions on
+    another training eye without retinopathy (lesion_transplant.py)."""
+    images, masks, referable, lesion_pixels = real
+    x = torch.from_numpy(images[idx]).float() / 255.0
+    m = torch.from_numpy(masks[idx])
+    healthy = np.flatnonzero(referable == 0)
+    for i, k in enumerate(idx):
+        if referable[k] == 1 and len(healthy) and rng.random() < TRANSPLANT_SHARE:
+            recipient = torch.from_numpy(images[healthy[rng.integers(len(healthy))]]).float() / 255.0
+            x[i], m[i] = transplant(x[i], torch.from_numpy(lesion_pixels[k]), m[i], recipient)
+    return x, m
+
+
 def real_batch(real, idx, rng):
     """Real photographs with camera augmentation; a share degraded into
     ungradable ones. Returns images, masks, referable, gradable and a weight
     per photograph for the grade and lesion losses (0 for degraded ones: their
     lesions may be hidden)."""
-    images, masks, referable = real
-    x = torch.from_numpy(images[idx]).float() / 255.0
-    m = torch.from_numpy(masks[idx])
+    x, m = with_transplants(real, idx, rng)
     x, m = geometric(x, m, rng)
     x = camera(x, rng)
     gradable = torch.ones(len(idx))
@@ -165,7 +191,7 @@ def real_batch(real, idx, rng):
             gradable[i], informative[i] = 0.0, 0.0
         elif rng.random() < 0.3:
             x[i] = degrade(x[i], rng, kind, mild=True)
-    return x, m, torch.from_numpy(referable[idx]), gradable, informative
+    return x, m, torch.from_numpy(real[2][idx]), gradable, informative
 
 
 def synthetic_batch(synthetic, idx, rng):
@@ -240,7 +266,7 @@ def write_bundle(net, args, description, calibration, seconds, final_loss):
         "schema_version": 1,
         "id": "vigie-fundus-dr",
         "name": "Vigie diabetic-retinopathy screening (reference model, not for clinical use)",
-        "version": "0.3.0",
+        "version": "0.4.0",
         "task": "fundus-dr-screening",
         "modality": "OP",
         "weights": {"file": "model.pt", "sha256": "0" * 64},
@@ -315,7 +341,7 @@ def main():
     calibration = None
     calibration_note = ""
     if args.real and args.calibration_csv:
-        cal_images, _, cal_labels = load_real(args.real, args.calibration_csv)
+        cal_images, _, cal_labels, _ = load_real(args.real, args.calibration_csv)
         referable, quality = predict(net, cal_images)
         slope, intercept = fit_platt(referable, cal_labels)
         calibration = {"method": "platt", "slope": round(slope, 4), "intercept": round(intercept, 4),
@@ -329,8 +355,9 @@ def main():
     description = (f"{len(synthetic[0])} Vigie synthetic fundus photographs (vigie-cli synth fundus, seed {args.data_seed}) "
                    f"and {n_real} real photographs of IDRiD (Porwal et al., Data 2018; CC BY 4.0) with their expert "
                    f"lesion masks, the training part of a split by photograph (idrid_split.py, seed 14; a held-out "
-                   f"test part is seen by no step); camera augmentation and simulated quality faults on the real "
-                   f"backgrounds; {args.steps} steps of batch {args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
+                   f"test part is seen by no step); the lesions of {int(TRANSPLANT_SHARE * 100)} % of the DR photographs "
+                   f"drawn carried onto other training eyes without retinopathy (lesion_transplant.py); camera "
+                   f"augmentation and simulated quality faults on the real backgrounds; {args.steps} steps of batch {args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
                    f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}"
                    f"{calibration_note}")
     if real is None:
