@@ -357,7 +357,8 @@ def main():
                    f"lesion masks, the training part of a split by photograph (idrid_split.py, seed 14; a held-out "
                    f"test part is seen by no step); the lesions of {int(TRANSPLANT_SHARE * 100)} % of the DR photographs "
                    f"drawn carried onto other training eyes without retinopathy (lesion_transplant.py); camera "
-                   f"augmentation and simulated quality faults on the real backgrounds; {args.steps} steps of batch {args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
+                   f"augmentation and simulated quality faults on the real backgrounds; {args.steps} steps of batch "
+                   f"{args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
                    f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}"
                    f"{calibration_note}")
     if real is None:
