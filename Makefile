@@ -65,6 +65,9 @@ models: models-ct models-fundus
 # One network: the mean of two (average_ct_networks.py) measured better on the
 # phantoms but not on the real CT, at twice the time ("the mean of several
 # networks").
+# No --attachment-weights: drawing nodules on vessels and the pleura more often
+# as positives left the phantoms where they were and, in one pair of runs, cut
+# the real CT's findings ("attached nodules drawn more often"); more seeds first.
 CT_BUNDLE := resources/models/ct-nodule-synth
 REAL_CT ?= ../shared/data/ct-real-cptac-c3n00247
 CT_PHANTOM := --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8

@@ -48,10 +48,23 @@ class PatchSampler:
     (for thick-slice simulation), domain-randomised (ct_augment), then cut to
     PATCH."""
 
-    def __init__(self, cases, rng):
+    def __init__(self, cases, rng, attachment_weights=None):
         self.cases = cases
         self.rng = rng
+        # How much more often a nodule is drawn as a positive by where it sits:
+        # the nodules on vessels and on the pleura are the ones the network
+        # misses (docs/reference-models.md).
+        self.attachment_weights = attachment_weights or {}
         self.mined = []  # (case index, x y z voxel index): the network's own false positives
+
+    def positive_draw_odds(self, case):
+        """The chance of each of the case's nodules being the positive drawn:
+        small ones more often (1/diameter), times their place's weight."""
+        weights = np.array([
+            self.attachment_weights.get(where, 1.0) / nodule[1]
+            for nodule, where in zip(case.nodules, case.attachments)
+        ])
+        return weights / weights.sum()
 
     def add_hard_negatives(self, mined):
         self.mined.extend(mined)
@@ -112,9 +125,8 @@ class PatchSampler:
             return self._patch(self.cases[index], peak + self.rng.uniform(-3, 3, size=3))
         case = self.cases[self.rng.integers(len(self.cases))]
         if draw < 0.45 and case.nodules:
-            # Small nodules are the hard ones: draw them more often (weight 1/diameter).
-            weights = np.array([1.0 / n[1] for n in case.nodules])
-            pick = self.rng.choice(len(case.nodules), p=weights / weights.sum())
+            # Small nodules are the hard ones: draw them more often.
+            pick = self.rng.choice(len(case.nodules), p=self.positive_draw_odds(case))
             center_mm, _, _ = case.nodules[pick]
             center = case.to_index(center_mm) + self.rng.uniform(-10, 10, size=3)
         elif draw < 0.7:
@@ -270,6 +282,9 @@ def write_bundle(model, cases, args, seconds, final_loss, out, weights_note=""):
         f"after {args.mine_at:.0%} of the iterations also on the network's own false-positive peaks in "
         f"{min(args.mine_cases, len(cases))} of the training phantoms (HardNegativeMiner), "
         if args.mine_at > 0 else "")
+    weighted_positives = "".join(
+        f"{where}-attached nodules drawn {weight:g} times as often as positives, "
+        for where, weight in args.attachment_weights.items())
     manifest = {
         "schema_version": 1,
         "id": "vigie-ct-nodule-synth",
@@ -296,7 +311,7 @@ def write_bundle(model, cases, args, seconds, final_loss, out, weights_note=""):
         "lobulated or spiculated, isolated or on a vessel, the chest wall or the diaphragm), each patch domain-randomised towards real scans (inference/training/ct_augment.py: extra vessel trees, "
         "contrast, parenchyma density, 1.5-4 mm slices, sharp or smooth kernel noise), hard negatives on vessels "
         "and on the lungs' borders, "
-        f"{mined_negatives}{args.iterations} iterations of batch {args.batch} on 32^3 patches{weights_note}, "
+        f"{mined_negatives}{weighted_positives}{args.iterations} iterations of batch {args.batch} on 32^3 patches{weights_note}, "
         f"training seed {args.seed}, "
         f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}. "
         "No real CT was used for training.",
@@ -304,6 +319,26 @@ def write_bundle(model, cases, args, seconds, final_loss, out, weights_note=""):
         "model_card": MODEL_CARD,
     }
     package_bundle(traced, manifest, args.vigie_cli, out)
+
+
+ATTACHMENTS = ("isolated", "vessel", "pleura", "diaphragm")
+
+
+def parse_attachment_weights(text):
+    """"vessel=3,pleura=2" -> {"vessel": 3.0, "pleura": 2.0}; refuses an
+    unknown place or a weight that is not positive."""
+    weights = {}
+    for item in filter(None, text.split(",")):
+        where, _, value = item.partition("=")
+        if where not in ATTACHMENTS:
+            raise argparse.ArgumentTypeError(f"{where!r}: not one of {', '.join(ATTACHMENTS)}")
+        try:
+            weights[where] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r}: the weight is not a number") from None
+        if not weights[where] > 0:
+            raise argparse.ArgumentTypeError(f"{item!r}: the weight must be above 0")
+    return weights
 
 
 def main():
@@ -332,6 +367,8 @@ def main():
     parser.add_argument("--ema", type=float, default=0.0,
                         help="bundle an exponential moving average of the weights with this decay (0: the last weights)")
     parser.add_argument("--last-weights-out", help="with --ema, also bundle the last weights here (to compare the two)")
+    parser.add_argument("--attachment-weights", type=parse_attachment_weights, default={},
+                        help="draw the nodules so placed this much more often as positives, e.g. vessel=3,pleura=2")
     parser.add_argument("--smoke", action="store_true", help="a few iterations, to prove the recipe runs")
     args = parser.parse_args()
     if not 0.0 <= args.ema < 1.0:
@@ -354,7 +391,7 @@ def main():
     cases = load_cases(args.data)
     print(f"train_ct_nodule: {len(cases)} cases, {sum(len(c.nodules) for c in cases)} nodules, "
           f"spacing {cases[0].spacing} mm", flush=True)
-    sampler = PatchSampler(cases, rng)
+    sampler = PatchSampler(cases, rng, args.attachment_weights)
     model = NoduleUNet3d(pool=args.pool)
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.iterations, eta_min=1e-4)

@@ -14,7 +14,9 @@ import numpy as np
 
 
 class CtCase:
-    """One case: HU volume as (z, y, x) int16, LPS origin and spacing, nodules."""
+    """One case: HU volume as (z, y, x) int16, LPS origin and spacing, nodules
+    (centre, diameter, type) and, in the same order, where each one sits
+    (isolated, vessel, pleura or diaphragm)."""
 
     def __init__(self, folder):
         self.folder = folder
@@ -36,6 +38,7 @@ class CtCase:
         self.nodules = [
             (np.array(n["center_mm"], dtype=float), float(n["diameter_mm"]), n["type"]) for n in truth["nodules"]
         ]
+        self.attachments = [n.get("attachment", "isolated") for n in truth["nodules"]]
 
     def to_index(self, point_mm):
         """LPS mm -> continuous (x, y, z) voxel index."""
