@@ -6,12 +6,13 @@
 # and, for maintainers, make models (retrain the reference models, about 2 h on 2 cores),
 # make calibrate-ct (the CT weights calibrated again, no training), make fit-fundus-quality (the DR
 # model's quality gate fitted again, the rest frozen), make eval-ct and make eval-fundus
-# (each model on its held-out real and synthetic sets).
+# (each model on its held-out real and synthetic sets), make eval-fundus-cameras (the DR
+# model on the held-out photographs under simulated camera differences).
 PRESET ?= dev
 BUILD := build/$(PRESET)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deb fuzz deps build demo models models-ct calibrate-ct models-fundus fit-fundus-quality eval-ct eval-fundus clean format
+.PHONY: run test deb fuzz deps build demo models models-ct calibrate-ct models-fundus fit-fundus-quality eval-ct eval-fundus eval-fundus-cameras clean format
 
 deps:
 	$(SUDO) bash packaging/install-deps.sh
@@ -170,7 +171,8 @@ fit-fundus-quality: build
 	  $(MODEL_DATA)/fundus-degraded-result/metrics.json degraded_ungradable_flagged=ungradable_flagged
 
 # The DR model's evaluation: a held-out synthetic set and the held-out real
-# photographs (the split's test part), each with its metrics.json and plots.
+# photographs (the split's test part), each with its metrics.json and plots,
+# and the same photographs with simulated faults (the gate must flag them).
 eval-fundus: build
 	rm -rf $(MODEL_DATA)/fundus-eval
 	$(CLI) synth fundus --out $(MODEL_DATA)/fundus-eval --count 300 --seed 9100 --size 768
@@ -183,6 +185,19 @@ eval-fundus: build
 	  --out $(MODEL_DATA)/fundus-real-degraded
 	$(CLI) eval dr --data $(MODEL_DATA)/fundus-real-degraded --labels $(MODEL_DATA)/fundus-real-degraded/labels.csv \
 	  --bootstrap 0 --model $(FUNDUS_BUNDLE) --out $(MODEL_DATA)/fundus-degraded-result
+
+# The held-out real photographs under twelve camera shifts (camera_shift_fundus.py:
+# size, framing, a field cut by the frame, colour, exposure, JPEG, sharpening, a
+# low-resolution sensor, rotation, a mirrored eye): how many referable calls
+# change and how many photographs the gate turns away, recorded in the manifest.
+# 2 min; apart from eval-fundus so that make models-fundus keeps to its 45 min.
+eval-fundus-cameras: build
+	rm -rf $(MODEL_DATA)/fundus-camera-shifts
+	/usr/bin/python3 inference/training/camera_shift_fundus.py --data $(REAL_FUNDUS) --labels $(SPLIT)/idrid-test.csv \
+	  --model $(FUNDUS_BUNDLE) --vigie-cli $(CLI) --out $(MODEL_DATA)/fundus-camera-shifts
+	/usr/bin/python3 inference/training/record_metrics.py $(FUNDUS_BUNDLE)/manifest.json \
+	  $(MODEL_DATA)/fundus-camera-shifts/metrics.json camera_shift_calls_changed=referable_calls_changed \
+	  camera_shift_mean_abs_change=mean_abs_change camera_shift_called_ungradable=called_ungradable
 
 format:
 	find app core imaging inference tests -name '*.h' -o -name '*.cpp' | xargs clang-format -i

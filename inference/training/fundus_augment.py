@@ -5,16 +5,22 @@ photographs [N, 3, S, S] in 0..1 (torch, CPU), with their lesion masks
 - `geometric`: flips, rotation and scale (the masks follow).
 - `camera`: what differs between cameras and sessions but leaves a photograph
   gradable: colour balance, gamma, illumination fall-off, mild blur, sensor
-  noise, a lower native resolution, and the shape of the field of view.
+  noise, a lower native resolution, the shape of the field of view; with
+  `archive`, also in-camera sharpening, JPEG compression and fields cut by
+  every side of the frame.
+- `magnify`: a narrower field angle, or a photograph cropped to a square.
 - `degrade`: what makes a photograph ungradable on a real background: defocus,
   under- and over-exposure, eyelash and lid shadows, a small pupil, an
   off-centre field. `mild=True` gives the same faults too weak to matter,
   labelled gradable, so the quality head learns where the line is.
 """
+import io
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 DEGRADATIONS = ("defocus", "dark", "washed_out", "lid_shadow", "small_pupil", "off_centre")
 
@@ -59,10 +65,12 @@ def geometric(images, masks, rng):
     return out, moved[:, 0].long()
 
 
-def _aperture(size, rng):
-    """A field-of-view shape: a disc, sometimes cut flat at top and bottom."""
+def _aperture(size, rng, largest=1.08):
+    """A field-of-view shape: a disc, sometimes cut flat at top and bottom;
+    past a radius of 1 the frame cuts it on every side, as cameras that crop
+    their photographs to a square do."""
     ys, xs = _grid(1, size)
-    radius = rng.uniform(0.92, 1.08)
+    radius = rng.uniform(0.92, largest)
     shape = ((xs ** 2 + ys ** 2) <= radius ** 2).float()
     if rng.random() < 0.5:
         cut = rng.uniform(0.78, 0.97)
@@ -70,7 +78,12 @@ def _aperture(size, rng):
     return shape
 
 
-def camera(images, rng):
+def camera(images, rng, archive=False):
+    """`archive` adds what cameras and archives do to a file after the optics:
+    in-camera sharpening, JPEG compression, and fields cut by every side of
+    the frame. The DR network 0.4.0 was trained without it (the same random
+    draws as then, so the recipe still gives its weights); its quality gate
+    is fitted with it (fit_fundus_quality.py)."""
     n, _, size, _ = images.shape
     out = images.clone()
     ys, xs = _grid(1, size)
@@ -91,13 +104,40 @@ def camera(images, rng):
                                 size=(size, size), mode="bilinear", align_corners=False)[0]
         if rng.random() < 0.3:
             img = gaussian_blur(img, rng.uniform(0.4, 1.0))
+        if archive and rng.random() < 0.25:  # in-camera sharpening: an unsharp mask
+            img = img + rng.uniform(0.2, 1.0) * (img - gaussian_blur(img, rng.uniform(0.6, 1.5)))
         if rng.random() < 0.5:
             img = img + torch.randn_like(img) * rng.uniform(0.0, 0.02)
         if rng.random() < 0.4:
-            fov = fov * _aperture(size, rng)
+            fov = fov * _aperture(size, rng, largest=1.2 if archive else 1.08)
         # Keep the field of view above the runtime's level and the border dark.
         out[i] = img.clamp(0, 1) * fov
+        if archive and rng.random() < 0.35:  # the photograph as the camera or the archive saved it
+            out[i] = jpeg_round_trip(out[i], int(rng.integers(30, 96)))
     return out
+
+
+def magnify(img, factor):
+    """One photograph [3, S, S] as a camera with a narrower field angle, or a
+    photograph cropped to a square, gives it: its centre `factor` times larger,
+    the field of view cut by every side of the frame."""
+    size = img.shape[-1]
+    side = max(8, int(round(size / factor)))
+    start = (size - side) // 2
+    centre = img[:, start:start + side, start:start + side].unsqueeze(0)
+    return F.interpolate(centre, size=(size, size), mode="bilinear", align_corners=False)[0]
+
+
+def jpeg_round_trip(img, quality):
+    """What saving one photograph [3, H, W] in 0..1 as a JPEG of `quality`
+    leaves of it: the 8x8 blocks and ringing that lossy archives add, which
+    a network must not read as microaneurysms."""
+    pixels = (img.clamp(0, 1).permute(1, 2, 0).numpy() * 255.0 + 0.5).astype(np.uint8)
+    saved = io.BytesIO()
+    Image.fromarray(pixels).save(saved, "JPEG", quality=quality)
+    saved.seek(0)
+    back = np.asarray(Image.open(saved).convert("RGB"), dtype=np.float32) / 255.0
+    return torch.from_numpy(back).permute(2, 0, 1).to(img.dtype)
 
 
 def degrade(img, rng, kind, mild=False):

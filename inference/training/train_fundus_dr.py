@@ -5,7 +5,7 @@ model bundle.
 
     train_fundus_dr.py --data DIR --out BUNDLE --vigie-cli PATH
                        [--real DIR --train-csv CSV --calibration-csv CSV]
-                       [--steps N] [--seed S] [--smoke]
+                       [--steps N] [--seed S] [--archive-camera] [--smoke]
 
 DIR holds photographs written by `vigie-cli synth fundus` (PNG, lesion masks,
 truth.json). --real is the IDRiD folder (../shared/data/fundus-idrid-512);
@@ -174,14 +174,14 @@ def with_transplants(real, idx, rng):
     return x, m
 
 
-def real_batch(real, idx, rng):
+def real_batch(real, idx, rng, archive=False):
     """Real photographs with camera augmentation; a share degraded into
     ungradable ones. Returns images, masks, referable, gradable and a weight
     per photograph for the grade and lesion losses (0 for degraded ones: their
     lesions may be hidden)."""
     x, m = with_transplants(real, idx, rng)
     x, m = geometric(x, m, rng)
-    x = camera(x, rng)
+    x = camera(x, rng, archive)
     gradable = torch.ones(len(idx))
     informative = torch.ones(len(idx))
     for i in range(len(idx)):
@@ -194,12 +194,12 @@ def real_batch(real, idx, rng):
     return x, m, torch.from_numpy(real[2][idx]), gradable, informative
 
 
-def synthetic_batch(synthetic, idx, rng):
+def synthetic_batch(synthetic, idx, rng, archive=False):
     images, masks, grades, gradable = synthetic
     x = torch.from_numpy(images[idx]).float() / 255.0
     m = torch.from_numpy(masks[idx])
     x, m = geometric(x, m, rng)
-    x = camera(x, rng)
+    x = camera(x, rng, archive)
     return x, m, torch.from_numpy(grades[idx]), torch.from_numpy(gradable[idx])
 
 
@@ -212,9 +212,11 @@ def train(net, synthetic, real, args, rng):
     net.train()
     last, start = 0.0, time.time()
     for step in range(1, args.steps + 1):
-        sx, sm, sgrade, sgradable = synthetic_batch(synthetic, rng.integers(len(synthetic[0]), size=n_synth), rng)
+        sx, sm, sgrade, sgradable = synthetic_batch(
+            synthetic, rng.integers(len(synthetic[0]), size=n_synth), rng, args.archive_camera)
         if n_real:
-            rx, rm, rref, rgradable, informative = real_batch(real, rng.integers(len(real[0]), size=n_real), rng)
+            rx, rm, rref, rgradable, informative = real_batch(
+                real, rng.integers(len(real[0]), size=n_real), rng, args.archive_camera)
             x = torch.cat([sx, rx])
             m = torch.cat([sm, rm])
             gradable = torch.cat([sgradable, rgradable])
@@ -318,6 +320,9 @@ def main():
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--data-seed", type=int, default=2000, help="recorded in the manifest")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--archive-camera", action="store_true",
+                   help="train with sharpening, JPEG and fields cut by the frame too (fundus_augment.camera's "
+                        "archive; measured, not shipped: see docs/reference-models.md)")
     p.add_argument("--smoke", action="store_true", help="a few steps: proves the recipe runs")
     args = p.parse_args()
     if bool(args.real) != bool(args.train_csv):
