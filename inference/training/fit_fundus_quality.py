@@ -264,7 +264,8 @@ def main():
         traced = torch.jit.trace(exported, torch.zeros(1, 3, SIZE, SIZE))
     manifest["training_data"] = manifest["training_data"].split("; quality gate refitted")[0] + (
         f"; quality gate refitted alone with the rest frozen (fit_fundus_quality.py, seed {args.seed}): "
-        f"{len(train_photos)} training photographs x {args.variants} draws{synthetic_note}, "
+        f"{len(train_photos)} training photographs x {args.variants} draws"
+        f"{' (--other-cameras: magnified, sharpened, JPEG, cut fields)' if args.other_cameras else ''}{synthetic_note}, "
         f"{int((gradable < 0.5).sum())} ungradable among {len(gradable)}, {seconds / 60:.1f} min, "
         f"final loss {final_loss:.3f}")
     limitations = manifest.get("model_card", {}).get("known_limitations", [])

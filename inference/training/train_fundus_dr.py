@@ -174,6 +174,9 @@ def with_transplants(real, idx, rng):
     return x, m
 
 
+ARCHIVE_NOTE = " with in-camera sharpening, JPEG and fields cut by the frame (--archive-camera)"
+
+
 def real_batch(real, idx, rng, archive=False):
     """Real photographs with camera augmentation; a share degraded into
     ungradable ones. Returns images, masks, referable, gradable and a weight
@@ -362,7 +365,8 @@ def main():
                    f"lesion masks, the training part of a split by photograph (idrid_split.py, seed 14; a held-out "
                    f"test part is seen by no step); the lesions of {int(TRANSPLANT_SHARE * 100)} % of the DR photographs "
                    f"drawn carried onto other training eyes without retinopathy (lesion_transplant.py); camera "
-                   f"augmentation and simulated quality faults on the real backgrounds; {args.steps} steps of batch "
+                   f"augmentation{ARCHIVE_NOTE if args.archive_camera else ''} and simulated quality faults on the "
+                   f"real backgrounds; {args.steps} steps of batch "
                    f"{args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
                    f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}"
                    f"{calibration_note}")
