@@ -112,7 +112,11 @@ def write_shift(rows, data, name, folder):
     os.makedirs(folder, exist_ok=True)
     out = []
     for row in rows:
-        photo = Image.open(os.path.join(data, row["file"])).convert("RGB")
+        path = os.path.join(data, row["file"])
+        try:
+            photo = Image.open(path).convert("RGB")
+        except OSError as e:
+            sys.exit(f"{path}: cannot be read as a photograph ({e})")
         stem = os.path.splitext(os.path.basename(row["file"]))[0]
         if name in SAVED_AS_JPEG:
             file = stem + ".jpg"
@@ -128,8 +132,10 @@ def write_shift(rows, data, name, folder):
 
 
 def evaluate(cli, model, data, labels, out):
-    subprocess.run([cli, "eval", "dr", "--data", data, "--labels", labels, "--model", model, "--out", out,
-                    "--bootstrap", "0"], check=True, stdout=subprocess.DEVNULL)
+    command = [cli, "eval", "dr", "--data", data, "--labels", labels, "--model", model, "--out", out,
+               "--bootstrap", "0"]
+    if subprocess.run(command, stdout=subprocess.DEVNULL).returncode != 0:
+        sys.exit(f"{data}: vigie-cli eval dr failed (its message is above)")
     with open(os.path.join(out, "metrics.json")) as f:
         metrics = json.load(f)
     with open(os.path.join(out, "predictions.csv"), newline="") as f:
@@ -161,6 +167,12 @@ def main():
         rows = list(csv.DictReader(f))
     if not rows:
         sys.exit(f"{args.labels}: no photographs listed")
+    if not {"file", "referable"} <= set(rows[0]):
+        sys.exit(f"{args.labels}: needs the columns file and referable (idrid_split.py's labels)")
+    stems = [os.path.splitext(os.path.basename(r["file"]))[0] for r in rows]
+    repeated = sorted({stem for stem in stems if stems.count(stem) > 1})
+    if repeated:
+        sys.exit(f"{args.labels}: photographs share a name, and the shifted copies would too: {', '.join(repeated)}")
     base, reference = evaluate(args.vigie_cli, args.model, args.data, args.labels,
                                os.path.join(args.out, "as-photographed-result"))
     threshold = base["operating_threshold"]
