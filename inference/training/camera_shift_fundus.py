@@ -44,15 +44,15 @@ def _inside_field(photo, scaled):
     return Image.fromarray((np.clip(scaled, 0, 255) * inside + 0.5).astype(np.uint8))
 
 
-def colour_gains(photo, gains):
+def color_gains(photo, gains):
     return _inside_field(photo, np.asarray(photo, dtype=np.float32) * np.asarray(gains, np.float32))
 
 
 def pale(photo):
     """Brighter mid-tones and 30 % less saturation: a flash set high, a washed-out sensor."""
     rgb = (np.asarray(photo, dtype=np.float32) / 255.0) ** 0.75
-    grey = rgb.mean(axis=2, keepdims=True)
-    return _inside_field(photo, (grey + (rgb - grey) * 0.7) * 255.0)
+    gray = rgb.mean(axis=2, keepdims=True)
+    return _inside_field(photo, (gray + (rgb - gray) * 0.7) * 255.0)
 
 
 def jpeg(photo, quality):
@@ -92,10 +92,10 @@ SHIFTS = {
     "full_size_3504": lambda p: on_canvas(p, (3504, 2336), 1.0),
     "framed_640x480": lambda p: on_canvas(p, (640, 480), 0.83),
     "field_cut_square": cropped_square,
-    "warm": lambda p: colour_gains(p, (1.1, 0.9, 0.7)),
-    "green": lambda p: colour_gains(p, (0.85, 1.15, 1.2)),
+    "warm": lambda p: color_gains(p, (1.1, 0.9, 0.7)),
+    "green": lambda p: color_gains(p, (0.85, 1.15, 1.2)),
     "pale": pale,
-    "darker": lambda p: colour_gains(p, (0.75, 0.75, 0.75)),
+    "darker": lambda p: color_gains(p, (0.75, 0.75, 0.75)),
     "jpeg_q40": lambda p: jpeg(p, 40),
     "sharpened": lambda p: p.filter(ImageFilter.UnsharpMask(radius=2, percent=120, threshold=2)),
     "low_resolution": low_resolution,

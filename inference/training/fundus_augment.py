@@ -124,8 +124,8 @@ def magnify(img, factor):
     size = img.shape[-1]
     side = max(8, int(round(size / factor)))
     start = (size - side) // 2
-    centre = img[:, start:start + side, start:start + side].unsqueeze(0)
-    return F.interpolate(centre, size=(size, size), mode="bilinear", align_corners=False)[0]
+    center = img[:, start:start + side, start:start + side].unsqueeze(0)
+    return F.interpolate(center, size=(size, size), mode="bilinear", align_corners=False)[0]
 
 
 def jpeg_round_trip(img, quality):
