@@ -26,7 +26,6 @@ pathologies, other optics).
 """
 import argparse
 import csv
-import io
 import json
 import os
 import subprocess
@@ -35,12 +34,15 @@ import sys
 import numpy as np
 from PIL import Image, ImageFilter
 
-FIELD_LEVEL = 20  # as the runtime finds the field of view
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fundus_augment import jpeg_saved  # noqa: E402
+from train_fundus_dr import GRAY_LEVEL_FOV  # noqa: E402
+
 
 
 def _inside_field(photo, scaled):
     """`scaled` (float RGB) clipped to 8 bits, dark outside `photo`'s field of view."""
-    inside = (np.asarray(photo).max(axis=2) > FIELD_LEVEL)[..., None]
+    inside = (np.asarray(photo).max(axis=2) > GRAY_LEVEL_FOV)[..., None]
     return Image.fromarray((np.clip(scaled, 0, 255) * inside + 0.5).astype(np.uint8))
 
 
@@ -53,13 +55,6 @@ def pale(photo):
     rgb = (np.asarray(photo, dtype=np.float32) / 255.0) ** 0.75
     gray = rgb.mean(axis=2, keepdims=True)
     return _inside_field(photo, (gray + (rgb - gray) * 0.7) * 255.0)
-
-
-def jpeg(photo, quality):
-    saved = io.BytesIO()
-    photo.save(saved, "JPEG", quality=quality)
-    saved.seek(0)
-    return Image.open(saved).convert("RGB")
 
 
 def on_canvas(photo, canvas_size, fill):
@@ -96,7 +91,7 @@ SHIFTS = {
     "green": lambda p: color_gains(p, (0.85, 1.15, 1.2)),
     "pale": pale,
     "darker": lambda p: color_gains(p, (0.75, 0.75, 0.75)),
-    "jpeg_q40": lambda p: jpeg(p, 40),
+    "jpeg_q40": lambda p: jpeg_saved(p, 40),
     "sharpened": lambda p: p.filter(ImageFilter.UnsharpMask(radius=2, percent=120, threshold=2)),
     "low_resolution": low_resolution,
     "rotated_12": lambda p: p.rotate(12, resample=Image.BICUBIC),

@@ -133,11 +133,16 @@ def jpeg_round_trip(img, quality):
     leaves of it: the 8x8 blocks and ringing that lossy archives add, which
     a network must not read as microaneurysms."""
     pixels = (img.clamp(0, 1).permute(1, 2, 0).numpy() * 255.0 + 0.5).astype(np.uint8)
-    saved = io.BytesIO()
-    Image.fromarray(pixels).save(saved, "JPEG", quality=quality)
-    saved.seek(0)
-    back = np.asarray(Image.open(saved).convert("RGB"), dtype=np.float32) / 255.0
+    back = np.asarray(jpeg_saved(Image.fromarray(pixels), quality), dtype=np.float32) / 255.0
     return torch.from_numpy(back).permute(2, 0, 1).to(img.dtype)
+
+
+def jpeg_saved(photo, quality):
+    """An RGB PIL photograph as it reads back from a JPEG of `quality`."""
+    saved = io.BytesIO()
+    photo.save(saved, "JPEG", quality=quality)
+    saved.seek(0)
+    return Image.open(saved).convert("RGB")
 
 
 def degrade(img, rng, kind, mild=False):
