@@ -40,6 +40,7 @@ from fundus_dr_model import ExportedFundusDrNet, FundusDrNet  # noqa: E402
 from train_fundus_dr import (MEAN, SD, SIZE, crop_square, field_of_view_box, load_synthetic,  # noqa: E402
                              normalize, read_labels, resize_photo)
 from vigie_data import package_bundle  # noqa: E402
+import same_kernels  # noqa: E402
 
 WORK_SIZE = 512  # photographs are augmented and degraded at this size, before the runtime's crop and resize
 SEVERE_SHARE = 0.45
@@ -210,12 +211,14 @@ def main():
     p.add_argument("--epochs", type=int, default=800)
     p.add_argument("--seed", type=int, default=23)
     p.add_argument("--version", help="the new bundle's version (default: the input's)")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--threads", type=int, default=same_kernels.PINNED_THREADS,
+                   help="CPU threads (another count fits another gate from the same seeds)")
     p.add_argument("--other-cameras", action="store_true",
                    help="draw magnified photographs and archives' sharpening, JPEG and cut fields too "
                         "(measured, not shipped: see docs/reference-models.md)")
     p.add_argument("--smoke", action="store_true", help="a few photographs and draws: proves the recipe runs")
     args = p.parse_args()
+    same_kernels.pin()
     torch.set_num_threads(args.threads)
     start = time.time()
     manifest_path = os.path.join(args.bundle, "manifest.json")
@@ -266,8 +269,8 @@ def main():
         f"; quality gate refitted alone with the rest frozen (fit_fundus_quality.py, seed {args.seed}): "
         f"{len(train_photos)} training photographs x {args.variants} draws"
         f"{' (--other-cameras: magnified, sharpened, JPEG, cut fields)' if args.other_cameras else ''}{synthetic_note}, "
-        f"{int((gradable < 0.5).sum())} ungradable among {len(gradable)}, {seconds / 60:.1f} min, "
-        f"final loss {final_loss:.3f}")
+        f"{int((gradable < 0.5).sum())} ungradable among {len(gradable)}, {seconds / 60:.1f} min on "
+        f"{same_kernels.describe(torch.get_num_threads())}, final loss {final_loss:.3f}")
     limitations = manifest.get("model_card", {}).get("known_limitations", [])
     manifest.setdefault("model_card", {})["known_limitations"] = (
         [line for line in limitations if not line.startswith("The quality gate")] + [QUALITY_LIMITATION])

@@ -23,6 +23,7 @@ from scipy import ndimage
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ct_augment  # noqa: E402
 from ct_nodule_model import NoduleUNet3d  # noqa: E402
+import same_kernels  # noqa: E402
 from vigie_data import load_cases, package_bundle  # noqa: E402
 
 WINDOW_HU = (-1000.0, 400.0)
@@ -313,7 +314,7 @@ def write_bundle(model, cases, args, seconds, final_loss, out, weights_note=""):
         "and on the lungs' borders, "
         f"{mined_negatives}{weighted_positives}{args.iterations} iterations of batch {args.batch} on 32^3 patches{weights_note}, "
         f"training seed {args.seed}, "
-        f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}. "
+        f"{seconds / 60:.1f} min on {same_kernels.describe(torch.get_num_threads())}, final loss {final_loss:.3f}. "
         "No real CT was used for training.",
         "clinical_use": False,
         "model_card": MODEL_CARD,
@@ -350,7 +351,8 @@ def main():
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-seed", default="see data folder")
-    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=same_kernels.PINNED_THREADS,
+                        help="CPU threads (another count trains other weights from the same seeds)")
     # Off by default: one run mining at half-way did no better than the same recipe without it on
     # the same machine, and added findings on the real CT (docs/reference-models.md, "Tried").
     parser.add_argument("--mine-at", type=float, default=0.0,
@@ -380,12 +382,10 @@ def main():
         args.batch = 2
         args.mine_cases = 1
 
+    same_kernels.pin()
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    else:
-        torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
 
     cases = load_cases(args.data)

@@ -46,6 +46,7 @@ from calibration import fit_platt  # noqa: E402
 from fundus_augment import DEGRADATIONS, camera, degrade, geometric  # noqa: E402
 from fundus_dr_model import ExportedFundusDrNet, FundusDrNet  # noqa: E402
 from lesion_transplant import transplant  # noqa: E402
+import same_kernels  # noqa: E402
 from vigie_data import package_bundle  # noqa: E402
 
 SIZE = 384
@@ -322,7 +323,8 @@ def main():
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--data-seed", type=int, default=2000, help="recorded in the manifest")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--threads", type=int, default=same_kernels.PINNED_THREADS,
+                   help="CPU threads (another count trains other weights from the same seeds)")
     p.add_argument("--archive-camera", action="store_true",
                    help="train with sharpening, JPEG and fields cut by the frame too (fundus_augment.camera's "
                         "archive; measured, not shipped: see docs/reference-models.md)")
@@ -332,6 +334,7 @@ def main():
         p.error("--real and --train-csv go together")
     if args.smoke:
         args.steps = 3
+    same_kernels.pin()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
@@ -368,7 +371,7 @@ def main():
                    f"augmentation{ARCHIVE_NOTE if args.archive_camera else ''} and simulated quality faults on the "
                    f"real backgrounds; {args.steps} steps of batch "
                    f"{args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
-                   f"{seconds / 60:.1f} min on {torch.get_num_threads()} CPU threads, final loss {final_loss:.3f}"
+                   f"{seconds / 60:.1f} min on {same_kernels.describe(torch.get_num_threads())}, final loss {final_loss:.3f}"
                    f"{calibration_note}")
     if real is None:
         description = (f"{len(synthetic[0])} Vigie synthetic fundus photographs (vigie-cli synth fundus, seed "
