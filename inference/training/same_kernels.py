@@ -3,9 +3,9 @@ train the same weights wherever it runs.
 
 PyTorch's CPU convolutions are oneDNN's, and oneDNN picks its kernels by the
 instruction set of the processor it finds: AVX-512 kernels add the products
-in another order than AVX2 ones, so the CT recipe's second step already ends
-with other gradients in the fifth digit, and 2800 steps later another network
-has been trained (the recipe ended at loss 0.452 on the machine that trained
+in another order than AVX2 ones, so the CT recipe's loss already differs at
+the second step (1.6260747 against 1.6260672), and 2800 steps later another
+network has been trained (the recipe ended at loss 0.452 on the machine that trained
 the shipped weights, 0.480 on two later ones, each figure of the model
 different; docs/reference-models.md). The summing of the gradients is split
 over threads, so the thread count changes them too. Pinning both (oneDNN

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checks same_kernels.py: a training script that pins its kernels trains the
 same weights whether or not the environment limits oneDNN to AVX2 itself,
-and twice alike, which is what lets another machine with AVX2 or AVX-512
-reproduce a recipe's draw. On a processor with AVX-512 it also shows why the
+and twice alike: what lets machines with AVX2 or AVX-512 train alike, as far
+as one machine can show it. On a processor with AVX-512 it also shows why the
 pin is there: the same steps with AVX-512 kernels end with other weights.
 Exits non-zero, naming the check, on the first failure."""
 import os
