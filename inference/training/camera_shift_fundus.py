@@ -39,7 +39,6 @@ from fundus_augment import jpeg_saved  # noqa: E402
 from train_fundus_dr import GRAY_LEVEL_FOV  # noqa: E402
 
 
-
 def _inside_field(photo, scaled):
     """`scaled` (float RGB) clipped to 8 bits, dark outside `photo`'s field of view."""
     inside = (np.asarray(photo).max(axis=2) > GRAY_LEVEL_FOV)[..., None]
