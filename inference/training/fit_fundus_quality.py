@@ -211,7 +211,7 @@ def main():
     p.add_argument("--epochs", type=int, default=800)
     p.add_argument("--seed", type=int, default=23)
     p.add_argument("--version", help="the new bundle's version (default: the input's)")
-    p.add_argument("--threads", type=int, default=same_kernels.PINNED_THREADS,
+    p.add_argument("--threads", type=same_kernels.thread_count, default=same_kernels.PINNED_THREADS,
                    help="CPU threads (another count fits another gate from the same seeds)")
     p.add_argument("--other-cameras", action="store_true",
                    help="draw magnified photographs and archives' sharpening, JPEG and cut fields too "

@@ -19,6 +19,7 @@ deliberately); describe() says what was used, for the manifest. On this
 project's 2-core AMD EPYC the AVX2 kernels are not slower: 40 CT iterations
 took 29 s against 37 s with AVX-512.
 """
+import argparse
 import os
 
 ISA_VARIABLE = "DNNL_MAX_CPU_ISA"
@@ -37,3 +38,14 @@ def describe(threads):
     """The words the manifest's training data carries about the kernels."""
     isa = next((os.environ[name] for name in ISA_VARIABLES if os.environ.get(name)), "the processor's best")
     return f"{threads} CPU threads, oneDNN kernels up to {isa}"
+
+
+def thread_count(text):
+    """argparse type for --threads: a whole number of at least 1."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 1 thread is needed")
+    return count

@@ -351,7 +351,7 @@ def main():
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-seed", default="see data folder")
-    parser.add_argument("--threads", type=int, default=same_kernels.PINNED_THREADS,
+    parser.add_argument("--threads", type=same_kernels.thread_count, default=same_kernels.PINNED_THREADS,
                         help="CPU threads (another count trains other weights from the same seeds)")
     # Off by default: one run mining at half-way did no better than the same recipe without it on
     # the same machine, and added findings on the real CT (docs/reference-models.md, "Tried").

@@ -323,7 +323,7 @@ def main():
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--data-seed", type=int, default=2000, help="recorded in the manifest")
-    p.add_argument("--threads", type=int, default=same_kernels.PINNED_THREADS,
+    p.add_argument("--threads", type=same_kernels.thread_count, default=same_kernels.PINNED_THREADS,
                    help="CPU threads (another count trains other weights from the same seeds)")
     p.add_argument("--archive-camera", action="store_true",
                    help="train with sharpening, JPEG and fields cut by the frame too (fundus_augment.camera's "

@@ -5,6 +5,7 @@ and twice alike: what lets machines with AVX2 or AVX-512 train alike, as far
 as one machine can show it. On a processor with AVX-512 it also shows why the
 pin is there: the same steps with AVX-512 kernels end with other weights.
 Exits non-zero, naming the check, on the first failure."""
+import argparse
 import os
 import subprocess
 import sys
@@ -58,6 +59,13 @@ check(pinned == weights_after_steps(), "the same seeds train the same weights tw
 check(pinned == weights_after_steps("AVX2"), "pinned, the weights are those of oneDNN limited to AVX2 by the environment")
 check("oneDNN kernels up to" in same_kernels.describe(2) and same_kernels.describe(2).startswith("2 CPU threads"),
       "the manifest's words name the threads and the kernels")
+check(same_kernels.thread_count("3") == 3, "--threads 3 is taken")
+for bad, why in (("0", "at least 1 thread is needed"), ("two", "not a whole number")):
+    try:
+        same_kernels.thread_count(bad)
+        check(False, f"--threads {bad} is refused")
+    except argparse.ArgumentTypeError as error:
+        check(why in str(error), f"--threads {bad} is refused: {error}")
 with open("/proc/cpuinfo") as f:
     has_avx512 = " avx512f " in f.read()
 if has_avx512:
