@@ -384,6 +384,9 @@ int runBundle(const std::vector<std::string>& args) {
       std::printf("  input: %.3g x %.3g x %.3g mm, patch %d x %d x %d, window [%g, %g] HU\n",
                   m.spacingMm[0], m.spacingMm[1], m.spacingMm[2], m.patchSize[0], m.patchSize[1],
                   m.patchSize[2], m.intensityWindowHu[0], m.intensityWindowHu[1]);
+      for (const auto& s : m.extraSpacingsMm)
+        std::printf("  one more pass at %.3g x %.3g x %.3g mm (each voxel: the higher)\n", s[0],
+                    s[1], s[2]);
       if (const auto& c = m.candidateClassifier) {
         std::printf("  candidate classifier %s, SHA-256 %s (verified), cube %d x %d x %d\n",
                     c->file.c_str(), c->sha256.c_str(), c->patchSize[0], c->patchSize[1],

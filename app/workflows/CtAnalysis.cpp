@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "vigie/imaging/preprocess/LungMask.h"
 #include "vigie/imaging/preprocess/Resampler.h"
@@ -15,6 +16,13 @@ namespace {
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Each voxel of `into` becomes the higher of its own and `other`'s (same grid).
+void keepHigher(core::FloatVolume& into, const core::FloatVolume& other) {
+  float* a = into.data();
+  const float* b = other.data();
+  for (std::size_t n = 0; n < into.voxelCount(); ++n) a[n] = std::max(a[n], b[n]);
 }
 
 /// Moves the findings whose centres lie outside the lung fields to
@@ -231,48 +239,63 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
     if (progress) progress(fraction, stage);
   };
   CtAnalysis analysis;
-  auto start = std::chrono::steady_clock::now();
-  report(0.0, "resampling");
-  auto resampled =
-      imaging::resampleToSpacing(volume, {m.spacingMm[0], m.spacingMm[1], m.spacingMm[2]});
-  if (!resampled.ok()) return resampled.error();
-  analysis.resampleSeconds = secondsSince(start);
-  if (cancel && *cancel) return core::makeError(core::ErrorCode::Cancelled, "analysis cancelled");
+  // One pass at the model's spacing, then one per extra spacing; the first
+  // pass's volume is the one the candidates' shapes and the classifier read.
+  std::vector<core::Vec3> spacings{{m.spacingMm[0], m.spacingMm[1], m.spacingMm[2]}};
+  for (const auto& s : m.extraSpacingsMm) spacings.push_back({s[0], s[1], s[2]});
+  std::optional<core::CtVolume> atModelSpacing;
+  const double passShare = 0.85 / double(spacings.size());
+  for (std::size_t pass = 0; pass < spacings.size(); ++pass) {
+    auto start = std::chrono::steady_clock::now();
+    report(0.05 + pass * passShare, "resampling");
+    auto resampled = imaging::resampleToSpacing(volume, spacings[pass]);
+    if (!resampled.ok()) return resampled.error();
+    analysis.resampleSeconds += secondsSince(start);
+    if (cancel && *cancel) return core::makeError(core::ErrorCode::Cancelled, "analysis cancelled");
 
-  start = std::chrono::steady_clock::now();
-  auto heatmap = session.predictHeatmap(
-      resampled.value(),
-      [&](std::size_t done, std::size_t total) {
-        report(0.05 + 0.85 * double(done) / double(total), "inference");
-      },
-      cancel);
-  if (!heatmap.ok()) return heatmap.error();
-  analysis.inferenceSeconds = secondsSince(start);
+    start = std::chrono::steady_clock::now();
+    auto heatmap = session.predictHeatmap(
+        resampled.value(),
+        [&](std::size_t done, std::size_t total) {
+          report(0.05 + (pass + double(done) / double(total)) * passShare, "inference");
+        },
+        cancel);
+    if (!heatmap.ok()) return heatmap.error();
+    analysis.inferenceSeconds += secondsSince(start);
 
-  start = std::chrono::steady_clock::now();
+    start = std::chrono::steady_clock::now();
+    auto original = imaging::resampleOnto(heatmap.value(), volume.geometry());
+    if (!original.ok()) return original.error();
+    if (pass == 0) {
+      analysis.heatmap = std::move(original.value());
+      atModelSpacing = std::move(resampled.value());
+    } else {
+      keepHigher(analysis.heatmap, original.value());
+    }
+    analysis.postprocessSeconds += secondsSince(start);
+  }
+
+  const auto start = std::chrono::steady_clock::now();
   report(0.9, "post-processing");
-  auto original = imaging::resampleOnto(heatmap.value(), volume.geometry());
-  if (!original.ok()) return original.error();
-  analysis.heatmap = std::move(original.value());
   inference::FindingExtractorOptions options;
   analysis.threshold = analysisOptions.thresholdOverride >= 0 ? analysisOptions.thresholdOverride
                                                               : m.threshold("candidate", 0.5);
   // A calibrated bundle's threshold is a calibrated probability.
   if (m.candidateCalibration) {
-    analysis.findings = calibratedCandidates(analysis.heatmap, resampled.value(), options,
+    analysis.findings = calibratedCandidates(analysis.heatmap, *atModelSpacing, options,
                                              *m.candidateCalibration, analysis.threshold);
   } else {
     options.threshold = analysis.threshold;
     analysis.findings = inference::extractFindings(analysis.heatmap, options);
   }
-  analysis.postprocessSeconds = secondsSince(start);
+  analysis.postprocessSeconds += secondsSince(start);
 
   const bool wantMask = analysisOptions.lungMask == LungMaskUse::Always ||
                         (analysisOptions.lungMask == LungMaskUse::AsManifestSays && m.lungMask);
   if (session.hasCandidateClassifier()) {
     report(0.95, "classifying candidates");
     auto classified =
-        classifyCandidates(resampled.value(), session, analysisOptions, analysis, cancel);
+        classifyCandidates(*atModelSpacing, session, analysisOptions, analysis, cancel);
     if (!classified.ok()) return classified.error();
   }
   if (wantMask) keepToTheLungs(volume, analysis);

@@ -70,7 +70,9 @@ using AnalysisProgress = std::function<void(double fraction, const char* stage)>
 
 /// The CT pipeline shared by the GUI and the CLI: resample to the model's
 /// spacing (imaging, ITK), sliding-window inference (inference, LibTorch),
-/// heatmap back onto the original grid, then candidates from the heatmap at
+/// heatmap back onto the original grid (with inference.extra_spacings_mm, one
+/// more pass per spacing, each voxel kept at the highest probability of all
+/// passes), then candidates from the heatmap at
 /// the manifest's "candidate" threshold (scores Platt-calibrated when the
 /// manifest has calibration.candidate); when the model has a candidate
 /// classifier, rescored by it (inference) and kept at or above the manifest's

@@ -145,6 +145,29 @@ std::vector<std::array<int, 3>> readWindowShifts(const json& node) {
   return shifts;
 }
 
+constexpr std::size_t kMaxExtraSpacings = 3;
+constexpr double kMinSpacingMm = 0.25, kMaxSpacingMm = 10.0;
+
+/// inference.extra_spacings_mm: [[x, y, z], ...]; empty when it is not a list
+/// of 1 to kMaxExtraSpacings spacings, each from kMinSpacingMm to
+/// kMaxSpacingMm (each one more pass over the whole volume).
+std::vector<std::array<double, 3>> readExtraSpacings(const json& node) {
+  std::vector<std::array<double, 3>> spacings;
+  if (!node.is_array() || node.empty() || node.size() > kMaxExtraSpacings) return {};
+  for (const json& spacing : node) {
+    if (!spacing.is_array() || spacing.size() != 3) return {};
+    std::array<double, 3> mm{};
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+      const json& v = spacing[axis];
+      if (!v.is_number() || !(v.get<double>() >= kMinSpacingMm && v.get<double>() <= kMaxSpacingMm))
+        return {};
+      mm[axis] = v.get<double>();
+    }
+    spacings.push_back(mm);
+  }
+  return spacings;
+}
+
 json calibrationJson(const ScoreCalibration& c) {
   json j = {{"method", c.usesShape() ? "platt-shape" : "platt"},
             {"slope", c.slope},
@@ -292,6 +315,18 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
                  " shifts [x, y, z], each a whole number of voxels from 0 to " +
                  std::to_string(kMaxWindowShiftVoxels));
   }
+  if (const json* spacings = r.find("inference.extra_spacings_mm", false)) {
+    m.extraSpacingsMm = readExtraSpacings(*spacings);
+    if (!m.isCt())
+      r.fail("inference.extra_spacings_mm", "applies to CT models only (their sliding window)");
+    else if (m.monai)
+      r.fail("inference.extra_spacings_mm",
+             "does not apply to a model from a MONAI bundle, which runs MONAI's own inferer");
+    else if (m.extraSpacingsMm.empty())
+      r.fail("inference.extra_spacings_mm", "must be a list of 1 to " +
+                                                std::to_string(kMaxExtraSpacings) +
+                                                " spacings [x, y, z], each from 0.25 to 10 mm");
+  }
   m.batchSize = internal::saturatedInt(r.number("inference.batch_size", false, 2));
   if (!r.failed() && (m.batchSize < 1 || m.batchSize > 256))
     r.fail("inference.batch_size", "must be 1 to 256");
@@ -364,6 +399,7 @@ std::string ModelManifest::toJson() const {
   j["thresholds"] = thresholds;
   j["inference"] = {{"overlap", overlap}, {"batch_size", batchSize}, {"fp16_on_cuda", fp16OnCuda}};
   if (!windowShifts.empty()) j["inference"]["window_shifts"] = windowShifts;
+  if (!extraSpacingsMm.empty()) j["inference"]["extra_spacings_mm"] = extraSpacingsMm;
   j["intended_use"] = intendedUse;
   j["training_data"] = trainingData;
   j["clinical_use"] = clinicalUse;

@@ -322,13 +322,53 @@ TEST(InferenceSession, ShiftedPassesBlendIntoTheSameGridAndCostAPassEach) {
   }
 }
 
+namespace {
+
+/// The manifest of `bundle` with `fields` (JSON members) added to its
+/// "inference" object, parsed as "m.json".
+core::Result<ModelManifest> parseWith(const std::filesystem::path& bundle,
+                                      const std::string& fields) {
+  std::string text = readText(bundle / "manifest.json");
+  const auto at = text.find("\"inference\"");
+  text.insert(text.find('{', at) + 1, fields + ",");
+  return ModelManifest::parse(text, "m.json");
+}
+
+}  // namespace
+
+TEST(ModelManifest, ReadsExtraSpacingsAndRefusesOnesItCannotRun) {
+  const auto ct = kModels / "blob3d-bundle";
+  auto one = parseWith(ct, R"("extra_spacings_mm": [[1, 1, 0.8]])");
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  ASSERT_EQ(one.value().extraSpacingsMm.size(), 1u);
+  EXPECT_EQ(one.value().extraSpacingsMm[0], (std::array<double, 3>{1.0, 1.0, 0.8}));
+  auto again = ModelManifest::parse(one.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().extraSpacingsMm, one.value().extraSpacingsMm);
+  auto none = ModelManifest::parse(readText(ct / "manifest.json"), "m.json");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value().extraSpacingsMm.empty());
+  EXPECT_FALSE(
+      nlohmann::json::parse(none.value().toJson())["inference"].contains("extra_spacings_mm"));
+
+  const std::string expected =
+      "m.json: field 'inference.extra_spacings_mm' must be a list of 1 to 3 spacings [x, y, z], "
+      "each from 0.25 to 10 mm";
+  for (const char* bad : {R"([])", R"([[1, 1]])", R"([[1, 1, 0]])", R"([[1, 1, -1]])",
+                          R"([[1, 1, 0.2]])", R"([[1, 1, 11]])", R"([[1, 1, "1"]])", R"("1")",
+                          R"([[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]])"}) {
+    auto refused = parseWith(ct, std::string(R"("extra_spacings_mm": )") + bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message, expected) << bad;
+  }
+  auto fundus = parseWith(kModels / "fundus-bundle", R"("extra_spacings_mm": [[1, 1, 1]])");
+  ASSERT_FALSE(fundus.ok());
+  EXPECT_EQ(fundus.error().message,
+            "m.json: field 'inference.extra_spacings_mm' applies to CT models only (their "
+            "sliding window)");
+}
+
 TEST(ModelManifest, ReadsWindowShiftsAndRefusesOnesItCannotRun) {
-  auto parseWith = [](const std::filesystem::path& bundle, const std::string& fields) {
-    std::string text = readText(bundle / "manifest.json");
-    const auto at = text.find("\"inference\"");
-    text.insert(text.find('{', at) + 1, fields + ",");
-    return ModelManifest::parse(text, "m.json");
-  };
   const auto ct = kModels / "blob3d-bundle";
   auto two = parseWith(ct, R"("window_shifts": [[0, 0, 0], [2, 2, 2]])");
   ASSERT_TRUE(two.ok()) << two.error().message;

@@ -143,6 +143,19 @@ TEST(MonaiImport, MapsTheSpleenSegmentationConfigs) {
   EXPECT_EQ(shifted.error().message,
             "shifted: field 'inference.window_shifts' does not apply to a model from a MONAI "
             "bundle, which runs MONAI's own inferer");
+  auto magnified = ModelManifest::parse(
+      [&] {
+        auto copy = m.value();
+        copy.weightsFile = "model.ts";
+        copy.weightsSha256 = std::string(64, 'a');
+        copy.extraSpacingsMm = {{1.0, 1.0, 1.0}};
+        return copy.toJson();
+      }(),
+      "magnified");
+  ASSERT_FALSE(magnified.ok());
+  EXPECT_EQ(magnified.error().message,
+            "magnified: field 'inference.extra_spacings_mm' does not apply to a model from a "
+            "MONAI bundle, which runs MONAI's own inferer");
 }
 
 /// The spleen configs made binary as binary-label bundles are (one output

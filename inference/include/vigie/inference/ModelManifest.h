@@ -165,6 +165,12 @@ struct ModelManifest {
   /// pooling grid's phases, and may miss it at one; passes at other phases
   /// average that out, at one pass's time each. Empty: one pass, unshifted.
   std::vector<std::array<int, 3>> windowShifts;
+  /// A CT heatmap may also come from further passes on the volume resampled
+  /// to other spacings (x, y, z mm), kept voxel by voxel at the highest
+  /// probability of all passes. A small nodule is a blob of few voxels at the
+  /// model's spacing; magnified (a finer spacing) it is one the network finds
+  /// more often. Empty: one pass, at spacingMm.
+  std::vector<std::array<double, 3>> extraSpacingsMm;
   int batchSize = 2;
   bool fp16OnCuda = false;
 
