@@ -152,6 +152,7 @@ core::Result<nlohmann::json> writeCtResults(const std::filesystem::path& out,
                         {"postprocess", a.postprocessSeconds},
                         {"lung_mask", a.lungMaskSeconds},
                         {"candidate_classifier", a.classifierSeconds}};
+  if (!a.passVoxelShares.empty()) report["pass_voxel_shares"] = a.passVoxelShares;
   if (auto written = writeJsonFile(out, "findings.json", report); !written.ok())
     return written.error();
   return report;
@@ -385,8 +386,11 @@ int runBundle(const std::vector<std::string>& args) {
                   m.spacingMm[0], m.spacingMm[1], m.spacingMm[2], m.patchSize[0], m.patchSize[1],
                   m.patchSize[2], m.intensityWindowHu[0], m.intensityWindowHu[1]);
       for (const auto& s : m.extraSpacingsMm)
-        std::printf("  one more pass at %.3g x %.3g x %.3g mm (each voxel: the higher)\n", s[0],
-                    s[1], s[2]);
+        std::printf(
+            "  one more pass at %.3g x %.3g x %.3g mm, windows overlapping by %.2f, over the "
+            "lungs' box when the lung mask is on (each voxel: the higher)\n",
+            s[0], s[1], s[2], m.extraPassOverlap.value_or(m.overlap));
+      if (m.firstPassWithinLungs) std::printf("  the first pass, too, over the lungs' box\n");
       if (const auto& c = m.candidateClassifier) {
         std::printf("  candidate classifier %s, SHA-256 %s (verified), cube %d x %d x %d\n",
                     c->file.c_str(), c->sha256.c_str(), c->patchSize[0], c->patchSize[1],

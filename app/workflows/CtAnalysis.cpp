@@ -8,6 +8,7 @@
 
 #include "vigie/imaging/preprocess/LungMask.h"
 #include "vigie/imaging/preprocess/Resampler.h"
+#include "vigie/imaging/preprocess/VolumeCrop.h"
 #include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/FindingExtractor.h"
 
@@ -25,24 +26,49 @@ void keepHigher(core::FloatVolume& into, const core::FloatVolume& other) {
   for (std::size_t n = 0; n < into.voxelCount(); ++n) a[n] = std::max(a[n], b[n]);
 }
 
+/// The lung fields of `volume`, timed into `analysis`.
+core::Result<imaging::LungMask> segmentLungs(const core::CtVolume& volume, CtAnalysis& analysis) {
+  const auto start = std::chrono::steady_clock::now();
+  auto lungs = imaging::LungMask::segment(volume);
+  analysis.lungMaskSeconds += secondsSince(start);
+  return lungs;
+}
+
 /// Moves the findings whose centres lie outside the lung fields to
 /// `outsideLungs`. A CT whose lungs cannot be found keeps every finding and
 /// says why: a mask must never hide a nodule because segmentation failed.
-void keepToTheLungs(const core::CtVolume& volume, CtAnalysis& analysis) {
-  const auto start = std::chrono::steady_clock::now();
-  auto lungs = imaging::LungMask::segment(volume);
+void keepToTheLungs(const core::Result<imaging::LungMask>& lungs, CtAnalysis& analysis) {
   if (!lungs.ok()) {
     analysis.lungMaskProblem = lungs.error().message;
-  } else {
-    analysis.lungMaskApplied = true;
-    analysis.lungVolumeMl = lungs.value().volumeMl();
-    std::vector<core::Finding> inside;
-    for (auto& finding : analysis.findings)
-      (lungs.value().contains(finding.centerMm) ? inside : analysis.outsideLungs)
-          .push_back(std::move(finding));
-    analysis.findings = std::move(inside);
+    return;
   }
-  analysis.lungMaskSeconds = secondsSince(start);
+  analysis.lungMaskApplied = true;
+  analysis.lungVolumeMl = lungs.value().volumeMl();
+  std::vector<core::Finding> inside;
+  for (auto& finding : analysis.findings)
+    (lungs.value().contains(finding.centerMm) ? inside : analysis.outsideLungs)
+        .push_back(std::move(finding));
+  analysis.findings = std::move(inside);
+}
+
+/// How far beyond the lung fields (themselves grown by the mask's margin) a
+/// pass kept to the lungs still runs: at 0.9 mm about 18 voxels, so the
+/// lungs' edges are read with the context a window's interior gives, not at
+/// its zero-padded rim.
+constexpr double kLungBoxMarginMm = 16.0;
+
+/// The lungs' box of `volume`, which a pass kept to the lungs reads: a pass
+/// over the rest of the body can only add candidates that the mask then
+/// drops. None when the lungs could not be found: such a pass reads the
+/// whole series.
+core::Result<std::optional<core::CtVolume>> lungsBox(const core::CtVolume& volume,
+                                                     const core::Result<imaging::LungMask>& lungs) {
+  if (!lungs.ok()) return std::optional<core::CtVolume>{};
+  const auto box = lungs.value().boxIn(volume.geometry(), kLungBoxMarginMm);
+  if (!box) return std::optional<core::CtVolume>{};
+  auto crop = imaging::cropToBox(volume, *box);
+  if (!crop.ok()) return crop.error();
+  return std::optional<core::CtVolume>(std::move(crop.value()));
 }
 
 /// Orders findings strongest first; ids follow the new order (1..n).
@@ -199,7 +225,8 @@ core::Result<CtAnalysis> analyzeWithMonai(const core::CtVolume& volume,
                                                                 : m.threshold("candidate", 0.5);
     if (auto s = analyzeWithMonaiDetector(volume, session, windows, cancel, analysis); !s.ok())
       return s.error();
-    if (analysisOptions.lungMask == LungMaskUse::Always) keepToTheLungs(volume, analysis);
+    if (analysisOptions.lungMask == LungMaskUse::Always)
+      keepToTheLungs(segmentLungs(volume, analysis), analysis);
   } else {
     const auto start = std::chrono::steady_clock::now();
     auto segmented = session.segment(volume, windows, cancel);
@@ -239,8 +266,24 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
     if (progress) progress(fraction, stage);
   };
   CtAnalysis analysis;
-  // One pass at the model's spacing, then one per extra spacing; the first
-  // pass's volume is the one the candidates' shapes and the classifier read.
+  const bool wantMask = analysisOptions.lungMask == LungMaskUse::Always ||
+                        (analysisOptions.lungMask == LungMaskUse::AsManifestSays && m.lungMask);
+  // Passes kept to the lungs need the mask first; otherwise it comes last.
+  const bool firstWithinLungs = wantMask && m.firstPassWithinLungs;
+  const bool extraWithinLungs = wantMask && !m.extraSpacingsMm.empty();
+  std::optional<core::Result<imaging::LungMask>> lungs;
+  std::optional<core::CtVolume> lungBox;
+  if (firstWithinLungs || extraWithinLungs) {
+    lungs = segmentLungs(volume, analysis);
+    auto box = lungsBox(volume, *lungs);
+    if (!box.ok()) return box.error();
+    lungBox = std::move(box.value());
+  }
+
+  // One pass at the model's spacing, over the whole series unless the
+  // manifest keeps it to the lungs' box, then one per extra spacing over
+  // that box; the first pass's volume is the one the candidates' shapes and
+  // the classifier read.
   std::vector<core::Vec3> spacings{{m.spacingMm[0], m.spacingMm[1], m.spacingMm[2]}};
   for (const auto& s : m.extraSpacingsMm) spacings.push_back({s[0], s[1], s[2]});
   std::optional<core::CtVolume> atModelSpacing;
@@ -248,7 +291,10 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
   for (std::size_t pass = 0; pass < spacings.size(); ++pass) {
     auto start = std::chrono::steady_clock::now();
     report(0.05 + pass * passShare, "resampling");
-    auto resampled = imaging::resampleToSpacing(volume, spacings[pass]);
+    const bool withinLungs = pass == 0 ? firstWithinLungs : extraWithinLungs;
+    const core::CtVolume& source = withinLungs && lungBox ? *lungBox : volume;
+    analysis.passVoxelShares.push_back(double(source.voxelCount()) / double(volume.voxelCount()));
+    auto resampled = imaging::resampleToSpacing(source, spacings[pass]);
     if (!resampled.ok()) return resampled.error();
     analysis.resampleSeconds += secondsSince(start);
     if (cancel && *cancel) return core::makeError(core::ErrorCode::Cancelled, "analysis cancelled");
@@ -259,7 +305,7 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
         [&](std::size_t done, std::size_t total) {
           report(0.05 + (pass + double(done) / double(total)) * passShare, "inference");
         },
-        cancel);
+        cancel, pass == 0 ? std::nullopt : m.extraPassOverlap);
     if (!heatmap.ok()) return heatmap.error();
     analysis.inferenceSeconds += secondsSince(start);
 
@@ -290,15 +336,16 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
   }
   analysis.postprocessSeconds += secondsSince(start);
 
-  const bool wantMask = analysisOptions.lungMask == LungMaskUse::Always ||
-                        (analysisOptions.lungMask == LungMaskUse::AsManifestSays && m.lungMask);
   if (session.hasCandidateClassifier()) {
     report(0.95, "classifying candidates");
     auto classified =
         classifyCandidates(*atModelSpacing, session, analysisOptions, analysis, cancel);
     if (!classified.ok()) return classified.error();
   }
-  if (wantMask) keepToTheLungs(volume, analysis);
+  if (wantMask) {
+    if (!lungs) lungs = segmentLungs(volume, analysis);
+    keepToTheLungs(*lungs, analysis);
+  }
   report(1.0, "done");
   return analysis;
 }

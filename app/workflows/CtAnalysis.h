@@ -18,6 +18,9 @@ struct CtAnalysis {
   std::vector<core::Finding> findings;  ///< strongest first, centres in LPS mm
   double threshold = 0.5;               ///< candidate threshold used
   double resampleSeconds = 0, inferenceSeconds = 0, postprocessSeconds = 0;
+  /// The share of the series' voxels each pass read (the first pass, then
+  /// one per extra spacing): below 1 for a pass kept to the lungs' box.
+  std::vector<double> passVoxelShares;
 
   /// The candidate classifier's part, when the model has one: each finding's
   /// score is then the classifier's, and those below `findingThreshold` were
@@ -71,8 +74,10 @@ using AnalysisProgress = std::function<void(double fraction, const char* stage)>
 /// The CT pipeline shared by the GUI and the CLI: resample to the model's
 /// spacing (imaging, ITK), sliding-window inference (inference, LibTorch),
 /// heatmap back onto the original grid (with inference.extra_spacings_mm, one
-/// more pass per spacing, each voxel kept at the highest probability of all
-/// passes), then candidates from the heatmap at
+/// more pass per spacing, over the lungs' box when findings are kept to the
+/// lungs and the lungs are found, each voxel kept at the highest probability
+/// of all passes; the first pass too over that box with
+/// inference.passes_within_lungs "all"), then candidates from the heatmap at
 /// the manifest's "candidate" threshold (scores Platt-calibrated when the
 /// manifest has calibration.candidate); when the model has a candidate
 /// classifier, rescored by it (inference) and kept at or above the manifest's

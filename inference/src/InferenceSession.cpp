@@ -129,8 +129,10 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
 
 core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtVolume& volume,
                                                                  const InferenceProgress& progress,
-                                                                 const std::atomic<bool>* cancel) {
+                                                                 const std::atomic<bool>* cancel,
+                                                                 std::optional<double> overlap) {
   const ModelManifest& m = impl_->manifest;
+  const double windowOverlap = overlap ? std::clamp(*overlap, 0.0, 0.95) : impl_->overlap;
   if (m.task != ModelManifest::Task::CtNoduleDetection || !m.heatmapOutput) {
     return core::makeError(
         core::ErrorCode::InvalidArgument,
@@ -192,7 +194,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     // and every voxel still covered.
     auto startsShifted = [&](std::int64_t size, std::int64_t patch, std::int64_t padding,
                              std::int64_t shift) {
-      std::vector<std::int64_t> starts = windowStarts(size, patch, impl_->overlap);
+      std::vector<std::int64_t> starts = windowStarts(size, patch, windowOverlap);
       for (std::size_t n = 0; n + 1 < starts.size(); ++n) starts[n] += padding - shift;
       starts.back() += padding;
       return starts;

@@ -148,9 +148,16 @@ std::vector<std::array<int, 3>> readWindowShifts(const json& node) {
 constexpr std::size_t kMaxExtraSpacings = 3;
 constexpr double kMinSpacingMm = 0.25, kMaxSpacingMm = 10.0;
 
+/// A limit as a reader writes it: 0.25, 10 (not 0.250000, 10.000000).
+std::string shortNumber(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
 /// inference.extra_spacings_mm: [[x, y, z], ...]; empty when it is not a list
 /// of 1 to kMaxExtraSpacings spacings, each from kMinSpacingMm to
-/// kMaxSpacingMm (each one more pass over the whole volume).
+/// kMaxSpacingMm (each one more pass of the network).
 std::vector<std::array<double, 3>> readExtraSpacings(const json& node) {
   std::vector<std::array<double, 3>> spacings;
   if (!node.is_array() || node.empty() || node.size() > kMaxExtraSpacings) return {};
@@ -323,9 +330,28 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
       r.fail("inference.extra_spacings_mm",
              "does not apply to a model from a MONAI bundle, which runs MONAI's own inferer");
     else if (m.extraSpacingsMm.empty())
-      r.fail("inference.extra_spacings_mm", "must be a list of 1 to " +
-                                                std::to_string(kMaxExtraSpacings) +
-                                                " spacings [x, y, z], each from 0.25 to 10 mm");
+      r.fail("inference.extra_spacings_mm",
+             "must be a list of 1 to " + std::to_string(kMaxExtraSpacings) +
+                 " spacings [x, y, z], each from " + shortNumber(kMinSpacingMm) + " to " +
+                 shortNumber(kMaxSpacingMm) + " mm");
+  }
+  if (r.find("inference.extra_pass_overlap", false)) {
+    const double overlap = r.number("inference.extra_pass_overlap", false, m.overlap);
+    if (!r.failed() && (overlap < 0 || overlap > 0.95))
+      r.fail("inference.extra_pass_overlap", "must be between 0 and 0.95");
+    else if (!r.failed() && m.extraSpacingsMm.empty())
+      r.fail("inference.extra_pass_overlap",
+             "needs inference.extra_spacings_mm, whose passes it sets");
+    m.extraPassOverlap = overlap;
+  }
+  if (r.find("inference.passes_within_lungs", false)) {
+    const std::string passes = r.text("inference.passes_within_lungs", false);
+    if (!r.failed() && passes != "extra" && passes != "all")
+      r.fail("inference.passes_within_lungs", "must be \"extra\" or \"all\"");
+    else if (!r.failed() && !(m.isCt() && m.lungMask && !m.monai))
+      r.fail("inference.passes_within_lungs",
+             "applies to CT models with input.lung_mask only, not to MONAI bundles");
+    m.firstPassWithinLungs = passes == "all";
   }
   m.batchSize = internal::saturatedInt(r.number("inference.batch_size", false, 2));
   if (!r.failed() && (m.batchSize < 1 || m.batchSize > 256))
@@ -400,6 +426,8 @@ std::string ModelManifest::toJson() const {
   j["inference"] = {{"overlap", overlap}, {"batch_size", batchSize}, {"fp16_on_cuda", fp16OnCuda}};
   if (!windowShifts.empty()) j["inference"]["window_shifts"] = windowShifts;
   if (!extraSpacingsMm.empty()) j["inference"]["extra_spacings_mm"] = extraSpacingsMm;
+  if (extraPassOverlap) j["inference"]["extra_pass_overlap"] = *extraPassOverlap;
+  if (firstPassWithinLungs) j["inference"]["passes_within_lungs"] = "all";
   j["intended_use"] = intendedUse;
   j["training_data"] = trainingData;
   j["clinical_use"] = clinicalUse;

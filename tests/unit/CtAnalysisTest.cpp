@@ -12,6 +12,8 @@
 
 #include "CtAnalysis.h"
 #include "TestFolder.h"
+#include "vigie/imaging/preprocess/LungMask.h"
+#include "vigie/imaging/synthetic/ChestCtPhantom.h"
 #include "vigie/inference/ModelBundle.h"
 
 namespace vigie {
@@ -50,14 +52,15 @@ std::filesystem::path blobBundle(const test::TestFolder& dir, const std::string&
 
 core::Result<app::CtAnalysis> analyze(const std::filesystem::path& bundlePath,
                                       const core::CtVolume& volume,
-                                      const app::AnalysisProgress& progress = {}) {
+                                      const app::AnalysisProgress& progress = {},
+                                      const app::CtAnalysisOptions& analysisOptions = {}) {
   auto bundle = inference::ModelBundle::open(bundlePath);
   if (!bundle.ok()) return bundle.error();
   inference::SessionOptions options;
   options.preferCpu = true;
   auto session = inference::InferenceSession::create(bundle.value(), options);
   if (!session.ok()) return session.error();
-  return app::analyzeCt(volume, *session.value(), {}, progress);
+  return app::analyzeCt(volume, *session.value(), analysisOptions, progress);
 }
 
 TEST(CtAnalysis, PassesAtExtraSpacingsKeepEachVoxelAtItsHighestProbability) {
@@ -112,6 +115,80 @@ TEST(CtAnalysis, PassesAtExtraSpacingsKeepEachVoxelAtItsHighestProbability) {
   EXPECT_EQ(std::count_if(reports.begin(), reports.end(),
                           [](const auto& r) { return r.second == "resampling"; }),
             2);
+}
+
+TEST(CtAnalysis, PassesKeptToTheLungsReadOnlyTheLungsBox) {
+  imaging::ChestCtPhantomOptions o;
+  o.size = {128, 128, 60};
+  o.spacingMm = {2.8, 2.8, 4.2};
+  o.seed = 33;
+  o.noduleCount = 6;
+  auto phantom = imaging::ChestCtPhantomGenerator(o).generate();
+  ASSERT_TRUE(phantom.ok()) << phantom.error().message;
+  const auto& volume = phantom.value().volume;
+  test::TestFolder dir("ct-extra-pass-region");
+  const auto single =
+      blobBundle(dir, "single", [](nlohmann::json& m) { m["input"]["lung_mask"] = true; });
+  const auto both = blobBundle(dir, "both", [](nlohmann::json& m) {
+    m["input"]["lung_mask"] = true;
+    m["inference"]["extra_spacings_mm"] = {{3.0, 3.0, 3.0}};
+    m["inference"]["extra_pass_overlap"] = 0.25;
+  });
+  auto alone = analyze(single, volume);
+  auto inLungs = analyze(both, volume);
+  const auto allInLungs = blobBundle(dir, "all", [](nlohmann::json& m) {
+    m["input"]["lung_mask"] = true;
+    m["inference"]["passes_within_lungs"] = "all";
+  });
+  auto firstInLungs = analyze(allInLungs, volume);
+  app::CtAnalysisOptions noMask;
+  noMask.lungMask = app::LungMaskUse::Never;
+  auto everywhere = analyze(both, volume, {}, noMask);
+  ASSERT_TRUE(alone.ok()) << alone.error().message;
+  ASSERT_TRUE(inLungs.ok()) << inLungs.error().message;
+  ASSERT_TRUE(everywhere.ok()) << everywhere.error().message;
+  ASSERT_TRUE(firstInLungs.ok()) << firstInLungs.error().message;
+  EXPECT_EQ(alone.value().passVoxelShares, std::vector<double>{1.0});
+  EXPECT_EQ(everywhere.value().passVoxelShares, (std::vector<double>{1.0, 1.0}));
+  ASSERT_EQ(inLungs.value().passVoxelShares.size(), 2u);
+  EXPECT_EQ(inLungs.value().passVoxelShares[0], 1.0);  // the first pass: the whole series
+  const double share = inLungs.value().passVoxelShares[1];
+  EXPECT_GT(share, 0.2);
+  EXPECT_LT(share, 0.9);
+  EXPECT_TRUE(inLungs.value().lungMaskApplied);
+  // Kept to the lungs, the first pass reads the same box as the extra ones.
+  EXPECT_EQ(firstInLungs.value().passVoxelShares, std::vector<double>{share});
+
+  // Outside the lungs' box (with the pass's margin and a voxel of
+  // interpolation) the heatmap is the first pass's alone; inside, the higher.
+  auto lungs = imaging::LungMask::segment(volume);
+  ASSERT_TRUE(lungs.ok()) << lungs.error().message;
+  const auto box = lungs.value().boxIn(volume.geometry(), 16.0 + 4.2);
+  ASSERT_TRUE(box);
+  const auto& first = alone.value().heatmap;
+  const auto& merged = inLungs.value().heatmap;
+  const auto& whole = everywhere.value().heatmap;
+  const auto& boxOnly = firstInLungs.value().heatmap;
+  std::size_t changedInside = 0, changedOutside = 0, wholeChangedOutside = 0, boxOnlyOutside = 0;
+  const auto& size = volume.size();
+  for (std::size_t k = 0; k < size.k; ++k)
+    for (std::size_t j = 0; j < size.j; ++j)
+      for (std::size_t i = 0; i < size.i; ++i) {
+        const std::size_t n = volume.offset(i, j, k);
+        const bool inside = i >= box->first[0] && i <= box->last[0] && j >= box->first[1] &&
+                            j <= box->last[1] && k >= box->first[2] && k <= box->last[2];
+        EXPECT_GE(merged.data()[n], first.data()[n] - 1e-6f);
+        const bool changed = merged.data()[n] > first.data()[n] + 1e-6f;
+        (inside ? changedInside : changedOutside) += changed ? 1 : 0;
+        if (!inside) wholeChangedOutside += whole.data()[n] > first.data()[n] + 1e-6f ? 1 : 0;
+        if (!inside) boxOnlyOutside += boxOnly.data()[n] > 0 ? 1 : 0;
+      }
+  EXPECT_GT(changedInside, 0u);
+  EXPECT_EQ(changedOutside, 0u);
+  EXPECT_GT(wholeChangedOutside, 0u);  // over the whole series the pass reaches the body wall
+  EXPECT_EQ(boxOnlyOutside, 0u);       // a first pass kept to the box leaves the rest at 0
+  // Its findings are the lungs' too: the mask keeps the same ones.
+  EXPECT_TRUE(firstInLungs.value().lungMaskApplied);
 }
 
 }  // namespace

@@ -368,6 +368,64 @@ TEST(ModelManifest, ReadsExtraSpacingsAndRefusesOnesItCannotRun) {
             "sliding window)");
 }
 
+TEST(ModelManifest, ReadsTheExtraPassOverlapOnlyBesideExtraSpacings) {
+  const auto ct = kModels / "blob3d-bundle";
+  auto set = parseWith(ct, R"("extra_spacings_mm": [[1, 1, 1]], "extra_pass_overlap": 0.25)");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set.value().extraPassOverlap, 0.25);
+  auto again = ModelManifest::parse(set.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().extraPassOverlap, 0.25);
+  auto unset = parseWith(ct, R"("extra_spacings_mm": [[1, 1, 1]])");
+  ASSERT_TRUE(unset.ok()) << unset.error().message;
+  EXPECT_FALSE(unset.value().extraPassOverlap);  // the extra passes take `overlap`
+  EXPECT_FALSE(
+      nlohmann::json::parse(unset.value().toJson())["inference"].contains("extra_pass_overlap"));
+
+  for (const char* bad : {"-0.1", "0.96", R"("half")"}) {
+    auto refused = parseWith(
+        ct, std::string(R"("extra_spacings_mm": [[1, 1, 1]], "extra_pass_overlap": )") + bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("'inference.extra_pass_overlap'"), std::string::npos)
+        << refused.error().message;
+  }
+  auto alone = parseWith(ct, R"("extra_pass_overlap": 0.25)");
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.error().message,
+            "m.json: field 'inference.extra_pass_overlap' needs inference.extra_spacings_mm, "
+            "whose passes it sets");
+}
+
+TEST(ModelManifest, KeepsTheFirstPassToTheLungsOnlyWhenAskedAndMasked) {
+  const auto ct = kModels / "blob3d-bundle";
+  const std::string masked = R"("lung_mask": true, )";
+  auto withMask = [&](const std::string& inferenceFields) {
+    std::string text = readText(ct / "manifest.json");
+    text.insert(text.find('{', text.find("\"input\"")) + 1, masked);
+    text.insert(text.find('{', text.find("\"inference\"")) + 1, inferenceFields + ",");
+    return ModelManifest::parse(text, "m.json");
+  };
+  auto all = withMask(R"("passes_within_lungs": "all")");
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_TRUE(all.value().firstPassWithinLungs);
+  auto again = ModelManifest::parse(all.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again.value().firstPassWithinLungs);
+  auto extra = withMask(R"("passes_within_lungs": "extra")");
+  ASSERT_TRUE(extra.ok()) << extra.error().message;
+  EXPECT_FALSE(extra.value().firstPassWithinLungs);
+
+  auto unknown = withMask(R"("passes_within_lungs": "some")");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message,
+            "m.json: field 'inference.passes_within_lungs' must be \"extra\" or \"all\"");
+  auto unmasked = parseWith(ct, R"("passes_within_lungs": "all")");
+  ASSERT_FALSE(unmasked.ok());
+  EXPECT_EQ(unmasked.error().message,
+            "m.json: field 'inference.passes_within_lungs' applies to CT models with "
+            "input.lung_mask only, not to MONAI bundles");
+}
+
 TEST(ModelManifest, ReadsWindowShiftsAndRefusesOnesItCannotRun) {
   const auto ct = kModels / "blob3d-bundle";
   auto two = parseWith(ct, R"("window_shifts": [[0, 0, 0], [2, 2, 2]])");

@@ -107,6 +107,52 @@ TEST(LungMask, LeavesOutTheTracheaAndTheMediastinumBesideIt) {
   }
 }
 
+TEST(LungMask, GivesTheBoxOfTheLungsInAnotherGrid) {
+  ChestCtPhantomOptions o;
+  o.size = {160, 160, 90};
+  o.spacingMm = {2.2, 2.2, 3.3};
+  o.seed = 32;
+  o.noduleCount = 8;
+  auto phantom = ChestCtPhantomGenerator(o).generate();
+  ASSERT_TRUE(phantom.ok()) << phantom.error().message;
+  const auto& ct = phantom.value().volume;
+  auto lungs = LungMask::segment(ct);
+  ASSERT_TRUE(lungs.ok()) << lungs.error().message;
+
+  const auto tight = lungs.value().boxIn(ct.geometry(), 0.0);
+  const auto grown = lungs.value().boxIn(ct.geometry(), 10.0);
+  ASSERT_TRUE(tight && grown);
+  // Every nodule is inside; the body wall and the air around it are not.
+  for (const auto& nodule : phantom.value().nodules) {
+    const core::Vec3 at = ct.geometry().physicalToIndex(nodule.centerMm);
+    for (int a = 0; a < 3; ++a) {
+      EXPECT_GE(at[a], double(tight->first[a]));
+      EXPECT_LE(at[a], double(tight->last[a]));
+    }
+  }
+  EXPECT_GT(tight->first[0], 0u);
+  EXPECT_LT(tight->last[0], o.size.i - 1);
+  EXPECT_GT(tight->first[1], 0u);
+  EXPECT_LT(tight->last[1], o.size.j - 1);
+  EXPECT_LT(tight->voxelCount(), ct.voxelCount() * 3 / 4);
+  // A margin grows it by as many voxels along each axis, clipped to the grid.
+  for (int a = 0; a < 2; ++a) {
+    EXPECT_NEAR(double(tight->first[a] - grown->first[a]), 10.0 / 2.2, 1.0);
+    EXPECT_NEAR(double(grown->last[a] - tight->last[a]), 10.0 / 2.2, 1.0);
+  }
+  // Another grid: the same box in its own voxels; none where it misses the lungs.
+  core::VolumeGeometry finer = ct.geometry();
+  finer.spacing = {1.1, 1.1, 1.1};
+  finer.size = {320, 320, 270};
+  const auto inFiner = lungs.value().boxIn(finer, 0.0);
+  ASSERT_TRUE(inFiner);
+  EXPECT_NEAR(double(inFiner->first[0]), 2.0 * tight->first[0], 2.0);
+  EXPECT_NEAR(double(inFiner->last[1]), 2.0 * tight->last[1], 2.0);
+  core::VolumeGeometry elsewhere = ct.geometry();
+  elsewhere.origin = elsewhere.origin + core::Vec3{0, 0, 2000.0};
+  EXPECT_FALSE(lungs.value().boxIn(elsewhere, 10.0));
+}
+
 TEST(LungMask, SaysSoWhenThereAreNoLungs) {
   core::VolumeGeometry g;
   g.size = {40, 40, 20};

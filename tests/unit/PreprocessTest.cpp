@@ -1,4 +1,4 @@
-// ITK resampling and the NIfTI writer.
+// ITK resampling, cropping and the NIfTI writer.
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -10,6 +10,7 @@
 #include "TestFolder.h"
 #include "vigie/imaging/io/NiftiWriter.h"
 #include "vigie/imaging/preprocess/Resampler.h"
+#include "vigie/imaging/preprocess/VolumeCrop.h"
 
 using namespace vigie;
 
@@ -61,6 +62,36 @@ TEST(Resampler, RejectsANonPositiveSpacing) {
   auto out = imaging::resampleToSpacing(rampAlongX(), {1.0, 0.0, 1.0});
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code, core::ErrorCode::InvalidArgument);
+}
+
+TEST(VolumeCrop, CopiesTheBoxVoxelForVoxelWithItsOriginMoved) {
+  const core::CtVolume ramp = rampAlongX();
+  const imaging::IndexBox box{{4, 2, 1}, {9, 10, 3}};
+  auto crop = imaging::cropToBox(ramp, box);
+  ASSERT_TRUE(crop.ok()) << crop.error().message;
+  const auto& g = crop.value().geometry();
+  EXPECT_EQ(g.size, (core::VolumeSize{6, 9, 3}));
+  EXPECT_EQ(box.voxelCount(), 6u * 9u * 3u);
+  EXPECT_EQ(g.spacing, ramp.geometry().spacing);
+  EXPECT_EQ(g.origin, (core::Vec3{10.0 + 4 * 0.5, -5.0 + 2 * 1.0, 30.0 + 1 * 2.0}));
+  for (std::size_t k = 0; k < g.size.k; ++k)
+    for (std::size_t j = 0; j < g.size.j; ++j)
+      for (std::size_t i = 0; i < g.size.i; ++i)
+        ASSERT_EQ(crop.value().at(i, j, k), ramp.at(i + 4, j + 2, k + 1));
+  // The same patient position in both grids.
+  const core::Vec3 p = g.indexToPhysical({5, 8, 2});
+  EXPECT_EQ(p, ramp.geometry().indexToPhysical({9, 10, 3}));
+}
+
+TEST(VolumeCrop, RefusesABoxThatIsEmptyOrReachesOutside) {
+  const core::CtVolume ramp = rampAlongX();
+  for (const imaging::IndexBox& box :
+       {imaging::IndexBox{{0, 0, 0}, {21, 10, 8}}, imaging::IndexBox{{0, 5, 0}, {20, 4, 8}}}) {
+    auto crop = imaging::cropToBox(ramp, box);
+    ASSERT_FALSE(crop.ok());
+    EXPECT_EQ(crop.error().code, core::ErrorCode::InvalidArgument);
+    EXPECT_NE(crop.error().message.find("cannot crop"), std::string::npos);
+  }
 }
 
 TEST(NiftiWriter, WritesAHeaderWithTheGeometryInRas) {

@@ -9,6 +9,7 @@
 #include <itkRelabelComponentImageFilter.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -129,6 +130,52 @@ bool LungMask::contains(const core::Vec3& pointMm) const {
     return false;
   return mask_.at(static_cast<std::size_t>(i), static_cast<std::size_t>(j),
                   static_cast<std::size_t>(k)) != 0;
+}
+
+std::optional<IndexBox> LungMask::boxIn(const core::VolumeGeometry& grid, double marginMm) const {
+  const auto& size = mask_.size();
+  std::array<std::size_t, 3> first{size.i, size.j, size.k}, last{0, 0, 0};
+  bool any = false;
+  for (std::size_t k = 0; k < size.k; ++k)
+    for (std::size_t j = 0; j < size.j; ++j)
+      for (std::size_t i = 0; i < size.i; ++i) {
+        if (!mask_.at(i, j, k)) continue;
+        any = true;
+        const std::array<std::size_t, 3> at{i, j, k};
+        for (int a = 0; a < 3; ++a) {
+          first[a] = std::min(first[a], at[a]);
+          last[a] = std::max(last[a], at[a]);
+        }
+      }
+  if (!any) return std::nullopt;
+  // The mask's box, half a coarse voxel and the margin beyond its outer
+  // voxels' centres, goes through its eight corners into the grid's indices:
+  // the two grids need not share axes.
+  const core::Vec3 half = mask_.geometry().spacing * 0.5;
+  std::array<double, 3> lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
+  for (int corner = 0; corner < 8; ++corner) {
+    core::Vec3 index;
+    for (int a = 0; a < 3; ++a) {
+      const bool upper = (corner >> a) & 1;
+      const double grow = (half[a] + marginMm) / mask_.geometry().spacing[a];
+      index[a] = upper ? double(last[a]) + grow : double(first[a]) - grow;
+    }
+    const core::Vec3 inGrid = grid.physicalToIndex(mask_.geometry().indexToPhysical(index));
+    for (int a = 0; a < 3; ++a) {
+      lo[a] = std::min(lo[a], inGrid[a]);
+      hi[a] = std::max(hi[a], inGrid[a]);
+    }
+  }
+  const std::array<std::size_t, 3> extent{grid.size.i, grid.size.j, grid.size.k};
+  IndexBox box;
+  for (int a = 0; a < 3; ++a) {
+    const double from = std::max(0.0, std::floor(lo[a]));
+    const double to = std::min(double(extent[a]) - 1.0, std::ceil(hi[a]));
+    if (from > to) return std::nullopt;
+    box.first[a] = static_cast<std::size_t>(from);
+    box.last[a] = static_cast<std::size_t>(to);
+  }
+  return box;
 }
 
 double LungMask::volumeMl() const {

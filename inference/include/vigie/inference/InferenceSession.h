@@ -107,9 +107,11 @@ class InferenceSession {
   /// manifest's spacing: HU are clipped and normalised as the manifest says,
   /// windows overlap and are blended with a Gaussian importance map, borders
   /// are padded with air. Returns the heatmap (0..1) in the input's geometry.
+  /// `overlap`, when given, replaces the session's for this run.
   core::Result<core::FloatVolume> predictHeatmap(const core::CtVolume& volume,
                                                  const InferenceProgress& progress = {},
-                                                 const std::atomic<bool>* cancel = nullptr);
+                                                 const std::atomic<bool>* cancel = nullptr,
+                                                 std::optional<double> overlap = std::nullopt);
 
   /// A MONAI detection bundle on a whole scan, MONAI's way: orientation to
   /// RAS, spacing, intensity range; padding to the size divisor; one pass or

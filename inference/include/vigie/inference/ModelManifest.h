@@ -171,6 +171,15 @@ struct ModelManifest {
   /// model's spacing; magnified (a finer spacing) it is one the network finds
   /// more often. Empty: one pass, at spacingMm.
   std::vector<std::array<double, 3>> extraSpacingsMm;
+  /// The overlap of the extra spacings' windows when it differs from
+  /// `overlap`: a finer pass reads several times the voxels, and its windows'
+  /// overlap is most of its cost. Unset: `overlap`.
+  std::optional<double> extraPassOverlap;
+  /// Whether the first pass, at spacingMm, also reads only the lungs' box
+  /// when findings are kept to the lungs (the extra passes always do): a
+  /// CT's lungs fill about half its voxels, and what lies outside them can
+  /// only give candidates that the lung mask drops.
+  bool firstPassWithinLungs = false;
   int batchSize = 2;
   bool fp16OnCuda = false;
 

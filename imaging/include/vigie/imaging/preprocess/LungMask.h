@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "vigie/core/Result.h"
 #include "vigie/core/Vec3.h"
 #include "vigie/core/Volume.h"
+#include "vigie/imaging/preprocess/VolumeCrop.h"
 
 namespace vigie::imaging {
 
@@ -38,6 +40,11 @@ class LungMask {
   /// 1 inside the lungs, 0 elsewhere, on the mask's coarse grid.
   const core::Volume<std::uint8_t>& mask() const { return mask_; }
   double volumeMl() const;
+
+  /// The voxels of `grid` that hold the lung fields grown by `marginMm` on
+  /// every side, clipped to the grid; none when the mask is empty or lies
+  /// outside the grid.
+  std::optional<IndexBox> boxIn(const core::VolumeGeometry& grid, double marginMm) const;
 
  private:
   explicit LungMask(core::Volume<std::uint8_t> mask) : mask_(std::move(mask)) {}
