@@ -167,6 +167,26 @@ TEST(ModelBundle, RefusesAZipThatIsNotABundleOrWasTamperedWith) {
       << tampered.error().message;
 }
 
+TEST(InferenceSession, AnOverlapGivenForOneRunReplacesTheSessionsForThatRunOnly) {
+  const core::Vec3 a{-10, 0, 140};
+  const core::CtVolume volume = lungWithSpheres({{a, 5.0}}, {48, 48, 48});
+  auto session = blobSession();
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  auto windowsOf = [&](std::optional<double> overlap) {
+    std::size_t total = 0;
+    auto heatmap = session.value()->predictHeatmap(
+        volume, [&](std::size_t, std::size_t all) { total = all; }, nullptr, overlap);
+    if (!heatmap.ok()) {
+      ADD_FAILURE() << heatmap.error().message;
+      return std::size_t{0};
+    }
+    EXPECT_EQ(inference::extractFindings(heatmap.value(), {}).size(), 1u);
+    return total;
+  };
+  EXPECT_EQ(windowsOf(0.0), 8u);            // 2 windows per axis of 24 voxels, none shared
+  EXPECT_EQ(windowsOf(std::nullopt), 27u);  // the manifest's 25 %, as before
+}
+
 TEST(ModelBundle, CreatesABundleAroundAUsersTorchScriptFile) {
   test::TestFolder dir("bundle-create");
   auto manifest = ModelManifest::load(kModels / "blob3d-bundle" / "manifest.json");
