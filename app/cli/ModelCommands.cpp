@@ -385,6 +385,9 @@ int runBundle(const std::vector<std::string>& args) {
       std::printf("  input: %.3g x %.3g x %.3g mm, patch %d x %d x %d, window [%g, %g] HU\n",
                   m.spacingMm[0], m.spacingMm[1], m.spacingMm[2], m.patchSize[0], m.patchSize[1],
                   m.patchSize[2], m.intensityWindowHu[0], m.intensityWindowHu[1]);
+      for (const std::string& axes : m.mirroredPasses)
+        std::printf("  one more pass over the same windows mirrored along %s (the views' mean)\n",
+                    axes.c_str());
       for (const auto& s : m.extraSpacingsMm)
         std::printf(
             "  one more pass at %.3g x %.3g x %.3g mm, windows overlapping by %.2f, over the "

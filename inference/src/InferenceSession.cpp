@@ -188,7 +188,16 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
 
     struct Window {
       std::int64_t z, y, x;
+      std::size_t view;  // into views: the dimensions it is read flipped along
     };
+    // The first view reads the windows as they are; each mirrored pass, flipped
+    // along its axes (x, y, z: the patch's dimensions 2, 1, 0).
+    std::vector<std::vector<std::int64_t>> views{{}};
+    for (const std::string& axes : m.mirroredPasses) {
+      std::vector<std::int64_t> dims;
+      for (const char axis : axes) dims.push_back(axis == 'x' ? 2 : axis == 'y' ? 1 : 0);
+      views.push_back(dims);
+    }
     // A pass shifted by s moves every window s voxels towards the start but
     // the last, which stays flush with the end: as many windows as one pass,
     // and every voxel still covered.
@@ -200,10 +209,11 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
       return starts;
     };
     std::vector<Window> windows;
-    for (const auto& s : shifts)
-      for (auto z : startsShifted(TD, pd, SD, s[2]))
-        for (auto y : startsShifted(TH, ph, SH, s[1]))
-          for (auto x : startsShifted(TW, pw, SW, s[0])) windows.push_back({z, y, x});
+    for (std::size_t view = 0; view < views.size(); ++view)
+      for (const auto& s : shifts)
+        for (auto z : startsShifted(TD, pd, SD, s[2]))
+          for (auto y : startsShifted(TH, ph, SH, s[1]))
+            for (auto x : startsShifted(TW, pw, SW, s[0])) windows.push_back({z, y, x, view});
 
     const std::size_t batch = static_cast<std::size_t>(impl_->batchSize);
     const std::size_t batches = (windows.size() + batch - 1) / batch;
@@ -217,7 +227,8 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
       std::vector<torch::Tensor> patches;
       for (std::size_t w = first; w < first + count; ++w) {
         const Window& win = windows[w];
-        patches.push_back(input.narrow(0, win.z, pd).narrow(1, win.y, ph).narrow(2, win.x, pw));
+        auto patch = input.narrow(0, win.z, pd).narrow(1, win.y, ph).narrow(2, win.x, pw);
+        patches.push_back(views[win.view].empty() ? patch : patch.flip(views[win.view]));
       }
       auto batchInput = torch::stack(patches).unsqueeze(1);  // [B, 1, D, H, W]
       if (m.channels > 1) batchInput = batchInput.expand({-1, m.channels, -1, -1, -1}).contiguous();
@@ -246,10 +257,12 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
       std::lock_guard<std::mutex> lock(blending);
       for (std::size_t b = 0; b < count; ++b) {
         const Window& win = windows[first + b];
+        const torch::Tensor windowProbability =
+            views[win.view].empty() ? probability[b] : probability[b].flip(views[win.view]);
         accumulated.narrow(0, win.z, pd)
             .narrow(1, win.y, ph)
             .narrow(2, win.x, pw)
-            .add_(probability[b] * weights);
+            .add_(windowProbability * weights);
         weightSum.narrow(0, win.z, pd).narrow(1, win.y, ph).narrow(2, win.x, pw).add_(weights);
       }
       return {};

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "FieldReader.h"
@@ -145,8 +146,42 @@ std::vector<std::array<int, 3>> readWindowShifts(const json& node) {
   return shifts;
 }
 
+constexpr std::size_t kMaxMirroredPasses = 7;  // every non-empty set of the three axes
+
+/// inference.mirrored_passes: ["x", "xyz", ...]; empty when it is not a list
+/// of 1 to kMaxMirroredPasses different axis sets, each some of x, y and z in
+/// that order (one spelling per set, so a repeated pass shows as a repeat).
+std::vector<std::string> readMirroredPasses(const json& node) {
+  std::vector<std::string> passes;
+  if (!node.is_array() || node.empty() || node.size() > kMaxMirroredPasses) return {};
+  for (const json& pass : node) {
+    if (!pass.is_string()) return {};
+    const std::string axes = pass.get<std::string>();
+    static const std::set<std::string> kAxisSets = {"x", "y", "z", "xy", "xz", "yz", "xyz"};
+    if (!kAxisSets.count(axes) || std::find(passes.begin(), passes.end(), axes) != passes.end())
+      return {};
+    passes.push_back(axes);
+  }
+  return passes;
+}
+
 constexpr std::size_t kMaxExtraSpacings = 3;
 constexpr double kMinSpacingMm = 0.25, kMaxSpacingMm = 10.0;
+
+/// Refuses `field`, a setting of Vigie's own CT sliding window, on a model
+/// that does not run it (another task, or a MONAI bundle, whose inferer runs
+/// instead); says whether it did.
+bool refusesSlidingWindowField(FieldReader& r, const ModelManifest& m, const std::string& field) {
+  if (!m.isCt()) {
+    r.fail(field, "applies to CT models only (their sliding window)");
+    return true;
+  }
+  if (m.monai) {
+    r.fail(field, "does not apply to a model from a MONAI bundle, which runs MONAI's own inferer");
+    return true;
+  }
+  return false;
+}
 
 /// A limit as a reader writes it: 0.25, 10 (not 0.250000, 10.000000).
 std::string shortNumber(double value) {
@@ -311,25 +346,24 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
     r.fail("inference.overlap", "must be between 0 and 0.95");
   if (const json* shifts = r.find("inference.window_shifts", false)) {
     m.windowShifts = readWindowShifts(*shifts);
-    if (!m.isCt())
-      r.fail("inference.window_shifts", "applies to CT models only (their sliding window)");
-    else if (m.monai)
-      r.fail("inference.window_shifts",
-             "does not apply to a model from a MONAI bundle, which runs MONAI's own inferer");
-    else if (m.windowShifts.empty())
+    if (!refusesSlidingWindowField(r, m, "inference.window_shifts") && m.windowShifts.empty())
       r.fail("inference.window_shifts",
              "must be a list of 1 to " + std::to_string(kMaxWindowShifts) +
                  " shifts [x, y, z], each a whole number of voxels from 0 to " +
                  std::to_string(kMaxWindowShiftVoxels));
   }
+  if (const json* mirrored = r.find("inference.mirrored_passes", false)) {
+    m.mirroredPasses = readMirroredPasses(*mirrored);
+    if (!refusesSlidingWindowField(r, m, "inference.mirrored_passes") && m.mirroredPasses.empty())
+      r.fail("inference.mirrored_passes",
+             "must be a list of 1 to " + std::to_string(kMaxMirroredPasses) +
+                 " different sets of axes, each some of x, y and z in that order (\"x\", "
+                 "\"yz\", \"xyz\")");
+  }
   if (const json* spacings = r.find("inference.extra_spacings_mm", false)) {
     m.extraSpacingsMm = readExtraSpacings(*spacings);
-    if (!m.isCt())
-      r.fail("inference.extra_spacings_mm", "applies to CT models only (their sliding window)");
-    else if (m.monai)
-      r.fail("inference.extra_spacings_mm",
-             "does not apply to a model from a MONAI bundle, which runs MONAI's own inferer");
-    else if (m.extraSpacingsMm.empty())
+    if (!refusesSlidingWindowField(r, m, "inference.extra_spacings_mm") &&
+        m.extraSpacingsMm.empty())
       r.fail("inference.extra_spacings_mm",
              "must be a list of 1 to " + std::to_string(kMaxExtraSpacings) +
                  " spacings [x, y, z], each from " + shortNumber(kMinSpacingMm) + " to " +
@@ -425,6 +459,7 @@ std::string ModelManifest::toJson() const {
   j["thresholds"] = thresholds;
   j["inference"] = {{"overlap", overlap}, {"batch_size", batchSize}, {"fp16_on_cuda", fp16OnCuda}};
   if (!windowShifts.empty()) j["inference"]["window_shifts"] = windowShifts;
+  if (!mirroredPasses.empty()) j["inference"]["mirrored_passes"] = mirroredPasses;
   if (!extraSpacingsMm.empty()) j["inference"]["extra_spacings_mm"] = extraSpacingsMm;
   if (extraPassOverlap) j["inference"]["extra_pass_overlap"] = *extraPassOverlap;
   if (firstPassWithinLungs) j["inference"]["passes_within_lungs"] = "all";

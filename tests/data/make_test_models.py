@@ -17,8 +17,10 @@ they compute:
   fundus_grades_only.pt   the same grade logits alone (a plain tensor)
   fundus_wrong.pt  returns [B, 4] logits: the runtime must refuse them
 and blob3d-bundle/, blob3d-classified-bundle/ (blob3d with centre_density as
-its candidate classifier, finding threshold 0.5) and fundus-bundle/, complete
-bundles (manifest + weights).
+its candidate classifier, finding threshold 0.5), blob3d-leaning-bundle/
+(blob3d's map moved 2 voxels along x: a bias along one axis, which a pass
+mirrored along it cancels) and fundus-bundle/, complete bundles (manifest +
+weights).
 """
 import hashlib
 import json
@@ -37,6 +39,16 @@ class Blob3d(torch.nn.Module):
 
     def forward(self, x):
         return 40.0 * (self.mean(x) - 0.55)
+
+
+class LeaningBlob3d(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blob = Blob3d()
+
+    def forward(self, x):
+        logits = self.blob(x)
+        return torch.nn.functional.pad(logits[:, :, :, :, :-2], (2, 0), value=-40.0)
 
 
 class CenterDensity(torch.nn.Module):
@@ -123,6 +135,9 @@ def main():
     }
     with open(os.path.join(bundle, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
+
+    leaning = dict(manifest, id="test-blob3d-leaning", name="Test blob detector leaning along x")
+    write_bundle(out, "blob3d-leaning-bundle", LeaningBlob3d(), leaning)
 
     torch.jit.script(CenterDensity()).save(os.path.join(out, "centre_density.pt"))
     classified = os.path.join(out, "blob3d-classified-bundle")

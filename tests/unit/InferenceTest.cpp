@@ -290,9 +290,10 @@ namespace {
 /// A copy of the test bundle whose manifest adds `inferenceFields` (JSON
 /// members) to its "inference" object.
 std::filesystem::path blobBundleWith(const test::TestFolder& dir,
-                                     const std::string& inferenceFields) {
+                                     const std::string& inferenceFields,
+                                     const std::string& bundle = "blob3d-bundle") {
   const auto copy = dir.path() / "bundle";
-  std::filesystem::copy(kModels / "blob3d-bundle", copy);
+  std::filesystem::copy(kModels / bundle, copy);
   std::string text = readText(copy / "manifest.json");
   const auto at = text.find("\"inference\"");
   const auto brace = text.find('{', at);
@@ -340,6 +341,39 @@ TEST(InferenceSession, ShiftedPassesBlendIntoTheSameGridAndCostAPassEach) {
                                     core::distance(findings[1].centerMm, sphere));
     EXPECT_LT(nearest, 1.5);
   }
+}
+
+TEST(InferenceSession, AMirroredPassCancelsAModelsLeanAlongItsAxis) {
+  // The leaning test model draws every blob 2 voxels (4 mm) further along x
+  // than it is; read mirrored along x, 4 mm the other way. The mean of the
+  // two views puts the sphere back where it is, which it can only do if each
+  // mirrored window is flipped on the way in and its output flipped back. The
+  // sphere is wide enough (8 voxels) for the two views to overlap.
+  const core::Vec3 a{-10, 0, 140};
+  const core::CtVolume volume = lungWithSpheres({{a, 8.0}}, {48, 48, 48});
+  test::TestFolder dir("mirrored-passes");
+  auto leaning = ModelBundle::open(kModels / "blob3d-leaning-bundle");
+  auto mirrored = ModelBundle::open(
+      blobBundleWith(dir, R"("mirrored_passes": ["x"])", "blob3d-leaning-bundle"));
+  ASSERT_TRUE(leaning.ok() && mirrored.ok());
+  auto centerOfTheOneFinding = [&](const ModelBundle& bundle, std::size_t expectedWindows) {
+    auto session = inference::InferenceSession::create(bundle, cpuOnly());
+    if (!session.ok()) return core::Vec3{1e9, 1e9, 1e9};
+    std::size_t total = 0;
+    auto heatmap =
+        session.value()->predictHeatmap(volume, [&](std::size_t, std::size_t all) { total = all; });
+    EXPECT_EQ(total, expectedWindows);
+    if (!heatmap.ok()) return core::Vec3{1e9, 1e9, 1e9};
+    const auto findings = inference::extractFindings(heatmap.value(), {});
+    EXPECT_EQ(findings.size(), 1u);
+    return findings.empty() ? core::Vec3{1e9, 1e9, 1e9} : findings[0].centerMm;
+  };
+  const core::Vec3 leant = centerOfTheOneFinding(leaning.value(), 27u);
+  EXPECT_NEAR(std::abs(leant.x - a.x), 4.0, 1.0);
+  EXPECT_NEAR(leant.y, a.y, 1.0);
+  EXPECT_NEAR(leant.z, a.z, 1.0);
+  const core::Vec3 mean = centerOfTheOneFinding(mirrored.value(), 2u * 27u);
+  EXPECT_LT(core::distance(mean, a), 1.0);
 }
 
 namespace {
@@ -444,6 +478,36 @@ TEST(ModelManifest, KeepsTheFirstPassToTheLungsOnlyWhenAskedAndMasked) {
   EXPECT_EQ(unmasked.error().message,
             "m.json: field 'inference.passes_within_lungs' applies to CT models with "
             "input.lung_mask only, not to MONAI bundles");
+}
+
+TEST(ModelManifest, ReadsMirroredPassesAndRefusesOnesItCannotRun) {
+  const auto ct = kModels / "blob3d-bundle";
+  auto two = parseWith(ct, R"("mirrored_passes": ["x", "xyz"])");
+  ASSERT_TRUE(two.ok()) << two.error().message;
+  EXPECT_EQ(two.value().mirroredPasses, (std::vector<std::string>{"x", "xyz"}));
+  auto again = ModelManifest::parse(two.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().mirroredPasses, two.value().mirroredPasses);
+  auto none = ModelManifest::parse(readText(ct / "manifest.json"), "m.json");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value().mirroredPasses.empty());
+  EXPECT_FALSE(
+      nlohmann::json::parse(none.value().toJson())["inference"].contains("mirrored_passes"));
+
+  const std::string expected =
+      "m.json: field 'inference.mirrored_passes' must be a list of 1 to 7 different sets of axes, "
+      "each some of x, y and z in that order (\"x\", \"yz\", \"xyz\")";
+  for (const char* bad : {R"([])", R"(["x", "x"])", R"(["yx"])", R"(["xx"])", R"([""])", R"(["w"])",
+                          R"([1])", R"("x")"}) {
+    auto refused = parseWith(ct, std::string(R"("mirrored_passes": )") + bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message, expected) << bad;
+  }
+  auto fundus = parseWith(kModels / "fundus-bundle", R"("mirrored_passes": ["x"])");
+  ASSERT_FALSE(fundus.ok());
+  EXPECT_EQ(fundus.error().message,
+            "m.json: field 'inference.mirrored_passes' applies to CT models only (their sliding "
+            "window)");
 }
 
 TEST(ModelManifest, ReadsWindowShiftsAndRefusesOnesItCannotRun) {

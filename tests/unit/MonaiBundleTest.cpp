@@ -143,6 +143,19 @@ TEST(MonaiImport, MapsTheSpleenSegmentationConfigs) {
   EXPECT_EQ(shifted.error().message,
             "shifted: field 'inference.window_shifts' does not apply to a model from a MONAI "
             "bundle, which runs MONAI's own inferer");
+  auto mirrored = ModelManifest::parse(
+      [&] {
+        auto copy = m.value();
+        copy.weightsFile = "model.ts";
+        copy.weightsSha256 = std::string(64, 'a');
+        copy.mirroredPasses = {"x"};
+        return copy.toJson();
+      }(),
+      "mirrored");
+  ASSERT_FALSE(mirrored.ok());
+  EXPECT_EQ(mirrored.error().message,
+            "mirrored: field 'inference.mirrored_passes' does not apply to a model from a MONAI "
+            "bundle, which runs MONAI's own inferer");
   auto magnified = ModelManifest::parse(
       [&] {
         auto copy = m.value();

@@ -165,6 +165,14 @@ struct ModelManifest {
   /// pooling grid's phases, and may miss it at one; passes at other phases
   /// average that out, at one pass's time each. Empty: one pass, unshifted.
   std::vector<std::array<int, 3>> windowShifts;
+  /// Further passes over the same windows, each reading them mirrored along
+  /// the axes it names ("x", "yz", "xyz": some of x, y and z, in that order),
+  /// its output flipped back and blended with the other passes'. A network
+  /// that learnt from patches flipped along every axis sees a mirrored window
+  /// as another view of the same anatomy, and where it errs on one view it
+  /// need not on the other: the views' mean is steadier (test-time
+  /// augmentation), at one pass's time each. Empty: the windows as they are.
+  std::vector<std::string> mirroredPasses;
   /// A CT heatmap may also come from further passes on the volume resampled
   /// to other spacings (x, y, z mm), kept voxel by voxel at the highest
   /// probability of all passes. A small nodule is a blob of few voxels at the
