@@ -129,41 +129,33 @@ TEST(MonaiImport, MapsTheSpleenSegmentationConfigs) {
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(again.value().monai->roiSize, p.roiSize);
   EXPECT_EQ(again.value().monai->channel, 1);
-  // Vigie's shifted passes belong to its own sliding window, not MONAI's inferer.
-  auto shifted = ModelManifest::parse(
-      [&] {
-        auto copy = m.value();
-        copy.weightsFile = "model.ts";
-        copy.weightsSha256 = std::string(64, 'a');
-        copy.windowShifts = {{0, 0, 0}, {2, 2, 2}};
-        return copy.toJson();
-      }(),
+  // Vigie's shifted, mirrored and magnified passes belong to its own sliding
+  // window, not MONAI's inferer.
+  auto parsedWith = [&](const std::function<void(ModelManifest&)>& set, const std::string& source) {
+    auto copy = m.value();
+    copy.weightsFile = "model.ts";
+    copy.weightsSha256 = std::string(64, 'a');
+    set(copy);
+    return ModelManifest::parse(copy.toJson(), source);
+  };
+  auto shifted = parsedWith(
+      [](ModelManifest& c) {
+        c.windowShifts = {{0, 0, 0}, {2, 2, 2}};
+      },
       "shifted");
   ASSERT_FALSE(shifted.ok());
   EXPECT_EQ(shifted.error().message,
             "shifted: field 'inference.window_shifts' does not apply to a model from a MONAI "
             "bundle, which runs MONAI's own inferer");
-  auto mirrored = ModelManifest::parse(
-      [&] {
-        auto copy = m.value();
-        copy.weightsFile = "model.ts";
-        copy.weightsSha256 = std::string(64, 'a');
-        copy.mirroredPasses = {"x"};
-        return copy.toJson();
-      }(),
-      "mirrored");
+  auto mirrored = parsedWith([](ModelManifest& c) { c.mirroredPasses = {"x"}; }, "mirrored");
   ASSERT_FALSE(mirrored.ok());
   EXPECT_EQ(mirrored.error().message,
             "mirrored: field 'inference.mirrored_passes' does not apply to a model from a MONAI "
             "bundle, which runs MONAI's own inferer");
-  auto magnified = ModelManifest::parse(
-      [&] {
-        auto copy = m.value();
-        copy.weightsFile = "model.ts";
-        copy.weightsSha256 = std::string(64, 'a');
-        copy.extraSpacingsMm = {{1.0, 1.0, 1.0}};
-        return copy.toJson();
-      }(),
+  auto magnified = parsedWith(
+      [](ModelManifest& c) {
+        c.extraSpacingsMm = {{1.0, 1.0, 1.0}};
+      },
       "magnified");
   ASSERT_FALSE(magnified.ok());
   EXPECT_EQ(magnified.error().message,
