@@ -34,15 +34,20 @@ bool solid(const TruthNodule& t) { return t.type == "solid"; }
 bool partSolid(const TruthNodule& t) { return t.type == "part-solid"; }
 bool groundGlass(const TruthNodule& t) { return t.type == "ground-glass"; }
 
-nlohmann::json describeFroc(const FrocResult& froc) {
+/// The FROC's figures, with their intervals when `intervals` has resamples.
+nlohmann::json describeFroc(const FrocResult& froc, const FrocIntervals& intervals = {}) {
+  const bool withIntervals = intervals.resamples > 0;
   nlohmann::json j;
   j["cpm"] = froc.cpm;
+  if (withIntervals) j["cpm_ci95"] = intervalJson(intervals.cpm);
   j["nodules"] = froc.nodules;
   j["sensitivity_at_fp_per_scan"] = nlohmann::json::object();
   for (std::size_t i = 0; i < froc.fpRates.size(); ++i) {
     char key[16];
     std::snprintf(key, sizeof key, "%g", froc.fpRates[i]);
     j["sensitivity_at_fp_per_scan"][key] = froc.sensitivityAtFp[i];
+    if (withIntervals)
+      j["sensitivity_at_fp_per_scan_ci95"][key] = intervalJson(intervals.sensitivityAtFp[i]);
   }
   return j;
 }
@@ -93,20 +98,25 @@ int runEval(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: vigie-cli eval nodules --data DIR --out DIR [--model BUNDLE|ID] [--cpu]\n"
       "                              [--threads N] [--lung-mask on|off] [--floor P]\n"
+      "                              [--bootstrap N] [--seed S]\n"
       "       vigie-cli eval dr --data DIR --out DIR [--model BUNDLE|ID] (see eval dr --help)\n"
       "Runs a CT detection bundle over every case under DIR (folders with a DICOM series and a\n"
       "truth.json in the synthetic format) and writes DIR/metrics.json and DIR/froc.png: FROC as "
       "in\n"
       "LUNA16 (a hit is a finding within a nodule's radius), sensitivity at 1/8 to 8 false "
       "positives\n"
-      "per scan, their mean (CPM), broken down by nodule size and type. The lung mask is\n"
+      "per scan, their mean (CPM), broken down by nodule size and type; the CPM and those\n"
+      "sensitivities of all nodules with a 95 % percentile bootstrap interval over the scans\n"
+      "(N resamples, default 2000, seed S; 0: none). The lung mask is\n"
       "measured both ways in the same run (metrics.json: lung_mask); the main figures use it\n"
       "when the manifest (or --lung-mask on) says so. Also: the operating threshold's false\n"
       "positives per scan and sensitivity, the calibration of the candidates' scores (expected\n"
       "calibration error; DIR/reliability.png) and every candidate in DIR/candidates.csv.\n"
       "--floor: the lowest candidate score listed (default 0.001): the FROC reaches 8 false\n"
       "positives per scan only if the candidates go down that far.\n";
-  CommandLine cl(args, {"--data", "--model", "--out", "--threads", "--lung-mask", "--floor"},
+  CommandLine cl(args,
+                 {"--data", "--model", "--out", "--threads", "--lung-mask", "--floor",
+                  "--bootstrap", "--seed"},
                  {"--cpu", "--help"});
   if (auto exit = helpOrUsageError(cl, kUsage)) return *exit;
   if (cl.positional().size() != 1 || cl.positional()[0] != "nodules") {
@@ -123,6 +133,11 @@ int runEval(const std::vector<std::string>& args) {
   const auto floor = cl.number("--floor", 0.001);
   if (!floor || *floor <= 0 || *floor >= 1)
     return usage("--floor takes a score between 0 and 1", kUsage);
+  const auto resamples = cl.integer("--bootstrap", 2000);
+  const auto seed = cl.integer("--seed", 1);
+  if (!resamples || !seed) return usage(cl.error(), kUsage);
+  if (*resamples < 0 || *resamples > 1000000)
+    return usage("--bootstrap must be 0 to 1000000", kUsage);
 
   auto bundle = inference::ModelBundle::open(model.value());
   if (!bundle.ok()) return fail(bundle.error().message);
@@ -208,6 +223,8 @@ int runEval(const std::vector<std::string>& args) {
   const std::vector<ScanResult>& scans = maskForMainFigures ? withMask : withoutMask;
 
   const FrocResult all = computeFroc(scans);
+  const FrocIntervals allIntervals = bootstrapFrocIntervals(scans, static_cast<int>(*resamples),
+                                                            static_cast<std::uint64_t>(*seed));
   // The threshold at which the whole set has at most 1 false positive per scan.
   double thresholdAt1Fp = 1.0;
   for (const auto& p : all.curve) {
@@ -221,7 +238,10 @@ int runEval(const std::vector<std::string>& args) {
   metrics["scans"] = scans.size();
   metrics["device"] = session.value()->device().name;
   metrics["seconds_per_scan"] = seconds / scans.size();
-  metrics["all"] = describeFroc(all);
+  if (allIntervals.resamples > 0)
+    metrics["bootstrap"] = {
+        {"resamples", allIntervals.resamples}, {"seed", *seed}, {"level", 0.95}, {"over", "scans"}};
+  metrics["all"] = describeFroc(all, allIntervals);
   metrics["at_least_4mm"] = describeFroc(computeFroc(scans, atLeast4mm));
   metrics["threshold_at_1_fp_per_scan"] = thresholdAt1Fp;
   const std::pair<const char*, bool (*)(const TruthNodule&)> groups[] = {
@@ -282,10 +302,13 @@ int runEval(const std::vector<std::string>& args) {
   auto plotted = imaging::writeCurvePlot(plot, std::filesystem::path(*out) / "froc.png");
   if (!plotted.ok()) return fail(plotted.error().message);
 
+  std::printf("%zu scans, %zu nodules: CPM %.3f", scans.size(), all.nodules, all.cpm);
+  if (allIntervals.resamples > 0)
+    std::printf(" (95%% CI %.3f-%.3f)", allIntervals.cpm.low, allIntervals.cpm.high);
   std::printf(
-      "%zu scans, %zu nodules: CPM %.3f; sensitivity at 1 FP/scan %.3f (all), %.3f (>= 4 mm); %.1f "
+      "; sensitivity at 1 FP/scan %.3f (all), %.3f (>= 4 mm); %.1f "
       "s/scan\n",
-      scans.size(), all.nodules, all.cpm, all.sensitivityAtFp[3],
+      all.sensitivityAtFp[3],
       metrics["at_least_4mm"]["sensitivity_at_fp_per_scan"]["1"].get<double>(),
       seconds / scans.size());
   std::printf(

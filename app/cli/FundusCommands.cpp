@@ -216,8 +216,6 @@ core::Status addToLesionEvaluation(LesionMapEvaluation& evaluation, const DrLabe
   return evaluation.add(heatmap, photo, masks, label.file.string());
 }
 
-nlohmann::json intervalJson(const Interval& i) { return {i.low, i.high}; }
-
 core::Status writeRocPlot(const DrMetrics& m, const std::string& model,
                           const std::filesystem::path& file) {
   imaging::CurvePlot plot;

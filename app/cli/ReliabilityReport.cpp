@@ -12,6 +12,8 @@ std::string threeDecimals(double value) {
   return text;
 }
 
+nlohmann::json intervalJson(const Interval& i) { return {i.low, i.high}; }
+
 nlohmann::json reliabilityJson(const Reliability& r, const std::string& countName) {
   nlohmann::json bins = nlohmann::json::array();
   for (const auto& b : r.bins) {

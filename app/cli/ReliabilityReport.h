@@ -1,12 +1,14 @@
 #pragma once
 
-// How vigie-cli eval reports calibration: the same JSON and the same
-// reliability diagram for DR referable probabilities and CT candidates.
+// How vigie-cli eval reports calibration and uncertainty: the same JSON and
+// the same reliability diagram for DR referable probabilities and CT
+// candidates, and bootstrap intervals written alike.
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../evaluation/PercentileInterval.h"
 #include "../evaluation/Reliability.h"
 #include "vigie/core/Result.h"
 
@@ -14,6 +16,9 @@ namespace vigie::app::cli {
 
 /// 0.90658 -> "0.907": rounded as the printed figures are, not cut.
 std::string threeDecimals(double value);
+
+/// An interval as JSON: [low, high].
+nlohmann::json intervalJson(const Interval& i);
 
 /// The bins as JSON; `countName` names what was counted ("photographs").
 nlohmann::json reliabilityJson(const Reliability& r, const std::string& countName);

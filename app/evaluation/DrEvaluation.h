@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "PercentileInterval.h"
 #include "Reliability.h"
 
 namespace vigie::app {
@@ -54,12 +55,6 @@ DrMetrics evaluateDr(const std::vector<DrCase>& cases, double threshold);
 /// Area under the ROC curve of `scored` (score, positive), ties counting one
 /// half; 0 when either class is missing.
 double rocAuc(std::vector<std::pair<double, bool>> scored);
-
-/// A 95 % interval.
-struct Interval {
-  double low = 0.0;
-  double high = 0.0;
-};
 
 /// Percentile bootstrap intervals (Efron) for the referable ROC AUC and the
 /// sensitivity and specificity at `threshold`: `resamples` resamplings of the

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "vigie/core/SeededRandom.h"
+
 namespace vigie::app {
 namespace {
 
@@ -34,12 +36,49 @@ std::vector<Scored> matchScan(const ScanResult& scan, bool (*include)(const Trut
   return events;
 }
 
+std::size_t countIncluded(const ScanResult& scan, bool (*include)(const TruthNodule&)) {
+  return static_cast<std::size_t>(
+      std::count_if(scan.truth.begin(), scan.truth.end(),
+                    [&](const TruthNodule& t) { return !include || include(t); }));
+}
+
 std::size_t countIncluded(const std::vector<ScanResult>& scans,
                           bool (*include)(const TruthNodule&)) {
   std::size_t n = 0;
-  for (const auto& s : scans)
-    for (const auto& t : s.truth) n += !include || include(t);
+  for (const auto& s : scans) n += countIncluded(s, include);
   return n;
+}
+
+/// The FROC of scored events pooled over `scans` scans holding `nodules`
+/// included nodules (events are sorted here).
+FrocResult frocOfEvents(std::vector<Scored> events, std::size_t scans, std::size_t nodules) {
+  FrocResult result;
+  result.scans = scans;
+  result.nodules = nodules;
+  result.fpRates = {0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0};
+  std::sort(events.begin(), events.end(),
+            [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  std::size_t tp = 0, fp = 0;
+  result.curve.push_back({1.0 + 1e-9, 0.0, 0.0});
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    (events[i].truePositive ? tp : fp)++;
+    // One point per distinct threshold: after the last event with this score.
+    if (i + 1 == events.size() || events[i + 1].score != events[i].score) {
+      result.curve.push_back({events[i].score, scans ? double(fp) / scans : 0.0,
+                              nodules ? double(tp) / nodules : 0.0});
+    }
+  }
+  for (double rate : result.fpRates) {
+    double best = 0;
+    for (const auto& p : result.curve) {
+      if (p.falsePositivesPerScan <= rate + 1e-12) best = std::max(best, p.sensitivity);
+    }
+    result.sensitivityAtFp.push_back(best);
+  }
+  double sum = 0;
+  for (double s : result.sensitivityAtFp) sum += s;
+  result.cpm = result.sensitivityAtFp.empty() ? 0 : sum / result.sensitivityAtFp.size();
+  return result;
 }
 
 }  // namespace
@@ -61,38 +100,50 @@ std::vector<std::pair<double, bool>> findingOutcomes(const std::vector<ScanResul
 }
 
 FrocResult computeFroc(const std::vector<ScanResult>& scans, bool (*include)(const TruthNodule&)) {
-  FrocResult result;
-  result.scans = scans.size();
-  result.nodules = countIncluded(scans, include);
-  result.fpRates = {0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0};
   std::vector<Scored> events;
   for (const auto& s : scans) {
     auto e = matchScan(s, include);
     events.insert(events.end(), e.begin(), e.end());
   }
-  std::sort(events.begin(), events.end(),
-            [](const Scored& a, const Scored& b) { return a.score > b.score; });
-  std::size_t tp = 0, fp = 0;
-  result.curve.push_back({1.0 + 1e-9, 0.0, 0.0});
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    (events[i].truePositive ? tp : fp)++;
-    // One point per distinct threshold: after the last event with this score.
-    if (i + 1 == events.size() || events[i + 1].score != events[i].score) {
-      result.curve.push_back({events[i].score, result.scans ? double(fp) / result.scans : 0.0,
-                              result.nodules ? double(tp) / result.nodules : 0.0});
-    }
+  return frocOfEvents(std::move(events), scans.size(), countIncluded(scans, include));
+}
+
+FrocIntervals bootstrapFrocIntervals(const std::vector<ScanResult>& scans, int resamples,
+                                     std::uint64_t seed, bool (*include)(const TruthNodule&)) {
+  FrocIntervals out;
+  if (resamples <= 0 || countIncluded(scans, include) == 0) return out;
+  // Each scan is matched once; a resample pools the events of the scans drawn.
+  std::vector<std::vector<Scored>> eventsOf;
+  std::vector<std::size_t> nodulesOf;
+  for (const auto& s : scans) {
+    eventsOf.push_back(matchScan(s, include));
+    nodulesOf.push_back(countIncluded(s, include));
   }
-  for (double rate : result.fpRates) {
-    double best = 0;
-    for (const auto& p : result.curve) {
-      if (p.falsePositivesPerScan <= rate + 1e-12) best = std::max(best, p.sensitivity);
+  core::SeededRandom random(seed);
+  const int last = static_cast<int>(scans.size()) - 1;
+  std::vector<double> cpms;
+  std::vector<std::vector<double>> sensitivities;
+  std::vector<Scored> pooled;
+  while (static_cast<int>(cpms.size()) < resamples) {
+    pooled.clear();
+    std::size_t nodules = 0;
+    for (std::size_t k = 0; k < scans.size(); ++k) {
+      const auto drawn = static_cast<std::size_t>(random.uniformInt(0, last));
+      pooled.insert(pooled.end(), eventsOf[drawn].begin(), eventsOf[drawn].end());
+      nodules += nodulesOf[drawn];
     }
-    result.sensitivityAtFp.push_back(best);
+    if (nodules == 0) continue;
+    const FrocResult froc = frocOfEvents(pooled, scans.size(), nodules);
+    cpms.push_back(froc.cpm);
+    sensitivities.resize(froc.sensitivityAtFp.size());
+    for (std::size_t r = 0; r < froc.sensitivityAtFp.size(); ++r)
+      sensitivities[r].push_back(froc.sensitivityAtFp[r]);
   }
-  double sum = 0;
-  for (double s : result.sensitivityAtFp) sum += s;
-  result.cpm = result.sensitivityAtFp.empty() ? 0 : sum / result.sensitivityAtFp.size();
-  return result;
+  out.cpm = percentileInterval(std::move(cpms));
+  for (auto& values : sensitivities)
+    out.sensitivityAtFp.push_back(percentileInterval(std::move(values)));
+  out.resamples = resamples;
+  return out;
 }
 
 double sensitivityAtThreshold(const std::vector<ScanResult>& scans, double threshold,

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "PercentileInterval.h"
 #include "vigie/core/Finding.h"
 #include "vigie/core/Result.h"
 #include "vigie/core/Vec3.h"
@@ -58,6 +60,22 @@ std::vector<std::pair<double, bool>> findingOutcomes(const std::vector<ScanResul
 /// an excluded nodule are ignored, as LUNA16 does with irrelevant findings.
 FrocResult computeFroc(const std::vector<ScanResult>& scans,
                        bool (*include)(const TruthNodule&) = nullptr);
+
+/// Percentile bootstrap intervals (Efron) for computeFroc's CPM and its
+/// sensitivity at each false-positive rate: `resamples` resamplings of the
+/// scans with replacement, a scan's findings and nodules drawn together (the
+/// unit that varies from one set of scans to another), from a generator
+/// seeded with `seed`, so the same results give the same intervals.
+/// Resamples without an included nodule are drawn again; with no included
+/// nodule at all there are no intervals (resamples 0).
+struct FrocIntervals {
+  Interval cpm;
+  std::vector<Interval> sensitivityAtFp;  ///< one per FrocResult::fpRates entry
+  int resamples = 0;
+};
+FrocIntervals bootstrapFrocIntervals(const std::vector<ScanResult>& scans, int resamples,
+                                     std::uint64_t seed,
+                                     bool (*include)(const TruthNodule&) = nullptr);
 
 /// Sensitivity over the included nodules at a fixed score threshold.
 double sensitivityAtThreshold(const std::vector<ScanResult>& scans, double threshold,

@@ -245,6 +245,19 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
   EXPECT_NEAR(metrics["operating_threshold"]["threshold"].get<double>(), apply(rawThreshold), 1e-9);
   EXPECT_GE(metrics["operating_threshold"]["false_positives_per_scan"].get<double>(), 0.0);
   EXPECT_GT(std::filesystem::file_size(dir / "eval" / "reliability.png"), 1000u);
+  // The CPM and each sensitivity with their bootstrap interval over the scans.
+  EXPECT_EQ(metrics["bootstrap"]["resamples"], 2000);
+  EXPECT_EQ(metrics["bootstrap"]["over"], "scans");
+  const double cpm = metrics["all"]["cpm"].get<double>();
+  const auto cpmInterval = metrics["all"]["cpm_ci95"];
+  ASSERT_EQ(cpmInterval.size(), 2u);
+  EXPECT_LE(cpmInterval[0].get<double>(), cpm);
+  EXPECT_GE(cpmInterval[1].get<double>(), cpm);
+  EXPECT_EQ(metrics["all"]["sensitivity_at_fp_per_scan_ci95"].size(), 7u);
+  const CliRun negative = runCli("eval nodules --data " + (dir / "cases").string() + " --out " +
+                                 (dir / "x").string() + " --bootstrap -1");
+  EXPECT_EQ(negative.exitCode, 2);
+  EXPECT_NE(negative.output.find("--bootstrap must be 0 to 1000000"), std::string::npos);
   std::ifstream candidates(dir / "eval" / "candidates.csv");
   std::string header, row;
   std::getline(candidates, header);

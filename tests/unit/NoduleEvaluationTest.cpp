@@ -73,3 +73,55 @@ TEST(Froc, CountsFalsePositivesAtAThresholdAndLabelsEveryFindingForCalibration) 
   EXPECT_TRUE(app::hits(finding(0.1, {0, 0, 5}), scans[0].truth[0]));
   EXPECT_FALSE(app::hits(finding(0.1, {0, 0, 5.01}), scans[0].truth[0]));
 }
+
+TEST(Froc, BootstrapsTheCpmOverScansReproducibly) {
+  // Eight scans of two kinds: a nodule found first (CPM 1 on its own), and a
+  // nodule missed behind a false positive. Together the CPM lies between.
+  std::vector<ScanResult> scans(8);
+  for (std::size_t s = 0; s < scans.size(); ++s) {
+    scans[s].truth = {{{0, 0, 0}, 10.0, "solid"}};
+    if (s % 2 == 0)
+      scans[s].findings = {finding(0.9 - 0.01 * s, {1, 0, 0})};
+    else
+      scans[s].findings = {finding(0.8, {60, 0, 0})};
+  }
+  const auto froc = app::computeFroc(scans);
+  const auto a = app::bootstrapFrocIntervals(scans, 500, 42);
+  const auto b = app::bootstrapFrocIntervals(scans, 500, 42);
+  EXPECT_EQ(a.resamples, 500);
+  ASSERT_EQ(a.sensitivityAtFp.size(), froc.sensitivityAtFp.size());
+  EXPECT_DOUBLE_EQ(a.cpm.low, b.cpm.low);
+  EXPECT_DOUBLE_EQ(a.cpm.high, b.cpm.high);
+  EXPECT_LT(a.cpm.low, froc.cpm);
+  EXPECT_GT(a.cpm.high, froc.cpm);
+  for (std::size_t r = 0; r < froc.sensitivityAtFp.size(); ++r) {
+    EXPECT_LE(a.sensitivityAtFp[r].low, froc.sensitivityAtFp[r]) << r;
+    EXPECT_GE(a.sensitivityAtFp[r].high, froc.sensitivityAtFp[r]) << r;
+  }
+  EXPECT_GE(a.cpm.low, 0.0);
+  EXPECT_LE(a.cpm.high, 1.0);
+}
+
+TEST(Froc, BootstrapOfAlikeScansHasNoSpreadAndOfNoNodulesNoInterval) {
+  // Every resample of identical scans is the set itself.
+  std::vector<ScanResult> alike(5);
+  for (auto& scan : alike) {
+    scan.truth = {{{0, 0, 0}, 10.0, "solid"}, {{40, 0, 0}, 6.0, "solid"}};
+    scan.findings = {finding(0.9, {0, 0, 1}), finding(0.7, {-60, 0, 0}), finding(0.5, {40, 1, 0})};
+  }
+  const auto froc = app::computeFroc(alike);
+  const auto same = app::bootstrapFrocIntervals(alike, 200, 7);
+  EXPECT_DOUBLE_EQ(same.cpm.low, froc.cpm);
+  EXPECT_DOUBLE_EQ(same.cpm.high, froc.cpm);
+  // Scans without nodules: nothing to be sensitive to, so no interval.
+  std::vector<ScanResult> empty(3);
+  empty[0].findings = {finding(0.9, {0, 0, 0})};
+  EXPECT_EQ(app::bootstrapFrocIntervals(empty, 200, 7).resamples, 0);
+  EXPECT_EQ(app::bootstrapFrocIntervals(alike, 0, 7).resamples, 0);
+  // The nodules an analysis leaves out do not count either.
+  EXPECT_EQ(app::bootstrapFrocIntervals(alike, 200, 7, large).resamples, 200);
+  EXPECT_EQ(app::bootstrapFrocIntervals(alike, 200, 7,
+                                        [](const TruthNodule& t) { return t.diameterMm > 20.0; })
+                .resamples,
+            0);
+}
