@@ -136,7 +136,7 @@ eval-ct: build
 # bootstrap interval over scans: 64 held-out phantoms (seed 9000; the first 16
 # are eval-ct's) and 24 of the second family (seed 9500; the first 8 are
 # eval-ct's). On eval-ct's 16, 0.4.4's CPM of 0.825 has an interval of
-# 0.73-0.89: too wide to tell it from the issue's 0.85, or two models apart
+# 0.74-0.90: too wide to tell it from the issue's 0.85, or two models apart
 # (inference/training/compare_froc.py compares two runs on the same phantoms,
 # paired). About 35 min on 2 cores; the figures go into the manifest as wide_*.
 eval-ct-wide: build

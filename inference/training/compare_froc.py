@@ -12,7 +12,7 @@ candidate; a candidate on no nodule is a false positive; CPM is the mean
 sensitivity at 1/8 to 8 false positives per scan.
 
 Why paired: two models read on one set of phantoms share its luck. The
-interval of each CPM alone is wide on 16 phantoms (0.4.4: 0.734-0.892), but
+interval of each CPM alone is wide on 16 phantoms (0.4.4: 0.739-0.895), but
 both move together from one resample of the scans to the next, so the
 interval of their difference, from the same resamples, is what says whether
 one is better. --first N keeps the first N cases (sorted by name).
