@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -388,6 +389,16 @@ core::Result<ModelManifest> parseWith(const std::filesystem::path& bundle,
   return ModelManifest::parse(text, "m.json");
 }
 
+/// Each value of `field` in `refusals` is refused with the message `expected`.
+void expectEachRefused(const std::filesystem::path& bundle, const std::string& field,
+                       std::initializer_list<const char*> refusals, const std::string& expected) {
+  for (const char* bad : refusals) {
+    auto refused = parseWith(bundle, "\"" + field + "\": " + bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message, expected) << bad;
+  }
+}
+
 }  // namespace
 
 TEST(ModelManifest, ReadsExtraSpacingsAndRefusesOnesItCannotRun) {
@@ -408,13 +419,11 @@ TEST(ModelManifest, ReadsExtraSpacingsAndRefusesOnesItCannotRun) {
   const std::string expected =
       "m.json: field 'inference.extra_spacings_mm' must be a list of 1 to 3 spacings [x, y, z], "
       "each from 0.25 to 10 mm";
-  for (const char* bad : {R"([])", R"([[1, 1]])", R"([[1, 1, 0]])", R"([[1, 1, -1]])",
-                          R"([[1, 1, 0.2]])", R"([[1, 1, 11]])", R"([[1, 1, "1"]])", R"("1")",
-                          R"([[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]])"}) {
-    auto refused = parseWith(ct, std::string(R"("extra_spacings_mm": )") + bad);
-    ASSERT_FALSE(refused.ok()) << bad;
-    EXPECT_EQ(refused.error().message, expected) << bad;
-  }
+  expectEachRefused(ct, "extra_spacings_mm",
+                    {R"([])", R"([[1, 1]])", R"([[1, 1, 0]])", R"([[1, 1, -1]])",
+                     R"([[1, 1, 0.2]])", R"([[1, 1, 11]])", R"([[1, 1, "1"]])", R"("1")",
+                     R"([[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]])"},
+                    expected);
   auto fundus = parseWith(kModels / "fundus-bundle", R"("extra_spacings_mm": [[1, 1, 1]])");
   ASSERT_FALSE(fundus.ok());
   EXPECT_EQ(fundus.error().message,
@@ -497,12 +506,10 @@ TEST(ModelManifest, ReadsMirroredPassesAndRefusesOnesItCannotRun) {
   const std::string expected =
       "m.json: field 'inference.mirrored_passes' must be a list of 1 to 7 different sets of axes, "
       "each some of x, y and z in that order (\"x\", \"yz\", \"xyz\")";
-  for (const char* bad : {R"([])", R"(["x", "x"])", R"(["yx"])", R"(["xx"])", R"([""])", R"(["w"])",
-                          R"([1])", R"("x")"}) {
-    auto refused = parseWith(ct, std::string(R"("mirrored_passes": )") + bad);
-    ASSERT_FALSE(refused.ok()) << bad;
-    EXPECT_EQ(refused.error().message, expected) << bad;
-  }
+  expectEachRefused(ct, "mirrored_passes",
+                    {R"([])", R"(["x", "x"])", R"(["yx"])", R"(["xx"])", R"([""])", R"(["w"])",
+                     R"([1])", R"("x")"},
+                    expected);
   auto fundus = parseWith(kModels / "fundus-bundle", R"("mirrored_passes": ["x"])");
   ASSERT_FALSE(fundus.ok());
   EXPECT_EQ(fundus.error().message,
@@ -527,14 +534,12 @@ TEST(ModelManifest, ReadsWindowShiftsAndRefusesOnesItCannotRun) {
   const std::string expected =
       "m.json: field 'inference.window_shifts' must be a list of 1 to 8 shifts [x, y, z], each a "
       "whole number of voxels from 0 to 15";
-  for (const char* bad :
-       {R"([])", R"([[0, 0]])", R"([[0, 0, -1]])", R"([[0, 0, 16]])", R"([[0, 0, 1.5]])",
-        R"([[0, 0, "1"]])", R"("2")",
-        R"([[0,0,0],[1,0,0],[2,0,0],[3,0,0],[0,1,0],[0,2,0],[0,3,0],[1,1,1],[2,2,2]])"}) {
-    auto refused = parseWith(ct, std::string(R"("window_shifts": )") + bad);
-    ASSERT_FALSE(refused.ok()) << bad;
-    EXPECT_EQ(refused.error().message, expected) << bad;
-  }
+  expectEachRefused(
+      ct, "window_shifts",
+      {R"([])", R"([[0, 0]])", R"([[0, 0, -1]])", R"([[0, 0, 16]])", R"([[0, 0, 1.5]])",
+       R"([[0, 0, "1"]])", R"("2")",
+       R"([[0,0,0],[1,0,0],[2,0,0],[3,0,0],[0,1,0],[0,2,0],[0,3,0],[1,1,1],[2,2,2]])"},
+      expected);
   auto fundus = parseWith(kModels / "fundus-bundle", R"("window_shifts": [[1, 1, 1]])");
   ASSERT_FALSE(fundus.ok());
   EXPECT_EQ(fundus.error().message,
