@@ -19,13 +19,6 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-/// Each voxel of `into` becomes the higher of its own and `other`'s (same grid).
-void keepHigher(core::FloatVolume& into, const core::FloatVolume& other) {
-  float* a = into.data();
-  const float* b = other.data();
-  for (std::size_t n = 0; n < into.voxelCount(); ++n) a[n] = std::max(a[n], b[n]);
-}
-
 /// The lung fields of `volume`, timed into `analysis`.
 core::Result<imaging::LungMask> segmentLungs(const core::CtVolume& volume, CtAnalysis& analysis) {
   const auto start = std::chrono::steady_clock::now();
@@ -309,15 +302,15 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
     if (!heatmap.ok()) return heatmap.error();
     analysis.inferenceSeconds += secondsSince(start);
 
+    // Back onto the series' grid, where a pass over the lungs' box touches
+    // only the box; 0 where no pass read.
     start = std::chrono::steady_clock::now();
-    auto original = imaging::resampleOnto(heatmap.value(), volume.geometry());
-    if (!original.ok()) return original.error();
-    if (pass == 0) {
-      analysis.heatmap = std::move(original.value());
-      atModelSpacing = std::move(resampled.value());
-    } else {
-      keepHigher(analysis.heatmap, original.value());
-    }
+    if (pass == 0) analysis.heatmap = core::FloatVolume(volume.geometry(), 0.0f);
+    auto carried =
+        imaging::resampleInto(heatmap.value(), analysis.heatmap,
+                              pass == 0 ? imaging::Combine::Replace : imaging::Combine::KeepHigher);
+    if (!carried.ok()) return carried.error();
+    if (pass == 0) atModelSpacing = std::move(resampled.value());
     analysis.postprocessSeconds += secondsSince(start);
   }
 

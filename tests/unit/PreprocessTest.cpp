@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -56,6 +57,88 @@ TEST(Resampler, MapsAHeatmapBackOntoTheOriginalGrid) {
   EXPECT_FLOAT_EQ(out.value().at(4, 4, 4), 1.0f);  // the same physical point
   EXPECT_FLOAT_EQ(out.value().at(5, 4, 4), 0.5f);  // halfway to the next coarse voxel
   EXPECT_FLOAT_EQ(out.value().at(0, 0, 0), 0.0f);
+}
+
+namespace {
+
+// A 4x4x4 map at 2 mm whose value is its own i index, in a 12x10x8 grid at
+// 1 mm: map voxel (a, b, c) sits at target voxel (4 + 2a, 2 + 2b, 2 + 2c), so
+// along x inside the map a target voxel i samples (i - 4) / 2 exactly.
+core::FloatVolume mapRisingAlongI() {
+  core::VolumeGeometry g;
+  g.size = {4, 4, 4};
+  g.spacing = {2.0, 2.0, 2.0};
+  g.origin = {4.0, 2.0, 2.0};
+  core::FloatVolume map(g);
+  for (std::size_t k = 0; k < 4; ++k)
+    for (std::size_t j = 0; j < 4; ++j)
+      for (std::size_t i = 0; i < 4; ++i) map.at(i, j, k) = float(i);
+  return map;
+}
+
+core::FloatVolume filledTarget(float value) {
+  core::VolumeGeometry g;
+  g.size = {12, 10, 8};
+  return core::FloatVolume(g, value);
+}
+
+}  // namespace
+
+TEST(Resampler, CombinesSamplesWithinTheMapAndLeavesTheRestAsItWas) {
+  const core::FloatVolume map = mapRisingAlongI();
+  core::FloatVolume higher = filledTarget(0.25f);
+  ASSERT_TRUE(imaging::resampleInto(map, higher, imaging::Combine::KeepHigher).ok());
+  core::FloatVolume replaced = filledTarget(0.25f);
+  ASSERT_TRUE(imaging::resampleInto(map, replaced, imaging::Combine::Replace).ok());
+
+  EXPECT_FLOAT_EQ(replaced.at(4, 4, 4), 0.0f);  // map index 0: the map's own value
+  EXPECT_FLOAT_EQ(higher.at(4, 4, 4), 0.25f);   // ... lower than what was there
+  EXPECT_FLOAT_EQ(replaced.at(5, 4, 4), 0.5f);
+  EXPECT_FLOAT_EQ(higher.at(5, 4, 4), 0.5f);
+  EXPECT_FLOAT_EQ(higher.at(10, 8, 8 - 1), 3.0f);
+  // Outside the map's extent (x below 3 mm, y above 9 mm): untouched by both.
+  for (const core::FloatVolume* out : {&higher, &replaced}) {
+    EXPECT_FLOAT_EQ(out->at(0, 4, 4), 0.25f);
+    EXPECT_FLOAT_EQ(out->at(2, 4, 4), 0.25f);
+    EXPECT_FLOAT_EQ(out->at(6, 9, 4), 0.25f);
+    EXPECT_FLOAT_EQ(out->at(6, 4, 0), 0.25f);
+  }
+}
+
+TEST(Resampler, LeavesATargetTheMapDoesNotMeetAsItWas) {
+  core::FloatVolume map = mapRisingAlongI();
+  core::VolumeGeometry far = map.geometry();
+  far.origin = {500.0, 0.0, 0.0};
+  core::FloatVolume away(far, 1.0f);
+  core::FloatVolume target = filledTarget(0.25f);
+  ASSERT_TRUE(imaging::resampleInto(away, target, imaging::Combine::Replace).ok());
+  for (std::size_t n = 0; n < target.voxelCount(); ++n) ASSERT_EQ(target.data()[n], 0.25f);
+}
+
+TEST(Resampler, CarriesALargeMapSlabBySlabWithoutASeam) {
+  // 256 x 256 x 300 voxels: more than one slab of 16 M; the map rises along
+  // k, so every slice must carry its own value across the slabs' border.
+  core::VolumeGeometry g;
+  g.size = {256, 256, 300};
+  core::FloatVolume map(g);
+  for (std::size_t k = 0; k < g.size.k; ++k)
+    std::fill(map.data() + k * 256 * 256, map.data() + (k + 1) * 256 * 256, float(k));
+  core::FloatVolume target(g, -1.0f);
+  ASSERT_TRUE(imaging::resampleInto(map, target, imaging::Combine::Replace).ok());
+  for (std::size_t k : {0u, 255u, 256u, 299u}) {
+    EXPECT_FLOAT_EQ(target.at(0, 0, k), float(k)) << "slice " << k;
+    EXPECT_FLOAT_EQ(target.at(255, 255, k), float(k)) << "slice " << k;
+  }
+}
+
+TEST(Resampler, RefusesToCarryAMapIntoAnInvalidGrid) {
+  core::FloatVolume target = filledTarget(0.0f);
+  core::VolumeGeometry bad = mapRisingAlongI().geometry();
+  bad.spacing = {0.0, 1.0, 1.0};
+  core::FloatVolume map(bad, 1.0f);
+  auto done = imaging::resampleInto(map, target, imaging::Combine::Replace);
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().code, core::ErrorCode::InvalidArgument);
 }
 
 TEST(Resampler, RejectsANonPositiveSpacing) {

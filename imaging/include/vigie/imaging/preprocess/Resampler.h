@@ -16,4 +16,19 @@ core::Result<core::CtVolume> resampleToSpacing(const core::CtVolume& volume,
 core::Result<core::FloatVolume> resampleOnto(const core::FloatVolume& map,
                                              const core::VolumeGeometry& target);
 
+/// What resampleInto does with a sample and the voxel it lands on.
+enum class Combine {
+  Replace,     ///< the voxel becomes the sample
+  KeepHigher,  ///< the voxel keeps the higher of the two
+};
+
+/// Samples a real-valued map at those voxels of `target` that lie within the
+/// map's extent (linear interpolation, ITK, as resampleOnto) and combines each
+/// sample with the voxel; voxels outside that extent keep their value. Only
+/// the part of `target` the map covers is read, a few slices at a time: a
+/// heatmap of the lungs' box carried back onto a 512x512x600 series needs
+/// no second grid of the series' size (2.5 GB for two) beside it. Blocks; any
+/// thread.
+core::Status resampleInto(const core::FloatVolume& map, core::FloatVolume& target, Combine combine);
+
 }  // namespace vigie::imaging
