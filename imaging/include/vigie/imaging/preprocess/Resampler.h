@@ -27,7 +27,7 @@ enum class Combine {
 /// sample with the voxel; voxels outside that extent keep their value. Only
 /// the part of `target` the map covers is read, a few slices at a time: a
 /// heatmap of the lungs' box carried back onto a 512x512x600 series needs
-/// no second grid of the series' size (2.5 GB for two) beside it. Blocks; any
+/// no second grid of the series' size (629 MB each) beside it. Blocks; any
 /// thread.
 core::Status resampleInto(const core::FloatVolume& map, core::FloatVolume& target, Combine combine);
 
