@@ -318,12 +318,14 @@ int benchFundus(const std::string& model, bool smoke, long long runs) {
 namespace {
 
 /// The child side of bench infer (hidden command `bench infer-once MODEL RAW
-/// IxJxK [THREADS WINDOWS]`): a session on the bundle (THREADS intra-op
-/// threads shared by WINDOWS batches in flight; default every core, one),
+/// IxJxK [THREADS WINDOWS | fixed-windows]`): a session on the bundle (THREADS
+/// intra-op threads shared by WINDOWS batches in flight; default every core,
+/// one; fixed-windows: the manifest's patch stepped by its overlap even where
+/// the manifest fits windows to the volume),
 /// then one heatmap of the int16 HU volume in RAW (x fastest, at the model's
 /// spacing); prints "seconds S", the inference alone.
 int inferOnce(const std::string& model, const std::string& raw, const std::string& size,
-              int threads = 0, int parallelWindows = 1) {
+              int threads = 0, int parallelWindows = 1, bool fixedWindows = false) {
   core::VolumeGeometry g;
   if (std::sscanf(size.c_str(), "%zux%zux%zu", &g.size.i, &g.size.j, &g.size.k) != 3)
     return fail("bench infer-once: size '" + size + "' is not IxJxK");
@@ -339,6 +341,7 @@ int inferOnce(const std::string& model, const std::string& raw, const std::strin
   inference::SessionOptions options;
   options.cpuThreads = threads;
   options.parallelWindows = parallelWindows;
+  options.fixedWindows = fixedWindows;
   auto session = inference::InferenceSession::create(bundle.value(), options);
   if (!session.ok()) return fail(session.error().message);
   const auto start = std::chrono::steady_clock::now();
@@ -415,6 +418,8 @@ int runBenchInfer(const std::vector<std::string>& args) {
       "over Debian's python3-torch (the baseline). Prints each one's seconds, voxels/s, minor "
       "page\n"
       "faults, kernel time and peak resident memory, and the ratios; all use every CPU core.\n"
+      "A model whose manifest fits its windows to the volume (inference.window_context_voxels)\n"
+      "is also run with its patch stepped by its overlap, the way it would run without that.\n"
       "Then the fundus model (default: the reference DR model) over 32 synthetic 768x768\n"
       "photographs (4 with --smoke): Vigie's batched 2D path\n"
       "against the same TorchScript file in a Python loop, in images/s.\n"
@@ -475,6 +480,14 @@ int runBenchInfer(const std::vector<std::string>& args) {
   }
   const ChildRun vigie = medianChildRun(*runs, vigieChild);
   const ChildRun vigieSystem = medianChildRun(*runs, vigieChild, {"VIGIE_CPU_ALLOCATOR=system"});
+  // A manifest that fits its windows to the volume is also run the way it
+  // would without that: the patch stepped by the overlap, as the Python
+  // baseline does.
+  const bool fitted = m.windowContextVoxels.has_value();
+  std::vector<std::string> fixedChild = vigieChild;
+  fixedChild.push_back("fixed-windows");
+  const std::optional<ChildRun> vigieFixed =
+      fitted ? std::optional<ChildRun>(medianChildRun(*runs, fixedChild)) : std::nullopt;
   char threads[16];
   std::snprintf(threads, sizeof threads, "%d", device.cpuThreads);
   char overlap[32], low[32], high[32];
@@ -490,6 +503,7 @@ int runBenchInfer(const std::vector<std::string>& args) {
   for (const ChildRun* run : {&vigie, &vigieSystem, &python}) {
     if (!run->ok) return fail("bench infer failed: " + run->output);
   }
+  if (vigieFixed && !vigieFixed->ok) return fail("bench infer failed: " + vigieFixed->output);
   std::printf(
       "model %s on %s (%d threads), volume %zux%zux%zu at %.3g mm, patch %d, overlap %.2f\n"
       "each side in a fresh process, median of %lld run(s):\n",
@@ -497,11 +511,24 @@ int runBenchInfer(const std::vector<std::string>& args) {
       volume.size().k, m.spacingMm[0], m.patchSize[0], m.overlap, *runs);
   std::printf("%-44s %10s %16s %12s %11s %12s\n", "", "time", "speed", "minor faults", "kernel",
               "peak RSS");
-  printCostRow("vigie (LibTorch, batched windows)", vigie, voxels);
+  if (fitted) {
+    std::printf("windows fitted to the volume (context %d voxels, at most %lld voxels each)\n",
+                *m.windowContextVoxels, static_cast<long long>(m.windowMaxVoxels));
+  }
+  printCostRow(fitted ? "vigie (LibTorch, fitted windows)" : "vigie (LibTorch, batched windows)",
+               vigie, voxels);
   printCostRow("vigie with LibTorch's default CPU allocator", vigieSystem, voxels);
+  if (vigieFixed) printCostRow("vigie with the patch stepped by the overlap", *vigieFixed, voxels);
   printCostRow("baseline (same TorchScript, Python loop)", python, voxels);
   std::printf("ratio: vigie is %.2fx the baseline's speed (%.2fx with the default allocator)\n",
               python.seconds / vigie.seconds, python.seconds / vigieSystem.seconds);
+  if (vigieFixed) {
+    std::printf(
+        "ratio: fitted windows are %.2fx the stepped patch's speed, at %.2fx its peak memory; "
+        "the stepped patch is %.2fx the baseline's speed\n",
+        vigieFixed->seconds / vigie.seconds, vigie.peakRssMb / vigieFixed->peakRssMb,
+        python.seconds / vigieFixed->seconds);
+  }
   return only == "ct" ? 0 : benchFundus(fundusModel, smoke, *runs);
 }
 
@@ -744,6 +771,8 @@ int runBench(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "startup") return runBenchStartup({args.begin() + 1, args.end()});
   if (args.size() == 3 && args[0] == "memory") return measureLoaderMemory(args[1], args[2]);
   if (args.size() == 4 && args[0] == "infer-once") return inferOnce(args[1], args[2], args[3]);
+  if (args.size() == 5 && args[0] == "infer-once" && args[4] == "fixed-windows")
+    return inferOnce(args[1], args[2], args[3], 0, 1, true);
   if (args.size() == 6 && args[0] == "infer-once")
     return inferOnce(args[1], args[2], args[3], std::atoi(args[4].c_str()),
                      std::atoi(args[5].c_str()));

@@ -382,17 +382,26 @@ int runBundle(const std::vector<std::string>& args) {
                 m.name.c_str(), m.version.c_str(), m.id.c_str(), inference::toString(m.task),
                 m.modality.c_str(), m.weightsFile.c_str(), m.weightsSha256.c_str());
     if (m.task == inference::ModelManifest::Task::CtNoduleDetection) {
-      std::printf("  input: %.3g x %.3g x %.3g mm, patch %d x %d x %d, window [%g, %g] HU\n",
-                  m.spacingMm[0], m.spacingMm[1], m.spacingMm[2], m.patchSize[0], m.patchSize[1],
-                  m.patchSize[2], m.intensityWindowHu[0], m.intensityWindowHu[1]);
+      std::printf("  input: %.3g x %.3g x %.3g mm, window [%g, %g] HU\n", m.spacingMm[0],
+                  m.spacingMm[1], m.spacingMm[2], m.intensityWindowHu[0], m.intensityWindowHu[1]);
+      if (m.windowContextVoxels) {
+        std::printf(
+            "  windows fitted to each pass's volume: at most %lld voxels, sides multiples of %d, "
+            "each voxel read at least %d voxels inside one\n",
+            static_cast<long long>(m.windowMaxVoxels), m.windowMultiple, *m.windowContextVoxels);
+      } else {
+        std::printf("  windows of %d x %d x %d voxels overlapping by %.2f\n", m.patchSize[0],
+                    m.patchSize[1], m.patchSize[2], m.overlap);
+      }
       for (const std::string& axes : m.mirroredPasses)
         std::printf("  one more pass over the same windows mirrored along %s (the views' mean)\n",
                     axes.c_str());
-      for (const auto& s : m.extraSpacingsMm)
-        std::printf(
-            "  one more pass at %.3g x %.3g x %.3g mm, windows overlapping by %.2f, over the "
-            "lungs' box when the lung mask is on (each voxel: the higher)\n",
-            s[0], s[1], s[2], m.extraPassOverlap.value_or(m.overlap));
+      for (const auto& s : m.extraSpacingsMm) {
+        std::printf("  one more pass at %.3g x %.3g x %.3g mm", s[0], s[1], s[2]);
+        if (!m.windowContextVoxels)
+          std::printf(", windows overlapping by %.2f", m.extraPassOverlap.value_or(m.overlap));
+        std::printf(", over the lungs' box when the lung mask is on (each voxel: the higher)\n");
+      }
       if (m.firstPassWithinLungs) std::printf("  the first pass, too, over the lungs' box\n");
       if (const auto& c = m.candidateClassifier) {
         std::printf("  candidate classifier %s, SHA-256 %s (verified), cube %d x %d x %d\n",

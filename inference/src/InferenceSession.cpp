@@ -2,6 +2,7 @@
 
 #include "CachingCpuAllocator.h"
 #include "SessionImpl.h"
+#include "WindowTiling.h"
 #include "WindowWorkers.h"
 
 #include <torch/script.h>
@@ -15,17 +16,6 @@
 namespace vigie::inference {
 
 namespace {
-
-/// Window start positions along one axis: evenly stepped, the last one flush
-/// with the end, so every voxel is covered.
-std::vector<std::int64_t> windowStarts(std::int64_t size, std::int64_t patch, double overlap) {
-  std::vector<std::int64_t> starts;
-  if (size <= patch) return {0};
-  const std::int64_t stride = std::max<std::int64_t>(1, std::llround(patch * (1.0 - overlap)));
-  for (std::int64_t s = 0; s + patch < size; s += stride) starts.push_back(s);
-  starts.push_back(size - patch);
-  return starts;
-}
 
 /// Gaussian weights (sigma = patch/8 per axis) that favour window centres, where
 /// the network sees the most context and zero padding least.
@@ -41,6 +31,20 @@ torch::Tensor importanceMap(std::int64_t d, std::int64_t h, std::int64_t w) {
   // stay far below the corner weights of a 3D window (about 1e-10), or the
   // borders of many windows outvote the interior of one.
   return map.clamp_min(1e-12);
+}
+
+/// A fitted window's weights: 1 where its answer is kept, 0 in the voxels it
+/// trims next to its neighbours (internal::WindowTiling::kept).
+torch::Tensor keptMap(const internal::WindowTiling& tiling, std::size_t iz, std::size_t iy,
+                      std::size_t ix) {
+  auto axis = [&](int a, std::size_t index) {
+    auto ones = torch::zeros({tiling.window[a]}, torch::kFloat32);
+    const auto kept = tiling.kept(a, index);
+    ones.narrow(0, kept[0], kept[1] - kept[0]).fill_(1.0f);
+    return ones;
+  };
+  const std::int64_t d = tiling.window[0], h = tiling.window[1], w = tiling.window[2];
+  return axis(0, iz).view({d, 1, 1}) * axis(1, iy).view({1, h, 1}) * axis(2, ix).view({1, 1, w});
 }
 
 }  // namespace
@@ -104,6 +108,7 @@ core::Result<std::unique_ptr<InferenceSession>> InferenceSession::create(
   internal::CachingCpuAllocator::install();
   auto impl = std::make_unique<Impl>();
   impl->manifest = bundle.manifest();
+  if (options.fixedWindows) impl->manifest.windowContextVoxels.reset();
   impl->device = selectDevice(options.preferCpu, options.cpuThreads);
   impl->overlap = std::clamp(options.overlap.value_or(impl->manifest.overlap), 0.0, 0.95);
   impl->batchSize = std::max(1, options.batchSize.value_or(impl->manifest.batchSize));
@@ -143,7 +148,17 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     torch::InferenceMode inferenceMode;
     const auto& size = volume.size();
     const std::int64_t D = size.k, H = size.j, W = size.i;
-    const std::int64_t pd = m.patchSize[2], ph = m.patchSize[1], pw = m.patchSize[0];
+    // Fixed windows of the manifest's patch, or windows fitted to this volume.
+    const internal::WindowTiling tiling =
+        m.windowContextVoxels
+            ? internal::fittedTiling({D, H, W}, *m.windowContextVoxels, m.windowMultiple,
+                                     m.windowMaxVoxels)
+            : internal::steppedTiling({D, H, W}, {m.patchSize[2], m.patchSize[1], m.patchSize[0]},
+                                      windowOverlap);
+    const std::int64_t pd = tiling.window[0], ph = tiling.window[1], pw = tiling.window[2];
+    // Fitted windows change shape from one pass to the next: the blocks kept
+    // from an earlier pass would sit beside this pass's instead of serving them.
+    if (m.windowContextVoxels) internal::CachingCpuAllocator::instance().releaseCached();
 
     // Normalise once; from_blob wraps the volume's voxels without copying them.
     auto hu = torch::from_blob(const_cast<std::int16_t*>(volume.data()), {D, H, W}, torch::kInt16);
@@ -159,11 +174,14 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
       SH = std::max<std::int64_t>(SH, s[1]);
       SD = std::max<std::int64_t>(SD, s[2]);
     }
-    // Pad with air (the window's low end) where the volume is smaller than a
-    // patch; before it, by the largest shift, with copies of its first voxels:
+    // Pad with air (the window's low end) where the windows reach past the
+    // volume (one smaller than a patch, or fitted windows on their multiple);
+    // before it, by the largest shift, with copies of its first voxels:
     // a body cut flat by air inside a window is what the network has never
     // seen, and it fires on it.
-    const std::int64_t TD = std::max(D, pd), TH = std::max(H, ph), TW = std::max(W, pw);
+    const std::int64_t TD = std::max(D, tiling.starts[0].back() + pd),
+                       TH = std::max(H, tiling.starts[1].back() + ph),
+                       TW = std::max(W, tiling.starts[2].back() + pw);
     const std::int64_t PD = TD + SD, PH = TH + SH, PW = TW + SW;
     if (PD != D || PH != H || PW != W) {
       auto padded = torch::full({PD, PH, PW}, padValue, torch::kFloat32);
@@ -180,7 +198,11 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
 
     const torch::Device device = internal::torchDevice(impl_->device);
     const bool halfPrecision = impl_->device.isCuda() && m.fp16OnCuda;
-    auto weights = importanceMap(pd, ph, pw).to(device);
+    // Stepped windows are blended, centres first; fitted ones each give the
+    // voxels they hold with enough context (keptMap).
+    const bool fitted = tiling.trimmed > 0;
+    const torch::Tensor centreWeights =
+        fitted ? torch::Tensor() : importanceMap(pd, ph, pw).to(device);
     auto accumulated =
         torch::zeros({PD, PH, PW}, torch::TensorOptions(torch::kFloat32).device(device));
     auto weightSum = torch::zeros_like(accumulated);
@@ -189,6 +211,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     struct Window {
       std::int64_t z, y, x;
       std::size_t view;  // into views: the dimensions it is read flipped along
+      std::array<std::size_t, 3> index{0, 0, 0};  // among each axis's starts (z, y, x)
     };
     // The first view reads the windows as they are; each mirrored pass, flipped
     // along its axes (x, y, z: the patch's dimensions 2, 1, 0).
@@ -201,19 +224,27 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     // A pass shifted by s moves every window s voxels towards the start but
     // the last, which stays flush with the end: as many windows as one pass,
     // and every voxel still covered.
-    auto startsShifted = [&](std::int64_t size, std::int64_t patch, std::int64_t padding,
-                             std::int64_t shift) {
-      std::vector<std::int64_t> starts = windowStarts(size, patch, windowOverlap);
+    auto startsShifted = [&](int axis, std::int64_t padding, std::int64_t shift) {
+      std::vector<std::int64_t> starts = tiling.starts[axis];
       for (std::size_t n = 0; n + 1 < starts.size(); ++n) starts[n] += padding - shift;
       starts.back() += padding;
       return starts;
     };
     std::vector<Window> windows;
     for (std::size_t view = 0; view < views.size(); ++view)
-      for (const auto& s : shifts)
-        for (auto z : startsShifted(TD, pd, SD, s[2]))
-          for (auto y : startsShifted(TH, ph, SH, s[1]))
-            for (auto x : startsShifted(TW, pw, SW, s[0])) windows.push_back({z, y, x, view});
+      for (const auto& s : shifts) {
+        const auto zs = startsShifted(0, SD, s[2]), ys = startsShifted(1, SH, s[1]),
+                   xs = startsShifted(2, SW, s[0]);
+        for (std::size_t iz = 0; iz < zs.size(); ++iz)
+          for (std::size_t iy = 0; iy < ys.size(); ++iy)
+            for (std::size_t ix = 0; ix < xs.size(); ++ix)
+              windows.push_back({zs[iz], ys[iy], xs[ix], view, {iz, iy, ix}});
+      }
+
+    auto weightsOf = [&](const Window& win) {
+      return fitted ? keptMap(tiling, win.index[0], win.index[1], win.index[2]).to(device)
+                    : centreWeights;
+    };
 
     const std::size_t batch = static_cast<std::size_t>(impl_->batchSize);
     const std::size_t batches = (windows.size() + batch - 1) / batch;
@@ -259,6 +290,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
         const Window& win = windows[first + b];
         const torch::Tensor windowProbability =
             views[win.view].empty() ? probability[b] : probability[b].flip(views[win.view]);
+        const torch::Tensor weights = weightsOf(win);
         accumulated.narrow(0, win.z, pd)
             .narrow(1, win.y, ph)
             .narrow(2, win.x, pw)

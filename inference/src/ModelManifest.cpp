@@ -210,6 +210,47 @@ std::vector<std::array<double, 3>> readExtraSpacings(const json& node) {
   return spacings;
 }
 
+/// The largest power of two up to 32 dividing every side of a patch: what a
+/// network that accepts that patch surely accepts.
+int patchMultiple(const std::array<int, 3>& patch) {
+  int multiple = 32;
+  while (multiple > 1 && (patch[0] % multiple || patch[1] % multiple || patch[2] % multiple))
+    multiple /= 2;
+  return multiple;
+}
+
+/// inference.window_context_voxels, window_max_voxels, window_multiple:
+/// fitted windows (ModelManifest::windowContextVoxels).
+void readFittedWindows(FieldReader& r, ModelManifest& m) {
+  if (refusesSlidingWindowField(r, m, "inference.window_context_voxels")) return;
+  const double context = r.number("inference.window_context_voxels", false, 0);
+  if (r.failed()) return;
+  if (!(context >= 1 && context <= 128) || context != std::floor(context))
+    return r.fail("inference.window_context_voxels", "must be a whole number from 1 to 128");
+  m.windowContextVoxels = int(context);
+  const double multiple = r.number("inference.window_multiple", false, patchMultiple(m.patchSize));
+  if (r.failed()) return;
+  if (!(multiple >= 1 && multiple <= 64) || multiple != std::floor(multiple))
+    return r.fail("inference.window_multiple", "must be a whole number from 1 to 64");
+  m.windowMultiple = int(multiple);
+  const double maxVoxels =
+      r.number("inference.window_max_voxels", false, double(m.windowMaxVoxels));
+  if (r.failed()) return;
+  // From 64^3 up to 1024^3: below, a window is mostly its overlap.
+  if (!(maxVoxels >= 262144 && maxVoxels <= 1073741824.0) || maxVoxels != std::floor(maxVoxels))
+    return r.fail("inference.window_max_voxels",
+                  "must be a whole number of voxels from 262144 (64^3) to 1073741824 (1024^3)");
+  m.windowMaxVoxels = std::int64_t(maxVoxels);
+  if (!m.windowShifts.empty())
+    return r.fail("inference.window_shifts",
+                  "does not apply with inference.window_context_voxels: fitted windows all "
+                  "start on the network's pooling grid");
+  if (m.extraPassOverlap)
+    r.fail("inference.extra_pass_overlap",
+           "does not apply with inference.window_context_voxels: fitted windows overlap by "
+           "twice the context, whatever the pass");
+}
+
 json calibrationJson(const ScoreCalibration& c) {
   json j = {{"method", c.usesShape() ? "platt-shape" : "platt"},
             {"slope", c.slope},
@@ -378,6 +419,13 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
              "needs inference.extra_spacings_mm, whose passes it sets");
     m.extraPassOverlap = overlap;
   }
+  if (r.find("inference.window_context_voxels", false)) {
+    readFittedWindows(r, m);
+  } else {
+    for (const char* field : {"inference.window_max_voxels", "inference.window_multiple"})
+      if (!r.failed() && r.find(field, false))
+        r.fail(field, "needs inference.window_context_voxels, whose windows it shapes");
+  }
   if (r.find("inference.passes_within_lungs", false)) {
     const std::string passes = r.text("inference.passes_within_lungs", false);
     if (!r.failed() && passes != "extra" && passes != "all")
@@ -463,6 +511,11 @@ std::string ModelManifest::toJson() const {
   if (!extraSpacingsMm.empty()) j["inference"]["extra_spacings_mm"] = extraSpacingsMm;
   if (extraPassOverlap) j["inference"]["extra_pass_overlap"] = *extraPassOverlap;
   if (firstPassWithinLungs) j["inference"]["passes_within_lungs"] = "all";
+  if (windowContextVoxels) {
+    j["inference"]["window_context_voxels"] = *windowContextVoxels;
+    j["inference"]["window_max_voxels"] = windowMaxVoxels;
+    j["inference"]["window_multiple"] = windowMultiple;
+  }
   j["intended_use"] = intendedUse;
   j["training_data"] = trainingData;
   j["clinical_use"] = clinicalUse;

@@ -344,6 +344,70 @@ TEST(InferenceSession, ShiftedPassesBlendIntoTheSameGridAndCostAPassEach) {
   }
 }
 
+TEST(InferenceSession, FittedWindowsGiveOneHeatmapWhateverTheirBudget) {
+  // 96 x 80 x 72 voxels: more than a 64^3 budget, so split; the test model's
+  // receptive field is 3 voxels, so a context of 2 holds it.
+  const core::Vec3 a{-10, 0, 140}, b{60, 80, 200};
+  const core::CtVolume volume = lungWithSpheres({{a, 5.0}, {b, 6.0}}, {96, 80, 72});
+  auto windowsAndHeatmap = [&](const std::string& name, const std::string& fields) {
+    test::TestFolder dir(name);
+    auto bundle = ModelBundle::open(blobBundleWith(dir, fields));
+    EXPECT_TRUE(bundle.ok()) << bundle.error().message;
+    auto session = inference::InferenceSession::create(bundle.value(), cpuOnly());
+    EXPECT_TRUE(session.ok()) << session.error().message;
+    std::size_t windows = 0;
+    auto heatmap = session.value()->predictHeatmap(
+        volume, [&](std::size_t, std::size_t all) { windows = all; }, nullptr,
+        0.9);  // an overlap for the run, which fitted windows do not use
+    if (!heatmap.ok()) {
+      ADD_FAILURE() << heatmap.error().message;
+      return std::make_pair(std::size_t{0}, core::FloatVolume());
+    }
+    return std::make_pair(windows, std::move(heatmap.value()));
+  };
+  const auto [splitWindows, split] = windowsAndHeatmap(
+      "fitted-split",
+      R"("window_context_voxels": 2, "window_multiple": 4, "window_max_voxels": 262144)");
+  const auto [wholeWindows, whole] = windowsAndHeatmap(
+      "fitted-whole", R"("window_context_voxels": 2, "window_max_voxels": 1073741824)");
+  EXPECT_GT(splitWindows, 1u);
+  EXPECT_EQ(wholeWindows, 1u);
+  ASSERT_EQ(split.size(), volume.size());
+  ASSERT_EQ(whole.size(), volume.size());
+  double maxDifference = 0;
+  for (std::size_t n = 0; n < volume.voxelCount(); ++n)
+    maxDifference = std::max(maxDifference, double(std::abs(split.data()[n] - whole.data()[n])));
+  EXPECT_LT(maxDifference, 1e-6);  // voxel for voxel, window borders included
+  const auto findings = inference::extractFindings(split, {});
+  ASSERT_EQ(findings.size(), 2u);
+  for (const core::Vec3& sphere : {a, b}) {
+    const double nearest = std::min(core::distance(findings[0].centerMm, sphere),
+                                    core::distance(findings[1].centerMm, sphere));
+    EXPECT_LT(nearest, 1.5);
+  }
+}
+
+TEST(InferenceSession, FixedWindowsStepThePatchWhereTheManifestFitsThem) {
+  // The baseline bench infer measures fitted windows against.
+  const core::CtVolume volume = lungWithSpheres({{{-10, 0, 140}, 5.0}}, {48, 48, 48});
+  test::TestFolder dir("fixed-windows");
+  auto bundle = ModelBundle::open(blobBundleWith(dir, R"("window_context_voxels": 2)"));
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  auto windowsOf = [&](bool fixedWindows) {
+    inference::SessionOptions options = cpuOnly();
+    options.fixedWindows = fixedWindows;
+    auto session = inference::InferenceSession::create(bundle.value(), options);
+    EXPECT_TRUE(session.ok());
+    std::size_t total = 0;
+    auto heatmap =
+        session.value()->predictHeatmap(volume, [&](std::size_t, std::size_t all) { total = all; });
+    EXPECT_TRUE(heatmap.ok());
+    return total;
+  };
+  EXPECT_EQ(windowsOf(false), 1u);  // 48^3 fits one window
+  EXPECT_EQ(windowsOf(true), 27u);  // 24^3 overlapping by the manifest's 25 %
+}
+
 TEST(InferenceSession, AMirroredPassCancelsAModelsLeanAlongItsAxis) {
   // The leaning test model draws every blob 2 voxels (4 mm) further along x
   // than it is; read mirrored along x, 4 mm the other way. The mean of the
@@ -387,6 +451,15 @@ core::Result<ModelManifest> parseWith(const std::filesystem::path& bundle,
   const auto at = text.find("\"inference\"");
   text.insert(text.find('{', at) + 1, fields + ",");
   return ModelManifest::parse(text, "m.json");
+}
+
+/// The manifest with `fields` added to its "inference" object is refused
+/// with the message `expected`.
+void expectRefused(const std::filesystem::path& bundle, const std::string& fields,
+                   const std::string& expected) {
+  auto refused = parseWith(bundle, fields);
+  ASSERT_FALSE(refused.ok()) << fields;
+  EXPECT_EQ(refused.error().message, expected) << fields;
 }
 
 /// Each value of `field` in `refusals` is refused with the message `expected`.
@@ -545,6 +618,50 @@ TEST(ModelManifest, ReadsWindowShiftsAndRefusesOnesItCannotRun) {
   EXPECT_EQ(fundus.error().message,
             "m.json: field 'inference.window_shifts' applies to CT models only (their sliding "
             "window)");
+}
+
+TEST(ModelManifest, ReadsFittedWindowsAndRefusesWhatCannotGoWithThem) {
+  const auto ct = kModels / "blob3d-bundle";
+  auto fitted = parseWith(ct, R"("window_context_voxels": 28, "window_max_voxels": 6291456)");
+  ASSERT_TRUE(fitted.ok()) << fitted.error().message;
+  EXPECT_EQ(fitted.value().windowContextVoxels, 28);
+  EXPECT_EQ(fitted.value().windowMaxVoxels, 6291456);
+  EXPECT_EQ(fitted.value().windowMultiple, 8);  // the patch's 24^3 divides by 8, not 16
+  auto again = ModelManifest::parse(fitted.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().windowContextVoxels, 28);
+  EXPECT_EQ(again.value().windowMaxVoxels, 6291456);
+  EXPECT_EQ(again.value().windowMultiple, 8);
+  auto none = ModelManifest::parse(readText(ct / "manifest.json"), "m.json");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none.value().windowContextVoxels);  // fixed windows, as before
+  EXPECT_FALSE(
+      nlohmann::json::parse(none.value().toJson())["inference"].contains("window_context_voxels"));
+
+  expectEachRefused(ct, "window_context_voxels", {"0", "129", "2.5"},
+                    "m.json: field 'inference.window_context_voxels' must be a whole number from "
+                    "1 to 128");
+  expectRefused(ct, R"("window_context_voxels": 28, "window_max_voxels": 1000)",
+                "m.json: field 'inference.window_max_voxels' must be a whole number of voxels "
+                "from 262144 (64^3) to 1073741824 (1024^3)");
+  expectRefused(ct, R"("window_context_voxels": 28, "window_multiple": 0)",
+                "m.json: field 'inference.window_multiple' must be a whole number from 1 to 64");
+  expectRefused(ct, R"("window_max_voxels": 6291456)",
+                "m.json: field 'inference.window_max_voxels' needs "
+                "inference.window_context_voxels, whose windows it shapes");
+  expectRefused(
+      ct,
+      R"("extra_spacings_mm": [[1, 1, 1]], "extra_pass_overlap": 0.25, "window_context_voxels": 28)",
+      "m.json: field 'inference.extra_pass_overlap' does not apply with "
+      "inference.window_context_voxels: fitted windows overlap by twice the context, whatever "
+      "the pass");
+  expectRefused(ct, R"("window_shifts": [[0, 0, 0], [2, 2, 2]], "window_context_voxels": 28)",
+                "m.json: field 'inference.window_shifts' does not apply with "
+                "inference.window_context_voxels: fitted windows all start on the network's "
+                "pooling grid");
+  expectRefused(kModels / "fundus-bundle", R"("window_context_voxels": 28)",
+                "m.json: field 'inference.window_context_voxels' applies to CT models only "
+                "(their sliding window)");
 }
 
 TEST(InferenceSession, WindowsInParallelStopWhenCancelled) {

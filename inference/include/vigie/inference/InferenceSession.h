@@ -29,6 +29,10 @@ struct SessionOptions {
   /// its network's bytes per voxel on a small window first, then shrinks the
   /// bundle's window (and batch) until they fit (lastRunNotes says so).
   std::optional<std::size_t> memoryBudgetBytes;
+  /// Runs the manifest's patch stepped by its overlap even when the manifest
+  /// fits windows to the volume (ModelManifest::windowContextVoxels): the
+  /// baseline `bench infer` measures fitted windows against.
+  bool fixedWindows = false;
 };
 
 /// Called with (windows done, windows in total), from the calling thread.
@@ -107,7 +111,9 @@ class InferenceSession {
   /// manifest's spacing: HU are clipped and normalised as the manifest says,
   /// windows overlap and are blended with a Gaussian importance map, borders
   /// are padded with air. Returns the heatmap (0..1) in the input's geometry.
-  /// `overlap`, when given, replaces the session's for this run.
+  /// `overlap`, when given, replaces the session's for this run; neither is
+  /// used when the manifest fits the windows to the volume
+  /// (ModelManifest::windowContextVoxels).
   core::Result<core::FloatVolume> predictHeatmap(const core::CtVolume& volume,
                                                  const InferenceProgress& progress = {},
                                                  const std::atomic<bool>* cancel = nullptr,
