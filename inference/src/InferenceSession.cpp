@@ -201,7 +201,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     // Stepped windows are blended, centres first; fitted ones each give the
     // voxels they hold with enough context (keptMap).
     const bool fitted = tiling.trimmed > 0;
-    const torch::Tensor centreWeights =
+    const torch::Tensor centerWeights =
         fitted ? torch::Tensor() : importanceMap(pd, ph, pw).to(device);
     auto accumulated =
         torch::zeros({PD, PH, PW}, torch::TensorOptions(torch::kFloat32).device(device));
@@ -243,7 +243,7 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
 
     auto weightsOf = [&](const Window& win) {
       return fitted ? keptMap(tiling, win.index[0], win.index[1], win.index[2]).to(device)
-                    : centreWeights;
+                    : centerWeights;
     };
 
     const std::size_t batch = static_cast<std::size_t>(impl_->batchSize);
