@@ -260,8 +260,10 @@ int runAnalyze(const std::vector<std::string>& args) {
       "A MONAI bundle (folder, zip or exported model.ts) is imported on the fly into the user's\n"
       "cache: a detector's boxes become the findings (the heatmap draws them), a segmentation\n"
       "model writes its channel's probability as the heatmap and its label as DIR/label.nii.gz\n"
-      "and DIR/label-seg.dcm (a binary DICOM SEG). A detector's windows shrink to fit\n"
-      "--memory-budget MB (default: half the memory available), measured on a small window.\n"
+      "and DIR/label-seg.dcm (a binary DICOM SEG). A MONAI model's windows, and those of a\n"
+      "model that fits its windows to the scan (the reference nodule model), shrink to fit\n"
+      "--memory-budget MB (default: half the memory available), measured on a small window;\n"
+      "fitted windows give the same findings whatever their size, only slower.\n"
       "With --store, the study (or each photograph) goes on that review store's worklist and\n"
       "the run with its findings is recorded (for review decide, export and the worklist's\n"
       "triage); --reader names who ran it (default vigie-cli).\n";

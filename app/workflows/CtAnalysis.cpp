@@ -301,6 +301,11 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
         cancel, pass == 0 ? std::nullopt : m.extraPassOverlap);
     if (!heatmap.ok()) return heatmap.error();
     analysis.inferenceSeconds += secondsSince(start);
+    for (const std::string& note : session.lastRunNotes())
+      analysis.runNotes.push_back(spacings.size() > 1
+                                      ? "pass " + std::to_string(pass + 1) + " of " +
+                                            std::to_string(spacings.size()) + ": " + note
+                                      : note);
 
     // Back onto the series' grid, where a pass over the lungs' box touches
     // only the box; 0 where no pass read.

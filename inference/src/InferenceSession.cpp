@@ -47,6 +47,55 @@ torch::Tensor keptMap(const internal::WindowTiling& tiling, std::size_t iz, std:
   return axis(0, iz).view({d, 1, 1}) * axis(1, iy).view({1, h, 1}) * axis(2, ix).view({1, 1, w});
 }
 
+/// How many voxels a fitted window may hold, and why.
+struct FittedWindowLimit {
+  std::int64_t voxels = 0;
+  double bytesPerVoxel = 0;  ///< measured; 0 when the budget was not consulted
+  double budgetBytes = 0;
+};
+
+/// The manifest's limit on a fitted window's voxels, lowered where the
+/// windows in flight at once would not fit the memory budget (the user's, or
+/// half of what the system has available). Fitted windows give the same
+/// heatmap however the volume is split, so a tighter budget costs time only.
+/// `measured` keeps the network's bytes per voxel from one run to the next
+/// (internal::measureBytesPerVoxel; 0 when it cannot be measured).
+FittedWindowLimit fittedWindowLimit(torch::jit::Module& network, const ComputeDevice& device,
+                                    const ModelManifest& m, std::optional<std::size_t> userBudget,
+                                    int windowsInFlight, std::optional<double>& measured) {
+  FittedWindowLimit limit{m.windowMaxVoxels};
+  const std::optional<double> budget = internal::windowBudgetBytes(userBudget);
+  if (!budget || device.isCuda()) return limit;
+  if (!measured) {
+    constexpr std::int64_t kProbe = 64;  // a multiple of every pooling grid a manifest may name
+    measured = internal::measureBytesPerVoxel(network, device, m.channels, {kProbe, kProbe, kProbe})
+                   .value_or(0.0);
+  }
+  if (*measured <= 0) return limit;
+  limit.bytesPerVoxel = *measured;
+  limit.budgetBytes = *budget;
+  const auto fits = static_cast<std::int64_t>(*budget / (*measured * std::max(1, windowsInFlight)));
+  limit.voxels = std::clamp<std::int64_t>(fits, 1, m.windowMaxVoxels);
+  return limit;
+}
+
+/// Why the windows are smaller than the manifest's, for lastRunNotes.
+std::string fittedWindowNote(const internal::WindowTiling& tiling,
+                             const internal::WindowTiling& manifests,
+                             const FittedWindowLimit& limit) {
+  const std::int64_t voxels = tiling.window[0] * tiling.window[1] * tiling.window[2];
+  std::string note =
+      std::to_string(tiling.count()) + " windows of " + internal::describeWindow(tiling.window) +
+      " voxels instead of " + std::to_string(manifests.count()) + " of " +
+      internal::describeWindow(manifests.window) + " to stay within the memory budget of " +
+      internal::describeMegabytes(limit.budgetBytes) + " (" +
+      std::to_string(std::lround(limit.bytesPerVoxel)) + " bytes per voxel, measured)";
+  if (voxels > limit.voxels)
+    note += "; the smallest window that holds the network's context still needs " +
+            internal::describeMegabytes(double(voxels) * limit.bytesPerVoxel);
+  return note;
+}
+
 }  // namespace
 
 namespace internal {
@@ -85,6 +134,18 @@ core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torc
     optimized = false;  // reported through optimised(), shown in findings.json
   }
   return module;
+}
+
+std::optional<double> measureBytesPerVoxel(torch::jit::Module& network, const ComputeDevice& device,
+                                           int channels, const WindowShape& probe) {
+  if (device.isCuda() || !CachingCpuAllocator::installed()) return std::nullopt;
+  auto& allocator = CachingCpuAllocator::instance();
+  const std::size_t before = allocator.liveBytes();
+  allocator.resetPeak();
+  network.forward({torch::zeros({1, channels, probe[0], probe[1], probe[2]})});
+  const double used = double(allocator.peakLiveBytes() - before);
+  if (used <= 0) return std::nullopt;
+  return 1.25 * used / double(probe[0] * probe[1] * probe[2]);
 }
 
 }  // namespace internal
@@ -148,13 +209,26 @@ core::Result<core::FloatVolume> InferenceSession::predictHeatmap(const core::CtV
     torch::InferenceMode inferenceMode;
     const auto& size = volume.size();
     const std::int64_t D = size.k, H = size.j, W = size.i;
-    // Fixed windows of the manifest's patch, or windows fitted to this volume.
-    const internal::WindowTiling tiling =
-        m.windowContextVoxels
-            ? internal::fittedTiling({D, H, W}, *m.windowContextVoxels, m.windowMultiple,
-                                     m.windowMaxVoxels)
-            : internal::steppedTiling({D, H, W}, {m.patchSize[2], m.patchSize[1], m.patchSize[0]},
-                                      windowOverlap);
+    // Fixed windows of the manifest's patch, or windows fitted to this volume
+    // within the memory budget.
+    impl_->lastRunNotes.clear();
+    internal::WindowTiling tiling;
+    if (m.windowContextVoxels) {
+      const FittedWindowLimit limit =
+          fittedWindowLimit(impl_->module, impl_->device, m, impl_->memoryBudgetBytes,
+                            impl_->batchSize * impl_->parallelWindows, impl_->bytesPerVoxel);
+      tiling =
+          internal::fittedTiling({D, H, W}, *m.windowContextVoxels, m.windowMultiple, limit.voxels);
+      if (limit.voxels < m.windowMaxVoxels) {
+        const internal::WindowTiling manifests = internal::fittedTiling(
+            {D, H, W}, *m.windowContextVoxels, m.windowMultiple, m.windowMaxVoxels);
+        if (tiling.window != manifests.window)
+          impl_->lastRunNotes.push_back(fittedWindowNote(tiling, manifests, limit));
+      }
+    } else {
+      tiling = internal::steppedTiling({D, H, W}, {m.patchSize[2], m.patchSize[1], m.patchSize[0]},
+                                       windowOverlap);
+    }
     const std::int64_t pd = tiling.window[0], ph = tiling.window[1], pw = tiling.window[2];
     // Fitted windows change shape from one pass to the next: the blocks kept
     // from an earlier pass would sit beside this pass's instead of serving them.

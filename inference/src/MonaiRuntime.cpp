@@ -335,12 +335,6 @@ struct WindowPlan {
   std::size_t batch = 1;
 };
 
-std::string gigabytes(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
-  return text;
-}
-
 /// What a window may shrink to: each axis a multiple of `divisor`, and
 /// MONAI's interval between windows (int(size x (1 - overlap))) one too when
 /// the network's outputs are strided (a detector's feature maps).
@@ -364,29 +358,22 @@ WindowPlan planWindows(torch::jit::Module& network, const ComputeDevice& device,
                        std::optional<std::size_t> memoryBudget, const WindowRules& rules,
                        const Shape3& window, std::size_t batch, std::vector<std::string>& notes) {
   WindowPlan plan{window, batch};
-  const auto& allocator = internal::CachingCpuAllocator::instance();
   if (device.isCuda() || !internal::CachingCpuAllocator::installed()) return plan;
   const std::int64_t voxels = window[0] * window[1] * window[2];
   constexpr std::int64_t kProbeVoxels = std::int64_t{1} << 20;
   if (!memoryBudget && voxels * std::int64_t(batch) <= 4 * kProbeVoxels) return plan;
-  const std::optional<std::size_t> budget =
-      memoryBudget ? memoryBudget : internal::availableMemoryBytes();
+  const std::optional<double> budget = internal::windowBudgetBytes(memoryBudget);
   if (!budget) return plan;
-  const double budgetBytes = memoryBudget ? double(*budget) : 0.5 * double(*budget);
 
   const Shape3 probe =
       internal::capWindow(window, rules.divisor, rules.tilingOverlap, kProbeVoxels, 32);
-  const std::size_t before = allocator.liveBytes();
-  allocator.resetPeak();
-  network.forward({torch::zeros({1, 1, probe[0], probe[1], probe[2]})});
-  const double used = double(allocator.peakLiveBytes() - before);
-  // A quarter more than measured: workspaces and the blending maps' share.
-  const double perVoxel = 1.25 * used / double(probe[0] * probe[1] * probe[2]);
+  const double perVoxel = internal::measureBytesPerVoxel(network, device, 1, probe).value_or(0.0);
   if (perVoxel <= 0) return plan;
-  const auto fits = static_cast<std::int64_t>(budgetBytes / perVoxel);
+  const auto fits = static_cast<std::int64_t>(*budget / perVoxel);
   if (voxels * std::int64_t(batch) <= fits) return plan;
   const std::string measured = " (" + std::to_string(std::lround(perVoxel)) +
-                               " bytes per voxel, measured); budget " + gigabytes(budgetBytes);
+                               " bytes per voxel, measured); budget " +
+                               internal::describeMegabytes(*budget);
   if (voxels <= fits) {
     plan.batch = std::size_t(std::max<std::int64_t>(1, fits / voxels));
     notes.push_back("windows " + std::to_string(plan.batch) + " at a time instead of " +
@@ -396,13 +383,14 @@ WindowPlan planWindows(torch::jit::Module& network, const ComputeDevice& device,
   plan.window = internal::capWindow(window, rules.divisor, rules.tilingOverlap, fits, rules.floor);
   plan.batch = 1;
   const std::int64_t planned = plan.window[0] * plan.window[1] * plan.window[2];
-  notes.push_back(
-      "windows of " + internal::describeWindow(plan.window) + " instead of " +
-      internal::describeWindow(window) + " (" + gigabytes(double(voxels) * perVoxel) +
-      (batch > 1 ? ", " + std::to_string(batch) + " at a time" : std::string()) +
-      ") to stay within the memory budget" + measured +
-      (planned > fits ? "; the smallest window still needs " + gigabytes(double(planned) * perVoxel)
-                      : std::string()));
+  notes.push_back("windows of " + internal::describeWindow(plan.window) + " instead of " +
+                  internal::describeWindow(window) + " (" +
+                  internal::describeMegabytes(double(voxels) * perVoxel) +
+                  (batch > 1 ? ", " + std::to_string(batch) + " at a time" : std::string()) +
+                  ") to stay within the memory budget" + measured +
+                  (planned > fits ? "; the smallest window still needs " +
+                                        internal::describeMegabytes(double(planned) * perVoxel)
+                                  : std::string()));
   return plan;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "WindowBudget.h"
 #include "vigie/inference/InferenceSession.h"
 
 namespace vigie::inference {
@@ -23,7 +24,11 @@ struct InferenceSession::Impl {
   int batchSize = 2;
   int parallelWindows = 1;  ///< batches of windows in flight at once on the CPU
   bool optimized = false;
-  std::optional<std::size_t> memoryBudgetBytes;  ///< for a MONAI detector's windows
+  /// For a MONAI model's windows and for windows fitted to the volume.
+  std::optional<std::size_t> memoryBudgetBytes;
+  /// What the network's activations take per voxel of a window on the CPU,
+  /// measured the first time fitted windows need it (0: it cannot be measured).
+  std::optional<double> bytesPerVoxel;
   std::vector<std::string> lastRunNotes;
 };
 
@@ -53,6 +58,14 @@ double normalizeIntensities(const ModelManifest& m, torch::Tensor& hu);
 /// inference when it can be frozen; `optimised` says whether it could.
 core::Result<torch::jit::Module> loadNetwork(const std::string& file, const torch::Device& device,
                                              bool halfPrecision, bool& optimized);
+
+/// The memory the network's activations take per voxel of a window on the
+/// CPU: one window of zeros of shape `probe` (with `channels` input channels)
+/// run through the caching CPU allocator, its peak a quarter higher for the
+/// workspaces and the blending maps. Nothing on a GPU (its memory is its own)
+/// or without the caching allocator, which alone can tell.
+std::optional<double> measureBytesPerVoxel(torch::jit::Module& network, const ComputeDevice& device,
+                                           int channels, const WindowShape& probe);
 
 }  // namespace internal
 }  // namespace vigie::inference

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -31,6 +32,12 @@ std::optional<std::size_t> availableMemoryBytes() {
   }
   const long pages = ::sysconf(_SC_AVPHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
   if (pages > 0 && pageSize > 0) return std::size_t(pages) * std::size_t(pageSize);
+  return std::nullopt;
+}
+
+std::optional<double> windowBudgetBytes(std::optional<std::size_t> userBudget) {
+  if (userBudget) return double(*userBudget);
+  if (const auto available = availableMemoryBytes()) return 0.5 * double(*available);
   return std::nullopt;
 }
 
@@ -65,6 +72,12 @@ WindowShape capWindow(WindowShape window, const std::array<int, 3>& divisor, dou
 std::string describeWindow(const WindowShape& window) {
   return std::to_string(window[0]) + "x" + std::to_string(window[1]) + "x" +
          std::to_string(window[2]);
+}
+
+std::string describeMegabytes(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f MB", bytes / double(1 << 20));
+  return text;
 }
 
 }  // namespace vigie::inference::internal

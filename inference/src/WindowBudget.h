@@ -17,6 +17,12 @@ using WindowShape = std::array<std::int64_t, 3>;
 /// MemAvailable), or nothing when it cannot tell.
 std::optional<std::size_t> availableMemoryBytes();
 
+/// The memory a run's windows may take: the budget the user set or, without
+/// one, half of what the system has available when the run starts (the rest
+/// is the volume's, the heatmap's and everything else the machine runs);
+/// nothing when the system cannot tell.
+std::optional<double> windowBudgetBytes(std::optional<std::size_t> userBudget);
+
 /// The largest window at most `window` whose voxels are at most `maxVoxels`,
 /// shrinking the longest axis first. Every axis stays a multiple of its
 /// `divisor` and MONAI's window interval (int(size x (1 - overlap))) stays
@@ -28,5 +34,9 @@ WindowShape capWindow(WindowShape window, const std::array<int, 3>& divisor, dou
 
 /// "512x512x192": a window for messages.
 std::string describeWindow(const WindowShape& window);
+
+/// "1200 MB": memory for messages, in the megabytes (2^20 bytes) that
+/// --memory-budget takes.
+std::string describeMegabytes(double bytes);
 
 }  // namespace vigie::inference::internal

@@ -387,6 +387,50 @@ TEST(InferenceSession, FittedWindowsGiveOneHeatmapWhateverTheirBudget) {
   }
 }
 
+TEST(InferenceSession, FittedWindowsShrinkToTheMemoryBudgetAndGiveTheSameHeatmap) {
+  const core::CtVolume volume = lungWithSpheres({{{-10, 0, 140}, 5.0}}, {96, 80, 72});
+  test::TestFolder dir("fitted-budget");
+  auto bundle = ModelBundle::open(
+      blobBundleWith(dir, R"("window_context_voxels": 2, "window_max_voxels": 1073741824)"));
+  ASSERT_TRUE(bundle.ok()) << bundle.error().message;
+  struct Run {
+    std::size_t windows = 0;
+    core::FloatVolume heatmap;
+    std::vector<std::string> notes;
+  };
+  auto runWithin = [&](std::optional<std::size_t> budget) {
+    inference::SessionOptions options = cpuOnly();
+    options.memoryBudgetBytes = budget;
+    auto session = inference::InferenceSession::create(bundle.value(), options);
+    EXPECT_TRUE(session.ok()) << session.error().message;
+    Run run;
+    auto heatmap = session.value()->predictHeatmap(
+        volume, [&](std::size_t, std::size_t all) { run.windows = all; });
+    if (!heatmap.ok()) {
+      ADD_FAILURE() << heatmap.error().message;
+      return run;
+    }
+    run.heatmap = std::move(heatmap.value());
+    run.notes = session.value()->lastRunNotes();
+    return run;
+  };
+  const Run roomy = runWithin(std::nullopt);          // half the machine's free memory
+  const Run tight = runWithin(std::size_t{1} << 20);  // 1 MB: far less than one window needs
+  EXPECT_EQ(roomy.windows, 1u);
+  EXPECT_TRUE(roomy.notes.empty());
+  EXPECT_GT(tight.windows, 1u);
+  ASSERT_EQ(tight.notes.size(), 1u);
+  EXPECT_NE(tight.notes.front().find("memory budget"), std::string::npos) << tight.notes.front();
+  EXPECT_NE(tight.notes.front().find("bytes per voxel, measured"), std::string::npos);
+  ASSERT_EQ(tight.heatmap.size(), volume.size());
+  ASSERT_EQ(roomy.heatmap.size(), volume.size());
+  double maxDifference = 0;
+  for (std::size_t n = 0; n < volume.voxelCount(); ++n)
+    maxDifference = std::max(maxDifference,
+                             double(std::abs(tight.heatmap.data()[n] - roomy.heatmap.data()[n])));
+  EXPECT_LT(maxDifference, 1e-6);  // the same heatmap, in more windows
+}
+
 TEST(InferenceSession, FixedWindowsStepThePatchWhereTheManifestFitsThem) {
   // The baseline bench infer measures fitted windows against.
   const core::CtVolume volume = lungWithSpheres({{{-10, 0, 140}, 5.0}}, {48, 48, 48});

@@ -24,10 +24,13 @@ struct SessionOptions {
   /// cpuThreads / parallelWindows intra-op threads (`bench infer --layouts`
   /// measures the choice). 1 runs them one after another, every thread on each.
   int parallelWindows = 1;
-  /// Memory a MONAI detector's windows may take on the CPU; without it, half
-  /// of what the system has available when the run starts. A run measures
-  /// its network's bytes per voxel on a small window first, then shrinks the
-  /// bundle's window (and batch) until they fit (lastRunNotes says so).
+  /// Memory the windows of a MONAI model, or of a model whose windows are
+  /// fitted to the volume (ModelManifest::windowContextVoxels), may take on
+  /// the CPU; without it, half of what the system has available when the run
+  /// starts. A run measures its network's bytes per voxel on a small window
+  /// first, then shrinks the windows (and batch) until they fit
+  /// (lastRunNotes says so). Fitted windows give the same heatmap whatever
+  /// their size: a tighter budget costs only time.
   std::optional<std::size_t> memoryBudgetBytes;
   /// Runs the manifest's patch stepped by its overlap even when the manifest
   /// fits windows to the volume (ModelManifest::windowContextVoxels): the
