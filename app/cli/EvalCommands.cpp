@@ -57,18 +57,21 @@ nlohmann::json describeFroc(const FrocResult& froc, const FrocIntervals& interva
 /// nodule's size and its number in truth.json (from 1; 0 for none: nodules
 /// of one size in one scan stay apart), the finding's centre (LPS mm), then
 /// the image's shape around it at each of `shapeScalesMm` (columns
-/// shape_<scale>mm_<l1|l2|l3|dot|line>); what a calibration is fitted to
-/// (inference/training/calibrate_ct.py).
+/// shape_<scale>mm_<l1|l2|l3|dot|line>) and, for a model that reads the
+/// scan `passes` times, each pass's own score near it (pass_<n>_score, from
+/// 1); what a calibration is fitted to (inference/training/calibrate_ct.py).
 core::Status writeCandidates(const std::filesystem::path& file,
                              const std::vector<std::string>& caseNames,
                              const std::vector<ScanResult>& scans,
-                             const std::vector<double>& shapeScalesMm) {
+                             const std::vector<double>& shapeScalesMm, std::size_t passes) {
   std::ofstream csv(file);
   csv << "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm,nodule,"
          "center_x_mm,center_y_mm,center_z_mm";
   for (const double scale : shapeScalesMm)
     for (const char* value : {"l1", "l2", "l3", "dot", "line"})
       csv << ",shape_" << scale << "mm_" << value;
+  if (passes > 1)
+    for (std::size_t n = 1; n <= passes; ++n) csv << ",pass_" << n << "_score";
   csv << '\n';
   csv.precision(9);  // scores near 1 must stay apart (0.9999997 is not 1)
   for (std::size_t s = 0; s < scans.size(); ++s) {
@@ -83,6 +86,9 @@ core::Status writeCandidates(const std::filesystem::path& file,
           << (onNodule ? nodule - scans[s].truth.begin() + 1 : 0) << ',' << f.centerMm.x << ','
           << f.centerMm.y << ',' << f.centerMm.z;
       for (const double value : scans[s].shapes.at(n)) csv << ',' << value;
+      if (passes > 1)
+        for (std::size_t pass = 0; pass < passes; ++pass)
+          csv << ',' << (pass < f.passScores.size() ? f.passScores[pass] : 0.0);
       csv << '\n';
     }
   }
@@ -278,7 +284,7 @@ int runEval(const std::vector<std::string>& args) {
   if (auto written = writeJsonFile(*out, "metrics.json", metrics); !written.ok())
     return fail(written.error().message);
   if (auto written = writeCandidates(std::filesystem::path(*out) / "candidates.csv", caseNames,
-                                     scans, shapeScalesMm);
+                                     scans, shapeScalesMm, 1 + manifest.extraSpacingsMm.size());
       !written.ok())
     return fail(written.error().message);
   if (auto plotted =

@@ -72,6 +72,46 @@ void rankStrongestFirst(std::vector<core::Finding>& findings) {
   for (std::size_t n = 0; n < findings.size(); ++n) findings[n].id = static_cast<int>(n) + 1;
 }
 
+/// The highest value of `heatmap` within `radiusMm` of `centerMm`; 0 where
+/// the sphere lies outside it (a pass over the lungs' box only).
+double highestWithin(const core::FloatVolume& heatmap, const core::Vec3& centerMm,
+                     double radiusMm) {
+  const core::VolumeGeometry& geometry = heatmap.geometry();
+  const auto& size = heatmap.size();
+  const core::Vec3 center = geometry.physicalToIndex(centerMm);
+  std::array<long, 3> lo{}, hi{};
+  for (int a = 0; a < 3; ++a) {
+    const double r = radiusMm / geometry.spacing[a];
+    const long n = static_cast<long>(a == 0 ? size.i : (a == 1 ? size.j : size.k));
+    lo[a] = std::max(0L, static_cast<long>(std::floor(center[a] - r)));
+    hi[a] = std::min(n - 1, static_cast<long>(std::ceil(center[a] + r)));
+  }
+  double highest = 0;
+  for (long k = lo[2]; k <= hi[2]; ++k)
+    for (long j = lo[1]; j <= hi[1]; ++j)
+      for (long i = lo[0]; i <= hi[0]; ++i) {
+        const core::Vec3 at = geometry.indexToPhysical({double(i), double(j), double(k)});
+        if (core::distance(at, centerMm) <= radiusMm)
+          highest = std::max(highest, double(heatmap.at(i, j, k)));
+      }
+  return highest;
+}
+
+/// Each finding's score in each pass on its own (core::Finding::passScores):
+/// the pass's highest probability within half the finding's diameter of its
+/// centre, and at least 3 mm, since a pass's peak may lie a voxel or two off
+/// the combined map's. Nothing when the model reads the scan once.
+void attachPassScores(std::vector<core::Finding>& findings,
+                      const std::vector<core::FloatVolume>& passHeatmaps) {
+  if (passHeatmaps.size() < 2) return;
+  for (core::Finding& f : findings) {
+    f.passScores.clear();
+    const double radiusMm = std::max(3.0, 0.5 * f.diameterMm);
+    for (const core::FloatVolume& pass : passHeatmaps)
+      f.passScores.push_back(highestWithin(pass, f.centerMm, radiusMm));
+  }
+}
+
 /// Finds the candidates of a calibrated bundle: the heatmap is searched at
 /// the lowest uncalibrated score that can reach the (calibrated) threshold,
 /// that of the largest blob the extractor can grow when the calibration
@@ -80,9 +120,11 @@ void rankStrongestFirst(std::vector<core::Finding>& findings) {
 /// then calibrated with its own diameter (and the shape of `atModelSpacing`
 /// around it) and kept if it reaches the threshold. A threshold above what
 /// the calibration can reach (its value at a score of 1) keeps nothing,
-/// though a saturated peak passes invert()'s.
+/// though a saturated peak passes invert()'s. A calibration that weighs each
+/// pass's own score reads it in `passHeatmaps`.
 std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap,
                                                 const core::CtVolume& atModelSpacing,
+                                                const std::vector<core::FloatVolume>& passHeatmaps,
                                                 inference::FindingExtractorOptions options,
                                                 const inference::ScoreCalibration& calibration,
                                                 double threshold) {
@@ -97,6 +139,7 @@ std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap
         std::min(calibration.invert(threshold, largest), calibration.invert(threshold, 1.0));
   }
   std::vector<core::Finding> found = inference::extractFindings(heatmap, options);
+  attachPassScores(found, passHeatmaps);
   std::vector<core::Finding> kept;
   for (auto& finding : found) {
     finding.uncalibratedScore = finding.score;
@@ -104,7 +147,7 @@ std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap
         calibration.usesShape()
             ? inference::candidateShape(atModelSpacing, finding.centerMm, calibration.shapeScalesMm)
             : std::vector<double>{};
-    finding.score = calibration.apply(finding.score, finding.diameterMm, shape);
+    finding.score = calibration.apply(finding.score, finding.diameterMm, shape, finding.passScores);
     if (finding.score >= threshold) kept.push_back(finding);
   }
   rankStrongestFirst(kept);
@@ -280,6 +323,9 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
   std::vector<core::Vec3> spacings{{m.spacingMm[0], m.spacingMm[1], m.spacingMm[2]}};
   for (const auto& s : m.extraSpacingsMm) spacings.push_back({s[0], s[1], s[2]});
   std::optional<core::CtVolume> atModelSpacing;
+  // Each pass's own heatmap, on its own grid, when there are several: each
+  // candidate's score in each pass is read there (attachPassScores).
+  std::vector<core::FloatVolume> passHeatmaps;
   const double passShare = 0.85 / double(spacings.size());
   for (std::size_t pass = 0; pass < spacings.size(); ++pass) {
     auto start = std::chrono::steady_clock::now();
@@ -316,6 +362,7 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
                               pass == 0 ? imaging::Combine::Replace : imaging::Combine::KeepHigher);
     if (!carried.ok()) return carried.error();
     if (pass == 0) atModelSpacing = std::move(resampled.value());
+    if (spacings.size() > 1) passHeatmaps.push_back(std::move(heatmap.value()));
     analysis.postprocessSeconds += secondsSince(start);
   }
 
@@ -326,12 +373,14 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
                                                               : m.threshold("candidate", 0.5);
   // A calibrated bundle's threshold is a calibrated probability.
   if (m.candidateCalibration) {
-    analysis.findings = calibratedCandidates(analysis.heatmap, *atModelSpacing, options,
-                                             *m.candidateCalibration, analysis.threshold);
+    analysis.findings = calibratedCandidates(analysis.heatmap, *atModelSpacing, passHeatmaps,
+                                             options, *m.candidateCalibration, analysis.threshold);
   } else {
     options.threshold = analysis.threshold;
     analysis.findings = inference::extractFindings(analysis.heatmap, options);
+    attachPassScores(analysis.findings, passHeatmaps);
   }
+  passHeatmaps.clear();
   analysis.postprocessSeconds += secondsSince(start);
 
   if (session.hasCandidateClassifier()) {

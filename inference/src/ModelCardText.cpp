@@ -27,6 +27,9 @@ void describeCalibration(std::ostream& out, const char* what,
       out << (n ? ", " : "") << number(c->shapeScalesMm[n]);
     out << " mm)";
   }
+  if (c->usesPassScores())
+    out << ", plus one weight on each of the " << c->passScoreWeights.size()
+        << " passes' own score near the candidate";
   out << ")";
   if (!c->fittedOn.empty()) out << ", fitted on " << c->fittedOn;
   out << ".\n";

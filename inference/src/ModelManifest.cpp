@@ -32,6 +32,12 @@ namespace {
 /// The calibration's offset for a candidate of `diameterMm` (0 when it
 /// ignores the size); diameters under 1 mm count as 1 mm, so an empty blob
 /// stays finite.
+/// Scores of exactly 0 or 1 still map to a finite logit.
+double clampedLogit(double probability) {
+  const double p = std::clamp(probability, 1e-7, 1.0 - 1e-7);
+  return std::log(p / (1.0 - p));
+}
+
 double sizeTerm(const ScoreCalibration& c, double diameterMm) {
   return c.usesDiameter() ? c.logDiameterSlope * std::log(std::max(diameterMm, 1.0)) : 0.0;
 }
@@ -39,13 +45,15 @@ double sizeTerm(const ScoreCalibration& c, double diameterMm) {
 }  // namespace
 
 double ScoreCalibration::apply(double probability, double diameterMm,
-                               const std::vector<double>& shape) const {
-  // Scores of exactly 0 or 1 still map to a finite logit.
-  const double p = std::clamp(probability, 1e-7, 1.0 - 1e-7);
-  double z = slope * std::log(p / (1.0 - p)) + sizeTerm(*this, diameterMm) + intercept;
-  // A shape the caller did not compute counts as flat (all zeros).
+                               const std::vector<double>& shape,
+                               const std::vector<double>& passScores) const {
+  double z = slope * clampedLogit(probability) + sizeTerm(*this, diameterMm) + intercept;
+  // A shape the caller did not compute counts as flat (all zeros), a pass
+  // score it did not give as no evidence either way.
   for (std::size_t n = 0; n < shapeWeights.size() && n < shape.size(); ++n)
     z += shapeWeights[n] * shape[n];
+  for (std::size_t n = 0; n < passScoreWeights.size() && n < passScores.size(); ++n)
+    z += passScoreWeights[n] * clampedLogit(passScores[n]);
   return 1.0 / (1.0 + std::exp(-z));
 }
 
@@ -118,6 +126,16 @@ std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::stri
       r.fail(path + ".shape_weights", "must be finite numbers");
     if (!r.failed() && !(c.searchFloor > 0 && c.searchFloor < 1))
       r.fail(path + ".search_floor", "must be a score between 0 and 1");
+  }
+  if (r.find(path + ".pass_score_weights", false)) {
+    // Their count is checked against the passes once the inference section is read.
+    if (!r.failed() && !withShape)
+      r.fail(path + ".pass_score_weights", "goes with the method 'platt-shape' only");
+    if (!r.failed()) c.passScoreWeights = r.numberList(path + ".pass_score_weights", true, 8);
+    if (!r.failed() && (c.passScoreWeights.empty() ||
+                        !std::all_of(c.passScoreWeights.begin(), c.passScoreWeights.end(),
+                                     [](double w) { return std::isfinite(w); })))
+      r.fail(path + ".pass_score_weights", "must be finite numbers, one per pass");
   }
   return c;
 }
@@ -261,6 +279,7 @@ json calibrationJson(const ScoreCalibration& c) {
     j["shape_weights"] = c.shapeWeights;
     j["search_floor"] = c.searchFloor;
   }
+  if (c.usesPassScores()) j["pass_score_weights"] = c.passScoreWeights;
   if (!c.fittedOn.empty()) j["fitted_on"] = c.fittedOn;
   return j;
 }
@@ -452,6 +471,17 @@ core::Result<ModelManifest> ModelManifest::parse(const std::string& text,
   m.candidateCalibration =
       parseCalibration(r, "calibration.candidate", m.task == Task::CtNoduleDetection,
                        "ct-nodule-detection", /*acceptsDiameter=*/true);
+  if (!r.failed() && m.candidateCalibration && m.candidateCalibration->usesPassScores()) {
+    const std::size_t passes = 1 + m.extraSpacingsMm.size();
+    const std::size_t weights = m.candidateCalibration->passScoreWeights.size();
+    if (passes < 2)
+      r.fail("calibration.candidate.pass_score_weights",
+             "needs inference.extra_spacings_mm: a model read once has one score");
+    else if (weights != passes)
+      r.fail("calibration.candidate.pass_score_weights", "has " + std::to_string(weights) +
+                                                             " weights; the model reads the scan " +
+                                                             std::to_string(passes) + " times");
+  }
   if (r.failed()) return core::makeError(core::ErrorCode::ParseError, r.error());
   return m;
 }

@@ -23,6 +23,13 @@ training step saw (their candidates.csv).
   a ridge worth R candidates (default 10): with a weak pull (1) the held-out
   phantoms like the calibration ones gained most, but phantoms of other
   slice thicknesses and the real scan lost (docs/reference-models.md).
+- --pass-scores (with --shape, for a model that reads the scan at several
+  spacings): each pass's own score near the candidate (the pass_<n>_score
+  columns) as further features, one weight per pass on its logit
+  (pass_score_weights). The combined map keeps each voxel's highest
+  probability, so a peak strong in the 0.9 mm pass alone and one strong in
+  both look alike in it; their passes tell them apart
+  (docs/reference-models.md, "Model 0.5.2").
 - Several CANDIDATES_CSV files (e.g. thin- and thick-slice calibration
   phantoms) are fitted together; --scans counts the scans of all of them.
 - --strip removes the calibration and the operating threshold, so that
@@ -40,7 +47,7 @@ import json
 
 import numpy as np
 
-from calibration import apply_shape_platt, apply_sized_platt, fit_shape_platt, fit_sized_platt
+from calibration import apply_shape_platt, apply_sized_platt, fit_shape_platt, fit_sized_platt, logit
 
 SHAPE_VALUES = ("l1", "l2", "l3", "dot", "line")
 
@@ -62,7 +69,11 @@ def read_candidates(path):
     for c in columns[::len(SHAPE_VALUES)]:
         scales.append(float(c[len("shape_"):c.index("mm_")]))
     shape = np.array([[float(r[c]) for c in columns] for r in rows]) if columns else np.zeros((len(rows), 0))
-    return raw, diameters, on_nodule, shape, scales
+    pass_columns = sorted((c for c in rows[0] if c.startswith("pass_") and c.endswith("_score")),
+                          key=lambda c: int(c[len("pass_"):-len("_score")]))
+    passes = (np.array([[float(r[c]) for c in pass_columns] for r in rows]) if pass_columns
+              else np.zeros((len(rows), 0)))
+    return raw, diameters, on_nodule, shape, scales, passes
 
 
 def operating_threshold(scores, on_nodule, scans, false_positives_per_scan):
@@ -101,6 +112,8 @@ def main():
     parser.add_argument("--shape", action="store_true", help="weigh the image's shape around each candidate")
     parser.add_argument("--search-floor", type=float, default=0.05,
                         help="with --shape: the lowest heatmap score searched (and fitted)")
+    parser.add_argument("--pass-scores", action="store_true",
+                        help="with --shape: weigh each pass's own score near the candidate too")
     parser.add_argument("--ridge", type=float, default=10.0,
                         help="with --shape: the pull of the weights towards 0, in candidates")
     args = parser.parse_args()
@@ -121,18 +134,31 @@ def main():
     scales = parts[0][4]
     if any(part[4] != scales for part in parts):
         raise SystemExit("the candidate files measured the shape at different scales")
-    raw, diameters, on_nodule, shape = (np.concatenate([part[i] for part in parts]) for i in range(4))
+    if args.pass_scores and not args.shape:
+        parser.error("--pass-scores goes with --shape")
+    if any(part[5].shape[1] != parts[0][5].shape[1] for part in parts):
+        raise SystemExit("the candidate files come from models with different numbers of passes")
+    raw, diameters, on_nodule, shape, _, passes = (
+        np.concatenate([part[i] for part in parts]) if i != 4 else None for i in range(6))
+    pass_weights = []
     if args.shape:
         if not scales:
             raise SystemExit(f"{args.candidates[0]}: no shape_* columns (written by an older vigie-cli eval nodules)")
+        if args.pass_scores and passes.shape[1] < 2:
+            raise SystemExit(f"{args.candidates[0]}: no pass_<n>_score columns (a model read once, or an "
+                             "older vigie-cli eval nodules)")
         kept = raw >= args.search_floor
-        raw, diameters, on_nodule, shape = raw[kept], diameters[kept], on_nodule[kept], shape[kept]
-        slope, log_diameter_slope, shape_weights, intercept = fit_shape_platt(raw, diameters, shape, on_nodule,
-                                                                              ridge=args.ridge)
+        raw, diameters, on_nodule, shape, passes = (v[kept] for v in (raw, diameters, on_nodule, shape, passes))
+        # Each pass's score enters as its logit, beside the shape values: one fit, one ridge.
+        extra = logit(passes, 1e-7) if args.pass_scores else np.zeros((len(raw), 0))
+        features = np.column_stack([shape, extra])
+        slope, log_diameter_slope, weights, intercept = fit_shape_platt(raw, diameters, features, on_nodule,
+                                                                        ridge=args.ridge)
         # Rounded before use, so the threshold is set with what the runtime applies.
         slope, log_diameter_slope, intercept = (round(v, 4) for v in (slope, log_diameter_slope, intercept))
-        shape_weights = [float(f"{v:.6g}") for v in shape_weights]
-        calibrated = apply_shape_platt(raw, diameters, shape, slope, log_diameter_slope, shape_weights, intercept)
+        weights = [float(f"{v:.6g}") for v in weights]
+        shape_weights, pass_weights = weights[:shape.shape[1]], weights[shape.shape[1]:]
+        calibrated = apply_shape_platt(raw, diameters, features, slope, log_diameter_slope, weights, intercept)
     else:
         slope, log_diameter_slope, intercept = (round(v, 4) for v in fit_sized_platt(raw, diameters, on_nodule))
         calibrated = apply_sized_platt(raw, diameters, slope, log_diameter_slope, intercept)
@@ -149,12 +175,16 @@ def main():
     }
     if args.shape:
         entry.update({"shape_scales_mm": scales, "shape_weights": shape_weights, "search_floor": args.search_floor})
+    if pass_weights:
+        entry["pass_score_weights"] = pass_weights
     manifest.setdefault("calibration", {})["candidate"] = entry
     manifest.setdefault("thresholds", {})["candidate"] = threshold
     write_manifest(args.manifest, manifest)
     saturated = int((raw >= 0.99999).sum())
     print(f"{args.manifest}: {entry['method']} slope {slope:.4f}, log-diameter slope {log_diameter_slope:.4f}, "
-          f"intercept {intercept:.4f} on {len(raw)} candidates ({int(on_nodule.sum())} on nodules, "
+          f"intercept {intercept:.4f}"
+          f"{', pass score weights ' + ', '.join(f'{w:.4f}' for w in pass_weights) if pass_weights else ''}"
+          f" on {len(raw)} candidates ({int(on_nodule.sum())} on nodules, "
           f"{saturated} saturated); operating threshold {threshold:.3f} "
           f"(at most {args.false_positives_per_scan} false positives per calibration scan)")
 

@@ -117,6 +117,56 @@ TEST(CtAnalysis, PassesAtExtraSpacingsKeepEachVoxelAtItsHighestProbability) {
             2);
 }
 
+TEST(CtAnalysis, EachCandidateCarriesEachPassesOwnScoreWhichTheCalibrationMayWeigh) {
+  const core::CtVolume volume = lungWithSpheres({{{-12, -6, 130}, 6.0}, {{14, 10, 146}, 3.0}});
+  test::TestFolder dir("ct-pass-scores");
+  auto calibrated = [](nlohmann::json& m, std::vector<double> passWeights) {
+    m["inference"]["extra_spacings_mm"] = {{3.0, 3.0, 3.0}};
+    m["calibration"]["candidate"] = {{"method", "platt-shape"},
+                                     {"slope", 1.0},
+                                     {"intercept", 0.0},
+                                     {"shape_scales_mm", {2.0}},
+                                     {"shape_weights", {0, 0, 0, 0, 0}},
+                                     {"search_floor", 0.05}};
+    if (!passWeights.empty()) m["calibration"]["candidate"]["pass_score_weights"] = passWeights;
+    m["thresholds"]["candidate"] = 1e-9;  // every candidate kept, however weighed
+  };
+  const auto once = blobBundle(dir, "once", [](nlohmann::json&) {});
+  const auto twice = blobBundle(dir, "twice", [&](nlohmann::json& m) { calibrated(m, {}); });
+  const auto weighed = blobBundle(dir, "weighed", [&](nlohmann::json& m) {
+    calibrated(m, {0.5, 1.5});
+  });
+  auto single = analyze(once, volume);
+  auto both = analyze(twice, volume);
+  auto withPasses = analyze(weighed, volume);
+  ASSERT_TRUE(single.ok()) << single.error().message;
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  ASSERT_TRUE(withPasses.ok()) << withPasses.error().message;
+
+  ASSERT_FALSE(single.value().findings.empty());
+  for (const auto& f : single.value().findings) EXPECT_TRUE(f.passScores.empty());
+  // Two passes: each candidate has both passes' scores near it, the higher of
+  // them about the combined map's peak (which each voxel's higher value makes).
+  ASSERT_FALSE(both.value().findings.empty());
+  for (const auto& f : both.value().findings) {
+    ASSERT_EQ(f.passScores.size(), 2u);
+    ASSERT_TRUE(f.uncalibratedScore.has_value());
+    for (const double score : f.passScores) EXPECT_TRUE(score >= 0.0 && score <= 1.0);
+    EXPECT_GE(std::max(f.passScores[0], f.passScores[1]), *f.uncalibratedScore - 0.05);
+  }
+  // The same candidates, each calibrated with its passes' scores as the manifest weighs them.
+  ASSERT_EQ(withPasses.value().findings.size(), both.value().findings.size());
+  auto logit = [](double p) {
+    p = std::clamp(p, 1e-7, 1 - 1e-7);
+    return std::log(p / (1 - p));
+  };
+  for (const auto& f : withPasses.value().findings) {
+    const double z =
+        logit(*f.uncalibratedScore) + 0.5 * logit(f.passScores[0]) + 1.5 * logit(f.passScores[1]);
+    EXPECT_NEAR(f.score, 1.0 / (1.0 + std::exp(-z)), 1e-9);
+  }
+}
+
 TEST(CtAnalysis, PassesKeptToTheLungsReadOnlyTheLungsBox) {
   imaging::ChestCtPhantomOptions o;
   o.size = {128, 128, 60};

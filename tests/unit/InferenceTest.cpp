@@ -1304,6 +1304,59 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighTheImagesShapeAroundIt) {
   EXPECT_EQ(noFloor.error().message, "m: field 'calibration.candidate.search_floor' is missing");
 }
 
+TEST(ModelManifest, ACandidateCalibrationMayWeighEachPassesOwnScore) {
+  auto withCalibration = [&](const nlohmann::json& candidate, bool twoPasses) {
+    auto m = nlohmann::json::parse(readText(kModels / "blob3d-bundle" / "manifest.json"));
+    m["calibration"]["candidate"] = candidate;
+    if (twoPasses) m["inference"]["extra_spacings_mm"] = {{1.0, 1.0, 1.0}};
+    return ModelManifest::parse(m.dump(), "m");
+  };
+  nlohmann::json candidate = {{"method", "platt-shape"},
+                              {"slope", 0.5},
+                              {"intercept", -1.0},
+                              {"shape_scales_mm", {1.5}},
+                              {"search_floor", 0.05},
+                              {"shape_weights", {0, 0, 0, 0, 0}},
+                              {"pass_score_weights", {0.75, -0.25}}};
+  auto read = withCalibration(candidate, true);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const inference::ScoreCalibration& c = *read.value().candidateCalibration;
+  ASSERT_TRUE(c.usesPassScores());
+  // Each pass's score adds its weight times its logit; scores of 0 or 1 stay finite.
+  auto logit = [](double p) { return std::log(p / (1 - p)); };
+  const double z = 0.5 * logit(0.9) - 1.0 + 0.75 * logit(0.8) - 0.25 * logit(0.6);
+  EXPECT_NEAR(c.apply(0.9, 5.0, {0, 0, 0, 0, 0}, {0.8, 0.6}), 1.0 / (1.0 + std::exp(-z)), 1e-12);
+  EXPECT_TRUE(std::isfinite(c.apply(0.9, 5.0, {}, {0.0, 1.0})));
+  // A caller without the passes' scores gets the calibration without them.
+  EXPECT_NEAR(c.apply(0.9, 5.0, {}, {}), 1.0 / (1.0 + std::exp(-(0.5 * logit(0.9) - 1.0))), 1e-12);
+  auto again = ModelManifest::parse(read.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().candidateCalibration->passScoreWeights, c.passScoreWeights);
+  EXPECT_NE(inference::modelCardText(read.value()).find("each of the 2 passes' own score"),
+            std::string::npos);
+
+  auto refused = [&](const nlohmann::json& calibration, bool twoPasses) {
+    auto parsed = withCalibration(calibration, twoPasses);
+    return parsed.ok() ? std::string("accepted") : parsed.error().message;
+  };
+  EXPECT_EQ(refused(candidate, false),
+            "m: field 'calibration.candidate.pass_score_weights' needs "
+            "inference.extra_spacings_mm: a model read once has one score");
+  nlohmann::json three = candidate;
+  three["pass_score_weights"] = {1, 2, 3};
+  EXPECT_EQ(refused(three, true),
+            "m: field 'calibration.candidate.pass_score_weights' has 3 weights; the model reads "
+            "the scan 2 times");
+  const nlohmann::json plain = {
+      {"method", "platt"}, {"slope", 1.0}, {"intercept", 0.0}, {"pass_score_weights", {1, 1}}};
+  EXPECT_EQ(refused(plain, true),
+            "m: field 'calibration.candidate.pass_score_weights' goes with the method "
+            "'platt-shape' only");
+  nlohmann::json words = candidate;
+  words["pass_score_weights"] = {"a", "b"};
+  EXPECT_NE(refused(words, true).find("pass_score_weights"), std::string::npos);
+}
+
 TEST(CandidateShape, TellsABlobFromATubeAndFromFlatLung) {
   core::VolumeGeometry g;
   g.size = {40, 40, 40};

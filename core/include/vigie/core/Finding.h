@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vigie/core/Vec3.h"
 
@@ -16,6 +17,10 @@ struct Finding {
   /// The heatmap's own score when `score` is its calibrated probability
   /// (the bundle's calibration.candidate); unset when uncalibrated.
   std::optional<double> uncalibratedScore;
+  /// When the model reads the scan more than once (at several spacings): each
+  /// pass's own highest probability near the centre, in the passes' order
+  /// (CtAnalysis); a calibration may weigh them (ScoreCalibration).
+  std::vector<double> passScores;
 };
 
 }  // namespace vigie::core

@@ -42,12 +42,19 @@ struct ScoreCalibration {
   /// With shape weights the calibration cannot be inverted: candidates are
   /// searched down to this heatmap score, then each is calibrated.
   double searchFloor = 0.05;
+  /// A "platt-shape" calibration of a model that reads the scan at several
+  /// spacings may weigh each pass's own score near the candidate
+  /// (core::Finding::passScores) as well: one weight per pass, on the
+  /// score's logit. Empty: it does not.
+  std::vector<double> passScoreWeights;
 
   bool usesDiameter() const { return logDiameterSlope != 0.0; }
   bool usesShape() const { return !shapeWeights.empty(); }
+  bool usesPassScores() const { return !passScoreWeights.empty(); }
   /// For calibrations that do not use the diameter (the referable probability).
   double apply(double probability) const { return apply(probability, 1.0); }
-  double apply(double probability, double diameterMm, const std::vector<double>& shape = {}) const;
+  double apply(double probability, double diameterMm, const std::vector<double>& shape = {},
+               const std::vector<double>& passScores = {}) const;
   /// The uncalibrated score whose calibrated value, for a candidate of
   /// `diameterMm`, is `calibrated` (apply's inverse, without the shape term).
   double invert(double calibrated, double diameterMm = 1.0) const;
