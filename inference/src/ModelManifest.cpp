@@ -29,15 +29,15 @@ const char* toString(ModelManifest::Task task) {
 
 namespace {
 
-/// The calibration's offset for a candidate of `diameterMm` (0 when it
-/// ignores the size); diameters under 1 mm count as 1 mm, so an empty blob
-/// stays finite.
-/// Scores of exactly 0 or 1 still map to a finite logit.
+/// A score's logit; scores of exactly 0 or 1 still map to a finite one.
 double clampedLogit(double probability) {
   const double p = std::clamp(probability, 1e-7, 1.0 - 1e-7);
   return std::log(p / (1.0 - p));
 }
 
+/// The calibration's offset for a candidate of `diameterMm` (0 when it
+/// ignores the size); diameters under 1 mm count as 1 mm, so an empty blob
+/// stays finite.
 double sizeTerm(const ScoreCalibration& c, double diameterMm) {
   return c.usesDiameter() ? c.logDiameterSlope * std::log(std::max(diameterMm, 1.0)) : 0.0;
 }
