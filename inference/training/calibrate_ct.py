@@ -29,7 +29,7 @@ training step saw (their candidates.csv).
   (pass_score_weights). The combined map keeps each voxel's highest
   probability, so a peak strong in the 0.9 mm pass alone and one strong in
   both look alike in it; their passes tell them apart
-  (docs/reference-models.md, "Model 0.5.2").
+  (docs/reference-models.md, "After 0.5.1").
 - Several CANDIDATES_CSV files (e.g. thin- and thick-slice calibration
   phantoms) are fitted together; --scans counts the scans of all of them.
 - --strip removes the calibration and the operating threshold, so that
@@ -138,8 +138,7 @@ def main():
         parser.error("--pass-scores goes with --shape")
     if any(part[5].shape[1] != parts[0][5].shape[1] for part in parts):
         raise SystemExit("the candidate files come from models with different numbers of passes")
-    raw, diameters, on_nodule, shape, _, passes = (
-        np.concatenate([part[i] for part in parts]) if i != 4 else None for i in range(6))
+    raw, diameters, on_nodule, shape, passes = (np.concatenate([part[i] for part in parts]) for i in (0, 1, 2, 3, 5))
     pass_weights = []
     if args.shape:
         if not scales:
