@@ -72,20 +72,32 @@ void rankStrongestFirst(std::vector<core::Finding>& findings) {
   for (std::size_t n = 0; n < findings.size(); ++n) findings[n].id = static_cast<int>(n) + 1;
 }
 
+/// The voxels of `geometry` within `radiusMm` of `centerMm` along each axis:
+/// [lo, hi] index bounds (inclusive), clipped to the grid; empty (lo > hi)
+/// where the cube lies outside it.
+struct VoxelBounds {
+  std::array<long, 3> lo{}, hi{};
+};
+VoxelBounds voxelsAround(const core::VolumeGeometry& geometry, const core::Vec3& centerMm,
+                         double radiusMm) {
+  const core::Vec3 center = geometry.physicalToIndex(centerMm);
+  const auto& size = geometry.size;
+  VoxelBounds b;
+  for (int a = 0; a < 3; ++a) {
+    const double r = radiusMm / geometry.spacing[a];
+    const long n = static_cast<long>(a == 0 ? size.i : (a == 1 ? size.j : size.k));
+    b.lo[a] = std::max(0L, static_cast<long>(std::floor(center[a] - r)));
+    b.hi[a] = std::min(n - 1, static_cast<long>(std::ceil(center[a] + r)));
+  }
+  return b;
+}
+
 /// The highest value of `heatmap` within `radiusMm` of `centerMm`; 0 where
 /// the sphere lies outside it (a pass over the lungs' box only).
 double highestWithin(const core::FloatVolume& heatmap, const core::Vec3& centerMm,
                      double radiusMm) {
   const core::VolumeGeometry& geometry = heatmap.geometry();
-  const auto& size = heatmap.size();
-  const core::Vec3 center = geometry.physicalToIndex(centerMm);
-  std::array<long, 3> lo{}, hi{};
-  for (int a = 0; a < 3; ++a) {
-    const double r = radiusMm / geometry.spacing[a];
-    const long n = static_cast<long>(a == 0 ? size.i : (a == 1 ? size.j : size.k));
-    lo[a] = std::max(0L, static_cast<long>(std::floor(center[a] - r)));
-    hi[a] = std::min(n - 1, static_cast<long>(std::ceil(center[a] + r)));
-  }
+  const auto [lo, hi] = voxelsAround(geometry, centerMm, radiusMm);
   double highest = 0;
   for (long k = lo[2]; k <= hi[2]; ++k)
     for (long j = lo[1]; j <= hi[1]; ++j)
@@ -188,17 +200,9 @@ core::Status classifyCandidates(const core::CtVolume& atModelSpacing,
 core::FloatVolume boxEvidence(const core::VolumeGeometry& geometry,
                               const std::vector<inference::BoxDetection>& boxes) {
   core::FloatVolume map(geometry, 0.0f);
-  const auto& size = geometry.size;
   for (const auto& box : boxes) {
-    const core::Vec3 center = geometry.physicalToIndex(box.centerMm);
     const double radiusMm = 0.5 * std::max({box.sizeMm[0], box.sizeMm[1], box.sizeMm[2]});
-    std::array<long, 3> lo{}, hi{};
-    for (int a = 0; a < 3; ++a) {
-      const double r = radiusMm / geometry.spacing[a];
-      const long n = static_cast<long>(a == 0 ? size.i : (a == 1 ? size.j : size.k));
-      lo[a] = std::max(0L, static_cast<long>(std::floor(center[a] - r)));
-      hi[a] = std::min(n - 1, static_cast<long>(std::ceil(center[a] + r)));
-    }
+    const auto [lo, hi] = voxelsAround(geometry, box.centerMm, radiusMm);
     // Semi-axes along the box's own sides (MONAI's array axes run R, A, S).
     for (long k = lo[2]; k <= hi[2]; ++k)
       for (long j = lo[1]; j <= hi[1]; ++j)
