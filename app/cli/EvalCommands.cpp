@@ -16,7 +16,6 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/io/CurvePlot.h"
-#include "vigie/imaging/preprocess/Resampler.h"
 #include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -55,24 +54,26 @@ nlohmann::json describeFroc(const FrocResult& froc, const FrocIntervals& interva
 /// One row per finding: the case, its score (and the uncalibrated one when
 /// the bundle calibrates), its diameter, whether it hits a nodule, that
 /// nodule's size and its number in truth.json (from 1; 0 for none: nodules
-/// of one size in one scan stay apart), the finding's centre (LPS mm), then
-/// the image's shape around it at each of `shapeScalesMm` (columns
-/// shape_<scale>mm_<l1|l2|l3|dot|line>) and, for a model that reads the
-/// scan `passes` times, each pass's own score near it (pass_<n>_score, from
-/// 1); what a calibration is fitted to (inference/training/calibrate_ct.py).
+/// of one size in one scan stay apart), the finding's centre (LPS mm), the
+/// scan's slice spacing (mm; what a calibration may weigh), then the image's shape around it at
+/// each of `shapeScalesMm` (columns shape_<scale>mm_<l1|l2|l3|dot|line>) and, for a model that
+/// reads the scan `passes` times, each pass's own score near it (pass_<n>_score, from 1); what a
+/// calibration is fitted to (inference/training/calibrate_ct.py).
 core::Status writeCandidates(const std::filesystem::path& file,
                              const std::vector<std::string>& caseNames,
                              const std::vector<ScanResult>& scans,
                              const std::vector<double>& shapeScalesMm, std::size_t passes) {
   std::ofstream csv(file);
   csv << "case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm,nodule,"
-         "center_x_mm,center_y_mm,center_z_mm";
+         "center_x_mm,center_y_mm,center_z_mm,slice_spacing_mm";
   for (const double scale : shapeScalesMm)
     for (const char* value : {"l1", "l2", "l3", "dot", "line"})
       csv << ",shape_" << scale << "mm_" << value;
   if (passes > 1)
     for (std::size_t n = 1; n <= passes; ++n) csv << ",pass_" << n << "_score";
   csv << '\n';
+  const std::size_t shapeColumns =
+      shapeScalesMm.size() * static_cast<std::size_t>(inference::kShapeValuesPerScale);
   csv.precision(9);  // scores near 1 must stay apart (0.9999997 is not 1)
   for (std::size_t s = 0; s < scans.size(); ++s) {
     for (std::size_t n = 0; n < scans[s].findings.size(); ++n) {
@@ -84,8 +85,12 @@ core::Status writeCandidates(const std::filesystem::path& file,
           << f.diameterMm << ',' << (onNodule ? 1 : 0) << ','
           << (onNodule ? nodule->diameterMm : 0.0) << ','
           << (onNodule ? nodule - scans[s].truth.begin() + 1 : 0) << ',' << f.centerMm.x << ','
-          << f.centerMm.y << ',' << f.centerMm.z;
-      for (const double value : scans[s].shapes.at(n)) csv << ',' << value;
+          << f.centerMm.y << ',' << f.centerMm.z << ',' << scans[s].sliceSpacingMm;
+      // A pipeline that measures no shape (a MONAI bundle's) leaves the cells empty.
+      for (std::size_t v = 0; v < shapeColumns; ++v) {
+        csv << ',';
+        if (f.shape.size() == shapeColumns) csv << f.shape[v];
+      }
       if (passes > 1)
         for (std::size_t pass = 0; pass < passes; ++pass)
           csv << ',' << (pass < f.passScores.size() ? f.passScores[pass] : 0.0);
@@ -161,8 +166,6 @@ int runEval(const std::vector<std::string>& args) {
   if (cases.empty()) return fail(*data + ": no case folders with a truth.json");
 
   const auto& manifest = bundle.value().manifest();
-  const core::Vec3 modelSpacing{manifest.spacingMm[0], manifest.spacingMm[1],
-                                manifest.spacingMm[2]};
   const std::vector<double> shapeScalesMm =
       manifest.candidateCalibration && manifest.candidateCalibration->usesShape()
           ? manifest.candidateCalibration->shapeScalesMm
@@ -188,6 +191,8 @@ int runEval(const std::vector<std::string>& args) {
     options.thresholdOverride = *floor;
     options.findingThresholdOverride = 0.0;
     options.lungMask = LungMaskUse::Always;
+    // Each candidate's shape as the calibration reads it (candidates.csv).
+    options.shapeScalesMm = shapeScalesMm;
     auto analysis = analyzeCt(loaded.value().volume, *session.value(), options);
     if (!analysis.ok()) return fail(dir.string() + ": " + analysis.error().message);
     const CtAnalysis& a = analysis.value();
@@ -198,20 +203,9 @@ int runEval(const std::vector<std::string>& args) {
     all.insert(all.end(), a.outsideLungs.begin(), a.outsideLungs.end());
     std::sort(all.begin(), all.end(),
               [](const core::Finding& x, const core::Finding& y) { return x.score > y.score; });
-    // The shape around each candidate, measured as the calibration measures it:
-    // on the volume at the model's spacing.
-    auto atModelSpacing = imaging::resampleToSpacing(loaded.value().volume, modelSpacing);
-    if (!atModelSpacing.ok()) return fail(dir.string() + ": " + atModelSpacing.error().message);
-    auto shapesOf = [&](const std::vector<core::Finding>& findings) {
-      std::vector<std::vector<double>> shapes;
-      for (const auto& f : findings)
-        shapes.push_back(
-            inference::candidateShape(atModelSpacing.value(), f.centerMm, shapeScalesMm));
-      return shapes;
-    };
     caseNames.push_back(dir.filename().string());
-    withMask.push_back({a.findings, truth.value(), shapesOf(a.findings)});
-    withoutMask.push_back({all, truth.value(), shapesOf(all)});
+    withMask.push_back({a.findings, truth.value(), a.sliceSpacingMm});
+    withoutMask.push_back({all, truth.value(), a.sliceSpacingMm});
     removed += a.outsideLungs.size();
     unmasked += a.lungMaskApplied ? 0 : 1;
     perCase.push_back({{"case", dir.filename().string()},

@@ -24,9 +24,8 @@ struct TruthNodule {
 struct ScanResult {
   std::vector<core::Finding> findings;
   std::vector<TruthNodule> truth;
-  /// Per finding, when computed: the image's shape around it
-  /// (inference::candidateShape), for fitting a candidate calibration.
-  std::vector<std::vector<double>> shapes;
+  /// The scan's slice spacing (CtAnalysis::sliceSpacingMm); 0: not known.
+  double sliceSpacingMm = 0;
 };
 
 struct FrocPoint {

@@ -133,10 +133,12 @@ void attachPassScores(std::vector<core::Finding>& findings,
 /// around it) and kept if it reaches the threshold. A threshold above what
 /// the calibration can reach (its value at a score of 1) keeps nothing,
 /// though a saturated peak passes invert()'s. A calibration that weighs each
-/// pass's own score reads it in `passHeatmaps`.
+/// pass's own score reads it in `passHeatmaps`; one that weighs the slice
+/// spacing is given the series' `sliceSpacingMm`.
 std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap,
                                                 const core::CtVolume& atModelSpacing,
                                                 const std::vector<core::FloatVolume>& passHeatmaps,
+                                                double sliceSpacingMm,
                                                 inference::FindingExtractorOptions options,
                                                 const inference::ScoreCalibration& calibration,
                                                 double threshold) {
@@ -155,11 +157,15 @@ std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap
   std::vector<core::Finding> kept;
   for (auto& finding : found) {
     finding.uncalibratedScore = finding.score;
-    const std::vector<double> shape =
-        calibration.usesShape()
-            ? inference::candidateShape(atModelSpacing, finding.centerMm, calibration.shapeScalesMm)
-            : std::vector<double>{};
-    finding.score = calibration.apply(finding.score, finding.diameterMm, shape, finding.passScores);
+    inference::CandidateEvidence evidence(finding.score, finding.diameterMm);
+    if (calibration.usesShape()) {
+      finding.shape =
+          inference::candidateShape(atModelSpacing, finding.centerMm, calibration.shapeScalesMm);
+      evidence.shape = finding.shape;
+    }
+    evidence.passScores = finding.passScores;
+    evidence.sliceSpacingMm = sliceSpacingMm;
+    finding.score = calibration.apply(evidence);
     if (finding.score >= threshold) kept.push_back(finding);
   }
   rankStrongestFirst(kept);
@@ -306,6 +312,8 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
     if (progress) progress(fraction, stage);
   };
   CtAnalysis analysis;
+  const core::Vec3& spacing = volume.geometry().spacing;
+  analysis.sliceSpacingMm = std::max({spacing.x, spacing.y, spacing.z});
   const bool wantMask = analysisOptions.lungMask == LungMaskUse::Always ||
                         (analysisOptions.lungMask == LungMaskUse::AsManifestSays && m.lungMask);
   // Passes kept to the lungs need the mask first; otherwise it comes last.
@@ -378,12 +386,21 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
   // A calibrated bundle's threshold is a calibrated probability.
   if (m.candidateCalibration) {
     analysis.findings = calibratedCandidates(analysis.heatmap, *atModelSpacing, passHeatmaps,
-                                             options, *m.candidateCalibration, analysis.threshold);
+                                             analysis.sliceSpacingMm, options,
+                                             *m.candidateCalibration, analysis.threshold);
   } else {
     options.threshold = analysis.threshold;
     analysis.findings = inference::extractFindings(analysis.heatmap, options);
     attachPassScores(analysis.findings, passHeatmaps);
   }
+  // Measured on the first pass's volume (the lungs' box when that pass reads
+  // only the box), as calibratedCandidates does: another grid gives other
+  // values when the series' spacing is not the model's.
+  if (!analysisOptions.shapeScalesMm.empty())
+    for (core::Finding& f : analysis.findings)
+      if (f.shape.empty())
+        f.shape =
+            inference::candidateShape(*atModelSpacing, f.centerMm, analysisOptions.shapeScalesMm);
   passHeatmaps.clear();
   analysis.postprocessSeconds += secondsSince(start);
 

@@ -21,6 +21,9 @@ struct CtAnalysis {
   /// The share of the series' voxels each pass read (the first pass, then
   /// one per extra spacing): below 1 for a pass kept to the lungs' box.
   std::vector<double> passVoxelShares;
+  /// The series' slice spacing as a candidate calibration weighs it: the
+  /// coarsest of its voxel spacings, whatever the orientation.
+  double sliceSpacingMm = 0;
 
   /// The candidate classifier's part, when the model has one: each finding's
   /// score is then the classifier's, and those below `findingThreshold` were
@@ -66,6 +69,11 @@ struct CtAnalysisOptions {
   /// classifier's score); an evaluation sets 0 to keep every candidate.
   double findingThresholdOverride = -1.0;
   LungMaskUse lungMask = LungMaskUse::AsManifestSays;
+  /// When not empty, every candidate's shape is measured at these scales
+  /// (core::Finding::shape) on the volume the calibration reads it on, so
+  /// that an evaluation lists the values a calibration would weigh; a
+  /// shape-weighing calibration measures at its own scales regardless.
+  std::vector<double> shapeScalesMm;
 };
 
 /// Reports (fraction done 0..1, stage name) from the calling thread.

@@ -30,6 +30,10 @@ void describeCalibration(std::ostream& out, const char* what,
   if (c->usesPassScores())
     out << ", plus one weight on each of the " << c->passScoreWeights.size()
         << " passes' own score near the candidate";
+  if (c->usesSliceSpacing())
+    out << ", plus terms in the series' slice spacing (fitted on "
+        << number(c->sliceSpacing->lowestMm) << " to " << number(c->sliceSpacing->highestMm)
+        << " mm; a spacing outside counts as the nearest end)";
   out << ")";
   if (!c->fittedOn.empty()) out << ", fitted on " << c->fittedOn;
   out << ".\n";

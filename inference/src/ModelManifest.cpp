@@ -42,18 +42,35 @@ double sizeTerm(const ScoreCalibration& c, double diameterMm) {
   return c.usesDiameter() ? c.logDiameterSlope * std::log(std::max(diameterMm, 1.0)) : 0.0;
 }
 
+/// sum_n weights[n] * values[n] over the values given (a shape the caller
+/// did not compute counts as flat: all zeros).
+double weighted(const std::vector<double>& weights, const std::vector<double>& values) {
+  double sum = 0;
+  for (std::size_t n = 0; n < weights.size() && n < values.size(); ++n)
+    sum += weights[n] * values[n];
+  return sum;
+}
+
 }  // namespace
 
-double ScoreCalibration::apply(double probability, double diameterMm,
-                               const std::vector<double>& shape,
-                               const std::vector<double>& passScores) const {
-  double z = slope * clampedLogit(probability) + sizeTerm(*this, diameterMm) + intercept;
-  // A shape the caller did not compute counts as flat (all zeros), a pass
-  // score it did not give as no evidence either way.
-  for (std::size_t n = 0; n < shapeWeights.size() && n < shape.size(); ++n)
-    z += shapeWeights[n] * shape[n];
-  for (std::size_t n = 0; n < passScoreWeights.size() && n < passScores.size(); ++n)
-    z += passScoreWeights[n] * clampedLogit(passScores[n]);
+double SliceSpacingTerms::logSpacing(double sliceSpacingMm) const {
+  return std::log(std::clamp(sliceSpacingMm, lowestMm, highestMm));
+}
+
+double ScoreCalibration::apply(const CandidateEvidence& candidate) const {
+  const double scoreLogit = clampedLogit(candidate.score);
+  double z = slope * scoreLogit + sizeTerm(*this, candidate.diameterMm) + intercept +
+             weighted(shapeWeights, candidate.shape);
+  // A pass score the caller did not give is no evidence either way.
+  for (std::size_t n = 0; n < passScoreWeights.size() && n < candidate.passScores.size(); ++n)
+    z += passScoreWeights[n] * clampedLogit(candidate.passScores[n]);
+  if (sliceSpacing) {
+    const SliceSpacingTerms& s = *sliceSpacing;
+    const double t = s.logSpacing(candidate.sliceSpacingMm);
+    z += t * (s.weight + s.scoreWeight * scoreLogit +
+              s.logDiameterWeight * std::log(std::max(candidate.diameterMm, 1.0)) +
+              weighted(s.shapeWeights, candidate.shape));
+  }
   return 1.0 / (1.0 + std::exp(-z));
 }
 
@@ -78,6 +95,37 @@ bool isHexDigest(const std::string& s) {
 
 bool isFileInsideBundle(const std::string& name) {
   return !name.empty() && name.find("..") == std::string::npos && name[0] != '/';
+}
+
+/// `path`.slice_spacing of the candidate calibration `c` read so far: the
+/// fitted range (its ends over 0 and up to 20 mm) and finite weights, the
+/// shape's one per shape weight of `c`.
+SliceSpacingTerms parseSliceSpacing(FieldReader& r, const std::string& path,
+                                    const ScoreCalibration& c) {
+  const std::string at = path + ".slice_spacing";
+  SliceSpacingTerms s;
+  if (!r.failed() && !c.usesShape()) r.fail(at, "goes with the method 'platt-shape' only");
+  const std::vector<double> range = r.numberList(at + ".range_mm", true, 2);
+  if (!r.failed() && !(range.size() == 2 && range[0] > 0 && range[0] <= range[1] && range[1] <= 20))
+    r.fail(at + ".range_mm", "must be [thinnest, thickest] in mm, over 0 and up to 20");
+  if (!r.failed()) {
+    s.lowestMm = range[0];
+    s.highestMm = range[1];
+  }
+  s.weight = r.number(at + ".weight", true, 0.0);
+  s.scoreWeight = r.number(at + ".score_weight", true, 0.0);
+  s.logDiameterWeight = r.number(at + ".log_diameter_weight", true, 0.0);
+  if (r.find(at + ".shape_weights", false))
+    s.shapeWeights = r.numberList(at + ".shape_weights", true, 8 * kShapeValuesPerScale);
+  const auto finite = [](double w) { return std::isfinite(w); };
+  if (!r.failed() && !(finite(s.weight) && finite(s.scoreWeight) && finite(s.logDiameterWeight) &&
+                       std::all_of(s.shapeWeights.begin(), s.shapeWeights.end(), finite)))
+    r.fail(at, "weights must be finite numbers");
+  if (!r.failed() && !s.shapeWeights.empty() && s.shapeWeights.size() != c.shapeWeights.size())
+    r.fail(at + ".shape_weights", "has " + std::to_string(s.shapeWeights.size()) +
+                                      " weights; the shape has " +
+                                      std::to_string(c.shapeWeights.size()) + " values");
+  return s;
 }
 
 /// The Platt calibration at `path` (e.g. "calibration.candidate"), if the
@@ -137,6 +185,7 @@ std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::stri
                                      [](double w) { return std::isfinite(w); })))
       r.fail(path + ".pass_score_weights", "must be finite numbers, one per pass");
   }
+  if (r.find(path + ".slice_spacing", false)) c.sliceSpacing = parseSliceSpacing(r, path, c);
   return c;
 }
 
@@ -280,6 +329,14 @@ json calibrationJson(const ScoreCalibration& c) {
     j["search_floor"] = c.searchFloor;
   }
   if (c.usesPassScores()) j["pass_score_weights"] = c.passScoreWeights;
+  if (c.sliceSpacing) {
+    const SliceSpacingTerms& s = *c.sliceSpacing;
+    j["slice_spacing"] = {{"range_mm", {s.lowestMm, s.highestMm}},
+                          {"weight", s.weight},
+                          {"score_weight", s.scoreWeight},
+                          {"log_diameter_weight", s.logDiameterWeight}};
+    if (!s.shapeWeights.empty()) j["slice_spacing"]["shape_weights"] = s.shapeWeights;
+  }
   if (!c.fittedOn.empty()) j["fitted_on"] = c.fittedOn;
   return j;
 }

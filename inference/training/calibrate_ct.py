@@ -30,6 +30,15 @@ training step saw (their candidates.csv).
   probability, so a peak strong in the 0.9 mm pass alone and one strong in
   both look alike in it; their passes tell them apart
   (docs/reference-models.md, "After 0.5.1").
+- --slice-spacing (with --shape): the scan's slice spacing (the
+  slice_spacing_mm column) as further features: t = ln(spacing / 1 mm), and
+  t times the score's logit, ln(diameter) and each shape value. A thick
+  slice blurs a small nodule along z, so score, size and shape mean less
+  there: fitted without it on thin and 3 mm phantoms together, the
+  calibration is a compromise that suits neither (docs/reference-models.md,
+  "After 0.5.1"). The runtime clamps the spacing to the range fitted on,
+  which the manifest records; the candidates must come from scans of at
+  least two spacings.
 - Several CANDIDATES_CSV files (e.g. thin- and thick-slice calibration
   phantoms) are fitted together; --scans counts the scans of all of them.
 - --strip removes the calibration and the operating threshold, so that
@@ -73,7 +82,18 @@ def read_candidates(path):
                           key=lambda c: int(c[len("pass_"):-len("_score")]))
     passes = (np.array([[float(r[c]) for c in pass_columns] for r in rows]) if pass_columns
               else np.zeros((len(rows), 0)))
-    return raw, diameters, on_nodule, shape, scales, passes
+    spacings = (np.array([float(r["slice_spacing_mm"]) for r in rows]) if "slice_spacing_mm" in rows[0]
+                else np.full(len(rows), np.nan))
+    return raw, diameters, on_nodule, shape, scales, passes, spacings
+
+
+def slice_spacing_features(raw, diameters, shape, spacings):
+    """t = ln(spacing / 1 mm) and its products with the score's logit,
+    ln(diameter) and each shape value, in the order of the manifest's
+    slice_spacing weights."""
+    t = np.log(spacings)
+    size = np.log(np.maximum(diameters, 1.0))
+    return np.column_stack([t, t * logit(raw, 1e-7), t * size, t[:, None] * shape])
 
 
 def operating_threshold(scores, on_nodule, scans, false_positives_per_scan):
@@ -114,6 +134,8 @@ def main():
                         help="with --shape: the lowest heatmap score searched (and fitted)")
     parser.add_argument("--pass-scores", action="store_true",
                         help="with --shape: weigh each pass's own score near the candidate too")
+    parser.add_argument("--slice-spacing", action="store_true",
+                        help="with --shape: weigh the scan's slice spacing too")
     parser.add_argument("--ridge", type=float, default=10.0,
                         help="with --shape: the pull of the weights towards 0, in candidates")
     args = parser.parse_args()
@@ -136,27 +158,45 @@ def main():
         raise SystemExit("the candidate files measured the shape at different scales")
     if args.pass_scores and not args.shape:
         parser.error("--pass-scores goes with --shape")
+    if args.slice_spacing and not args.shape:
+        parser.error("--slice-spacing goes with --shape")
     if any(part[5].shape[1] != parts[0][5].shape[1] for part in parts):
         raise SystemExit("the candidate files come from models with different numbers of passes")
-    raw, diameters, on_nodule, shape, passes = (np.concatenate([part[i] for part in parts]) for i in (0, 1, 2, 3, 5))
-    pass_weights = []
+    raw, diameters, on_nodule, shape, passes, spacings = (np.concatenate([part[i] for part in parts])
+                                                          for i in (0, 1, 2, 3, 5, 6))
+    pass_weights, spacing_weights = [], []
     if args.shape:
         if not scales:
             raise SystemExit(f"{args.candidates[0]}: no shape_* columns (written by an older vigie-cli eval nodules)")
         if args.pass_scores and passes.shape[1] < 2:
             raise SystemExit(f"{args.candidates[0]}: no pass_<n>_score columns (a model read once, or an "
                              "older vigie-cli eval nodules)")
+        if args.slice_spacing:
+            for path, part in zip(args.candidates, parts):
+                if not np.all(np.isfinite(part[6]) & (part[6] > 0)):
+                    raise SystemExit(f"{path}: no slice_spacing_mm column (written by an older vigie-cli "
+                                     "eval nodules) or a spacing that is not a positive number")
+            if spacings.min() == spacings.max():
+                raise SystemExit(f"every candidate comes from scans of {spacings[0]:g} mm slices: "
+                                 "a slice-spacing term needs at least two spacings to fit")
         kept = raw >= args.search_floor
-        raw, diameters, on_nodule, shape, passes = (v[kept] for v in (raw, diameters, on_nodule, shape, passes))
-        # Each pass's score enters as its logit, beside the shape values: one fit, one ridge.
+        raw, diameters, on_nodule, shape, passes, spacings = (
+            v[kept] for v in (raw, diameters, on_nodule, shape, passes, spacings))
+        # Each pass's score enters as its logit, and the slice-spacing terms,
+        # beside the shape values: one fit, one ridge.
         extra = logit(passes, 1e-7) if args.pass_scores else np.zeros((len(raw), 0))
-        features = np.column_stack([shape, extra])
+        by_spacing = (slice_spacing_features(raw, diameters, shape, spacings) if args.slice_spacing
+                      else np.zeros((len(raw), 0)))
+        features = np.column_stack([shape, extra, by_spacing])
         slope, log_diameter_slope, weights, intercept = fit_shape_platt(raw, diameters, features, on_nodule,
                                                                         ridge=args.ridge)
         # Rounded before use, so the threshold is set with what the runtime applies.
         slope, log_diameter_slope, intercept = (round(v, 4) for v in (slope, log_diameter_slope, intercept))
         weights = [float(f"{v:.6g}") for v in weights]
-        shape_weights, pass_weights = weights[:shape.shape[1]], weights[shape.shape[1]:]
+        n_shape, n_passes = shape.shape[1], extra.shape[1]
+        shape_weights = weights[:n_shape]
+        pass_weights = weights[n_shape:n_shape + n_passes]
+        spacing_weights = weights[n_shape + n_passes:]
         calibrated = apply_shape_platt(raw, diameters, features, slope, log_diameter_slope, weights, intercept)
     else:
         slope, log_diameter_slope, intercept = (round(v, 4) for v in fit_sized_platt(raw, diameters, on_nodule))
@@ -176,6 +216,14 @@ def main():
         entry.update({"shape_scales_mm": scales, "shape_weights": shape_weights, "search_floor": args.search_floor})
     if pass_weights:
         entry["pass_score_weights"] = pass_weights
+    if spacing_weights:
+        entry["slice_spacing"] = {
+            "range_mm": [float(spacings.min()), float(spacings.max())],
+            "weight": spacing_weights[0],
+            "score_weight": spacing_weights[1],
+            "log_diameter_weight": spacing_weights[2],
+            "shape_weights": spacing_weights[3:],
+        }
     manifest.setdefault("calibration", {})["candidate"] = entry
     manifest.setdefault("thresholds", {})["candidate"] = threshold
     write_manifest(args.manifest, manifest)
@@ -183,6 +231,7 @@ def main():
     print(f"{args.manifest}: {entry['method']} slope {slope:.4f}, log-diameter slope {log_diameter_slope:.4f}, "
           f"intercept {intercept:.4f}"
           f"{', pass score weights ' + ', '.join(f'{w:.4f}' for w in pass_weights) if pass_weights else ''}"
+          f"{', slice-spacing terms fitted on ' + ' to '.join(f'{v:g}' for v in (spacings.min(), spacings.max())) + ' mm' if spacing_weights else ''}"
           f" on {len(raw)} candidates ({int(on_nodule.sum())} on nodules, "
           f"{saturated} saturated); operating threshold {threshold:.3f} "
           f"(at most {args.false_positives_per_scan} false positives per calibration scan)")

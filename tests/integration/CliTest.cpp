@@ -261,15 +261,15 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
   std::ifstream candidates(dir / "eval" / "candidates.csv");
   std::string header, row;
   std::getline(candidates, header);
-  // Which nodule a candidate hits and where it lies, then the image's shape
-  // around it, at the default scales.
+  // Which nodule a candidate hits and where it lies, the scan's slice
+  // spacing, then the image's shape around it, at the default scales.
   EXPECT_EQ(header.rfind("case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm,"
-                         "nodule,center_x_mm,center_y_mm,center_z_mm,"
+                         "nodule,center_x_mm,center_y_mm,center_z_mm,slice_spacing_mm,"
                          "shape_1mm_l1,shape_1mm_l2,shape_1mm_l3,shape_1mm_dot,shape_1mm_line,",
                          0),
             0u)
       << header;
-  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 9 + 20);
+  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 10 + 20);
   const auto truth =
       nlohmann::json::parse(std::ifstream(dir / "cases" / "case_000" / "truth.json"));
   std::size_t rows = 0;
@@ -280,9 +280,10 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
     std::vector<std::string> cells;
     std::stringstream split(row);
     for (std::string cell; std::getline(split, cell, ',');) cells.push_back(cell);
-    ASSERT_EQ(cells.size(), 30u) << row;
+    ASSERT_EQ(cells.size(), 31u) << row;
     const int nodule = std::stoi(cells[6]);
     EXPECT_EQ(nodule > 0, cells[4] == "1") << row;
+    EXPECT_EQ(std::stod(cells[10]), 7.5) << row;  // the phantoms' coarsest spacing
     if (nodule > 0 && row.rfind("case_000,", 0) == 0) {
       ASSERT_LE(nodule, int(truth["nodules"].size())) << row;
       const auto& hit = truth["nodules"][nodule - 1];
@@ -365,6 +366,15 @@ TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
       {"intercept", intercept},        {"log_diameter_slope", logDiameterSlope},
       {"shape_scales_mm", {2.0, 5.0}}, {"shape_weights", weights},
       {"search_floor", floor}};
+  // Slice-spacing terms fitted up to 5 mm: the phantom's 7.5 mm counts as 5.
+  const double spacingWeight = 0.4, spacingScoreWeight = -0.2, spacingDiameterWeight = 0.1;
+  const std::vector<double> spacingShapeWeights{0, 0, 0, 0.3, 0, 0, 0, 0, -0.2, 0};
+  manifest["calibration"]["candidate"]["slice_spacing"] = {
+      {"range_mm", {1.25, 5.0}},
+      {"weight", spacingWeight},
+      {"score_weight", spacingScoreWeight},
+      {"log_diameter_weight", spacingDiameterWeight},
+      {"shape_weights", spacingShapeWeights}};
   manifest["thresholds"]["candidate"] = 0.2;
   std::ofstream(dir / "shaped" / "manifest.json") << manifest.dump(2);
 
@@ -372,8 +382,9 @@ TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
       runCli("eval nodules --data " + (dir / "cases").string() + " --model " +
              (dir / "shaped").string() + " --out " + (dir / "eval").string() + " --cpu");
   ASSERT_EQ(eval.exitCode, 0) << eval.output;
-  // Each candidate's score is the calibration of its raw score, size and the
-  // shape values listed beside it: what calibrate_ct.py --shape fits.
+  // Each candidate's score is the calibration of its raw score, size, the
+  // scan's slice spacing and the shape values listed beside it: what
+  // calibrate_ct.py --shape --slice-spacing fits.
   std::ifstream candidates(dir / "eval" / "candidates.csv");
   std::string header, row;
   std::getline(candidates, header);
@@ -384,14 +395,23 @@ TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
     std::vector<double> v;
     std::stringstream fields(row.substr(row.find(',') + 1));
     for (std::string field; std::getline(fields, field, ',');) v.push_back(std::stod(field));
-    // Score, raw score, diameter, the nodule hit (3 values), the centre (3), then the shape.
-    constexpr std::size_t kShapeColumn = 9;
+    // Score, raw score, diameter, the nodule hit (3 values), the centre (3),
+    // the slice spacing, then the shape.
+    constexpr std::size_t kSpacingColumn = 9, kShapeColumn = 10;
     ASSERT_EQ(v.size(), kShapeColumn + weights.size()) << row;
+    EXPECT_EQ(v[kSpacingColumn], 7.5) << row;
     const double raw = std::clamp(v[1], 1e-7, 1 - 1e-7);
     EXPECT_GE(v[1], floor) << row;  // searched down to the floor, no further
-    double z = slope * std::log(raw / (1 - raw)) +
-               logDiameterSlope * std::log(std::max(v[2], 1.0)) + intercept;
-    for (std::size_t n = 0; n < weights.size(); ++n) z += weights[n] * v[kShapeColumn + n];
+    const double scoreLogit = std::log(raw / (1 - raw)),
+                 logDiameter = std::log(std::max(v[2], 1.0));
+    double z = slope * scoreLogit + logDiameterSlope * logDiameter + intercept;
+    double spacingTerms =
+        spacingWeight + spacingScoreWeight * scoreLogit + spacingDiameterWeight * logDiameter;
+    for (std::size_t n = 0; n < weights.size(); ++n) {
+      z += weights[n] * v[kShapeColumn + n];
+      spacingTerms += spacingShapeWeights[n] * v[kShapeColumn + n];
+    }
+    z += std::log(5.0) * spacingTerms;
     EXPECT_NEAR(v[0], 1.0 / (1.0 + std::exp(-z)), 1e-5) << row;
     ++rows;
   }

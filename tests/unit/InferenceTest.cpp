@@ -1280,7 +1280,7 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighTheImagesShapeAroundIt) {
   const std::vector<double> shape{9, 9, 9, 1.0, 0.5, 9, 9, 9, 2.0, 9};
   const double p = 0.9;
   const double z = 0.5 * std::log(p / (1 - p)) - 2.0 + 2.0 * 1.0 - 1.0 * 0.5 + 0.5 * 2.0;
-  EXPECT_NEAR(c.apply(p, 5.0, shape), 1.0 / (1.0 + std::exp(-z)), 1e-12);
+  EXPECT_NEAR(c.apply({p, 5.0, shape}), 1.0 / (1.0 + std::exp(-z)), 1e-12);
   auto again = ModelManifest::parse(ct.value().toJson(), "round-trip");
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(again.value().candidateCalibration->shapeWeights, c.shapeWeights);
@@ -1325,10 +1325,10 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighEachPassesOwnScore) {
   // Each pass's score adds its weight times its logit; scores of 0 or 1 stay finite.
   auto logit = [](double p) { return std::log(p / (1 - p)); };
   const double z = 0.5 * logit(0.9) - 1.0 + 0.75 * logit(0.8) - 0.25 * logit(0.6);
-  EXPECT_NEAR(c.apply(0.9, 5.0, {0, 0, 0, 0, 0}, {0.8, 0.6}), 1.0 / (1.0 + std::exp(-z)), 1e-12);
-  EXPECT_TRUE(std::isfinite(c.apply(0.9, 5.0, {}, {0.0, 1.0})));
+  EXPECT_NEAR(c.apply({0.9, 5.0, {0, 0, 0, 0, 0}, {0.8, 0.6}}), 1.0 / (1.0 + std::exp(-z)), 1e-12);
+  EXPECT_TRUE(std::isfinite(c.apply({0.9, 5.0, {}, {0.0, 1.0}})));
   // A caller without the passes' scores gets the calibration without them.
-  EXPECT_NEAR(c.apply(0.9, 5.0, {}, {}), 1.0 / (1.0 + std::exp(-(0.5 * logit(0.9) - 1.0))), 1e-12);
+  EXPECT_NEAR(c.apply({0.9, 5.0}), 1.0 / (1.0 + std::exp(-(0.5 * logit(0.9) - 1.0))), 1e-12);
   auto again = ModelManifest::parse(read.value().toJson(), "round-trip");
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(again.value().candidateCalibration->passScoreWeights, c.passScoreWeights);
@@ -1355,6 +1355,81 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighEachPassesOwnScore) {
   nlohmann::json words = candidate;
   words["pass_score_weights"] = {"a", "b"};
   EXPECT_NE(refused(words, true).find("pass_score_weights"), std::string::npos);
+}
+
+TEST(ModelManifest, ACandidateCalibrationMayWeighTheSliceSpacingWithinTheRangeItWasFittedOn) {
+  auto withCalibration = [&](const nlohmann::json& candidate) {
+    auto m = nlohmann::json::parse(readText(kModels / "blob3d-bundle" / "manifest.json"));
+    m["calibration"]["candidate"] = candidate;
+    return ModelManifest::parse(m.dump(), "m");
+  };
+  nlohmann::json candidate = {{"method", "platt-shape"},
+                              {"slope", 0.5},
+                              {"intercept", -1.0},
+                              {"log_diameter_slope", 0.25},
+                              {"shape_scales_mm", {1.5}},
+                              {"search_floor", 0.05},
+                              {"shape_weights", {0, 0, 0, 1.0, 0}},
+                              {"slice_spacing",
+                               {{"range_mm", {1.25, 3.0}},
+                                {"weight", -0.5},
+                                {"score_weight", 0.2},
+                                {"log_diameter_weight", 0.3},
+                                {"shape_weights", {0, 0, 0, -0.4, 0}}}}};
+  auto read = withCalibration(candidate);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const inference::ScoreCalibration& c = *read.value().candidateCalibration;
+  ASSERT_TRUE(c.usesSliceSpacing());
+  auto logit = [](double p) { return std::log(p / (1 - p)); };
+  auto expected = [&](double spacingMm) {
+    const double t = std::log(spacingMm);
+    const double z = 0.5 * logit(0.9) - 1.0 + 0.25 * std::log(6.0) + 1.0 * 2.0 +
+                     t * (-0.5 + 0.2 * logit(0.9) + 0.3 * std::log(6.0) - 0.4 * 2.0);
+    return 1.0 / (1.0 + std::exp(-z));
+  };
+  const std::vector<double> shape{0, 0, 0, 2.0, 0};
+  auto at = [&](double spacingMm) { return c.apply({0.9, 6.0, shape, {}, spacingMm}); };
+  // t = ln(spacing) times the terms, within the range fitted on...
+  EXPECT_NEAR(at(2.0), expected(2.0), 1e-12);
+  EXPECT_NEAR(at(3.0), expected(3.0), 1e-12);
+  EXPECT_NE(at(1.25), at(3.0));
+  // ...and no further: a spacing outside it counts as the nearest end, an
+  // unknown one (0) as the thinnest, never an extrapolation.
+  EXPECT_DOUBLE_EQ(at(0.6), at(1.25));
+  EXPECT_DOUBLE_EQ(at(0.0), at(1.25));
+  EXPECT_DOUBLE_EQ(at(7.5), at(3.0));
+  auto again = ModelManifest::parse(read.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_DOUBLE_EQ(again.value().candidateCalibration->apply({0.9, 6.0, shape, {}, 2.0}), at(2.0));
+  EXPECT_NE(inference::modelCardText(read.value()).find("slice spacing (fitted on 1.25 to 3 mm;"),
+            std::string::npos)
+      << inference::modelCardText(read.value());
+
+  auto refused = [&](const nlohmann::json& calibration) {
+    auto parsed = withCalibration(calibration);
+    return parsed.ok() ? std::string("accepted") : parsed.error().message;
+  };
+  nlohmann::json reversed = candidate;
+  reversed["slice_spacing"]["range_mm"] = {3.0, 1.25};
+  EXPECT_EQ(refused(reversed),
+            "m: field 'calibration.candidate.slice_spacing.range_mm' must be [thinnest, "
+            "thickest] in mm, over 0 and up to 20");
+  nlohmann::json shapeCount = candidate;
+  shapeCount["slice_spacing"]["shape_weights"] = {1, 2};
+  EXPECT_EQ(refused(shapeCount),
+            "m: field 'calibration.candidate.slice_spacing.shape_weights' has 2 weights; the "
+            "shape has 5 values");
+  nlohmann::json noScore = candidate;
+  noScore["slice_spacing"].erase("score_weight");
+  EXPECT_EQ(refused(noScore),
+            "m: field 'calibration.candidate.slice_spacing.score_weight' is missing");
+  const nlohmann::json plain = {{"method", "platt"},
+                                {"slope", 1.0},
+                                {"intercept", 0.0},
+                                {"slice_spacing", candidate["slice_spacing"]}};
+  EXPECT_EQ(refused(plain),
+            "m: field 'calibration.candidate.slice_spacing' goes with the method 'platt-shape' "
+            "only");
 }
 
 TEST(CandidateShape, TellsABlobFromATubeAndFromFlatLung) {

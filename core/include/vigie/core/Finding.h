@@ -21,6 +21,10 @@ struct Finding {
   /// pass's own highest probability near the centre, in the passes' order
   /// (CtAnalysis); a calibration may weigh them (ScoreCalibration).
   std::vector<double> passScores;
+  /// The image's shape around the centre (inference::candidateShape) as the
+  /// calibration read it, or as an evaluation asked for it
+  /// (CtAnalysisOptions::shapeScalesMm); empty otherwise.
+  std::vector<double> shape;
 };
 
 }  // namespace vigie::core

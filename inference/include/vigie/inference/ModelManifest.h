@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigie/core/Result.h"
@@ -20,6 +21,42 @@ struct CandidateClassifier {
   std::string sha256;                        ///< 64 lowercase hex digits; checked at load
   std::array<int, 3> patchSize{32, 32, 32};  ///< x, y, z voxels at input.spacing_mm
   int batchSize = 32;                        ///< candidates per forward pass
+};
+
+/// How a "platt-shape" candidate calibration leans on the series' slice
+/// spacing (the coarsest of its voxel spacings): a thick-slice scan blurs a
+/// small nodule along z, so the same score, size and shape mean less there
+/// than on thin slices. With t = ln(spacing / 1 mm), clamped to the range the
+/// calibration was fitted on, the logit gains
+/// t * (weight + scoreWeight * logit(p) + logDiameterWeight * ln(d) +
+///      sum_i shapeWeights[i] * shape_i).
+struct SliceSpacingTerms {
+  double lowestMm = 1.0;   ///< the thinnest spacing fitted on; thinner counts as this
+  double highestMm = 1.0;  ///< the thickest; thicker counts as this
+  double weight = 0.0;
+  double scoreWeight = 0.0;
+  double logDiameterWeight = 0.0;
+  std::vector<double> shapeWeights;  ///< one per shape value, or none
+
+  /// t for a series of `sliceSpacingMm`, clamped to the fitted range.
+  double logSpacing(double sliceSpacingMm) const;
+};
+
+/// What a candidate calibration may weigh about one candidate.
+struct CandidateEvidence {
+  CandidateEvidence(double score, double diameterMm = 1.0, std::vector<double> shape = {},
+                    std::vector<double> passScores = {}, double sliceSpacingMm = 0.0)
+      : score(score),
+        diameterMm(diameterMm),
+        shape(std::move(shape)),
+        passScores(std::move(passScores)),
+        sliceSpacingMm(sliceSpacingMm) {}
+
+  double score;                    ///< the heatmap's peak, uncalibrated
+  double diameterMm;               ///< its blob's equivalent diameter
+  std::vector<double> shape;       ///< candidateShape at the calibration's scales, if computed
+  std::vector<double> passScores;  ///< core::Finding::passScores
+  double sliceSpacingMm;           ///< the series' coarsest voxel spacing; 0: not known
 };
 
 /// Maps a model's raw score onto a probability that holds on real data:
@@ -47,14 +84,23 @@ struct ScoreCalibration {
   /// (core::Finding::passScores) as well: one weight per pass, on the
   /// score's logit. Empty: it does not.
   std::vector<double> passScoreWeights;
+  /// A "platt-shape" calibration fitted on scans of several slice spacings
+  /// may weigh the spacing as well; absent: it does not.
+  std::optional<SliceSpacingTerms> sliceSpacing;
 
   bool usesDiameter() const { return logDiameterSlope != 0.0; }
   bool usesShape() const { return !shapeWeights.empty(); }
   bool usesPassScores() const { return !passScoreWeights.empty(); }
+  bool usesSliceSpacing() const { return sliceSpacing.has_value(); }
   /// For calibrations that do not use the diameter (the referable probability).
-  double apply(double probability) const { return apply(probability, 1.0); }
-  double apply(double probability, double diameterMm, const std::vector<double>& shape = {},
-               const std::vector<double>& passScores = {}) const;
+  double apply(double probability) const { return apply(CandidateEvidence(probability)); }
+  double apply(double probability, double diameterMm) const {
+    return apply(CandidateEvidence(probability, diameterMm));
+  }
+  /// A candidate's calibrated probability. Evidence the caller did not give
+  /// counts as none: a missing shape as flat, a missing pass score as no
+  /// evidence either way, an unknown slice spacing as the thinnest fitted.
+  double apply(const CandidateEvidence& candidate) const;
   /// The uncalibrated score whose calibrated value, for a candidate of
   /// `diameterMm`, is `calibrated` (apply's inverse, without the shape term).
   double invert(double calibrated, double diameterMm = 1.0) const;
