@@ -83,10 +83,11 @@ models-ct: build
 
 # Calibrates the shipped CT weights again (no training), then evaluates them
 # and records the figures in the manifest. The calibration weighs each
-# candidate's score, size and the image's shape around it (calibrate_ct.py
-# --shape), fitted on thin-slice phantoms like the training ones (seed 8000)
-# and on phantoms of 3 mm slices (seed 8100), all candidates down to a
-# heatmap score of 0.05.
+# candidate's score, size, the image's shape around it, each pass's own score
+# near it and the scan's slice spacing (calibrate_ct.py --shape --pass-scores
+# --slice-spacing), fitted on thin-slice phantoms like the training ones
+# (seed 8000) and on phantoms of 3 mm slices (seed 8100), all candidates down
+# to a heatmap score of 0.05.
 CT_SEARCH_FLOOR := 0.05
 calibrate-ct: build
 	rm -rf $(MODEL_DATA)/ct-calibration $(MODEL_DATA)/ct-calibration-result \
@@ -102,7 +103,7 @@ calibrate-ct: build
 	/usr/bin/python3 inference/training/calibrate_ct.py $(CT_BUNDLE)/manifest.json \
 	  $(MODEL_DATA)/ct-calibration-result/candidates.csv \
 	  $(MODEL_DATA)/ct-calibration-thick-result/candidates.csv --scans 54 \
-	  --shape --search-floor $(CT_SEARCH_FLOOR) \
+	  --shape --pass-scores --slice-spacing --search-floor $(CT_SEARCH_FLOOR) \
 	  --fitted-on "calibration phantoms (vigie-cli synth ct: 36 like the training ones, seed 8000; 18 of 3 mm slices, seed 8100)"
 	$(MAKE) eval-ct
 	/usr/bin/python3 inference/training/record_metrics.py $(CT_BUNDLE)/manifest.json \
