@@ -55,10 +55,11 @@ nlohmann::json describeFroc(const FrocResult& froc, const FrocIntervals& interva
 /// the bundle calibrates), its diameter, whether it hits a nodule, that
 /// nodule's size and its number in truth.json (from 1; 0 for none: nodules
 /// of one size in one scan stay apart), the finding's centre (LPS mm), the
-/// scan's slice spacing (mm; what a calibration may weigh), then the image's shape around it at
-/// each of `shapeScalesMm` (columns shape_<scale>mm_<l1|l2|l3|dot|line>) and, for a model that
-/// reads the scan `passes` times, each pass's own score near it (pass_<n>_score, from 1); what a
-/// calibration is fitted to (inference/training/calibrate_ct.py).
+/// scan's slice spacing (mm; what a calibration may weigh), then the image's
+/// shape around it at each of `shapeScalesMm`, as the analysis measured it
+/// (columns shape_<scale>mm_<l1|l2|l3|dot|line>) and, for a model that reads
+/// the scan `passes` times, each pass's own score near it (pass_<n>_score,
+/// from 1); what a calibration is fitted to (inference/training/calibrate_ct.py).
 core::Status writeCandidates(const std::filesystem::path& file,
                              const std::vector<std::string>& caseNames,
                              const std::vector<ScanResult>& scans,
