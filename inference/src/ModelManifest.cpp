@@ -35,11 +35,14 @@ double clampedLogit(double probability) {
   return std::log(p / (1.0 - p));
 }
 
+/// ln(diameter / 1 mm), as every size term weighs it: diameters under 1 mm
+/// count as 1 mm, so an empty blob stays finite.
+double logDiameter(double diameterMm) { return std::log(std::max(diameterMm, 1.0)); }
+
 /// The calibration's offset for a candidate of `diameterMm` (0 when it
-/// ignores the size); diameters under 1 mm count as 1 mm, so an empty blob
-/// stays finite.
+/// ignores the size).
 double sizeTerm(const ScoreCalibration& c, double diameterMm) {
-  return c.usesDiameter() ? c.logDiameterSlope * std::log(std::max(diameterMm, 1.0)) : 0.0;
+  return c.usesDiameter() ? c.logDiameterSlope * logDiameter(diameterMm) : 0.0;
 }
 
 /// sum_n weights[n] * values[n] over the values given (a shape the caller
@@ -68,7 +71,7 @@ double ScoreCalibration::apply(const CandidateEvidence& candidate) const {
     const SliceSpacingTerms& s = *sliceSpacing;
     const double t = s.logSpacing(candidate.sliceSpacingMm);
     z += t * (s.weight + s.scoreWeight * scoreLogit +
-              s.logDiameterWeight * std::log(std::max(candidate.diameterMm, 1.0)) +
+              s.logDiameterWeight * logDiameter(candidate.diameterMm) +
               weighted(s.shapeWeights, candidate.shape));
   }
   return 1.0 / (1.0 + std::exp(-z));
