@@ -11,6 +11,7 @@ synthetic and not for clinical use in its manifest.
 """
 import argparse
 import copy
+import json
 import os
 import sys
 import time
@@ -35,6 +36,9 @@ MARGIN = 4  # voxels around a patch that domain randomisation may read
 # overlapping by a quarter left seams where it did not (held-out CPM 0.835
 # against 0.845, in 1.5 times the time).
 WINDOW = 144
+# The finest grid a patch may be shown on, as a factor of the training grid:
+# 1.25 mm / 0.9 mm, the runtime's second pass.
+MAGNIFY_MAX = 1.25 / 0.9
 
 
 def normalize(hu):
@@ -49,9 +53,12 @@ class PatchSampler:
     (for thick-slice simulation), domain-randomised (ct_augment), then cut to
     PATCH."""
 
-    def __init__(self, cases, rng, attachment_weights=None):
+    def __init__(self, cases, rng, attachment_weights=None, magnify_share=0.0):
         self.cases = cases
         self.rng = rng
+        # The share of patches shown on a finer grid, as the runtime's second
+        # pass (0.9 mm) shows the scan to a network trained at 1.25 mm.
+        self.magnify_share = magnify_share
         # How much more often a nodule is drawn as a positive by where it sits:
         # the nodules on vessels and on the pleura are the ones the network
         # misses (docs/reference-models.md).
@@ -70,10 +77,10 @@ class PatchSampler:
     def add_hard_negatives(self, mined):
         self.mined.extend(mined)
 
-    def _corner(self, case, center):
+    def _corner(self, case, center, read=PATCH + 2 * MARGIN):
         shape = np.array(case.hu.shape)  # z, y, x
-        c = np.round(np.asarray(center)[::-1]).astype(int) - PATCH // 2 - MARGIN
-        return np.clip(c, 0, shape - PATCH - 2 * MARGIN)
+        c = np.round(np.asarray(center)[::-1]).astype(int) - read // 2
+        return np.clip(c, 0, shape - read)
 
     def _random_voxel(self, case, accept, attempts=400):
         shape = case.hu.shape
@@ -103,15 +110,25 @@ class PatchSampler:
     def _in_body(case, z, y, x):
         return case.hu[z, y, x] > -950
 
-    def _spheres(self, case, corner, size, margin_mm):
+    @staticmethod
+    def _magnified_grid(size, read, scale):
+        """Where, in the `read`^3 voxels read from the case, the voxels of a
+        `size`^3 patch `scale` times finer and centred on them fall."""
+        return (np.arange(size) + 0.5 - size / 2) / scale + read / 2 - 0.5
+
+    def _spheres(self, case, corner, size, margin_mm, scale=1.0, read=None):
         """Boolean [size^3] masks of the nodules within a patch at `corner`
-        (z, y, x), each grown by `margin_mm`. At least 1.5 voxels of radius,
-        so a 3 mm nodule still gets a target of a few voxels."""
+        (z, y, x), each grown by `margin_mm`; with `scale`, on a grid that
+        many times finer, centred on the `read`^3 voxels at `corner`. At
+        least 1.5 voxels of radius, so a 3 mm nodule still gets a target of
+        a few voxels."""
+        read = size if read is None else read
         grid = ct_augment.index_grid((size,) * 3)
         mask = np.zeros((size,) * 3, dtype=bool)
         for center_mm, diameter, _ in case.nodules:
-            idx = case.to_index(center_mm)[::-1] - corner  # z, y, x within the patch
-            radius_vox = (0.5 * diameter + margin_mm) / case.spacing[::-1]
+            # z, y, x within the patch: _magnified_grid inverted
+            idx = (case.to_index(center_mm)[::-1] - corner - read / 2 + 0.5) * scale + size / 2 - 0.5
+            radius_vox = (0.5 * diameter + margin_mm) * scale / case.spacing[::-1]
             if np.any(idx < -radius_vox - 1) or np.any(idx > size + radius_vox + 1):
                 continue
             d = np.sqrt((((grid - idx) / np.maximum(radius_vox, 1.5)) ** 2).sum(axis=-1))
@@ -139,14 +156,22 @@ class PatchSampler:
         return self._patch(case, center)
 
     def _patch(self, case, center):
-        corner = self._corner(case, center)  # z, y, x of the patch with its margin
-        z, y, x = corner
         size = PATCH + 2 * MARGIN
-        hu = case.hu[z : z + size, y : y + size, x : x + size]
-        hu = ct_augment.randomise(hu, self._spheres(case, corner, size, 1.5), self.rng)
+        scale = 1.0
+        if self.magnify_share > 0 and self.rng.random() < self.magnify_share:
+            scale = self.rng.uniform(1.0, MAGNIFY_MAX)
+        read = size if scale == 1.0 else int(np.ceil(size / scale)) + 2  # voxels of the case read along each axis
+        corner = self._corner(case, center, read)  # z, y, x of the patch with its margin
+        z, y, x = corner
+        hu = case.hu[z : z + read, y : y + read, x : x + read]
+        # Randomised on the case's grid, where its slice thicknesses are in millimetres.
+        hu = ct_augment.randomise(hu, self._spheres(case, corner, read, 1.5), self.rng)
+        if read != size:
+            at = self._magnified_grid(size, read, scale)
+            hu = ndimage.map_coordinates(hu, np.meshgrid(at, at, at, indexing="ij"), order=1, mode="nearest")
         inner = slice(MARGIN, MARGIN + PATCH)
         image = normalize(hu[inner, inner, inner])
-        target = self._spheres(case, corner, size, 0.0)[inner, inner, inner].astype(np.float32)
+        target = self._spheres(case, corner, size, 0.0, scale, read)[inner, inner, inner].astype(np.float32)
         # Flips: the phantoms are not symmetric, but nodules look the same either way.
         for axis in range(3):
             if self.rng.random() < 0.5:
@@ -287,6 +312,13 @@ def write_bundle(model, cases, args, seconds, final_loss, out, weights_note=""):
     weighted_positives = "".join(
         f"{where}-attached nodules drawn {weight:g} times as often as positives, "
         for where, weight in args.attachment_weights.items())
+    magnified = (f"{args.magnify:.0%} of the patches shown on a grid up to {MAGNIFY_MAX:.2f} times finer "
+                 "(as the runtime's 0.9 mm pass shows the scan), " if args.magnify > 0 else "")
+    continued = ""
+    if args.init:
+        start = args.init_manifest
+        continued = (f"Continued from the weights of {start.get('id', '?')} {start.get('version', '?')}, "
+                     f"whose training was: \"{start.get('training_data', 'not stated')}\" Then: ")
     manifest = {
         "schema_version": 1,
         "id": "vigie-ct-nodule-synth",
@@ -326,19 +358,38 @@ def write_bundle(model, cases, args, seconds, final_loss, out, weights_note=""):
         },
         "intended_use": "Software testing, demonstration and research: candidate lung nodules on chest CT. "
         "Trained on synthetic phantoms only; not for clinical use.",
-        "training_data": f"{len(cases)} Vigie synthetic chest CT phantoms (vigie-cli synth ct, seed {args.data_seed}: "
+        "training_data": f"{continued}{len(cases)} Vigie synthetic chest CT phantoms (vigie-cli synth ct, seed {args.data_seed}: "
         "fissures, emphysema in some, nodules and masses of 3-30 mm, solid, part-solid or ground-glass, round, "
         "lobulated or spiculated, isolated or on a vessel, the chest wall or the diaphragm), each patch domain-randomised towards real scans (inference/training/ct_augment.py: extra vessel trees, "
         "contrast, parenchyma density, 1.5-4 mm slices, sharp or smooth kernel noise), hard negatives on vessels "
         "and on the lungs' borders, "
-        f"{mined_negatives}{weighted_positives}{args.iterations} iterations of batch {args.batch} on 32^3 patches{weights_note}, "
-        f"training seed {args.seed}, "
+        f"{mined_negatives}{weighted_positives}{magnified}{args.iterations} iterations of batch {args.batch} "
+        f"on 32^3 patches{weights_note}, learning rate {args.lr:g} to {args.lr_end:g} (cosine), training seed {args.seed}, "
         f"{seconds / 60:.1f} min on {same_kernels.describe(torch.get_num_threads())}, final loss {final_loss:.3f}. "
         "No real CT was used for training.",
         "clinical_use": False,
         "model_card": MODEL_CARD,
     }
     package_bundle(traced, manifest, args.vigie_cli, out)
+
+
+def read_bundle_manifest(bundle):
+    path = os.path.join(bundle, "manifest.json")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as error:
+        sys.exit(f"train_ct_nodule: {path}: not a readable bundle manifest ({error})")
+
+
+def load_bundle_weights(bundle):
+    """The weights of a bundle's TorchScript network, by the names NoduleUNet3d
+    gives them (a traced module keeps them)."""
+    path = os.path.join(bundle, "model.pt")
+    try:
+        return torch.jit.load(path).state_dict()
+    except (RuntimeError, ValueError, OSError) as error:
+        sys.exit(f"train_ct_nodule: {path}: not a TorchScript network ({error})")
 
 
 ATTACHMENTS = ("isolated", "vessel", "pleura", "diaphragm")
@@ -390,10 +441,17 @@ def main():
     parser.add_argument("--last-weights-out", help="with --ema, also bundle the last weights here (to compare the two)")
     parser.add_argument("--attachment-weights", type=parse_attachment_weights, default={},
                         help="draw the nodules so placed this much more often as positives, e.g. vessel=3,pleura=2")
+    parser.add_argument("--magnify", type=float, default=0.0,
+                        help="the share of patches shown on a finer grid (up to 0.9 mm, the runtime's second pass)")
+    parser.add_argument("--init", help="start from this bundle's weights (a CT nodule bundle of this network)")
+    parser.add_argument("--lr", type=float, default=2e-3, help="the learning rate at the start")
+    parser.add_argument("--lr-end", type=float, default=1e-4, help="the learning rate at the end (cosine)")
     parser.add_argument("--smoke", action="store_true", help="a few iterations, to prove the recipe runs")
     args = parser.parse_args()
     if not 0.0 <= args.ema < 1.0:
         parser.error(f"--ema {args.ema}: the decay must be at least 0 and below 1")
+    if not 0.0 <= args.magnify <= 1.0:
+        parser.error(f"--magnify {args.magnify}: a share must be between 0 and 1")
     if args.last_weights_out and not args.ema:
         parser.error("--last-weights-out goes with --ema")
     if args.smoke:
@@ -410,10 +468,16 @@ def main():
     cases = load_cases(args.data)
     print(f"train_ct_nodule: {len(cases)} cases, {sum(len(c.nodules) for c in cases)} nodules, "
           f"spacing {cases[0].spacing} mm", flush=True)
-    sampler = PatchSampler(cases, rng, args.attachment_weights)
+    sampler = PatchSampler(cases, rng, args.attachment_weights, args.magnify)
     model = NoduleUNet3d(pool=args.pool)
-    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.iterations, eta_min=1e-4)
+    if args.init:
+        try:
+            model.load_state_dict(load_bundle_weights(args.init))
+        except RuntimeError as error:  # another network's, or another pooling's
+            sys.exit(f"train_ct_nodule: {args.init}: its weights are not this network's ({error})")
+        args.init_manifest = read_bundle_manifest(args.init)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.iterations, eta_min=args.lr_end)
     mine_after = round(args.mine_at * args.iterations) if args.mine_at > 0 else None
     average = WeightAverage(model, args.ema) if args.ema else None
     start = time.time()
