@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks train_ct_nodule.py --magnify: a patch shown on a finer grid holds
-the nodule where its target says, larger by the magnification, and the
-default (no magnification) reads the case as before. On a made-up case with
+the nodule where its target says, larger by the magnification, and a
+patch on the case's own grid (the default) holds it at its size. On a made-up case with
 one solid sphere in lung, with the domain randomisation switched off so that
 the image is the case's own. Exits non-zero, naming the check, on the first
 failure."""
@@ -44,8 +44,8 @@ class SphereCase:
 
 
 def nodule_patches(share, count=40, seed=3):
-    """`count` patches drawn around the case's nodule, with the image and
-    target of each, and the volume of the target in voxels."""
+    """`count` (image, target) patches drawn around the case's nodule, a
+    `share` of them magnified."""
     case = SphereCase()
     sampler = PatchSampler([case], np.random.default_rng(seed), magnify_share=share)
     patches = []
