@@ -26,6 +26,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ct_nodule_model import read_bundle  # noqa: E402
 from vigie_data import package_bundle  # noqa: E402
 
 
@@ -49,21 +50,10 @@ class MeanOfLogits(torch.nn.Module):
 def read_member(path):
     """The member's manifest and TorchScript network, or SystemExit naming
     the file and what is wrong with it."""
-    manifest_path = os.path.join(path, "manifest.json")
-    try:
-        with open(manifest_path) as f:
-            manifest = json.load(f)
-    except (OSError, json.JSONDecodeError) as error:
-        raise SystemExit(f"{manifest_path}: not a readable bundle manifest ({error})")
-    if manifest.get("task") != "ct-nodule-detection":
-        raise SystemExit(f"{manifest_path}: task {manifest.get('task')!r}, not a CT nodule model")
+    manifest, network = read_bundle(path)
     if manifest.get("output", {}).get("heatmap_activation") != "sigmoid":
-        raise SystemExit(f"{manifest_path}: its heatmap is not a sigmoid of logits, so logits cannot be averaged")
-    weights = os.path.join(path, manifest.get("weights", {}).get("file", "model.pt"))
-    try:
-        network = torch.jit.load(weights, map_location="cpu").eval()
-    except (RuntimeError, ValueError, OSError) as error:
-        raise SystemExit(f"{weights}: not a TorchScript network ({str(error).splitlines()[0]})")
+        raise SystemExit(f"{os.path.join(path, 'manifest.json')}: its heatmap is not a sigmoid of logits, "
+                         "so logits cannot be averaged")
     return manifest, network
 
 

@@ -9,9 +9,31 @@ transposed 3D convolution on the CPU through slow_conv_transpose3d (im2col
 buffers, memsets), and a 144^3 window took 6.3 s against 4.0 s this way
 (2 threads, model 0.2.0 against 0.3.0's layout).
 """
+import json
+import os
+
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+
+def read_bundle(path):
+    """A CT nodule bundle's manifest and TorchScript network, or SystemExit
+    naming the file and what is wrong with it."""
+    manifest_path = os.path.join(path, "manifest.json")
+    try:
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+    except (OSError, json.JSONDecodeError) as error:
+        raise SystemExit(f"{manifest_path}: not a readable bundle manifest ({error})")
+    if manifest.get("task") != "ct-nodule-detection":
+        raise SystemExit(f"{manifest_path}: task {manifest.get('task')!r}, not a CT nodule model")
+    weights = os.path.join(path, manifest.get("weights", {}).get("file", "model.pt"))
+    try:
+        network = torch.jit.load(weights, map_location="cpu").eval()
+    except (RuntimeError, ValueError, OSError) as error:
+        raise SystemExit(f"{weights}: not a TorchScript network ({str(error).splitlines()[0]})")
+    return manifest, network
 
 
 def block(channels_in, channels_out):

@@ -11,7 +11,6 @@ synthetic and not for clinical use in its manifest.
 """
 import argparse
 import copy
-import json
 import os
 import sys
 import time
@@ -23,7 +22,7 @@ from scipy import ndimage
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ct_augment  # noqa: E402
-from ct_nodule_model import NoduleUNet3d  # noqa: E402
+from ct_nodule_model import NoduleUNet3d, read_bundle  # noqa: E402
 import same_kernels  # noqa: E402
 from vigie_data import load_cases, package_bundle  # noqa: E402
 
@@ -373,25 +372,6 @@ def write_bundle(model, cases, args, seconds, final_loss, out, weights_note=""):
     package_bundle(traced, manifest, args.vigie_cli, out)
 
 
-def read_bundle_manifest(bundle):
-    path = os.path.join(bundle, "manifest.json")
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError) as error:
-        sys.exit(f"train_ct_nodule: {path}: not a readable bundle manifest ({error})")
-
-
-def load_bundle_weights(bundle):
-    """The weights of a bundle's TorchScript network, by the names NoduleUNet3d
-    gives them (a traced module keeps them)."""
-    path = os.path.join(bundle, "model.pt")
-    try:
-        return torch.jit.load(path).state_dict()
-    except (RuntimeError, ValueError, OSError) as error:
-        sys.exit(f"train_ct_nodule: {path}: not a TorchScript network ({error})")
-
-
 ATTACHMENTS = ("isolated", "vessel", "pleura", "diaphragm")
 
 
@@ -471,11 +451,12 @@ def main():
     sampler = PatchSampler(cases, rng, args.attachment_weights, args.magnify)
     model = NoduleUNet3d(pool=args.pool)
     if args.init:
+        # The traced network keeps the names NoduleUNet3d gives its weights.
+        args.init_manifest, start = read_bundle(args.init)
         try:
-            model.load_state_dict(load_bundle_weights(args.init))
+            model.load_state_dict(start.state_dict())
         except RuntimeError as error:  # another network's, or another pooling's
             sys.exit(f"train_ct_nodule: {args.init}: its weights are not this network's ({error})")
-        args.init_manifest = read_bundle_manifest(args.init)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.iterations, eta_min=args.lr_end)
     mine_after = round(args.mine_at * args.iterations) if args.mine_at > 0 else None
