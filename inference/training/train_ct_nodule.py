@@ -432,6 +432,8 @@ def main():
         parser.error(f"--ema {args.ema}: the decay must be at least 0 and below 1")
     if not 0.0 <= args.magnify <= 1.0:
         parser.error(f"--magnify {args.magnify}: a share must be between 0 and 1")
+    if not (args.lr > 0 and 0.0 <= args.lr_end <= args.lr):
+        parser.error(f"--lr {args.lr:g} --lr-end {args.lr_end:g}: the rate must fall from above 0 to no less than 0")
     if args.last_weights_out and not args.ema:
         parser.error("--last-weights-out goes with --ema")
     if args.smoke:
