@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Packages several trained CT nodule networks as one bundle whose network
-returns the mean of their heatmap logits (an ensemble).
+returns the mean of their heatmap logits (an ensemble), or, with --weights,
+as one network whose weights are the mean of theirs.
 
-    average_ct_networks.py --out BUNDLE --vigie-cli PATH [--version V] MEMBER_BUNDLE...
+    average_ct_networks.py --out BUNDLE --vigie-cli PATH [--version V] [--weights] MEMBER_BUNDLE...
 
 Why: the CT recipe's runs differ from one another more than any change tried
 to it (docs/reference-models.md): two runs of the same recipe with the same
@@ -12,6 +13,16 @@ their outputs keeps what they agree on. The runtime needs nothing new: the
 bundle holds one TorchScript module, like any other, and runs each window
 through every member, so inference takes as many times longer as there are
 members.
+
+--weights averages the members' weights and batch-norm statistics instead
+(a weight-space average), so the bundle runs at one network's cost. That
+only makes sense for networks that share their start, such as a bundle and
+the same bundle trained further (train_ct_nodule.py --init): the further
+training moves the weights a little, and the mean lies between the two,
+keeping part of what each does well (averaging a fine-tuned network with
+the one it started from is known to keep more of the start's robustness to
+images unlike the training ones). Networks trained from different seeds do
+not line up weight for weight, and their mean is no network at all.
 
 Every member must be a CT nodule bundle with a sigmoid heatmap and the same
 input (spacing, patch, intensity window); the bundle written has no
@@ -57,6 +68,31 @@ def read_member(path):
     return manifest, network
 
 
+def mean_of_weights(networks, paths):
+    """One network holding the mean of the members' weights and batch-norm
+    statistics (their counters are the first member's), or SystemExit when
+    a member's weights are not laid out as the first's."""
+    states = [network.state_dict() for network in networks]
+    for state, path in zip(states[1:], paths[1:]):
+        if list(state) != list(states[0]) or any(state[k].shape != states[0][k].shape for k in state):
+            raise SystemExit(f"{path}: its weights are not laid out as {paths[0]}'s; only the same network's "
+                             "weights can be averaged")
+    averaged = {name: torch.stack([state[name] for state in states]).mean(0) if first.dtype.is_floating_point
+                else first for name, first in states[0].items()}
+    _, network = read_bundle(paths[0])  # a copy of the first member, to hold the mean
+    network.load_state_dict(averaged)
+    return network.eval()
+
+
+def weight_spread(networks):
+    """The largest distance of a member's layer from the first member's, as a
+    share of the first's (a network trained further moves a few per cent;
+    networks from different seeds, about 100 % and more)."""
+    first = networks[0].state_dict()
+    return max((network.state_dict()[name] - weights).norm().item() / max(weights.norm().item(), 1e-12)
+               for network in networks[1:] for name, weights in first.items() if weights.dtype.is_floating_point)
+
+
 def check_same_input(manifests, paths):
     """Every member must read windows the same way, or the mean mixes
     networks that each see a different image."""
@@ -68,7 +104,7 @@ def check_same_input(manifests, paths):
                                  f"{paths[0]}'s {first.get(key)}; members must read the same windows")
 
 
-def ensemble_manifest(manifests, version):
+def ensemble_manifest(manifests, version, of_weights=False):
     manifest = json.loads(json.dumps(manifests[0]))
     manifest.pop("calibration", None)
     manifest.pop("metrics", None)
@@ -76,13 +112,17 @@ def ensemble_manifest(manifests, version):
     manifest["version"] = version
     members = " ".join(f"Network {i + 1}: {m.get('training_data', 'no training data given.')}"
                        for i, m in enumerate(manifests))
-    manifest["training_data"] = (f"The mean of {len(manifests)} networks' heatmap logits, each trained by the same "
-                                 f"recipe from its own seed (inference/training/average_ct_networks.py). {members}")
+    manifest["training_data"] = (
+        f"One network whose weights and batch-norm statistics are the mean of {len(manifests)} networks' "
+        f"(inference/training/average_ct_networks.py --weights). {members}" if of_weights else
+        f"The mean of {len(manifests)} networks' heatmap logits, each trained by the same "
+        f"recipe from its own seed (inference/training/average_ct_networks.py). {members}")
     # The card is the first member's, and its limitations quote figures of one network: say so before them.
     card = manifest.get("model_card")
+    what = f"{len(manifests)} networks' weights" if of_weights else f"{len(manifests)} networks"
     if isinstance(card, dict):
         card["known_limitations"] = [
-            f"This bundle is the mean of {len(manifests)} networks: the figures quoted below were measured on a "
+            f"This bundle is the mean of {what}: the figures quoted below were measured on a "
             "single network, not on this mean; its own come from make calibrate-ct and make eval-ct."
         ] + list(card.get("known_limitations", []))
     return manifest
@@ -94,12 +134,22 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--vigie-cli", required=True)
     parser.add_argument("--version", help="the bundle's version (default: the first member's)")
+    parser.add_argument("--weights", action="store_true",
+                        help="average the weights into one network instead of the outputs (members that share a start)")
     args = parser.parse_args()
     if len(args.members) < 2:
         parser.error("an average needs at least two member bundles")
 
     manifests, networks = zip(*(read_member(path) for path in args.members))
     check_same_input(manifests, args.members)
+    version = args.version or manifests[0]["version"]
+    if args.weights:
+        network = mean_of_weights(networks, args.members)
+        package_bundle(network, ensemble_manifest(manifests, version, of_weights=True), args.vigie_cli, args.out)
+        print(f"average_ct_networks: the mean of {len(networks)} networks' weights written to {args.out} "
+              f"(the members' weights differ by {weight_spread(networks):.1%} of their size at most, "
+              "layer by layer)", flush=True)
+        return
     patch = manifests[0]["input"]["patch_size"]
     example = torch.zeros(1, manifests[0]["input"].get("channels", 1), *patch)
     ensemble = MeanOfLogits(list(networks)).eval()
@@ -111,8 +161,7 @@ def main():
         largest = (traced(probe) - expected).abs().max().item()
     if largest > 1e-4:
         raise SystemExit(f"the traced average differs from the members' mean by {largest:g}; bundle not written")
-    package_bundle(traced, ensemble_manifest(manifests, args.version or manifests[0]["version"]), args.vigie_cli,
-                   args.out)
+    package_bundle(traced, ensemble_manifest(manifests, version), args.vigie_cli, args.out)
     print(f"average_ct_networks: the mean of {len(networks)} networks written to {args.out} "
           f"(checked against the members on a random window: largest difference {largest:.1e})", flush=True)
 
