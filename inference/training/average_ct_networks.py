@@ -86,8 +86,9 @@ def mean_of_weights(networks, paths):
 
 def weight_spread(networks):
     """The largest distance of a member's layer from the first member's, as a
-    share of the first's (a network trained further moves a few per cent;
-    networks from different seeds, about 100 % and more)."""
+    share of the first's (0.5.2's weights trained 800 iterations further
+    moved 4 % in the median layer, 22 % at most; networks from different
+    seeds differ by about 100 % and more)."""
     first = networks[0].state_dict()
     return max((network.state_dict()[name] - weights).norm().item() / max(weights.norm().item(), 1e-12)
                for network in networks[1:] for name, weights in first.items() if weights.dtype.is_floating_point)
@@ -146,9 +147,12 @@ def main():
     if args.weights:
         network = mean_of_weights(networks, args.members)
         package_bundle(network, ensemble_manifest(manifests, version, of_weights=True), args.vigie_cli, args.out)
+        spread = weight_spread(networks)
         print(f"average_ct_networks: the mean of {len(networks)} networks' weights written to {args.out} "
-              f"(the members' weights differ by {weight_spread(networks):.1%} of their size at most, "
-              "layer by layer)", flush=True)
+              f"(the members' weights differ by {spread:.1%} of their size at most, layer by layer)", flush=True)
+        if spread > 1.0:
+            print("average_ct_networks: warning: members this far apart seldom share a start (train_ct_nodule.py "
+                  "--init); the mean of unrelated networks' weights is no network at all", file=sys.stderr)
         return
     patch = manifests[0]["input"]["patch_size"]
     example = torch.zeros(1, manifests[0]["input"].get("channels", 1), *patch)
