@@ -76,7 +76,9 @@ models: models-ct models-fundus
 # scan, and vessel- and diaphragm-attached nodules drawn twice as often, gained
 # on the phantoms (64 held-out 0.855 against 0.846, paired -0.000 to +0.017)
 # but put the real CT's mass under the threshold, leaving no finding there
-# (docs/reference-models.md, "trained further").
+# (docs/reference-models.md, "trained further"); the same with another seed
+# gained nothing once calibrated, nor did the mean of the shipped and the
+# continued weights (average_ct_networks.py --weights; "halfway between").
 CT_BUNDLE := resources/models/ct-nodule-synth
 REAL_CT ?= ../shared/data/ct-real-cptac-c3n00247
 CT_PHANTOM := --size 288x288x200 --spacing 1.25x1.25x1.25 --nodules 8

@@ -73,10 +73,11 @@ def main():
 
         try:
             mean_of_weights([members[0], read_bundle(paths[2])[1]], [paths[0], paths[2]])
-            check(False, "a network of another layout is refused")
         except SystemExit as refusal:
             check(f"{paths[2]}: its weights are not laid out as" in str(refusal),
                   f"a network of another layout is refused by name ({refusal})")
+        else:
+            check(False, "a network of another layout is refused")
 
 
 if __name__ == "__main__":
