@@ -13,7 +13,7 @@ import tempfile
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "inference", "training"))
-from average_ct_networks import mean_of_weights, weight_spread  # noqa: E402
+from average_ct_networks import SPREAD_OF_UNRELATED_NETWORKS, mean_of_weights, weight_spread  # noqa: E402
 from ct_nodule_model import NoduleUNet3d, read_bundle  # noqa: E402
 
 WINDOW = 16
@@ -60,7 +60,15 @@ def main():
         largest = max((averaged[name] - (states[0][name] + states[1][name]) / 2).abs().max().item()
                       for name in floating)
         check(largest < 1e-6, f"every weight and statistic is the members' mean (largest error {largest:.1e})")
-        check(weight_spread(members) > 0.1, f"two seeds' networks are far apart ({weight_spread(members):.0%})")
+        check(weight_spread(members) > SPREAD_OF_UNRELATED_NETWORKS,
+              f"two seeds' networks are too far apart to share a start ({weight_spread(members):.0%})")
+        nudged = read_bundle(paths[0])[1]
+        with torch.no_grad():
+            for weights in nudged.parameters():
+                weights.mul_(1.05)
+        check(abs(weight_spread([members[0], nudged]) - 0.05) < 1e-4,
+              f"a network whose weights moved 5 % is {weight_spread([members[0], nudged]):.1%} away, batch-norm "
+              "statistics left out")
 
         probe = torch.rand(1, 1, WINDOW, WINDOW, WINDOW, generator=torch.Generator().manual_seed(0))
         alone = read_bundle(paths[0])[1]
