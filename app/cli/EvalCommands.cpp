@@ -16,6 +16,7 @@
 #include "vigie/imaging/dicom/CtVolumeLoader.h"
 #include "vigie/imaging/dicom/DicomScanner.h"
 #include "vigie/imaging/io/CurvePlot.h"
+#include "vigie/inference/CandidateIntensity.h"
 #include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/InferenceSession.h"
 #include "vigie/inference/ModelBundle.h"
@@ -59,7 +60,9 @@ nlohmann::json describeFroc(const FrocResult& froc, const FrocIntervals& interva
 /// shape around it at each of `shapeScalesMm`, as the analysis measured it
 /// (columns shape_<scale>mm_<l1|l2|l3|dot|line>) and, for a model that reads
 /// the scan `passes` times, each pass's own score near it (pass_<n>_score,
-/// from 1); what a calibration is fitted to (inference/training/calibrate_ct.py).
+/// from 1), then the image's intensity around it (hu_inside, hu_contrast,
+/// hu_sd_inside, lung_share_around: inference::candidateIntensity); what a
+/// calibration is fitted to (inference/training/calibrate_ct.py).
 core::Status writeCandidates(const std::filesystem::path& file,
                              const std::vector<std::string>& caseNames,
                              const std::vector<ScanResult>& scans,
@@ -72,7 +75,7 @@ core::Status writeCandidates(const std::filesystem::path& file,
       csv << ",shape_" << scale << "mm_" << value;
   if (passes > 1)
     for (std::size_t n = 1; n <= passes; ++n) csv << ",pass_" << n << "_score";
-  csv << '\n';
+  csv << ",hu_inside,hu_contrast,hu_sd_inside,lung_share_around\n";
   const std::size_t shapeColumns =
       shapeScalesMm.size() * static_cast<std::size_t>(inference::kShapeValuesPerScale);
   csv.precision(9);  // scores near 1 must stay apart (0.9999997 is not 1)
@@ -95,6 +98,11 @@ core::Status writeCandidates(const std::filesystem::path& file,
       if (passes > 1)
         for (std::size_t pass = 0; pass < passes; ++pass)
           csv << ',' << (pass < f.passScores.size() ? f.passScores[pass] : 0.0);
+      for (std::size_t v = 0; v < static_cast<std::size_t>(inference::kIntensityValues); ++v) {
+        csv << ',';
+        if (f.intensity.size() == static_cast<std::size_t>(inference::kIntensityValues))
+          csv << f.intensity[v];
+      }
       csv << '\n';
     }
   }
@@ -194,6 +202,7 @@ int runEval(const std::vector<std::string>& args) {
     options.lungMask = LungMaskUse::Always;
     // Each candidate's shape as the calibration reads it (candidates.csv).
     options.shapeScalesMm = shapeScalesMm;
+    options.measureIntensity = true;
     auto analysis = analyzeCt(loaded.value().volume, *session.value(), options);
     if (!analysis.ok()) return fail(dir.string() + ": " + analysis.error().message);
     const CtAnalysis& a = analysis.value();

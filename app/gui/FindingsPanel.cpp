@@ -53,7 +53,7 @@ QColor decisionColor(core::ReviewState state) {
 
 /// What the views need to centre on and mark a finding.
 core::Finding asFinding(const core::ReviewedFinding& r) {
-  return {r.id, r.modelScore.value_or(0.0), r.centerMm, r.diameterMm, std::nullopt, {}, {}};
+  return {r.id, r.modelScore.value_or(0.0), r.centerMm, r.diameterMm, std::nullopt, {}, {}, {}};
 }
 
 core::ReviewedFinding rowFinding(const QTableWidget* table, int row) {

@@ -9,6 +9,7 @@
 #include "vigie/imaging/preprocess/LungMask.h"
 #include "vigie/imaging/preprocess/Resampler.h"
 #include "vigie/imaging/preprocess/VolumeCrop.h"
+#include "vigie/inference/CandidateIntensity.h"
 #include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/FindingExtractor.h"
 
@@ -134,14 +135,13 @@ void attachPassScores(std::vector<core::Finding>& findings,
 /// the calibration can reach (its value at a score of 1) keeps nothing,
 /// though a saturated peak passes invert()'s. A calibration that weighs each
 /// pass's own score reads it in `passHeatmaps`; one that weighs the slice
-/// spacing is given the series' `sliceSpacingMm`.
-std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap,
-                                                const core::CtVolume& atModelSpacing,
-                                                const std::vector<core::FloatVolume>& passHeatmaps,
-                                                double sliceSpacingMm,
-                                                inference::FindingExtractorOptions options,
-                                                const inference::ScoreCalibration& calibration,
-                                                double threshold) {
+/// spacing is given the series' `sliceSpacingMm`; one that weighs the
+/// intensity around the candidate reads it on the `series` as read.
+std::vector<core::Finding> calibratedCandidates(
+    const core::FloatVolume& heatmap, const core::CtVolume& series,
+    const core::CtVolume& atModelSpacing, const std::vector<core::FloatVolume>& passHeatmaps,
+    double sliceSpacingMm, inference::FindingExtractorOptions options,
+    const inference::ScoreCalibration& calibration, double threshold) {
   if (calibration.usesShape()) {
     options.threshold = calibration.searchFloor;
   } else {
@@ -162,6 +162,11 @@ std::vector<core::Finding> calibratedCandidates(const core::FloatVolume& heatmap
       finding.shape =
           inference::candidateShape(atModelSpacing, finding.centerMm, calibration.shapeScalesMm);
       evidence.shape = finding.shape;
+    }
+    if (calibration.usesIntensity()) {
+      finding.intensity =
+          inference::candidateIntensity(series, finding.centerMm, finding.diameterMm);
+      evidence.intensity = finding.intensity;
     }
     evidence.passScores = finding.passScores;
     evidence.sliceSpacingMm = sliceSpacingMm;
@@ -385,8 +390,8 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
                                                               : m.threshold("candidate", 0.5);
   // A calibrated bundle's threshold is a calibrated probability.
   if (m.candidateCalibration) {
-    analysis.findings = calibratedCandidates(analysis.heatmap, *atModelSpacing, passHeatmaps,
-                                             analysis.sliceSpacingMm, options,
+    analysis.findings = calibratedCandidates(analysis.heatmap, volume, *atModelSpacing,
+                                             passHeatmaps, analysis.sliceSpacingMm, options,
                                              *m.candidateCalibration, analysis.threshold);
   } else {
     options.threshold = analysis.threshold;
@@ -401,6 +406,11 @@ core::Result<CtAnalysis> analyzeCt(const core::CtVolume& volume,
       if (f.shape.empty())
         f.shape =
             inference::candidateShape(*atModelSpacing, f.centerMm, analysisOptions.shapeScalesMm);
+  // On the series as read, as calibratedCandidates measures it.
+  if (analysisOptions.measureIntensity)
+    for (core::Finding& f : analysis.findings)
+      if (f.intensity.empty())
+        f.intensity = inference::candidateIntensity(volume, f.centerMm, f.diameterMm);
   passHeatmaps.clear();
   analysis.postprocessSeconds += secondsSince(start);
 

@@ -74,6 +74,10 @@ struct CtAnalysisOptions {
   /// that an evaluation lists the values a calibration would weigh; a
   /// shape-weighing calibration measures at its own scales regardless.
   std::vector<double> shapeScalesMm;
+  /// When true, every candidate's intensity around it is measured
+  /// (core::Finding::intensity) on the series as read, for the same reason;
+  /// an intensity-weighing calibration measures it regardless.
+  bool measureIntensity = false;
 };
 
 /// Reports (fraction done 0..1, stage name) from the calling thread.

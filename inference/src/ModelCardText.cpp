@@ -30,6 +30,11 @@ void describeCalibration(std::ostream& out, const char* what,
   if (c->usesPassScores())
     out << ", plus one weight on each of the " << c->passScoreWeights.size()
         << " passes' own score near the candidate";
+  if (c->usesIntensity())
+    out << ", plus " << c->intensityWeights.size()
+        << " weights on the image's intensity around the candidate (mean HU inside it, its "
+           "contrast with the shell around it, the spread of HU inside, the share of lung "
+           "around)";
   if (c->usesSliceSpacing())
     out << ", plus terms in the series' slice spacing (fitted on "
         << number(c->sliceSpacing->lowestMm) << " to " << number(c->sliceSpacing->highestMm)

@@ -9,6 +9,7 @@
 
 #include "FieldReader.h"
 #include "MonaiPipelineJson.h"
+#include "vigie/inference/CandidateIntensity.h"
 #include "vigie/inference/CandidateShape.h"
 
 namespace vigie::inference {
@@ -67,12 +68,14 @@ double ScoreCalibration::apply(const CandidateEvidence& candidate) const {
   // A pass score the caller did not give is no evidence either way.
   for (std::size_t n = 0; n < passScoreWeights.size() && n < candidate.passScores.size(); ++n)
     z += passScoreWeights[n] * clampedLogit(candidate.passScores[n]);
+  z += weighted(intensityWeights, candidate.intensity);
   if (sliceSpacing) {
     const SliceSpacingTerms& s = *sliceSpacing;
     const double t = s.logSpacing(candidate.sliceSpacingMm);
     z += t * (s.weight + s.scoreWeight * scoreLogit +
               s.logDiameterWeight * logDiameter(candidate.diameterMm) +
-              weighted(s.shapeWeights, candidate.shape));
+              weighted(s.shapeWeights, candidate.shape) +
+              weighted(s.intensityWeights, candidate.intensity));
   }
   return 1.0 / (1.0 + std::exp(-z));
 }
@@ -120,10 +123,19 @@ SliceSpacingTerms parseSliceSpacing(FieldReader& r, const std::string& path,
   s.logDiameterWeight = r.number(at + ".log_diameter_weight", true, 0.0);
   if (r.find(at + ".shape_weights", false))
     s.shapeWeights = r.numberList(at + ".shape_weights", true, 8 * kShapeValuesPerScale);
+  if (r.find(at + ".intensity_weights", false))
+    s.intensityWeights = r.numberList(at + ".intensity_weights", true, kIntensityValues);
   const auto finite = [](double w) { return std::isfinite(w); };
   if (!r.failed() && !(finite(s.weight) && finite(s.scoreWeight) && finite(s.logDiameterWeight) &&
-                       std::all_of(s.shapeWeights.begin(), s.shapeWeights.end(), finite)))
+                       std::all_of(s.shapeWeights.begin(), s.shapeWeights.end(), finite) &&
+                       std::all_of(s.intensityWeights.begin(), s.intensityWeights.end(), finite)))
     r.fail(at, "weights must be finite numbers");
+  if (!r.failed() && !s.intensityWeights.empty() &&
+      s.intensityWeights.size() != c.intensityWeights.size())
+    r.fail(at + ".intensity_weights", "has " + std::to_string(s.intensityWeights.size()) +
+                                          " weights; the calibration weighs " +
+                                          std::to_string(c.intensityWeights.size()) +
+                                          " intensity values");
   if (!r.failed() && !s.shapeWeights.empty() && s.shapeWeights.size() != c.shapeWeights.size())
     r.fail(at + ".shape_weights", "has " + std::to_string(s.shapeWeights.size()) +
                                       " weights; the shape has " +
@@ -188,6 +200,19 @@ std::optional<ScoreCalibration> parseCalibration(FieldReader& r, const std::stri
                                      [](double w) { return std::isfinite(w); })))
       r.fail(path + ".pass_score_weights", "must be finite numbers, one per pass");
   }
+  if (r.find(path + ".intensity_weights", false)) {
+    if (!r.failed() && !withShape)
+      r.fail(path + ".intensity_weights", "goes with the method 'platt-shape' only");
+    if (!r.failed())
+      c.intensityWeights = r.numberList(path + ".intensity_weights", true, kIntensityValues);
+    if (!r.failed() && (c.intensityWeights.size() != static_cast<std::size_t>(kIntensityValues) ||
+                        !std::all_of(c.intensityWeights.begin(), c.intensityWeights.end(),
+                                     [](double w) { return std::isfinite(w); })))
+      r.fail(path + ".intensity_weights",
+             "must be " + std::to_string(kIntensityValues) +
+                 " finite numbers, one per value of candidateIntensity");
+  }
+  // After the intensity weights: the spacing terms' own are checked against them.
   if (r.find(path + ".slice_spacing", false)) c.sliceSpacing = parseSliceSpacing(r, path, c);
   return c;
 }
@@ -332,6 +357,7 @@ json calibrationJson(const ScoreCalibration& c) {
     j["search_floor"] = c.searchFloor;
   }
   if (c.usesPassScores()) j["pass_score_weights"] = c.passScoreWeights;
+  if (c.usesIntensity()) j["intensity_weights"] = c.intensityWeights;
   if (c.sliceSpacing) {
     const SliceSpacingTerms& s = *c.sliceSpacing;
     j["slice_spacing"] = {{"range_mm", {s.lowestMm, s.highestMm}},
@@ -339,6 +365,7 @@ json calibrationJson(const ScoreCalibration& c) {
                           {"score_weight", s.scoreWeight},
                           {"log_diameter_weight", s.logDiameterWeight}};
     if (!s.shapeWeights.empty()) j["slice_spacing"]["shape_weights"] = s.shapeWeights;
+    if (!s.intensityWeights.empty()) j["slice_spacing"]["intensity_weights"] = s.intensityWeights;
   }
   if (!c.fittedOn.empty()) j["fitted_on"] = c.fittedOn;
   return j;

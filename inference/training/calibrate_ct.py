@@ -39,6 +39,14 @@ training step saw (their candidates.csv).
   "After 0.5.1"). The runtime clamps the spacing to the range fitted on,
   which the manifest records; the candidates must come from scans of at
   least two spacings.
+- --intensity (with --shape): the image's intensity around each candidate
+  (the hu_inside, hu_contrast, hu_sd_inside and lung_share_around columns:
+  inference::candidateIntensity, on the series as read) as further features,
+  and with --slice-spacing each of them times t as well. A nodule is more
+  uniform inside than a vessel crossing and sits differently against the
+  lung around it; cv_calibrate_ct.py measured what they add
+  (docs/reference-models.md, "After 0.5.2: the intensity around each
+  candidate").
 - Several CANDIDATES_CSV files (e.g. thin- and thick-slice calibration
   phantoms) are fitted together; --scans counts the scans of all of them.
 - --strip removes the calibration and the operating threshold, so that
@@ -59,11 +67,14 @@ import numpy as np
 from calibration import apply_shape_platt, apply_sized_platt, fit_shape_platt, fit_sized_platt, logit
 
 SHAPE_VALUES = ("l1", "l2", "l3", "dot", "line")
+INTENSITY_COLUMNS = ("hu_inside", "hu_contrast", "hu_sd_inside", "lung_share_around")
 
 
 def read_candidates(path):
-    """Raw scores, diameters, labels, the shape columns (candidates x values)
-    and the scales they were measured at (from the column names)."""
+    """Raw scores, diameters, labels, the shape columns (candidates x values),
+    the scales they were measured at (from the column names), each pass's
+    score, the slice spacing, and the intensity columns (candidates x 4; NaN
+    where the file has none)."""
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows:
@@ -84,7 +95,8 @@ def read_candidates(path):
               else np.zeros((len(rows), 0)))
     spacings = (np.array([float(r["slice_spacing_mm"]) for r in rows]) if "slice_spacing_mm" in rows[0]
                 else np.full(len(rows), np.nan))
-    return raw, diameters, on_nodule, shape, scales, passes, spacings
+    intensity = np.array([[float(r[c]) if r.get(c) else np.nan for c in INTENSITY_COLUMNS] for r in rows])
+    return raw, diameters, on_nodule, shape, scales, passes, spacings, intensity
 
 
 def slice_spacing_features(raw, diameters, shape, spacings):
@@ -94,6 +106,52 @@ def slice_spacing_features(raw, diameters, shape, spacings):
     t = np.log(spacings)
     size = np.log(np.maximum(diameters, 1.0))
     return np.column_stack([t, t * logit(raw, 1e-7), t * size, t[:, None] * shape])
+
+
+def check_feature_columns(paths, parts, pass_scores, slice_spacing, intensity=False):
+    """Refuses, naming the file, candidates that lack a column the chosen
+    features need (the parts as read_candidates gives them)."""
+    if not parts[0][4]:
+        raise SystemExit(f"{paths[0]}: no shape_* columns (written by an older vigie-cli eval nodules)")
+    if pass_scores and parts[0][5].shape[1] < 2:
+        raise SystemExit(f"{paths[0]}: no pass_<n>_score columns (a model read once, or an "
+                         "older vigie-cli eval nodules)")
+    if slice_spacing:
+        for path, part in zip(paths, parts):
+            if not np.all(np.isfinite(part[6]) & (part[6] > 0)):
+                raise SystemExit(f"{path}: no slice_spacing_mm column (written by an older vigie-cli "
+                                 "eval nodules) or a spacing that is not a positive number")
+        spacings = np.concatenate([part[6] for part in parts])
+        if spacings.min() == spacings.max():
+            raise SystemExit(f"every candidate comes from scans of {spacings[0]:g} mm slices: "
+                             "a slice-spacing term needs at least two spacings to fit")
+    if intensity:
+        for path, part in zip(paths, parts):
+            if not np.all(np.isfinite(part[7])):
+                raise SystemExit(f"{path}: no {', '.join(INTENSITY_COLUMNS)} columns, or empty cells in them "
+                                 "(written by an older vigie-cli eval nodules, or a pipeline that does not "
+                                 "measure them)")
+
+
+def shape_features(raw, diameters, shape, passes, spacings, pass_scores, slice_spacing, intensity=None):
+    """The columns a "platt-shape" calibration weighs beside the score and the
+    size, in the manifest's order: the shape values, then each pass's score as
+    its logit, then the slice-spacing terms, then the intensity values and
+    (with the slice-spacing terms) each of them times t. One fit, one ridge."""
+    none = np.zeros((len(raw), 0))
+    extra = logit(passes, 1e-7) if pass_scores else none
+    by_spacing = slice_spacing_features(raw, diameters, shape, spacings) if slice_spacing else none
+    around = intensity if intensity is not None else none
+    around_by_spacing = np.log(spacings)[:, None] * around if slice_spacing and intensity is not None else none
+    return np.column_stack([shape, extra, by_spacing, around, around_by_spacing])
+
+
+def fit_rounded_shape_platt(raw, diameters, features, on_nodule, ridge):
+    """fit_shape_platt, rounded as the manifest stores it: the threshold and
+    any score computed from the fit are then what the runtime applies."""
+    slope, log_diameter_slope, weights, intercept = fit_shape_platt(raw, diameters, features, on_nodule, ridge=ridge)
+    slope, log_diameter_slope, intercept = (round(v, 4) for v in (slope, log_diameter_slope, intercept))
+    return slope, log_diameter_slope, [float(f"{v:.6g}") for v in weights], intercept
 
 
 def operating_threshold(scores, on_nodule, scans, false_positives_per_scan):
@@ -136,6 +194,8 @@ def main():
                         help="with --shape: weigh each pass's own score near the candidate too")
     parser.add_argument("--slice-spacing", action="store_true",
                         help="with --shape: weigh the scan's slice spacing too")
+    parser.add_argument("--intensity", action="store_true",
+                        help="with --shape: weigh the image's intensity around the candidate too")
     parser.add_argument("--ridge", type=float, default=10.0,
                         help="with --shape: the pull of the weights towards 0, in candidates")
     args = parser.parse_args()
@@ -160,43 +220,30 @@ def main():
         parser.error("--pass-scores goes with --shape")
     if args.slice_spacing and not args.shape:
         parser.error("--slice-spacing goes with --shape")
+    if args.intensity and not args.shape:
+        parser.error("--intensity goes with --shape")
     if any(part[5].shape[1] != parts[0][5].shape[1] for part in parts):
         raise SystemExit("the candidate files come from models with different numbers of passes")
-    raw, diameters, on_nodule, shape, passes, spacings = (np.concatenate([part[i] for part in parts])
-                                                          for i in (0, 1, 2, 3, 5, 6))
-    pass_weights, spacing_weights = [], []
+    raw, diameters, on_nodule, shape, passes, spacings, intensity = (
+        np.concatenate([part[i] for part in parts]) for i in (0, 1, 2, 3, 5, 6, 7))
+    pass_weights, spacing_weights, intensity_weights, spacing_intensity_weights = [], [], [], []
     if args.shape:
-        if not scales:
-            raise SystemExit(f"{args.candidates[0]}: no shape_* columns (written by an older vigie-cli eval nodules)")
-        if args.pass_scores and passes.shape[1] < 2:
-            raise SystemExit(f"{args.candidates[0]}: no pass_<n>_score columns (a model read once, or an "
-                             "older vigie-cli eval nodules)")
-        if args.slice_spacing:
-            for path, part in zip(args.candidates, parts):
-                if not np.all(np.isfinite(part[6]) & (part[6] > 0)):
-                    raise SystemExit(f"{path}: no slice_spacing_mm column (written by an older vigie-cli "
-                                     "eval nodules) or a spacing that is not a positive number")
-            if spacings.min() == spacings.max():
-                raise SystemExit(f"every candidate comes from scans of {spacings[0]:g} mm slices: "
-                                 "a slice-spacing term needs at least two spacings to fit")
+        check_feature_columns(args.candidates, parts, args.pass_scores, args.slice_spacing, args.intensity)
         kept = raw >= args.search_floor
-        raw, diameters, on_nodule, shape, passes, spacings = (
-            v[kept] for v in (raw, diameters, on_nodule, shape, passes, spacings))
-        # Each pass's score enters as its logit, and the slice-spacing terms,
-        # beside the shape values: one fit, one ridge.
-        extra = logit(passes, 1e-7) if args.pass_scores else np.zeros((len(raw), 0))
-        by_spacing = (slice_spacing_features(raw, diameters, shape, spacings) if args.slice_spacing
-                      else np.zeros((len(raw), 0)))
-        features = np.column_stack([shape, extra, by_spacing])
-        slope, log_diameter_slope, weights, intercept = fit_shape_platt(raw, diameters, features, on_nodule,
-                                                                        ridge=args.ridge)
-        # Rounded before use, so the threshold is set with what the runtime applies.
-        slope, log_diameter_slope, intercept = (round(v, 4) for v in (slope, log_diameter_slope, intercept))
-        weights = [float(f"{v:.6g}") for v in weights]
-        n_shape, n_passes = shape.shape[1], extra.shape[1]
+        raw, diameters, on_nodule, shape, passes, spacings, intensity = (
+            v[kept] for v in (raw, diameters, on_nodule, shape, passes, spacings, intensity))
+        features = shape_features(raw, diameters, shape, passes, spacings, args.pass_scores, args.slice_spacing,
+                                  intensity if args.intensity else None)
+        slope, log_diameter_slope, weights, intercept = fit_rounded_shape_platt(raw, diameters, features, on_nodule,
+                                                                                args.ridge)
+        n_shape, n_passes = shape.shape[1], passes.shape[1] if args.pass_scores else 0
+        n_spacing = 3 + n_shape if args.slice_spacing else 0
+        n_intensity = len(INTENSITY_COLUMNS) if args.intensity else 0
         shape_weights = weights[:n_shape]
         pass_weights = weights[n_shape:n_shape + n_passes]
-        spacing_weights = weights[n_shape + n_passes:]
+        spacing_weights = weights[n_shape + n_passes:n_shape + n_passes + n_spacing]
+        intensity_weights = weights[n_shape + n_passes + n_spacing:n_shape + n_passes + n_spacing + n_intensity]
+        spacing_intensity_weights = weights[n_shape + n_passes + n_spacing + n_intensity:]
         calibrated = apply_shape_platt(raw, diameters, features, slope, log_diameter_slope, weights, intercept)
     else:
         slope, log_diameter_slope, intercept = (round(v, 4) for v in fit_sized_platt(raw, diameters, on_nodule))
@@ -216,6 +263,8 @@ def main():
         entry.update({"shape_scales_mm": scales, "shape_weights": shape_weights, "search_floor": args.search_floor})
     if pass_weights:
         entry["pass_score_weights"] = pass_weights
+    if intensity_weights:
+        entry["intensity_weights"] = intensity_weights
     if spacing_weights:
         entry["slice_spacing"] = {
             "range_mm": [float(spacings.min()), float(spacings.max())],
@@ -224,6 +273,8 @@ def main():
             "log_diameter_weight": spacing_weights[2],
             "shape_weights": spacing_weights[3:],
         }
+        if spacing_intensity_weights:
+            entry["slice_spacing"]["intensity_weights"] = spacing_intensity_weights
     manifest.setdefault("calibration", {})["candidate"] = entry
     manifest.setdefault("thresholds", {})["candidate"] = threshold
     write_manifest(args.manifest, manifest)
@@ -231,6 +282,7 @@ def main():
     print(f"{args.manifest}: {entry['method']} slope {slope:.4f}, log-diameter slope {log_diameter_slope:.4f}, "
           f"intercept {intercept:.4f}"
           f"{', pass score weights ' + ', '.join(f'{w:.4f}' for w in pass_weights) if pass_weights else ''}"
+          f"{', intensity weights ' + ', '.join(f'{w:.4f}' for w in intensity_weights) if intensity_weights else ''}"
           f"{', slice-spacing terms fitted on ' + ' to '.join(f'{v:g}' for v in (spacings.min(), spacings.max())) + ' mm' if spacing_weights else ''}"
           f" on {len(raw)} candidates ({int(on_nodule.sum())} on nodules, "
           f"{saturated} saturated); operating threshold {threshold:.3f} "

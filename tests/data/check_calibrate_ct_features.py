@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks calibrate_ct.py's optional features on made-up candidates.
 
-    check_calibrate_ct_features.py pass-scores | slice-spacing
+    check_calibrate_ct_features.py pass-scores | slice-spacing | intensity
 
 - pass-scores: a model that reads the scan twice; every candidate peaks alike
   in the combined map, the nodules in both passes, the false positives in the
@@ -9,6 +9,10 @@
 - slice-spacing: half the scans of 1.25 mm slices, where the score tells
   nodules apart, half of 3 mm, where it does not; the fit must learn that a
   score means less on thick slices, and record the spacings it saw.
+- intensity: the score tells nothing, the lung around a candidate does (the
+  false positives sit in lung, the nodules against a wall); the fit must
+  weigh the four intensity columns, and times t with --slice-spacing, and
+  refuse candidates without them.
 
 Exits non-zero, naming the check, on the first failure."""
 import csv
@@ -143,7 +147,55 @@ def check_slice_spacing(manifest, candidates):
           "candidates without the slice spacing are refused, naming the missing column")
 
 
-CHECKS = {"pass-scores": check_pass_scores, "slice-spacing": check_slice_spacing}
+INTENSITY = ["hu_inside", "hu_contrast", "hu_sd_inside", "lung_share_around"]
+
+
+def write_intensity_candidates(path, with_intensity):
+    rng = np.random.default_rng(11)
+    rows = []
+    for n in range(600):
+        case = n % 10
+        nodule = n % 4 == 0
+        peak = float(rng.uniform(0.3, 0.99))
+        row = [f"case_{case:03d}", peak, peak, 5.0, int(nodule), 5.0 if nodule else 0, 1 if nodule else 0]
+        row += [1.25 if case < 5 else 3.0] + list(rng.normal(0, 1, len(SHAPE)))
+        if with_intensity:
+            lung = float(rng.uniform(0.2, 0.6) if nodule else rng.uniform(0.5, 1.0))
+            row += [float(rng.normal(0.3, 0.5)), float(rng.normal(5, 1)), float(rng.uniform(0, 2)), lung]
+        rows.append(row)
+    write_rows(path, COLUMNS + ["slice_spacing_mm"] + SHAPE + (INTENSITY if with_intensity else []), rows)
+
+
+def check_intensity(manifest, candidates):
+    write_intensity_candidates(candidates, with_intensity=True)
+    run = calibrate(manifest, candidates, "--intensity")
+    check(run.returncode == 0, f"fits with --intensity ({run.stderr.strip()})")
+    entry = read_entry(manifest)
+    weights = entry.get("intensity_weights", [])
+    check(len(weights) == 4, f"one weight per intensity value ({weights})")
+    check(weights[3] < -2 and abs(weights[3]) > 3 * max(abs(w) for w in weights[:3]),
+          f"the lung around, which tells nodules apart, weighs most, against them ({weights})")
+    check("intensity weights" in run.stdout, "the summary names the intensity weights")
+    check("slice_spacing" not in entry, "without --slice-spacing, no spacing terms")
+
+    run = calibrate(manifest, candidates, "--intensity", "--slice-spacing")
+    entry = read_entry(manifest)
+    check(run.returncode == 0 and len(entry["intensity_weights"]) == 4
+          and len(entry["slice_spacing"].get("intensity_weights", [])) == 4,
+          "with --slice-spacing, each intensity value times t as well")
+
+    run = calibrate(manifest, candidates)
+    check(run.returncode == 0 and "intensity_weights" not in read_entry(manifest),
+          "without --intensity, no intensity weights")
+
+    write_intensity_candidates(candidates, with_intensity=False)
+    run = calibrate(manifest, candidates, "--intensity")
+    check(run.returncode != 0 and "no hu_inside, hu_contrast, hu_sd_inside, lung_share_around columns"
+          in run.stderr and "candidates.csv" in run.stderr,
+          "candidates without the intensity columns are refused, naming the file and the columns")
+
+
+CHECKS = {"pass-scores": check_pass_scores, "slice-spacing": check_slice_spacing, "intensity": check_intensity}
 if len(sys.argv) != 2 or sys.argv[1] not in CHECKS:
     sys.exit(f"usage: check_calibrate_ct_features.py {' | '.join(CHECKS)}")
 with tempfile.TemporaryDirectory() as tmp:

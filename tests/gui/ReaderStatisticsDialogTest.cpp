@@ -91,8 +91,8 @@ Fixture makeFixture(const QTemporaryDir& dir) {
   run.studyUid = c.caseUid;
   run.bundleId = "test";
   run.reader = "vigie-cli";
-  core::Finding onNodule{1, 0.9, nodules.value()[0].centerMm, 6.0, std::nullopt, {}, {}};
-  core::Finding elsewhere{2, 0.6, {500.0, 500.0, 500.0}, 5.0, std::nullopt, {}, {}};
+  core::Finding onNodule{1, 0.9, nodules.value()[0].centerMm, 6.0, std::nullopt, {}, {}, {}};
+  core::Finding elsewhere{2, 0.6, {500.0, 500.0, 500.0}, 5.0, std::nullopt, {}, {}, {}};
   run.findings = {onNodule, elsewhere};
   if (!store->recordModelRun(run).ok()) qFatal("run not recorded");
   // dr.a opens the study in the window, reads it for over a second, then

@@ -262,14 +262,15 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
   std::string header, row;
   std::getline(candidates, header);
   // Which nodule a candidate hits and where it lies, the scan's slice
-  // spacing, then the image's shape around it, at the default scales.
+  // spacing, then the image's shape around it, at the default scales, and its
+  // intensity.
   EXPECT_EQ(header.rfind("case,score,uncalibrated_score,diameter_mm,on_nodule,nodule_diameter_mm,"
                          "nodule,center_x_mm,center_y_mm,center_z_mm,slice_spacing_mm,"
                          "shape_1mm_l1,shape_1mm_l2,shape_1mm_l3,shape_1mm_dot,shape_1mm_line,",
                          0),
             0u)
       << header;
-  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 10 + 20);
+  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 10 + 20 + 4);
   const auto truth =
       nlohmann::json::parse(std::ifstream(dir / "cases" / "case_000" / "truth.json"));
   std::size_t rows = 0;
@@ -280,7 +281,7 @@ TEST(Cli, CalibratedCandidateScoresKeepTheCandidatesAndEvalMeasuresTheirCalibrat
     std::vector<std::string> cells;
     std::stringstream split(row);
     for (std::string cell; std::getline(split, cell, ',');) cells.push_back(cell);
-    ASSERT_EQ(cells.size(), 31u) << row;
+    ASSERT_EQ(cells.size(), 35u) << row;
     const int nodule = std::stoi(cells[6]);
     EXPECT_EQ(nodule > 0, cells[4] == "1") << row;
     EXPECT_EQ(std::stod(cells[10]), 7.5) << row;  // the phantoms' coarsest spacing
@@ -375,6 +376,12 @@ TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
       {"score_weight", spacingScoreWeight},
       {"log_diameter_weight", spacingDiameterWeight},
       {"shape_weights", spacingShapeWeights}};
+  // And the intensity around each candidate, alone and times t.
+  const std::vector<double> intensityWeights{0.05, 0.1, -0.3, -1.5},
+      spacingIntensityWeights{0, 0, 0, -0.5};
+  manifest["calibration"]["candidate"]["intensity_weights"] = intensityWeights;
+  manifest["calibration"]["candidate"]["slice_spacing"]["intensity_weights"] =
+      spacingIntensityWeights;
   manifest["thresholds"]["candidate"] = 0.2;
   std::ofstream(dir / "shaped" / "manifest.json") << manifest.dump(2);
 
@@ -383,22 +390,27 @@ TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
              (dir / "shaped").string() + " --out " + (dir / "eval").string() + " --cpu");
   ASSERT_EQ(eval.exitCode, 0) << eval.output;
   // Each candidate's score is the calibration of its raw score, size, the
-  // scan's slice spacing and the shape values listed beside it: what
-  // calibrate_ct.py --shape --slice-spacing fits.
+  // scan's slice spacing and the shape and intensity values listed beside it:
+  // what calibrate_ct.py --shape --slice-spacing --intensity fits.
   std::ifstream candidates(dir / "eval" / "candidates.csv");
   std::string header, row;
   std::getline(candidates, header);
   EXPECT_NE(header.find(",shape_2mm_l1,"), std::string::npos) << header;
-  EXPECT_NE(header.find(",shape_5mm_line"), std::string::npos) << header;
+  EXPECT_NE(header.find(",shape_5mm_line,hu_inside,hu_contrast,hu_sd_inside,lung_share_around"),
+            std::string::npos)
+      << header;
   int rows = 0;
   while (std::getline(candidates, row)) {
     std::vector<double> v;
     std::stringstream fields(row.substr(row.find(',') + 1));
     for (std::string field; std::getline(fields, field, ',');) v.push_back(std::stod(field));
     // Score, raw score, diameter, the nodule hit (3 values), the centre (3),
-    // the slice spacing, then the shape.
+    // the slice spacing, then the shape, then the intensity.
     constexpr std::size_t kSpacingColumn = 9, kShapeColumn = 10;
-    ASSERT_EQ(v.size(), kShapeColumn + weights.size()) << row;
+    const std::size_t intensityColumn = kShapeColumn + weights.size();
+    ASSERT_EQ(v.size(), intensityColumn + intensityWeights.size()) << row;
+    EXPECT_GE(v[intensityColumn + 3], 0.0) << row;  // a share of lung
+    EXPECT_LE(v[intensityColumn + 3], 1.0) << row;
     EXPECT_EQ(v[kSpacingColumn], 7.5) << row;
     const double raw = std::clamp(v[1], 1e-7, 1 - 1e-7);
     EXPECT_GE(v[1], floor) << row;  // searched down to the floor, no further
@@ -411,8 +423,14 @@ TEST(Cli, AShapeCalibrationWeighsTheValuesEvalNodulesListsForEachCandidate) {
       z += weights[n] * v[kShapeColumn + n];
       spacingTerms += spacingShapeWeights[n] * v[kShapeColumn + n];
     }
+    for (std::size_t n = 0; n < intensityWeights.size(); ++n) {
+      z += intensityWeights[n] * v[intensityColumn + n];
+      spacingTerms += spacingIntensityWeights[n] * v[intensityColumn + n];
+    }
     z += std::log(5.0) * spacingTerms;
-    EXPECT_NEAR(v[0], 1.0 / (1.0 + std::exp(-z)), 1e-5) << row;
+    // The raw score is listed to 9 digits: at 0.999999881 (a float's 1 - 2^-23)
+    // its logit is only known to 2e-3, which moves a score of 0.95 by 1e-4.
+    EXPECT_NEAR(v[0], 1.0 / (1.0 + std::exp(-z)), 1e-4) << row;
     ++rows;
   }
   EXPECT_GT(rows, 0);

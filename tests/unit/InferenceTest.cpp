@@ -15,6 +15,7 @@
 #include "../../inference/src/WindowWorkers.h"
 #include "TestFolder.h"
 #include "ZipWriter.h"
+#include "vigie/inference/CandidateIntensity.h"
 #include "vigie/inference/CandidateShape.h"
 #include "vigie/inference/ComputeDevice.h"
 #include "vigie/inference/FindingExtractor.h"
@@ -1304,13 +1305,23 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighTheImagesShapeAroundIt) {
   EXPECT_EQ(noFloor.error().message, "m: field 'calibration.candidate.search_floor' is missing");
 }
 
+/// The test bundle's manifest with `candidate` as its candidate calibration,
+/// read; with `twoPasses`, the model reads the scan a second time at 1 mm.
+core::Result<ModelManifest> withCandidateCalibration(const nlohmann::json& candidate,
+                                                     bool twoPasses = false) {
+  auto m = nlohmann::json::parse(readText(kModels / "blob3d-bundle" / "manifest.json"));
+  m["calibration"]["candidate"] = candidate;
+  if (twoPasses) m["inference"]["extra_spacings_mm"] = {{1.0, 1.0, 1.0}};
+  return ModelManifest::parse(m.dump(), "m");
+}
+
+/// What reading that manifest says: its error, or "accepted".
+std::string refusalOf(const nlohmann::json& candidate, bool twoPasses = false) {
+  auto parsed = withCandidateCalibration(candidate, twoPasses);
+  return parsed.ok() ? std::string("accepted") : parsed.error().message;
+}
+
 TEST(ModelManifest, ACandidateCalibrationMayWeighEachPassesOwnScore) {
-  auto withCalibration = [&](const nlohmann::json& candidate, bool twoPasses) {
-    auto m = nlohmann::json::parse(readText(kModels / "blob3d-bundle" / "manifest.json"));
-    m["calibration"]["candidate"] = candidate;
-    if (twoPasses) m["inference"]["extra_spacings_mm"] = {{1.0, 1.0, 1.0}};
-    return ModelManifest::parse(m.dump(), "m");
-  };
   nlohmann::json candidate = {{"method", "platt-shape"},
                               {"slope", 0.5},
                               {"intercept", -1.0},
@@ -1318,7 +1329,7 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighEachPassesOwnScore) {
                               {"search_floor", 0.05},
                               {"shape_weights", {0, 0, 0, 0, 0}},
                               {"pass_score_weights", {0.75, -0.25}}};
-  auto read = withCalibration(candidate, true);
+  auto read = withCandidateCalibration(candidate, true);
   ASSERT_TRUE(read.ok()) << read.error().message;
   const inference::ScoreCalibration& c = *read.value().candidateCalibration;
   ASSERT_TRUE(c.usesPassScores());
@@ -1335,34 +1346,25 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighEachPassesOwnScore) {
   EXPECT_NE(inference::modelCardText(read.value()).find("each of the 2 passes' own score"),
             std::string::npos);
 
-  auto refused = [&](const nlohmann::json& calibration, bool twoPasses) {
-    auto parsed = withCalibration(calibration, twoPasses);
-    return parsed.ok() ? std::string("accepted") : parsed.error().message;
-  };
-  EXPECT_EQ(refused(candidate, false),
+  EXPECT_EQ(refusalOf(candidate, false),
             "m: field 'calibration.candidate.pass_score_weights' needs "
             "inference.extra_spacings_mm: a model read once has one score");
   nlohmann::json three = candidate;
   three["pass_score_weights"] = {1, 2, 3};
-  EXPECT_EQ(refused(three, true),
+  EXPECT_EQ(refusalOf(three, true),
             "m: field 'calibration.candidate.pass_score_weights' has 3 weights; the model reads "
             "the scan 2 times");
   const nlohmann::json plain = {
       {"method", "platt"}, {"slope", 1.0}, {"intercept", 0.0}, {"pass_score_weights", {1, 1}}};
-  EXPECT_EQ(refused(plain, true),
+  EXPECT_EQ(refusalOf(plain, true),
             "m: field 'calibration.candidate.pass_score_weights' goes with the method "
             "'platt-shape' only");
   nlohmann::json words = candidate;
   words["pass_score_weights"] = {"a", "b"};
-  EXPECT_NE(refused(words, true).find("pass_score_weights"), std::string::npos);
+  EXPECT_NE(refusalOf(words, true).find("pass_score_weights"), std::string::npos);
 }
 
 TEST(ModelManifest, ACandidateCalibrationMayWeighTheSliceSpacingWithinTheRangeItWasFittedOn) {
-  auto withCalibration = [&](const nlohmann::json& candidate) {
-    auto m = nlohmann::json::parse(readText(kModels / "blob3d-bundle" / "manifest.json"));
-    m["calibration"]["candidate"] = candidate;
-    return ModelManifest::parse(m.dump(), "m");
-  };
   nlohmann::json candidate = {{"method", "platt-shape"},
                               {"slope", 0.5},
                               {"intercept", -1.0},
@@ -1376,7 +1378,7 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighTheSliceSpacingWithinTheRangeIt
                                 {"score_weight", 0.2},
                                 {"log_diameter_weight", 0.3},
                                 {"shape_weights", {0, 0, 0, -0.4, 0}}}}};
-  auto read = withCalibration(candidate);
+  auto read = withCandidateCalibration(candidate);
   ASSERT_TRUE(read.ok()) << read.error().message;
   const inference::ScoreCalibration& c = *read.value().candidateCalibration;
   ASSERT_TRUE(c.usesSliceSpacing());
@@ -1405,29 +1407,25 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighTheSliceSpacingWithinTheRangeIt
             std::string::npos)
       << inference::modelCardText(read.value());
 
-  auto refused = [&](const nlohmann::json& calibration) {
-    auto parsed = withCalibration(calibration);
-    return parsed.ok() ? std::string("accepted") : parsed.error().message;
-  };
   nlohmann::json reversed = candidate;
   reversed["slice_spacing"]["range_mm"] = {3.0, 1.25};
-  EXPECT_EQ(refused(reversed),
+  EXPECT_EQ(refusalOf(reversed),
             "m: field 'calibration.candidate.slice_spacing.range_mm' must be [thinnest, "
             "thickest] in mm, over 0 and up to 20");
   nlohmann::json shapeCount = candidate;
   shapeCount["slice_spacing"]["shape_weights"] = {1, 2};
-  EXPECT_EQ(refused(shapeCount),
+  EXPECT_EQ(refusalOf(shapeCount),
             "m: field 'calibration.candidate.slice_spacing.shape_weights' has 2 weights; the "
             "shape has 5 values");
   nlohmann::json noScore = candidate;
   noScore["slice_spacing"].erase("score_weight");
-  EXPECT_EQ(refused(noScore),
+  EXPECT_EQ(refusalOf(noScore),
             "m: field 'calibration.candidate.slice_spacing.score_weight' is missing");
   const nlohmann::json plain = {{"method", "platt"},
                                 {"slope", 1.0},
                                 {"intercept", 0.0},
                                 {"slice_spacing", candidate["slice_spacing"]}};
-  EXPECT_EQ(refused(plain),
+  EXPECT_EQ(refusalOf(plain),
             "m: field 'calibration.candidate.slice_spacing' goes with the method 'platt-shape' "
             "only");
 }
@@ -1465,6 +1463,116 @@ TEST(CandidateShape, TellsABlobFromATubeAndFromFlatLung) {
   const auto outside = inference::candidateShape(volume, {-100, -100, -100}, {1.0, 4.0});
   ASSERT_EQ(outside.size(), std::size_t(2 * inference::kShapeValuesPerScale));
   for (double v : outside) EXPECT_TRUE(std::isfinite(v));
+}
+
+TEST(ModelManifest, ACandidateCalibrationMayWeighTheIntensityAroundTheCandidate) {
+  nlohmann::json candidate = {{"method", "platt-shape"},
+                              {"slope", 0.5},
+                              {"intercept", -1.0},
+                              {"shape_scales_mm", {1.5}},
+                              {"search_floor", 0.05},
+                              {"shape_weights", {0, 0, 0, 0, 0}},
+                              {"intensity_weights", {0.1, 0.2, -0.9, -2.5}},
+                              {"slice_spacing",
+                               {{"range_mm", {1.25, 3.0}},
+                                {"weight", 0.0},
+                                {"score_weight", 0.0},
+                                {"log_diameter_weight", 0.0},
+                                {"intensity_weights", {0, 0, 0, -1.0}}}}};
+  auto read = withCandidateCalibration(candidate);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const inference::ScoreCalibration& c = *read.value().candidateCalibration;
+  ASSERT_TRUE(c.usesIntensity());
+  const std::vector<double> intensity{0.4, 8.9, 0.5, 0.75};
+  auto at = [&](double spacingMm) {
+    inference::CandidateEvidence evidence(0.9, 6.0, {}, {}, spacingMm);
+    evidence.intensity = intensity;
+    return c.apply(evidence);
+  };
+  auto expected = [&](double spacingMm) {
+    const double z = 0.5 * std::log(0.9 / 0.1) - 1.0 + 0.1 * 0.4 + 0.2 * 8.9 - 0.9 * 0.5 -
+                     2.5 * 0.75 + std::log(spacingMm) * (-1.0 * 0.75);
+    return 1.0 / (1.0 + std::exp(-z));
+  };
+  EXPECT_NEAR(at(1.25), expected(1.25), 1e-12);
+  EXPECT_NEAR(at(3.0), expected(3.0), 1e-12);
+  // Not measured (an older caller): no evidence either way.
+  EXPECT_NEAR(c.apply({0.9, 6.0, {}, {}, 1.0}),
+              1.0 / (1.0 + std::exp(-(0.5 * std::log(9.0) - 1.0))), 1e-12);
+  auto again = ModelManifest::parse(read.value().toJson(), "round-trip");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again.value().candidateCalibration->intensityWeights, c.intensityWeights);
+  EXPECT_EQ(again.value().candidateCalibration->sliceSpacing->intensityWeights,
+            c.sliceSpacing->intensityWeights);
+  EXPECT_NE(inference::modelCardText(read.value()).find("4 weights on the image's intensity"),
+            std::string::npos)
+      << inference::modelCardText(read.value());
+
+  nlohmann::json three = candidate;
+  three["intensity_weights"] = {0.1, 0.2, 0.3};
+  EXPECT_EQ(refusalOf(three),
+            "m: field 'calibration.candidate.intensity_weights' must be 4 finite numbers, one "
+            "per value of candidateIntensity");
+  nlohmann::json alone = candidate;
+  alone.erase("intensity_weights");
+  EXPECT_EQ(refusalOf(alone),
+            "m: field 'calibration.candidate.slice_spacing.intensity_weights' has 4 weights; "
+            "the calibration weighs 0 intensity values");
+  const nlohmann::json plain = {{"method", "platt"},
+                                {"slope", 1.0},
+                                {"intercept", 0.0},
+                                {"intensity_weights", {0.1, 0.2, 0.3, 0.4}}};
+  EXPECT_EQ(refusalOf(plain),
+            "m: field 'calibration.candidate.intensity_weights' goes with the method "
+            "'platt-shape' only");
+}
+
+TEST(CandidateIntensity, MeasuresTheCandidateAgainstWhatTouchesItAndTheLungAround) {
+  // A nodule of 40 HU, 8.6 mm across, in lung of -850 HU, measured as an 8 mm
+  // candidate, on thin and on 3 mm slices; then the same nodule near the chest
+  // wall.
+  auto phantom = [](core::Vec3 spacing, bool wall) {
+    core::VolumeGeometry g;
+    g.spacing = spacing;
+    g.size = {std::size_t(std::lround(40 / spacing.x)), std::size_t(std::lround(40 / spacing.y)),
+              std::size_t(std::lround(40 / spacing.z))};
+    core::CtVolume volume(g, -850);
+    for (std::size_t k = 0; k < g.size.k; ++k)
+      for (std::size_t j = 0; j < g.size.j; ++j)
+        for (std::size_t i = 0; i < g.size.i; ++i) {
+          const core::Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
+          if (core::distance(p, {20.0, 20.0, 21.0}) <= 4.3 || (wall && p.x >= 25.0))
+            volume.at(i, j, k) = 40;
+        }
+    return volume;
+  };
+  for (const core::Vec3 spacing : {core::Vec3{1.25, 1.25, 1.25}, core::Vec3{0.7, 0.7, 3.0}}) {
+    const auto inLung = inference::candidateIntensity(phantom(spacing, false), {20, 20, 21}, 8.0);
+    ASSERT_EQ(inLung.size(), std::size_t(inference::kIntensityValues));
+    EXPECT_NEAR(inLung[0], 0.40, 1e-9);  // every voxel within 4 mm is nodule
+    EXPECT_NEAR(inLung[2], 0.0, 1e-9);   // uniform inside
+    // Against the shell at 4-8 mm: mostly lung, a rim of nodule.
+    EXPECT_GT(inLung[1], 7.0);
+    EXPECT_LT(inLung[1], 8.9);
+    EXPECT_NEAR(inLung[3], 1.0, 1e-9);  // lung all round at 8-12 mm
+    // Near the wall (5 mm from the centre): less lung around, less contrast.
+    const auto atWall = inference::candidateIntensity(phantom(spacing, true), {20, 20, 21}, 8.0);
+    EXPECT_LT(atWall[3], 0.85);
+    EXPECT_GT(atWall[3], 0.5);
+    EXPECT_LT(atWall[1], inLung[1]);
+    // A small candidate is measured over 2 mm at least; on the nodule's
+    // edge, half nodule and half lung, the spread shows.
+    const auto onEdge = inference::candidateIntensity(phantom(spacing, false), {24, 20, 21}, 1.0);
+    EXPECT_GT(onEdge[2], 1.0);
+  }
+  // Off the volume: the nearest voxels stand for it, every value finite.
+  const auto outside =
+      inference::candidateIntensity(phantom({1.25, 1.25, 1.25}, false), {-100, -100, -100}, 5.0);
+  ASSERT_EQ(outside.size(), std::size_t(inference::kIntensityValues));
+  EXPECT_NEAR(outside[0], -8.5, 1e-9);
+  for (double v : outside) EXPECT_TRUE(std::isfinite(v));
+  EXPECT_EQ(inference::candidateIntensity(core::CtVolume(), {0, 0, 0}, 5.0),
+            std::vector<double>(inference::kIntensityValues, 0.0));
 }
 
 TEST(FundusPrediction, CalibrationMovesTheReferableProbabilityAndKeepsGradesSummingToOne) {

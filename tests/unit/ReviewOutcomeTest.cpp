@@ -19,9 +19,9 @@ Decision decided(int finding, DecisionKind kind, const std::string& reader) {
 }  // namespace
 
 TEST(ReviewOutcome, TheLatestDecisionOnEachFindingWins) {
-  const std::vector<Finding> model = {{1, 0.9, {1, 2, 3}, 6, {}, {}, {}},
-                                      {2, 0.8, {4, 5, 6}, 5, {}, {}, {}},
-                                      {3, 0.7, {7, 8, 9}, 4, {}, {}, {}}};
+  const std::vector<Finding> model = {{1, 0.9, {1, 2, 3}, 6, {}, {}, {}, {}},
+                                      {2, 0.8, {4, 5, 6}, 5, {}, {}, {}, {}},
+                                      {3, 0.7, {7, 8, 9}, 4, {}, {}, {}, {}}};
   Decision edit = decided(3, DecisionKind::Edit, "dr.b");
   edit.diameterMm = 8.5;
   Decision note = decided(3, DecisionKind::Annotate, "dr.b");
@@ -56,7 +56,7 @@ TEST(ReviewOutcome, TheLatestDecisionOnEachFindingWins) {
 }
 
 TEST(ReviewOutcome, FindingsNobodyDecidedStayPending) {
-  const auto outcome = applyDecisions({{1, 0.5, {0, 0, 0}, 3, {}, {}, {}}}, {});
+  const auto outcome = applyDecisions({{1, 0.5, {0, 0, 0}, 3, {}, {}, {}, {}}}, {});
   ASSERT_EQ(outcome.size(), 1u);
   EXPECT_EQ(outcome[0].state, ReviewState::Pending);
   EXPECT_STREQ(toString(outcome[0].state), "pending");

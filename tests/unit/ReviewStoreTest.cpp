@@ -308,8 +308,8 @@ TEST(ReviewStore, KeepsModelRunsWithTheirFindings) {
   run.device = "cpu";
   run.durationSeconds = 19.5;
   run.reader = "dr.a";
-  run.findings = {{1, 0.97, {10, 20, 30}, 6.5, {}, {}, {}},
-                  {2, 0.61, {-5, 0.25, 12}, 4.0, {}, {}, {}}};
+  run.findings = {{1, 0.97, {10, 20, 30}, 6.5, {}, {}, {}, {}},
+                  {2, 0.61, {-5, 0.25, 12}, 4.0, {}, {}, {}, {}}};
   ASSERT_TRUE(store.value()->recordModelRun(run).ok());
   run.bundleVersion = "0.2.0";
   run.findings.resize(1);

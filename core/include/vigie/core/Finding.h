@@ -25,6 +25,10 @@ struct Finding {
   /// calibration read it, or as an evaluation asked for it
   /// (CtAnalysisOptions::shapeScalesMm); empty otherwise.
   std::vector<double> shape;
+  /// The image's intensity around the centre (inference::candidateIntensity)
+  /// as the calibration read it, or as an evaluation asked for it
+  /// (CtAnalysisOptions::measureIntensity); empty otherwise.
+  std::vector<double> intensity;
 };
 
 }  // namespace vigie::core

@@ -36,7 +36,8 @@ struct SliceSpacingTerms {
   double weight = 0.0;
   double scoreWeight = 0.0;
   double logDiameterWeight = 0.0;
-  std::vector<double> shapeWeights;  ///< one per shape value, or none
+  std::vector<double> shapeWeights;      ///< one per shape value, or none
+  std::vector<double> intensityWeights;  ///< one per intensity value, or none
 
   /// t for a series of `sliceSpacingMm`, clamped to the fitted range.
   double logSpacing(double sliceSpacingMm) const;
@@ -57,6 +58,7 @@ struct CandidateEvidence {
   std::vector<double> shape;       ///< candidateShape at the calibration's scales, if computed
   std::vector<double> passScores;  ///< core::Finding::passScores
   double sliceSpacingMm;           ///< the series' coarsest voxel spacing; 0: not known
+  std::vector<double> intensity;   ///< candidateIntensity, if computed
 };
 
 /// Maps a model's raw score onto a probability that holds on real data:
@@ -87,11 +89,17 @@ struct ScoreCalibration {
   /// A "platt-shape" calibration fitted on scans of several slice spacings
   /// may weigh the spacing as well; absent: it does not.
   std::optional<SliceSpacingTerms> sliceSpacing;
+  /// A "platt-shape" calibration may weigh the image's intensity around the
+  /// candidate as well: one weight per candidateIntensity value, added to the
+  /// logit (and, with slice-spacing terms, one more each times ln(spacing)).
+  /// Empty: it does not.
+  std::vector<double> intensityWeights;
 
   bool usesDiameter() const { return logDiameterSlope != 0.0; }
   bool usesShape() const { return !shapeWeights.empty(); }
   bool usesPassScores() const { return !passScoreWeights.empty(); }
   bool usesSliceSpacing() const { return sliceSpacing.has_value(); }
+  bool usesIntensity() const { return !intensityWeights.empty(); }
   /// For calibrations that do not use the diameter (the referable probability).
   double apply(double probability) const { return apply(CandidateEvidence(probability)); }
   double apply(double probability, double diameterMm) const {
