@@ -132,6 +132,8 @@ def main():
     nodules = sum(sum(folder.nodules_per_case.values()) for folder in folders)
     if args.folds < 2 or args.folds > len(scans):
         raise SystemExit(f"--folds {args.folds}: needs 2 to {len(scans)} (the scans listed)")
+    if nodules == 0:
+        raise SystemExit(f"{', '.join(args.results)}: no nodule in any scan; a FROC needs some")
 
     features = shape_features(raw, diameters, shape, passes, spacings, args.pass_scores, args.slice_spacing,
                               intensity if args.intensity else None)
@@ -151,8 +153,11 @@ def main():
         train, test = fold != k, fold == k
         if not test.any():
             continue
-        slope, size_slope, weights, intercept = fit_rounded_shape_platt(
-            raw[train], diameters[train], features[train], on_nodule[train], args.ridge)
+        try:
+            slope, size_slope, weights, intercept = fit_rounded_shape_platt(
+                raw[train], diameters[train], features[train], on_nodule[train], args.ridge)
+        except ValueError as error:  # a fold whose training part the score cannot rank
+            raise SystemExit(f"fold {k + 1} of {args.folds}: {error}")
         scores[test] = apply_shape_platt(raw[test], diameters[test], features[test], slope, size_slope, weights,
                                          intercept)
 

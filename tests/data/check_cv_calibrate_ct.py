@@ -11,7 +11,7 @@ calibration, on made-up `eval nodules` outputs.
   (one folder or two of the same scans), and the same seed deals the same
   folds.
 - Bad input is refused naming the file: calibrated scores, a missing
-  column, a case that metrics.json does not list.
+  column, a case that metrics.json does not list, scans without a nodule.
 
 Exits non-zero, naming the check, on the first failure."""
 import csv
@@ -133,6 +133,11 @@ def check_refusals(tmp):
     result = run(unlisted)
     check(result.returncode != 0 and "case case_004 is not in metrics.json" in result.stderr,
           "a candidate of a case metrics.json does not list is refused")
+    empty = os.path.join(tmp, "empty")
+    write_result(empty, cases, np.random.default_rng(1), nodules_per_case=0)
+    result = run(empty)
+    check(result.returncode != 0 and "no nodule in any scan" in result.stderr,
+          "scans without a nodule are refused: a FROC needs some")
     result = run(os.path.join(tmp, "nowhere"))
     check(result.returncode != 0 and "nowhere/candidates.csv: missing" in result.stderr,
           "a folder that is not an eval nodules output is refused")
