@@ -42,11 +42,11 @@ training step saw (their candidates.csv).
 - --intensity (with --shape): the image's intensity around each candidate
   (the hu_inside, hu_contrast, hu_sd_inside and lung_share_around columns:
   inference::candidateIntensity, on the series as read) as further features,
-  and with --slice-spacing each of them times t as well. A nodule is more
-  uniform inside than a vessel crossing and sits differently against the
-  lung around it; cv_calibrate_ct.py measured what they add
-  (docs/reference-models.md, "After 0.5.2: the intensity around each
-  candidate").
+  and with --slice-spacing each of them times t as well. On the calibration
+  phantoms they add +0.030 to the cross-validated CPM (cv_calibrate_ct.py),
+  but fitted there they lost the real CT's mass, so the reference model does
+  not use them; a calibration fitted on labelled real scans may
+  (docs/reference-models.md, "the intensity around each candidate").
 - Several CANDIDATES_CSV files (e.g. thin- and thick-slice calibration
   phantoms) are fitted together; --scans counts the scans of all of them.
 - --strip removes the calibration and the operating threshold, so that

@@ -25,13 +25,14 @@ constexpr int kIntensityValues = 4;
 /// slices thicker than r, or off the volume) uses the voxels nearest the
 /// centre.
 ///
-/// Why: the detector's score and the image's shape (candidateShape) rank a
-/// nodule and a dense vessel crossing in lung or a fold of the chest wall
-/// alike; a nodule is also more uniform inside and sits differently against
-/// the lung around it. A candidate calibration may weigh these
-/// (ScoreCalibration::intensityWeights). inference/training/cv_calibrate_ct.py
-/// measured what they add (docs/reference-models.md). Pure computation, any
-/// thread.
+/// Why: the detector's score and the image's shape (candidateShape) can rank
+/// a nodule and a dense vessel crossing or a fold of the chest wall alike;
+/// their HU inside and around may still differ. A candidate calibration may
+/// weigh these (ScoreCalibration::intensityWeights). Fitted on phantoms they
+/// helped there and lost the one real CT's mass, so the reference model does
+/// not use them (docs/reference-models.md, "the intensity around each
+/// candidate"); a calibration fitted on labelled real scans may. Pure
+/// computation, any thread.
 std::vector<double> candidateIntensity(const core::CtVolume& hu, const core::Vec3& centerMm,
                                        double diameterMm);
 
