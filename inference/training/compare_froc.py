@@ -42,38 +42,48 @@ def case_nodules(data_dir, first=None):
     return counts
 
 
-def scan_events(candidates_csv, cases):
-    """{case: [(score, 1 for a nodule's best candidate or 0 for a false positive)]}."""
-    events = {case: [] for case in cases}
-    best = {}
-    with open(candidates_csv) as f:
-        for row in csv.DictReader(f):
-            if row["case"] not in events:
-                continue
-            score = float(row["score"])
-            if row["on_nodule"] == "1":
-                key = (row["case"], row["nodule"])
-                best[key] = max(best.get(key, -1.0), score)
-            else:
-                events[row["case"]].append((score, 0))
-    for (case, _), score in best.items():
-        events[case].append((score, 1))
-    return events
+def froc_events(scored):
+    """[(score, 1 for a nodule's best candidate or 0 for a false positive)] of
+    (score, the nodule it lies on or None) pairs: LUNA16's rule, a nodule
+    counts once, at its best candidate."""
+    events, best = [], {}
+    for score, nodule in scored:
+        if nodule is None:
+            events.append((score, 0))
+        else:
+            best[nodule] = max(best.get(nodule, -1.0), score)
+    return events + [(score, 1) for score in best.values()]
 
 
-def cpm(events, nodules, chosen):
-    """The CPM over the scans `chosen` (names; a scan drawn twice counts twice)."""
-    pooled = sorted((e for case in chosen for e in events[case]), key=lambda e: -e[0])
-    total = sum(nodules[case] for case in chosen)
-    scans = len(chosen)
+def sensitivities_at_rates(events, nodules, scans):
+    """The FROC's sensitivity at each of FP_RATES false positives per scan, from
+    the pooled events of `scans` scans holding `nodules` nodules."""
+    pooled = sorted(events, key=lambda e: -e[0])
     hits = false_positives = 0
     curve = [(0.0, 0.0)]
     for i, (score, hit) in enumerate(pooled):
         hits += hit
         false_positives += 1 - hit
         if i + 1 == len(pooled) or pooled[i + 1][0] != score:
-            curve.append((false_positives / scans, hits / total))
-    return float(np.mean([max(s for fp, s in curve if fp <= rate + 1e-12) for rate in FP_RATES]))
+            curve.append((false_positives / scans, hits / nodules))
+    return [max(s for fp, s in curve if fp <= rate + 1e-12) for rate in FP_RATES]
+
+
+def scan_events(candidates_csv, cases):
+    """{case: [(score, 1 for a nodule's best candidate or 0 for a false positive)]}."""
+    scored = {case: [] for case in cases}
+    with open(candidates_csv) as f:
+        for row in csv.DictReader(f):
+            if row["case"] in scored:
+                scored[row["case"]].append((float(row["score"]), row["nodule"] if row["on_nodule"] == "1" else None))
+    return {case: froc_events(pairs) for case, pairs in scored.items()}
+
+
+def cpm(events, nodules, chosen):
+    """The CPM over the scans `chosen` (names; a scan drawn twice counts twice)."""
+    pooled = [e for case in chosen for e in events[case]]
+    total = sum(nodules[case] for case in chosen)
+    return float(np.mean(sensitivities_at_rates(pooled, total, len(chosen))))
 
 
 def compare(data_dir, csv_a, csv_b, resamples=2000, seed=1, first=None):

@@ -40,8 +40,7 @@ import numpy as np
 
 from calibrate_ct import check_feature_columns, fit_rounded_shape_platt, read_candidates, shape_features
 from calibration import apply_shape_platt
-
-FP_RATES = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+from compare_froc import FP_RATES, froc_events, sensitivities_at_rates
 
 
 class ResultFolder:
@@ -81,21 +80,8 @@ class ResultFolder:
 
 def froc(scores, on_nodule, nodule_keys, scans, nodules):
     """CPM and sensitivities at FP_RATES, as `eval nodules` computes them."""
-    best = {}
-    events = []
-    for score, hit, key in zip(scores, on_nodule, nodule_keys):
-        if hit:
-            best[key] = max(best.get(key, -1.0), score)
-        else:
-            events.append((score, False))
-    events += [(score, True) for score in best.values()]
-    events.sort(key=lambda e: -e[0])
-    curve, tp, fp = [], 0, 0
-    for i, (score, hit) in enumerate(events):
-        tp, fp = tp + hit, fp + (not hit)
-        if i + 1 == len(events) or events[i + 1][0] != score:
-            curve.append((fp / scans, tp / nodules))
-    sensitivities = [max([s for f, s in curve if f <= rate + 1e-12], default=0.0) for rate in FP_RATES]
+    events = froc_events((score, key if hit else None) for score, hit, key in zip(scores, on_nodule, nodule_keys))
+    sensitivities = sensitivities_at_rates(events, nodules, scans)
     return float(np.mean(sensitivities)), sensitivities
 
 
