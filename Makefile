@@ -96,13 +96,16 @@ models-ct: build
 # Calibrates the shipped CT weights again (no training), then evaluates them
 # and records the figures in the manifest. The calibration weighs each
 # candidate's score, size, the image's shape around it, each pass's own score
-# near it and the scan's slice spacing (calibrate_ct.py --shape --pass-scores
-# --slice-spacing), fitted on thin-slice phantoms like the training ones
+# near it, the scan's slice spacing and, since 0.6.0, three measures of the
+# HU inside and around it (calibrate_ct.py --shape --pass-scores
+# --slice-spacing --intensity CT_INTENSITY; not the share of lung around it,
+# which lost the real CT's mass), fitted on thin-slice phantoms like the training ones
 # (seed 8000) and on phantoms of 3 mm slices (seed 8100), all candidates down
 # to a heatmap score of 0.05; then prints the same calibration's 6-fold
 # cross-validated CPM on those phantoms (cv_calibrate_ct.py: the yardstick new
 # tries are screened by before any held-out phantom is read).
 CT_SEARCH_FLOOR := 0.05
+CT_INTENSITY := hu_inside hu_contrast hu_sd_inside
 calibrate-ct: build
 	rm -rf $(MODEL_DATA)/ct-calibration $(MODEL_DATA)/ct-calibration-result \
 	  $(MODEL_DATA)/ct-calibration-thick $(MODEL_DATA)/ct-calibration-thick-result
@@ -117,10 +120,10 @@ calibrate-ct: build
 	/usr/bin/python3 inference/training/calibrate_ct.py $(CT_BUNDLE)/manifest.json \
 	  $(MODEL_DATA)/ct-calibration-result/candidates.csv \
 	  $(MODEL_DATA)/ct-calibration-thick-result/candidates.csv --scans 54 \
-	  --shape --pass-scores --slice-spacing --search-floor $(CT_SEARCH_FLOOR) \
+	  --shape --pass-scores --slice-spacing --intensity $(CT_INTENSITY) --search-floor $(CT_SEARCH_FLOOR) \
 	  --fitted-on "calibration phantoms (vigie-cli synth ct: 36 like the training ones, seed 8000; 18 of 3 mm slices, seed 8100)"
 	/usr/bin/python3 inference/training/cv_calibrate_ct.py $(MODEL_DATA)/ct-calibration-result \
-	  $(MODEL_DATA)/ct-calibration-thick-result --pass-scores --slice-spacing
+	  $(MODEL_DATA)/ct-calibration-thick-result --pass-scores --slice-spacing --intensity $(CT_INTENSITY)
 	$(MAKE) eval-ct
 	/usr/bin/python3 inference/training/record_metrics.py $(CT_BUNDLE)/manifest.json \
 	  $(MODEL_DATA)/ct-eval-result/metrics.json cpm=all.cpm \

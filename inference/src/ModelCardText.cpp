@@ -2,6 +2,9 @@
 
 #include <cstdio>
 #include <sstream>
+#include <vector>
+
+#include "vigie/inference/CandidateIntensity.h"
 
 namespace vigie::inference {
 namespace {
@@ -10,6 +13,27 @@ std::string number(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.4g", value);
   return text;
+}
+
+/// The intensity measures a calibration weighs: those with a weight other
+/// than 0, alone or times the slice spacing (a manifest always holds four).
+void describeIntensity(std::ostream& out, const ScoreCalibration& c) {
+  static const char* const kMeasures[kIntensityValues] = {
+      "mean HU inside it", "its contrast with the shell around it", "the spread of HU inside",
+      "the share of lung around"};
+  const auto weighs = [&](std::size_t n) {
+    return c.intensityWeights[n] != 0.0 ||
+           (c.sliceSpacing && !c.sliceSpacing->intensityWeights.empty() &&
+            c.sliceSpacing->intensityWeights[n] != 0.0);
+  };
+  std::vector<const char*> weighed;
+  for (std::size_t n = 0; n < c.intensityWeights.size(); ++n)
+    if (weighs(n)) weighed.push_back(kMeasures[n]);
+  if (weighed.empty()) return;  // every weight 0: the calibration ignores them
+  out << ", plus " << weighed.size() << " of the " << kIntensityValues
+      << " measures of the image's intensity around the candidate (";
+  for (std::size_t n = 0; n < weighed.size(); ++n) out << (n ? ", " : "") << weighed[n];
+  out << ")";
 }
 
 void describeCalibration(std::ostream& out, const char* what,
@@ -30,11 +54,7 @@ void describeCalibration(std::ostream& out, const char* what,
   if (c->usesPassScores())
     out << ", plus one weight on each of the " << c->passScoreWeights.size()
         << " passes' own score near the candidate";
-  if (c->usesIntensity())
-    out << ", plus " << c->intensityWeights.size()
-        << " weights on the image's intensity around the candidate (mean HU inside it, its "
-           "contrast with the shell around it, the spread of HU inside, the share of lung "
-           "around)";
+  if (c->usesIntensity()) describeIntensity(out, *c);
   if (c->usesSliceSpacing())
     out << ", plus terms in the series' slice spacing (fitted on "
         << number(c->sliceSpacing->lowestMm) << " to " << number(c->sliceSpacing->highestMm)

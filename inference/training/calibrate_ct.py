@@ -39,14 +39,17 @@ training step saw (their candidates.csv).
   "After 0.5.1"). The runtime clamps the spacing to the range fitted on,
   which the manifest records; the candidates must come from scans of at
   least two spacings.
-- --intensity (with --shape): the image's intensity around each candidate
-  (the hu_inside, hu_contrast, hu_sd_inside and lung_share_around columns:
-  inference::candidateIntensity, on the series as read) as further features,
-  and with --slice-spacing each of them times t as well. On the calibration
-  phantoms they add +0.030 to the cross-validated CPM (cv_calibrate_ct.py),
-  but fitted there they lost the real CT's mass, so the reference model does
-  not use them; a calibration fitted on labelled real scans may
-  (docs/reference-models.md, "the intensity around each candidate").
+- --intensity [NAME ...] (with --shape): the image's intensity around each
+  candidate (the hu_inside, hu_contrast, hu_sd_inside and lung_share_around
+  columns: inference::candidateIntensity, on the series as read) as further
+  features, and with --slice-spacing each of them times t as well; NAMEs
+  choose some of the four (the others get a weight of 0 in the manifest,
+  which always holds four). On the calibration phantoms all four add
+  +0.030 to the cross-validated CPM (cv_calibrate_ct.py), but fitted there
+  they lost the real CT's mass; the first three alone add +0.027 and keep
+  the mass, and the reference model (0.6.0, `make calibrate-ct`) weighs those
+  (docs/reference-models.md, "Model 0.6.0"). A calibration fitted on
+  labelled real scans may weigh all four.
 - Several CANDIDATES_CSV files (e.g. thin- and thick-slice calibration
   phantoms) are fitted together; --scans counts the scans of all of them.
 - --strip removes the calibration and the operating threshold, so that
@@ -108,9 +111,29 @@ def slice_spacing_features(raw, diameters, shape, spacings):
     return np.column_stack([t, t * logit(raw, 1e-7), t * size, t[:, None] * shape])
 
 
-def check_feature_columns(paths, parts, pass_scores, slice_spacing, intensity=False):
+def intensity_indices(names):
+    """The positions in INTENSITY_COLUMNS of the measures --intensity names
+    (all four when it names none); refuses a name it does not know."""
+    unknown = [n for n in names if n not in INTENSITY_COLUMNS]
+    if unknown:
+        raise SystemExit(f"--intensity: no measure {', '.join(unknown)} (the measures are "
+                         f"{', '.join(INTENSITY_COLUMNS)})")
+    return [i for i, column in enumerate(INTENSITY_COLUMNS) if column in names or not names]
+
+
+def all_intensity_weights(weights, indices):
+    """The manifest's four intensity weights from those fitted on the measures
+    at `indices`: 0 for each measure left out."""
+    full = [0.0] * len(INTENSITY_COLUMNS)
+    for i, w in zip(indices, weights):
+        full[i] = w
+    return full
+
+
+def check_feature_columns(paths, parts, pass_scores, slice_spacing, intensity=None):
     """Refuses, naming the file, candidates that lack a column the chosen
-    features need (the parts as read_candidates gives them)."""
+    features need (the parts as read_candidates gives them; intensity: the
+    positions of the intensity measures weighed, or None)."""
     if not parts[0][4]:
         raise SystemExit(f"{paths[0]}: no shape_* columns (written by an older vigie-cli eval nodules)")
     if pass_scores and parts[0][5].shape[1] < 2:
@@ -127,8 +150,9 @@ def check_feature_columns(paths, parts, pass_scores, slice_spacing, intensity=Fa
                              "a slice-spacing term needs at least two spacings to fit")
     if intensity:
         for path, part in zip(paths, parts):
-            if not np.all(np.isfinite(part[7])):
-                raise SystemExit(f"{path}: no {', '.join(INTENSITY_COLUMNS)} columns, or empty cells in them "
+            if not np.all(np.isfinite(part[7][:, intensity])):
+                names = ", ".join(INTENSITY_COLUMNS[i] for i in intensity)
+                raise SystemExit(f"{path}: no {names} columns, or empty cells in them "
                                  "(written by an older vigie-cli eval nodules, or a pipeline that does not "
                                  "measure them)")
 
@@ -194,8 +218,9 @@ def main():
                         help="with --shape: weigh each pass's own score near the candidate too")
     parser.add_argument("--slice-spacing", action="store_true",
                         help="with --shape: weigh the scan's slice spacing too")
-    parser.add_argument("--intensity", action="store_true",
-                        help="with --shape: weigh the image's intensity around the candidate too")
+    parser.add_argument("--intensity", nargs="*", metavar="NAME",
+                        help="with --shape: weigh the image's intensity around the candidate too (NAMEs: "
+                        "only those of the four measures)")
     parser.add_argument("--ridge", type=float, default=10.0,
                         help="with --shape: the pull of the weights towards 0, in candidates")
     args = parser.parse_args()
@@ -220,30 +245,34 @@ def main():
         parser.error("--pass-scores goes with --shape")
     if args.slice_spacing and not args.shape:
         parser.error("--slice-spacing goes with --shape")
-    if args.intensity and not args.shape:
+    if args.intensity is not None and not args.shape:
         parser.error("--intensity goes with --shape")
+    chosen = intensity_indices(args.intensity) if args.intensity is not None else None
     if any(part[5].shape[1] != parts[0][5].shape[1] for part in parts):
         raise SystemExit("the candidate files come from models with different numbers of passes")
     raw, diameters, on_nodule, shape, passes, spacings, intensity = (
         np.concatenate([part[i] for part in parts]) for i in (0, 1, 2, 3, 5, 6, 7))
     pass_weights, spacing_weights, intensity_weights, spacing_intensity_weights = [], [], [], []
     if args.shape:
-        check_feature_columns(args.candidates, parts, args.pass_scores, args.slice_spacing, args.intensity)
+        check_feature_columns(args.candidates, parts, args.pass_scores, args.slice_spacing, chosen)
         kept = raw >= args.search_floor
         raw, diameters, on_nodule, shape, passes, spacings, intensity = (
             v[kept] for v in (raw, diameters, on_nodule, shape, passes, spacings, intensity))
         features = shape_features(raw, diameters, shape, passes, spacings, args.pass_scores, args.slice_spacing,
-                                  intensity if args.intensity else None)
+                                  intensity[:, chosen] if chosen else None)
         slope, log_diameter_slope, weights, intercept = fit_rounded_shape_platt(raw, diameters, features, on_nodule,
                                                                                 args.ridge)
         n_shape, n_passes = shape.shape[1], passes.shape[1] if args.pass_scores else 0
         n_spacing = 3 + n_shape if args.slice_spacing else 0
-        n_intensity = len(INTENSITY_COLUMNS) if args.intensity else 0
+        n_intensity = len(chosen) if chosen else 0
         shape_weights = weights[:n_shape]
         pass_weights = weights[n_shape:n_shape + n_passes]
         spacing_weights = weights[n_shape + n_passes:n_shape + n_passes + n_spacing]
-        intensity_weights = weights[n_shape + n_passes + n_spacing:n_shape + n_passes + n_spacing + n_intensity]
-        spacing_intensity_weights = weights[n_shape + n_passes + n_spacing + n_intensity:]
+        if chosen:
+            fitted = n_shape + n_passes + n_spacing
+            intensity_weights = all_intensity_weights(weights[fitted:fitted + n_intensity], chosen)
+            if args.slice_spacing:
+                spacing_intensity_weights = all_intensity_weights(weights[fitted + n_intensity:], chosen)
         calibrated = apply_shape_platt(raw, diameters, features, slope, log_diameter_slope, weights, intercept)
     else:
         slope, log_diameter_slope, intercept = (round(v, 4) for v in fit_sized_platt(raw, diameters, on_nodule))

@@ -4,7 +4,7 @@ calibrate_ct.py's fit, with a given set of features, ranks candidates of
 scans it was not fitted on.
 
     cv_calibrate_ct.py RESULT_DIR... [--folds K] [--seed S] [--pass-scores] [--slice-spacing]
-                       [--intensity] [--extra-columns NAME...] [--search-floor F] [--ridge R]
+                       [--intensity [NAME...]] [--extra-columns NAME...] [--search-floor F] [--ridge R]
 
 Each RESULT_DIR is the output of `vigie-cli eval nodules --floor F` run with
 the calibration stripped (calibrate_ct.py --strip): its candidates.csv lists
@@ -38,7 +38,8 @@ import os
 
 import numpy as np
 
-from calibrate_ct import check_feature_columns, fit_rounded_shape_platt, read_candidates, shape_features
+from calibrate_ct import (check_feature_columns, fit_rounded_shape_platt, intensity_indices, read_candidates,
+                          shape_features)
 from calibration import apply_shape_platt
 from compare_froc import FP_RATES, froc_events, sensitivities_at_rates
 
@@ -92,7 +93,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="draws the order the scans are dealt into folds")
     parser.add_argument("--pass-scores", action="store_true")
     parser.add_argument("--slice-spacing", action="store_true")
-    parser.add_argument("--intensity", action="store_true")
+    parser.add_argument("--intensity", nargs="*", metavar="NAME", help="all four measures, or those named")
     parser.add_argument("--extra-columns", nargs="*", default=[])
     parser.add_argument("--search-floor", type=float, default=0.05)
     parser.add_argument("--ridge", type=float, default=10.0)
@@ -106,7 +107,8 @@ def main():
         raise SystemExit("the candidate files measured the shape at different scales")
     if any(part[5].shape[1] != parts[0][5].shape[1] for part in parts):
         raise SystemExit("the candidate files come from models with different numbers of passes")
-    check_feature_columns(paths, parts, args.pass_scores, args.slice_spacing, args.intensity)
+    chosen = intensity_indices(args.intensity) if args.intensity is not None else None
+    check_feature_columns(paths, parts, args.pass_scores, args.slice_spacing, chosen)
 
     raw, diameters, on_nodule, shape, passes, spacings, intensity = (
         np.concatenate([part[i] for part in parts]) for i in (0, 1, 2, 3, 5, 6, 7))
@@ -122,7 +124,7 @@ def main():
         raise SystemExit(f"{', '.join(args.results)}: no nodule in any scan; a FROC needs some")
 
     features = shape_features(raw, diameters, shape, passes, spacings, args.pass_scores, args.slice_spacing,
-                              intensity if args.intensity else None)
+                              intensity[:, chosen] if chosen else None)
     if extra.shape[1]:
         features = np.column_stack([features, extra])
         if args.slice_spacing:

@@ -11,8 +11,8 @@
   score means less on thick slices, and record the spacings it saw.
 - intensity: the score tells nothing, the lung around a candidate does (the
   false positives sit in lung, the nodules against a wall); the fit must
-  weigh the four intensity columns, and times t with --slice-spacing, and
-  refuse candidates without them.
+  weigh the four intensity columns (or those named), and times t with
+  --slice-spacing, and refuse candidates without them.
 
 Exits non-zero, naming the check, on the first failure."""
 import csv
@@ -184,6 +184,16 @@ def check_intensity(manifest, candidates):
           and len(entry["slice_spacing"].get("intensity_weights", [])) == 4,
           "with --slice-spacing, each intensity value times t as well")
 
+    run = calibrate(manifest, candidates, "--intensity", "hu_inside", "lung_share_around", "--slice-spacing")
+    entry = read_entry(manifest)
+    check(run.returncode == 0 and entry["intensity_weights"][1:3] == [0.0, 0.0]
+          and entry["slice_spacing"]["intensity_weights"][1:3] == [0.0, 0.0]
+          and entry["intensity_weights"][3] < -2,
+          f"--intensity NAME...: the measures left out weigh 0, of four still ({entry['intensity_weights']})")
+    run = calibrate(manifest, candidates, "--intensity", "hu_mean")
+    check(run.returncode != 0 and "no measure hu_mean" in run.stderr and "lung_share_around" in run.stderr,
+          "an unknown measure is refused by name, the known ones listed")
+
     run = calibrate(manifest, candidates)
     check(run.returncode == 0 and "intensity_weights" not in read_entry(manifest),
           "without --intensity, no intensity weights")
@@ -193,6 +203,9 @@ def check_intensity(manifest, candidates):
     check(run.returncode != 0 and "no hu_inside, hu_contrast, hu_sd_inside, lung_share_around columns"
           in run.stderr and "candidates.csv" in run.stderr,
           "candidates without the intensity columns are refused, naming the file and the columns")
+    run = calibrate(manifest, candidates, "--intensity", "hu_contrast")
+    check(run.returncode != 0 and "no hu_contrast columns" in run.stderr,
+          "without the measure named, refused naming that one")
 
 
 CHECKS = {"pass-scores": check_pass_scores, "slice-spacing": check_slice_spacing, "intensity": check_intensity}

@@ -128,6 +128,12 @@ def check_refusals(tmp):
     result = run(plain, "--extra-columns", "hu_inside")
     check(result.returncode != 0 and "candidates.csv: no column hu_inside" in result.stderr,
           "a missing extra column is refused, naming the file")
+    result = run(plain, "--intensity", "hu_contrast")
+    check(result.returncode != 0 and "candidates.csv: no hu_contrast columns" in result.stderr,
+          "an intensity measure the candidates lack is refused, naming the file and the measure")
+    result = run(plain, "--intensity", "hu_mean")
+    check(result.returncode != 0 and "no measure hu_mean" in result.stderr,
+          "an unknown intensity measure is refused by name")
     unlisted = os.path.join(tmp, "unlisted")
     write_result(unlisted, cases, np.random.default_rng(1), drop_case="case_004")
     result = run(unlisted)

@@ -1504,9 +1504,23 @@ TEST(ModelManifest, ACandidateCalibrationMayWeighTheIntensityAroundTheCandidate)
   EXPECT_EQ(again.value().candidateCalibration->intensityWeights, c.intensityWeights);
   EXPECT_EQ(again.value().candidateCalibration->sliceSpacing->intensityWeights,
             c.sliceSpacing->intensityWeights);
-  EXPECT_NE(inference::modelCardText(read.value()).find("4 weights on the image's intensity"),
+  EXPECT_NE(inference::modelCardText(read.value())
+                .find("4 of the 4 measures of the image's intensity around the candidate (mean HU "
+                      "inside it, its contrast with the shell around it, the spread of HU inside, "
+                      "the share of lung around)"),
             std::string::npos)
       << inference::modelCardText(read.value());
+
+  // A calibration that leaves a measure out (weight 0, alone and times the
+  // spacing) does not claim it on the card.
+  nlohmann::json withoutLung = candidate;
+  withoutLung["intensity_weights"] = {0.1, 0.2, -0.9, 0.0};
+  withoutLung["slice_spacing"]["intensity_weights"] = {0.3, 0, 0, 0};
+  auto partial = withCandidateCalibration(withoutLung);
+  ASSERT_TRUE(partial.ok()) << partial.error().message;
+  const auto card = inference::modelCardText(partial.value());
+  EXPECT_NE(card.find("3 of the 4 measures of the image's intensity"), std::string::npos) << card;
+  EXPECT_EQ(card.find("share of lung"), std::string::npos) << card;
 
   nlohmann::json three = candidate;
   three["intensity_weights"] = {0.1, 0.2, 0.3};

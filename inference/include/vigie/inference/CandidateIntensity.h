@@ -28,11 +28,13 @@ constexpr int kIntensityValues = 4;
 /// Why: the detector's score and the image's shape (candidateShape) can rank
 /// a nodule and a dense vessel crossing or a fold of the chest wall alike;
 /// their HU inside and around may still differ. A candidate calibration may
-/// weigh these (ScoreCalibration::intensityWeights). Fitted on phantoms they
-/// helped there and lost the one real CT's mass, so the reference model does
-/// not use them (docs/reference-models.md, "the intensity around each
-/// candidate"); a calibration fitted on labelled real scans may. Pure
-/// computation, any thread.
+/// weigh these (ScoreCalibration::intensityWeights). Fitted on phantoms, all
+/// four helped there and lost the one real CT's mass: the share of lung
+/// around says where a false positive lives, in lung on the phantoms and at
+/// the lungs' borders on a real scan. The reference model (0.6.0) weighs the
+/// first three only (docs/reference-models.md, "Model 0.6.0"); a calibration
+/// fitted on labelled real scans may weigh all four. Pure computation, any
+/// thread.
 std::vector<double> candidateIntensity(const core::CtVolume& hu, const core::Vec3& centerMm,
                                        double diameterMm);
 
