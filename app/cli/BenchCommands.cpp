@@ -412,12 +412,13 @@ int runBenchInfer(const std::vector<std::string>& args) {
       "                             [--only ct|fundus] [--layouts]\n"
       "Runs a CT model bundle (default: the reference nodule model) over a synthetic chest CT at\n"
       "the model's spacing (288x288x240 voxels, what a 512x512x300 CT at 0.7x0.7x1.0 mm becomes\n"
-      "at 1.25 mm; 96^3 with --smoke) in three fresh processes on the same voxels: Vigie, Vigie\n"
-      "with LibTorch's default CPU allocator (VIGIE_CPU_ALLOCATOR=system: what Vigie's caching\n"
-      "allocator saves), and the same TorchScript file and sliding window as a plain Python loop\n"
-      "over Debian's python3-torch (the baseline). Prints each one's seconds, voxels/s, minor "
-      "page\n"
-      "faults, kernel time and peak resident memory, and the ratios; all use every CPU core.\n"
+      "at 1.25 mm; 96^3 with --smoke) in fresh processes on the same voxels: Vigie; Vigie with\n"
+      "its caching allocator on 4 KiB pages (VIGIE_CPU_ALLOCATOR=small-pages: what the huge\n"
+      "pages save); Vigie with LibTorch's default CPU allocator (VIGIE_CPU_ALLOCATOR=system: what\n"
+      "the caching allocator saves); and the same TorchScript file and sliding window as a plain\n"
+      "Python loop over Debian's python3-torch (the baseline). Prints each one's seconds,\n"
+      "voxels/s, minor page faults, kernel time and peak resident memory, and the ratios; all\n"
+      "use every CPU core.\n"
       "A model whose manifest fits its windows to the volume (inference.window_context_voxels)\n"
       "is also run with its patch stepped by its overlap, the way it would run without that.\n"
       "Then the fundus model (default: the reference DR model) over 32 synthetic 768x768\n"
@@ -479,6 +480,8 @@ int runBenchInfer(const std::vector<std::string>& args) {
     return exit;
   }
   const ChildRun vigie = medianChildRun(*runs, vigieChild);
+  const ChildRun vigieSmallPages =
+      medianChildRun(*runs, vigieChild, {"VIGIE_CPU_ALLOCATOR=small-pages"});
   const ChildRun vigieSystem = medianChildRun(*runs, vigieChild, {"VIGIE_CPU_ALLOCATOR=system"});
   // A manifest that fits its windows to the volume is also run the way it
   // would without that: the patch stepped by the overlap, as the Python
@@ -500,7 +503,7 @@ int runBenchInfer(const std::vector<std::string>& args) {
               std::to_string(volume.size().j), std::to_string(volume.size().k),
               std::to_string(m.patchSize[0]), overlap, low, high, threads});
   std::filesystem::remove(raw, ec);
-  for (const ChildRun* run : {&vigie, &vigieSystem, &python}) {
+  for (const ChildRun* run : {&vigie, &vigieSmallPages, &vigieSystem, &python}) {
     if (!run->ok) return fail("bench infer failed: " + run->output);
   }
   if (vigieFixed && !vigieFixed->ok) return fail("bench infer failed: " + vigieFixed->output);
@@ -517,11 +520,15 @@ int runBenchInfer(const std::vector<std::string>& args) {
   }
   printCostRow(fitted ? "vigie (LibTorch, fitted windows)" : "vigie (LibTorch, batched windows)",
                vigie, voxels);
+  printCostRow("vigie with its allocator on 4 KiB pages", vigieSmallPages, voxels);
   printCostRow("vigie with LibTorch's default CPU allocator", vigieSystem, voxels);
   if (vigieFixed) printCostRow("vigie with the patch stepped by the overlap", *vigieFixed, voxels);
   printCostRow("baseline (same TorchScript, Python loop)", python, voxels);
-  std::printf("ratio: vigie is %.2fx the baseline's speed (%.2fx with the default allocator)\n",
-              python.seconds / vigie.seconds, python.seconds / vigieSystem.seconds);
+  std::printf(
+      "ratio: vigie is %.2fx the baseline's speed (%.2fx on 4 KiB pages, %.2fx with the default "
+      "allocator)\n",
+      python.seconds / vigie.seconds, python.seconds / vigieSmallPages.seconds,
+      python.seconds / vigieSystem.seconds);
   if (vigieFixed) {
     std::printf(
         "ratio: fitted windows are %.2fx the stepped patch's speed, at %.2fx its peak memory; "

@@ -4,6 +4,8 @@
 #include <c10/core/CPUAllocator.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "../../inference/src/CachingCpuAllocator.h"
 #include "../../inference/src/WindowBudget.h"
 
@@ -61,6 +63,42 @@ TEST(CachingCpuAllocator, CountsTheLargeBlocksLiveTensorsHoldAndTheirPeak) {
   EXPECT_EQ(allocator.peakLiveBytes(), before + (6 << 20));
   allocator.resetPeak();
   EXPECT_EQ(allocator.peakLiveBytes(), before);
+}
+
+TEST(CachingCpuAllocator, LaysLargeBlocksOnWholeHugePagesUnlessToldNotTo) {
+  CachingCpuAllocator& allocator = CachingCpuAllocator::instance();
+  allocator.releaseCached();
+  ASSERT_TRUE(allocator.hugePages());  // the default
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  const std::size_t asked = CachingCpuAllocator::kMinHugePageBytes + 100;
+  const std::size_t before = allocator.liveBytes();
+  const std::size_t advisedBefore = allocator.hugePageBlocks();
+  {
+    auto block = allocator.allocate(asked);
+    ASSERT_NE(block.get(), nullptr);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(block.get()) % kHuge, 0u);
+    static_cast<char*>(block.get())[asked - 1] = 1;
+    // Whole huge pages: 8 MiB and 100 bytes take five of them.
+    EXPECT_EQ(allocator.liveBytes(), before + 5 * kHuge);
+    // A kernel built with transparent huge pages takes the advice, whatever
+    // its policy; one without them leaves the block on small pages.
+    if (std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) {
+      EXPECT_EQ(allocator.hugePageBlocks(), advisedBefore + 1);
+    }
+    // A block under the bound stays on small pages, of the size asked.
+    auto smaller = allocator.allocate(3 << 20);
+    EXPECT_EQ(allocator.liveBytes(), before + 5 * kHuge + (3 << 20));
+  }
+  allocator.releaseCached();
+  allocator.setHugePages(false);  // VIGIE_CPU_ALLOCATOR=small-pages
+  const std::size_t advised = allocator.hugePageBlocks();
+  {
+    auto block = allocator.allocate(asked);
+    EXPECT_EQ(allocator.liveBytes(), before + (asked + 63) / 64 * 64);  // no rounding
+    EXPECT_EQ(allocator.hugePageBlocks(), advised);                     // no advice
+  }
+  allocator.setHugePages(true);
+  allocator.releaseCached();
 }
 
 TEST(WindowBudget, ShrinksTheLongestAxisFirstAndKeepsWindowsOnTheStride) {
