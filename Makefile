@@ -3,7 +3,7 @@
 #              (headless analysis of the demo study when no display is available)
 #   make test  install dependencies, build, run the whole test suite through ctest,
 #              then fuzz the DICOM reader for a minute (preset fuzz, clang)
-# and, for maintainers, make models (retrain the reference models, about 1.5 h on 2 cores),
+# and, for maintainers, make models (retrain the reference models, about 1 h on 2 cores),
 # make calibrate-ct (the CT weights calibrated again, no training), make fit-fundus-quality (the DR
 # model's quality gate fitted again, the rest frozen), make eval-ct and make eval-fundus
 # (each model on its held-out real and synthetic sets), make eval-fundus-cameras (the DR
