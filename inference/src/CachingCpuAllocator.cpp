@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <string>
@@ -50,9 +51,16 @@ void CachingCpuAllocator::install() {
     // benchmarks measure this allocator against, in the same build.
     // VIGIE_CPU_ALLOCATOR=small-pages keeps this one on 4 KiB pages: the
     // baseline for the huge pages.
-    const char* choice = std::getenv("VIGIE_CPU_ALLOCATOR");
-    if (choice && std::string(choice) == "system") return;
-    if (choice && std::string(choice) == "small-pages") instance().setHugePages(false);
+    const char* variable = std::getenv("VIGIE_CPU_ALLOCATOR");
+    const std::string choice = variable ? variable : "";
+    if (choice == "system") return;
+    if (choice == "small-pages") instance().setHugePages(false);
+    // A misspelt baseline would otherwise be measured as the default, unseen.
+    if (!choice.empty() && choice != "small-pages")
+      std::fprintf(stderr,
+                   "VIGIE_CPU_ALLOCATOR=%s: not a choice (system or small-pages); Vigie's caching "
+                   "allocator on huge pages is used\n",
+                   choice.c_str());
     c10::SetCPUAllocator(&instance(), /*priority=*/1);
     gInstalled = true;
   });
