@@ -5,7 +5,7 @@ model bundle.
 
     train_fundus_dr.py --data DIR --out BUNDLE --vigie-cli PATH
                        [--real DIR --train-csv CSV --calibration-csv CSV]
-                       [--steps N] [--seed S] [--archive-camera] [--smoke]
+                       [--steps N] [--seed S] [--members K] [--archive-camera] [--smoke]
 
 DIR holds photographs written by `vigie-cli synth fundus` (PNG, lesion masks,
 truth.json). --real is the IDRiD folder (../shared/data/fundus-idrid-512);
@@ -26,6 +26,11 @@ the lesion masks (per-pixel cross-entropy, so the heatmap shows lesions).
 A real photograph with DR is, 35 % of the time, shown as its own lesions
 carried onto another training eye without retinopathy (lesion_transplant.py),
 so the network learns the lesions rather than the 27 eyes that have them.
+With --members K, K networks are trained one after another from seeds S,
+S+1, ... (each exactly the network `--seed S+k` alone trains) and the bundle
+holds their mean (fundus_dr_model.FundusDrEnsemble); the calibration is
+fitted on the mean. With 72 real photographs one run is a draw, and the mean
+of several is steadier (docs/reference-models.md, "Model 0.5.0").
 Reproducible: fixed seeds, deterministic order, one process. The result is
 labelled not for clinical use in its manifest.
 """
@@ -44,7 +49,7 @@ from PIL import Image, ImageFilter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from calibration import fit_platt  # noqa: E402
 from fundus_augment import DEGRADATIONS, camera, degrade, geometric  # noqa: E402
-from fundus_dr_model import ExportedFundusDrNet, FundusDrNet  # noqa: E402
+from fundus_dr_model import ExportedFundusDrNet, FundusDrEnsemble, FundusDrNet  # noqa: E402
 from lesion_transplant import transplant  # noqa: E402
 import same_kernels  # noqa: E402
 from vigie_data import package_bundle  # noqa: E402
@@ -264,7 +269,7 @@ def predict(net, images_uint8, batch=16):
     return torch.cat(referable).numpy(), torch.cat(quality).numpy()
 
 
-def write_bundle(net, args, description, calibration, seconds, final_loss):
+def write_bundle(net, args, description, calibration):
     exported = ExportedFundusDrNet(net).eval()
     with torch.no_grad():
         traced = torch.jit.trace(exported, torch.zeros(1, 3, SIZE, SIZE))
@@ -272,7 +277,7 @@ def write_bundle(net, args, description, calibration, seconds, final_loss):
         "schema_version": 1,
         "id": "vigie-fundus-dr",
         "name": "Vigie diabetic-retinopathy screening (reference model, not for clinical use)",
-        "version": "0.4.0",
+        "version": "0.5.0",
         "task": "fundus-dr-screening",
         "modality": "OP",
         "weights": {"file": "model.pt", "sha256": "0" * 64},
@@ -311,6 +316,18 @@ def write_bundle(net, args, description, calibration, seconds, final_loss):
     package_bundle(traced, manifest, args.vigie_cli, args.out)
 
 
+def member_seeds(args):
+    return [args.seed + k for k in range(args.members)]
+
+
+def describe_members(args, final_losses):
+    if args.members == 1:
+        return f"training seed {args.seed}, final loss {final_losses[0]:.3f}"
+    return (f"the mean of {args.members} networks trained alike from seeds "
+            f"{', '.join(str(s) for s in member_seeds(args))} (final losses "
+            f"{', '.join(f'{loss:.3f}' for loss in final_losses)})")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="synthetic photographs (vigie-cli synth fundus)")
@@ -322,6 +339,9 @@ def main():
     p.add_argument("--steps", type=int, default=900)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--members", type=int, default=1,
+                   help="networks trained one after another from seeds S, S+1, ... and shipped as their mean "
+                        "(fundus_dr_model.FundusDrEnsemble)")
     p.add_argument("--data-seed", type=int, default=2000, help="recorded in the manifest")
     p.add_argument("--threads", type=same_kernels.thread_count, default=same_kernels.PINNED_THREADS,
                    help="CPU threads (another count trains other weights from the same seeds)")
@@ -334,10 +354,10 @@ def main():
         p.error("--real and --train-csv go together")
     if args.smoke:
         args.steps = 3
+    if args.members < 1:
+        p.error("--members must be 1 or more")
     same_kernels.pin()
-    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    rng = np.random.default_rng(args.seed)
     start = time.time()
     synthetic = load_synthetic(args.data)
     real = load_real(args.real, args.train_csv) if args.real else None
@@ -345,9 +365,18 @@ def main():
     print(f"{len(synthetic[0])} synthetic photographs (grades {np.bincount(synthetic[2], minlength=5).tolist()}), "
           f"{n_real} real ({0 if real is None else int(real[2].sum())} with DR) loaded in {time.time() - start:.1f} s",
           flush=True)
-    net = FundusDrNet(MEAN, SD)
-    final_loss = train(net, synthetic, real, args, rng)
-    net.eval()
+    members, final_losses = [], []
+    for seed in member_seeds(args):
+        # Each member from its own seed, as if trained alone: member k of an ensemble is the network
+        # `--seed S+k --members 1` trains.
+        torch.manual_seed(seed)
+        rng = np.random.default_rng(seed)
+        if args.members > 1:
+            print(f"member {len(members) + 1} of {args.members}, seed {seed}", flush=True)
+        members.append(FundusDrNet(MEAN, SD))
+        final_losses.append(train(members[-1], synthetic, real, args, rng))
+        members[-1].eval()
+    net = members[0] if len(members) == 1 else FundusDrEnsemble(members).eval()
 
     calibration = None
     calibration_note = ""
@@ -370,13 +399,13 @@ def main():
                    f"drawn carried onto other training eyes without retinopathy (lesion_transplant.py); camera "
                    f"augmentation{ARCHIVE_NOTE if args.archive_camera else ''} and simulated quality faults on the "
                    f"real backgrounds; {args.steps} steps of batch "
-                   f"{args.batch} at {SIZE}x{SIZE}, training seed {args.seed}, "
-                   f"{seconds / 60:.1f} min on {same_kernels.describe(torch.get_num_threads())}, final loss {final_loss:.3f}"
+                   f"{args.batch} at {SIZE}x{SIZE}, {describe_members(args, final_losses)}, "
+                   f"{seconds / 60:.1f} min on {same_kernels.describe(torch.get_num_threads())}"
                    f"{calibration_note}")
     if real is None:
         description = (f"{len(synthetic[0])} Vigie synthetic fundus photographs (vigie-cli synth fundus, seed "
-                       f"{args.data_seed}), {args.steps} steps, training seed {args.seed}")
-    write_bundle(net, args, description, calibration, seconds, final_loss)
+                       f"{args.data_seed}), {args.steps} steps, {describe_members(args, final_losses)}")
+    write_bundle(net, args, description, calibration)
     print(f"trained in {seconds / 60:.1f} min; bundle in {args.out}")
 
 
